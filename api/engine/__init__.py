@@ -1,0 +1,1 @@
+"""The engine host around SpiffWorkflow: parsing, sandboxed scripts, child instances, persistence."""

@@ -1,0 +1,16 @@
+"""ISO-8601 durations as the SOP's time standards use them (P2D, PT1H, P1W...)."""
+
+import re
+from datetime import timedelta
+
+_DURATION = re.compile(
+    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+
+
+def parse_duration(text: str) -> timedelta:
+    match = _DURATION.match(text.strip().strip("'\""))
+    if not match or text.strip() in ("P", "PT"):
+        raise ValueError(f"not an ISO-8601 duration: {text!r} (expected e.g. P2D, P7D or PT1H)")
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    return timedelta(**parts)

@@ -1,0 +1,138 @@
+"""Parsing deployed BPMN into runnable specs, once per process version, cached in process."""
+
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.engine.call_activity import HostParser
+from api.engine.durations import parse_duration
+from api.engine.serializer import roundtrip_spec
+from api.models import DeploymentFile, ProcessDefinition
+
+
+@dataclass
+class ProcessModel:
+    definition_id: int
+    key: str
+    deployment_id: int
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    # SOP step number -> time standard, from the step activities' `timeStandard` property.
+    step_standards: dict[str, timedelta] = field(default_factory=dict)
+    # SOP step number -> the task spec name of the step activity itself.
+    step_activities: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def io_specification(self) -> Any:
+        return self.spec.io_specification
+
+
+def properties(task_spec: Any) -> dict[str, str]:
+    return (getattr(task_spec, "extensions", None) or {}).get("properties", {}) or {}
+
+
+def new_parser() -> HostParser:
+    return HostParser(validator=VALIDATOR)
+
+
+def add_files(parser: HostParser, files: dict[str, bytes]) -> None:
+    for name, content in sorted(files.items()):
+        parser.add_bpmn_xml(etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False)), filename=name)
+
+
+def bpmn_files_for(session: Session, definition: ProcessDefinition) -> dict[str, bytes]:
+    """The BPMN files a definition parses with: its deployment's, plus those defining called processes
+    that are deployed elsewhere (the newest version deployed no later than this one)."""
+    rows = session.scalars(
+        select(DeploymentFile).where(
+            DeploymentFile.deployment_id == definition.deployment_id, DeploymentFile.name.like("%.bpmn")
+        )
+    ).all()
+    files = {r.name: r.content.encode() for r in rows}
+    parser = new_parser()
+    add_files(parser, files)
+    missing = set(parser.get_process_dependencies()) - set(parser.get_process_ids())
+    seen: set[str] = set()
+    while missing - seen:
+        key = sorted(missing - seen)[0]
+        seen.add(key)
+        other = resolve_definition(session, key, definition.deployment_id)
+        if other is None:
+            continue
+        f = session.scalars(
+            select(DeploymentFile).where(
+                DeploymentFile.deployment_id == other.deployment_id, DeploymentFile.name == other.bpmn_file
+            )
+        ).one()
+        if f.name not in files:
+            files[f.name] = f.content.encode()
+            add_files(parser, {f.name: files[f.name]})
+            missing |= set(parser.get_process_dependencies()) - set(parser.get_process_ids())
+    return files
+
+
+def resolve_definition(session: Session, key: str, deployment_id: int) -> ProcessDefinition | None:
+    """The version of `key` a caller deployed in `deployment_id` uses: the newest no later than it."""
+    return session.scalars(
+        select(ProcessDefinition)
+        .where(ProcessDefinition.key == key, ProcessDefinition.deployment_id <= deployment_id)
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
+    ).first()
+
+
+def step_activities(spec: BpmnProcessSpec) -> dict[str, tuple[str, timedelta]]:
+    """SOP step -> (task spec name, time standard) of the activities carrying a `timeStandard`."""
+    found = {}
+    for task_spec in spec.task_specs.values():
+        props = properties(task_spec)
+        if props.get("sopStep") and props.get("timeStandard"):
+            found[props["sopStep"]] = (task_spec.name, parse_duration(props["timeStandard"]))
+    return found
+
+
+class ProcessModelCache:
+    def __init__(self) -> None:
+        self._models: dict[int, ProcessModel] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, definition: ProcessDefinition) -> ProcessModel:
+        model = self._models.get(definition.id)
+        if model is not None:
+            return model
+        with self._lock:
+            model = self._models.get(definition.id)
+            if model is None:
+                model = self._build(session, definition)
+                self._models[definition.id] = model
+        return model
+
+    def _build(self, session: Session, definition: ProcessDefinition) -> ProcessModel:
+        parser = new_parser()
+        add_files(parser, bpmn_files_for(session, definition))
+        spec = roundtrip_spec(parser.get_spec(definition.key))
+        subprocess_specs = {k: roundtrip_spec(v) for k, v in parser.get_subprocess_specs(definition.key).items()}
+        steps = step_activities(spec)
+        return ProcessModel(
+            definition_id=definition.id,
+            key=definition.key,
+            deployment_id=definition.deployment_id,
+            spec=spec,
+            subprocess_specs=subprocess_specs,
+            step_standards={step: std for step, (_, std) in steps.items()},
+            step_activities={step: name for step, (name, _) in steps.items()},
+        )
+
+    def clear(self) -> None:
+        with self._lock:
+            self._models.clear()
+
+
+MODELS = ProcessModelCache()

@@ -1,0 +1,428 @@
+"""One request, one transaction: load an instance, act on it, run the engine, save it with its projections.
+
+Every change to an instance goes through :class:`Runtime` inside the caller's DB transaction: the
+state is written with an optimistic revision check, and the `human_task` projection, history events,
+child instances, outbox rows and documents are written in the same transaction, or not at all.
+"""
+
+import logging
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.clock import CLOCK, Clock
+from api.engine.call_activity import (
+    CHILD_REQUEST,
+    HostedCallActivity,
+    child_inputs,
+    child_outputs,
+    needs_child,
+)
+from api.engine.process_models import (
+    MODELS,
+    ProcessModel,
+    ProcessModelCache,
+    properties,
+    resolve_definition,
+)
+from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE
+from api.engine.serializer import dump_workflow, load_workflow
+from api.models import (
+    LANE_ROLES,
+    ChildCompletion,
+    Event,
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+)
+from service_tasks import ServiceContext
+
+log = logging.getLogger(__name__)
+ALL = 10**9  # get_tasks(max_depth=...) returns a partial list without it on deep/wide trees
+
+
+class EngineError(Exception):
+    """The process itself failed (a script, condition or service task): nothing was written."""
+
+    def __init__(self, message: str, element_id: str | None = None) -> None:
+        super().__init__(message)
+        self.element_id = element_id
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(data, default=str))
+
+
+@dataclass
+class Host:
+    """What the engine needs from the host while it runs one instance in one transaction."""
+
+    runtime: "Runtime"
+    row: ProcessInstance
+    actor: str
+    completed_now: set[str] = field(default_factory=set)
+
+    def service_context(self, task: Task) -> ServiceContext:
+        return ServiceContext(
+            session=self.runtime.session,
+            instance_id=self.row.id,
+            root_id=self.row.root_id or self.row.id,
+            business_key=self.row.business_key,
+            task_id=str(task.id),
+            element_id=task.task_spec.bpmn_id or task.task_spec.name,
+            task_name=task.task_spec.bpmn_name or task.task_spec.name,
+            lane=task.task_spec.lane,
+            actor=self.actor,
+            now=self.runtime.clock.now(),
+            data=task.data,
+            nomor_format=self.runtime.nomor_format,
+        )
+
+
+class Runtime:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        clock: Clock = CLOCK,
+        models: ProcessModelCache = MODELS,
+        nomor_format: str = "{seq:03d}/LSP-STMI/{kode}/{bulan_romawi}/{tahun}",
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.models = models
+        self.nomor_format = nomor_format
+
+    # --- loading and saving -------------------------------------------------------------
+    def model_for(self, row: ProcessInstance) -> ProcessModel:
+        definition = self.session.get(ProcessDefinition, row.definition_id)
+        assert definition is not None
+        return self.models.get(self.session, definition)
+
+    def load(self, row: ProcessInstance) -> BpmnWorkflow:
+        model = self.model_for(row)
+        wf = load_workflow(row.state, model.spec, model.subprocess_specs)
+        wf.script_engine = SCRIPT_ENGINE  # not serialized: reattach or it runs unrestricted
+        return wf
+
+    # --- acts ---------------------------------------------------------------------------
+    def start(
+        self,
+        definition: ProcessDefinition,
+        *,
+        business_key: str | None,
+        data: dict[str, Any],
+        actor: str,
+        parent: ProcessInstance | None = None,
+        parent_task: Task | None = None,
+    ) -> ProcessInstance:
+        model = self.models.get(self.session, definition)
+        now = self.clock.now()
+        wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
+        wf.task_tree.data.update(deepcopy(data))
+        row = ProcessInstance(
+            definition_id=definition.id,
+            key=definition.key,
+            version=definition.version,
+            business_key=business_key,
+            status="running",
+            parent_id=parent.id if parent else None,
+            parent_task_id=str(parent_task.id) if parent_task else None,
+            started_at=now,
+            started_by=actor,
+            state="",
+            steps={},
+        )
+        if parent is not None and parent_task is not None:
+            step = properties(parent_task.task_spec).get("sopStep")
+            row.sop_step = step
+            if step and step in (parent.steps or {}):
+                row.inherited_due_at = datetime.fromisoformat(parent.steps[step]["due_at"])
+            else:
+                row.inherited_due_at = parent.inherited_due_at
+        self.session.add(row)
+        self.session.flush()
+        row.root_id = (parent.root_id or parent.id) if parent else row.id
+        self._event(
+            row,
+            "instance_started",
+            actor,
+            data={
+                "key": definition.key,
+                "version": definition.version,
+                "business_key": business_key,
+                "parent_id": row.parent_id,
+            },
+        )
+        self._advance(row, wf, actor)
+        return row
+
+    def complete_task(self, row: ProcessInstance, task_id: str, data: dict[str, Any], actor: str) -> None:
+        wf = self.load(row)
+        task = wf.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise TaskNotReady(task_id)
+        host = self._attach(row, wf, actor)
+        task.data.update(deepcopy(data))
+        self._event(row, "task_completed", actor, task, data=data)
+        self._run(wf, lambda: task.run(), task)
+        host.completed_now.add(task_id)
+        self._advance(row, wf, actor, host)
+
+    def apply_child_completions(self, row: ProcessInstance, completions: list[ChildCompletion]) -> int:
+        """Complete the parent's waiting call activities with their children's outputs (one load/save)."""
+        wf = self.load(row)
+        host = self._attach(row, wf, "system")
+        applied = 0
+        now = self.clock.now()
+        for c in completions:
+            task = wf.get_task_from_id(UUID(c.parent_task_id))
+            c.applied_at = now
+            # complete() only on STARTED: on COMPLETED it would merge the result twice.
+            if task is None or task.state != TaskState.STARTED:
+                continue
+            task.data.update(deepcopy(c.outputs))
+            self._run(wf, task.complete, task)
+            applied += 1
+            self._event(row, "child_completed", "system", task, data={"child_id": c.child_id})
+        self._advance(row, wf, "system", host)
+        return applied
+
+    def fire_timers(self, row: ProcessInstance) -> None:
+        wf = self.load(row)
+        host = self._attach(row, wf, "system")
+        self._run(wf, wf.refresh_timers, None)
+        self._advance(row, wf, "system", host)
+
+    # --- the engine loop ----------------------------------------------------------------
+    def _attach(self, row: ProcessInstance, wf: BpmnWorkflow, actor: str) -> Host:
+        host = Host(self, row, actor)
+        setattr(wf, HOST_CONTEXT_ATTR, host)
+        return host
+
+    def _run(self, wf: BpmnWorkflow, fn: Any, task: Task | None) -> Any:
+        try:
+            return fn()
+        except TaskNotReady:
+            raise
+        except Exception as exc:  # a script, condition or service failed: the transaction is discarded
+            failed = getattr(exc, "task", None) or task
+            element = failed.task_spec.bpmn_id if failed is not None else None
+            raise EngineError(str(exc), element) from exc
+
+    def _advance(self, row: ProcessInstance, wf: BpmnWorkflow, actor: str, host: Host | None = None) -> None:
+        host = host or self._attach(row, wf, actor)
+        model = self.model_for(row)
+
+        def did_complete(task: Task) -> None:
+            self._note_step(row, model, task, completed=False)
+            if isinstance(task.task_spec, ServiceTask):
+                result = task.data.get(task.task_spec.result_variable)
+                self._event(row, "service_task_completed", actor, task, data={"result": result})
+
+        self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
+        for task in wf.get_tasks(state=TaskState.STARTED, max_depth=ALL):
+            if isinstance(task.task_spec, HostedCallActivity) and needs_child(task):
+                self._start_child(row, task, actor)
+        self._sync_human_tasks(row, wf, model, host)
+        self._note_completed_steps(row, wf, model)
+        if wf.is_completed():
+            self._finish(row, wf)
+        row.next_timer_at = _next_timer(wf)
+        row.state = dump_workflow(wf)
+        self.session.flush()  # the revision check happens here: a lost race raises StaleDataError
+
+    def _start_child(self, row: ProcessInstance, task: Task, actor: str) -> None:
+        called = task.task_spec.spec
+        self._note_step(row, self.model_for(row), task, completed=False)
+        definition = resolve_definition(self.session, called, self.model_for(row).deployment_id)
+        if definition is None:
+            raise EngineError(f"called process {called!r} is not deployed", task.task_spec.bpmn_id)
+        child_model = self.models.get(self.session, definition)
+        try:
+            inputs = child_inputs(task, child_model.io_specification)
+        except KeyError as exc:
+            raise EngineError(
+                f"call activity is missing data input(s) {exc} for {called!r}", task.task_spec.bpmn_id
+            ) from exc
+        task.internal_data[CHILD_REQUEST]["started"] = True
+        child = self.start(
+            definition, business_key=row.business_key, data=inputs, actor=actor, parent=row, parent_task=task
+        )
+        task.internal_data[CHILD_REQUEST]["child_id"] = child.id
+        self._event(row, "child_started", actor, task, data={"child_id": child.id, "called_element": called})
+
+    def _finish(self, row: ProcessInstance, wf: BpmnWorkflow) -> None:
+        row.status = "completed"
+        row.ended_at = self.clock.now()
+        end = wf.get_next_task(spec_name="End", skip_subprocesses=True)
+        end_data = dict(end.data) if end is not None else dict(wf.data)
+        self._event(row, "instance_completed", None)
+        if row.parent_id is not None and row.parent_task_id is not None:
+            model = self.model_for(row)
+            try:
+                outputs = child_outputs(end_data, model.io_specification)
+            except KeyError as exc:
+                raise EngineError(f"process {row.key!r} ended without its data output(s) {exc}") from exc
+            self.session.add(
+                ChildCompletion(
+                    parent_id=row.parent_id,
+                    parent_task_id=row.parent_task_id,
+                    child_id=row.id,
+                    outputs=_jsonable(outputs),
+                    created_at=self.clock.now(),
+                )
+            )
+
+    # --- projections and history --------------------------------------------------------
+    def _note_step(self, row: ProcessInstance, model: ProcessModel, task: Task, *, completed: bool) -> None:
+        props = properties(task.task_spec)
+        step = props.get("sopStep")
+        if not step or step not in model.step_standards:
+            return
+        steps = dict(row.steps or {})
+        now = self.clock.now()
+        if step not in steps:
+            steps[step] = {"started_at": now.isoformat(), "due_at": (now + model.step_standards[step]).isoformat()}
+            self._event(row, "step_started", None, task, data={"step": step, "due_at": steps[step]["due_at"]})
+        if completed and "completed_at" not in steps[step]:
+            steps[step] = {**steps[step], "completed_at": now.isoformat()}
+            self._event(row, "step_completed", None, task, data={"step": step})
+        row.steps = steps
+
+    def _note_completed_steps(self, row: ProcessInstance, wf: BpmnWorkflow, model: ProcessModel) -> None:
+        """A step is done when its step activity (the one carrying the time standard) has completed."""
+        for step, spec_name in model.step_activities.items():
+            if step in (row.steps or {}) and "completed_at" not in row.steps[step]:
+                if wf.get_next_task(spec_name=spec_name, state=TaskState.COMPLETED, skip_subprocesses=True):
+                    self._note_step(row, model, wf.get_next_task(spec_name=spec_name), completed=True)
+
+    def _due_at(self, row: ProcessInstance, task: Task) -> datetime | None:
+        step = properties(task.task_spec).get("sopStep")
+        if step and step in (row.steps or {}):
+            return datetime.fromisoformat(row.steps[step]["due_at"])
+        return row.inherited_due_at
+
+    def _sync_human_tasks(self, row: ProcessInstance, wf: BpmnWorkflow, model: ProcessModel, host: Host) -> None:
+        ready = wf.get_tasks(state=TaskState.READY, manual=True, max_depth=ALL)
+        existing = {
+            t.id: t
+            for t in self.session.scalars(
+                select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.state == "ready")
+            )
+        }
+        ready_ids = set()
+        now = self.clock.now()
+        for task in ready:
+            tid = str(task.id)
+            ready_ids.add(tid)
+            if tid in existing:
+                continue
+            self._note_step(row, model, task, completed=False)
+            props = properties(task.task_spec)
+            lane = task.task_spec.lane
+            assignee = None
+            if props.get("assignee"):
+                try:
+                    assignee = SCRIPT_ENGINE.evaluate(task, props["assignee"])
+                except Exception as exc:
+                    raise EngineError(f"assignee expression failed: {exc}", task.task_spec.bpmn_id) from exc
+                assignee = str(assignee) if assignee else None
+            ht = HumanTask(
+                id=tid,
+                instance_id=row.id,
+                root_id=row.root_id or row.id,
+                process_key=row.key,
+                business_key=row.business_key,
+                element_id=task.task_spec.bpmn_id,
+                name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                lane=lane,
+                role=LANE_ROLES.get(lane or ""),
+                assignee=assignee,
+                form=props.get("formJsonSchemaFilename"),
+                ui_form=props.get("formUiSchemaFilename"),
+                sop_step=props.get("sopStep"),
+                state="ready",
+                created_at=now,
+                due_at=self._due_at(row, task),
+                context=_jsonable(task.data),
+            )
+            self.session.add(ht)
+            self._event(
+                row,
+                "task_created",
+                None,
+                task,
+                data={"assignee": assignee, "due_at": ht.due_at.isoformat() if ht.due_at else None},
+            )
+        for tid, ht in existing.items():
+            if tid in ready_ids:
+                continue
+            if tid in host.completed_now:
+                ht.state, ht.completed_at, ht.completed_by = "completed", now, host.actor
+            else:
+                ht.state, ht.completed_at = "cancelled", now
+                self._event(row, "task_cancelled", None, task_id=tid, task_name=ht.name, lane=ht.lane)
+
+    def _event(
+        self,
+        row: ProcessInstance,
+        type_: str,
+        actor: str | None,
+        task: Task | None = None,
+        *,
+        data: dict[str, Any] | None = None,
+        task_id: str | None = None,
+        task_name: str | None = None,
+        lane: str | None = None,
+    ) -> None:
+        if task is not None:
+            task_id = str(task.id)
+            task_name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+            lane = task.task_spec.lane
+        self.session.add(
+            Event(
+                at=self.clock.now(),
+                instance_id=row.id,
+                root_id=row.root_id or row.id,
+                type=type_,
+                task_id=task_id,
+                task_name=task_name,
+                lane=lane,
+                actor=actor,
+                data=_jsonable(data or {}),
+            )
+        )
+
+    def record(
+        self, row: ProcessInstance, type_: str, actor: str, ht: HumanTask, data: dict[str, Any] | None = None
+    ) -> None:
+        """A history event about a human task that did not change the workflow (claim, unclaim)."""
+        self._event(row, type_, actor, data=data, task_id=ht.id, task_name=ht.name, lane=ht.lane)
+
+
+class TaskNotReady(Exception):
+    pass
+
+
+def _next_timer(wf: BpmnWorkflow) -> datetime | None:
+    """Due time of the earliest waiting timer, stored on the row so the worker finds it without loading."""
+    due = []
+    for event in wf.waiting_events():
+        if event.event_type.endswith("TimerEventDefinition") or "Timer" in str(event.event_type):
+            try:
+                due.append(datetime.fromisoformat(str(event.value)))
+            except (TypeError, ValueError):
+                continue
+    return min(due, default=None)

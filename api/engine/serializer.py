@@ -1,0 +1,67 @@
+"""Workflow (de)serialization that keeps the process spec out of every stored instance.
+
+The parsed spec is ~9 KB of each serialized workflow and identical for every instance of a
+process version, so it is cached per deployment and handed back on load instead of being stored.
+"""
+
+import json
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    WorkflowConverter,
+)
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import SubWorkflowTaskConverter
+
+from api.engine.call_activity import HostedCallActivity
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
+        spec = dct.pop("spec")
+        subprocess_specs = dct.pop("subprocess_specs", {})
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_config = dict(SPIFF_CONFIG)
+_config[HostedCallActivity] = SubWorkflowTaskConverter
+_config[BpmnWorkflow] = SpeclessWorkflowConverter
+REGISTRY = BpmnWorkflowSerializer.configure(_config)
+_SERIALIZER = BpmnWorkflowSerializer(REGISTRY)
+
+
+def dump_workflow(workflow: BpmnWorkflow) -> str:
+    REGISTRY._encoder_mode = True
+    try:
+        return json.dumps(REGISTRY.convert(workflow), cls=_SERIALIZER._encoder_cls, separators=(",", ":"))
+    finally:
+        REGISTRY._encoder_mode = False
+
+
+def load_workflow(state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
+    dct = json.loads(state)
+    dct["spec"] = spec
+    dct["subprocess_specs"] = subprocess_specs
+    return REGISTRY.restore(dct)
+
+
+def roundtrip_spec(spec: BpmnProcessSpec) -> BpmnProcessSpec:
+    """A spec as the serializer restores it: that wiring (MI merge callbacks) is what instances need."""
+    return REGISTRY.restore(json.loads(json.dumps(REGISTRY.convert(spec))))

@@ -1,0 +1,228 @@
+"""Tables: users and roles, deployments, instances with their projections, history, documents."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db import Base
+
+# The six SOP lanes and the role code each maps to; plus roles outside the SOP.
+LANE_ROLES: dict[str, str] = {
+    "Direktur": "direktur",
+    "Ketua LSP": "ketua_lsp",
+    "Kabid Administrasi": "kabid_administrasi",
+    "Kabid Sertifikasi": "kabid_sertifikasi",
+    "Asesor Kompetensi": "asesor",
+    "Peserta Uji Kompetensi": "peserta",
+}
+SOP_LANES = tuple(LANE_ROLES)
+ROLES = (*LANE_ROLES.values(), "admin", "desainer")
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    roles: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def role_codes(self) -> list[str]:
+        return sorted(r.role for r in self.roles)
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Deployment(Base):
+    __tablename__ = "deployment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+    files: Mapped[list["DeploymentFile"]] = relationship(lazy="selectin", order_by="DeploymentFile.name")
+
+
+class DeploymentFile(Base):
+    __tablename__ = "deployment_file"
+    __table_args__ = (UniqueConstraint("deployment_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ProcessDefinition(Base):
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id"))
+    bpmn_file: Mapped[str] = mapped_column(String(200))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    startable: Mapped[bool] = mapped_column(Boolean)
+    start_roles: Mapped[list[str]] = mapped_column(JSON)
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    __table_args__ = (
+        Index("ix_instance_parent", "parent_id"),
+        Index("ix_instance_root", "root_id"),
+        Index("ix_instance_key_status", "key", "status"),
+        Index("ix_instance_business_key", "business_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    business_key: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # running, completed, cancelled, error
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    parent_task_id: Mapped[str | None] = mapped_column(String(36))
+    root_id: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_by: Mapped[str] = mapped_column(String(64))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Optimistic concurrency: every write is `revision = revision + 1 WHERE revision = old`.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(Text)
+    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # SOP step deadlines: {"3": {"started_at": iso, "due_at": iso}}; children inherit the caller's.
+    steps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    inherited_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sop_step: Mapped[str | None] = mapped_column(String(8))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class HumanTask(Base):
+    """Projection of every user task: what inboxes read, so no read deserializes a workflow."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_task_inbox_role", "state", "role", "due_at"),
+        Index("ix_task_inbox_assignee", "state", "assignee", "due_at"),
+        Index("ix_task_instance", "instance_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task id
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    root_id: Mapped[int] = mapped_column(Integer)
+    process_key: Mapped[str] = mapped_column(String(200))
+    business_key: Mapped[str | None] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str | None] = mapped_column(String(32))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    form: Mapped[str | None] = mapped_column(String(200))
+    ui_form: Mapped[str | None] = mapped_column(String(200))
+    sop_step: Mapped[str | None] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(16))  # ready, completed, cancelled
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Event(Base):
+    """Append-only history: never updated or deleted."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_instance", "instance_id", "id"), Index("ix_event_root", "root_id", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    instance_id: Mapped[int] = mapped_column(Integer)
+    root_id: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(40))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    task_name: Mapped[str | None] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ChildCompletion(Base):
+    """Outbox: a child's end, written in the child's transaction, applied to the parent by the worker."""
+
+    __tablename__ = "child_completion"
+    __table_args__ = (Index("ix_child_completion_pending", "applied_at", "parent_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    parent_task_id: Mapped[str] = mapped_column(String(36))
+    child_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)
+    outputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Document(Base):
+    """An output document of the SOP: numbered once, stored with its data, never overwritten."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        # One document per (instance, task, kind, key): a retried service task finds it again.
+        UniqueConstraint("instance_id", "task_id", "kind", "key"),
+        UniqueConstraint("code", "year", "seq"),
+        Index("ix_document_root", "root_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    root_id: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    number: Mapped[str] = mapped_column(String(100))
+    # The register a number is drawn from (SK Jadwal and SK Penetapan share "SK"); None for numbers
+    # issued outside the LSP (BNSP's certificate numbers).
+    code: Mapped[str | None] = mapped_column(String(20))
+    seq: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer)
+    candidate: Mapped[str | None] = mapped_column(String(64), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NumberSequence(Base):
+    __tablename__ = "number_sequence"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,37 @@
+"""Service settings, read from ``UJIKOM_*`` environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="UJIKOM_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    secret_key: str = "dev-only-secret-change-me"
+    token_minutes: int = 8 * 60
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    # Run the timer/child-completion worker inside `serve`.
+    embedded_worker: bool = True
+    worker_poll_seconds: float = 1.0
+    # Format of every issued document number; fields: seq, kode, bulan_romawi, bulan, tahun.
+    nomor_format: str = "{seq:03d}/LSP-STMI/{kode}/{bulan_romawi}/{tahun}"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'ujikom.sqlite3'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,83 @@
+"""Letter numbers and the document register: a number is issued once, with its document, never reused."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from api.models import Document, NumberSequence
+from service_tasks.context import ServiceContext, ServiceTaskError
+
+BULAN_ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def next_seq(session: Session, code: str, year: int) -> int:
+    """Atomically take the next number of a register (row-locked upsert on both databases)."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    stmt = (
+        insert(NumberSequence)
+        .values(code=code, year=year, last_seq=1)
+        .on_conflict_do_update(index_elements=["code", "year"], set_={"last_seq": NumberSequence.last_seq + 1})
+        .returning(NumberSequence.last_seq)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
+def nomor_surat(fmt: str, seq: int, code: str, when: datetime) -> str:
+    return fmt.format(seq=seq, kode=code, bulan_romawi=BULAN_ROMAWI[when.month - 1], bulan=when.month, tahun=when.year)
+
+
+def terbitkan(
+    ctx: ServiceContext,
+    kind: str,
+    code: str | None,
+    title: str,
+    data: dict[str, Any],
+    *,
+    key: str = "",
+    candidate: str | None = None,
+    number: str | None = None,
+) -> dict[str, Any]:
+    """Issue one output document; a retry of the same task returns the one already issued."""
+    existing = ctx.session.scalars(
+        select(Document).where(
+            Document.instance_id == ctx.instance_id,
+            Document.task_id == ctx.task_id,
+            Document.kind == kind,
+            Document.key == key,
+        )
+    ).first()
+    if existing is not None:
+        return summary(existing)
+    seq = None
+    if number is None:
+        if code is None:
+            raise ServiceTaskError(f"{kind}: no number given and no register to draw one from")
+        seq = next_seq(ctx.session, code, ctx.now.year)
+        number = nomor_surat(ctx.nomor_format, seq, code, ctx.now)
+    doc = Document(
+        instance_id=ctx.instance_id,
+        root_id=ctx.root_id,
+        task_id=ctx.task_id,
+        element_id=ctx.element_id,
+        kind=kind,
+        key=key,
+        title=title,
+        number=number,
+        code=code,
+        seq=seq,
+        month=ctx.now.month,
+        year=ctx.now.year,
+        candidate=candidate,
+        data=data,
+        created_at=ctx.now,
+    )
+    ctx.session.add(doc)
+    ctx.session.flush()
+    return summary(doc)
+
+
+def summary(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, "jenis": doc.kind, "nomor": doc.number, "judul": doc.title, "peserta": doc.candidate}
