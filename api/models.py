@@ -6,7 +6,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base
+from api.db import Base, UtcDateTime
 
 # The six SOP lanes and the role code each maps to; plus roles outside the SOP.
 LANE_ROLES: dict[str, str] = {
@@ -40,7 +39,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     roles: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
@@ -59,7 +58,7 @@ class Deployment(Base):
     __tablename__ = "deployment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
     files: Mapped[list["DeploymentFile"]] = relationship(lazy="selectin", order_by="DeploymentFile.name")
 
@@ -108,16 +107,16 @@ class ProcessInstance(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     parent_task_id: Mapped[str | None] = mapped_column(String(36))
     root_id: Mapped[int | None] = mapped_column(Integer)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     started_by: Mapped[str] = mapped_column(String(64))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Optimistic concurrency: every write is `revision = revision + 1 WHERE revision = old`.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(Text)
-    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     # SOP step deadlines: {"3": {"started_at": iso, "due_at": iso}}; children inherit the caller's.
     steps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    inherited_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    inherited_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sop_step: Mapped[str | None] = mapped_column(String(8))
     error: Mapped[str | None] = mapped_column(Text)
 
@@ -129,8 +128,8 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_task_inbox_role", "state", "role", "due_at"),
-        Index("ix_task_inbox_assignee", "state", "assignee", "due_at"),
+        # The inbox: ready tasks of a lane, open to it (assignee NULL) or narrowed to one user, by due date.
+        Index("ix_task_inbox", "state", "role", "assignee", "due_at"),
         Index("ix_task_instance", "instance_id"),
     )
 
@@ -149,9 +148,9 @@ class HumanTask(Base):
     ui_form: Mapped[str | None] = mapped_column(String(200))
     sop_step: Mapped[str | None] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(16))  # ready, completed, cancelled
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -163,7 +162,7 @@ class Event(Base):
     __table_args__ = (Index("ix_event_instance", "instance_id", "id"), Index("ix_event_root", "root_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     instance_id: Mapped[int] = mapped_column(Integer)
     root_id: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(40))
@@ -185,8 +184,8 @@ class ChildCompletion(Base):
     parent_task_id: Mapped[str] = mapped_column(String(36))
     child_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)
     outputs: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Document(Base):
@@ -217,7 +216,7 @@ class Document(Base):
     year: Mapped[int] = mapped_column(Integer)
     candidate: Mapped[str | None] = mapped_column(String(64), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class NumberSequence(Base):

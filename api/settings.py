@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
-    secret_key: str = "dev-only-secret-change-me"
+    secret_key: str = "dev-only-secret-change-me-in-production-0123456789"
     token_minutes: int = 8 * 60
     processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms"

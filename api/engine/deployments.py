@@ -176,7 +176,8 @@ def _lint(
         if op.get("id") not in service_tasks.REGISTRY:
             err(
                 element_of(op),
-                f"service operator {op.get('id')!r} is not registered (known: {', '.join(sorted(service_tasks.REGISTRY))})",
+                f"service operator {op.get('id')!r} is not registered "
+                f"(known: {', '.join(sorted(service_tasks.REGISTRY))})",
             )
 
     lanes_of: dict[str, str] = {}

@@ -1,0 +1,51 @@
+"""The FastAPI application: routes, error bodies, and the embedded worker."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from api import errors
+from api.clock import CLOCK, Clock
+from api.db import Database
+from api.routes import auth, deployments, instances, tasks, users
+from api.settings import Settings, get_settings
+from api.worker import Worker
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None, clock: Clock = CLOCK) -> FastAPI:
+    settings = settings or get_settings()
+    db = db or Database(settings.effective_database_url)
+    worker = Worker(db, settings, clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.embedded_worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            worker.stop()
+
+    app = FastAPI(
+        title="ujikom",
+        summary="Uji Kompetensi dan Sertifikasi Kompetensi: the LSP's SOP as a BPMN workflow with a task inbox",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.clock = clock
+    app.state.worker = worker
+    errors.install(app)
+    for module in (auth, instances, tasks, deployments, users):
+        app.include_router(module.router)
+
+    @app.get("/api/health", tags=["health"])
+    def health() -> dict[str, str]:
+        with db.reading() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "database": db.engine.dialect.name}
+
+    return app

@@ -1,0 +1,157 @@
+"""The `ujikom` command: serve, worker, db upgrade, seed-demo, validate, deploy."""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from api.settings import get_settings
+
+
+def _files(path: Path) -> dict[str, bytes]:
+    if path.is_file():
+        return {path.name: path.read_bytes()}
+    if not path.is_dir():
+        raise SystemExit(f"ujikom: {path} is neither a file nor a folder")
+    found = sorted(path.glob("*.bpmn")) + sorted(path.glob("*.json"))
+    # A process folder deploys with its forms: processes/ and forms/ sit side by side.
+    forms_dir = path.parent / "forms"
+    if path.name == "processes" and forms_dir.is_dir():
+        found += sorted(forms_dir.glob("*.json"))
+    return {p.name: p.read_bytes() for p in found}
+
+
+def _print_problems(problems, label: str) -> None:  # noqa: ANN001
+    for p in problems:
+        where = f"{p.file}:{p.line}" if p.line else p.file
+        element = f" [{p.element_id}]" if p.element_id else ""
+        print(f"{where}:{element} {label}: {p.message}", file=sys.stderr)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.db import Database
+    from api.seed import has_demo_users
+
+    settings = get_settings()
+    db = Database(settings.effective_database_url)
+    if settings.env == "production":
+        with db.reading() as session:
+            if has_demo_users(session):
+                print(
+                    "ujikom: refusing to serve in production with demo users present; "
+                    "deactivate them (or unset UJIKOM_ENV=production for a demo)",
+                    file=sys.stderr,
+                )
+                return 2
+        if settings.secret_key.startswith("dev-only-secret"):
+            print("ujikom: set UJIKOM_SECRET_KEY to a long random secret in production", file=sys.stderr)
+            return 2
+    uvicorn.run(create_app(settings, db), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from api.db import Database
+    from api.worker import Worker
+
+    settings = get_settings()
+    worker = Worker(Database(settings.effective_database_url), settings)
+    if args.once:
+        print(f"applied/fired: {worker.run_until_idle()}")
+        return 0
+    logging.getLogger(__name__).info("worker running; Ctrl-C stops it")
+    try:
+        worker.run_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from api.migrate import upgrade
+
+    upgrade(get_settings().effective_database_url)
+    print("database is at the latest schema")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from api.db import Database
+    from api.seed import deploy_shipped, seed_users
+
+    settings = get_settings()
+    with Database(settings.effective_database_url).transaction() as session:
+        users = seed_users(session)
+        deployment = deploy_shipped(session, settings)
+    print(f"demo users created: {users} (password: <username>-demo; DEMO ONLY)")
+    print(f"deployment: {deployment if deployment else 'processes already deployed, unchanged'}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from api.db import Database
+    from api.engine.deployments import validate
+
+    settings = get_settings()
+    with Database(settings.effective_database_url).reading() as session:
+        errors, warnings = validate(session, _files(Path(args.path)))
+    _print_problems(warnings, "warning")
+    _print_problems(errors, "error")
+    if errors:
+        print(f"ujikom: {len(errors)} error(s); fix them before deploying", file=sys.stderr)
+        return 1
+    print("valid")
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from api.clock import CLOCK
+    from api.db import Database
+    from api.engine.deployments import DeploymentInvalid, deploy
+
+    settings = get_settings()
+    try:
+        with Database(settings.effective_database_url).transaction() as session:
+            deployment, definitions = deploy(session, _files(Path(args.path)), args.user, CLOCK.now())
+            lines = [f"{d.key} v{d.version}" for d in definitions]
+    except DeploymentInvalid as exc:
+        _print_problems(exc.errors, "error")
+        print(f"ujikom: deploy refused, {len(exc.errors)} error(s); nothing was deployed", file=sys.stderr)
+        return 1
+    print(f"deployment {deployment.id}: " + ", ".join(lines))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="ujikom", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the REST API (with the embedded worker)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="apply child completions and fire timers")
+    worker.add_argument("--once", action="store_true", help="work until idle, then exit")
+    worker.set_defaults(func=cmd_worker)
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="migrate to the latest schema").set_defaults(func=cmd_db_upgrade)
+    sub.add_parser("seed-demo", help="demo users and the shipped processes (DEMO ONLY)").set_defaults(
+        func=cmd_seed_demo
+    )
+    validate = sub.add_parser("validate", help="check BPMN and form files without deploying")
+    validate.add_argument("path", help="a .bpmn file or a folder (processes/ also takes ../forms)")
+    validate.set_defaults(func=cmd_validate)
+    deploy = sub.add_parser("deploy", help="deploy BPMN and form files")
+    deploy.add_argument("path")
+    deploy.add_argument("--user", default="cli", help="recorded as the deployer")
+    deploy.set_defaults(func=cmd_deploy)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Request and response bodies of the REST API."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class Me(BaseModel):
+    username: str
+    full_name: str
+    roles: list[str]
+
+
+class ProcessDefinitionOut(BaseModel):
+    key: str
+    name: str
+    version: int
+    deployment_id: int
+
+
+class StartInstance(BaseModel):
+    business_key: str | None = Field(default=None, max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class TaskSummary(BaseModel):
+    id: str
+    name: str
+    lane: str | None
+    instance_id: int
+    business_key: str | None
+    created_at: datetime
+    due_at: datetime | None
+    assignee: str | None
+    claimed_by: str | None
+
+
+class ActiveTask(BaseModel):
+    id: str
+    name: str
+    lane: str | None
+    assignee: str | None
+    claimed_by: str | None
+    due_at: datetime | None
+
+
+class InstanceOut(BaseModel):
+    id: int
+    key: str
+    version: int
+    status: str
+    business_key: str | None
+    parent_id: int | None
+    started_at: datetime
+    started_by: str
+    ended_at: datetime | None
+    active_tasks: list[ActiveTask] = Field(default_factory=list)
+    steps: dict[str, Any] = Field(default_factory=dict)
+    error: str | None = None
+
+
+class InstancePage(BaseModel):
+    items: list[InstanceOut]
+    total: int
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    type: str
+    instance_id: int
+    task_id: str | None
+    task_name: str | None
+    lane: str | None
+    actor: str | None
+    data: dict[str, Any]
+
+
+class Form(BaseModel):
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema", serialization_alias="schema")
+    ui_schema: dict[str, Any] | None = None
+
+    model_config = {"populate_by_name": True}
+
+
+class TaskDetail(TaskSummary):
+    process_key: str
+    element_id: str
+    state: str
+    completed_at: datetime | None
+    completed_by: str | None
+    form: Form
+    data: dict[str, Any]
+
+
+class CompleteTask(BaseModel):
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class CompletedTask(BaseModel):
+    id: str
+    instance_id: int
+    instance_status: str
+
+
+class DeployedProcess(BaseModel):
+    key: str
+    version: int
+
+
+class DeploymentOut(BaseModel):
+    id: int
+    created_at: datetime
+    created_by: str
+    files: list[str]
+    processes: list[DeployedProcess]
+    warnings: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class UserIn(BaseModel):
+    username: str = Field(pattern=r"^[a-z0-9_.\-]{2,64}$")
+    full_name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=8)
+    roles: list[str] = Field(min_length=1)
+
+
+class UserOut(BaseModel):
+    username: str
+    full_name: str
+    roles: list[str]
+    active: bool
