@@ -12,27 +12,28 @@ from sqlalchemy.orm import Session
 from api.models import DeploymentFile, ProcessDefinition, ProcessInstance
 
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
-_cache: dict[tuple[int, str], dict[str, Any] | None] = {}
+_parsed: dict[str, dict[str, Any]] = {}
 _lock = threading.Lock()
 
 
 def load_form(session: Session, deployment_id: int, name: str | None) -> dict[str, Any] | None:
     """A form file as the given deployment sees it (its own copy, else the newest deployed before it).
-    Deployed files never change, so the answer is cached for good."""
+    Parsed schemas are cached by content hash: a deployed file never changes."""
     if not name:
         return None
-    key = (deployment_id, name)
-    if key in _cache:
-        return _cache[key]
-    f = session.scalars(
-        select(DeploymentFile)
+    row = session.execute(
+        select(DeploymentFile.sha256, DeploymentFile.id)
         .where(DeploymentFile.name == name, DeploymentFile.deployment_id <= deployment_id)
         .order_by(DeploymentFile.deployment_id.desc())
         .limit(1)
     ).first()
-    form = json.loads(f.content) if f else None
-    with _lock:
-        _cache[key] = form
+    if row is None:
+        return None
+    form = _parsed.get(row.sha256)
+    if form is None:
+        form = json.loads(session.get(DeploymentFile, row.id).content)
+        with _lock:
+            _parsed[row.sha256] = form
     return form
 
 

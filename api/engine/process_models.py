@@ -100,18 +100,20 @@ def step_activities(spec: BpmnProcessSpec) -> dict[str, tuple[str, timedelta]]:
 
 class ProcessModelCache:
     def __init__(self) -> None:
-        self._models: dict[int, ProcessModel] = {}
+        # Keyed by content, not only by row id: ids repeat across databases (tests, a restored backup).
+        self._models: dict[tuple[int, str], ProcessModel] = {}
         self._lock = threading.Lock()
 
     def get(self, session: Session, definition: ProcessDefinition) -> ProcessModel:
-        model = self._models.get(definition.id)
+        cache_key = (definition.id, definition.content_sha256)
+        model = self._models.get(cache_key)
         if model is not None:
             return model
         with self._lock:
-            model = self._models.get(definition.id)
+            model = self._models.get(cache_key)
             if model is None:
                 model = self._build(session, definition)
-                self._models[definition.id] = model
+                self._models[cache_key] = model
         return model
 
     def _build(self, session: Session, definition: ProcessDefinition) -> ProcessModel:

@@ -1,0 +1,86 @@
+"""The whole SOP, from the Direktur's target to the Direktur receiving the report, over HTTP."""
+
+from sqlalchemy import select
+
+from api.models import Document
+from tests import sop
+from tests.conftest import Api
+
+
+def test_a_period_runs_all_seven_steps_with_each_role_and_a_child_instance_per_candidate(api: Api) -> None:
+    instance_id = sop.walk_period(api)
+
+    period = api.get("admin", f"/api/instances/{instance_id}").json()
+    assert period["status"] == "completed"
+    assert sorted(period["steps"]) == ["1", "2", "3", "4", "5", "6", "7"]
+    assert all("completed_at" in s for s in period["steps"].values())
+
+    children = api.get("admin", "/api/instances", params={"parent_id": instance_id, "page_size": 100}).json()
+    by_key: dict[str, list] = {}
+    for child in children["items"]:
+        by_key.setdefault(child["key"], []).append(child)
+        assert child["status"] == "completed"
+    assert len(by_key["pendaftaran_uji_kompetensi"]) == len(sop.CANDIDATES)  # one per candidate
+    assert len(by_key["verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)  # one per TUK
+    assert len(by_key["pelaksanaan_uji_kompetensi"]) == len(sop.ASESOR_OF)  # one per accepted candidate
+    assert len(by_key["penerbitan_sertifikat"]) == 1
+
+
+def test_history_of_the_period_has_every_task_with_its_actor_and_time(api: Api) -> None:
+    instance_id = sop.walk_period(api)
+    history = api.get("admin", f"/api/instances/{instance_id}/history", params={"include_children": "true"}).json()
+
+    completed = [e for e in history if e["type"] == "task_completed"]
+    created = [e for e in history if e["type"] == "task_created"]
+    assert len(completed) == len(created)  # every task that appeared was done, by someone, at a time
+    assert all(e["actor"] and e["at"] and e["lane"] for e in completed)
+    actors = {e["actor"] for e in completed}
+    assert {"direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi", "asesor", "asesor2"} <= actors
+    assert set(sop.CANDIDATES) <= actors
+    assert [e["at"] for e in history] == sorted(e["at"] for e in history)  # oldest first
+    assert history[-1]["type"] == "instance_completed" and history[-1]["instance_id"] == instance_id
+
+    own = api.get("admin", f"/api/instances/{instance_id}/history").json()
+    assert {e["instance_id"] for e in own} == {instance_id}
+
+    # A candidate's own registration, as a child instance, with its own history.
+    reg = api.get("admin", "/api/instances", params={"parent_id": instance_id, "key": "pendaftaran_uji_kompetensi"})
+    child = reg.json()["items"][0]
+    child_history = api.get("admin", f"/api/instances/{child['id']}/history").json()
+    assert [e["type"] for e in child_history][0] == "instance_started"
+    assert any(e["type"] == "task_completed" and e["lane"] == "Peserta Uji Kompetensi" for e in child_history)
+
+
+def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
+    instance_id = sop.walk_period(api)
+    with api.app.state.db.reading() as session:
+        docs = session.scalars(select(Document).where(Document.root_id == instance_id)).all()
+    kinds = {}
+    for d in docs:
+        kinds.setdefault(d.kind, []).append(d)
+    for kind in (
+        "nota_dinas",
+        "tor",
+        "rab",
+        "sk_jadwal",
+        "berita_acara_asesmen",
+        "berita_acara_pleno",
+        "sk_penetapan",
+        "permohonan_blangko",
+        "laporan",
+    ):
+        assert len(kinds[kind]) == 1, kind
+    assert {d.candidate for d in kinds["kartu_peserta"]} == set(sop.ASESOR_OF)
+    assert len(kinds["surat_tugas_asesor"]) == len(set(sop.ASESOR_OF.values()))
+    assert len(kinds["surat_tugas_verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)
+    assert len(kinds["formulir_verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)
+    assert {d.candidate for d in kinds["rekaman_asesmen"]} == set(sop.ASESOR_OF)
+    # Certificates only for the Kompeten, with BNSP's numbers as entered.
+    assert {d.candidate: d.number for d in kinds["sertifikat"]} == {
+        u: n["no_sertifikat"] for u, n in sop.SERTIFIKAT.items()
+    }
+    numbered = [d.number for d in docs if d.seq is not None]
+    assert len(numbered) == len(set(numbered))
+    assert kinds["nota_dinas"][0].number.startswith("001/LSP-STMI/ND/")
+    assert kinds["rab"][0].data["total"] == 3 * 500000 + 4 * 35000
+    assert kinds["sk_penetapan"][0].number != kinds["sk_jadwal"][0].number  # one SK register
