@@ -22,7 +22,11 @@ def login(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()
                 detail="wrong username or password",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        return Token(access_token=create_token(user.username, settings.secret_key, settings.token_minutes))
+        return Token(
+            access_token=create_token(
+                user.username, settings.secret_key, settings.token_minutes, request.app.state.clock.now()
+            )
+        )
 
 
 @router.get("/me", response_model=Me)
