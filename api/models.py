@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -96,6 +97,7 @@ class ProcessInstance(Base):
         Index("ix_instance_root", "root_id"),
         Index("ix_instance_key_status", "key", "status"),
         Index("ix_instance_business_key", "business_key"),
+        Index("ix_instance_subject", "subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +105,9 @@ class ProcessInstance(Base):
     key: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer)
     business_key: Mapped[str | None] = mapped_column(String(200))
+    # Who or what a child instance is about (a candidate's username, a TUK's code), from the call
+    # activity's `childSubject` expression: lets an administrator find one candidate's instances.
+    subject: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16))  # running, completed, cancelled, error
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     parent_task_id: Mapped[str | None] = mapped_column(String(36))
@@ -156,7 +161,7 @@ class HumanTask(Base):
 
 
 class Event(Base):
-    """Append-only history: never updated or deleted."""
+    """Append-only history: never updated or deleted (enforced below)."""
 
     __tablename__ = "event"
     __table_args__ = (Index("ix_event_instance", "instance_id", "id"), Index("ix_event_root", "root_id", "id"))
@@ -225,3 +230,9 @@ class NumberSequence(Base):
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@event.listens_for(Event, "before_update")
+@event.listens_for(Event, "before_delete")
+def _history_is_append_only(mapper: object, connection: object, target: Event) -> None:
+    raise PermissionError("history events are append-only")

@@ -56,6 +56,7 @@ class InstanceOut(BaseModel):
     version: int
     status: str
     business_key: str | None
+    subject: str | None = None
     parent_id: int | None
     started_at: datetime
     started_by: str

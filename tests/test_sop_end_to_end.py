@@ -43,12 +43,16 @@ def test_history_of_the_period_has_every_task_with_its_actor_and_time(api: Api) 
     own = api.get("admin", f"/api/instances/{instance_id}/history").json()
     assert {e["instance_id"] for e in own} == {instance_id}
 
-    # A candidate's own registration, as a child instance, with its own history.
-    reg = api.get("admin", "/api/instances", params={"parent_id": instance_id, "key": "pendaftaran_uji_kompetensi"})
-    child = reg.json()["items"][0]
-    child_history = api.get("admin", f"/api/instances/{child['id']}/history").json()
-    assert [e["type"] for e in child_history][0] == "instance_started"
-    assert any(e["type"] == "task_completed" and e["lane"] == "Peserta Uji Kompetensi" for e in child_history)
+    # Each candidate's own instances (registration, assessment) and their history, found by the candidate.
+    for username in sop.ASESOR_OF:
+        mine = api.get("admin", "/api/instances", params={"subject": username}).json()["items"]
+        assert sorted(i["key"] for i in mine) == ["pelaksanaan_uji_kompetensi", "pendaftaran_uji_kompetensi"]
+        for child in mine:
+            assert child["parent_id"] == instance_id
+            child_history = api.get("admin", f"/api/instances/{child['id']}/history").json()
+            assert child_history[0]["type"] == "instance_started"
+            done_by = {e["actor"] for e in child_history if e["type"] == "task_completed"}
+            assert username in done_by
 
 
 def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:

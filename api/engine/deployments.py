@@ -198,6 +198,9 @@ def _lint(
                 err(task, f"form file {ref!r} is neither in this deployment nor deployed")
         if props.get("assignee") and (problem := check_syntax(props["assignee"], "eval")):
             err(task, f"assignee is not a valid Python expression: {problem}")
+    for prop in tree.xpath("//bpmn:callActivity//spiffworkflow:property[@name='childSubject']", namespaces=NS):
+        if problem := check_syntax(prop.get("value") or "", "eval"):
+            err(element_of(prop), f"childSubject is not a valid Python expression: {problem}")
     for el in tree.xpath(
         "//*[spiffworkflow:properties or bpmn:extensionElements/spiffworkflow:properties]", namespaces=NS
     ):

@@ -126,6 +126,7 @@ class Runtime:
         actor: str,
         parent: ProcessInstance | None = None,
         parent_task: Task | None = None,
+        subject: str | None = None,
     ) -> ProcessInstance:
         model = self.models.get(self.session, definition)
         now = self.clock.now()
@@ -136,6 +137,7 @@ class Runtime:
             key=definition.key,
             version=definition.version,
             business_key=business_key,
+            subject=subject,
             status="running",
             parent_id=parent.id if parent else None,
             parent_task_id=str(parent_task.id) if parent_task else None,
@@ -163,6 +165,7 @@ class Runtime:
                 "version": definition.version,
                 "business_key": business_key,
                 "parent_id": row.parent_id,
+                "subject": subject,
             },
         )
         self._advance(row, wf, actor)
@@ -256,9 +259,21 @@ class Runtime:
             raise EngineError(
                 f"call activity is missing data input(s) {exc} for {called!r}", task.task_spec.bpmn_id
             ) from exc
+        subject = None
+        if expr := properties(task.task_spec).get("childSubject"):
+            try:
+                subject = str(SCRIPT_ENGINE.evaluate(task, expr))
+            except Exception as exc:
+                raise EngineError(f"childSubject expression failed: {exc}", task.task_spec.bpmn_id) from exc
         task.internal_data[CHILD_REQUEST]["started"] = True
         child = self.start(
-            definition, business_key=row.business_key, data=inputs, actor=actor, parent=row, parent_task=task
+            definition,
+            business_key=row.business_key,
+            data=inputs,
+            actor=actor,
+            parent=row,
+            parent_task=task,
+            subject=subject,
         )
         task.internal_data[CHILD_REQUEST]["child_id"] = child.id
         self._event(row, "child_started", actor, task, data={"child_id": child.id, "called_element": called})

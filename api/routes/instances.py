@@ -96,6 +96,7 @@ def instance_out(session: Session, row: ProcessInstance) -> InstanceOut:
         version=row.version,
         status=row.status,
         business_key=row.business_key,
+        subject=row.subject,
         parent_id=row.parent_id,
         started_at=row.started_at,
         started_by=row.started_by,
@@ -120,6 +121,7 @@ def list_instances(
     started_after: datetime | None = None,
     started_before: datetime | None = None,
     parent_id: int | None = None,
+    subject: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> InstancePage:
@@ -130,6 +132,7 @@ def list_instances(
         (ProcessInstance.business_key, business_key),
         (ProcessInstance.started_by, started_by),
         (ProcessInstance.parent_id, parent_id),
+        (ProcessInstance.subject, subject),
     ):
         if value is not None:
             conditions.append(column == value)
