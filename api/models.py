@@ -134,7 +134,7 @@ class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
         # The inbox: ready tasks of a lane, open to it (assignee NULL) or narrowed to one user, by due date.
-        Index("ix_task_inbox", "state", "role", "assignee", "due_at"),
+        Index("ix_task_inbox", "state", "role", "assignee", "due_at", "created_at"),
         Index("ix_task_instance", "instance_id"),
     )
 
@@ -157,7 +157,8 @@ class HumanTask(Base):
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
-    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The task's data when it became ready; only the task detail reads it, so inbox queries skip it.
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
 
 
 class Event(Base):

@@ -5,9 +5,11 @@ A user sees a task when its lane is one of the user's roles and it is not narrow
 user is hidden from the others until it is unclaimed; completing an unclaimed task claims it.
 """
 
-from typing import Annotated
+import json
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -51,11 +53,11 @@ def inbox(
     key: str | None = None,
     overdue: bool | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[TaskSummary]:
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Response:
     roles = _lane_roles(user)
     if not roles:
-        return []
+        return Response("[]", media_type="application/json")
     now = request.app.state.clock.now()
     filters = [HumanTask.state == "ready", HumanTask.role.in_(roles)]
     filters.append(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == user.username))
@@ -68,21 +70,41 @@ def inbox(
     elif overdue is False:
         filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
     wanted = page * page_size
-    # Two index range scans (open to the lane, narrowed to me) instead of one OR that defeats the index.
+    # Index range scans that return rows already in order (open to the lane or narrowed to me; with a
+    # due date by due date, without one by creation), merged here: one OR or a mixed ORDER BY would
+    # make the database sort every open task of the lane. Plain columns, no ORM objects: the hot read.
     with request.app.state.db.reading() as session:
-        rows: list[HumanTask] = []
+        rows: list[Any] = []
         for narrowed in (HumanTask.assignee.is_(None), HumanTask.assignee == user.username):
-            rows.extend(
-                session.scalars(
-                    select(HumanTask)
-                    .where(*filters, narrowed)
-                    .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
-                    .limit(wanted)
-                )
-            )
+            for dated, order in (
+                (HumanTask.due_at.is_not(None), (HumanTask.due_at, HumanTask.created_at)),
+                (HumanTask.due_at.is_(None), (HumanTask.created_at,)),
+            ):
+                query = select(*_SUMMARY_COLUMNS).where(*filters, narrowed, dated).order_by(*order).limit(wanted)
+                rows.extend(session.execute(query))
     far = now.replace(year=9999)
     rows.sort(key=lambda t: (t.due_at is None, t.due_at or far, t.created_at))
-    return [_summary(t) for t in rows[(page - 1) * page_size : wanted]]
+    page_rows = rows[(page - 1) * page_size : wanted]
+    # Built by hand and returned as a Response: validating a page of models costs more than the query.
+    body = [{**row._asdict(), "created_at": _iso(row.created_at), "due_at": _iso(row.due_at)} for row in page_rows]
+    return Response(json.dumps(body), media_type="application/json")
+
+
+_SUMMARY_COLUMNS = (
+    HumanTask.id,
+    HumanTask.name,
+    HumanTask.lane,
+    HumanTask.instance_id,
+    HumanTask.business_key,
+    HumanTask.created_at,
+    HumanTask.due_at,
+    HumanTask.assignee,
+    HumanTask.claimed_by,
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def _task_for(session: Session, task_id: str, user: CurrentUser, *, lock: bool = False) -> HumanTask:

@@ -225,7 +225,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("human_task", schema=None) as batch_op:
-        batch_op.create_index("ix_task_inbox", ["state", "role", "assignee", "due_at"], unique=False)
+        batch_op.create_index("ix_task_inbox", ["state", "role", "assignee", "due_at", "created_at"], unique=False)
         batch_op.create_index("ix_task_instance", ["instance_id"], unique=False)
 
 
