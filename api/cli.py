@@ -115,13 +115,17 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
         with Database(settings.effective_database_url).transaction() as session:
-            deployment, definitions = deploy(session, _files(Path(args.path)), args.user, CLOCK.now())
-            lines = [f"{d.key} v{d.version}" for d in definitions]
+            result = deploy(session, _files(Path(args.path)), args.user, CLOCK.now())
+            lines = [f"{d.key} v{d.version}" for d in result.definitions]
+            _print_problems(result.warnings, "warning")
     except DeploymentInvalid as exc:
         _print_problems(exc.errors, "error")
         print(f"ujikom: deploy refused, {len(exc.errors)} error(s); nothing was deployed", file=sys.stderr)
         return 1
-    print(f"deployment {deployment.id}: " + ", ".join(lines))
+    if not result.created:
+        print(f"unchanged: already deployed as deployment {result.deployment.id}: " + ", ".join(lines))
+    else:
+        print(f"deployment {result.deployment.id}: " + ", ".join(lines))
     return 0
 
 

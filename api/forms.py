@@ -2,47 +2,40 @@
 
 import json
 import re
-import threading
 from typing import Any
 
 from jsonschema import validators
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import DeploymentFile, ProcessDefinition, ProcessInstance
+from api.engine.db_cache import db_cache
+from api.engine.runtime import model_of_definition
+from api.models import DeploymentFile, ProcessInstance
 
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
-_parsed: dict[str, dict[str, Any]] = {}
-_lock = threading.Lock()
 
 
 def load_form(session: Session, deployment_id: int, name: str | None) -> dict[str, Any] | None:
     """A form file as the given deployment sees it (its own copy, else the newest deployed before it).
-    Parsed schemas are cached by content hash: a deployed file never changes."""
+    Deployed files never change, so each (deployment, name) is read once."""
     if not name:
         return None
-    row = session.execute(
-        select(DeploymentFile.sha256, DeploymentFile.id)
-        .where(DeploymentFile.name == name, DeploymentFile.deployment_id <= deployment_id)
-        .order_by(DeploymentFile.deployment_id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    form = _parsed.get(row.sha256)
-    if form is None:
-        form = json.loads(session.get(DeploymentFile, row.id).content)
-        with _lock:
-            _parsed[row.sha256] = form
-    return form
+    cache = db_cache(session, "form")
+    key = (deployment_id, name)
+    if key not in cache:
+        f = session.scalars(
+            select(DeploymentFile)
+            .where(DeploymentFile.name == name, DeploymentFile.deployment_id <= deployment_id)
+            .order_by(DeploymentFile.deployment_id.desc())
+            .limit(1)
+        ).first()
+        cache[key] = json.loads(f.content) if f else None
+    return cache[key]
 
 
-def deployment_of(session: Session, instance_id: int) -> int:
-    return session.scalar(
-        select(ProcessDefinition.deployment_id)
-        .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
-        .where(ProcessInstance.id == instance_id)
-    )
+def form_of(session: Session, instance: ProcessInstance, name: str | None) -> dict[str, Any] | None:
+    """A task's form as its instance's process version deployed it."""
+    return load_form(session, model_of_definition(session, instance.definition_id).deployment_id, name)
 
 
 def form_errors(schema: dict[str, Any], data: dict[str, Any]) -> list[dict[str, str]]:

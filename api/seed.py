@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.auth import hash_password
 from api.clock import CLOCK
 from api.engine.deployments import deploy
-from api.models import DeploymentFile, User, UserRole
+from api.models import User, UserRole
 from api.settings import Settings
 
 DEMO_USERS: list[tuple[str, str, list[str]]] = [
@@ -64,15 +64,9 @@ def shipped_files(settings: Settings) -> dict[str, bytes]:
 
 
 def deploy_shipped(session: Session, settings: Settings, actor: str = "seed-demo") -> int | None:
-    """Deploy processes/ and forms/ unless exactly these files are already the deployed ones."""
-    files = shipped_files(settings)
-    latest = {}
-    for f in session.scalars(select(DeploymentFile).order_by(DeploymentFile.deployment_id)):
-        latest[f.name] = f.content.encode()
-    if all(latest.get(name) == content for name, content in files.items()):
-        return None
-    deployment, _ = deploy(session, files, actor, CLOCK.now())
-    return deployment.id
+    """Deploy processes/ and forms/; None when exactly these files are already the deployed ones."""
+    result = deploy(session, shipped_files(settings), actor, CLOCK.now())
+    return result.deployment.id if result.created else None
 
 
 def has_demo_users(session: Session) -> bool:

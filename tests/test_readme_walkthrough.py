@@ -46,9 +46,7 @@ def test_the_readme_walkthrough_runs_a_period_from_step_1_to_7_with_curl(tmp_pat
                 break
             except OSError:
                 time.sleep(0.1)
-        walk = subprocess.run(
-            ["bash", "-c", _readme_walk(base)], env=env, capture_output=True, text=True, timeout=300
-        )
+        walk = subprocess.run(["bash", "-c", _readme_walk(base)], env=env, capture_output=True, text=True, timeout=300)
         assert walk.returncode == 0, walk.stdout[-3000:] + walk.stderr[-3000:]
         assert '"detail"' not in walk.stdout, walk.stdout[-3000:]
         token = json.loads(

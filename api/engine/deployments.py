@@ -158,7 +158,9 @@ def _lint(
         errors.append(Problem(name, el.get("id"), el.sourceline, message))
 
     def element_of(el: Any) -> Any:
-        while el is not None and el.get("id") is None:
+        """The BPMN element an extension belongs to (extensions such as parameters have ids of their own)."""
+        el = el.getparent()
+        while el is not None and not (etree.QName(el).namespace == BPMN and el.get("id")):
             el = el.getparent()
         return el
 
@@ -251,13 +253,22 @@ def _lint(
                 )
 
 
-def deploy(
-    session: Session, files: dict[str, bytes], actor: str, now: Any
-) -> tuple[Deployment, list[ProcessDefinition]]:
+@dataclass
+class DeployResult:
+    deployment: Deployment
+    definitions: list[ProcessDefinition]
+    warnings: list[Problem]
+    created: bool  # False: every file was already deployed as it is (nothing stored)
+
+
+def deploy(session: Session, files: dict[str, bytes], actor: str, now: Any) -> DeployResult:
     """Store a validated deployment; a process whose content (file and its forms) changed gets version n+1."""
-    errors, _ = validate(session, files)
+    errors, warnings = validate(session, files)
     if errors:
         raise DeploymentInvalid(errors)
+    duplicate = _unchanged(session, files)
+    if duplicate is not None:
+        return DeployResult(*duplicate, warnings=warnings, created=False)
     deployment = Deployment(created_at=now, created_by=actor)
     session.add(deployment)
     session.flush()
@@ -307,6 +318,36 @@ def deploy(
         if d.deployment_id == deployment.id:
             d.startable = d.key not in called and not _called_by_deployed(session, d.key)
     session.flush()
+    session.refresh(deployment)
+    return DeployResult(deployment, definitions, warnings, created=True)
+
+
+def _unchanged(session: Session, files: dict[str, bytes]) -> tuple[Deployment, list[ProcessDefinition]] | None:
+    """Duplicate filtering: when every file equals the newest deployed file of its name, nothing is stored
+    and the answer is the newest deployment holding them, with the current versions of their processes."""
+    latest: list[DeploymentFile] = []
+    for name, content in files.items():
+        f = _latest_file(session, name)
+        if f is None or f.sha256 != _sha(content):
+            return None
+        latest.append(f)
+    keys = set()
+    for name, content in files.items():
+        if name.endswith(".bpmn"):
+            keys |= {p.get("id") for p in etree.fromstring(content).xpath("//bpmn:process", namespaces=NS)}
+    definitions = [
+        d
+        for key in sorted(keys)
+        if (
+            d := session.scalars(
+                select(ProcessDefinition)
+                .where(ProcessDefinition.key == key)
+                .order_by(ProcessDefinition.version.desc())
+                .limit(1)
+            ).first()
+        )
+    ]
+    deployment = session.get(Deployment, max(f.deployment_id for f in latest))
     return deployment, definitions
 
 

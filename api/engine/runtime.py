@@ -27,6 +27,7 @@ from api.engine.call_activity import (
     child_outputs,
     needs_child,
 )
+from api.engine.db_cache import db_cache
 from api.engine.process_models import (
     MODELS,
     ProcessModel,
@@ -106,9 +107,7 @@ class Runtime:
 
     # --- loading and saving -------------------------------------------------------------
     def model_for(self, row: ProcessInstance) -> ProcessModel:
-        definition = self.session.get(ProcessDefinition, row.definition_id)
-        assert definition is not None
-        return self.models.get(self.session, definition)
+        return model_of_definition(self.session, row.definition_id, self.models)
 
     def load(self, row: ProcessInstance) -> BpmnWorkflow:
         model = self.model_for(row)
@@ -425,6 +424,18 @@ class Runtime:
     ) -> None:
         """A history event about a human task that did not change the workflow (claim, unclaim)."""
         self._event(row, type_, actor, data=data, task_id=ht.id, task_name=ht.name, lane=ht.lane)
+
+
+def model_of_definition(session: Session, definition_id: int, models: ProcessModelCache = MODELS) -> ProcessModel:
+    """The parsed model of a definition row, without a query once known (definition rows never change)."""
+    by_id = db_cache(session, "process_model")
+    model = by_id.get(definition_id)
+    if model is None:
+        definition = session.get(ProcessDefinition, definition_id)
+        if definition is None:
+            raise LookupError(f"no process definition {definition_id}")
+        model = by_id[definition_id] = models.get(session, definition)
+    return model
 
 
 class TaskNotReady(Exception):

@@ -1,12 +1,14 @@
 """Deployments: process designers upload BPMN and form files; each changed process gets a new version."""
 
+from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile, status
+from fastapi import APIRouter, File, Request, Response, UploadFile, status
 from sqlalchemy import select
 
 from api.auth import CurrentUser, require_roles
 from api.engine.deployments import deploy
+from api.errors import ApiError
 from api.models import Deployment, ProcessDefinition
 from api.schemas import DeployedProcess, DeploymentOut
 
@@ -38,30 +40,21 @@ def list_deployments(request: Request, user: Designer) -> list[DeploymentOut]:
 
 
 @router.post("", response_model=DeploymentOut, status_code=status.HTTP_201_CREATED)
-async def create_deployment(
-    request: Request, user: Designer, files: Annotated[list[UploadFile], File(description=".bpmn and form .json files")]
+def create_deployment(
+    request: Request,
+    response: Response,
+    user: Designer,
+    files: Annotated[list[UploadFile], File(description=".bpmn and form .json files")],
 ) -> DeploymentOut:
+    """201 with the new versions; 200 with the current ones when every file is already deployed unchanged."""
     contents: dict[str, bytes] = {}
     for f in files:
-        body = await f.read(MAX_FILE_BYTES + 1)
+        body = f.file.read(MAX_FILE_BYTES + 1)
         if len(body) > MAX_FILE_BYTES:
-            from api.errors import ApiError
-
             raise ApiError(413, f"{f.filename}: larger than {MAX_FILE_BYTES} bytes")
         contents[(f.filename or "").rsplit("/", 1)[-1]] = body
-    return await _deploy(request, user, contents)
-
-
-async def _deploy(request: Request, user: CurrentUser, contents: dict[str, bytes]) -> DeploymentOut:
-    from starlette.concurrency import run_in_threadpool
-
-    def work() -> DeploymentOut:
-        from api.engine.deployments import validate
-
-        with request.app.state.db.transaction() as session:
-            _, warnings = validate(session, contents)
-            deployment, definitions = deploy(session, contents, user.username, request.app.state.clock.now())
-            session.refresh(deployment)
-            return _out(deployment, definitions, [w.__dict__ for w in warnings])
-
-    return await run_in_threadpool(work)
+    with request.app.state.db.transaction() as session:
+        result = deploy(session, contents, user.username, request.app.state.clock.now())
+        if not result.created:
+            response.status_code = status.HTTP_200_OK
+        return _out(result.deployment, result.definitions, [asdict(w) for w in result.warnings])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from api.auth import Caller, CurrentUser
 from api.engine.runtime import Runtime
 from api.errors import ApiError
-from api.forms import deployment_of, form_errors, load_form
+from api.forms import form_errors, form_of
 from api.models import LANE_ROLES, HumanTask, ProcessInstance
 from api.schemas import CompletedTask, CompleteTask, Form, TaskDetail, TaskSummary
 
@@ -125,10 +125,8 @@ def _task_for(session: Session, task_id: str, user: CurrentUser, *, lock: bool =
 def get_task(task_id: str, request: Request, user: Caller) -> TaskDetail:
     with request.app.state.db.reading() as session:
         t = _task_for(session, task_id, user)
-        deployment_id = deployment_of(session, t.instance_id)
-        form = Form(
-            schema=load_form(session, deployment_id, t.form), ui_schema=load_form(session, deployment_id, t.ui_form)
-        )
+        row = session.get(ProcessInstance, t.instance_id)
+        form = Form(schema=form_of(session, row, t.form), ui_schema=form_of(session, row, t.ui_form))
         return TaskDetail(
             **_summary(t).model_dump(),
             process_key=t.process_key,
@@ -188,13 +186,13 @@ def complete(task_id: str, body: CompleteTask, request: Request, user: Caller) -
         _ready(t)
         if t.claimed_by not in (None, user.username):
             raise ApiError(409, f"task is claimed by {t.claimed_by}")
-        schema = load_form(session, deployment_of(session, t.instance_id), t.form)
-        if schema is not None and (errors := form_errors(schema, body.data)):
-            raise ApiError(422, "the data does not satisfy the task's form", errors)
-        t.claimed_by = user.username
         row = session.get(ProcessInstance, t.instance_id)
         if row.status != "running":
             raise ApiError(409, f"instance is {row.status}")
+        schema = form_of(session, row, t.form)
+        if schema is not None and (errors := form_errors(schema, body.data)):
+            raise ApiError(422, "the data does not satisfy the task's form", errors)
+        t.claimed_by = user.username
         _runtime(request, session).complete_task(row, t.id, body.data, user.username)
         out = CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
     request.app.state.worker.wake()

@@ -1,0 +1,683 @@
+#!/usr/bin/env python
+"""Latency of start instance, complete task and inbox query with N open tasks, against the budget.
+
+Measured in-process through the real FastAPI app with FastAPI's TestClient: routing, auth (JWT
+decode + user lookup), request/response JSON, the DB transaction and the workflow engine are all
+included; a network socket and uvicorn are not. Next to it, the raw in-memory SpiffWorkflow cost of
+the same step (no DB, no HTTP) for comparison.
+
+The open-task count N is reached by padding the `human_task` table with SYNTHETIC rows (bulk
+inserted, shaped like the shipped processes' real user tasks); the measured operations themselves
+run on real instances started through the API. See bench/README.md.
+
+    .venv/bin/python bench/latency.py                   # SQLite (WAL) in a temp dir, sizes 10,1000,100000
+    .venv/bin/python bench/latency.py --quick           # smoke run: sizes 10,1000, few samples
+    .venv/bin/python bench/latency.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/scratch
+                                                        # DROPS and recreates that database's public schema
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import io
+import logging
+import math
+import os
+import platform
+import pstats
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import warnings  # noqa: E402
+
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+from fastapi.testclient import TestClient  # noqa: E402
+from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
+from sqlalchemy import create_engine, delete, func, insert, select, text, update  # noqa: E402
+
+import service_tasks  # noqa: E402
+from api import seed  # noqa: E402
+from api.app import create_app  # noqa: E402
+from api.clock import Clock  # noqa: E402
+from api.db import Database  # noqa: E402
+from api.engine.process_models import MODELS, properties  # noqa: E402
+from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE  # noqa: E402
+from api.engine.serializer import dump_workflow, load_workflow  # noqa: E402
+from api.migrate import upgrade  # noqa: E402
+from api.models import LANE_ROLES, HumanTask, ProcessDefinition, ProcessInstance  # noqa: E402
+from api.routes.instances import latest_definitions  # noqa: E402
+from api.schemas import CompleteTask  # noqa: E402
+from api.settings import PROJECT_ROOT, Settings  # noqa: E402
+
+PROCESS = "uji_kompetensi"
+# Valid data for the first task, "Menetapkan target uji kompetensi" (forms/menetapkan_target.json).
+TARGET_FORM = {
+    "periode": "2026 Genap",
+    "target": [{"skema_kode": "SK01", "skema_judul": "Operator Komputer", "prodi": "TI", "jumlah": 2}],
+}
+# ARCHITECTURE.md, "Performance budget (per request, 2 cores, SQLite)": medians, in ms.
+BUDGET_MS = {"start": 12.0, "complete": 10.0, "inbox": 5.0}
+SPIFFARENA_MS = {"start": "55", "complete": "45", "inbox": "10-24"}
+INBOX_USERS = ("direktur", "kabid_administrasi", "peserta")
+PAD_CHUNK = 5000
+# Functions on the complete-task path whose cumulative share the profile reports.
+BREAKDOWN = [
+    ("api/routes/tasks.py", "complete"),
+    ("api/routes/tasks.py", "_task_for"),
+    ("api/forms.py", "load_form"),
+    ("api/forms.py", "deployment_of"),
+    ("api/forms.py", "form_errors"),
+    ("api/engine/runtime.py", "complete_task"),
+    ("api/engine/runtime.py", "load"),
+    ("api/engine/serializer.py", "load_workflow"),
+    ("api/engine/runtime.py", "_advance"),
+    ("SpiffWorkflow/bpmn/workflow.py", "do_engine_steps"),
+    ("service_tasks/nomor_surat.py", "terbitkan"),
+    ("service_tasks/nomor_surat.py", "next_seq"),
+    ("api/engine/runtime.py", "_sync_human_tasks"),
+    ("api/engine/runtime.py", "_note_completed_steps"),
+    ("api/engine/serializer.py", "dump_workflow"),
+    ("sqlalchemy/orm/session.py", "flush"),
+    ("sqlalchemy/orm/session.py", "commit"),
+    ("sqlalchemy/engine/base.py", "_execute_context"),
+]
+
+
+# --- statistics -----------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (p95 of 200 samples is the 190th smallest)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class Series:
+    size: int | None  # None: independent of the inbox size (the raw engine baseline)
+    op: str
+    label: str
+    budget: str | None
+    samples: list[float] = field(default_factory=list)
+    open_tasks: set[int] = field(default_factory=set)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples) * 1000
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples, 95) * 1000
+
+
+# --- the database and the app ---------------------------------------------------------------
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def build(url: str, data_dir: Path) -> tuple[Any, Database]:
+    if url.startswith("postgresql"):
+        reset_postgres(url)
+    upgrade(url)
+    db = Database(url)
+    with db.transaction() as session:
+        seed.seed_users(session)
+        settings = Settings(
+            env="development",
+            database_url=url,
+            data_dir=data_dir,
+            secret_key="bench-secret-key-that-is-long-enough-for-hs256",
+            embedded_worker=False,
+            processes_dir=PROJECT_ROOT / "processes",
+            forms_dir=PROJECT_ROOT / "forms",
+        )
+        seed.deploy_shipped(session, settings)
+    MODELS.clear()
+    return create_app(settings, db, Clock()), db
+
+
+def db_version(db: Database) -> str:
+    if db.is_postgres:
+        with db.reading() as session:
+            return session.scalar(text("SHOW server_version")) or "?"
+    return sqlite3.sqlite_version
+
+
+def open_task_count(db: Database) -> int:
+    with db.reading() as session:
+        return session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.state == "ready")) or 0
+
+
+# --- the HTTP client ------------------------------------------------------------------------
+class Api:
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.headers: dict[str, dict[str, str]] = {}
+
+    def login(self, *usernames: str) -> None:
+        for u in usernames:
+            r = self.client.post("/api/auth/token", data={"username": u, "password": seed.demo_password(u)})
+            assert r.status_code == 200, r.text
+            self.headers[u] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    def timed(self, method: str, path: str, user: str | None, expect: int, **kw: Any) -> tuple[float, Any]:
+        headers = self.headers[user] if user else None
+        t0 = time.perf_counter()
+        r = self.client.request(method, path, headers=headers, **kw)
+        dt = time.perf_counter() - t0
+        if r.status_code != expect:
+            raise SystemExit(f"bench: {method} {path} as {user} answered {r.status_code}: {r.text[:500]}")
+        return dt, r.json()
+
+    def start(self, business_key: str) -> tuple[float, dict[str, Any]]:
+        return self.timed(
+            "POST",
+            f"/api/process-definitions/{PROCESS}/instances",
+            "direktur",
+            201,
+            json={"business_key": business_key, "data": {}},
+        )
+
+    def complete(self, task_id: str) -> tuple[float, dict[str, Any]]:
+        return self.timed("POST", f"/api/tasks/{task_id}/complete", "direktur", 200, json={"data": TARGET_FORM})
+
+    def inbox(self, user: str) -> tuple[float, list[dict[str, Any]]]:
+        return self.timed("GET", "/api/tasks", user, 200)
+
+    def health(self) -> tuple[float, Any]:
+        return self.timed("GET", "/api/health", None, 200)
+
+
+def retire(db: Database, instance_id: int) -> None:
+    """Take a measured instance out of the open-task count once it has been measured (untimed).
+
+    Bench-only shortcut: its open human_task rows and the instance are marked cancelled directly in
+    the tables; the bench never touches that instance through the API again."""
+    now = datetime.now(UTC)
+    with db.transaction() as session:
+        session.execute(
+            update(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.state == "ready")
+            .values(state="cancelled", completed_at=now)
+        )
+        session.execute(
+            update(ProcessInstance.__table__)
+            .where(ProcessInstance.__table__.c.id == instance_id)
+            .values(status="cancelled", ended_at=now)
+        )
+
+
+# --- synthetic padding ----------------------------------------------------------------------
+@dataclass
+class Template:
+    process_key: str
+    element_id: str
+    name: str
+    lane: str
+    role: str
+    form: str | None
+    ui_form: str | None
+    sop_step: str | None
+    narrowed: bool  # the task carries an `assignee` expression: narrowed to one user
+
+
+class Padding:
+    """Synthetic open tasks, bulk inserted to bring the `human_task` table to N ready rows.
+
+    Each row copies a real row (the first task of a started instance: its columns and context) and
+    takes its element, name, lane, role and forms from one of the shipped processes' user tasks, so
+    rows spread over the six lanes; tasks whose BPMN narrows them (`assignee`) go to many distinct
+    users (peserta: ~3 tasks per candidate, asesor: ~40 per asesor), the demo users among them.
+    They point at real instances the bench has finished measuring, so no measured request loads them."""
+
+    def __init__(self, db: Database, seed_value: int = 42) -> None:
+        self.db = db
+        self.ids: list[str] = []
+        self.rng = random.Random(seed_value)
+        self.templates: dict[str, list[Template]] = {}
+        self.base: dict[str, Any] | None = None
+
+    def _load_templates(self) -> None:
+        with self.db.reading() as session:
+            seen: set[tuple[str, str]] = set()
+            for definition in latest_definitions(session):
+                model = MODELS.get(session, definition)
+                # A caller's subprocess_specs repeat its called processes: count each user task once.
+                specs = [model.spec, *model.subprocess_specs.values()]
+                for spec in specs:
+                    for ts in spec.task_specs.values():
+                        lane = getattr(ts, "lane", None)
+                        if not getattr(ts, "manual", False) or lane not in LANE_ROLES:
+                            continue
+                        if (spec.name, ts.name) in seen:
+                            continue
+                        seen.add((spec.name, ts.name))
+                        props = properties(ts)
+                        self.templates.setdefault(lane, []).append(
+                            Template(
+                                process_key=spec.name,
+                                element_id=ts.bpmn_id or ts.name,
+                                name=ts.bpmn_name or ts.bpmn_id or ts.name,
+                                lane=lane,
+                                role=LANE_ROLES[lane],
+                                form=props.get("formJsonSchemaFilename"),
+                                ui_form=props.get("formUiSchemaFilename"),
+                                sop_step=props.get("sopStep"),
+                                narrowed=bool(props.get("assignee")),
+                            )
+                        )
+            real = session.scalars(select(HumanTask).order_by(HumanTask.created_at).limit(1)).first()
+            assert real is not None, "padding needs one real task to copy"
+            self.base = {c.key: getattr(real, c.key) for c in HumanTask.__mapper__.column_attrs}
+
+    def _users(self, role: str, count: int) -> list[str]:
+        demo = [u for u, _, roles in seed.DEMO_USERS if role in roles]
+        per_user = {"peserta": 3, "asesor": 40}.get(role, 20)
+        synthetic = [f"bench_{role}_{i:05d}" for i in range(max(1, count // per_user))]
+        return demo + synthetic
+
+    def fill_to(self, target: int) -> tuple[int, float]:
+        """Insert or delete synthetic rows until exactly `target` tasks are open. Returns (delta, seconds)."""
+        t0 = time.perf_counter()
+        current = open_task_count(self.db)
+        delta = target - current
+        if delta > 0:
+            self._insert(delta)
+        elif delta < 0:
+            drop = min(-delta, len(self.ids))
+            gone, self.ids = self.ids[len(self.ids) - drop :], self.ids[: len(self.ids) - drop]
+            with self.db.transaction() as session:
+                for i in range(0, len(gone), PAD_CHUNK):
+                    session.execute(delete(HumanTask).where(HumanTask.id.in_(gone[i : i + PAD_CHUNK])))
+        if self.db.is_postgres:  # autovacuum would analyze a table after such a bulk change within a minute
+            with self.db.engine.connect() as conn:
+                conn.execute(text("ANALYZE human_task"))
+                conn.commit()
+        return delta, time.perf_counter() - t0
+
+    def _insert(self, count: int) -> None:
+        if self.base is None:
+            self._load_templates()
+        assert self.base is not None
+        with self.db.reading() as session:
+            instance_ids = list(
+                session.scalars(select(ProcessInstance.id).where(ProcessInstance.status == "cancelled"))
+            )
+        assert instance_ids, "padding needs finished (retired) real instances to point at"
+        rng = self.rng
+        lanes = sorted(self.templates)
+        per_lane = count // len(lanes) + 1
+        users = {LANE_ROLES[lane]: self._users(LANE_ROLES[lane], per_lane) for lane in lanes}
+        now = datetime.now(UTC)
+        rows = []
+        for _ in range(count):
+            lane = lanes[rng.randrange(len(lanes))]
+            t = rng.choice(self.templates[lane])
+            created = now - timedelta(seconds=rng.uniform(0, 90 * 86400))
+            due = None if rng.random() < 0.05 else created + timedelta(seconds=rng.uniform(1, 21) * 86400)
+            pool = users[t.role]
+            assignee = rng.choice(pool) if t.narrowed else None
+            claimed = rng.choice(pool) if rng.random() < 0.03 else None
+            iid = rng.choice(instance_ids)
+            tid = str(uuid.uuid4())
+            self.ids.append(tid)
+            rows.append(
+                {
+                    **self.base,
+                    "id": tid,
+                    "instance_id": iid,
+                    "root_id": iid,
+                    "process_key": t.process_key,
+                    "business_key": f"BENCH-PAD-{iid}",
+                    "element_id": t.element_id,
+                    "name": t.name,
+                    "lane": t.lane,
+                    "role": t.role,
+                    "assignee": assignee,
+                    "claimed_by": claimed,
+                    "form": t.form,
+                    "ui_form": t.ui_form,
+                    "sop_step": t.sop_step,
+                    "state": "ready",
+                    "created_at": created,
+                    "due_at": due,
+                    "completed_at": None,
+                    "completed_by": None,
+                }
+            )
+        with self.db.transaction() as session:
+            for i in range(0, len(rows), PAD_CHUNK):
+                session.execute(insert(HumanTask), rows[i : i + PAD_CHUNK])
+
+
+# --- the raw SpiffWorkflow baseline ---------------------------------------------------------
+class _StubHost:
+    """Stands in for the runtime's host: service tasks get no DB session."""
+
+    def service_context(self, task: Any) -> None:
+        return None
+
+
+@contextmanager
+def stubbed_operators() -> Iterator[None]:
+    """Service operators replaced by a pure stub returning a document summary, so no DB is touched."""
+    saved = dict(service_tasks.REGISTRY)
+
+    def stub(name: str) -> Callable[..., dict[str, Any]]:
+        def op(_ctx: Any, **_params: Any) -> dict[str, Any]:
+            return {"id": 1, "jenis": name, "nomor": "001/LSP-STMI/ND/XI/2026", "judul": name, "peserta": None}
+
+        return op
+
+    for name in saved:
+        service_tasks.REGISTRY[name] = stub(name)
+    try:
+        yield
+    finally:
+        service_tasks.REGISTRY.clear()
+        service_tasks.REGISTRY.update(saved)
+
+
+def raw_baseline(db: Database, samples: int, warmup: int) -> tuple[Series, Series]:
+    with db.reading() as session:
+        definition = session.scalars(
+            select(ProcessDefinition).where(ProcessDefinition.key == PROCESS).order_by(ProcessDefinition.version.desc())
+        ).first()
+        assert definition is not None
+        model = MODELS.get(session, definition)
+    start = Series(None, "start", "raw engine start: create+steps+serialize", None)
+    complete = Series(None, "complete", "raw engine complete: load+run+steps+dump", None)
+    host = _StubHost()
+    with stubbed_operators():
+        for i in range(warmup + samples):
+            t0 = time.perf_counter()
+            wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
+            wf.task_tree.data.update({"periode": f"RAW-{i}"})
+            wf.do_engine_steps()
+            state = dump_workflow(wf)
+            t1 = time.perf_counter()
+            wf = load_workflow(state, model.spec, model.subprocess_specs)
+            wf.script_engine = SCRIPT_ENGINE
+            setattr(wf, HOST_CONTEXT_ATTR, host)
+            task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.data.update(deepcopy(TARGET_FORM))
+            task.run()
+            wf.do_engine_steps()
+            state = dump_workflow(wf)
+            t2 = time.perf_counter()
+            assert [t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.READY, manual=True)] == [
+                "menyusun_rencana"
+            ], "the raw baseline did not reach the second task"
+            if i >= warmup:
+                start.samples.append(t1 - t0)
+                complete.samples.append(t2 - t1)
+    return start, complete
+
+
+# --- one size -------------------------------------------------------------------------------
+class Bench:
+    def __init__(self, api: Api, db: Database, padding: Padding) -> None:
+        self.api = api
+        self.db = db
+        self.padding = padding
+        self.counter = 0
+
+    def cycle(self, size: int | None, series: dict[str, Series] | None, inbox: bool = True) -> None:
+        """One sample of every operation: start, complete its first task, retire it, then the inboxes
+        with exactly N open tasks (the bench's instance was retired just before)."""
+        self.counter += 1
+        dt_start, inst = self.api.start(f"BENCH-{self.counter:07d}")
+        task_id = inst["active_tasks"][0]["id"]
+        dt_complete, done = self.api.complete(task_id)
+        assert done["instance_status"] == "running", done
+        retire(self.db, inst["id"])
+        timings = {"start": dt_start, "complete": dt_complete}
+        if inbox:
+            for user in INBOX_USERS:
+                timings[f"inbox:{user}"] = self.api.inbox(user)[0]
+            timings["health"] = self.api.health()[0]
+        if series is not None:
+            for key, dt in timings.items():
+                series[key].samples.append(dt)
+
+    def measure(self, size: int, samples: int, warmup: int) -> tuple[list[Series], dict[str, Any]]:
+        for _ in range(warmup):  # also provides the finished real instances padding rows point at
+            self.cycle(size, None, inbox=False)
+        delta, pad_seconds = self.padding.fill_to(size)
+        for _ in range(warmup):
+            self.cycle(size, None)
+        series = {
+            "start": Series(size, "start", "start instance (direktur)", "start"),
+            "complete": Series(size, "complete", "complete task (direktur, 1st task)", "complete"),
+            **{f"inbox:{u}": Series(size, "inbox", f"inbox GET /api/tasks as {u}", "inbox") for u in INBOX_USERS},
+            "health": Series(size, "health", "floor: GET /api/health (no auth)", None),
+        }
+        visible = {u: len(self.api.inbox(u)[1]) for u in INBOX_USERS}
+        before = open_task_count(self.db)
+        t0 = time.perf_counter()
+        for _ in range(samples):
+            self.cycle(size, series)
+        after = open_task_count(self.db)
+        info = {
+            "padded": delta,
+            "pad_seconds": pad_seconds,
+            "synthetic": len(self.padding.ids),
+            "open_before": before,
+            "open_after": after,
+            "visible": visible,
+            "seconds": time.perf_counter() - t0,
+        }
+        return list(series.values()), info
+
+
+# --- profiling the complete-task path --------------------------------------------------------
+def profile_complete(app: Any, api: Api, db: Database, count: int, top: int) -> str:
+    """cProfile of the complete-task route body, called directly in this thread (TestClient runs sync
+    endpoints in a worker thread cProfile cannot see). Auth and HTTP/JSON are not in this profile."""
+    from api.auth import CurrentUser
+    from api.models import User
+    from api.routes.tasks import complete as complete_route
+
+    with db.reading() as session:
+        user = CurrentUser(session.scalars(select(User).where(User.username == "direktur")).one())
+    request = SimpleNamespace(app=app)
+    body = CompleteTask(data=TARGET_FORM)
+    prof = cProfile.Profile()
+    direct: list[float] = []
+    for i in range(count):
+        _, inst = api.start(f"BENCH-PROF-{i:05d}")
+        tid = inst["active_tasks"][0]["id"]
+        t0 = time.perf_counter()
+        prof.enable()
+        complete_route(tid, body, request, user)
+        prof.disable()
+        direct.append(time.perf_counter() - t0)
+        retire(db, inst["id"])
+    out = io.StringIO()
+    out.write(
+        f"complete-task route body called directly ({count} calls, median "
+        f"{statistics.median(direct) * 1000:.2f} ms without HTTP/auth, cProfile overhead included)\n"
+    )
+    stats = pstats.Stats(prof, stream=out)
+    total = sum(d[2] for d in stats.stats.values())  # type: ignore[attr-defined]
+    out.write(f"share of the profiled time ({total * 1000 / count:.2f} ms per call) by function, cumulative:\n")
+    for fname, func_name in BREAKDOWN:
+        ct = sum(
+            d[3]
+            for (f, _, n), d in stats.stats.items()
+            if n == func_name and f.endswith(fname)  # type: ignore[attr-defined]
+        )
+        out.write(f"  {fname + ':' + func_name:<50} {ct * 1000 / count:7.2f} ms  {ct / total:6.1%}\n")
+    stats.strip_dirs().sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+# --- output ---------------------------------------------------------------------------------
+def verdict(s: Series) -> str:
+    if s.budget is None:
+        return ""
+    return "ok" if s.median <= BUDGET_MS[s.budget] else "OVER"
+
+
+def print_table(rows: list[Series], raw: tuple[Series, Series]) -> None:
+    header = (
+        f"{'open tasks':>10}  {'operation':<44} {'n':>4} {'median ms':>10} {'p95 ms':>8}  "
+        f"{'budget':>8}  {'':4}  {'raw engine ms':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    raw_by_op = {"start": raw[0], "complete": raw[1]}
+    last_size = None
+    for s in rows:
+        if last_size is not None and s.size != last_size:
+            print()
+        last_size = s.size
+        budget = f"<= {BUDGET_MS[s.budget]:g}" if s.budget else "-"
+        r = raw_by_op.get(s.op)
+        raw_txt = f"{r.median:.2f} / {r.p95:.2f}" if r else ""
+        print(
+            f"{s.size:>10,}  {s.label:<44} {len(s.samples):>4} {s.median:>10.2f} {s.p95:>8.2f}  {budget:>8}  "
+            f"{verdict(s):4}  {raw_txt:>13}"
+        )
+    print()
+    for r in raw:
+        print(f"{'-':>10}  {r.label:<44} {len(r.samples):>4} {r.median:>10.2f} {r.p95:>8.2f}  {'-':>8}")
+
+
+def print_flatness(rows: list[Series]) -> None:
+    sizes = sorted({s.size for s in rows if s.size is not None})
+    if len(sizes) < 2:
+        return
+    lo, hi = sizes[0], sizes[-1]
+    by = {(s.size, s.label): s for s in rows}
+    print(f"\nflatness (median at {hi:,} open tasks / median at {lo:,}):")
+    for label in dict.fromkeys(s.label for s in rows):
+        a, b = by.get((lo, label)), by.get((hi, label))
+        if a and b:
+            print(f"  {label:<44} x{b.median / a.median:.2f}")
+
+
+def versions() -> dict[str, str]:
+    def v(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    return {
+        "Python": platform.python_version(),
+        "SpiffWorkflow": v("SpiffWorkflow"),
+        "SQLAlchemy": v("sqlalchemy"),
+        "FastAPI": v("fastapi"),
+        "Starlette": v("starlette"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--database-url", help="run against this DB (PostgreSQL: its public schema is DROPPED first)")
+    p.add_argument("--sizes", default=None, help="open-task counts, comma separated (default 10,1000,100000)")
+    p.add_argument("--samples", type=int, default=None, help="samples per operation and size (default 200)")
+    p.add_argument("--warmup", type=int, default=None, help="unmeasured cycles per size (default 20)")
+    p.add_argument("--quick", action="store_true", help="smoke run: sizes 10,1000, 30 samples")
+    p.add_argument("--profile", type=int, default=0, metavar="N", help="then cProfile N complete-task calls")
+    p.add_argument("--profile-top", type=int, default=25, help="functions shown per profile listing")
+    args = p.parse_args(argv)
+
+    sizes = [
+        int(s.replace("_", "")) for s in (args.sizes or ("10,1000" if args.quick else "10,1000,100000")).split(",")
+    ]
+    samples = args.samples or (30 if args.quick else 200)
+    warmup = args.warmup if args.warmup is not None else (5 if args.quick else 20)
+    logging.disable(logging.WARNING)
+    # Seeding hashes 13 demo passwords with argon2; once is enough.
+    seed.hash_password = functools.lru_cache(maxsize=None)(seed.hash_password)
+
+    t_begin = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ujikom-bench-") as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'ujikom.sqlite3'}"
+        app, db = build(url, Path(tmp))
+        dialect = db.engine.dialect.name
+        info_lines = {
+            **versions(),
+            dialect: db_version(db) + (" (WAL, synchronous=NORMAL, file in a temp dir)" if dialect == "sqlite" else ""),
+            "CPUs": str(os.cpu_count()),
+            "machine": f"{platform.system()} {platform.machine()}",
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        }
+        print("ujikom latency benchmark")
+        print("  " + ", ".join(f"{k} {v}" for k, v in info_lines.items()))
+        print(
+            "  Measured in-process through the real FastAPI app with fastapi.testclient.TestClient: routing,\n"
+            "  auth (JWT + user lookup), JSON, the DB transaction and the engine are included; no socket/uvicorn.\n"
+            f"  {samples} samples per operation and size after {warmup} warm-up cycles; time.perf_counter around\n"
+            "  each HTTP call; p95 = nearest rank. Budget (ARCHITECTURE.md) applies to the median.\n"
+            "  NOTE: the open-task count is reached with SYNTHETIC human_task rows bulk-inserted for inbox size;\n"
+            "  start/complete run on real instances started through the API (retired after each sample, so\n"
+            "  the inbox is measured at exactly N open tasks).",
+            flush=True,
+        )
+        results: list[Series] = []
+        with TestClient(app) as client:
+            api = Api(client)
+            api.login("direktur", *INBOX_USERS)
+            padding = Padding(db)
+            bench = Bench(api, db, padding)
+            for _ in range(warmup * 2):  # process-wide warm-up (imports, caches, SQL compilation)
+                bench.cycle(None, None)
+            for size in sizes:
+                series, info = bench.measure(size, samples, warmup)
+                results.extend(series)
+                print(
+                    f"  N={size:,}: {info['synthetic']:,} synthetic rows ({info['padded']:+,} in "
+                    f"{info['pad_seconds']:.1f} s), open tasks {info['open_before']:,} before / "
+                    f"{info['open_after']:,} after the samples; inbox rows returned (page_size 100): "
+                    + ", ".join(f"{u} {n}" for u, n in info["visible"].items())
+                    + f"; measured in {info['seconds']:.1f} s",
+                    flush=True,
+                )
+            app.state.worker.run_until_idle()
+            raw = raw_baseline(db, samples, warmup)
+            print()
+            print_table(results, raw)
+            print_flatness(results)
+            print(
+                "\n  reference (ARCHITECTURE.md, SpiffArena on the same machine): "
+                f"complete {SPIFFARENA_MS['complete']} ms, "
+                f"create+run {SPIFFARENA_MS['start']} ms, inbox {SPIFFARENA_MS['inbox']} ms."
+                "\n  raw engine = the same step in memory with the project's spec cache, script engine and serializer;"
+                "\n  no DB, no HTTP, service operators stubbed (their document write is a DB cost)."
+            )
+            if args.profile:
+                print("\n" + profile_complete(app, api, db, args.profile, args.profile_top))
+        db.engine.dispose()
+    print(f"total run time {time.perf_counter() - t_begin:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

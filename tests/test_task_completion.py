@@ -1,0 +1,200 @@
+"""Completing tasks and starting instances: form checks, races, refusals that change nothing."""
+
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from api.models import Document, ProcessInstance
+from tests import sop
+from tests.conftest import Api
+
+TARGET_TASK = "Menetapkan target uji kompetensi"
+NOMOR_TASK = "Mencatat nomor sertifikat dari BNSP"
+
+
+def _history(api: Api, instance_id: int) -> list[dict[str, Any]]:
+    r = api.get("admin", f"/api/instances/{instance_id}/history", params={"include_children": "true"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _completed_events(api: Api, instance_id: int, task_id: str) -> list[dict[str, Any]]:
+    return [e for e in _history(api, instance_id) if e["type"] == "task_completed" and e["task_id"] == task_id]
+
+
+def _instance_count(api: Api) -> int:
+    with api.app.state.db.reading() as session:
+        return session.scalar(select(func.count()).select_from(ProcessInstance))
+
+
+@pytest.fixture
+def period(api: Api) -> int:
+    return sop.start_period(api)["id"]
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "message"),
+    [
+        ({"periode": sop.PERIODE}, "target", "'target' is a required property"),
+        (
+            {**sop.TARGET, "target": [{**sop.TARGET["target"][0], "jumlah": "dua"}]},
+            "target.0.jumlah",
+            "'dua' is not of type 'integer'",
+        ),
+        (
+            {**sop.TARGET, "anggaran": 5},
+            "anggaran",
+            "Additional properties are not allowed ('anggaran' was unexpected)",
+        ),
+        (
+            {**sop.TARGET, "target": [{k: v for k, v in sop.TARGET["target"][0].items() if k != "prodi"}]},
+            "target.0.prodi",
+            "'prodi' is a required property",
+        ),
+    ],
+    ids=["missing-field", "wrong-type-in-list", "unknown-field", "missing-nested-field"],
+)
+def test_data_that_fails_the_form_is_422_naming_the_field_and_nothing_is_recorded(
+    api: Api, period: int, data: dict[str, Any], path: str, message: str
+) -> None:
+    task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
+    before = _history(api, period)
+
+    body = api.complete("direktur", task["id"], data, expect=422)
+    assert body["detail"] == "the data does not satisfy the task's form"
+    assert {"path": path, "message": message} in body["errors"]
+
+    assert _history(api, period) == before
+    assert _completed_events(api, period, task["id"]) == []
+    detail = sop.task_data(api, "direktur", task["id"])
+    assert detail["state"] == "ready" and detail["claimed_by"] is None
+    assert sop.one(api, "direktur", TARGET_TASK, instance_id=period)["id"] == task["id"]
+    api.complete("direktur", task["id"], sop.TARGET)  # the right data still goes through
+
+
+def test_a_request_body_without_an_object_as_data_is_422(api: Api, period: int) -> None:
+    task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
+    r = api.post("direktur", f"/api/tasks/{task['id']}/complete", json={"data": [1, 2]})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["path"] == "body.data"
+    assert sop.task_data(api, "direktur", task["id"])["state"] == "ready"
+
+
+def test_completing_a_task_twice_is_409_the_second_time(api: Api, period: int) -> None:
+    task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
+    first = api.complete("direktur", task["id"], sop.TARGET)
+    assert first == {"id": task["id"], "instance_id": period, "instance_status": "running"}
+    second = api.complete("direktur", task["id"], sop.TARGET, expect=409)
+    assert "no longer ready" in second["detail"]
+    assert len(_completed_events(api, period, task["id"])) == 1
+    assert len([t for t in api.inbox("ketua_lsp") if t["instance_id"] == period]) == 1
+
+
+def test_two_simultaneous_completions_of_one_task_one_wins_and_the_other_gets_409(api: Api, period: int) -> None:
+    task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
+    headers = api.headers("direktur")
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def complete() -> None:
+        barrier.wait()
+        r = api.client.post(f"/api/tasks/{task['id']}/complete", headers=headers, json={"data": sop.TARGET})
+        statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=complete) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(statuses) == [200, 409]
+    assert len(_completed_events(api, period, task["id"])) == 1
+    assert len([t for t in api.inbox("ketua_lsp") if t["instance_id"] == period]) == 1
+    with api.app.state.db.reading() as session:
+        nota = session.scalars(select(Document).where(Document.root_id == period, Document.kind == "nota_dinas"))
+        assert len(nota.all()) == 1
+
+
+def test_only_the_lane_of_the_start_event_may_start_the_process(api: Api) -> None:
+    before = _instance_count(api)
+    for username in ("ketua_lsp", "peserta", "admin"):
+        r = api.post(username, "/api/process-definitions/uji_kompetensi/instances", json={"business_key": "X"})
+        assert r.status_code == 403, (username, r.text)
+        assert r.json()["detail"] == "only direktur may start 'uji_kompetensi'"
+    assert _instance_count(api) == before
+    assert api.inbox("direktur") == []
+
+
+def test_a_second_instance_with_the_same_business_key_is_409(api: Api, period: int) -> None:
+    before = _instance_count(api)
+    r = api.post(
+        "direktur", "/api/process-definitions/uji_kompetensi/instances", json={"business_key": "LSP-2026-GENAP"}
+    )
+    assert r.status_code == 409
+    assert r.json()["detail"] == f"instance {period} of 'uji_kompetensi' already has business key 'LSP-2026-GENAP'"
+    assert _instance_count(api) == before
+    assert len(api.inbox("direktur")) == 1
+    assert sop.start_period(api, "LSP-2027-GANJIL")["business_key"] == "LSP-2027-GANJIL"  # another key is fine
+
+
+@pytest.mark.parametrize("key", ["tidak_ada", "pendaftaran_uji_kompetensi", "penerbitan_sertifikat"])
+def test_an_unknown_or_called_only_process_cannot_be_started(api: Api, key: str) -> None:
+    r = api.post("admin", f"/api/process-definitions/{key}/instances", json={"data": {}})
+    assert r.status_code == 404
+    assert r.json()["detail"] == f"no startable process {key!r}"
+    assert _instance_count(api) == 0
+
+
+def test_process_definitions_lists_only_the_startable_sop(api: Api) -> None:
+    for username in ("direktur", "peserta"):
+        r = api.get(username, "/api/process-definitions")
+        assert r.status_code == 200
+        assert [(d["key"], d["version"]) for d in r.json()] == [("uji_kompetensi", 1)]
+
+
+def _nomor(usernames: list[str]) -> dict[str, Any]:
+    sertifikat = [
+        {"username": u, "no_sertifikat": f"62090 2512 4 000000{i} 2026", "no_registrasi": f"TIK {i}", "no_blangko": "B"}
+        for i, u in enumerate(usernames, 1)
+    ]
+    return {"nomor_sertifikat": {"sertifikat": sertifikat}}
+
+
+def test_a_failing_service_task_makes_the_completion_422_naming_the_element_and_writes_nothing(api: Api) -> None:
+    instance_id = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, instance_id)
+    sop.step_3(api, instance_id)
+    sop.step_4(api)
+    sop.step_5(api)
+    t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
+    keputusan = [{"username": u, "keputusan": "BK" if u in sop.BK else "K", "catatan": ""} for u in sop.ASESOR_OF]
+    pleno = {"tanggal": "2026-03-25", "tempat": "Ruang Rapat", "anggota": ["kabid_sertifikasi"], "keputusan": keputusan}
+    api.complete("kabid_sertifikasi", t["id"], {"pleno": pleno})
+    t = sop.one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")
+    api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
+    task = sop.one(api, "kabid_administrasi", NOMOR_TASK)
+    before = _history(api, instance_id)
+
+    def sertifikat_documents() -> int:
+        with api.app.state.db.reading() as session:
+            docs = select(Document).where(Document.root_id == instance_id, Document.kind == "sertifikat")
+            return len(session.scalars(docs).all())
+
+    for usernames, message in (
+        (["peserta", "peserta2", "peserta3"], "certificate numbers given for candidates not decided K: peserta3"),
+        (["peserta"], "no BNSP certificate number for: peserta2"),
+    ):
+        body = api.complete("kabid_administrasi", task["id"], _nomor(usernames), expect=422)
+        assert body["detail"] == "the process could not continue with this data; nothing was saved"
+        [error] = body["errors"]
+        assert error["element_id"] == "menerbitkan_sertifikat"
+        assert message in error["message"]
+
+        assert _history(api, instance_id) == before
+        assert sop.task_data(api, "kabid_administrasi", task["id"])["state"] == "ready"
+        assert sop.one(api, "kabid_administrasi", NOMOR_TASK)["id"] == task["id"]
+        assert sertifikat_documents() == 0
+
+    api.complete("kabid_administrasi", task["id"], _nomor(["peserta", "peserta2"]))
+    assert sertifikat_documents() == 2

@@ -1,0 +1,109 @@
+"""The worker applies finished child instances to their parent: in the background, and only once."""
+
+import threading
+import time
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from api.app import create_app
+from api.clock import Clock
+from api.db import Database
+from api.engine.process_models import MODELS
+from api.models import ChildCompletion
+from api.settings import Settings
+from api.worker import Worker
+from tests import sop
+from tests.conftest import Api
+
+ASSIGN = "Menugaskan asesor dan verifikator TUK"
+
+
+def _register_everyone(api: Api, instance_id: int) -> None:
+    """Step 3 up to the last registration check, without running the worker."""
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=instance_id)
+    daftar = [{"username": u, "skema_kode": k, "skema_judul": j} for u, (k, j) in sop.CANDIDATES.items()]
+    api.complete("kabid_administrasi", t["id"], {"daftar_pendaftar": daftar})
+    for username in sop.CANDIDATES:
+        api.complete(username, sop.one(api, username, "Mengisi FR.APL.01 dan FR.APL.02")["id"], sop.apl(username))
+    for t in [t for t in api.inbox("kabid_administrasi") if t["name"] == "Memeriksa kelengkapan berkas pendaftaran"]:
+        username = sop.task_data(api, "kabid_administrasi", t["id"])["data"]["pendaftar"]["username"]
+        api.complete("kabid_administrasi", t["id"], sop.pemeriksaan(username))
+
+
+def _assign_tasks(api: Api, instance_id: int) -> list[dict[str, Any]]:
+    return [t for t in api.inbox("kabid_sertifikasi", instance_id=instance_id) if t["name"] == ASSIGN]
+
+
+def _child_completed_events(api: Api, instance_id: int) -> list[dict[str, Any]]:
+    history = api.get("admin", f"/api/instances/{instance_id}/history").json()
+    return [e for e in history if e["type"] == "child_completed"]
+
+
+def test_the_embedded_worker_moves_the_parent_on_without_anyone_draining(
+    settings: Settings, db: Database, clock: Clock
+) -> None:
+    MODELS.clear()
+    app = create_app(settings.model_copy(update={"embedded_worker": True, "worker_poll_seconds": 0.05}), db, clock)
+    with TestClient(app) as client:
+        api = Api(client, app)
+        instance_id = sop.start_period(api)["id"]
+        sop.step_1_and_2(api, instance_id)
+        _register_everyone(api, instance_id)
+
+        deadline = time.monotonic() + 10
+        while not (tasks := _assign_tasks(api, instance_id)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(tasks) == 1, "the parent did not reach the Kabid Sertifikasi's task within 10 s"
+        assert len(_child_completed_events(api, instance_id)) == len(sop.CANDIDATES)
+        registered = sop.task_data(api, "kabid_sertifikasi", tasks[0]["id"])["data"]
+        assert registered  # the children's outputs reached the parent's task
+
+
+def test_a_child_completion_applied_again_is_not_merged_twice(api: Api) -> None:
+    instance_id = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, instance_id)
+    _register_everyone(api, instance_id)
+    assert _assign_tasks(api, instance_id) == []
+
+    assert api.drain() == len(sop.CANDIDATES)
+    [task] = _assign_tasks(api, instance_id)
+    data = sop.task_data(api, "kabid_sertifikasi", task["id"])["data"]
+    events = _child_completed_events(api, instance_id)
+    assert len(events) == len(sop.CANDIDATES)
+
+    assert api.drain() == 0  # nothing pending
+    with api.app.state.db.transaction() as session:  # as if a crashed worker had not recorded them as applied
+        session.execute(update(ChildCompletion).where(ChildCompletion.parent_id == instance_id).values(applied_at=None))
+    api.drain()
+
+    assert [t["id"] for t in _assign_tasks(api, instance_id)] == [task["id"]]
+    assert sop.task_data(api, "kabid_sertifikasi", task["id"])["data"] == data
+    assert _child_completed_events(api, instance_id) == events
+
+
+def test_two_workers_racing_apply_each_child_once(api: Api, settings: Settings) -> None:
+    instance_id = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, instance_id)
+    _register_everyone(api, instance_id)
+
+    workers = [Worker(api.app.state.db, settings, api.app.state.clock) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    done: list[int] = []
+
+    def run(worker: Worker) -> None:
+        barrier.wait()
+        done.append(worker.run_until_idle())
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    api.drain()
+
+    assert len(_assign_tasks(api, instance_id)) == 1
+    events = _child_completed_events(api, instance_id)
+    assert len(events) == len(sop.CANDIDATES)
+    assert len({e["data"]["child_id"] for e in events}) == len(sop.CANDIDATES)
