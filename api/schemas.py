@@ -29,6 +29,10 @@ class StartInstance(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class CancelInstance(BaseModel):
+    reason: str = Field(min_length=3, max_length=1000)
+
+
 class TaskSummary(BaseModel):
     id: str
     name: str

@@ -88,3 +88,27 @@ def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
     assert kinds["nota_dinas"][0].number.startswith("001/LSP-STMI/ND/")
     assert kinds["rab"][0].data["total"] == 3 * 500000 + 4 * 35000
     assert kinds["sk_penetapan"][0].number != kinds["sk_jadwal"][0].number  # one SK register
+
+
+def test_an_admin_cancels_a_period_with_its_children_and_their_tasks_leave_every_inbox(api: Api) -> None:
+    instance_id = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, instance_id)
+    sop.step_3(api, instance_id)  # registrations done, assignment issued: TUK verification children wait
+    assert api.inbox("asesor")
+
+    assert (
+        api.post("kabid_sertifikasi", f"/api/instances/{instance_id}/cancel", json={"reason": "x" * 5}).status_code
+        == 403
+    )
+    r = api.post("admin", f"/api/instances/{instance_id}/cancel", json={"reason": "Jadwal dibatalkan"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "cancelled" and r.json()["active_tasks"] == []
+
+    children = api.get("admin", "/api/instances", params={"parent_id": instance_id, "page_size": 100}).json()["items"]
+    running_before = [c for c in children if c["key"] == "verifikasi_tuk"]
+    assert running_before and all(c["status"] == "cancelled" for c in running_before)
+    assert all(c["status"] in ("completed", "cancelled") for c in children)
+    assert api.inbox("asesor") == [] and api.inbox("asesor2") == []
+    history = api.get("admin", f"/api/instances/{instance_id}/history", params={"include_children": "true"}).json()
+    assert sum(e["type"] == "instance_cancelled" for e in history) == 1 + len(running_before)
+    assert api.post("admin", f"/api/instances/{instance_id}/cancel", json={"reason": "lagi"}).status_code == 409

@@ -201,6 +201,27 @@ class Runtime:
         self._advance(row, wf, "system", host)
         return applied
 
+    def cancel(self, row: ProcessInstance, actor: str, reason: str) -> list[int]:
+        """Cancel a running instance and every running instance below it (children are separate rows).
+        Their open tasks leave every inbox; pending child completions are never applied."""
+        now = self.clock.now()
+        cancelled, frontier = [], [row]
+        while frontier:
+            current = frontier.pop()
+            if current.status in ("running", "error"):
+                current.status, current.ended_at = "cancelled", now
+                for ht in self.session.scalars(
+                    select(HumanTask).where(HumanTask.instance_id == current.id, HumanTask.state == "ready")
+                ):
+                    ht.state, ht.completed_at = "cancelled", now
+                self._event(current, "instance_cancelled", actor, data={"reason": reason, "requested_on": row.id})
+                cancelled.append(current.id)
+            frontier.extend(
+                self.session.scalars(select(ProcessInstance).where(ProcessInstance.parent_id == current.id))
+            )
+        self.session.flush()
+        return cancelled
+
     def fire_timers(self, row: ProcessInstance) -> None:
         wf = self.load(row)
         host = self._attach(row, wf, "system")

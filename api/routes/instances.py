@@ -13,6 +13,7 @@ from api.errors import ApiError
 from api.models import Event, HumanTask, ProcessDefinition, ProcessInstance
 from api.schemas import (
     ActiveTask,
+    CancelInstance,
     HistoryEntry,
     InstanceOut,
     InstancePage,
@@ -163,6 +164,20 @@ def _get_instance(session: Session, instance_id: int) -> ProcessInstance:
 def get_instance(instance_id: int, request: Request, user: Reader) -> InstanceOut:
     with request.app.state.db.reading() as session:
         return instance_out(session, _get_instance(session, instance_id))
+
+
+@router.post("/instances/{instance_id}/cancel", response_model=InstanceOut)
+def cancel_instance(
+    instance_id: int, body: CancelInstance, request: Request, user: Annotated[CurrentUser, require_roles("admin")]
+) -> InstanceOut:
+    """Cancel a period (or one child) with its whole subtree: open tasks leave every inbox."""
+    with request.app.state.db.transaction() as session:
+        row = _get_instance(session, instance_id)
+        if row.status not in ("running", "error"):
+            raise ApiError(409, f"instance is already {row.status}")
+        runtime = Runtime(session, clock=request.app.state.clock, nomor_format=request.app.state.settings.nomor_format)
+        runtime.cancel(row, user.username, body.reason)
+        return instance_out(session, row)
 
 
 def descendant_ids(session: Session, row: ProcessInstance) -> list[int]:
