@@ -11,6 +11,7 @@ from api.clock import CLOCK, Clock
 from api.db import Database
 from api.routes import auth, deployments, instances, tasks, users
 from api.settings import Settings, get_settings
+from api.timing import ServerTiming
 from api.worker import Worker
 
 
@@ -38,7 +39,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     app.state.db = db
     app.state.clock = clock
     app.state.worker = worker
+    app.state.user_cache = {}  # username -> (fetched at, CurrentUser): see api/auth.py
     errors.install(app)
+    app.add_middleware(ServerTiming)
     for module in (auth, instances, tasks, deployments, users):
         app.include_router(module.router)
 

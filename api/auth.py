@@ -1,5 +1,6 @@
 """Users, passwords (argon2) and bearer tokens (JWT), FastAPI's OAuth2 password flow."""
 
+import time
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -14,6 +15,9 @@ from sqlalchemy.orm import Session
 from api.models import User
 
 ALGORITHM = "HS256"
+# A user's roles and active flag are re-read at most this often per process: each request would
+# otherwise pay two queries. A deactivation or role change takes effect within this time.
+USER_CACHE_SECONDS = 5.0
 _hasher = PasswordHasher()
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -75,11 +79,19 @@ def current_user(request: Request, token: Annotated[str | None, Depends(oauth2_s
         raise _unauthorized("invalid token") from exc
     if not isinstance(payload.get("exp"), int | float) or payload["exp"] <= request.app.state.clock.now().timestamp():
         raise _unauthorized("token expired: log in again")
+    username = payload.get("sub")
+    cache: dict[str, tuple[float, CurrentUser]] = request.app.state.user_cache
+    hit = cache.get(username)
+    if hit is not None and time.monotonic() - hit[0] < USER_CACHE_SECONDS:
+        return hit[1]
     with request.app.state.db.reading() as session:
-        user = session.scalars(select(User).where(User.username == payload.get("sub"))).first()
+        user = session.scalars(select(User).where(User.username == username)).first()
         if user is None or not user.active:
+            cache.pop(username, None)
             raise _unauthorized("user unknown or deactivated")
-        return CurrentUser(user)
+        caller = CurrentUser(user)
+    cache[username] = (time.monotonic(), caller)
+    return caller
 
 
 Caller = Annotated[CurrentUser, Depends(current_user)]

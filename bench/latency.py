@@ -86,7 +86,7 @@ BREAKDOWN = [
     ("api/routes/tasks.py", "complete"),
     ("api/routes/tasks.py", "_task_for"),
     ("api/forms.py", "load_form"),
-    ("api/forms.py", "deployment_of"),
+    ("api/forms.py", "form_of"),
     ("api/forms.py", "form_errors"),
     ("api/engine/runtime.py", "complete_task"),
     ("api/engine/runtime.py", "load"),
@@ -118,7 +118,12 @@ class Series:
     label: str
     budget: str | None
     samples: list[float] = field(default_factory=list)
+    server_samples: list[float] = field(default_factory=list)  # Server-Timing: the service's own time
     open_tasks: set[int] = field(default_factory=set)
+
+    @property
+    def server_median(self) -> float | None:
+        return statistics.median(self.server_samples) * 1000 if self.server_samples else None
 
     @property
     def median(self) -> float:
@@ -176,6 +181,7 @@ class Api:
     def __init__(self, client: TestClient) -> None:
         self.client = client
         self.headers: dict[str, dict[str, str]] = {}
+        self.last_server_s = 0.0
 
     def login(self, *usernames: str) -> None:
         for u in usernames:
@@ -188,6 +194,8 @@ class Api:
         t0 = time.perf_counter()
         r = self.client.request(method, path, headers=headers, **kw)
         dt = time.perf_counter() - t0
+        # The service's own time (api/timing.py), without the in-process HTTP client around it.
+        self.last_server_s = float(r.headers["server-timing"].split("dur=")[1]) / 1000
         if r.status_code != expect:
             raise SystemExit(f"bench: {method} {path} as {user} answered {r.status_code}: {r.text[:500]}")
         return dt, r.json()
@@ -449,19 +457,22 @@ class Bench:
         """One sample of every operation: start, complete its first task, retire it, then the inboxes
         with exactly N open tasks (the bench's instance was retired just before)."""
         self.counter += 1
+        timings: dict[str, tuple[float, float]] = {}
         dt_start, inst = self.api.start(f"BENCH-{self.counter:07d}")
+        timings["start"] = (dt_start, self.api.last_server_s)
         task_id = inst["active_tasks"][0]["id"]
         dt_complete, done = self.api.complete(task_id)
+        timings["complete"] = (dt_complete, self.api.last_server_s)
         assert done["instance_status"] == "running", done
         retire(self.db, inst["id"])
-        timings = {"start": dt_start, "complete": dt_complete}
         if inbox:
             for user in INBOX_USERS:
-                timings[f"inbox:{user}"] = self.api.inbox(user)[0]
-            timings["health"] = self.api.health()[0]
+                timings[f"inbox:{user}"] = (self.api.inbox(user)[0], self.api.last_server_s)
+            timings["health"] = (self.api.health()[0], self.api.last_server_s)
         if series is not None:
-            for key, dt in timings.items():
+            for key, (dt, server) in timings.items():
                 series[key].samples.append(dt)
+                series[key].server_samples.append(server)
 
     def measure(self, size: int, samples: int, warmup: int) -> tuple[list[Series], dict[str, Any]]:
         for _ in range(warmup):  # also provides the finished real instances padding rows point at
@@ -545,7 +556,7 @@ def verdict(s: Series) -> str:
 
 def print_table(rows: list[Series], raw: tuple[Series, Series]) -> None:
     header = (
-        f"{'open tasks':>10}  {'operation':<44} {'n':>4} {'median ms':>10} {'p95 ms':>8}  "
+        f"{'open tasks':>10}  {'operation':<44} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'server ms':>9}  "
         f"{'budget':>8}  {'':4}  {'raw engine ms':>13}"
     )
     print(header)
@@ -559,9 +570,10 @@ def print_table(rows: list[Series], raw: tuple[Series, Series]) -> None:
         budget = f"<= {BUDGET_MS[s.budget]:g}" if s.budget else "-"
         r = raw_by_op.get(s.op)
         raw_txt = f"{r.median:.2f} / {r.p95:.2f}" if r else ""
+        server = f"{s.server_median:.2f}" if s.server_median is not None else "-"
         print(
-            f"{s.size:>10,}  {s.label:<44} {len(s.samples):>4} {s.median:>10.2f} {s.p95:>8.2f}  {budget:>8}  "
-            f"{verdict(s):4}  {raw_txt:>13}"
+            f"{s.size:>10,}  {s.label:<44} {len(s.samples):>4} {s.median:>10.2f} {s.p95:>8.2f} {server:>9}  "
+            f"{budget:>8}  {verdict(s):4}  {raw_txt:>13}"
         )
     print()
     for r in raw:

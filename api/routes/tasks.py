@@ -5,12 +5,13 @@ A user sees a task when its lane is one of the user's roles and it is not narrow
 user is hidden from the others until it is unclaimed; completing an unclaimed task claims it.
 """
 
+import functools
 import json
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, Select, bindparam, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from api.auth import Caller, CurrentUser
@@ -58,35 +59,21 @@ def inbox(
     roles = _lane_roles(user)
     if not roles:
         return Response("[]", media_type="application/json")
-    now = request.app.state.clock.now()
-    filters = [HumanTask.state == "ready", HumanTask.role.in_(roles)]
-    filters.append(or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == user.username))
-    if instance_id is not None:
-        filters.append(HumanTask.instance_id == instance_id)
-    if key is not None:
-        filters.append(HumanTask.process_key == key)
-    if overdue is True:
-        filters.append(HumanTask.due_at < now)
-    elif overdue is False:
-        filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
-    wanted = page * page_size
-    # Index range scans that return rows already in order (open to the lane or narrowed to me; with a
-    # due date by due date, without one by creation), merged here: one OR or a mixed ORDER BY would
-    # make the database sort every open task of the lane. Plain columns, no ORM objects: the hot read.
+    query = _inbox_query(instance_id is not None, key is not None, overdue)
+    params = {
+        "roles": roles,
+        "me": user.username,
+        "instance_id": instance_id,
+        "key": key,
+        "now": request.app.state.clock.now(),
+        "wanted": page * page_size,
+        "skip": (page - 1) * page_size,
+        "page_size": page_size,
+    }
     with request.app.state.db.reading() as session:
-        rows: list[Any] = []
-        for narrowed in (HumanTask.assignee.is_(None), HumanTask.assignee == user.username):
-            for dated, order in (
-                (HumanTask.due_at.is_not(None), (HumanTask.due_at, HumanTask.created_at)),
-                (HumanTask.due_at.is_(None), (HumanTask.created_at,)),
-            ):
-                query = select(*_SUMMARY_COLUMNS).where(*filters, narrowed, dated).order_by(*order).limit(wanted)
-                rows.extend(session.execute(query))
-    far = now.replace(year=9999)
-    rows.sort(key=lambda t: (t.due_at is None, t.due_at or far, t.created_at))
-    page_rows = rows[(page - 1) * page_size : wanted]
+        rows = session.execute(query, params).all()
     # Built by hand and returned as a Response: validating a page of models costs more than the query.
-    body = [{**row._asdict(), "created_at": _iso(row.created_at), "due_at": _iso(row.due_at)} for row in page_rows]
+    body = [{**row._asdict(), "created_at": _iso(row.created_at), "due_at": _iso(row.due_at)} for row in rows]
     return Response(json.dumps(body), media_type="application/json")
 
 
@@ -101,6 +88,43 @@ _SUMMARY_COLUMNS = (
     HumanTask.assignee,
     HumanTask.claimed_by,
 )
+
+
+@functools.cache
+def _inbox_query(by_instance: bool, by_key: bool, overdue: bool | None) -> Select[Any]:
+    """The inbox statement for one combination of filters, built once: building it costs more than running it.
+
+    Index range scans that each return rows already in order (open to the lane or narrowed to me;
+    with a due date by due date, without one by creation), merged in one statement: a single OR or
+    a mixed ORDER BY over the table would make the database sort every open task of the lane."""
+    filters = [
+        HumanTask.state == "ready",
+        HumanTask.role.in_(bindparam("roles", expanding=True)),
+        or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == bindparam("me")),
+    ]
+    if by_instance:
+        filters.append(HumanTask.instance_id == bindparam("instance_id"))
+    if by_key:
+        filters.append(HumanTask.process_key == bindparam("key"))
+    if overdue is True:
+        filters.append(HumanTask.due_at < bindparam("now"))
+    elif overdue is False:
+        filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= bindparam("now")))
+    parts = []
+    for narrowed in (HumanTask.assignee.is_(None), HumanTask.assignee == bindparam("me")):
+        for dated, order in (
+            (HumanTask.due_at.is_not(None), (HumanTask.due_at, HumanTask.created_at)),
+            (HumanTask.due_at.is_(None), (HumanTask.created_at,)),
+        ):
+            scan = select(*_SUMMARY_COLUMNS).where(*filters, narrowed, dated).order_by(*order)
+            parts.append(select(scan.limit(bindparam("wanted", type_=Integer)).subquery()))
+    merged = union_all(*parts).subquery()
+    return (
+        select(merged)
+        .order_by(merged.c.due_at.is_(None), merged.c.due_at, merged.c.created_at)
+        .offset(bindparam("skip", type_=Integer))
+        .limit(bindparam("page_size", type_=Integer))
+    )
 
 
 def _iso(value: datetime | None) -> str | None:

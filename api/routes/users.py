@@ -41,4 +41,5 @@ def create_user(body: UserIn, request: Request, user: Admin) -> UserOut:
         )
         session.add(u)
         session.flush()
+        request.app.state.user_cache.pop(u.username, None)
         return UserOut(username=u.username, full_name=u.full_name, roles=u.role_codes, active=u.active)
