@@ -667,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"  N={size:,}: {info['synthetic']:,} synthetic rows ({info['padded']:+,} in "
                     f"{info['pad_seconds']:.1f} s), open tasks {info['open_before']:,} before / "
-                    f"{info['open_after']:,} after the samples; inbox rows returned (page_size 100): "
+                    f"{info['open_after']:,} after the samples; inbox rows returned (default page_size): "
                     + ", ".join(f"{u} {n}" for u, n in info["visible"].items())
                     + f"; measured in {info['seconds']:.1f} s",
                     flush=True,
