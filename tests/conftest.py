@@ -107,6 +107,13 @@ class Api:
         assert r.status_code == 200, r.text
         return r.json()
 
+    def history(self, instance_id: int, include_children: bool = True) -> list[dict[str, Any]]:
+        r = self.get(
+            "admin", f"/api/instances/{instance_id}/history", params={"include_children": str(include_children).lower()}
+        )
+        assert r.status_code == 200, r.text
+        return r.json()
+
     def complete(self, username: str, task_id: str, data: dict[str, Any], expect: int = 200) -> Any:
         r = self.post(username, f"/api/tasks/{task_id}/complete", json={"data": data})
         assert r.status_code == expect, r.text

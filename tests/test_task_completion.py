@@ -14,14 +14,8 @@ TARGET_TASK = "Menetapkan target uji kompetensi"
 NOMOR_TASK = "Mencatat nomor sertifikat dari BNSP"
 
 
-def _history(api: Api, instance_id: int) -> list[dict[str, Any]]:
-    r = api.get("admin", f"/api/instances/{instance_id}/history", params={"include_children": "true"})
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 def _completed_events(api: Api, instance_id: int, task_id: str) -> list[dict[str, Any]]:
-    return [e for e in _history(api, instance_id) if e["type"] == "task_completed" and e["task_id"] == task_id]
+    return [e for e in api.history(instance_id) if e["type"] == "task_completed" and e["task_id"] == task_id]
 
 
 def _instance_count(api: Api) -> int:
@@ -60,13 +54,13 @@ def test_data_that_fails_the_form_is_422_naming_the_field_and_nothing_is_recorde
     api: Api, period: int, data: dict[str, Any], path: str, message: str
 ) -> None:
     task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
-    before = _history(api, period)
+    before = api.history(period)
 
     body = api.complete("direktur", task["id"], data, expect=422)
     assert body["detail"] == "the data does not satisfy the task's form"
     assert {"path": path, "message": message} in body["errors"]
 
-    assert _history(api, period) == before
+    assert api.history(period) == before
     assert _completed_events(api, period, task["id"]) == []
     detail = sop.task_data(api, "direktur", task["id"])
     assert detail["state"] == "ready" and detail["claimed_by"] is None
@@ -174,7 +168,7 @@ def test_a_failing_service_task_makes_the_completion_422_naming_the_element_and_
     t = sop.one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")
     api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
     task = sop.one(api, "kabid_administrasi", NOMOR_TASK)
-    before = _history(api, instance_id)
+    before = api.history(instance_id)
 
     def sertifikat_documents() -> int:
         with api.app.state.db.reading() as session:
@@ -191,7 +185,7 @@ def test_a_failing_service_task_makes_the_completion_422_naming_the_element_and_
         assert error["element_id"] == "menerbitkan_sertifikat"
         assert message in error["message"]
 
-        assert _history(api, instance_id) == before
+        assert api.history(instance_id) == before
         assert sop.task_data(api, "kabid_administrasi", task["id"])["state"] == "ready"
         assert sop.one(api, "kabid_administrasi", NOMOR_TASK)["id"] == task["id"]
         assert sertifikat_documents() == 0

@@ -1,7 +1,5 @@
 """Who may see, claim and complete a task: lanes, narrowed tasks (asesor, candidate) and claims."""
 
-from typing import Any
-
 import pytest
 
 from tests import sop
@@ -11,12 +9,6 @@ TARGET_TASK = "Menetapkan target uji kompetensi"
 AK01 = "Menyetujui asesmen (FR.AK.01)"
 AK02 = "Menilai unit kompetensi (FR.AK.02)"
 APL = "Mengisi FR.APL.01 dan FR.APL.02"
-
-
-def _history(api: Api, instance_id: int) -> list[dict[str, Any]]:
-    r = api.get("admin", f"/api/instances/{instance_id}/history", params={"include_children": "true"})
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def _second_direktur(api: Api) -> str:
@@ -44,7 +36,7 @@ def test_a_user_outside_the_lane_gets_403_on_read_claim_and_complete_and_the_tas
     api: Api, period: int
 ) -> None:
     task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
-    before = _history(api, period)
+    before = api.history(period)
 
     for username in ("ketua_lsp", "asesor", "peserta"):
         r = api.get(username, f"/api/tasks/{task['id']}")
@@ -57,7 +49,7 @@ def test_a_user_outside_the_lane_gets_403_on_read_claim_and_complete_and_the_tas
     detail = sop.task_data(api, "direktur", task["id"])
     assert detail["state"] == "ready" and detail["claimed_by"] is None
     assert sop.one(api, "direktur", TARGET_TASK, instance_id=period)["id"] == task["id"]
-    assert _history(api, period) == before
+    assert api.history(period) == before
 
 
 @pytest.fixture
@@ -74,7 +66,7 @@ def assessments(api: Api, period: int) -> int:
 def test_an_asesor_neither_sees_nor_works_on_another_asesors_candidate(api: Api, assessments: int) -> None:
     task = sop.one(api, "asesor", AK02)
     assert sop.task_data(api, "asesor", task["id"])["data"]["peserta_asesmen"]["username"] == "peserta"
-    before = _history(api, assessments)
+    before = api.history(assessments)
 
     assert task["id"] not in {t["id"] for t in api.inbox("asesor2")}
     r = api.get("asesor2", f"/api/tasks/{task['id']}")
@@ -83,7 +75,7 @@ def test_an_asesor_neither_sees_nor_works_on_another_asesors_candidate(api: Api,
     assert api.post("asesor2", f"/api/tasks/{task['id']}/claim").status_code == 403
     api.complete("asesor2", task["id"], sop.penilaian("peserta"), expect=403)
 
-    assert _history(api, assessments) == before
+    assert api.history(assessments) == before
     assert sop.task_data(api, "asesor", task["id"])["state"] == "ready"
     api.complete("asesor", task["id"], sop.penilaian("peserta"))
     assert sop.task_data(api, "asesor", task["id"])["completed_by"] == "asesor"
@@ -137,7 +129,7 @@ def test_a_claim_hides_the_task_from_the_others_until_it_is_unclaimed(api: Api, 
     assert task["id"] in {t["id"] for t in api.inbox(other)}
     api.complete(other, task["id"], sop.TARGET)
 
-    events = [(e["type"], e["actor"]) for e in _history(api, period) if e["task_id"] == task["id"]]
+    events = [(e["type"], e["actor"]) for e in api.history(period) if e["task_id"] == task["id"]]
     assert ("task_claimed", "direktur") in events
     assert ("task_unclaimed", "direktur") in events
     assert events.index(("task_claimed", "direktur")) < events.index(("task_unclaimed", "direktur"))
@@ -148,12 +140,12 @@ def test_a_claim_hides_the_task_from_the_others_until_it_is_unclaimed(api: Api, 
 def test_a_completed_task_cannot_be_claimed_or_unclaimed(api: Api, period: int) -> None:
     task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
     api.complete("direktur", task["id"], sop.TARGET)
-    before = _history(api, period)
+    before = api.history(period)
     for action in ("claim", "unclaim"):
         r = api.post("direktur", f"/api/tasks/{task['id']}/{action}")
         assert r.status_code == 409, r.text
         assert r.json()["detail"] == "task is no longer ready (it is completed)"
-    assert _history(api, period) == before
+    assert api.history(period) == before
 
 
 def test_an_unknown_task_id_is_404(api: Api, period: int) -> None:

@@ -5,6 +5,7 @@ asks for in ``internal_data`` and stays STARTED; the host starts the child insta
 child ends, copies the child's declared outputs back and completes the task.
 """
 
+from copy import deepcopy
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
@@ -42,8 +43,6 @@ def needs_child(task: Task) -> bool:
 
 def child_inputs(task: Task, io_specification: Any) -> dict[str, Any]:
     """The data the called process declares as inputs (all of the caller's data if it declares none)."""
-    from copy import deepcopy
-
     if io_specification is None or not io_specification.data_inputs:
         return deepcopy(task.data)
     missing = [v.bpmn_id for v in io_specification.data_inputs if v.bpmn_id not in task.data]

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import service_tasks
+from api.engine.durations import parse_duration
 from api.engine.process_models import add_files, new_parser
 from api.engine.sandbox import check_syntax
 from api.models import (
@@ -207,8 +208,6 @@ def _lint(
         "//*[spiffworkflow:properties or bpmn:extensionElements/spiffworkflow:properties]", namespaces=NS
     ):
         for p in el.xpath(".//spiffworkflow:property[@name='timeStandard']", namespaces=NS):
-            from api.engine.durations import parse_duration
-
             try:
                 parse_duration(p.get("value") or "")
             except ValueError as exc:
@@ -400,14 +399,3 @@ def _start_roles(process: Any) -> list[str]:
             if role := LANE_ROLES.get(lane.get("name") or ""):
                 roles.add(role)
     return sorted(roles)
-
-
-def form_file(session: Session, deployment_id: int, name: str) -> dict[str, Any] | None:
-    """A form as the definition's deployment has it, else as last deployed."""
-    f = session.scalars(
-        select(DeploymentFile)
-        .where(DeploymentFile.name == name, DeploymentFile.deployment_id <= deployment_id)
-        .order_by(DeploymentFile.deployment_id.desc())
-        .limit(1)
-    ).first()
-    return json.loads(f.content) if f else None

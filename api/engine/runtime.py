@@ -5,6 +5,7 @@ state is written with an optimistic revision check, and the `human_task` project
 child instances, outbox rows and documents are written in the same transaction, or not at all.
 """
 
+import json
 import logging
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -60,8 +61,6 @@ class EngineError(Exception):
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    import json
-
     return json.loads(json.dumps(data, default=str))
 
 

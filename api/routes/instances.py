@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth import Caller, CurrentUser, require_roles
-from api.engine.runtime import Runtime
 from api.errors import ApiError
 from api.models import Event, HumanTask, ProcessDefinition, ProcessInstance
+from api.routes import runtime_for
 from api.schemas import (
     ActiveTask,
     CancelInstance,
@@ -80,8 +80,9 @@ def start_instance(key: str, body: StartInstance, request: Request, user: Caller
         data = dict(body.data)
         if body.business_key:
             data.setdefault("periode", body.business_key)
-        runtime = Runtime(session, clock=request.app.state.clock, nomor_format=request.app.state.settings.nomor_format)
-        row = runtime.start(definition, business_key=body.business_key, data=data, actor=user.username)
+        row = runtime_for(request, session).start(
+            definition, business_key=body.business_key, data=data, actor=user.username
+        )
         out = instance_out(session, row)
     request.app.state.worker.wake()
     return out
@@ -175,8 +176,7 @@ def cancel_instance(
         row = _get_instance(session, instance_id)
         if row.status not in ("running", "error"):
             raise ApiError(409, f"instance is already {row.status}")
-        runtime = Runtime(session, clock=request.app.state.clock, nomor_format=request.app.state.settings.nomor_format)
-        runtime.cancel(row, user.username, body.reason)
+        runtime_for(request, session).cancel(row, user.username, body.reason)
         return instance_out(session, row)
 
 

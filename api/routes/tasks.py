@@ -15,10 +15,10 @@ from sqlalchemy import Integer, Select, bindparam, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from api.auth import Caller, CurrentUser
-from api.engine.runtime import Runtime
 from api.errors import ApiError
 from api.forms import form_errors, form_of
 from api.models import LANE_ROLES, HumanTask, ProcessInstance
+from api.routes import runtime_for
 from api.schemas import CompletedTask, CompleteTask, Form, TaskDetail, TaskSummary
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -163,10 +163,6 @@ def get_task(task_id: str, request: Request, user: Caller) -> TaskDetail:
         )
 
 
-def _runtime(request: Request, session: Session) -> Runtime:
-    return Runtime(session, clock=request.app.state.clock, nomor_format=request.app.state.settings.nomor_format)
-
-
 def _ready(task: HumanTask) -> None:
     if task.state != "ready":
         raise ApiError(409, f"task is no longer ready (it is {task.state})")
@@ -181,7 +177,7 @@ def claim(task_id: str, request: Request, user: Caller) -> TaskSummary:
             raise ApiError(409, f"task is claimed by {t.claimed_by}")
         if t.claimed_by is None:
             t.claimed_by = user.username
-            _runtime(request, session).record(
+            runtime_for(request, session).record(
                 session.get(ProcessInstance, t.instance_id), "task_claimed", user.username, t
             )
         return _summary(t)
@@ -197,7 +193,7 @@ def unclaim(task_id: str, request: Request, user: Caller) -> TaskSummary:
         if t.claimed_by != user.username:
             raise ApiError(409, f"task is claimed by {t.claimed_by}; only they can unclaim it")
         t.claimed_by = None
-        _runtime(request, session).record(
+        runtime_for(request, session).record(
             session.get(ProcessInstance, t.instance_id), "task_unclaimed", user.username, t
         )
         return _summary(t)
@@ -217,7 +213,7 @@ def complete(task_id: str, body: CompleteTask, request: Request, user: Caller) -
         if schema is not None and (errors := form_errors(schema, body.data)):
             raise ApiError(422, "the data does not satisfy the task's form", errors)
         t.claimed_by = user.username
-        _runtime(request, session).complete_task(row, t.id, body.data, user.username)
+        runtime_for(request, session).complete_task(row, t.id, body.data, user.username)
         out = CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
     request.app.state.worker.wake()
     return out
