@@ -171,7 +171,7 @@ class Runtime:
 
     def complete_task(self, row: ProcessInstance, task_id: str, data: dict[str, Any], actor: str) -> None:
         wf = self.load(row)
-        task = wf.get_task_from_id(UUID(task_id))
+        task = find_task(wf, task_id)
         if task is None or task.state != TaskState.READY:
             raise TaskNotReady(task_id)
         host = self._attach(row, wf, actor)
@@ -188,7 +188,7 @@ class Runtime:
         applied = 0
         now = self.clock.now()
         for c in completions:
-            task = wf.get_task_from_id(UUID(c.parent_task_id))
+            task = find_task(wf, c.parent_task_id)
             c.applied_at = now
             # complete() only on STARTED: on COMPLETED it would merge the result twice.
             if task is None or task.state != TaskState.STARTED:
@@ -444,6 +444,16 @@ class Runtime:
     ) -> None:
         """A history event about a human task that did not change the workflow (claim, unclaim)."""
         self._event(row, type_, actor, data=data, task_id=ht.id, task_name=ht.name, lane=ht.lane)
+
+
+def find_task(wf: BpmnWorkflow, task_id: str) -> Task | None:
+    """A task of the workflow or of one of its embedded subprocesses, or None (SpiffWorkflow's own
+    lookup raises as soon as one subprocess lacks the id)."""
+    uuid = UUID(task_id)
+    for workflow in (wf, *wf.subprocesses.values()):
+        if uuid in workflow.tasks:
+            return workflow.tasks[uuid]
+    return None
 
 
 def model_of_definition(session: Session, definition_id: int, models: ProcessModelCache = MODELS) -> ProcessModel:

@@ -5,6 +5,7 @@ process version, so it is cached per deployment and handed back on load instead 
 """
 
 import json
+import threading
 from typing import Any
 from uuid import UUID
 
@@ -43,25 +44,35 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 _config = dict(SPIFF_CONFIG)
 _config[HostedCallActivity] = SubWorkflowTaskConverter
 _config[BpmnWorkflow] = SpeclessWorkflowConverter
-REGISTRY = BpmnWorkflowSerializer.configure(_config)
-_SERIALIZER = BpmnWorkflowSerializer(REGISTRY)
+_local = threading.local()
+
+
+def _serializer() -> BpmnWorkflowSerializer:
+    """One registry per thread: the registry keeps an encoder-mode flag that serializing flips, so a
+    registry shared by request threads could convert one thread's workflow in the other's mode."""
+    serializer = getattr(_local, "serializer", None)
+    if serializer is None:
+        serializer = _local.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
+    return serializer
 
 
 def dump_workflow(workflow: BpmnWorkflow) -> str:
-    REGISTRY._encoder_mode = True
+    serializer = _serializer()
+    serializer.registry._encoder_mode = True
     try:
-        return json.dumps(REGISTRY.convert(workflow), cls=_SERIALIZER._encoder_cls, separators=(",", ":"))
+        return json.dumps(serializer.registry.convert(workflow), cls=serializer._encoder_cls, separators=(",", ":"))
     finally:
-        REGISTRY._encoder_mode = False
+        serializer.registry._encoder_mode = False
 
 
 def load_workflow(state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
     dct = json.loads(state)
     dct["spec"] = spec
     dct["subprocess_specs"] = subprocess_specs
-    return REGISTRY.restore(dct)
+    return _serializer().registry.restore(dct)
 
 
 def roundtrip_spec(spec: BpmnProcessSpec) -> BpmnProcessSpec:
     """A spec as the serializer restores it: that wiring (MI merge callbacks) is what instances need."""
-    return REGISTRY.restore(json.loads(json.dumps(REGISTRY.convert(spec))))
+    registry = _serializer().registry
+    return registry.restore(json.loads(json.dumps(registry.convert(spec))))
