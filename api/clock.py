@@ -1,5 +1,6 @@
 """The service's notion of now. Tests move it instead of sleeping."""
 
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 
@@ -15,3 +16,7 @@ class Clock:
 
 
 CLOCK = Clock()
+
+
+# The clock of the runtime acting in this thread: SpiffWorkflow's timers read it (see spiff_timers).
+CURRENT: ContextVar[Clock] = ContextVar("ujikom_clock", default=CLOCK)

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -21,6 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.clock import CLOCK, Clock
+from api.clock import CURRENT as CURRENT_CLOCK
+from api.engine import spiff_timers  # noqa: F401 - timers read the service clock
 from api.engine.call_activity import (
     CHILD_REQUEST,
     HostedCallActivity,
@@ -234,6 +237,7 @@ class Runtime:
         return host
 
     def _run(self, wf: BpmnWorkflow, fn: Any, task: Task | None) -> Any:
+        token = CURRENT_CLOCK.set(self.clock)  # SpiffWorkflow's timers read it (api/engine/spiff_timers.py)
         try:
             return fn()
         except TaskNotReady:
@@ -242,6 +246,8 @@ class Runtime:
             failed = getattr(exc, "task", None) or task
             element = failed.task_spec.bpmn_id if failed is not None else None
             raise EngineError(str(exc), element) from exc
+        finally:
+            CURRENT_CLOCK.reset(token)
 
     def _advance(self, row: ProcessInstance, wf: BpmnWorkflow, actor: str, host: Host | None = None) -> None:
         host = host or self._attach(row, wf, actor)
@@ -252,6 +258,8 @@ class Runtime:
             if isinstance(task.task_spec, ServiceTask):
                 result = task.data.get(task.task_spec.result_variable)
                 self._event(row, "service_task_completed", actor, task, data={"result": result})
+            elif isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+                self._event(row, "timer_fired", actor, task)
 
         self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
         for task in wf.get_tasks(state=TaskState.STARTED, max_depth=ALL):

@@ -1,0 +1,57 @@
+"""Timers: a due time fixed when reached, fired by the worker when the service's clock passes it."""
+
+from datetime import timedelta
+
+from api.clock import Clock
+from tests.conftest import Api
+
+TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:collaboration id="c"><bpmn:participant id="p" processRef="uji_timer"/></bpmn:collaboration>
+  <bpmn:process id="uji_timer" name="Uji timer" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Direktur">
+      <bpmn:flowNodeRef>mulai</bpmn:flowNodeRef><bpmn:flowNodeRef>pertama</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>tunggu</bpmn:flowNodeRef><bpmn:flowNodeRef>kedua</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>selesai</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="mulai"/>
+    <bpmn:userTask id="pertama" name="Pertama"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="formJsonSchemaFilename" value="menerima_laporan.json"/>
+    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:intermediateCatchEvent id="tunggu" name="Tunggu satu jam">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="kedua" name="Kedua"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="formJsonSchemaFilename" value="menerima_laporan.json"/>
+    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:endEvent id="selesai"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="mulai" targetRef="pertama"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="pertama" targetRef="tunggu"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="tunggu" targetRef="kedua"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="kedua" targetRef="selesai"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_timer_fires_from_the_worker_once_the_service_clock_passes_its_due_time(api: Api, clock: Clock) -> None:
+    r = api.post("desainer", "/api/deployments", files=[("files", ("uji_timer.bpmn", TIMER_BPMN.encode(), "text/xml"))])
+    assert r.status_code == 201, r.text
+    started = api.post("direktur", "/api/process-definitions/uji_timer/instances", json={"business_key": "T-1"})
+    assert started.status_code == 201, started.text
+    instance_id = started.json()["id"]
+    [first] = api.inbox("direktur", instance_id=instance_id)
+    api.complete("direktur", first["id"], {"diterima": True, "catatan": ""})
+
+    assert api.inbox("direktur", instance_id=instance_id) == []
+    clock.advance(timedelta(minutes=59))
+    api.drain()
+    assert api.inbox("direktur", instance_id=instance_id) == []  # not yet due
+
+    clock.advance(timedelta(minutes=2))
+    assert api.drain() >= 1
+    assert [t["name"] for t in api.inbox("direktur", instance_id=instance_id)] == ["Kedua"]
+    fired = [e for e in api.history(instance_id) if e["type"] == "timer_fired"]
+    assert [e["task_name"] for e in fired] == ["Tunggu satu jam"]
+    assert api.drain() == 0  # fired once
