@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Token(BaseModel):
@@ -34,6 +34,8 @@ class CancelInstance(BaseModel):
 
 
 class TaskSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     name: str
     lane: str | None
@@ -46,6 +48,8 @@ class TaskSummary(BaseModel):
 
 
 class ActiveTask(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     name: str
     lane: str | None
@@ -55,6 +59,8 @@ class ActiveTask(BaseModel):
 
 
 class InstanceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     key: str
     version: int
@@ -76,6 +82,8 @@ class InstancePage(BaseModel):
 
 
 class HistoryEntry(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     at: datetime
     type: str
     instance_id: int

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from api.auth import hash_password
 from api.clock import CLOCK
+from api.db import Database
 from api.engine.deployments import deploy
+from api.migrate import upgrade
 from api.models import User, UserRole
 from api.settings import Settings
 
@@ -71,3 +73,13 @@ def deploy_shipped(session: Session, settings: Settings, actor: str = "seed-demo
 
 def has_demo_users(session: Session) -> bool:
     return session.scalars(select(User.id).where(User.is_demo.is_(True), User.active.is_(True))).first() is not None
+
+
+def demo_database(settings: Settings) -> Database:
+    """Migrate the settings' database to the latest schema and load the demo data (tests, benchmarks)."""
+    upgrade(settings.effective_database_url)
+    database = Database(settings.effective_database_url)
+    with database.transaction() as session:
+        seed_users(session)
+        deploy_shipped(session, settings)
+    return database

@@ -64,7 +64,6 @@ from api.db import Database  # noqa: E402
 from api.engine.process_models import MODELS, properties  # noqa: E402
 from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE  # noqa: E402
 from api.engine.serializer import dump_workflow, load_workflow  # noqa: E402
-from api.migrate import upgrade  # noqa: E402
 from api.models import LANE_ROLES, HumanTask, ProcessDefinition, ProcessInstance  # noqa: E402
 from api.routes.instances import latest_definitions  # noqa: E402
 from api.schemas import CompleteTask  # noqa: E402
@@ -146,20 +145,16 @@ def reset_postgres(url: str) -> None:
 def build(url: str, data_dir: Path) -> tuple[Any, Database]:
     if url.startswith("postgresql"):
         reset_postgres(url)
-    upgrade(url)
-    db = Database(url)
-    with db.transaction() as session:
-        seed.seed_users(session)
-        settings = Settings(
-            env="development",
-            database_url=url,
-            data_dir=data_dir,
-            secret_key="bench-secret-key-that-is-long-enough-for-hs256",
-            embedded_worker=False,
-            processes_dir=PROJECT_ROOT / "processes",
-            forms_dir=PROJECT_ROOT / "forms",
-        )
-        seed.deploy_shipped(session, settings)
+    settings = Settings(
+        env="development",
+        database_url=url,
+        data_dir=data_dir,
+        secret_key="bench-secret-key-that-is-long-enough-for-hs256",
+        embedded_worker=False,
+        processes_dir=PROJECT_ROOT / "processes",
+        forms_dir=PROJECT_ROOT / "forms",
+    )
+    db = seed.demo_database(settings)
     MODELS.clear()
     return create_app(settings, db, Clock()), db
 

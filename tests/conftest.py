@@ -15,7 +15,6 @@ from api.app import create_app
 from api.clock import Clock
 from api.db import Database
 from api.engine.process_models import MODELS
-from api.migrate import upgrade
 from api.settings import PROJECT_ROOT, Settings
 
 PG_URL = os.environ.get("UJIKOM_TEST_DATABASE_URL")
@@ -57,11 +56,7 @@ def settings(database_url: str, tmp_path: Any) -> Settings:
 
 @pytest.fixture
 def db(settings: Settings) -> Iterator[Database]:
-    upgrade(settings.database_url)
-    database = Database(settings.database_url)
-    with database.transaction() as session:
-        seed.seed_users(session)
-        seed.deploy_shipped(session, settings)
+    database = seed.demo_database(settings)
     yield database
     database.engine.dispose()
 

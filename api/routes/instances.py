@@ -92,23 +92,8 @@ def instance_out(session: Session, row: ProcessInstance) -> InstanceOut:
     tasks = session.scalars(
         select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.state == "ready").order_by(HumanTask.due_at)
     )
-    return InstanceOut(
-        id=row.id,
-        key=row.key,
-        version=row.version,
-        status=row.status,
-        business_key=row.business_key,
-        subject=row.subject,
-        parent_id=row.parent_id,
-        started_at=row.started_at,
-        started_by=row.started_by,
-        ended_at=row.ended_at,
-        steps=row.steps or {},
-        error=row.error,
-        active_tasks=[
-            ActiveTask(id=t.id, name=t.name, lane=t.lane, assignee=t.assignee, claimed_by=t.claimed_by, due_at=t.due_at)
-            for t in tasks
-        ],
+    return InstanceOut.model_validate(row).model_copy(
+        update={"steps": row.steps or {}, "active_tasks": [ActiveTask.model_validate(t) for t in tasks]}
     )
 
 
@@ -201,16 +186,4 @@ def history(instance_id: int, request: Request, user: Reader, include_children: 
         else:
             condition = Event.instance_id == row.id
         events = session.scalars(select(Event).where(condition).order_by(Event.id))
-        return [
-            HistoryEntry(
-                at=e.at,
-                type=e.type,
-                instance_id=e.instance_id,
-                task_id=e.task_id,
-                task_name=e.task_name,
-                lane=e.lane,
-                actor=e.actor,
-                data=e.data or {},
-            )
-            for e in events
-        ]
+        return [HistoryEntry.model_validate(e) for e in events]

@@ -33,17 +33,7 @@ def may_work_on(user: CurrentUser, task: HumanTask) -> bool:
 
 
 def _summary(t: HumanTask) -> TaskSummary:
-    return TaskSummary(
-        id=t.id,
-        name=t.name,
-        lane=t.lane,
-        instance_id=t.instance_id,
-        business_key=t.business_key,
-        created_at=t.created_at,
-        due_at=t.due_at,
-        assignee=t.assignee,
-        claimed_by=t.claimed_by,
-    )
+    return TaskSummary.model_validate(t)
 
 
 @router.get("", response_model=list[TaskSummary])
