@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.engine.deployments import DeploymentInvalid
-from api.engine.runtime import EngineError, TaskNotReady
+from api.engine.runtime import EngineError, TaskNotReady, TaskRefused
 
 
 class ApiError(Exception):
@@ -45,6 +45,14 @@ def install(app: FastAPI) -> None:
         body = {
             "detail": "the process could not continue with this data; nothing was saved",
             "errors": [{"path": exc.element_id or "", "element_id": exc.element_id, "message": str(exc)}],
+        }
+        return JSONResponse(body, 422)
+
+    @app.exception_handler(TaskRefused)
+    async def _refused(_: Request, exc: TaskRefused) -> JSONResponse:
+        body = {
+            "detail": "the SOP's rules refuse this submission; nothing was saved",
+            "errors": [{"path": r.field, "message": r.message} for r in exc.refusals],
         }
         return JSONResponse(body, 422)
 

@@ -1,17 +1,23 @@
-"""The operators BPMN service tasks call (``spiffworkflow:serviceTaskOperator id=...``).
+"""The operators BPMN service tasks call (``spiffworkflow:serviceTaskOperator id=...``) and the
+validators user tasks name (``spiffworkflow:property name="validator"``).
 
 Each operator is a thin, domain-named function taking a :class:`ServiceContext` and the keyword
 parameters the BPMN passes. It returns JSON-able data and is idempotent per (instance, task).
+
+A validator checks a submitted form against the SOP's rules and the master data before the task
+completes: ``fn(ctx, data) -> list[Refusal]``; any refusal refuses the submission and changes nothing.
 """
 
 import inspect
 from collections.abc import Callable
 from typing import Any
 
-from service_tasks.context import ServiceContext, ServiceTaskError
+from service_tasks.context import Refusal, ServiceContext, ServiceTaskError
 
 Operator = Callable[..., Any]
 REGISTRY: dict[str, Operator] = {}
+Validator = Callable[[ServiceContext, dict[str, Any]], list[Refusal]]
+VALIDATORS: dict[str, Validator] = {}
 
 
 def operator(name: str) -> Callable[[Operator], Operator]:
@@ -22,6 +28,23 @@ def operator(name: str) -> Callable[[Operator], Operator]:
         return fn
 
     return register
+
+
+def validator(name: str) -> Callable[[Validator], Validator]:
+    def register(fn: Validator) -> Validator:
+        if name in VALIDATORS:
+            raise ValueError(f"validator {name!r} registered twice")
+        VALIDATORS[name] = fn
+        return fn
+
+    return register
+
+
+def check(name: str, ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    fn = VALIDATORS.get(name)
+    if fn is None:
+        raise ServiceTaskError(f"unknown validator {name!r}")
+    return list(fn(ctx, data))
 
 
 def call(name: str, ctx: ServiceContext, **params: Any) -> Any:
@@ -38,4 +61,14 @@ def call(name: str, ctx: ServiceContext, **params: Any) -> Any:
 # Importing the modules registers their operators.
 from service_tasks import dokumen  # noqa: E402,F401
 
-__all__ = ["REGISTRY", "ServiceContext", "ServiceTaskError", "call", "operator"]
+__all__ = [
+    "REGISTRY",
+    "VALIDATORS",
+    "Refusal",
+    "ServiceContext",
+    "ServiceTaskError",
+    "call",
+    "check",
+    "operator",
+    "validator",
+]

@@ -1,6 +1,7 @@
 """What a service operator receives from the host."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,3 +26,13 @@ class ServiceContext:
     now: datetime
     data: dict[str, Any]
     nomor_format: str
+    # Delivers a BPMN signal to the running child instances started by a call activity of this instance.
+    signal_children: Callable[[str, str], int] = field(default=lambda _call, _signal: 0)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a submitted form breaks a rule: `field` is the dotted path into the submitted data."""
+
+    field: str
+    message: str

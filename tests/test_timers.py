@@ -1,8 +1,11 @@
 """Timers: a due time fixed when reached, fired by the worker when the service's clock passes it."""
 
+import threading
 from datetime import timedelta
 
 from api.clock import Clock
+from api.settings import Settings
+from api.worker import Worker
 from tests.conftest import Api
 
 TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
@@ -55,3 +58,32 @@ def test_a_timer_fires_from_the_worker_once_the_service_clock_passes_its_due_tim
     fired = [e for e in api.history(instance_id) if e["type"] == "timer_fired"]
     assert [e["task_name"] for e in fired] == ["Tunggu satu jam"]
     assert api.drain() == 0  # fired once
+
+
+def test_two_workers_racing_fire_each_due_timer_once(api: Api, clock: Clock, settings: Settings) -> None:
+    r = api.post("desainer", "/api/deployments", files=[("files", ("uji_timer.bpmn", TIMER_BPMN.encode(), "text/xml"))])
+    assert r.status_code == 201, r.text
+    ids = []
+    for n in range(6):
+        started = api.post("direktur", "/api/process-definitions/uji_timer/instances", json={"business_key": f"T-{n}"})
+        ids.append(started.json()["id"])
+        [first] = api.inbox("direktur", instance_id=ids[-1])
+        api.complete("direktur", first["id"], {"diterima": True, "catatan": ""})
+    clock.advance(timedelta(hours=2))
+
+    workers = [Worker(api.app.state.db, settings, clock) for _ in range(2)]
+    barrier = threading.Barrier(2)
+
+    def run(worker: Worker) -> None:
+        barrier.wait()
+        worker.run_until_idle()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    for instance_id in ids:
+        assert [t["name"] for t in api.inbox("direktur", instance_id=instance_id)] == ["Kedua"]
+        assert len([e for e in api.history(instance_id) if e["type"] == "timer_fired"]) == 1

@@ -201,6 +201,16 @@ def _lint(
                 err(task, f"form file {ref!r} is neither in this deployment nor deployed")
         if props.get("assignee") and (problem := check_syntax(props["assignee"], "eval")):
             err(task, f"assignee is not a valid Python expression: {problem}")
+        if (name_ := props.get("validator")) and name_ not in service_tasks.VALIDATORS:
+            err(task, f"validator {name_!r} is not registered (known: {', '.join(sorted(service_tasks.VALIDATORS))})")
+        if (step := props.get("eskalasiLangkah")) is not None and not step.isdigit():
+            err(task, f"eskalasiLangkah must be an SOP step number, not {step!r}")
+    for timer in tree.xpath(
+        "//bpmn:timerEventDefinition/*[self::bpmn:timeDate or self::bpmn:timeDuration or self::bpmn:timeCycle]",
+        namespaces=NS,
+    ):
+        if problem := check_syntax(timer.text or "", "eval"):
+            err(element_of(timer), f"timer expression is not valid Python: {problem}")
     for prop in tree.xpath("//bpmn:callActivity//spiffworkflow:property[@name='childSubject']", namespaces=NS):
         if problem := check_syntax(prop.get("value") or "", "eval"):
             err(element_of(prop), f"childSubject is not a valid Python expression: {problem}")

@@ -16,11 +16,14 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import service_tasks
 from api.clock import CLOCK, Clock
 from api.clock import CURRENT as CURRENT_CLOCK
 from api.engine import spiff_timers  # noqa: F401 - timers read the service clock
@@ -49,10 +52,19 @@ from api.models import (
     ProcessDefinition,
     ProcessInstance,
 )
-from service_tasks import ServiceContext
+from service_tasks import Refusal, ServiceContext
 
 log = logging.getLogger(__name__)
 ALL = 10**9  # get_tasks(max_depth=...) returns a partial list without it on deep/wide trees
+
+
+class TaskRefused(Exception):
+    """The submitted data breaks one of the SOP's rules (a user task's validator): nothing was written."""
+
+    def __init__(self, validator: str, refusals: list[Refusal]) -> None:
+        super().__init__("; ".join(f"{r.field}: {r.message}" for r in refusals))
+        self.validator = validator
+        self.refusals = refusals
 
 
 class EngineError(Exception):
@@ -73,6 +85,7 @@ class Host:
 
     runtime: "Runtime"
     row: ProcessInstance
+    wf: BpmnWorkflow
     actor: str
     completed_now: set[str] = field(default_factory=set)
 
@@ -90,7 +103,22 @@ class Host:
             now=self.runtime.clock.now(),
             data=task.data,
             nomor_format=self.runtime.nomor_format,
+            signal_children=lambda call_activity, signal: self.runtime.signal_children(
+                self.row, self.wf, call_activity, signal
+            ),
         )
+
+    def batas_langkah(self, step: Any) -> str:
+        """Due time of an SOP step of this instance (its start + time standard); a child's is its caller's."""
+        step = str(step)
+        if step in (self.row.steps or {}):
+            return str(self.row.steps[step]["due_at"])
+        standards = self.runtime.model_for(self.row).step_standards
+        if step in standards:  # reached in the same engine pass that starts the step
+            return (self.runtime.clock.now() + standards[step]).isoformat()
+        if self.row.inherited_due_at is not None:
+            return self.row.inherited_due_at.isoformat()
+        raise ValueError(f"SOP step {step!r} has no time standard in process {self.row.key!r}")
 
 
 class Runtime:
@@ -178,6 +206,9 @@ class Runtime:
         if task is None or task.state != TaskState.READY:
             raise TaskNotReady(task_id)
         host = self._attach(row, wf, actor)
+        if name := properties(task.task_spec).get("validator"):
+            if refusals := service_tasks.check(name, host.service_context(task), data):
+                raise TaskRefused(name, refusals)
         task.data.update(deepcopy(data))
         self._event(row, "task_completed", actor, task, data=data)
         self._run(wf, lambda: task.run(), task)
@@ -202,6 +233,30 @@ class Runtime:
             self._event(row, "child_completed", "system", task, data={"child_id": c.child_id})
         self._advance(row, wf, "system", host)
         return applied
+
+    def signal(self, row: ProcessInstance, name: str, actor: str) -> None:
+        """Deliver a BPMN signal to one instance (catching boundary and intermediate events run)."""
+        wf = self.load(row)
+        host = self._attach(row, wf, actor)
+        self._run(wf, lambda: wf.catch(BpmnEvent(SignalEventDefinition(name))), None)
+        self._event(row, "signal_received", actor, data={"signal": name})
+        self._advance(row, wf, actor, host)
+
+    def signal_children(self, row: ProcessInstance, wf: BpmnWorkflow, call_activity: str, name: str) -> int:
+        """Signal every running child this instance started from one call activity (e.g. registration closed)."""
+        children = self.session.scalars(
+            select(ProcessInstance)
+            .where(ProcessInstance.parent_id == row.id, ProcessInstance.status == "running")
+            .order_by(ProcessInstance.id)
+        ).all()
+        signalled = 0
+        for child in children:
+            caller = find_task(wf, child.parent_task_id) if child.parent_task_id else None
+            # A multi-instance call activity starts its children from instance tasks below the activity's own task.
+            if caller is not None and call_activity in (caller.task_spec.bpmn_id, caller.parent.task_spec.bpmn_id):
+                self.signal(child, name, "system")
+                signalled += 1
+        return signalled
 
     def cancel(self, row: ProcessInstance, actor: str, reason: str) -> list[int]:
         """Cancel a running instance and every running instance below it (children are separate rows).
@@ -232,7 +287,7 @@ class Runtime:
 
     # --- the engine loop ----------------------------------------------------------------
     def _attach(self, row: ProcessInstance, wf: BpmnWorkflow, actor: str) -> Host:
-        host = Host(self, row, actor)
+        host = Host(self, row, wf, actor)
         setattr(wf, HOST_CONTEXT_ATTR, host)
         return host
 
@@ -408,6 +463,9 @@ class Runtime:
                 task,
                 data={"assignee": assignee, "due_at": ht.due_at.isoformat() if ht.due_at else None},
             )
+            if step := props.get("eskalasiLangkah"):
+                overdue = (row.steps or {}).get(step, {}).get("due_at")
+                self._event(row, "step_escalated", None, task, data={"step": step, "to_lane": lane, "due_at": overdue})
         for tid, ht in existing.items():
             if tid in ready_ids:
                 continue
@@ -480,11 +538,14 @@ class TaskNotReady(Exception):
     pass
 
 
+TIMER_EVENT_TYPES = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
+
+
 def _next_timer(wf: BpmnWorkflow) -> datetime | None:
     """Due time of the earliest waiting timer, stored on the row so the worker finds it without loading."""
     due = []
     for event in wf.waiting_events():
-        if event.event_type.endswith("TimerEventDefinition") or "Timer" in str(event.event_type):
+        if str(event.event_type) in TIMER_EVENT_TYPES:
             try:
                 due.append(datetime.fromisoformat(str(event.value)))
             except (TypeError, ValueError):

@@ -17,6 +17,13 @@ class HostScriptEngine(PythonScriptEngine):
     def __init__(self) -> None:
         super().__init__(environment=RestrictedEnvironment())
 
+    def evaluate(self, task: Task, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        # Expressions (timer dates above all) may ask the host for an SOP step's due time.
+        host = getattr(task.workflow.top_workflow, HOST_CONTEXT_ATTR, None)
+        if host is not None:
+            external_context = {"batas_langkah": host.batas_langkah, **(external_context or {})}
+        return super().evaluate(task, expression, external_context)
+
     def call_service(
         self, task: Task, operation_name: str = "", operation_params: dict[str, Any] | None = None, **_: Any
     ) -> str:
