@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 1.0
     # Format of every issued document number; fields: seq, kode, bulan_romawi, bulan, tahun.
     nomor_format: str = "{seq:03d}/LSP-STMI/{kode}/{bulan_romawi}/{tahun}"
+    # Evidence files candidates upload with FR.APL.01 (PDF, PNG or JPEG).
+    max_upload_bytes: int = 5 * 1024 * 1024
 
     @property
     def effective_database_url(self) -> str:

@@ -42,7 +42,9 @@ CHILD = (
         + prop("validator", "uji_setuju")
     )
     + """</bpmn:userTask>
-    <bpmn:boundaryEvent id="sinyal" name="Ditutup" attachedToRef="isi"><bpmn:signalEventDefinition signalRef="ditutup"/></bpmn:boundaryEvent>
+    <bpmn:boundaryEvent id="sinyal" name="Ditutup" attachedToRef="isi">
+      <bpmn:signalEventDefinition signalRef="ditutup"/>
+    </bpmn:boundaryEvent>
     <bpmn:scriptTask id="s1"><bpmn:script>hasil = {'x': x, 'status': 'diisi'}</bpmn:script></bpmn:scriptTask>
     <bpmn:scriptTask id="s2"><bpmn:script>hasil = {'x': x, 'status': 'ditutup'}</bpmn:script></bpmn:scriptTask>
     <bpmn:endEvent id="e"/>
@@ -95,7 +97,9 @@ PARENT = (
     + PROPS.format(prop("formJsonSchemaFilename", "menerima_laporan.json"))
     + """</bpmn:userTask>
     <bpmn:serviceTask id="kirim"><bpmn:extensionElements>
-      <spiffworkflow:serviceTaskOperator id="uji_tutup" resultVariable="ditutup"><spiffworkflow:parameters/></spiffworkflow:serviceTaskOperator>
+      <spiffworkflow:serviceTaskOperator id="uji_tutup" resultVariable="ditutup">
+        <spiffworkflow:parameters/>
+      </spiffworkflow:serviceTaskOperator>
     </bpmn:extensionElements></bpmn:serviceTask>
     <bpmn:parallelGateway id="gabung"/>
     <bpmn:endEvent id="akhir"/>

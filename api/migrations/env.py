@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, pool
 
 from api import models  # noqa: F401 - registers the tables on Base.metadata
 from api.db import Base
+from api.master import models as master_models  # noqa: F401 - the master-data tables too
 
 config = context.config
 target_metadata = Base.metadata

@@ -10,18 +10,22 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from sqlalchemy import Integer, Select, bindparam, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from api.auth import Caller, CurrentUser
+from api.engine.process_models import properties
+from api.engine.runtime import TaskRefused, model_of_definition
 from api.errors import ApiError
 from api.forms import form_errors, form_of
 from api.models import LANE_ROLES, HumanTask, ProcessInstance
 from api.routes import runtime_for
 from api.schemas import CompletedTask, CompleteTask, Form, TaskDetail, TaskSummary
+from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024
 
 
 def _lane_roles(user: CurrentUser) -> list[str]:
@@ -189,21 +193,80 @@ def unclaim(task_id: str, request: Request, user: Caller) -> TaskSummary:
         return _summary(t)
 
 
-@router.post("/{task_id}/complete", response_model=CompletedTask)
-def complete(task_id: str, body: CompleteTask, request: Request, user: Caller) -> CompletedTask:
+def task_for_work(session: Session, task_id: str, user: CurrentUser) -> HumanTask:
+    """A ready task this user may act on now (locked on PostgreSQL): else 403/404/409."""
+    t = _task_for(session, task_id, user, lock=True)
+    _ready(t)
+    if t.claimed_by not in (None, user.username):
+        raise ApiError(409, f"task is claimed by {t.claimed_by}")
+    return t
+
+
+def _complete(request: Request, task_id: str, data: dict[str, Any], user: CurrentUser) -> CompletedTask:
     with request.app.state.db.transaction() as session:
-        t = _task_for(session, task_id, user, lock=True)
-        _ready(t)
-        if t.claimed_by not in (None, user.username):
-            raise ApiError(409, f"task is claimed by {t.claimed_by}")
+        t = task_for_work(session, task_id, user)
         row = session.get(ProcessInstance, t.instance_id)
         if row.status != "running":
             raise ApiError(409, f"instance is {row.status}")
         schema = form_of(session, row, t.form)
-        if schema is not None and (errors := form_errors(schema, body.data)):
+        if schema is not None and (errors := form_errors(schema, data)):
             raise ApiError(422, "the data does not satisfy the task's form", errors)
         t.claimed_by = user.username
-        runtime_for(request, session).complete_task(row, t.id, body.data, user.username)
+        runtime_for(request, session).complete_task(row, t.id, data, user.username)
         out = CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
     request.app.state.worker.wake()
     return out
+
+
+@router.post("/{task_id}/complete", response_model=CompletedTask)
+def complete(task_id: str, body: CompleteTask, request: Request, user: Caller) -> CompletedTask:
+    return _complete(request, task_id, body.data, user)
+
+
+@router.post("/{task_id}/import", response_model=CompletedTask)
+def complete_from_spreadsheet(
+    task_id: str, request: Request, user: Caller, file: Annotated[UploadFile, File(description=".xlsx")]
+) -> CompletedTask:
+    """Complete a task whose form has a list (its `importXlsx` property) from a spreadsheet's rows, e.g. the
+    certificate numbers BNSP sends back: same form, same checks as `complete`."""
+    with request.app.state.db.reading() as session:
+        t = _task_for(session, task_id, user)
+        row = session.get(ProcessInstance, t.instance_id)
+        spec = model_of_definition(session, row.definition_id).spec.task_specs.get(t.element_id)
+        path = properties(spec).get("importXlsx") if spec is not None else None
+    if not path:
+        raise ApiError(422, f"task {t.name!r} has no spreadsheet import (property importXlsx)")
+    content = file.file.read(MAX_SPREADSHEET_BYTES + 1)
+    if len(content) > MAX_SPREADSHEET_BYTES:
+        raise ApiError(413, f"{file.filename}: larger than {MAX_SPREADSHEET_BYTES} bytes")
+    try:
+        rows = spreadsheet_rows(content)
+    except SpreadsheetError as exc:
+        raise ApiError(422, str(exc), [{"path": "file", "message": str(exc)}]) from exc
+    data: dict[str, Any] = {}
+    target = data
+    *parents, leaf = path.split(".")
+    for key in parents:
+        target = target.setdefault(key, {})
+    target[leaf] = rows
+    try:
+        return _complete(request, task_id, data, user)
+    except ApiError as exc:
+        exc.body["errors"] = [_with_row(e, path) for e in exc.body.get("errors", [])]
+        raise
+    except TaskRefused as exc:
+        raise ApiError(
+            422,
+            "the SOP's rules refuse this spreadsheet; nothing was saved",
+            [_with_row({"path": r.field, "message": r.message}, path) for r in exc.refusals],
+        ) from exc
+
+
+def _with_row(error: dict[str, Any], path: str) -> dict[str, Any]:
+    """Name the spreadsheet row (header is row 1) of an error inside the imported list."""
+    where = str(error.get("path", ""))
+    if where.startswith(path + "."):
+        index = where[len(path) + 1 :].split(".", 1)[0]
+        if index.isdigit():
+            return {**error, "row": int(index) + 2}
+    return error

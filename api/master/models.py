@@ -1,0 +1,275 @@
+"""Master-data tables (LSP profile, skema, asesor, TUK, peserta) and the records processes write about them
+(TUK verifications, uploaded evidence, certificates).
+
+Nothing here is deleted: a record others refer to is deactivated (`aktif = False`) instead.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db import Base, UtcDateTime
+from api.models import User
+
+JENIS_SKEMA = ("kkni", "okupasi", "klaster")
+JENIS_TUK = ("sewaktu", "tempat_kerja", "mandiri")
+
+
+class LspProfil(Base):
+    """The LSP itself: a single row with id 1."""
+
+    __tablename__ = "lsp_profil"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="ck_lsp_profil_satu_baris"),
+        CheckConstraint("rasio_asesi_per_asesor > 0", name="ck_lsp_profil_rasio"),
+        CheckConstraint("masa_banding_hari > 0", name="ck_lsp_profil_masa_banding"),
+        CheckConstraint("masa_berlaku_sertifikat_tahun > 0", name="ck_lsp_profil_masa_berlaku"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    nama: Mapped[str] = mapped_column(String(200))
+    kode: Mapped[str] = mapped_column(String(32))
+    no_lisensi: Mapped[str] = mapped_column(String(100))
+    lisensi_berlaku_sd: Mapped[date] = mapped_column(Date)
+    alamat: Mapped[str] = mapped_column(String(300))
+    kota: Mapped[str] = mapped_column(String(100))
+    telepon: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(200))
+    ketua_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The configurable numbers the SOP leaves to the LSP (DOMAIN.md sections 1 and 2.2).
+    rasio_asesi_per_asesor: Mapped[int] = mapped_column(Integer, default=10)
+    masa_banding_hari: Mapped[int] = mapped_column(Integer, default=14)
+    masa_berlaku_sertifikat_tahun: Mapped[int] = mapped_column(Integer, default=3)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+    ketua: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Skema(Base):
+    __tablename__ = "skema"
+    __table_args__ = (
+        UniqueConstraint("nomor", name="uq_skema_nomor"),
+        CheckConstraint("level_kkni IS NULL OR level_kkni BETWEEN 1 AND 9", name="ck_skema_level_kkni"),
+        CheckConstraint("jenis IN ('kkni', 'okupasi', 'klaster')", name="ck_skema_jenis"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomor: Mapped[str] = mapped_column(String(100))
+    judul: Mapped[str] = mapped_column(String(300))
+    jenis: Mapped[str] = mapped_column(String(16))
+    level_kkni: Mapped[int | None] = mapped_column(Integer)
+    bidang: Mapped[str] = mapped_column(String(200))
+    dalam_lisensi: Mapped[bool] = mapped_column(Boolean, default=True)
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    # [{kode, judul, jenis_standar, elemen: [{judul, kuk: [str]}]}]: always read and written whole with the skema.
+    unit: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    @property
+    def unit_kode(self) -> list[str]:
+        return [u["kode"] for u in self.unit]
+
+
+class AsesorSkema(Base):
+    """The skema an asesor is competent to assess."""
+
+    __tablename__ = "asesor_skema"
+    __table_args__ = (Index("ix_asesor_skema_skema", "skema_id"),)
+
+    asesor_id: Mapped[int] = mapped_column(ForeignKey("asesor.id", ondelete="CASCADE"), primary_key=True)
+    skema_id: Mapped[int] = mapped_column(ForeignKey("skema.id"), primary_key=True)
+
+
+class Asesor(Base):
+    __tablename__ = "asesor"
+    __table_args__ = (
+        UniqueConstraint("user_id", name="uq_asesor_user_id"),
+        UniqueConstraint("no_reg_met", name="uq_asesor_no_reg_met"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    no_reg_met: Mapped[str] = mapped_column(String(40))
+    met_berlaku_sd: Mapped[date] = mapped_column(Date)
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    skema: Mapped[list[Skema]] = relationship(secondary="asesor_skema", lazy="selectin", order_by="Skema.nomor")
+    konflik: Mapped[list["KonflikKepentingan"]] = relationship(
+        lazy="selectin", order_by="KonflikKepentingan.id", back_populates="asesor"
+    )
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    @property
+    def nama(self) -> str:
+        return self.user.full_name
+
+    @property
+    def skema_nomor(self) -> list[str]:
+        return [s.nomor for s in self.skema]
+
+    def met_berlaku_pada(self, tanggal: date) -> bool:
+        return self.met_berlaku_sd >= tanggal
+
+
+class Peserta(Base):
+    __tablename__ = "peserta"
+    __table_args__ = (
+        UniqueConstraint("user_id", name="uq_peserta_user_id"),
+        UniqueConstraint("nim", name="uq_peserta_nim"),
+        CheckConstraint("jenis_kelamin IN ('L', 'P')", name="ck_peserta_jenis_kelamin"),
+        Index("ix_peserta_prodi", "prodi"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    nim: Mapped[str] = mapped_column(String(20))
+    prodi: Mapped[str] = mapped_column(String(200))
+    nik: Mapped[str] = mapped_column(String(16))
+    tempat_lahir: Mapped[str] = mapped_column(String(100))
+    tanggal_lahir: Mapped[date] = mapped_column(Date)
+    jenis_kelamin: Mapped[str] = mapped_column(String(1))
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    telepon: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(200))
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    @property
+    def nama(self) -> str:
+        return self.user.full_name
+
+
+class KonflikKepentingan(Base):
+    """An asesor's declared relationship with a candidate (Kode Etik Asesor): they must not assess them."""
+
+    __tablename__ = "konflik_kepentingan"
+    __table_args__ = (
+        UniqueConstraint("asesor_id", "peserta_id", name="uq_konflik_asesor_peserta"),
+        Index("ix_konflik_peserta", "peserta_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asesor_id: Mapped[int] = mapped_column(ForeignKey("asesor.id"))
+    peserta_id: Mapped[int] = mapped_column(ForeignKey("peserta.id"))
+    keterangan: Mapped[str] = mapped_column(Text)
+    dinyatakan_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    dinyatakan_oleh: Mapped[str] = mapped_column(String(64))
+
+    asesor: Mapped[Asesor] = relationship(back_populates="konflik")
+    peserta: Mapped[Peserta] = relationship(lazy="joined", innerjoin=True)
+
+
+class Tuk(Base):
+    __tablename__ = "tuk"
+    __table_args__ = (
+        UniqueConstraint("kode", name="uq_tuk_kode"),
+        CheckConstraint("kapasitas > 0", name="ck_tuk_kapasitas"),
+        CheckConstraint("jenis IN ('sewaktu', 'tempat_kerja', 'mandiri')", name="ck_tuk_jenis"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode: Mapped[str] = mapped_column(String(32))
+    nama: Mapped[str] = mapped_column(String(200))
+    jenis: Mapped[str] = mapped_column(String(16))
+    alamat: Mapped[str] = mapped_column(String(300))
+    penanggung_jawab: Mapped[str] = mapped_column(String(200))
+    kapasitas: Mapped[int] = mapped_column(Integer)
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class VerifikasiTuk(Base):
+    """A TUK verified (or not) for one period: sewaktu and tempat-kerja TUK are verified at every use."""
+
+    __tablename__ = "verifikasi_tuk"
+    __table_args__ = (Index("ix_verifikasi_tuk_tuk_root", "tuk_id", "root_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tuk_id: Mapped[int] = mapped_column(ForeignKey("tuk.id"))
+    root_id: Mapped[int] = mapped_column(Integer)  # the period instance
+    instance_id: Mapped[int] = mapped_column(Integer)  # the verification child instance
+    verifikator: Mapped[str] = mapped_column(String(64))
+    tanggal: Mapped[date] = mapped_column(Date)
+    kesimpulan: Mapped[str] = mapped_column(String(16))  # sesuai | belum_sesuai
+    ditetapkan_oleh: Mapped[str | None] = mapped_column(String(64))
+    ditetapkan_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    berlaku_sd: Mapped[date | None] = mapped_column(Date)
+
+    tuk: Mapped[Tuk] = relationship(lazy="joined", innerjoin=True)
+
+
+class Berkas(Base):
+    """An uploaded evidence file's metadata; the same content (sha256) may be uploaded more than once."""
+
+    __tablename__ = "berkas"
+    __table_args__ = (Index("ix_berkas_sha256", "sha256"), Index("ix_berkas_instance", "instance_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    nama: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    instance_id: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[str] = mapped_column(String(36))
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Sertifikat(Base):
+    """A competency certificate as issued: BNSP's numbers and a code for the public verification page."""
+
+    __tablename__ = "sertifikat"
+    __table_args__ = (
+        UniqueConstraint("kode_verifikasi", name="uq_sertifikat_kode_verifikasi"),
+        UniqueConstraint("no_sertifikat", name="uq_sertifikat_no_sertifikat"),
+        UniqueConstraint("no_registrasi", name="uq_sertifikat_no_registrasi"),
+        Index("ix_sertifikat_peserta", "peserta_username"),
+        Index("ix_sertifikat_root", "root_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode_verifikasi: Mapped[str] = mapped_column(String(64))
+    peserta_username: Mapped[str] = mapped_column(String(64))
+    nama: Mapped[str] = mapped_column(String(200))
+    skema_nomor: Mapped[str] = mapped_column(String(100))
+    skema_judul: Mapped[str] = mapped_column(String(300))
+    no_sertifikat: Mapped[str] = mapped_column(String(100))
+    no_registrasi: Mapped[str] = mapped_column(String(100))
+    no_blangko: Mapped[str | None] = mapped_column(String(100))
+    terbit: Mapped[date] = mapped_column(Date)
+    berlaku_sd: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="aktif")  # aktif | dicabut
+    instance_id: Mapped[int] = mapped_column(Integer)
+    root_id: Mapped[int] = mapped_column(Integer)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

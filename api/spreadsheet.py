@@ -1,0 +1,48 @@
+"""Rows of an .xlsx sheet as dicts: the first row names the columns (as the form's property names)."""
+
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import load_workbook
+
+
+class SpreadsheetError(ValueError):
+    pass
+
+
+def _column(header: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(header or "").strip().lower()).strip("_")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    # Certificate and registration numbers are text even when a sheet stores them as numbers.
+    return str(value).strip() if value is not None else ""
+
+
+def spreadsheet_rows(content: bytes) -> list[dict[str, Any]]:
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SpreadsheetError(f"not a readable .xlsx file: {exc}") from exc
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header or not any(header):
+        raise SpreadsheetError("the first row must name the columns")
+    columns = [_column(h) for h in header]
+    out = []
+    for values in rows:
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        out.append({c: _cell(v) for c, v in zip(columns, values, strict=False) if c})
+    book.close()
+    if not out:
+        raise SpreadsheetError("the sheet has no rows under its header")
+    return out
