@@ -68,6 +68,7 @@ class InstanceOut(BaseModel):
     business_key: str | None
     subject: str | None = None
     parent_id: int | None
+    root_id: int | None = None  # the period a child instance belongs to
     started_at: datetime
     started_by: str
     ended_at: datetime | None

@@ -1,118 +1,95 @@
-"""A period of the SOP walked through the HTTP API, each role with its own token.
+"""A period of the SOP walked through the HTTP API, each role with its own token, on the demo data.
 
-Candidates: peserta, peserta2, peserta3 accepted, peserta4 not accepted (berkas tidak lengkap).
-asesor assesses peserta and peserta2, asesor2 assesses peserta3; peserta3 gets a BK unit.
+The walk goes through the branches an LSP is audited on:
+- peserta and peserta2 (Junior Web Developer, asesor `asesor`, TUK-01): peserta2's registration is
+  returned once for revision, then accepted; both are Kompeten and get certificates;
+- peserta3 (Operator Perakitan, asesor `asesor2`, TUK-02): one unit BK, the pleno decides BK, the
+  appeal is upheld, `asesor4` re-assesses and finds every unit K: certificate;
+- peserta4 (Operator Perakitan, TUK-02): absent on the day, carried to a later batch;
+- peserta5 (Analis Mutu Polimer): registration rejected with a reason;
+- TUK-01 fails its first verification, is fixed and re-verified; step 4 runs over its 1-hour standard
+  and is escalated to Ketua LSP.
 """
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.conftest import Api
 
+WIB = ZoneInfo("Asia/Jakarta")
 PERIODE = "2026 Genap"
-CANDIDATES = {
-    "peserta": ("SKM-TI-01", "Operator Komputer Madya"),
-    "peserta2": ("SKM-TI-01", "Operator Komputer Madya"),
-    "peserta3": ("SKM-MI-02", "Pemrogram Junior"),
-    "peserta4": ("SKM-MI-02", "Pemrogram Junior"),
-}
-REJECTED = {"peserta4"}
-ASESOR_OF = {"peserta": "asesor", "peserta2": "asesor", "peserta3": "asesor2"}
-TUK_OF = {"peserta": "TUK-01", "peserta2": "TUK-01", "peserta3": "TUK-02"}
-VERIFIKATOR_OF = {"TUK-01": "asesor", "TUK-02": "asesor2"}
+JWD = "SKM/LSP-STMI/001/2024"  # Junior Web Developer
+OPR = "SKM/LSP-STMI/002/2024"  # Operator Perakitan Kendaraan Bermotor Roda Empat
+MUTU = "SKM/LSP-STMI/003/2024"  # Analis Pengendalian Mutu Produk Polimer
+
+CANDIDATES = {"peserta": JWD, "peserta2": JWD, "peserta3": OPR, "peserta4": OPR, "peserta5": MUTU}
+RETURNED = {"peserta2"}
+REJECTED = {"peserta5"}
+ACCEPTED = [u for u in CANDIDATES if u not in REJECTED]
+ASESOR_OF = {"peserta": "asesor", "peserta2": "asesor", "peserta3": "asesor2", "peserta4": "asesor2"}
+TUK_OF = {"peserta": "TUK-01", "peserta2": "TUK-01", "peserta3": "TUK-02", "peserta4": "TUK-02"}
+VERIFIKATOR_OF = {"TUK-01": "asesor2", "TUK-02": "asesor3"}
+TUK_GAGAL_DULU = {"TUK-01"}
+ABSENT = {"peserta4"}
 BK = {"peserta3"}
-SERTIFIKAT = {
-    "peserta": {"no_sertifikat": "62090 2512 4 0000001 2026", "no_registrasi": "TIK 1234 00001 2026"},
-    "peserta2": {"no_sertifikat": "62090 2512 4 0000002 2026", "no_registrasi": "TIK 1234 00002 2026"},
-}
+ASESOR_ULANG = {"peserta3": "asesor4"}
+PLENO = ["kabid_sertifikasi", "ketua_lsp"]
+TIM_BANDING = ["direktur", "asesor3", "kabid_administrasi"]
+KOMPETEN = ["peserta", "peserta2", "peserta3"]
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def today(api: Api) -> date:
+    return api.app.state.clock.now().astimezone(WIB).date()
+
+
+def jadwal(api: Api, kuota_min: int = 2) -> dict[str, Any]:
+    d = today(api)
+    return {
+        "pendaftaran_mulai": d.isoformat(),
+        "pendaftaran_selesai": (d + timedelta(days=7)).isoformat(),
+        "asesmen_mulai": (d + timedelta(days=10)).isoformat(),
+        "asesmen_selesai": (d + timedelta(days=11)).isoformat(),
+        "kuota_min": kuota_min,
+    }
+
 
 TARGET = {
     "periode": PERIODE,
     "target": [
-        {
-            "skema_kode": "SKM-TI-01",
-            "skema_judul": "Operator Komputer Madya",
-            "prodi": "Teknik Informatika",
-            "jumlah": 2,
-        },
-        {"skema_kode": "SKM-MI-02", "skema_judul": "Pemrogram Junior", "prodi": "Manajemen Informatika", "jumlah": 2},
-    ],
-}
-RENCANA = {
-    "tor": {
-        "latar_belakang": "Mahasiswa tingkat akhir wajib tersertifikasi sebelum lulus.",
-        "maksud_tujuan": "Menyelenggarakan uji kompetensi bagi mahasiswa tingkat akhir.",
-        "ruang_lingkup": "Dua skema, dua TUK sewaktu di kampus.",
-        "metode": "Observasi demonstrasi dan tanya jawab.",
-    },
-    "rab": [
-        {
-            "kelompok": "Honor asesor",
-            "uraian": "Honor asesor kompetensi",
-            "volume": 3,
-            "satuan": "OH",
-            "harga_satuan": 500000,
-        },
-        {"kelompok": "Konsumsi", "uraian": "Konsumsi peserta", "volume": 4, "satuan": "OK", "harga_satuan": 35000},
-    ],
-    "jadwal": {
-        "pendaftaran_mulai": "2026-03-02",
-        "pendaftaran_selesai": "2026-03-09",
-        "asesmen_mulai": "2026-03-16",
-        "asesmen_selesai": "2026-03-20",
-    },
-    "tuk": [
-        {"kode": "TUK-01", "nama": "Lab Komputer 1", "jenis": "sewaktu", "alamat": "Jl. Letjen Suprapto 26, Jakarta"},
-        {"kode": "TUK-02", "nama": "Lab Pemrograman", "jenis": "sewaktu", "alamat": "Jl. Letjen Suprapto 26, Jakarta"},
+        {"skema_nomor": JWD, "prodi": "Sistem Informasi Industri Otomotif", "jumlah": 2},
+        {"skema_nomor": OPR, "prodi": "Teknik Industri Otomotif", "jumlah": 2},
+        {"skema_nomor": MUTU, "prodi": "Teknik Kimia Polimer", "jumlah": 1},
     ],
 }
 
 
-def apl(username: str) -> dict[str, Any]:
+def rencana(api: Api, kuota_min: int = 2, tuk_kode: list[str] | None = None) -> dict[str, Any]:
     return {
-        "apl01": {
-            "nama_lengkap": f"Nama {username.title()}",
-            "nik": "3171234567890123",
-            "tempat_lahir": "Jakarta",
-            "tanggal_lahir": "2004-05-17",
-            "jenis_kelamin": "P",
-            "alamat": "Jl. Cempaka Putih 1, Jakarta",
-            "hp": "081234567890",
-            "email": f"{username}@mhs.example.ac.id",
-            "pendidikan": "D3 (tingkat akhir)",
-            "tujuan_asesmen": "sertifikasi",
-            "bukti": [{"nama": "Kartu tanda mahasiswa", "keterangan": "pindaian"}],
+        "tor": {
+            "latar_belakang": "Mahasiswa tingkat akhir wajib tersertifikasi sebelum lulus.",
+            "dasar_hukum": "PP 10/2018 tentang BNSP; Pedoman BNSP 201 dan 301.",
+            "maksud_tujuan": "Menyelenggarakan uji kompetensi bagi mahasiswa tingkat akhir.",
+            "sasaran": "Lima mahasiswa dari tiga program studi.",
+            "ruang_lingkup": "Tiga skema, dua TUK sewaktu di kampus.",
+            "metode": "Observasi demonstrasi dan tanya jawab.",
+            "penutup": "Demikian TOR ini disusun sebagai acuan pelaksanaan.",
         },
-        "apl02": [{"unit_kode": "J.620100.004.02", "kompeten": True, "bukti": "Laporan praktik"}],
+        "rab": [
+            {"kelompok": "Honor asesor", "uraian": "Honor asesor", "volume": 4, "satuan": "OH", "harga_satuan": 500000},
+            {"kelompok": "Konsumsi", "uraian": "Konsumsi peserta", "volume": 5, "satuan": "OK", "harga_satuan": 35000},
+        ],
+        "jadwal": jadwal(api, kuota_min),
+        "tuk_kode": tuk_kode or ["TUK-01", "TUK-02"],
     }
 
 
-def pemeriksaan(username: str) -> dict[str, Any]:
-    ok = username not in REJECTED
-    return {
-        "pemeriksaan": {
-            "bukti": [{"nama": "Kartu tanda mahasiswa", "status": "ada_memenuhi" if ok else "tidak_ada"}],
-            "keputusan": "diterima" if ok else "tidak_diterima",
-            "catatan": "Lengkap" if ok else "Bukti tidak ada",
-        }
-    }
-
-
-def penilaian(username: str) -> dict[str, Any]:
-    return {
-        "penilaian": {
-            "hadir": True,
-            "unit": [
-                {"kode": "J.620100.004.02", "judul": "Menggunakan struktur data", "rekomendasi": "K", "catatan": ""},
-                {
-                    "kode": "J.620100.005.02",
-                    "judul": "Mengimplementasikan user interface",
-                    "rekomendasi": "BK" if username in BK else "K",
-                    "catatan": "",
-                },
-            ],
-            "umpan_balik": "Peserta menguasai unit dengan baik.",
-        }
-    }
+def skema(api: Api, nomor: str) -> dict[str, Any]:
+    r = api.get("kabid_sertifikasi", "/api/skema", params={"q": nomor})
+    assert r.status_code == 200, r.text
+    [found] = [s for s in r.json()["items"] if s["nomor"] == nomor]
+    return found
 
 
 def one(api: Api, username: str, name: str, **params: Any) -> dict[str, Any]:
@@ -121,10 +98,83 @@ def one(api: Api, username: str, name: str, **params: Any) -> dict[str, Any]:
     return tasks[0]
 
 
-def task_data(api: Api, username: str, task_id: str) -> dict[str, Any]:
+def tasks_named(api: Api, username: str, name: str, **params: Any) -> list[dict[str, Any]]:
+    return [t for t in api.inbox(username, **params) if t["name"] == name]
+
+
+def task_detail(api: Api, username: str, task_id: str) -> dict[str, Any]:
     r = api.get(username, f"/api/tasks/{task_id}")
     assert r.status_code == 200, r.text
     return r.json()
+
+
+def task_data(api: Api, username: str, task_id: str) -> dict[str, Any]:
+    return task_detail(api, username, task_id)["data"]
+
+
+def upload(api: Api, username: str, task_id: str, name: str = "ktm.pdf", content: bytes = PDF) -> Any:
+    return api.post(username, f"/api/tasks/{task_id}/files", files={"file": (name, content, "application/pdf")})
+
+
+def apl(api: Api, username: str, task_id: str) -> dict[str, Any]:
+    """FR.APL.01 with an uploaded evidence file and FR.APL.02 answering every unit of the candidate's skema."""
+    r = upload(api, username, task_id)
+    assert r.status_code == 201, r.text
+    units = skema(api, CANDIDATES[username])["unit"]
+    return {
+        "apl01": {
+            "tujuan_asesmen": "sertifikasi",
+            "pendidikan": "D3 (tingkat akhir)",
+            "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": r.json()["id"]}],
+        },
+        "apl02": [{"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"} for u in units],
+    }
+
+
+def pemeriksaan(data: dict[str, Any], keputusan: str, alasan: str = "") -> dict[str, Any]:
+    status = "ada_memenuhi" if keputusan == "diterima" else "ada_tidak_memenuhi"
+    bukti = [{"berkas_id": b["berkas_id"], "nama": b["nama"], "status": status} for b in data["apl01"]["bukti"]]
+    return {"pemeriksaan": {"bukti": bukti, "keputusan": keputusan, "alasan": alasan}}
+
+
+def penilaian(api: Api, username: str, bk: bool = False) -> dict[str, Any]:
+    units = skema(api, CANDIDATES[username])["unit"]
+    rows = []
+    for i, u in enumerate(units):
+        gagal = bk and i == len(units) - 1
+        rows.append(
+            {
+                "kode": u["kode"],
+                "judul": u["judul"],
+                "rekomendasi": "BK" if gagal else "K",
+                "metode": ["observasi_demonstrasi", "pertanyaan_lisan"],
+                "catatan": "Belum dapat menunjukkan kinerja sesuai KUK" if gagal else "",
+                "tindak_lanjut": "Asesmen ulang unit ini" if gagal else "",
+            }
+        )
+    return {"penilaian": {"unit": rows, "umpan_balik": "Terima kasih atas partisipasinya."}}
+
+
+def verifikasi(kesimpulan: str = "sesuai") -> dict[str, Any]:
+    sesuai = kesimpulan == "sesuai"
+    return {
+        "verifikasi": {
+            "tanggal": datetime.now(WIB).date().isoformat(),
+            "sarana_prasarana": [
+                {
+                    "item": "Komputer dan jaringan",
+                    "ada": True,
+                    "sesuai": sesuai,
+                    "catatan": "" if sesuai else "UPS rusak",
+                }
+            ],
+            "personil": [{"aspek": "pendidikan", "standar": "D3", "kondisi": "S1", "sesuai": True}],
+            "menjamin_ketidakberpihakan": True,
+            "menjamin_kerahasiaan_muk": True,
+            "kesimpulan": kesimpulan,
+            "catatan": "Siap dipakai" if sesuai else "Catu daya cadangan belum tersedia",
+        }
+    }
 
 
 def start_period(api: Api, business_key: str = "LSP-2026-GENAP") -> dict[str, Any]:
@@ -137,104 +187,190 @@ def start_period(api: Api, business_key: str = "LSP-2026-GENAP") -> dict[str, An
     return r.json()
 
 
-def step_1_and_2(api: Api, instance_id: int) -> None:
+def step_1_and_2(api: Api, instance_id: int, **rencana_kw: Any) -> None:
     t = one(api, "direktur", "Menetapkan target uji kompetensi", instance_id=instance_id)
     api.complete("direktur", t["id"], TARGET)
     t = one(api, "ketua_lsp", "Menyusun rencana uji kompetensi", instance_id=instance_id)
-    api.complete("ketua_lsp", t["id"], RENCANA)
+    api.complete("ketua_lsp", t["id"], rencana(api, **rencana_kw))
 
 
-def step_3(api: Api, instance_id: int) -> None:
+def open_registration(api: Api, instance_id: int, candidates: dict[str, str] | None = None) -> None:
     t = one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=instance_id)
-    daftar = [{"username": u, "skema_kode": k, "skema_judul": j} for u, (k, j) in CANDIDATES.items()]
+    daftar = [{"username": u, "skema_nomor": k} for u, k in (candidates or CANDIDATES).items()]
     api.complete("kabid_administrasi", t["id"], {"daftar_pendaftar": daftar})
-    for username in CANDIDATES:
-        t = one(api, username, "Mengisi FR.APL.01 dan FR.APL.02")
-        api.complete(username, t["id"], apl(username))
-    berkas = [t for t in api.inbox("kabid_administrasi") if t["name"] == "Memeriksa kelengkapan berkas pendaftaran"]
-    assert len(berkas) == len(CANDIDATES)
-    for t in berkas:
-        username = task_data(api, "kabid_administrasi", t["id"])["data"]["pendaftar"]["username"]
-        api.complete("kabid_administrasi", t["id"], pemeriksaan(username))
+
+
+def submit_apl(api: Api, username: str) -> None:
+    t = one(api, username, "Mengisi FR.APL.01 dan FR.APL.02")
+    api.complete(username, t["id"], apl(api, username, t["id"]))
+
+
+def check_files(api: Api, decide: dict[str, tuple[str, str]]) -> None:
+    """Kabid Administrasi decides each waiting registration: username -> (keputusan, alasan)."""
+    for t in tasks_named(api, "kabid_administrasi", "Memeriksa kelengkapan berkas pendaftaran"):
+        data = task_data(api, "kabid_administrasi", t["id"])
+        username = data["pendaftar"]["username"]
+        if username in decide:
+            api.complete("kabid_administrasi", t["id"], pemeriksaan(data, *decide[username]))
+
+
+def close_registration(api: Api, instance_id: int) -> None:
+    t = one(api, "kabid_administrasi", "Menutup pendaftaran", instance_id=instance_id)
+    api.complete("kabid_administrasi", t["id"], {"penutupan": {"alasan": "Semua berkas telah diperiksa"}})
     api.drain()
+
+
+def step_3_registration(api: Api, instance_id: int) -> None:
+    open_registration(api, instance_id)
+    for username in CANDIDATES:
+        submit_apl(api, username)
+    first = {u: ("diterima", "") for u in CANDIDATES if u not in RETURNED | REJECTED}
+    first |= {u: ("dikembalikan", "Pindaian KTM tidak terbaca; unggah ulang") for u in RETURNED}
+    first |= {u: ("ditolak", "Bukan mahasiswa tingkat akhir") for u in REJECTED}
+    check_files(api, first)
+    for username in RETURNED:
+        submit_apl(api, username)
+    check_files(api, {u: ("diterima", "") for u in RETURNED})
+    close_registration(api, instance_id)
+
+
+def assignment(candidates: list[str] | None = None) -> dict[str, Any]:
+    candidates = candidates if candidates is not None else ACCEPTED
+    tuks = sorted({TUK_OF[u] for u in candidates})
+    return {
+        "penugasan_asesor": [{"username": u, "asesor": ASESOR_OF[u], "tuk_kode": TUK_OF[u]} for u in candidates],
+        "penugasan_verifikator": [{"tuk_kode": k, "verifikator": VERIFIKATOR_OF[k]} for k in tuks],
+    }
+
+
+def step_3_assignment(api: Api, instance_id: int) -> None:
     t = one(api, "kabid_sertifikasi", "Menugaskan asesor dan verifikator TUK", instance_id=instance_id)
-    api.complete(
-        "kabid_sertifikasi",
-        t["id"],
-        {
-            "penugasan_asesor": [{"username": u, "asesor": a, "tuk_kode": TUK_OF[u]} for u, a in ASESOR_OF.items()],
-            "penugasan_verifikator": [{"tuk_kode": k, "verifikator": v} for k, v in VERIFIKATOR_OF.items()],
-        },
-    )
+    api.complete("kabid_sertifikasi", t["id"], assignment())
+    for asesor in sorted(set(ASESOR_OF.values())):
+        for t in tasks_named(api, asesor, "Meninjau FR.APL.02 (pra-asesmen)"):
+            api.complete(asesor, t["id"], {"pra_asesmen": {"rekomendasi": "lanjut", "catatan": "Bukti memadai"}})
+    api.drain()
+
+
+def verify_tuk(api: Api, kode: str, kesimpulan: str = "sesuai") -> None:
+    verifikator = VERIFIKATOR_OF[kode]
+    [t] = [
+        t
+        for t in tasks_named(api, verifikator, "Memverifikasi TUK dengan daftar periksa")
+        if task_data(api, verifikator, t["id"])["tuk_verifikasi"]["kode"] == kode
+    ]
+    api.complete(verifikator, t["id"], verifikasi(kesimpulan))
+
+
+def set_verified(api: Api) -> None:
+    for t in tasks_named(api, "ketua_lsp", "Menetapkan TUK terverifikasi"):
+        api.complete("ketua_lsp", t["id"], {"penetapan_tuk": {"ditetapkan": True, "catatan": ""}})
 
 
 def step_4(api: Api) -> None:
-    for verifikator in sorted(set(VERIFIKATOR_OF.values())):
-        t = one(api, verifikator, "Memverifikasi TUK dengan daftar periksa")
+    for kode in sorted(VERIFIKATOR_OF):
+        verify_tuk(api, kode, "belum_sesuai" if kode in TUK_GAGAL_DULU else "sesuai")
+    for t in tasks_named(api, "kabid_sertifikasi", "Menindaklanjuti TUK belum sesuai"):
         api.complete(
-            verifikator,
+            "kabid_sertifikasi",
             t["id"],
-            {
-                "verifikasi": {
-                    "tanggal": "2026-03-12",
-                    "sarana_prasarana": [{"item": "Komputer dan jaringan", "ada": True, "sesuai": True, "catatan": ""}],
-                    "personil": [{"aspek": "pendidikan", "standar": "D3", "kondisi": "S1", "sesuai": True}],
-                    "kesimpulan": "sesuai",
-                    "catatan": "Siap dipakai",
-                }
-            },
+            {"tindak_lanjut_tuk": {"tindakan": "perbaiki", "catatan": "UPS dipasang, verifikasi ulang"}},
         )
-    for t in [t for t in api.inbox("ketua_lsp") if t["name"] == "Menetapkan TUK terverifikasi"]:
-        api.complete("ketua_lsp", t["id"], {"penetapan_tuk": {"ditetapkan": True, "catatan": ""}})
+    for kode in sorted(TUK_GAGAL_DULU):
+        verify_tuk(api, kode, "sesuai")
+    set_verified(api)
     api.drain()
 
 
 def step_5(api: Api) -> None:
-    for username in ASESOR_OF:
+    for username, asesor in ASESOR_OF.items():
+        [t] = [
+            t
+            for t in tasks_named(api, asesor, "Mencatat kehadiran peserta")
+            if task_data(api, asesor, t["id"])["peserta_asesmen"]["username"] == username
+        ]
+        hadir = username not in ABSENT
+        api.complete(asesor, t["id"], {"kehadiran": {"hadir": hadir, "catatan": "" if hadir else "Sakit"}})
+    present = [u for u in ASESOR_OF if u not in ABSENT]
+    for username in present:
         t = one(api, username, "Menyetujui asesmen (FR.AK.01)")
-        api.complete(
-            username, t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi", "tanya_jawab"]}}
-        )
-    for asesor in sorted(set(ASESOR_OF.values())):
-        for t in [t for t in api.inbox(asesor) if t["name"] == "Menilai unit kompetensi (FR.AK.02)"]:
-            username = task_data(api, asesor, t["id"])["data"]["peserta_asesmen"]["username"]
-            api.complete(asesor, t["id"], penilaian(username))
-    for username in ASESOR_OF:
+        api.complete(username, t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
+    for username in present:
+        asesor = ASESOR_OF[username]
+        [t] = [
+            t
+            for t in tasks_named(api, asesor, "Menilai unit kompetensi (FR.AK.02)")
+            if task_data(api, asesor, t["id"])["peserta_asesmen"]["username"] == username
+        ]
+        api.complete(asesor, t["id"], penilaian(api, username, bk=username in BK))
+    for username in present:
         t = one(api, username, "Memberi umpan balik asesmen (FR.AK.03)")
-        form = task_data(api, username, t["id"])["form"]["schema"]
-        statements = form["properties"]["ak03"]["required"]
+        r = api.get(username, f"/api/tasks/{t['id']}")
+        statements = r.json()["form"]["schema"]["properties"]["ak03"]["required"]
         api.complete(username, t["id"], {"ak03": {**{s: True for s in statements}, "komentar": "Baik"}})
     api.drain()
 
 
-def step_6(api: Api, instance_id: int) -> None:
+def pleno(keputusan: dict[str, str], anggota: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "pleno": {
+            "tanggal": datetime.now(WIB).date().isoformat(),
+            "tempat": "Ruang Rapat LSP",
+            "anggota": anggota or PLENO,
+            "keputusan": [{"username": u, "keputusan": k, "catatan": ""} for u, k in keputusan.items()],
+        }
+    }
+
+
+def step_6_decision(api: Api) -> None:
+    present = [u for u in ASESOR_OF if u not in ABSENT]
     t = one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
-    api.complete(
-        "kabid_sertifikasi",
-        t["id"],
-        {
-            "pleno": {
-                "tanggal": "2026-03-25",
-                "tempat": "Ruang Rapat LSP",
-                "anggota": ["kabid_sertifikasi", "ketua_lsp"],
-                "keputusan": [{"username": u, "keputusan": "BK" if u in BK else "K", "catatan": ""} for u in ASESOR_OF],
-            }
-        },
-    )
+    api.complete("kabid_sertifikasi", t["id"], pleno({u: "BK" if u in BK else "K" for u in present}))
     t = one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")
     api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
-    t = one(api, "kabid_administrasi", "Mencatat nomor sertifikat dari BNSP")
-    api.complete(
-        "kabid_administrasi",
-        t["id"],
+
+
+def step_6_appeal(api: Api) -> None:
+    for username in BK:
+        t = one(api, username, "Mengajukan banding (FR.AK.04)")
+        banding = {
+            "ajukan": True,
+            "alasan": "Unit terakhir dinilai tanpa kesempatan demonstrasi ulang",
+            "proses_banding_dijelaskan": True,
+            "sudah_diskusi_dengan_asesor": True,
+            "melibatkan_orang_lain": False,
+        }
+        api.complete(username, t["id"], {"banding": banding})
+        t = one(api, "ketua_lsp", "Membentuk tim banding")
+        api.complete("ketua_lsp", t["id"], {"tim_banding": {"anggota": TIM_BANDING}})
+        t = one(api, "ketua_lsp", "Memutuskan banding")
+        api.complete(
+            "ketua_lsp",
+            t["id"],
+            {"keputusan_banding": {"keputusan": "diterima", "pertimbangan": "Bukti baru diterima tim banding"}},
+        )
+        t = one(api, "kabid_sertifikasi", "Menugaskan asesor asesmen ulang")
+        api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": ASESOR_ULANG[username], "catatan": ""}})
+        t = one(api, ASESOR_ULANG[username], "Menilai ulang unit kompetensi (FR.AK.02)")
+        api.complete(ASESOR_ULANG[username], t["id"], penilaian(api, username))
+    api.drain()
+
+
+def nomor_sertifikat(candidates: list[str]) -> list[dict[str, str]]:
+    return [
         {
-            "nomor_sertifikat": {
-                "sertifikat": [
-                    {"username": u, **n, "no_blangko": f"B-{i:05d}"} for i, (u, n) in enumerate(SERTIFIKAT.items(), 1)
-                ]
-            }
-        },
-    )
+            "username": u,
+            "no_sertifikat": f"62090 2512 4 {i:07d} 2026",
+            "no_registrasi": f"TIK 1234 {i:05d} 2026",
+            "no_blangko": f"B-{i:05d}",
+        }
+        for i, u in enumerate(candidates, 1)
+    ]
+
+
+def step_6_certificates(api: Api) -> None:
+    t = one(api, "kabid_administrasi", "Mencatat nomor sertifikat dari BNSP")
+    api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": nomor_sertifikat(KOMPETEN)}})
     api.drain()
 
 
@@ -248,9 +384,9 @@ def step_7(api: Api, instance_id: int) -> None:
         {
             "evaluasi": {
                 "ringkasan": "Uji kompetensi terlaksana sesuai jadwal.",
-                "temuan": "Satu peserta belum kompeten pada satu unit.",
-                "rekomendasi": "Pelatihan tambahan unit antarmuka pengguna.",
-                "realisasi_anggaran": 1600000,
+                "temuan": "Satu peserta tidak hadir; satu banding diterima.",
+                "rekomendasi": "Jadwalkan peserta yang tidak hadir pada batch berikutnya.",
+                "realisasi_anggaran": 2100000,
             }
         },
     )
@@ -261,9 +397,12 @@ def step_7(api: Api, instance_id: int) -> None:
 def walk_period(api: Api, business_key: str = "LSP-2026-GENAP") -> int:
     instance_id = start_period(api, business_key)["id"]
     step_1_and_2(api, instance_id)
-    step_3(api, instance_id)
+    step_3_registration(api, instance_id)
+    step_3_assignment(api, instance_id)
     step_4(api)
     step_5(api)
-    step_6(api, instance_id)
+    step_6_decision(api)
+    step_6_appeal(api)
+    step_6_certificates(api)
     step_7(api, instance_id)
     return instance_id

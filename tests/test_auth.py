@@ -89,16 +89,16 @@ def test_an_admin_creates_a_user_who_can_then_log_in_with_their_roles(api: Api) 
     r = api.post(
         "admin",
         "/api/users",
-        json={"username": "asesor3", "full_name": "Asesor Tiga", "password": "rahasia-panjang", "roles": ["asesor"]},
+        json={"username": "asesor9", "full_name": "Asesor Tiga", "password": "rahasia-panjang", "roles": ["asesor"]},
     )
     assert r.status_code == 201, r.text
-    assert r.json() == {"username": "asesor3", "full_name": "Asesor Tiga", "roles": ["asesor"], "active": True}
+    assert r.json() == {"username": "asesor9", "full_name": "Asesor Tiga", "roles": ["asesor"], "active": True}
 
-    login = _login(api.client, "asesor3", "rahasia-panjang")
+    login = _login(api.client, "asesor9", "rahasia-panjang")
     assert login.status_code == 200, login.text
     me = api.client.get("/api/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
     assert me.json()["roles"] == ["asesor"]
-    assert "asesor3" in {u["username"] for u in api.get("admin", "/api/users").json()}
+    assert "asesor9" in {u["username"] for u in api.get("admin", "/api/users").json()}
 
 
 def test_creating_an_existing_username_is_a_409_and_an_unknown_role_a_422(api: Api) -> None:

@@ -46,9 +46,11 @@ def test_designers_see_the_seeded_deployment(api: Api) -> None:
     assert {(p["key"], p["version"]) for p in deployment["processes"]} == {
         ("uji_kompetensi", 1),
         ("pendaftaran_uji_kompetensi", 1),
+        ("pra_asesmen", 1),
         ("verifikasi_tuk", 1),
         ("pelaksanaan_uji_kompetensi", 1),
         ("penerbitan_sertifikat", 1),
+        ("banding_asesmen", 1),
     }
 
 
@@ -84,9 +86,9 @@ BROKEN = {
     ),
     "gateway-flow-without-condition-or-default": (
         "penerbitan_sertifikat.bpmn",
-        _replace(PENERBITAN, ' default="flow_sk_disetujui_tidak"', ""),
-        "flow_sk_disetujui_tidak",
-        'id="flow_sk_disetujui_tidak"',
+        _replace(PENERBITAN, ' default="flow_sk_disetujui_pleno_gabung"', ""),
+        "flow_sk_disetujui_pleno_gabung",
+        'id="flow_sk_disetujui_pleno_gabung"',
         "Non-default exclusive outgoing sequence flow without condition",
     ),
 }

@@ -21,9 +21,13 @@ def test_a_period_runs_all_seven_steps_with_each_role_and_a_child_instance_per_c
         by_key.setdefault(child["key"], []).append(child)
         assert child["status"] == "completed"
     assert len(by_key["pendaftaran_uji_kompetensi"]) == len(sop.CANDIDATES)  # one per candidate
+    assert len(by_key["pra_asesmen"]) == len(sop.ACCEPTED)  # one per accepted candidate
     assert len(by_key["verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)  # one per TUK
-    assert len(by_key["pelaksanaan_uji_kompetensi"]) == len(sop.ASESOR_OF)  # one per accepted candidate
+    assert len(by_key["pelaksanaan_uji_kompetensi"]) == len(sop.ASESOR_OF)
     assert len(by_key["penerbitan_sertifikat"]) == 1
+    # The appeal runs inside the certificate issuance, one per candidate decided BK.
+    appeals = api.get("admin", "/api/instances", params={"parent_id": by_key["penerbitan_sertifikat"][0]["id"]}).json()
+    assert [(a["key"], a["subject"]) for a in appeals["items"]] == [("banding_asesmen", u) for u in sop.BK]
 
 
 def test_history_of_the_period_has_every_task_with_its_actor_and_time(api: Api) -> None:
@@ -35,7 +39,15 @@ def test_history_of_the_period_has_every_task_with_its_actor_and_time(api: Api) 
     assert len(completed) == len(created)  # every task that appeared was done, by someone, at a time
     assert all(e["actor"] and e["at"] and e["lane"] for e in completed)
     actors = {e["actor"] for e in completed}
-    assert {"direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi", "asesor", "asesor2"} <= actors
+    assert {
+        "direktur",
+        "ketua_lsp",
+        "kabid_administrasi",
+        "kabid_sertifikasi",
+        "asesor",
+        "asesor2",
+        "asesor4",
+    } <= actors
     assert set(sop.CANDIDATES) <= actors
     assert [e["at"] for e in history] == sorted(e["at"] for e in history)  # oldest first
     assert history[-1]["type"] == "instance_completed" and history[-1]["instance_id"] == instance_id
@@ -46,13 +58,17 @@ def test_history_of_the_period_has_every_task_with_its_actor_and_time(api: Api) 
     # Each candidate's own instances (registration, assessment) and their history, found by the candidate.
     for username in sop.ASESOR_OF:
         mine = api.get("admin", "/api/instances", params={"subject": username}).json()["items"]
-        assert sorted(i["key"] for i in mine) == ["pelaksanaan_uji_kompetensi", "pendaftaran_uji_kompetensi"]
+        expected = ["pelaksanaan_uji_kompetensi", "pendaftaran_uji_kompetensi", "pra_asesmen"]
+        assert sorted(i["key"] for i in mine) == sorted(expected + (["banding_asesmen"] if username in sop.BK else []))
         for child in mine:
-            assert child["parent_id"] == instance_id
+            assert child["root_id"] == instance_id
             child_history = api.get("admin", f"/api/instances/{child['id']}/history").json()
             assert child_history[0]["type"] == "instance_started"
             done_by = {e["actor"] for e in child_history if e["type"] == "task_completed"}
-            assert username in done_by
+            by_asesor_only = child["key"] == "pra_asesmen" or (
+                child["key"] == "pelaksanaan_uji_kompetensi" and username in sop.ABSENT
+            )
+            assert (sop.ASESOR_OF[username] if by_asesor_only else username) in done_by
 
 
 def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
@@ -77,24 +93,28 @@ def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
     assert {d.candidate for d in kinds["kartu_peserta"]} == set(sop.ASESOR_OF)
     assert len(kinds["surat_tugas_asesor"]) == len(set(sop.ASESOR_OF.values()))
     assert len(kinds["surat_tugas_verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)
-    assert len(kinds["formulir_verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)
-    assert {d.candidate for d in kinds["rekaman_asesmen"]} == set(sop.ASESOR_OF)
+    # TUK-01 failed its first verification: each verification has its own form.
+    assert len(kinds["formulir_verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF) + len(sop.TUK_GAGAL_DULU)
+    present = set(sop.ASESOR_OF) - sop.ABSENT
+    # One record per assessment, and one more for each re-assessment after an upheld appeal.
+    assert sorted(d.candidate for d in kinds["rekaman_asesmen"]) == sorted([*present, *sop.BK])
+    assert {d.candidate for d in kinds["sk_banding"]} == sop.BK
     # Certificates only for the Kompeten, with BNSP's numbers as entered.
-    assert {d.candidate: d.number for d in kinds["sertifikat"]} == {
-        u: n["no_sertifikat"] for u, n in sop.SERTIFIKAT.items()
-    }
+    numbers = {n["username"]: n["no_sertifikat"] for n in sop.nomor_sertifikat(sop.KOMPETEN)}
+    assert {d.candidate: d.number for d in kinds["sertifikat"]} == numbers
     numbered = [d.number for d in docs if d.seq is not None]
     assert len(numbered) == len(set(numbered))
     assert kinds["nota_dinas"][0].number.startswith("001/LSP-STMI/ND/")
-    assert kinds["rab"][0].data["total"] == 3 * 500000 + 4 * 35000
+    assert kinds["rab"][0].data["total"] == 4 * 500000 + 5 * 35000
     assert kinds["sk_penetapan"][0].number != kinds["sk_jadwal"][0].number  # one SK register
 
 
 def test_an_admin_cancels_a_period_with_its_children_and_their_tasks_leave_every_inbox(api: Api) -> None:
     instance_id = sop.start_period(api)["id"]
     sop.step_1_and_2(api, instance_id)
-    sop.step_3(api, instance_id)  # registrations done, assignment issued: TUK verification children wait
-    assert api.inbox("asesor")
+    sop.step_3_registration(api, instance_id)
+    sop.step_3_assignment(api, instance_id)  # assignment issued: TUK verification children wait
+    assert api.inbox("asesor2")
 
     assert (
         api.post("kabid_sertifikasi", f"/api/instances/{instance_id}/cancel", json={"reason": "x" * 5}).status_code
@@ -108,7 +128,7 @@ def test_an_admin_cancels_a_period_with_its_children_and_their_tasks_leave_every
     running_before = [c for c in children if c["key"] == "verifikasi_tuk"]
     assert running_before and all(c["status"] == "cancelled" for c in running_before)
     assert all(c["status"] in ("completed", "cancelled") for c in children)
-    assert api.inbox("asesor") == [] and api.inbox("asesor2") == []
+    assert api.inbox("asesor2") == [] and api.inbox("asesor3") == []
     history = api.get("admin", f"/api/instances/{instance_id}/history", params={"include_children": "true"}).json()
     assert sum(e["type"] == "instance_cancelled" for e in history) == 1 + len(running_before)
     assert api.post("admin", f"/api/instances/{instance_id}/cancel", json={"reason": "lagi"}).status_code == 409

@@ -62,7 +62,7 @@ def test_data_that_fails_the_form_is_422_naming_the_field_and_nothing_is_recorde
 
     assert api.history(period) == before
     assert _completed_events(api, period, task["id"]) == []
-    detail = sop.task_data(api, "direktur", task["id"])
+    detail = sop.task_detail(api, "direktur", task["id"])
     assert detail["state"] == "ready" and detail["claimed_by"] is None
     assert sop.one(api, "direktur", TARGET_TASK, instance_id=period)["id"] == task["id"]
     api.complete("direktur", task["id"], sop.TARGET)  # the right data still goes through
@@ -73,7 +73,7 @@ def test_a_request_body_without_an_object_as_data_is_422(api: Api, period: int) 
     r = api.post("direktur", f"/api/tasks/{task['id']}/complete", json={"data": [1, 2]})
     assert r.status_code == 422
     assert r.json()["errors"][0]["path"] == "body.data"
-    assert sop.task_data(api, "direktur", task["id"])["state"] == "ready"
+    assert sop.task_detail(api, "direktur", task["id"])["state"] == "ready"
 
 
 def test_completing_a_task_twice_is_409_the_second_time(api: Api, period: int) -> None:
@@ -147,48 +147,51 @@ def test_process_definitions_lists_only_the_startable_sop(api: Api) -> None:
         assert [(d["key"], d["version"]) for d in r.json()] == [("uji_kompetensi", 1)]
 
 
-def _nomor(usernames: list[str]) -> dict[str, Any]:
-    sertifikat = [
-        {"username": u, "no_sertifikat": f"62090 2512 4 000000{i} 2026", "no_registrasi": f"TIK {i}", "no_blangko": "B"}
-        for i, u in enumerate(usernames, 1)
-    ]
-    return {"nomor_sertifikat": {"sertifikat": sertifikat}}
+# A service task whose operator refuses its parameters: the nota dinas needs a list of targets.
+BROKEN_SERVICE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:collaboration id="c"><bpmn:participant id="p" processRef="uji_layanan"/></bpmn:collaboration>
+  <bpmn:process id="uji_layanan" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Direktur">
+      <bpmn:flowNodeRef>mulai</bpmn:flowNodeRef><bpmn:flowNodeRef>isi</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>menerbitkan</bpmn:flowNodeRef><bpmn:flowNodeRef>selesai</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="mulai"/>
+    <bpmn:userTask id="isi" name="Isi"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="formJsonSchemaFilename" value="menerima_laporan.json"/>
+    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:serviceTask id="menerbitkan" name="Menerbitkan nota dinas"><bpmn:extensionElements>
+      <spiffworkflow:serviceTaskOperator id="terbitkan_nota_dinas" resultVariable="nota_dinas">
+        <spiffworkflow:parameters>
+          <spiffworkflow:parameter id="periode" type="str" value="'2026'"/>
+          <spiffworkflow:parameter id="target" type="any" value="'bukan daftar'"/>
+        </spiffworkflow:parameters>
+      </spiffworkflow:serviceTaskOperator>
+    </bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:endEvent id="selesai"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="mulai" targetRef="isi"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="isi" targetRef="menerbitkan"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="menerbitkan" targetRef="selesai"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
 
 
 def test_a_failing_service_task_makes_the_completion_422_naming_the_element_and_writes_nothing(api: Api) -> None:
-    instance_id = sop.start_period(api)["id"]
-    sop.step_1_and_2(api, instance_id)
-    sop.step_3(api, instance_id)
-    sop.step_4(api)
-    sop.step_5(api)
-    t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
-    keputusan = [{"username": u, "keputusan": "BK" if u in sop.BK else "K", "catatan": ""} for u in sop.ASESOR_OF]
-    pleno = {"tanggal": "2026-03-25", "tempat": "Ruang Rapat", "anggota": ["kabid_sertifikasi"], "keputusan": keputusan}
-    api.complete("kabid_sertifikasi", t["id"], {"pleno": pleno})
-    t = sop.one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")
-    api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
-    task = sop.one(api, "kabid_administrasi", NOMOR_TASK)
+    files = [("files", ("uji_layanan.bpmn", BROKEN_SERVICE.encode(), "text/xml"))]
+    assert api.post("desainer", "/api/deployments", files=files).status_code == 201
+    started = api.post("direktur", "/api/process-definitions/uji_layanan/instances", json={"business_key": "L-1"})
+    instance_id = started.json()["id"]
+    [task] = api.inbox("direktur", instance_id=instance_id)
     before = api.history(instance_id)
 
-    def sertifikat_documents() -> int:
-        with api.app.state.db.reading() as session:
-            docs = select(Document).where(Document.root_id == instance_id, Document.kind == "sertifikat")
-            return len(session.scalars(docs).all())
-
-    for usernames, message in (
-        (["peserta", "peserta2", "peserta3"], "certificate numbers given for candidates not decided K: peserta3"),
-        (["peserta"], "no BNSP certificate number for: peserta2"),
-    ):
-        body = api.complete("kabid_administrasi", task["id"], _nomor(usernames), expect=422)
-        assert body["detail"] == "the process could not continue with this data; nothing was saved"
-        [error] = body["errors"]
-        assert error["element_id"] == "menerbitkan_sertifikat"
-        assert message in error["message"]
-
-        assert api.history(instance_id) == before
-        assert sop.task_data(api, "kabid_administrasi", task["id"])["state"] == "ready"
-        assert sop.one(api, "kabid_administrasi", NOMOR_TASK)["id"] == task["id"]
-        assert sertifikat_documents() == 0
-
-    api.complete("kabid_administrasi", task["id"], _nomor(["peserta", "peserta2"]))
-    assert sertifikat_documents() == 2
+    body = api.complete("direktur", task["id"], {"diterima": True, "catatan": ""}, expect=422)
+    assert body["detail"] == "the process could not continue with this data; nothing was saved"
+    [error] = body["errors"]
+    assert error["element_id"] == "menerbitkan"
+    assert "parameter 'target' must be a list of objects" in error["message"]
+    assert api.history(instance_id) == before
+    assert sop.task_detail(api, "direktur", task["id"])["state"] == "ready"
+    with api.app.state.db.reading() as session:
+        assert session.scalars(select(Document).where(Document.root_id == instance_id)).all() == []

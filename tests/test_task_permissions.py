@@ -46,7 +46,7 @@ def test_a_user_outside_the_lane_gets_403_on_read_claim_and_complete_and_the_tas
         api.complete(username, task["id"], sop.TARGET, expect=403)
         assert task["id"] not in {t["id"] for t in api.inbox(username)}
 
-    detail = sop.task_data(api, "direktur", task["id"])
+    detail = sop.task_detail(api, "direktur", task["id"])
     assert detail["state"] == "ready" and detail["claimed_by"] is None
     assert sop.one(api, "direktur", TARGET_TASK, instance_id=period)["id"] == task["id"]
     assert api.history(period) == before
@@ -54,10 +54,17 @@ def test_a_user_outside_the_lane_gets_403_on_read_claim_and_complete_and_the_tas
 
 @pytest.fixture
 def assessments(api: Api, period: int) -> int:
-    """Steps 1-4 done; peserta has agreed to the assessment, so asesor has peserta's FR.AK.02."""
+    """Steps 1-4 done; peserta is present and has agreed to the assessment, so asesor has peserta's FR.AK.02."""
     sop.step_1_and_2(api, period)
-    sop.step_3(api, period)
+    sop.step_3_registration(api, period)
+    sop.step_3_assignment(api, period)
     sop.step_4(api)
+    [t] = [
+        t
+        for t in sop.tasks_named(api, "asesor", "Mencatat kehadiran peserta")
+        if sop.task_data(api, "asesor", t["id"])["peserta_asesmen"]["username"] == "peserta"
+    ]
+    api.complete("asesor", t["id"], {"kehadiran": {"hadir": True, "catatan": ""}})
     t = sop.one(api, "peserta", AK01)
     api.complete("peserta", t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
     return period
@@ -65,7 +72,7 @@ def assessments(api: Api, period: int) -> int:
 
 def test_an_asesor_neither_sees_nor_works_on_another_asesors_candidate(api: Api, assessments: int) -> None:
     task = sop.one(api, "asesor", AK02)
-    assert sop.task_data(api, "asesor", task["id"])["data"]["peserta_asesmen"]["username"] == "peserta"
+    assert sop.task_detail(api, "asesor", task["id"])["data"]["peserta_asesmen"]["username"] == "peserta"
     before = api.history(assessments)
 
     assert task["id"] not in {t["id"] for t in api.inbox("asesor2")}
@@ -73,32 +80,32 @@ def test_an_asesor_neither_sees_nor_works_on_another_asesors_candidate(api: Api,
     assert r.status_code == 403
     assert r.json()["detail"] == "task is assigned to another user"
     assert api.post("asesor2", f"/api/tasks/{task['id']}/claim").status_code == 403
-    api.complete("asesor2", task["id"], sop.penilaian("peserta"), expect=403)
+    api.complete("asesor2", task["id"], sop.penilaian(api, "peserta"), expect=403)
 
     assert api.history(assessments) == before
-    assert sop.task_data(api, "asesor", task["id"])["state"] == "ready"
-    api.complete("asesor", task["id"], sop.penilaian("peserta"))
-    assert sop.task_data(api, "asesor", task["id"])["completed_by"] == "asesor"
+    assert sop.task_detail(api, "asesor", task["id"])["state"] == "ready"
+    api.complete("asesor", task["id"], sop.penilaian(api, "peserta"))
+    assert sop.task_detail(api, "asesor", task["id"])["completed_by"] == "asesor"
 
 
 def test_a_candidate_sees_and_opens_only_their_own_registration(api: Api, period: int) -> None:
     sop.step_1_and_2(api, period)
-    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=period)
-    daftar = [{"username": u, "skema_kode": k, "skema_judul": j} for u, (k, j) in sop.CANDIDATES.items()]
-    api.complete("kabid_administrasi", t["id"], {"daftar_pendaftar": daftar})
+    sop.open_registration(api, period)
 
     own = sop.one(api, "peserta", APL)
     other = sop.one(api, "peserta2", APL)
     assert own["id"] != other["id"]
     assert own["assignee"] == "peserta" and other["assignee"] == "peserta2"
     assert own["id"] not in {t["id"] for t in api.inbox("peserta2")}
-    assert api.inbox("peserta5") == []  # not registered this period
+    assert api.inbox("peserta6") == []  # not registered this period
 
     r = api.get("peserta2", f"/api/tasks/{own['id']}")
     assert r.status_code == 403
     assert r.json()["detail"] == "task is assigned to another user"
-    api.complete("peserta2", own["id"], sop.apl("peserta2"), expect=403)
-    assert sop.task_data(api, "peserta", own["id"])["state"] == "ready"
+    r = sop.upload(api, "peserta2", own["id"])
+    assert r.status_code == 403  # nor upload evidence to it
+    api.complete("peserta2", own["id"], {"apl01": {}, "apl02": []}, expect=403)
+    assert sop.task_detail(api, "peserta", own["id"])["state"] == "ready"
 
 
 def test_a_claim_hides_the_task_from_the_others_until_it_is_unclaimed(api: Api, period: int) -> None:
@@ -122,7 +129,7 @@ def test_a_claim_hides_the_task_from_the_others_until_it_is_unclaimed(api: Api, 
     r = api.post(other, f"/api/tasks/{task['id']}/unclaim")
     assert r.status_code == 409
     assert "only they can unclaim it" in r.json()["detail"]
-    assert sop.task_data(api, "direktur", task["id"])["claimed_by"] == "direktur"
+    assert sop.task_detail(api, "direktur", task["id"])["claimed_by"] == "direktur"
 
     r = api.post("direktur", f"/api/tasks/{task['id']}/unclaim")
     assert r.status_code == 200 and r.json()["claimed_by"] is None

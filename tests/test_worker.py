@@ -21,15 +21,13 @@ ASSIGN = "Menugaskan asesor dan verifikator TUK"
 
 
 def _register_everyone(api: Api, instance_id: int) -> None:
-    """Step 3 up to the last registration check, without running the worker."""
-    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=instance_id)
-    daftar = [{"username": u, "skema_kode": k, "skema_judul": j} for u, (k, j) in sop.CANDIDATES.items()]
-    api.complete("kabid_administrasi", t["id"], {"daftar_pendaftar": daftar})
+    """Step 3 up to closing the registration, without running the worker."""
+    sop.open_registration(api, instance_id)
     for username in sop.CANDIDATES:
-        api.complete(username, sop.one(api, username, "Mengisi FR.APL.01 dan FR.APL.02")["id"], sop.apl(username))
-    for t in [t for t in api.inbox("kabid_administrasi") if t["name"] == "Memeriksa kelengkapan berkas pendaftaran"]:
-        username = sop.task_data(api, "kabid_administrasi", t["id"])["data"]["pendaftar"]["username"]
-        api.complete("kabid_administrasi", t["id"], sop.pemeriksaan(username))
+        sop.submit_apl(api, username)
+    sop.check_files(api, {u: ("diterima", "") for u in sop.CANDIDATES})
+    t = sop.one(api, "kabid_administrasi", "Menutup pendaftaran", instance_id=instance_id)
+    api.complete("kabid_administrasi", t["id"], {"penutupan": {"alasan": "Semua berkas telah diperiksa"}})
 
 
 def _assign_tasks(api: Api, instance_id: int) -> list[dict[str, Any]]:
@@ -57,7 +55,7 @@ def test_the_embedded_worker_moves_the_parent_on_without_anyone_draining(
             time.sleep(0.05)
         assert len(tasks) == 1, "the parent did not reach the Kabid Sertifikasi's task within 10 s"
         assert len(_child_completed_events(api, instance_id)) == len(sop.CANDIDATES)
-        registered = sop.task_data(api, "kabid_sertifikasi", tasks[0]["id"])["data"]
+        registered = sop.task_data(api, "kabid_sertifikasi", tasks[0]["id"])
         assert registered  # the children's outputs reached the parent's task
 
 
@@ -69,7 +67,7 @@ def test_a_child_completion_applied_again_is_not_merged_twice(api: Api) -> None:
 
     assert api.drain() == len(sop.CANDIDATES)
     [task] = _assign_tasks(api, instance_id)
-    data = sop.task_data(api, "kabid_sertifikasi", task["id"])["data"]
+    data = sop.task_data(api, "kabid_sertifikasi", task["id"])
     events = _child_completed_events(api, instance_id)
     assert len(events) == len(sop.CANDIDATES)
 
@@ -79,7 +77,7 @@ def test_a_child_completion_applied_again_is_not_merged_twice(api: Api) -> None:
     api.drain()
 
     assert [t["id"] for t in _assign_tasks(api, instance_id)] == [task["id"]]
-    assert sop.task_data(api, "kabid_sertifikasi", task["id"])["data"] == data
+    assert sop.task_data(api, "kabid_sertifikasi", task["id"]) == data
     assert _child_completed_events(api, instance_id) == events
 
 

@@ -256,6 +256,7 @@ class Runtime:
             if caller is not None and call_activity in (caller.task_spec.bpmn_id, caller.parent.task_spec.bpmn_id):
                 self.signal(child, name, "system")
                 signalled += 1
+        self._event(row, "signal_sent", None, data={"signal": name, "call_activity": call_activity, "to": signalled})
         return signalled
 
     def cancel(self, row: ProcessInstance, actor: str, reason: str) -> list[int]:

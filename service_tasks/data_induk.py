@@ -1,0 +1,265 @@
+"""Master data and dates as service tasks and validators read them: the LSP's calendar (WIB), Indonesian
+date words, and :class:`MasterData`, which reads skema, asesor, peserta and TUK in bulk (one query per kind
+of record) so a period of a thousand candidates costs a handful of queries, not a thousand."""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.master.models import (
+    Asesor,
+    AsesorSkema,
+    KonflikKepentingan,
+    LspProfil,
+    Peserta,
+    Skema,
+    Tuk,
+    VerifikasiTuk,
+)
+from api.models import User
+from service_tasks.context import ServiceContext
+
+# Waktu Indonesia Barat: the LSP's calendar (Asia/Jakarta has had no daylight saving since 1964).
+WIB = timezone(timedelta(hours=7), "WIB")
+RASIO_BAWAAN = 10
+_CHUNK = 500
+
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Small helpers shared with the operators
+
+
+def hari_ini(ctx: ServiceContext) -> date:
+    """Today in the LSP's calendar (the service clock read in Asia/Jakarta)."""
+    now = ctx.now if ctx.now.tzinfo is not None else ctx.now.replace(tzinfo=UTC)
+    return now.astimezone(WIB).date()
+
+
+def tanggal(value: Any) -> date | None:
+    """A date from an ISO date or date-time string (or a date); None when it does not parse."""
+    if isinstance(value, datetime):
+        return value.astimezone(WIB).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return date.fromisoformat(text[:10]) if len(text) <= 10 else _datetime_date(text)
+    except ValueError:
+        return None
+
+
+def _datetime_date(text: str) -> date:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.astimezone(WIB).date() if moment.tzinfo else moment.date()
+
+
+def tgl(value: date | None) -> str:
+    """An Indonesian date as letters print it: 17 Mei 2026."""
+    if value is None:
+        return "-"
+    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def kosong(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def daftar_objek(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, dict)]
+
+
+def proses_list(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """A list in the process data by its design name (`hasil_asesmen`) or, where a multi-instance
+    activity's item variable took that name, by the collection's `daftar_` name (`daftar_hasil_asesmen`)."""
+    value = data.get(name)
+    if isinstance(value, list):
+        return daftar_objek(value)
+    return daftar_objek(data.get(f"daftar_{name}"))
+
+
+def per_potongan(values: Iterable[Any]) -> Iterable[list[Any]]:
+    values = list(dict.fromkeys(v for v in values if v is not None))
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def gabung_nama(names: Iterable[str], limit: int = 10) -> str:
+    names = list(names)
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" dan {len(names) - limit} lainnya"
+
+
+class MasterData:
+    """Cached, bulk reads of the master data for one validator or operator call."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._lsp: LspProfil | None = None
+        self._lsp_read = False
+        self._skema: dict[str, Skema | None] = {}
+        self._tuk: dict[str, Tuk | None] = {}
+        self._user: dict[str, User | None] = {}
+        self._asesor: dict[str, Asesor | None] = {}
+        self._peserta: dict[str, Peserta | None] = {}
+
+    # LSP ------------------------------------------------------------------------------------------
+    def lsp(self) -> LspProfil | None:
+        if not self._lsp_read:
+            self._lsp = self.session.get(LspProfil, 1)
+            self._lsp_read = True
+        return self._lsp
+
+    def rasio(self) -> int:
+        lsp = self.lsp()
+        return int(lsp.rasio_asesi_per_asesor) if lsp is not None and lsp.rasio_asesi_per_asesor else RASIO_BAWAAN
+
+    # skema and TUK (few per period) -----------------------------------------------------------------
+    def skema(self, nomor: Any) -> Skema | None:
+        if not isinstance(nomor, str):
+            return None
+        if nomor not in self._skema:
+            self._skema[nomor] = self.session.scalars(select(Skema).where(Skema.nomor == nomor)).first()
+        return self._skema[nomor]
+
+    def tuk(self, kode: Any) -> Tuk | None:
+        if not isinstance(kode, str):
+            return None
+        if kode not in self._tuk:
+            self._tuk[kode] = self.session.scalars(select(Tuk).where(Tuk.kode == kode)).first()
+        return self._tuk[kode]
+
+    # people (many per period): loaded in bulk ----------------------------------------------------------
+    def load_users(self, usernames: Iterable[Any]) -> None:
+        todo = [u for u in usernames if isinstance(u, str) and u not in self._user]
+        for chunk in per_potongan(todo):
+            found = {u.username: u for u in self.session.scalars(select(User).where(User.username.in_(chunk)))}
+            for name in chunk:
+                self._user[name] = found.get(name)
+
+    def user(self, username: Any) -> User | None:
+        if not isinstance(username, str):
+            return None
+        self.load_users([username])
+        return self._user[username]
+
+    def load_asesor(self, usernames: Iterable[Any]) -> None:
+        todo = [u for u in usernames if isinstance(u, str) and u not in self._asesor]
+        for chunk in per_potongan(todo):
+            rows = self.session.scalars(select(Asesor).join(Asesor.user).where(User.username.in_(chunk)))
+            found = {a.user.username: a for a in rows}
+            for name in chunk:
+                self._asesor[name] = found.get(name)
+
+    def asesor(self, username: Any) -> Asesor | None:
+        if not isinstance(username, str):
+            return None
+        self.load_asesor([username])
+        return self._asesor[username]
+
+    def load_peserta(self, usernames: Iterable[Any]) -> None:
+        todo = [u for u in usernames if isinstance(u, str) and u not in self._peserta]
+        for chunk in per_potongan(todo):
+            rows = self.session.scalars(select(Peserta).join(Peserta.user).where(User.username.in_(chunk)))
+            found = {p.user.username: p for p in rows}
+            for name in chunk:
+                self._peserta[name] = found.get(name)
+
+    def peserta(self, username: Any) -> Peserta | None:
+        if not isinstance(username, str):
+            return None
+        self.load_peserta([username])
+        return self._peserta[username]
+
+    def nama(self, username: Any) -> str:
+        """How a message names a person: "Andi Pratama (peserta)", or the bare username when unknown."""
+        if not isinstance(username, str):
+            return str(username)
+        user = self._user.get(username)
+        if user is None and username not in self._user:
+            for cache in (self._asesor, self._peserta):
+                record = cache.get(username)
+                if record is not None:
+                    user = record.user
+                    break
+            else:
+                user = self.user(username)
+        return f"{user.full_name} ({username})" if user is not None else username
+
+    def kompeten_skema(self, asesor_ids: Iterable[int]) -> set[tuple[int, int]]:
+        """(asesor_id, skema_id) pairs: which asesor may assess which skema."""
+        pairs: set[tuple[int, int]] = set()
+        for chunk in per_potongan(asesor_ids):
+            rows = self.session.execute(
+                select(AsesorSkema.asesor_id, AsesorSkema.skema_id).where(AsesorSkema.asesor_id.in_(chunk))
+            )
+            pairs.update((a, s) for a, s in rows)
+        return pairs
+
+    def konflik(self, asesor_ids: Iterable[int]) -> set[tuple[int, int]]:
+        """(asesor_id, peserta_id) pairs with a declared conflict of interest."""
+        pairs: set[tuple[int, int]] = set()
+        for chunk in per_potongan(asesor_ids):
+            rows = self.session.execute(
+                select(KonflikKepentingan.asesor_id, KonflikKepentingan.peserta_id).where(
+                    KonflikKepentingan.asesor_id.in_(chunk)
+                )
+            )
+            pairs.update((a, p) for a, p in rows)
+        return pairs
+
+    # records ----------------------------------------------------------------------------------------
+    def verifikasi_berlaku(self, tuk: Tuk, root_id: int, pada: date) -> VerifikasiTuk | None:
+        """The verification that lets `tuk` be used in period `root_id` on date `pada`, or None.
+
+        Set verified by the Ketua LSP (`ditetapkan_at`) with kesimpulan `sesuai`, either for this period,
+        or, for a `mandiri` TUK (verified periodically), with `berlaku_sd` reaching `pada`.
+        """
+        query = select(VerifikasiTuk).where(
+            VerifikasiTuk.tuk_id == tuk.id,
+            VerifikasiTuk.ditetapkan_at.is_not(None),
+            VerifikasiTuk.kesimpulan == "sesuai",
+        )
+        row = self.session.scalars(
+            query.where(VerifikasiTuk.root_id == root_id).order_by(VerifikasiTuk.id.desc())
+        ).first()
+        if row is not None or tuk.jenis != "mandiri":
+            return row
+        return self.session.scalars(
+            query.where(VerifikasiTuk.berlaku_sd.is_not(None), VerifikasiTuk.berlaku_sd >= pada).order_by(
+                VerifikasiTuk.berlaku_sd.desc()
+            )
+        ).first()
+
+
+def tanggal_asesmen(data: dict[str, Any], default: date, akhir: bool = True) -> date:
+    """The period's assessment end (or start) date from `jadwal` in the process data, else `default`."""
+    jadwal = data.get("jadwal") if isinstance(data.get("jadwal"), dict) else {}
+    keys = ("asesmen_selesai", "asesmen_mulai") if akhir else ("asesmen_mulai", "asesmen_selesai")
+    for key in keys:
+        found = tanggal(jadwal.get(key))
+        if found is not None:
+            return found
+    return default

@@ -1,0 +1,160 @@
+"""Operators of the period that are not documents: master-data look-ups, closing registration,
+recording a TUK as verified, the banding deadline.
+
+Each is idempotent per (instance, task): a retry returns the same result and writes nothing twice.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from api.master.models import Tuk, VerifikasiTuk
+from service_tasks import operator
+from service_tasks.context import ServiceContext, ServiceTaskError
+from service_tasks.data_induk import WIB, MasterData, hari_ini, tanggal, tanggal_asesmen
+
+
+def _list_of(name: str, value: Any, kind: type) -> list[Any]:
+    if not isinstance(value, list) or not all(isinstance(v, kind) for v in value):
+        raise ServiceTaskError(f"parameter {name!r} must be a list of {kind.__name__}")
+    return value
+
+
+def tuk_data(tuk: Tuk) -> dict[str, Any]:
+    return {
+        "kode": tuk.kode,
+        "nama": tuk.nama,
+        "jenis": tuk.jenis,
+        "alamat": tuk.alamat,
+        "kapasitas": tuk.kapasitas,
+        "penanggung_jawab": tuk.penanggung_jawab,
+    }
+
+
+def tambah_tahun(d: date, years: int) -> date:
+    """The same day `years` later (29 February becomes 28 February)."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+@operator("data_tuk")
+def data_tuk(ctx: ServiceContext, tuk_kode: list[str]) -> list[dict[str, Any]]:
+    """The chosen TUK as master data has them, in the order chosen."""
+    m = MasterData(ctx.session)
+    rows = []
+    for kode in _list_of("tuk_kode", tuk_kode, str):
+        tuk = m.tuk(kode)
+        if tuk is None:
+            raise ServiceTaskError(f"TUK {kode} tidak ada di data master TUK")
+        rows.append(tuk_data(tuk))
+    return rows
+
+
+@operator("data_pendaftar")
+def data_pendaftar(ctx: ServiceContext, daftar_pendaftar: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each registrant with name, NIM and prodi from the peserta master and the skema's title."""
+    m = MasterData(ctx.session)
+    daftar = _list_of("daftar_pendaftar", daftar_pendaftar, dict)
+    m.load_peserta(p.get("username") for p in daftar)
+    rows = []
+    for p in daftar:
+        username = p.get("username")
+        peserta = m.peserta(username)
+        if peserta is None:
+            raise ServiceTaskError(f"{username} tidak terdaftar di data master peserta")
+        skema = m.skema(p.get("skema_nomor"))
+        if skema is None:
+            raise ServiceTaskError(f"Skema {p.get('skema_nomor')} tidak ada di data master skema")
+        rows.append(
+            {
+                "username": username,
+                "nama": peserta.user.full_name,
+                "nim": peserta.nim,
+                "prodi": peserta.prodi,
+                "skema_nomor": skema.nomor,
+                "skema_judul": skema.judul,
+            }
+        )
+    return rows
+
+
+@operator("tutup_pendaftaran")
+def tutup_pendaftaran(ctx: ServiceContext, call_activity: str, signal: str) -> dict[str, Any]:
+    """Close registration: signal every registration still running (they end as 'ditutup')."""
+    n = ctx.signal_children(call_activity, signal)
+    return {"ditutup_pada": ctx.now.isoformat(), "pendaftaran_dihentikan": n}
+
+
+def _verifikasi_data(row: VerifikasiTuk) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kode": row.tuk.kode,
+        "nama": row.tuk.nama,
+        "jenis": row.tuk.jenis,
+        "verifikator": row.verifikator,
+        "tanggal": row.tanggal.isoformat(),
+        "kesimpulan": row.kesimpulan,
+        "ditetapkan_oleh": row.ditetapkan_oleh,
+        "ditetapkan_at": row.ditetapkan_at.isoformat() if row.ditetapkan_at else None,
+        "berlaku_sd": row.berlaku_sd.isoformat() if row.berlaku_sd else None,
+    }
+
+
+@operator("tetapkan_tuk_terverifikasi")
+def tetapkan_tuk_terverifikasi(ctx: ServiceContext, tuk: dict[str, Any], verifikasi: dict[str, Any]) -> dict[str, Any]:
+    """Record the Ketua LSP's penetapan: this TUK is verified for this period (a mandiri TUK for a year)."""
+    if not isinstance(tuk, dict) or not isinstance(verifikasi, dict):
+        raise ServiceTaskError("parameters 'tuk' and 'verifikasi' must be objects")
+    master = MasterData(ctx.session).tuk(tuk.get("kode"))
+    if master is None:
+        raise ServiceTaskError(f"TUK {tuk.get('kode')} tidak ada di data master TUK")
+    existing = ctx.session.scalars(
+        select(VerifikasiTuk).where(VerifikasiTuk.tuk_id == master.id, VerifikasiTuk.instance_id == ctx.instance_id)
+    ).first()
+    if existing is not None:
+        return _verifikasi_data(existing)
+    if verifikasi.get("kesimpulan", "sesuai") != "sesuai":
+        raise ServiceTaskError(f"TUK {master.kode}: kesimpulan verifikasi belum sesuai, tidak dapat ditetapkan")
+    pada = tanggal(verifikasi.get("tanggal")) or hari_ini(ctx)
+    row = VerifikasiTuk(
+        tuk_id=master.id,
+        root_id=ctx.root_id,
+        instance_id=ctx.instance_id,
+        verifikator=str(tuk.get("verifikator") or verifikasi.get("verifikator") or ""),
+        tanggal=pada,
+        kesimpulan="sesuai",
+        ditetapkan_oleh=ctx.actor,
+        ditetapkan_at=ctx.now,
+        berlaku_sd=tambah_tahun(pada, 1) if master.jenis == "mandiri" else None,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return _verifikasi_data(row)
+
+
+@operator("pastikan_tuk_terverifikasi")
+def pastikan_tuk_terverifikasi(ctx: ServiceContext, tuk_kode: str) -> dict[str, Any]:
+    """Refuse to assess at a TUK not verified for this period (Pedoman BNSP 206)."""
+    m = MasterData(ctx.session)
+    tuk = m.tuk(tuk_kode)
+    if tuk is None:
+        raise ServiceTaskError(f"TUK {tuk_kode} tidak ada di data master TUK: asesmen tidak boleh dilaksanakan")
+    pada = tanggal_asesmen(ctx.data, hari_ini(ctx))
+    row = m.verifikasi_berlaku(tuk, ctx.root_id, pada)
+    if row is None:
+        raise ServiceTaskError(
+            f"TUK {tuk.kode} ({tuk.nama}) belum terverifikasi untuk periode ini: asesmen tidak boleh dilaksanakan"
+        )
+    assert row.ditetapkan_at is not None
+    return {"kode": tuk.kode, "diverifikasi_pada": row.ditetapkan_at.isoformat()}
+
+
+@operator("batas_banding")
+def batas_banding(ctx: ServiceContext) -> str:
+    """The end of the banding window: now + the LSP's masa banding (days), in WIB."""
+    lsp = MasterData(ctx.session).lsp()
+    hari = int(lsp.masa_banding_hari) if lsp is not None and lsp.masa_banding_hari else 14
+    return (ctx.now + timedelta(days=hari)).astimezone(WIB).isoformat()
