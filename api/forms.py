@@ -47,9 +47,58 @@ def form_errors(schema: dict[str, Any], data: dict[str, Any]) -> list[dict[str, 
         path = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "required" and (m := _REQUIRED.match(error.message)):
             path = ".".join(filter(None, [path, m.group(1)]))
+        extra: list[str] = []
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set((error.schema or {}).get("properties", {}))
             extra = sorted(k for k in error.instance if k not in allowed)
             path = ".".join(filter(None, [path, extra[0] if extra else ""]))
-        errors.append({"path": path, "message": error.message})
+        errors.append(
+            {"path": path, "message": pesan(error, extra if error.validator == "additionalProperties" else [])}
+        )
     return errors
+
+
+TYPES = {
+    "string": "teks",
+    "integer": "bilangan bulat",
+    "number": "angka",
+    "boolean": "ya/tidak (true/false)",
+    "array": "daftar",
+    "object": "objek",
+}
+
+
+def pesan(error: Any, extra: list[str]) -> str:
+    """The staff read Indonesian: say what is wrong with the field in their words (the path says where)."""
+    v, expected = error.validator, error.validator_value
+    if v == "required":
+        m = _REQUIRED.match(error.message)
+        return f"{m.group(1) if m else 'kolom'} wajib diisi"
+    if v == "minLength":
+        return "tidak boleh kosong" if expected == 1 else f"minimal {expected} karakter"
+    if v == "maxLength":
+        return f"maksimal {expected} karakter"
+    if v == "minItems":
+        return "tidak boleh kosong" if expected == 1 else f"minimal {expected} isian"
+    if v == "maxItems":
+        return f"maksimal {expected} isian"
+    if v == "enum":
+        return f"{error.instance!r} bukan pilihan yang sah; pilih salah satu: {', '.join(map(str, expected))}"
+    if v == "const":
+        return f"harus {expected!r}"
+    if v == "type":
+        names = expected if isinstance(expected, list) else [expected]
+        return f"{error.instance!r} bukan {' atau '.join(TYPES.get(t, t) for t in names)}"
+    if v == "additionalProperties":
+        return f"kolom {', '.join(map(repr, extra))} tidak dikenal formulir ini"
+    if v == "format":
+        return f"{error.instance!r} bukan format {expected} yang sah (contoh tanggal: 2026-03-17)"
+    if v in ("minimum", "exclusiveMinimum"):
+        return f"minimal {expected}" if v == "minimum" else f"harus lebih dari {expected}"
+    if v in ("maximum", "exclusiveMaximum"):
+        return f"maksimal {expected}" if v == "maximum" else f"harus kurang dari {expected}"
+    if v == "pattern":
+        return f"{error.instance!r} tidak sesuai pola {expected}"
+    if v == "uniqueItems":
+        return "ada isian yang sama lebih dari sekali"
+    return error.message

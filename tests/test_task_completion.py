@@ -31,21 +31,21 @@ def period(api: Api) -> int:
 @pytest.mark.parametrize(
     ("data", "path", "message"),
     [
-        ({"periode": sop.PERIODE}, "target", "'target' is a required property"),
+        ({"periode": sop.PERIODE}, "target", "target wajib diisi"),
         (
             {**sop.TARGET, "target": [{**sop.TARGET["target"][0], "jumlah": "dua"}]},
             "target.0.jumlah",
-            "'dua' is not of type 'integer'",
+            "'dua' bukan bilangan bulat",
         ),
         (
             {**sop.TARGET, "anggaran": 5},
             "anggaran",
-            "Additional properties are not allowed ('anggaran' was unexpected)",
+            "kolom 'anggaran' tidak dikenal formulir ini",
         ),
         (
             {**sop.TARGET, "target": [{k: v for k, v in sop.TARGET["target"][0].items() if k != "prodi"}]},
             "target.0.prodi",
-            "'prodi' is a required property",
+            "prodi wajib diisi",
         ),
     ],
     ids=["missing-field", "wrong-type-in-list", "unknown-field", "missing-nested-field"],

@@ -1,0 +1,418 @@
+"""Partial periods for the branch and refusal tests: each test walks only as far as the behaviour it proves.
+
+A period here is described by its candidates (`Calon`: skema, asesor, TUK and how their assessment goes);
+the helpers reuse `tests.sop` for steps 1-2 and for the forms, and take the skema from the candidate
+rather than from `sop.CANDIDATES`, so any demo peserta can be used.
+
+`refused()` is the one way a refusal is checked: HTTP 422, the error names the field with a reason,
+and NOTHING changed (every inbox, the period's history with its children, the instance, the documents,
+certificates, uploads and TUK verifications, and the refused task itself).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from api.master.models import Berkas, Sertifikat, VerifikasiTuk
+from api.models import Document
+from tests import sop
+from tests.conftest import Api
+
+STAFF = ["direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi"]
+ASESOR = ["asesor", "asesor2", "asesor3", "asesor4"]
+PESERTA = ["peserta", "peserta2", "peserta3", "peserta4", "peserta5", "peserta12"]
+EVERYONE = STAFF + ASESOR + PESERTA
+VERIFIKATOR = {"TUK-01": "asesor2", "TUK-02": "asesor3"}
+APL = "Mengisi FR.APL.01 dan FR.APL.02"
+MEMERIKSA = "Memeriksa kelengkapan berkas pendaftaran"
+MENUTUP = "Menutup pendaftaran"
+MENUGASKAN = "Menugaskan asesor dan verifikator TUK"
+PRA_ASESMEN = "Meninjau FR.APL.02 (pra-asesmen)"
+VERIFIKASI = "Memverifikasi TUK dengan daftar periksa"
+MENETAPKAN_TUK = "Menetapkan TUK terverifikasi"
+TINDAK_LANJUT_TUK = "Menindaklanjuti TUK belum sesuai"
+KEHADIRAN = "Mencatat kehadiran peserta"
+AK01 = "Menyetujui asesmen (FR.AK.01)"
+AK02 = "Menilai unit kompetensi (FR.AK.02)"
+AK03 = "Memberi umpan balik asesmen (FR.AK.03)"
+PLENO = "Melaksanakan rapat pleno"
+SK_PENETAPAN = "Menyetujui SK penetapan hasil asesmen"
+BANDING = "Mengajukan banding (FR.AK.04)"
+TIM_BANDING = "Membentuk tim banding"
+KEPUTUSAN_BANDING = "Memutuskan banding"
+ASESOR_ULANG = "Menugaskan asesor asesmen ulang"
+MENILAI_ULANG = "Menilai ulang unit kompetensi (FR.AK.02)"
+NOMOR = "Mencatat nomor sertifikat dari BNSP"
+KUOTA = "Memutuskan tindak lanjut kuota minimum"
+EVALUASI = "Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi"
+
+
+@dataclass(frozen=True)
+class Calon:
+    """A candidate of a partial period and how their assessment goes."""
+
+    username: str
+    skema: str = sop.JWD
+    asesor: str = "asesor"
+    tuk: str = "TUK-01"
+    hadir: bool = True
+    setuju: bool = True
+    bk: bool = False
+
+
+# --------------------------------------------------------------------------------------------------
+# Finding tasks, reading data and master data
+
+
+def ids(tasks: list[dict[str, Any]]) -> set[str]:
+    return {t["id"] for t in tasks}
+
+
+def task_about(api: Api, username: str, name: str, candidate: str) -> dict[str, Any]:
+    """The one task `name` in `username`'s inbox about `candidate` (or TUK code)."""
+    found = []
+    for t in sop.tasks_named(api, username, name):
+        data = sop.task_data(api, username, t["id"])
+        for key in ("peserta_asesmen", "peserta_pra_asesmen", "pendaftar", "peserta_banding"):
+            if isinstance(data.get(key), dict) and data[key].get("username") == candidate:
+                found.append(t)
+        if isinstance(data.get("tuk_verifikasi"), dict) and data["tuk_verifikasi"].get("kode") == candidate:
+            found.append(t)
+    assert len(found) == 1, (username, name, candidate, found)
+    return found[0]
+
+
+def documents(api: Api, root_id: int, kind: str | None = None) -> list[Document]:
+    with api.app.state.db.reading() as session:
+        query = select(Document).where(Document.root_id == root_id).order_by(Document.id)
+        if kind is not None:
+            query = query.where(Document.kind == kind)
+        rows = session.scalars(query).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def certificates(api: Api) -> list[Sertifikat]:
+    with api.app.state.db.reading() as session:
+        rows = session.scalars(select(Sertifikat).order_by(Sertifikat.id)).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def history_of(api: Api, root_id: int, type_: str | None = None) -> list[dict[str, Any]]:
+    events = api.history(root_id)
+    return [e for e in events if type_ is None or e["type"] == type_]
+
+
+def instance(api: Api, instance_id: int) -> dict[str, Any]:
+    r = api.get("admin", f"/api/instances/{instance_id}")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def children(api: Api, root_id: int) -> list[dict[str, Any]]:
+    r = api.get("admin", "/api/instances", params={"parent_id": root_id, "page_size": 100})
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def asesor_id(api: Api, username: str) -> int:
+    r = api.get("admin", "/api/asesor", params={"q": username, "page_size": 100})
+    assert r.status_code == 200, r.text
+    [found] = [a for a in r.json()["items"] if a["username"] == username]
+    return found["id"]
+
+
+def set_lsp(api: Api, **changes: Any) -> dict[str, Any]:
+    """PUT /api/lsp with the current profile and `changes` (e.g. rasio_asesi_per_asesor=1)."""
+    current = api.get("admin", "/api/lsp").json()
+    fields = (
+        "nama kode no_lisensi lisensi_berlaku_sd alamat kota telepon email website ketua "
+        "rasio_asesi_per_asesor masa_banding_hari masa_berlaku_sertifikat_tahun"
+    ).split()
+    body = {k: current[k] for k in fields} | changes
+    r = api.client.put("/api/lsp", headers=api.headers("admin"), json=body)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def wib(d: date, at: time) -> datetime:
+    return datetime.combine(d, at, tzinfo=sop.WIB)
+
+
+def advance_to(api: Api, clock: Any, moment: datetime) -> None:
+    """Move the service clock to `moment` (never back) and let the worker fire what is due."""
+    delta = moment - api.app.state.clock.now()
+    assert delta > timedelta(0), (moment, api.app.state.clock.now())
+    clock.advance(delta)
+    api._tokens.clear()  # tokens expire by the service clock: everyone logs in again
+    api.drain()
+
+
+# --------------------------------------------------------------------------------------------------
+# Forms
+
+
+def units(api: Api, nomor: str) -> list[dict[str, Any]]:
+    return sop.skema(api, nomor)["unit"]
+
+
+def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:
+    """FR.APL.01 with a freshly uploaded evidence PDF and FR.APL.02 answering every unit of skema `nomor`."""
+    r = sop.upload(api, username, task_id)
+    assert r.status_code == 201, r.text
+    return {
+        "apl01": {
+            "tujuan_asesmen": "sertifikasi",
+            "pendidikan": "D3 (tingkat akhir)",
+            "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": r.json()["id"]}],
+        },
+        "apl02": [{"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"} for u in units(api, nomor)],
+    }
+
+
+def penilaian(api: Api, nomor: str, bk: bool = False) -> dict[str, Any]:
+    """FR.AK.02 for skema `nomor`: every unit K, or the last one BK (with its catatan) when `bk`."""
+    rows = []
+    skema_units = units(api, nomor)
+    for i, u in enumerate(skema_units):
+        gagal = bk and i == len(skema_units) - 1
+        rows.append(
+            {
+                "kode": u["kode"],
+                "judul": u["judul"],
+                "rekomendasi": "BK" if gagal else "K",
+                "metode": ["observasi_demonstrasi", "pertanyaan_lisan"],
+                "catatan": "Belum dapat menunjukkan kinerja sesuai KUK" if gagal else "",
+                "tindak_lanjut": "Asesmen ulang unit ini" if gagal else "",
+            }
+        )
+    return {"penilaian": {"unit": rows, "umpan_balik": "Terima kasih atas partisipasinya."}}
+
+
+def penugasan(calon: list[Calon], verifikator: dict[str, str] | None = None) -> dict[str, Any]:
+    verifikator = verifikator or VERIFIKATOR
+    tuks = sorted({c.tuk for c in calon})
+    return {
+        "penugasan_asesor": [{"username": c.username, "asesor": c.asesor, "tuk_kode": c.tuk} for c in calon],
+        "penugasan_verifikator": [{"tuk_kode": k, "verifikator": verifikator[k]} for k in tuks],
+    }
+
+
+def banding(ajukan: bool = True) -> dict[str, Any]:
+    if not ajukan:
+        return {"banding": {"ajukan": False}}
+    return {
+        "banding": {
+            "ajukan": True,
+            "alasan": "Unit terakhir dinilai tanpa kesempatan demonstrasi ulang",
+            "proses_banding_dijelaskan": True,
+            "sudah_diskusi_dengan_asesor": True,
+            "melibatkan_orang_lain": False,
+        }
+    }
+
+
+def nomor_rows(usernames: list[str], start: int = 1) -> list[dict[str, str]]:
+    return [
+        {
+            "username": u,
+            "no_sertifikat": f"62090 2512 4 {i:07d} 2026",
+            "no_registrasi": f"TIK 1234 {i:05d} 2026",
+            "no_blangko": f"B-{i:05d}",
+        }
+        for i, u in enumerate(usernames, start)
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Partial periods
+
+
+def submit_apl(api: Api, username: str, nomor: str) -> None:
+    t = sop.one(api, username, APL)
+    api.complete(username, t["id"], apl(api, username, t["id"], nomor))
+
+
+def registration_open(api: Api, calon: list[Calon], kuota_min: int = 1) -> int:
+    """Steps 1-2 done and registration opened for `calon`: each has their FR.APL task."""
+    root = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, root, kuota_min=kuota_min)
+    sop.open_registration(api, root, {c.username: c.skema for c in calon})
+    return root
+
+
+def registered(api: Api, calon: list[Calon], kuota_min: int = 1) -> int:
+    """Every candidate registered and accepted, registration closed: the assignment (or quota) task waits."""
+    root = registration_open(api, calon, kuota_min)
+    for c in calon:
+        submit_apl(api, c.username, c.skema)
+    sop.check_files(api, {c.username: ("diterima", "") for c in calon})
+    sop.close_registration(api, root)
+    return root
+
+
+def pra_asesmen(api: Api, calon: list[Calon]) -> None:
+    for c in calon:
+        t = task_about(api, c.asesor, PRA_ASESMEN, c.username)
+        api.complete(c.asesor, t["id"], {"pra_asesmen": {"rekomendasi": "lanjut", "catatan": "Bukti memadai"}})
+    api.drain()
+
+
+def assigned(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = None, kuota_min: int = 1) -> int:
+    """Registered, assigned and pre-assessed: step 4 (TUK verification) waits."""
+    root = registered(api, calon, kuota_min)
+    t = sop.one(api, "kabid_sertifikasi", MENUGASKAN, instance_id=root)
+    api.complete("kabid_sertifikasi", t["id"], penugasan(calon, verifikator))
+    pra_asesmen(api, calon)
+    return root
+
+
+def verify(api: Api, kode: str, kesimpulan: str = "sesuai", verifikator: str | None = None) -> None:
+    verifikator = verifikator or VERIFIKATOR[kode]
+    t = task_about(api, verifikator, VERIFIKASI, kode)
+    api.complete(verifikator, t["id"], sop.verifikasi(kesimpulan))
+
+
+def set_verified(api: Api, kode: str) -> None:
+    """Ketua LSP sets TUK `kode` verified."""
+    t = task_about(api, "ketua_lsp", MENETAPKAN_TUK, kode)
+    api.complete("ketua_lsp", t["id"], {"penetapan_tuk": {"ditetapkan": True, "catatan": ""}})
+
+
+def ready(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = None) -> int:
+    """Every TUK verified and set: step 5's attendance tasks wait in the asesors' inboxes."""
+    root = assigned(api, calon, verifikator)
+    for kode in sorted({c.tuk for c in calon}):
+        verify(api, kode, verifikator=(verifikator or VERIFIKATOR)[kode])
+        set_verified(api, kode)
+    api.drain()
+    return root
+
+
+def assess(api: Api, c: Calon) -> None:
+    """Step 5 for one candidate as `c` says: attendance, FR.AK.01, FR.AK.02, FR.AK.03."""
+    t = task_about(api, c.asesor, KEHADIRAN, c.username)
+    api.complete(c.asesor, t["id"], {"kehadiran": {"hadir": c.hadir, "catatan": "" if c.hadir else "Sakit"}})
+    if not c.hadir:
+        return
+    t = sop.one(api, c.username, AK01)
+    ak01 = {"setuju": c.setuju, "bukti_yang_dikumpulkan": ["observasi"]} if c.setuju else {"setuju": False}
+    api.complete(c.username, t["id"], {"ak01": ak01})
+    if not c.setuju:
+        return
+    t = task_about(api, c.asesor, AK02, c.username)
+    api.complete(c.asesor, t["id"], penilaian(api, c.skema, c.bk))
+    umpan_balik(api, c.username)
+
+
+def umpan_balik(api: Api, username: str) -> None:
+    t = sop.one(api, username, AK03)
+    statements = api.get(username, f"/api/tasks/{t['id']}").json()["form"]["schema"]["properties"]["ak03"]["required"]
+    api.complete(username, t["id"], {"ak03": {**{s: True for s in statements}, "komentar": "Baik"}})
+
+
+def assessed(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = None) -> int:
+    """Step 5 done for everyone: the rapat pleno task waits."""
+    root = ready(api, calon, verifikator)
+    for c in calon:
+        assess(api, c)
+    api.drain()
+    return root
+
+
+def decide(api: Api, keputusan: dict[str, str], anggota: list[str] | None = None) -> None:
+    t = sop.one(api, "kabid_sertifikasi", PLENO)
+    api.complete("kabid_sertifikasi", t["id"], sop.pleno(keputusan, anggota))
+    t = sop.one(api, "ketua_lsp", SK_PENETAPAN)
+    api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
+    api.drain()
+
+
+def decided(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = None) -> int:
+    """Pleno held (K, or BK for a candidate with a BK unit) and its SK approved: appeals (if any) wait."""
+    root = assessed(api, calon, verifikator)
+    decide(api, {c.username: "BK" if c.bk else "K" for c in calon if c.hadir and c.setuju})
+    return root
+
+
+def appeal(api: Api, username: str, tim: list[str] | None = None) -> None:
+    """The candidate files FR.AK.04 and Ketua LSP forms the tim banding: its decision waits."""
+    t = sop.one(api, username, BANDING)
+    api.complete(username, t["id"], banding())
+    t = sop.one(api, "ketua_lsp", TIM_BANDING)
+    api.complete("ketua_lsp", t["id"], {"tim_banding": {"anggota": tim or sop.TIM_BANDING}})
+
+
+def decide_appeal(api: Api, keputusan: str) -> None:
+    t = sop.one(api, "ketua_lsp", KEPUTUSAN_BANDING)
+    api.complete(
+        "ketua_lsp", t["id"], {"keputusan_banding": {"keputusan": keputusan, "pertimbangan": "Pertimbangan tim"}}
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Refusals change nothing
+
+
+def snapshot(api: Api, root_id: int, task: tuple[str, str] | None = None) -> dict[str, Any]:
+    """Everything a refused submission must leave as it was."""
+    with api.app.state.db.reading() as session:
+        docs = [
+            (d.id, d.kind, d.key, d.number)
+            for d in session.scalars(select(Document).where(Document.root_id == root_id).order_by(Document.id))
+        ]
+        certs = [(s.peserta_username, s.no_sertifikat) for s in session.scalars(select(Sertifikat))]
+        berkas = session.scalar(select(func.count()).select_from(Berkas))
+        verifikasi = session.scalar(select(func.count()).select_from(VerifikasiTuk))
+    out = {
+        "inboxes": {u: api.inbox(u, page_size=200) for u in EVERYONE},
+        "instance": instance(api, root_id),
+        "children": children(api, root_id),
+        "history": api.history(root_id),
+        "documents": docs,
+        "certificates": certs,
+        "berkas": berkas,
+        "verifikasi_tuk": verifikasi,
+    }
+    if task is not None:
+        username, task_id = task
+        detail = api.get(username, f"/api/tasks/{task_id}").json()
+        out["task"] = {k: detail[k] for k in ("state", "data", "claimed_by", "completed_at", "completed_by")}
+    return out
+
+
+def message_at(body: dict[str, Any], path: str) -> str:
+    """The message of the error at `path` (the body must carry one)."""
+    found = [e["message"] for e in body.get("errors", []) if e.get("path") == path]
+    assert found, (path, body)
+    return " | ".join(found)
+
+
+def refused(
+    api: Api,
+    username: str,
+    task_id: str,
+    data: dict[str, Any],
+    root_id: int,
+    expect: dict[str, list[str]],
+    status: int = 422,
+) -> dict[str, Any]:
+    """Submit `data`; assert the refusal names each field of `expect` with the words given (case-insensitive)
+    and that nothing changed: the task is still in the inbox, history, documents and every inbox as before."""
+    before = snapshot(api, root_id, (username, task_id))
+    assert task_id in ids(before["inboxes"].get(username) or api.inbox(username))
+    r = api.post(username, f"/api/tasks/{task_id}/complete", json={"data": data})
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert body.get("detail"), body
+    for path, words in expect.items():
+        message = message_at(body, path)
+        for word in words:
+            assert word.lower() in message.lower(), (path, word, message)
+    after = snapshot(api, root_id, (username, task_id))
+    for key in before:
+        assert after[key] == before[key], f"a refused submission changed {key}"
+    return body
