@@ -9,7 +9,7 @@ from sqlalchemy import text
 from api import errors
 from api.clock import CLOCK, Clock
 from api.db import Database
-from api.routes import auth, deployments, instances, tasks, users, versions, web
+from api.routes import auth, deployments, diagrams, instances, tasks, users, versions, web
 from api.settings import Settings, get_settings
 from api.timing import ServerTiming
 from api.worker import Worker
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     app.state.user_cache = {}  # username -> (fetched at, CurrentUser): see api/auth.py
     errors.install(app)
     app.add_middleware(ServerTiming)
-    for module in (auth, instances, tasks, deployments, users, versions, web):
+    for module in (auth, instances, tasks, deployments, users, versions, diagrams, web):
         app.include_router(module.router)
     web.mount(app)
 
