@@ -43,7 +43,9 @@ export async function apiJson(path, options = {}) {
   const response = await api(path, options);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new Error(body.detail || `${path}: ${response.status}`);
+    const error = new Error(body.detail || `${path}: ${response.status}`);
+    error.status = response.status;
+    throw error;
   }
   return body;
 }

@@ -64,13 +64,16 @@ function mark(state) {
   }
   for (const [elementId, children] of Object.entries(byElement)) {
     overlays.add(elementId, 'ujikom-children', {
-      position: { top: -6, right: -6 },
-      html: `<div class="children" data-element-id="${escapeHtml(elementId)}">${children
-        .map(
-          (c) => `<a href="${c.diagram_url}" title="${escapeHtml(c.key)}">${escapeHtml(c.subject || `#${c.instance_id}`)}
-            · ${escapeHtml(c.status)}</a>`,
-        )
-        .join('')}</div>`,
+      position: { bottom: -4, left: 0 },
+      scale: { min: 1 },
+      html: `<div class="children" data-element-id="${escapeHtml(elementId)}">
+        <span class="count">${children.length} ${children.length === 1 ? 'instance' : 'instances'} ▾</span>
+        <div class="list">${children
+          .map(
+            (c) => `<a href="${c.diagram_url}" title="${escapeHtml(c.key)}">${escapeHtml(c.subject || c.key)}
+              #${c.instance_id} · ${escapeHtml(c.status)}</a>`,
+          )
+          .join('')}</div></div>`,
     });
   }
 }
@@ -79,7 +82,8 @@ async function guarded(fn) {
   try {
     await fn();
   } catch (error) {
-    if (error instanceof NotLoggedIn) {
+    if (error instanceof NotLoggedIn || error.status === 403) {
+      // Not logged in, or as someone who may not read instances: log in as someone who may.
       $('#login').hidden = false;
       $('#login .message').textContent = error.message;
     } else {

@@ -173,6 +173,7 @@ async function stashCurrent() {
     if (text !== f.xml) {
       f.xml = text;
       f.dirty = true;
+      renderTabs();
     }
   } else if (f.dirty) {
     f.xml = (await modeler.saveXML({ format: true })).xml;
@@ -190,6 +191,11 @@ async function importCurrent() {
   if (!f) {
     return;
   }
+  $('#xml').value = f.xml;
+  if (state.view === 'xml') {
+    renderTabs();
+    return;
+  }
   state.importing = true;
   let warnings = [];
   try {
@@ -197,38 +203,35 @@ async function importCurrent() {
     warnings = state.importWarnings.concat((result.warnings || []).filter((w) => !/^unresolved reference/.test(w.message)));
     modeler.get('canvas').zoom('fit-viewport');
   } catch (error) {
+    // Keep the text as typed: show it for fixing instead of saving whatever the canvas still holds.
+    toggleView('xml');
     status(`${f.name} cannot be drawn: ${error.message}. Fix it in the XML tab.`, 'error');
-    setView('xml');
   } finally {
     state.importing = false;
   }
   if (warnings.length) {
     status(`${f.name}: ${warnings.length} import warning(s): ${warnings.map((w) => w.message).join('; ')}`, 'warning');
   }
-  $('#xml').value = f.xml;
   renderTabs();
   markProblems();
   renderPanel();
+}
+
+function toggleView(view) {
+  state.view = view;
+  // Show the canvas before drawing into it: bpmn-js cannot fit a diagram into a hidden element.
+  $('#canvas').hidden = view !== 'diagram';
+  $('#xml').hidden = view !== 'xml';
+  $('#panel').hidden = view !== 'diagram';
 }
 
 async function setView(view) {
   if (view === state.view) {
     return;
   }
-  const f = currentFile();
-  if (view === 'xml') {
-    await stashCurrent();
-    $('#xml').value = f ? f.xml : '';
-    state.view = 'xml';
-  } else {
-    await stashCurrent();
-    state.view = 'diagram';
-    await importCurrent();
-  }
-  $('#canvas').hidden = state.view !== 'diagram';
-  $('#xml').hidden = state.view !== 'xml';
-  $('#panel').hidden = state.view !== 'diagram';
-  renderTabs();
+  await stashCurrent();
+  toggleView(view);
+  await importCurrent();
 }
 
 function renderTabs() {
@@ -367,6 +370,7 @@ function markProblems() {
     state.marked.push(shape.id);
     overlays.add(shape, 'ujikom-problem', {
       position: { bottom: -6, left: 0 },
+      scale: { min: 1 }, // readable however far the diagram is zoomed out
       html: `<div class="problem-note ${p.level}" data-element-id="${escapeHtml(p.element_id)}">${escapeHtml(p.message)}</div>`,
     });
   }
@@ -393,7 +397,11 @@ async function goTo(problem) {
   }
   const shape = problem.element_id && shapeFor(problem.element_id);
   if (shape) {
-    modeler.get('canvas').scrollToElement(shape);
+    const canvas = modeler.get('canvas');
+    if (canvas.zoom() < 0.8) {
+      canvas.zoom(1); // the whole SOP fits only at a size too small to read the message
+    }
+    canvas.scrollToElement(shape);
     modeler.get('selection').select(shape);
   }
 }
@@ -487,7 +495,7 @@ function renderPanel() {
   }
   const bo = element.businessObject;
   const modeling = modeler.get('modeling');
-  panel.append(heading(bo.$type.replace('bpmn:', '')));
+  panel.append(heading(bo.$type.replace('bpmn:', '').replace(/([a-z])([A-Z])/g, '$1 $2')));
   panel.append(
     field('id', bo.id, (value) => {
       try {
