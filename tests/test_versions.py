@@ -172,3 +172,23 @@ def test_the_cli_reports_the_same_problems_as_the_modellers_validate(
     err = capsys.readouterr().err
     for e in errors:
         assert f"{e['file']}:{e['line']}: [{e['element_id']}] error: {e['message']}" in err
+
+
+def test_a_linked_sop_deployed_since_is_flagged_on_the_version_that_still_calls_the_older_one(api: Api) -> None:
+    called = sorted(_called(SOP_FILE.read_text()))[0]
+    files = api.get("desainer", f"/api/process-definitions/{SOP}/versions/1/files").json()
+    linked = next(f for f in files if called in f["processes"])
+    text = api.get("desainer", linked["url"]).text
+    root = bpmn_edits.parse(text)
+    task = next(e for e in bpmn_edits.process_of(root, called).iter() if e.get("name") and "Task" in e.tag)
+    renamed = bpmn_edits.rename(text, task.get("id"), f"{task.get('name')} (baru)")
+    deployment = _deploy(api, {linked["name"]: renamed}).json()["id"]
+
+    files = api.get("desainer", f"/api/process-definitions/{SOP}/versions/1/files").json()
+    by_name = {f["name"]: f for f in files}
+    # Version 1 of the SOP runs the linked SOP it was deployed with; the modeller shows a newer one exists.
+    assert (by_name[linked["name"]]["deployment_id"], by_name[linked["name"]]["newest_deployment_id"]) == (
+        1,
+        deployment,
+    )
+    assert all(f["newest_deployment_id"] == 1 for name, f in by_name.items() if name != linked["name"])

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Request, Response, UploadFile
 from lxml import etree
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth import CurrentUser, require_roles
@@ -48,6 +48,8 @@ class VersionFile(BaseModel):
     url: str
     processes: list[str]  # process ids defined in the file
     main: bool  # the file of the version itself; the others define the processes it calls
+    # The newest deployment holding a file of this name: a linked SOP may have been deployed anew since.
+    newest_deployment_id: int
 
 
 class Problems(BaseModel):
@@ -136,6 +138,9 @@ def version_files(key: str, version: int, request: Request, user: VersionReader)
                     url=file_url(deployment_id, name),
                     processes=defined,
                     main=not out,
+                    newest_deployment_id=session.scalar(
+                        select(func.max(DeploymentFile.deployment_id)).where(DeploymentFile.name == name)
+                    ),
                 )
             )
             for called in sorted({c.get("calledElement") for c in tree.iterfind(".//bpmn:callActivity", NS)}):

@@ -234,12 +234,17 @@ async function setView(view) {
   await importCurrent();
 }
 
+function stale(f) {
+  return f.newest_deployment_id && f.newest_deployment_id > f.deployment_id;
+}
+
 function renderTabs() {
   $('#tabs').innerHTML =
     state.files
       .map(
         (f, i) => `<button type="button" class="tab ${i === state.current ? 'current' : ''}" data-file="${i}"
-          title="${escapeHtml(f.processes.join(', '))}">${escapeHtml(f.name)}${f.dirty ? ' *' : ''}</button>`,
+          title="${escapeHtml(f.processes.join(', '))}${stale(f) ? `: deployment ${f.newest_deployment_id} holds a newer version of this file` : ''}"
+          >${escapeHtml(f.name)}${stale(f) ? ' ⚠' : ''}${f.dirty ? ' *' : ''}</button>`,
       )
       .join('') +
     (state.files.length
@@ -322,11 +327,20 @@ async function deploy() {
   if (mine) {
     state.version = mine.version;
   }
+  for (const f of files) {
+    f.newest_deployment_id = body.id;
+  }
+  // The engine runs a caller's call activities with the versions deployed no later than the caller:
+  // a linked SOP deployed alone reaches new periods only once the calling process is deployed anew.
+  const main = state.files.find((f) => f.main);
+  const pinned = main && !files.includes(main) && response.status === 201
+    ? ` New ${state.key} instances keep calling the versions deployed with it until ${main.name} itself is changed and deployed.`
+    : '';
   status(
-    response.status === 201
-      ? `Deployed as deployment ${body.id}: ${versions}`
-      : `Unchanged: already deployed as deployment ${body.id}: ${versions}`,
-    'ok',
+    (response.status === 201
+      ? `Deployed as deployment ${body.id}: ${versions}.`
+      : `Unchanged: already deployed as deployment ${body.id}: ${versions}.`) + pinned,
+    pinned ? 'warning' : 'ok',
   );
   renderTabs();
   await loadModels();
