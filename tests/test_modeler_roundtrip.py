@@ -26,18 +26,21 @@ SOP = "uji_kompetensi"
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Every shipped .bpmn after bpmn-moddle fromXML -> toXML with our spiffworkflow descriptor."""
-    node = shutil.which("node")
-    if node is None or not (PROJECT_ROOT / "node_modules" / "bpmn-moddle").is_dir():
-        pytest.fail("the round trip needs node and node_modules/bpmn-moddle: run `make setup` (it runs npm ci)")
     out_dir = tmp_path_factory.mktemp("saved")
-    run = subprocess.run(
-        [node, str(SCRIPT), str(out_dir), *map(str, PROCESSES)], capture_output=True, text=True, timeout=120
-    )
-    assert run.returncode == 0, run.stderr
-    report = json.loads(run.stdout)
+    report = _roundtrip(PROCESSES, out_dir)
     assert set(report) == {p.name for p in PROCESSES}
     assert {name: r["warnings"] for name, r in report.items() if r["warnings"]} == {}
     return {p.name: (out_dir / p.name).read_text() for p in PROCESSES}
+
+
+def _roundtrip(files: list[Path], out_dir: Path) -> dict[str, Any]:
+    node = shutil.which("node")
+    if node is None or not (PROJECT_ROOT / "node_modules" / "bpmn-moddle").is_dir():
+        pytest.fail("the round trip needs node and node_modules/bpmn-moddle: run `make setup` (it runs npm ci)")
+    command = [node, str(SCRIPT), str(out_dir), *map(str, files)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
 
 
 def _canonical(el: Any) -> tuple:
@@ -123,3 +126,84 @@ def test_the_descriptor_declares_every_spiffworkflow_element_the_shipped_files_u
     }
     assert used <= declared
     assert Path(SCRIPT).is_file()
+
+
+EVERY_EXTENSION = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">
+  <bpmn:message id="pesan" name="pesan"/>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:scriptTask id="script" scriptFormat="python">
+      <bpmn:extensionElements>
+        <spiffworkflow:preScript>x = 1</spiffworkflow:preScript>
+        <spiffworkflow:postScript>y = x + 1</spiffworkflow:postScript>
+        <spiffworkflow:instructionsForEndUser># Petunjuk {{ x }}</spiffworkflow:instructionsForEndUser>
+        <spiffworkflow:unitTests>
+          <spiffworkflow:unitTest id="uji1">
+            <spiffworkflow:inputJson>{"x": 1}</spiffworkflow:inputJson>
+            <spiffworkflow:expectedOutputJson>{"x": 2}</spiffworkflow:expectedOutputJson>
+          </spiffworkflow:unitTest>
+        </spiffworkflow:unitTests>
+        <spiffworkflow:taskMetadataValues>
+          <spiffworkflow:taskMetadataValue name="kode" value="x"/>
+        </spiffworkflow:taskMetadataValues>
+      </bpmn:extensionElements>
+      <bpmn:script>x = x + 1</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:serviceTask id="service">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="nomor_surat" resultVariable="nomor">
+          <spiffworkflow:parameters>
+            <spiffworkflow:parameter id="kode" type="str" value="'SK'"/>
+          </spiffworkflow:parameters>
+          <spiffworkflow:retry retries="3" backoff_base="2"/>
+        </spiffworkflow:serviceTaskOperator>
+        <spiffworkflow:properties>
+          <spiffworkflow:property name="sopStep" value="1"/>
+        </spiffworkflow:properties>
+      </bpmn:extensionElements>
+      <bpmn:multiInstanceLoopCharacteristics spiffworkflow:scriptsOnInstances="true">
+        <bpmn:loopDataInputRef>daftar</bpmn:loopDataInputRef>
+        <bpmn:inputDataItem id="butir" name="butir"/>
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:serviceTask>
+    <bpmn:businessRuleTask id="aturan">
+      <bpmn:extensionElements>
+        <spiffworkflow:calledDecisionId>keputusan</spiffworkflow:calledDecisionId>
+      </bpmn:extensionElements>
+    </bpmn:businessRuleTask>
+    <bpmn:intermediateThrowEvent id="kirim">
+      <bpmn:messageEventDefinition id="kirim_def" messageRef="pesan">
+        <bpmn:extensionElements>
+          <spiffworkflow:messagePayload>{"a": 1}</spiffworkflow:messagePayload>
+          <spiffworkflow:messageVariable>hasil</spiffworkflow:messageVariable>
+          <spiffworkflow:processVariableCorrelation>
+            <spiffworkflow:propertyId>kunci</spiffworkflow:propertyId>
+            <spiffworkflow:expression>kunci</spiffworkflow:expression>
+          </spiffworkflow:processVariableCorrelation>
+        </bpmn:extensionElements>
+      </bpmn:messageEventDefinition>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:userTask id="tamu">
+      <bpmn:extensionElements>
+        <spiffworkflow:allowGuest>true</spiffworkflow:allowGuest>
+        <spiffworkflow:guestConfirmation>Terima kasih</spiffworkflow:guestConfirmation>
+        <spiffworkflow:signalButtonLabel>Kirim</spiffworkflow:signalButtonLabel>
+        <spiffworkflow:payloadExpression>a</spiffworkflow:payloadExpression>
+        <spiffworkflow:variableName>b</spiffworkflow:variableName>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_every_spiffworkflow_extension_survives_a_save(tmp_path: Path) -> None:
+    """Extensions the shipped files do not use yet (scripts, instructions, unit tests, messages, retries)."""
+    source = tmp_path / "semua.bpmn"
+    source.write_text(EVERY_EXTENSION)
+    out_dir = tmp_path / "saved"
+    out_dir.mkdir()
+    assert _roundtrip([source], out_dir) == {"semua.bpmn": {"warnings": []}}
+    saved = (out_dir / "semua.bpmn").read_text()
+    assert _canonical(etree.fromstring(saved.encode())) == _canonical(etree.fromstring(EVERY_EXTENSION.encode()))
