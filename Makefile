@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The modeller's bpmn-js and the round-trip test's bpmn-moddle, from the committed package-lock.json.
+NODE_STAMP := node_modules/.installed-stamp
+# The browser test drives Debian's Chromium (never a browser build downloaded by Playwright).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -14,7 +19,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is missing: install Node.js 20 and npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "make: $(CHROMIUM) is missing and there is no apt-get: install Chromium" >&2; exit 1; }
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	@test -x $(CHROMIUM) || { echo "make: installing chromium did not give $(CHROMIUM)" >&2; exit 1; }
+
+setup: $(STAMP) $(NODE_STAMP)
 
 # Set up, migrate, load the demo data and serve on SQLite under var/.
 run: setup
@@ -23,7 +39,7 @@ run: setup
 	$(BIN)/ujikom serve --host $(HOST) --port $(PORT)
 
 # Lint and every test: on SQLite, and on PostgreSQL too when UJIKOM_TEST_DATABASE_URL is set.
-test: setup
+test: setup $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -31,4 +47,4 @@ bench: setup
 	$(BIN)/python bench/latency.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from api import errors
 from api.clock import CLOCK, Clock
 from api.db import Database
-from api.routes import auth, berkas, deployments, instances, master, tasks, users
+from api.routes import auth, berkas, deployments, diagrams, instances, master, tasks, users, versions, web
 from api.settings import Settings, get_settings
 from api.timing import ServerTiming
 from api.worker import Worker
@@ -42,9 +42,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     app.state.user_cache = {}  # username -> (fetched at, CurrentUser): see api/auth.py
     errors.install(app)
     app.add_middleware(ServerTiming)
-    for module in (auth, instances, tasks, berkas, deployments, users):
+    for module in (auth, instances, tasks, berkas, master, deployments, users, versions, diagrams, web):
         app.include_router(module.router)
-    app.include_router(master.router)
+    web.mount(app)
 
     @app.get("/api/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -1,0 +1,726 @@
+// The BPMN modeller: open a deployed process with its linked SOPs, edit it (diagram, spiffworkflow
+// properties, XML), validate and deploy it, and see every error on the element at fault.
+import { api, apiJson, escapeHtml, loginForm, logout, me, NotLoggedIn, token } from './auth.js';
+import { restoreUnresolvedReferences } from './moddle-refs.js';
+
+const $ = (selector) => document.querySelector(selector);
+// Properties the service reads (README "Changing the process"); any other name may be typed in.
+const KNOWN_PROPERTIES = [
+  'formJsonSchemaFilename',
+  'formUiSchemaFilename',
+  'assignee',
+  'sopStep',
+  'timeStandard',
+  'sopInputs',
+  'sopOutputs',
+  'linkedSop',
+  'childSubject',
+];
+const TASK_TYPES = ['bpmn:Task', 'bpmn:CallActivity', 'bpmn:SubProcess', 'bpmn:Event', 'bpmn:Gateway'];
+
+const state = {
+  user: null,
+  models: [],
+  key: null,
+  version: null,
+  files: [], // {name, url, deployment_id, processes, main, xml, dirty}
+  current: -1,
+  view: 'diagram', // or 'xml'
+  problems: [], // {file, element_id, line, message, level}
+  marked: [],
+  importing: false,
+};
+let modeler;
+
+function canDeploy() {
+  return Boolean(state.user && (state.user.roles.includes('desainer') || state.user.roles.includes('admin')));
+}
+
+function currentFile() {
+  return state.files[state.current];
+}
+
+function status(text, level = 'info') {
+  const el = $('#status');
+  el.textContent = text;
+  el.className = `status ${level}`;
+}
+
+// --- log in -------------------------------------------------------------------------------
+
+async function onLogin(user) {
+  state.user = user;
+  $('#login').hidden = true;
+  $('#who').textContent = `${user.full_name} (${user.username}: ${user.roles.join(', ')})`;
+  $('#logout').hidden = false;
+  $('#deploy').disabled = !canDeploy();
+  $('#validate').disabled = !canDeploy();
+  if (!canDeploy()) {
+    status('You may look at processes; only desainer and admin may validate and deploy.', 'warning');
+  }
+  await loadModels();
+}
+
+function showLogin(message = '') {
+  state.user = null;
+  $('#login').hidden = false;
+  $('#login .message').textContent = message;
+  $('#who').textContent = '';
+  $('#logout').hidden = true;
+}
+
+async function guarded(fn) {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof NotLoggedIn) {
+      showLogin(error.message);
+    } else {
+      status(error.message, 'error');
+      console.error(error);
+    }
+  }
+}
+
+// --- processes, versions, files ---------------------------------------------------------------
+
+async function loadModels() {
+  state.models = await apiJson('/api/process-models');
+  const select = $('#process');
+  const chosen = select.value || state.key || 'uji_kompetensi';
+  select.innerHTML = state.models
+    .map((m) => `<option value="${escapeHtml(m.key)}">${escapeHtml(m.name)} (${escapeHtml(m.key)}, v${m.version})</option>`)
+    .join('');
+  if (state.models.some((m) => m.key === chosen)) {
+    select.value = chosen;
+  }
+}
+
+async function openLatest() {
+  const model = state.models.find((m) => m.key === $('#process').value);
+  if (model) {
+    await openVersion(model.key, model.version);
+  }
+}
+
+async function openVersion(key, version) {
+  if (state.files.some((f) => f.dirty) && !window.confirm('Discard the changes not yet deployed?')) {
+    return;
+  }
+  const files = await apiJson(`/api/process-definitions/${encodeURIComponent(key)}/versions/${version}/files`);
+  const loaded = [];
+  for (const f of files) {
+    const response = await api(f.url);
+    loaded.push({ ...f, xml: await response.text(), dirty: false });
+  }
+  state.key = key;
+  state.version = version;
+  state.files = loaded;
+  state.current = -1;
+  state.problems = [];
+  renderProblems();
+  await showFile(0);
+  status(`Opened ${key} v${version}: ${loaded.map((f) => f.name).join(', ')}`);
+  await loadVersions();
+}
+
+async function loadVersions() {
+  if (!state.key) {
+    return;
+  }
+  const versions = await apiJson(`/api/process-definitions/${encodeURIComponent(state.key)}/versions`);
+  $('#versions-title').textContent = `Versions of ${state.key}`;
+  $('#versions').innerHTML = versions
+    .map(
+      (v) => `<li data-version="${v.version}" class="${v.version === state.version ? 'open' : ''}">
+        <b>v${v.version}</b> <span class="muted">${escapeHtml(new Date(v.created_at).toLocaleString())}
+        by ${escapeHtml(v.created_by)}, deployment ${v.deployment_id}</span>
+        <button type="button" class="open-version">Open</button>
+        ${v.version > 1 ? '<button type="button" class="diff-version">Changes</button>' : ''}
+      </li>`,
+    )
+    .join('');
+}
+
+async function showDiff(version) {
+  const d = await apiJson(`/api/process-definitions/${encodeURIComponent(state.key)}/versions/${version}/diff`);
+  const item = (e) => `<li><b>${escapeHtml(e.name || e.id)}</b> <span class="muted">${escapeHtml(e.type)} ${escapeHtml(e.id)}${e.lane ? ` in ${escapeHtml(e.lane)}` : ''}</span>`;
+  const section = (title, list, render) =>
+    list.length ? `<h4>${title} (${list.length})</h4><ul>${list.map(render).join('')}</ul>` : '';
+  const changed = (e) =>
+    `${item(e)}<ul>${e.changes
+      .map((c) => `<li>${escapeHtml(c.field)}: <del>${escapeHtml(JSON.stringify(c.old))}</del> → <ins>${escapeHtml(JSON.stringify(c.new))}</ins></li>`)
+      .join('')}</ul></li>`;
+  const empty = !d.added.length && !d.removed.length && !d.changed.length && !d.forms_changed.length;
+  $('#diff').innerHTML = `<h3>${escapeHtml(d.key)}: v${d.against} → v${d.version}</h3>
+    ${empty ? '<p>No change to the process (only the layout differs).</p>' : ''}
+    ${section('Added', d.added, (e) => `${item(e)}</li>`)}
+    ${section('Removed', d.removed, (e) => `${item(e)}</li>`)}
+    ${section('Changed', d.changed, changed)}
+    ${section('Forms changed', d.forms_changed, (name) => `<li>${escapeHtml(name)}</li>`)}`;
+  $('#diff').hidden = false;
+}
+
+// --- files: tabs, diagram and XML views -------------------------------------------------------
+
+async function stashCurrent() {
+  const f = currentFile();
+  if (!f) {
+    return;
+  }
+  if (state.view === 'xml') {
+    const text = $('#xml').value;
+    if (text !== f.xml) {
+      f.xml = text;
+      f.dirty = true;
+      renderTabs();
+    }
+  } else if (f.dirty) {
+    f.xml = (await modeler.saveXML({ format: true })).xml;
+  }
+}
+
+async function showFile(index) {
+  await stashCurrent();
+  state.current = index;
+  await importCurrent();
+}
+
+async function importCurrent() {
+  const f = currentFile();
+  if (!f) {
+    return;
+  }
+  $('#xml').value = f.xml;
+  if (state.view === 'xml') {
+    renderTabs();
+    return;
+  }
+  state.importing = true;
+  let warnings = [];
+  try {
+    const result = await modeler.importXML(f.xml);
+    warnings = state.importWarnings.concat((result.warnings || []).filter((w) => !/^unresolved reference/.test(w.message)));
+    modeler.get('canvas').zoom('fit-viewport');
+  } catch (error) {
+    // Keep the text as typed: show it for fixing instead of saving whatever the canvas still holds.
+    toggleView('xml');
+    status(`${f.name} cannot be drawn: ${error.message}. Fix it in the XML tab.`, 'error');
+  } finally {
+    state.importing = false;
+  }
+  if (warnings.length) {
+    status(`${f.name}: ${warnings.length} import warning(s): ${warnings.map((w) => w.message).join('; ')}`, 'warning');
+  }
+  renderTabs();
+  markProblems();
+  renderPanel();
+}
+
+function toggleView(view) {
+  state.view = view;
+  // Show the canvas before drawing into it: bpmn-js cannot fit a diagram into a hidden element.
+  $('#canvas').hidden = view !== 'diagram';
+  $('#xml').hidden = view !== 'xml';
+  $('#panel').hidden = view !== 'diagram';
+}
+
+async function setView(view) {
+  if (view === state.view) {
+    return;
+  }
+  await stashCurrent();
+  toggleView(view);
+  await importCurrent();
+}
+
+function stale(f) {
+  return f.newest_deployment_id && f.newest_deployment_id > f.deployment_id;
+}
+
+function renderTabs() {
+  $('#tabs').innerHTML =
+    state.files
+      .map(
+        (f, i) => `<button type="button" class="tab ${i === state.current ? 'current' : ''}" data-file="${i}"
+          title="${escapeHtml(f.processes.join(', '))}${stale(f) ? `: deployment ${f.newest_deployment_id} holds a newer version of this file` : ''}"
+          >${escapeHtml(f.name)}${stale(f) ? ' ⚠' : ''}${f.dirty ? ' *' : ''}</button>`,
+      )
+      .join('') +
+    (state.files.length
+      ? `<span class="spacer"></span>
+         <button type="button" class="view ${state.view === 'diagram' ? 'current' : ''}" data-view="diagram">Diagram</button>
+         <button type="button" class="view ${state.view === 'xml' ? 'current' : ''}" data-view="xml">XML</button>`
+      : '');
+}
+
+// --- validate and deploy ---------------------------------------------------------------------------
+
+async function changedFiles() {
+  await stashCurrent();
+  return state.files.filter((f) => f.dirty);
+}
+
+function upload(files) {
+  const form = new FormData();
+  for (const f of files) {
+    form.append('files', new File([f.xml], f.name, { type: 'application/xml' }));
+  }
+  return form;
+}
+
+function setProblems(errors = [], warnings = []) {
+  const normal = (level) => (p) => ({
+    file: p.file || '',
+    element_id: p.element_id || null,
+    line: p.line || null,
+    message: p.message,
+    level,
+  });
+  state.problems = errors.map(normal('error')).concat(warnings.map(normal('warning')));
+  renderProblems();
+  markProblems();
+}
+
+async function validate() {
+  const files = await changedFiles();
+  const chosen = files.length ? files : [currentFile()].filter(Boolean);
+  const body = await apiJson('/api/deployments/validate', { method: 'POST', body: upload(chosen) });
+  setProblems(body.errors, body.warnings);
+  const names = chosen.map((f) => f.name).join(', ');
+  if (body.errors.length) {
+    status(`${names}: ${body.errors.length} error(s), ${body.warnings.length} warning(s)`, 'error');
+  } else {
+    status(`${names}: valid${body.warnings.length ? `, ${body.warnings.length} warning(s)` : ''}`, 'ok');
+  }
+}
+
+async function deploy() {
+  const files = await changedFiles();
+  if (!files.length) {
+    status('Nothing to deploy: no file was changed.', 'warning');
+    return;
+  }
+  const response = await api('/api/deployments', { method: 'POST', body: upload(files) });
+  const body = await response.json().catch(() => ({}));
+  if (response.status === 422) {
+    setProblems(body.errors || [], []);
+    status(`Deploy refused: ${(body.errors || []).length} error(s); nothing was deployed.`, 'error');
+    const first = state.problems.find((p) => p.element_id);
+    if (first) {
+      await goTo(first);
+    }
+    return;
+  }
+  if (!response.ok) {
+    status(body.detail || `deploy failed (${response.status})`, 'error');
+    return;
+  }
+  setProblems([], body.warnings || []);
+  for (const f of files) {
+    f.dirty = false;
+    f.deployment_id = body.id;
+    f.url = `/api/deployments/${body.id}/files/${encodeURIComponent(f.name)}`;
+  }
+  const versions = body.processes.map((p) => `${p.key} v${p.version}`).join(', ');
+  const mine = body.processes.find((p) => p.key === state.key);
+  if (mine) {
+    state.version = mine.version;
+  }
+  for (const f of files) {
+    f.newest_deployment_id = body.id;
+  }
+  // The engine runs a caller's call activities with the versions deployed no later than the caller:
+  // a linked SOP deployed alone reaches new periods only once the calling process is deployed anew.
+  const main = state.files.find((f) => f.main);
+  const pinned = main && !files.includes(main) && response.status === 201
+    ? ` New ${state.key} instances keep calling the versions deployed with it until ${main.name} itself is changed and deployed.`
+    : '';
+  status(
+    (response.status === 201
+      ? `Deployed as deployment ${body.id}: ${versions}.`
+      : `Unchanged: already deployed as deployment ${body.id}: ${versions}.`) + pinned,
+    pinned ? 'warning' : 'ok',
+  );
+  renderTabs();
+  await loadModels();
+  await loadVersions();
+}
+
+// --- problems on the canvas -------------------------------------------------------------------
+
+function shapeFor(elementId) {
+  const registry = modeler.get('elementRegistry');
+  // A process-level problem is drawn on the participant (pool) that shows the process.
+  return (
+    registry.get(elementId) ||
+    registry.filter((e) => e.businessObject && e.businessObject.processRef && e.businessObject.processRef.id === elementId)[0]
+  );
+}
+
+function markProblems() {
+  if (state.view !== 'diagram' || !currentFile()) {
+    return;
+  }
+  const canvas = modeler.get('canvas');
+  const overlays = modeler.get('overlays');
+  overlays.remove({ type: 'ujikom-problem' });
+  for (const id of state.marked) {
+    if (modeler.get('elementRegistry').get(id)) {
+      canvas.removeMarker(id, 'ujikom-error');
+      canvas.removeMarker(id, 'ujikom-warning');
+    }
+  }
+  state.marked = [];
+  for (const p of state.problems) {
+    if (p.file !== currentFile().name || !p.element_id) {
+      continue;
+    }
+    const shape = shapeFor(p.element_id);
+    if (!shape) {
+      continue;
+    }
+    canvas.addMarker(shape, `ujikom-${p.level}`);
+    state.marked.push(shape.id);
+    overlays.add(shape, 'ujikom-problem', {
+      position: { bottom: -6, left: 0 },
+      scale: { min: 1 }, // readable however far the diagram is zoomed out
+      html: `<div class="problem-note ${p.level}" data-element-id="${escapeHtml(p.element_id)}">${escapeHtml(p.message)}</div>`,
+    });
+  }
+}
+
+function renderProblems() {
+  const list = $('#problems');
+  list.innerHTML = state.problems
+    .map(
+      (p, i) => `<li class="${p.level}" data-problem="${i}"><a href="#">${p.level}: ${escapeHtml(p.file)}${p.line ? `:${p.line}` : ''}
+        ${p.element_id ? `[${escapeHtml(p.element_id)}]` : ''}</a> ${escapeHtml(p.message)}</li>`,
+    )
+    .join('');
+  list.hidden = !state.problems.length;
+}
+
+async function goTo(problem) {
+  const index = state.files.findIndex((f) => f.name === problem.file);
+  if (index >= 0 && index !== state.current) {
+    await showFile(index);
+  }
+  if (state.view !== 'diagram') {
+    await setView('diagram');
+  }
+  const shape = problem.element_id && shapeFor(problem.element_id);
+  if (shape) {
+    const canvas = modeler.get('canvas');
+    if (canvas.zoom() < 0.8) {
+      canvas.zoom(1); // the whole SOP fits only at a size too small to read the message
+    }
+    canvas.scrollToElement(shape);
+    modeler.get('selection').select(shape);
+  }
+}
+
+// --- properties panel ------------------------------------------------------------------------------
+
+function selected() {
+  const selection = modeler.get('selection').get();
+  return selection.length === 1 ? selection[0] : null;
+}
+
+function extensionOf(element, type) {
+  const extensions = element.businessObject.extensionElements;
+  return extensions ? extensions.get('values').find((v) => v.$instanceOf(type)) : undefined;
+}
+
+/** The extension of `type` on the element, created (undoably) when missing. */
+function ensureExtension(element, type) {
+  const moddle = modeler.get('moddle');
+  const modeling = modeler.get('modeling');
+  let extensions = element.businessObject.extensionElements;
+  if (!extensions) {
+    extensions = moddle.create('bpmn:ExtensionElements', { values: [] });
+    extensions.$parent = element.businessObject;
+    modeling.updateProperties(element, { extensionElements: extensions });
+  }
+  let found = extensions.get('values').find((v) => v.$instanceOf(type));
+  if (!found) {
+    found = moddle.create(type);
+    found.$parent = extensions;
+    modeling.updateModdleProperties(element, extensions, { values: [...extensions.get('values'), found] });
+  }
+  return found;
+}
+
+function addChild(element, container, listName, type, attrs) {
+  const child = modeler.get('moddle').create(type, attrs);
+  child.$parent = container;
+  modeler.get('modeling').updateModdleProperties(element, container, { [listName]: [...container.get(listName), child] });
+}
+
+function removeChild(element, container, listName, child) {
+  modeler
+    .get('modeling')
+    .updateModdleProperties(element, container, { [listName]: container.get(listName).filter((c) => c !== child) });
+}
+
+function field(label, value, onChange, { multiline = false, list = '', placeholder = '' } = {}) {
+  const wrapper = document.createElement('label');
+  wrapper.className = 'field';
+  wrapper.innerHTML = `<span>${escapeHtml(label)}</span>`;
+  const input = document.createElement(multiline ? 'textarea' : 'input');
+  input.value = value ?? '';
+  input.name = label;
+  input.placeholder = placeholder;
+  if (list) {
+    input.setAttribute('list', list);
+  }
+  input.addEventListener('change', () => guarded(async () => onChange(input.value)));
+  wrapper.append(input);
+  return wrapper;
+}
+
+function heading(text) {
+  const h = document.createElement('h3');
+  h.textContent = text;
+  return h;
+}
+
+function button(text, onClick, className = '') {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.className = className;
+  b.addEventListener('click', () => guarded(async () => onClick()));
+  return b;
+}
+
+function laneOf(element) {
+  const lanes = element.businessObject.get ? element.businessObject.get('lanes') : [];
+  return lanes && lanes.length ? lanes.map((l) => l.name).join(' / ') : '';
+}
+
+function renderPanel() {
+  const panel = $('#panel');
+  panel.innerHTML = '';
+  const element = selected();
+  if (!element || !modeler) {
+    panel.innerHTML = '<p class="muted">Select an element to edit its name and its spiffworkflow properties.</p>';
+    return;
+  }
+  const bo = element.businessObject;
+  const modeling = modeler.get('modeling');
+  panel.append(heading(bo.$type.replace('bpmn:', '').replace(/([a-z])([A-Z])/g, '$1 $2')));
+  panel.append(
+    field('id', bo.id, (value) => {
+      try {
+        modeling.updateProperties(element, { id: value });
+      } catch (error) {
+        status(`id ${value}: ${error.message}`, 'error');
+        renderPanel();
+      }
+    }),
+  );
+  panel.append(field('name', bo.name, (value) => modeling.updateLabel(element, value)));
+  if (laneOf(element)) {
+    const lane = document.createElement('p');
+    lane.className = 'muted';
+    lane.textContent = `Lane: ${laneOf(element)}`;
+    panel.append(lane);
+  }
+  if (bo.$instanceOf('bpmn:CallActivity')) {
+    panel.append(field('calledElement', bo.calledElement, (value) => modeling.updateProperties(element, { calledElement: value })));
+  }
+  if (bo.$instanceOf('bpmn:ScriptTask')) {
+    panel.append(
+      field('script (Python)', bo.script, (value) => modeling.updateProperties(element, { script: value, scriptFormat: 'python' }), {
+        multiline: true,
+      }),
+    );
+  }
+  if (bo.$instanceOf('bpmn:SequenceFlow')) {
+    const condition = bo.conditionExpression ? bo.conditionExpression.body : '';
+    panel.append(
+      field('condition (Python)', condition, (value) =>
+        modeling.updateProperties(element, {
+          conditionExpression: value.trim()
+            ? modeler.get('moddle').create('bpmn:FormalExpression', { body: value })
+            : undefined,
+        }),
+      ),
+    );
+  }
+  if (bo.$instanceOf('bpmn:ServiceTask')) {
+    renderOperator(panel, element);
+  }
+  if (TASK_TYPES.some((t) => bo.$instanceOf(t))) {
+    renderProperties(panel, element);
+  }
+}
+
+function renderOperator(panel, element) {
+  const modeling = modeler.get('modeling');
+  panel.append(heading('Service operator'));
+  const operator = extensionOf(element, 'spiffworkflow:ServiceTaskOperator');
+  panel.append(
+    field('operator id', operator && operator.id, (value) =>
+      modeling.updateModdleProperties(element, ensureExtension(element, 'spiffworkflow:ServiceTaskOperator'), { id: value }),
+    { placeholder: 'terbitkan_…' }),
+  );
+  panel.append(
+    field('resultVariable', operator && operator.resultVariable, (value) =>
+      modeling.updateModdleProperties(element, ensureExtension(element, 'spiffworkflow:ServiceTaskOperator'), {
+        resultVariable: value || undefined,
+      }),
+    ),
+  );
+  const parameters = operator && operator.parameterList;
+  const table = document.createElement('div');
+  table.className = 'rows';
+  for (const p of parameters ? parameters.get('parameters') : []) {
+    const row = document.createElement('div');
+    row.className = 'row';
+    row.append(
+      field('parameter', p.id, (value) => modeling.updateModdleProperties(element, p, { id: value })),
+      field('type', p.type, (value) => modeling.updateModdleProperties(element, p, { type: value })),
+      field('value (Python)', p.value, (value) => modeling.updateModdleProperties(element, p, { value })),
+      button('✕', () => removeChild(element, parameters, 'parameters', p), 'remove'),
+    );
+    table.append(row);
+  }
+  panel.append(table);
+  panel.append(
+    button('Add parameter', () => {
+      const op = ensureExtension(element, 'spiffworkflow:ServiceTaskOperator');
+      let list = op.parameterList;
+      if (!list) {
+        list = modeler.get('moddle').create('spiffworkflow:Parameters');
+        list.$parent = op;
+        modeling.updateModdleProperties(element, op, { parameterList: list });
+      }
+      addChild(element, list, 'parameters', 'spiffworkflow:Parameter', { id: 'nama', type: 'any', value: 'nama' });
+    }),
+  );
+}
+
+function renderProperties(panel, element) {
+  const modeling = modeler.get('modeling');
+  panel.append(heading('Properties (spiffworkflow)'));
+  const properties = extensionOf(element, 'spiffworkflow:Properties');
+  const table = document.createElement('div');
+  table.className = 'rows';
+  for (const p of properties ? properties.get('properties') : []) {
+    const row = document.createElement('div');
+    row.className = 'row';
+    row.append(
+      field('property', p.name, (value) => modeling.updateModdleProperties(element, p, { name: value }), {
+        list: 'known-properties',
+      }),
+      field(p.name || 'value', p.value, (value) => modeling.updateModdleProperties(element, p, { value })),
+      button('✕', () => removeChild(element, properties, 'properties', p), 'remove'),
+    );
+    table.append(row);
+  }
+  panel.append(table);
+  const name = field('new property', '', () => {}, { list: 'known-properties', placeholder: 'formJsonSchemaFilename' });
+  const value = field('value', '', () => {});
+  panel.append(name, value);
+  panel.append(
+    button('Add property', () => {
+      const n = name.querySelector('input').value.trim();
+      if (!n) {
+        status('Name the property first.', 'warning');
+        return;
+      }
+      const container = ensureExtension(element, 'spiffworkflow:Properties');
+      addChild(element, container, 'properties', 'spiffworkflow:Property', { name: n, value: value.querySelector('input').value });
+    }),
+  );
+}
+
+// --- start -------------------------------------------------------------------------------------------
+
+async function init() {
+  $('#known-properties').innerHTML = KNOWN_PROPERTIES.map((p) => `<option value="${p}">`).join('');
+  if (!window.BpmnJS) {
+    status('bpmn-js is not installed on the server: run `make setup` (it runs npm ci).', 'error');
+    return;
+  }
+  const descriptor = await (await fetch('/web/spiffworkflow-moddle.json')).json();
+  modeler = new window.BpmnJS({
+    container: '#canvas',
+    moddleExtensions: { spiffworkflow: descriptor },
+  });
+  window.ujikomModeler = modeler; // for tests and the browser console
+  modeler.on('import.parse.complete', (event) => {
+    if (!event.error) {
+      state.importWarnings = restoreUnresolvedReferences(modeler.get('moddle'), event.warnings);
+    }
+  });
+  modeler.on('commandStack.changed', (event) => {
+    const f = currentFile();
+    if (f && !state.importing && event.trigger !== 'clear' && !f.dirty) {
+      f.dirty = true;
+      renderTabs();
+    }
+  });
+  modeler.on('selection.changed', () => renderPanel());
+  modeler.on('elements.changed', ({ elements }) => {
+    const element = selected();
+    if (element && elements.some((e) => e === element || e.id === element.id)) {
+      renderPanel();
+    }
+  });
+
+  loginForm($('#login'), (user) => guarded(() => onLogin(user)));
+  $('#logout').addEventListener('click', () => {
+    logout();
+    showLogin();
+  });
+  $('#open').addEventListener('click', () => guarded(openLatest));
+  $('#validate').addEventListener('click', () => guarded(validate));
+  $('#deploy').addEventListener('click', () => guarded(deploy));
+  $('#tabs').addEventListener('click', (event) => {
+    const tab = event.target.closest('[data-file]');
+    const view = event.target.closest('[data-view]');
+    if (tab) {
+      guarded(() => showFile(Number(tab.dataset.file)));
+    } else if (view) {
+      guarded(() => setView(view.dataset.view));
+    }
+  });
+  $('#problems').addEventListener('click', (event) => {
+    const item = event.target.closest('[data-problem]');
+    if (item) {
+      event.preventDefault();
+      guarded(() => goTo(state.problems[Number(item.dataset.problem)]));
+    }
+  });
+  $('#versions').addEventListener('click', (event) => {
+    const item = event.target.closest('[data-version]');
+    if (!item) {
+      return;
+    }
+    const version = Number(item.dataset.version);
+    if (event.target.classList.contains('open-version')) {
+      guarded(() => openVersion(state.key, version));
+    } else if (event.target.classList.contains('diff-version')) {
+      guarded(() => showDiff(version));
+    }
+  });
+  $('#diff').addEventListener('click', () => {
+    $('#diff').hidden = true;
+  });
+  window.addEventListener('beforeunload', (event) => {
+    if (state.files.some((f) => f.dirty)) {
+      event.preventDefault();
+    }
+  });
+  renderPanel();
+  if (token()) {
+    await guarded(async () => onLogin(await me()));
+  } else {
+    showLogin();
+  }
+}
+
+guarded(init);

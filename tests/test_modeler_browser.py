@@ -1,0 +1,266 @@
+"""A process designer in a real browser (Debian's Chromium driven by Playwright) against `ujikom serve`:
+a broken edit is refused with the element named on the canvas; a renamed step and a new step added in
+its lane deploy as version 2; the period running before the deploy finishes on version 1 and the next
+period follows version 2."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from api.models import LANE_ROLES, ChildCompletion
+from tests import bpmn_edits, sop
+from tests.conftest import Api
+from tests.test_readme_walkthrough import _free_port
+
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SOP = "uji_kompetensi"
+PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+
+
+class LiveApi(Api):
+    """The tests' Api helper over HTTP against the real server; its own worker applies child completions."""
+
+    def __init__(self, base: str, database_url: str) -> None:
+        super().__init__(httpx.Client(base_url=base, timeout=60), app=None)
+        self.engine = create_engine(database_url)
+
+    def drain(self) -> int:
+        pending = select(func.count()).select_from(ChildCompletion).where(ChildCompletion.applied_at.is_(None))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with self.engine.connect() as conn:
+                if conn.execute(pending).scalar_one() == 0:
+                    return 0
+            time.sleep(0.1)
+        raise AssertionError("the server's worker did not apply the finished child instances within 60 s")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    if not (BIN / "ujikom").exists():
+        pytest.fail("needs the installed `ujikom` command: run `make setup`")
+    env = {**os.environ, "UJIKOM_DATA_DIR": str(tmp_path), "UJIKOM_WORKER_POLL_SECONDS": "0.1", "UJIKOM_ENV": "test"}
+    env.pop("UJIKOM_DATABASE_URL", None)
+    for args in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run([BIN / "ujikom", *args], env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [BIN / "ujikom", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/api/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield base, f"sqlite:///{tmp_path / 'ujikom.sqlite3'}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _log_in(page: Any, username: str) -> None:
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(f"{username}-demo")
+    page.get_by_role("button", name="Log in").click()
+
+
+def _select(page: Any, element_id: str) -> None:
+    page.evaluate(
+        "id => { const m = window.ujikomModeler; m.get('selection').select(m.get('elementRegistry').get(id)); }",
+        element_id,
+    )
+
+
+def _panel_field(page: Any, label: str) -> Any:
+    return page.locator("#panel label.field", has=page.locator(f"span:text-is('{label}')")).locator("input, textarea")
+
+
+def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it(
+    server: tuple[str, str], browser: Any, tmp_path: Path
+) -> None:
+    base, database_url = server
+    api = LiveApi(base, database_url)
+    old = sop.start_period(api, "LSP-LAMA")
+    assert old["version"] == 1
+    [first] = old["active_tasks"]
+    role = LANE_ROLES[first["lane"]]
+    element_id = sop.task_data(api, role, first["id"])["element_id"]
+    new_name = f"{first['name']} (revisi)"
+    added_name = "Memeriksa ulang target"
+    form = bpmn_edits.by_id(bpmn_edits.parse((PROCESSES / f"{SOP}.bpmn").read_text()), element_id).find(
+        ".//spiffworkflow:property[@name='formJsonSchemaFilename']", bpmn_edits.NS
+    ).get("value")
+
+    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/modeler")
+    _log_in(page, "desainer")
+    page.wait_for_selector(f"#process option[value='{SOP}']", state="attached")
+    page.select_option("#process", SOP)
+    page.click("#open")
+    shape = page.locator(f".djs-element[data-element-id='{element_id}']")
+    shape.wait_for()
+
+    # A broken edit: the flow into the step gets a condition that is not Python.
+    flow_id = page.evaluate("id => window.ujikomModeler.get('elementRegistry').get(id).incoming[0].id", element_id)
+    _select(page, flow_id)  # a connection is a thin target for a click
+    _panel_field(page, "condition (Python)").fill("periode ==")
+    _panel_field(page, "condition (Python)").press("Tab")
+    page.click("#deploy")
+    page.wait_for_selector(".status.error")
+    assert "Deploy refused: 1 error(s)" in page.inner_text("#status")
+    assert flow_id in page.inner_text("#problems") and "condition is not valid Python" in page.inner_text("#problems")
+    page.wait_for_selector(f".djs-connection.ujikom-error[data-element-id='{flow_id}']", state="attached")
+    note = page.locator(f".problem-note.error[data-element-id='{flow_id}']")
+    assert "condition is not valid Python" in note.inner_text()
+    page.screenshot(path=str(tmp_path / "refused.png"))
+    assert [v["version"] for v in api.get("desainer", f"/api/process-definitions/{SOP}/versions").json()] == [1]
+
+    # Fix it, rename the step in the properties panel, deploy.
+    _panel_field(page, "condition (Python)").fill("")
+    _panel_field(page, "condition (Python)").press("Tab")
+    box = page.locator("#canvas").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 30)  # empty canvas: deselects
+    shape.click()
+    _panel_field(page, "name").fill(new_name)
+    _panel_field(page, "name").press("Tab")
+    assert new_name in (shape.text_content() or "").replace("\u00a0", " ") or page.evaluate(
+        "id => window.ujikomModeler.get('elementRegistry').get(id).businessObject.name", element_id
+    ) == new_name
+    assert f"{SOP}.bpmn *" in page.inner_text("#tabs")
+
+    # Add a step in the same lane: drop a task from the palette on the flow out of the renamed step
+    # (bpmn-js splits the flow), name it, make it a user task, give it the step's form.
+    flow_out = page.evaluate("id => window.ujikomModeler.get('elementRegistry').get(id).outgoing[0].id", element_id)
+    target = page.locator(f".djs-connection[data-element-id='{flow_out}']").bounding_box()
+    page.click(".djs-palette .entry[data-action='create.task']")
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2, steps=5)
+    page.mouse.click(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
+    page.keyboard.type(added_name)  # bpmn-js opens the new task's label for typing
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 30)
+    added_id = page.evaluate(
+        "name => window.ujikomModeler.get('elementRegistry').filter(e => e.businessObject.name === name)[0].id",
+        added_name,
+    )
+    # It lies over its neighbours (the flow was short): select it as a click on its free edge would.
+    _select(page, added_id)
+    page.click(".djs-context-pad .entry[data-action='replace']")
+    page.click(".djs-popup .entry[data-id='replace-with-user-task']")
+    added_id = page.evaluate("() => window.ujikomModeler.get('selection').get()[0].id")
+    assert page.locator("#panel h3").first.text_content() == "User Task"
+    _panel_field(page, "new property").fill("formJsonSchemaFilename")
+    _panel_field(page, "value").fill(form)
+    page.get_by_role("button", name="Add property").click()
+    assert _panel_field(page, "formJsonSchemaFilename").input_value() == form
+    assert f"Lane: {first['lane']}" in page.inner_text("#panel")
+    page.screenshot(path=str(tmp_path / "added.png"))
+
+    page.click("#deploy")
+    page.wait_for_selector(".status.ok")
+    assert f"{SOP} v2" in page.inner_text("#status")
+    page.wait_for_selector("#versions li[data-version='2']")
+    assert "v1" in page.inner_text("#versions")
+    page.click("#versions li[data-version='2'] .diff-version")
+    page.wait_for_selector("#diff:not([hidden])")
+    diff = page.inner_text("#diff")
+    assert new_name in diff and f"{added_name} userTask {added_id} in {first['lane']}" in diff
+    page.screenshot(path=str(tmp_path / "deployed.png"))
+
+    versions = api.get("desainer", f"/api/process-definitions/{SOP}/versions").json()
+    assert [(v["version"], v["created_by"]) for v in versions] == [(2, "desainer"), (1, "seed-demo")]
+
+    # The period started before the deploy finishes on version 1, under the old name.
+    sop.step_1_and_2(api, old["id"])
+    sop.step_3(api, old["id"])
+    sop.step_4(api)
+    sop.step_5(api)
+    sop.step_6(api, old["id"])
+    sop.step_7(api, old["id"])
+    finished = api.get("admin", f"/api/instances/{old['id']}").json()
+    assert (finished["status"], finished["version"]) == ("completed", 1)
+
+    # The next period follows version 2: the renamed step, then the added one, then on as before.
+    new = sop.start_period(api, "LSP-BARU")
+    assert new["version"] == 2
+    assert [(t["name"], t["lane"]) for t in new["active_tasks"]] == [(new_name, first["lane"])]
+    api.complete(role, new["active_tasks"][0]["id"], sop.TARGET)
+    added = sop.one(api, role, added_name, instance_id=new["id"])
+    assert sop.task_data(api, role, added["id"])["element_id"] == added_id
+    api.complete(role, added["id"], sop.TARGET)
+    after = api.get("admin", f"/api/instances/{new['id']}").json()["active_tasks"]
+    assert after and {t["name"] for t in after}.isdisjoint({new_name, added_name}), "and on to the next step"
+
+    # Each period's diagram draws its own version, marked: the old one done, the new one at its renamed step.
+    page.goto(f"{base}/instances/{old['id']}/diagram")
+    _log_in(page, "admin")  # desainer may not read instances: the page asks for someone who may
+    page.wait_for_selector(f".djs-element.ujikom-completed[data-element-id='{element_id}']", state="attached")
+    assert page.locator(".children a").count() > 0
+    page.screenshot(path=str(tmp_path / "old-period.png"))
+    page.goto(f"{base}/instances/{new['id']}/diagram")
+    step = page.locator(f".djs-element.ujikom-completed[data-element-id='{added_id}']")
+    step.wait_for(state="attached")
+    assert added_name in (step.text_content() or "").replace("\u00a0", " ")
+    assert page.locator(".djs-element.ujikom-active").count() == 1
+    page.screenshot(path=str(tmp_path / "new-period.png"))
+    assert errors == []
+
+
+def test_an_edit_in_the_xml_tab_is_validated_and_its_warnings_listed(server: tuple[str, str], browser: Any) -> None:
+    base, _ = server
+    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    page.goto(f"{base}/modeler")
+    _log_in(page, "desainer")
+    page.wait_for_selector(f"#process option[value='{SOP}']", state="attached")
+    page.select_option("#process", SOP)
+    page.click("#open")
+    page.wait_for_selector(".djs-element")
+    page.click("#tabs [data-view='xml']")
+    xml = page.input_value("#xml")
+    opening = re.search(rf"<bpmn:process [^>]*id=\"{SOP}\"[^>]*>", xml)
+    assert opening, "the saved XML keeps the bpmn: prefix and the process id"
+    task = '<bpmn:task id="tanpa_gambar" name="Tanpa gambar"/>'
+    page.fill("#xml", xml[: opening.end()] + task + xml[opening.end() :])
+    page.click("#validate")
+    page.wait_for_selector("#problems li.warning")
+    assert "valid, 1 warning(s)" in page.inner_text("#status")
+    assert "[tanpa_gambar]" in page.inner_text("#problems") and "no diagram shape" in page.inner_text("#problems")
+    assert f"{SOP}.bpmn *" in page.inner_text("#tabs")
+    page.click("#tabs [data-view='diagram']")  # the edited XML draws (the new task has no shape to draw)
+    page.wait_for_selector(".djs-element")
+    assert page.evaluate("() => !!window.ujikomModeler.get('elementRegistry').get('tanpa_gambar')") is False
