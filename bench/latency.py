@@ -73,7 +73,7 @@ PROCESS = "uji_kompetensi"
 # Valid data for the first task, "Menetapkan target uji kompetensi" (forms/menetapkan_target.json).
 TARGET_FORM = {
     "periode": "2026 Genap",
-    "target": [{"skema_kode": "SK01", "skema_judul": "Operator Komputer", "prodi": "TI", "jumlah": 2}],
+    "target": [{"skema_nomor": "SKM/LSP-STMI/001/2024", "prodi": "Sistem Informasi Industri Otomotif", "jumlah": 2}],
 }
 # ARCHITECTURE.md, "Performance budget (per request, 2 cores, SQLite)": medians, in ms.
 BUDGET_MS = {"start": 12.0, "complete": 10.0, "inbox": 5.0}
@@ -89,6 +89,10 @@ BREAKDOWN = [
     ("api/forms.py", "form_errors"),
     ("api/engine/runtime.py", "complete_task"),
     ("api/engine/runtime.py", "load"),
+    ("service_tasks/__init__.py", "check"),
+    ("service_tasks/pemeriksaan.py", "periksa_target"),
+    ("service_tasks/data_induk.py", "lsp"),
+    ("service_tasks/data_induk.py", "skema"),
     ("api/engine/serializer.py", "load_workflow"),
     ("api/engine/runtime.py", "_advance"),
     ("SpiffWorkflow/bpmn/workflow.py", "do_engine_steps"),
@@ -383,6 +387,10 @@ class _StubHost:
     def service_context(self, task: Any) -> None:
         return None
 
+    def batas_langkah(self, step: Any) -> str:
+        """Boundary timers (e.g. step 2's escalation) ask for the step's due time: two days from now."""
+        return (datetime.now(UTC) + timedelta(days=2)).isoformat()
+
 
 @contextmanager
 def stubbed_operators() -> Iterator[None]:
@@ -418,6 +426,7 @@ def raw_baseline(db: Database, samples: int, warmup: int) -> tuple[Series, Serie
         for i in range(warmup + samples):
             t0 = time.perf_counter()
             wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
+            setattr(wf, HOST_CONTEXT_ATTR, host)
             wf.task_tree.data.update({"periode": f"RAW-{i}"})
             wf.do_engine_steps()
             state = dump_workflow(wf)
@@ -500,6 +509,80 @@ class Bench:
 
 
 # --- profiling the complete-task path --------------------------------------------------------
+VALIDATOR = "periksa_target"  # the first task's `validator` property (service_tasks/pemeriksaan.py)
+
+
+def validator_cost(api: Api, db: Database, count: int) -> str:
+    """What the first task's validator adds to complete, measured two ways (untimed start, timed complete):
+
+    1. A/B end to end: `count` completes with the real validator and `count` with it replaced by a stub
+       that refuses nothing, interleaved so machine noise hits both alike;
+    2. the validator call itself (service_tasks.check wrapped with perf_counter) and the SQL statements it
+       sends (a before_cursor_execute listener counting while it runs; any autoflush of the route's
+       pending changes is included, it would happen at commit anyway)."""
+    from sqlalchemy import event
+
+    real = service_tasks.VALIDATORS[VALIDATOR]
+    real_check = service_tasks.check
+    inside: list[bool] = [False]
+    statements: list[str] = []
+    check_times: list[float] = []
+    check_sql: list[int] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if inside[0]:
+            statements.append(statement)
+
+    def timed_check(name: str, ctx: Any, data: dict[str, Any]) -> list[Any]:
+        before = len(statements)
+        inside[0] = True
+        t0 = time.perf_counter()
+        try:
+            return real_check(name, ctx, data)
+        finally:
+            check_times.append(time.perf_counter() - t0)
+            inside[0] = False
+            check_sql.append(len(statements) - before)
+
+    def one(label: str, i: int) -> float:
+        _, inst = api.start(f"BENCH-VAL-{label}-{i:05d}")
+        dt, _ = api.complete(inst["active_tasks"][0]["id"])
+        retire(db, inst["id"])
+        return dt
+
+    with_v: list[float] = []
+    without_v: list[float] = []
+    for i in range(count):
+        service_tasks.VALIDATORS[VALIDATOR] = real
+        with_v.append(one("ON", i))
+        service_tasks.VALIDATORS[VALIDATOR] = lambda _ctx, _data: []
+        without_v.append(one("OFF", i))
+    service_tasks.VALIDATORS[VALIDATOR] = real
+
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    service_tasks.check = timed_check  # the runtime calls service_tasks.check(...) through the module
+    try:
+        for i in range(count):
+            one("TIMED", i)
+    finally:
+        service_tasks.check = real_check
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+    a, b = statistics.median(with_v) * 1000, statistics.median(without_v) * 1000
+    out = io.StringIO()
+    out.write(f"validator {VALIDATOR} on the complete-task path ({count} interleaved pairs through the API):\n")
+    out.write(f"  complete with the validator  median {a:6.2f} ms  p95 {percentile(with_v, 95) * 1000:6.2f} ms\n")
+    out.write(f"  complete, validator stubbed  median {b:6.2f} ms  p95 {percentile(without_v, 95) * 1000:6.2f} ms\n")
+    out.write(f"  difference of the medians    {a - b:+6.2f} ms ({(a - b) / b:+.0%})\n")
+    out.write(
+        f"  the validator call alone: median {statistics.median(check_times) * 1000:.2f} ms, "
+        f"p95 {percentile(check_times, 95) * 1000:.2f} ms, {statistics.median(check_sql):g} SQL statements per call:\n"
+    )
+    per_call = int(statistics.median(check_sql))
+    for stmt in statements[-per_call:] if per_call else []:
+        out.write("    " + " ".join(stmt.split())[:160] + "\n")
+    return out.getvalue()
+
+
 def profile_complete(app: Any, api: Api, db: Database, count: int, top: int) -> str:
     """cProfile of the complete-task route body, called directly in this thread (TestClient runs sync
     endpoints in a worker thread cProfile cannot see). Auth and HTTP/JSON are not in this profile."""
@@ -611,7 +694,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--samples", type=int, default=None, help="samples per operation and size (default 200)")
     p.add_argument("--warmup", type=int, default=None, help="unmeasured cycles per size (default 20)")
     p.add_argument("--quick", action="store_true", help="smoke run: sizes 10,1000, 30 samples")
-    p.add_argument("--profile", type=int, default=0, metavar="N", help="then cProfile N complete-task calls")
+    p.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="measure the first task's validator (N pairs with/without it, its SQL), then cProfile N completes",
+    )
     p.add_argument("--profile-top", type=int, default=25, help="functions shown per profile listing")
     args = p.parse_args(argv)
 
@@ -680,7 +769,8 @@ def main(argv: list[str] | None = None) -> int:
                 "\n  no DB, no HTTP, service operators stubbed (their document write is a DB cost)."
             )
             if args.profile:
-                print("\n" + profile_complete(app, api, db, args.profile, args.profile_top))
+                print("\n" + validator_cost(api, db, args.profile), flush=True)
+                print(profile_complete(app, api, db, args.profile, args.profile_top))
         db.engine.dispose()
     print(f"total run time {time.perf_counter() - t_begin:.0f} s")
     return 0

@@ -1,103 +1,568 @@
-"""How a period scales with its candidates: one request opens registration for N candidates (N child
-instances started in one transaction), each child request stays small, and the worker applies the N
-finished registrations to the period in batches.
+#!/usr/bin/env python
+"""How a period scales with its candidates: step 3 of the SOP (registration, closing, assignment) for N
+candidates, on the real app in-process (see latency.py), SQLite in a temp dir unless --database-url.
 
-    .venv/bin/python bench/period_scale.py            # N = 1000
-    .venv/bin/python bench/period_scale.py --n 3000
+    .venv/bin/python bench/period_scale.py                 # N = 1000, 10 % never submit
+    .venv/bin/python bench/period_scale.py --n 3000 --no-show 0.2
+    .venv/bin/python bench/period_scale.py --database-url postgresql+psycopg://postgres@127.0.0.1/ujikom_bench
+                                                           # DROPS and recreates that database's public schema
 
-SQLite in a temp dir, the real app in-process (see latency.py). The children's tasks are completed
-through the engine runtime directly (no HTTP) to keep the run short; the period's own steps go through
-the API. The sample form data is the test suite's (tests/sop.py).
+What runs (the period's own steps through the API, each candidate's through the engine runtime):
+ 1. bulk inserts, untimed: N users with role `peserta` and their `peserta` master records, N/10 asesor
+    (users, `asesor` records competent for the three demo skema: the LSP's 1:10 ratio holds);
+ 2. API: start the period, step 1 (target over the three demo skema), step 2 (plan, TUK-01 and TUK-02);
+ 3. API, timed: "Membuka pendaftaran" with N rows in one request: periksa_pendaftar validates N rows,
+    data_pendaftar reads N master records, N registration children are started in one transaction;
+ 4. untimed: one evidence upload (`berkas` row) per candidate, bulk inserted, owned by the candidate and
+    pointing at their own registration child, so periksa_apl accepts it;
+ 5. runtime, timed per child: (1 - no_show) x N candidates submit FR.APL.01/02 (validator periksa_apl),
+    then Kabid Administrasi accepts each one's evidence (validator periksa_berkas): the child ends and
+    leaves a completion row for the period;
+ 6. API, timed: "Menutup pendaftaran": the service task signals the no_show x N children still waiting
+    at FR.APL.01 (each is loaded, its boundary signal event runs, it ends as 'ditutup');
+ 7. worker, timed: applies the N finished registrations to the period (batches of 500), the parallel
+    join, the count of accepted candidates, the quota gateway: "Menugaskan asesor" appears;
+ 8. API, timed: "Menugaskan asesor dan verifikator TUK" with one row per accepted candidate in one
+    request: periksa_penugasan (MET, competence, conflicts, ratio over every row), then the
+    pre-assessment children, one per accepted candidate, started in the same transaction.
+
+Inside the timed requests, the runtime's per-child work (Runtime.start for a child, Runtime.signal) and
+the validators (service_tasks.check) are timed too, by wrapping them in this process.
 """
 
+from __future__ import annotations
+
 import argparse
+import functools
+import logging
+import os
 import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import latency  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
+import service_tasks  # noqa: E402
+from api import seed  # noqa: E402
 from api.engine.runtime import Runtime  # noqa: E402
-from api.models import HumanTask, ProcessInstance  # noqa: E402
-from tests import sop  # noqa: E402
+from api.engine.sandbox import RestrictedEnvironment  # noqa: E402
+from api.master.models import Asesor, AsesorSkema, Berkas, Peserta, Skema  # noqa: E402
+from api.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole  # noqa: E402
+from api.storage import FileStore  # noqa: E402
+
+JWD = "SKM/LSP-STMI/001/2024"
+OPR = "SKM/LSP-STMI/002/2024"
+MUTU = "SKM/LSP-STMI/003/2024"
+SKEMA = [JWD, OPR, MUTU]
+TARGET = {
+    "periode": "2026 Genap",
+    "target": [
+        {"skema_nomor": JWD, "prodi": "Sistem Informasi Industri Otomotif", "jumlah": 400},
+        {"skema_nomor": OPR, "prodi": "Teknik Industri Otomotif", "jumlah": 400},
+        {"skema_nomor": MUTU, "prodi": "Teknik Kimia Polimer", "jumlah": 200},
+    ],
+}
+PRODI = {JWD: "Sistem Informasi Industri Otomotif", OPR: "Teknik Industri Otomotif", MUTU: "Teknik Kimia Polimer"}
+TUK = ["TUK-01", "TUK-02"]
+VERIFIKATOR = {"TUK-01": "asesor2", "TUK-02": "asesor3"}  # demo asesor, MET valid through 2028-2029
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+CHUNK = 2000
 
 
-def main() -> int:
+def candidate(i: int) -> str:
+    return f"bench_peserta_{i:05d}"
+
+
+def asesor_name(i: int) -> str:
+    return f"bench_asesor_{i:04d}"
+
+
+# --- statistics and wrappers -----------------------------------------------------------------
+def p95(values: list[float]) -> float:
+    return latency.percentile(values, 95)
+
+
+def dist(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"median {statistics.median(values) * 1000:.2f} ms, p95 {p95(values) * 1000:.2f} ms (n={len(values):,})"
+
+
+class Probe:
+    """Times calls of selected runtime methods and validators while a request runs (same process)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = defaultdict(list)
+
+    @contextmanager
+    def wrap(
+        self, owner: Any, attr: str, label: str, when: Callable[..., bool] = lambda *a, **k: True
+    ) -> Iterator[None]:
+        original = getattr(owner, attr)
+
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if not when(*args, **kwargs):
+                return original(*args, **kwargs)
+            t0 = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.times[label].append(time.perf_counter() - t0)
+
+        setattr(owner, attr, timed)
+        try:
+            yield
+        finally:
+            setattr(owner, attr, original)
+
+    def take(self, label: str) -> list[float]:
+        return self.times.pop(label, [])
+
+
+@contextmanager
+def period_io(probe: Probe, min_bytes: int = 100_000) -> Iterator[None]:
+    """Times the runtime's load_workflow / dump_workflow of large states (the period's: children are a few KB)."""
+    import api.engine.runtime as runtime_module
+
+    load, dump = runtime_module.load_workflow, runtime_module.dump_workflow
+
+    def timed_load(state: str, *args: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return load(state, *args)
+        finally:
+            if len(state) >= min_bytes:
+                probe.times["period load"].append(time.perf_counter() - t0)
+
+    def timed_dump(wf: Any) -> str:
+        t0 = time.perf_counter()
+        out = dump(wf)
+        if len(out) >= min_bytes:
+            probe.times["period dump"].append(time.perf_counter() - t0)
+        return out
+
+    runtime_module.load_workflow, runtime_module.dump_workflow = timed_load, timed_dump
+    try:
+        yield
+    finally:
+        runtime_module.load_workflow, runtime_module.dump_workflow = load, dump
+
+
+def scripts(times: list[float]) -> str:
+    """Script tasks run in the RestrictedPython sandbox under a line tracer (the time limit)."""
+    big = sorted(times, reverse=True)[:3]
+    return f"{len(times)} run(s), {sum(times):.2f} s; longest {', '.join(f'{t * 1000:.0f} ms' for t in big)}"
+
+
+def is_child_start(_self: Any, *_args: Any, parent: Any = None, **_kw: Any) -> bool:
+    return parent is not None
+
+
+# --- bulk master data ------------------------------------------------------------------------
+def bulk_people(db: Any, n: int) -> tuple[list[str], list[str], float]:
+    """N candidates (users with role peserta + peserta records) and N/10 asesor, by bulk insert."""
+    t0 = time.perf_counter()
+    now = datetime.now(UTC)
+    password_hash = seed.hash_password("bench-users-never-log-in")  # one argon2 hash, shared
+    peserta = [candidate(i) for i in range(1, n + 1)]
+    n_asesor = max(1, -(-n // 10))
+    asesor = [asesor_name(i) for i in range(1, n_asesor + 1)]
+    with db.transaction() as session:
+        users = [
+            {
+                "username": u,
+                "full_name": f"Peserta Bench {i:05d}" if u in peserta else f"Asesor Bench {i:04d}",
+                "password_hash": password_hash,
+                "active": True,
+                "is_demo": True,
+                "created_at": now,
+            }
+            for i, u in [*enumerate(peserta, 1), *enumerate(asesor, 1)]
+        ]
+        for k in range(0, len(users), CHUNK):
+            session.execute(insert(User), users[k : k + CHUNK])
+        user_id = dict(
+            session.execute(select(User.username, User.id).where(User.username.like("bench\\_%", escape="\\"))).all()
+        )
+        roles = [{"user_id": user_id[u], "role": "peserta"} for u in peserta]
+        roles += [{"user_id": user_id[u], "role": "asesor"} for u in asesor]
+        for k in range(0, len(roles), CHUNK):
+            session.execute(insert(UserRole), roles[k : k + CHUNK])
+        rows = []
+        for i, u in enumerate(peserta, 1):
+            lahir = date(2004, 1, 1) + timedelta(days=i % 365)
+            rows.append(
+                {
+                    "user_id": user_id[u],
+                    "nim": f"B{i:08d}",
+                    "prodi": PRODI[SKEMA[i % len(SKEMA)]],
+                    "nik": f"3171{lahir.day:02d}{lahir.month:02d}04{i % 10000:04d}"[:16].ljust(16, "0"),
+                    "tempat_lahir": "Jakarta",
+                    "tanggal_lahir": lahir,
+                    "jenis_kelamin": "L" if i % 2 else "P",
+                    "alamat": f"Jl. Bench No. {i}, Jakarta",
+                    "telepon": f"0812{i:08d}",
+                    "email": f"{u}@example.ac.id",
+                    "aktif": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        for k in range(0, len(rows), CHUNK):
+            session.execute(insert(Peserta), rows[k : k + CHUNK])
+        session.execute(
+            insert(Asesor),
+            [
+                {
+                    "user_id": user_id[u],
+                    "no_reg_met": f"MET.BENCH.{i:06d} 2024",
+                    "met_berlaku_sd": date(2030, 12, 31),
+                    "aktif": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i, u in enumerate(asesor, 1)
+            ],
+        )
+        asesor_id = dict(
+            session.execute(
+                select(Asesor.user_id, Asesor.id).where(Asesor.user_id.in_([user_id[u] for u in asesor]))
+            ).all()
+        )
+        skema_id = dict(session.execute(select(Skema.nomor, Skema.id)).all())
+        session.execute(
+            insert(AsesorSkema),
+            [{"asesor_id": asesor_id[user_id[u]], "skema_id": skema_id[s]} for u in asesor for s in SKEMA],
+        )
+    return peserta, asesor, time.perf_counter() - t0
+
+
+def skema_units(db: Any) -> dict[str, list[dict[str, Any]]]:
+    with db.reading() as session:
+        return {s.nomor: list(s.unit or []) for s in session.scalars(select(Skema))}
+
+
+def bulk_berkas(db: Any, data_dir: Path) -> tuple[dict[str, int], float]:
+    """One uploaded evidence file per candidate: the bytes stored once (content-addressed), one `berkas`
+    row per candidate owned by them and pointing at their registration child (as the upload route writes)."""
+    t0 = time.perf_counter()
+    sha256 = FileStore(data_dir / "berkas").put(PDF)
+    now = datetime.now(UTC)
+    with db.transaction() as session:
+        tasks = session.execute(
+            select(HumanTask.id, HumanTask.instance_id, HumanTask.assignee).where(
+                HumanTask.state == "ready", HumanTask.element_id == "mengisi_apl"
+            )
+        ).all()
+        rows = [
+            {
+                "sha256": sha256,
+                "nama": "ktm.pdf",
+                "content_type": "application/pdf",
+                "size": len(PDF),
+                "instance_id": instance_id,
+                "task_id": task_id,
+                "uploaded_by": assignee,
+                "created_at": now,
+            }
+            for task_id, instance_id, assignee in tasks
+        ]
+        for k in range(0, len(rows), CHUNK):
+            session.execute(insert(Berkas), rows[k : k + CHUNK])
+        berkas = dict(session.execute(select(Berkas.uploaded_by, Berkas.id)).all())
+    return berkas, time.perf_counter() - t0
+
+
+# --- the run ---------------------------------------------------------------------------------
+def state_kb(db: Any, instance_id: int) -> float:
+    with db.reading() as session:
+        return len(session.get(ProcessInstance, instance_id).state) / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=1000, help="candidates in the period")
-    n = parser.parse_args().n
-    data_dir = Path(tempfile.mkdtemp())
-    app, db = latency.build(f"sqlite:///{data_dir / 'scale.sqlite3'}", data_dir)
+    parser.add_argument("--n", type=int, default=1000, help="candidates in the period (default 1000)")
+    parser.add_argument(
+        "--no-show", type=float, default=0.1, help="share of candidates who never submit FR.APL.01 (default 0.1)"
+    )
+    parser.add_argument("--database-url", help="PostgreSQL scratch database: its public schema is DROPPED first")
+    args = parser.parse_args(argv)
+    n = args.n
+    logging.disable(logging.WARNING)
+    seed.hash_password = functools.lru_cache(maxsize=None)(seed.hash_password)
+    t_begin = time.perf_counter()
+    data_dir = Path(tempfile.mkdtemp(prefix="ujikom-scale-"))
+    url = args.database_url or f"sqlite:///{data_dir / 'scale.sqlite3'}"
+    app, db = latency.build(url, data_dir)
+    dialect = db.engine.dialect.name
+    print(
+        f"ujikom period scale: N = {n:,} candidates, {args.no_show:.0%} never submit; {dialect} "
+        f"{latency.db_version(db)}, {os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        flush=True,
+    )
+    probe = Probe()
+    results: list[tuple[str, str]] = []
+
+    def report(what: str, figure: str) -> None:
+        results.append((what, figure))
+        print(f"  {what}: {figure}", flush=True)
+
+    def report_io(what: str) -> None:
+        loads, dumps = probe.take("period load"), probe.take("period dump")
+        report(
+            what,
+            f"{len(loads)} load(s) {sum(loads):.2f} s ({', '.join(f'{x * 1000:.0f}' for x in loads)} ms), "
+            f"{len(dumps)} dump(s) {sum(dumps):.2f} s ({', '.join(f'{x * 1000:.0f}' for x in dumps)} ms)",
+        )
+
+    peserta, asesor, seconds = bulk_people(db, n)
+    print(f"  (setup) {len(peserta):,} candidates and {len(asesor):,} asesor bulk inserted in {seconds:.1f} s")
+    units = skema_units(db)
+    skema_of = {u: SKEMA[i % len(SKEMA)] for i, u in enumerate(peserta, 1)}
+
     with TestClient(app) as client:
         api = latency.Api(client)
-        api.login("direktur", "ketua_lsp", "kabid_administrasi")
+        api.login("direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
 
         def task_of(user: str, name: str, instance_id: int) -> str:
-            tasks = client.get("/api/tasks", headers=api.headers[user], params={"instance_id": instance_id}).json()
-            return next(t["id"] for t in tasks if t["name"] == name)
-
-        def complete(user: str, task_id: str, data: dict) -> float:
-            t0 = time.perf_counter()
-            r = client.post(f"/api/tasks/{task_id}/complete", json={"data": data}, headers=api.headers[user])
+            r = client.get("/api/tasks", headers=api.headers[user], params={"instance_id": instance_id})
             assert r.status_code == 200, r.text
-            return time.perf_counter() - t0
+            found = [t["id"] for t in r.json() if t["name"] == name]
+            assert found, f"{user} has no task {name!r} in instance {instance_id}: {r.json()}"
+            return found[0]
 
-        r = client.post(
+        def complete(user: str, name: str, instance_id: int, data: dict[str, Any]) -> tuple[float, float]:
+            task_id = task_of(user, name, instance_id)
+            dt, _ = api.timed("POST", f"/api/tasks/{task_id}/complete", user, 200, json={"data": data})
+            return dt, api.last_server_s
+
+        _, inst = api.timed(
+            "POST",
             "/api/process-definitions/uji_kompetensi/instances",
-            json={"business_key": "SCALE"},
-            headers=api.headers["direktur"],
+            "direktur",
+            201,
+            json={"business_key": "SCALE", "data": {"periode": TARGET["periode"]}},
         )
-        period = r.json()["id"]
-        complete("direktur", task_of("direktur", "Menetapkan target uji kompetensi", period), sop.TARGET)
-        complete("ketua_lsp", task_of("ketua_lsp", "Menyusun rencana uji kompetensi", period), sop.RENCANA)
-        daftar = [{"username": f"mhs{i:05d}", "skema_kode": "SKM-TI-01", "skema_judul": "Operator"} for i in range(n)]
-        opened = complete(
-            "kabid_administrasi",
-            task_of("kabid_administrasi", "Membuka pendaftaran uji kompetensi", period),
-            {"daftar_pendaftar": daftar},
-        )
-        print(f"open registration for {n:,} candidates (starts {n:,} child instances, one request): {opened:.2f} s")
+        period = inst["id"]
+        today = datetime.now(UTC).date()
+        rencana = {
+            "tor": {
+                "latar_belakang": "Mahasiswa tingkat akhir wajib tersertifikasi sebelum lulus.",
+                "dasar_hukum": "PP 10/2018 tentang BNSP.",
+                "maksud_tujuan": "Uji kompetensi bagi mahasiswa tingkat akhir.",
+                "sasaran": f"{n} mahasiswa dari tiga program studi.",
+                "ruang_lingkup": "Tiga skema, dua TUK sewaktu di kampus.",
+                "metode": "Observasi demonstrasi dan tanya jawab.",
+                "penutup": "Demikian.",
+            },
+            "rab": [
+                {"kelompok": "Honor asesor", "uraian": "Honor", "volume": 100, "satuan": "OH", "harga_satuan": 500000}
+            ],
+            "jadwal": {
+                "pendaftaran_mulai": today.isoformat(),
+                "pendaftaran_selesai": (today + timedelta(days=7)).isoformat(),
+                "asesmen_mulai": (today + timedelta(days=10)).isoformat(),
+                "asesmen_selesai": (today + timedelta(days=11)).isoformat(),
+                "kuota_min": 2,
+            },
+            "tuk_kode": TUK,
+        }
+        complete("direktur", "Menetapkan target uji kompetensi", period, TARGET)
+        complete("ketua_lsp", "Menyusun rencana uji kompetensi", period, rencana)
 
-        def complete_children(element_id: str, data_for: object) -> list[float]:
+        # 3. open registration for N candidates in one request
+        daftar = [{"username": u, "skema_nomor": skema_of[u]} for u in peserta]
+        with (
+            probe.wrap(Runtime, "start", "child start", when=is_child_start),
+            probe.wrap(service_tasks, "check", "validator"),
+        ):
+            dt, server = complete(
+                "kabid_administrasi", "Membuka pendaftaran uji kompetensi", period, {"daftar_pendaftar": daftar}
+            )
+        report(
+            f"open registration: {n:,} rows checked (periksa_pendaftar), {n:,} children started, one request",
+            f"{dt:.2f} s (server {server:.2f} s)",
+        )
+        report("  of which periksa_pendaftar over the N rows", dist(probe.take("validator")))
+        starts = probe.take("child start")
+        report("  of which starting one registration child (Runtime.start)", f"{dist(starts)}, sum {sum(starts):.2f} s")
+        kb_open = state_kb(db, period)
+
+        # 4. one evidence upload per candidate
+        berkas, seconds = bulk_berkas(db, data_dir)
+        print(f"  (setup) {len(berkas):,} berkas rows bulk inserted in {seconds:.1f} s")
+
+        # 5. the candidates' FR.APL.01/02 and the evidence checks, through the runtime (no HTTP)
+        def complete_children(
+            element_id: str, data_for: Callable[[str, int], dict[str, Any]], who: str | None, only: set[str] | None
+        ) -> list[float]:
             with db.reading() as session:
                 tasks = session.execute(
-                    select(HumanTask.id, HumanTask.instance_id, HumanTask.assignee).where(
-                        HumanTask.state == "ready", HumanTask.element_id == element_id
-                    )
+                    select(HumanTask.id, HumanTask.instance_id, HumanTask.assignee, ProcessInstance.subject)
+                    .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                    .where(HumanTask.state == "ready", HumanTask.element_id == element_id)
+                    .order_by(HumanTask.created_at)
                 ).all()
             times = []
-            for task_id, instance_id, assignee in tasks:
+            for task_id, instance_id, assignee, subject in tasks:
+                if only is not None and subject not in only:
+                    continue
                 t0 = time.perf_counter()
                 with db.transaction() as session:
                     row = session.get(ProcessInstance, instance_id)
-                    Runtime(session).complete_task(row, task_id, data_for(assignee), assignee or "kabid_administrasi")
+                    app.state.worker.runtime(session).complete_task(
+                        row, task_id, data_for(subject, instance_id), who or assignee
+                    )
                 times.append(time.perf_counter() - t0)
             return times
 
-        apl = complete_children("mengisi_apl", sop.apl)
-        berkas = complete_children("memeriksa_berkas", lambda _: sop.pemeriksaan("diterima"))
-        for label, times in (("APL.01/02 (candidate)", apl), ("berkas check (the child ends)", berkas)):
-            ordered = sorted(times)
-            print(
-                f"child request, {label}: median {statistics.median(times) * 1000:.2f} ms, "
-                f"p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:.2f} ms over {len(times):,}"
-            )
-        t0 = time.perf_counter()
-        applied = app.state.worker.run_until_idle()
-        print(f"worker: {applied:,} finished registrations applied to the period in {time.perf_counter() - t0:.2f} s")
+        def apl(username: str, _instance_id: int) -> dict[str, Any]:
+            return {
+                "apl01": {
+                    "tujuan_asesmen": "sertifikasi",
+                    "pendidikan": "D3 (tingkat akhir)",
+                    "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": berkas[username]}],
+                },
+                "apl02": [
+                    {"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"}
+                    for u in units[skema_of[username]]
+                ],
+            }
+
+        def periksa(username: str, _instance_id: int) -> dict[str, Any]:
+            bukti = [{"berkas_id": berkas[username], "nama": "Kartu tanda mahasiswa", "status": "ada_memenuhi"}]
+            return {"pemeriksaan": {"bukti": bukti, "keputusan": "diterima", "alasan": ""}}
+
+        no_show = int(round(n * args.no_show))
+        submit = set(peserta[: n - no_show])
+        with probe.wrap(service_tasks, "check", "validator"):
+            t0 = time.perf_counter()
+            apl_times = complete_children("mengisi_apl", apl, None, submit)
+            apl_total = time.perf_counter() - t0
+            apl_validator = probe.take("validator")
+            t0 = time.perf_counter()
+            berkas_times = complete_children("memeriksa_berkas", periksa, "kabid_administrasi", None)
+            berkas_total = time.perf_counter() - t0
+            berkas_validator = probe.take("validator")
+        report(
+            f"child request, FR.APL.01/02 by the candidate ({len(apl_times):,}, runtime, no HTTP)",
+            f"{dist(apl_times)}; all {apl_total:.1f} s",
+        )
+        report("  of which periksa_apl", dist(apl_validator))
+        report(
+            f"child request, evidence check, the child ends ({len(berkas_times):,})",
+            f"{dist(berkas_times)}; all {berkas_total:.1f} s",
+        )
+        report("  of which periksa_berkas", dist(berkas_validator))
         with db.reading() as session:
-            state_kb = len(session.get(ProcessInstance, period).state) / 1024
+            pending = session.scalar(
+                select(func.count())
+                .select_from(ChildCompletion)
+                .where(ChildCompletion.parent_id == period, ChildCompletion.applied_at.is_(None))
+            )
+        assert pending == len(berkas_times), (pending, len(berkas_times))
+
+        # 6. close registration: the signal reaches the children still waiting at FR.APL.01
+        with probe.wrap(Runtime, "signal", "signal"), period_io(probe):
+            dt, server = complete(
+                "kabid_administrasi", "Menutup pendaftaran", period, {"penutupan": {"alasan": "Batas pendaftaran"}}
+            )
+        signals = probe.take("signal")
+        report(
+            f"close registration: signals the {no_show:,} children still waiting, one request",
+            f"{dt:.2f} s (server {server:.2f} s)",
+        )
+        report("  of which signalling one waiting child (Runtime.signal)", f"{dist(signals)}, sum {sum(signals):.2f} s")
+        report_io("  of which the period's state")
+        assert len(signals) == no_show, (len(signals), no_show)
+
+        # 7. the worker applies the N finished registrations to the period
+        with (
+            probe.wrap(Runtime, "apply_child_completions", "batch"),
+            period_io(probe),
+            probe.wrap(RestrictedEnvironment, "execute", "script"),
+        ):
+            t0 = time.perf_counter()
+            applied = app.state.worker.run_until_idle()
+            worker_s = time.perf_counter() - t0
+        batches = probe.take("batch")
+        report(
+            f"worker: {applied:,} finished registrations applied to the period",
+            f"{worker_s:.2f} s in {len(batches)} batches ({', '.join(f'{b:.2f}' for b in batches)} s)",
+        )
+        report_io("  of which the period's state")
+        report("  of which the period's script tasks", scripts(probe.take("script")))
+        kb_registered = state_kb(db, period)
+
+        # 8. assignment of every accepted candidate in one request, the pre-assessment children started
+        accepted = sorted(submit)
+        penugasan = [
+            {"username": u, "asesor": asesor[i % len(asesor)], "tuk_kode": TUK[i % len(TUK)]}
+            for i, u in enumerate(accepted)
+        ]
+        verifikator = [{"tuk_kode": k, "verifikator": VERIFIKATOR[k]} for k in TUK]
+        with (
+            probe.wrap(Runtime, "start", "child start", when=is_child_start),
+            probe.wrap(service_tasks, "check", "validator"),
+            period_io(probe),
+            probe.wrap(RestrictedEnvironment, "execute", "script"),
+        ):
+            dt, server = complete(
+                "kabid_sertifikasi",
+                "Menugaskan asesor dan verifikator TUK",
+                period,
+                {"penugasan_asesor": penugasan, "penugasan_verifikator": verifikator},
+            )
+        report(
+            f"assignment: {len(accepted):,} rows checked (periksa_penugasan), {len(accepted):,} pre-assessment "
+            "children started, one request",
+            f"{dt:.2f} s (server {server:.2f} s)",
+        )
+        report("  of which periksa_penugasan over the rows", dist(probe.take("validator")))
+        starts = probe.take("child start")
+        report(
+            "  of which starting one pre-assessment child (Runtime.start)", f"{dist(starts)}, sum {sum(starts):.2f} s"
+        )
+        report_io("  of which the period's state")
+        report("  of which the period's script tasks", scripts(probe.take("script")))
+        with db.reading() as session:
+            pra = session.scalar(
+                select(func.count())
+                .select_from(ProcessInstance)
+                .where(ProcessInstance.parent_id == period, ProcessInstance.key == "pra_asesmen")
+            )
+            meninjau = session.scalar(
+                select(func.count())
+                .select_from(HumanTask)
+                .where(HumanTask.state == "ready", HumanTask.element_id == "meninjau_apl02")
+            )
             next_tasks = session.scalars(
                 select(HumanTask.name).where(HumanTask.instance_id == period, HumanTask.state == "ready")
             ).all()
-        print(f"period state: {state_kb:,.0f} KB; next: {', '.join(next_tasks)}")
+        assert pra == len(accepted) == meninjau, (pra, len(accepted), meninjau)
+        kb_assigned = state_kb(db, period)
+        report(
+            "period state (process_instance.state)",
+            f"{kb_open:,.0f} KB with registration open, {kb_registered:,.0f} KB after the worker, "
+            f"{kb_assigned:,.0f} KB after the assignment",
+        )
+        print(f"  pre-assessment children running: {pra:,}, open 'Meninjau FR.APL.02' tasks: {meninjau:,}")
+        print(f"  the period's open tasks now: {', '.join(next_tasks) or '-'}")
+    db.engine.dispose()
+    print(f"total run time {time.perf_counter() - t_begin:.0f} s")
     return 0
 
 
