@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from api.master.models import (
     Asesor,
@@ -128,7 +128,8 @@ class MasterData:
     # LSP ------------------------------------------------------------------------------------------
     def lsp(self) -> LspProfil | None:
         if not self._lsp_read:
-            self._lsp = self.session.get(LspProfil, 1)
+            # The Ketua (a joined user with their roles) is loaded only when a document names them.
+            self._lsp = self.session.get(LspProfil, 1, options=[lazyload(LspProfil.ketua)])
             self._lsp_read = True
         return self._lsp
 

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import service_tasks
@@ -47,6 +47,7 @@ from api.engine.serializer import dump_workflow, load_workflow
 from api.models import (
     LANE_ROLES,
     ChildCompletion,
+    Deployment,
     Event,
     HumanTask,
     ProcessDefinition,
@@ -221,6 +222,9 @@ class Runtime:
         host = self._attach(row, wf, "system")
         applied = 0
         now = self.clock.now()
+        # Each complete() re-checks every waiting task (the parallel join, timers): over a batch of N that
+        # is N full tree walks. Check once after the batch instead; the end state is the same.
+        wf.update_waiting_tasks = lambda: None  # type: ignore[method-assign]
         for c in completions:
             task = find_task(wf, c.parent_task_id)
             c.applied_at = now
@@ -231,6 +235,8 @@ class Runtime:
             self._run(wf, task.complete, task)
             applied += 1
             self._event(row, "child_completed", "system", task, data={"child_id": c.child_id})
+        del wf.update_waiting_tasks
+        self._run(wf, wf.update_waiting_tasks, None)
         self._advance(row, wf, "system", host)
         return applied
 
@@ -332,7 +338,7 @@ class Runtime:
     def _start_child(self, row: ProcessInstance, task: Task, actor: str) -> None:
         called = task.task_spec.spec
         self._note_step(row, self.model_for(row), task, completed=False)
-        definition = resolve_definition(self.session, called, self.model_for(row).deployment_id)
+        definition = resolve_definition(self.session, called, self._deployment_snapshot(row))
         if definition is None:
             raise EngineError(f"called process {called!r} is not deployed", task.task_spec.bpmn_id)
         child_model = self.models.get(self.session, definition)
@@ -360,6 +366,13 @@ class Runtime:
         )
         task.internal_data[CHILD_REQUEST]["child_id"] = child.id
         self._event(row, "child_started", actor, task, data={"child_id": child.id, "called_element": called})
+
+    def _deployment_snapshot(self, row: ProcessInstance) -> int:
+        """Linked SOPs run in the versions deployed when the period started: a running period finishes on
+        what it started with, and a period started after a linked SOP alone was redeployed takes it."""
+        root = self.session.get(ProcessInstance, row.root_id or row.id) or row
+        at_start = self.session.scalar(select(func.max(Deployment.id)).where(Deployment.created_at <= root.started_at))
+        return max(self.model_for(row).deployment_id, at_start or 0)
 
     def _finish(self, row: ProcessInstance, wf: BpmnWorkflow) -> None:
         row.status = "completed"
