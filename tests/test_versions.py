@@ -8,7 +8,7 @@ from lxml import etree
 
 from api import cli
 from api.settings import PROJECT_ROOT, Settings, get_settings
-from tests import bpmn_edits
+from tests import bpmn_edits, sop
 from tests.conftest import Api
 
 SOP = "uji_kompetensi"
@@ -174,21 +174,22 @@ def test_the_cli_reports_the_same_problems_as_the_modellers_validate(
         assert f"{e['file']}:{e['line']}: [{e['element_id']}] error: {e['message']}" in err
 
 
-def test_a_linked_sop_deployed_since_is_flagged_on_the_version_that_still_calls_the_older_one(api: Api) -> None:
-    called = sorted(_called(SOP_FILE.read_text()))[0]
+def test_a_linked_sop_deployed_alone_reaches_new_periods_while_a_running_period_keeps_its_own(api: Api) -> None:
+    registration = "pendaftaran_uji_kompetensi"
     files = api.get("desainer", f"/api/process-definitions/{SOP}/versions/1/files").json()
-    linked = next(f for f in files if called in f["processes"])
+    linked = next(f for f in files if registration in f["processes"])
     text = api.get("desainer", linked["url"]).text
-    root = bpmn_edits.parse(text)
-    task = next(e for e in bpmn_edits.process_of(root, called).iter() if e.get("name") and "Task" in e.tag)
-    renamed = bpmn_edits.rename(text, task.get("id"), f"{task.get('name')} (baru)")
-    deployment = _deploy(api, {linked["name"]: renamed}).json()["id"]
+    renamed = bpmn_edits.rename(text, "mengisi_apl", "Mengisi FR.APL.01 dan FR.APL.02 (formulir baru)")
 
-    files = api.get("desainer", f"/api/process-definitions/{SOP}/versions/1/files").json()
-    by_name = {f["name"]: f for f in files}
-    # Version 1 of the SOP runs the linked SOP it was deployed with; the modeller shows a newer one exists.
-    assert (by_name[linked["name"]]["deployment_id"], by_name[linked["name"]]["newest_deployment_id"]) == (
-        1,
-        deployment,
-    )
-    assert all(f["newest_deployment_id"] == 1 for name, f in by_name.items() if name != linked["name"])
+    running = sop.start_period(api, "LAMA")["id"]
+    deployment = _deploy(api, {linked["name"]: renamed}).json()["id"]
+    new = sop.start_period(api, "BARU")["id"]
+
+    # The latest SOP version opens with the linked SOP a new period will run.
+    by_name = {f["name"]: f for f in api.get("desainer", f"/api/process-definitions/{SOP}/versions/1/files").json()}
+    assert by_name[linked["name"]]["deployment_id"] == deployment
+    for period, business_key in ((running, "LAMA"), (new, "BARU")):
+        sop.step_1_and_2(api, period)
+        sop.open_registration(api, period, {"peserta": sop.JWD} if business_key == "LAMA" else {"peserta2": sop.JWD})
+    assert [t["name"] for t in api.inbox("peserta")] == ["Mengisi FR.APL.01 dan FR.APL.02"]
+    assert [t["name"] for t in api.inbox("peserta2")] == ["Mengisi FR.APL.01 dan FR.APL.02 (formulir baru)"]

@@ -116,9 +116,12 @@ def list_versions(key: str, request: Request, user: VersionReader) -> list[Versi
 @router.get("/process-definitions/{key}/versions/{version}/files", response_model=list[VersionFile])
 def version_files(key: str, version: int, request: Request, user: VersionReader) -> list[VersionFile]:
     """The BPMN files that open this version: its own, then those of the processes it calls (recursively),
-    each at the version this one runs them with."""
+    each at the version a period started now runs them with (the latest version takes the latest linked
+    SOPs; an older version, those deployed with it)."""
     with request.app.state.db.reading() as session:
         d = _definition(session, key, version)
+        latest = session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
+        snapshot = session.scalar(select(func.max(Deployment.id))) if version == latest else d.deployment_id
         out: list[VersionFile] = []
         seen: set[tuple[int, str]] = set()
         queue = [(d.deployment_id, d.bpmn_file)]
@@ -144,7 +147,7 @@ def version_files(key: str, version: int, request: Request, user: VersionReader)
                 )
             )
             for called in sorted({c.get("calledElement") for c in tree.iterfind(".//bpmn:callActivity", NS)}):
-                target = resolve_definition(session, called, d.deployment_id) if called not in defined else None
+                target = resolve_definition(session, called, snapshot) if called not in defined else None
                 if target is not None:
                     queue.append((target.deployment_id, target.bpmn_file))
         return out
