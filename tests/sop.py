@@ -41,7 +41,9 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def today(api: Api) -> date:
-    return api.app.state.clock.now().astimezone(WIB).date()
+    """The service's today in WIB (a live server's clock is the wall clock)."""
+    now = api.app.state.clock.now() if api.app is not None else datetime.now(WIB)
+    return now.astimezone(WIB).date()
 
 
 def jadwal(api: Api, kuota_min: int = 2) -> dict[str, Any]:
@@ -394,15 +396,23 @@ def step_7(api: Api, instance_id: int) -> None:
     api.complete("direktur", t["id"], {"diterima": True, "catatan": "Diterima."})
 
 
-def walk_period(api: Api, business_key: str = "LSP-2026-GENAP") -> int:
-    instance_id = start_period(api, business_key)["id"]
-    step_1_and_2(api, instance_id)
+def step_3(api: Api, instance_id: int) -> None:
     step_3_registration(api, instance_id)
     step_3_assignment(api, instance_id)
-    step_4(api)
-    step_5(api)
+
+
+def step_6(api: Api, instance_id: int) -> None:
     step_6_decision(api)
     step_6_appeal(api)
     step_6_certificates(api)
+
+
+def walk_period(api: Api, business_key: str = "LSP-2026-GENAP") -> int:
+    instance_id = start_period(api, business_key)["id"]
+    step_1_and_2(api, instance_id)
+    step_3(api, instance_id)
+    step_4(api)
+    step_5(api)
+    step_6(api, instance_id)
     step_7(api, instance_id)
     return instance_id

@@ -22,7 +22,7 @@ def _state(api: Api, instance_id: int, username: str = "admin") -> dict:
 
 
 def _element_of(api: Api, username: str, task: dict) -> str:
-    return sop.task_data(api, username, task["id"])["element_id"]
+    return sop.task_detail(api, username, task["id"])["element_id"]
 
 
 def _process(key: str) -> etree._Element:

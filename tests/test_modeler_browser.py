@@ -119,7 +119,7 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     assert old["version"] == 1
     [first] = old["active_tasks"]
     role = LANE_ROLES[first["lane"]]
-    element_id = sop.task_data(api, role, first["id"])["element_id"]
+    element_id = sop.task_detail(api, role, first["id"])["element_id"]
     new_name = f"{first['name']} (revisi)"
     added_name = "Memeriksa ulang target"
     form = bpmn_edits.by_id(bpmn_edits.parse((PROCESSES / f"{SOP}.bpmn").read_text()), element_id).find(
@@ -221,7 +221,7 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     assert [(t["name"], t["lane"]) for t in new["active_tasks"]] == [(new_name, first["lane"])]
     api.complete(role, new["active_tasks"][0]["id"], sop.TARGET)
     added = sop.one(api, role, added_name, instance_id=new["id"])
-    assert sop.task_data(api, role, added["id"])["element_id"] == added_id
+    assert sop.task_detail(api, role, added["id"])["element_id"] == added_id
     api.complete(role, added["id"], sop.TARGET)
     after = api.get("admin", f"/api/instances/{new['id']}").json()["active_tasks"]
     assert after and {t["name"] for t in after}.isdisjoint({new_name, added_name}), "and on to the next step"
@@ -255,7 +255,8 @@ def test_an_edit_in_the_xml_tab_is_validated_and_its_warnings_listed(server: tup
     opening = re.search(rf"<bpmn:process [^>]*id=\"{SOP}\"[^>]*>", xml)
     assert opening, "the saved XML keeps the bpmn: prefix and the process id"
     task = '<bpmn:task id="tanpa_gambar" name="Tanpa gambar"/>'
-    page.fill("#xml", xml[: opening.end()] + task + xml[opening.end() :])
+    closing = xml.index("</bpmn:process>", opening.end())  # after the process's properties and lanes (XSD order)
+    page.fill("#xml", xml[:closing] + task + xml[closing:])
     page.click("#validate")
     page.wait_for_selector("#problems li.warning")
     assert "valid, 1 warning(s)" in page.inner_text("#status")
