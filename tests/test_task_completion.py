@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from api.engine.runtime import Runtime
 from api.models import Document, ProcessInstance
 from tests import sop
 from tests.conftest import Api
@@ -195,3 +196,27 @@ def test_a_failing_service_task_makes_the_completion_422_naming_the_element_and_
     assert sop.task_detail(api, "direktur", task["id"])["state"] == "ready"
     with api.app.state.db.reading() as session:
         assert session.scalars(select(Document).where(Document.root_id == instance_id)).all() == []
+
+
+def test_a_completion_that_loses_a_race_with_the_worker_is_run_again_and_succeeds(
+    api: Api, period: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker saved the same period a moment earlier: the user's request is retried, not refused."""
+    if not api.app.state.db.is_postgres:
+        pytest.skip("SQLite writers wait for each other (BEGIN IMMEDIATE): no race to lose")
+    task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
+    original = Runtime.complete_task
+    raced: list[int] = []
+
+    def racing_complete(self: Runtime, row: ProcessInstance, *args: Any, **kwargs: Any) -> None:
+        if not raced:  # another transaction saves the instance while this one works on it
+            with api.app.state.db.transaction() as other:
+                other.get(ProcessInstance, row.id).error = "touched by the worker"
+            raced.append(row.id)
+        original(self, row, *args, **kwargs)
+
+    monkeypatch.setattr(Runtime, "complete_task", racing_complete)
+    api.complete("direktur", task["id"], sop.TARGET)
+    assert raced == [period]
+    assert len(_completed_events(api, period, task["id"])) == 1
+    assert sop.one(api, "ketua_lsp", "Menyusun rencana uji kompetensi", instance_id=period)

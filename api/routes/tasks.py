@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from sqlalchemy import Integer, Select, bindparam, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import Caller, CurrentUser
 from api.engine.process_models import properties
@@ -26,6 +27,7 @@ from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024
+ATTEMPTS_ON_LOST_RACE = 3
 
 
 def _lane_roles(user: CurrentUser) -> list[str]:
@@ -203,17 +205,26 @@ def task_for_work(session: Session, task_id: str, user: CurrentUser) -> HumanTas
 
 
 def _complete(request: Request, task_id: str, data: dict[str, Any], user: CurrentUser) -> CompletedTask:
-    with request.app.state.db.transaction() as session:
-        t = task_for_work(session, task_id, user)
-        row = session.get(ProcessInstance, t.instance_id)
-        if row.status != "running":
-            raise ApiError(409, f"instance is {row.status}")
-        schema = form_of(session, row, t.form)
-        if schema is not None and (errors := form_errors(schema, data)):
-            raise ApiError(422, "the data does not satisfy the task's form", errors)
-        t.claimed_by = user.username
-        runtime_for(request, session).complete_task(row, t.id, data, user.username)
-        out = CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
+    # The worker may save the same instance a moment earlier (a child finished, a timer fired): the lost race
+    # rolled everything back, so run the whole request again on the new revision rather than answer 409.
+    # Against another user completing the same task, the retry finds it done and answers 409.
+    for attempt in range(1, ATTEMPTS_ON_LOST_RACE + 1):
+        try:
+            with request.app.state.db.transaction() as session:
+                t = task_for_work(session, task_id, user)
+                row = session.get(ProcessInstance, t.instance_id)
+                if row.status != "running":
+                    raise ApiError(409, f"instance is {row.status}")
+                schema = form_of(session, row, t.form)
+                if schema is not None and (errors := form_errors(schema, data)):
+                    raise ApiError(422, "the data does not satisfy the task's form", errors)
+                t.claimed_by = user.username
+                runtime_for(request, session).complete_task(row, t.id, data, user.username)
+                out = CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
+            break
+        except StaleDataError:
+            if attempt == ATTEMPTS_ON_LOST_RACE:
+                raise
     request.app.state.worker.wake()
     return out
 
