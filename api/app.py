@@ -9,7 +9,7 @@ from sqlalchemy import text
 from api import errors
 from api.clock import CLOCK, Clock
 from api.db import Database
-from api.routes import auth, berkas, deployments, instances, master, tasks, users
+from api.routes import auth, berkas, deployments, dokumen, instances, master, tasks, users, verifikasi
 from api.settings import Settings, get_settings
 from api.timing import ServerTiming
 from api.worker import Worker
@@ -45,6 +45,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     for module in (auth, instances, tasks, berkas, deployments, users):
         app.include_router(module.router)
     app.include_router(master.router)
+    app.include_router(dokumen.router)
+    app.include_router(verifikasi.router)
 
     @app.get("/api/health", tags=["health"])
     def health() -> dict[str, str]:

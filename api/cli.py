@@ -85,11 +85,12 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from api.db import Database
-    from api.seed import deploy_shipped, seed_users
+    from api.seed import deploy_shipped, seed_demo_logo, seed_users
 
     settings = get_settings()
     with Database(settings.effective_database_url).transaction() as session:
         users = seed_users(session)
+        seed_demo_logo(session, settings)
         deployment = deploy_shipped(session, settings)
     print(f"demo users created: {users} (password: <username>-demo; DEMO ONLY)")
     print(f"deployment: {deployment if deployment else 'processes already deployed, unchanged'}")

@@ -260,3 +260,8 @@ def warm_up() -> None:
 
     environment()
     HTML(string="<p>.</p>").write_pdf()
+
+
+def page(template: str, **values: Any) -> str:
+    """A web page from a template in documents/ (the public certificate verification page)."""
+    return environment().get_template(template).render(**values)
