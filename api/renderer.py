@@ -83,11 +83,11 @@ class Renderer:
         self._thread: threading.Thread | None = None
 
     # --- one pass ---------------------------------------------------------------------
-    def render_documents(self, limit: int | None = None) -> int:
+    def render_documents(self, limit: int | None = None, stop: threading.Event | None = None) -> int:
         """Render every document waiting for its file (at most `limit`); returns how many were attempted."""
         attempted: set[int] = set()
         logos: dict[str, str | None] = {}
-        while limit is None or len(attempted) < limit:
+        while (limit is None or len(attempted) < limit) and not (stop is not None and stop.is_set()):
             batch = (
                 self.settings.render_batch if limit is None else min(self.settings.render_batch, limit - len(attempted))
             )
@@ -178,7 +178,7 @@ class Renderer:
     def run_forever(self) -> None:
         while not self._stop.is_set():
             try:
-                busy = self.render_documents(limit=self.settings.render_batch * 4)
+                busy = self.render_documents(limit=self.settings.render_batch * 4, stop=self._stop)
             except Exception:  # keep the loop alive; the failure is logged and retried
                 log.exception("render pass failed")
                 busy = 0
