@@ -189,8 +189,12 @@ def correct(
         session.add(new)
         session.flush()
         if old.kind == "sertifikat":
+            # The verification page shows what the corrected certificate shows.
+            peserta, skema = new.data.get("peserta") or {}, new.data.get("skema") or {}
             for cert in session.scalars(select(Sertifikat).where(Sertifikat.document_id == old.id)):
                 cert.document_id = new.id
+                cert.nama = str(peserta.get("nama") or cert.nama)
+                cert.skema_judul = str(skema.get("judul") or cert.skema_judul)
         out = DocumentOut.model_validate(new)
     request.app.state.worker.wake()
     return out
