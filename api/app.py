@@ -9,7 +9,20 @@ from sqlalchemy import text
 from api import errors
 from api.clock import CLOCK, Clock
 from api.db import Database
-from api.routes import auth, berkas, deployments, diagrams, instances, master, tasks, users, versions, web
+from api.routes import (
+    auth,
+    berkas,
+    deployments,
+    diagrams,
+    dokumen,
+    instances,
+    master,
+    tasks,
+    users,
+    verifikasi,
+    versions,
+    web,
+)
 from api.settings import Settings, get_settings
 from api.timing import ServerTiming
 from api.worker import Worker
@@ -42,7 +55,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     app.state.user_cache = {}  # username -> (fetched at, CurrentUser): see api/auth.py
     errors.install(app)
     app.add_middleware(ServerTiming)
-    for module in (auth, instances, tasks, berkas, master, deployments, users, versions, diagrams, web):
+    routes = (auth, instances, tasks, berkas, master, dokumen, verifikasi, deployments, users, versions, diagrams, web)
+    for module in routes:
         app.include_router(module.router)
     web.mount(app)
 

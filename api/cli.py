@@ -61,12 +61,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
     worker = Worker(Database(settings.effective_database_url), settings)
     if args.once:
         print(f"applied/fired: {worker.run_until_idle()}")
+        print(f"documents rendered: {worker.render_documents()}")
+        worker.renderer.close()
         return 0
     logging.getLogger(__name__).info("worker running; Ctrl-C stops it")
+    worker.renderer.start()
     try:
         worker.run_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        worker.renderer.stop()
     return 0
 
 
@@ -80,11 +85,12 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from api.db import Database
-    from api.seed import deploy_shipped, seed_users
+    from api.seed import deploy_shipped, seed_demo_logo, seed_users
 
     settings = get_settings()
     with Database(settings.effective_database_url).transaction() as session:
         users = seed_users(session)
+        seed_demo_logo(session, settings)
         deployment = deploy_shipped(session, settings)
     print(f"demo users created: {users} (password: <username>-demo; DEMO ONLY)")
     print(f"deployment: {deployment if deployment else 'processes already deployed, unchanged'}")
@@ -145,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
-    worker = sub.add_parser("worker", help="apply child completions and fire timers")
+    worker = sub.add_parser("worker", help="apply child completions, fire timers, render documents")
     worker.add_argument("--once", action="store_true", help="work until idle, then exit")
     worker.set_defaults(func=cmd_worker)
     db = sub.add_parser("db", help="database schema")

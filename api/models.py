@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -199,10 +200,13 @@ class Document(Base):
 
     __tablename__ = "document"
     __table_args__ = (
-        # One document per (instance, task, kind, key): a retried service task finds it again.
-        UniqueConstraint("instance_id", "task_id", "kind", "key"),
+        # One document per (instance, task, kind, key): a retried service task finds it again; a
+        # correction is the same document's next version.
+        UniqueConstraint("instance_id", "task_id", "kind", "key", "version", name="uq_document_task_kind_key_version"),
         UniqueConstraint("code", "year", "seq"),
         Index("ix_document_root", "root_id"),
+        # The render queue: rows without a file yet, oldest first.
+        Index("ix_document_render_queue", "rendered_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -217,12 +221,27 @@ class Document(Base):
     # The register a number is drawn from (SK Jadwal and SK Penetapan share "SK"); None for numbers
     # issued outside the LSP (BNSP's certificate numbers).
     code: Mapped[str | None] = mapped_column(String(20))
+    # The number drawn from the register for this row; None when none was drawn (BNSP's numbers, an
+    # attachment carrying its letter's number, a correction keeping the number of the version it replaces).
     seq: Mapped[int | None] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
     year: Mapped[int] = mapped_column(Integer)
     candidate: Mapped[str | None] = mapped_column(String(64), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    # A correction is a new row (version n+1) pointing at the version it replaces; the old row and file stay.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    # The rendered file (content-addressed under data_dir/dokumen/), written once by the worker's renderer.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    rendered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    render_error: Mapped[str | None] = mapped_column(Text)
+    render_attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class NumberSequence(Base):
@@ -231,6 +250,18 @@ class NumberSequence(Base):
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@event.listens_for(Document, "before_update")
+def _documents_are_never_overwritten(mapper: object, connection: object, target: Document) -> None:
+    """What a document says (its number and data) and its file, once written, never change: a correction
+    is a new version."""
+    state = inspect(target)
+    for name in ("number", "data", "kind", "version"):
+        if state.attrs[name].history.deleted:
+            raise PermissionError(f"document {target.id}: {name} is never changed; issue a correction instead")
+    if state.attrs.sha256.history.deleted and state.attrs.sha256.history.deleted != [None]:
+        raise PermissionError(f"document {target.id}: its file is never replaced")
 
 
 @event.listens_for(Event, "before_update")

@@ -75,6 +75,8 @@ class InstanceOut(BaseModel):
     active_tasks: list[ActiveTask] = Field(default_factory=list)
     steps: dict[str, Any] = Field(default_factory=dict)
     error: str | None = None
+    # Rendering progress of the documents ({done, total, failed}; a period counts its whole tree); only on GET /{id}.
+    dokumen: dict[str, int] | None = None
 
 
 class InstancePage(BaseModel):

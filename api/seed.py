@@ -23,6 +23,7 @@ from api.master.models import Asesor, AsesorSkema, KonflikKepentingan, LspProfil
 from api.migrate import upgrade
 from api.models import User, UserRole
 from api.settings import Settings
+from api.storage import FileStore
 
 # The demo passwords are published (`<username>-demo`), so a slow hash protects nothing; a cheap one
 # keeps seeding 57 users (and logging them in, in tests) fast. Real users get api.auth's full-cost hash.
@@ -720,6 +721,28 @@ def deploy_shipped(session: Session, settings: Settings, actor: str = "seed-demo
     return result.deployment.id if result.created else None
 
 
+# The demo LSP's logo (DEMO ONLY: an LSP uploads its own with PUT /api/lsp/logo).
+DEMO_LOGO_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" width="200" height="200">
+<circle cx="100" cy="100" r="96" fill="#1f3a68"/>
+<circle cx="100" cy="100" r="80" fill="none" stroke="#f2b705" stroke-width="6" stroke-dasharray="14 8"/>
+<circle cx="100" cy="100" r="62" fill="#ffffff"/>
+<text x="100" y="96" font-family="DejaVu Sans, sans-serif" font-size="34" font-weight="bold" fill="#1f3a68"
+ text-anchor="middle">LSP</text>
+<text x="100" y="130" font-family="DejaVu Sans, sans-serif" font-size="24" font-weight="bold" fill="#f2b705"
+ text-anchor="middle">STMI</text>
+</svg>
+"""
+
+
+def seed_demo_logo(session: Session, settings: Settings) -> None:
+    """Give the demo LSP profile a logo when it has none (stored like an upload, by its SHA-256)."""
+    lsp = session.get(LspProfil, 1)
+    if lsp is None or lsp.logo_sha256:
+        return
+    lsp.logo_sha256 = FileStore(settings.data_dir / "berkas").put(DEMO_LOGO_SVG.encode())
+    lsp.logo_content_type = "image/svg+xml"
+
+
 def has_demo_users(session: Session) -> bool:
     return session.scalars(select(User.id).where(User.is_demo.is_(True), User.active.is_(True))).first() is not None
 
@@ -730,5 +753,6 @@ def demo_database(settings: Settings) -> Database:
     database = Database(settings.effective_database_url)
     with database.transaction() as session:
         seed_users(session)
+        seed_demo_logo(session, settings)
         deploy_shipped(session, settings)
     return database

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 1.0
     # Format of every issued document number; fields: seq, kode, bulan_romawi, bulan, tahun.
     nomor_format: str = "{seq:03d}/LSP-STMI/{kode}/{bulan_romawi}/{tahun}"
+    # Where the public reaches this service: a certificate's QR code opens {public_base_url}/verify/{code}.
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Processes rendering documents to PDF (WeasyPrint is CPU-bound); 0 renders in the renderer thread itself.
+    render_processes: int = 2
+    # Documents read from the render queue per round trip.
+    render_batch: int = 64
     # Evidence files candidates upload with FR.APL.01 (PDF, PNG or JPEG).
     max_upload_bytes: int = 5 * 1024 * 1024
 

@@ -15,6 +15,7 @@ from api.clock import CLOCK, Clock
 from api.db import Database
 from api.engine.runtime import EngineError, Runtime
 from api.models import ChildCompletion, ProcessInstance
+from api.renderer import Renderer
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,9 @@ class Worker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Documents are rendered by their own thread and processes, so a period's 500 certificates
+        # never hold up timers or child completions.
+        self.renderer = Renderer(db, settings, clock)
 
     def runtime(self, session):  # noqa: ANN001, ANN201
         return Runtime(session, clock=self.clock, nomor_format=self.settings.nomor_format)
@@ -36,6 +40,10 @@ class Worker:
     # --- one pass ---------------------------------------------------------------------
     def run_once(self) -> int:
         return self.apply_child_completions() + self.fire_due_timers()
+
+    def render_documents(self, limit: int | None = None) -> int:
+        """Render the documents waiting for their file (the renderer thread does this in `serve`)."""
+        return self.renderer.render_documents(limit)
 
     def run_until_idle(self, max_rounds: int = 1000) -> int:
         total = 0
@@ -122,8 +130,10 @@ class Worker:
     # --- the loop -----------------------------------------------------------------------
     def wake(self) -> None:
         self._wake.set()
+        self.renderer.wake()
 
     def start(self) -> None:
+        self.renderer.start()
         if self._thread is None:
             self._stop.clear()
             self._thread = threading.Thread(target=self.run_forever, name="ujikom-worker", daemon=True)
@@ -135,6 +145,7 @@ class Worker:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        self.renderer.stop()
 
     def run_forever(self) -> None:
         while not self._stop.is_set():

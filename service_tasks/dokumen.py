@@ -11,15 +11,17 @@ for the same (kind, key), and ``terbitkan_sertifikat`` inserts each certificate 
 
 import secrets
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
 
 from api.master.models import Sertifikat
+from api.models import ProcessInstance, User, UserRole
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData, hari_ini
+from service_tasks.format_indonesia import terbilang
 from service_tasks.nomor_surat import terbitkan
 from service_tasks.periode import tambah_tahun, tuk_data
 
@@ -58,6 +60,9 @@ def _lsp(m: MasterData) -> dict[str, Any]:
         "telepon": lsp.telepon,
         "email": lsp.email,
         "website": lsp.website,
+        # The logo as it was at issue time: a file in the content-addressed store, printed on the kop surat.
+        "logo_sha256": lsp.logo_sha256,
+        "logo_content_type": lsp.logo_content_type,
         "ketua": {"username": lsp.ketua.username, "nama": lsp.ketua.full_name} if lsp.ketua is not None else None,
     }
 
@@ -147,6 +152,16 @@ def _penandatangan(m: MasterData, ctx: ServiceContext, jabatan: str) -> dict[str
     return {"jabatan": jabatan, **_orang(m, ctx.actor)}
 
 
+def _direktur(ctx: ServiceContext) -> dict[str, Any]:
+    """The Direktur who approves the RAB [K: DOMAIN.md section 1]: the active user with role direktur."""
+    user = ctx.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == "direktur", User.active.is_(True)).order_by(User.id)
+    ).first()
+    if user is None:
+        return {"jabatan": "Direktur", "username": None, "nama": None}
+    return {"jabatan": "Direktur", "username": user.username, "nama": user.full_name}
+
+
 def _ketua(m: MasterData) -> dict[str, Any]:
     ketua = _lsp(m).get("ketua") or {"username": None, "nama": None}
     return {"jabatan": "Ketua LSP", **ketua}
@@ -174,34 +189,6 @@ def _rekap(hasil: list[dict[str, Any]]) -> dict[str, int]:
         "jumlah_k": k,
         "jumlah_bk": bk,
     }
-
-
-# --------------------------------------------------------------------------------------------------
-# Terbilang (amounts in words, as a RAB prints them)
-
-_SATUAN = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
-
-
-def terbilang(n: int) -> str:
-    if n < 0:
-        return "minus " + terbilang(-n)
-    if n < 12:
-        return _SATUAN[n] or "nol"
-    if n < 20:
-        return f"{_SATUAN[n - 10]} belas"
-    if n < 100:
-        return f"{_SATUAN[n // 10]} puluh {_SATUAN[n % 10]}".strip()
-    if n < 200:
-        return f"seratus {terbilang(n - 100) if n > 100 else ''}".strip()
-    if n < 1000:
-        return f"{_SATUAN[n // 100]} ratus {terbilang(n % 100) if n % 100 else ''}".strip()
-    if n < 2000:
-        return f"seribu {terbilang(n - 1000) if n > 1000 else ''}".strip()
-    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")):
-        if n >= size:
-            rest = n % size
-            return f"{terbilang(n // size)} {word} {terbilang(rest) if rest else ''}".strip()
-    return ""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -268,6 +255,7 @@ def terbitkan_rab(ctx: ServiceContext, periode: str, rab: list[dict[str, Any]]) 
         "total": total,
         "terbilang": f"{terbilang(round(total))} rupiah",
         "disusun_oleh": _penandatangan(m, ctx, "Ketua LSP"),
+        "disetujui_oleh": _direktur(ctx),
     }
     return terbitkan(ctx, "rab", "RAB", f"RAB uji kompetensi {periode}", data)
 
@@ -550,6 +538,7 @@ def terbitkan_berita_acara_asesmen(
                         "nama": _peserta(m, h)["nama"],
                         "nim": _peserta(m, h)["nim"],
                         "prodi": _peserta(m, h)["prodi"],
+                        "telepon": _peserta(m, h).get("telepon"),
                         "asesor": h.get("asesor"),
                         "status": h.get("status"),
                         "rekomendasi": _rekomendasi(h),
@@ -727,6 +716,26 @@ def terbitkan_permohonan_blangko(
     for i, d in enumerate(daftar, start=1):
         skema = _skema(m, d.get("skema_nomor"), d.get("skema_judul"))
         rows.append({"no": i, **_peserta(m, d), "skema_nomor": skema["nomor"], "skema_judul": skema["judul"]})
+    # The attachment lists every assessed candidate, K and BK, per skema (BNSP's list wants both).
+    asesi = []
+    for h in sorted(hasil, key=lambda h: (str(h.get("skema_nomor")), str(h.get("username")))):
+        if h.get("username") in kompeten_user:
+            hasil_akhir = "K"
+        elif _rekomendasi(h) is not None:
+            hasil_akhir = "BK"
+        else:
+            continue
+        skema = _skema(m, h.get("skema_nomor"), h.get("skema_judul"))
+        asesi.append(
+            {
+                "no": len(asesi) + 1,
+                **_peserta(m, h),
+                "skema_nomor": skema["nomor"],
+                "skema_judul": skema["judul"],
+                "tuk_kode": h.get("tuk_kode"),
+                "hasil": hasil_akhir,
+            }
+        )
     per_skema: dict[Any, dict[str, Any]] = {}
     for h in hasil:
         nomor = h.get("skema_nomor")
@@ -744,8 +753,26 @@ def terbitkan_permohonan_blangko(
         "daftar_kompeten": rows,
         "rekap_skema": list(per_skema.values()),
         "jumlah_blangko": len(rows),
+        "lampiran": "1 (satu) berkas daftar asesi (.xlsx)",
     }
-    return terbitkan(ctx, "permohonan_blangko", "PB", f"Surat permohonan blangko sertifikat {periode}", data)
+    surat = terbitkan(ctx, "permohonan_blangko", "PB", f"Surat permohonan blangko sertifikat {periode}", data)
+    # The candidate list in a spreadsheet, as BNSP's portal takes it: its own document carrying the letter's number.
+    terbitkan(
+        ctx,
+        "permohonan_blangko_lampiran",
+        "PB",
+        f"Lampiran surat permohonan blangko: daftar asesi {periode}",
+        {
+            "periode": periode,
+            "lsp": data["lsp"],
+            "tanggal": data["tanggal"],
+            "nomor_surat": surat["nomor"],
+            "asesi": asesi,
+        },
+        key="lampiran",
+        number=surat["nomor"],
+    )
+    return surat
 
 
 @operator("terbitkan_sertifikat")
@@ -865,6 +892,42 @@ def terbitkan_sertifikat(
 # Step 7
 
 
+# The SOP's seven steps by name (the step activities of uji_kompetensi.bpmn carry `sopStep` 1-7).
+LANGKAH_SOP = {
+    "1": "Menetapkan target uji kompetensi",
+    "2": "Menyusun rencana uji kompetensi",
+    "3": "Melaksanakan pendaftaran uji kompetensi",
+    "4": "Memverifikasi tempat uji kompetensi (TUK)",
+    "5": "Melaksanakan uji kompetensi",
+    "6": "Melaksanakan penerbitan sertifikat kompetensi",
+    "7": "Evaluasi dan pelaporan",
+}
+
+
+def _waktu_langkah(ctx: ServiceContext) -> list[dict[str, Any]]:
+    """Each SOP step's time against its standard, from the period's step record (started, due, completed)."""
+    root = ctx.session.get(ProcessInstance, ctx.root_id)
+    steps = (root.steps if root is not None else None) or {}
+    rows = []
+    for step, nama in LANGKAH_SOP.items():
+        s = steps.get(step) or {}
+        mulai = datetime.fromisoformat(s["started_at"]) if s.get("started_at") else None
+        batas = datetime.fromisoformat(s["due_at"]) if s.get("due_at") else None
+        selesai = datetime.fromisoformat(s["completed_at"]) if s.get("completed_at") else None
+        rows.append(
+            {
+                "langkah": step,
+                "nama": nama,
+                "mulai": mulai.isoformat() if mulai else None,
+                "selesai": selesai.isoformat() if selesai else None,
+                "standar_detik": (batas - mulai).total_seconds() if mulai and batas else None,
+                "durasi_detik": (selesai - mulai).total_seconds() if mulai and selesai else None,
+                "tepat_waktu": (selesai <= batas) if selesai and batas else None,
+            }
+        )
+    return rows
+
+
 @operator("terbitkan_laporan")
 def terbitkan_laporan(
     ctx: ServiceContext,
@@ -921,6 +984,8 @@ def terbitkan_laporan(
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": _lsp(m),
         "penandatangan": _ketua(m),
+        "target": _target(m, target),
+        "langkah": _waktu_langkah(ctx),
         "per_skema": dict(per_skema),
         "per_tuk": dict(per_tuk),
         "per_asesor": dict(per_asesor),

@@ -1,6 +1,6 @@
 """Letter numbers and the document register: a number is issued once, with its document, never reused."""
 
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from api.models import Document, NumberSequence
 from service_tasks.context import ServiceContext, ServiceTaskError
-
-BULAN_ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+from service_tasks.data_induk import hari_ini
+from service_tasks.format_indonesia import BULAN_ROMAWI
 
 
 def next_seq(session: Session, code: str, year: int) -> int:
@@ -25,7 +25,7 @@ def next_seq(session: Session, code: str, year: int) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def nomor_surat(fmt: str, seq: int, code: str, when: datetime) -> str:
+def nomor_surat(fmt: str, seq: int, code: str, when: date) -> str:
     return fmt.format(seq=seq, kode=code, bulan_romawi=BULAN_ROMAWI[when.month - 1], bulan=when.month, tahun=when.year)
 
 
@@ -47,16 +47,19 @@ def terbitkan(
             Document.task_id == ctx.task_id,
             Document.kind == kind,
             Document.key == key,
+            Document.version == 1,
         )
     ).first()
     if existing is not None:
         return summary(existing)
     seq = None
+    # The month and year of a letter are the LSP's (WIB): at 01:00 WIB on 1 July it is already VII.
+    when = hari_ini(ctx)
     if number is None:
         if code is None:
             raise ServiceTaskError(f"{kind}: no number given and no register to draw one from")
-        seq = next_seq(ctx.session, code, ctx.now.year)
-        number = nomor_surat(ctx.nomor_format, seq, code, ctx.now)
+        seq = next_seq(ctx.session, code, when.year)
+        number = nomor_surat(ctx.nomor_format, seq, code, when)
     doc = Document(
         instance_id=ctx.instance_id,
         root_id=ctx.root_id,
@@ -68,11 +71,12 @@ def terbitkan(
         number=number,
         code=code,
         seq=seq,
-        month=ctx.now.month,
-        year=ctx.now.year,
+        month=when.month,
+        year=when.year,
         candidate=candidate,
         data=data,
         created_at=ctx.now,
+        created_by=ctx.actor,
     )
     ctx.session.add(doc)
     ctx.session.flush()

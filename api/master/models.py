@@ -50,6 +50,9 @@ class LspProfil(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(200))
     ketua_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The logo on every letterhead: a file in the content-addressed store (data_dir/berkas), PNG, JPEG or SVG.
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    logo_content_type: Mapped[str | None] = mapped_column(String(100))
     # The configurable numbers the SOP leaves to the LSP (DOMAIN.md sections 1 and 2.2).
     rasio_asesi_per_asesor: Mapped[int] = mapped_column(Integer, default=10)
     masa_banding_hari: Mapped[int] = mapped_column(Integer, default=14)
@@ -269,6 +272,8 @@ class Sertifikat(Base):
     terbit: Mapped[date] = mapped_column(Date)
     berlaku_sd: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="aktif")  # aktif | dicabut
+    dicabut_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    alasan_dicabut: Mapped[str | None] = mapped_column(Text)
     instance_id: Mapped[int] = mapped_column(Integer)
     root_id: Mapped[int] = mapped_column(Integer)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from api.auth import Caller, CurrentUser, require_roles
 from api.errors import ApiError
 from api.models import Event, HumanTask, ProcessDefinition, ProcessInstance
+from api.renderer import progress
 from api.routes import runtime_for
 from api.schemas import (
     ActiveTask,
@@ -149,7 +150,9 @@ def _get_instance(session: Session, instance_id: int) -> ProcessInstance:
 @router.get("/instances/{instance_id}", response_model=InstanceOut)
 def get_instance(instance_id: int, request: Request, user: Reader) -> InstanceOut:
     with request.app.state.db.reading() as session:
-        return instance_out(session, _get_instance(session, instance_id))
+        row = _get_instance(session, instance_id)
+        counts = progress(session, root_id=row.id) if row.parent_id is None else progress(session, instance_id=row.id)
+        return instance_out(session, row).model_copy(update={"dokumen": counts})
 
 
 @router.post("/instances/{instance_id}/cancel", response_model=InstanceOut)

@@ -1,0 +1,153 @@
+"""Indonesian official-letter forms, as Jinja2 filters for the document templates (and plain functions).
+
+- ``tanggal``: 11 Juni 2020
+- ``hari_tanggal_terbilang``: Kamis tanggal sebelas bulan Juni tahun dua ribu dua puluh (a Berita Acara)
+- ``rupiah``: Rp1.500.000,00; ``terbilang_rupiah``: satu juta lima ratus ribu rupiah
+- ``terbilang``: 1500000 -> satu juta lima ratus ribu
+- ``bulan_romawi``: 6 -> VI
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from service_tasks.data_induk import BULAN, WIB
+
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+BULAN_ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_SATUAN = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
+
+
+def terbilang(n: Any) -> str:
+    """A whole number in Indonesian words: 1500000 -> "satu juta lima ratus ribu"."""
+    n = int(n)
+    if n < 0:
+        return "minus " + terbilang(-n)
+    if n < 12:
+        return _SATUAN[n] or "nol"
+    if n < 20:
+        return f"{_SATUAN[n - 10]} belas"
+    if n < 100:
+        return f"{_SATUAN[n // 10]} puluh {_SATUAN[n % 10]}".strip()
+    if n < 200:
+        return f"seratus {terbilang(n - 100) if n > 100 else ''}".strip()
+    if n < 1000:
+        return f"{_SATUAN[n // 100]} ratus {terbilang(n % 100) if n % 100 else ''}".strip()
+    if n < 2000:
+        return f"seribu {terbilang(n - 1000) if n > 1000 else ''}".strip()
+    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")):
+        if n >= size:
+            rest = n % size
+            return f"{terbilang(n // size)} {word} {terbilang(rest) if rest else ''}".strip()
+    return ""
+
+
+def _uang(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value if value is not None else 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return Decimal("0.00")
+
+
+def rupiah(value: Any, sen: bool = True) -> str:
+    """Rp1.500.000,00 (dot for thousands, comma for decimals); ``sen=False`` gives Rp1.500.000."""
+    amount = _uang(value)
+    sign = "-" if amount < 0 else ""
+    whole, cents = divmod(abs(amount) * 100, 100)
+    text = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}Rp{text}" + (f",{int(cents):02d}" if sen else "")
+
+
+def terbilang_rupiah(value: Any) -> str:
+    """The amount in words as a RAB prints it: "satu juta lima ratus ribu rupiah" (sen when there are any)."""
+    amount = _uang(value)
+    whole, cents = divmod(abs(amount) * 100, 100)
+    words = f"{terbilang(int(whole))} rupiah"
+    if cents:
+        words += f" {terbilang(int(cents))} sen"
+    return ("minus " if amount < 0 else "") + words
+
+
+def as_date(value: Any) -> date | None:
+    """A date from a date, an aware date-time (read in WIB) or an ISO string; None when empty or unreadable."""
+    if isinstance(value, datetime):
+        return value.astimezone(WIB).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return as_date(datetime.fromisoformat(value.strip()))
+    except ValueError:
+        return None
+
+
+def tanggal(value: Any, kosong: str = "-") -> str:
+    """11 Juni 2020."""
+    d = as_date(value)
+    return f"{d.day} {BULAN[d.month - 1]} {d.year}" if d else kosong
+
+
+def hari(value: Any) -> str:
+    d = as_date(value)
+    return HARI[d.weekday()] if d else "-"
+
+
+def hari_tanggal(value: Any) -> str:
+    """Kamis, 11 Juni 2020."""
+    d = as_date(value)
+    return f"{HARI[d.weekday()]}, {tanggal(d)}" if d else "-"
+
+
+def hari_tanggal_terbilang(value: Any) -> str:
+    """As a Berita Acara opens: "Kamis tanggal sebelas bulan Juni tahun dua ribu dua puluh"."""
+    d = as_date(value)
+    if d is None:
+        return "-"
+    return f"{HARI[d.weekday()]} tanggal {terbilang(d.day)} bulan {BULAN[d.month - 1]} tahun {terbilang(d.year)}"
+
+
+def bulan_romawi(value: Any) -> str:
+    """6 (or a date in June) -> VI."""
+    month = value.month if isinstance(value, date) else int(value)
+    return BULAN_ROMAWI[month - 1]
+
+
+def angka(value: Any) -> str:
+    """1500 -> 1.500 (a count or quantity; decimals with a comma)."""
+    if value is None or value == "":
+        return "-"
+    number = float(value)
+    if number.is_integer():
+        return f"{int(number):,}".replace(",", ".")
+    return f"{number:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def durasi(value: Any) -> str:
+    """A timedelta (or seconds) as an Indonesian duration: "2 hari 3 jam", "45 menit"."""
+    if value is None:
+        return "-"
+    seconds = int(value.total_seconds() if isinstance(value, timedelta) else float(value))
+    days, rest = divmod(max(seconds, 0), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [f"{days} hari"] if days else []
+    if hours:
+        parts.append(f"{hours} jam")
+    if minutes and not days:
+        parts.append(f"{minutes} menit")
+    return " ".join(parts) or "kurang dari 1 menit"
+
+
+FILTERS = {
+    "tanggal": tanggal,
+    "hari": hari,
+    "hari_tanggal": hari_tanggal,
+    "hari_tanggal_terbilang": hari_tanggal_terbilang,
+    "rupiah": rupiah,
+    "terbilang": terbilang,
+    "terbilang_rupiah": terbilang_rupiah,
+    "bulan_romawi": bulan_romawi,
+    "angka": angka,
+    "durasi": durasi,
+}

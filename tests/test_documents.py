@@ -1,0 +1,431 @@
+"""Output documents as PDFs: what each one says (read back from the PDF), who may download it, corrections as
+new versions, the render queue and its progress, and the public certificate verification page."""
+
+import io
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from api.master.models import Sertifikat
+from api.models import Document, NumberSequence
+from service_tasks import call
+from service_tasks.context import ServiceContext
+from service_tasks.format_indonesia import hari_tanggal_terbilang, rupiah, tanggal, terbilang_rupiah
+from service_tasks.nomor_surat import terbitkan
+from service_tasks.render import qr_svg, verify_url
+from tests import sop
+from tests.conftest import Api
+
+STAFF = "kabid_administrasi"
+
+
+def pdf_text(content: bytes) -> str:
+    assert content.startswith(b"%PDF-")
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages).split())
+
+
+def documents(api: Api, instance_id: int, user: str = STAFF) -> list[dict[str, Any]]:
+    r = api.get(user, f"/api/instances/{instance_id}/documents", params={"include_children": "true"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def rows(api: Api, instance_id: int) -> dict[int, Document]:
+    with api.app.state.db.reading() as session:
+        return {d.id: d for d in session.scalars(select(Document).where(Document.root_id == instance_id))}
+
+
+def download(api: Api, doc_id: int, user: str = STAFF) -> bytes:
+    r = api.get(user, f"/api/documents/{doc_id}")
+    assert r.status_code == 200, r.text
+    return r.content
+
+
+def period_with_files(api: Api, processes: int = 0) -> int:
+    instance_id = sop.walk_period(api)
+    api.app.state.settings.render_processes = processes
+    api.app.state.worker.render_documents()
+    return instance_id
+
+
+def expected_phrases(doc: Document) -> list[str]:
+    """What the letter must say, taken from the instance data the document was issued with."""
+    d = doc.data
+    lsp = d["lsp"]
+    common = [lsp["nama"].upper() if doc.kind != "sertifikat" else lsp["nama"].upper(), doc.number]
+    if doc.kind in ("nota_dinas", "tor", "rab", "sk_jadwal", "permohonan_blangko", "laporan", "surat_tugas_asesor"):
+        common.append(tanggal(d["tanggal"]))
+    kind = doc.kind
+    if kind == "nota_dinas":
+        return common + ["NOTA DINAS", d["dari"]["nama"], d["periode"]] + [t["skema_judul"] for t in d["target"]]
+    if kind == "tor":
+        return common + ["KERANGKA ACUAN KERJA", d["tor"]["latar_belakang"], d["tor"]["maksud_tujuan"]]
+    if kind == "rab":
+        total = d["total"]
+        return common + [
+            rupiah(total),
+            terbilang_rupiah(total).capitalize(),
+            "Disetujui oleh",
+            d["disetujui_oleh"]["nama"],
+        ]
+    if kind == "sk_jadwal":
+        return (
+            common
+            + ["KEPUTUSAN KETUA", "MEMUTUSKAN", tanggal(d["jadwal"]["asesmen_mulai"])]
+            + [t["nama"] for t in d["tuk"]]
+        )
+    if kind == "kartu_peserta":
+        p = d["peserta"]
+        return common + [
+            "KARTU PESERTA",
+            p["nama"],
+            p["nik"],
+            d["skema"]["judul"],
+            d["tuk"]["nama"],
+            d["asesor"]["nama"],
+        ]
+    if kind == "surat_tugas_asesor":
+        return (
+            common + ["SURAT TUGAS", d["asesor"]["nama"], d["asesor"]["no_reg_met"]] + [p["nama"] for p in d["peserta"]]
+        )
+    if kind == "surat_tugas_verifikasi_tuk":
+        return common + ["SURAT TUGAS", d["verifikator"]["nama"], d["verifikator"]["no_reg_met"], d["tuk"]["nama"]]
+    if kind == "formulir_verifikasi_tuk":
+        kesimpulan = "BELUM SESUAI" if d["kesimpulan"] == "belum_sesuai" else "SESUAI"
+        return common + ["HASIL VERIFIKASI", d["tuk"]["nama"], d["verifikator"]["nama"], kesimpulan]
+    if kind == "rekaman_asesmen":
+        hasil = "KOMPETEN (K)" if d["rekomendasi"] == "K" else "BELUM KOMPETEN (BK)"
+        return (
+            common
+            + ["FR.AK.02", d["peserta"]["nama"], d["asesor"]["nama"], hasil]
+            + [u["kode"] for u in d["penilaian"]["unit"]]
+        )
+    if kind == "berita_acara_asesmen":
+        return (
+            common
+            + ["BERITA ACARA ASESMEN", "Pada hari ini " + hari_tanggal_terbilang(d["tanggal"]), "DAFTAR HADIR"]
+            + [p["nama"] for k in d["kelompok"] for p in k["peserta"]]
+            + [a["no_reg_met"] for k in d["kelompok"] for a in k["asesor"]]
+        )
+    if kind == "berita_acara_pleno":
+        return (
+            common
+            + ["BERITA ACARA RAPAT PLENO", "Pada hari ini " + hari_tanggal_terbilang(d["pleno"]["tanggal"])]
+            + [a["nama"] for a in d["anggota"]]
+            + [k["nama"] for k in d["keputusan"]]
+        )
+    if kind == "sk_penetapan":
+        return common + ["PENETAPAN HASIL ASESMEN", "MEMUTUSKAN"] + [k["nama"] for k in d["daftar"]]
+    if kind == "sk_banding":
+        return common + ["HASIL BANDING", d["peserta"]["nama"], "DITERIMA"] + [a["nama"] for a in d["tim_banding"]]
+    if kind == "permohonan_blangko":
+        return common + ["Permohonan blangko", f"{d['jumlah_blangko']} ("] + [x["nama"] for x in d["daftar_kompeten"]]
+    if kind == "sertifikat":
+        return [
+            "SERTIFIKAT KOMPETENSI",
+            d["no_sertifikat"],
+            d["no_registrasi"],
+            d["peserta"]["nama"],
+            d["skema"]["judul"],
+            "Atas nama Badan Nasional Sertifikasi Profesi",
+            tanggal(d["berlaku_sd"]),
+            "DAFTAR UNIT KOMPETENSI",
+            verify_url(sop_base_url, d["kode_verifikasi"]),
+        ] + [u["kode"] for u in d["unit"]]
+    if kind == "laporan":
+        return (
+            common
+            + ["LAPORAN UJI KOMPETENSI", "Target dan Realisasi", "Waktu Pelaksanaan terhadap Standar SOP"]
+            + [r["judul"] for r in d["per_skema"].values()]
+            + [r["nama"] for r in d["per_tuk"].values()]
+            + [r["nama"] for r in d["per_asesor"].values()]
+            + [step["nama"] for step in d["langkah"]]
+        )
+    raise AssertionError(f"no expectations for {kind}")
+
+
+sop_base_url = "http://127.0.0.1:8000"  # the default UJIKOM_PUBLIC_BASE_URL
+
+
+def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_instance_decided(api: Api) -> None:
+    instance_id = sop.walk_period(api)
+    listed = documents(api, instance_id)
+    period = api.get(STAFF, f"/api/instances/{instance_id}").json()
+    assert period["dokumen"] == {"done": 0, "total": len(listed), "failed": 0}  # issued, waiting for the renderer
+
+    # The renderer runs in the background (as in `serve`) with its pool of two processes; progress shows on the period.
+    worker = api.app.state.worker
+    worker.renderer.start()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            progress = api.get(STAFF, f"/api/instances/{instance_id}").json()["dokumen"]
+            if progress["done"] == progress["total"]:
+                break
+            time.sleep(0.2)
+    finally:
+        worker.renderer.stop()
+    assert progress == {"done": len(listed), "total": len(listed), "failed": 0}
+
+    listed = documents(api, instance_id)
+    kinds = {d["kind"] for d in listed}
+    assert kinds == {
+        "nota_dinas",
+        "tor",
+        "rab",
+        "sk_jadwal",
+        "kartu_peserta",
+        "surat_tugas_asesor",
+        "surat_tugas_verifikasi_tuk",
+        "formulir_verifikasi_tuk",
+        "rekaman_asesmen",
+        "berita_acara_asesmen",
+        "berita_acara_pleno",
+        "sk_penetapan",
+        "sk_banding",
+        "permohonan_blangko",
+        "permohonan_blangko_lampiran",
+        "sertifikat",
+        "laporan",
+    }
+    assert all(d["sha256"] and len(d["sha256"]) == 64 for d in listed)
+    by_id = rows(api, instance_id)
+    for item in listed:
+        doc = by_id[item["id"]]
+        assert item["number"] == doc.number and item["candidate"] == doc.candidate
+        r = api.get(STAFF, f"/api/documents/{doc.id}")
+        assert r.status_code == 200
+        if doc.kind == "permohonan_blangko_lampiran":
+            assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+            sheet = load_workbook(io.BytesIO(r.content)).active
+            values = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
+            assert [(v[1], v[2], v[14]) for v in values] == [
+                (a["nama"], a["nik"], a["hasil"]) for a in doc.data["asesi"]
+            ]
+            assert {v[1] for v in values} == {by_id_name for by_id_name in _names(sop.KOMPETEN, doc)}
+            continue
+        assert r.headers["content-type"] == "application/pdf"
+        text = pdf_text(r.content).lower()  # headings are upper-cased by the style sheet
+        for phrase in expected_phrases(doc):
+            assert " ".join(str(phrase).split()).lower() in text, (doc.kind, phrase)
+
+    # A certificate for each competent candidate and none for anyone else; its QR code encodes the verify URL.
+    certs = [by_id[d["id"]] for d in listed if d["kind"] == "sertifikat"]
+    assert sorted(c.candidate for c in certs) == sorted(sop.KOMPETEN)
+    preview = api.get(STAFF, f"/api/documents/{certs[0].id}/html")
+    assert preview.status_code == 200 and preview.headers["content-type"].startswith("text/html")
+    assert qr_svg(verify_url(sop_base_url, certs[0].data["kode_verifikasi"])) in preview.text
+    # The kop surat carries the LSP profile's logo.
+    assert 'src="data:image/svg+xml;base64,' in api.get(STAFF, f"/api/documents/{listed[0]['id']}/html").text
+
+
+def _names(usernames: list[str], doc: Document) -> set[str]:
+    return {a["nama"] for a in doc.data["asesi"] if a["username"] in usernames}
+
+
+def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
+    instance_id = period_with_files(api)
+    by_kind: dict[str, list[Document]] = {}
+    for doc in rows(api, instance_id).values():
+        by_kind.setdefault(doc.kind, []).append(doc)
+
+    def of(kind: str, candidate: str) -> Document:
+        return next(d for d in by_kind[kind] if d.candidate == candidate)
+
+    for kind in ("kartu_peserta", "rekaman_asesmen", "sertifikat"):
+        own = of(kind, "peserta")
+        assert api.get("peserta", f"/api/documents/{own.id}").status_code == 200
+        assert api.get("peserta2", f"/api/documents/{own.id}").status_code == 403
+        assert api.get("peserta2", f"/api/documents/{own.id}/html").status_code == 403
+    nota = by_kind["nota_dinas"][0]
+    assert api.get("peserta", f"/api/documents/{nota.id}").status_code == 403
+    assert api.get("asesor", f"/api/documents/{nota.id}").status_code == 403
+    assert api.get("direktur", f"/api/documents/{nota.id}").status_code == 200
+
+    record = of("rekaman_asesmen", "peserta")  # assessed by `asesor`
+    assert api.get("asesor", f"/api/documents/{record.id}").status_code == 200
+    assert api.get("asesor3", f"/api/documents/{record.id}").status_code == 403
+    assert api.get("asesor", f"/api/documents/{of('kartu_peserta', 'peserta').id}").status_code == 403
+    assert api.get("peserta", "/api/documents/999999").status_code == 404
+    assert api.client.get(f"/api/documents/{record.id}").status_code == 401
+
+    # Listing shows each caller only what they may read.
+    mine = documents(api, instance_id, "peserta")
+    assert {(d["kind"], d["candidate"]) for d in mine} == {
+        ("kartu_peserta", "peserta"),
+        ("rekaman_asesmen", "peserta"),
+        ("sertifikat", "peserta"),
+    }
+    theirs = documents(api, instance_id, "asesor")
+    assert {d["kind"] for d in theirs} == {"rekaman_asesmen", "surat_tugas_asesor"}
+    assert {d["candidate"] for d in theirs if d["kind"] == "rekaman_asesmen"} == {"peserta", "peserta2"}
+
+
+def test_a_correction_is_a_new_version_with_its_own_file_and_the_old_one_stays(api: Api) -> None:
+    instance_id = period_with_files(api)
+    card = next(d for d in rows(api, instance_id).values() if d.kind == "kartu_peserta" and d.candidate == "peserta")
+    old_pdf = download(api, card.id)
+
+    body = {"alasan": "Nama peserta salah ketik", "data": {"peserta": {"nama": "Andi Pratama Putra"}}}
+    assert api.post("peserta", f"/api/documents/{card.id}/koreksi", json=body).status_code == 403
+    r = api.post("kabid_administrasi", f"/api/documents/{card.id}/koreksi", json=body)
+    assert r.status_code == 201, r.text
+    new = r.json()
+    assert (new["version"], new["supersedes_id"], new["number"], new["sha256"]) == (2, card.id, card.number, None)
+    assert api.get(STAFF, f"/api/documents/{new['id']}").status_code == 409  # not rendered yet
+    api.app.state.worker.render_documents()
+
+    text = pdf_text(download(api, new["id"]))
+    assert "Andi Pratama Putra" in text and "Perbaikan ke-1" in text and card.number in text
+    assert download(api, card.id) == old_pdf  # the first version and its file are untouched
+    assert "Andi Pratama Putra" not in pdf_text(old_pdf)
+    versions = [d for d in documents(api, instance_id) if d["number"] == card.number]
+    assert [(d["version"], d["supersedes_id"]) for d in versions] == [(1, None), (2, card.id)]
+    # The candidate reads their corrected card too; a second correction of the old version is refused.
+    assert api.get("peserta", f"/api/documents/{new['id']}").status_code == 200
+    assert api.post(STAFF, f"/api/documents/{card.id}/koreksi", json=body).status_code == 409
+    with api.app.state.db.transaction() as session:
+        row = session.get(Document, card.id)
+        row.data = {"diubah": True}
+        with pytest.raises(PermissionError):
+            session.flush()
+        session.rollback()
+
+
+def test_a_failed_render_is_recorded_and_retried_without_stopping_the_others(api: Api) -> None:
+    instance_id = sop.start_period(api)["id"]
+    api.app.state.settings.render_processes = 0
+    with api.app.state.db.transaction() as session:
+        bad = Document(
+            instance_id=instance_id,
+            root_id=instance_id,
+            task_id="t",
+            element_id="e",
+            kind="tanpa_templat",
+            key="",
+            title="Tanpa templat",
+            number="001/X",
+            month=1,
+            year=2026,
+            data={},
+            created_at=api.app.state.clock.now(),
+        )
+        session.add(bad)
+    sop.step_1_and_2(api, instance_id)  # issues the Nota Dinas, TOR, RAB and SK Jadwal after it
+    assert api.app.state.worker.render_documents() == 5
+    progress = api.get(STAFF, f"/api/instances/{instance_id}").json()["dokumen"]
+    assert progress == {"done": 4, "total": 5, "failed": 1}
+    r = api.get(STAFF, f"/api/documents/{bad.id}")
+    assert r.status_code == 409 and "tanpa_templat" in r.json()["detail"]
+    api.app.state.worker.render_documents()  # a later pass tries again
+    with api.app.state.db.reading() as session:
+        row = session.get(Document, bad.id)
+        assert (row.render_attempts, row.rendered_at) == (2, None) and "tanpa_templat" in row.render_error
+
+
+def _context(api: Api, instance_id: int, task_id: str, session: Any) -> ServiceContext:
+    return ServiceContext(
+        session=session,
+        instance_id=instance_id,
+        root_id=instance_id,
+        business_key=None,
+        task_id=task_id,
+        element_id="uji",
+        task_name="Uji",
+        lane=None,
+        actor="ketua_lsp",
+        now=api.app.state.clock.now(),
+        data={},
+        nomor_format=api.app.state.settings.nomor_format,
+    )
+
+
+def test_numbers_are_unique_and_gapless_when_documents_are_issued_at_the_same_moment(api: Api) -> None:
+    instance_id = sop.start_period(api)["id"]
+    db = api.app.state.db
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def issue(thread: int) -> None:
+        try:
+            for n in range(15):
+                with db.transaction() as session:
+                    doc = terbitkan(_context(api, instance_id, f"t{thread}-{n}", session), "uji", "UJI", "Uji", {})
+                with lock:
+                    numbers.append(doc["nomor"])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=issue, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    when = api.app.state.clock.now() + timedelta(hours=7)  # the LSP's calendar (WIB)
+    roman = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")[when.month - 1]
+    assert sorted(numbers) == [f"{i:03d}/LSP-STMI/UJI/{roman}/{when.year}" for i in range(1, 91)]
+
+
+def test_a_retried_service_task_issues_no_second_number(api: Api) -> None:
+    instance_id = sop.start_period(api)["id"]
+    db = api.app.state.db
+    params = {"periode": sop.PERIODE, "target": sop.TARGET["target"]}
+    # A step that fails after drawing its number rolls back with its transaction: the number is not spent.
+    with pytest.raises(RuntimeError):
+        with db.transaction() as session:
+            call("terbitkan_nota_dinas", _context(api, instance_id, "nd", session), **params)
+            raise RuntimeError("the engine failed later in the same transaction")
+    first = second = None
+    with db.transaction() as session:
+        first = call("terbitkan_nota_dinas", _context(api, instance_id, "nd", session), **params)
+    with db.transaction() as session:  # the same task run again (a retry after a crash)
+        second = call("terbitkan_nota_dinas", _context(api, instance_id, "nd", session), **params)
+    assert first == second and first["nomor"].startswith("001/LSP-STMI/ND/")
+    with db.reading() as session:
+        assert session.get(NumberSequence, ("ND", int(first["nomor"][-4:]))).last_seq == 1
+        assert len(session.scalars(select(Document).where(Document.kind == "nota_dinas")).all()) == 1
+
+
+def test_the_verification_page_shows_a_real_certificate_its_expiry_and_revocation_and_refuses_made_up_codes(
+    api: Api,
+) -> None:
+    sop.walk_period(api)
+    with api.app.state.db.reading() as session:
+        cert = session.scalars(select(Sertifikat).where(Sertifikat.peserta_username == "peserta")).one()
+    page = api.client.get(f"/verify/{cert.kode_verifikasi}")  # no login
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for phrase in (
+        cert.nama,
+        cert.skema_judul,
+        cert.no_sertifikat,
+        cert.no_registrasi,
+        tanggal(cert.berlaku_sd),
+        "AKTIF",
+    ):
+        assert phrase in page.text
+    # Nothing beyond what the certificate shows: no NIK, birth date, username or e-mail.
+    assert "3171041203040001" not in page.text and "peserta@" not in page.text and "2004" not in page.text
+
+    made_up = api.client.get("/verify/bukan-kode-sungguhan")
+    assert made_up.status_code == 404 and "TIDAK DITEMUKAN" in made_up.text
+
+    r = api.post("ketua_lsp", f"/api/documents/{cert.document_id}/cabut", json={"alasan": "Bukti dipalsukan"})
+    assert r.status_code == 204
+    assert "DICABUT" in api.client.get(f"/verify/{cert.kode_verifikasi}").text
+    # A corrected certificate's page shows the corrected name.
+    fix = {"alasan": "Nama salah ketik", "data": {"peserta": {"nama": "Andi Pratama Putra"}}}
+    assert api.post(STAFF, f"/api/documents/{cert.document_id}/koreksi", json=fix).status_code == 201
+    assert "Andi Pratama Putra" in api.client.get(f"/verify/{cert.kode_verifikasi}").text
+    with api.app.state.db.reading() as session:
+        other = session.scalars(select(Sertifikat).where(Sertifikat.peserta_username == "peserta2")).one()
+    api.app.state.clock.advance(timedelta(days=3 * 366 + 1))  # past berlaku_sd
+    expired = api.client.get(f"/verify/{other.kode_verifikasi}")
+    assert expired.status_code == 200 and "KEDALUWARSA" in expired.text and "AKTIF" not in expired.text
