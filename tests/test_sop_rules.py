@@ -118,6 +118,24 @@ def test_closing_registration_early_ends_registrations_not_submitted_or_not_revi
     assert {subjects[i] for i in signalled} == {"peserta2", "peserta3"}
 
 
+def test_files_checked_after_registration_closed_cannot_be_returned_for_revision(api: Api) -> None:
+    """The close signal reached only those still writing: a revision asked for afterwards could never come."""
+    root = b.registration_open(api, [Calon("peserta"), Calon("peserta2")])
+    b.submit_apl(api, "peserta", JWD)
+    sop.close_registration(api, root)  # peserta's files are still waiting for Kabid Administrasi
+    [task] = sop.tasks_named(api, "kabid_administrasi", "Memeriksa kelengkapan berkas pendaftaran")
+    data = sop.task_data(api, "kabid_administrasi", task["id"])
+    b.refused(
+        api,
+        "kabid_administrasi",
+        task["id"],
+        sop.pemeriksaan(data, "dikembalikan", "Pindaian buram"),
+        root,
+        {"pemeriksaan.keputusan": ["pendaftaran sudah ditutup"]},
+    )
+    api.complete("kabid_administrasi", task["id"], sop.pemeriksaan(data, "diterima"))
+
+
 def test_the_end_of_the_registration_window_closes_registration_without_anyone_acting(api: Api, clock: Any) -> None:
     calon = [Calon("peserta"), Calon("peserta2")]
     root = b.registration_open(api, calon)
