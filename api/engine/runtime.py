@@ -485,6 +485,8 @@ class Runtime:
                 continue
             if tid in host.completed_now:
                 ht.state, ht.completed_at, ht.completed_by = "completed", now, host.actor
+                if ht.claimed_by is None:  # completing an unclaimed task claims it
+                    ht.claimed_by = host.actor
             else:
                 ht.state, ht.completed_at = "cancelled", now
                 self._event(row, "task_cancelled", None, task_id=tid, task_name=ht.name, lane=ht.lane)

@@ -218,7 +218,7 @@ def _complete(request: Request, task_id: str, data: dict[str, Any], user: Curren
                 schema = form_of(session, row, t.form)
                 if schema is not None and (errors := form_errors(schema, data)):
                     raise ApiError(422, "the data does not satisfy the task's form", errors)
-                t.claimed_by = user.username
+                # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
                 runtime_for(request, session).complete_task(row, t.id, data, user.username)
                 out = CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
             break
