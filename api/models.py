@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -134,8 +135,24 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        # The inbox: ready tasks of a lane, open to it (assignee NULL) or narrowed to one user, by due date.
-        Index("ix_task_inbox", "state", "role", "assignee", "due_at", "created_at"),
+        # The inbox (migration 0004): ready tasks open to a lane, and ready tasks narrowed to one user, each
+        # walked in due-date order. Partial, so PostgreSQL's planner need not match `assignee IS NULL`.
+        Index(
+            "ix_task_lane_open",
+            "role",
+            "due_at",
+            "created_at",
+            postgresql_where=text("state = 'ready' AND assignee IS NULL"),
+            sqlite_where=text("state = 'ready' AND assignee IS NULL"),
+        ),
+        Index(
+            "ix_task_assigned",
+            "assignee",
+            "due_at",
+            "created_at",
+            postgresql_where=text("state = 'ready'"),
+            sqlite_where=text("state = 'ready'"),
+        ),
         Index("ix_task_instance", "instance_id"),
     )
 

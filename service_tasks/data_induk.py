@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction, lazyload
 
 from api.master.models import (
     Asesor,
@@ -112,26 +112,42 @@ def gabung_nama(names: Iterable[str], limit: int = 10) -> str:
     return ", ".join(names[:limit]) + f" dan {len(names) - limit} lainnya"
 
 
+_SHARED = "ujikom.master_data"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_master_data(session: Session, transaction: SessionTransaction) -> None:
+    # Master data may change between transactions: never carry what one transaction read into the next.
+    if transaction.parent is None:
+        session.info.pop(_SHARED, None)
+
+
 class MasterData:
-    """Cached, bulk reads of the master data for one validator or operator call."""
+    """Cached, bulk reads of the master data, shared by every validator and operator call of one transaction.
+
+    A complete request runs a validator and then service tasks that read the same LSP profile and skema:
+    sharing the reads (per transaction, never across) saves those repeated queries."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._lsp: LspProfil | None = None
-        self._lsp_read = False
-        self._skema: dict[str, Skema | None] = {}
-        self._tuk: dict[str, Tuk | None] = {}
-        self._user: dict[str, User | None] = {}
-        self._asesor: dict[str, Asesor | None] = {}
-        self._peserta: dict[str, Peserta | None] = {}
+        shared = session.info.get(_SHARED)
+        if shared is None:
+            shared = session.info[_SHARED] = {"lsp": {}}
+        self._lsp_cache: dict[int, LspProfil | None] = shared["lsp"]
+        self._skema: dict[str, Skema | None] = shared.setdefault("skema", {})
+        self._tuk: dict[str, Tuk | None] = shared.setdefault("tuk", {})
+        self._user: dict[str, User | None] = shared.setdefault("user", {})
+        self._asesor: dict[str, Asesor | None] = shared.setdefault("asesor", {})
+        self._peserta: dict[str, Peserta | None] = shared.setdefault("peserta", {})
 
     # LSP ------------------------------------------------------------------------------------------
     def lsp(self) -> LspProfil | None:
-        if not self._lsp_read:
-            # The Ketua (a joined user with their roles) is loaded only when a document names them.
-            self._lsp = self.session.get(LspProfil, 1, options=[lazyload(LspProfil.ketua)])
-            self._lsp_read = True
-        return self._lsp
+        if 1 not in self._lsp_cache:
+            # The Ketua is loaded only when a document names them; nobody here reads a user's roles.
+            self._lsp_cache[1] = self.session.get(
+                LspProfil, 1, options=[lazyload(LspProfil.ketua).lazyload(User.roles)]
+            )
+        return self._lsp_cache[1]
 
     def rasio(self) -> int:
         lsp = self.lsp()
@@ -156,7 +172,8 @@ class MasterData:
     def load_users(self, usernames: Iterable[Any]) -> None:
         todo = [u for u in usernames if isinstance(u, str) and u not in self._user]
         for chunk in per_potongan(todo):
-            found = {u.username: u for u in self.session.scalars(select(User).where(User.username.in_(chunk)))}
+            users = select(User).where(User.username.in_(chunk)).options(lazyload(User.roles))
+            found = {u.username: u for u in self.session.scalars(users)}
             for name in chunk:
                 self._user[name] = found.get(name)
 

@@ -198,7 +198,7 @@ class Runtime:
                 "subject": subject,
             },
         )
-        self._advance(row, wf, actor)
+        self._advance(row, wf, actor, new=True)
         return row
 
     def complete_task(self, row: ProcessInstance, task_id: str, data: dict[str, Any], actor: str) -> None:
@@ -311,7 +311,9 @@ class Runtime:
         finally:
             CURRENT_CLOCK.reset(token)
 
-    def _advance(self, row: ProcessInstance, wf: BpmnWorkflow, actor: str, host: Host | None = None) -> None:
+    def _advance(
+        self, row: ProcessInstance, wf: BpmnWorkflow, actor: str, host: Host | None = None, *, new: bool = False
+    ) -> None:
         host = host or self._attach(row, wf, actor)
         model = self.model_for(row)
 
@@ -327,7 +329,7 @@ class Runtime:
         for task in wf.get_tasks(state=TaskState.STARTED, max_depth=ALL):
             if isinstance(task.task_spec, HostedCallActivity) and needs_child(task):
                 self._start_child(row, task, actor)
-        self._sync_human_tasks(row, wf, model, host)
+        self._sync_human_tasks(row, wf, model, host, new=new)
         self._note_completed_steps(row, wf, model)
         if wf.is_completed():
             self._finish(row, wf)
@@ -425,14 +427,22 @@ class Runtime:
             return datetime.fromisoformat(row.steps[step]["due_at"])
         return row.inherited_due_at
 
-    def _sync_human_tasks(self, row: ProcessInstance, wf: BpmnWorkflow, model: ProcessModel, host: Host) -> None:
+    def _sync_human_tasks(
+        self, row: ProcessInstance, wf: BpmnWorkflow, model: ProcessModel, host: Host, *, new: bool = False
+    ) -> None:
         ready = wf.get_tasks(state=TaskState.READY, manual=True, max_depth=ALL)
-        existing = {
-            t.id: t
-            for t in self.session.scalars(
-                select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.state == "ready")
-            )
-        }
+        # An instance inserted in this transaction has no tasks yet: skipping the query also skips its
+        # autoflush, so the root_id set after the INSERT goes out with the state in one UPDATE.
+        existing = (
+            {}
+            if new
+            else {
+                t.id: t
+                for t in self.session.scalars(
+                    select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.state == "ready")
+                )
+            }
+        )
         ready_ids = set()
         now = self.clock.now()
         for task in ready:
@@ -485,6 +495,8 @@ class Runtime:
                 continue
             if tid in host.completed_now:
                 ht.state, ht.completed_at, ht.completed_by = "completed", now, host.actor
+                if ht.claimed_by is None:  # completing an unclaimed task claims it
+                    ht.claimed_by = host.actor
             else:
                 ht.state, ht.completed_at = "cancelled", now
                 self._event(row, "task_cancelled", None, task_id=tid, task_name=ht.name, lane=ht.lane)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
-from sqlalchemy import Integer, Select, bindparam, or_, select, union_all
+from sqlalchemy import Integer, Select, bindparam, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -55,9 +55,10 @@ def inbox(
     roles = _lane_roles(user)
     if not roles:
         return Response("[]", media_type="application/json")
-    query = _inbox_query(instance_id is not None, key is not None, overdue)
+    query = _inbox_query(len(roles), instance_id is not None, key is not None, overdue)
     params = {
         "roles": roles,
+        **{f"role_{i}": role for i, role in enumerate(roles)},
         "me": user.username,
         "instance_id": instance_id,
         "key": key,
@@ -87,15 +88,19 @@ _SUMMARY_COLUMNS = (
 
 
 @functools.cache
-def _inbox_query(by_instance: bool, by_key: bool, overdue: bool | None) -> Select[Any]:
-    """The inbox statement for one combination of filters, built once: building it costs more than running it.
+def _inbox_query(lanes: int, by_instance: bool, by_key: bool, overdue: bool | None) -> Select[Any]:
+    """The inbox statement for one combination of filters and number of lanes, built once: building it costs
+    more than running it.
 
-    Index range scans that each return rows already in order (open to the lane or narrowed to me;
-    with a due date by due date, without one by creation), merged in one statement: a single OR or
-    a mixed ORDER BY over the table would make the database sort every open task of the lane."""
+    Index range scans that each return rows already in order (open to one lane, or narrowed to me; with a
+    due date by due date, without one by creation), merged in one statement: a single OR, an IN over the
+    lanes or a mixed ORDER BY would make the database sort every open task of the lanes. The scans use
+    the partial indexes `ix_task_lane_open (role, due_at, created_at)` and
+    `ix_task_assigned (assignee, due_at, created_at)` (migration 0004)."""
     filters = [
-        HumanTask.state == "ready",
-        HumanTask.role.in_(bindparam("roles", expanding=True)),
+        # A literal, not a parameter: the partial indexes (WHERE state = 'ready') are only usable when the
+        # statement itself says so (SQLite always, PostgreSQL also in a generic plan of a prepared statement).
+        HumanTask.state == literal_column("'ready'"),
         or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == bindparam("me")),
     ]
     if by_instance:
@@ -106,13 +111,17 @@ def _inbox_query(by_instance: bool, by_key: bool, overdue: bool | None) -> Selec
         filters.append(HumanTask.due_at < bindparam("now"))
     elif overdue is False:
         filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= bindparam("now")))
+    # One scan per lane for the open tasks (one role value keeps the index order), one over my lanes for
+    # the tasks narrowed to me (few: the index on assignee finds them, the lanes only filter).
+    scopes = [(HumanTask.assignee.is_(None), HumanTask.role == bindparam(f"role_{i}")) for i in range(lanes)]
+    scopes.append((HumanTask.assignee == bindparam("me"), HumanTask.role.in_(bindparam("roles", expanding=True))))
+    # due_at is NULL in every row of the undated scans, so ordering by it too changes nothing but lets
+    # PostgreSQL walk the index in order: for its planner, IS NULL does not fix a column's value.
+    order = (HumanTask.due_at, HumanTask.created_at)
     parts = []
-    for narrowed in (HumanTask.assignee.is_(None), HumanTask.assignee == bindparam("me")):
-        for dated, order in (
-            (HumanTask.due_at.is_not(None), (HumanTask.due_at, HumanTask.created_at)),
-            (HumanTask.due_at.is_(None), (HumanTask.created_at,)),
-        ):
-            scan = select(*_SUMMARY_COLUMNS).where(*filters, narrowed, dated).order_by(*order)
+    for scope in scopes:
+        for dated in (HumanTask.due_at.is_not(None), HumanTask.due_at.is_(None)):
+            scan = select(*_SUMMARY_COLUMNS).where(*filters, *scope, dated).order_by(*order)
             parts.append(select(scan.limit(bindparam("wanted", type_=Integer)).subquery()))
     merged = union_all(*parts).subquery()
     return (
@@ -218,7 +227,7 @@ def _complete(request: Request, task_id: str, data: dict[str, Any], user: Curren
                 schema = form_of(session, row, t.form)
                 if schema is not None and (errors := form_errors(schema, data)):
                     raise ApiError(422, "the data does not satisfy the task's form", errors)
-                t.claimed_by = user.username
+                # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
                 runtime_for(request, session).complete_task(row, t.id, data, user.username)
                 out = CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
             break
