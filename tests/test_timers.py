@@ -73,16 +73,21 @@ def test_two_workers_racing_fire_each_due_timer_once(api: Api, clock: Clock, set
 
     workers = [Worker(api.app.state.db, settings, clock) for _ in range(2)]
     barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
 
     def run(worker: Worker) -> None:
         barrier.wait()
-        worker.run_until_idle()
+        try:
+            worker.run_until_idle()
+        except BaseException as exc:  # a crash in either worker must fail the test
+            errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(w,)) for w in workers]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
+    assert not errors and not any(t.is_alive() for t in threads)
 
     for instance_id in ids:
         assert [t["name"] for t in api.inbox("direktur", instance_id=instance_id)] == ["Kedua"]

@@ -97,17 +97,23 @@ def test_two_workers_racing_apply_each_child_once(api: Api, settings: Settings) 
     workers = [Worker(api.app.state.db, settings, api.app.state.clock) for _ in range(2)]
     barrier = threading.Barrier(2)
     done: list[int] = []
+    errors: list[BaseException] = []
 
     def run(worker: Worker) -> None:
         barrier.wait()
-        done.append(worker.run_until_idle())
+        try:
+            done.append(worker.run_until_idle())
+        except BaseException as exc:  # a crash in a thread must fail the test, not vanish
+            errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(w,)) for w in workers]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
-    api.drain()
+    assert not errors and not any(t.is_alive() for t in threads)
+    assert sum(done) == len(sop.CANDIDATES)  # the two workers between them applied every child, once
+    assert api.drain() == 0
 
     assert len(_assign_tasks(api, instance_id)) == 1
     events = _child_completed_events(api, instance_id)
