@@ -469,7 +469,7 @@ def terbitkan_formulir_verifikasi_tuk(
 
 def _kompeten(penilaian: dict[str, Any]) -> bool:
     unit = penilaian.get("unit") or []
-    return bool(penilaian.get("hadir", True)) and bool(unit) and all(u.get("rekomendasi") == "K" for u in unit)
+    return bool(unit) and all(u.get("rekomendasi") == "K" for u in unit)
 
 
 @operator("terbitkan_rekaman_asesmen")
@@ -712,6 +712,9 @@ def terbitkan_permohonan_blangko(
     daftar = _daftar_kompeten(kompeten, pleno, hasil)
     m.load_peserta([d.get("username") for d in daftar] + [h.get("username") for h in hasil])
     kompeten_user = {d.get("username") for d in daftar}
+    # BK is what the pleno decided (and an appeal did not overturn): a candidate whose decision was
+    # postponed (ditunda) is neither K nor BK and is not reported to BNSP.
+    diputuskan_bk = {k.get("username") for k in (pleno or {}).get("keputusan", []) if k.get("keputusan") == "BK"}
     rows = []
     for i, d in enumerate(daftar, start=1):
         skema = _skema(m, d.get("skema_nomor"), d.get("skema_judul"))
@@ -721,7 +724,7 @@ def terbitkan_permohonan_blangko(
     for h in sorted(hasil, key=lambda h: (str(h.get("skema_nomor")), str(h.get("username")))):
         if h.get("username") in kompeten_user:
             hasil_akhir = "K"
-        elif _rekomendasi(h) is not None:
+        elif h.get("username") in diputuskan_bk:
             hasil_akhir = "BK"
         else:
             continue
@@ -742,7 +745,7 @@ def terbitkan_permohonan_blangko(
         row = per_skema.setdefault(nomor, {"skema": _skema(m, nomor, h.get("skema_judul")), "k": 0, "bk": 0})
         if h.get("username") in kompeten_user:
             row["k"] += 1
-        elif _rekomendasi(h) is not None:
+        elif h.get("username") in diputuskan_bk:
             row["bk"] += 1
     data = {
         "periode": periode,

@@ -455,7 +455,6 @@ def periksa_penugasan(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
     asesor_names = {p.get("asesor") for p in penugasan} | {v.get("verifikator") for v in verifikator}
     m.load_asesor(asesor_names)
     m.load_peserta(diterima)
-    m.load_users(set(diterima) | asesor_names)
     asesor_ids = [a.id for a in (m.asesor(n) for n in asesor_names) if a is not None]
     kompeten = m.kompeten_skema(asesor_ids)
     konflik = m.konflik(asesor_ids)

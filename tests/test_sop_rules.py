@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import select
 
+from api.models import Document
 from tests import sop
 from tests import sop_branches as b
 from tests.conftest import Api
@@ -1155,3 +1157,29 @@ STEP_OF = {
     b.EVALUASI: "7",
     "Menerima laporan uji kompetensi": "7",
 }
+
+
+def test_a_decision_postponed_by_the_pleno_is_reported_to_bnsp_neither_as_k_nor_as_bk(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, root)
+    sop.step_3(api, root)
+    sop.step_4(api)
+    sop.step_5(api)
+    t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
+    keputusan = sop.pleno({"peserta": "K", "peserta2": "K", "peserta3": "ditunda"})
+    keputusan["pleno"]["keputusan"][2]["catatan"] = "Bukti portofolio perlu dilengkapi"
+    api.complete("kabid_sertifikasi", t["id"], keputusan)
+    t = sop.one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")
+    api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
+    api.drain()
+
+    assert sop.tasks_named(api, "peserta3", "Mengajukan banding (FR.AK.04)") == []  # only BK may appeal
+    with api.app.state.db.reading() as session:
+        [lampiran] = session.scalars(
+            select(Document).where(Document.root_id == root, Document.kind == "permohonan_blangko_lampiran")
+        ).all()
+        [surat] = session.scalars(
+            select(Document).where(Document.root_id == root, Document.kind == "permohonan_blangko")
+        ).all()
+    assert {a["username"]: a["hasil"] for a in lampiran.data["asesi"]} == {"peserta": "K", "peserta2": "K"}
+    assert sum(r["bk"] for r in surat.data["rekap_skema"]) == 0
