@@ -31,6 +31,9 @@ LANE_ROLES: dict[str, str] = {
 }
 SOP_LANES = tuple(LANE_ROLES)
 ROLES = (*LANE_ROLES.values(), "admin", "desainer")
+# The LSP's staff (the SOP lanes above asesor and peserta) and the administrator: they read every instance,
+# document and evidence file.
+STAFF_ROLES = ("admin", "direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
 
 
 class User(Base):

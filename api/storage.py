@@ -3,8 +3,12 @@
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class FileStore:
@@ -12,6 +16,9 @@ class FileStore:
         self.root = root
 
     def path(self, sha256: str) -> Path:
+        # Only a SHA-256 names a file here: a name from data (e.g. a corrected document's logo) is never a path.
+        if not SHA256.fullmatch(sha256):
+            raise ValueError(f"not a SHA-256: {sha256!r}")
         return self.root / sha256[:2] / sha256
 
     def put(self, content: bytes) -> str:
@@ -34,3 +41,9 @@ class FileStore:
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+
+def inline_disposition(name: str) -> str:
+    """Content-Disposition for a stored file's name: ASCII fallback plus the UTF-8 name (RFC 6266)."""
+    fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", name) or "berkas"
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -372,9 +372,15 @@ class Runtime:
     def _deployment_snapshot(self, row: ProcessInstance) -> int:
         """Linked SOPs run in the versions deployed when the period started: a running period finishes on
         what it started with, and a period started after a linked SOP alone was redeployed takes it."""
-        root = self.session.get(ProcessInstance, row.root_id or row.id) or row
-        at_start = self.session.scalar(select(func.max(Deployment.id)).where(Deployment.created_at <= root.started_at))
-        return max(self.model_for(row).deployment_id, at_start or 0)
+        root_id = row.root_id or row.id
+        # One query per transaction, not per child (the session lives as long as the transaction).
+        at_start = self.session.info.setdefault("ujikom_deployment_at_start", {})
+        if root_id not in at_start:
+            root = self.session.get(ProcessInstance, root_id) or row
+            at_start[root_id] = self.session.scalar(
+                select(func.max(Deployment.id)).where(Deployment.created_at <= root.started_at)
+            )
+        return max(self.model_for(row).deployment_id, at_start[root_id] or 0)
 
     def _finish(self, row: ProcessInstance, wf: BpmnWorkflow) -> None:
         row.status = "completed"

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from api.auth import Caller
 from api.errors import ApiError
 from api.master.models import Berkas
-from api.models import HumanTask, ProcessInstance
+from api.models import STAFF_ROLES, HumanTask, ProcessInstance
 from api.routes.tasks import task_for_work
-from api.storage import FileStore
+from api.storage import FileStore, inline_disposition
 
 router = APIRouter(prefix="/api", tags=["files"])
 
@@ -22,7 +22,7 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/jpeg": (b"\xff\xd8\xff",),
 }
-STAFF = {"ketua_lsp", "kabid_administrasi", "kabid_sertifikasi", "direktur", "admin"}
+STAFF = set(STAFF_ROLES)
 
 
 class BerkasOut(BaseModel):
@@ -59,12 +59,12 @@ def upload(task_id: str, request: Request, user: Caller, file: Annotated[UploadF
         raise ApiError(
             415, f"{file.filename}: only PDF, PNG or JPEG files are accepted", [{"path": "file", "message": "type"}]
         )
-    sha256 = store(request).put(content)  # before the row: a row never points at a missing file
     with request.app.state.db.transaction() as session:
-        task = task_for_work(session, task_id, user)
+        task = task_for_work(session, task_id, user)  # nothing is written for someone who may not upload here
+        sha256 = store(request).put(content)  # before the row: a row never points at a missing file
         row = Berkas(
             sha256=sha256,
-            nama=(file.filename or "berkas").rsplit("/", 1)[-1][:200],
+            nama="".join(c for c in (file.filename or "berkas").rsplit("/", 1)[-1] if c >= " ")[:200] or "berkas",
             content_type=kind,
             size=len(content),
             instance_id=task.instance_id,
@@ -87,7 +87,7 @@ def download(berkas_id: int, request: Request, user: Caller) -> Response:
             raise ApiError(403, "only the candidate, LSP staff and the candidate's asesor may read this file")
         name, kind, sha256 = row.nama, row.content_type, row.sha256
     return Response(
-        store(request).read(sha256), media_type=kind, headers={"Content-Disposition": f'inline; filename="{name}"'}
+        store(request).read(sha256), media_type=kind, headers={"Content-Disposition": inline_disposition(name)}
     )
 
 

@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 from api.auth import Caller, CurrentUser, require_roles
 from api.errors import ApiError
 from api.master.models import LspProfil, Sertifikat
-from api.models import Document, ProcessInstance
+from api.models import STAFF_ROLES, Document, ProcessInstance
 from api.renderer import document_store, job_for, logo_store
+from api.storage import inline_disposition
 from service_tasks.render import SPREADSHEETS, RenderError, html
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
-STAFF = {"admin", "direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi"}
+STAFF = set(STAFF_ROLES)
 CORRECTORS = ("admin", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
 PESERTA_KINDS = {"kartu_peserta", "rekaman_asesmen", "sertifikat"}
 # Which person in a document's data an asesor must be to read it.
@@ -121,7 +122,7 @@ def download(document_id: int, request: Request, user: Caller) -> Response:
     return Response(
         content,
         media_type=content_type,
-        headers={"Content-Disposition": f'inline; filename="{name}"', "ETag": f'"{sha256}"'},
+        headers={"Content-Disposition": inline_disposition(name), "ETag": f'"{sha256}"'},
     )
 
 
@@ -162,6 +163,8 @@ def correct(
     """A correction: a new version with its own file, keeping the number; the old version and file stay."""
     with request.app.state.db.transaction() as session:
         old = _document(session, document_id, user)
+        # Locked on PostgreSQL, so two corrections at once queue here and the second sees the first.
+        session.scalars(select(Document.id).where(Document.id == old.id).with_for_update()).first()
         newer = session.scalars(select(Document.id).where(Document.supersedes_id == old.id)).first()
         if newer is not None:
             raise ApiError(409, f"document {document_id} was already corrected by document {newer}: correct that one")

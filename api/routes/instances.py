@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Caller, CurrentUser, require_roles
 from api.errors import ApiError
-from api.models import Event, HumanTask, ProcessDefinition, ProcessInstance
+from api.models import STAFF_ROLES, Event, HumanTask, ProcessDefinition, ProcessInstance
 from api.renderer import progress
 from api.routes import runtime_for
 from api.schemas import (
@@ -25,7 +25,7 @@ from api.schemas import (
 router = APIRouter(prefix="/api", tags=["process instances"])
 
 # Who may read instances and their history: the LSP's staff and administrators.
-READERS = ("admin", "direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
+READERS = STAFF_ROLES
 Reader = Annotated[CurrentUser, require_roles(*READERS)]
 
 

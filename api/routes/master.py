@@ -37,14 +37,14 @@ from api.master.schemas import (
     TukOut,
     TukPatch,
 )
-from api.models import User
+from api.models import STAFF_ROLES, User
 
 router = APIRouter(prefix="/api", tags=["master data"])
 
-STAFF = ("direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
+STAFF = STAFF_ROLES
 WRITERS = ("admin", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
-Reader = Annotated[CurrentUser, require_roles(*STAFF, "admin")]
-ReaderOrAsesor = Annotated[CurrentUser, require_roles(*STAFF, "admin", "asesor")]
+Reader = Annotated[CurrentUser, require_roles(*STAFF)]
+ReaderOrAsesor = Annotated[CurrentUser, require_roles(*STAFF, "asesor")]
 Writer = Annotated[CurrentUser, require_roles(*WRITERS)]
 Page = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=500)]

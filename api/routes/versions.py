@@ -23,6 +23,7 @@ from api.errors import ApiError
 from api.models import Deployment, DeploymentFile, ProcessDefinition
 from api.routes.deployments import MAX_FILE_BYTES
 from api.routes.instances import READERS, latest_definitions
+from api.storage import inline_disposition
 
 router = APIRouter(prefix="/api", tags=["process versions"])
 VersionReader = Annotated[CurrentUser, require_roles("desainer", *READERS)]
@@ -209,7 +210,7 @@ def download_file(deployment_id: int, name: str, request: Request, user: Version
         return Response(
             f.content.encode(),
             media_type=media_type,
-            headers={"Content-Disposition": f'inline; filename="{name}"', "ETag": f'"{f.sha256}"'},
+            headers={"Content-Disposition": inline_disposition(name), "ETag": f'"{f.sha256}"'},
         )
 
 
