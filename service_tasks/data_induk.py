@@ -19,7 +19,7 @@ from api.master.models import (
     Tuk,
     VerifikasiTuk,
 )
-from api.models import User
+from api.models import ProcessInstance, User
 from service_tasks.context import ServiceContext
 
 # Waktu Indonesia Barat: the LSP's calendar (Asia/Jakarta has had no daylight saving since 1964).
@@ -265,6 +265,15 @@ class MasterData:
         ).first()
         if row is not None or tuk.jenis != "mandiri":
             return row
+        # A mandiri TUK being (re)verified in this period stands on that verification, not on an older one:
+        # one found "belum sesuai" now must not pass on last year's approval.
+        verified_now = select(ProcessInstance.id).where(
+            ProcessInstance.root_id == root_id,
+            ProcessInstance.key == "verifikasi_tuk",
+            ProcessInstance.subject == tuk.kode,
+        )
+        if self.session.scalars(verified_now).first() is not None:
+            return None
         return self.session.scalars(
             query.where(VerifikasiTuk.berlaku_sd.is_not(None), VerifikasiTuk.berlaku_sd >= pada).order_by(
                 VerifikasiTuk.berlaku_sd.desc()

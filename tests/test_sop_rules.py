@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from api.master.models import VerifikasiTuk
 from api.models import Document
 from tests import sop
 from tests import sop_branches as b
@@ -1183,3 +1184,37 @@ def test_a_decision_postponed_by_the_pleno_is_reported_to_bnsp_neither_as_k_nor_
         ).all()
     assert {a["username"]: a["hasil"] for a in lampiran.data["asesi"]} == {"peserta": "K", "peserta2": "K"}
     assert sum(r["bk"] for r in surat.data["rekap_skema"]) == 0
+
+
+def test_a_mandiri_tuk_found_belum_sesuai_this_period_does_not_pass_on_last_years_approval(api: Api) -> None:
+    [tuk] = [t for t in api.get("admin", "/api/tuk", params={"q": "TUK-02"}).json()["items"] if t["kode"] == "TUK-02"]
+    r = api.client.patch(f"/api/tuk/{tuk['id']}", headers=api.headers("admin"), json={"jenis": "mandiri"})
+    assert r.status_code == 200, r.text
+    with api.app.state.db.transaction() as session:  # approved last year, still within its one-year validity
+        now = api.app.state.clock.now()
+        session.add(
+            VerifikasiTuk(
+                tuk_id=tuk["id"],
+                root_id=0,
+                instance_id=0,
+                verifikator="asesor3",
+                tanggal=(now - timedelta(days=200)).date(),
+                kesimpulan="sesuai",
+                ditetapkan_oleh="ketua_lsp",
+                ditetapkan_at=now - timedelta(days=200),
+                berlaku_sd=(now + timedelta(days=165)).date(),
+            )
+        )
+    root = b.assigned(api, MOVING)
+    b.verify(api, "TUK-02", "belum_sesuai")  # this period's verification of TUK-02 fails
+    b.verify(api, "TUK-01", "belum_sesuai")
+    t = b.task_about(api, "kabid_sertifikasi", b.TINDAK_LANJUT_TUK, "TUK-01")
+    pindah = {"tindak_lanjut_tuk": {"tindakan": "pindah", "tuk_pengganti": "TUK-02", "catatan": "Pindah"}}
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        t["id"],
+        pindah,
+        root,
+        {"tindak_lanjut_tuk.tuk_pengganti": ["TUK-02", "belum terverifikasi"]},
+    )
