@@ -38,9 +38,15 @@ run: setup
 	$(BIN)/ujikom seed-demo
 	$(BIN)/ujikom serve --host $(HOST) --port $(PORT)
 
-# Lint and every test: on SQLite, and on PostgreSQL too when UJIKOM_TEST_DATABASE_URL is set.
-test: setup $(CHROMIUM)
+# The gate every change passes: lint (ruff, format, mypy, the import contracts of docs/architecture.md).
+lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+# Lint, then every test: on SQLite, and on PostgreSQL too when UJIKOM_TEST_DATABASE_URL is set.
+test: lint $(CHROMIUM)
 	$(BIN)/pytest -q
 
 bench: setup

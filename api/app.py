@@ -7,8 +7,8 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from api import errors
+from api.background.worker import Worker
 from api.clock import CLOCK, Clock
-from api.db import Database
 from api.routes import (
     auth,
     berkas,
@@ -24,8 +24,8 @@ from api.routes import (
     web,
 )
 from api.settings import Settings, get_settings
+from api.store.db import Database
 from api.timing import ServerTiming
-from api.worker import Worker
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None, clock: Clock = CLOCK) -> FastAPI:

@@ -12,7 +12,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.models import User
+from api.store.models import User
 
 ALGORITHM = "HS256"
 # A user's roles and active flag are re-read at most this often per process: each request would

@@ -32,8 +32,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
-    from api.db import Database
     from api.seed import has_demo_users
+    from api.store.db import Database
 
     settings = get_settings()
     db = Database(settings.effective_database_url)
@@ -54,8 +54,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from api.db import Database
-    from api.worker import Worker
+    from api.background.worker import Worker
+    from api.store.db import Database
 
     settings = get_settings()
     worker = Worker(Database(settings.effective_database_url), settings)
@@ -76,7 +76,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from api.migrate import upgrade
+    from api.store.migrate import upgrade
 
     upgrade(get_settings().effective_database_url)
     print("database is at the latest schema")
@@ -84,8 +84,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from api.db import Database
     from api.seed import deploy_shipped, seed_demo_logo, seed_users
+    from api.store.db import Database
 
     settings = get_settings()
     with Database(settings.effective_database_url).transaction() as session:
@@ -100,9 +100,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from sqlalchemy import inspect
 
-    from api import master  # noqa: F401 - its tables are part of the schema
-    from api.db import Base, Database
     from api.engine.deployments import validate
+    from api.store import master  # noqa: F401 - its tables are part of the schema
+    from api.store.db import Base, Database
 
     settings = get_settings()
     database = Database(settings.effective_database_url)
@@ -123,8 +123,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     from api.clock import CLOCK
-    from api.db import Database
     from api.engine.deployments import DeploymentInvalid, deploy
+    from api.store.db import Database
 
     settings = get_settings()
     try:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.engine.db_cache import db_cache
 from api.engine.runtime import model_of_definition
-from api.models import DeploymentFile, ProcessInstance
+from api.store.models import DeploymentFile, ProcessInstance
 
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 

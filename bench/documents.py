@@ -23,8 +23,8 @@ import latency  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from api.models import Document  # noqa: E402
-from api.renderer import job_for  # noqa: E402
+from api.background.renderer import job_for  # noqa: E402
+from api.store.models import Document  # noqa: E402
 from service_tasks.render import html, pdf, render, warm_up  # noqa: E402
 from tests import sop  # noqa: E402
 from tests.conftest import Api  # noqa: E402

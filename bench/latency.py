@@ -60,14 +60,14 @@ import service_tasks  # noqa: E402
 from api import seed  # noqa: E402
 from api.app import create_app  # noqa: E402
 from api.clock import Clock  # noqa: E402
-from api.db import Database  # noqa: E402
 from api.engine.process_models import MODELS, properties  # noqa: E402
 from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE  # noqa: E402
 from api.engine.serializer import dump_workflow, load_workflow  # noqa: E402
-from api.models import LANE_ROLES, HumanTask, ProcessDefinition, ProcessInstance  # noqa: E402
 from api.routes.instances import latest_definitions  # noqa: E402
 from api.schemas import CompleteTask  # noqa: E402
 from api.settings import PROJECT_ROOT, Settings  # noqa: E402
+from api.store.db import Database  # noqa: E402
+from api.store.models import LANE_ROLES, HumanTask, ProcessDefinition, ProcessInstance  # noqa: E402
 
 PROCESS = "uji_kompetensi"
 # Valid data for the first task, "Menetapkan target uji kompetensi" (forms/menetapkan_target.json).
@@ -587,8 +587,8 @@ def profile_complete(app: Any, api: Api, db: Database, count: int, top: int) -> 
     """cProfile of the complete-task route body, called directly in this thread (TestClient runs sync
     endpoints in a worker thread cProfile cannot see). Auth and HTTP/JSON are not in this profile."""
     from api.auth import CurrentUser
-    from api.models import User
     from api.routes.tasks import complete as complete_route
+    from api.store.models import User
 
     with db.reading() as session:
         user = CurrentUser(session.scalars(select(User).where(User.username == "direktur")).one())

@@ -58,9 +58,9 @@ import service_tasks  # noqa: E402
 from api import seed  # noqa: E402
 from api.engine.runtime import Runtime  # noqa: E402
 from api.engine.sandbox import RestrictedEnvironment  # noqa: E402
-from api.master.models import Asesor, AsesorSkema, Berkas, Peserta, Skema  # noqa: E402
-from api.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole  # noqa: E402
-from api.storage import FileStore  # noqa: E402
+from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema  # noqa: E402
+from api.store.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole  # noqa: E402
+from api.store.storage import FileStore  # noqa: E402
 
 JWD = "SKM/LSP-STMI/001/2024"
 OPR = "SKM/LSP-STMI/002/2024"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction, lazyload
 
-from api.master.models import (
+from api.store.master import (
     Asesor,
     AsesorSkema,
     KonflikKepentingan,
@@ -19,7 +19,7 @@ from api.master.models import (
     Tuk,
     VerifikasiTuk,
 )
-from api.models import ProcessInstance, User
+from api.store.models import ProcessInstance, User
 from service_tasks.context import ServiceContext
 
 # Waktu Indonesia Barat: the LSP's calendar (Asia/Jakarta has had no daylight saving since 1964).

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from api.master.models import Sertifikat
-from api.models import ProcessInstance, User, UserRole
+from api.store.master import Sertifikat
+from api.store.models import ProcessInstance, User, UserRole
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData, hari_ini

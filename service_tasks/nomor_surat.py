@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from api.models import Document, NumberSequence
+from api.store.models import Document, NumberSequence
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import hari_ini
 from service_tasks.format_indonesia import BULAN_ROMAWI

@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.master.models import (
+from api.store.master import (
     Asesor,
     Berkas,
     Skema,
 )
-from api.master.models import Sertifikat as SertifikatRow
-from api.models import Event
+from api.store.master import Sertifikat as SertifikatRow
+from api.store.models import Event
 from service_tasks import validator
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import (

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.master.models import Tuk, VerifikasiTuk
+from api.store.master import Tuk, VerifikasiTuk
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import WIB, MasterData, hari_ini, tanggal, tanggal_asesmen

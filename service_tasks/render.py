@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
-from api.storage import FileStore
+from api.store.storage import FileStore
 from service_tasks.format_indonesia import FILTERS
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "documents"

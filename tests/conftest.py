@@ -13,9 +13,9 @@ from sqlalchemy import create_engine, text
 from api import seed
 from api.app import create_app
 from api.clock import Clock
-from api.db import Database
 from api.engine.process_models import MODELS
 from api.settings import PROJECT_ROOT, Settings
+from api.store.db import Database
 
 PG_URL = os.environ.get("UJIKOM_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])

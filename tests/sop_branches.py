@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from api.master.models import Berkas, Sertifikat, VerifikasiTuk
-from api.models import Document
+from api.store.master import Berkas, Sertifikat, VerifikasiTuk
+from api.store.models import Document
 from tests import sop
 from tests.conftest import Api
 

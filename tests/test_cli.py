@@ -10,8 +10,8 @@ import uvicorn
 from sqlalchemy import create_engine, func, select, update
 
 from api import cli
-from api.models import Deployment, ProcessDefinition, User
 from api.settings import PROJECT_ROOT, get_settings
+from api.store.models import Deployment, ProcessDefinition, User
 
 BAD_CONDITION = '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">periode ==</bpmn:conditionExpression>'
 START_FLOW = '<bpmn:sequenceFlow id="flow_mulai_menetapkan_target" sourceRef="mulai" targetRef="menetapkan_target"/>'

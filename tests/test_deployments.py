@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.models import Deployment, ProcessDefinition
 from api.settings import PROJECT_ROOT
+from api.store.models import Deployment, ProcessDefinition
 from tests import sop
 from tests.conftest import Api
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 from lxml import etree
 from sqlalchemy import select
 
-from api.models import LANE_ROLES, HumanTask
 from api.routes.diagrams import _Process
 from api.settings import PROJECT_ROOT
+from api.store.models import LANE_ROLES, HumanTask
 from tests import sop
 from tests.conftest import Api
 
@@ -153,4 +153,7 @@ def test_the_diagram_page_is_served_with_the_bpmn_js_viewer(api: Api) -> None:
     assert api.client.get("/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js").status_code == 200
     page = api.client.get("/modeler")
     assert page.status_code == 200 and "/vendor/bpmn-js/bpmn-modeler.production.min.js" in page.text
-    assert api.client.get("/web/spiffworkflow-moddle.json").json()["uri"] == "http://spiffworkflow.org/bpmn/schema/1.0/core"
+    assert (
+        api.client.get("/web/spiffworkflow-moddle.json").json()["uri"]
+        == "http://spiffworkflow.org/bpmn/schema/1.0/core"
+    )

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from api.master.models import Sertifikat
-from api.models import Document, NumberSequence
+from api.store.master import Sertifikat
+from api.store.models import Document, NumberSequence
 from service_tasks import call
 from service_tasks.context import ServiceContext
 from service_tasks.format_indonesia import hari_tanggal_terbilang, rupiah, tanggal, terbilang_rupiah

@@ -305,12 +305,6 @@ def test_a_conflict_of_interest_is_declared_once(api: Api) -> None:
     konflik = api.get("admin", f"/api/asesor/{asesor2['id']}").json()["konflik"]
     assert [k["peserta_username"] for k in konflik] == ["peserta7", "peserta8"]
 
-    from api.master.lookup import konflik_ada
-
-    with api.app.state.db.reading() as session:
-        assert konflik_ada(session, "asesor2", "peserta7") and konflik_ada(session, "asesor4", "peserta12")
-        assert not konflik_ada(session, "asesor", "peserta7")
-
 
 def test_a_peserta_is_registered_for_an_existing_candidate_account(api: Api) -> None:
     new_user(api, "peserta41", "peserta")

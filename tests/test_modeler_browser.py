@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from api.models import LANE_ROLES, ChildCompletion
+from api.store.models import LANE_ROLES, ChildCompletion
 from tests import bpmn_edits, sop
 from tests.conftest import Api
 from tests.test_readme_walkthrough import _free_port
@@ -122,9 +122,11 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     element_id = sop.task_detail(api, role, first["id"])["element_id"]
     new_name = f"{first['name']} (revisi)"
     added_name = "Memeriksa ulang target"
-    form = bpmn_edits.by_id(bpmn_edits.parse((PROCESSES / f"{SOP}.bpmn").read_text()), element_id).find(
-        ".//spiffworkflow:property[@name='formJsonSchemaFilename']", bpmn_edits.NS
-    ).get("value")
+    form = (
+        bpmn_edits.by_id(bpmn_edits.parse((PROCESSES / f"{SOP}.bpmn").read_text()), element_id)
+        .find(".//spiffworkflow:property[@name='formJsonSchemaFilename']", bpmn_edits.NS)
+        .get("value")
+    )
 
     page = browser.new_page(viewport={"width": 1500, "height": 950})
     errors: list[str] = []
@@ -160,9 +162,11 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     shape.click()
     _panel_field(page, "name").fill(new_name)
     _panel_field(page, "name").press("Tab")
-    assert new_name in (shape.text_content() or "").replace("\u00a0", " ") or page.evaluate(
-        "id => window.ujikomModeler.get('elementRegistry').get(id).businessObject.name", element_id
-    ) == new_name
+    assert (
+        new_name in (shape.text_content() or "").replace("\u00a0", " ")
+        or page.evaluate("id => window.ujikomModeler.get('elementRegistry').get(id).businessObject.name", element_id)
+        == new_name
+    )
     assert f"{SOP}.bpmn *" in page.inner_text("#tabs")
 
     # Add a step in the same lane: drop a task from the palette on the flow out of the renamed step

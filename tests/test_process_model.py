@@ -4,11 +4,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from api.db import Database
 from api.engine.deployments import NS, validate
-from api.migrate import upgrade
 from api.seed import shipped_files
 from api.settings import PROJECT_ROOT, Settings
+from api.store.db import Database
+from api.store.migrate import upgrade
 
 SOP = PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn"
 LANES = [

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from api.models import Document
+from api.store.models import Document
 from tests import sop
 from tests.conftest import Api
 

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from api.master.models import VerifikasiTuk
-from api.models import Document
+from api.store.master import VerifikasiTuk
+from api.store.models import Document
 from tests import sop
 from tests import sop_branches as b
 from tests.conftest import Api

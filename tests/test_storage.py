@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from api.storage import FileStore
+from api.store.storage import FileStore
 from tests import sop
 from tests import sop_branches as b
 from tests.conftest import Api

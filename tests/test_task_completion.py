@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.engine.runtime import Runtime
-from api.models import Document, ProcessInstance
+from api.store.models import Document, ProcessInstance
 from tests import sop
 from tests.conftest import Api
 

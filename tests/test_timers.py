@@ -3,9 +3,9 @@
 import threading
 from datetime import timedelta
 
+from api.background.worker import Worker
 from api.clock import Clock
 from api.settings import Settings
-from api.worker import Worker
 from tests.conftest import Api
 
 TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>

@@ -8,12 +8,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from api.app import create_app
+from api.background.worker import Worker
 from api.clock import Clock
-from api.db import Database
 from api.engine.process_models import MODELS
-from api.models import ChildCompletion
 from api.settings import Settings
-from api.worker import Worker
+from api.store.db import Database
+from api.store.models import ChildCompletion
 from tests import sop
 from tests.conftest import Api
 

@@ -19,7 +19,7 @@ import service_tasks
 from api.engine.durations import parse_duration
 from api.engine.process_models import add_files, new_parser
 from api.engine.sandbox import check_syntax
-from api.models import (
+from api.store.models import (
     LANE_ROLES,
     SOP_LANES,
     Deployment,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.engine.call_activity import HostParser
 from api.engine.durations import parse_duration
 from api.engine.serializer import roundtrip_spec
-from api.models import DeploymentFile, ProcessDefinition
+from api.store.models import DeploymentFile, ProcessDefinition
 
 
 @dataclass

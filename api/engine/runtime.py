@@ -44,7 +44,7 @@ from api.engine.process_models import (
 )
 from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE
 from api.engine.serializer import dump_workflow, load_workflow
-from api.models import (
+from api.store.models import (
     LANE_ROLES,
     ChildCompletion,
     Deployment,

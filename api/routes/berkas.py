@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from api.auth import Caller
 from api.errors import ApiError
-from api.master.models import Berkas
-from api.models import STAFF_ROLES, HumanTask, ProcessInstance
 from api.routes.tasks import task_for_work
-from api.storage import FileStore, inline_disposition
+from api.store.master import Berkas
+from api.store.models import STAFF_ROLES, HumanTask, ProcessInstance
+from api.store.storage import FileStore, inline_disposition
 
 router = APIRouter(prefix="/api", tags=["files"])
 

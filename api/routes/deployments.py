@@ -9,8 +9,8 @@ from sqlalchemy import select
 from api.auth import CurrentUser, require_roles
 from api.engine.deployments import deploy
 from api.errors import ApiError
-from api.models import Deployment, ProcessDefinition
 from api.schemas import DeployedProcess, DeploymentOut
+from api.store.models import Deployment, ProcessDefinition
 
 router = APIRouter(prefix="/api/deployments", tags=["deployments"])
 Designer = Annotated[CurrentUser, require_roles("desainer", "admin")]

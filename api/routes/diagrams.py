@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from api.engine.deployments import NS
 from api.errors import ApiError
-from api.models import DeploymentFile, Event, HumanTask, ProcessDefinition, ProcessInstance
 from api.routes.instances import Reader
 from api.routes.versions import file_url
+from api.store.models import DeploymentFile, Event, HumanTask, ProcessDefinition, ProcessInstance
 
 router = APIRouter(prefix="/api", tags=["process instances"])
 # History entries that say an element ran to its end.
@@ -38,8 +38,15 @@ _UNRECORDED = {
     "endEvent",
     "intermediateThrowEvent",
 }
-_INSTANT = {"scriptTask", "task", "businessRuleTask", "exclusiveGateway", "inclusiveGateway", "endEvent",
-            "intermediateThrowEvent"}
+_INSTANT = {
+    "scriptTask",
+    "task",
+    "businessRuleTask",
+    "exclusiveGateway",
+    "inclusiveGateway",
+    "endEvent",
+    "intermediateThrowEvent",
+}
 
 
 class ChildLink(BaseModel):
@@ -109,8 +116,7 @@ class _Process:
             if local == "callActivity":
                 self.called[el.get("id")] = el.get("calledElement") or ""
             props = {
-                p.get("name"): p.get("value")
-                for p in el.iterfind("bpmn:extensionElements//spiffworkflow:property", NS)
+                p.get("name"): p.get("value") for p in el.iterfind("bpmn:extensionElements//spiffworkflow:property", NS)
             }
             if props.get("sopStep") and props.get("timeStandard"):
                 self.step_activity[props["sopStep"]] = el.get("id")

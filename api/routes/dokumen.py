@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import Caller, CurrentUser, require_roles
+from api.background.renderer import document_store, job_for, logo_store
 from api.errors import ApiError
-from api.master.models import LspProfil, Sertifikat
-from api.models import STAFF_ROLES, Document, ProcessInstance
-from api.renderer import document_store, job_for, logo_store
-from api.storage import inline_disposition
+from api.store.master import LspProfil, Sertifikat
+from api.store.models import STAFF_ROLES, Document, ProcessInstance
+from api.store.storage import inline_disposition
 from service_tasks.render import SPREADSHEETS, RenderError, html
 
 router = APIRouter(prefix="/api", tags=["documents"])

@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.auth import Caller, CurrentUser, require_roles
+from api.background.renderer import progress
 from api.errors import ApiError
-from api.models import STAFF_ROLES, Event, HumanTask, ProcessDefinition, ProcessInstance
-from api.renderer import progress
 from api.routes import runtime_for
 from api.schemas import (
     ActiveTask,
@@ -21,6 +20,7 @@ from api.schemas import (
     ProcessDefinitionOut,
     StartInstance,
 )
+from api.store.models import STAFF_ROLES, Event, HumanTask, ProcessDefinition, ProcessInstance
 
 router = APIRouter(prefix="/api", tags=["process instances"])
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, contains_eager
 
 from api.auth import Caller, CurrentUser, require_roles
 from api.errors import ApiError
-from api.master.models import Asesor, KonflikKepentingan, LspProfil, Peserta, Sertifikat, Skema, Tuk
 from api.master.schemas import (
     AsesorIn,
     AsesorOut,
@@ -37,7 +36,8 @@ from api.master.schemas import (
     TukOut,
     TukPatch,
 )
-from api.models import STAFF_ROLES, User
+from api.store.master import Asesor, KonflikKepentingan, LspProfil, Peserta, Sertifikat, Skema, Tuk
+from api.store.models import STAFF_ROLES, User
 
 router = APIRouter(prefix="/api", tags=["master data"])
 

@@ -20,10 +20,10 @@ from api.engine.process_models import properties
 from api.engine.runtime import TaskRefused, model_of_definition
 from api.errors import ApiError
 from api.forms import form_errors, form_of
-from api.models import LANE_ROLES, HumanTask, ProcessInstance
 from api.routes import runtime_for
 from api.schemas import CompletedTask, CompleteTask, Form, TaskDetail, TaskSummary
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
+from api.store.models import LANE_ROLES, HumanTask, ProcessInstance
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024

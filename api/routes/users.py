@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from api.auth import CurrentUser, hash_password, require_roles
 from api.errors import ApiError
-from api.models import ROLES, User, UserRole
 from api.schemas import UserIn, UserOut
+from api.store.models import ROLES, User, UserRole
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 Admin = Annotated[CurrentUser, require_roles("admin")]

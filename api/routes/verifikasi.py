@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from api.master.models import LspProfil, Sertifikat
+from api.store.master import LspProfil, Sertifikat
 from service_tasks.data_induk import WIB
 from service_tasks.render import page
 

@@ -20,10 +20,10 @@ from api.engine.bpmn_summary import diff, summarize
 from api.engine.deployments import NS, validate
 from api.engine.process_models import resolve_definition
 from api.errors import ApiError
-from api.models import Deployment, DeploymentFile, ProcessDefinition
 from api.routes.deployments import MAX_FILE_BYTES
 from api.routes.instances import READERS, latest_definitions
-from api.storage import inline_disposition
+from api.store.models import Deployment, DeploymentFile, ProcessDefinition
+from api.store.storage import inline_disposition
 
 router = APIRouter(prefix="/api", tags=["process versions"])
 VersionReader = Annotated[CurrentUser, require_roles("desainer", *READERS)]

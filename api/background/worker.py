@@ -11,12 +11,12 @@ import threading
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from api.background.renderer import Renderer
 from api.clock import CLOCK, Clock
-from api.db import Database
 from api.engine.runtime import EngineError, Runtime
-from api.models import ChildCompletion, ProcessInstance
-from api.renderer import Renderer
 from api.settings import Settings
+from api.store.db import Database
+from api.store.models import ChildCompletion, ProcessInstance
 
 log = logging.getLogger(__name__)
 BATCH = 500

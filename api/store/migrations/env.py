@@ -3,9 +3,8 @@
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from api import models  # noqa: F401 - registers the tables on Base.metadata
-from api.db import Base
-from api.master import models as master_models  # noqa: F401 - the master-data tables too
+from api.store import master, models  # noqa: F401 - registers every table on Base.metadata
+from api.store.db import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -18,10 +18,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.clock import CLOCK, Clock
-from api.db import Database
-from api.models import Document
 from api.settings import Settings
-from api.storage import FileStore
+from api.store.db import Database
+from api.store.models import Document
+from api.store.storage import FileStore
 from service_tasks.render import Rendered, RenderJob, data_uri, render_many, warm_up
 
 log = logging.getLogger(__name__)

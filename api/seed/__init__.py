@@ -17,13 +17,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from api.clock import CLOCK
-from api.db import Database
 from api.engine.deployments import deploy
-from api.master.models import Asesor, AsesorSkema, KonflikKepentingan, LspProfil, Peserta, Skema, Tuk
-from api.migrate import upgrade
-from api.models import User, UserRole
 from api.settings import Settings
-from api.storage import FileStore
+from api.store.db import Database
+from api.store.master import Asesor, AsesorSkema, KonflikKepentingan, LspProfil, Peserta, Skema, Tuk
+from api.store.migrate import upgrade
+from api.store.models import User, UserRole
+from api.store.storage import FileStore
 
 # The demo passwords are published (`<username>-demo`), so a slow hash protects nothing; a cheap one
 # keeps seeding 57 users (and logging them in, in tests) fast. Real users get api.auth's full-cost hash.

@@ -21,8 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, UtcDateTime
-from api.models import User
+from api.store.db import Base, UtcDateTime
+from api.store.models import User
 
 JENIS_SKEMA = ("kkni", "okupasi", "klaster")
 JENIS_TUK = ("sewaktu", "tempat_kerja", "mandiri")

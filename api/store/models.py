@@ -18,19 +18,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, UtcDateTime
+from api.store.db import Base, UtcDateTime
+from api.store.enums import LANE_ROLES, SOP_LANES, Role
 
-# The six SOP lanes and the role code each maps to; plus roles outside the SOP.
-LANE_ROLES: dict[str, str] = {
-    "Direktur": "direktur",
-    "Ketua LSP": "ketua_lsp",
-    "Kabid Administrasi": "kabid_administrasi",
-    "Kabid Sertifikasi": "kabid_sertifikasi",
-    "Asesor Kompetensi": "asesor",
-    "Peserta Uji Kompetensi": "peserta",
-}
-SOP_LANES = tuple(LANE_ROLES)
-ROLES = (*LANE_ROLES.values(), "admin", "desainer")
+__all__ = ["LANE_ROLES", "SOP_LANES"]
+
+ROLES = tuple(Role)
 # The LSP's staff (the SOP lanes above asesor and peserta) and the administrator: they read every instance,
 # document and evidence file.
 STAFF_ROLES = ("admin", "direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")

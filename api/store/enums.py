@@ -1,0 +1,91 @@
+"""Vocabularies: every fixed set of codes the service writes and reads, one `StrEnum` each.
+
+A `StrEnum` member *is* its string, so rows and JSON keep the plain codes ("task_completed", "ready");
+what the enum adds is one place to read the whole set and a name that a typo cannot slip past.
+Roles and SOP lanes live here too; who may do what with them lives in `api/permissions.py`.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A user's role code. The six SOP lanes each map to one (`LANE_ROLES`); two roles are outside the SOP."""
+
+    DIREKTUR = "direktur"
+    KETUA_LSP = "ketua_lsp"
+    KABID_ADMINISTRASI = "kabid_administrasi"
+    KABID_SERTIFIKASI = "kabid_sertifikasi"
+    ASESOR = "asesor"
+    PESERTA = "peserta"
+    ADMIN = "admin"
+    DESAINER = "desainer"
+
+
+# The six SOP lanes (as the BPMN names them) and the role each maps to.
+LANE_ROLES: dict[str, Role] = {
+    "Direktur": Role.DIREKTUR,
+    "Ketua LSP": Role.KETUA_LSP,
+    "Kabid Administrasi": Role.KABID_ADMINISTRASI,
+    "Kabid Sertifikasi": Role.KABID_SERTIFIKASI,
+    "Asesor Kompetensi": Role.ASESOR,
+    "Peserta Uji Kompetensi": Role.PESERTA,
+}
+SOP_LANES = tuple(LANE_ROLES)
+
+
+class EventType(StrEnum):
+    """What an instance's history records (`event.event_type`)."""
+
+    INSTANCE_STARTED = "instance_started"
+    INSTANCE_COMPLETED = "instance_completed"
+    INSTANCE_CANCELLED = "instance_cancelled"
+    TASK_CREATED = "task_created"
+    TASK_CLAIMED = "task_claimed"
+    TASK_UNCLAIMED = "task_unclaimed"
+    TASK_COMPLETED = "task_completed"
+    TASK_CANCELLED = "task_cancelled"
+    SERVICE_TASK_COMPLETED = "service_task_completed"
+    TIMER_FIRED = "timer_fired"
+    CHILD_STARTED = "child_started"
+    CHILD_COMPLETED = "child_completed"
+    SIGNAL_SENT = "signal_sent"
+    SIGNAL_RECEIVED = "signal_received"
+    STEP_STARTED = "step_started"
+    STEP_COMPLETED = "step_completed"
+    STEP_ESCALATED = "step_escalated"
+
+
+class InstanceStatus(StrEnum):
+    """`process_instance.status`."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    ERROR = "error"
+
+
+class TaskState(StrEnum):
+    """`human_task.state`: the projection of a ready user task."""
+
+    READY = "ready"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class SertifikatStatus(StrEnum):
+    """`sertifikat.status`; an expired certificate is `aktif` past its `berlaku_sampai` (read by the clock)."""
+
+    AKTIF = "aktif"
+    DICABUT = "dicabut"
+
+
+class JenisSkema(StrEnum):
+    KKNI = "kkni"
+    OKUPASI = "okupasi"
+    KLASTER = "klaster"
+
+
+class JenisTuk(StrEnum):
+    SEWAKTU = "sewaktu"
+    TEMPAT_KERJA = "tempat_kerja"
+    MANDIRI = "mandiri"
