@@ -97,7 +97,7 @@ def current_user(request: Request, token: Annotated[str | None, Depends(oauth2_s
 Caller = Annotated[CurrentUser, Depends(current_user)]
 
 
-def require_roles(*roles: str):  # noqa: ANN201 - a FastAPI dependency factory
+def require_roles(*roles: str):
     def check(user: Caller) -> CurrentUser:
         if not user.has_any(*roles):
             raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"requires one of the roles: {', '.join(roles)}")

@@ -21,7 +21,7 @@ def _files(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in found}
 
 
-def _print_problems(problems, label: str) -> None:  # noqa: ANN001
+def _print_problems(problems, label: str) -> None:
     for p in problems:
         where = f"{p.file}:{p.line}" if p.line else p.file
         element = f" [{p.element_id}]" if p.element_id else ""

@@ -19,18 +19,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import latency  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+import latency
+from fastapi.testclient import TestClient
+from sqlalchemy import insert, select
 
-from api.background.renderer import job_for  # noqa: E402
-from api.store.models import Document  # noqa: E402
-from service_tasks.render import html, pdf, render, warm_up  # noqa: E402
-from tests import sop  # noqa: E402
-from tests.conftest import Api  # noqa: E402
+from api.background.renderer import job_for
+from api.store.models import Document
+from service_tasks.render import html, pdf, render, warm_up
+from tests import sop
+from tests.conftest import Api
 
 
-def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]:  # noqa: ANN001
+def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]:
     """kind, count in the period, median HTML ms, median PDF ms, pages, bytes."""
     import io
 
@@ -66,7 +66,7 @@ def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]
     return out
 
 
-def add_certificates(app, n: int, tag: str) -> None:  # noqa: ANN001
+def add_certificates(app, n: int, tag: str) -> None:
     with app.state.db.transaction() as session:
         cert = session.scalars(select(Document).where(Document.kind == "sertifikat").order_by(Document.id)).first()
         rows = []

@@ -50,17 +50,17 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import latency  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
+import latency
+from fastapi.testclient import TestClient
+from sqlalchemy import func, insert, select
 
-import service_tasks  # noqa: E402
-from api import seed  # noqa: E402
-from api.engine.runtime import Runtime  # noqa: E402
-from api.engine.sandbox import RestrictedEnvironment  # noqa: E402
-from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema  # noqa: E402
-from api.store.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole  # noqa: E402
-from api.store.storage import FileStore  # noqa: E402
+import service_tasks
+from api import seed
+from api.engine.runtime import Runtime
+from api.engine.sandbox import RestrictedEnvironment
+from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema
+from api.store.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole
+from api.store.storage import FileStore
 
 JWD = "SKM/LSP-STMI/001/2024"
 OPR = "SKM/LSP-STMI/002/2024"

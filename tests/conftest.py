@@ -67,7 +67,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(settings: Settings, db: Database, clock: Clock):  # noqa: ANN201
+def app(settings: Settings, db: Database, clock: Clock):
     MODELS.clear()
     return create_app(settings, db, clock)
 

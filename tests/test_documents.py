@@ -360,7 +360,7 @@ def test_numbers_are_unique_and_gapless_when_documents_are_issued_at_the_same_mo
                     doc = terbitkan(_context(api, instance_id, f"t{thread}-{n}", session), "uji", "UJI", "Uji", {})
                 with lock:
                     numbers.append(doc["nomor"])
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=issue, args=(i,)) for i in range(6)]

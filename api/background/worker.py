@@ -34,7 +34,7 @@ class Worker:
         # never hold up timers or child completions.
         self.renderer = Renderer(db, settings, clock)
 
-    def runtime(self, session):  # noqa: ANN001, ANN201
+    def runtime(self, session):
         return Runtime(session, clock=self.clock, nomor_format=self.settings.nomor_format)
 
     # --- one pass ---------------------------------------------------------------------
@@ -113,7 +113,7 @@ class Worker:
                 self._mark_error(instance_id, exc)
         return fired
 
-    def _lock(self, session, instance_id: int) -> ProcessInstance | None:  # noqa: ANN001
+    def _lock(self, session, instance_id: int) -> ProcessInstance | None:
         stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
         if self.db.is_postgres:
             stmt = stmt.with_for_update(skip_locked=True)
