@@ -1,0 +1,46 @@
+"""What a route may ask FastAPI for: the database, the clock, the settings, the worker and the engine runtime.
+
+Routes take these as parameters (`db: Db`) instead of reaching into `request.app.state`, so each route's
+needs are visible in its signature and tests can override them.
+"""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.background.worker import Worker
+from api.clock import Clock
+from api.settings import Settings
+from api.store.db import Database
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_now(clock: Annotated[Clock, Depends(get_clock)]) -> datetime:
+    return clock.now()
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_worker(request: Request) -> Worker:
+    worker: Worker = request.app.state.worker
+    return worker
+
+
+Db = Annotated[Database, Depends(get_db)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+Now = Annotated[datetime, Depends(get_now)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+BackgroundWorker = Annotated[Worker, Depends(get_worker)]

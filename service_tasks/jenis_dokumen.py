@@ -1,0 +1,79 @@
+"""The document-kind registry: every output document the SOP names, with everything known about its kind.
+
+A kind is its code (`Document.kind`, the template `documents/<kind>.html`), the register whose letter
+numbers it draws (None where the number comes from outside, as BNSP's on a certificate), its label in a
+page footer, its file format, and who besides the LSP's staff may read it. Adding a kind is one entry here
+and one template; `tests/unit/test_jenis_dokumen.py` checks every kind has its template.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    PDF = "pdf"
+    XLSX = "xlsx"
+
+
+CONTENT_TYPES: dict[Format, str] = {
+    Format.PDF: "application/pdf",
+    Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class JenisDokumen:
+    kind: str
+    label: str
+    register: str | None
+    format: Format = Format.PDF
+    # The candidate the document is about (`Document.candidate`) may read it.
+    peserta_membaca: bool = False
+    # An asesor may read it when they are this person in the document's data ("asesor", "verifikator").
+    asesor_membaca_sebagai: str | None = None
+
+    @property
+    def template(self) -> str:
+        return f"{self.kind}.html"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]
+
+
+_SEMUA = (
+    JenisDokumen("nota_dinas", "Nota Dinas", "ND"),
+    JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR"),
+    JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB"),
+    JenisDokumen("sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK"),
+    JenisDokumen("kartu_peserta", "Kartu Peserta Uji Kompetensi", "KP", peserta_membaca=True),
+    JenisDokumen("surat_tugas_asesor", "Surat Tugas Asesor Kompetensi", "ST-AS", asesor_membaca_sebagai="asesor"),
+    JenisDokumen(
+        "surat_tugas_verifikasi_tuk", "Surat Tugas Verifikasi TUK", "ST-VT", asesor_membaca_sebagai="verifikator"
+    ),
+    JenisDokumen(
+        "formulir_verifikasi_tuk", "Formulir Hasil Verifikasi TUK", "VT", asesor_membaca_sebagai="verifikator"
+    ),
+    JenisDokumen(
+        "rekaman_asesmen",
+        "FR.AK.02 Rekaman Asesmen Kompetensi",
+        "AK02",
+        peserta_membaca=True,
+        asesor_membaca_sebagai="asesor",
+    ),
+    JenisDokumen("berita_acara_asesmen", "Berita Acara Asesmen", "BA-AS"),
+    JenisDokumen("berita_acara_pleno", "Berita Acara Rapat Pleno", "BA-PL"),
+    JenisDokumen("sk_penetapan", "Keputusan Ketua LSP (Penetapan Hasil Asesmen)", "SK"),
+    JenisDokumen("sk_banding", "Keputusan Ketua LSP (Hasil Banding)", "SK"),
+    JenisDokumen("permohonan_blangko", "Surat Permohonan Blangko Sertifikat", "PB"),
+    JenisDokumen("permohonan_blangko_lampiran", "Lampiran Surat Permohonan Blangko", "PB", format=Format.XLSX),
+    JenisDokumen("sertifikat", "Sertifikat Kompetensi", None, peserta_membaca=True),
+    JenisDokumen("laporan", "Laporan Uji Kompetensi dan Sertifikasi Kompetensi", "LAP"),
+)
+
+JENIS_DOKUMEN: dict[str, JenisDokumen] = {j.kind: j for j in _SEMUA}
+
+
+def jenis(kind: str) -> JenisDokumen:
+    """The registered kind; a KeyError names an unregistered one (a programming error, not bad input)."""
+    return JENIS_DOKUMEN[kind]
