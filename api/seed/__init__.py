@@ -130,7 +130,7 @@ def seed_users(session: Session) -> int:
 def seed_master_data(session: Session) -> None:
     """The demo LSP's master data, for the demo users already in the database. Adds only what is missing."""
     demo, now = demo_data(), CLOCK.now()
-    user_id: dict[str, int] = dict(session.execute(select(User.username, User.id)).tuples().all())
+    user_id: dict[str, int] = dict(session.execute(select(User.username, User.id)).all())
     _seed_lsp(session, demo, user_id, now)
     _seed_skema(session, demo, now)
     _seed_tuk(session, demo, now)
@@ -188,8 +188,8 @@ def _seed_asesor(session: Session, demo: Demo, user_id: dict[str, int], now: dat
 
 def _seed_asesor_skema(session: Session, baru: list[AsesorRecord], user_id: dict[str, int]) -> None:
     # Competences only for asesor created now: a second run must not undo an administrator's changes.
-    asesor_id = dict(session.execute(select(Asesor.user_id, Asesor.id)).tuples().all())
-    skema_id = dict(session.execute(select(Skema.nomor, Skema.id)).tuples().all())
+    asesor_id = dict(session.execute(select(Asesor.user_id, Asesor.id)).all())
+    skema_id = dict(session.execute(select(Skema.nomor, Skema.id)).all())
     rows = [
         {"asesor_id": asesor_id[user_id[a["username"]]], "skema_id": skema_id[nomor]}
         for a in baru
@@ -216,9 +216,10 @@ def _seed_peserta(session: Session, demo: Demo, user_id: dict[str, int], now: da
 
 
 def _seed_konflik(session: Session, demo: Demo, user_id: dict[str, int], now: datetime) -> None:
-    asesor_of = dict(session.execute(select(Asesor.user_id, Asesor.id)).tuples().all())
-    peserta_of = dict(session.execute(select(Peserta.user_id, Peserta.id)).tuples().all())
-    ada = set(session.execute(select(KonflikKepentingan.asesor_id, KonflikKepentingan.peserta_id)).tuples())
+    asesor_of = dict(session.execute(select(Asesor.user_id, Asesor.id)).all())
+    peserta_of = dict(session.execute(select(Peserta.user_id, Peserta.id)).all())
+    pairs = session.execute(select(KonflikKepentingan.asesor_id, KonflikKepentingan.peserta_id))
+    ada = {tuple(pair) for pair in pairs}
     rows = []
     for k in demo["konflik"]:
         asesor_id = asesor_of.get(user_id.get(k["asesor"], -1))
