@@ -3,9 +3,14 @@
 import argparse
 import logging
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.settings import get_settings
+
+if TYPE_CHECKING:  # the commands import what they need when they run: `ujikom --help` stays quick
+    from api.engine.deployments import Problem
 
 
 def _files(path: Path) -> dict[str, bytes]:
@@ -21,7 +26,7 @@ def _files(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in found}
 
 
-def _print_problems(problems, label: str) -> None:
+def _print_problems(problems: Iterable["Problem"], label: str) -> None:
     for p in problems:
         where = f"{p.file}:{p.line}" if p.line else p.file
         element = f" [{p.element_id}]" if p.element_id else ""

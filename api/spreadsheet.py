@@ -37,7 +37,7 @@ def spreadsheet_rows(content: bytes) -> list[dict[str, Any]]:
     if not header or not any(header):
         raise SpreadsheetError("the first row must name the columns")
     columns = [_column(h) for h in header]
-    out = []
+    out: list[dict[str, Any]] = []
     for values in rows:
         if values is None or all(v in (None, "") for v in values):
             continue
