@@ -11,6 +11,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.engine.bpmn import properties
 from api.engine.call_activity import HostParser
 from api.engine.durations import parse_duration
 from api.engine.serializer import roundtrip_spec
@@ -32,10 +33,6 @@ class ProcessModel:
     @property
     def io_specification(self) -> Any:
         return self.spec.io_specification
-
-
-def properties(task_spec: Any) -> dict[str, str]:
-    return (getattr(task_spec, "extensions", None) or {}).get("properties", {}) or {}
 
 
 def new_parser() -> HostParser:
@@ -83,6 +80,16 @@ def resolve_definition(session: Session, key: str, deployment_id: int) -> Proces
     return session.scalars(
         select(ProcessDefinition)
         .where(ProcessDefinition.key == key, ProcessDefinition.deployment_id <= deployment_id)
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
+    ).first()
+
+
+def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
+    """The newest version of a process, or None when no version of `key` is deployed."""
+    return session.scalars(
+        select(ProcessDefinition)
+        .where(ProcessDefinition.key == key)
         .order_by(ProcessDefinition.version.desc())
         .limit(1)
     ).first()
