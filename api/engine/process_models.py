@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.engine.bpmn import properties
 from api.engine.call_activity import HostParser
+from api.engine.db_cache import db_cache
 from api.engine.durations import parse_duration
 from api.engine.serializer import roundtrip_spec
 from api.store.models import DeploymentFile, ProcessDefinition
@@ -145,3 +146,15 @@ class ProcessModelCache:
 
 
 MODELS = ProcessModelCache()
+
+
+def model_of_definition(session: Session, definition_id: int, models: ProcessModelCache = MODELS) -> ProcessModel:
+    """The parsed model of a definition row, without a query once known (definition rows never change)."""
+    by_id = db_cache(session, "process_model")
+    model: ProcessModel | None = by_id.get(definition_id)
+    if model is None:
+        definition = session.get(ProcessDefinition, definition_id)
+        if definition is None:
+            raise LookupError(f"no process definition {definition_id}")
+        model = by_id[definition_id] = models.get(session, definition)
+    return model
