@@ -219,7 +219,7 @@ def _unchanged(session: Session, files: dict[str, bytes]) -> tuple[Deployment, l
         if name.endswith(".bpmn"):
             keys |= {p.get("id") for p in etree.fromstring(content).xpath("//bpmn:process", namespaces=NS)}
     definitions = [d for key in sorted(keys) if (d := latest_definition(session, key))]
-    deployment = session.get(Deployment, max(f.deployment_id for f in latest))
+    deployment = session.get_one(Deployment, max(f.deployment_id for f in latest))
     return deployment, definitions
 
 

@@ -91,7 +91,7 @@ def pesan(error: Any, extra: list[str]) -> str:
     if v == "const":
         return f"harus {expected!r}"
     if v == "type":
-        names = expected if isinstance(expected, list) else [expected]
+        names = [str(t) for t in (expected if isinstance(expected, list) else [expected])]
         return f"{error.instance!r} bukan {' atau '.join(TYPES.get(t, t) for t in names)}"
     if v == "additionalProperties":
         return f"kolom {', '.join(map(repr, extra))} tidak dikenal formulir ini"

@@ -216,7 +216,7 @@ class Runtime:
         now = self.clock.now()
         # Each complete() re-checks every waiting task (the parallel join, timers): over a batch of N that
         # is N full tree walks. Check once after the batch instead; the end state is the same.
-        wf.update_waiting_tasks = lambda: None  # type: ignore[method-assign]
+        wf.update_waiting_tasks = lambda: None
         try:
             for c in completions:
                 task = find_task(wf, c.parent_task_id)

@@ -4,6 +4,7 @@ The engine owns "the latest version of a key" (`latest_definition`, used when de
 where the routes and other services ask for it and for everything else about deployed definitions.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,7 +28,7 @@ class Upload(Protocol):
     def file(self) -> Any: ...
 
 
-def read_files(files: list[Upload]) -> dict[str, bytes]:
+def read_files(files: Sequence[Upload]) -> dict[str, bytes]:
     """Uploaded files by their base name, each read at most `MAX_FILE_BYTES` + 1 bytes (413 past it)."""
     contents: dict[str, bytes] = {}
     for f in files:
