@@ -11,7 +11,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.engine.bpmn import properties
+from api.engine.bpmn import Prop, properties
 from api.engine.call_activity import HostParser
 from api.engine.db_cache import db_cache
 from api.engine.durations import parse_duration
@@ -101,8 +101,8 @@ def step_activities(spec: BpmnProcessSpec) -> dict[str, tuple[str, timedelta]]:
     found = {}
     for task_spec in spec.task_specs.values():
         props = properties(task_spec)
-        if props.get("sopStep") and props.get("timeStandard"):
-            found[props["sopStep"]] = (task_spec.name, parse_duration(props["timeStandard"]))
+        if props.get(Prop.SOP_STEP) and props.get(Prop.TIME_STANDARD):
+            found[props[Prop.SOP_STEP]] = (task_spec.name, parse_duration(props[Prop.TIME_STANDARD]))
     return found
 
 
