@@ -1,14 +1,56 @@
-"""Error bodies: every 4xx says what is wrong and where (field path or BPMN element)."""
+"""Error bodies: every 4xx says what is wrong and where (field path or BPMN element); a 5xx says nothing.
 
+A refusal of the SOP's rules or of the form is a 422 naming the field; a failing script or service task a
+422 naming the BPMN element; a unique-constraint conflict a 409 naming the field; a lost optimistic race a
+409 (after the routes that retry have retried). Anything else is a bug: logged with its traceback, and
+answered 500 without a word of SQL or internals.
+"""
+
+import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.engine.deployments import DeploymentInvalid
-from api.engine.runtime import EngineError, TaskNotReady, TaskRefused
+from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
+from api.store.db import Base
+
+log = logging.getLogger(__name__)
+# SQLite names the columns ("UNIQUE constraint failed: sertifikat.nomor"); PostgreSQL the key in its detail
+# ("Key (nomor)=(...) already exists.") and the constraint by name.
+_SQLITE_COLUMNS = re.compile(r"constraint failed: ([\w.]+(?:, [\w.]+)*)")
+_PG_KEY = re.compile(r"Key \(([^)]*)\)=")
+
+
+def _constraint_columns(name: str) -> list[str] | None:
+    for table in Base.metadata.tables.values():
+        for constraint in table.constraints:
+            if constraint.name == name:
+                return [c.name for c in getattr(constraint, "columns", [])]
+    return None
+
+
+def conflicting_field(exc: IntegrityError) -> str | None:
+    """The column(s) a constraint conflict is about, e.g. "nomor" or "key, version", read from the driver's
+    error (never shown to the client as it is: it carries the SQL and the values)."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    if diag is not None:  # psycopg
+        if m := _PG_KEY.search(diag.message_detail or ""):
+            return ", ".join(c.strip().strip('"') for c in m.group(1).split(","))
+        if diag.column_name:
+            return str(diag.column_name)
+        if diag.constraint_name and (columns := _constraint_columns(diag.constraint_name)):
+            return ", ".join(columns)
+        return None
+    if m := _SQLITE_COLUMNS.search(str(orig)):
+        return ", ".join(c.rsplit(".", 1)[-1] for c in m.group(1).split(", "))
+    return None
 
 
 class ApiError(Exception):
@@ -39,6 +81,24 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(TaskNotReady)
     async def _not_ready(_: Request, exc: TaskNotReady) -> JSONResponse:
         return JSONResponse({"detail": "task is no longer ready"}, 409)
+
+    @app.exception_handler(FormInvalid)
+    async def _form_invalid(_: Request, exc: FormInvalid) -> JSONResponse:
+        return JSONResponse({"detail": "the data does not satisfy the task's form", "errors": exc.errors}, 422)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
+        field = conflicting_field(exc)
+        log.warning("constraint conflict on %s: %s", field, exc.orig)
+        body: dict[str, Any] = {"detail": "the data conflicts with data already saved; nothing was saved"}
+        if field:
+            body["errors"] = [{"path": field, "message": f"{field} sudah dipakai data lain"}]
+        return JSONResponse(body, 409)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": "internal error: it has been logged; nothing was saved"}, 500)
 
     @app.exception_handler(EngineError)
     async def _engine_error(_: Request, exc: EngineError) -> JSONResponse:

@@ -84,9 +84,9 @@ PAD_CHUNK = 5000
 BREAKDOWN = [
     ("api/routes/tasks.py", "complete"),
     ("api/routes/tasks.py", "_task_for"),
-    ("api/forms.py", "load_form"),
-    ("api/forms.py", "form_of"),
-    ("api/forms.py", "form_errors"),
+    ("api/engine/forms.py", "load_form"),
+    ("api/engine/forms.py", "form_of"),
+    ("api/engine/forms.py", "form_errors"),
     ("api/engine/runtime.py", "complete_task"),
     ("api/engine/runtime.py", "load"),
     ("service_tasks/__init__.py", "check"),

@@ -191,7 +191,7 @@ def test_only_designers_and_admins_may_deploy(api: Api) -> None:
     before = _snapshot(api)
     r = _deploy(api, {"uji_kompetensi.bpmn": RENAMED}, username="ketua_lsp")
     assert r.status_code == 403
-    assert r.json()["detail"] == "requires one of the roles: desainer, admin"
+    assert r.json()["detail"] == "requires one of the roles: admin, desainer"
     assert api.get("ketua_lsp", "/api/deployments").status_code == 403
     assert _snapshot(api) == before
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from lxml import etree
 from sqlalchemy import select
 
-from api.routes.diagrams import _Process
+from api.engine.diagram_state import DiagramProcess as _Process
 from api.settings import PROJECT_ROOT
 from api.store.models import LANE_ROLES, HumanTask
 from tests import sop

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from api.background.loop import BackgroundLoop
 from api.clock import CLOCK, Clock
 from api.settings import Settings
 from api.store.db import Database
@@ -71,16 +72,20 @@ def job_for(session: Session, row: Document, settings: Settings, logos: dict[str
     )
 
 
-class Renderer:
+class Renderer(BackgroundLoop):
+    name = "ujikom-renderer"
+    join_seconds = 30.0
+
     def __init__(self, db: Database, settings: Settings, clock: Clock = CLOCK) -> None:
+        super().__init__(settings.worker_poll_seconds)
         self.db = db
         self.settings = settings
         self.clock = clock
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+
+    def run_pass(self) -> int:
+        return self.render_documents(limit=self.settings.render_batch * 4, stop=self._stop)
 
     # --- one pass ---------------------------------------------------------------------
     def render_documents(self, limit: int | None = None, stop: threading.Event | None = None) -> int:
@@ -100,25 +105,31 @@ class Renderer:
             if not jobs:
                 break
             attempted.update(j.id for j in jobs)
-            self._record(self._render(jobs))
+            self._record(self._render(jobs, stop))
         return len(attempted)
 
-    def _render(self, jobs: list[RenderJob]) -> list[Rendered]:
-        if self.settings.render_processes <= 0:
-            return render_many(jobs)
-        pool = self._executor()
-        futures: list[Future[list[Rendered]]] = [
-            pool.submit(render_many, jobs[i : i + CHUNK]) for i in range(0, len(jobs), CHUNK)
-        ]
+    def _render(self, jobs: list[RenderJob], stop: threading.Event | None = None) -> list[Rendered]:
+        """Render in chunks of `CHUNK`; once `stop` is set, no further chunk is waited for (the documents
+        not rendered stay in the queue, untouched, for the next start)."""
+        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
         results: list[Rendered] = []
-        for future, start in zip(futures, range(0, len(jobs), CHUNK), strict=True):
+        if self.settings.render_processes <= 0:
+            for chunk in chunks:
+                if stop is not None and stop.is_set():
+                    break
+                results.extend(render_many(chunk))
+            return results
+        pool = self._executor()
+        futures: list[Future[list[Rendered]]] = [pool.submit(render_many, chunk) for chunk in chunks]
+        for future, chunk in zip(futures, chunks, strict=True):
+            if stop is not None and stop.is_set():
+                future.cancel()
+                continue
             try:
                 results.extend(future.result())
             except Exception as exc:  # a render process died: the chunk's documents are retried later
                 log.exception("render process failed")
-                results.extend(
-                    Rendered(id=j.id, error=f"render process failed: {exc}") for j in jobs[start : start + CHUNK]
-                )
+                results.extend(Rendered(id=j.id, error=f"render process failed: {exc}") for j in chunk)
         return results
 
     def _record(self, results: list[Rendered]) -> None:
@@ -152,21 +163,8 @@ class Renderer:
             return self._pool
 
     # --- the loop -----------------------------------------------------------------------
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self.run_forever, name="ujikom-renderer", daemon=True)
-            self._thread.start()
-
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        super().stop()
         self.close()
 
     def close(self) -> None:
@@ -174,17 +172,6 @@ class Renderer:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
-
-    def run_forever(self) -> None:
-        while not self._stop.is_set():
-            try:
-                busy = self.render_documents(limit=self.settings.render_batch * 4, stop=self._stop)
-            except Exception:  # keep the loop alive; the failure is logged and retried
-                log.exception("render pass failed")
-                busy = 0
-            if not busy:
-                self._wake.wait(self.settings.worker_poll_seconds)
-                self._wake.clear()
 
 
 def progress(session: Session, *, root_id: int | None = None, instance_id: int | None = None) -> dict[str, int]:

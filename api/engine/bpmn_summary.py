@@ -11,9 +11,8 @@ from typing import Any
 
 from lxml import etree
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+from api.engine.bpmn import BPMN, SPIFF, ProcessGraph, parse, process_elements
+
 # Children that are reported as their own elements or derived elsewhere, not as content of their parent.
 _NOT_CONTENT = {"extensionElements", "incoming", "outgoing", "flowNodeRef", "childLaneSet"}
 
@@ -36,7 +35,7 @@ class ElementSummary:
 
 
 def _local(el: Any) -> str:
-    return etree.QName(el).localname
+    return str(etree.QName(el).localname)
 
 
 def _canonical(el: Any) -> str:
@@ -60,15 +59,7 @@ def _is_element(el: Any) -> bool:
 
 
 def summarize_process(process: Any) -> dict[str, ElementSummary]:
-    lanes: dict[str, str] = {}
-    for lane in process.iter(f"{{{BPMN}}}lane"):
-        for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
-            # Nested lanes come later in document order, so the innermost lane wins.
-            lanes[(ref.text or "").strip()] = lane.get("name") or lane.get("id")
-    flows: dict[str, list[str]] = {}
-    for flow in process.iter(f"{{{BPMN}}}sequenceFlow"):
-        flows.setdefault(flow.get("sourceRef") or "", []).append(flow.get("targetRef") or "")
-
+    graph = ProcessGraph.read(process)
     out: dict[str, ElementSummary] = {}
     for el in process.iter():
         if not _is_element(el):
@@ -77,9 +68,9 @@ def summarize_process(process: Any) -> dict[str, ElementSummary]:
             id=el.get("id"),
             type=_local(el),
             name=el.get("name"),
-            lane=lanes.get(el.get("id")),
+            lane=_lane(graph, el.get("id")),
             attributes={etree.QName(k).localname: v for k, v in el.attrib.items() if k not in ("id", "name")},
-            outgoing=sorted(flows.get(el.get("id"), [])),
+            outgoing=sorted(graph.outgoing.get(el.get("id"), [])),
         )
         extensions = el.find(f"{{{BPMN}}}extensionElements")
         if extensions is not None:
@@ -89,6 +80,11 @@ def summarize_process(process: Any) -> dict[str, ElementSummary]:
         )
         out[summary.id] = summary
     return out
+
+
+def _lane(graph: ProcessGraph, element_id: str) -> str | None:
+    lane = graph.lane_of.get(element_id)
+    return None if lane is None else (lane.get("name") or lane.get("id"))
 
 
 def _read_extensions(extensions: Any, summary: ElementSummary) -> None:
@@ -116,8 +112,7 @@ def _read_extensions(extensions: Any, summary: ElementSummary) -> None:
 
 def summarize(xml: bytes | str, process_id: str | None = None) -> dict[str, dict[str, ElementSummary]]:
     """process id -> element id -> summary, for every process in a BPMN document (or just one)."""
-    root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml, etree.XMLParser(resolve_entities=False))
-    processes = root.findall(f"{{{BPMN}}}process")
+    processes = process_elements(parse(xml))
     return {p.get("id"): summarize_process(p) for p in processes if process_id in (None, p.get("id"))}
 
 

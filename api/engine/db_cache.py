@@ -4,6 +4,7 @@ kept per database so that equal row ids in two databases (tests, a restored copy
 import weakref
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 _caches: "weakref.WeakKeyDictionary[Any, dict[str, dict[Any, Any]]]" = weakref.WeakKeyDictionary()
@@ -11,7 +12,8 @@ _caches: "weakref.WeakKeyDictionary[Any, dict[str, dict[Any, Any]]]" = weakref.W
 
 def db_cache(session: Session, name: str) -> dict[Any, Any]:
     # Keyed by the connection pool: a database's read-only and read-write engines share it.
-    pool = session.get_bind().pool
+    bind = session.get_bind()
+    pool = bind.pool if isinstance(bind, Engine) else bind.engine.pool
     per_db = _caches.get(pool)
     if per_db is None:
         per_db = _caches.setdefault(pool, {})

@@ -12,34 +12,17 @@ from typing import Any
 import jsonschema
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import service_tasks
-from api.engine.durations import parse_duration
-from api.engine.process_models import add_files, new_parser
-from api.engine.sandbox import check_syntax
-from api.store.models import (
-    LANE_ROLES,
-    SOP_LANES,
-    Deployment,
-    DeploymentFile,
-    ProcessDefinition,
-)
+from api.engine.bpmn import FORM_PROPS, NS, ProcessGraph, process_elements
+from api.engine.lint_rules import LintContext, Problem, lint
+from api.engine.process_models import add_files, latest_definition, new_parser
+from api.store.enums import LANE_ROLES
+from api.store.models import Deployment, DeploymentFile, ProcessDefinition
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
-SOP_PROCESS = "uji_kompetensi"
+__all__ = ["NS", "DeploymentInvalid", "Problem", "deploy", "validate"]
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
-
-
-@dataclass
-class Problem:
-    file: str
-    element_id: str | None
-    line: int | None
-    message: str
 
 
 class DeploymentInvalid(Exception):
@@ -134,7 +117,15 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
             errors.append(Problem(_file_defining(trees, process_id), process_id, None, f"cannot parse: {exc}"))
 
     for name, tree in trees.items():
-        _lint(session, name, tree, forms, errors, warnings)
+        context = LintContext(
+            name,
+            forms,
+            form_deployed=lambda ref: _latest_file(session, ref) is not None,
+            graphs=[ProcessGraph.read(p) for p in process_elements(tree.getroot())],
+        )
+        file_errors, file_warnings = lint(tree, context)
+        errors += file_errors
+        warnings += file_warnings
     return errors, warnings
 
 
@@ -150,116 +141,6 @@ def _from_validation(exc: ValidationException, file: str, tree: Any) -> Problem:
     line = getattr(exc, "line_number", None) or _line_of(tree, element_id)
     message = str(getattr(exc, "message", None) or exc).strip()
     return Problem(file or getattr(exc, "file_name", "") or "", element_id, int(line) if line else None, message)
-
-
-def _lint(
-    session: Session, name: str, tree: Any, forms: dict[str, Any], errors: list[Problem], warnings: list[Problem]
-) -> None:
-    def err(el: Any, message: str) -> None:
-        errors.append(Problem(name, el.get("id"), el.sourceline, message))
-
-    def element_of(el: Any) -> Any:
-        """The BPMN element an extension belongs to (extensions such as parameters have ids of their own)."""
-        el = el.getparent()
-        while el is not None and not (etree.QName(el).namespace == BPMN and el.get("id")):
-            el = el.getparent()
-        return el
-
-    # Python in conditions, scripts, parameters and expressions.
-    for cond in tree.xpath("//bpmn:conditionExpression", namespaces=NS):
-        if problem := check_syntax(cond.text or "", "eval"):
-            err(element_of(cond), f"condition is not valid Python: {problem}")
-    for script in tree.xpath("//bpmn:scriptTask/bpmn:script", namespaces=NS):
-        if problem := check_syntax(script.text or "", "exec"):
-            err(element_of(script), f"script is not valid Python: {problem}")
-    for param in tree.xpath("//spiffworkflow:parameter", namespaces=NS):
-        if problem := check_syntax(param.get("value") or "", "eval"):
-            err(element_of(param), f"parameter {param.get('id')!r} is not a valid Python expression: {problem}")
-    for op in tree.xpath("//spiffworkflow:serviceTaskOperator", namespaces=NS):
-        if op.get("id") not in service_tasks.REGISTRY:
-            err(
-                element_of(op),
-                f"service operator {op.get('id')!r} is not registered "
-                f"(known: {', '.join(sorted(service_tasks.REGISTRY))})",
-            )
-
-    lanes_of: dict[str, str] = {}
-    for lane in tree.xpath("//bpmn:lane", namespaces=NS):
-        for ref in lane.xpath("bpmn:flowNodeRef", namespaces=NS):
-            lanes_of[(ref.text or "").strip()] = lane.get("name") or ""
-    for task in tree.xpath("//bpmn:userTask", namespaces=NS):
-        lane = lanes_of.get(task.get("id"))
-        if lane not in LANE_ROLES:
-            err(task, f"user task is in lane {lane!r}, which maps to no role (lanes: {', '.join(LANE_ROLES)})")
-        props = {p.get("name"): p.get("value") for p in task.xpath(".//spiffworkflow:property", namespaces=NS)}
-        form = props.get("formJsonSchemaFilename")
-        if not form:
-            err(task, "user task has no form (property formJsonSchemaFilename)")
-        for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
-            ref = props.get(key)
-            if ref and ref not in forms and _latest_file(session, ref) is None:
-                err(task, f"form file {ref!r} is neither in this deployment nor deployed")
-        if props.get("assignee") and (problem := check_syntax(props["assignee"], "eval")):
-            err(task, f"assignee is not a valid Python expression: {problem}")
-        if (name_ := props.get("validator")) and name_ not in service_tasks.VALIDATORS:
-            err(task, f"validator {name_!r} is not registered (known: {', '.join(sorted(service_tasks.VALIDATORS))})")
-        if (step := props.get("eskalasiLangkah")) is not None and not step.isdigit():
-            err(task, f"eskalasiLangkah must be an SOP step number, not {step!r}")
-    for timer in tree.xpath(
-        "//bpmn:timerEventDefinition/*[self::bpmn:timeDate or self::bpmn:timeDuration or self::bpmn:timeCycle]",
-        namespaces=NS,
-    ):
-        if problem := check_syntax(timer.text or "", "eval"):
-            err(element_of(timer), f"timer expression is not valid Python: {problem}")
-    for prop in tree.xpath("//bpmn:callActivity//spiffworkflow:property[@name='childSubject']", namespaces=NS):
-        if problem := check_syntax(prop.get("value") or "", "eval"):
-            err(element_of(prop), f"childSubject is not a valid Python expression: {problem}")
-    for el in tree.xpath(
-        "//*[spiffworkflow:properties or bpmn:extensionElements/spiffworkflow:properties]", namespaces=NS
-    ):
-        for p in el.xpath(".//spiffworkflow:property[@name='timeStandard']", namespaces=NS):
-            try:
-                parse_duration(p.get("value") or "")
-            except ValueError as exc:
-                err(el, str(exc))
-
-    for process in tree.xpath("//bpmn:process[@id=$p]", namespaces=NS, p=SOP_PROCESS):
-        names = {lane.get("name") for lane in process.xpath(".//bpmn:lane", namespaces=NS)}
-        for lane in SOP_LANES:
-            if lane not in names:
-                err(process, f"the SOP process must keep the lane {lane!r}")
-
-    shapes = {s.get("bpmnElement") for s in tree.xpath("//*[local-name()='BPMNShape' or local-name()='BPMNEdge']")}
-    for el in tree.xpath("//bpmn:process//*[@id][not(self::bpmn:lane) and not(self::bpmn:laneSet)]", namespaces=NS):
-        tag = etree.QName(el).localname
-        if tag in (
-            "task",
-            "userTask",
-            "serviceTask",
-            "scriptTask",
-            "callActivity",
-            "subProcess",
-            "startEvent",
-            "endEvent",
-            "exclusiveGateway",
-            "parallelGateway",
-            "inclusiveGateway",
-            "boundaryEvent",
-            "intermediateCatchEvent",
-            "intermediateThrowEvent",
-            "sequenceFlow",
-            "manualTask",
-            "sendTask",
-            "receiveTask",
-            "eventBasedGateway",
-            "businessRuleTask",
-        ):
-            if el.get("id") not in shapes:
-                warnings.append(
-                    Problem(
-                        name, el.get("id"), el.sourceline, "element has no diagram shape: modellers will not show it"
-                    )
-                )
 
 
 @dataclass
@@ -294,18 +175,11 @@ def deploy(session: Session, files: dict[str, bytes], actor: str, now: Any) -> D
         digest = _content_digest(session, content, tree, files)
         for process in tree.xpath("//bpmn:process", namespaces=NS):
             key = process.get("id")
-            latest = session.scalars(
-                select(ProcessDefinition)
-                .where(ProcessDefinition.key == key)
-                .order_by(ProcessDefinition.version.desc())
-                .limit(1)
-            ).first()
+            latest = latest_definition(session, key)
             if latest is not None and latest.content_sha256 == digest:
                 definitions.append(latest)
                 continue
-            version = (
-                session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)) or 0
-            ) + 1
+            version = (latest.version if latest is not None else 0) + 1
             definition = ProcessDefinition(
                 key=key,
                 version=version,
@@ -344,19 +218,8 @@ def _unchanged(session: Session, files: dict[str, bytes]) -> tuple[Deployment, l
     for name, content in files.items():
         if name.endswith(".bpmn"):
             keys |= {p.get("id") for p in etree.fromstring(content).xpath("//bpmn:process", namespaces=NS)}
-    definitions = [
-        d
-        for key in sorted(keys)
-        if (
-            d := session.scalars(
-                select(ProcessDefinition)
-                .where(ProcessDefinition.key == key)
-                .order_by(ProcessDefinition.version.desc())
-                .limit(1)
-            ).first()
-        )
-    ]
-    deployment = session.get(Deployment, max(f.deployment_id for f in latest))
+    definitions = [d for key in sorted(keys) if (d := latest_definition(session, key))]
+    deployment = session.get_one(Deployment, max(f.deployment_id for f in latest))
     return deployment, definitions
 
 
@@ -380,13 +243,7 @@ def _content_digest(session: Session, content: bytes, tree: Any, files: dict[str
     """The BPMN file plus every form it references: a changed form is a new version too."""
     h = hashlib.sha256(content)
     refs = sorted(
-        {
-            p.get("value")
-            for p in tree.xpath(
-                "//spiffworkflow:property[@name='formJsonSchemaFilename' or @name='formUiSchemaFilename']",
-                namespaces=NS,
-            )
-        }
+        {p.get("value") for p in tree.xpath("//spiffworkflow:property", namespaces=NS) if p.get("name") in FORM_PROPS}
     )
     for ref in refs:
         body = files.get(ref)
@@ -399,13 +256,5 @@ def _content_digest(session: Session, content: bytes, tree: Any, files: dict[str
 
 def _start_roles(process: Any) -> list[str]:
     """Who may start a process: the roles of the lanes holding its none start events."""
-    starts = {
-        s.get("id")
-        for s in process.xpath("bpmn:startEvent[not(*[contains(local-name(), 'EventDefinition')])]", namespaces=NS)
-    }
-    roles = set()
-    for lane in process.xpath(".//bpmn:lane", namespaces=NS):
-        if starts & {(r.text or "").strip() for r in lane.xpath("bpmn:flowNodeRef", namespaces=NS)}:
-            if role := LANE_ROLES.get(lane.get("name") or ""):
-                roles.add(role)
-    return sorted(roles)
+    graph = ProcessGraph.read(process)
+    return sorted({role for s in graph.none_starts() if (role := LANE_ROLES.get(graph.lane_name(s) or ""))})

@@ -11,7 +11,9 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.engine.bpmn import Prop, properties
 from api.engine.call_activity import HostParser
+from api.engine.db_cache import db_cache
 from api.engine.durations import parse_duration
 from api.engine.serializer import roundtrip_spec
 from api.store.models import DeploymentFile, ProcessDefinition
@@ -32,10 +34,6 @@ class ProcessModel:
     @property
     def io_specification(self) -> Any:
         return self.spec.io_specification
-
-
-def properties(task_spec: Any) -> dict[str, str]:
-    return (getattr(task_spec, "extensions", None) or {}).get("properties", {}) or {}
 
 
 def new_parser() -> HostParser:
@@ -88,13 +86,23 @@ def resolve_definition(session: Session, key: str, deployment_id: int) -> Proces
     ).first()
 
 
+def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
+    """The newest version of a process, or None when no version of `key` is deployed."""
+    return session.scalars(
+        select(ProcessDefinition)
+        .where(ProcessDefinition.key == key)
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
+    ).first()
+
+
 def step_activities(spec: BpmnProcessSpec) -> dict[str, tuple[str, timedelta]]:
     """SOP step -> (task spec name, time standard) of the activities carrying a `timeStandard`."""
     found = {}
     for task_spec in spec.task_specs.values():
         props = properties(task_spec)
-        if props.get("sopStep") and props.get("timeStandard"):
-            found[props["sopStep"]] = (task_spec.name, parse_duration(props["timeStandard"]))
+        if props.get(Prop.SOP_STEP) and props.get(Prop.TIME_STANDARD):
+            found[props[Prop.SOP_STEP]] = (task_spec.name, parse_duration(props[Prop.TIME_STANDARD]))
     return found
 
 
@@ -138,3 +146,15 @@ class ProcessModelCache:
 
 
 MODELS = ProcessModelCache()
+
+
+def model_of_definition(session: Session, definition_id: int, models: ProcessModelCache = MODELS) -> ProcessModel:
+    """The parsed model of a definition row, without a query once known (definition rows never change)."""
+    by_id = db_cache(session, "process_model")
+    model: ProcessModel | None = by_id.get(definition_id)
+    if model is None:
+        definition = session.get(ProcessDefinition, definition_id)
+        if definition is None:
+            raise LookupError(f"no process definition {definition_id}")
+        model = by_id[definition_id] = models.get(session, definition)
+    return model

@@ -17,16 +17,19 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import service_tasks
 from api.clock import CLOCK, Clock
 from api.clock import CURRENT as CURRENT_CLOCK
 from api.engine import spiff_timers  # noqa: F401 - timers read the service clock
+from api.engine.bpmn import Prop, properties
 from api.engine.call_activity import (
     CHILD_REQUEST,
     HostedCallActivity,
@@ -34,46 +37,31 @@ from api.engine.call_activity import (
     child_outputs,
     needs_child,
 )
-from api.engine.db_cache import db_cache
+from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
+from api.engine.forms import form_errors, load_form
 from api.engine.process_models import (
     MODELS,
     ProcessModel,
     ProcessModelCache,
-    properties,
+    model_of_definition,
     resolve_definition,
 )
+from api.engine.sandbox import ScriptRejected, ScriptTimeout
 from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE
 from api.engine.serializer import dump_workflow, load_workflow
-from api.store.models import (
-    LANE_ROLES,
-    ChildCompletion,
-    Deployment,
-    Event,
-    HumanTask,
-    ProcessDefinition,
-    ProcessInstance,
-)
-from service_tasks import Refusal, ServiceContext
+from api.settings import Settings
+from api.store.enums import LANE_ROLES, EventType, InstanceStatus
+from api.store.enums import TaskState as HumanTaskState
+from api.store.models import ChildCompletion, Deployment, Event, HumanTask, ProcessDefinition, ProcessInstance
+from service_tasks import ServiceContext, ServiceTaskError
+
+__all__ = ["EngineError", "FormInvalid", "Runtime", "TaskNotReady", "TaskRefused", "model_of_definition"]
 
 log = logging.getLogger(__name__)
 ALL = 10**9  # get_tasks(max_depth=...) returns a partial list without it on deep/wide trees
-
-
-class TaskRefused(Exception):
-    """The submitted data breaks one of the SOP's rules (a user task's validator): nothing was written."""
-
-    def __init__(self, validator: str, refusals: list[Refusal]) -> None:
-        super().__init__("; ".join(f"{r.field}: {r.message}" for r in refusals))
-        self.validator = validator
-        self.refusals = refusals
-
-
-class EngineError(Exception):
-    """The process itself failed (a script, condition or service task): nothing was written."""
-
-    def __init__(self, message: str, element_id: str | None = None) -> None:
-        super().__init__(message)
-        self.element_id = element_id
+# Failures of the process itself (a script, a condition, a service task's refusal to work with its data):
+# SpiffWorkflow wraps every error raised inside a script or expression in a WorkflowException.
+PROCESS_FAILURES = (WorkflowException, ServiceTaskError, ScriptRejected, ScriptTimeout)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -124,17 +112,17 @@ class Host:
 
 class Runtime:
     def __init__(
-        self,
-        session: Session,
-        *,
-        clock: Clock = CLOCK,
-        models: ProcessModelCache = MODELS,
-        nomor_format: str = "{seq:03d}/LSP-STMI/{kode}/{bulan_romawi}/{tahun}",
+        self, session: Session, *, nomor_format: str, clock: Clock = CLOCK, models: ProcessModelCache = MODELS
     ) -> None:
         self.session = session
         self.clock = clock
         self.models = models
         self.nomor_format = nomor_format
+
+    @classmethod
+    def for_app(cls, session: Session, clock: Clock, settings: Settings) -> "Runtime":
+        """The runtime for one transaction of the app (requests, worker, CLI): its clock and settings."""
+        return cls(session, clock=clock, nomor_format=settings.nomor_format)
 
     # --- loading and saving -------------------------------------------------------------
     def model_for(self, row: ProcessInstance) -> ProcessModel:
@@ -168,7 +156,7 @@ class Runtime:
             version=definition.version,
             business_key=business_key,
             subject=subject,
-            status="running",
+            status=InstanceStatus.RUNNING,
             parent_id=parent.id if parent else None,
             parent_task_id=str(parent_task.id) if parent_task else None,
             started_at=now,
@@ -177,7 +165,7 @@ class Runtime:
             steps={},
         )
         if parent is not None and parent_task is not None:
-            step = properties(parent_task.task_spec).get("sopStep")
+            step = properties(parent_task.task_spec).get(Prop.SOP_STEP)
             row.sop_step = step
             if step and step in (parent.steps or {}):
                 row.inherited_due_at = datetime.fromisoformat(parent.steps[step]["due_at"])
@@ -188,7 +176,7 @@ class Runtime:
         row.root_id = (parent.root_id or parent.id) if parent else row.id
         self._event(
             row,
-            "instance_started",
+            EventType.INSTANCE_STARTED,
             actor,
             data={
                 "key": definition.key,
@@ -207,11 +195,15 @@ class Runtime:
         if task is None or task.state != TaskState.READY:
             raise TaskNotReady(task_id)
         host = self._attach(row, wf, actor)
-        if name := properties(task.task_spec).get("validator"):
+        # The form, then the SOP's rules, then the engine: no caller can skip a check.
+        schema = load_form(self.session, self.model_for(row).deployment_id, properties(task.task_spec).get(Prop.FORM))
+        if schema is not None and (errors := form_errors(schema, data)):
+            raise FormInvalid(errors)
+        if name := properties(task.task_spec).get(Prop.VALIDATOR):
             if refusals := service_tasks.check(name, host.service_context(task), data):
                 raise TaskRefused(name, refusals)
         task.data.update(deepcopy(data))
-        self._event(row, "task_completed", actor, task, data=data)
+        self._event(row, EventType.TASK_COMPLETED, actor, task, data=data)
         self._run(wf, lambda: task.run(), task)
         host.completed_now.add(task_id)
         self._advance(row, wf, actor, host)
@@ -224,18 +216,20 @@ class Runtime:
         now = self.clock.now()
         # Each complete() re-checks every waiting task (the parallel join, timers): over a batch of N that
         # is N full tree walks. Check once after the batch instead; the end state is the same.
-        wf.update_waiting_tasks = lambda: None  # type: ignore[method-assign]
-        for c in completions:
-            task = find_task(wf, c.parent_task_id)
-            c.applied_at = now
-            # complete() only on STARTED: on COMPLETED it would merge the result twice.
-            if task is None or task.state != TaskState.STARTED:
-                continue
-            task.data.update(deepcopy(c.outputs))
-            self._run(wf, task.complete, task)
-            applied += 1
-            self._event(row, "child_completed", "system", task, data={"child_id": c.child_id})
-        del wf.update_waiting_tasks
+        wf.update_waiting_tasks = lambda: None
+        try:
+            for c in completions:
+                task = find_task(wf, c.parent_task_id)
+                c.applied_at = now
+                # complete() only on STARTED: on COMPLETED it would merge the result twice.
+                if task is None or task.state != TaskState.STARTED:
+                    continue
+                task.data.update(deepcopy(c.outputs))
+                self._run(wf, task.complete, task)
+                applied += 1
+                self._event(row, EventType.CHILD_COMPLETED, "system", task, data={"child_id": c.child_id})
+        finally:
+            del wf.update_waiting_tasks
         self._run(wf, wf.update_waiting_tasks, None)
         self._advance(row, wf, "system", host)
         return applied
@@ -245,14 +239,14 @@ class Runtime:
         wf = self.load(row)
         host = self._attach(row, wf, actor)
         self._run(wf, lambda: wf.catch(BpmnEvent(SignalEventDefinition(name))), None)
-        self._event(row, "signal_received", actor, data={"signal": name})
+        self._event(row, EventType.SIGNAL_RECEIVED, actor, data={"signal": name})
         self._advance(row, wf, actor, host)
 
     def signal_children(self, row: ProcessInstance, wf: BpmnWorkflow, call_activity: str, name: str) -> int:
         """Signal every running child this instance started from one call activity (e.g. registration closed)."""
         children = self.session.scalars(
             select(ProcessInstance)
-            .where(ProcessInstance.parent_id == row.id, ProcessInstance.status == "running")
+            .where(ProcessInstance.parent_id == row.id, ProcessInstance.status == InstanceStatus.RUNNING)
             .order_by(ProcessInstance.id)
         ).all()
         signalled = 0
@@ -262,7 +256,9 @@ class Runtime:
             if caller is not None and call_activity in (caller.task_spec.bpmn_id, caller.parent.task_spec.bpmn_id):
                 self.signal(child, name, "system")
                 signalled += 1
-        self._event(row, "signal_sent", None, data={"signal": name, "call_activity": call_activity, "to": signalled})
+        self._event(
+            row, EventType.SIGNAL_SENT, None, data={"signal": name, "call_activity": call_activity, "to": signalled}
+        )
         return signalled
 
     def cancel(self, row: ProcessInstance, actor: str, reason: str) -> list[int]:
@@ -272,13 +268,17 @@ class Runtime:
         cancelled, frontier = [], [row]
         while frontier:
             current = frontier.pop()
-            if current.status in ("running", "error"):
-                current.status, current.ended_at = "cancelled", now
+            if current.status in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
+                current.status, current.ended_at = InstanceStatus.CANCELLED, now
                 for ht in self.session.scalars(
-                    select(HumanTask).where(HumanTask.instance_id == current.id, HumanTask.state == "ready")
+                    select(HumanTask).where(
+                        HumanTask.instance_id == current.id, HumanTask.state == HumanTaskState.READY
+                    )
                 ):
-                    ht.state, ht.completed_at = "cancelled", now
-                self._event(current, "instance_cancelled", actor, data={"reason": reason, "requested_on": row.id})
+                    ht.state, ht.completed_at = HumanTaskState.CANCELLED, now
+                self._event(
+                    current, EventType.INSTANCE_CANCELLED, actor, data={"reason": reason, "requested_on": row.id}
+                )
                 cancelled.append(current.id)
             frontier.extend(
                 self.session.scalars(select(ProcessInstance).where(ProcessInstance.parent_id == current.id))
@@ -302,9 +302,9 @@ class Runtime:
         token = CURRENT_CLOCK.set(self.clock)  # SpiffWorkflow's timers read it (api/engine/spiff_timers.py)
         try:
             return fn()
-        except TaskNotReady:
-            raise
-        except Exception as exc:  # a script, condition or service failed: the transaction is discarded
+        except PROCESS_FAILURES as exc:  # the transaction is discarded; anything else is not ours to name
+            if isinstance(cause := exc.__cause__ or exc.__context__, SQLAlchemyError):
+                raise cause from None  # a database error inside a script: a lost race must reach the retry
             failed = getattr(exc, "task", None) or task
             element = failed.task_spec.bpmn_id if failed is not None else None
             raise EngineError(str(exc), element) from exc
@@ -321,9 +321,9 @@ class Runtime:
             self._note_step(row, model, task, completed=False)
             if isinstance(task.task_spec, ServiceTask):
                 result = task.data.get(task.task_spec.result_variable)
-                self._event(row, "service_task_completed", actor, task, data={"result": result})
+                self._event(row, EventType.SERVICE_TASK_COMPLETED, actor, task, data={"result": result})
             elif isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
-                self._event(row, "timer_fired", actor, task)
+                self._event(row, EventType.TIMER_FIRED, actor, task)
 
         self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
         for task in wf.get_tasks(state=TaskState.STARTED, max_depth=ALL):
@@ -351,10 +351,10 @@ class Runtime:
                 f"call activity is missing data input(s) {exc} for {called!r}", task.task_spec.bpmn_id
             ) from exc
         subject = None
-        if expr := properties(task.task_spec).get("childSubject"):
+        if expr := properties(task.task_spec).get(Prop.CHILD_SUBJECT):
             try:
                 subject = str(SCRIPT_ENGINE.evaluate(task, expr))
-            except Exception as exc:
+            except WorkflowException as exc:
                 raise EngineError(f"childSubject expression failed: {exc}", task.task_spec.bpmn_id) from exc
         task.internal_data[CHILD_REQUEST]["started"] = True
         child = self.start(
@@ -367,7 +367,7 @@ class Runtime:
             subject=subject,
         )
         task.internal_data[CHILD_REQUEST]["child_id"] = child.id
-        self._event(row, "child_started", actor, task, data={"child_id": child.id, "called_element": called})
+        self._event(row, EventType.CHILD_STARTED, actor, task, data={"child_id": child.id, "called_element": called})
 
     def _deployment_snapshot(self, row: ProcessInstance) -> int:
         """Linked SOPs run in the versions deployed when the period started: a running period finishes on
@@ -383,11 +383,11 @@ class Runtime:
         return max(self.model_for(row).deployment_id, at_start[root_id] or 0)
 
     def _finish(self, row: ProcessInstance, wf: BpmnWorkflow) -> None:
-        row.status = "completed"
+        row.status = InstanceStatus.COMPLETED
         row.ended_at = self.clock.now()
         end = wf.get_next_task(spec_name="End", skip_subprocesses=True)
         end_data = dict(end.data) if end is not None else dict(wf.data)
-        self._event(row, "instance_completed", None)
+        self._event(row, EventType.INSTANCE_COMPLETED, None)
         if row.parent_id is not None and row.parent_task_id is not None:
             model = self.model_for(row)
             try:
@@ -428,7 +428,7 @@ class Runtime:
                     self._note_step(row, model, wf.get_next_task(spec_name=spec_name), completed=True)
 
     def _due_at(self, row: ProcessInstance, task: Task) -> datetime | None:
-        step = properties(task.task_spec).get("sopStep")
+        step = properties(task.task_spec).get(Prop.SOP_STEP)
         if step and step in (row.steps or {}):
             return datetime.fromisoformat(row.steps[step]["due_at"])
         return row.inherited_due_at
@@ -445,7 +445,7 @@ class Runtime:
             else {
                 t.id: t
                 for t in self.session.scalars(
-                    select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.state == "ready")
+                    select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.state == HumanTaskState.READY)
                 )
             }
         )
@@ -460,10 +460,10 @@ class Runtime:
             props = properties(task.task_spec)
             lane = task.task_spec.lane
             assignee = None
-            if props.get("assignee"):
+            if props.get(Prop.ASSIGNEE):
                 try:
-                    assignee = SCRIPT_ENGINE.evaluate(task, props["assignee"])
-                except Exception as exc:
+                    assignee = SCRIPT_ENGINE.evaluate(task, props[Prop.ASSIGNEE])
+                except WorkflowException as exc:
                     raise EngineError(f"assignee expression failed: {exc}", task.task_spec.bpmn_id) from exc
                 assignee = str(assignee) if assignee else None
             ht = HumanTask(
@@ -477,10 +477,10 @@ class Runtime:
                 lane=lane,
                 role=LANE_ROLES.get(lane or ""),
                 assignee=assignee,
-                form=props.get("formJsonSchemaFilename"),
-                ui_form=props.get("formUiSchemaFilename"),
-                sop_step=props.get("sopStep"),
-                state="ready",
+                form=props.get(Prop.FORM),
+                ui_form=props.get(Prop.UI_FORM),
+                sop_step=props.get(Prop.SOP_STEP),
+                state=HumanTaskState.READY,
                 created_at=now,
                 due_at=self._due_at(row, task),
                 context=_jsonable(task.data),
@@ -488,24 +488,26 @@ class Runtime:
             self.session.add(ht)
             self._event(
                 row,
-                "task_created",
+                EventType.TASK_CREATED,
                 None,
                 task,
                 data={"assignee": assignee, "due_at": ht.due_at.isoformat() if ht.due_at else None},
             )
-            if step := props.get("eskalasiLangkah"):
+            if step := props.get(Prop.ESKALASI_LANGKAH):
                 overdue = (row.steps or {}).get(step, {}).get("due_at")
-                self._event(row, "step_escalated", None, task, data={"step": step, "to_lane": lane, "due_at": overdue})
+                self._event(
+                    row, EventType.STEP_ESCALATED, None, task, data={"step": step, "to_lane": lane, "due_at": overdue}
+                )
         for tid, ht in existing.items():
             if tid in ready_ids:
                 continue
             if tid in host.completed_now:
-                ht.state, ht.completed_at, ht.completed_by = "completed", now, host.actor
+                ht.state, ht.completed_at, ht.completed_by = HumanTaskState.COMPLETED, now, host.actor
                 if ht.claimed_by is None:  # completing an unclaimed task claims it
                     ht.claimed_by = host.actor
             else:
-                ht.state, ht.completed_at = "cancelled", now
-                self._event(row, "task_cancelled", None, task_id=tid, task_name=ht.name, lane=ht.lane)
+                ht.state, ht.completed_at = HumanTaskState.CANCELLED, now
+                self._event(row, EventType.TASK_CANCELLED, None, task_id=tid, task_name=ht.name, lane=ht.lane)
 
     def _event(
         self,
@@ -552,22 +554,6 @@ def find_task(wf: BpmnWorkflow, task_id: str) -> Task | None:
         if uuid in workflow.tasks:
             return workflow.tasks[uuid]
     return None
-
-
-def model_of_definition(session: Session, definition_id: int, models: ProcessModelCache = MODELS) -> ProcessModel:
-    """The parsed model of a definition row, without a query once known (definition rows never change)."""
-    by_id = db_cache(session, "process_model")
-    model = by_id.get(definition_id)
-    if model is None:
-        definition = session.get(ProcessDefinition, definition_id)
-        if definition is None:
-            raise LookupError(f"no process definition {definition_id}")
-        model = by_id[definition_id] = models.get(session, definition)
-    return model
-
-
-class TaskNotReady(Exception):
-    pass
 
 
 TIMER_EVENT_TYPES = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}

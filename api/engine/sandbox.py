@@ -99,6 +99,7 @@ def compile_expression(expression: str) -> CodeType:
     result = compile_restricted_eval(expression.strip(), filename="<expression>")
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
+    assert result.code is not None  # no errors: RestrictedPython compiled it
     return result.code
 
 
@@ -107,6 +108,7 @@ def compile_script(script: str) -> CodeType:
     result = compile_restricted_exec(script, filename="<script>")
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
+    assert result.code is not None
     return result.code
 
 

@@ -17,7 +17,7 @@ class _ServiceClockDatetime(datetime):
 
 
 def install() -> None:
-    timer.datetime = _ServiceClockDatetime  # type: ignore[misc]
+    timer.datetime = _ServiceClockDatetime
 
 
 install()

@@ -4,18 +4,6 @@ import { api, apiJson, escapeHtml, loginForm, logout, me, NotLoggedIn, token } f
 import { restoreUnresolvedReferences } from './moddle-refs.js';
 
 const $ = (selector) => document.querySelector(selector);
-// Properties the service reads (README "Changing the process"); any other name may be typed in.
-const KNOWN_PROPERTIES = [
-  'formJsonSchemaFilename',
-  'formUiSchemaFilename',
-  'assignee',
-  'sopStep',
-  'timeStandard',
-  'sopInputs',
-  'sopOutputs',
-  'linkedSop',
-  'childSubject',
-];
 const TASK_TYPES = ['bpmn:Task', 'bpmn:CallActivity', 'bpmn:SubProcess', 'bpmn:Event', 'bpmn:Gateway'];
 
 const state = {
@@ -58,7 +46,16 @@ async function onLogin(user) {
   if (!canDeploy()) {
     status('You may look at processes; only desainer and admin may validate and deploy.', 'warning');
   }
-  await loadModels();
+  await Promise.all([loadKnownProperties(), loadModels()]);
+}
+
+// The property names the service reads come from the service itself (api/engine/bpmn.py `Prop`);
+// any other name may still be typed in (deploy lint warns on it).
+async function loadKnownProperties() {
+  const known = await apiJson('/api/process-properties');
+  $('#known-properties').innerHTML = known
+    .map((p) => `<option value="${escapeHtml(p.name)}" label="${escapeHtml(p.description)}">`)
+    .join('');
 }
 
 function showLogin(message = '') {
@@ -640,7 +637,6 @@ function renderProperties(panel, element) {
 // --- start -------------------------------------------------------------------------------------------
 
 async function init() {
-  $('#known-properties').innerHTML = KNOWN_PROPERTIES.map((p) => `<option value="${p}">`).join('');
   if (!window.BpmnJS) {
     status('bpmn-js is not installed on the server: run `make setup` (it runs npm ci).', 'error');
     return;
