@@ -5,7 +5,7 @@ needs are visible in its signature and tests can override them.
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -39,8 +39,15 @@ def get_worker(request: Request) -> Worker:
     return worker
 
 
+def get_user_cache(request: Request) -> dict[str, Any]:
+    """The signed-in users api/auth.py keeps for a few seconds; a user change drops its entry."""
+    cache: dict[str, Any] = request.app.state.user_cache
+    return cache
+
+
 Db = Annotated[Database, Depends(get_db)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 Now = Annotated[datetime, Depends(get_now)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 BackgroundWorker = Annotated[Worker, Depends(get_worker)]
+UserCache = Annotated[dict[str, Any], Depends(get_user_cache)]

@@ -282,4 +282,3 @@ class PesertaOut(BaseModel):
     aktif: bool
     created_at: datetime
     updated_at: datetime
-

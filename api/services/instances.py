@@ -47,7 +47,10 @@ def latest_definitions(session: Session) -> list[ProcessDefinition]:
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
     return session.scalars(
-        select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
+        select(ProcessDefinition)
+        .where(ProcessDefinition.key == key)
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
     ).first()
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, literal_column, or_, select, union_all
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -104,7 +104,9 @@ def _inbox_query(lanes: int, by_instance: bool, by_key: bool, overdue: bool | No
         filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= bindparam("now")))
     # One scan per lane for the open tasks (one role value keeps the index order), one over my lanes for
     # the tasks narrowed to me (few: the index on assignee finds them, the lanes only filter).
-    scopes = [(HumanTask.assignee.is_(None), HumanTask.role == bindparam(f"role_{i}")) for i in range(lanes)]
+    scopes: list[tuple[ColumnElement[bool], ColumnElement[bool]]] = [
+        (HumanTask.assignee.is_(None), HumanTask.role == bindparam(f"role_{i}")) for i in range(lanes)
+    ]
     scopes.append((HumanTask.assignee == bindparam("me"), HumanTask.role.in_(bindparam("roles", expanding=True))))
     # due_at is NULL in every row of the undated scans, so ordering by it too changes nothing but lets
     # PostgreSQL walk the index in order: for its planner, IS NULL does not fix a column's value.
@@ -163,7 +165,7 @@ def task_for_work(session: Session, task_id: str, user: CurrentUser) -> HumanTas
 def detail(db: Database, user: CurrentUser, task_id: str) -> TaskDetail:
     with db.reading() as session:
         t = task_for(session, task_id, user)
-        row = session.get(ProcessInstance, t.instance_id)
+        row = session.get_one(ProcessInstance, t.instance_id)
         form = Form(schema=form_of(session, row, t.form), ui_schema=form_of(session, row, t.ui_form))
         return TaskDetail(
             **_summary(t).model_dump(),
@@ -183,7 +185,7 @@ def claim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, tas
         if t.claimed_by is None:
             t.claimed_by = user.username
             runtime_for(session, clock, settings).record(
-                session.get(ProcessInstance, t.instance_id), EventType.TASK_CLAIMED, user.username, t
+                session.get_one(ProcessInstance, t.instance_id), EventType.TASK_CLAIMED, user.username, t
             )
         return _summary(t)
 
@@ -198,7 +200,7 @@ def unclaim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, t
             raise ApiError(409, f"task is claimed by {t.claimed_by}; only they can unclaim it")
         t.claimed_by = None
         runtime_for(session, clock, settings).record(
-            session.get(ProcessInstance, t.instance_id), EventType.TASK_UNCLAIMED, user.username, t
+            session.get_one(ProcessInstance, t.instance_id), EventType.TASK_UNCLAIMED, user.username, t
         )
         return _summary(t)
 
@@ -215,7 +217,7 @@ def complete(
         try:
             with db.transaction() as session:
                 t = task_for_work(session, task_id, user)
-                row = session.get(ProcessInstance, t.instance_id)
+                row = session.get_one(ProcessInstance, t.instance_id)
                 if row.status != InstanceStatus.RUNNING:
                     raise ApiError(409, f"instance is {row.status}")
                 schema = form_of(session, row, t.form)
@@ -234,7 +236,7 @@ def import_path(db: Database, user: CurrentUser, task_id: str) -> str:
     """Where a spreadsheet's rows go in the task's data (its `importXlsx` property): else 422."""
     with db.reading() as session:
         t = task_for(session, task_id, user)
-        row = session.get(ProcessInstance, t.instance_id)
+        row = session.get_one(ProcessInstance, t.instance_id)
         spec = model_of_definition(session, row.definition_id).spec.task_specs.get(t.element_id)
         path = properties(spec).get("importXlsx") if spec is not None else None
         if not path:
