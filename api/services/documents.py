@@ -21,7 +21,8 @@ from api.store.enums import SertifikatStatus
 from api.store.master import LspProfil, Sertifikat
 from api.store.models import Document
 from api.store.storage import stores
-from service_tasks.render import SPREADSHEETS, RenderError, RenderJob, html
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format
+from service_tasks.render import RenderError, RenderJob, html
 
 
 def readable(session: Session, document_id: int, user: CurrentUser) -> Document:
@@ -68,7 +69,8 @@ def preview(db: Database, settings: Settings, user: CurrentUser, document_id: in
     """The document as HTML, from the same template and data as its PDF."""
     with db.reading() as session:
         doc = readable(session, document_id, user)
-        if doc.kind in SPREADSHEETS:
+        jenis = JENIS_DOKUMEN.get(doc.kind)
+        if jenis is not None and jenis.format == Format.XLSX:
             raise ApiError(415, "this document is a spreadsheet: download it")
         job: RenderJob = job_for(session, doc, settings, {})
     try:
