@@ -1,13 +1,12 @@
 """Process definitions, starting instances, and the instance history administrators query."""
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from api.auth import Caller
 from api.permissions import STAFF, Admin, Staff
-from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db
+from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, PageNumber, PageSize
 from api.schemas import CancelInstance, HistoryEntry, InstanceOut, InstancePage, ProcessDefinitionOut, StartInstance
 from api.services import instances
 from api.services.instances import latest_definitions
@@ -53,8 +52,8 @@ def list_instances(
     started_before: datetime | None = None,
     parent_id: int | None = None,
     subject: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> InstancePage:
     where = instances.InstanceFilter(
         key=key,

@@ -3,10 +3,10 @@
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, File, Response, UploadFile
 
 from api.auth import Caller
-from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Now
+from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Now, PageNumber, PageSize
 from api.schemas import CompletedTask, CompleteTask, TaskDetail, TaskSummary
 from api.services import tasks
 from api.store.storage import read_upload
@@ -22,8 +22,8 @@ def inbox(
     instance_id: int | None = None,
     key: str | None = None,
     overdue: bool | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Response:
     where = tasks.InboxFilter(instance_id=instance_id, key=key, overdue=overdue)
     body = tasks.inbox(db, user, now, where, page, page_size)

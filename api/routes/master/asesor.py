@@ -7,8 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from api.auth import Caller
 from api.permissions import AsesorRole, MasterWriter, Staff
-from api.routes.deps import Db, Now
-from api.routes.master.params import PageNumber, PageSize, Search
+from api.routes.deps import Db, Now, PageNumber, PageSize, Search
 from api.schemas.common import Page
 from api.schemas.master import AsesorIn, AsesorOut, AsesorPatch, KonflikIn, KonflikOut
 from api.services.master import asesor

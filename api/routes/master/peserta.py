@@ -5,8 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from api.permissions import MasterWriter, PesertaRole, Staff
-from api.routes.deps import Db, Now
-from api.routes.master.params import PageNumber, PageSize, Search
+from api.routes.deps import Db, Now, PageNumber, PageSize, Search
 from api.schemas.common import Page
 from api.schemas.master import PesertaIn, PesertaOut, PesertaPatch
 from api.services.master import peserta

@@ -3,8 +3,7 @@
 from fastapi import APIRouter, status
 
 from api.permissions import MasterWriter, StaffOrAsesor
-from api.routes.deps import Db, Now
-from api.routes.master.params import PageNumber, PageSize, Search
+from api.routes.deps import Db, Now, PageNumber, PageSize, Search
 from api.schemas.common import Page
 from api.schemas.master import TukIn, TukOut, TukPatch
 from api.services.master import tuk
