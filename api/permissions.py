@@ -40,6 +40,8 @@ MasterWriter = Annotated[CurrentUser, require_roles(*_sorted(MASTER_WRITERS))]
 DocumentCorrector = Annotated[CurrentUser, require_roles(*_sorted(DOCUMENT_CORRECTORS))]
 Revoker = Annotated[CurrentUser, require_roles(*_sorted(REVOKERS))]
 Designer = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS))]
+# Who reads process versions and their files: staff and designers.
+StaffOrDesigner = Annotated[CurrentUser, require_roles(*_sorted(STAFF | DESIGNERS))]
 Admin = Annotated[CurrentUser, require_roles(Role.ADMIN)]
 AsesorRole = Annotated[CurrentUser, require_roles(Role.ASESOR)]
 PesertaRole = Annotated[CurrentUser, require_roles(Role.PESERTA)]
