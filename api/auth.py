@@ -80,6 +80,8 @@ def current_user(request: Request, token: Annotated[str | None, Depends(oauth2_s
     if not isinstance(payload.get("exp"), int | float) or payload["exp"] <= request.app.state.clock.now().timestamp():
         raise _unauthorized("token expired: log in again")
     username = payload.get("sub")
+    if not isinstance(username, str):
+        raise _unauthorized("invalid token")
     cache: dict[str, tuple[float, CurrentUser]] = request.app.state.user_cache
     hit = cache.get(username)
     if hit is not None and time.monotonic() - hit[0] < USER_CACHE_SECONDS:

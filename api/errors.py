@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.engine.deployments import DeploymentInvalid
 from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
 from api.store.db import Base
+from api.store.storage import UploadRejected
 
 log = logging.getLogger(__name__)
 # SQLite names the columns ("UNIQUE constraint failed: sertifikat.nomor"); PostgreSQL the key in its detail
@@ -68,6 +69,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(exc.body, status_code=exc.status)
+
+    @app.exception_handler(UploadRejected)
+    async def _upload_rejected(_: Request, exc: UploadRejected) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail, "errors": [{"path": "file", "message": exc.message}]}, exc.status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -5,8 +5,14 @@ Routes ask this module (`user: Staff`, `permissions.may_work_on(...)`); they nev
 
 from typing import Annotated
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from api.auth import CurrentUser, require_roles
 from api.store.enums import Role
+from api.store.master import Asesor, Berkas
+from api.store.models import Document, HumanTask, ProcessInstance
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 
 # The LSP's staff (the SOP lanes above asesor and peserta) and the administrator: they read every instance,
 # document and evidence file.
@@ -34,8 +40,57 @@ MasterWriter = Annotated[CurrentUser, require_roles(*_sorted(MASTER_WRITERS))]
 DocumentCorrector = Annotated[CurrentUser, require_roles(*_sorted(DOCUMENT_CORRECTORS))]
 Revoker = Annotated[CurrentUser, require_roles(*_sorted(REVOKERS))]
 Designer = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS))]
+# Who reads process versions and their files: staff and designers.
+StaffOrDesigner = Annotated[CurrentUser, require_roles(*_sorted(STAFF | DESIGNERS))]
 Admin = Annotated[CurrentUser, require_roles(Role.ADMIN)]
+AsesorRole = Annotated[CurrentUser, require_roles(Role.ASESOR)]
+PesertaRole = Annotated[CurrentUser, require_roles(Role.PESERTA)]
 
 
 def is_staff(user: CurrentUser) -> bool:
     return user.has_any(*STAFF)
+
+
+def may_work_on(user: CurrentUser, task: HumanTask) -> bool:
+    """A task is for the users of its lane, unless it is narrowed to one of them (an asesor's candidates,
+    a candidate's own tasks)."""
+    return task.role in user.roles and task.assignee in (None, user.username)
+
+
+def may_read_document(user: CurrentUser, doc: Document) -> bool:
+    """Staff read every document; a candidate the kinds the registry lets candidates read, about
+    themselves; an asesor the kinds that name them (as asesor or verifikator) in the document's data."""
+    if is_staff(user):
+        return True
+    jenis = JENIS_DOKUMEN.get(doc.kind)
+    if jenis is None:
+        return False
+    if jenis.peserta_membaca and user.has_any(Role.PESERTA) and doc.candidate == user.username:
+        return True
+    person = jenis.asesor_membaca_sebagai
+    if person is not None and user.has_any(Role.ASESOR):
+        return bool(((doc.data or {}).get(person) or {}).get("username") == user.username)
+    return False
+
+
+def may_read_file(session: Session, user: CurrentUser, berkas: Berkas) -> bool:
+    """The candidate who uploaded it, staff, and an asesor who holds (or held) a task about that candidate
+    in the same period."""
+    if berkas.uploaded_by == user.username or is_staff(user):
+        return True
+    instance = session.get(ProcessInstance, berkas.instance_id)
+    if instance is None:
+        return False
+    subject_instances = select(ProcessInstance.id).where(
+        ProcessInstance.root_id == instance.root_id, ProcessInstance.subject == berkas.uploaded_by
+    )
+    asesor_task = select(HumanTask.id).where(
+        HumanTask.assignee == user.username, HumanTask.instance_id.in_(subject_instances)
+    )
+    return session.scalars(asesor_task).first() is not None
+
+
+def may_declare_konflik(user: CurrentUser, asesor: Asesor) -> bool:
+    """Staff who write master data, or the asesor about themselves (the Kode Etik Asesor asks asesor to
+    disclose their relationships with candidates)."""
+    return user.has_any(*MASTER_WRITERS) or (user.has_any(Role.ASESOR) and asesor.user_id == user.id)

@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,8 +62,8 @@ from api.clock import Clock  # noqa: E402
 from api.engine.process_models import MODELS, properties  # noqa: E402
 from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE  # noqa: E402
 from api.engine.serializer import dump_workflow, load_workflow  # noqa: E402
-from api.routes.instances import latest_definitions  # noqa: E402
 from api.schemas import CompleteTask  # noqa: E402
+from api.services.instances import latest_definitions  # noqa: E402
 from api.settings import PROJECT_ROOT, Settings  # noqa: E402
 from api.store.db import Database  # noqa: E402
 from api.store.models import LANE_ROLES, HumanTask, ProcessDefinition, ProcessInstance  # noqa: E402
@@ -587,12 +586,11 @@ def profile_complete(app: Any, api: Api, db: Database, count: int, top: int) -> 
     """cProfile of the complete-task route body, called directly in this thread (TestClient runs sync
     endpoints in a worker thread cProfile cannot see). Auth and HTTP/JSON are not in this profile."""
     from api.auth import CurrentUser
-    from api.routes.tasks import complete as complete_route
+    from api.services.tasks import complete as complete_task
     from api.store.models import User
 
     with db.reading() as session:
         user = CurrentUser(session.scalars(select(User).where(User.username == "direktur")).one())
-    request = SimpleNamespace(app=app)
     body = CompleteTask(data=TARGET_FORM)
     prof = cProfile.Profile()
     direct: list[float] = []
@@ -601,7 +599,7 @@ def profile_complete(app: Any, api: Api, db: Database, count: int, top: int) -> 
         tid = inst["active_tasks"][0]["id"]
         t0 = time.perf_counter()
         prof.enable()
-        complete_route(tid, body, request, user)
+        complete_task(db, app.state.clock, app.state.settings, user, tid, body.data)
         prof.disable()
         direct.append(time.perf_counter() - t0)
         retire(db, inst["id"])

@@ -109,7 +109,7 @@ def test_creating_an_existing_username_is_a_409_and_an_unknown_role_a_422(api: A
 
     r = api.post("admin", "/api/users", json={**body, "username": "baru", "roles": ["raja"]})
     assert r.status_code == 422
-    assert r.json()["errors"] == [{"path": "roles", "message": "unknown role(s): raja"}]
+    assert r.json()["errors"] == [{"path": "roles", "message": "peran tidak dikenal: raja"}]
     assert _login(api.client, "baru", "rahasia-panjang").status_code == 401
 
 

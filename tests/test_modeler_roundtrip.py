@@ -103,7 +103,7 @@ def test_saved_files_deploy_with_no_errors_start_with_the_same_tasks_and_run_a_w
     first_tasks = lambda i: sorted((t["name"], t["lane"]) for t in i["active_tasks"])  # noqa: E731
     assert first_tasks(after) == first_tasks(before) and first_tasks(after)
     for instance in (before, after):
-        cancelled = api.post("admin", f"/api/instances/{instance['id']}/cancel", json={"reason": "uji round trip"})
+        cancelled = api.post("admin", f"/api/instances/{instance['id']}/cancel", json={"alasan": "uji round trip"})
         assert cancelled.status_code == 200, cancelled.text
 
     period_id = sop.walk_period(api, "LSP-ROUNDTRIP")

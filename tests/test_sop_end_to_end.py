@@ -117,10 +117,10 @@ def test_an_admin_cancels_a_period_with_its_children_and_their_tasks_leave_every
     assert api.inbox("asesor2")
 
     assert (
-        api.post("kabid_sertifikasi", f"/api/instances/{instance_id}/cancel", json={"reason": "x" * 5}).status_code
+        api.post("kabid_sertifikasi", f"/api/instances/{instance_id}/cancel", json={"alasan": "x" * 5}).status_code
         == 403
     )
-    r = api.post("admin", f"/api/instances/{instance_id}/cancel", json={"reason": "Jadwal dibatalkan"})
+    r = api.post("admin", f"/api/instances/{instance_id}/cancel", json={"alasan": "Jadwal dibatalkan"})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "cancelled" and r.json()["active_tasks"] == []
 
@@ -131,4 +131,4 @@ def test_an_admin_cancels_a_period_with_its_children_and_their_tasks_leave_every
     assert api.inbox("asesor2") == [] and api.inbox("asesor3") == []
     history = api.get("admin", f"/api/instances/{instance_id}/history", params={"include_children": "true"}).json()
     assert sum(e["type"] == "instance_cancelled" for e in history) == 1 + len(running_before)
-    assert api.post("admin", f"/api/instances/{instance_id}/cancel", json={"reason": "lagi"}).status_code == 409
+    assert api.post("admin", f"/api/instances/{instance_id}/cancel", json={"alasan": "lagi"}).status_code == 409

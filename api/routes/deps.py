@@ -1,13 +1,14 @@
-"""What a route may ask FastAPI for: the database, the clock, the settings, the worker and the engine runtime.
+"""What a route may ask FastAPI for: the database, the clock, the settings, the worker, and the paging and
+search parameters every list takes.
 
 Routes take these as parameters (`db: Db`) instead of reaching into `request.app.state`, so each route's
 needs are visible in its signature and tests can override them.
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from api.background.worker import Worker
 from api.clock import Clock
@@ -39,8 +40,20 @@ def get_worker(request: Request) -> Worker:
     return worker
 
 
+def get_user_cache(request: Request) -> dict[str, Any]:
+    """The signed-in users api/auth.py keeps for a few seconds; a user change drops its entry."""
+    cache: dict[str, Any] = request.app.state.user_cache
+    return cache
+
+
 Db = Annotated[Database, Depends(get_db)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 Now = Annotated[datetime, Depends(get_now)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 BackgroundWorker = Annotated[Worker, Depends(get_worker)]
+UserCache = Annotated[dict[str, Any], Depends(get_user_cache)]
+
+# The query parameters of every list.
+PageNumber = Annotated[int, Query(ge=1)]
+PageSize = Annotated[int, Query(ge=1, le=500)]
+Search = Annotated[str | None, Query(max_length=100, description="case-insensitive part of a code, number or name")]

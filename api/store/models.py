@@ -24,9 +24,6 @@ from api.store.enums import LANE_ROLES, SOP_LANES, Role
 __all__ = ["LANE_ROLES", "SOP_LANES"]
 
 ROLES = tuple(Role)
-# The LSP's staff (the SOP lanes above asesor and peserta) and the administrator: they read every instance,
-# document and evidence file.
-STAFF_ROLES = ("admin", "direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
 
 
 class User(Base):

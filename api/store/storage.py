@@ -1,11 +1,19 @@
 """Content-addressed file store under the data directory: a file is named by its SHA-256, written once
-(atomically) and never overwritten, so two uploads of the same bytes share one file."""
+(atomically) and never overwritten, so two uploads of the same bytes share one file.
+
+Also the one reading of an upload: `read_upload` (size cap, empty file refused), `sniff` (the type from the
+first bytes, never from the name or the Content-Type the client claims), and `stores` (the two stores under
+the data directory).
+"""
 
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Protocol
 from urllib.parse import quote
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -47,3 +55,84 @@ def inline_disposition(name: str) -> str:
     """Content-Disposition for a stored file's name: ASCII fallback plus the UTF-8 name (RFC 6266)."""
     fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", name) or "berkas"
     return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@dataclass(frozen=True)
+class Stores:
+    berkas: FileStore  # what people upload: evidence files and the LSP's logo
+    dokumen: FileStore  # rendered output documents
+
+
+def stores(data_dir: Path) -> Stores:
+    """The file stores under the data directory, built in this one place."""
+    return Stores(berkas=FileStore(data_dir / "berkas"), dokumen=FileStore(data_dir / "dokumen"))
+
+
+class Upload(Protocol):
+    """What `read_upload` needs of an upload (FastAPI's `UploadFile`)."""
+
+    @property
+    def filename(self) -> str | None: ...
+
+    @property
+    def file(self) -> BinaryIO: ...
+
+
+class UploadRejected(Exception):
+    """An upload refused before anything is stored: `status` 413 (too large), 415 (type) or 422 (empty);
+    `detail` in English, `message` in Indonesian (api/errors.py answers both, on the path `file`)."""
+
+    def __init__(self, status: int, detail: str, message: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.message = status, detail, message
+
+
+def read_upload(upload: Upload, limit: int) -> bytes:
+    """The upload's bytes, read at most `limit` + 1 of them: 413 past the limit, 422 when empty."""
+    content = upload.file.read(limit + 1)
+    name = upload.filename or "the file"
+    if len(content) > limit:
+        raise UploadRejected(413, f"{name}: larger than {limit} bytes", f"berkas lebih besar dari {limit} byte")
+    if not content:
+        raise UploadRejected(422, f"{name} is empty", "berkas kosong")
+    return content
+
+
+def _svg(content: bytes) -> bool:
+    head = content[:512].lstrip().lower()
+    return head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in content[:2048].lower())
+
+
+# Recognised by their first bytes.
+_SIGNATURES: dict[str, Callable[[bytes], bool]] = {
+    "application/pdf": lambda c: c.startswith(b"%PDF-"),
+    "image/png": lambda c: c.startswith(b"\x89PNG\r\n\x1a\n"),
+    "image/jpeg": lambda c: c.startswith(b"\xff\xd8\xff"),
+    "image/svg+xml": _svg,
+}
+PDF_OR_IMAGE = ("application/pdf", "image/png", "image/jpeg")
+IMAGE = ("image/png", "image/jpeg", "image/svg+xml")
+
+
+def sniff(content: bytes, allowed: Iterable[str]) -> str | None:
+    """The content type of `content` among `allowed` (names from `_SIGNATURES`), by its first bytes; None
+    when it is none of them."""
+    for kind in allowed:
+        if _SIGNATURES[kind](content):
+            return kind
+    return None
+
+
+def require_type(content: bytes, allowed: Iterable[str], what: str) -> str:
+    """`sniff`, or a 415 naming what is accepted."""
+    allowed = tuple(allowed)
+    kind = sniff(content, allowed)
+    if kind is None:
+        names = [k.split("/")[1].split("+")[0].upper() for k in allowed]
+        listed = ", ".join(names[:-1])
+        raise UploadRejected(
+            415,
+            f"{what}: only {listed} or {names[-1]} files are accepted",
+            f"berkas harus berupa {listed} atau {names[-1]}",
+        )
+    return kind

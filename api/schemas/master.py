@@ -2,16 +2,16 @@
 
 Input models forbid unknown fields (a misspelt field is a 422, not silently ignored). A `...Patch` model
 has the same rules as its create model, every field optional; `null` is refused except where the
-column itself may be empty.
+column itself may be empty. Lists answer a `Page[...]` (api/schemas/common.py).
 """
 
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
-T = TypeVar("T")
+from api.schemas.common import Input, Patch
 
 Teks = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 TeksPanjang = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -26,33 +26,13 @@ JenisSkema = Literal["kkni", "okupasi", "klaster"]
 JenisTuk = Literal["sewaktu", "tempat_kerja", "mandiri"]
 
 
-class Masukan(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Perubahan(Masukan):
-    """A partial update: fields left out stay as they are."""
-
-    nullable: ClassVar[frozenset[str]] = frozenset()
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _tidak_kosong(cls, value: T, info: ValidationInfo) -> T:
-        if value is None and info.field_name not in cls.nullable:
-            raise PydanticCustomError("not_null", "tidak boleh null; tinggalkan field ini untuk tidak mengubahnya")
-        return value
-
-    def perubahan(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True)
-
-
-def _cek_nik(value: str | None) -> str | None:
+def _check_nik(value: str | None) -> str | None:
     if value is not None and not (len(value) == 16 and value.isascii() and value.isdigit()):
         raise PydanticCustomError("nik", "NIK harus tepat 16 digit angka")
     return value
 
 
-def _cek_tanggal_lahir(value: date | None) -> date | None:
+def _check_tanggal_lahir(value: date | None) -> date | None:
     if value is not None and value >= date.today():
         raise PydanticCustomError("tanggal_lahir", "tanggal lahir harus sebelum hari ini")
     return value
@@ -61,7 +41,7 @@ def _cek_tanggal_lahir(value: date | None) -> date | None:
 # --- LSP profile
 
 
-class LspIn(Masukan):
+class LspIn(Input):
     nama: Teks
     kode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     no_lisensi: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -100,19 +80,19 @@ class LspOut(BaseModel):
 # --- Skema
 
 
-class Elemen(Masukan):
+class Elemen(Input):
     judul: Teks
     kuk: list[TeksPanjang] = Field(min_length=1, description="kriteria unjuk kerja")
 
 
-class Unit(Masukan):
+class Unit(Input):
     kode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
     judul: Teks
     jenis_standar: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] = "SKKNI"
     elemen: list[Elemen] = Field(min_length=1)
 
 
-def _cek_unit(units: list[Unit] | None) -> list[Unit] | None:
+def _check_unit(units: list[Unit] | None) -> list[Unit] | None:
     if units is not None:
         kode = [u.kode for u in units]
         dobel = sorted({k for k in kode if kode.count(k) > 1})
@@ -121,7 +101,7 @@ def _cek_unit(units: list[Unit] | None) -> list[Unit] | None:
     return units
 
 
-class SkemaIn(Masukan):
+class SkemaIn(Input):
     nomor: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     judul: Teks
     jenis: JenisSkema
@@ -130,10 +110,10 @@ class SkemaIn(Masukan):
     dalam_lisensi: bool = True
     unit: list[Unit] = Field(min_length=1)
 
-    _unit = field_validator("unit")(_cek_unit)
+    _unit = field_validator("unit")(_check_unit)
 
 
-class SkemaPatch(Perubahan):
+class SkemaPatch(Patch):
     nullable = frozenset({"level_kkni"})
 
     nomor: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
@@ -144,7 +124,7 @@ class SkemaPatch(Perubahan):
     dalam_lisensi: bool | None = None
     unit: Annotated[list[Unit], Field(min_length=1)] | None = None
 
-    _unit = field_validator("unit")(_cek_unit)
+    _unit = field_validator("unit")(_check_unit)
 
 
 class SkemaOut(BaseModel):
@@ -166,20 +146,20 @@ class SkemaOut(BaseModel):
 # --- Asesor
 
 
-class AsesorIn(Masukan):
+class AsesorIn(Input):
     username: Username
     no_reg_met: NoRegMet
     met_berlaku_sd: date
     skema: list[str] = Field(default_factory=list, description="nomor of the skema the asesor is competent in")
 
 
-class AsesorPatch(Perubahan):
+class AsesorPatch(Patch):
     no_reg_met: NoRegMet | None = None
     met_berlaku_sd: date | None = None
     skema: list[str] | None = None
 
 
-class KonflikIn(Masukan):
+class KonflikIn(Input):
     peserta_username: Username
     keterangan: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 
@@ -209,7 +189,7 @@ class AsesorOut(BaseModel):
 # --- TUK
 
 
-class TukIn(Masukan):
+class TukIn(Input):
     kode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     nama: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     jenis: JenisTuk
@@ -218,7 +198,7 @@ class TukIn(Masukan):
     kapasitas: Annotated[int, Field(gt=0, le=10000)]
 
 
-class TukPatch(Perubahan):
+class TukPatch(Patch):
     kode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None = None
     nama: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
     jenis: JenisTuk | None = None
@@ -251,7 +231,7 @@ Prodi = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 TempatLahir = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class PesertaIn(Masukan):
+class PesertaIn(Input):
     username: Username
     nim: Nim
     prodi: Prodi
@@ -263,11 +243,11 @@ class PesertaIn(Masukan):
     telepon: Telepon | None = None
     email: Email | None = None
 
-    _nik = field_validator("nik")(_cek_nik)
-    _tanggal_lahir = field_validator("tanggal_lahir")(_cek_tanggal_lahir)
+    _nik = field_validator("nik")(_check_nik)
+    _tanggal_lahir = field_validator("tanggal_lahir")(_check_tanggal_lahir)
 
 
-class PesertaPatch(Perubahan):
+class PesertaPatch(Patch):
     nullable = frozenset({"alamat", "telepon", "email"})
 
     nim: Nim | None = None
@@ -280,8 +260,8 @@ class PesertaPatch(Perubahan):
     telepon: Telepon | None = None
     email: Email | None = None
 
-    _nik = field_validator("nik")(_cek_nik)
-    _tanggal_lahir = field_validator("tanggal_lahir")(_cek_tanggal_lahir)
+    _nik = field_validator("nik")(_check_nik)
+    _tanggal_lahir = field_validator("tanggal_lahir")(_check_tanggal_lahir)
 
 
 class PesertaOut(BaseModel):
@@ -302,12 +282,3 @@ class PesertaOut(BaseModel):
     aktif: bool
     created_at: datetime
     updated_at: datetime
-
-
-class Halaman(BaseModel, Generic[T]):
-    """One page of a list."""
-
-    items: list[T]
-    total: int
-    page: int
-    page_size: int

@@ -1,4 +1,6 @@
-"""Request and response bodies of the REST API."""
+"""Request and response bodies of the REST API, one package: instances, tasks, users and deployments here;
+master data in `api.schemas.master`, documents and files in `api.schemas.documents`, the shared `Input`,
+`Patch` and `Page[T]` in `api.schemas.common`."""
 
 from datetime import datetime
 from typing import Any
@@ -30,7 +32,7 @@ class StartInstance(BaseModel):
 
 
 class CancelInstance(BaseModel):
-    reason: str = Field(min_length=3, max_length=1000)
+    alasan: str = Field(min_length=3, max_length=1000)
 
 
 class TaskSummary(BaseModel):

@@ -1,0 +1,15 @@
+"""Master data over REST: the LSP profile, skema, asesor (with conflicts of interest), TUK and peserta, one
+module each (api/services/master/ holds the queries).
+
+Staff and the administrator read everything; an asesor reads skema and TUK and their own record, a peserta
+their own record. Admin, Ketua LSP and both Kabid write. Nothing is deleted: records that processes and
+certificates refer to are deactivated instead (`POST /{id}/nonaktifkan`, undone by `/aktifkan`).
+"""
+
+from fastapi import APIRouter
+
+from api.routes.master import asesor, lsp, peserta, skema, tuk
+
+router = APIRouter()
+for _module in (lsp, skema, asesor, tuk, peserta):
+    router.include_router(_module.router)

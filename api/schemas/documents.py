@@ -1,0 +1,47 @@
+"""Bodies of the document and evidence-file API: output documents, their corrections and revocations,
+and the files a candidate uploads."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DocumentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    number: str
+    title: str
+    created_at: datetime
+    created_by: str | None
+    sha256: str | None = Field(description="SHA-256 of the file; null until the renderer has written it")
+    candidate: str | None
+    instance_id: int
+    task_id: str
+    version: int
+    supersedes_id: int | None
+    content_type: str | None
+    file_name: str | None
+    rendered_at: datetime | None
+    render_error: str | None
+
+
+class Correction(BaseModel):
+    alasan: str = Field(min_length=5, max_length=1000, description="why the document is corrected")
+    data: dict[str, Any] = Field(description="JSON merge patch (RFC 7386) over the document's data")
+
+
+class Revocation(BaseModel):
+    alasan: str = Field(min_length=5, max_length=1000)
+
+
+class BerkasOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    nama: str
+    content_type: str
+    size: int
+    sha256: str

@@ -1,0 +1,208 @@
+"""Process instances: the startable definitions, starting, the staff's instance list, one instance, its
+history, cancelling, and which instances "with its children" covers (`scope`)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from api.auth import CurrentUser
+from api.background.renderer import progress
+from api.clock import Clock
+from api.errors import ApiError
+from api.schemas import (
+    ActiveTask,
+    HistoryEntry,
+    InstanceOut,
+    InstancePage,
+    ProcessDefinitionOut,
+    StartInstance,
+)
+from api.services.runtime import runtime_for
+from api.settings import Settings
+from api.store.db import Database
+from api.store.enums import InstanceStatus, TaskState
+from api.store.models import Document, Event, HumanTask, ProcessDefinition, ProcessInstance
+
+
+# The newest version of each key, and of one key. They belong to the definitions service (engine slice,
+# api/services/definitions.py) and move there at merge.
+def latest_definitions(session: Session) -> list[ProcessDefinition]:
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            select(ProcessDefinition)
+            .join(newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version))
+            .order_by(ProcessDefinition.key)
+        )
+    )
+
+
+def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
+    return session.scalars(
+        select(ProcessDefinition)
+        .where(ProcessDefinition.key == key)
+        .order_by(ProcessDefinition.version.desc())
+        .limit(1)
+    ).first()
+
+
+def startable_definitions(db: Database) -> list[ProcessDefinitionOut]:
+    with db.reading() as session:
+        return [
+            ProcessDefinitionOut(key=d.key, name=d.name, version=d.version, deployment_id=d.deployment_id)
+            for d in latest_definitions(session)
+            if d.startable
+        ]
+
+
+def start(
+    db: Database, clock: Clock, settings: Settings, user: CurrentUser, key: str, body: StartInstance
+) -> InstanceOut:
+    """Start the newest version of `key` (a period's business key is unique among periods of that key)."""
+    with db.transaction() as session:
+        definition = latest_definition(session, key)
+        if definition is None or not definition.startable:
+            raise ApiError(404, f"no startable process {key!r}")
+        if not user.has_any(*definition.start_roles):
+            raise ApiError(403, f"only {', '.join(definition.start_roles)} may start {key!r}")
+        if body.business_key:
+            taken = session.scalar(
+                select(ProcessInstance.id).where(
+                    ProcessInstance.key == key,
+                    ProcessInstance.business_key == body.business_key,
+                    ProcessInstance.parent_id.is_(None),
+                )
+            )
+            if taken is not None:
+                raise ApiError(409, f"instance {taken} of {key!r} already has business key {body.business_key!r}")
+        data = dict(body.data)
+        if body.business_key:
+            data.setdefault("periode", body.business_key)
+        row = runtime_for(session, clock, settings).start(
+            definition, business_key=body.business_key, data=data, actor=user.username
+        )
+        return _outs(session, [row])[0]
+
+
+def _outs(session: Session, rows: list[ProcessInstance]) -> list[InstanceOut]:
+    """The instances with their open tasks, the tasks of all of them in one query."""
+    tasks: dict[int, list[ActiveTask]] = defaultdict(list)
+    if rows:
+        open_tasks = session.scalars(
+            select(HumanTask)
+            .where(HumanTask.instance_id.in_([r.id for r in rows]), HumanTask.state == TaskState.READY)
+            .order_by(HumanTask.instance_id, HumanTask.due_at, HumanTask.id)
+        )
+        for t in open_tasks:
+            tasks[t.instance_id].append(ActiveTask.model_validate(t))
+    return [
+        InstanceOut.model_validate(r).model_copy(update={"steps": r.steps or {}, "active_tasks": tasks[r.id]})
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class InstanceFilter:
+    key: str | None = None
+    status: str | None = None
+    business_key: str | None = None
+    started_by: str | None = None
+    started_after: datetime | None = None
+    started_before: datetime | None = None
+    parent_id: int | None = None
+    subject: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        equal: tuple[tuple[Any, Any], ...] = (
+            (ProcessInstance.key, self.key),
+            (ProcessInstance.status, self.status),
+            (ProcessInstance.business_key, self.business_key),
+            (ProcessInstance.started_by, self.started_by),
+            (ProcessInstance.parent_id, self.parent_id),
+            (ProcessInstance.subject, self.subject),
+        )
+        conditions = [column == value for column, value in equal if value is not None]
+        if self.started_after is not None:
+            conditions.append(ProcessInstance.started_at >= self.started_after)
+        if self.started_before is not None:
+            conditions.append(ProcessInstance.started_at < self.started_before)
+        return conditions
+
+
+def list_page(db: Database, where: InstanceFilter, page: int, page_size: int) -> InstancePage:
+    conditions = where.conditions()
+    with db.reading() as session:
+        total = session.scalar(select(func.count()).select_from(ProcessInstance).where(*conditions)) or 0
+        rows = session.scalars(
+            select(ProcessInstance)
+            .where(*conditions)
+            .order_by(ProcessInstance.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).all()
+        return InstancePage(items=_outs(session, list(rows)), total=total)
+
+
+def get_or_404(session: Session, instance_id: int) -> ProcessInstance:
+    row = session.get(ProcessInstance, instance_id)
+    if row is None:
+        raise ApiError(404, f"no instance {instance_id}")
+    return row
+
+
+def get(db: Database, instance_id: int) -> InstanceOut:
+    """One instance with its documents' rendering progress (a period counts its whole tree)."""
+    with db.reading() as session:
+        row = get_or_404(session, instance_id)
+        counts = progress(session, root_id=row.id) if row.parent_id is None else progress(session, instance_id=row.id)
+        return _outs(session, [row])[0].model_copy(update={"dokumen": counts})
+
+
+def cancel(
+    db: Database, clock: Clock, settings: Settings, user: CurrentUser, instance_id: int, alasan: str
+) -> InstanceOut:
+    """Cancel a period (or one child) with its whole subtree: open tasks leave every inbox."""
+    with db.transaction() as session:
+        row = get_or_404(session, instance_id)
+        if row.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
+            raise ApiError(409, f"instance is already {row.status}")
+        runtime_for(session, clock, settings).cancel(row, user.username, alasan)
+        return _outs(session, [row])[0]
+
+
+def descendant_ids(session: Session, row: ProcessInstance) -> list[int]:
+    """The instance and every instance below it."""
+    if row.parent_id is None:
+        return list(session.scalars(select(ProcessInstance.id).where(ProcessInstance.root_id == row.id)))
+    ids, frontier = [row.id], [row.id]
+    while frontier:
+        frontier = list(session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    return ids
+
+
+def scope(
+    session: Session, row: ProcessInstance, include_children: bool, model: type[Event] | type[Document]
+) -> ColumnElement[bool]:
+    """The rows of `model` (events, documents) of this instance; with its children, of its whole subtree
+    (of a period: its whole tree, by root)."""
+    if include_children and row.parent_id is None:
+        return model.root_id == row.id
+    if include_children:
+        return model.instance_id.in_(descendant_ids(session, row))
+    return model.instance_id == row.id
+
+
+def history(db: Database, instance_id: int, include_children: bool) -> list[HistoryEntry]:
+    with db.reading() as session:
+        row = get_or_404(session, instance_id)
+        events = session.scalars(select(Event).where(scope(session, row, include_children, Event)).order_by(Event.id))
+        return [HistoryEntry.model_validate(e) for e in events]

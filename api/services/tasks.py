@@ -1,0 +1,282 @@
+"""The role-based task inbox: list, read, claim, unclaim, complete (Camunda's task semantics).
+
+A user sees a task when its lane is one of the user's roles and it is not narrowed to someone else
+(an asesor sees only their candidates, a candidate only their own tasks). A task claimed by one
+user is hidden from the others until it is unclaimed; completing an unclaimed task claims it.
+"""
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, literal_column, or_, select, union_all
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from api.auth import CurrentUser
+from api.clock import Clock
+from api.engine.process_models import properties
+from api.engine.runtime import TaskRefused, model_of_definition
+from api.errors import ApiError
+from api.forms import form_errors, form_of
+from api.permissions import may_work_on
+from api.schemas import CompletedTask, Form, TaskDetail, TaskSummary
+from api.services.runtime import runtime_for
+from api.settings import Settings
+from api.spreadsheet import SpreadsheetError, spreadsheet_rows
+from api.store.db import Database
+from api.store.enums import EventType, InstanceStatus, TaskState
+from api.store.models import LANE_ROLES, HumanTask, ProcessInstance
+
+ATTEMPTS_ON_LOST_RACE = 3
+MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    instance_id: int | None = None
+    key: str | None = None
+    overdue: bool | None = None
+
+
+def inbox(
+    db: Database, user: CurrentUser, now: datetime, where: InboxFilter, page: int, page_size: int
+) -> list[dict[str, Any]]:
+    """One page of the user's inbox, as plain dicts ready for JSON: validating a page of models costs more
+    than the query."""
+    roles = sorted(r for r in user.roles if r in LANE_ROLES.values())
+    if not roles:
+        return []
+    query = _inbox_query(len(roles), where.instance_id is not None, where.key is not None, where.overdue)
+    params = {
+        "roles": roles,
+        **{f"role_{i}": role for i, role in enumerate(roles)},
+        "me": user.username,
+        "instance_id": where.instance_id,
+        "key": where.key,
+        "now": now,
+        "wanted": page * page_size,
+        "skip": (page - 1) * page_size,
+        "page_size": page_size,
+    }
+    with db.reading() as session:
+        rows = session.execute(query, params).all()
+    return [{**row._asdict(), "created_at": _iso(row.created_at), "due_at": _iso(row.due_at)} for row in rows]
+
+
+_SUMMARY_COLUMNS = (
+    HumanTask.id,
+    HumanTask.name,
+    HumanTask.lane,
+    HumanTask.instance_id,
+    HumanTask.business_key,
+    HumanTask.created_at,
+    HumanTask.due_at,
+    HumanTask.assignee,
+    HumanTask.claimed_by,
+)
+
+
+@functools.cache
+def _inbox_query(lanes: int, by_instance: bool, by_key: bool, overdue: bool | None) -> Select[Any]:
+    """The inbox statement for one combination of filters and number of lanes, built once: building it costs
+    more than running it.
+
+    Index range scans that each return rows already in order (open to one lane, or narrowed to me; with a
+    due date by due date, without one by creation), merged in one statement: a single OR, an IN over the
+    lanes or a mixed ORDER BY would make the database sort every open task of the lanes. The scans use
+    the partial indexes `ix_task_lane_open (role, due_at, created_at)` and
+    `ix_task_assigned (assignee, due_at, created_at)` (migration 0004)."""
+    filters = [
+        # A literal, not a parameter: the partial indexes (WHERE state = 'ready') are only usable when the
+        # statement itself says so (SQLite always, PostgreSQL also in a generic plan of a prepared statement).
+        HumanTask.state == literal_column("'ready'"),
+        or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == bindparam("me")),
+    ]
+    if by_instance:
+        filters.append(HumanTask.instance_id == bindparam("instance_id"))
+    if by_key:
+        filters.append(HumanTask.process_key == bindparam("key"))
+    if overdue is True:
+        filters.append(HumanTask.due_at < bindparam("now"))
+    elif overdue is False:
+        filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= bindparam("now")))
+    # One scan per lane for the open tasks (one role value keeps the index order), one over my lanes for
+    # the tasks narrowed to me (few: the index on assignee finds them, the lanes only filter).
+    scopes: list[tuple[ColumnElement[bool], ColumnElement[bool]]] = [
+        (HumanTask.assignee.is_(None), HumanTask.role == bindparam(f"role_{i}")) for i in range(lanes)
+    ]
+    scopes.append((HumanTask.assignee == bindparam("me"), HumanTask.role.in_(bindparam("roles", expanding=True))))
+    # due_at is NULL in every row of the undated scans, so ordering by it too changes nothing but lets
+    # PostgreSQL walk the index in order: for its planner, IS NULL does not fix a column's value.
+    order = (HumanTask.due_at, HumanTask.created_at)
+    parts = []
+    for scope in scopes:
+        for dated in (HumanTask.due_at.is_not(None), HumanTask.due_at.is_(None)):
+            scan = select(*_SUMMARY_COLUMNS).where(*filters, *scope, dated).order_by(*order)
+            parts.append(select(scan.limit(bindparam("wanted", type_=Integer)).subquery()))
+    merged = union_all(*parts).subquery()
+    return (
+        select(merged)
+        .order_by(merged.c.due_at.is_(None), merged.c.due_at, merged.c.created_at)
+        .offset(bindparam("skip", type_=Integer))
+        .limit(bindparam("page_size", type_=Integer))
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def _summary(t: HumanTask) -> TaskSummary:
+    return TaskSummary.model_validate(t)
+
+
+def task_for(session: Session, task_id: str, user: CurrentUser, *, lock: bool = False) -> HumanTask:
+    """A task this user may work on (locked on PostgreSQL when asked): else 404 or 403."""
+    stmt = select(HumanTask).where(HumanTask.id == task_id)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    task = session.scalars(stmt).first()
+    if task is None:
+        raise ApiError(404, f"no task {task_id}")
+    if not may_work_on(user, task):
+        if task.role not in user.roles:
+            raise ApiError(403, f"task is in lane {task.lane!r}, not one of yours")
+        raise ApiError(403, "task is assigned to another user")
+    return task
+
+
+def _ready(task: HumanTask) -> None:
+    if task.state != TaskState.READY:
+        raise ApiError(409, f"task is no longer ready (it is {task.state})")
+
+
+def task_for_work(session: Session, task_id: str, user: CurrentUser) -> HumanTask:
+    """A ready task this user may act on now (locked on PostgreSQL): else 403/404/409."""
+    t = task_for(session, task_id, user, lock=True)
+    _ready(t)
+    if t.claimed_by not in (None, user.username):
+        raise ApiError(409, f"task is claimed by {t.claimed_by}")
+    return t
+
+
+def detail(db: Database, user: CurrentUser, task_id: str) -> TaskDetail:
+    with db.reading() as session:
+        t = task_for(session, task_id, user)
+        row = session.get_one(ProcessInstance, t.instance_id)
+        form = Form(schema=form_of(session, row, t.form), ui_schema=form_of(session, row, t.ui_form))
+        return TaskDetail(
+            **_summary(t).model_dump(),
+            process_key=t.process_key,
+            element_id=t.element_id,
+            state=t.state,
+            completed_at=t.completed_at,
+            completed_by=t.completed_by,
+            form=form,
+            data=t.context or {},
+        )
+
+
+def claim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str) -> TaskSummary:
+    with db.transaction() as session:
+        t = task_for_work(session, task_id, user)
+        if t.claimed_by is None:
+            t.claimed_by = user.username
+            runtime_for(session, clock, settings).record(
+                session.get_one(ProcessInstance, t.instance_id), EventType.TASK_CLAIMED, user.username, t
+            )
+        return _summary(t)
+
+
+def unclaim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str) -> TaskSummary:
+    with db.transaction() as session:
+        t = task_for(session, task_id, user, lock=True)
+        _ready(t)
+        if t.claimed_by is None:
+            return _summary(t)
+        if t.claimed_by != user.username:
+            raise ApiError(409, f"task is claimed by {t.claimed_by}; only they can unclaim it")
+        t.claimed_by = None
+        runtime_for(session, clock, settings).record(
+            session.get_one(ProcessInstance, t.instance_id), EventType.TASK_UNCLAIMED, user.username, t
+        )
+        return _summary(t)
+
+
+def complete(
+    db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str, data: dict[str, Any]
+) -> CompletedTask:
+    """Complete a task with its form's data: the form is checked, then the engine runs on to the next wait.
+
+    The worker may save the same instance a moment earlier (a child finished, a timer fired): the lost race
+    rolled everything back, so run the whole request again on the new revision rather than answer 409.
+    Against another user completing the same task, the retry finds it done and answers 409."""
+    for attempt in range(1, ATTEMPTS_ON_LOST_RACE + 1):
+        try:
+            with db.transaction() as session:
+                t = task_for_work(session, task_id, user)
+                row = session.get_one(ProcessInstance, t.instance_id)
+                if row.status != InstanceStatus.RUNNING:
+                    raise ApiError(409, f"instance is {row.status}")
+                schema = form_of(session, row, t.form)
+                if schema is not None and (errors := form_errors(schema, data)):
+                    raise ApiError(422, "the data does not satisfy the task's form", errors)
+                # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
+                runtime_for(session, clock, settings).complete_task(row, t.id, data, user.username)
+                return CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
+        except StaleDataError:
+            if attempt == ATTEMPTS_ON_LOST_RACE:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def import_path(db: Database, user: CurrentUser, task_id: str) -> str:
+    """Where a spreadsheet's rows go in the task's data (its `importXlsx` property): else 422."""
+    with db.reading() as session:
+        t = task_for(session, task_id, user)
+        row = session.get_one(ProcessInstance, t.instance_id)
+        spec = model_of_definition(session, row.definition_id).spec.task_specs.get(t.element_id)
+        path = properties(spec).get("importXlsx") if spec is not None else None
+        if not path:
+            raise ApiError(422, f"task {t.name!r} has no spreadsheet import (property importXlsx)")
+        return str(path)
+
+
+def complete_from_spreadsheet(
+    db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str, path: str, content: bytes
+) -> CompletedTask:
+    """Complete a task from a spreadsheet's rows put at `path`: same form, same checks as `complete`; errors
+    inside the list name their spreadsheet row."""
+    try:
+        rows = spreadsheet_rows(content)
+    except SpreadsheetError as exc:
+        raise ApiError(422, str(exc), [{"path": "file", "message": str(exc)}]) from exc
+    data: dict[str, Any] = {}
+    target = data
+    *parents, leaf = path.split(".")
+    for key in parents:
+        target = target.setdefault(key, {})
+    target[leaf] = rows
+    try:
+        return complete(db, clock, settings, user, task_id, data)
+    except ApiError as exc:
+        exc.body["errors"] = [_with_row(e, path) for e in exc.body.get("errors", [])]
+        raise
+    except TaskRefused as exc:
+        raise ApiError(
+            422,
+            "the SOP's rules refuse this spreadsheet; nothing was saved",
+            [_with_row({"path": r.field, "message": r.message}, path) for r in exc.refusals],
+        ) from exc
+
+
+def _with_row(error: dict[str, Any], path: str) -> dict[str, Any]:
+    """Name the spreadsheet row (header is row 1) of an error inside the imported list."""
+    where = str(error.get("path", ""))
+    if where.startswith(path + "."):
+        index = where[len(path) + 1 :].split(".", 1)[0]
+        if index.isdigit():
+            return {**error, "row": int(index) + 2}
+    return error
