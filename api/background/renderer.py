@@ -22,7 +22,7 @@ from api.clock import CLOCK, Clock
 from api.settings import Settings
 from api.store.db import Database
 from api.store.models import Document
-from api.store.storage import FileStore
+from api.store.storage import FileStore, stores
 from service_tasks.render import Rendered, RenderJob, data_uri, render_many, warm_up
 
 log = logging.getLogger(__name__)
@@ -31,12 +31,12 @@ CHUNK = 4  # documents per task sent to a render process
 
 
 def document_store(settings: Settings) -> FileStore:
-    return FileStore(settings.data_dir / "dokumen")
+    return stores(settings.data_dir).dokumen
 
 
 def logo_store(settings: Settings) -> FileStore:
     """The LSP's logo lives with the other uploaded files (data_dir/berkas), by its SHA-256."""
-    return FileStore(settings.data_dir / "berkas")
+    return stores(settings.data_dir).berkas
 
 
 def job_for(session: Session, row: Document, settings: Settings, logos: dict[str, str | None]) -> RenderJob:

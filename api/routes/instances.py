@@ -5,19 +5,12 @@ from datetime import datetime
 from fastapi import APIRouter, status
 
 from api.auth import Caller
-from api.permissions import STAFF, Admin, Staff
+from api.permissions import Admin, Staff
 from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, PageNumber, PageSize
 from api.schemas import CancelInstance, HistoryEntry, InstanceOut, InstancePage, ProcessDefinitionOut, StartInstance
 from api.services import instances
-from api.services.instances import latest_definitions
 
 router = APIRouter(prefix="/api", tags=["process instances"])
-
-# Kept for api/routes/versions.py and diagrams.py (engine slice) until they import api.permissions and the
-# definitions service: delete at merge.
-READERS = tuple(sorted(STAFF))
-Reader = Staff
-__all__ = ["READERS", "Reader", "latest_definitions", "router"]
 
 
 @router.get("/process-definitions", response_model=list[ProcessDefinitionOut])

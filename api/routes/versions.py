@@ -12,16 +12,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Response, UploadFile
 from pydantic import BaseModel
 
-from api.auth import CurrentUser, require_roles
 from api.engine.bpmn import PROP_DESCRIPTIONS
 from api.engine.deployments import validate
-from api.permissions import DESIGNERS, STAFF, Designer
+from api.permissions import Designer, StaffOrDesigner
 from api.routes.deps import Db
 from api.services import definitions
 from api.store.storage import inline_disposition
 
 router = APIRouter(prefix="/api", tags=["process versions"])
-VersionReader = Annotated[CurrentUser, require_roles(*sorted(DESIGNERS | STAFF))]
 CONTENT_TYPES = {"bpmn": "application/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
@@ -73,27 +71,27 @@ def _version_out(v: definitions.Version) -> VersionOut:
 
 
 @router.get("/process-properties", response_model=list[ProcessProperty])
-def process_properties(user: VersionReader) -> list[ProcessProperty]:
+def process_properties(user: StaffOrDesigner) -> list[ProcessProperty]:
     """The `spiffworkflow:property` names the service reads (the modeller offers these; lint warns on others)."""
     return [ProcessProperty(name=p, description=text) for p, text in PROP_DESCRIPTIONS.items()]
 
 
 @router.get("/process-models", response_model=list[VersionOut])
-def list_process_models(db: Db, user: VersionReader) -> list[VersionOut]:
+def list_process_models(db: Db, user: StaffOrDesigner) -> list[VersionOut]:
     """The latest version of every deployed process, the called (linked SOP) ones included."""
     with db.reading() as session:
         return [_version_out(v) for v in definitions.latest_versions(session)]
 
 
 @router.get("/process-definitions/{key}/versions", response_model=list[VersionOut])
-def list_versions(key: str, db: Db, user: VersionReader) -> list[VersionOut]:
+def list_versions(key: str, db: Db, user: StaffOrDesigner) -> list[VersionOut]:
     """Every version of a process, newest first."""
     with db.reading() as session:
         return [_version_out(v) for v in definitions.list_versions(session, key)]
 
 
 @router.get("/process-definitions/{key}/versions/{version}/files", response_model=list[VersionFile])
-def version_files(key: str, version: int, db: Db, user: VersionReader) -> list[VersionFile]:
+def version_files(key: str, version: int, db: Db, user: StaffOrDesigner) -> list[VersionFile]:
     """The BPMN files that open this version: its own, then those of the processes it calls (recursively),
     each at the version a period started now runs them with (the latest version takes the latest linked
     SOPs; an older version, those deployed with it)."""
@@ -105,7 +103,7 @@ def version_files(key: str, version: int, db: Db, user: VersionReader) -> list[V
 
 
 @router.get("/process-definitions/{key}/versions/{version}/diff")
-def version_diff(key: str, version: int, db: Db, user: VersionReader, against: int | None = None) -> dict[str, Any]:
+def version_diff(key: str, version: int, db: Db, user: StaffOrDesigner, against: int | None = None) -> dict[str, Any]:
     """What changed from version `against` (default: the one before) to `version`, compared by element id:
     elements added, removed and changed (name, type, lane, attributes, extension properties, service
     operator and parameters, flows, conditions/scripts), plus the forms whose content changed."""
@@ -114,7 +112,7 @@ def version_diff(key: str, version: int, db: Db, user: VersionReader, against: i
 
 
 @router.get("/deployments/{deployment_id}/files/{name}")
-def download_file(deployment_id: int, name: str, db: Db, user: VersionReader) -> Response:
+def download_file(deployment_id: int, name: str, db: Db, user: StaffOrDesigner) -> Response:
     """A deployed file as it was uploaded, to open in a modeller or editor."""
     with db.reading() as session:
         f = definitions.get_file(session, deployment_id, name)

@@ -28,7 +28,7 @@ from api.store.db import Database
 from api.store.master import Asesor, AsesorSkema, KonflikKepentingan, LspProfil, Peserta, Skema, Tuk
 from api.store.migrate import upgrade
 from api.store.models import User, UserRole
-from api.store.storage import FileStore
+from api.store.storage import stores
 
 DEMO_JSON = Path(__file__).with_name("demo.json")
 DEMO_LOGO = Path(__file__).with_name("demo_logo.svg")
@@ -257,7 +257,7 @@ def seed_demo_logo(session: Session, settings: Settings) -> None:
     lsp = session.get(LspProfil, 1)
     if lsp is None or lsp.logo_sha256:
         return
-    lsp.logo_sha256 = FileStore(settings.data_dir / "berkas").put(DEMO_LOGO.read_bytes())
+    lsp.logo_sha256 = stores(settings.data_dir).berkas.put(DEMO_LOGO.read_bytes())
     lsp.logo_content_type = "image/svg+xml"
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from api.auth import CurrentUser
 from api.background.renderer import progress
 from api.clock import Clock
+from api.engine.runtime import Runtime
 from api.errors import ApiError
 from api.schemas import (
     ActiveTask,
@@ -21,37 +22,11 @@ from api.schemas import (
     ProcessDefinitionOut,
     StartInstance,
 )
-from api.services.runtime import runtime_for
+from api.services.definitions import latest_definition, latest_definitions
 from api.settings import Settings
 from api.store.db import Database
 from api.store.enums import InstanceStatus, TaskState
-from api.store.models import Document, Event, HumanTask, ProcessDefinition, ProcessInstance
-
-
-# The newest version of each key, and of one key. They belong to the definitions service (engine slice,
-# api/services/definitions.py) and move there at merge.
-def latest_definitions(session: Session) -> list[ProcessDefinition]:
-    newest = (
-        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
-        .group_by(ProcessDefinition.key)
-        .subquery()
-    )
-    return list(
-        session.scalars(
-            select(ProcessDefinition)
-            .join(newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version))
-            .order_by(ProcessDefinition.key)
-        )
-    )
-
-
-def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
-    return session.scalars(
-        select(ProcessDefinition)
-        .where(ProcessDefinition.key == key)
-        .order_by(ProcessDefinition.version.desc())
-        .limit(1)
-    ).first()
+from api.store.models import Document, Event, HumanTask, ProcessInstance
 
 
 def startable_definitions(db: Database) -> list[ProcessDefinitionOut]:
@@ -86,7 +61,7 @@ def start(
         data = dict(body.data)
         if body.business_key:
             data.setdefault("periode", body.business_key)
-        row = runtime_for(session, clock, settings).start(
+        row = Runtime.for_app(session, clock, settings).start(
             definition, business_key=body.business_key, data=data, actor=user.username
         )
         return _outs(session, [row])[0]
@@ -174,7 +149,7 @@ def cancel(
         row = get_or_404(session, instance_id)
         if row.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
             raise ApiError(409, f"instance is already {row.status}")
-        runtime_for(session, clock, settings).cancel(row, user.username, alasan)
+        Runtime.for_app(session, clock, settings).cancel(row, user.username, alasan)
         return _outs(session, [row])[0]
 
 

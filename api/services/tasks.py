@@ -16,13 +16,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import CurrentUser
 from api.clock import Clock
+from api.engine.bpmn import Prop
+from api.engine.errors import FormInvalid, TaskRefused
+from api.engine.forms import form_of
 from api.engine.process_models import properties
-from api.engine.runtime import TaskRefused, model_of_definition
+from api.engine.runtime import Runtime, model_of_definition
 from api.errors import ApiError
-from api.forms import form_errors, form_of
 from api.permissions import may_work_on
 from api.schemas import CompletedTask, Form, TaskDetail, TaskSummary
-from api.services.runtime import runtime_for
 from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 from api.store.db import Database
@@ -184,7 +185,7 @@ def claim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, tas
         t = task_for_work(session, task_id, user)
         if t.claimed_by is None:
             t.claimed_by = user.username
-            runtime_for(session, clock, settings).record(
+            Runtime.for_app(session, clock, settings).record(
                 session.get_one(ProcessInstance, t.instance_id), EventType.TASK_CLAIMED, user.username, t
             )
         return _summary(t)
@@ -199,7 +200,7 @@ def unclaim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, t
         if t.claimed_by != user.username:
             raise ApiError(409, f"task is claimed by {t.claimed_by}; only they can unclaim it")
         t.claimed_by = None
-        runtime_for(session, clock, settings).record(
+        Runtime.for_app(session, clock, settings).record(
             session.get_one(ProcessInstance, t.instance_id), EventType.TASK_UNCLAIMED, user.username, t
         )
         return _summary(t)
@@ -220,11 +221,9 @@ def complete(
                 row = session.get_one(ProcessInstance, t.instance_id)
                 if row.status != InstanceStatus.RUNNING:
                     raise ApiError(409, f"instance is {row.status}")
-                schema = form_of(session, row, t.form)
-                if schema is not None and (errors := form_errors(schema, data)):
-                    raise ApiError(422, "the data does not satisfy the task's form", errors)
+                # The runtime checks the form, then the SOP's validator (FormInvalid, TaskRefused: 422).
                 # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
-                runtime_for(session, clock, settings).complete_task(row, t.id, data, user.username)
+                Runtime.for_app(session, clock, settings).complete_task(row, t.id, data, user.username)
                 return CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
         except StaleDataError:
             if attempt == ATTEMPTS_ON_LOST_RACE:
@@ -238,7 +237,7 @@ def import_path(db: Database, user: CurrentUser, task_id: str) -> str:
         t = task_for(session, task_id, user)
         row = session.get_one(ProcessInstance, t.instance_id)
         spec = model_of_definition(session, row.definition_id).spec.task_specs.get(t.element_id)
-        path = properties(spec).get("importXlsx") if spec is not None else None
+        path = properties(spec).get(Prop.IMPORT_XLSX) if spec is not None else None
         if not path:
             raise ApiError(422, f"task {t.name!r} has no spreadsheet import (property importXlsx)")
         return str(path)
@@ -261,9 +260,10 @@ def complete_from_spreadsheet(
     target[leaf] = rows
     try:
         return complete(db, clock, settings, user, task_id, data)
-    except ApiError as exc:
-        exc.body["errors"] = [_with_row(e, path) for e in exc.body.get("errors", [])]
-        raise
+    except FormInvalid as exc:
+        raise ApiError(
+            422, "the data does not satisfy the task's form", [_with_row(e, path) for e in exc.errors]
+        ) from exc
     except TaskRefused as exc:
         raise ApiError(
             422,
