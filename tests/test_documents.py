@@ -19,8 +19,8 @@ from service_tasks.context import ServiceContext
 from service_tasks.format_indonesia import hari_tanggal_terbilang, rupiah, tanggal, terbilang_rupiah
 from service_tasks.nomor_surat import terbitkan
 from service_tasks.render import qr_svg, verify_url
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 STAFF = "kabid_administrasi"
 

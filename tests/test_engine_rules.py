@@ -5,7 +5,7 @@ from typing import Any
 
 from api.clock import Clock
 from service_tasks import REGISTRY, VALIDATORS, Refusal, ServiceContext, operator, validator
-from tests.conftest import Api
+from tests.support.api import Api
 
 PROPS = "<bpmn:extensionElements><spiffworkflow:properties>{}</spiffworkflow:properties></bpmn:extensionElements>"
 

@@ -17,10 +17,10 @@ from sqlalchemy import select
 
 from api.store.master import VerifikasiTuk
 from api.store.models import Document
-from tests import sop
-from tests import sop_branches as b
-from tests.conftest import Api
-from tests.sop_branches import Calon
+from tests.support import sop
+from tests.support import sop_branches as b
+from tests.support.api import Api
+from tests.support.sop_branches import Calon
 
 JWD, OPR, MUTU = sop.JWD, sop.OPR, sop.MUTU
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from api.engine.runtime import Runtime
 from api.store.models import Document, ProcessInstance
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 TARGET_TASK = "Menetapkan target uji kompetensi"
 NOMOR_TASK = "Mencatat nomor sertifikat dari BNSP"

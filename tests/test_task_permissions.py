@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 TARGET_TASK = "Menetapkan target uji kompetensi"
 AK01 = "Menyetujui asesmen (FR.AK.01)"

@@ -6,7 +6,7 @@ from datetime import timedelta
 from api.background.worker import Worker
 from api.clock import Clock
 from api.settings import Settings
-from tests.conftest import Api
+from tests.support.api import Api
 
 TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -14,8 +14,8 @@ from api.engine.process_models import MODELS
 from api.settings import Settings
 from api.store.db import Database
 from api.store.models import ChildCompletion
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 ASSIGN = "Menugaskan asesor dan verifikator TUK"
 

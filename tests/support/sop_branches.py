@@ -1,7 +1,7 @@
 """Partial periods for the branch and refusal tests: each test walks only as far as the behaviour it proves.
 
 A period here is described by its candidates (`Calon`: skema, asesor, TUK and how their assessment goes);
-the helpers reuse `tests.sop` for steps 1-2 and for the forms, and take the skema from the candidate
+the helpers reuse `tests.support.sop` for steps 1-2 and for the forms, and take the skema from the candidate
 rather than from `sop.CANDIDATES`, so any demo peserta can be used.
 
 `refused()` is the one way a refusal is checked: HTTP 422, the error names the field with a reason,
@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from api.store.master import Berkas, Sertifikat, VerifikasiTuk
 from api.store.models import Document
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 STAFF = ["direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi"]
 ASESOR = ["asesor", "asesor2", "asesor3", "asesor4"]

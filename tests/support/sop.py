@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.conftest import Api
+from tests.support.api import Api
 
 WIB = ZoneInfo("Asia/Jakarta")
 PERIODE = "2026 Genap"
