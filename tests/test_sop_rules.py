@@ -51,7 +51,7 @@ def process_list(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
 def test_a_returned_registration_shows_the_candidate_the_reason_and_is_accepted_after_revision(api: Api) -> None:
     calon = [Calon("peserta")]
     root = b.registration_open(api, calon)
-    b.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta", JWD)
     sop.check_files(api, {"peserta": ("dikembalikan", "Pindaian KTM tidak terbaca; unggah ulang")})
     assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
 
@@ -59,7 +59,7 @@ def test_a_returned_registration_shows_the_candidate_the_reason_and_is_accepted_
     seen = sop.task_data(api, "peserta", t["id"])
     assert seen["pemeriksaan"]["keputusan"] == "dikembalikan"
     assert seen["pemeriksaan"]["alasan"] == "Pindaian KTM tidak terbaca; unggah ulang"
-    api.complete("peserta", t["id"], b.apl(api, "peserta", t["id"], JWD))
+    api.complete("peserta", t["id"], sop.apl(api, "peserta", t["id"], JWD))
     sop.check_files(api, {"peserta": ("diterima", "")})
     sop.close_registration(api, root)
 
@@ -72,8 +72,8 @@ def test_a_returned_registration_shows_the_candidate_the_reason_and_is_accepted_
 def test_a_rejected_registration_records_the_reason_and_the_candidate_never_reaches_assignment(api: Api) -> None:
     calon = [Calon("peserta"), Calon("peserta5", MUTU)]
     root = b.registration_open(api, calon)
-    b.submit_apl(api, "peserta", JWD)
-    b.submit_apl(api, "peserta5", MUTU)
+    sop.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta5", MUTU)
     sop.check_files(api, {"peserta": ("diterima", ""), "peserta5": ("ditolak", "Bukan mahasiswa tingkat akhir")})
     assert sop.tasks_named(api, "peserta5", b.APL) == []  # no revision after a rejection
     sop.close_registration(api, root)
@@ -99,8 +99,8 @@ def test_a_rejected_registration_records_the_reason_and_the_candidate_never_reac
 def test_closing_registration_early_ends_registrations_not_submitted_or_not_revised_as_ditutup(api: Api) -> None:
     calon = [Calon("peserta"), Calon("peserta2"), Calon("peserta3", OPR)]
     root = b.registration_open(api, calon)
-    b.submit_apl(api, "peserta", JWD)
-    b.submit_apl(api, "peserta3", OPR)
+    sop.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta3", OPR)
     sop.check_files(api, {"peserta": ("diterima", ""), "peserta3": ("dikembalikan", "Lengkapi transkrip")})
     assert sop.tasks_named(api, "peserta2", b.APL) and sop.tasks_named(api, "peserta3", b.APL)
 
@@ -124,7 +124,7 @@ def test_closing_registration_early_ends_registrations_not_submitted_or_not_revi
 def test_files_checked_after_registration_closed_cannot_be_returned_for_revision(api: Api) -> None:
     """The close signal reached only those still writing: a revision asked for afterwards could never come."""
     root = b.registration_open(api, [Calon("peserta"), Calon("peserta2")])
-    b.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta", JWD)
     sop.close_registration(api, root)  # peserta's files are still waiting for Kabid Administrasi
     [task] = sop.tasks_named(api, "kabid_administrasi", "Memeriksa kelengkapan berkas pendaftaran")
     data = sop.task_data(api, "kabid_administrasi", task["id"])
@@ -142,7 +142,7 @@ def test_files_checked_after_registration_closed_cannot_be_returned_for_revision
 def test_the_end_of_the_registration_window_closes_registration_without_anyone_acting(api: Api, clock: Any) -> None:
     calon = [Calon("peserta"), Calon("peserta2")]
     root = b.registration_open(api, calon)
-    b.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta", JWD)
     sop.check_files(api, {"peserta": ("diterima", "")})
     selesai = date.fromisoformat(sop.jadwal(api)["pendaftaran_selesai"])
 
@@ -162,7 +162,7 @@ def test_the_end_of_the_registration_window_closes_registration_without_anyone_a
 def test_an_apl_missing_a_unit_of_the_skema_is_refused(api: Api) -> None:
     root = b.registration_open(api, [Calon("peserta")])
     t = sop.one(api, "peserta", b.APL)
-    data = b.apl(api, "peserta", t["id"], JWD)
+    data = sop.apl(api, "peserta", t["id"], JWD)
     left_out = data["apl02"].pop(2)["unit_kode"]
     b.refused(api, "peserta", t["id"], data, root, {"apl02": ["FR.APL.02", left_out, JWD]})
     assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
@@ -176,7 +176,7 @@ def test_an_apl_citing_a_file_that_is_not_the_candidates_own_upload_is_refused(a
     theirs = r.json()["id"]
 
     t = sop.one(api, "peserta", b.APL)
-    data = b.apl(api, "peserta", t["id"], JWD)
+    data = sop.apl(api, "peserta", t["id"], JWD)
     data["apl01"]["bukti"][0]["berkas_id"] = theirs
     b.refused(api, "peserta", t["id"], data, root, {"apl01.bukti.0.berkas_id": [str(theirs), "unggah"]})
     data["apl01"]["bukti"][0]["berkas_id"] = 987654
@@ -186,7 +186,7 @@ def test_an_apl_citing_a_file_that_is_not_the_candidates_own_upload_is_refused(a
 @pytest.mark.parametrize("keputusan", ["dikembalikan", "ditolak"])
 def test_returning_or_rejecting_files_without_a_reason_is_refused(api: Api, keputusan: str) -> None:
     root = b.registration_open(api, [Calon("peserta")])
-    b.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta", JWD)
     t = sop.one(api, "kabid_administrasi", b.MEMERIKSA)
     data = sop.pemeriksaan(sop.task_data(api, "kabid_administrasi", t["id"]), keputusan, "")
     del data["pemeriksaan"]["alasan"]
@@ -200,7 +200,7 @@ def test_returning_or_rejecting_files_without_a_reason_is_refused(api: Api, kepu
 
 def test_checking_files_without_marking_every_evidence_item_is_refused(api: Api) -> None:
     root = b.registration_open(api, [Calon("peserta")])
-    b.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta", JWD)
     t = sop.one(api, "kabid_administrasi", b.MEMERIKSA)
     data = sop.pemeriksaan(sop.task_data(api, "kabid_administrasi", t["id"]), "diterima")
     data["pemeriksaan"]["bukti"] = []
@@ -209,7 +209,7 @@ def test_checking_files_without_marking_every_evidence_item_is_refused(api: Api)
 
 def test_accepting_files_with_an_evidence_item_marked_tidak_ada_is_refused(api: Api) -> None:
     root = b.registration_open(api, [Calon("peserta")])
-    b.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta", JWD)
     t = sop.one(api, "kabid_administrasi", b.MEMERIKSA)
     data = sop.pemeriksaan(sop.task_data(api, "kabid_administrasi", t["id"]), "diterima")
     data["pemeriksaan"]["bukti"][0]["status"] = "tidak_ada"
@@ -614,7 +614,7 @@ def test_an_absent_candidate_gets_no_consent_task_is_recorded_tidak_hadir_and_ge
     )
     b.decide(api, {"peserta": "K"})
     t = sop.one(api, "kabid_administrasi", b.NOMOR)
-    api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": b.nomor_rows(["peserta"])}})
+    api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(["peserta"])}})
     api.drain()
     assert [c.peserta_username for c in b.certificates(api)] == ["peserta"]
 
@@ -643,7 +643,7 @@ def ak02_waiting(api: Api) -> tuple[int, str]:
 
 def test_fr_ak_02_missing_a_unit_is_refused(api: Api) -> None:
     root, task = ak02_waiting(api)
-    data = b.penilaian(api, JWD)
+    data = sop.penilaian(api, JWD)
     left_out = data["penilaian"]["unit"].pop(0)["kode"]
     b.refused(api, "asesor", task, data, root, {"penilaian.unit": [left_out, "belum dinilai"]})
     assert sop.tasks_named(api, "peserta", b.AK03) == []
@@ -652,7 +652,7 @@ def test_fr_ak_02_missing_a_unit_is_refused(api: Api) -> None:
 
 def test_fr_ak_02_with_a_bk_unit_without_catatan_is_refused(api: Api) -> None:
     root, task = ak02_waiting(api)
-    data = b.penilaian(api, JWD, bk=True)
+    data = sop.penilaian(api, JWD, bk=True)
     last = len(data["penilaian"]["unit"]) - 1
     data["penilaian"]["unit"][last]["catatan"] = ""
     kode = data["penilaian"]["unit"][last]["kode"]
@@ -719,7 +719,7 @@ def test_a_pleno_with_the_candidates_asesor_as_a_member_is_refused(api: Api) -> 
 
 def test_a_pleno_deciding_k_for_a_candidate_with_a_bk_unit_is_refused(api: Api) -> None:
     root, task = pleno_waiting(api)
-    bk_unit = b.units(api, OPR)[-1]["kode"]
+    bk_unit = sop.units(api, OPR)[-1]["kode"]
     b.refused(
         api,
         "kabid_sertifikasi",
@@ -804,11 +804,13 @@ def test_an_upheld_appeal_is_reassessed_by_a_different_asesor_and_kompeten_earns
     assert sop.tasks_named(api, "asesor2", b.MENILAI_ULANG) == []
     api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
     t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
-    api.complete("asesor4", t["id"], b.penilaian(api, OPR))
+    api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
     api.drain()
 
     t = sop.one(api, "kabid_administrasi", b.NOMOR)
-    api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": b.nomor_rows(["peserta3"])}})
+    api.complete(
+        "kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(["peserta3"])}}
+    )
     api.drain()
     assert [c.peserta_username for c in b.certificates(api)] == ["peserta3"]
     hasil = hasil_sertifikasi(api, root)
@@ -822,7 +824,7 @@ def test_a_tim_banding_must_be_three_people_independent_of_the_assessment_and_th
     root = b.assessed(api, BK_ONLY)
     b.decide(api, {"peserta3": "BK"})
     t = sop.one(api, "peserta3", b.BANDING)
-    api.complete("peserta3", t["id"], b.banding())
+    api.complete("peserta3", t["id"], sop.banding())
     task = sop.one(api, "ketua_lsp", b.TIM_BANDING)["id"]
 
     def tim(*anggota: str) -> dict[str, Any]:
@@ -873,7 +875,7 @@ def numbers_waiting(api: Api) -> tuple[int, str]:
     """peserta and peserta2 Kompeten, peserta3 BK without appeal: the BNSP numbers are to be recorded."""
     root = b.decided(api, CERT_CALON)
     t = sop.one(api, "peserta3", b.BANDING)
-    api.complete("peserta3", t["id"], b.banding(ajukan=False))
+    api.complete("peserta3", t["id"], sop.banding(ajukan=False))
     api.drain()
     return root, sop.one(api, "kabid_administrasi", b.NOMOR)["id"]
 
@@ -901,7 +903,7 @@ def xlsx(rows: list[dict[str, str]], header: list[str] | None = None) -> bytes:
 
 def test_certificate_numbers_for_a_candidate_not_kompeten_are_refused(api: Api) -> None:
     root, task = numbers_waiting(api)
-    rows = b.nomor_rows(["peserta", "peserta2", "peserta3"])
+    rows = sop.nomor_sertifikat(["peserta", "peserta2", "peserta3"])
     b.refused(
         api,
         "kabid_administrasi",
@@ -919,7 +921,7 @@ def test_certificate_numbers_missing_a_kompeten_candidate_are_refused(api: Api) 
         api,
         "kabid_administrasi",
         task,
-        nomor(b.nomor_rows(["peserta"])),
+        nomor(sop.nomor_sertifikat(["peserta"])),
         root,
         {"nomor_sertifikat.sertifikat": ["belum diisi", "(peserta2)"]},
     )
@@ -928,7 +930,7 @@ def test_certificate_numbers_missing_a_kompeten_candidate_are_refused(api: Api) 
 
 def test_duplicate_certificate_numbers_are_refused(api: Api) -> None:
     root, task = numbers_waiting(api)
-    rows = b.nomor_rows(["peserta", "peserta2"])
+    rows = sop.nomor_sertifikat(["peserta", "peserta2"])
     rows[1]["no_sertifikat"] = rows[0]["no_sertifikat"]
     rows[1]["no_registrasi"] = rows[0]["no_registrasi"]
     b.refused(
@@ -952,7 +954,7 @@ def test_certificate_numbers_imported_from_a_spreadsheet_issue_certificates_for_
     before = b.snapshot(api, root, ("kabid_administrasi", task))
 
     # A bad row is refused naming its row in the sheet (header is row 1), and nothing is saved.
-    bad = b.nomor_rows(["peserta", "peserta2", "peserta3"])
+    bad = sop.nomor_sertifikat(["peserta", "peserta2", "peserta3"])
     r = api.post(
         "kabid_administrasi",
         f"/api/tasks/{task}/import",
@@ -961,7 +963,7 @@ def test_certificate_numbers_imported_from_a_spreadsheet_issue_certificates_for_
     assert r.status_code == 422, r.text
     [error] = r.json()["errors"]
     assert error["row"] == 4 and "hanya untuk peserta kompeten" in error["message"]
-    blank = b.nomor_rows(["peserta", "peserta2"])
+    blank = sop.nomor_sertifikat(["peserta", "peserta2"])
     blank[0]["no_registrasi"] = ""
     r = api.post(
         "kabid_administrasi",
@@ -972,7 +974,7 @@ def test_certificate_numbers_imported_from_a_spreadsheet_issue_certificates_for_
     assert [e["row"] for e in r.json()["errors"] if "no_registrasi" in e["path"]] == [2]
     assert b.snapshot(api, root, ("kabid_administrasi", task)) == before
 
-    good = b.nomor_rows(["peserta", "peserta2"])
+    good = sop.nomor_sertifikat(["peserta", "peserta2"])
     r = api.post(
         "kabid_administrasi",
         f"/api/tasks/{task}/import",
@@ -1033,7 +1035,7 @@ def test_each_task_is_due_at_its_steps_start_plus_the_sops_time_standard(api: Ap
     sop.open_registration(api, root, {"peserta": JWD})
     check("kabid_administrasi", b.MENUTUP, "3")
     check("peserta", b.APL, "3")  # the registration child's task: its parent's step
-    b.submit_apl(api, "peserta", JWD)
+    sop.submit_apl(api, "peserta", JWD)
     check("kabid_administrasi", b.MEMERIKSA, "3")
     sop.check_files(api, {"peserta": ("diterima", "")})
     sop.close_registration(api, root)

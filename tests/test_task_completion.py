@@ -1,6 +1,5 @@
 """Completing tasks and starting instances: form checks, races, refusals that change nothing."""
 
-import threading
 from typing import Any
 
 import pytest
@@ -10,6 +9,7 @@ from api.engine.runtime import Runtime
 from api.store.models import Document, ProcessInstance
 from tests.support import sop
 from tests.support.api import Api
+from tests.support.concurrency import run_concurrently
 
 TARGET_TASK = "Menetapkan target uji kompetensi"
 NOMOR_TASK = "Mencatat nomor sertifikat dari BNSP"
@@ -90,19 +90,12 @@ def test_completing_a_task_twice_is_409_the_second_time(api: Api, period: int) -
 def test_two_simultaneous_completions_of_one_task_one_wins_and_the_other_gets_409(api: Api, period: int) -> None:
     task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
     headers = api.headers("direktur")
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
 
-    def complete() -> None:
-        barrier.wait()
+    def complete(_: int) -> int:
         r = api.client.post(f"/api/tasks/{task['id']}/complete", headers=headers, json={"data": sop.TARGET})
-        statuses.append(r.status_code)
+        return r.status_code
 
-    threads = [threading.Thread(target=complete) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    statuses = run_concurrently(complete, [1, 2])
     assert sorted(statuses) == [200, 409]
     assert len(_completed_events(api, period, task["id"])) == 1
     assert len([t for t in api.inbox("ketua_lsp") if t["instance_id"] == period]) == 1

@@ -1,12 +1,12 @@
 """Timers: a due time fixed when reached, fired by the worker when the service's clock passes it."""
 
-import threading
 from datetime import timedelta
 
 from api.background.worker import Worker
 from api.clock import Clock
 from api.settings import Settings
 from tests.support.api import Api
+from tests.support.concurrency import run_concurrently
 
 TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -72,22 +72,7 @@ def test_two_workers_racing_fire_each_due_timer_once(api: Api, clock: Clock, set
     clock.advance(timedelta(hours=2))
 
     workers = [Worker(api.app.state.db, settings, clock) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(worker: Worker) -> None:
-        barrier.wait()
-        try:
-            worker.run_until_idle()
-        except BaseException as exc:  # a crash in either worker must fail the test
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors and not any(t.is_alive() for t in threads)
+    run_concurrently(Worker.run_until_idle, workers)
 
     for instance_id in ids:
         assert [t["name"] for t in api.inbox("direktur", instance_id=instance_id)] == ["Kedua"]
