@@ -106,6 +106,12 @@ def history_of(api: Api, root_id: int, type_: str | None = None) -> list[dict[st
     return [e for e in events if type_ is None or e["type"] == type_]
 
 
+def process_list(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """A list the process carries under `name` (or, collected from child instances, under `daftar_<name>`)."""
+    value = data.get(name)
+    return value if isinstance(value, list) else data[f"daftar_{name}"]
+
+
 def instance(api: Api, instance_id: int) -> dict[str, Any]:
     r = api.get("admin", f"/api/instances/{instance_id}")
     assert r.status_code == 200, r.text
