@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from api.engine.runtime import Runtime
 from api.store.models import Document, ProcessInstance
-from tests.support import sop
+from tests.support import bpmn, sop
 from tests.support.api import Api
 from tests.support.concurrency import run_concurrently
 
@@ -142,19 +142,12 @@ def test_process_definitions_lists_only_the_startable_sop(api: Api) -> None:
 
 
 # A service task whose operator refuses its parameters: the nota dinas needs a list of targets.
-BROKEN_SERVICE = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:collaboration id="c"><bpmn:participant id="p" processRef="uji_layanan"/></bpmn:collaboration>
-  <bpmn:process id="uji_layanan" isExecutable="true">
-    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Direktur">
-      <bpmn:flowNodeRef>mulai</bpmn:flowNodeRef><bpmn:flowNodeRef>isi</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>menerbitkan</bpmn:flowNodeRef><bpmn:flowNodeRef>selesai</bpmn:flowNodeRef>
-    </bpmn:lane></bpmn:laneSet>
+BROKEN_SERVICE = bpmn.definitions(
+    "uji_layanan",
+    body=f"""
+    {bpmn.lanes(l=("Direktur", ["mulai", "isi", "menerbitkan", "selesai"]))}
     <bpmn:startEvent id="mulai"/>
-    <bpmn:userTask id="isi" name="Isi"><bpmn:extensionElements><spiffworkflow:properties>
-      <spiffworkflow:property name="formJsonSchemaFilename" value="menerima_laporan.json"/>
-    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    {bpmn.user_task("isi", "Isi")}
     <bpmn:serviceTask id="menerbitkan" name="Menerbitkan nota dinas"><bpmn:extensionElements>
       <spiffworkflow:serviceTaskOperator id="terbitkan_nota_dinas" resultVariable="nota_dinas">
         <spiffworkflow:parameters>
@@ -164,12 +157,8 @@ BROKEN_SERVICE = """<?xml version="1.0" encoding="UTF-8"?>
       </spiffworkflow:serviceTaskOperator>
     </bpmn:extensionElements></bpmn:serviceTask>
     <bpmn:endEvent id="selesai"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="mulai" targetRef="isi"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="isi" targetRef="menerbitkan"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="menerbitkan" targetRef="selesai"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
+    {bpmn.line("mulai", "isi", "menerbitkan", "selesai")}""",
+)
 
 
 def test_a_failing_service_task_makes_the_completion_422_naming_the_element_and_writes_nothing(api: Api) -> None:
