@@ -1,9 +1,5 @@
 """Step 6, certificate numbers from BNSP: typed in or imported from a spreadsheet, for the Kompeten only.
-
-Each test walks a partial period only as far as the behaviour it proves (helpers in tests/support/sop_branches.py).
-A refusal is always checked the same way (`b.refused`): HTTP 422 naming the field with a reason a user
-understands, and nothing changed: the task is still in the inbox, the history, documents, certificates
-and every inbox are as before, and the next task did not appear.
+(How these tests work: tests/sop/__init__.py.)
 """
 
 import io

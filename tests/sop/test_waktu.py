@@ -1,10 +1,6 @@
 """Time standards and escalation: each task is due by its step's standard, an overdue step is escalated once;
 and a whole period through every branch.
-
-Each test walks a partial period only as far as the behaviour it proves (helpers in tests/support/sop_branches.py).
-A refusal is always checked the same way (`b.refused`): HTTP 422 naming the field with a reason a user
-understands, and nothing changed: the task is still in the inbox, the history, documents, certificates
-and every inbox are as before, and the next task did not appear.
+How these tests work: tests/sop/__init__.py.
 """
 
 from datetime import datetime, timedelta
