@@ -26,8 +26,8 @@ from sqlalchemy import insert, select
 from api.background.renderer import job_for
 from api.store.models import Document
 from service_tasks.render import html, pdf, render, warm_up
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 
 def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]:

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.clock import Clock
 from api.settings import Settings
-from tests.conftest import Api
+from tests.support.api import Api
 
 
 def _login(client: TestClient, username: str, password: str) -> object:

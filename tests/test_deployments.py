@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from api.settings import PROJECT_ROOT
 from api.store.models import Deployment, ProcessDefinition
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 UJI = (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text()
 PENERBITAN = (PROJECT_ROOT / "processes" / "penerbitan_sertifikat.bpmn").read_text()

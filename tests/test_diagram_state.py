@@ -8,8 +8,8 @@ from sqlalchemy import select
 from api.engine.diagram_state import DiagramProcess as _Process
 from api.settings import PROJECT_ROOT
 from api.store.models import LANE_ROLES, HumanTask
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 SOP = "uji_kompetensi"
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"

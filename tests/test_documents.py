@@ -4,7 +4,7 @@ new versions, the render queue and its progress, and the public certificate veri
 import io
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,11 +16,10 @@ from api.store.master import Sertifikat
 from api.store.models import Document, NumberSequence
 from service_tasks import call
 from service_tasks.context import ServiceContext
-from service_tasks.format_indonesia import hari_tanggal_terbilang, rupiah, tanggal, terbilang_rupiah
 from service_tasks.nomor_surat import terbitkan
 from service_tasks.render import qr_svg, verify_url
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 STAFF = "kabid_administrasi"
 
@@ -54,32 +53,52 @@ def period_with_files(api: Api, processes: int = 0) -> int:
     return instance_id
 
 
+# The period of the PDF test is walked on this day (the service's clock and the forms' dates), so that what
+# the letters must print about dates and money can be written out by hand below.
+HARI_PERIODE = datetime(2026, 12, 1, 9, 0, tzinfo=sop.WIB)  # a Tuesday
+TANGGAL_SURAT = "1 Desember 2026"
+TANGGAL_ASESMEN = "11 Desember 2026"  # the plan's asesmen_mulai: ten days on (tests/support/sop.py, jadwal)
+BERLAKU_SD = "1 Desember 2029"  # masa_berlaku_sertifikat_tahun = 3
+PADA_HARI_INI = "Pada hari ini Selasa tanggal satu bulan Desember tahun dua ribu dua puluh enam"
+RAB_TOTAL = "Rp2.175.000,00"  # 4 OH x Rp500.000 + 5 OK x Rp35.000
+RAB_TERBILANG = "Dua juta seratus tujuh puluh lima ribu rupiah"
+
+
+def on_the_day_of_the_period(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Move the service's clock, and the dates the tests' forms write, to HARI_PERIODE."""
+    clock = api.app.state.clock
+    clock.advance(HARI_PERIODE - clock.now())
+
+    class OnThatDay(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            moment = clock.now()
+            return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+
+    monkeypatch.setattr(sop, "datetime", OnThatDay)
+
+
 def expected_phrases(doc: Document) -> list[str]:
-    """What the letter must say, taken from the instance data the document was issued with."""
+    """What the letter must say: the instance data it was issued with, and dates and money written by hand."""
     d = doc.data
     lsp = d["lsp"]
     common = [lsp["nama"].upper() if doc.kind != "sertifikat" else lsp["nama"].upper(), doc.number]
     if doc.kind in ("nota_dinas", "tor", "rab", "sk_jadwal", "permohonan_blangko", "laporan", "surat_tugas_asesor"):
-        common.append(tanggal(d["tanggal"]))
+        common.append(TANGGAL_SURAT)
     kind = doc.kind
     if kind == "nota_dinas":
         return common + ["NOTA DINAS", d["dari"]["nama"], d["periode"]] + [t["skema_judul"] for t in d["target"]]
     if kind == "tor":
         return common + ["KERANGKA ACUAN KERJA", d["tor"]["latar_belakang"], d["tor"]["maksud_tujuan"]]
     if kind == "rab":
-        total = d["total"]
         return common + [
-            rupiah(total),
-            terbilang_rupiah(total).capitalize(),
+            RAB_TOTAL,
+            RAB_TERBILANG,
             "Disetujui oleh",
             d["disetujui_oleh"]["nama"],
         ]
     if kind == "sk_jadwal":
-        return (
-            common
-            + ["KEPUTUSAN KETUA", "MEMUTUSKAN", tanggal(d["jadwal"]["asesmen_mulai"])]
-            + [t["nama"] for t in d["tuk"]]
-        )
+        return common + ["KEPUTUSAN KETUA", "MEMUTUSKAN", TANGGAL_ASESMEN] + [t["nama"] for t in d["tuk"]]
     if kind == "kartu_peserta":
         p = d["peserta"]
         return common + [
@@ -109,14 +128,14 @@ def expected_phrases(doc: Document) -> list[str]:
     if kind == "berita_acara_asesmen":
         return (
             common
-            + ["BERITA ACARA ASESMEN", "Pada hari ini " + hari_tanggal_terbilang(d["tanggal"]), "DAFTAR HADIR"]
+            + ["BERITA ACARA ASESMEN", PADA_HARI_INI, "DAFTAR HADIR"]
             + [p["nama"] for k in d["kelompok"] for p in k["peserta"]]
             + [a["no_reg_met"] for k in d["kelompok"] for a in k["asesor"]]
         )
     if kind == "berita_acara_pleno":
         return (
             common
-            + ["BERITA ACARA RAPAT PLENO", "Pada hari ini " + hari_tanggal_terbilang(d["pleno"]["tanggal"])]
+            + ["BERITA ACARA RAPAT PLENO", PADA_HARI_INI]
             + [a["nama"] for a in d["anggota"]]
             + [k["nama"] for k in d["keputusan"]]
         )
@@ -134,7 +153,7 @@ def expected_phrases(doc: Document) -> list[str]:
             d["peserta"]["nama"],
             d["skema"]["judul"],
             "Atas nama Badan Nasional Sertifikasi Profesi",
-            tanggal(d["berlaku_sd"]),
+            BERLAKU_SD,
             "DAFTAR UNIT KOMPETENSI",
             verify_url(sop_base_url, d["kode_verifikasi"]),
         ] + [u["kode"] for u in d["unit"]]
@@ -153,7 +172,10 @@ def expected_phrases(doc: Document) -> list[str]:
 sop_base_url = "http://127.0.0.1:8000"  # the default UJIKOM_PUBLIC_BASE_URL
 
 
-def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_instance_decided(api: Api) -> None:
+def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_instance_decided(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day_of_the_period(api, monkeypatch)
     instance_id = sop.walk_period(api)
     listed = documents(api, instance_id)
     period = api.get(STAFF, f"/api/instances/{instance_id}").json()
@@ -395,8 +417,9 @@ def test_a_retried_service_task_issues_no_second_number(api: Api) -> None:
 
 
 def test_the_verification_page_shows_a_real_certificate_its_expiry_and_revocation_and_refuses_made_up_codes(
-    api: Api,
+    api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    on_the_day_of_the_period(api, monkeypatch)
     sop.walk_period(api)
     with api.app.state.db.reading() as session:
         cert = session.scalars(select(Sertifikat).where(Sertifikat.peserta_username == "peserta")).one()
@@ -407,7 +430,7 @@ def test_the_verification_page_shows_a_real_certificate_its_expiry_and_revocatio
         cert.skema_judul,
         cert.no_sertifikat,
         cert.no_registrasi,
-        tanggal(cert.berlaku_sd),
+        BERLAKU_SD,
         "AKTIF",
     ):
         assert phrase in page.text

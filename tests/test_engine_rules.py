@@ -5,82 +5,46 @@ from typing import Any
 
 from api.clock import Clock
 from service_tasks import REGISTRY, VALIDATORS, Refusal, ServiceContext, operator, validator
-from tests.conftest import Api
+from tests.support import bpmn
+from tests.support.api import Api
 
-PROPS = "<bpmn:extensionElements><spiffworkflow:properties>{}</spiffworkflow:properties></bpmn:extensionElements>"
+SIGNAL = '<bpmn:signal id="ditutup" name="ditutup"/>'
 
-
-def prop(name: str, value: str) -> str:
-    return f'<spiffworkflow:property name="{name}" value="{value}"/>'
-
-
-HEAD = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d_{p}" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:signal id="ditutup" name="ditutup"/>
-  <bpmn:collaboration id="c_{p}"><bpmn:participant id="p_{p}" processRef="{p}"/></bpmn:collaboration>
-"""
-
-CHILD = (
-    HEAD.format(p="uji_anak")
-    + """
-  <bpmn:process id="uji_anak" isExecutable="true">
+CHILD = bpmn.definitions(
+    "uji_anak",
+    head=SIGNAL,
+    body=f"""
     <bpmn:ioSpecification id="io">
       <bpmn:dataInput id="x" name="x"/><bpmn:dataOutput id="hasil" name="hasil"/>
       <bpmn:inputSet id="is"><bpmn:dataInputRefs>x</bpmn:dataInputRefs></bpmn:inputSet>
       <bpmn:outputSet id="os"><bpmn:dataOutputRefs>hasil</bpmn:dataOutputRefs></bpmn:outputSet>
     </bpmn:ioSpecification>
-    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Peserta Uji Kompetensi">
-      <bpmn:flowNodeRef>m</bpmn:flowNodeRef><bpmn:flowNodeRef>isi</bpmn:flowNodeRef><bpmn:flowNodeRef>sinyal</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>s1</bpmn:flowNodeRef><bpmn:flowNodeRef>s2</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef>
-    </bpmn:lane></bpmn:laneSet>
+    {bpmn.lanes(l=("Peserta Uji Kompetensi", ["m", "isi", "sinyal", "s1", "s2", "e"]))}
     <bpmn:startEvent id="m"/>
-    <bpmn:userTask id="isi" name="Isi">"""
-    + PROPS.format(
-        prop("formJsonSchemaFilename", "menerima_laporan.json")
-        + prop("assignee", "x")
-        + prop("validator", "uji_setuju")
-    )
-    + """</bpmn:userTask>
+    {bpmn.user_task("isi", "Isi", assignee="x", validator="uji_setuju")}
     <bpmn:boundaryEvent id="sinyal" name="Ditutup" attachedToRef="isi">
       <bpmn:signalEventDefinition signalRef="ditutup"/>
     </bpmn:boundaryEvent>
-    <bpmn:scriptTask id="s1"><bpmn:script>hasil = {'x': x, 'status': 'diisi'}</bpmn:script></bpmn:scriptTask>
-    <bpmn:scriptTask id="s2"><bpmn:script>hasil = {'x': x, 'status': 'ditutup'}</bpmn:script></bpmn:scriptTask>
+    <bpmn:scriptTask id="s1"><bpmn:script>hasil = {{'x': x, 'status': 'diisi'}}</bpmn:script></bpmn:scriptTask>
+    <bpmn:scriptTask id="s2"><bpmn:script>hasil = {{'x': x, 'status': 'ditutup'}}</bpmn:script></bpmn:scriptTask>
     <bpmn:endEvent id="e"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="m" targetRef="isi"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="isi" targetRef="s1"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="sinyal" targetRef="s2"/>
-    <bpmn:sequenceFlow id="f4" sourceRef="s1" targetRef="e"/>
-    <bpmn:sequenceFlow id="f5" sourceRef="s2" targetRef="e"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
+    {bpmn.flow("f1", "m", "isi")}
+    {bpmn.flow("f2", "isi", "s1")}
+    {bpmn.flow("f3", "sinyal", "s2")}
+    {bpmn.flow("f4", "s1", "e")}
+    {bpmn.flow("f5", "s2", "e")}""",
 )
 
-PARENT = (
-    HEAD.format(p="uji_induk")
-    + """
-  <bpmn:process id="uji_induk" isExecutable="true">
-    <bpmn:laneSet id="ls">
-      <bpmn:lane id="l1" name="Direktur">
-        <bpmn:flowNodeRef>m</bpmn:flowNodeRef><bpmn:flowNodeRef>buka</bpmn:flowNodeRef><bpmn:flowNodeRef>pisah</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>anak</bpmn:flowNodeRef><bpmn:flowNodeRef>tutup</bpmn:flowNodeRef><bpmn:flowNodeRef>kirim</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>gabung</bpmn:flowNodeRef><bpmn:flowNodeRef>akhir</bpmn:flowNodeRef><bpmn:flowNodeRef>lewat</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>e2</bpmn:flowNodeRef>
-      </bpmn:lane>
-      <bpmn:lane id="l2" name="Ketua LSP"><bpmn:flowNodeRef>eskalasi</bpmn:flowNodeRef></bpmn:lane>
-    </bpmn:laneSet>
+DIREKTUR = ["m", "buka", "pisah", "anak", "tutup", "kirim", "gabung", "akhir", "lewat", "e2"]
+PARENT = bpmn.definitions(
+    "uji_induk",
+    head=SIGNAL,
+    body=f"""
+    {bpmn.lanes(l1=("Direktur", DIREKTUR), l2=("Ketua LSP", ["eskalasi"]))}
     <bpmn:startEvent id="m"/>
-    <bpmn:userTask id="buka" name="Buka">"""
-    + PROPS.format(
-        prop("formJsonSchemaFilename", "menerima_laporan.json") + prop("sopStep", "1") + prop("timeStandard", "P1D")
-    )
-    + """</bpmn:userTask>
+    {bpmn.user_task("buka", "Buka", sopStep="1", timeStandard="P1D")}
     <bpmn:parallelGateway id="pisah"/>
-    <bpmn:callActivity id="anak" name="Anak" calledElement="uji_anak">"""
-    + PROPS.format(prop("childSubject", "x") + prop("sopStep", "1"))
-    + """
+    <bpmn:callActivity id="anak" name="Anak" calledElement="uji_anak">{bpmn.properties(childSubject="x", sopStep="1")}
       <bpmn:multiInstanceLoopCharacteristics>
         <bpmn:loopDataInputRef>daftar</bpmn:loopDataInputRef><bpmn:loopDataOutputRef>hasil_semua</bpmn:loopDataOutputRef>
         <bpmn:inputDataItem id="x" name="x"/><bpmn:outputDataItem id="hasil" name="hasil"/>
@@ -89,13 +53,9 @@ PARENT = (
     <bpmn:boundaryEvent id="lewat" name="Langkah 1 lewat" attachedToRef="anak" cancelActivity="false">
       <bpmn:timerEventDefinition><bpmn:timeDate>batas_langkah('1')</bpmn:timeDate></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
-    <bpmn:userTask id="eskalasi" name="Menindaklanjuti keterlambatan langkah 1">"""
-    + PROPS.format(prop("formJsonSchemaFilename", "menerima_laporan.json") + prop("eskalasiLangkah", "1"))
-    + """</bpmn:userTask>
+    {bpmn.user_task("eskalasi", "Menindaklanjuti keterlambatan langkah 1", eskalasiLangkah="1")}
     <bpmn:endEvent id="e2"/>
-    <bpmn:userTask id="tutup" name="Tutup">"""
-    + PROPS.format(prop("formJsonSchemaFilename", "menerima_laporan.json"))
-    + """</bpmn:userTask>
+    {bpmn.user_task("tutup", "Tutup")}
     <bpmn:serviceTask id="kirim"><bpmn:extensionElements>
       <spiffworkflow:serviceTaskOperator id="uji_tutup" resultVariable="ditutup">
         <spiffworkflow:parameters/>
@@ -103,19 +63,16 @@ PARENT = (
     </bpmn:extensionElements></bpmn:serviceTask>
     <bpmn:parallelGateway id="gabung"/>
     <bpmn:endEvent id="akhir"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="m" targetRef="buka"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="buka" targetRef="pisah"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="pisah" targetRef="anak"/>
-    <bpmn:sequenceFlow id="f4" sourceRef="pisah" targetRef="tutup"/>
-    <bpmn:sequenceFlow id="f5" sourceRef="tutup" targetRef="kirim"/>
-    <bpmn:sequenceFlow id="f6" sourceRef="kirim" targetRef="gabung"/>
-    <bpmn:sequenceFlow id="f7" sourceRef="anak" targetRef="gabung"/>
-    <bpmn:sequenceFlow id="f8" sourceRef="gabung" targetRef="akhir"/>
-    <bpmn:sequenceFlow id="f9" sourceRef="lewat" targetRef="eskalasi"/>
-    <bpmn:sequenceFlow id="f10" sourceRef="eskalasi" targetRef="e2"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
+    {bpmn.flow("f1", "m", "buka")}
+    {bpmn.flow("f2", "buka", "pisah")}
+    {bpmn.flow("f3", "pisah", "anak")}
+    {bpmn.flow("f4", "pisah", "tutup")}
+    {bpmn.flow("f5", "tutup", "kirim")}
+    {bpmn.flow("f6", "kirim", "gabung")}
+    {bpmn.flow("f7", "anak", "gabung")}
+    {bpmn.flow("f8", "gabung", "akhir")}
+    {bpmn.flow("f9", "lewat", "eskalasi")}
+    {bpmn.flow("f10", "eskalasi", "e2")}""",
 )
 
 if "uji_tutup" not in REGISTRY:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from api.clock import Clock
-from tests.conftest import Api
+from tests.support.api import Api
 
 SKEMA_JWD = "SKM/LSP-STMI/001/2024"
 UNIT = {

@@ -3,10 +3,7 @@ a broken edit is refused with the element named on the canvas; a renamed step an
 its lane deploy as version 2; the period running before the deploy finishes on version 1 and the next
 period follows version 2."""
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +14,10 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from api.store.models import LANE_ROLES, ChildCompletion
-from tests import bpmn_edits, sop
-from tests.conftest import Api
-from tests.test_readme_walkthrough import _free_port
+from tests.support import bpmn_edits, sop
+from tests.support.api import Api
+from tests.support.live_server import LiveServer
 
-BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -54,29 +50,8 @@ class LiveApi(Api):
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    if not (BIN / "ujikom").exists():
-        pytest.fail("needs the installed `ujikom` command: run `make setup`")
-    env = {**os.environ, "UJIKOM_DATA_DIR": str(tmp_path), "UJIKOM_WORKER_POLL_SECONDS": "0.1", "UJIKOM_ENV": "test"}
-    env.pop("UJIKOM_DATABASE_URL", None)
-    for args in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([BIN / "ujikom", *args], env=env, check=True, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [BIN / "ujikom", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/api/health", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield base, f"sqlite:///{tmp_path / 'ujikom.sqlite3'}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def server(live_server: LiveServer) -> tuple[str, str]:
+    return live_server.base, live_server.database_url
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from lxml import etree
 
 from api.engine.bpmn_summary import summarize
 from api.settings import PROJECT_ROOT
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 PROCESSES = sorted((PROJECT_ROOT / "processes").glob("*.bpmn"))
 SCRIPT = PROJECT_ROOT / "tests" / "js" / "bpmn_roundtrip.js"

@@ -3,8 +3,8 @@
 from sqlalchemy import select
 
 from api.store.models import Document
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 
 def test_a_period_runs_all_seven_steps_with_each_role_and_a_child_instance_per_candidate(api: Api) -> None:

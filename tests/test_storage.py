@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 from api.store.storage import FileStore
-from tests import sop
-from tests import sop_branches as b
-from tests.conftest import Api
-from tests.sop_branches import Calon
+from tests.support import sop
+from tests.support import sop_branches as b
+from tests.support.api import Api
+from tests.support.sop_branches import Calon
 
 
 def test_a_name_that_is_not_a_sha256_never_becomes_a_path(tmp_path: Path) -> None:

@@ -1,6 +1,5 @@
 """Completing tasks and starting instances: form checks, races, refusals that change nothing."""
 
-import threading
 from typing import Any
 
 import pytest
@@ -8,8 +7,9 @@ from sqlalchemy import func, select
 
 from api.engine.runtime import Runtime
 from api.store.models import Document, ProcessInstance
-from tests import sop
-from tests.conftest import Api
+from tests.support import bpmn, sop
+from tests.support.api import Api
+from tests.support.concurrency import run_concurrently
 
 TARGET_TASK = "Menetapkan target uji kompetensi"
 NOMOR_TASK = "Mencatat nomor sertifikat dari BNSP"
@@ -90,19 +90,12 @@ def test_completing_a_task_twice_is_409_the_second_time(api: Api, period: int) -
 def test_two_simultaneous_completions_of_one_task_one_wins_and_the_other_gets_409(api: Api, period: int) -> None:
     task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
     headers = api.headers("direktur")
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
 
-    def complete() -> None:
-        barrier.wait()
+    def complete(_: int) -> int:
         r = api.client.post(f"/api/tasks/{task['id']}/complete", headers=headers, json={"data": sop.TARGET})
-        statuses.append(r.status_code)
+        return r.status_code
 
-    threads = [threading.Thread(target=complete) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    statuses = run_concurrently(complete, [1, 2])
     assert sorted(statuses) == [200, 409]
     assert len(_completed_events(api, period, task["id"])) == 1
     assert len([t for t in api.inbox("ketua_lsp") if t["instance_id"] == period]) == 1
@@ -149,19 +142,12 @@ def test_process_definitions_lists_only_the_startable_sop(api: Api) -> None:
 
 
 # A service task whose operator refuses its parameters: the nota dinas needs a list of targets.
-BROKEN_SERVICE = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:collaboration id="c"><bpmn:participant id="p" processRef="uji_layanan"/></bpmn:collaboration>
-  <bpmn:process id="uji_layanan" isExecutable="true">
-    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Direktur">
-      <bpmn:flowNodeRef>mulai</bpmn:flowNodeRef><bpmn:flowNodeRef>isi</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>menerbitkan</bpmn:flowNodeRef><bpmn:flowNodeRef>selesai</bpmn:flowNodeRef>
-    </bpmn:lane></bpmn:laneSet>
+BROKEN_SERVICE = bpmn.definitions(
+    "uji_layanan",
+    body=f"""
+    {bpmn.lanes(l=("Direktur", ["mulai", "isi", "menerbitkan", "selesai"]))}
     <bpmn:startEvent id="mulai"/>
-    <bpmn:userTask id="isi" name="Isi"><bpmn:extensionElements><spiffworkflow:properties>
-      <spiffworkflow:property name="formJsonSchemaFilename" value="menerima_laporan.json"/>
-    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    {bpmn.user_task("isi", "Isi")}
     <bpmn:serviceTask id="menerbitkan" name="Menerbitkan nota dinas"><bpmn:extensionElements>
       <spiffworkflow:serviceTaskOperator id="terbitkan_nota_dinas" resultVariable="nota_dinas">
         <spiffworkflow:parameters>
@@ -171,12 +157,8 @@ BROKEN_SERVICE = """<?xml version="1.0" encoding="UTF-8"?>
       </spiffworkflow:serviceTaskOperator>
     </bpmn:extensionElements></bpmn:serviceTask>
     <bpmn:endEvent id="selesai"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="mulai" targetRef="isi"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="isi" targetRef="menerbitkan"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="menerbitkan" targetRef="selesai"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
+    {bpmn.line("mulai", "isi", "menerbitkan", "selesai")}""",
+)
 
 
 def test_a_failing_service_task_makes_the_completion_422_naming_the_element_and_writes_nothing(api: Api) -> None:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 TARGET_TASK = "Menetapkan target uji kompetensi"
 AK01 = "Menyetujui asesmen (FR.AK.01)"
@@ -80,11 +80,11 @@ def test_an_asesor_neither_sees_nor_works_on_another_asesors_candidate(api: Api,
     assert r.status_code == 403
     assert r.json()["detail"] == "task is assigned to another user"
     assert api.post("asesor2", f"/api/tasks/{task['id']}/claim").status_code == 403
-    api.complete("asesor2", task["id"], sop.penilaian(api, "peserta"), expect=403)
+    api.complete("asesor2", task["id"], sop.penilaian(api, sop.JWD), expect=403)
 
     assert api.history(assessments) == before
     assert sop.task_detail(api, "asesor", task["id"])["state"] == "ready"
-    api.complete("asesor", task["id"], sop.penilaian(api, "peserta"))
+    api.complete("asesor", task["id"], sop.penilaian(api, sop.JWD))
     assert sop.task_detail(api, "asesor", task["id"])["completed_by"] == "asesor"
 
 

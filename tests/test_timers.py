@@ -1,41 +1,28 @@
 """Timers: a due time fixed when reached, fired by the worker when the service's clock passes it."""
 
-import threading
 from datetime import timedelta
 
 from api.background.worker import Worker
 from api.clock import Clock
 from api.settings import Settings
-from tests.conftest import Api
+from tests.support import bpmn
+from tests.support.api import Api
+from tests.support.concurrency import run_concurrently
 
-TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:collaboration id="c"><bpmn:participant id="p" processRef="uji_timer"/></bpmn:collaboration>
-  <bpmn:process id="uji_timer" name="Uji timer" isExecutable="true">
-    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Direktur">
-      <bpmn:flowNodeRef>mulai</bpmn:flowNodeRef><bpmn:flowNodeRef>pertama</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>tunggu</bpmn:flowNodeRef><bpmn:flowNodeRef>kedua</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>selesai</bpmn:flowNodeRef>
-    </bpmn:lane></bpmn:laneSet>
+TIMER_BPMN = bpmn.definitions(
+    "uji_timer",
+    name="Uji timer",
+    body=f"""
+    {bpmn.lanes(l=("Direktur", ["mulai", "pertama", "tunggu", "kedua", "selesai"]))}
     <bpmn:startEvent id="mulai"/>
-    <bpmn:userTask id="pertama" name="Pertama"><bpmn:extensionElements><spiffworkflow:properties>
-      <spiffworkflow:property name="formJsonSchemaFilename" value="menerima_laporan.json"/>
-    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    {bpmn.user_task("pertama", "Pertama")}
     <bpmn:intermediateCatchEvent id="tunggu" name="Tunggu satu jam">
       <bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition>
     </bpmn:intermediateCatchEvent>
-    <bpmn:userTask id="kedua" name="Kedua"><bpmn:extensionElements><spiffworkflow:properties>
-      <spiffworkflow:property name="formJsonSchemaFilename" value="menerima_laporan.json"/>
-    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    {bpmn.user_task("kedua", "Kedua")}
     <bpmn:endEvent id="selesai"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="mulai" targetRef="pertama"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="pertama" targetRef="tunggu"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="tunggu" targetRef="kedua"/>
-    <bpmn:sequenceFlow id="f4" sourceRef="kedua" targetRef="selesai"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
+    {bpmn.line("mulai", "pertama", "tunggu", "kedua", "selesai")}""",
+)
 
 
 def test_a_timer_fires_from_the_worker_once_the_service_clock_passes_its_due_time(api: Api, clock: Clock) -> None:
@@ -72,22 +59,7 @@ def test_two_workers_racing_fire_each_due_timer_once(api: Api, clock: Clock, set
     clock.advance(timedelta(hours=2))
 
     workers = [Worker(api.app.state.db, settings, clock) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(worker: Worker) -> None:
-        barrier.wait()
-        try:
-            worker.run_until_idle()
-        except BaseException as exc:  # a crash in either worker must fail the test
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors and not any(t.is_alive() for t in threads)
+    run_concurrently(Worker.run_until_idle, workers)
 
     for instance_id in ids:
         assert [t["name"] for t in api.inbox("direktur", instance_id=instance_id)] == ["Kedua"]

@@ -8,8 +8,8 @@ from lxml import etree
 
 from api import cli
 from api.settings import PROJECT_ROOT, Settings, get_settings
-from tests import bpmn_edits, sop
-from tests.conftest import Api
+from tests.support import bpmn_edits, sop
+from tests.support.api import Api
 
 SOP = "uji_kompetensi"
 SOP_FILE = PROJECT_ROOT / "processes" / f"{SOP}.bpmn"

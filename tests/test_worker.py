@@ -1,6 +1,5 @@
 """The worker applies finished child instances to their parent: in the background, and only once."""
 
-import threading
 import time
 from typing import Any
 
@@ -14,8 +13,9 @@ from api.engine.process_models import MODELS
 from api.settings import Settings
 from api.store.db import Database
 from api.store.models import ChildCompletion
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
+from tests.support.concurrency import run_concurrently
 
 ASSIGN = "Menugaskan asesor dan verifikator TUK"
 
@@ -95,23 +95,7 @@ def test_two_workers_racing_apply_each_child_once(api: Api, settings: Settings) 
     _register_everyone(api, instance_id)
 
     workers = [Worker(api.app.state.db, settings, api.app.state.clock) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    done: list[int] = []
-    errors: list[BaseException] = []
-
-    def run(worker: Worker) -> None:
-        barrier.wait()
-        try:
-            done.append(worker.run_until_idle())
-        except BaseException as exc:  # a crash in a thread must fail the test, not vanish
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors and not any(t.is_alive() for t in threads)
+    done = run_concurrently(Worker.run_until_idle, workers)
     assert sum(done) == len(sop.CANDIDATES)  # the two workers between them applied every child, once
     assert api.drain() == 0
 

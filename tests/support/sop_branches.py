@@ -1,7 +1,7 @@
 """Partial periods for the branch and refusal tests: each test walks only as far as the behaviour it proves.
 
 A period here is described by its candidates (`Calon`: skema, asesor, TUK and how their assessment goes);
-the helpers reuse `tests.sop` for steps 1-2 and for the forms, and take the skema from the candidate
+the helpers reuse `tests.support.sop` for steps 1-2 and for the forms, and take the skema from the candidate
 rather than from `sop.CANDIDATES`, so any demo peserta can be used.
 
 `refused()` is the one way a refusal is checked: HTTP 422, the error names the field with a reason,
@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from api.store.master import Berkas, Sertifikat, VerifikasiTuk
 from api.store.models import Document
-from tests import sop
-from tests.conftest import Api
+from tests.support import sop
+from tests.support.api import Api
 
 STAFF = ["direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi"]
 ASESOR = ["asesor", "asesor2", "asesor3", "asesor4"]
@@ -106,6 +106,12 @@ def history_of(api: Api, root_id: int, type_: str | None = None) -> list[dict[st
     return [e for e in events if type_ is None or e["type"] == type_]
 
 
+def process_list(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """A list the process carries under `name` (or, collected from child instances, under `daftar_<name>`)."""
+    value = data.get(name)
+    return value if isinstance(value, list) else data[f"daftar_{name}"]
+
+
 def instance(api: Api, instance_id: int) -> dict[str, Any]:
     r = api.get("admin", f"/api/instances/{instance_id}")
     assert r.status_code == 200, r.text
@@ -155,43 +161,6 @@ def advance_to(api: Api, clock: Any, moment: datetime) -> None:
 # Forms
 
 
-def units(api: Api, nomor: str) -> list[dict[str, Any]]:
-    return sop.skema(api, nomor)["unit"]
-
-
-def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:
-    """FR.APL.01 with a freshly uploaded evidence PDF and FR.APL.02 answering every unit of skema `nomor`."""
-    r = sop.upload(api, username, task_id)
-    assert r.status_code == 201, r.text
-    return {
-        "apl01": {
-            "tujuan_asesmen": "sertifikasi",
-            "pendidikan": "D3 (tingkat akhir)",
-            "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": r.json()["id"]}],
-        },
-        "apl02": [{"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"} for u in units(api, nomor)],
-    }
-
-
-def penilaian(api: Api, nomor: str, bk: bool = False) -> dict[str, Any]:
-    """FR.AK.02 for skema `nomor`: every unit K, or the last one BK (with its catatan) when `bk`."""
-    rows = []
-    skema_units = units(api, nomor)
-    for i, u in enumerate(skema_units):
-        gagal = bk and i == len(skema_units) - 1
-        rows.append(
-            {
-                "kode": u["kode"],
-                "judul": u["judul"],
-                "rekomendasi": "BK" if gagal else "K",
-                "metode": ["observasi_demonstrasi", "pertanyaan_lisan"],
-                "catatan": "Belum dapat menunjukkan kinerja sesuai KUK" if gagal else "",
-                "tindak_lanjut": "Asesmen ulang unit ini" if gagal else "",
-            }
-        )
-    return {"penilaian": {"unit": rows, "umpan_balik": "Terima kasih atas partisipasinya."}}
-
-
 def penugasan(calon: list[Calon], verifikator: dict[str, str] | None = None) -> dict[str, Any]:
     verifikator = verifikator or VERIFIKATOR
     tuks = sorted({c.tuk for c in calon})
@@ -201,39 +170,8 @@ def penugasan(calon: list[Calon], verifikator: dict[str, str] | None = None) -> 
     }
 
 
-def banding(ajukan: bool = True) -> dict[str, Any]:
-    if not ajukan:
-        return {"banding": {"ajukan": False}}
-    return {
-        "banding": {
-            "ajukan": True,
-            "alasan": "Unit terakhir dinilai tanpa kesempatan demonstrasi ulang",
-            "proses_banding_dijelaskan": True,
-            "sudah_diskusi_dengan_asesor": True,
-            "melibatkan_orang_lain": False,
-        }
-    }
-
-
-def nomor_rows(usernames: list[str], start: int = 1) -> list[dict[str, str]]:
-    return [
-        {
-            "username": u,
-            "no_sertifikat": f"62090 2512 4 {i:07d} 2026",
-            "no_registrasi": f"TIK 1234 {i:05d} 2026",
-            "no_blangko": f"B-{i:05d}",
-        }
-        for i, u in enumerate(usernames, start)
-    ]
-
-
 # --------------------------------------------------------------------------------------------------
 # Partial periods
-
-
-def submit_apl(api: Api, username: str, nomor: str) -> None:
-    t = sop.one(api, username, APL)
-    api.complete(username, t["id"], apl(api, username, t["id"], nomor))
 
 
 def registration_open(api: Api, calon: list[Calon], kuota_min: int = 1) -> int:
@@ -248,7 +186,7 @@ def registered(api: Api, calon: list[Calon], kuota_min: int = 1) -> int:
     """Every candidate registered and accepted, registration closed: the assignment (or quota) task waits."""
     root = registration_open(api, calon, kuota_min)
     for c in calon:
-        submit_apl(api, c.username, c.skema)
+        sop.submit_apl(api, c.username, c.skema)
     sop.check_files(api, {c.username: ("diterima", "") for c in calon})
     sop.close_registration(api, root)
     return root
@@ -304,14 +242,8 @@ def assess(api: Api, c: Calon) -> None:
     if not c.setuju:
         return
     t = task_about(api, c.asesor, AK02, c.username)
-    api.complete(c.asesor, t["id"], penilaian(api, c.skema, c.bk))
-    umpan_balik(api, c.username)
-
-
-def umpan_balik(api: Api, username: str) -> None:
-    t = sop.one(api, username, AK03)
-    statements = api.get(username, f"/api/tasks/{t['id']}").json()["form"]["schema"]["properties"]["ak03"]["required"]
-    api.complete(username, t["id"], {"ak03": {**{s: True for s in statements}, "komentar": "Baik"}})
+    api.complete(c.asesor, t["id"], sop.penilaian(api, c.skema, c.bk))
+    sop.umpan_balik(api, c.username)
 
 
 def assessed(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = None) -> int:
@@ -341,7 +273,7 @@ def decided(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = N
 def appeal(api: Api, username: str, tim: list[str] | None = None) -> None:
     """The candidate files FR.AK.04 and Ketua LSP forms the tim banding: its decision waits."""
     t = sop.one(api, username, BANDING)
-    api.complete(username, t["id"], banding())
+    api.complete(username, t["id"], sop.banding())
     t = sop.one(api, "ketua_lsp", TIM_BANDING)
     api.complete("ketua_lsp", t["id"], {"tim_banding": {"anggota": tim or sop.TIM_BANDING}})
 

@@ -34,7 +34,7 @@ def first_user_task(xml: str, process_id: str) -> Any:
     """The user task reached first from the process's start event, following sequence flows."""
     root = parse(xml)
     process = process_of(root, process_id)
-    flows = {f.get("sourceRef"): [] for f in process.findall("bpmn:sequenceFlow", NS)}
+    flows: dict[str, list[str]] = {f.get("sourceRef"): [] for f in process.findall("bpmn:sequenceFlow", NS)}
     for f in process.findall("bpmn:sequenceFlow", NS):
         flows[f.get("sourceRef")].append(f.get("targetRef"))
     frontier = [s.get("id") for s in process.findall("bpmn:startEvent", NS)]

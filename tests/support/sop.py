@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.conftest import Api
+from tests.support.api import Api
 
 WIB = ZoneInfo("Asia/Jakarta")
 PERIODE = "2026 Genap"
@@ -118,18 +118,17 @@ def upload(api: Api, username: str, task_id: str, name: str = "ktm.pdf", content
     return api.post(username, f"/api/tasks/{task_id}/files", files={"file": (name, content, "application/pdf")})
 
 
-def apl(api: Api, username: str, task_id: str) -> dict[str, Any]:
-    """FR.APL.01 with an uploaded evidence file and FR.APL.02 answering every unit of the candidate's skema."""
+def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:
+    """FR.APL.01 with a freshly uploaded evidence PDF and FR.APL.02 answering every unit of skema `nomor`."""
     r = upload(api, username, task_id)
     assert r.status_code == 201, r.text
-    units = skema(api, CANDIDATES[username])["unit"]
     return {
         "apl01": {
             "tujuan_asesmen": "sertifikasi",
             "pendidikan": "D3 (tingkat akhir)",
             "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": r.json()["id"]}],
         },
-        "apl02": [{"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"} for u in units],
+        "apl02": [{"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"} for u in units(api, nomor)],
     }
 
 
@@ -139,11 +138,16 @@ def pemeriksaan(data: dict[str, Any], keputusan: str, alasan: str = "") -> dict[
     return {"pemeriksaan": {"bukti": bukti, "keputusan": keputusan, "alasan": alasan}}
 
 
-def penilaian(api: Api, username: str, bk: bool = False) -> dict[str, Any]:
-    units = skema(api, CANDIDATES[username])["unit"]
+def units(api: Api, nomor: str) -> list[dict[str, Any]]:
+    return skema(api, nomor)["unit"]
+
+
+def penilaian(api: Api, nomor: str, bk: bool = False) -> dict[str, Any]:
+    """FR.AK.02 for skema `nomor`: every unit K, or the last one BK (with its catatan) when `bk`."""
     rows = []
-    for i, u in enumerate(units):
-        gagal = bk and i == len(units) - 1
+    skema_units = units(api, nomor)
+    for i, u in enumerate(skema_units):
+        gagal = bk and i == len(skema_units) - 1
         rows.append(
             {
                 "kode": u["kode"],
@@ -155,6 +159,21 @@ def penilaian(api: Api, username: str, bk: bool = False) -> dict[str, Any]:
             }
         )
     return {"penilaian": {"unit": rows, "umpan_balik": "Terima kasih atas partisipasinya."}}
+
+
+def banding(ajukan: bool = True) -> dict[str, Any]:
+    """FR.AK.04: an appeal with its reasons, or the candidate's choice not to appeal."""
+    if not ajukan:
+        return {"banding": {"ajukan": False}}
+    return {
+        "banding": {
+            "ajukan": True,
+            "alasan": "Unit terakhir dinilai tanpa kesempatan demonstrasi ulang",
+            "proses_banding_dijelaskan": True,
+            "sudah_diskusi_dengan_asesor": True,
+            "melibatkan_orang_lain": False,
+        }
+    }
 
 
 def verifikasi(kesimpulan: str = "sesuai") -> dict[str, Any]:
@@ -202,9 +221,10 @@ def open_registration(api: Api, instance_id: int, candidates: dict[str, str] | N
     api.complete("kabid_administrasi", t["id"], {"daftar_pendaftar": daftar})
 
 
-def submit_apl(api: Api, username: str) -> None:
+def submit_apl(api: Api, username: str, nomor: str | None = None) -> None:
+    """The candidate submits FR.APL.01/02 for skema `nomor` (by default their skema in CANDIDATES)."""
     t = one(api, username, "Mengisi FR.APL.01 dan FR.APL.02")
-    api.complete(username, t["id"], apl(api, username, t["id"]))
+    api.complete(username, t["id"], apl(api, username, t["id"], nomor or CANDIDATES[username]))
 
 
 def check_files(api: Api, decide: dict[str, tuple[str, str]]) -> None:
@@ -304,13 +324,17 @@ def step_5(api: Api) -> None:
             for t in tasks_named(api, asesor, "Menilai unit kompetensi (FR.AK.02)")
             if task_data(api, asesor, t["id"])["peserta_asesmen"]["username"] == username
         ]
-        api.complete(asesor, t["id"], penilaian(api, username, bk=username in BK))
+        api.complete(asesor, t["id"], penilaian(api, CANDIDATES[username], bk=username in BK))
     for username in present:
-        t = one(api, username, "Memberi umpan balik asesmen (FR.AK.03)")
-        r = api.get(username, f"/api/tasks/{t['id']}")
-        statements = r.json()["form"]["schema"]["properties"]["ak03"]["required"]
-        api.complete(username, t["id"], {"ak03": {**{s: True for s in statements}, "komentar": "Baik"}})
+        umpan_balik(api, username)
     api.drain()
+
+
+def umpan_balik(api: Api, username: str) -> None:
+    """The candidate agrees with every statement of FR.AK.03."""
+    t = one(api, username, "Memberi umpan balik asesmen (FR.AK.03)")
+    statements = api.get(username, f"/api/tasks/{t['id']}").json()["form"]["schema"]["properties"]["ak03"]["required"]
+    api.complete(username, t["id"], {"ak03": {**{s: True for s in statements}, "komentar": "Baik"}})
 
 
 def pleno(keputusan: dict[str, str], anggota: list[str] | None = None) -> dict[str, Any]:
@@ -335,14 +359,7 @@ def step_6_decision(api: Api) -> None:
 def step_6_appeal(api: Api) -> None:
     for username in BK:
         t = one(api, username, "Mengajukan banding (FR.AK.04)")
-        banding = {
-            "ajukan": True,
-            "alasan": "Unit terakhir dinilai tanpa kesempatan demonstrasi ulang",
-            "proses_banding_dijelaskan": True,
-            "sudah_diskusi_dengan_asesor": True,
-            "melibatkan_orang_lain": False,
-        }
-        api.complete(username, t["id"], {"banding": banding})
+        api.complete(username, t["id"], banding())
         t = one(api, "ketua_lsp", "Membentuk tim banding")
         api.complete("ketua_lsp", t["id"], {"tim_banding": {"anggota": TIM_BANDING}})
         t = one(api, "ketua_lsp", "Memutuskan banding")
@@ -354,11 +371,12 @@ def step_6_appeal(api: Api) -> None:
         t = one(api, "kabid_sertifikasi", "Menugaskan asesor asesmen ulang")
         api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": ASESOR_ULANG[username], "catatan": ""}})
         t = one(api, ASESOR_ULANG[username], "Menilai ulang unit kompetensi (FR.AK.02)")
-        api.complete(ASESOR_ULANG[username], t["id"], penilaian(api, username))
+        api.complete(ASESOR_ULANG[username], t["id"], penilaian(api, CANDIDATES[username]))
     api.drain()
 
 
-def nomor_sertifikat(candidates: list[str]) -> list[dict[str, str]]:
+def nomor_sertifikat(candidates: list[str], start: int = 1) -> list[dict[str, str]]:
+    """BNSP's numbers for the candidates' certificates, numbered from `start`."""
     return [
         {
             "username": u,
@@ -366,7 +384,7 @@ def nomor_sertifikat(candidates: list[str]) -> list[dict[str, str]]:
             "no_registrasi": f"TIK 1234 {i:05d} 2026",
             "no_blangko": f"B-{i:05d}",
         }
-        for i, u in enumerate(candidates, 1)
+        for i, u in enumerate(candidates, start)
     ]
 
 

@@ -1,0 +1,205 @@
+"""Step 6, the rapat pleno and appeals: who may sit, what may be decided, and the tim banding.
+(How these tests work: tests/sop/__init__.py.)
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from api.store.models import Document
+from tests.support import sop
+from tests.support import sop_branches as b
+from tests.support.api import Api
+from tests.support.sop_branches import Calon
+
+OPR = sop.OPR
+
+
+PLENO_CALON = [Calon("peserta", asesor="asesor"), Calon("peserta3", OPR, asesor="asesor2", bk=True)]
+
+
+def pleno_waiting(api: Api) -> tuple[int, str]:
+    root = b.assessed(api, PLENO_CALON)
+    return root, sop.one(api, "kabid_sertifikasi", b.PLENO)["id"]
+
+
+def no_decision_yet(api: Api, root: int) -> None:
+    assert sop.tasks_named(api, "ketua_lsp", b.SK_PENETAPAN) == []
+    assert b.documents(api, root, "berita_acara_pleno") == [] and b.documents(api, root, "sk_penetapan") == []
+
+
+def test_a_pleno_with_the_candidates_asesor_as_a_member_is_refused(api: Api) -> None:
+    root, task = pleno_waiting(api)
+    data = sop.pleno({"peserta": "K", "peserta3": "BK"}, anggota=["kabid_sertifikasi", "ketua_lsp", "asesor"])
+    b.refused(api, "kabid_sertifikasi", task, data, root, {"pleno.anggota.2": ["(asesor)", "asesor dari", "(peserta)"]})
+    no_decision_yet(api, root)
+
+
+def test_a_pleno_deciding_k_for_a_candidate_with_a_bk_unit_is_refused(api: Api) -> None:
+    root, task = pleno_waiting(api)
+    bk_unit = sop.units(api, OPR)[-1]["kode"]
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        task,
+        sop.pleno({"peserta": "K", "peserta3": "K"}),
+        root,
+        {"pleno.keputusan.1.keputusan": ["(peserta3)", "Kompeten", bk_unit]},
+    )
+    no_decision_yet(api, root)
+
+
+def test_a_pleno_leaving_a_candidate_undecided_is_refused(api: Api) -> None:
+    root, task = pleno_waiting(api)
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        task,
+        sop.pleno({"peserta": "K"}),
+        root,
+        {"pleno.keputusan": ["belum diputuskan", "(peserta3)"]},
+    )
+    no_decision_yet(api, root)
+
+
+BK_ONLY = [Calon("peserta3", OPR, asesor="asesor2", tuk="TUK-02", bk=True)]
+
+
+def hasil_sertifikasi(api: Api, root: int) -> dict[str, Any]:
+    """What step 6 handed to step 7, as Ketua LSP's evaluation task sees it."""
+    t = sop.one(api, "ketua_lsp", b.EVALUASI, instance_id=root)
+    return sop.task_data(api, "ketua_lsp", t["id"])["hasil_sertifikasi"]
+
+
+def test_when_the_appeal_window_lapses_the_bk_decision_stands_without_a_certificate(api: Api, clock: Any) -> None:
+    b.set_lsp(api, masa_banding_hari=5)
+    root = b.assessed(api, BK_ONLY)
+    b.decide(api, {"peserta3": "BK"})
+    t = sop.one(api, "peserta3", b.BANDING)
+    batas = datetime.fromisoformat(sop.task_data(api, "peserta3", t["id"])["peserta_banding"]["batas_banding"])
+    assert timedelta(days=5) - timedelta(minutes=5) < batas - api.app.state.clock.now() <= timedelta(days=5)
+
+    b.advance_to(api, clock, batas - timedelta(minutes=1))
+    assert sop.tasks_named(api, "peserta3", b.BANDING)  # still within the window
+
+    b.advance_to(api, clock, batas + timedelta(minutes=1))
+    assert sop.tasks_named(api, "peserta3", b.BANDING) == []
+    assert any(e["type"] == "timer_fired" for e in b.history_of(api, root))
+    assert sop.tasks_named(api, "ketua_lsp", b.TIM_BANDING) == []
+    assert sop.tasks_named(api, "kabid_administrasi", b.NOMOR) == []
+    hasil = hasil_sertifikasi(api, root)
+    assert [(x["username"], x["status"]) for x in hasil["banding"]] == [("peserta3", "tidak_banding")]
+    assert hasil["kompeten"] == [] and b.certificates(api) == []
+
+
+def test_a_rejected_appeal_leaves_the_decision_standing(api: Api) -> None:
+    root = b.assessed(api, BK_ONLY)
+    b.decide(api, {"peserta3": "BK"})
+    b.appeal(api, "peserta3")
+    b.decide_appeal(api, "ditolak")
+    api.drain()
+    assert len(b.documents(api, root, "sk_banding")) == 1
+    assert sop.tasks_named(api, "kabid_sertifikasi", b.ASESOR_ULANG) == []
+    hasil = hasil_sertifikasi(api, root)
+    assert [(x["username"], x["status"]) for x in hasil["banding"]] == [("peserta3", "ditolak")]
+    assert hasil["kompeten"] == [] and b.certificates(api) == []
+
+
+def test_an_upheld_appeal_is_reassessed_by_a_different_asesor_and_kompeten_earns_a_certificate(api: Api) -> None:
+    root = b.assessed(api, BK_ONLY)
+    b.decide(api, {"peserta3": "BK"})
+    b.appeal(api, "peserta3")
+    b.decide_appeal(api, "diterima")
+    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        t["id"],
+        {"asesor_ulang": {"asesor": "asesor2", "catatan": ""}},
+        root,
+        {"asesor_ulang.asesor": ["asesor lain", "(asesor2)"]},
+    )
+    assert sop.tasks_named(api, "asesor2", b.MENILAI_ULANG) == []
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
+    api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
+    api.drain()
+
+    t = sop.one(api, "kabid_administrasi", b.NOMOR)
+    api.complete(
+        "kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(["peserta3"])}}
+    )
+    api.drain()
+    assert [c.peserta_username for c in b.certificates(api)] == ["peserta3"]
+    hasil = hasil_sertifikasi(api, root)
+    assert [(x["username"], x["status"], x["asesor_ulang"]) for x in hasil["banding"]] == [
+        ("peserta3", "diterima", "asesor4")
+    ]
+    assert [k["username"] for k in hasil["kompeten"]] == ["peserta3"] and hasil["kompeten"][0]["melalui_banding"]
+
+
+def test_a_tim_banding_must_be_three_people_independent_of_the_assessment_and_the_pleno(api: Api) -> None:
+    root = b.assessed(api, BK_ONLY)
+    b.decide(api, {"peserta3": "BK"})
+    t = sop.one(api, "peserta3", b.BANDING)
+    api.complete("peserta3", t["id"], sop.banding())
+    task = sop.one(api, "ketua_lsp", b.TIM_BANDING)["id"]
+
+    def tim(*anggota: str) -> dict[str, Any]:
+        return {"tim_banding": {"anggota": list(anggota)}}
+
+    b.refused(api, "ketua_lsp", task, tim("direktur", "asesor3"), root, {"tim_banding.anggota": ["minimal 3"]})
+    b.refused(
+        api,
+        "ketua_lsp",
+        task,
+        tim("direktur", "asesor3", "asesor2"),
+        root,
+        {"tim_banding.anggota.2": ["(asesor2)", "asesor peserta", "independen"]},
+    )
+    b.refused(
+        api,
+        "ketua_lsp",
+        task,
+        tim("direktur", "kabid_sertifikasi", "asesor3"),
+        root,
+        {"tim_banding.anggota.1": ["(kabid_sertifikasi)", "pleno", "independen"]},
+    )
+    b.refused(
+        api,
+        "ketua_lsp",
+        task,
+        tim("direktur", "asesor3", "peserta3"),
+        root,
+        {"tim_banding.anggota.2": ["(peserta3)", "banding"]},
+    )
+    assert sop.tasks_named(api, "ketua_lsp", b.KEPUTUSAN_BANDING) == []
+    api.complete("ketua_lsp", task, tim(*sop.TIM_BANDING))
+    assert sop.tasks_named(api, "ketua_lsp", b.KEPUTUSAN_BANDING)
+
+
+def test_a_decision_postponed_by_the_pleno_is_reported_to_bnsp_neither_as_k_nor_as_bk(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, root)
+    sop.step_3(api, root)
+    sop.step_4(api)
+    sop.step_5(api)
+    t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
+    keputusan = sop.pleno({"peserta": "K", "peserta2": "K", "peserta3": "ditunda"})
+    keputusan["pleno"]["keputusan"][2]["catatan"] = "Bukti portofolio perlu dilengkapi"
+    api.complete("kabid_sertifikasi", t["id"], keputusan)
+    t = sop.one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")
+    api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
+    api.drain()
+
+    assert sop.tasks_named(api, "peserta3", "Mengajukan banding (FR.AK.04)") == []  # only BK may appeal
+    with api.app.state.db.reading() as session:
+        [lampiran] = session.scalars(
+            select(Document).where(Document.root_id == root, Document.kind == "permohonan_blangko_lampiran")
+        ).all()
+        [surat] = session.scalars(
+            select(Document).where(Document.root_id == root, Document.kind == "permohonan_blangko")
+        ).all()
+    assert {a["username"]: a["hasil"] for a in lampiran.data["asesi"]} == {"peserta": "K", "peserta2": "K"}
+    assert sum(r["bk"] for r in surat.data["rekap_skema"]) == 0

@@ -1,0 +1,80 @@
+"""`ujikom serve` in a subprocess, for tests that drive the real server (curl, a browser).
+
+No fixed short timeouts: the machines running the suite are loaded, so readiness is polled until a
+generous deadline, and on teardown the server gets as long to finish its current work (the renderer may
+be in the middle of a batch) before it is killed.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+BIN = Path(sys.executable).parent
+READY_SECONDS = 120.0
+STOP_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    base: str  # http://127.0.0.1:<port>, without /api
+    database_url: str
+    data_dir: Path
+    env: dict[str, str]  # the server's environment (for commands run beside it)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _log_tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
+
+
+@contextmanager
+def live_server_in(data_dir: Path, database_url: str) -> Iterator[LiveServer]:
+    """Serve the database in `data_dir` (its default SQLite file, `database_url`) until the block ends."""
+    if not (BIN / "ujikom").exists():
+        pytest.fail("needs the installed `ujikom` command: run `make setup`")
+    env = {**os.environ, "UJIKOM_DATA_DIR": str(data_dir), "UJIKOM_WORKER_POLL_SECONDS": "0.1", "UJIKOM_ENV": "test"}
+    env.pop("UJIKOM_DATABASE_URL", None)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = data_dir / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [BIN / "ujikom", "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + READY_SECONDS
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"`ujikom serve` exited with {process.returncode}:\n{_log_tail(log)}")
+            try:
+                if httpx.get(f"{base}/api/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"`ujikom serve` did not answer /api/health within {READY_SECONDS:.0f} s:\n{_log_tail(log)}"
+                )
+            time.sleep(0.1)
+        yield LiveServer(base, database_url, data_dir, env)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
