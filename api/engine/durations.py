@@ -9,8 +9,10 @@ _DURATION = re.compile(
 
 
 def parse_duration(text: str) -> timedelta:
-    match = _DURATION.match(text.strip().strip("'\""))
-    if not match or text.strip() in ("P", "PT"):
+    bare = text.strip().strip("'\"")
+    match = _DURATION.match(bare)
+    # The pattern's parts are all optional: "P", "PT" and a T with no time after it ("P2DT") match it.
+    if not match or bare in ("P", "PT") or bare.endswith("T"):
         raise ValueError(f"not an ISO-8601 duration: {text!r} (expected e.g. P2D, P7D or PT1H)")
     parts = {k: int(v) for k, v in match.groupdict().items() if v}
     return timedelta(**parts)

@@ -36,11 +36,6 @@ def test_anything_but_a_duration_is_refused_with_an_example(text: str) -> None:
         parse_duration(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in api/engine/durations.py: the check for an empty duration looks at the text before its quotes "
-    'are stripped, so a quoted "P" or "PT" is read as zero; and a T with no time after it (P2DT) is accepted',
-)
 @pytest.mark.parametrize("text", ['"P"', '"PT"', "'PT'", "P2DT"])
 def test_a_quoted_empty_duration_or_a_t_without_a_time_is_refused(text: str) -> None:
     with pytest.raises(ValueError):

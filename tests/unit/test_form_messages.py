@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from api.forms import form_errors
+from api.engine.forms import form_errors
 
 
 def errors_of(field: dict[str, Any], value: Any) -> list[dict[str, str]]:
