@@ -20,22 +20,21 @@ from api.store.master import Sertifikat
 from api.store.models import ProcessInstance, User, UserRole
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
-from service_tasks.data_induk import MasterData, hari_ini
-from service_tasks.format_indonesia import terbilang
+from service_tasks.data_induk import MasterData
+from service_tasks.format_indonesia import hari_ini, terbilang
+from service_tasks.guards import object_at, objects, require_object, require_objects
+from service_tasks.keputusan import (
+    daftar_kompeten,
+    diputuskan,
+    jumlah_baris_rab,
+    jumlah_keputusan,
+    rekap,
+    rekomendasi,
+    total_rab,
+    unit_kompeten,
+)
 from service_tasks.nomor_surat import terbitkan
 from service_tasks.periode import tambah_tahun, tuk_data
-
-
-def _require_list(name: str, value: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ServiceTaskError(f"parameter {name!r} must be a list of objects")
-    return value
-
-
-def _require_dict(name: str, value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ServiceTaskError(f"parameter {name!r} must be an object")
-    return value
 
 
 def _iso(value: date | None) -> str | None:
@@ -167,30 +166,6 @@ def _ketua(m: MasterData) -> dict[str, Any]:
     return {"jabatan": "Ketua LSP", **ketua}
 
 
-def _rekomendasi(h: dict[str, Any]) -> str | None:
-    """K, BK, or None for a candidate not assessed (absent or refused FR.AK.01)."""
-    if h.get("status") not in (None, "dinilai"):
-        return None
-    if h.get("kompeten") is True:
-        return "K"
-    if h.get("kompeten") is False:
-        return "BK"
-    rekomendasi = h.get("rekomendasi")
-    return rekomendasi if rekomendasi in ("K", "BK") else None
-
-
-def _rekap(hasil: list[dict[str, Any]]) -> dict[str, int]:
-    rek = [_rekomendasi(h) for h in hasil]
-    k, bk = rek.count("K"), rek.count("BK")
-    return {
-        "jumlah_peserta": len(hasil),
-        "jumlah_hadir": k + bk,
-        "jumlah_tidak_hadir": len(hasil) - k - bk,
-        "jumlah_k": k,
-        "jumlah_bk": bk,
-    }
-
-
 # --------------------------------------------------------------------------------------------------
 # Steps 1 and 2
 
@@ -198,7 +173,7 @@ def _rekap(hasil: list[dict[str, Any]]) -> dict[str, int]:
 @operator("terbitkan_nota_dinas")
 def terbitkan_nota_dinas(ctx: ServiceContext, periode: str, target: list[dict[str, Any]]) -> dict[str, Any]:
     m = MasterData(ctx.session)
-    rows = _target(m, _require_list("target", target))
+    rows = _target(m, require_objects("target", target))
     data = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
@@ -226,10 +201,10 @@ def terbitkan_tor(
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": _lsp(m),
-        "target": _target(m, _require_list("target", target)),
-        "tor": _require_dict("tor", tor),
+        "target": _target(m, require_objects("target", target)),
+        "tor": require_object("tor", tor),
         "jadwal": jadwal,
-        "tuk": [_tuk(m, t.get("kode"), t) for t in _require_list("tuk", tuk or [])],
+        "tuk": [_tuk(m, t.get("kode"), t) for t in require_objects("tuk", tuk or [])],
         "penandatangan": _ketua(m),
     }
     return terbitkan(ctx, "tor", "TOR", f"TOR uji kompetensi dan sertifikasi {periode}", data)
@@ -238,10 +213,7 @@ def terbitkan_tor(
 @operator("terbitkan_rab")
 def terbitkan_rab(ctx: ServiceContext, periode: str, rab: list[dict[str, Any]]) -> dict[str, Any]:
     m = MasterData(ctx.session)
-    baris = []
-    for item in _require_list("rab", rab):
-        jumlah = float(item.get("volume", 0)) * float(item.get("harga_satuan", 0))
-        baris.append({**item, "jumlah": jumlah})
+    baris = [{**item, "jumlah": jumlah_baris_rab(item)} for item in require_objects("rab", rab)]
     per_kelompok: dict[str, float] = defaultdict(float)
     for b in baris:
         per_kelompok[str(b.get("kelompok", "Lain-lain"))] += b["jumlah"]
@@ -276,8 +248,8 @@ def terbitkan_sk_jadwal(
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": _lsp(m),
         "jadwal": jadwal,
-        "tuk": [_tuk(m, t.get("kode"), t) for t in _require_list("tuk", tuk)],
-        "target": _target(m, _require_list("target", target or [])),
+        "tuk": [_tuk(m, t.get("kode"), t) for t in require_objects("tuk", tuk)],
+        "target": _target(m, require_objects("target", target or [])),
         "penandatangan": _ketua(m),
         "revisi": keputusan_kuota is not None,
     }
@@ -299,10 +271,10 @@ def terbitkan_kartu_peserta(
     tuk: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     m = MasterData(ctx.session)
-    daftar = _require_list("peserta", peserta)
+    daftar = require_objects("peserta", peserta)
     m.load_peserta(p.get("username") for p in daftar)
     m.load_asesor(p.get("asesor") for p in daftar)
-    tuk_by_kode = {t.get("kode"): t for t in _require_list("tuk", tuk or [])}
+    tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
     lsp = _lsp(m)
     kartu = []
     for p in daftar:
@@ -342,16 +314,16 @@ def terbitkan_surat_tugas_asesor(
     whole `peserta_asesmen` as `peserta_lengkap` so each new letter lists all of that asesor's candidates.
     """
     m = MasterData(ctx.session)
-    daftar = _require_list("peserta", peserta)
+    daftar = require_objects("peserta", peserta)
     asesor_list = sorted({p["asesor"] for p in daftar if p.get("asesor")})
-    sumber = _require_list("peserta_lengkap", peserta_lengkap) if peserta_lengkap is not None else daftar
+    sumber = require_objects("peserta_lengkap", peserta_lengkap) if peserta_lengkap is not None else daftar
     per_asesor: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in sumber:
         if p.get("asesor") in asesor_list:
             per_asesor[p["asesor"]].append(p)
     m.load_asesor(asesor_list)
     m.load_peserta(p.get("username") for p in sumber)
-    tuk_by_kode = {t.get("kode"): t for t in _require_list("tuk", tuk or [])}
+    tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
     lsp = _lsp(m)
     surat = []
     for asesor in asesor_list:
@@ -404,8 +376,8 @@ def terbitkan_surat_tugas_verifikasi_tuk(
 ) -> dict[str, Any]:
     """One letter per TUK to verify (`tuk_verifikasi` rows: kode, nama, jenis, alamat, verifikator)."""
     m = MasterData(ctx.session)
-    daftar = _require_list("tuk", tuk)
-    calon = _require_list("peserta", peserta or [])
+    daftar = require_objects("tuk", tuk)
+    calon = require_objects("peserta", peserta or [])
     m.load_asesor(t.get("verifikator") for t in daftar)
     lsp = _lsp(m)
     surat = []
@@ -444,8 +416,8 @@ def terbitkan_formulir_verifikasi_tuk(
     ctx: ServiceContext, tuk: dict[str, Any], verifikasi: dict[str, Any]
 ) -> dict[str, Any]:
     m = MasterData(ctx.session)
-    tuk = _require_dict("tuk", tuk)
-    verifikasi = _require_dict("verifikasi", verifikasi)
+    tuk = require_object("tuk", tuk)
+    verifikasi = require_object("verifikasi", verifikasi)
     data = {
         "lsp": _lsp(m),
         "tuk": _tuk(m, tuk.get("kode"), tuk),
@@ -467,20 +439,15 @@ def terbitkan_formulir_verifikasi_tuk(
 # Step 5
 
 
-def _kompeten(penilaian: dict[str, Any]) -> bool:
-    unit = penilaian.get("unit") or []
-    return bool(unit) and all(u.get("rekomendasi") == "K" for u in unit)
-
-
 @operator("terbitkan_rekaman_asesmen")
 def terbitkan_rekaman_asesmen(
     ctx: ServiceContext, peserta: dict[str, Any], penilaian: dict[str, Any], asesor: str | None = None
 ) -> dict[str, Any]:
     """FR.AK.02 of one candidate; in banding the re-assessing asesor (`asesor`, else `asesor_ulang`)."""
     m = MasterData(ctx.session)
-    peserta = _require_dict("peserta", peserta)
-    penilaian = _require_dict("penilaian", penilaian)
-    ulang = ctx.data.get("asesor_ulang") if isinstance(ctx.data.get("asesor_ulang"), dict) else {}
+    peserta = require_object("peserta", peserta)
+    penilaian = require_object("penilaian", penilaian)
+    ulang = object_at(ctx.data, "asesor_ulang")
     penilai = asesor or ulang.get("asesor") or peserta.get("asesor")
     skema = _skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul"), unit=True)
     judul = {u["kode"]: u["judul"] for u in skema.get("unit", [])}
@@ -494,7 +461,7 @@ def terbitkan_rekaman_asesmen(
         "asesmen_ulang": bool(asesor or ulang.get("asesor")),
         "tanggal": hari_ini(ctx).isoformat(),
         "penilaian": {**penilaian, "unit": unit},
-        "rekomendasi": "K" if _kompeten(penilaian) else "BK",
+        "rekomendasi": "K" if unit_kompeten(objects(penilaian.get("unit"))) else "BK",
     }
     return terbitkan(
         ctx,
@@ -517,10 +484,10 @@ def terbitkan_berita_acara_asesmen(
 ) -> dict[str, Any]:
     """Berita Acara Asesmen: per skema and TUK, its asesor (No. Reg. MET) and each candidate's K/BK."""
     m = MasterData(ctx.session)
-    hasil = _require_list("hasil", hasil)
+    hasil = require_objects("hasil", hasil)
     m.load_peserta(h.get("username") for h in hasil)
     m.load_asesor(h.get("asesor") for h in hasil)
-    tuk_by_kode = {t.get("kode"): t for t in _require_list("tuk", tuk or [])}
+    tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
     kelompok: dict[tuple[Any, Any], list[dict[str, Any]]] = defaultdict(list)
     for h in hasil:
         kelompok[(h.get("skema_nomor"), h.get("tuk_kode"))].append(h)
@@ -541,12 +508,12 @@ def terbitkan_berita_acara_asesmen(
                         "telepon": _peserta(m, h).get("telepon"),
                         "asesor": h.get("asesor"),
                         "status": h.get("status"),
-                        "rekomendasi": _rekomendasi(h),
+                        "rekomendasi": rekomendasi(h),
                         "alasan": h.get("alasan"),
                     }
                     for i, h in enumerate(anggota, start=1)
                 ],
-                **_rekap(anggota),
+                **rekap(anggota),
             }
         )
     data = {
@@ -556,7 +523,7 @@ def terbitkan_berita_acara_asesmen(
         "jadwal": jadwal,
         "kelompok": rows,
         "hasil": hasil,
-        **_rekap(hasil),
+        **rekap(hasil),
     }
     return terbitkan(ctx, "berita_acara_asesmen", "BA-AS", f"Berita acara asesmen {periode}", data)
 
@@ -571,7 +538,7 @@ def _keputusan_pleno(m: MasterData, pleno: dict[str, Any], hasil: list[dict[str,
     m.load_peserta(by_user)
     m.load_asesor(h.get("asesor") for h in hasil)
     rows = []
-    for i, k in enumerate(_require_list("pleno.keputusan", pleno.get("keputusan") or []), start=1):
+    for i, k in enumerate(require_objects("pleno.keputusan", pleno.get("keputusan") or []), start=1):
         h = by_user.get(k.get("username"), {"username": k.get("username")})
         rows.append(
             {
@@ -583,7 +550,7 @@ def _keputusan_pleno(m: MasterData, pleno: dict[str, Any], hasil: list[dict[str,
                 "skema_judul": _skema(m, h.get("skema_nomor"), h.get("skema_judul"))["judul"],
                 "tuk_kode": h.get("tuk_kode"),
                 "asesor": _asesor(m, h.get("asesor")) if h.get("asesor") else None,
-                "rekomendasi_asesor": _rekomendasi(h),
+                "rekomendasi_asesor": rekomendasi(h),
                 "keputusan": k.get("keputusan"),
                 "catatan": k.get("catatan"),
             }
@@ -596,8 +563,8 @@ def terbitkan_berita_acara_pleno(
     ctx: ServiceContext, periode: str, pleno: dict[str, Any], hasil: list[dict[str, Any]]
 ) -> dict[str, Any]:
     m = MasterData(ctx.session)
-    pleno = _require_dict("pleno", pleno)
-    hasil = _require_list("hasil", hasil)
+    pleno = require_object("pleno", pleno)
+    hasil = require_objects("hasil", hasil)
     keputusan = _keputusan_pleno(m, pleno, hasil)
     anggota = pleno.get("anggota") or []
     m.load_users(anggota)
@@ -611,12 +578,12 @@ def terbitkan_berita_acara_pleno(
         "tidak_dinilai": [
             {"username": h.get("username"), "nama": _peserta(m, h)["nama"], "status": h.get("status")}
             for h in hasil
-            if _rekomendasi(h) is None
+            if rekomendasi(h) is None
         ],
         "jumlah_asesi": len(hasil),
-        "jumlah_k": sum(1 for k in keputusan if k["keputusan"] == "K"),
-        "jumlah_bk": sum(1 for k in keputusan if k["keputusan"] == "BK"),
-        "jumlah_ditunda": sum(1 for k in keputusan if k["keputusan"] == "ditunda"),
+        "jumlah_k": jumlah_keputusan(keputusan, "K"),
+        "jumlah_bk": jumlah_keputusan(keputusan, "BK"),
+        "jumlah_ditunda": jumlah_keputusan(keputusan, "ditunda"),
         "hasil": hasil,
     }
     return terbitkan(ctx, "berita_acara_pleno", "BA-PL", f"Berita acara rapat pleno {periode}", data)
@@ -628,8 +595,8 @@ def terbitkan_sk_penetapan(
 ) -> dict[str, Any]:
     """SK Penetapan hasil asesmen; lampiran: No | Nama asesi | Asesor (No. Reg. MET) | K/BK, citing the pleno."""
     m = MasterData(ctx.session)
-    pleno = _require_dict("pleno", pleno)
-    daftar = _keputusan_pleno(m, pleno, _require_list("hasil", hasil))
+    pleno = require_object("pleno", pleno)
+    daftar = _keputusan_pleno(m, pleno, require_objects("hasil", hasil))
     data = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
@@ -637,8 +604,8 @@ def terbitkan_sk_penetapan(
         "penandatangan": _ketua(m),
         "pleno": {k: v for k, v in pleno.items() if k not in ("keputusan",)},
         "daftar": daftar,
-        "jumlah_k": sum(1 for k in daftar if k["keputusan"] == "K"),
-        "jumlah_bk": sum(1 for k in daftar if k["keputusan"] == "BK"),
+        "jumlah_k": jumlah_keputusan(daftar, "K"),
+        "jumlah_bk": jumlah_keputusan(daftar, "BK"),
     }
     return terbitkan(ctx, "sk_penetapan", "SK", f"SK penetapan hasil asesmen {periode}", data)
 
@@ -653,9 +620,9 @@ def terbitkan_sk_banding(
 ) -> dict[str, Any]:
     """SK hasil banding (FR.AK.04): the candidate, the independent tim banding and its decision."""
     m = MasterData(ctx.session)
-    peserta = _require_dict("peserta", peserta)
-    tim = _require_dict("tim", tim)
-    keputusan = _require_dict("keputusan", keputusan)
+    peserta = require_object("peserta", peserta)
+    tim = require_object("tim", tim)
+    keputusan = require_object("keputusan", keputusan)
     anggota = tim.get("anggota") or []
     m.load_users(anggota)
     data = {
@@ -683,21 +650,6 @@ def terbitkan_sk_banding(
     )
 
 
-def _daftar_kompeten(
-    kompeten: list[dict[str, Any]] | None, pleno: dict[str, Any] | None, hasil: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The candidates decided competent: `kompeten` (pleno K plus banding upheld and re-assessed K),
-    else the pleno's K decisions; each completed from `hasil` (skema etc.)."""
-    by_user = {h.get("username"): h for h in hasil}
-    if kompeten is not None:
-        rows = _require_list("kompeten", kompeten)
-    else:
-        rows = [
-            {"username": k.get("username")} for k in (pleno or {}).get("keputusan", []) if k.get("keputusan") == "K"
-        ]
-    return [{**by_user.get(r.get("username"), {}), **r} for r in rows]
-
-
 @operator("terbitkan_permohonan_blangko")
 def terbitkan_permohonan_blangko(
     ctx: ServiceContext,
@@ -708,13 +660,13 @@ def terbitkan_permohonan_blangko(
 ) -> dict[str, Any]:
     """Surat permohonan blangko: the K candidates as BNSP's list wants them (nama, NIK, lahir, skema)."""
     m = MasterData(ctx.session)
-    hasil = _require_list("hasil", hasil)
-    daftar = _daftar_kompeten(kompeten, pleno, hasil)
+    hasil = require_objects("hasil", hasil)
+    daftar = daftar_kompeten(kompeten, pleno, hasil)
     m.load_peserta([d.get("username") for d in daftar] + [h.get("username") for h in hasil])
     kompeten_user = {d.get("username") for d in daftar}
     # BK is what the pleno decided (and an appeal did not overturn): a candidate whose decision was
     # postponed (ditunda) is neither K nor BK and is not reported to BNSP.
-    diputuskan_bk = {k.get("username") for k in (pleno or {}).get("keputusan", []) if k.get("keputusan") == "BK"}
+    diputuskan_bk = set(diputuskan(pleno, "BK"))
     rows = []
     for i, d in enumerate(daftar, start=1):
         skema = _skema(m, d.get("skema_nomor"), d.get("skema_judul"))
@@ -793,11 +745,11 @@ def terbitkan_sertifikat(
     each certificate is a document and a `sertifikat` row (with a code for the public verification page).
     """
     m = MasterData(ctx.session)
-    daftar = _daftar_kompeten(kompeten, pleno, _require_list("hasil", hasil or []))
+    daftar = daftar_kompeten(kompeten, pleno, require_objects("hasil", hasil or []))
     by_user = {d.get("username"): d for d in daftar}
     baris = nomor.get("sertifikat", []) if isinstance(nomor, dict) else nomor
     nomor_by_user: dict[str, dict[str, Any]] = {}
-    for n in _require_list("nomor.sertifikat", baris):
+    for n in require_objects("nomor.sertifikat", baris):
         if n.get("username") in nomor_by_user:
             raise ServiceTaskError(f"{n.get('username')}: dua nomor sertifikat")
         nomor_by_user[n.get("username")] = n
@@ -943,7 +895,7 @@ def terbitkan_laporan(
 ) -> dict[str, Any]:
     """Laporan: target vs realisation per skema; per TUK and asesor K/BK/absent; certificates; budget."""
     m = MasterData(ctx.session)
-    hasil = _require_list("hasil", hasil)
+    hasil = require_objects("hasil", hasil)
     sertifikasi = sertifikasi if isinstance(sertifikasi, dict) else {}
 
     def baru() -> dict[str, int]:
@@ -952,10 +904,10 @@ def terbitkan_laporan(
     per_skema: dict[str, dict[str, Any]] = defaultdict(lambda: {"target": 0, **baru(), "sertifikat": 0})
     per_tuk: dict[str, dict[str, Any]] = defaultdict(baru)
     per_asesor: dict[str, dict[str, Any]] = defaultdict(baru)
-    for t in _require_list("target", target):
+    for t in require_objects("target", target):
         per_skema[str(t.get("skema_nomor") or t.get("skema_kode") or "-")]["target"] += int(t.get("jumlah", 0))
     for h in hasil:
-        rek = _rekomendasi(h)
+        rek = rekomendasi(h)
         kolom = {"K": "k", "BK": "bk"}.get(rek or "", "tidak_hadir")
         for table, key in (
             (per_skema, h.get("skema_nomor") or h.get("skema_kode")),
@@ -981,7 +933,7 @@ def terbitkan_laporan(
         row["judul"] = _skema(m, nomor)["judul"]
     jumlah_sertifikat = sum(int(j) for _, j in terbit)
     banding = [b for b in sertifikasi.get("banding") or sertifikasi.get("hasil_banding") or [] if isinstance(b, dict)]
-    anggaran = sum(float(r.get("volume", 0)) * float(r.get("harga_satuan", 0)) for r in _require_list("rab", rab or []))
+    anggaran = total_rab(require_objects("rab", rab or []))
     data = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
@@ -992,7 +944,7 @@ def terbitkan_laporan(
         "per_skema": dict(per_skema),
         "per_tuk": dict(per_tuk),
         "per_asesor": dict(per_asesor),
-        **_rekap(hasil),
+        **rekap(hasil),
         "jumlah_sertifikat": jumlah_sertifikat,
         "banding": {
             "diajukan": sum(1 for b in banding if b.get("status") in ("ditolak", "diterima")),

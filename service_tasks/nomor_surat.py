@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.store.models import Document, NumberSequence
 from service_tasks.context import ServiceContext, ServiceTaskError
-from service_tasks.data_induk import hari_ini
-from service_tasks.format_indonesia import BULAN_ROMAWI
+from service_tasks.format_indonesia import BULAN_ROMAWI, hari_ini
 
 
 def next_seq(session: Session, code: str, year: int) -> int:

@@ -24,25 +24,17 @@ from api.store.master import Sertifikat as SertifikatRow
 from api.store.models import Event
 from service_tasks import validator
 from service_tasks.context import Refusal, ServiceContext
-from service_tasks.data_induk import (
-    MasterData,
-    daftar_objek,
-    gabung_nama,
-    hari_ini,
-    kosong,
-    per_potongan,
-    proses_list,
-    tanggal,
-    tanggal_asesmen,
-    tgl,
-)
+from service_tasks.data_induk import MasterData, gabung_nama, proses_list, tanggal_asesmen
+from service_tasks.format_indonesia import as_date, hari_ini, tanggal
+from service_tasks.guards import blank, chunks, object_at, objects
+from service_tasks.keputusan import hasil_kompeten
 
 
 def _periode_tuk(data: dict[str, Any]) -> list[str]:
     kode = data.get("tuk_kode")
     if isinstance(kode, list) and kode:
         return [k for k in kode if isinstance(k, str)]
-    return [t["kode"] for t in daftar_objek(data.get("tuk")) if isinstance(t.get("kode"), str)]
+    return [t["kode"] for t in objects(data.get("tuk")) if isinstance(t.get("kode"), str)]
 
 
 def _unit_skema(skema: Skema) -> list[str]:
@@ -67,7 +59,7 @@ def _periksa_asesor(
             Refusal(
                 field,
                 f"Sertifikat asesor (MET) {m.nama(username)} No. Reg. {asesor.no_reg_met} berlaku sampai "
-                f"{tgl(asesor.met_berlaku_sd)}, tidak berlaku sampai {tgl(berlaku_pada)}",
+                f"{tanggal(asesor.met_berlaku_sd)}, tidak berlaku sampai {tanggal(berlaku_pada)}",
             )
         ]
     return []
@@ -89,11 +81,11 @@ def periksa_target(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
         refusals.append(
             Refusal(
                 "target",
-                f"Lisensi {lsp.nama} No. {lsp.no_lisensi} berlaku sampai {tgl(lsp.lisensi_berlaku_sd)}: "
+                f"Lisensi {lsp.nama} No. {lsp.no_lisensi} berlaku sampai {tanggal(lsp.lisensi_berlaku_sd)}: "
                 "sudah kedaluwarsa, uji kompetensi tidak boleh ditargetkan",
             )
         )
-    target = daftar_objek(data.get("target"))
+    target = objects(data.get("target"))
     if not target:
         refusals.append(Refusal("target", "Isi sekurang-kurangnya satu target (skema, prodi, jumlah)"))
     seen: dict[tuple[str, str], int] = {}
@@ -136,7 +128,7 @@ def periksa_target(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
 def periksa_rencana(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     refusals: list[Refusal] = []
-    jadwal = data.get("jadwal") if isinstance(data.get("jadwal"), dict) else {}
+    jadwal = object_at(data, "jadwal")
     nama_tanggal = {
         "pendaftaran_mulai": "mulai pendaftaran",
         "pendaftaran_selesai": "akhir pendaftaran",
@@ -145,7 +137,7 @@ def periksa_rencana(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     }
     d: dict[str, date] = {}
     for key, label in nama_tanggal.items():
-        value = tanggal(jadwal.get(key))
+        value = as_date(jadwal.get(key))
         if value is None:
             refusals.append(Refusal(f"jadwal.{key}", f"Tanggal {label} tidak valid (format YYYY-MM-DD)"))
         else:
@@ -154,23 +146,23 @@ def periksa_rencana(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
         refusals.append(
             Refusal(
                 "jadwal.pendaftaran_selesai",
-                f"Akhir pendaftaran ({tgl(d['pendaftaran_selesai'])}) sebelum mulai pendaftaran "
-                f"({tgl(d['pendaftaran_mulai'])})",
+                f"Akhir pendaftaran ({tanggal(d['pendaftaran_selesai'])}) sebelum mulai pendaftaran "
+                f"({tanggal(d['pendaftaran_mulai'])})",
             )
         )
     if {"pendaftaran_selesai", "asesmen_mulai"} <= d.keys() and d["pendaftaran_selesai"] >= d["asesmen_mulai"]:
         refusals.append(
             Refusal(
                 "jadwal.asesmen_mulai",
-                f"Asesmen ({tgl(d['asesmen_mulai'])}) harus dimulai setelah pendaftaran ditutup "
-                f"({tgl(d['pendaftaran_selesai'])})",
+                f"Asesmen ({tanggal(d['asesmen_mulai'])}) harus dimulai setelah pendaftaran ditutup "
+                f"({tanggal(d['pendaftaran_selesai'])})",
             )
         )
     if {"asesmen_mulai", "asesmen_selesai"} <= d.keys() and d["asesmen_mulai"] > d["asesmen_selesai"]:
         refusals.append(
             Refusal(
                 "jadwal.asesmen_selesai",
-                f"Akhir asesmen ({tgl(d['asesmen_selesai'])}) sebelum mulai asesmen ({tgl(d['asesmen_mulai'])})",
+                f"Akhir asesmen ({tanggal(d['asesmen_selesai'])}) sebelum mulai asesmen ({tanggal(d['asesmen_mulai'])})",
             )
         )
     today = hari_ini(ctx)
@@ -178,7 +170,7 @@ def periksa_rencana(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
         refusals.append(
             Refusal(
                 "jadwal.pendaftaran_selesai",
-                f"Akhir pendaftaran ({tgl(d['pendaftaran_selesai'])}) sudah lewat (hari ini {tgl(today)})",
+                f"Akhir pendaftaran ({tanggal(d['pendaftaran_selesai'])}) sudah lewat (hari ini {tanggal(today)})",
             )
         )
     kuota_min = jadwal.get("kuota_min")
@@ -221,7 +213,7 @@ def periksa_rencana(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
 def periksa_pendaftar(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     refusals: list[Refusal] = []
-    daftar = daftar_objek(data.get("daftar_pendaftar"))
+    daftar = objects(data.get("daftar_pendaftar"))
     if not daftar:
         return [Refusal("daftar_pendaftar", "Isi sekurang-kurangnya satu pendaftar")]
     target_skema = {t.get("skema_nomor") for t in proses_list(ctx.data, "target")}
@@ -262,11 +254,11 @@ def periksa_pendaftar(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
 def periksa_apl(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     refusals: list[Refusal] = []
-    apl01 = data.get("apl01") if isinstance(data.get("apl01"), dict) else {}
-    bukti = daftar_objek(apl01.get("bukti"))
+    apl01 = object_at(data, "apl01")
+    bukti = objects(apl01.get("bukti"))
     ids = [b.get("berkas_id") for b in bukti]
     found: dict[int, Berkas] = {}
-    for chunk in per_potongan(i for i in ids if isinstance(i, int)):
+    for chunk in chunks(i for i in ids if isinstance(i, int)):
         found.update({b.id: b for b in ctx.session.scalars(select(Berkas).where(Berkas.id.in_(chunk)))})
     seen: dict[Any, int] = {}
     for i, b in enumerate(bukti):
@@ -290,7 +282,7 @@ def periksa_apl(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
                     "untuk pendaftaran ini: unggah berkasnya dahulu",
                 )
             )
-    pendaftar = ctx.data.get("pendaftar") if isinstance(ctx.data.get("pendaftar"), dict) else {}
+    pendaftar = object_at(ctx.data, "pendaftar")
     nomor = pendaftar.get("skema_nomor")
     skema = m.skema(nomor)
     if skema is None:
@@ -298,7 +290,7 @@ def periksa_apl(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
         return refusals
     units = _unit_skema(skema)
     judul = {u.get("kode"): u.get("judul") for u in skema.unit or []}
-    apl02 = daftar_objek(data.get("apl02"))
+    apl02 = objects(data.get("apl02"))
     dijawab: dict[Any, int] = {}
     for i, a in enumerate(apl02):
         kode = a.get("unit_kode")
@@ -335,14 +327,14 @@ def pendaftaran_ditutup(ctx: ServiceContext) -> bool:
 @validator("periksa_berkas")
 def periksa_berkas(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     refusals: list[Refusal] = []
-    pemeriksaan = data.get("pemeriksaan") if isinstance(data.get("pemeriksaan"), dict) else {}
-    apl01 = ctx.data.get("apl01") if isinstance(ctx.data.get("apl01"), dict) else {}
+    pemeriksaan = object_at(data, "pemeriksaan")
+    apl01 = object_at(ctx.data, "apl01")
     diajukan = {
-        b.get("berkas_id"): b.get("nama") or f"berkas {b.get('berkas_id')}" for b in daftar_objek(apl01.get("bukti"))
+        b.get("berkas_id"): b.get("nama") or f"berkas {b.get('berkas_id')}" for b in objects(apl01.get("bukti"))
     }
     marked: dict[Any, int] = {}
     tidak_ada: list[str] = []
-    for i, b in enumerate(daftar_objek(pemeriksaan.get("bukti"))):
+    for i, b in enumerate(objects(pemeriksaan.get("bukti"))):
         berkas_id = b.get("berkas_id")
         if berkas_id is None:
             refusals.append(
@@ -369,7 +361,7 @@ def periksa_berkas(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     if belum:
         refusals.append(Refusal("pemeriksaan.bukti", f"Bukti yang belum diperiksa: {gabung_nama(belum)}"))
     keputusan = pemeriksaan.get("keputusan")
-    if keputusan in ("dikembalikan", "ditolak") and kosong(pemeriksaan.get("alasan")):
+    if keputusan in ("dikembalikan", "ditolak") and blank(pemeriksaan.get("alasan")):
         refusals.append(
             Refusal("pemeriksaan.alasan", f"Tuliskan alasan berkas {keputusan} agar peserta dapat menindaklanjuti")
         )
@@ -393,10 +385,10 @@ def periksa_berkas(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
 @validator("periksa_keputusan_kuota")
 def periksa_keputusan_kuota(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     refusals: list[Refusal] = []
-    kk = data.get("keputusan_kuota") if isinstance(data.get("keputusan_kuota"), dict) else {}
+    kk = object_at(data, "keputusan_kuota")
     keputusan = kk.get("keputusan")
     if keputusan == "tunda":
-        mulai, selesai = tanggal(kk.get("asesmen_mulai")), tanggal(kk.get("asesmen_selesai"))
+        mulai, selesai = as_date(kk.get("asesmen_mulai")), as_date(kk.get("asesmen_selesai"))
         if mulai is None:
             refusals.append(Refusal("keputusan_kuota.asesmen_mulai", "Isi tanggal mulai asesmen yang baru"))
         if selesai is None:
@@ -406,14 +398,14 @@ def periksa_keputusan_kuota(ctx: ServiceContext, data: dict[str, Any]) -> list[R
             refusals.append(
                 Refusal(
                     "keputusan_kuota.asesmen_mulai",
-                    f"Asesmen yang ditunda harus dimulai setelah hari ini ({tgl(today)})",
+                    f"Asesmen yang ditunda harus dimulai setelah hari ini ({tanggal(today)})",
                 )
             )
         if mulai is not None and selesai is not None and mulai > selesai:
             refusals.append(
                 Refusal(
                     "keputusan_kuota.asesmen_selesai",
-                    f"Akhir asesmen ({tgl(selesai)}) sebelum mulai asesmen ({tgl(mulai)})",
+                    f"Akhir asesmen ({tanggal(selesai)}) sebelum mulai asesmen ({tanggal(mulai)})",
                 )
             )
         jumlah = ctx.data.get("jumlah_diterima")
@@ -424,9 +416,9 @@ def periksa_keputusan_kuota(ctx: ServiceContext, data: dict[str, Any]) -> list[R
                     "Tidak ada peserta yang diterima: asesmen tidak dapat ditunda, pilih gabung atau batal",
                 )
             )
-    elif keputusan == "gabung" and kosong(kk.get("digabung_ke")):
+    elif keputusan == "gabung" and blank(kk.get("digabung_ke")):
         refusals.append(Refusal("keputusan_kuota.digabung_ke", "Isi periode atau jadwal tujuan penggabungan"))
-    if kosong(kk.get("alasan")):
+    if blank(kk.get("alasan")):
         refusals.append(Refusal("keputusan_kuota.alasan", "Tuliskan alasan keputusan kuota"))
     return refusals
 
@@ -449,8 +441,8 @@ def periksa_penugasan(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
     diterima = {p.get("username"): p for p in proses_list(ctx.data, "pendaftar_diterima")}
     periode_tuk = set(_periode_tuk(ctx.data))
     rasio = m.rasio()
-    penugasan = daftar_objek(data.get("penugasan_asesor"))
-    verifikator = daftar_objek(data.get("penugasan_verifikator"))
+    penugasan = objects(data.get("penugasan_asesor"))
+    verifikator = objects(data.get("penugasan_verifikator"))
 
     asesor_names = {p.get("asesor") for p in penugasan} | {v.get("verifikator") for v in verifikator}
     m.load_asesor(asesor_names)
@@ -555,15 +547,15 @@ def periksa_penugasan(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
 def periksa_tindak_lanjut_tuk(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     refusals: list[Refusal] = []
-    tl = data.get("tindak_lanjut_tuk") if isinstance(data.get("tindak_lanjut_tuk"), dict) else {}
-    if kosong(tl.get("catatan")):
+    tl = object_at(data, "tindak_lanjut_tuk")
+    if blank(tl.get("catatan")):
         refusals.append(Refusal("tindak_lanjut_tuk.catatan", "Tuliskan catatan tindak lanjut TUK"))
     if tl.get("tindakan") != "pindah":
         return refusals
-    current = ctx.data.get("tuk_verifikasi") if isinstance(ctx.data.get("tuk_verifikasi"), dict) else {}
+    current = object_at(ctx.data, "tuk_verifikasi")
     kode = tl.get("tuk_pengganti")
     field = "tindak_lanjut_tuk.tuk_pengganti"
-    if kosong(kode):
+    if blank(kode):
         refusals.append(Refusal(field, "Pilih TUK pengganti"))
         return refusals
     if kode == current.get("kode"):
@@ -597,11 +589,11 @@ def periksa_penilaian(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
     refusals: list[Refusal] = []
     peserta = ctx.data.get("peserta_asesmen")
     if not isinstance(peserta, dict):
-        peserta = ctx.data.get("peserta_banding") if isinstance(ctx.data.get("peserta_banding"), dict) else {}
+        peserta = object_at(ctx.data, "peserta_banding")
     nomor = peserta.get("skema_nomor")
     skema = m.skema(nomor)
-    penilaian = data.get("penilaian") if isinstance(data.get("penilaian"), dict) else {}
-    unit = daftar_objek(penilaian.get("unit"))
+    penilaian = object_at(data, "penilaian")
+    unit = objects(penilaian.get("unit"))
     if skema is None:
         return [Refusal("penilaian.unit", f"Skema {nomor} peserta ini tidak ada di data master skema")]
     judul = {u.get("kode"): u.get("judul") for u in skema.unit or []}
@@ -624,7 +616,7 @@ def periksa_penilaian(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
             )
             continue
         dinilai[kode] = i
-        if u.get("rekomendasi") == "BK" and kosong(u.get("catatan")):
+        if u.get("rekomendasi") == "BK" and blank(u.get("catatan")):
             refusals.append(
                 Refusal(
                     f"penilaian.unit.{i}.catatan",
@@ -650,9 +642,9 @@ def _aktif(m: MasterData, username: Any) -> bool:
 def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     refusals: list[Refusal] = []
-    pleno = data.get("pleno") if isinstance(data.get("pleno"), dict) else {}
+    pleno = object_at(data, "pleno")
     anggota = pleno.get("anggota") if isinstance(pleno.get("anggota"), list) else []
-    keputusan = daftar_objek(pleno.get("keputusan"))
+    keputusan = objects(pleno.get("keputusan"))
     hasil = {h.get("username"): h for h in proses_list(ctx.data, "hasil_asesmen")}
     dinilai = {u: h for u, h in hasil.items() if h.get("status") == "dinilai"}
     asesor_of: dict[Any, set[Any]] = defaultdict(set)
@@ -706,10 +698,8 @@ def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
         decided[username] = i
         if k.get("keputusan") == "K":
             h = dinilai[username]
-            unit = daftar_objek(h.get("unit"))
-            semua_k = all(u.get("rekomendasi") == "K" for u in unit) if unit else h.get("kompeten") is True
-            if not semua_k:
-                bk = [str(u.get("kode")) for u in unit if u.get("rekomendasi") != "K"]
+            if not hasil_kompeten(h):
+                bk = [str(u.get("kode")) for u in objects(h.get("unit")) if u.get("rekomendasi") != "K"]
                 rincian = f" (unit BK: {gabung_nama(bk)})" if bk else ""
                 refusals.append(
                     Refusal(
@@ -728,9 +718,9 @@ def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
 def periksa_tim_banding(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     refusals: list[Refusal] = []
-    tim = data.get("tim_banding") if isinstance(data.get("tim_banding"), dict) else {}
+    tim = object_at(data, "tim_banding")
     anggota = tim.get("anggota") if isinstance(tim.get("anggota"), list) else []
-    peserta = ctx.data.get("peserta_banding") if isinstance(ctx.data.get("peserta_banding"), dict) else {}
+    peserta = object_at(ctx.data, "peserta_banding")
     kandidat, asesor = peserta.get("username"), peserta.get("asesor")
     pleno = set(peserta.get("anggota_pleno") or [])
     m.load_users(anggota)
@@ -760,9 +750,9 @@ def periksa_tim_banding(ctx: ServiceContext, data: dict[str, Any]) -> list[Refus
 def periksa_asesor_ulang(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     field = "asesor_ulang.asesor"
-    ulang = data.get("asesor_ulang") if isinstance(data.get("asesor_ulang"), dict) else {}
+    ulang = object_at(data, "asesor_ulang")
     username = ulang.get("asesor")
-    peserta = ctx.data.get("peserta_banding") if isinstance(ctx.data.get("peserta_banding"), dict) else {}
+    peserta = object_at(ctx.data, "peserta_banding")
     kandidat = peserta.get("username")
     if username == peserta.get("asesor"):
         return [Refusal(field, f"Asesmen ulang harus oleh asesor lain, bukan {m.nama(username)} yang menilai semula")]
@@ -790,8 +780,8 @@ def periksa_asesor_ulang(ctx: ServiceContext, data: dict[str, Any]) -> list[Refu
 def periksa_nomor_sertifikat(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     refusals: list[Refusal] = []
-    ns = data.get("nomor_sertifikat") if isinstance(data.get("nomor_sertifikat"), dict) else {}
-    rows = daftar_objek(ns.get("sertifikat"))
+    ns = object_at(data, "nomor_sertifikat")
+    rows = objects(ns.get("sertifikat"))
     kompeten = [k.get("username") for k in proses_list(ctx.data, "kompeten")]
     kompeten_set = set(kompeten)
     m.load_users(set(kompeten) | {r.get("username") for r in rows})
@@ -817,7 +807,7 @@ def periksa_nomor_sertifikat(ctx: ServiceContext, data: dict[str, Any]) -> list[
         seen_user[username] = i
         for key in ("no_sertifikat", "no_registrasi", "no_blangko"):
             value = r.get(key)
-            if kosong(value):
+            if blank(value):
                 if key != "no_blangko":
                     refusals.append(Refusal(f"{base}.{i}.{key}", f"{label[key]} {m.nama(username)} belum diisi"))
                 continue
@@ -833,7 +823,7 @@ def periksa_nomor_sertifikat(ctx: ServiceContext, data: dict[str, Any]) -> list[
         refusals.append(Refusal(base, f"Peserta kompeten yang belum diisi nomor sertifikatnya: {gabung_nama(belum)}"))
     for key in ("no_sertifikat", "no_registrasi"):
         values = {v: i for (k, v), i in seen_no.items() if k == key}
-        for chunk in per_potongan(values):
+        for chunk in chunks(values):
             column = getattr(SertifikatRow, key)
             for used in ctx.session.scalars(select(SertifikatRow).where(column.in_(chunk))):
                 value = getattr(used, key)

@@ -7,7 +7,7 @@ certificates refer to are deactivated instead (`POST /{id}/nonaktifkan`, undone 
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta, timezone
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request, status
@@ -38,6 +38,7 @@ from api.master.schemas import (
 )
 from api.store.master import Asesor, KonflikKepentingan, LspProfil, Peserta, Sertifikat, Skema, Tuk
 from api.store.models import STAFF_ROLES, User
+from service_tasks.format_indonesia import WIB
 
 router = APIRouter(prefix="/api", tags=["master data"])
 
@@ -49,9 +50,6 @@ Writer = Annotated[CurrentUser, require_roles(*WRITERS)]
 Page = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
 Search = Annotated[str | None, Query(max_length=100, description="case-insensitive part of a code, number or name")]
-
-# The LSP works in Western Indonesian Time: "today" (MET or licence still valid) is a WIB date.
-WIB = timezone(timedelta(hours=7), "WIB")
 
 # Unique constraints -> the request field a duplicate is reported on (PostgreSQL names the constraint).
 UNIQUE_FIELDS = {

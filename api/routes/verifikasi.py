@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api.store.master import LspProfil, Sertifikat
-from service_tasks.data_induk import WIB
+from service_tasks.format_indonesia import WIB
 from service_tasks.render import page
 
 router = APIRouter(tags=["verification"])
