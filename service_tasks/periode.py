@@ -9,23 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.store.master import Tuk, VerifikasiTuk
+from api.store.master import VerifikasiTuk
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData, tanggal_asesmen
 from service_tasks.format_indonesia import WIB, as_date, hari_ini
 from service_tasks.guards import require_list_of
-
-
-def tuk_data(tuk: Tuk) -> dict[str, Any]:
-    return {
-        "kode": tuk.kode,
-        "nama": tuk.nama,
-        "jenis": tuk.jenis,
-        "alamat": tuk.alamat,
-        "kapasitas": tuk.kapasitas,
-        "penanggung_jawab": tuk.penanggung_jawab,
-    }
+from service_tasks.snapshot import tuk_data
 
 
 def tambah_tahun(d: date, years: int) -> date:
