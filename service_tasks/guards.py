@@ -34,6 +34,12 @@ def object_at(data: Mapping[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def list_at(data: Mapping[str, Any], key: str) -> list[Any]:
+    """`data[key]` when it is a list, else an empty one."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
 def require_object(name: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ServiceTaskError(f"parameter {name!r} must be an object")
