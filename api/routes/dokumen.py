@@ -21,7 +21,8 @@ from api.errors import ApiError
 from api.store.master import LspProfil, Sertifikat
 from api.store.models import STAFF_ROLES, Document, ProcessInstance
 from api.store.storage import inline_disposition
-from service_tasks.render import SPREADSHEETS, RenderError, html
+from service_tasks.jenis_dokumen import Format, format_of
+from service_tasks.render import RenderError, html
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -131,7 +132,7 @@ def preview(document_id: int, request: Request, user: Caller) -> HTMLResponse:
     """The document as HTML, from the same template and data as its PDF."""
     with request.app.state.db.reading() as session:
         doc = _document(session, document_id, user)
-        if doc.kind in SPREADSHEETS:
+        if format_of(doc.kind) is Format.XLSX:
             raise ApiError(415, "this document is a spreadsheet: download it")
         job = job_for(session, doc, request.app.state.settings, {})
     try:
