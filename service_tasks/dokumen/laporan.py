@@ -21,24 +21,17 @@ from service_tasks.keputusan import (
 )
 from service_tasks.nomor_surat import terbitkan_dokumen
 
-LANGKAH_SOP = {
-    "1": "Menetapkan target uji kompetensi",
-    "2": "Menyusun rencana uji kompetensi",
-    "3": "Melaksanakan pendaftaran uji kompetensi",
-    "4": "Memverifikasi tempat uji kompetensi (TUK)",
-    "5": "Melaksanakan uji kompetensi",
-    "6": "Melaksanakan penerbitan sertifikat kompetensi",
-    "7": "Evaluasi dan pelaporan",
-}
-
 
 def _waktu_langkah(ctx: ServiceContext) -> list[dict[str, Any]]:
-    """Each SOP step's time against its standard, from the period's step record (started, due, completed)."""
+    """Each SOP step's time against its standard, from the period's step record (name, started, due,
+    completed), which the engine keeps with the step's name in the BPMN version the period runs."""
     root = ctx.session.get(ProcessInstance, ctx.root_id)
-    steps = (root.steps if root is not None else None) or {}
+    steps: dict[str, Any] = (root.steps if root is not None else None) or {}
     rows = []
-    for step, nama in LANGKAH_SOP.items():
-        s = steps.get(step) or {}
+    for step in sorted(steps, key=lambda n: (len(n), n)):
+        s = steps[step] or {}
+        # A period started before steps carried their name prints the step's number alone.
+        nama = s.get("name") or f"Langkah {step}"
         mulai = datetime.fromisoformat(s["started_at"]) if s.get("started_at") else None
         batas = datetime.fromisoformat(s["due_at"]) if s.get("due_at") else None
         selesai = datetime.fromisoformat(s["completed_at"]) if s.get("completed_at") else None
