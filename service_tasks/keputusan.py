@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from service_tasks import operator
 from service_tasks.context import ServiceContext
-from service_tasks.guards import object_at, objects, require_objects
+from service_tasks.guards import objects, require_objects
 
 Rekomendasi = Literal["K", "BK"]
 
@@ -125,15 +125,18 @@ def peserta_asesmen(
     and one TUK to verify per TUK those candidates use, with its verifikator (the first assigned)."""
     hasil = {h.get("username"): h for h in hasil_pra}
 
+    def pra(p: dict[str, Any]) -> dict[str, Any]:
+        return hasil.get(p.get("username")) or {}
+
     def lanjut(p: dict[str, Any]) -> bool:
-        return object_at(hasil, str(p.get("username"))).get("rekomendasi") == "lanjut"
+        return pra(p).get("rekomendasi") == "lanjut"
 
     kolom = ("username", "nama", "nim", "prodi", "skema_nomor", "skema_judul", "asesor", "tuk_kode")
     asesmen = [{k: p.get(k) for k in kolom} for p in peserta_pra if lanjut(p)]
     tidak_lanjut = [
         {
             **{k: p.get(k) for k in ("username", "nama", "skema_nomor", "skema_judul", "asesor")},
-            "catatan": object_at(hasil, str(p.get("username"))).get("catatan"),
+            "catatan": pra(p).get("catatan"),
         }
         for p in peserta_pra
         if not lanjut(p)

@@ -15,7 +15,7 @@ from service_tasks.jenis_dokumen import JenisDokumen
 
 def next_seq(session: Session, code: str, year: int) -> int:
     """Atomically take the next number of a register (row-locked upsert on both databases)."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = (
         insert(NumberSequence)
         .values(code=code, year=year, last_seq=1)

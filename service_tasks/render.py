@@ -152,8 +152,11 @@ def xlsx(job: RenderJob) -> bytes:
     from service_tasks.format_indonesia import tanggal
 
     data = job.data
+    from openpyxl.worksheet.worksheet import Worksheet
+
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)
     ws.title = "Daftar Asesi"
     lsp = data.get("lsp") or {}
     ws.append([f"Daftar asesi uji kompetensi {data.get('periode', '')} - {lsp.get('nama', '')}"])

@@ -30,7 +30,7 @@ def terbitkan_rekaman_asesmen(
     skema = snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul"), unit=True)
     judul = {u["kode"]: u["judul"] for u in skema.get("unit", [])}
     unit = [{**u, "judul": u.get("judul") or judul.get(u.get("kode"))} for u in penilaian.get("unit") or []]
-    data = {
+    data: dict[str, Any] = {
         "lsp": snapshot.lsp(m),
         "peserta": snapshot.peserta(m, peserta),
         "skema": {k: v for k, v in skema.items() if k != "unit"},
@@ -93,7 +93,7 @@ def terbitkan_berita_acara_asesmen(
                 **rekap(anggota),
             }
         )
-    data = {
+    data: dict[str, Any] = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),

@@ -100,7 +100,7 @@ def terbitkan_laporan(
     jumlah_sertifikat = sum(int(j) for _, j in terbit)
     banding = [b for b in sertifikasi.get("banding") or sertifikasi.get("hasil_banding") or [] if isinstance(b, dict)]
     anggaran = total_rab(require_objects("rab", rab or []))
-    data = {
+    data: dict[str, Any] = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),

@@ -28,7 +28,7 @@ def terbitkan_kartu_peserta(
     lsp = snapshot.lsp(m)
     kartu = []
     for p in daftar:
-        data = {
+        data: dict[str, Any] = {
             "lsp": lsp,
             "peserta": snapshot.peserta(m, p),
             "skema": snapshot.skema(m, p.get("skema_nomor"), p.get("skema_judul")),
@@ -91,7 +91,7 @@ def terbitkan_surat_tugas_asesor(
         ]
         skema = [snapshot.skema(m, n) for n in dict.fromkeys(p.get("skema_nomor") for p in calon)]
         tuk_rows = [snapshot.tuk(m, k, tuk_by_kode.get(k)) for k in dict.fromkeys(p.get("tuk_kode") for p in calon)]
-        data = {
+        data: dict[str, Any] = {
             "lsp": lsp,
             "tanggal": hari_ini(ctx).isoformat(),
             "penandatangan": snapshot.ketua(m),
@@ -131,7 +131,7 @@ def terbitkan_surat_tugas_verifikasi_tuk(
     surat = []
     for t in daftar:
         di_tuk = [p for p in calon if p.get("tuk_kode") == t["kode"]]
-        data = {
+        data: dict[str, Any] = {
             "lsp": lsp,
             "tanggal": hari_ini(ctx).isoformat(),
             "penandatangan": snapshot.ketua(m),

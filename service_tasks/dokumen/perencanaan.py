@@ -19,7 +19,7 @@ from service_tasks.nomor_surat import terbitkan_dokumen
 def terbitkan_nota_dinas(ctx: ServiceContext, periode: str, target: list[dict[str, Any]]) -> dict[str, Any]:
     m = MasterData(ctx.session)
     rows = snapshot.target(m, require_objects("target", target))
-    data = {
+    data: dict[str, Any] = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),
@@ -42,7 +42,7 @@ def terbitkan_tor(
     tuk: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     m = MasterData(ctx.session)
-    data = {
+    data: dict[str, Any] = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),
@@ -63,7 +63,7 @@ def terbitkan_rab(ctx: ServiceContext, periode: str, rab: list[dict[str, Any]]) 
     for b in baris:
         per_kelompok[str(b.get("kelompok", "Lain-lain"))] += b["jumlah"]
     total = sum(per_kelompok.values())
-    data = {
+    data: dict[str, Any] = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),

@@ -55,7 +55,7 @@ def terbitkan_berita_acara_pleno(
     anggota = pleno.get("anggota") or []
     m.load_users(anggota)
     m.load_asesor(anggota)
-    data = {
+    data: dict[str, Any] = {
         "periode": periode,
         "lsp": snapshot.lsp(m),
         "pleno": {k: v for k, v in pleno.items() if k not in ("anggota", "keputusan")},
@@ -83,7 +83,7 @@ def terbitkan_sk_penetapan(
     m = MasterData(ctx.session)
     pleno = require_object("pleno", pleno)
     daftar = _keputusan_pleno(m, pleno, require_objects("hasil", hasil))
-    data = {
+    data: dict[str, Any] = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),
@@ -111,7 +111,7 @@ def terbitkan_sk_banding(
     keputusan = require_object("keputusan", keputusan)
     anggota = tim.get("anggota") or []
     m.load_users(anggota)
-    data = {
+    data: dict[str, Any] = {
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),
         "penandatangan": snapshot.ketua(m),
@@ -157,7 +157,7 @@ def terbitkan_permohonan_blangko(
         skema = snapshot.skema(m, d.get("skema_nomor"), d.get("skema_judul"))
         rows.append({"no": i, **snapshot.peserta(m, d), "skema_nomor": skema["nomor"], "skema_judul": skema["judul"]})
     # The attachment lists every assessed candidate, K and BK, per skema (BNSP's list wants both).
-    asesi = []
+    asesi: list[dict[str, Any]] = []
     for h in sorted(hasil, key=lambda h: (str(h.get("skema_nomor")), str(h.get("username")))):
         if h.get("username") in kompeten_user:
             hasil_akhir = "K"
@@ -184,7 +184,7 @@ def terbitkan_permohonan_blangko(
             row["k"] += 1
         elif h.get("username") in diputuskan_bk:
             row["bk"] += 1
-    data = {
+    data: dict[str, Any] = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),

@@ -44,7 +44,7 @@ def _nomor_per_peserta(nomor: dict[str, Any] | list[dict[str, Any]], kompeten: s
     return found
 
 
-def _periksa_nomor(ctx: ServiceContext, username: str, n: dict[str, Any]) -> tuple[NomorSertifikat, Sertifikat | None]:
+def _periksa_nomor(ctx: ServiceContext, username: Any, n: dict[str, Any]) -> tuple[NomorSertifikat, Sertifikat | None]:
     """The candidate's numbers, filled in and not used by another certificate; with the row this task
     already inserted for them, if any (a retry)."""
     no_sertifikat = str(n.get("no_sertifikat") or "").strip()

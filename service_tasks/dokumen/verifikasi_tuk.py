@@ -18,7 +18,7 @@ def terbitkan_formulir_verifikasi_tuk(
     m = MasterData(ctx.session)
     tuk = require_object("tuk", tuk)
     verifikasi = require_object("verifikasi", verifikasi)
-    data = {
+    data: dict[str, Any] = {
         "lsp": snapshot.lsp(m),
         "tuk": snapshot.tuk(m, tuk.get("kode"), tuk),
         "verifikator": snapshot.asesor(m, tuk.get("verifikator") or ctx.actor),

@@ -11,7 +11,7 @@ from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import tanggal
 
 
-def unit_skema(skema: Skema) -> list[str]:
+def unit_skema(skema: Skema) -> list[Any]:
     return [u.get("kode") for u in (skema.unit or []) if isinstance(u, dict)]
 
 

@@ -26,7 +26,7 @@ def periksa_pendaftar(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
         return [Refusal("daftar_pendaftar", "Isi sekurang-kurangnya satu pendaftar")]
     target_skema = {t.get("skema_nomor") for t in proses_list(ctx.data, "target")}
     m.load_peserta(p.get("username") for p in daftar)
-    seen: dict[str, int] = {}
+    seen: dict[Any, int] = {}
     for i, p in enumerate(daftar):
         username = p.get("username")
         if username in seen:

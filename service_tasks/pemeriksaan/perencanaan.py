@@ -133,7 +133,13 @@ def periksa_rencana(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
             refusals.append(Refusal(f"tuk_kode.{i}", f"TUK {tuk.kode} ({tuk.nama}) tidak aktif"))
         else:
             kapasitas += int(tuk.kapasitas)
-    if kuota_ok and seen and kapasitas < kuota_min and not any(r.field.startswith("tuk_kode.") for r in refusals):
+    if (
+        isinstance(kuota_min, int)
+        and kuota_ok
+        and seen
+        and kapasitas < kuota_min
+        and not any(r.field.startswith("tuk_kode.") for r in refusals)
+    ):
         refusals.append(
             Refusal(
                 "tuk_kode",
