@@ -2,8 +2,9 @@
 (appeals included), who goes on to the assessment after pra-asesmen, the tallies the documents print and
 the RAB total.
 
-Validators, document operators and the BPMN (through the operators ``susun_peserta_asesmen`` and
-``tetapkan_kompeten``) all ask this module; none decides on its own.
+Validators, document operators and the BPMN (through the operators ``susun_hasil_asesmen``,
+``susun_hasil_banding``, ``tetapkan_kompeten`` and ``susun_peserta_asesmen``) all ask this module; none
+decides on its own.
 """
 
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from typing import Any, Literal
 
 from service_tasks import operator
 from service_tasks.context import ServiceContext
-from service_tasks.guards import objects, require_objects
+from service_tasks.guards import objects, require_object, require_objects
 
 Rekomendasi = Literal["K", "BK"]
 
@@ -52,6 +53,36 @@ def keputusan_pleno(pleno: dict[str, Any] | None) -> dict[Any, Any]:
 def diputuskan(pleno: dict[str, Any] | None, keputusan: str) -> list[Any]:
     """The candidates the pleno decided `keputusan`, in the pleno's order."""
     return [k.get("username") for k in objects((pleno or {}).get("keputusan")) if k.get("keputusan") == keputusan]
+
+
+@operator("susun_hasil_asesmen")
+def susun_hasil_asesmen(ctx: ServiceContext, peserta: dict[str, Any], penilaian: dict[str, Any]) -> dict[str, Any]:
+    """One candidate's assessment result (step 5): the candidate, K when every unit is K, and the units."""
+    peserta = require_object("peserta", peserta)
+    unit = require_object("penilaian", penilaian).get("unit")
+    return {
+        **{k: peserta.get(k) for k in ("username", "nama", "skema_nomor", "skema_judul", "asesor", "tuk_kode")},
+        "status": "dinilai",
+        "alasan": "",
+        "kompeten": unit_kompeten(objects(unit)),
+        "unit": unit,
+    }
+
+
+@operator("susun_hasil_banding")
+def susun_hasil_banding(
+    ctx: ServiceContext, peserta: dict[str, Any], asesor_ulang: Any, penilaian: dict[str, Any], pertimbangan: Any
+) -> dict[str, Any]:
+    """An upheld appeal's result: the re-assessing asesor, K when every re-assessed unit is K, the units."""
+    unit = require_object("penilaian", penilaian).get("unit")
+    return {
+        "username": require_object("peserta", peserta).get("username"),
+        "status": "diterima",
+        "asesor_ulang": asesor_ulang,
+        "kompeten": unit_kompeten(objects(unit)),
+        "unit": unit,
+        "alasan": pertimbangan,
+    }
 
 
 # --------------------------------------------------------------------------------------------------
