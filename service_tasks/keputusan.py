@@ -3,8 +3,8 @@
 the RAB total.
 
 Validators, document operators and the BPMN (through the operators ``susun_hasil_asesmen``,
-``susun_hasil_banding``, ``tetapkan_kompeten`` and ``susun_peserta_asesmen``) all ask this module; none
-decides on its own.
+``susun_hasil_banding``, ``susun_peserta_banding``, ``tetapkan_kompeten`` and ``susun_peserta_asesmen``)
+all ask this module; none decides on its own.
 """
 
 from collections.abc import Iterable
@@ -83,6 +83,29 @@ def susun_hasil_banding(
         "unit": unit,
         "alasan": pertimbangan,
     }
+
+
+def peserta_banding(hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_banding: Any) -> list[dict[str, Any]]:
+    """Who may appeal (FR.AK.04): the candidates assessed and decided BK by the pleno."""
+    putusan = keputusan_pleno(pleno)
+    return [
+        {
+            **{k: h.get(k) for k in ("username", "nama", "skema_nomor", "skema_judul", "asesor", "tuk_kode")},
+            "keputusan": putusan.get(h.get("username")),
+            "anggota_pleno": pleno.get("anggota"),
+            "batas_banding": batas_banding,
+        }
+        for h in hasil
+        if h.get("status") == "dinilai" and putusan.get(h.get("username")) == "BK"
+    ]
+
+
+@operator("susun_peserta_banding")
+def susun_peserta_banding(
+    ctx: ServiceContext, hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_banding: Any
+) -> list[dict[str, Any]]:
+    """See :func:`peserta_banding`, for the process's `daftar_peserta_banding`."""
+    return peserta_banding(require_objects("hasil", hasil), require_object("pleno", pleno), batas_banding)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from service_tasks.keputusan import (
     hasil_kompeten,
     kompeten_akhir,
     peserta_asesmen,
+    peserta_banding,
     rekap,
     rekomendasi,
     total_rab,
@@ -148,3 +149,28 @@ def test_the_tallies_count_absent_candidates_apart_from_k_and_bk() -> None:
 def test_the_rab_total_is_the_sum_of_volume_times_unit_price() -> None:
     assert total_rab([{"volume": 3, "harga_satuan": 150000}, {"volume": 2, "harga_satuan": 25000.5}]) == 500001.0
     assert total_rab([]) == 0
+
+
+def test_only_the_assessed_candidates_the_pleno_decided_bk_may_appeal() -> None:
+    daftar = [hasil("andi"), hasil("budi"), hasil("citra", status="tidak_hadir")]
+    pleno = {
+        "anggota": ["ketua_lsp", "kabid_sertifikasi"],
+        "keputusan": [
+            {"username": "andi", "keputusan": "K"},
+            {"username": "budi", "keputusan": "BK"},
+            {"username": "citra", "keputusan": "BK"},
+        ],
+    }
+    assert peserta_banding(daftar, pleno, "2026-06-25T00:00:00+07:00") == [
+        {
+            "username": "budi",
+            "nama": "Budi",
+            "skema_nomor": "SKM-01",
+            "skema_judul": "Pemrogram",
+            "asesor": "asesor1",
+            "tuk_kode": "TUK-A",
+            "keputusan": "BK",
+            "anggota_pleno": ["ketua_lsp", "kabid_sertifikasi"],
+            "batas_banding": "2026-06-25T00:00:00+07:00",
+        }
+    ]
