@@ -5,9 +5,12 @@ import re
 
 from sqlalchemy import select
 
+from api.settings import PROJECT_ROOT
 from api.store.models import Document
-from tests import sop
+from tests import bpmn_edits, sop
 from tests.conftest import Api
+
+SOP_FILE = PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn"
 
 
 def laporan_text(api: Api, instance_id: int) -> str:
@@ -27,3 +30,12 @@ def test_the_laporan_prints_steps_3_and_7_by_their_names_in_the_sop(api: Api) ->
     assert "Memverifikasi tempat uji kompetensi (TUK)" in text
     assert "Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi" in text
     assert "Melaksanakan pendaftaran uji kompetensi" not in text
+
+
+def test_a_step_renamed_in_a_new_version_is_printed_as_renamed_in_the_periods_that_version_runs(api: Api) -> None:
+    edited = bpmn_edits.rename(SOP_FILE.read_text(), "memverifikasi_tuk", "Memverifikasi TUK (direvisi)")
+    r = api.post("desainer", "/api/deployments", files=[("files", (SOP_FILE.name, edited.encode(), "application/xml"))])
+    assert r.status_code == 201, r.text
+    text = laporan_text(api, sop.walk_period(api))
+    assert "Memverifikasi TUK (direvisi)" in text
+    assert "Memverifikasi tempat uji kompetensi (TUK)" not in text
