@@ -1,5 +1,6 @@
 """The SOP's decisions, in one place: K/BK per unit and per candidate, the final list of who is Kompeten
-(appeals included), who goes on to the assessment after pra-asesmen, the tallies the documents print and
+(appeals included), who goes on to the assessment after pra-asesmen and who may appeal, the tallies the
+documents print and
 the RAB total.
 
 Validators, document operators and the BPMN (through the operators ``susun_hasil_asesmen``,
