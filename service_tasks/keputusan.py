@@ -1,7 +1,6 @@
 """The SOP's decisions, in one place: K/BK per unit and per candidate, the final list of who is Kompeten
 (appeals included), who goes on to the assessment after pra-asesmen and who may appeal, the tallies the
-documents print and
-the RAB total.
+documents print and the RAB total.
 
 Validators, document operators and the BPMN (through the operators ``susun_hasil_asesmen``,
 ``susun_hasil_banding``, ``susun_peserta_banding``, ``tetapkan_kompeten`` and ``susun_peserta_asesmen``)
