@@ -89,7 +89,7 @@ BREAKDOWN = [
     ("api/engine/runtime.py", "complete_task"),
     ("api/engine/runtime.py", "load"),
     ("service_tasks/__init__.py", "check"),
-    ("service_tasks/pemeriksaan.py", "periksa_target"),
+    ("service_tasks/pemeriksaan/perencanaan.py", "periksa_target"),
     ("service_tasks/data_induk.py", "lsp"),
     ("service_tasks/data_induk.py", "skema"),
     ("api/engine/serializer.py", "load_workflow"),
@@ -508,7 +508,7 @@ class Bench:
 
 
 # --- profiling the complete-task path --------------------------------------------------------
-VALIDATOR = "periksa_target"  # the first task's `validator` property (service_tasks/pemeriksaan.py)
+VALIDATOR = "periksa_target"  # the first task's `validator` property (service_tasks/pemeriksaan/perencanaan.py)
 
 
 def validator_cost(api: Api, db: Database, count: int) -> str:

@@ -59,7 +59,7 @@ def call(name: str, ctx: ServiceContext, **params: Any) -> Any:
 
 
 # Importing the modules registers their operators.
-from service_tasks import dokumen, pemeriksaan, periode  # noqa: E402,F401
+from service_tasks import dokumen, keputusan, pemeriksaan, periode  # noqa: E402,F401
 
 __all__ = [
     "REGISTRY",

@@ -1,9 +1,9 @@
-"""Master data and dates as service tasks and validators read them: the LSP's calendar (WIB), Indonesian
-date words, and :class:`MasterData`, which reads skema, asesor, peserta and TUK in bulk (one query per kind
-of record) so a period of a thousand candidates costs a handful of queries, not a thousand."""
+"""Master data as service tasks and validators read them: :class:`MasterData`, which reads skema, asesor,
+peserta and TUK in bulk (one query per kind of record) so a period of a thousand candidates costs a
+handful of queries, not a thousand."""
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 
 from sqlalchemy import event, select
@@ -20,74 +20,14 @@ from api.store.master import (
     VerifikasiTuk,
 )
 from api.store.models import ProcessInstance, User
-from service_tasks.context import ServiceContext
+from service_tasks.format_indonesia import as_date
+from service_tasks.guards import chunks, object_at, objects
 
-# Waktu Indonesia Barat: the LSP's calendar (Asia/Jakarta has had no daylight saving since 1964).
-WIB = timezone(timedelta(hours=7), "WIB")
 RASIO_BAWAAN = 10
-_CHUNK = 500
-
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 # --------------------------------------------------------------------------------------------------
 # Small helpers shared with the operators
-
-
-def hari_ini(ctx: ServiceContext) -> date:
-    """Today in the LSP's calendar (the service clock read in Asia/Jakarta)."""
-    now = ctx.now if ctx.now.tzinfo is not None else ctx.now.replace(tzinfo=UTC)
-    return now.astimezone(WIB).date()
-
-
-def tanggal(value: Any) -> date | None:
-    """A date from an ISO date or date-time string (or a date); None when it does not parse."""
-    if isinstance(value, datetime):
-        return value.astimezone(WIB).date() if value.tzinfo else value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return date.fromisoformat(text[:10]) if len(text) <= 10 else _datetime_date(text)
-    except ValueError:
-        return None
-
-
-def _datetime_date(text: str) -> date:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment.astimezone(WIB).date() if moment.tzinfo else moment.date()
-
-
-def tgl(value: date | None) -> str:
-    """An Indonesian date as letters print it: 17 Mei 2026."""
-    if value is None:
-        return "-"
-    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
-
-
-def kosong(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def daftar_objek(value: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        return []
-    return [v for v in value if isinstance(v, dict)]
 
 
 def proses_list(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -95,14 +35,8 @@ def proses_list(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
     activity's item variable took that name, by the collection's `daftar_` name (`daftar_hasil_asesmen`)."""
     value = data.get(name)
     if isinstance(value, list):
-        return daftar_objek(value)
-    return daftar_objek(data.get(f"daftar_{name}"))
-
-
-def per_potongan(values: Iterable[Any]) -> Iterable[list[Any]]:
-    values = list(dict.fromkeys(v for v in values if v is not None))
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
+        return objects(value)
+    return objects(data.get(f"daftar_{name}"))
 
 
 def gabung_nama(names: Iterable[str], limit: int = 10) -> str:
@@ -171,7 +105,7 @@ class MasterData:
     # people (many per period): loaded in bulk ----------------------------------------------------------
     def load_users(self, usernames: Iterable[Any]) -> None:
         todo = [u for u in usernames if isinstance(u, str) and u not in self._user]
-        for chunk in per_potongan(todo):
+        for chunk in chunks(todo):
             users = select(User).where(User.username.in_(chunk)).options(lazyload(User.roles))
             found = {u.username: u for u in self.session.scalars(users)}
             for name in chunk:
@@ -185,7 +119,7 @@ class MasterData:
 
     def load_asesor(self, usernames: Iterable[Any]) -> None:
         todo = [u for u in usernames if isinstance(u, str) and u not in self._asesor]
-        for chunk in per_potongan(todo):
+        for chunk in chunks(todo):
             rows = self.session.scalars(select(Asesor).join(Asesor.user).where(User.username.in_(chunk)))
             found = {a.user.username: a for a in rows}
             for name in chunk:
@@ -199,7 +133,7 @@ class MasterData:
 
     def load_peserta(self, usernames: Iterable[Any]) -> None:
         todo = [u for u in usernames if isinstance(u, str) and u not in self._peserta]
-        for chunk in per_potongan(todo):
+        for chunk in chunks(todo):
             rows = self.session.scalars(select(Peserta).join(Peserta.user).where(User.username.in_(chunk)))
             found = {p.user.username: p for p in rows}
             for name in chunk:
@@ -229,7 +163,7 @@ class MasterData:
     def kompeten_skema(self, asesor_ids: Iterable[int]) -> set[tuple[int, int]]:
         """(asesor_id, skema_id) pairs: which asesor may assess which skema."""
         pairs: set[tuple[int, int]] = set()
-        for chunk in per_potongan(asesor_ids):
+        for chunk in chunks(asesor_ids):
             rows = self.session.execute(
                 select(AsesorSkema.asesor_id, AsesorSkema.skema_id).where(AsesorSkema.asesor_id.in_(chunk))
             )
@@ -239,7 +173,7 @@ class MasterData:
     def konflik(self, asesor_ids: Iterable[int]) -> set[tuple[int, int]]:
         """(asesor_id, peserta_id) pairs with a declared conflict of interest."""
         pairs: set[tuple[int, int]] = set()
-        for chunk in per_potongan(asesor_ids):
+        for chunk in chunks(asesor_ids):
             rows = self.session.execute(
                 select(KonflikKepentingan.asesor_id, KonflikKepentingan.peserta_id).where(
                     KonflikKepentingan.asesor_id.in_(chunk)
@@ -283,10 +217,10 @@ class MasterData:
 
 def tanggal_asesmen(data: dict[str, Any], default: date, akhir: bool = True) -> date:
     """The period's assessment end (or start) date from `jadwal` in the process data, else `default`."""
-    jadwal = data.get("jadwal") if isinstance(data.get("jadwal"), dict) else {}
+    jadwal = object_at(data, "jadwal")
     keys = ("asesmen_selesai", "asesmen_mulai") if akhir else ("asesmen_mulai", "asesmen_selesai")
     for key in keys:
-        found = tanggal(jadwal.get(key))
+        found = as_date(jadwal.get(key))
         if found is not None:
             return found
     return default

@@ -1,4 +1,8 @@
-"""Indonesian official-letter forms, as Jinja2 filters for the document templates (and plain functions).
+"""The LSP's calendar and Indonesian official-letter forms: the one home of WIB, the month and day names,
+today's date, date parsing (:func:`as_date`) and formatting, as Jinja2 filters for the document templates
+(and plain functions for operators and validators).
+
+- ``hari_ini``: today in WIB; ``as_date``: a date from a date, a date-time or an ISO string
 
 - ``tanggal``: 11 Juni 2020
 - ``hari_tanggal_terbilang``: Kamis tanggal sebelas bulan Juni tahun dua ribu dua puluh (a Berita Acara)
@@ -7,12 +11,29 @@
 - ``bulan_romawi``: 6 -> VI
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from service_tasks.data_induk import BULAN, WIB
+from service_tasks.context import ServiceContext
 
+# Waktu Indonesia Barat: the LSP's calendar (Asia/Jakarta has had no daylight saving since 1964).
+WIB = timezone(timedelta(hours=7), "WIB")
+
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 BULAN_ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _SATUAN = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
@@ -66,6 +87,12 @@ def terbilang_rupiah(value: Any) -> str:
     if cents:
         words += f" {terbilang(int(cents))} sen"
     return ("minus " if amount < 0 else "") + words
+
+
+def hari_ini(ctx: ServiceContext) -> date:
+    """Today in the LSP's calendar (the service clock read in Asia/Jakarta)."""
+    now = ctx.now if ctx.now.tzinfo is not None else ctx.now.replace(tzinfo=UTC)
+    return now.astimezone(WIB).date()
 
 
 def as_date(value: Any) -> date | None:

@@ -77,3 +77,15 @@ JENIS_DOKUMEN: dict[str, JenisDokumen] = {j.kind: j for j in _SEMUA}
 def jenis(kind: str) -> JenisDokumen:
     """The registered kind; a KeyError names an unregistered one (a programming error, not bad input)."""
     return JENIS_DOKUMEN[kind]
+
+
+def label_of(kind: str) -> str:
+    """How a page footer names the kind (the code itself for a kind no longer registered)."""
+    found = JENIS_DOKUMEN.get(kind)
+    return found.label if found is not None else kind
+
+
+def format_of(kind: str) -> Format:
+    """The file format a kind renders to (a PDF for a kind no longer registered)."""
+    found = JENIS_DOKUMEN.get(kind)
+    return found.format if found is not None else Format.PDF

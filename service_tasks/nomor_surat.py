@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from api.store.models import Document, NumberSequence
 from service_tasks.context import ServiceContext, ServiceTaskError
-from service_tasks.data_induk import hari_ini
-from service_tasks.format_indonesia import BULAN_ROMAWI
+from service_tasks.format_indonesia import BULAN_ROMAWI, hari_ini
+from service_tasks.jenis_dokumen import JenisDokumen
 
 
 def next_seq(session: Session, code: str, year: int) -> int:
     """Atomically take the next number of a register (row-locked upsert on both databases)."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = (
         insert(NumberSequence)
         .values(code=code, year=year, last_seq=1)
@@ -85,3 +85,17 @@ def terbitkan(
 
 def summary(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "jenis": doc.kind, "nomor": doc.number, "judul": doc.title, "peserta": doc.candidate}
+
+
+def terbitkan_dokumen(
+    ctx: ServiceContext,
+    jenis: JenisDokumen,
+    title: str,
+    data: dict[str, Any],
+    *,
+    key: str = "",
+    candidate: str | None = None,
+    number: str | None = None,
+) -> dict[str, Any]:
+    """Issue a document of a registered kind, numbered in its kind's register (unless `number` is given)."""
+    return terbitkan(ctx, jenis.kind, jenis.register, title, data, key=key, candidate=candidate, number=number)

@@ -9,27 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.store.master import Tuk, VerifikasiTuk
+from api.store.master import VerifikasiTuk
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
-from service_tasks.data_induk import WIB, MasterData, hari_ini, tanggal, tanggal_asesmen
-
-
-def _list_of(name: str, value: Any, kind: type) -> list[Any]:
-    if not isinstance(value, list) or not all(isinstance(v, kind) for v in value):
-        raise ServiceTaskError(f"parameter {name!r} must be a list of {kind.__name__}")
-    return value
-
-
-def tuk_data(tuk: Tuk) -> dict[str, Any]:
-    return {
-        "kode": tuk.kode,
-        "nama": tuk.nama,
-        "jenis": tuk.jenis,
-        "alamat": tuk.alamat,
-        "kapasitas": tuk.kapasitas,
-        "penanggung_jawab": tuk.penanggung_jawab,
-    }
+from service_tasks.data_induk import MasterData, tanggal_asesmen
+from service_tasks.format_indonesia import WIB, as_date, hari_ini
+from service_tasks.guards import require_list_of
+from service_tasks.snapshot import tuk_data
 
 
 def tambah_tahun(d: date, years: int) -> date:
@@ -45,7 +31,7 @@ def data_tuk(ctx: ServiceContext, tuk_kode: list[str]) -> list[dict[str, Any]]:
     """The chosen TUK as master data has them, in the order chosen."""
     m = MasterData(ctx.session)
     rows = []
-    for kode in _list_of("tuk_kode", tuk_kode, str):
+    for kode in require_list_of("tuk_kode", tuk_kode, str):
         tuk = m.tuk(kode)
         if tuk is None:
             raise ServiceTaskError(f"TUK {kode} tidak ada di data master TUK")
@@ -57,7 +43,7 @@ def data_tuk(ctx: ServiceContext, tuk_kode: list[str]) -> list[dict[str, Any]]:
 def data_pendaftar(ctx: ServiceContext, daftar_pendaftar: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each registrant with name, NIM and prodi from the peserta master and the skema's title."""
     m = MasterData(ctx.session)
-    daftar = _list_of("daftar_pendaftar", daftar_pendaftar, dict)
+    daftar = require_list_of("daftar_pendaftar", daftar_pendaftar, dict)
     m.load_peserta(p.get("username") for p in daftar)
     rows = []
     for p in daftar:
@@ -118,7 +104,7 @@ def tetapkan_tuk_terverifikasi(ctx: ServiceContext, tuk: dict[str, Any], verifik
         return _verifikasi_data(existing)
     if verifikasi.get("kesimpulan", "sesuai") != "sesuai":
         raise ServiceTaskError(f"TUK {master.kode}: kesimpulan verifikasi belum sesuai, tidak dapat ditetapkan")
-    pada = tanggal(verifikasi.get("tanggal")) or hari_ini(ctx)
+    pada = as_date(verifikasi.get("tanggal")) or hari_ini(ctx)
     row = VerifikasiTuk(
         tuk_id=master.id,
         root_id=ctx.root_id,

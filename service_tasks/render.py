@@ -17,32 +17,9 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_aut
 
 from api.store.storage import FileStore
 from service_tasks.format_indonesia import FILTERS
+from service_tasks.jenis_dokumen import CONTENT_TYPES, Format, format_of, label_of
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "documents"
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# How each kind is named in a page footer; kinds rendered to a spreadsheet instead of a PDF.
-JENIS: dict[str, str] = {
-    "nota_dinas": "Nota Dinas",
-    "tor": "Kerangka Acuan Kerja (TOR)",
-    "rab": "Rencana Anggaran Biaya",
-    "sk_jadwal": "Keputusan Ketua LSP (Jadwal Uji Kompetensi)",
-    "kartu_peserta": "Kartu Peserta Uji Kompetensi",
-    "surat_tugas_asesor": "Surat Tugas Asesor Kompetensi",
-    "surat_tugas_verifikasi_tuk": "Surat Tugas Verifikasi TUK",
-    "formulir_verifikasi_tuk": "Formulir Hasil Verifikasi TUK",
-    "rekaman_asesmen": "FR.AK.02 Rekaman Asesmen Kompetensi",
-    "berita_acara_asesmen": "Berita Acara Asesmen",
-    "berita_acara_pleno": "Berita Acara Rapat Pleno",
-    "sk_penetapan": "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
-    "permohonan_blangko": "Surat Permohonan Blangko Sertifikat",
-    "permohonan_blangko_lampiran": "Lampiran Surat Permohonan Blangko",
-    "sertifikat": "Sertifikat Kompetensi",
-    "laporan": "Laporan Uji Kompetensi dan Sertifikasi Kompetensi",
-    "sk_banding": "Keputusan Ketua LSP (Hasil Banding)",
-}
-SPREADSHEETS = {"permohonan_blangko_lampiran"}
 
 
 class RenderError(Exception):
@@ -80,13 +57,13 @@ class Rendered:
 
 
 def content_type_for(kind: str) -> str:
-    return XLSX if kind in SPREADSHEETS else PDF
+    return CONTENT_TYPES[format_of(kind)]
 
 
 def file_name_for(kind: str, number: str, version: int, candidate: str | None) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", number).strip("-")
     parts = [kind, slug] + ([candidate] if candidate else []) + ([f"v{version}"] if version > 1 else [])
-    return "_".join(p for p in parts if p) + (".xlsx" if kind in SPREADSHEETS else ".pdf")
+    return "_".join(p for p in parts if p) + f".{format_of(kind)}"
 
 
 def data_uri(content: bytes, content_type: str) -> str:
@@ -128,7 +105,7 @@ def context(job: RenderJob) -> dict[str, Any]:
         "dokumen": {
             "id": job.id,
             "jenis": job.kind,
-            "jenis_label": JENIS.get(job.kind, job.kind),
+            "jenis_label": label_of(job.kind),
             "nomor": job.number,
             "judul": job.title,
             "versi": job.version,
@@ -175,8 +152,11 @@ def xlsx(job: RenderJob) -> bytes:
     from service_tasks.format_indonesia import tanggal
 
     data = job.data
+    from openpyxl.worksheet.worksheet import Worksheet
+
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)
     ws.title = "Daftar Asesi"
     lsp = data.get("lsp") or {}
     ws.append([f"Daftar asesi uji kompetensi {data.get('periode', '')} - {lsp.get('nama', '')}"])
@@ -243,7 +223,7 @@ def xlsx(job: RenderJob) -> bytes:
 def render(job: RenderJob) -> Rendered:
     """Render and store one document (content-addressed, never overwritten); errors come back as data."""
     try:
-        content = xlsx(job) if job.kind in SPREADSHEETS else pdf(job)
+        content = xlsx(job) if format_of(job.kind) is Format.XLSX else pdf(job)
         sha256 = FileStore(Path(job.store_root)).put(content)
     except Exception as exc:  # a bad template or snapshot must not stop the other documents of a batch
         return Rendered(id=job.id, error=f"{type(exc).__name__}: {exc}"[:2000])

@@ -30,6 +30,8 @@ class ProcessModel:
     step_standards: dict[str, timedelta] = field(default_factory=dict)
     # SOP step number -> the task spec name of the step activity itself.
     step_activities: dict[str, str] = field(default_factory=dict)
+    # SOP step number -> the step activity's BPMN name ("Menerima pendaftaran uji kompetensi").
+    step_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def io_specification(self) -> Any:
@@ -138,6 +140,7 @@ class ProcessModelCache:
             subprocess_specs=subprocess_specs,
             step_standards={step: std for step, (_, std) in steps.items()},
             step_activities={step: name for step, (name, _) in steps.items()},
+            step_names={step: spec.task_specs[name].bpmn_name or name for step, (name, _) in steps.items()},
         )
 
     def clear(self) -> None:

@@ -413,7 +413,11 @@ class Runtime:
         steps = dict(row.steps or {})
         now = self.clock.now()
         if step not in steps:
-            steps[step] = {"started_at": now.isoformat(), "due_at": (now + model.step_standards[step]).isoformat()}
+            steps[step] = {
+                "name": model.step_names.get(step),
+                "started_at": now.isoformat(),
+                "due_at": (now + model.step_standards[step]).isoformat(),
+            }
             self._event(row, "step_started", None, task, data={"step": step, "due_at": steps[step]["due_at"]})
         if completed and "completed_at" not in steps[step]:
             steps[step] = {**steps[step], "completed_at": now.isoformat()}

@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse
 
 from api.routes.deps import Db, Now
 from api.services import documents
-from service_tasks.data_induk import WIB
+from service_tasks.format_indonesia import WIB
 from service_tasks.render import page
 
 router = APIRouter(tags=["verification"])

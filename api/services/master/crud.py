@@ -14,7 +14,7 @@ from api.errors import ApiError
 from api.schemas.common import Page
 from api.store.db import Base, Database
 from api.store.models import User
-from service_tasks.data_induk import WIB
+from service_tasks.format_indonesia import WIB
 
 M = TypeVar("M")
 Out = TypeVar("Out")

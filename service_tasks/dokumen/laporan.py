@@ -1,0 +1,126 @@
+"""The document of SOP step 7: the Laporan of the period."""
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from api.store.master import Sertifikat
+from api.store.models import ProcessInstance
+from service_tasks import operator, snapshot
+from service_tasks.context import ServiceContext
+from service_tasks.data_induk import MasterData
+from service_tasks.format_indonesia import hari_ini
+from service_tasks.guards import require_objects
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN
+from service_tasks.keputusan import (
+    rekap,
+    rekomendasi,
+    total_rab,
+)
+from service_tasks.nomor_surat import terbitkan_dokumen
+
+
+def _waktu_langkah(ctx: ServiceContext) -> list[dict[str, Any]]:
+    """Each SOP step's time against its standard, from the period's step record (name, started, due,
+    completed), which the engine keeps with the step's name in the BPMN version the period runs."""
+    root = ctx.session.get(ProcessInstance, ctx.root_id)
+    steps: dict[str, Any] = (root.steps if root is not None else None) or {}
+    rows = []
+    for step in sorted(steps, key=lambda n: (len(n), n)):
+        s = steps[step] or {}
+        # A period started before steps carried their name prints the step's number alone.
+        nama = s.get("name") or f"Langkah {step}"
+        mulai = datetime.fromisoformat(s["started_at"]) if s.get("started_at") else None
+        batas = datetime.fromisoformat(s["due_at"]) if s.get("due_at") else None
+        selesai = datetime.fromisoformat(s["completed_at"]) if s.get("completed_at") else None
+        rows.append(
+            {
+                "langkah": step,
+                "nama": nama,
+                "mulai": mulai.isoformat() if mulai else None,
+                "selesai": selesai.isoformat() if selesai else None,
+                "standar_detik": (batas - mulai).total_seconds() if mulai and batas else None,
+                "durasi_detik": (selesai - mulai).total_seconds() if mulai and selesai else None,
+                "tepat_waktu": (selesai <= batas) if selesai and batas else None,
+            }
+        )
+    return rows
+
+
+@operator("terbitkan_laporan")
+def terbitkan_laporan(
+    ctx: ServiceContext,
+    periode: str,
+    target: list[dict[str, Any]],
+    hasil: list[dict[str, Any]],
+    sertifikasi: dict[str, Any] | None,
+    evaluasi: dict[str, Any],
+    rab: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Laporan: target vs realisation per skema; per TUK and asesor K/BK/absent; certificates; budget."""
+    m = MasterData(ctx.session)
+    hasil = require_objects("hasil", hasil)
+    sertifikasi = sertifikasi if isinstance(sertifikasi, dict) else {}
+
+    def baru() -> dict[str, int]:
+        return {"peserta": 0, "k": 0, "bk": 0, "tidak_hadir": 0}
+
+    per_skema: dict[str, dict[str, Any]] = defaultdict(lambda: {"target": 0, **baru(), "sertifikat": 0})
+    per_tuk: dict[str, dict[str, Any]] = defaultdict(baru)
+    per_asesor: dict[str, dict[str, Any]] = defaultdict(baru)
+    for t in require_objects("target", target):
+        per_skema[str(t.get("skema_nomor") or t.get("skema_kode") or "-")]["target"] += int(t.get("jumlah", 0))
+    for h in hasil:
+        rek = rekomendasi(h)
+        kolom = {"K": "k", "BK": "bk"}.get(rek or "", "tidak_hadir")
+        for table, key in (
+            (per_skema, h.get("skema_nomor") or h.get("skema_kode")),
+            (per_tuk, h.get("tuk_kode")),
+            (per_asesor, h.get("asesor")),
+        ):
+            row = table[str(key or "-")]
+            row["peserta"] += 1
+            row[kolom] += 1
+    for kode, row in per_tuk.items():
+        row["nama"] = snapshot.tuk(m, kode).get("nama")
+    for username, row in per_asesor.items():
+        row.update({k: v for k, v in snapshot.asesor(m, username).items() if k in ("nama", "no_reg_met")})
+    # Certificates issued in this period (banding upheld included), per skema: the realisation of the target.
+    terbit = ctx.session.execute(
+        select(Sertifikat.skema_nomor, func.count())
+        .where(Sertifikat.root_id == ctx.root_id)
+        .group_by(Sertifikat.skema_nomor)
+    ).all()
+    for nomor, jumlah in terbit:
+        per_skema[str(nomor)]["sertifikat"] += int(jumlah)
+    for nomor, row in per_skema.items():
+        row["judul"] = snapshot.skema(m, nomor)["judul"]
+    jumlah_sertifikat = sum(int(j) for _, j in terbit)
+    banding = [b for b in sertifikasi.get("banding") or sertifikasi.get("hasil_banding") or [] if isinstance(b, dict)]
+    anggaran = total_rab(require_objects("rab", rab or []))
+    data: dict[str, Any] = {
+        "periode": periode,
+        "tanggal": hari_ini(ctx).isoformat(),
+        "lsp": snapshot.lsp(m),
+        "penandatangan": snapshot.ketua(m),
+        "target": snapshot.target(m, target),
+        "langkah": _waktu_langkah(ctx),
+        "per_skema": dict(per_skema),
+        "per_tuk": dict(per_tuk),
+        "per_asesor": dict(per_asesor),
+        **rekap(hasil),
+        "jumlah_sertifikat": jumlah_sertifikat,
+        "banding": {
+            "diajukan": sum(1 for b in banding if b.get("status") in ("ditolak", "diterima")),
+            "diterima": sum(1 for b in banding if b.get("status") == "diterima"),
+            "ditolak": sum(1 for b in banding if b.get("status") == "ditolak"),
+        },
+        "anggaran": anggaran if rab is not None else None,
+        "realisasi_anggaran": evaluasi.get("realisasi_anggaran") if isinstance(evaluasi, dict) else None,
+        "evaluasi": evaluasi,
+    }
+    return terbitkan_dokumen(
+        ctx, JENIS_DOKUMEN["laporan"], f"Laporan uji kompetensi dan sertifikasi kompetensi {periode}", data
+    )

@@ -1,0 +1,154 @@
+"""Documents of SOP step 3 (registration and assignment): candidate cards and the letters of assignment
+of asesor and TUK verifikator."""
+
+from collections import defaultdict
+from typing import Any
+
+from service_tasks import operator, snapshot
+from service_tasks.context import ServiceContext
+from service_tasks.data_induk import MasterData
+from service_tasks.format_indonesia import hari_ini
+from service_tasks.guards import require_objects
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN
+from service_tasks.nomor_surat import terbitkan_dokumen
+
+
+@operator("terbitkan_kartu_peserta")
+def terbitkan_kartu_peserta(
+    ctx: ServiceContext,
+    peserta: list[dict[str, Any]],
+    jadwal: dict[str, Any],
+    tuk: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    m = MasterData(ctx.session)
+    daftar = require_objects("peserta", peserta)
+    m.load_peserta(p.get("username") for p in daftar)
+    m.load_asesor(p.get("asesor") for p in daftar)
+    tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
+    lsp = snapshot.lsp(m)
+    kartu = []
+    for p in daftar:
+        data: dict[str, Any] = {
+            "lsp": lsp,
+            "peserta": snapshot.peserta(m, p),
+            "skema": snapshot.skema(m, p.get("skema_nomor"), p.get("skema_judul")),
+            "tuk": snapshot.tuk(m, p.get("tuk_kode"), tuk_by_kode.get(p.get("tuk_kode"))),
+            "jadwal": {k: jadwal.get(k) for k in ("asesmen_mulai", "asesmen_selesai")} if jadwal else {},
+            "asesor": snapshot.asesor(m, p.get("asesor")) if p.get("asesor") else None,
+        }
+        kartu.append(
+            terbitkan_dokumen(
+                ctx,
+                JENIS_DOKUMEN["kartu_peserta"],
+                f"Kartu peserta uji kompetensi {data['peserta']['nama'] or p['username']}",
+                data,
+                key=p["username"],
+                candidate=p["username"],
+            )
+        )
+    return {"jumlah": len(kartu), "dokumen": kartu}
+
+
+@operator("terbitkan_surat_tugas_asesor")
+def terbitkan_surat_tugas_asesor(
+    ctx: ServiceContext,
+    peserta: list[dict[str, Any]],
+    jadwal: dict[str, Any],
+    tuk: list[dict[str, Any]] | None = None,
+    peserta_lengkap: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One letter per asesor in `peserta`, listing their candidates.
+
+    On a re-issue (candidates moved to another TUK) `peserta` holds only the moved candidates; pass the
+    whole `peserta_asesmen` as `peserta_lengkap` so each new letter lists all of that asesor's candidates.
+    """
+    m = MasterData(ctx.session)
+    daftar = require_objects("peserta", peserta)
+    asesor_list = sorted({p["asesor"] for p in daftar if p.get("asesor")})
+    sumber = require_objects("peserta_lengkap", peserta_lengkap) if peserta_lengkap is not None else daftar
+    per_asesor: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in sumber:
+        if p.get("asesor") in asesor_list:
+            per_asesor[p["asesor"]].append(p)
+    m.load_asesor(asesor_list)
+    m.load_peserta(p.get("username") for p in sumber)
+    tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
+    lsp = snapshot.lsp(m)
+    surat = []
+    for asesor in asesor_list:
+        calon = per_asesor[asesor]
+        baris = [
+            {
+                "username": p["username"],
+                "nama": snapshot.peserta(m, p)["nama"],
+                "nim": snapshot.peserta(m, p)["nim"],
+                "prodi": snapshot.peserta(m, p)["prodi"],
+                "skema_nomor": p.get("skema_nomor"),
+                "skema_judul": snapshot.skema(m, p.get("skema_nomor"), p.get("skema_judul"))["judul"],
+                "tuk_kode": p.get("tuk_kode"),
+            }
+            for p in calon
+        ]
+        skema = [snapshot.skema(m, n) for n in dict.fromkeys(p.get("skema_nomor") for p in calon)]
+        tuk_rows = [snapshot.tuk(m, k, tuk_by_kode.get(k)) for k in dict.fromkeys(p.get("tuk_kode") for p in calon)]
+        data: dict[str, Any] = {
+            "lsp": lsp,
+            "tanggal": hari_ini(ctx).isoformat(),
+            "penandatangan": snapshot.ketua(m),
+            "asesor": snapshot.asesor(m, asesor),
+            "peran": "Asesor Kompetensi",
+            "skema": skema,
+            "tuk": tuk_rows,
+            "jadwal": jadwal,
+            "peserta": baris,
+            "jumlah_peserta": len(baris),
+        }
+        surat.append(
+            terbitkan_dokumen(
+                ctx,
+                JENIS_DOKUMEN["surat_tugas_asesor"],
+                f"Surat tugas asesor kompetensi {data['asesor']['nama']}",
+                data,
+                key=asesor,
+            )
+        )
+    return {"jumlah": len(surat), "dokumen": surat}
+
+
+@operator("terbitkan_surat_tugas_verifikasi_tuk")
+def terbitkan_surat_tugas_verifikasi_tuk(
+    ctx: ServiceContext,
+    tuk: list[dict[str, Any]],
+    jadwal: dict[str, Any],
+    peserta: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One letter per TUK to verify (`tuk_verifikasi` rows: kode, nama, jenis, alamat, verifikator)."""
+    m = MasterData(ctx.session)
+    daftar = require_objects("tuk", tuk)
+    calon = require_objects("peserta", peserta or [])
+    m.load_asesor(t.get("verifikator") for t in daftar)
+    lsp = snapshot.lsp(m)
+    surat = []
+    for t in daftar:
+        di_tuk = [p for p in calon if p.get("tuk_kode") == t["kode"]]
+        data: dict[str, Any] = {
+            "lsp": lsp,
+            "tanggal": hari_ini(ctx).isoformat(),
+            "penandatangan": snapshot.ketua(m),
+            "verifikator": snapshot.asesor(m, t.get("verifikator")),
+            "peran": "Verifikator TUK",
+            "tuk": snapshot.tuk(m, t["kode"], t),
+            "jadwal": jadwal,
+            "skema": [snapshot.skema(m, n) for n in dict.fromkeys(p.get("skema_nomor") for p in di_tuk)],
+            "jumlah_peserta": len(di_tuk) if peserta is not None else None,
+        }
+        surat.append(
+            terbitkan_dokumen(
+                ctx,
+                JENIS_DOKUMEN["surat_tugas_verifikasi_tuk"],
+                f"Surat tugas verifikasi TUK {data['tuk'].get('nama') or t['kode']}",
+                data,
+                key=t["kode"],
+            )
+        )
+    return {"jumlah": len(surat), "dokumen": surat}

@@ -1,0 +1,216 @@
+"""Documents of SOP step 6 up to the certificates: the pleno's Berita Acara, the SK Penetapan, the SK of an
+appeal and the request for certificate blanks from BNSP."""
+
+from typing import Any
+
+from service_tasks import operator, snapshot
+from service_tasks.context import ServiceContext
+from service_tasks.data_induk import MasterData
+from service_tasks.format_indonesia import hari_ini
+from service_tasks.guards import require_object, require_objects
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN
+from service_tasks.keputusan import (
+    daftar_kompeten,
+    diputuskan,
+    jumlah_keputusan,
+    rekomendasi,
+)
+from service_tasks.nomor_surat import terbitkan_dokumen
+
+
+def _keputusan_pleno(m: MasterData, pleno: dict[str, Any], hasil: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pleno's decision per candidate, with the asesor (No. Reg. MET) and the asesor's recommendation."""
+    by_user = {h.get("username"): h for h in hasil}
+    m.load_peserta(by_user)
+    m.load_asesor(h.get("asesor") for h in hasil)
+    rows = []
+    for i, k in enumerate(require_objects("pleno.keputusan", pleno.get("keputusan") or []), start=1):
+        h = by_user.get(k.get("username"), {"username": k.get("username")})
+        rows.append(
+            {
+                "no": i,
+                "username": k.get("username"),
+                "nama": snapshot.peserta(m, h)["nama"],
+                "nim": snapshot.peserta(m, h)["nim"],
+                "skema_nomor": h.get("skema_nomor"),
+                "skema_judul": snapshot.skema(m, h.get("skema_nomor"), h.get("skema_judul"))["judul"],
+                "tuk_kode": h.get("tuk_kode"),
+                "asesor": snapshot.asesor(m, h.get("asesor")) if h.get("asesor") else None,
+                "rekomendasi_asesor": rekomendasi(h),
+                "keputusan": k.get("keputusan"),
+                "catatan": k.get("catatan"),
+            }
+        )
+    return rows
+
+
+@operator("terbitkan_berita_acara_pleno")
+def terbitkan_berita_acara_pleno(
+    ctx: ServiceContext, periode: str, pleno: dict[str, Any], hasil: list[dict[str, Any]]
+) -> dict[str, Any]:
+    m = MasterData(ctx.session)
+    pleno = require_object("pleno", pleno)
+    hasil = require_objects("hasil", hasil)
+    keputusan = _keputusan_pleno(m, pleno, hasil)
+    anggota = pleno.get("anggota") or []
+    m.load_users(anggota)
+    m.load_asesor(anggota)
+    data: dict[str, Any] = {
+        "periode": periode,
+        "lsp": snapshot.lsp(m),
+        "pleno": {k: v for k, v in pleno.items() if k not in ("anggota", "keputusan")},
+        "anggota": [snapshot.asesor(m, a) if m.asesor(a) is not None else snapshot.orang(m, a) for a in anggota],
+        "keputusan": keputusan,
+        "tidak_dinilai": [
+            {"username": h.get("username"), "nama": snapshot.peserta(m, h)["nama"], "status": h.get("status")}
+            for h in hasil
+            if rekomendasi(h) is None
+        ],
+        "jumlah_asesi": len(hasil),
+        "jumlah_k": jumlah_keputusan(keputusan, "K"),
+        "jumlah_bk": jumlah_keputusan(keputusan, "BK"),
+        "jumlah_ditunda": jumlah_keputusan(keputusan, "ditunda"),
+        "hasil": hasil,
+    }
+    return terbitkan_dokumen(ctx, JENIS_DOKUMEN["berita_acara_pleno"], f"Berita acara rapat pleno {periode}", data)
+
+
+@operator("terbitkan_sk_penetapan")
+def terbitkan_sk_penetapan(
+    ctx: ServiceContext, periode: str, pleno: dict[str, Any], hasil: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """SK Penetapan hasil asesmen; lampiran: No | Nama asesi | Asesor (No. Reg. MET) | K/BK, citing the pleno."""
+    m = MasterData(ctx.session)
+    pleno = require_object("pleno", pleno)
+    daftar = _keputusan_pleno(m, pleno, require_objects("hasil", hasil))
+    data: dict[str, Any] = {
+        "periode": periode,
+        "tanggal": hari_ini(ctx).isoformat(),
+        "lsp": snapshot.lsp(m),
+        "penandatangan": snapshot.ketua(m),
+        "pleno": {k: v for k, v in pleno.items() if k not in ("keputusan",)},
+        "daftar": daftar,
+        "jumlah_k": jumlah_keputusan(daftar, "K"),
+        "jumlah_bk": jumlah_keputusan(daftar, "BK"),
+    }
+    return terbitkan_dokumen(ctx, JENIS_DOKUMEN["sk_penetapan"], f"SK penetapan hasil asesmen {periode}", data)
+
+
+@operator("terbitkan_sk_banding")
+def terbitkan_sk_banding(
+    ctx: ServiceContext,
+    peserta: dict[str, Any],
+    tim: dict[str, Any],
+    keputusan: dict[str, Any],
+    banding: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """SK hasil banding (FR.AK.04): the candidate, the independent tim banding and its decision."""
+    m = MasterData(ctx.session)
+    peserta = require_object("peserta", peserta)
+    tim = require_object("tim", tim)
+    keputusan = require_object("keputusan", keputusan)
+    anggota = tim.get("anggota") or []
+    m.load_users(anggota)
+    data: dict[str, Any] = {
+        "tanggal": hari_ini(ctx).isoformat(),
+        "lsp": snapshot.lsp(m),
+        "penandatangan": snapshot.ketua(m),
+        "peserta": snapshot.peserta(m, peserta),
+        "skema": snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul")),
+        "asesor": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+        "keputusan_pleno": peserta.get("keputusan"),
+        "banding": banding,
+        "tim_banding": [snapshot.orang(m, a) for a in anggota],
+        "keputusan": keputusan.get("keputusan"),
+        "pertimbangan": keputusan.get("pertimbangan"),
+    }
+    username = peserta.get("username")
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["sk_banding"],
+        f"SK hasil banding asesmen {data['peserta']['nama'] or username}",
+        data,
+        key=str(username or ""),
+        candidate=username,
+    )
+
+
+@operator("terbitkan_permohonan_blangko")
+def terbitkan_permohonan_blangko(
+    ctx: ServiceContext,
+    periode: str,
+    hasil: list[dict[str, Any]],
+    pleno: dict[str, Any] | None = None,
+    kompeten: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Surat permohonan blangko: the K candidates as BNSP's list wants them (nama, NIK, lahir, skema)."""
+    m = MasterData(ctx.session)
+    hasil = require_objects("hasil", hasil)
+    daftar = daftar_kompeten(kompeten, pleno, hasil)
+    m.load_peserta([d.get("username") for d in daftar] + [h.get("username") for h in hasil])
+    kompeten_user = {d.get("username") for d in daftar}
+    # BK is what the pleno decided (and an appeal did not overturn): a candidate whose decision was
+    # postponed (ditunda) is neither K nor BK and is not reported to BNSP.
+    diputuskan_bk = set(diputuskan(pleno, "BK"))
+    rows = []
+    for i, d in enumerate(daftar, start=1):
+        skema = snapshot.skema(m, d.get("skema_nomor"), d.get("skema_judul"))
+        rows.append({"no": i, **snapshot.peserta(m, d), "skema_nomor": skema["nomor"], "skema_judul": skema["judul"]})
+    # The attachment lists every assessed candidate, K and BK, per skema (BNSP's list wants both).
+    asesi: list[dict[str, Any]] = []
+    for h in sorted(hasil, key=lambda h: (str(h.get("skema_nomor")), str(h.get("username")))):
+        if h.get("username") in kompeten_user:
+            hasil_akhir = "K"
+        elif h.get("username") in diputuskan_bk:
+            hasil_akhir = "BK"
+        else:
+            continue
+        skema = snapshot.skema(m, h.get("skema_nomor"), h.get("skema_judul"))
+        asesi.append(
+            {
+                "no": len(asesi) + 1,
+                **snapshot.peserta(m, h),
+                "skema_nomor": skema["nomor"],
+                "skema_judul": skema["judul"],
+                "tuk_kode": h.get("tuk_kode"),
+                "hasil": hasil_akhir,
+            }
+        )
+    per_skema: dict[Any, dict[str, Any]] = {}
+    for h in hasil:
+        nomor = h.get("skema_nomor")
+        row = per_skema.setdefault(nomor, {"skema": snapshot.skema(m, nomor, h.get("skema_judul")), "k": 0, "bk": 0})
+        if h.get("username") in kompeten_user:
+            row["k"] += 1
+        elif h.get("username") in diputuskan_bk:
+            row["bk"] += 1
+    data: dict[str, Any] = {
+        "periode": periode,
+        "tanggal": hari_ini(ctx).isoformat(),
+        "lsp": snapshot.lsp(m),
+        "penandatangan": snapshot.ketua(m),
+        "kepada": "Badan Nasional Sertifikasi Profesi (BNSP)",
+        "daftar_kompeten": rows,
+        "rekap_skema": list(per_skema.values()),
+        "jumlah_blangko": len(rows),
+        "lampiran": "1 (satu) berkas daftar asesi (.xlsx)",
+    }
+    surat = terbitkan_dokumen(
+        ctx, JENIS_DOKUMEN["permohonan_blangko"], f"Surat permohonan blangko sertifikat {periode}", data
+    )
+    # The candidate list in a spreadsheet, as BNSP's portal takes it: its own document carrying the letter's number.
+    terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["permohonan_blangko_lampiran"],
+        f"Lampiran surat permohonan blangko: daftar asesi {periode}",
+        {
+            "periode": periode,
+            "lsp": data["lsp"],
+            "tanggal": data["tanggal"],
+            "nomor_surat": surat["nomor"],
+            "asesi": asesi,
+        },
+        key="lampiran",
+        number=surat["nomor"],
+    )
+    return surat

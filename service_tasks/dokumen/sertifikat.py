@@ -1,0 +1,172 @@
+"""The certificates of SOP step 6: one per Kompeten candidate, numbered with BNSP's numbers."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from api.store.master import Sertifikat
+from service_tasks import operator, snapshot
+from service_tasks.context import ServiceContext, ServiceTaskError
+from service_tasks.data_induk import MasterData
+from service_tasks.format_indonesia import hari_ini
+from service_tasks.guards import require_objects
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN
+from service_tasks.keputusan import daftar_kompeten
+from service_tasks.nomor_surat import terbitkan_dokumen
+from service_tasks.periode import tambah_tahun
+
+MASA_BERLAKU_BAWAAN = 3  # years, when the LSP profile does not say
+
+
+@dataclass(frozen=True)
+class NomorSertifikat:
+    """BNSP's numbers for one candidate's certificate."""
+
+    no_sertifikat: str
+    no_registrasi: str
+    no_blangko: str | None
+
+
+def _nomor_per_peserta(nomor: dict[str, Any] | list[dict[str, Any]], kompeten: set[Any]) -> dict[Any, dict[str, Any]]:
+    """The `nomor_sertifikat` rows by candidate: each at most once, and only for a Kompeten candidate."""
+    baris = nomor.get("sertifikat", []) if isinstance(nomor, dict) else nomor
+    found: dict[Any, dict[str, Any]] = {}
+    for n in require_objects("nomor.sertifikat", baris):
+        if n.get("username") in found:
+            raise ServiceTaskError(f"{n.get('username')}: dua nomor sertifikat")
+        found[n.get("username")] = n
+    bukan = sorted(str(u) for u in set(found) - kompeten)
+    if bukan:
+        raise ServiceTaskError(f"sertifikat hanya untuk peserta kompeten; tidak kompeten: {', '.join(bukan)}")
+    return found
+
+
+def _periksa_nomor(ctx: ServiceContext, username: Any, n: dict[str, Any]) -> tuple[NomorSertifikat, Sertifikat | None]:
+    """The candidate's numbers, filled in and not used by another certificate; with the row this task
+    already inserted for them, if any (a retry)."""
+    no_sertifikat = str(n.get("no_sertifikat") or "").strip()
+    no_registrasi = str(n.get("no_registrasi") or "").strip()
+    if not no_sertifikat or not no_registrasi:
+        raise ServiceTaskError(f"{username}: nomor sertifikat dan nomor registrasi BNSP wajib diisi")
+    row = ctx.session.scalars(
+        select(Sertifikat).where(
+            or_(Sertifikat.no_sertifikat == no_sertifikat, Sertifikat.no_registrasi == no_registrasi)
+        )
+    ).first()
+    if row is not None and (row.instance_id != ctx.instance_id or row.peserta_username != username):
+        raise ServiceTaskError(
+            f"{username}: nomor {no_sertifikat} / {no_registrasi} sudah dipakai sertifikat {row.peserta_username}"
+        )
+    no_blangko = str(n.get("no_blangko") or "").strip() or None
+    return NomorSertifikat(no_sertifikat, no_registrasi, no_blangko), row
+
+
+def _terbitkan_satu(
+    ctx: ServiceContext,
+    m: MasterData,
+    d: dict[str, Any],
+    nomor: NomorSertifikat,
+    row: Sertifikat | None,
+    tahun: int,
+) -> tuple[dict[str, Any], Sertifikat]:
+    """One candidate's certificate: the document and its `sertifikat` row (both once per task)."""
+    username = str(d.get("username"))
+    lsp_data = snapshot.lsp(m)
+    peserta = snapshot.peserta(m, d)
+    skema = snapshot.skema(m, d.get("skema_nomor"), d.get("skema_judul"), unit=True)
+    if not skema["unit"] and d.get("unit"):
+        skema["unit"] = [{"kode": u.get("kode"), "judul": u.get("judul")} for u in d["unit"]]
+    terbit: date = row.terbit if row is not None else hari_ini(ctx)
+    berlaku_sd: date = row.berlaku_sd if row is not None else tambah_tahun(terbit, tahun)
+    kode_verifikasi = row.kode_verifikasi if row is not None else secrets.token_urlsafe(12)
+    doc = terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["sertifikat"],
+        f"Sertifikat kompetensi {peserta['nama'] or username}",
+        {
+            "lsp": lsp_data,
+            "penandatangan": {**snapshot.ketua(m), "atas_nama": "Badan Nasional Sertifikasi Profesi"},
+            "peserta": peserta,
+            "skema": {k: v for k, v in skema.items() if k != "unit"},
+            "unit": skema["unit"],
+            "no_sertifikat": nomor.no_sertifikat,
+            "no_registrasi": nomor.no_registrasi,
+            "no_blangko": nomor.no_blangko,
+            "terbit": terbit.isoformat(),
+            "berlaku_sd": berlaku_sd.isoformat(),
+            "masa_berlaku_tahun": tahun,
+            "tempat": lsp_data.get("kota"),
+            "kode_verifikasi": kode_verifikasi,
+        },
+        key=username,
+        candidate=username,
+        number=nomor.no_sertifikat,
+    )
+    if row is None:
+        row = Sertifikat(
+            kode_verifikasi=kode_verifikasi,
+            peserta_username=username,
+            nama=str(peserta["nama"] or username),
+            skema_nomor=str(skema["nomor"]),
+            skema_judul=str(skema["judul"] or ""),
+            no_sertifikat=nomor.no_sertifikat,
+            no_registrasi=nomor.no_registrasi,
+            no_blangko=nomor.no_blangko,
+            terbit=terbit,
+            berlaku_sd=berlaku_sd,
+            status="aktif",
+            instance_id=ctx.instance_id,
+            root_id=ctx.root_id,
+            document_id=doc["id"],
+            created_at=ctx.now,
+        )
+        ctx.session.add(row)
+        ctx.session.flush()
+    return doc, row
+
+
+@operator("terbitkan_sertifikat")
+def terbitkan_sertifikat(
+    ctx: ServiceContext,
+    nomor: dict[str, Any] | list[dict[str, Any]],
+    kompeten: list[dict[str, Any]] | None = None,
+    hasil: list[dict[str, Any]] | None = None,
+    pleno: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Certificates for competent candidates only, numbered with BNSP's numbers (never invented).
+
+    `nomor` is the `nomor_sertifikat` form data ({sertifikat: [{username, no_sertifikat, no_registrasi,
+    no_blangko}]}) or its list. Every numbered candidate must be in `kompeten` (else the pleno's K);
+    each certificate is a document and a `sertifikat` row (with a code for the public verification page).
+    """
+    m = MasterData(ctx.session)
+    daftar = daftar_kompeten(kompeten, pleno, require_objects("hasil", hasil or []))
+    by_user = {d.get("username"): d for d in daftar}
+    nomor_by_user = _nomor_per_peserta(nomor, set(by_user))
+    lsp = m.lsp()
+    tahun = (
+        int(lsp.masa_berlaku_sertifikat_tahun)
+        if lsp is not None and lsp.masa_berlaku_sertifikat_tahun
+        else MASA_BERLAKU_BAWAAN
+    )
+    m.load_peserta(nomor_by_user)
+    tanpa_nomor = [u for u in by_user if u not in nomor_by_user]
+    sertifikat, rows = [], []
+    for username in [u for u in by_user if u in nomor_by_user]:
+        nomor_ini, row = _periksa_nomor(ctx, username, nomor_by_user[username])
+        doc, row = _terbitkan_satu(ctx, m, by_user[username], nomor_ini, row, tahun)
+        sertifikat.append(doc)
+        rows.append(
+            {
+                "username": username,
+                "no_sertifikat": nomor_ini.no_sertifikat,
+                "no_registrasi": nomor_ini.no_registrasi,
+                "kode_verifikasi": row.kode_verifikasi,
+                "berlaku_sd": row.berlaku_sd.isoformat(),
+                "document_id": doc["id"],
+            }
+        )
+    return {"jumlah": len(sertifikat), "dokumen": sertifikat, "sertifikat": rows, "tanpa_nomor": tanpa_nomor}

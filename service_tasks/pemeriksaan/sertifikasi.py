@@ -1,0 +1,182 @@
+"""Checks of SOP step 6: the pleno, the tim banding and re-assessment of an appeal, and BNSP's
+certificate numbers."""
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+
+from api.store.master import Sertifikat as SertifikatRow
+from service_tasks import validator
+from service_tasks.context import Refusal, ServiceContext
+from service_tasks.data_induk import MasterData, gabung_nama, proses_list
+from service_tasks.format_indonesia import hari_ini
+from service_tasks.guards import blank, chunks, list_at, object_at, objects
+from service_tasks.keputusan import hasil_kompeten
+from service_tasks.pemeriksaan._common import (
+    anggota_independen,
+    asesor_boleh_menilai,
+)
+
+
+@validator("periksa_pleno")
+def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    m = MasterData(ctx.session)
+    refusals: list[Refusal] = []
+    pleno = object_at(data, "pleno")
+    anggota = list_at(pleno, "anggota")
+    keputusan = objects(pleno.get("keputusan"))
+    hasil = {h.get("username"): h for h in proses_list(ctx.data, "hasil_asesmen")}
+    dinilai = {u: h for u, h in hasil.items() if h.get("status") == "dinilai"}
+    asesor_of: dict[Any, set[Any]] = defaultdict(set)
+    for p in proses_list(ctx.data, "peserta_asesmen") + list(hasil.values()):
+        if p.get("asesor"):
+            asesor_of[p.get("asesor")].add(p.get("username"))
+    peserta_periode = set(hasil) | {p.get("username") for p in proses_list(ctx.data, "peserta_asesmen")}
+    # The pleno decides every assessed candidate: an asesor of any of them may not sit on it.
+    diputuskan_user = set(dinilai) | {k.get("username") for k in keputusan}
+    m.load_users(set(anggota) | set(dinilai))
+
+    def tidak_independen(a: Any) -> str | None:
+        if a in peserta_periode:
+            return f"{m.nama(a)} adalah peserta uji kompetensi: tidak boleh menjadi anggota pleno"
+        diasesori = sorted(str(u) for u in asesor_of.get(a, set()) & diputuskan_user)
+        if diasesori:
+            return (
+                f"{m.nama(a)} adalah asesor dari {gabung_nama(m.nama(u) for u in diasesori)}: "
+                "pengambil keputusan tidak boleh asesor peserta yang diputuskan"
+            )
+        return None
+
+    refusals.extend(
+        anggota_independen(m, anggota, "pleno.anggota", 2, "Rapat pleno sekurang-kurangnya 2 anggota", tidak_independen)
+    )
+
+    decided: dict[Any, int] = {}
+    for i, k in enumerate(keputusan):
+        username = k.get("username")
+        field = f"pleno.keputusan.{i}"
+        if username not in dinilai:
+            alasan = "tidak hadir atau tidak dinilai" if username in hasil else "bukan peserta asesmen periode ini"
+            refusals.append(Refusal(f"{field}.username", f"{m.nama(username)} {alasan}: tidak diputuskan pleno"))
+            continue
+        if username in decided:
+            refusals.append(
+                Refusal(f"{field}.username", f"{m.nama(username)} sudah diputuskan di baris {decided[username] + 1}")
+            )
+            continue
+        decided[username] = i
+        if k.get("keputusan") == "K":
+            h = dinilai[username]
+            if not hasil_kompeten(h):
+                bk = [str(u.get("kode")) for u in objects(h.get("unit")) if u.get("rekomendasi") != "K"]
+                rincian = f" (unit BK: {gabung_nama(bk)})" if bk else ""
+                refusals.append(
+                    Refusal(
+                        f"{field}.keputusan",
+                        f"{m.nama(username)} tidak dapat diputuskan Kompeten{rincian}: "
+                        "Kompeten hanya bila semua unit K",
+                    )
+                )
+    belum = [m.nama(u) for u in dinilai if u not in decided]
+    if belum:
+        refusals.append(Refusal("pleno.keputusan", f"Peserta yang belum diputuskan: {gabung_nama(belum)}"))
+    return refusals
+
+
+@validator("periksa_tim_banding")
+def periksa_tim_banding(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    m = MasterData(ctx.session)
+    tim = object_at(data, "tim_banding")
+    anggota = list_at(tim, "anggota")
+    peserta = object_at(ctx.data, "peserta_banding")
+    kandidat, asesor = peserta.get("username"), peserta.get("asesor")
+    pleno = set(peserta.get("anggota_pleno") or [])
+
+    def tidak_independen(a: Any) -> str | None:
+        if a == kandidat:
+            return f"{m.nama(a)} adalah peserta yang mengajukan banding"
+        if a == asesor:
+            return f"{m.nama(a)} adalah asesor peserta ini: tim banding harus independen"
+        if a in pleno:
+            return f"{m.nama(a)} anggota rapat pleno yang memutuskan: tim banding harus independen"
+        return None
+
+    return anggota_independen(
+        m, anggota, "tim_banding.anggota", 3, "Tim banding sekurang-kurangnya 3 orang yang berbeda", tidak_independen
+    )
+
+
+@validator("periksa_asesor_ulang")
+def periksa_asesor_ulang(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    m = MasterData(ctx.session)
+    field = "asesor_ulang.asesor"
+    ulang = object_at(data, "asesor_ulang")
+    username = ulang.get("asesor")
+    peserta = object_at(ctx.data, "peserta_banding")
+    kandidat = peserta.get("username")
+    if username == peserta.get("asesor"):
+        return [Refusal(field, f"Asesmen ulang harus oleh asesor lain, bukan {m.nama(username)} yang menilai semula")]
+    return asesor_boleh_menilai(
+        m, username, kandidat, peserta.get("skema_nomor"), hari_ini(ctx), field, sebut_peserta=False
+    )
+
+
+@validator("periksa_nomor_sertifikat")
+def periksa_nomor_sertifikat(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    m = MasterData(ctx.session)
+    refusals: list[Refusal] = []
+    ns = object_at(data, "nomor_sertifikat")
+    rows = objects(ns.get("sertifikat"))
+    kompeten = [k.get("username") for k in proses_list(ctx.data, "kompeten")]
+    kompeten_set = set(kompeten)
+    m.load_users(set(kompeten) | {r.get("username") for r in rows})
+    base = "nomor_sertifikat.sertifikat"
+    seen_user: dict[Any, int] = {}
+    seen_no: dict[tuple[str, str], int] = {}
+    label = {"no_sertifikat": "Nomor sertifikat", "no_registrasi": "Nomor registrasi", "no_blangko": "Nomor blangko"}
+    for i, r in enumerate(rows):
+        username = r.get("username")
+        if username not in kompeten_set:
+            refusals.append(
+                Refusal(
+                    f"{base}.{i}.username",
+                    f"{m.nama(username)} tidak diputuskan kompeten: sertifikat hanya untuk peserta kompeten",
+                )
+            )
+            continue
+        if username in seen_user:
+            refusals.append(
+                Refusal(f"{base}.{i}.username", f"{m.nama(username)} sudah diisi di baris {seen_user[username] + 1}")
+            )
+            continue
+        seen_user[username] = i
+        for key in ("no_sertifikat", "no_registrasi", "no_blangko"):
+            value = r.get(key)
+            if blank(value):
+                if key != "no_blangko":
+                    refusals.append(Refusal(f"{base}.{i}.{key}", f"{label[key]} {m.nama(username)} belum diisi"))
+                continue
+            norm = (key, str(value).strip())
+            if norm in seen_no:
+                refusals.append(
+                    Refusal(f"{base}.{i}.{key}", f"{label[key]} {value} sudah dipakai di baris {seen_no[norm] + 1}")
+                )
+            else:
+                seen_no[norm] = i
+    belum = [m.nama(u) for u in kompeten if u not in seen_user]
+    if belum:
+        refusals.append(Refusal(base, f"Peserta kompeten yang belum diisi nomor sertifikatnya: {gabung_nama(belum)}"))
+    for key in ("no_sertifikat", "no_registrasi"):
+        values = {v: i for (k, v), i in seen_no.items() if k == key}
+        for chunk in chunks(values):
+            column = getattr(SertifikatRow, key)
+            for used in ctx.session.scalars(select(SertifikatRow).where(column.in_(chunk))):
+                value = getattr(used, key)
+                refusals.append(
+                    Refusal(
+                        f"{base}.{values[value]}.{key}",
+                        f"{label[key]} {value} sudah dipakai sertifikat {used.nama} ({used.peserta_username})",
+                    )
+                )
+    return refusals

@@ -1,0 +1,28 @@
+"""The document-kind registry and the templates in documents/ agree, both ways."""
+
+from pathlib import Path
+
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format
+
+DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
+# Templates that are not a document kind: partials (`_*.html`) and the public verification page.
+NOT_KINDS = {"halaman_verifikasi.html"}
+
+
+def test_every_registered_pdf_kind_has_its_template() -> None:
+    missing = [
+        j.kind for j in JENIS_DOKUMEN.values() if j.format is Format.PDF and not (DOCUMENTS / j.template).is_file()
+    ]
+    assert missing == []
+
+
+def test_every_document_template_is_a_registered_kind() -> None:
+    templates = {p.name for p in DOCUMENTS.glob("*.html") if not p.name.startswith("_")} - NOT_KINDS
+    assert templates, "documents/ holds no templates"
+    unregistered = sorted(t for t in templates if t.removesuffix(".html") not in JENIS_DOKUMEN)
+    assert unregistered == []
+
+
+def test_the_blangko_list_is_the_only_spreadsheet_and_the_certificate_the_only_kind_without_a_register() -> None:
+    assert [j.kind for j in JENIS_DOKUMEN.values() if j.format is Format.XLSX] == ["permohonan_blangko_lampiran"]
+    assert [j.kind for j in JENIS_DOKUMEN.values() if j.register is None] == ["sertifikat"]
