@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from api.settings import PROJECT_ROOT
 from api.store.models import Document
-from tests.support import bpmn_edits, sop
 from tests.conftest import Api
+from tests.support import bpmn_edits, sop
 
 SOP_FILE = PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn"
 
