@@ -6,7 +6,7 @@ where the routes and other services ask for it and for everything else about dep
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
@@ -16,27 +16,15 @@ from api.engine.bpmn_summary import diff, summarize
 from api.engine.process_models import latest_definition, resolve_definition
 from api.errors import ApiError
 from api.store.models import Deployment, DeploymentFile, ProcessDefinition
+from api.store.storage import Upload, read_upload
 
 __all__ = ["latest_definition", "latest_definitions"]
 MAX_FILE_BYTES = 5 * 1024 * 1024  # one uploaded .bpmn or form file
 
 
-class Upload(Protocol):
-    filename: str | None
-
-    @property
-    def file(self) -> Any: ...
-
-
 def read_files(files: Sequence[Upload]) -> dict[str, bytes]:
-    """Uploaded files by their base name, each read at most `MAX_FILE_BYTES` + 1 bytes (413 past it)."""
-    contents: dict[str, bytes] = {}
-    for f in files:
-        body = f.file.read(MAX_FILE_BYTES + 1)
-        if len(body) > MAX_FILE_BYTES:
-            raise ApiError(413, f"{f.filename}: larger than {MAX_FILE_BYTES} bytes")
-        contents[(f.filename or "").rsplit("/", 1)[-1]] = body
-    return contents
+    """Uploaded files by their base name, each read with the upload cap (413 past `MAX_FILE_BYTES`)."""
+    return {(f.filename or "").rsplit("/", 1)[-1]: read_upload(f, MAX_FILE_BYTES, allow_empty=True) for f in files}
 
 
 def file_url(deployment_id: int, name: str) -> str:

@@ -87,13 +87,14 @@ class UploadRejected(Exception):
         self.status, self.detail, self.message = status, detail, message
 
 
-def read_upload(upload: Upload, limit: int) -> bytes:
-    """The upload's bytes, read at most `limit` + 1 of them: 413 past the limit, 422 when empty."""
+def read_upload(upload: Upload, limit: int, *, allow_empty: bool = False) -> bytes:
+    """The upload's bytes, read at most `limit` + 1 of them: 413 past the limit, 422 when empty (unless
+    `allow_empty`: a deployment file's emptiness is the deploy lint's to report, with its file name)."""
     content = upload.file.read(limit + 1)
     name = upload.filename or "the file"
     if len(content) > limit:
         raise UploadRejected(413, f"{name}: larger than {limit} bytes", f"berkas lebih besar dari {limit} byte")
-    if not content:
+    if not content and not allow_empty:
         raise UploadRejected(422, f"{name} is empty", "berkas kosong")
     return content
 
