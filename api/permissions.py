@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.auth import CurrentUser, require_roles
 from api.store.enums import Role
 from api.store.master import Asesor, Berkas
-from api.store.models import Document, HumanTask, ProcessInstance
+from api.store.models import Dokumen, HumanTask, ProcessInstance
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 
 # The LSP's staff (the SOP lanes above asesor and peserta) and the administrator: they read every instance,
@@ -57,7 +57,7 @@ def may_work_on(user: CurrentUser, task: HumanTask) -> bool:
     return task.role in user.roles and task.assignee in (None, user.username)
 
 
-def may_read_document(user: CurrentUser, doc: Document) -> bool:
+def may_read_document(user: CurrentUser, doc: Dokumen) -> bool:
     """Staff read every document; a candidate the kinds the registry lets candidates read, about
     themselves; an asesor the kinds that name them (as asesor or verifikator) in the document's data."""
     if is_staff(user):

@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
 from api.background.renderer import job_for
-from api.store.models import Document
+from api.store.models import Dokumen
 from service_tasks.render import html, pdf, render, warm_up
 from tests.support import sop
 from tests.support.api import Api
@@ -38,7 +38,7 @@ def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]
 
     settings = app.state.settings
     with app.state.db.reading() as session:
-        docs = session.scalars(select(Document).order_by(Document.id)).all()
+        docs = session.scalars(select(Dokumen).order_by(Dokumen.id)).all()
         jobs: dict[str, list] = {}
         for d in docs:
             jobs.setdefault(d.kind, []).append(job_for(session, d, settings, {}))
@@ -68,7 +68,7 @@ def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]
 
 def add_certificates(app, n: int, tag: str) -> None:
     with app.state.db.transaction() as session:
-        cert = session.scalars(select(Document).where(Document.kind == "sertifikat").order_by(Document.id)).first()
+        cert = session.scalars(select(Dokumen).where(Dokumen.kind == "sertifikat").order_by(Dokumen.id)).first()
         rows = []
         for i in range(n):
             data = {
@@ -97,7 +97,7 @@ def add_certificates(app, n: int, tag: str) -> None:
                     "render_attempts": 0,
                 }
             )
-        session.execute(insert(Document), rows)
+        session.execute(insert(Dokumen), rows)
 
 
 def main() -> int:
@@ -136,7 +136,7 @@ def main() -> int:
                 f"{elapsed:.1f} s ({rendered / elapsed:.1f} documents/s, {elapsed / rendered * 1000:.0f} ms each)"
             )
         with db.reading() as session:
-            pending = session.scalars(select(Document.id).where(Document.rendered_at.is_(None))).all()
+            pending = session.scalars(select(Dokumen.id).where(Dokumen.rendered_at.is_(None))).all()
         assert not pending, f"{len(pending)} documents not rendered"
     return 0
 

@@ -1,6 +1,6 @@
 """The document-kind registry: every output document the SOP names, with everything known about its kind.
 
-A kind is its code (`Document.kind`, the template `documents/<kind>.html`), the register whose letter
+A kind is its code (`Dokumen.kind`, the template `documents/<kind>.html`), the register whose letter
 numbers it draws (None where the number comes from outside, as BNSP's on a certificate), its label in a
 page footer, its file format, and who besides the LSP's staff may read it. Adding a kind is one entry here
 and one template; `tests/unit/test_jenis_dokumen.py` checks every kind has its template.
@@ -27,7 +27,7 @@ class JenisDokumen:
     label: str
     register: str | None
     format: Format = Format.PDF
-    # The candidate the document is about (`Document.candidate`) may read it.
+    # The candidate the document is about (`Dokumen.candidate`) may read it.
     peserta_membaca: bool = False
     # An asesor may read it when they are this person in the document's data ("asesor", "verifikator").
     asesor_membaca_sebagai: str | None = None

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from api.store.models import Document, NumberSequence
+from api.store.models import Dokumen, NumberSequence
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.format_indonesia import BULAN_ROMAWI, hari_ini
 from service_tasks.jenis_dokumen import JenisDokumen
@@ -42,12 +42,12 @@ def terbitkan(
 ) -> dict[str, Any]:
     """Issue one output document; a retry of the same task returns the one already issued."""
     existing = ctx.session.scalars(
-        select(Document).where(
-            Document.instance_id == ctx.instance_id,
-            Document.task_id == ctx.task_id,
-            Document.kind == kind,
-            Document.key == key,
-            Document.version == 1,
+        select(Dokumen).where(
+            Dokumen.instance_id == ctx.instance_id,
+            Dokumen.task_id == ctx.task_id,
+            Dokumen.kind == kind,
+            Dokumen.key == key,
+            Dokumen.version == 1,
         )
     ).first()
     if existing is not None:
@@ -60,7 +60,7 @@ def terbitkan(
             raise ServiceTaskError(f"{kind}: no number given and no register to draw one from")
         seq = next_seq(ctx.session, code, when.year)
         number = nomor_surat(ctx.nomor_format, seq, code, when)
-    doc = Document(
+    doc = Dokumen(
         instance_id=ctx.instance_id,
         root_id=ctx.root_id,
         task_id=ctx.task_id,
@@ -83,7 +83,7 @@ def terbitkan(
     return summary(doc)
 
 
-def summary(doc: Document) -> dict[str, Any]:
+def summary(doc: Dokumen) -> dict[str, Any]:
     return {"id": doc.id, "jenis": doc.kind, "nomor": doc.number, "judul": doc.title, "peserta": doc.candidate}
 
 

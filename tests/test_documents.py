@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from api.store.master import Sertifikat
-from api.store.models import Document, NumberSequence
+from api.store.models import Dokumen, NumberSequence
 from service_tasks import call
 from service_tasks.context import ServiceContext
 from service_tasks.nomor_surat import terbitkan
@@ -30,18 +30,18 @@ def pdf_text(content: bytes) -> str:
 
 
 def documents(api: Api, instance_id: int, user: str = STAFF) -> list[dict[str, Any]]:
-    r = api.get(user, f"/api/instances/{instance_id}/documents", params={"include_children": "true"})
+    r = api.get(user, f"/api/instances/{instance_id}/dokumen", params={"include_children": "true"})
     assert r.status_code == 200, r.text
     return r.json()
 
 
-def rows(api: Api, instance_id: int) -> dict[int, Document]:
+def rows(api: Api, instance_id: int) -> dict[int, Dokumen]:
     with api.app.state.db.reading() as session:
-        return {d.id: d for d in session.scalars(select(Document).where(Document.root_id == instance_id))}
+        return {d.id: d for d in session.scalars(select(Dokumen).where(Dokumen.root_id == instance_id))}
 
 
 def download(api: Api, doc_id: int, user: str = STAFF) -> bytes:
-    r = api.get(user, f"/api/documents/{doc_id}")
+    r = api.get(user, f"/api/dokumen/{doc_id}")
     assert r.status_code == 200, r.text
     return r.content
 
@@ -78,7 +78,7 @@ def on_the_day_of_the_period(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sop, "datetime", OnThatDay)
 
 
-def expected_phrases(doc: Document) -> list[str]:
+def expected_phrases(doc: Dokumen) -> list[str]:
     """What the letter must say: the instance data it was issued with, and dates and money written by hand."""
     d = doc.data
     lsp = d["lsp"]
@@ -221,7 +221,7 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
     for item in listed:
         doc = by_id[item["id"]]
         assert item["number"] == doc.number and item["candidate"] == doc.candidate
-        r = api.get(STAFF, f"/api/documents/{doc.id}")
+        r = api.get(STAFF, f"/api/dokumen/{doc.id}")
         assert r.status_code == 200
         if doc.kind == "permohonan_blangko_lampiran":
             assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
@@ -240,42 +240,42 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
     # A certificate for each competent candidate and none for anyone else; its QR code encodes the verify URL.
     certs = [by_id[d["id"]] for d in listed if d["kind"] == "sertifikat"]
     assert sorted(c.candidate for c in certs) == sorted(sop.KOMPETEN)
-    preview = api.get(STAFF, f"/api/documents/{certs[0].id}/html")
+    preview = api.get(STAFF, f"/api/dokumen/{certs[0].id}/html")
     assert preview.status_code == 200 and preview.headers["content-type"].startswith("text/html")
     assert qr_svg(verify_url(sop_base_url, certs[0].data["kode_verifikasi"])) in preview.text
     # The kop surat carries the LSP profile's logo.
-    assert 'src="data:image/svg+xml;base64,' in api.get(STAFF, f"/api/documents/{listed[0]['id']}/html").text
+    assert 'src="data:image/svg+xml;base64,' in api.get(STAFF, f"/api/dokumen/{listed[0]['id']}/html").text
 
 
-def _names(usernames: list[str], doc: Document) -> set[str]:
+def _names(usernames: list[str], doc: Dokumen) -> set[str]:
     return {a["nama"] for a in doc.data["asesi"] if a["username"] in usernames}
 
 
 def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
     instance_id = period_with_files(api)
-    by_kind: dict[str, list[Document]] = {}
+    by_kind: dict[str, list[Dokumen]] = {}
     for doc in rows(api, instance_id).values():
         by_kind.setdefault(doc.kind, []).append(doc)
 
-    def of(kind: str, candidate: str) -> Document:
+    def of(kind: str, candidate: str) -> Dokumen:
         return next(d for d in by_kind[kind] if d.candidate == candidate)
 
     for kind in ("kartu_peserta", "rekaman_asesmen", "sertifikat"):
         own = of(kind, "peserta")
-        assert api.get("peserta", f"/api/documents/{own.id}").status_code == 200
-        assert api.get("peserta2", f"/api/documents/{own.id}").status_code == 403
-        assert api.get("peserta2", f"/api/documents/{own.id}/html").status_code == 403
+        assert api.get("peserta", f"/api/dokumen/{own.id}").status_code == 200
+        assert api.get("peserta2", f"/api/dokumen/{own.id}").status_code == 403
+        assert api.get("peserta2", f"/api/dokumen/{own.id}/html").status_code == 403
     nota = by_kind["nota_dinas"][0]
-    assert api.get("peserta", f"/api/documents/{nota.id}").status_code == 403
-    assert api.get("asesor", f"/api/documents/{nota.id}").status_code == 403
-    assert api.get("direktur", f"/api/documents/{nota.id}").status_code == 200
+    assert api.get("peserta", f"/api/dokumen/{nota.id}").status_code == 403
+    assert api.get("asesor", f"/api/dokumen/{nota.id}").status_code == 403
+    assert api.get("direktur", f"/api/dokumen/{nota.id}").status_code == 200
 
     record = of("rekaman_asesmen", "peserta")  # assessed by `asesor`
-    assert api.get("asesor", f"/api/documents/{record.id}").status_code == 200
-    assert api.get("asesor3", f"/api/documents/{record.id}").status_code == 403
-    assert api.get("asesor", f"/api/documents/{of('kartu_peserta', 'peserta').id}").status_code == 403
-    assert api.get("peserta", "/api/documents/999999").status_code == 404
-    assert api.client.get(f"/api/documents/{record.id}").status_code == 401
+    assert api.get("asesor", f"/api/dokumen/{record.id}").status_code == 200
+    assert api.get("asesor3", f"/api/dokumen/{record.id}").status_code == 403
+    assert api.get("asesor", f"/api/dokumen/{of('kartu_peserta', 'peserta').id}").status_code == 403
+    assert api.get("peserta", "/api/dokumen/999999").status_code == 404
+    assert api.client.get(f"/api/dokumen/{record.id}").status_code == 401
 
     # Listing shows each caller only what they may read.
     mine = documents(api, instance_id, "peserta")
@@ -295,12 +295,12 @@ def test_a_correction_is_a_new_version_with_its_own_file_and_the_old_one_stays(a
     old_pdf = download(api, card.id)
 
     body = {"alasan": "Nama peserta salah ketik", "data": {"peserta": {"nama": "Andi Pratama Putra"}}}
-    assert api.post("peserta", f"/api/documents/{card.id}/koreksi", json=body).status_code == 403
-    r = api.post("kabid_administrasi", f"/api/documents/{card.id}/koreksi", json=body)
+    assert api.post("peserta", f"/api/dokumen/{card.id}/koreksi", json=body).status_code == 403
+    r = api.post("kabid_administrasi", f"/api/dokumen/{card.id}/koreksi", json=body)
     assert r.status_code == 201, r.text
     new = r.json()
     assert (new["version"], new["supersedes_id"], new["number"], new["sha256"]) == (2, card.id, card.number, None)
-    assert api.get(STAFF, f"/api/documents/{new['id']}").status_code == 409  # not rendered yet
+    assert api.get(STAFF, f"/api/dokumen/{new['id']}").status_code == 409  # not rendered yet
     api.app.state.worker.render_documents()
 
     text = pdf_text(download(api, new["id"]))
@@ -310,10 +310,10 @@ def test_a_correction_is_a_new_version_with_its_own_file_and_the_old_one_stays(a
     versions = [d for d in documents(api, instance_id) if d["number"] == card.number]
     assert [(d["version"], d["supersedes_id"]) for d in versions] == [(1, None), (2, card.id)]
     # The candidate reads their corrected card too; a second correction of the old version is refused.
-    assert api.get("peserta", f"/api/documents/{new['id']}").status_code == 200
-    assert api.post(STAFF, f"/api/documents/{card.id}/koreksi", json=body).status_code == 409
+    assert api.get("peserta", f"/api/dokumen/{new['id']}").status_code == 200
+    assert api.post(STAFF, f"/api/dokumen/{card.id}/koreksi", json=body).status_code == 409
     with api.app.state.db.transaction() as session:
-        row = session.get(Document, card.id)
+        row = session.get(Dokumen, card.id)
         row.data = {"diubah": True}
         with pytest.raises(PermissionError):
             session.flush()
@@ -324,7 +324,7 @@ def test_a_failed_render_is_recorded_and_retried_without_stopping_the_others(api
     instance_id = sop.start_period(api)["id"]
     api.app.state.settings.render_processes = 0
     with api.app.state.db.transaction() as session:
-        bad = Document(
+        bad = Dokumen(
             instance_id=instance_id,
             root_id=instance_id,
             task_id="t",
@@ -343,11 +343,11 @@ def test_a_failed_render_is_recorded_and_retried_without_stopping_the_others(api
     assert api.app.state.worker.render_documents() == 5
     progress = api.get(STAFF, f"/api/instances/{instance_id}").json()["dokumen"]
     assert progress == {"done": 4, "total": 5, "failed": 1}
-    r = api.get(STAFF, f"/api/documents/{bad.id}")
+    r = api.get(STAFF, f"/api/dokumen/{bad.id}")
     assert r.status_code == 409 and "tanpa_templat" in r.json()["detail"]
     api.app.state.worker.render_documents()  # a later pass tries again
     with api.app.state.db.reading() as session:
-        row = session.get(Document, bad.id)
+        row = session.get(Dokumen, bad.id)
         assert (row.render_attempts, row.rendered_at) == (2, None) and "tanpa_templat" in row.render_error
 
 
@@ -413,7 +413,7 @@ def test_a_retried_service_task_issues_no_second_number(api: Api) -> None:
     assert first == second and first["nomor"].startswith("001/LSP-STMI/ND/")
     with db.reading() as session:
         assert session.get(NumberSequence, ("ND", int(first["nomor"][-4:]))).last_seq == 1
-        assert len(session.scalars(select(Document).where(Document.kind == "nota_dinas")).all()) == 1
+        assert len(session.scalars(select(Dokumen).where(Dokumen.kind == "nota_dinas")).all()) == 1
 
 
 def test_the_verification_page_shows_a_real_certificate_its_expiry_and_revocation_and_refuses_made_up_codes(
@@ -440,12 +440,12 @@ def test_the_verification_page_shows_a_real_certificate_its_expiry_and_revocatio
     made_up = api.client.get("/verify/bukan-kode-sungguhan")
     assert made_up.status_code == 404 and "TIDAK DITEMUKAN" in made_up.text
 
-    r = api.post("ketua_lsp", f"/api/documents/{cert.document_id}/cabut", json={"alasan": "Bukti dipalsukan"})
+    r = api.post("ketua_lsp", f"/api/dokumen/{cert.document_id}/cabut", json={"alasan": "Bukti dipalsukan"})
     assert r.status_code == 204
     assert "DICABUT" in api.client.get(f"/verify/{cert.kode_verifikasi}").text
     # A corrected certificate's page shows the corrected name.
     fix = {"alasan": "Nama salah ketik", "data": {"peserta": {"nama": "Andi Pratama Putra"}}}
-    assert api.post(STAFF, f"/api/documents/{cert.document_id}/koreksi", json=fix).status_code == 201
+    assert api.post(STAFF, f"/api/dokumen/{cert.document_id}/koreksi", json=fix).status_code == 201
     assert "Andi Pratama Putra" in api.client.get(f"/verify/{cert.kode_verifikasi}").text
     with api.app.state.db.reading() as session:
         other = session.scalars(select(Sertifikat).where(Sertifikat.peserta_username == "peserta2")).one()

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from api.settings import PROJECT_ROOT
-from api.store.models import Document
+from api.store.models import Dokumen
 from tests.conftest import Api
 from tests.support import bpmn_edits, sop
 
@@ -16,9 +16,9 @@ SOP_FILE = PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn"
 def laporan_text(api: Api, instance_id: int) -> str:
     with api.app.state.db.reading() as session:
         doc_id = session.scalars(
-            select(Document.id).where(Document.root_id == instance_id, Document.kind == "laporan")
+            select(Dokumen.id).where(Dokumen.root_id == instance_id, Dokumen.kind == "laporan")
         ).one()
-    r = api.get("kabid_administrasi", f"/api/documents/{doc_id}/html")
+    r = api.get("kabid_administrasi", f"/api/dokumen/{doc_id}/html")
     assert r.status_code == 200, r.text
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", r.text)).split())
 

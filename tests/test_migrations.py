@@ -10,7 +10,7 @@ from api.store.db import Base
 
 def test_the_migrated_schema_is_exactly_what_the_models_declare(database_url: str) -> None:
     assert master.Skema.__tablename__ in Base.metadata.tables  # the master tables are registered
-    assert models.Document.__tablename__ in Base.metadata.tables
+    assert models.Dokumen.__tablename__ in Base.metadata.tables
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:

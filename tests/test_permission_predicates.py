@@ -8,15 +8,15 @@ import pytest
 from api.auth import CurrentUser
 from api.permissions import may_declare_konflik, may_read_document, may_work_on
 from api.store.master import Asesor
-from api.store.models import Document, HumanTask, User, UserRole
+from api.store.models import Dokumen, HumanTask, User, UserRole
 
 
 def user(username: str, *roles: str, id_: int = 1) -> CurrentUser:
     return CurrentUser(User(id=id_, username=username, full_name=username, roles=[UserRole(role=r) for r in roles]))
 
 
-def document(kind: str, candidate: str | None = None, data: dict[str, Any] | None = None) -> Document:
-    return Document(kind=kind, candidate=candidate, data=data or {})
+def document(kind: str, candidate: str | None = None, data: dict[str, Any] | None = None) -> Dokumen:
+    return Dokumen(kind=kind, candidate=candidate, data=data or {})
 
 
 def test_a_task_open_to_a_lane_is_for_every_user_of_that_lane_and_no_other() -> None:

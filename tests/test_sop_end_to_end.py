@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from api.store.models import Document
+from api.store.models import Dokumen
 from tests.support import sop
 from tests.support.api import Api
 
@@ -74,7 +74,7 @@ def test_history_of_the_period_has_every_task_with_its_actor_and_time(api: Api) 
 def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
     instance_id = sop.walk_period(api)
     with api.app.state.db.reading() as session:
-        docs = session.scalars(select(Document).where(Document.root_id == instance_id)).all()
+        docs = session.scalars(select(Dokumen).where(Dokumen.root_id == instance_id)).all()
     kinds = {}
     for d in docs:
         kinds.setdefault(d.kind, []).append(d)

@@ -33,7 +33,7 @@ def test_a_file_named_outside_ascii_downloads_with_its_name(api: Api) -> None:
     task = sop.one(api, "peserta", b.APL)
     r = sop.upload(api, "peserta", task["id"], name="bukti–KTM asli.pdf")
     assert r.status_code == 201, r.text
-    got = api.get("peserta", f"/api/files/{r.json()['id']}")
+    got = api.get("peserta", f"/api/berkas/{r.json()['id']}")
     assert got.status_code == 200 and got.content == sop.PDF
     assert got.headers["content-disposition"] == (
         "inline; filename=\"bukti_KTM asli.pdf\"; filename*=UTF-8''bukti%E2%80%93KTM%20asli.pdf"

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.engine.runtime import Runtime
-from api.store.models import Document, ProcessInstance
+from api.store.models import Dokumen, ProcessInstance
 from tests.support import bpmn, sop
 from tests.support.api import Api
 from tests.support.concurrency import run_concurrently
@@ -100,7 +100,7 @@ def test_two_simultaneous_completions_of_one_task_one_wins_and_the_other_gets_40
     assert len(_completed_events(api, period, task["id"])) == 1
     assert len([t for t in api.inbox("ketua_lsp") if t["instance_id"] == period]) == 1
     with api.app.state.db.reading() as session:
-        nota = session.scalars(select(Document).where(Document.root_id == period, Document.kind == "nota_dinas"))
+        nota = session.scalars(select(Dokumen).where(Dokumen.root_id == period, Dokumen.kind == "nota_dinas"))
         assert len(nota.all()) == 1
 
 
@@ -177,7 +177,7 @@ def test_a_failing_service_task_makes_the_completion_422_naming_the_element_and_
     assert api.history(instance_id) == before
     assert sop.task_detail(api, "direktur", task["id"])["state"] == "ready"
     with api.app.state.db.reading() as session:
-        assert session.scalars(select(Document).where(Document.root_id == instance_id)).all() == []
+        assert session.scalars(select(Dokumen).where(Dokumen.root_id == instance_id)).all() == []
 
 
 def test_a_completion_that_loses_a_race_with_the_worker_is_run_again_and_succeeds(

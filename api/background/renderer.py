@@ -21,7 +21,7 @@ from api.background.loop import BackgroundLoop
 from api.clock import CLOCK, Clock
 from api.settings import Settings
 from api.store.db import Database
-from api.store.models import Document
+from api.store.models import Dokumen
 from api.store.storage import FileStore, stores
 from service_tasks.render import Rendered, RenderJob, data_uri, render_many, warm_up
 
@@ -39,7 +39,7 @@ def logo_store(settings: Settings) -> FileStore:
     return stores(settings.data_dir).berkas
 
 
-def job_for(session: Session, row: Document, settings: Settings, logos: dict[str, str | None]) -> RenderJob:
+def job_for(session: Session, row: Dokumen, settings: Settings, logos: dict[str, str | None]) -> RenderJob:
     """What a render needs from a row: its snapshot, number, version, and the logo the snapshot names."""
     lsp = (row.data or {}).get("lsp") or {}
     logo_sha = lsp.get("logo_sha256")
@@ -50,7 +50,7 @@ def job_for(session: Session, row: Document, settings: Settings, logos: dict[str
         )
     original, seen = row, {row.id}  # a correction prints the date of the first version it corrects
     while original.supersedes_id is not None and original.supersedes_id not in seen:
-        previous = session.get(Document, original.supersedes_id)
+        previous = session.get(Dokumen, original.supersedes_id)
         if previous is None:
             break
         seen.add(previous.id)
@@ -97,10 +97,10 @@ class Renderer(BackgroundLoop):
                 self.settings.render_batch if limit is None else min(self.settings.render_batch, limit - len(attempted))
             )
             with self.db.reading() as session:
-                stmt = select(Document).where(Document.rendered_at.is_(None), Document.render_attempts < MAX_ATTEMPTS)
+                stmt = select(Dokumen).where(Dokumen.rendered_at.is_(None), Dokumen.render_attempts < MAX_ATTEMPTS)
                 if attempted:  # a failure waits for the next pass instead of spinning in this one
-                    stmt = stmt.where(Document.id.not_in(attempted))
-                rows = session.scalars(stmt.order_by(Document.id).limit(batch)).all()
+                    stmt = stmt.where(Dokumen.id.not_in(attempted))
+                rows = session.scalars(stmt.order_by(Dokumen.id).limit(batch)).all()
                 jobs = [job_for(session, row, self.settings, logos) for row in rows]
             if not jobs:
                 break
@@ -136,7 +136,7 @@ class Renderer(BackgroundLoop):
         now = self.clock.now()
         with self.db.transaction() as session:
             for r in results:
-                pending = (Document.id == r.id) & Document.rendered_at.is_(None)
+                pending = (Dokumen.id == r.id) & Dokumen.rendered_at.is_(None)
                 if r.error is None:
                     values: dict[str, Any] = {
                         "sha256": r.sha256,
@@ -148,8 +148,8 @@ class Renderer(BackgroundLoop):
                     }
                 else:
                     log.warning("document %s: render failed: %s", r.id, r.error)
-                    values = {"render_error": r.error, "render_attempts": Document.render_attempts + 1}
-                session.execute(update(Document).where(pending).values(**values))
+                    values = {"render_error": r.error, "render_attempts": Dokumen.render_attempts + 1}
+                session.execute(update(Dokumen).where(pending).values(**values))
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -176,12 +176,12 @@ class Renderer(BackgroundLoop):
 
 def progress(session: Session, *, root_id: int | None = None, instance_id: int | None = None) -> dict[str, int]:
     """How many of an instance's documents have their file: {done, total, failed}."""
-    where = Document.root_id == root_id if root_id is not None else Document.instance_id == instance_id
+    where = Dokumen.root_id == root_id if root_id is not None else Dokumen.instance_id == instance_id
     total, done, failed = session.execute(
         select(
             func.count(),
-            func.count(Document.rendered_at),
-            func.count(Document.render_error),
+            func.count(Dokumen.rendered_at),
+            func.count(Dokumen.render_error),
         ).where(where)
     ).one()
     return {"done": int(done), "total": int(total), "failed": int(failed)}

@@ -14,23 +14,23 @@ from fastapi.responses import HTMLResponse
 from api.auth import Caller
 from api.permissions import DocumentCorrector, Revoker
 from api.routes.deps import AppSettings, BackgroundWorker, Db, Now
-from api.schemas.documents import Correction, DocumentOut, Revocation
-from api.services import documents
+from api.schemas.dokumen import Correction, DokumenOut, Revocation
+from api.services import dokumen
 from api.store.storage import IMAGE, inline_disposition, read_upload, require_type
 
-router = APIRouter(prefix="/api", tags=["documents"])
+router = APIRouter(prefix="/api", tags=["dokumen"])
 
 
-@router.get("/instances/{instance_id}/documents", response_model=list[DocumentOut])
-def list_documents(instance_id: int, db: Db, user: Caller, include_children: bool = False) -> list[DocumentOut]:
+@router.get("/instances/{instance_id}/dokumen", response_model=list[DokumenOut])
+def list_documents(instance_id: int, db: Db, user: Caller, include_children: bool = False) -> list[DokumenOut]:
     """An instance's documents, oldest first; with include_children=true on a period, the whole period's."""
-    return documents.of_instance(db, user, instance_id, include_children)
+    return dokumen.of_instance(db, user, instance_id, include_children)
 
 
-@router.get("/documents/{document_id}", response_class=Response)
+@router.get("/dokumen/{document_id}", response_class=Response)
 def download(document_id: int, db: Db, settings: AppSettings, user: Caller) -> Response:
     """The rendered file (application/pdf; the blangko list as .xlsx); 409 while it is still being rendered."""
-    f = documents.rendered_file(db, settings, user, document_id)
+    f = dokumen.rendered_file(db, settings, user, document_id)
     return Response(
         f.content,
         media_type=f.content_type,
@@ -38,26 +38,26 @@ def download(document_id: int, db: Db, settings: AppSettings, user: Caller) -> R
     )
 
 
-@router.get("/documents/{document_id}/html", response_class=HTMLResponse)
+@router.get("/dokumen/{document_id}/html", response_class=HTMLResponse)
 def preview(document_id: int, db: Db, settings: AppSettings, user: Caller) -> HTMLResponse:
     """The document as HTML, from the same template and data as its PDF."""
-    return HTMLResponse(documents.preview(db, settings, user, document_id))
+    return HTMLResponse(dokumen.preview(db, settings, user, document_id))
 
 
-@router.post("/documents/{document_id}/koreksi", response_model=DocumentOut, status_code=status.HTTP_201_CREATED)
+@router.post("/dokumen/{document_id}/koreksi", response_model=DokumenOut, status_code=status.HTTP_201_CREATED)
 def correct(
     document_id: int, body: Correction, db: Db, now: Now, worker: BackgroundWorker, user: DocumentCorrector
-) -> DocumentOut:
+) -> DokumenOut:
     """A correction: a new version with its own file, keeping the number; the old version and file stay."""
-    out = documents.correct(db, now, user, document_id, body)
+    out = dokumen.correct(db, now, user, document_id, body)
     worker.wake()
     return out
 
 
-@router.post("/documents/{document_id}/cabut", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/dokumen/{document_id}/cabut", status_code=status.HTTP_204_NO_CONTENT)
 def revoke(document_id: int, body: Revocation, db: Db, now: Now, user: Revoker) -> Response:
     """Revoke a certificate: its verification page shows it as dicabut from now on."""
-    documents.revoke(db, now, user, document_id, body.alasan)
+    dokumen.revoke(db, now, user, document_id, body.alasan)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -68,5 +68,5 @@ def put_logo(
     """The logo on every kop surat and certificate (PNG, JPEG or SVG); documents issued from now on carry it."""
     content = read_upload(file, settings.max_upload_bytes)
     kind = require_type(content, IMAGE, "the logo")
-    documents.put_logo(db, settings, now, user, content, kind)
+    dokumen.put_logo(db, settings, now, user, content, kind)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.routes.deps import Db, Now
-from api.services import documents
+from api.services import dokumen
 from service_tasks.format_indonesia import WIB
 from service_tasks.render import page
 
@@ -16,7 +16,7 @@ HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 @router.get("/verify/{code}", response_class=HTMLResponse)
 def verify(code: str, db: Db, now: Now) -> HTMLResponse:
     kode = code[:64]
-    found = documents.verification(db, kode, now.astimezone(WIB).date())
+    found = dokumen.verification(db, kode, now.astimezone(WIB).date())
     if found.sertifikat is None:
         return HTMLResponse(page("halaman_verifikasi.html", kode=kode, lsp=found.lsp), 404, headers=HEADERS)
     body = page("halaman_verifikasi.html", sertifikat=found.sertifikat, status=found.status, lsp=found.lsp)

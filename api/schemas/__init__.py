@@ -1,5 +1,5 @@
 """Request and response bodies of the REST API, one package: instances, tasks, users and deployments here;
-master data in `api.schemas.master`, documents and files in `api.schemas.documents`, the shared `Input`,
+master data in `api.schemas.master`, documents and files in `api.schemas.dokumen`, the shared `Input`,
 `Patch` and `Page[T]` in `api.schemas.common`."""
 
 from datetime import datetime

@@ -26,7 +26,7 @@ from api.services.definitions import latest_definition, latest_definitions
 from api.settings import Settings
 from api.store.db import Database
 from api.store.enums import InstanceStatus, TaskState
-from api.store.models import Document, Event, HumanTask, ProcessInstance
+from api.store.models import Dokumen, Event, HumanTask, ProcessInstance
 
 
 def startable_definitions(db: Database) -> list[ProcessDefinitionOut]:
@@ -165,7 +165,7 @@ def descendant_ids(session: Session, row: ProcessInstance) -> list[int]:
 
 
 def scope(
-    session: Session, row: ProcessInstance, include_children: bool, model: type[Event] | type[Document]
+    session: Session, row: ProcessInstance, include_children: bool, model: type[Event] | type[Dokumen]
 ) -> ColumnElement[bool]:
     """The rows of `model` (events, documents) of this instance; with its children, of its whole subtree
     (of a period: its whole tree, by root)."""

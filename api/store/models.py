@@ -205,7 +205,7 @@ class ChildCompletion(Base):
     applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class Document(Base):
+class Dokumen(Base):
     """An output document of the SOP: numbered once, stored with its data, never overwritten."""
 
     __tablename__ = "document"
@@ -262,8 +262,8 @@ class NumberSequence(Base):
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
 
 
-@event.listens_for(Document, "before_update")
-def _documents_are_never_overwritten(mapper: object, connection: object, target: Document) -> None:
+@event.listens_for(Dokumen, "before_update")
+def _documents_are_never_overwritten(mapper: object, connection: object, target: Dokumen) -> None:
     """What a document says (its number and data) and its file, once written, never change: a correction
     is a new version."""
     state = inspect(target)

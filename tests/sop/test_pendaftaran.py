@@ -203,10 +203,10 @@ def test_an_evidence_pdf_is_stored_with_its_sha256_and_readable_by_the_candidate
     assert berkas["size"] == len(content) and berkas["content_type"] == "application/pdf"
 
     for reader in ("peserta", "kabid_administrasi"):
-        got = api.get(reader, f"/api/files/{berkas['id']}")
+        got = api.get(reader, f"/api/berkas/{berkas['id']}")
         assert got.status_code == 200, (reader, got.text)
         assert got.content == content and got.headers["content-type"] == "application/pdf"
-    assert api.get("peserta2", f"/api/files/{berkas['id']}").status_code == 403
+    assert api.get("peserta2", f"/api/berkas/{berkas['id']}").status_code == 403
     # Another candidate cannot upload onto this candidate's task either.
     assert sop.upload(api, "peserta2", t["id"]).status_code in (403, 404)
 

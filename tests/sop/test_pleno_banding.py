@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.store.models import Document
+from api.store.models import Dokumen
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
@@ -196,10 +196,10 @@ def test_a_decision_postponed_by_the_pleno_is_reported_to_bnsp_neither_as_k_nor_
     assert sop.tasks_named(api, "peserta3", "Mengajukan banding (FR.AK.04)") == []  # only BK may appeal
     with api.app.state.db.reading() as session:
         [lampiran] = session.scalars(
-            select(Document).where(Document.root_id == root, Document.kind == "permohonan_blangko_lampiran")
+            select(Dokumen).where(Dokumen.root_id == root, Dokumen.kind == "permohonan_blangko_lampiran")
         ).all()
         [surat] = session.scalars(
-            select(Document).where(Document.root_id == root, Document.kind == "permohonan_blangko")
+            select(Dokumen).where(Dokumen.root_id == root, Dokumen.kind == "permohonan_blangko")
         ).all()
     assert {a["username"]: a["hasil"] for a in lampiran.data["asesi"]} == {"peserta": "K", "peserta2": "K"}
     assert sum(r["bk"] for r in surat.data["rekap_skema"]) == 0

@@ -115,7 +115,7 @@ def task_data(api: Api, username: str, task_id: str) -> dict[str, Any]:
 
 
 def upload(api: Api, username: str, task_id: str, name: str = "ktm.pdf", content: bytes = PDF) -> Any:
-    return api.post(username, f"/api/tasks/{task_id}/files", files={"file": (name, content, "application/pdf")})
+    return api.post(username, f"/api/tasks/{task_id}/berkas", files={"file": (name, content, "application/pdf")})
 
 
 def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from api.store.master import Berkas, Sertifikat, VerifikasiTuk
-from api.store.models import Document
+from api.store.models import Dokumen
 from tests.support import sop
 from tests.support.api import Api
 
@@ -84,11 +84,11 @@ def task_about(api: Api, username: str, name: str, candidate: str) -> dict[str, 
     return found[0]
 
 
-def documents(api: Api, root_id: int, kind: str | None = None) -> list[Document]:
+def documents(api: Api, root_id: int, kind: str | None = None) -> list[Dokumen]:
     with api.app.state.db.reading() as session:
-        query = select(Document).where(Document.root_id == root_id).order_by(Document.id)
+        query = select(Dokumen).where(Dokumen.root_id == root_id).order_by(Dokumen.id)
         if kind is not None:
-            query = query.where(Document.kind == kind)
+            query = query.where(Dokumen.kind == kind)
         rows = session.scalars(query).all()
         session.expunge_all()
         return list(rows)
@@ -294,7 +294,7 @@ def snapshot(api: Api, root_id: int, task: tuple[str, str] | None = None) -> dic
     with api.app.state.db.reading() as session:
         docs = [
             (d.id, d.kind, d.key, d.number)
-            for d in session.scalars(select(Document).where(Document.root_id == root_id).order_by(Document.id))
+            for d in session.scalars(select(Dokumen).where(Dokumen.root_id == root_id).order_by(Dokumen.id))
         ]
         certs = [(s.peserta_username, s.no_sertifikat) for s in session.scalars(select(Sertifikat))]
         berkas = session.scalar(select(func.count()).select_from(Berkas))

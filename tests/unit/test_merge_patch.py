@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from api.services.documents import merge_patch
+from api.services.dokumen import merge_patch
 
 RFC_7386_EXAMPLES: list[tuple[Any, Any, Any]] = [
     ({"a": "b"}, {"a": "c"}, {"a": "c"}),

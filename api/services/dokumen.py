@@ -13,21 +13,21 @@ from api.auth import CurrentUser
 from api.background.renderer import job_for
 from api.errors import ApiError
 from api.permissions import may_read_document
-from api.schemas.documents import Correction, DocumentOut
+from api.schemas.dokumen import Correction, DokumenOut
 from api.services.instances import get_or_404, scope
 from api.settings import Settings
 from api.store.db import Database
 from api.store.enums import SertifikatStatus
 from api.store.master import LspProfil, Sertifikat
-from api.store.models import Document
+from api.store.models import Dokumen
 from api.store.storage import stores
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format
 from service_tasks.render import RenderError, RenderJob, html
 
 
-def readable(session: Session, document_id: int, user: CurrentUser) -> Document:
+def readable(session: Session, document_id: int, user: CurrentUser) -> Dokumen:
     """The document, if this user may read it: else 404 or 403."""
-    doc = session.get(Document, document_id)
+    doc = session.get(Dokumen, document_id)
     if doc is None:
         raise ApiError(404, f"no document {document_id}")
     if not may_read_document(user, doc):
@@ -35,13 +35,13 @@ def readable(session: Session, document_id: int, user: CurrentUser) -> Document:
     return doc
 
 
-def of_instance(db: Database, user: CurrentUser, instance_id: int, include_children: bool) -> list[DocumentOut]:
+def of_instance(db: Database, user: CurrentUser, instance_id: int, include_children: bool) -> list[DokumenOut]:
     """An instance's documents this user may read, oldest first; with its children, its whole subtree's."""
     with db.reading() as session:
         row = get_or_404(session, instance_id)
-        condition = scope(session, row, include_children, Document)
-        docs = session.scalars(select(Document).where(condition).order_by(Document.id)).all()
-        return [DocumentOut.model_validate(d) for d in docs if may_read_document(user, d)]
+        condition = scope(session, row, include_children, Dokumen)
+        docs = session.scalars(select(Dokumen).where(condition).order_by(Dokumen.id)).all()
+        return [DokumenOut.model_validate(d) for d in docs if may_read_document(user, d)]
 
 
 @dataclass(frozen=True)
@@ -92,16 +92,16 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-def correct(db: Database, now: datetime, user: CurrentUser, document_id: int, body: Correction) -> DocumentOut:
+def correct(db: Database, now: datetime, user: CurrentUser, document_id: int, body: Correction) -> DokumenOut:
     """A correction: a new version with its own file, keeping the number; the old version and file stay."""
     with db.transaction() as session:
         old = readable(session, document_id, user)
         # Locked on PostgreSQL, so two corrections at once queue here and the second sees the first.
-        session.scalars(select(Document.id).where(Document.id == old.id).with_for_update()).first()
-        newer = session.scalars(select(Document.id).where(Document.supersedes_id == old.id)).first()
+        session.scalars(select(Dokumen.id).where(Dokumen.id == old.id).with_for_update()).first()
+        newer = session.scalars(select(Dokumen.id).where(Dokumen.supersedes_id == old.id)).first()
         if newer is not None:
             raise ApiError(409, f"document {document_id} was already corrected by document {newer}: correct that one")
-        new = Document(
+        new = Dokumen(
             instance_id=old.instance_id,
             root_id=old.root_id,
             task_id=old.task_id,
@@ -126,10 +126,10 @@ def correct(db: Database, now: datetime, user: CurrentUser, document_id: int, bo
         session.flush()
         if old.kind == "sertifikat":
             _follow_correction(session, old, new)
-        return DocumentOut.model_validate(new)
+        return DokumenOut.model_validate(new)
 
 
-def _follow_correction(session: Session, old: Document, new: Document) -> None:
+def _follow_correction(session: Session, old: Dokumen, new: Dokumen) -> None:
     """The verification page shows what the corrected certificate shows."""
     peserta, skema = new.data.get("peserta") or {}, new.data.get("skema") or {}
     for cert in session.scalars(select(Sertifikat).where(Sertifikat.document_id == old.id)):

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class DocumentOut(BaseModel):
+class DokumenOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int

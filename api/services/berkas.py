@@ -5,8 +5,8 @@ from datetime import datetime
 from api.auth import CurrentUser
 from api.errors import ApiError
 from api.permissions import may_read_file
-from api.schemas.documents import BerkasOut
-from api.services.documents import StoredFile
+from api.schemas.dokumen import BerkasOut
+from api.services.dokumen import StoredFile
 from api.services.tasks import task_for_work
 from api.settings import Settings
 from api.store.db import Database
