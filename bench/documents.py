@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import latency
+import harness
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
@@ -106,7 +106,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=5, help="renders per kind")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp())
-    app, db = latency.build(f"sqlite:///{data_dir / 'documents.sqlite3'}", data_dir)
+    app, db = harness.build(f"sqlite:///{data_dir / 'documents.sqlite3'}", data_dir)
     with TestClient(app) as client:
         api = Api(client, app)
         sop.walk_period(api)

@@ -23,22 +23,14 @@ import cProfile
 import functools
 import io
 import logging
-import math
 import os
 import platform
 import pstats
-import random
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from copy import deepcopy
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -51,34 +43,20 @@ import warnings  # noqa: E402
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
 from fastapi.testclient import TestClient  # noqa: E402
-from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
-from SpiffWorkflow.util.task import TaskState  # noqa: E402
-from sqlalchemy import create_engine, delete, func, insert, select, text, update  # noqa: E402
+from harness import TARGET_FORM, Api, Series, build, db_version, open_task_count, percentile, retire  # noqa: E402
+from padding import Padding  # noqa: E402
+from raw_engine import raw_baseline  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 import service_tasks  # noqa: E402
 from api import seed  # noqa: E402
-from api.app import create_app  # noqa: E402
-from api.clock import Clock  # noqa: E402
-from api.engine.process_models import MODELS, properties  # noqa: E402
-from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE  # noqa: E402
-from api.engine.serializer import dump_workflow, load_workflow  # noqa: E402
 from api.schemas import CompleteTask  # noqa: E402
-from api.services.instances import latest_definitions  # noqa: E402
-from api.settings import PROJECT_ROOT, Settings  # noqa: E402
 from api.store.db import Database  # noqa: E402
-from api.store.models import LANE_ROLES, HumanTask, ProcessDefinition, ProcessInstance  # noqa: E402
 
-PROCESS = "uji_kompetensi"
-# Valid data for the first task, "Menetapkan target uji kompetensi" (forms/menetapkan_target.json).
-TARGET_FORM = {
-    "periode": "2026 Genap",
-    "target": [{"skema_nomor": "SKM/LSP-STMI/001/2024", "prodi": "Sistem Informasi Industri Otomotif", "jumlah": 2}],
-}
 # ARCHITECTURE.md, "Performance budget (per request, 2 cores, SQLite)": medians, in ms.
 BUDGET_MS = {"start": 12.0, "complete": 10.0, "inbox": 5.0}
 SPIFFARENA_MS = {"start": "55", "complete": "45", "inbox": "10-24"}
 INBOX_USERS = ("direktur", "kabid_administrasi", "peserta")
-PAD_CHUNK = 5000
 # Functions on the complete-task path whose cumulative share the profile reports.
 BREAKDOWN = [
     ("api/routes/tasks.py", "complete"),
@@ -104,348 +82,6 @@ BREAKDOWN = [
     ("sqlalchemy/orm/session.py", "commit"),
     ("sqlalchemy/engine/base.py", "_execute_context"),
 ]
-
-
-# --- statistics -----------------------------------------------------------------------------
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (p95 of 200 samples is the 190th smallest)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-@dataclass
-class Series:
-    size: int | None  # None: independent of the inbox size (the raw engine baseline)
-    op: str
-    label: str
-    budget: str | None
-    samples: list[float] = field(default_factory=list)
-    server_samples: list[float] = field(default_factory=list)  # Server-Timing: the service's own time
-    open_tasks: set[int] = field(default_factory=set)
-
-    @property
-    def server_median(self) -> float | None:
-        return statistics.median(self.server_samples) * 1000 if self.server_samples else None
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples) * 1000
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.samples, 95) * 1000
-
-
-# --- the database and the app ---------------------------------------------------------------
-def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def build(url: str, data_dir: Path) -> tuple[Any, Database]:
-    if url.startswith("postgresql"):
-        reset_postgres(url)
-    settings = Settings(
-        env="development",
-        database_url=url,
-        data_dir=data_dir,
-        secret_key="bench-secret-key-that-is-long-enough-for-hs256",
-        embedded_worker=False,
-        processes_dir=PROJECT_ROOT / "processes",
-        forms_dir=PROJECT_ROOT / "forms",
-    )
-    db = seed.demo_database(settings)
-    MODELS.clear()
-    return create_app(settings, db, Clock()), db
-
-
-def db_version(db: Database) -> str:
-    if db.is_postgres:
-        with db.reading() as session:
-            return session.scalar(text("SHOW server_version")) or "?"
-    return sqlite3.sqlite_version
-
-
-def open_task_count(db: Database) -> int:
-    with db.reading() as session:
-        return session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.state == "ready")) or 0
-
-
-# --- the HTTP client ------------------------------------------------------------------------
-class Api:
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
-        self.headers: dict[str, dict[str, str]] = {}
-        self.last_server_s = 0.0
-
-    def login(self, *usernames: str) -> None:
-        for u in usernames:
-            r = self.client.post("/api/auth/token", data={"username": u, "password": seed.demo_password(u)})
-            assert r.status_code == 200, r.text
-            self.headers[u] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-    def timed(self, method: str, path: str, user: str | None, expect: int, **kw: Any) -> tuple[float, Any]:
-        headers = self.headers[user] if user else None
-        t0 = time.perf_counter()
-        r = self.client.request(method, path, headers=headers, **kw)
-        dt = time.perf_counter() - t0
-        # The service's own time (api/timing.py), without the in-process HTTP client around it.
-        self.last_server_s = float(r.headers["server-timing"].split("dur=")[1]) / 1000
-        if r.status_code != expect:
-            raise SystemExit(f"bench: {method} {path} as {user} answered {r.status_code}: {r.text[:500]}")
-        return dt, r.json()
-
-    def start(self, business_key: str) -> tuple[float, dict[str, Any]]:
-        return self.timed(
-            "POST",
-            f"/api/process-definitions/{PROCESS}/instances",
-            "direktur",
-            201,
-            json={"business_key": business_key, "data": {}},
-        )
-
-    def complete(self, task_id: str) -> tuple[float, dict[str, Any]]:
-        return self.timed("POST", f"/api/tasks/{task_id}/complete", "direktur", 200, json={"data": TARGET_FORM})
-
-    def inbox(self, user: str) -> tuple[float, list[dict[str, Any]]]:
-        return self.timed("GET", "/api/tasks", user, 200)
-
-    def health(self) -> tuple[float, Any]:
-        return self.timed("GET", "/api/health", None, 200)
-
-
-def retire(db: Database, instance_id: int) -> None:
-    """Take a measured instance out of the open-task count once it has been measured (untimed).
-
-    Bench-only shortcut: its open human_task rows and the instance are marked cancelled directly in
-    the tables; the bench never touches that instance through the API again."""
-    now = datetime.now(UTC)
-    with db.transaction() as session:
-        session.execute(
-            update(HumanTask)
-            .where(HumanTask.instance_id == instance_id, HumanTask.state == "ready")
-            .values(state="cancelled", completed_at=now)
-        )
-        session.execute(
-            update(ProcessInstance.__table__)
-            .where(ProcessInstance.__table__.c.id == instance_id)
-            .values(status="cancelled", ended_at=now)
-        )
-
-
-# --- synthetic padding ----------------------------------------------------------------------
-@dataclass
-class Template:
-    process_key: str
-    element_id: str
-    name: str
-    lane: str
-    role: str
-    form: str | None
-    ui_form: str | None
-    sop_step: str | None
-    narrowed: bool  # the task carries an `assignee` expression: narrowed to one user
-
-
-class Padding:
-    """Synthetic open tasks, bulk inserted to bring the `human_task` table to N ready rows.
-
-    Each row copies a real row (the first task of a started instance: its columns and context) and
-    takes its element, name, lane, role and forms from one of the shipped processes' user tasks, so
-    rows spread over the six lanes; tasks whose BPMN narrows them (`assignee`) go to many distinct
-    users (peserta: ~3 tasks per candidate, asesor: ~40 per asesor), the demo users among them.
-    They point at real instances the bench has finished measuring, so no measured request loads them."""
-
-    def __init__(self, db: Database, seed_value: int = 42) -> None:
-        self.db = db
-        self.ids: list[str] = []
-        self.rng = random.Random(seed_value)
-        self.templates: dict[str, list[Template]] = {}
-        self.base: dict[str, Any] | None = None
-
-    def _load_templates(self) -> None:
-        with self.db.reading() as session:
-            seen: set[tuple[str, str]] = set()
-            for definition in latest_definitions(session):
-                model = MODELS.get(session, definition)
-                # A caller's subprocess_specs repeat its called processes: count each user task once.
-                specs = [model.spec, *model.subprocess_specs.values()]
-                for spec in specs:
-                    for ts in spec.task_specs.values():
-                        lane = getattr(ts, "lane", None)
-                        if not getattr(ts, "manual", False) or lane not in LANE_ROLES:
-                            continue
-                        if (spec.name, ts.name) in seen:
-                            continue
-                        seen.add((spec.name, ts.name))
-                        props = properties(ts)
-                        self.templates.setdefault(lane, []).append(
-                            Template(
-                                process_key=spec.name,
-                                element_id=ts.bpmn_id or ts.name,
-                                name=ts.bpmn_name or ts.bpmn_id or ts.name,
-                                lane=lane,
-                                role=LANE_ROLES[lane],
-                                form=props.get("formJsonSchemaFilename"),
-                                ui_form=props.get("formUiSchemaFilename"),
-                                sop_step=props.get("sopStep"),
-                                narrowed=bool(props.get("assignee")),
-                            )
-                        )
-            real = session.scalars(select(HumanTask).order_by(HumanTask.created_at).limit(1)).first()
-            assert real is not None, "padding needs one real task to copy"
-            self.base = {c.key: getattr(real, c.key) for c in HumanTask.__mapper__.column_attrs}
-
-    def _users(self, role: str, count: int) -> list[str]:
-        demo = [u for u, _, roles in seed.DEMO_USERS if role in roles]
-        per_user = {"peserta": 3, "asesor": 40}.get(role, 20)
-        synthetic = [f"bench_{role}_{i:05d}" for i in range(max(1, count // per_user))]
-        return demo + synthetic
-
-    def fill_to(self, target: int) -> tuple[int, float]:
-        """Insert or delete synthetic rows until exactly `target` tasks are open. Returns (delta, seconds)."""
-        t0 = time.perf_counter()
-        current = open_task_count(self.db)
-        delta = target - current
-        if delta > 0:
-            self._insert(delta)
-        elif delta < 0:
-            drop = min(-delta, len(self.ids))
-            gone, self.ids = self.ids[len(self.ids) - drop :], self.ids[: len(self.ids) - drop]
-            with self.db.transaction() as session:
-                for i in range(0, len(gone), PAD_CHUNK):
-                    session.execute(delete(HumanTask).where(HumanTask.id.in_(gone[i : i + PAD_CHUNK])))
-        if self.db.is_postgres:  # autovacuum would analyze a table after such a bulk change within a minute
-            with self.db.engine.connect() as conn:
-                conn.execute(text("ANALYZE human_task"))
-                conn.commit()
-        return delta, time.perf_counter() - t0
-
-    def _insert(self, count: int) -> None:
-        if self.base is None:
-            self._load_templates()
-        assert self.base is not None
-        with self.db.reading() as session:
-            instance_ids = list(
-                session.scalars(select(ProcessInstance.id).where(ProcessInstance.status == "cancelled"))
-            )
-        assert instance_ids, "padding needs finished (retired) real instances to point at"
-        rng = self.rng
-        lanes = sorted(self.templates)
-        per_lane = count // len(lanes) + 1
-        users = {LANE_ROLES[lane]: self._users(LANE_ROLES[lane], per_lane) for lane in lanes}
-        now = datetime.now(UTC)
-        rows = []
-        for _ in range(count):
-            lane = lanes[rng.randrange(len(lanes))]
-            t = rng.choice(self.templates[lane])
-            created = now - timedelta(seconds=rng.uniform(0, 90 * 86400))
-            due = None if rng.random() < 0.05 else created + timedelta(seconds=rng.uniform(1, 21) * 86400)
-            pool = users[t.role]
-            assignee = rng.choice(pool) if t.narrowed else None
-            claimed = rng.choice(pool) if rng.random() < 0.03 else None
-            iid = rng.choice(instance_ids)
-            tid = str(uuid.uuid4())
-            self.ids.append(tid)
-            rows.append(
-                {
-                    **self.base,
-                    "id": tid,
-                    "instance_id": iid,
-                    "root_id": iid,
-                    "process_key": t.process_key,
-                    "business_key": f"BENCH-PAD-{iid}",
-                    "element_id": t.element_id,
-                    "name": t.name,
-                    "lane": t.lane,
-                    "role": t.role,
-                    "assignee": assignee,
-                    "claimed_by": claimed,
-                    "form": t.form,
-                    "ui_form": t.ui_form,
-                    "sop_step": t.sop_step,
-                    "state": "ready",
-                    "created_at": created,
-                    "due_at": due,
-                    "completed_at": None,
-                    "completed_by": None,
-                }
-            )
-        with self.db.transaction() as session:
-            for i in range(0, len(rows), PAD_CHUNK):
-                session.execute(insert(HumanTask), rows[i : i + PAD_CHUNK])
-
-
-# --- the raw SpiffWorkflow baseline ---------------------------------------------------------
-class _StubHost:
-    """Stands in for the runtime's host: service tasks get no DB session."""
-
-    def service_context(self, task: Any) -> None:
-        return None
-
-    def batas_langkah(self, step: Any) -> str:
-        """Boundary timers (e.g. step 2's escalation) ask for the step's due time: two days from now."""
-        return (datetime.now(UTC) + timedelta(days=2)).isoformat()
-
-
-@contextmanager
-def stubbed_operators() -> Iterator[None]:
-    """Service operators replaced by a pure stub returning a document summary, so no DB is touched."""
-    saved = dict(service_tasks.REGISTRY)
-
-    def stub(name: str) -> Callable[..., dict[str, Any]]:
-        def op(_ctx: Any, **_params: Any) -> dict[str, Any]:
-            return {"id": 1, "jenis": name, "nomor": "001/LSP-STMI/ND/XI/2026", "judul": name, "peserta": None}
-
-        return op
-
-    for name in saved:
-        service_tasks.REGISTRY[name] = stub(name)
-    try:
-        yield
-    finally:
-        service_tasks.REGISTRY.clear()
-        service_tasks.REGISTRY.update(saved)
-
-
-def raw_baseline(db: Database, samples: int, warmup: int) -> tuple[Series, Series]:
-    with db.reading() as session:
-        definition = session.scalars(
-            select(ProcessDefinition).where(ProcessDefinition.key == PROCESS).order_by(ProcessDefinition.version.desc())
-        ).first()
-        assert definition is not None
-        model = MODELS.get(session, definition)
-    start = Series(None, "start", "raw engine start: create+steps+serialize", None)
-    complete = Series(None, "complete", "raw engine complete: load+run+steps+dump", None)
-    host = _StubHost()
-    with stubbed_operators():
-        for i in range(warmup + samples):
-            t0 = time.perf_counter()
-            wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
-            setattr(wf, HOST_CONTEXT_ATTR, host)
-            wf.task_tree.data.update({"periode": f"RAW-{i}"})
-            wf.do_engine_steps()
-            state = dump_workflow(wf)
-            t1 = time.perf_counter()
-            wf = load_workflow(state, model.spec, model.subprocess_specs)
-            wf.script_engine = SCRIPT_ENGINE
-            setattr(wf, HOST_CONTEXT_ATTR, host)
-            task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
-            task.data.update(deepcopy(TARGET_FORM))
-            task.run()
-            wf.do_engine_steps()
-            state = dump_workflow(wf)
-            t2 = time.perf_counter()
-            assert [t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.READY, manual=True)] == [
-                "menyusun_rencana"
-            ], "the raw baseline did not reach the second task"
-            if i >= warmup:
-                start.samples.append(t1 - t0)
-                complete.samples.append(t2 - t1)
-    return start, complete
 
 
 # --- one size -------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import latency
+import harness
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 
@@ -91,7 +91,7 @@ def asesor_name(i: int) -> str:
 
 # --- statistics and wrappers -----------------------------------------------------------------
 def p95(values: list[float]) -> float:
-    return latency.percentile(values, 95)
+    return harness.percentile(values, 95)
 
 
 def dist(values: list[float]) -> str:
@@ -306,11 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     t_begin = time.perf_counter()
     data_dir = Path(tempfile.mkdtemp(prefix="ujikom-scale-"))
     url = args.database_url or f"sqlite:///{data_dir / 'scale.sqlite3'}"
-    app, db = latency.build(url, data_dir)
+    app, db = harness.build(url, data_dir)
     dialect = db.engine.dialect.name
     print(
         f"ujikom period scale: N = {n:,} candidates, {args.no_show:.0%} never submit; {dialect} "
-        f"{latency.db_version(db)}, {os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"{harness.db_version(db)}, {os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         flush=True,
     )
     probe = Probe()
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     skema_of = {u: SKEMA[i % len(SKEMA)] for i, u in enumerate(peserta, 1)}
 
     with TestClient(app) as client:
-        api = latency.Api(client)
+        api = harness.Api(client)
         api.login("direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
 
         def task_of(user: str, name: str, instance_id: int) -> str:
