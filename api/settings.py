@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     render_batch: int = 64
     # Evidence files candidates upload with FR.APL.01 (PDF, PNG or JPEG).
     max_upload_bytes: int = 5 * 1024 * 1024
+    # Scripts and costly expressions of the BPMN run in this many evaluator processes (api/engine/evaluator.py),
+    # each with a hard CPU-time limit per script and a memory limit, killed past a wall-clock deadline.
+    script_processes: int = 2
+    script_cpu_seconds: int = 2
+    script_memory_mb: int = 256
+    # Wall-clock time all the scripts of one request (or one worker act) may take together: the longest a
+    # runaway script can hold the database's write lock (SQLite waits 30 s for it).
+    script_wall_seconds: float = 10.0
+    # The largest serialized state (process_instance.state) an instance may have; a bigger one is refused.
+    max_state_bytes: int = 32 * 1024 * 1024
+    # The most tasks one engine pass may complete (a cycle of scripts with no wait state ends here).
+    max_engine_steps: int = 50_000
 
     @property
     def effective_database_url(self) -> str:

@@ -57,7 +57,7 @@ from sqlalchemy import func, insert, select
 import service_tasks
 from api import seed
 from api.engine.runtime import Runtime
-from api.engine.sandbox import RestrictedEnvironment
+from api.engine.script_engine import RestrictedEnvironment
 from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema
 from api.store.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole
 from api.store.storage import FileStore
@@ -162,7 +162,7 @@ def period_io(probe: Probe, min_bytes: int = 100_000) -> Iterator[None]:
 
 
 def scripts(times: list[float]) -> str:
-    """Script tasks run in the RestrictedPython sandbox under a line tracer (the time limit)."""
+    """Script tasks run in an evaluator process (api/engine/evaluator.py), under its hard limits."""
     big = sorted(times, reverse=True)[:3]
     return f"{len(times)} run(s), {sum(times):.2f} s; longest {', '.join(f'{t * 1000:.0f} ms' for t in big)}"
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from copy import deepcopy
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from harness import PROCESS, TARGET_FORM, Series
@@ -20,7 +21,8 @@ from sqlalchemy import select
 
 import service_tasks
 from api.engine.process_models import MODELS
-from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE
+from api.engine.sandbox import StepDeadlines
+from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE, ScriptBudget
 from api.engine.serializer import dump_workflow, load_workflow
 from api.store.db import Database
 from api.store.models import ProcessDefinition
@@ -33,9 +35,11 @@ class _StubHost:
     def service_context(self, task: Any) -> None:
         return None
 
-    def batas_langkah(self, step: Any) -> str:
+    runtime = SimpleNamespace(script_budget=ScriptBudget(10.0))
+
+    def step_deadlines(self) -> StepDeadlines:
         """Boundary timers (e.g. step 2's escalation) ask for the step's due time: two days from now."""
-        return (datetime.now(UTC) + timedelta(days=2)).isoformat()
+        return StepDeadlines({}, (datetime.now(UTC) + timedelta(days=2)).isoformat(), "bench")
 
 
 @contextmanager

@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from api.engine.sandbox import RestrictedEnvironment, ScriptRejected, ScriptTimeout, check_syntax
+from api.engine.sandbox import ScriptRejected, ScriptTimeout, check_syntax
+from api.engine.script_engine import RestrictedEnvironment
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def test_str_format_cannot_reach_dunder_attributes(env: RestrictedEnvironment) -
 
 def test_an_infinite_loop_is_stopped_with_script_timeout(env: RestrictedEnvironment) -> None:
     started = time.monotonic()
-    with pytest.raises(ScriptTimeout, match="longer than"):
+    with pytest.raises(ScriptTimeout, match="CPU time"):
         env.execute("n = 0\nwhile True:\n    n = n + 1", {})
     assert time.monotonic() - started < 10
 

@@ -46,8 +46,16 @@ from api.engine.process_models import (
     model_of_definition,
     resolve_definition,
 )
-from api.engine.sandbox import ScriptRejected, ScriptTimeout
-from api.engine.script_engine import HOST_CONTEXT_ATTR, SCRIPT_ENGINE
+from api.engine.sandbox import ScriptMemoryExceeded, ScriptRejected, ScriptTimeout, StepDeadlines
+from api.engine.script_engine import (
+    DEFAULT_LIMITS,
+    HOST_CONTEXT_ATTR,
+    SCRIPT_ENGINE,
+    RuntimeLimits,
+    ScriptBudget,
+    StepCounter,
+    element_in_traceback,
+)
 from api.engine.serializer import dump_workflow, load_workflow
 from api.settings import Settings
 from api.store.enums import LANE_ROLES, EventType, InstanceStatus
@@ -61,7 +69,7 @@ log = logging.getLogger(__name__)
 ALL = 10**9  # get_tasks(max_depth=...) returns a partial list without it on deep/wide trees
 # Failures of the process itself (a script, a condition, a service task's refusal to work with its data):
 # SpiffWorkflow wraps every error raised inside a script or expression in a WorkflowException.
-PROCESS_FAILURES = (WorkflowException, ServiceTaskError, ScriptRejected, ScriptTimeout)
+PROCESS_FAILURES = (WorkflowException, ServiceTaskError, ScriptRejected, ScriptTimeout, ScriptMemoryExceeded)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -97,32 +105,39 @@ class Host:
             ),
         )
 
-    def batas_langkah(self, step: Any) -> str:
-        """Due time of an SOP step of this instance (its start + time standard); a child's is its caller's."""
-        step = str(step)
-        if step in (self.row.steps or {}):
-            return str(self.row.steps[step]["due_at"])
-        standards = self.runtime.model_for(self.row).step_standards
-        if step in standards:  # reached in the same engine pass that starts the step
-            return (self.runtime.clock.now() + standards[step]).isoformat()
-        if self.row.inherited_due_at is not None:
-            return self.row.inherited_due_at.isoformat()
-        raise ValueError(f"SOP step {step!r} has no time standard in process {self.row.key!r}")
+    def step_deadlines(self) -> StepDeadlines:
+        """`batas_langkah(step)`: an SOP step's due time (its start + time standard); a child's is its caller's."""
+        due = {step: str(s["due_at"]) for step, s in (self.row.steps or {}).items()}
+        now = self.runtime.clock.now()
+        for step, standard in self.runtime.model_for(self.row).step_standards.items():
+            due.setdefault(step, (now + standard).isoformat())  # reached in the same pass that starts it
+        inherited = self.row.inherited_due_at.isoformat() if self.row.inherited_due_at is not None else None
+        return StepDeadlines(due, inherited, self.row.key)
 
 
 class Runtime:
     def __init__(
-        self, session: Session, *, nomor_format: str, clock: Clock = CLOCK, models: ProcessModelCache = MODELS
+        self,
+        session: Session,
+        *,
+        nomor_format: str,
+        clock: Clock = CLOCK,
+        models: ProcessModelCache = MODELS,
+        limits: RuntimeLimits = DEFAULT_LIMITS,
     ) -> None:
         self.session = session
         self.clock = clock
         self.models = models
         self.nomor_format = nomor_format
+        self.limits = limits
+        self.script_budget = ScriptBudget(limits.script_seconds)  # shared by every script of this transaction
 
     @classmethod
     def for_app(cls, session: Session, clock: Clock, settings: Settings) -> "Runtime":
         """The runtime for one transaction of the app (requests, worker, CLI): its clock and settings."""
-        return cls(session, clock=clock, nomor_format=settings.nomor_format)
+        return cls(
+            session, clock=clock, nomor_format=settings.nomor_format, limits=RuntimeLimits.from_settings(settings)
+        )
 
     # --- loading and saving -------------------------------------------------------------
     def model_for(self, row: ProcessInstance) -> ProcessModel:
@@ -148,7 +163,9 @@ class Runtime:
     ) -> ProcessInstance:
         model = self.models.get(self.session, definition)
         now = self.clock.now()
-        wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
+        wf = self._run(
+            None, lambda: BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE), None
+        )
         wf.task_tree.data.update(deepcopy(data))
         row = ProcessInstance(
             definition_id=definition.id,
@@ -298,10 +315,13 @@ class Runtime:
         setattr(wf, HOST_CONTEXT_ATTR, host)
         return host
 
-    def _run(self, wf: BpmnWorkflow, fn: Any, task: Task | None) -> Any:
+    def _run(self, wf: BpmnWorkflow | None, fn: Any, task: Task | None) -> Any:
         token = CURRENT_CLOCK.set(self.clock)  # SpiffWorkflow's timers read it (api/engine/spiff_timers.py)
         try:
             return fn()
+        except RecursionError as exc:  # a cycle of tasks with no wait state, predicted or run
+            element = element_in_traceback(exc)
+            raise EngineError("the process loops through tasks with no wait state (RecursionError)", element) from None
         except PROCESS_FAILURES as exc:  # the transaction is discarded; anything else is not ours to name
             if isinstance(cause := exc.__cause__ or exc.__context__, SQLAlchemyError):
                 raise cause from None  # a database error inside a script: a lost race must reach the retry
@@ -317,7 +337,10 @@ class Runtime:
         host = host or self._attach(row, wf, actor)
         model = self.model_for(row)
 
+        steps = StepCounter(self.limits.max_engine_steps)
+
         def did_complete(task: Task) -> None:
+            steps.count(task)
             self._note_step(row, model, task, completed=False)
             if isinstance(task.task_spec, ServiceTask):
                 result = task.data.get(task.task_spec.result_variable)
@@ -334,7 +357,7 @@ class Runtime:
         if wf.is_completed():
             self._finish(row, wf)
         row.next_timer_at = _next_timer(wf)
-        row.state = dump_workflow(wf)
+        row.state = self.limits.checked_state(self._run(wf, lambda: dump_workflow(wf), None), wf.last_task)
         self.session.flush()  # the revision check happens here: a lost race raises StaleDataError
 
     def _start_child(self, row: ProcessInstance, task: Task, actor: str) -> None:
