@@ -9,6 +9,7 @@ from sqlalchemy import text
 from api import errors
 from api.background.worker import Worker
 from api.clock import CLOCK, Clock
+from api.engine import evaluator
 from api.routes import (
     auth,
     berkas,
@@ -33,8 +34,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     db = db or Database(settings.effective_database_url)
     worker = Worker(db, settings, clock)
 
+    evaluator.POOL.configure(evaluator.Limits.from_settings(settings))
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        evaluator.POOL.warm()  # scripts' processes: stopped at exit (or when their stdin closes)
         if settings.embedded_worker:
             worker.start()
         try:

@@ -21,8 +21,8 @@ from api.engine.errors import EngineError
 from api.engine.runtime import Runtime
 from api.settings import Settings
 from api.store.db import Database
-from api.store.enums import InstanceStatus
-from api.store.models import ChildCompletion, ProcessInstance
+from api.store.enums import EventType, InstanceStatus
+from api.store.models import ChildCompletion, Event, ProcessInstance
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -138,12 +138,25 @@ class Worker(BackgroundLoop):
         return session.scalars(stmt).first()
 
     def _mark_error(self, instance_id: int, element_id: str | None, message: str) -> None:
+        """Once: the instance leaves the worker's queries (they ask for `running`), so a script that always
+        fails (a poison instance) is not run again; its history says where and why."""
         log.error("instance %s failed at %s: %s", instance_id, element_id, message)
         with self.db.transaction() as session:
             row = session.get(ProcessInstance, instance_id)
-            if row is not None:
+            if row is not None and row.status == InstanceStatus.RUNNING:
                 row.status = InstanceStatus.ERROR
                 row.error = f"{element_id or ''}: {message}"
+                data = {"element_id": element_id, "error": message}
+                session.add(
+                    Event(
+                        at=self.clock.now(),
+                        instance_id=row.id,
+                        root_id=row.root_id or row.id,
+                        type=EventType.INSTANCE_FAILED,
+                        actor="system",
+                        data=data,
+                    )
+                )
 
     # --- the loop -----------------------------------------------------------------------
     def wake(self) -> None:

@@ -126,7 +126,9 @@ class _Evaluator:
             raise _Died from None
         size = HEADER.unpack(self._read(HEADER.size, deadline))[0]
         if size > max_answer:
-            raise ScriptMemoryExceeded(f"the script's data would be {size:,} bytes, over the limit of {max_answer:,}")
+            raise ScriptMemoryExceeded(
+                f"the script's data would be {size:,} bytes, over the limit of {max_answer:,} (UJIKOM_MAX_STATE_BYTES)"
+            )
         return self._read(size, deadline)
 
 

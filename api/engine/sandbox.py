@@ -99,7 +99,7 @@ class _GuardingTransformer(RestrictingNodeTransformer):
         if guard is None:
             return node
         call = ast.Call(func=ast.Name(guard, ast.Load()), args=[node.left, node.right], keywords=[])
-        return ast.copy_location(call, node)
+        return ast.fix_missing_locations(ast.copy_location(call, node))
 
 
 def _inplacevar(op: str, x: Any, y: Any) -> Any:

@@ -39,6 +39,7 @@ class EventType(StrEnum):
     INSTANCE_STARTED = "instance_started"
     INSTANCE_COMPLETED = "instance_completed"
     INSTANCE_CANCELLED = "instance_cancelled"
+    INSTANCE_FAILED = "instance_failed"
     TASK_CREATED = "task_created"
     TASK_CLAIMED = "task_claimed"
     TASK_UNCLAIMED = "task_unclaimed"
