@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from api.app import create_app
 from api.clock import Clock
-from api.engine.evaluator import POOL
+from api.engine.evaluator import POOL, Limits
 from api.engine.process_models import MODELS
 from api.settings import Settings
 from api.store.db import Database
@@ -64,7 +64,7 @@ def limited(settings: Settings, db: Database, clock: Clock) -> Iterator[Api]:
     app = create_app(settings.model_copy(update={"script_cpu_seconds": 1, "max_state_bytes": 200_000}), db, clock)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Api(client, app)
-    POOL.configure(POOL.limits.__class__())  # the defaults again for the next test
+    POOL.configure(Limits())  # the defaults again for the next test
 
 
 def deploy(api: Api, name: str, content: str) -> None:
