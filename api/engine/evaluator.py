@@ -12,7 +12,9 @@ read at all.
 """
 
 import atexit
+import builtins
 import io
+import logging
 import os
 import pickle
 import select
@@ -29,6 +31,7 @@ from api.engine.evaluator_child import HEADER
 from api.engine.sandbox import ScriptMemoryExceeded, ScriptRejected, ScriptTimeout
 from api.settings import Settings, get_settings
 
+log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent.parent
 BOOT = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from api.engine.evaluator_child import main; main()"
 ALLOWED_GLOBALS = {
@@ -227,6 +230,7 @@ class EvaluatorPool:
                 raise ScriptTimeout(
                     f"the script used more than {limits.cpu_seconds} s of CPU time and was stopped"
                 ) from None
+            log.error("a script evaluator process ended with exit code %s (see its output above)", code_)
             raise ScriptMemoryExceeded(f"the script's evaluator process ended (exit code {code_})") from None
         except ScriptMemoryExceeded:
             evaluator.kill()
@@ -248,10 +252,14 @@ def _decode(answer: bytes, limits: Limits) -> Any:
         raise ScriptMemoryExceeded(f"{reply[1]} ({limits.memory_bytes // (1024 * 1024)} MB)")
     _, name, message, line = reply
     where = f" (line {line})" if line else ""
-    exc_type = getattr(__import__("builtins"), name, None)
-    if isinstance(exc_type, type) and issubclass(exc_type, Exception) and exc_type is not ScriptFailed:
-        raise exc_type(f"{message}{where}")
-    raise ScriptFailed(f"{name}: {message}{where}")
+    exc_type = getattr(builtins, name, None)
+    exc: Exception = ScriptFailed(f"{name}: {message}{where}")
+    if isinstance(exc_type, type) and issubclass(exc_type, Exception):
+        try:  # raised as itself (a script's KeyError is a KeyError), when it takes a message
+            exc = exc_type(f"{message}{where}")
+        except TypeError:
+            pass
+    raise exc
 
 
 POOL = EvaluatorPool()
