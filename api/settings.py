@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     # runaway script can hold the database's write lock (SQLite waits 30 s for it).
     script_wall_seconds: float = 10.0
     # The largest serialized state (process_instance.state) an instance may have; a bigger one is refused.
-    max_state_bytes: int = 32 * 1024 * 1024
+    max_state_bytes: int = 64 * 1024 * 1024
     # The most tasks one engine pass may complete (a cycle of scripts with no wait state ends here).
     max_engine_steps: int = 50_000
 

@@ -55,7 +55,7 @@ class Limits:
     cpu_seconds: int = 2
     wall_seconds: float = 10.0
     memory_bytes: int = 256 * 1024 * 1024
-    max_answer_bytes: int = 32 * 1024 * 1024
+    max_answer_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Limits":

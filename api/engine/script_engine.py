@@ -39,7 +39,7 @@ class RuntimeLimits:
 
     script_seconds: float = 10.0
     max_engine_steps: int = 50_000
-    max_state_bytes: int = 32 * 1024 * 1024
+    max_state_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RuntimeLimits":
