@@ -161,7 +161,7 @@ def test_another_users_write_completes_while_a_runaway_script_is_stopped(limited
     thread.start()
     busy = threading.Event()
     for _ in range(600):  # until the script runs in an evaluator (generous: a loaded machine is slow)
-        if POOL._count > len(POOL._idle) or not thread.is_alive():
+        if POOL.busy or not thread.is_alive():
             busy.set()
             break
         threading.Event().wait(0.05)

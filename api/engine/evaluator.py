@@ -150,6 +150,12 @@ class EvaluatorPool:
             self._limits = Limits.from_settings(get_settings())
         return self._limits
 
+    @property
+    def busy(self) -> int:
+        """Evaluators running a script now."""
+        with self._cond:
+            return self._count - len(self._idle)
+
     def configure(self, limits: Limits) -> None:
         """Use these limits from now on (processes started with other memory limits are replaced)."""
         with self._cond:
