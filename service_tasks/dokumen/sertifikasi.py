@@ -15,7 +15,10 @@ from service_tasks.keputusan import (
     jumlah_keputusan,
     rekomendasi,
 )
+from service_tasks.keputusan_tercatat import kompeten_tercatat, sempitkan
 from service_tasks.nomor_surat import terbitkan_dokumen
+
+SERTIFIKASI = ("penerbitan_sertifikat",)
 
 
 def _keputusan_pleno(m: MasterData, pleno: dict[str, Any], hasil: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -44,7 +47,7 @@ def _keputusan_pleno(m: MasterData, pleno: dict[str, Any], hasil: list[dict[str,
     return rows
 
 
-@operator("terbitkan_berita_acara_pleno")
+@operator("terbitkan_berita_acara_pleno", issuing=SERTIFIKASI)
 def terbitkan_berita_acara_pleno(
     ctx: ServiceContext, periode: str, pleno: dict[str, Any], hasil: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -75,7 +78,7 @@ def terbitkan_berita_acara_pleno(
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["berita_acara_pleno"], f"Berita acara rapat pleno {periode}", data)
 
 
-@operator("terbitkan_sk_penetapan")
+@operator("terbitkan_sk_penetapan", issuing=SERTIFIKASI)
 def terbitkan_sk_penetapan(
     ctx: ServiceContext, periode: str, pleno: dict[str, Any], hasil: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -96,7 +99,7 @@ def terbitkan_sk_penetapan(
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["sk_penetapan"], f"SK penetapan hasil asesmen {periode}", data)
 
 
-@operator("terbitkan_sk_banding")
+@operator("terbitkan_sk_banding", issuing=("banding_asesmen",))
 def terbitkan_sk_banding(
     ctx: ServiceContext,
     peserta: dict[str, Any],
@@ -135,7 +138,7 @@ def terbitkan_sk_banding(
     )
 
 
-@operator("terbitkan_permohonan_blangko")
+@operator("terbitkan_permohonan_blangko", issuing=SERTIFIKASI)
 def terbitkan_permohonan_blangko(
     ctx: ServiceContext,
     periode: str,
@@ -146,7 +149,8 @@ def terbitkan_permohonan_blangko(
     """Surat permohonan blangko: the K candidates as BNSP's list wants them (nama, NIK, lahir, skema)."""
     m = MasterData(ctx.session)
     hasil = require_objects("hasil", hasil)
-    daftar = daftar_kompeten(kompeten, pleno, hasil)
+    # Only the candidates recorded K (approved SK, upheld appeals): the workflow data narrows, never widens.
+    daftar = sempitkan(daftar_kompeten(kompeten, pleno, hasil), kompeten_tercatat(ctx))
     m.load_peserta([d.get("username") for d in daftar] + [h.get("username") for h in hasil])
     kompeten_user = {d.get("username") for d in daftar}
     # BK is what the pleno decided (and an appeal did not overturn): a candidate whose decision was
