@@ -13,7 +13,7 @@ from typing import Any, Literal
 from service_tasks import operator
 from service_tasks.context import ServiceContext
 from service_tasks.guards import objects, require_object, require_objects
-from service_tasks.keputusan_tercatat import kompeten_tercatat, sempitkan
+from service_tasks.keputusan_tercatat import kompeten_tercatat, pleno_tercatat, sempitkan
 
 Rekomendasi = Literal["K", "BK"]
 
@@ -105,8 +105,10 @@ def peserta_banding(hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_ba
 def susun_peserta_banding(
     ctx: ServiceContext, hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_banding: Any
 ) -> list[dict[str, Any]]:
-    """See :func:`peserta_banding`, for the process's `daftar_peserta_banding`."""
-    return peserta_banding(require_objects("hasil", hasil), require_object("pleno", pleno), batas_banding)
+    """See :func:`peserta_banding`, for the process's `daftar_peserta_banding`: the BK decisions are the
+    pleno's as Kabid Sertifikasi recorded it, so a rewritten `pleno` takes no one's appeal away."""
+    tercatat = pleno_tercatat(ctx, require_object("pleno", pleno))
+    return peserta_banding(require_objects("hasil", hasil), tercatat, batas_banding)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -71,6 +71,42 @@ def _by(s: _Submitted, role: Role) -> bool:
     return s.event.type == EventType.TASK_COMPLETED and s.role == role and bool(s.event.actor)
 
 
+def terakhir(session: Session, instance_id: int, role: Role, key: str) -> _Submitted | None:
+    """The last submission of `key` (a form's top-level object) on a task of `role` in the instance."""
+    found = None
+    for s in _history(session, instance_id):
+        if _by(s, role) and key in (s.event.data or {}):
+            found = s
+    return found
+
+
+def pleno_tercatat(ctx: ServiceContext, pleno: dict[str, Any] | None) -> dict[str, Any]:
+    """The pleno as Kabid Sertifikasi submitted it in this instance, its decisions narrowed by the
+    workflow's `pleno` (a K stands only where both say K). Refused when no pleno is recorded."""
+    s = terakhir(ctx.session, ctx.instance_id, Role.KABID_SERTIFIKASI, "pleno")
+    if s is None or not objects(s.data("pleno").get("keputusan")):
+        raise ServiceTaskError("tidak ada keputusan rapat pleno yang dicatat Kabid Sertifikasi pada proses ini")
+    workflow = {k.get("username"): k.get("keputusan") for k in objects((pleno or {}).get("keputusan"))}
+    keputusan = []
+    for k in objects(s.data("pleno").get("keputusan")):
+        if k.get("keputusan") == "K" and workflow.get(k.get("username"), "K") != "K":
+            k = {**k, "keputusan": workflow[k.get("username")]}
+        keputusan.append(k)
+    return {**s.data("pleno"), "keputusan": keputusan}
+
+
+def banding_tercatat(ctx: ServiceContext, username: Any) -> dict[str, Any]:
+    """The appeal decision Ketua LSP submitted in this instance, for the candidate who filed the appeal
+    here. Refused when either is missing or the candidate is not `username`."""
+    diajukan = terakhir(ctx.session, ctx.instance_id, Role.PESERTA, "banding")
+    keputusan = terakhir(ctx.session, ctx.instance_id, Role.KETUA_LSP, "keputusan_banding")
+    if diajukan is None or diajukan.data("banding").get("ajukan") is not True or diajukan.event.actor != username:
+        raise ServiceTaskError(f"{username}: tidak ada banding yang diajukan peserta ini pada proses ini")
+    if keputusan is None or keputusan.event.id < diajukan.event.id:
+        raise ServiceTaskError(f"{username}: tidak ada keputusan banding yang dicatat Ketua LSP pada proses ini")
+    return keputusan.data("keputusan_banding")
+
+
 def _sk_penetapan_disetujui(session: Session, instance_id: int) -> tuple[_Submitted, Dokumen, _Submitted] | None:
     """(the pleno, the SK Penetapan issued from it, Ketua LSP's approval) of the last approved SK, or None."""
     sk_by_task = {

@@ -264,3 +264,32 @@ def test_removing_the_certificate_call_from_the_shipped_process_waits_for_ketua_
     r = deploy(api, {"penerbitan_sertifikat.bpmn": renamed})
     assert r.status_code == 201, r.text
     assert r.json()["processes"] == [{"key": "penerbitan_sertifikat", "version": 2}]
+
+
+def test_a_new_version_whose_script_rewrites_the_pleno_changes_no_decision(api: Api) -> None:
+    """The desainer alone edits the next version: a script after the pleno makes everyone K. It deploys at once
+    (no issuing call changes), but the SK, the decisions and the certificates follow what Kabid Sertifikasi
+    submitted."""
+    text = (PROJECT_ROOT / "processes" / "penerbitan_sertifikat.bpmn").read_text()
+    flow = 'sourceRef="rapat_pleno" targetRef="menerbitkan_berita_acara_pleno"/>'
+    assert text.count(flow) == 1
+    script = (
+        '<bpmn:scriptTask id="palsukan" name="Merapikan keputusan"><bpmn:script>'
+        "pleno = dict(pleno, keputusan=[dict(k, keputusan='K') for k in pleno['keputusan']])"
+        "</bpmn:script></bpmn:scriptTask>"
+        '<bpmn:sequenceFlow id="flow_palsukan" sourceRef="palsukan" targetRef="menerbitkan_berita_acara_pleno"/>'
+    )
+    changed = text.replace(flow, 'sourceRef="rapat_pleno" targetRef="palsukan"/>' + script)
+    r = deploy(api, {"penerbitan_sertifikat.bpmn": changed})
+    assert r.status_code == 201, r.text
+    lulus, gagal = b.Calon("peserta"), b.Calon("peserta2", bk=True)
+    root = b.decided(api, [lulus, gagal])
+    [sk] = b.documents(api, root, "sk_penetapan")
+    assert {d["username"]: d["keputusan"] for d in sk.data["daftar"]} == {"peserta": "K", "peserta2": "BK"}
+    t = sop.one(api, "peserta2", b.BANDING)
+    api.complete("peserta2", t["id"], sop.banding(ajukan=False))
+    api.drain()
+    t = sop.one(api, "kabid_administrasi", b.NOMOR)
+    assert [k["username"] for k in sop.task_data(api, "kabid_administrasi", t["id"])["kompeten"]] == ["peserta"]
+    api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(["peserta"])}})
+    assert [c.peserta_username for c in b.certificates(api)] == ["peserta"]
