@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from api.store.enums import DeploymentStatus, EventType, Role
 from api.store.models import Deployment, Dokumen, Event, HumanTask, ProcessInstance
 from service_tasks.context import ServiceContext, ServiceTaskError
-from service_tasks.guards import object_at, objects
+from service_tasks.guards import chunks, object_at, objects
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,25 @@ class _Submitted:
 
 def _history(session: Session, instance_id: int) -> list[_Submitted]:
     """The instance's task completions and service-task completions, oldest first, with the task's role."""
-    rows = session.execute(
-        select(Event, HumanTask.role)
-        .outerjoin(HumanTask, HumanTask.id == Event.task_id)
-        .where(
-            Event.instance_id == instance_id,
-            Event.type.in_([EventType.TASK_COMPLETED, EventType.SERVICE_TASK_COMPLETED]),
-        )
-        .order_by(Event.id)
-    ).all()
-    return [_Submitted(e, role) for e, role in rows]
+    return _histories(session, [instance_id]).get(instance_id, [])
+
+
+def _histories(session: Session, instance_ids: list[int]) -> dict[int, list[_Submitted]]:
+    """:func:`_history` of several instances, by instance, in one query per chunk."""
+    found: dict[int, list[_Submitted]] = {}
+    for chunk in chunks(instance_ids):
+        rows = session.execute(
+            select(Event, HumanTask.role)
+            .outerjoin(HumanTask, HumanTask.id == Event.task_id)
+            .where(
+                Event.instance_id.in_(chunk),
+                Event.type.in_([EventType.TASK_COMPLETED, EventType.SERVICE_TASK_COMPLETED]),
+            )
+            .order_by(Event.id)
+        ).all()
+        for e, role in rows:
+            found.setdefault(e.instance_id, []).append(_Submitted(e, role))
+    return found
 
 
 def _by(s: _Submitted, role: Role) -> bool:
@@ -137,16 +146,21 @@ def _banding_diterima_kompeten(
 ) -> dict[str, tuple[_Submitted, Dokumen]]:
     """BK candidates made K by an upheld appeal: username -> (Ketua LSP's decision, the SK Banding)."""
     found: dict[str, tuple[_Submitted, Dokumen]] = {}
-    children = session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == instance_id)).all()
-    for child in children:
-        sk_banding = session.scalars(
+    children = list(session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == instance_id)))
+    histories = _histories(session, children)
+    sk_banding_of: dict[int, Dokumen] = {}
+    for chunk in chunks(children):
+        for d in session.scalars(
             select(Dokumen)
-            .where(Dokumen.instance_id == child, Dokumen.kind == "sk_banding", Dokumen.version == 1)
+            .where(Dokumen.instance_id.in_(chunk), Dokumen.kind == "sk_banding", Dokumen.version == 1)
             .order_by(Dokumen.id)
-        ).first()
+        ):
+            sk_banding_of.setdefault(d.instance_id, d)
+    for child in children:
+        sk_banding = sk_banding_of.get(child)
         pemohon = keputusan = asesor_ulang = None
         kompeten = False
-        for s in _history(session, child):
+        for s in histories.get(child, []):
             if _by(s, Role.PESERTA) and s.data("banding").get("ajukan") is True:
                 pemohon = s.event.actor
             elif _by(s, Role.KETUA_LSP) and pemohon and s.data("keputusan_banding").get("keputusan") == "diterima":
