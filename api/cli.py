@@ -143,6 +143,11 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         return 1
     if not result.created:
         print(f"unchanged: already deployed as deployment {result.deployment.id}: " + ", ".join(lines))
+    elif result.menunggu_persetujuan:
+        changes = ", ".join(
+            f"{p['operator']} {p['perubahan']} in {p['proses']}" for p in result.deployment.penerbitan or []
+        )
+        print(f"deployment {result.deployment.id} awaits Ketua LSP's approval ({changes}); nothing is active yet")
     else:
         print(f"deployment {result.deployment.id}: " + ", ".join(lines))
     return 0

@@ -28,6 +28,9 @@ DOCUMENT_CORRECTORS = MASTER_WRITERS
 REVOKERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP})
 # Who validates and deploys BPMN and forms.
 DESIGNERS: frozenset[Role] = frozenset({Role.DESAINER, Role.ADMIN})
+# Who approves a deployment changing where issuing operators (certificates, SKs) run: Ketua LSP, never a
+# designer and never the person who uploaded it (`may_approve_deployment`).
+DEPLOYMENT_APPROVERS: frozenset[Role] = frozenset({Role.KETUA_LSP})
 
 
 def _sorted(roles: frozenset[Role]) -> tuple[str, ...]:
@@ -42,6 +45,9 @@ Revoker = Annotated[CurrentUser, require_roles(*_sorted(REVOKERS))]
 Designer = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS))]
 # Who reads process versions and their files: staff and designers.
 StaffOrDesigner = Annotated[CurrentUser, require_roles(*_sorted(STAFF | DESIGNERS))]
+DeploymentApprover = Annotated[CurrentUser, require_roles(*_sorted(DEPLOYMENT_APPROVERS))]
+# Who lists deployments (the waiting ones included): designers and the approvers.
+DeploymentReader = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS | DEPLOYMENT_APPROVERS))]
 Admin = Annotated[CurrentUser, require_roles(Role.ADMIN)]
 AsesorRole = Annotated[CurrentUser, require_roles(Role.ASESOR)]
 PesertaRole = Annotated[CurrentUser, require_roles(Role.PESERTA)]
@@ -55,6 +61,11 @@ def may_work_on(user: CurrentUser, task: HumanTask) -> bool:
     """A task is for the users of its lane, unless it is narrowed to one of them (an asesor's candidates,
     a candidate's own tasks)."""
     return task.role in user.roles and task.assignee in (None, user.username)
+
+
+def may_approve_deployment(user: CurrentUser, uploaded_by: str) -> bool:
+    """An approver who designs no processes and did not upload the deployment."""
+    return user.has_any(*DEPLOYMENT_APPROVERS) and not user.has_any(*DESIGNERS) and user.username != uploaded_by
 
 
 def may_read_document(user: CurrentUser, doc: Dokumen) -> bool:

@@ -6,6 +6,11 @@ parameters the BPMN passes. It returns JSON-able data and is idempotent per (ins
 
 A validator checks a submitted form against the SOP's rules and the master data before the task
 completes: ``fn(ctx, data) -> list[Refusal]``; any refusal refuses the submission and changes nothing.
+
+An *issuing* operator (``@operator(name, issuing=("process_key", ...))``) issues a certificate, an SK or
+a certification decision. It runs only in the processes it is bound to here, or in one Ketua LSP approved
+for it when deploying (:func:`call` checks; the deploy lint and the approval rule in
+``api/engine/penerbitan.py`` read :data:`ISSUING`).
 """
 
 import inspect
@@ -18,13 +23,17 @@ Operator = Callable[..., Any]
 REGISTRY: dict[str, Operator] = {}
 Validator = Callable[[ServiceContext, dict[str, Any]], list[Refusal]]
 VALIDATORS: dict[str, Validator] = {}
+# Issuing operator -> the process keys of the shipped SOP it is approved for.
+ISSUING: dict[str, frozenset[str]] = {}
 
 
-def operator(name: str) -> Callable[[Operator], Operator]:
+def operator(name: str, *, issuing: tuple[str, ...] = ()) -> Callable[[Operator], Operator]:
     def register(fn: Operator) -> Operator:
         if name in REGISTRY:
             raise ValueError(f"service operator {name!r} registered twice")
         REGISTRY[name] = fn
+        if issuing:
+            ISSUING[name] = frozenset(issuing)
         return fn
 
     return register
@@ -55,13 +64,17 @@ def call(name: str, ctx: ServiceContext, **params: Any) -> Any:
         inspect.signature(fn).bind(ctx, **params)
     except TypeError as exc:
         raise ServiceTaskError(f"wrong parameters: {exc}") from exc
+    if name in ISSUING:
+        periksa_proses_penerbit(ctx, name, ISSUING[name])
     return fn(ctx, **params)
 
 
 # Importing the modules registers their operators.
 from service_tasks import dokumen, keputusan, pemeriksaan, periode  # noqa: E402,F401
+from service_tasks.keputusan_tercatat import periksa_proses_penerbit  # noqa: E402
 
 __all__ = [
+    "ISSUING",
     "REGISTRY",
     "VALIDATORS",
     "Refusal",

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from service_tasks import operator
 from service_tasks.context import ServiceContext
 from service_tasks.guards import objects, require_object, require_objects
+from service_tasks.keputusan_tercatat import kompeten_tercatat, pleno_tercatat, sempitkan
 
 Rekomendasi = Literal["K", "BK"]
 
@@ -104,8 +105,10 @@ def peserta_banding(hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_ba
 def susun_peserta_banding(
     ctx: ServiceContext, hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_banding: Any
 ) -> list[dict[str, Any]]:
-    """See :func:`peserta_banding`, for the process's `daftar_peserta_banding`."""
-    return peserta_banding(require_objects("hasil", hasil), require_object("pleno", pleno), batas_banding)
+    """See :func:`peserta_banding`, for the process's `daftar_peserta_banding`: the BK decisions are the
+    pleno's as Kabid Sertifikasi recorded it, so a rewritten `pleno` takes no one's appeal away."""
+    tercatat = pleno_tercatat(ctx, require_object("pleno", pleno))
+    return peserta_banding(require_objects("hasil", hasil), tercatat, batas_banding)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -154,15 +157,17 @@ def daftar_kompeten(
     return [{**by_user.get(r.get("username"), {}), **r} for r in rows]
 
 
-@operator("tetapkan_kompeten")
+@operator("tetapkan_kompeten", issuing=("penerbitan_sertifikat",))
 def tetapkan_kompeten(
     ctx: ServiceContext,
     hasil: list[dict[str, Any]],
     pleno: dict[str, Any],
     hasil_banding: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The final Kompeten list (see :func:`kompeten_akhir`), for the process's `kompeten`."""
-    return kompeten_akhir(require_objects("hasil", hasil), pleno, require_objects("hasil_banding", hasil_banding or []))
+    """The final Kompeten list (see :func:`kompeten_akhir`), for the process's `kompeten`, narrowed to the
+    candidates the database records K (the approved SK Penetapan, upheld appeals)."""
+    banding = require_objects("hasil_banding", hasil_banding or [])
+    return sempitkan(kompeten_akhir(require_objects("hasil", hasil), pleno, banding), kompeten_tercatat(ctx))
 
 
 # --------------------------------------------------------------------------------------------------

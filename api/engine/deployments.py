@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from api.engine.bpmn import FORM_PROPS, NS, ProcessGraph, process_elements
 from api.engine.lint_rules import LintContext, Problem, lint
+from api.engine.penerbitan import perubahan_penerbitan
 from api.engine.process_models import add_files, latest_definition, new_parser
-from api.store.enums import LANE_ROLES
+from api.store.enums import LANE_ROLES, DeploymentStatus
 from api.store.models import Deployment, DeploymentFile, ProcessDefinition
 
 __all__ = ["NS", "DeploymentInvalid", "Problem", "deploy", "validate"]
@@ -116,12 +117,16 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
         except Exception as exc:  # the parser's own bugs still point at the process
             errors.append(Problem(_file_defining(trees, process_id), process_id, None, f"cannot parse: {exc}"))
 
+    called_here = {
+        c.get("calledElement") for tree in trees.values() for c in tree.xpath("//bpmn:callActivity", namespaces=NS)
+    }
     for name, tree in trees.items():
         context = LintContext(
             name,
             forms,
             form_deployed=lambda ref: _latest_file(session, ref) is not None,
             graphs=[ProcessGraph.read(p) for p in process_elements(tree.getroot())],
+            called=lambda key: key in called_here or _called_by_deployed(session, key),
         )
         file_errors, file_warnings = lint(tree, context)
         errors += file_errors
@@ -150,16 +155,94 @@ class DeployResult:
     warnings: list[Problem]
     created: bool  # False: every file was already deployed as it is (nothing stored)
 
+    @property
+    def menunggu_persetujuan(self) -> bool:
+        return self.deployment.status == DeploymentStatus.MENUNGGU_PERSETUJUAN
+
 
 def deploy(session: Session, files: dict[str, bytes], actor: str, now: Any) -> DeployResult:
-    """Store a validated deployment; a process whose content (file and its forms) changed gets version n+1."""
+    """Store a validated deployment; a process whose content (file and its forms) changed gets version n+1.
+
+    A deployment changing where issuing operators run (:func:`perubahan_penerbitan`) is stored waiting for
+    Ketua LSP (`menunggu_persetujuan`): its files wait on the row, with no file rows and no versions, so
+    nothing starts or resolves them until :func:`setujui` deploys them.
+    """
     errors, warnings = validate(session, files)
     if errors:
         raise DeploymentInvalid(errors)
     duplicate = _unchanged(session, files)
     if duplicate is not None:
         return DeployResult(*duplicate, warnings=warnings, created=False)
-    deployment = Deployment(created_at=now, created_by=actor)
+    if perubahan := perubahan_penerbitan(session, files):
+        waiting = Deployment(
+            created_at=now,
+            created_by=actor,
+            status=DeploymentStatus.MENUNGGU_PERSETUJUAN,
+            penerbitan=perubahan,
+            berkas_tertunda={name: content.decode() for name, content in sorted(files.items())},
+        )
+        session.add(waiting)
+        session.flush()
+        return DeployResult(waiting, [], warnings, created=True)
+    return DeployResult(*_store(session, files, Deployment(created_at=now, created_by=actor)), warnings, created=True)
+
+
+class ApprovalRefused(Exception):
+    """An approval or rejection that cannot be made: `status` is the HTTP status it answers."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _waiting(session: Session, deployment_id: int, actor: str) -> Deployment:
+    row = session.get(Deployment, deployment_id, with_for_update=True)
+    if row is None:
+        raise ApprovalRefused(404, f"no deployment {deployment_id}")
+    if row.status != DeploymentStatus.MENUNGGU_PERSETUJUAN:
+        raise ApprovalRefused(409, f"deployment {deployment_id} is {row.status}, not awaiting approval")
+    if row.created_by == actor:
+        raise ApprovalRefused(403, f"deployment {deployment_id} was uploaded by {actor}: another person approves it")
+    return row
+
+
+def setujui(session: Session, deployment_id: int, actor: str, now: Any) -> DeployResult:
+    """Ketua LSP approves a waiting deployment: its files are validated again and deployed as a new
+    deployment (so versions and linked SOPs resolve in the order they became active)."""
+    request = _waiting(session, deployment_id, actor)
+    files = {name: content.encode() for name, content in (request.berkas_tertunda or {}).items()}
+    errors, warnings = validate(session, files)
+    if errors:
+        raise DeploymentInvalid(errors)
+    if perubahan_penerbitan(session, files) != request.penerbitan:
+        raise ApprovalRefused(
+            409, f"the deployed processes changed since deployment {deployment_id} was uploaded: upload it again"
+        )
+    request.status, request.diputuskan_oleh, request.diputuskan_at = DeploymentStatus.DISETUJUI, actor, now
+    active = Deployment(
+        created_at=now,
+        created_by=request.created_by,
+        penerbitan=request.penerbitan,
+        diputuskan_oleh=actor,
+        diputuskan_at=now,
+        permintaan_id=request.id,
+    )
+    return DeployResult(*_store(session, files, active), warnings, created=True)
+
+
+def tolak(session: Session, deployment_id: int, actor: str, now: Any, alasan: str) -> Deployment:
+    """Ketua LSP rejects a waiting deployment, with the reason; nothing of it is ever deployed."""
+    request = _waiting(session, deployment_id, actor)
+    request.status, request.diputuskan_oleh, request.diputuskan_at = DeploymentStatus.DITOLAK, actor, now
+    request.alasan = alasan
+    session.flush()
+    return request
+
+
+def _store(
+    session: Session, files: dict[str, bytes], deployment: Deployment
+) -> tuple[Deployment, list[ProcessDefinition]]:
+    """Store the files under `deployment` and version each process whose content changed."""
     session.add(deployment)
     session.flush()
     for name, content in sorted(files.items()):
@@ -202,7 +285,7 @@ def deploy(session: Session, files: dict[str, bytes], actor: str, now: Any) -> D
             d.startable = d.key not in called and not _called_by_deployed(session, d.key)
     session.flush()
     session.refresh(deployment)
-    return DeployResult(deployment, definitions, warnings, created=True)
+    return deployment, definitions
 
 
 def _unchanged(session: Session, files: dict[str, bytes]) -> tuple[Deployment, list[ProcessDefinition]] | None:

@@ -14,6 +14,7 @@ from lxml import etree
 import service_tasks
 from api.engine.bpmn import BPMN, NS, ProcessGraph, Prop, element_properties, local_name
 from api.engine.durations import parse_duration
+from api.engine.penerbitan import issuing_start_lanes
 from api.engine.sandbox import check_syntax
 from api.store.enums import LANE_ROLES, SOP_LANES
 
@@ -59,6 +60,9 @@ class LintContext:
     forms: dict[str, Any]  # form files of this deployment, by name
     form_deployed: Callable[[str], bool]  # is a form of this name deployed already?
     graphs: list[ProcessGraph] = field(default_factory=list)
+    # Is this process key the target of a call activity (in this deployment or deployed)? Its children are
+    # started by their caller, never by a user.
+    called: Callable[[str], bool] = field(default=lambda _key: False)
 
     def problem(self, el: Any, message: str) -> Problem:
         return Problem(self.file, el.get("id"), el.sourceline, message)
@@ -192,6 +196,14 @@ def sop_lanes(tree: Any, ctx: LintContext) -> Iterator[Problem]:
                 yield ctx.problem(graph.process, f"the SOP process must keep the lane {lane!r}")
 
 
+def issuing_processes(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A process calling an issuing operator (certificates, SKs) cannot be started by a candidate or an
+    asesor (where it may run at all is the approval rule in `api/engine/penerbitan.py`)."""
+    for graph in ctx.graphs:
+        for start, message in issuing_start_lanes(graph, ctx.called(graph.id)):
+            yield ctx.problem(start, message)
+
+
 # --- warnings ----------------------------------------------------------------------------------------
 
 
@@ -225,6 +237,7 @@ ERRORS: list[Rule] = [
     child_subjects,
     time_standards,
     sop_lanes,
+    issuing_processes,
 ]
 WARNINGS: list[Rule] = [diagram_shapes, unknown_properties]
 

@@ -138,6 +138,17 @@ class DeploymentOut(BaseModel):
     files: list[str]
     processes: list[DeployedProcess]
     warnings: list[dict[str, Any]] = Field(default_factory=list)
+    # aktif; menunggu_persetujuan (Ketua LSP approves it: `penerbitan` says what), disetujui, ditolak.
+    status: str = "aktif"
+    penerbitan: list[dict[str, Any]] = Field(default_factory=list)
+    diputuskan_oleh: str | None = None
+    diputuskan_at: datetime | None = None
+    alasan: str | None = None
+    permintaan_id: int | None = None
+
+
+class PenolakanIn(BaseModel):
+    alasan: str = Field(min_length=1, max_length=2000, pattern=r"\S")
 
 
 class UserIn(BaseModel):

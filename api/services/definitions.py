@@ -15,6 +15,7 @@ from api.engine.bpmn import FORM_PROPS, NS, parse
 from api.engine.bpmn_summary import diff, summarize
 from api.engine.process_models import latest_definition, resolve_definition
 from api.errors import ApiError
+from api.store.enums import DeploymentStatus
 from api.store.models import Deployment, DeploymentFile, ProcessDefinition
 from api.store.storage import Upload, read_upload
 
@@ -68,6 +69,18 @@ def list_deployments(session: Session) -> list[DeploymentListing]:
     for d in session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.id)):
         definitions.setdefault(d.deployment_id, []).append(d)
     return [DeploymentListing(d, files.get(d.id, []), definitions.get(d.id, [])) for d in deployments]
+
+
+def menunggu_persetujuan(session: Session) -> list[Deployment]:
+    """The deployments awaiting Ketua LSP's approval, oldest first (they have no files or versions yet)."""
+    return list(
+        session.scalars(
+            select(Deployment)
+            .options(lazyload(Deployment.files))
+            .where(Deployment.status == DeploymentStatus.MENUNGGU_PERSETUJUAN)
+            .order_by(Deployment.id)
+        )
+    )
 
 
 @dataclass

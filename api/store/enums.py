@@ -73,6 +73,15 @@ class TaskState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class DeploymentStatus(StrEnum):
+    """`deployment.status`: a deployment changing where issuing operators run waits for Ketua LSP."""
+
+    AKTIF = "aktif"
+    MENUNGGU_PERSETUJUAN = "menunggu_persetujuan"
+    DISETUJUI = "disetujui"  # a request approved: its files were deployed as a new, active deployment
+    DITOLAK = "ditolak"
+
+
 class SertifikatStatus(StrEnum):
     """`sertifikat.status`; an expired certificate is `aktif` past its `berlaku_sampai` (read by the clock)."""
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.store.db import Base, UtcDateTime
-from api.store.enums import LANE_ROLES, SOP_LANES, Role
+from api.store.enums import LANE_ROLES, SOP_LANES, DeploymentStatus, Role
 
 __all__ = ["LANE_ROLES", "SOP_LANES"]
 
@@ -51,11 +51,24 @@ class UserRole(Base):
 
 
 class Deployment(Base):
+    """Uploaded BPMN and forms. A deployment that changes where issuing operators run waits for Ketua LSP
+    (`menunggu_persetujuan`): its files wait in `berkas_tertunda`, with no file rows and no process
+    versions, so nothing reads them; approving deploys them as a new, `aktif` deployment (migration 0005)."""
+
     __tablename__ = "deployment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(24), default=DeploymentStatus.AKTIF, server_default="aktif")
+    # The issuing-operator calls added or removed ({proses, elemen, operator, perubahan}) that needed approval.
+    penerbitan: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    berkas_tertunda: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    diputuskan_oleh: Mapped[str | None] = mapped_column(String(64))
+    diputuskan_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    alasan: Mapped[str | None] = mapped_column(Text)
+    # On a deployment activated by approval: the waiting deployment (the request) it came from.
+    permintaan_id: Mapped[int | None] = mapped_column(Integer)
     files: Mapped[list["DeploymentFile"]] = relationship(lazy="selectin", order_by="DeploymentFile.name")
 
 

@@ -313,6 +313,15 @@ async function deploy() {
     status(body.detail || `deploy failed (${response.status})`, 'error');
     return;
   }
+  if (response.status === 202) {
+    // It changes where issuing operators (certificates, SKs) run: nothing is active until Ketua LSP approves.
+    setProblems([], body.warnings || []);
+    const what = (body.penerbitan || [])
+      .map((p) => `${p.operator} ${p.perubahan} in ${p.proses} (${p.elemen})`)
+      .join('; ');
+    status(`Deployment ${body.id} awaits Ketua LSP's approval (${what}); nothing is active until then.`, 'warning');
+    return;
+  }
   setProblems([], body.warnings || []);
   for (const f of files) {
     f.dirty = false;

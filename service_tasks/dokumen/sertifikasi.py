@@ -1,5 +1,8 @@
 """Documents of SOP step 6 up to the certificates: the pleno's Berita Acara, the SK Penetapan, the SK of an
-appeal and the request for certificate blanks from BNSP."""
+appeal and the request for certificate blanks from BNSP.
+
+Each rests on decisions the database recorded (:mod:`service_tasks.keputusan_tercatat`): the pleno Kabid
+Sertifikasi submitted, the appeal Ketua LSP decided, the SK Ketua LSP approved; never on workflow data alone."""
 
 from typing import Any
 
@@ -15,7 +18,10 @@ from service_tasks.keputusan import (
     jumlah_keputusan,
     rekomendasi,
 )
+from service_tasks.keputusan_tercatat import banding_tercatat, kompeten_tercatat, pleno_tercatat, sempitkan
 from service_tasks.nomor_surat import terbitkan_dokumen
+
+SERTIFIKASI = ("penerbitan_sertifikat",)
 
 
 def _keputusan_pleno(m: MasterData, pleno: dict[str, Any], hasil: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -44,12 +50,12 @@ def _keputusan_pleno(m: MasterData, pleno: dict[str, Any], hasil: list[dict[str,
     return rows
 
 
-@operator("terbitkan_berita_acara_pleno")
+@operator("terbitkan_berita_acara_pleno", issuing=SERTIFIKASI)
 def terbitkan_berita_acara_pleno(
     ctx: ServiceContext, periode: str, pleno: dict[str, Any], hasil: list[dict[str, Any]]
 ) -> dict[str, Any]:
     m = MasterData(ctx.session)
-    pleno = require_object("pleno", pleno)
+    pleno = pleno_tercatat(ctx, require_object("pleno", pleno))
     hasil = require_objects("hasil", hasil)
     keputusan = _keputusan_pleno(m, pleno, hasil)
     anggota = pleno.get("anggota") or []
@@ -75,13 +81,14 @@ def terbitkan_berita_acara_pleno(
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["berita_acara_pleno"], f"Berita acara rapat pleno {periode}", data)
 
 
-@operator("terbitkan_sk_penetapan")
+@operator("terbitkan_sk_penetapan", issuing=SERTIFIKASI)
 def terbitkan_sk_penetapan(
     ctx: ServiceContext, periode: str, pleno: dict[str, Any], hasil: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """SK Penetapan hasil asesmen; lampiran: No | Nama asesi | Asesor (No. Reg. MET) | K/BK, citing the pleno."""
+    """SK Penetapan hasil asesmen; lampiran: No | Nama asesi | Asesor (No. Reg. MET) | K/BK, citing the pleno
+    as Kabid Sertifikasi recorded it (the workflow's `pleno` may only narrow a K)."""
     m = MasterData(ctx.session)
-    pleno = require_object("pleno", pleno)
+    pleno = pleno_tercatat(ctx, require_object("pleno", pleno))
     daftar = _keputusan_pleno(m, pleno, require_objects("hasil", hasil))
     data: dict[str, Any] = {
         "periode": periode,
@@ -96,7 +103,7 @@ def terbitkan_sk_penetapan(
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["sk_penetapan"], f"SK penetapan hasil asesmen {periode}", data)
 
 
-@operator("terbitkan_sk_banding")
+@operator("terbitkan_sk_banding", issuing=("banding_asesmen",))
 def terbitkan_sk_banding(
     ctx: ServiceContext,
     peserta: dict[str, Any],
@@ -104,11 +111,13 @@ def terbitkan_sk_banding(
     keputusan: dict[str, Any],
     banding: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """SK hasil banding (FR.AK.04): the candidate, the independent tim banding and its decision."""
+    """SK hasil banding (FR.AK.04): the candidate, the independent tim banding and its decision, as the
+    candidate filed it and Ketua LSP recorded it in this instance (never the workflow's `keputusan`)."""
     m = MasterData(ctx.session)
     peserta = require_object("peserta", peserta)
     tim = require_object("tim", tim)
-    keputusan = require_object("keputusan", keputusan)
+    require_object("keputusan", keputusan)
+    keputusan = banding_tercatat(ctx, peserta.get("username"))
     anggota = tim.get("anggota") or []
     m.load_users(anggota)
     data: dict[str, Any] = {
@@ -135,7 +144,7 @@ def terbitkan_sk_banding(
     )
 
 
-@operator("terbitkan_permohonan_blangko")
+@operator("terbitkan_permohonan_blangko", issuing=SERTIFIKASI)
 def terbitkan_permohonan_blangko(
     ctx: ServiceContext,
     periode: str,
@@ -146,7 +155,8 @@ def terbitkan_permohonan_blangko(
     """Surat permohonan blangko: the K candidates as BNSP's list wants them (nama, NIK, lahir, skema)."""
     m = MasterData(ctx.session)
     hasil = require_objects("hasil", hasil)
-    daftar = daftar_kompeten(kompeten, pleno, hasil)
+    # Only the candidates recorded K (approved SK, upheld appeals): the workflow data narrows, never widens.
+    daftar = sempitkan(daftar_kompeten(kompeten, pleno, hasil), kompeten_tercatat(ctx))
     m.load_peserta([d.get("username") for d in daftar] + [h.get("username") for h in hasil])
     kompeten_user = {d.get("username") for d in daftar}
     # BK is what the pleno decided (and an appeal did not overturn): a candidate whose decision was

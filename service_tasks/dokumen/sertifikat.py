@@ -15,6 +15,7 @@ from service_tasks.format_indonesia import hari_ini
 from service_tasks.guards import require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import daftar_kompeten
+from service_tasks.keputusan_tercatat import kompeten_tercatat, sempitkan
 from service_tasks.nomor_surat import terbitkan_dokumen
 from service_tasks.periode import tambah_tahun
 
@@ -40,7 +41,10 @@ def _nomor_per_peserta(nomor: dict[str, Any] | list[dict[str, Any]], kompeten: s
         found[n.get("username")] = n
     bukan = sorted(str(u) for u in set(found) - kompeten)
     if bukan:
-        raise ServiceTaskError(f"sertifikat hanya untuk peserta kompeten; tidak kompeten: {', '.join(bukan)}")
+        raise ServiceTaskError(
+            "sertifikat hanya untuk peserta yang diputuskan kompeten dalam SK yang disetujui Ketua LSP; "
+            f"tidak kompeten: {', '.join(bukan)}"
+        )
     return found
 
 
@@ -128,7 +132,7 @@ def _terbitkan_satu(
     return doc, row
 
 
-@operator("terbitkan_sertifikat")
+@operator("terbitkan_sertifikat", issuing=("penerbitan_sertifikat",))
 def terbitkan_sertifikat(
     ctx: ServiceContext,
     nomor: dict[str, Any] | list[dict[str, Any]],
@@ -139,11 +143,13 @@ def terbitkan_sertifikat(
     """Certificates for competent candidates only, numbered with BNSP's numbers (never invented).
 
     `nomor` is the `nomor_sertifikat` form data ({sertifikat: [{username, no_sertifikat, no_registrasi,
-    no_blangko}]}) or its list. Every numbered candidate must be in `kompeten` (else the pleno's K);
-    each certificate is a document and a `sertifikat` row (with a code for the public verification page).
+    no_blangko}]}) or its list. Every numbered candidate must be in `kompeten` (else the pleno's K) AND be
+    recorded K in the SK Penetapan Ketua LSP approved (or by an upheld appeal): the workflow data narrows
+    the recorded decisions, never widens them (:mod:`service_tasks.keputusan_tercatat`). Each certificate
+    is a document and a `sertifikat` row (with a code for the public verification page).
     """
     m = MasterData(ctx.session)
-    daftar = daftar_kompeten(kompeten, pleno, require_objects("hasil", hasil or []))
+    daftar = sempitkan(daftar_kompeten(kompeten, pleno, require_objects("hasil", hasil or [])), kompeten_tercatat(ctx))
     by_user = {d.get("username"): d for d in daftar}
     nomor_by_user = _nomor_per_peserta(nomor, set(by_user))
     lsp = m.lsp()

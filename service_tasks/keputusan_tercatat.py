@@ -1,0 +1,263 @@
+"""The certification decisions as the database recorded them, never as the workflow data says.
+
+A decision counts only when the person entitled to it made it, and the record of that is the history:
+a `task_completed` event is what a user submitted, and its `human_task` row says which role the task was
+for (only users of that role may complete it). So, for one `penerbitan_sertifikat` instance:
+
+- the pleno's decisions are what Kabid Sertifikasi submitted on the pleno task (`pleno.keputusan`);
+- the SK Penetapan is the `sk_penetapan` document issued after that pleno, as issued (version 1);
+- it is approved when Ketua LSP then submits `persetujuan_sk.disetujui = true`; the last approved SK holds;
+- a candidate is K when both the pleno and the approved SK say K; BK when the SK says BK;
+- a BK candidate is K after an appeal (a child instance of this one) when the candidate filed it
+  (`banding.ajukan`), Ketua LSP upheld it (`keputusan_banding.keputusan = diterima`, the SK Banding issued),
+  Kabid Sertifikasi named the re-assessing asesor and that asesor found every unit K.
+
+The issuing operators (certificates, the request for blanks, the final Kompeten list) ask
+:func:`keputusan_akhir`; the workflow data may narrow what they issue, never widen it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.store.enums import DeploymentStatus, EventType, Role
+from api.store.models import Deployment, Dokumen, Event, HumanTask, ProcessInstance
+from service_tasks.context import ServiceContext, ServiceTaskError
+from service_tasks.guards import chunks, object_at, objects
+
+
+@dataclass(frozen=True)
+class KeputusanTercatat:
+    """One candidate's final certification decision as recorded."""
+
+    username: str
+    skema_nomor: str | None
+    skema_judul: str | None
+    keputusan: str  # K, BK or ditunda
+    sumber: str  # pleno or banding
+    diputuskan_oleh: str | None
+    diputuskan_at: datetime
+    disetujui_oleh: str | None  # Ketua LSP: who approved the SK Penetapan (pleno) or decided the appeal
+    dokumen_id: int  # the SK Penetapan, or the SK Banding for a decision through an appeal
+
+
+@dataclass
+class _Submitted:
+    event: Event
+    role: str | None
+
+    def data(self, key: str) -> dict[str, Any]:
+        return object_at(self.event.data or {}, key)
+
+
+def _history(session: Session, instance_id: int) -> list[_Submitted]:
+    """The instance's task completions and service-task completions, oldest first, with the task's role."""
+    return _histories(session, [instance_id]).get(instance_id, [])
+
+
+def _histories(session: Session, instance_ids: list[int]) -> dict[int, list[_Submitted]]:
+    """:func:`_history` of several instances, by instance, in one query per chunk."""
+    found: dict[int, list[_Submitted]] = {}
+    for chunk in chunks(instance_ids):
+        rows = session.execute(
+            select(Event, HumanTask.role)
+            .outerjoin(HumanTask, HumanTask.id == Event.task_id)
+            .where(
+                Event.instance_id.in_(chunk),
+                Event.type.in_([EventType.TASK_COMPLETED, EventType.SERVICE_TASK_COMPLETED]),
+            )
+            .order_by(Event.id)
+        ).all()
+        for e, role in rows:
+            found.setdefault(e.instance_id, []).append(_Submitted(e, role))
+    return found
+
+
+def _by(s: _Submitted, role: Role) -> bool:
+    return s.event.type == EventType.TASK_COMPLETED and s.role == role and bool(s.event.actor)
+
+
+def terakhir(session: Session, instance_id: int, role: Role, key: str) -> _Submitted | None:
+    """The last submission of `key` (a form's top-level object) on a task of `role` in the instance."""
+    found = None
+    for s in _history(session, instance_id):
+        if _by(s, role) and key in (s.event.data or {}):
+            found = s
+    return found
+
+
+def pleno_tercatat(ctx: ServiceContext, pleno: dict[str, Any] | None) -> dict[str, Any]:
+    """The pleno as Kabid Sertifikasi submitted it in this instance, its decisions narrowed by the
+    workflow's `pleno` (a K stands only where both say K). Refused when no pleno is recorded."""
+    s = terakhir(ctx.session, ctx.instance_id, Role.KABID_SERTIFIKASI, "pleno")
+    if s is None or not objects(s.data("pleno").get("keputusan")):
+        raise ServiceTaskError("tidak ada keputusan rapat pleno yang dicatat Kabid Sertifikasi pada proses ini")
+    workflow = {k.get("username"): k.get("keputusan") for k in objects((pleno or {}).get("keputusan"))}
+    keputusan = []
+    for k in objects(s.data("pleno").get("keputusan")):
+        if k.get("keputusan") == "K" and workflow.get(k.get("username"), "K") != "K":
+            k = {**k, "keputusan": workflow[k.get("username")]}
+        keputusan.append(k)
+    return {**s.data("pleno"), "keputusan": keputusan}
+
+
+def banding_tercatat(ctx: ServiceContext, username: Any) -> dict[str, Any]:
+    """The appeal decision Ketua LSP submitted in this instance, for the candidate who filed the appeal
+    here. Refused when either is missing or the candidate is not `username`."""
+    diajukan = terakhir(ctx.session, ctx.instance_id, Role.PESERTA, "banding")
+    keputusan = terakhir(ctx.session, ctx.instance_id, Role.KETUA_LSP, "keputusan_banding")
+    if diajukan is None or diajukan.data("banding").get("ajukan") is not True or diajukan.event.actor != username:
+        raise ServiceTaskError(f"{username}: tidak ada banding yang diajukan peserta ini pada proses ini")
+    if keputusan is None or keputusan.event.id < diajukan.event.id:
+        raise ServiceTaskError(f"{username}: tidak ada keputusan banding yang dicatat Ketua LSP pada proses ini")
+    return keputusan.data("keputusan_banding")
+
+
+def _sk_penetapan_disetujui(session: Session, instance_id: int) -> tuple[_Submitted, Dokumen, _Submitted] | None:
+    """(the pleno, the SK Penetapan issued from it, Ketua LSP's approval) of the last approved SK, or None."""
+    sk_by_task = {
+        d.task_id: d
+        for d in session.scalars(
+            select(Dokumen).where(
+                Dokumen.instance_id == instance_id, Dokumen.kind == "sk_penetapan", Dokumen.version == 1
+            )
+        )
+    }
+    pleno: _Submitted | None = None
+    sk: Dokumen | None = None
+    approved = None
+    for s in _history(session, instance_id):
+        if _by(s, Role.KABID_SERTIFIKASI) and objects(s.data("pleno").get("keputusan")):
+            pleno, sk = s, None
+        elif s.event.type == EventType.SERVICE_TASK_COMPLETED and s.event.task_id in sk_by_task and pleno is not None:
+            sk = sk_by_task[s.event.task_id]
+        elif _by(s, Role.KETUA_LSP) and "persetujuan_sk" in (s.event.data or {}):
+            if pleno is not None and sk is not None and s.data("persetujuan_sk").get("disetujui") is True:
+                approved = (pleno, sk, s)
+            sk = None
+    return approved
+
+
+def _banding_diterima_kompeten(
+    session: Session, instance_id: int, bk: set[str]
+) -> dict[str, tuple[_Submitted, Dokumen]]:
+    """BK candidates made K by an upheld appeal: username -> (Ketua LSP's decision, the SK Banding)."""
+    found: dict[str, tuple[_Submitted, Dokumen]] = {}
+    children = list(session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == instance_id)))
+    histories = _histories(session, children)
+    sk_banding_of: dict[int, Dokumen] = {}
+    for chunk in chunks(children):
+        for d in session.scalars(
+            select(Dokumen)
+            .where(Dokumen.instance_id.in_(chunk), Dokumen.kind == "sk_banding", Dokumen.version == 1)
+            .order_by(Dokumen.id)
+        ):
+            sk_banding_of.setdefault(d.instance_id, d)
+    for child in children:
+        sk_banding = sk_banding_of.get(child)
+        pemohon = keputusan = asesor_ulang = None
+        kompeten = False
+        for s in histories.get(child, []):
+            if _by(s, Role.PESERTA) and s.data("banding").get("ajukan") is True:
+                pemohon = s.event.actor
+            elif _by(s, Role.KETUA_LSP) and pemohon and s.data("keputusan_banding").get("keputusan") == "diterima":
+                keputusan = s
+            elif _by(s, Role.KABID_SERTIFIKASI) and keputusan is not None and s.data("asesor_ulang").get("asesor"):
+                asesor_ulang = s.data("asesor_ulang").get("asesor")
+            elif _by(s, Role.ASESOR) and asesor_ulang and s.event.actor == asesor_ulang:
+                unit = objects(s.data("penilaian").get("unit"))
+                kompeten = bool(unit) and all(u.get("rekomendasi") == "K" for u in unit)
+        if pemohon in bk and keputusan is not None and kompeten and sk_banding is not None:
+            if object_at(sk_banding.data, "peserta").get("username") == pemohon:
+                found[str(pemohon)] = (keputusan, sk_banding)
+    return found
+
+
+def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTercatat]:
+    """Every candidate's final recorded decision in this instance (appeals included); {} without an
+    approved SK Penetapan."""
+    approved = _sk_penetapan_disetujui(session, instance_id)
+    if approved is None:
+        return {}
+    pleno, sk, persetujuan = approved
+    kata_pleno = {k.get("username"): k.get("keputusan") for k in objects(pleno.data("pleno").get("keputusan"))}
+    hasil: dict[str, KeputusanTercatat] = {}
+    for row in objects((sk.data or {}).get("daftar")):
+        username = row.get("username")
+        if not isinstance(username, str):
+            continue
+        di_sk, di_pleno = row.get("keputusan"), kata_pleno.get(username)
+        keputusan = "K" if di_sk == "K" and di_pleno == "K" else "BK" if di_sk == "BK" else "ditunda"
+        hasil[username] = KeputusanTercatat(
+            username=username,
+            skema_nomor=row.get("skema_nomor"),
+            skema_judul=row.get("skema_judul"),
+            keputusan=keputusan,
+            sumber="pleno",
+            diputuskan_oleh=pleno.event.actor,
+            diputuskan_at=pleno.event.at,
+            disetujui_oleh=persetujuan.event.actor,
+            dokumen_id=sk.id,
+        )
+    bk = {u for u, k in hasil.items() if k.keputusan == "BK"}
+    for username, (keputusan_banding, sk_banding) in _banding_diterima_kompeten(session, instance_id, bk).items():
+        awal = hasil[username]
+        hasil[username] = KeputusanTercatat(
+            username=username,
+            skema_nomor=awal.skema_nomor,
+            skema_judul=awal.skema_judul,
+            keputusan="K",
+            sumber="banding",
+            diputuskan_oleh=keputusan_banding.event.actor,
+            diputuskan_at=keputusan_banding.event.at,
+            disetujui_oleh=keputusan_banding.event.actor,
+            dokumen_id=sk_banding.id,
+        )
+    return hasil
+
+
+def kompeten_tercatat(ctx: ServiceContext) -> dict[str, KeputusanTercatat]:
+    """The candidates recorded K in this instance (see :func:`keputusan_akhir`)."""
+    return {u: k for u, k in keputusan_akhir(ctx.session, ctx.instance_id).items() if k.keputusan == "K"}
+
+
+def sempitkan(rows: list[dict[str, Any]], tercatat: dict[str, KeputusanTercatat]) -> list[dict[str, Any]]:
+    """The workflow's Kompeten rows narrowed to the recorded K, each with the skema the SK names."""
+    return [
+        {**r, "skema_nomor": tercatat[r["username"]].skema_nomor, "skema_judul": tercatat[r["username"]].skema_judul}
+        for r in rows
+        if r.get("username") in tercatat
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Where an issuing operator may run
+
+
+def proses_disetujui(session: Session, operator_name: str) -> set[str]:
+    """Process keys Ketua LSP approved `operator_name` for, through approved deployments."""
+    keys: set[str] = set()
+    for perubahan in session.scalars(
+        select(Deployment.penerbitan).where(
+            Deployment.status == DeploymentStatus.AKTIF, Deployment.diputuskan_oleh.is_not(None)
+        )
+    ):
+        for p in objects(perubahan):
+            if p.get("operator") == operator_name and p.get("perubahan") == "ditambah":
+                keys.add(str(p.get("proses")))
+    return keys
+
+
+def periksa_proses_penerbit(ctx: ServiceContext, name: str, bawaan: frozenset[str]) -> None:
+    """Refuse to run issuing operator `name` outside the processes it is approved for."""
+    row = ctx.session.get(ProcessInstance, ctx.instance_id)
+    key = row.key if row is not None else None
+    if key in bawaan or (key is not None and key in proses_disetujui(ctx.session, name)):
+        return
+    raise ServiceTaskError(
+        f"operator {name!r} issues certification documents and is not approved for process {key!r} "
+        f"(approved: {', '.join(sorted(bawaan)) or 'none'}; others need Ketua LSP's approval when deployed)"
+    )
