@@ -14,14 +14,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from api.settings import Settings
+
 log = logging.getLogger(__name__)
 
 __all__ = ["BrokenProcessPool", "RenderPool"]
 
 
 class RenderPool:
-    def __init__(self, processes: int, initializer: Callable[[], None] | None = None) -> None:
-        self.processes = processes
+    def __init__(self, settings: Settings, initializer: Callable[[], None] | None = None) -> None:
+        self.settings = settings  # `render_processes` is read when an executor starts
         self.initializer = initializer
         self.rebuilds = 0  # executors dropped because a process died
         self._executor: ProcessPoolExecutor | None = None
@@ -32,7 +34,7 @@ class RenderPool:
             if self._executor is None:
                 # forkserver: render processes start from a clean process, not a fork of this threaded one.
                 self._executor = ProcessPoolExecutor(
-                    max_workers=self.processes,
+                    max_workers=self.settings.render_processes,
                     mp_context=multiprocessing.get_context("forkserver"),
                     initializer=self.initializer,
                 )

@@ -94,7 +94,7 @@ class Renderer(BackgroundLoop):
         super().__init__(settings.worker_poll_seconds, clock)
         self.db = db
         self.settings = settings
-        self.pool = RenderPool(settings.render_processes, initializer=warm_up)
+        self.pool = RenderPool(settings, initializer=warm_up)
         # Who holds a render lease: unique per renderer, readable by an operator (host and process).
         self.identity = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-100:]
 
@@ -110,7 +110,7 @@ class Renderer(BackgroundLoop):
             batch = (
                 self.settings.render_batch if limit is None else min(self.settings.render_batch, limit - len(attempted))
             )
-            jobs, suspects = self._claim(batch, attempted, logos)
+            jobs, suspects = self.claim(batch, attempted, logos)
             if not jobs:
                 break
             attempted.update(j.id for j in jobs)  # a failure waits for the next pass instead of spinning in this one
@@ -120,10 +120,13 @@ class Renderer(BackgroundLoop):
             self.progressed()
         return len(attempted)
 
-    def _claim(self, batch: int, attempted: set[int], logos: dict[str, str | None]) -> tuple[list[RenderJob], set[int]]:
+    def claim(
+        self, batch: int, attempted: AbstractSet[int] = frozenset(), logos: dict[str, str | None] | None = None
+    ) -> tuple[list[RenderJob], set[int]]:
         """Take a lease on up to `batch` waiting documents no other renderer holds, oldest first: their
         jobs, and which of them failed before (rendered one at a time, see `_render`)."""
         now = self.clock.now()
+        logos = {} if logos is None else logos
         with self.db.transaction() as session:
             stmt = select(Dokumen).where(
                 Dokumen.rendered_at.is_(None),
