@@ -93,22 +93,22 @@ def report(db: Database, worker: Worker, now: datetime) -> Health:
     degraded: list[str] = []
     if (renderer.oldest_waiting_seconds or 0) > behind:
         degraded.append(
-            f"{renderer.documents_waiting} documents wait for their file, the oldest for "
+            f"documents waiting for their file: {renderer.documents_waiting}, the oldest for "
             f"{renderer.oldest_waiting_seconds:.0f} s"
         )
     if renderer.documents_failed:
         degraded.append(
-            f"{renderer.documents_failed} documents failed all {MAX_ATTEMPTS} render attempts: "
+            f"documents that failed all {MAX_ATTEMPTS} render attempts: {renderer.documents_failed}; "
             "staff may retry them (POST /api/dokumen/{id}/retry-render)"
         )
     if (work.oldest_child_completion_seconds or 0) > behind:
         degraded.append(
-            f"{work.child_completions_pending} finished child instances wait to be applied to their parents, "
+            f"finished child instances waiting to be applied to their parents: {work.child_completions_pending}, "
             f"the oldest for {work.oldest_child_completion_seconds:.0f} s"
         )
     if (work.oldest_timer_due_seconds or 0) > behind:
         degraded.append(
-            f"{work.timers_due} due timers have not fired, the oldest for {work.oldest_timer_due_seconds:.0f} s"
+            f"due timers not fired: {work.timers_due}, the oldest due {work.oldest_timer_due_seconds:.0f} s ago"
         )
     stuck_loops = [
         f"the {name} of this process has made no progress for {loop.pass_stalled_seconds:.0f} s in one pass"
