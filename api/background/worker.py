@@ -74,6 +74,7 @@ class Worker(BackgroundLoop):
         done = 0
         for parent_id in parent_ids:
             done += self._apply_to(parent_id)
+            self.progressed()  # health: a pass over many parents is moving, not stuck
         return done
 
     def _apply_to(self, parent_id: int) -> int:
