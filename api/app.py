@@ -3,10 +3,11 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from sqlalchemy import text
 
 from api import errors
+from api.background import health as background_health
 from api.background.worker import Worker
 from api.clock import CLOCK, Clock
 from api.engine import evaluator
@@ -24,6 +25,7 @@ from api.routes import (
     versions,
     web,
 )
+from api.schemas.health import Health, Liveness
 from api.settings import Settings, get_settings
 from api.store.db import Database
 from api.timing import ServerTiming
@@ -64,10 +66,26 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         app.include_router(module.router)
     web.mount(app)
 
-    @app.get("/api/health", tags=["health"])
-    def health() -> dict[str, str]:
+    @app.get(
+        "/api/health",
+        tags=["health"],
+        response_model=Health,
+        responses={503: {"model": Health, "description": "stuck: a loop of this process makes no progress"}},
+    )
+    def health(response: Response) -> Health:
+        """What waits for the worker and the renderer and whether they keep up: `ok`, `degraded` (200: work
+        waits too long or documents failed; every server says the same, so alert, do not take it out) or
+        `stuck` (503: this process's worker or renderer is frozen in a pass; restart this process)."""
+        report = background_health.report(db, worker, clock.now())
+        if report.status == "stuck":
+            response.status_code = 503
+        return report
+
+    @app.get("/api/health/live", tags=["health"], response_model=Liveness)
+    def live() -> Liveness:
+        """The cheapest answer that proves the process serves and reaches its database (one `SELECT 1`)."""
         with db.reading() as session:
             session.execute(text("SELECT 1"))
-        return {"status": "ok", "database": db.engine.dialect.name}
+        return Liveness(status="ok", database=db.engine.dialect.name)
 
     return app

@@ -123,7 +123,7 @@ class Bench:
             "start": Series(size, "start", "start instance (direktur)", "start"),
             "complete": Series(size, "complete", "complete task (direktur, 1st task)", "complete"),
             **{f"inbox:{u}": Series(size, "inbox", f"inbox GET /api/tasks as {u}", "inbox") for u in INBOX_USERS},
-            "health": Series(size, "health", "floor: GET /api/health (no auth)", None),
+            "health": Series(size, "health", "floor: GET /api/health/live (no auth)", None),
         }
         visible = {u: len(self.api.inbox(u)[1]) for u in INBOX_USERS}
         before = open_task_count(self.db)

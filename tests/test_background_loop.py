@@ -1,5 +1,6 @@
 """The worker and the renderer share one thread loop; both stop promptly when asked."""
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -64,3 +65,36 @@ def test_the_renderer_stops_between_chunks_leaving_the_rest_in_the_queue(
 
     assert rendered == [1, 2, 3, 4]
     assert [r.id for r in results] == [1, 2, 3, 4]
+
+
+class FailingFiveTimes(BackgroundLoop):
+    name = "test-failing-loop"
+
+    def __init__(self) -> None:
+        super().__init__(poll_seconds=0.01)
+        self.passes = 0
+        self.recovered = threading.Event()
+
+    def run_pass(self) -> int:
+        self.passes += 1
+        if self.passes <= 5:
+            raise ConnectionError("the database is gone")
+        self.recovered.set()
+        return 0
+
+
+def test_a_pass_failing_the_same_way_again_and_again_is_logged_once_and_its_recovery_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="api.background.loop")
+    loop = FailingFiveTimes()
+    loop.start()
+    try:
+        assert loop.recovered.wait(60)
+    finally:
+        loop.stop()
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert messages == [
+        ("ERROR", "test-failing-loop: pass failed (logged once while it keeps failing the same way)"),
+        ("WARNING", "test-failing-loop: passes work again after 5 failed"),
+    ]

@@ -1,8 +1,12 @@
 """The thread loop the worker and the renderer share: run a pass, sleep until woken or the poll interval
-passes, stop promptly when asked."""
+passes, stop promptly when asked. It keeps the times health reports (`/api/health`): when the last pass
+ended, and since when the running pass has made no progress."""
 
 import logging
 import threading
+from datetime import datetime
+
+from api.clock import CLOCK, Clock
 
 log = logging.getLogger(__name__)
 
@@ -13,8 +17,12 @@ class BackgroundLoop:
     name = "ujikom-background"
     join_seconds = 10.0
 
-    def __init__(self, poll_seconds: float) -> None:
+    def __init__(self, poll_seconds: float, clock: Clock = CLOCK) -> None:
         self.poll_seconds = poll_seconds
+        self.clock = clock
+        # When the running pass started or last made progress (`progressed`); None between passes.
+        self.pass_since: datetime | None = None
+        self.last_pass_at: datetime | None = None  # when the last pass ended
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -23,9 +31,19 @@ class BackgroundLoop:
         """One pass over the waiting work; returns how much was done (0: sleep until woken)."""
         raise NotImplementedError
 
+    def progressed(self) -> None:
+        """A long pass calls this after each step of its work: it is moving, not stuck."""
+        if self.pass_since is not None:
+            self.pass_since = self.clock.now()
+
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()
+
+    @property
+    def running(self) -> bool:
+        """Whether this loop's thread is alive (in `serve`, when the embedded worker is on)."""
+        return self._thread is not None and self._thread.is_alive()
 
     def wake(self) -> None:
         self._wake.set()
@@ -44,12 +62,23 @@ class BackgroundLoop:
             self._thread = None
 
     def run_forever(self) -> None:
+        failing: str | None = None  # the failure of the passes failing in a row, logged once
+        failures = 0
         while not self._stop.is_set():
+            self.pass_since = self.clock.now()
             try:
                 busy = self.run_pass()
-            except Exception:  # keep the loop alive; the failure is logged and retried
-                log.exception("%s: pass failed", self.name)
+            except Exception as exc:  # keep the loop alive; the failure is logged once and retried
                 busy = 0
+                failures += 1
+                if repr(exc) != failing:
+                    failing = repr(exc)
+                    log.exception("%s: pass failed (logged once while it keeps failing the same way)", self.name)
+            else:
+                if failing is not None:
+                    log.warning("%s: passes work again after %d failed", self.name, failures)
+                failing, failures = None, 0
+            self.pass_since, self.last_pass_at = None, self.clock.now()
             if not busy:
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()

@@ -4,20 +4,31 @@ A service task issues a document (number and data snapshot) inside the instance'
 fast; this renderer, a thread next to the worker, picks those rows up oldest first, renders them in a pool
 of processes (WeasyPrint is CPU-bound and holds the GIL, so threads would not use the second core), stores
 each file content-addressed under ``data_dir/dokumen/`` and records its SHA-256. A failed render keeps its
-error on the row and is retried on later passes, up to ``MAX_ATTEMPTS``. Several workers on PostgreSQL may
-render the same row twice; the second result is dropped (`WHERE rendered_at IS NULL`), never written over.
+error on the row and is retried on later passes, up to ``MAX_ATTEMPTS``; staff may reset a document that
+used them up (`POST /api/dokumen/{id}/retry-render`).
+
+Several renderers (`serve` and `ujikom worker` processes) share the queue: each takes a lease on a batch
+before rendering it (`render_claimed_by`, `render_claimed_until`; `FOR UPDATE SKIP LOCKED` on PostgreSQL, the
+single writer on SQLite), so no document is rendered twice; the lease of a renderer that died runs out and
+another takes its documents. A render process that dies breaks the pool: `RenderPool` rebuilds it and the
+chunk it was rendering counts one attempt for each of its documents.
 """
 
 import logging
-import multiprocessing
+import os
+import socket
 import threading
+import uuid
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.background.loop import BackgroundLoop
+from api.background.render_pool import BrokenProcessPool, RenderPool
 from api.clock import CLOCK, Clock
 from api.settings import Settings
 from api.store.db import Database
@@ -28,6 +39,9 @@ from service_tasks.render import Rendered, RenderJob, data_uri, render_many, war
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 CHUNK = 4  # documents per task sent to a render process
+# How long a renderer holds the documents it took: longer than a batch takes to render. A renderer that dies
+# leaves its lease; another renderer takes those documents when it runs out.
+LEASE = timedelta(minutes=10)
 
 
 def document_store(settings: Settings) -> FileStore:
@@ -77,12 +91,12 @@ class Renderer(BackgroundLoop):
     join_seconds = 30.0
 
     def __init__(self, db: Database, settings: Settings, clock: Clock = CLOCK) -> None:
-        super().__init__(settings.worker_poll_seconds)
+        super().__init__(settings.worker_poll_seconds, clock)
         self.db = db
         self.settings = settings
-        self.clock = clock
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self.pool = RenderPool(settings, initializer=warm_up)
+        # Who holds a render lease: unique per renderer, readable by an operator (host and process).
+        self.identity = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-100:]
 
     def run_pass(self) -> int:
         return self.render_documents(limit=self.settings.render_batch * 4, stop=self._stop)
@@ -96,44 +110,101 @@ class Renderer(BackgroundLoop):
             batch = (
                 self.settings.render_batch if limit is None else min(self.settings.render_batch, limit - len(attempted))
             )
-            with self.db.reading() as session:
-                stmt = select(Dokumen).where(Dokumen.rendered_at.is_(None), Dokumen.render_attempts < MAX_ATTEMPTS)
-                if attempted:  # a failure waits for the next pass instead of spinning in this one
-                    stmt = stmt.where(Dokumen.id.not_in(attempted))
-                rows = session.scalars(stmt.order_by(Dokumen.id).limit(batch)).all()
-                jobs = [job_for(session, row, self.settings, logos) for row in rows]
+            jobs, suspects = self.claim(batch, attempted, logos)
             if not jobs:
                 break
-            attempted.update(j.id for j in jobs)
-            self._record(self._render(jobs, stop))
+            attempted.update(j.id for j in jobs)  # a failure waits for the next pass instead of spinning in this one
+            results = self._render(jobs, stop, suspects)
+            self._record(results)
+            self._release({j.id for j in jobs} - {r.id for r in results})
+            self.progressed()
         return len(attempted)
 
-    def _render(self, jobs: list[RenderJob], stop: threading.Event | None = None) -> list[Rendered]:
+    def claim(
+        self, batch: int, attempted: AbstractSet[int] = frozenset(), logos: dict[str, str | None] | None = None
+    ) -> tuple[list[RenderJob], set[int]]:
+        """Take a lease on up to `batch` waiting documents no other renderer holds, oldest first: their
+        jobs, and which of them failed before (rendered one at a time, see `_render`)."""
+        now = self.clock.now()
+        logos = {} if logos is None else logos
+        with self.db.transaction() as session:
+            stmt = select(Dokumen).where(
+                Dokumen.rendered_at.is_(None),
+                Dokumen.render_attempts < MAX_ATTEMPTS,
+                or_(Dokumen.render_claimed_until.is_(None), Dokumen.render_claimed_until < now),
+            )
+            if attempted:
+                stmt = stmt.where(Dokumen.id.not_in(attempted))
+            stmt = stmt.order_by(Dokumen.id).limit(batch)
+            if self.db.is_postgres:  # SQLite's writers are serialized already (BEGIN IMMEDIATE)
+                stmt = stmt.with_for_update(skip_locked=True)
+            rows = session.scalars(stmt).all()
+            if not rows:
+                return [], set()
+            session.execute(
+                update(Dokumen)
+                .where(Dokumen.id.in_([row.id for row in rows]))
+                .values(render_claimed_by=self.identity, render_claimed_until=now + LEASE)
+            )
+            jobs = [job_for(session, row, self.settings, logos) for row in rows]
+            return jobs, {row.id for row in rows if row.render_attempts > 0}
+
+    def _render(
+        self, jobs: list[RenderJob], stop: threading.Event | None = None, suspects: AbstractSet[int] = frozenset()
+    ) -> list[Rendered]:
         """Render in chunks of `CHUNK`; once `stop` is set, no further chunk is waited for (the documents
-        not rendered stay in the queue, untouched, for the next start)."""
-        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-        results: list[Rendered] = []
+        not rendered stay in the queue, untouched, for the next start).
+
+        The documents that failed before (`suspects`) render last, one at a time and alone in the pool: a
+        document that kills its render process then fails only itself, never the documents beside it."""
+        fresh = [j for j in jobs if j.id not in suspects]
+        chunks = [fresh[i : i + CHUNK] for i in range(0, len(fresh), CHUNK)]
+        alone = [[j] for j in jobs if j.id in suspects]
         if self.settings.render_processes <= 0:
-            for chunk in chunks:
+            results: list[Rendered] = []
+            for chunk in chunks + alone:
                 if stop is not None and stop.is_set():
                     break
                 results.extend(render_many(chunk))
             return results
-        pool = self._executor()
-        futures: list[Future[list[Rendered]]] = [pool.submit(render_many, chunk) for chunk in chunks]
-        for future, chunk in zip(futures, chunks, strict=True):
+        results = self._in_pool(chunks, stop)
+        for chunk in alone:
+            results.extend(self._in_pool([chunk], stop))
+        return results
+
+    def _in_pool(self, chunks: list[list[RenderJob]], stop: threading.Event | None) -> list[Rendered]:
+        """The chunks rendered side by side in the pool. A chunk whose process died (or that was still
+        pending when another died) fails: one attempt for each of its documents."""
+        results: list[Rendered] = []
+        submitted: list[tuple[Future[list[Rendered]], ProcessPoolExecutor, list[RenderJob]]] = []
+        for chunk in chunks:
+            if stop is not None and stop.is_set():
+                break
+            try:
+                future, executor = self.pool.submit(render_many, chunk)
+            except BrokenProcessPool as exc:  # a new pool broke at once: its processes cannot start
+                results.extend(failed(chunk, exc))
+                continue
+            submitted.append((future, executor, chunk))
+        for future, executor, chunk in submitted:
             if stop is not None and stop.is_set():
                 future.cancel()
                 continue
             try:
                 results.extend(future.result())
-            except Exception as exc:  # a render process died: the chunk's documents are retried later
-                log.exception("render process failed")
-                results.extend(Rendered(id=j.id, error=f"render process failed: {exc}") for j in chunk)
+            except BrokenProcessPool as exc:
+                self.pool.drop(executor, exc)
+                results.extend(failed(chunk, exc))
+            except Exception as exc:  # the chunk could not be sent or returned (pickling): retried later
+                log.exception("documents %s: the render process failed", [j.id for j in chunk])
+                results.extend(failed(chunk, exc))
         return results
 
     def _record(self, results: list[Rendered]) -> None:
+        """Write each file's record (the first result wins; a document is never rendered over) or count the
+        failed attempt, and release the lease."""
         now = self.clock.now()
+        released = {"render_claimed_by": None, "render_claimed_until": None}
         with self.db.transaction() as session:
             for r in results:
                 pending = (Dokumen.id == r.id) & Dokumen.rendered_at.is_(None)
@@ -145,22 +216,25 @@ class Renderer(BackgroundLoop):
                         "file_name": r.file_name,
                         "rendered_at": now,
                         "render_error": None,
+                        **released,
                     }
                 else:
                     log.warning("document %s: render failed: %s", r.id, r.error)
-                    values = {"render_error": r.error, "render_attempts": Dokumen.render_attempts + 1}
+                    # Counted once: not when this renderer's lease ran out and another renderer took the row.
+                    pending &= Dokumen.render_claimed_by == self.identity
+                    values = {"render_error": r.error, "render_attempts": Dokumen.render_attempts + 1, **released}
                 session.execute(update(Dokumen).where(pending).values(**values))
 
-    def _executor(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                # forkserver: render processes start from a clean process, not a fork of this threaded one.
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.settings.render_processes,
-                    mp_context=multiprocessing.get_context("forkserver"),
-                    initializer=warm_up,
-                )
-            return self._pool
+    def _release(self, ids: set[int]) -> None:
+        """Give back the lease of documents claimed but not rendered (the renderer is stopping)."""
+        if not ids:
+            return
+        with self.db.transaction() as session:
+            session.execute(
+                update(Dokumen)
+                .where(Dokumen.id.in_(ids), Dokumen.render_claimed_by == self.identity)
+                .values(render_claimed_by=None, render_claimed_until=None)
+            )
 
     # --- the loop -----------------------------------------------------------------------
     def stop(self) -> None:
@@ -168,10 +242,11 @@ class Renderer(BackgroundLoop):
         self.close()
 
     def close(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+        self.pool.close()
+
+
+def failed(chunk: list[RenderJob], exc: BaseException) -> list[Rendered]:
+    return [Rendered(id=j.id, error=f"render process failed: {type(exc).__name__}: {exc}") for j in chunk]
 
 
 def progress(session: Session, *, root_id: int | None = None, instance_id: int | None = None) -> dict[str, int]:

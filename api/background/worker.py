@@ -32,10 +32,9 @@ class Worker(BackgroundLoop):
     name = "ujikom-worker"
 
     def __init__(self, db: Database, settings: Settings, clock: Clock = CLOCK) -> None:
-        super().__init__(settings.worker_poll_seconds)
+        super().__init__(settings.worker_poll_seconds, clock)
         self.db = db
         self.settings = settings
-        self.clock = clock
         # Documents are rendered by their own thread and processes, so a period's 500 certificates
         # never hold up timers or child completions.
         self.renderer = Renderer(db, settings, clock)
@@ -75,6 +74,7 @@ class Worker(BackgroundLoop):
         done = 0
         for parent_id in parent_ids:
             done += self._apply_to(parent_id)
+            self.progressed()  # health: a pass over many parents is moving, not stuck
         return done
 
     def _apply_to(self, parent_id: int) -> int:

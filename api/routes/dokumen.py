@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 from fastapi.responses import HTMLResponse
 
 from api.auth import Caller
-from api.permissions import DocumentCorrector, Revoker
+from api.permissions import DocumentCorrector, Revoker, Staff
 from api.routes.deps import AppSettings, BackgroundWorker, Db, Now
 from api.schemas.dokumen import Correction, DokumenOut, Revocation
 from api.services import dokumen
@@ -50,6 +50,15 @@ def correct(
 ) -> DokumenOut:
     """A correction: a new version with its own file, keeping the number; the old version and file stay."""
     out = dokumen.correct(db, now, user, document_id, body)
+    worker.wake()
+    return out
+
+
+@router.post("/dokumen/{document_id}/retry-render", response_model=DokumenOut, status_code=status.HTTP_202_ACCEPTED)
+def retry_render(document_id: int, db: Db, worker: BackgroundWorker, user: Staff) -> DokumenOut:
+    """A document whose render failed goes back to the render queue with its attempts from zero (staff);
+    409 when it is rendered or has not failed."""
+    out = dokumen.retry_render(db, user, document_id)
     worker.wake()
     return out
 

@@ -26,6 +26,7 @@ class DokumenOut(BaseModel):
     file_name: str | None
     rendered_at: datetime | None
     render_error: str | None
+    render_attempts: int = Field(description="failed render attempts; the renderer stops trying at 5")
 
 
 class Correction(BaseModel):

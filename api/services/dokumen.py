@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.auth import CurrentUser
@@ -77,6 +77,28 @@ def preview(db: Database, settings: Settings, user: CurrentUser, document_id: in
         return html(job)
     except RenderError as exc:
         raise ApiError(500, str(exc)) from exc
+
+
+def retry_render(db: Database, user: CurrentUser, document_id: int) -> DokumenOut:
+    """Give a document whose render failed its attempts back (error cleared, attempts from zero, no lease),
+    so the renderer takes it again; 409 when it is rendered or waiting without a failure."""
+    with db.transaction() as session:
+        doc = readable(session, document_id, user)
+        failed = (Dokumen.id == doc.id) & Dokumen.rendered_at.is_(None) & Dokumen.render_error.is_not(None)
+        reset = session.scalars(
+            update(Dokumen)
+            .where(failed)
+            .values(render_error=None, render_attempts=0, render_claimed_by=None, render_claimed_until=None)
+            .returning(Dokumen.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        if reset is None:
+            state = (
+                "is already rendered" if doc.rendered_at is not None else "has not failed: it waits for the renderer"
+            )
+            raise ApiError(409, f"document {document_id} {state}")
+        session.refresh(doc)
+        return DokumenOut.model_validate(doc)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -265,6 +265,11 @@ class Dokumen(Base):
     rendered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     render_error: Mapped[str | None] = mapped_column(Text)
     render_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The render lease (migration 0005): the renderer that took the row and until when. Another renderer
+    # takes a row only when it has no lease or its lease ran out (its renderer died), so several workers
+    # never render one document twice; a renderer releases its rows when it records them.
+    render_claimed_by: Mapped[str | None] = mapped_column(String(100))
+    render_claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class NumberSequence(Base):

@@ -1,0 +1,125 @@
+"""What health reports about background work: what waits for the worker and the renderer (read from the
+database, so it covers every worker process), and whether this process's own loops are moving.
+
+- **degraded** (HTTP 200): work has waited longer than `BEHIND_AFTER` (documents, child completions, due
+  timers), or documents failed every render attempt. Every server shares the database and says the same, so
+  a load balancer must not act on it (it would take every server out at once): a monitor should alert.
+- **stuck** (HTTP 503): a loop running in this process has gone `STUCK_AFTER` inside one pass without
+  progress (a frozen script, a hung render). Restarting this process cures it, so a load balancer or an
+  orchestrator may act on it.
+
+Six aggregate queries, each served by an index (the render queue, the pending completions, the next timer).
+"""
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.background.loop import BackgroundLoop
+from api.background.renderer import MAX_ATTEMPTS
+from api.background.worker import Worker
+from api.schemas.health import Health, RendererHealth, WorkerHealth
+from api.store.db import Database
+from api.store.enums import InstanceStatus
+from api.store.models import ChildCompletion, Dokumen, ProcessInstance
+
+BEHIND_AFTER = timedelta(minutes=5)
+STUCK_AFTER = timedelta(minutes=5)
+
+
+def _age(now: datetime, since: datetime | None) -> float | None:
+    return None if since is None else round(max((now - since).total_seconds(), 0.0), 1)
+
+
+def _loop(loop: BackgroundLoop, now: datetime) -> dict[str, object]:
+    running = loop.running
+    return {
+        "running": running,
+        "last_pass_at": loop.last_pass_at,
+        "pass_stalled_seconds": _age(now, loop.pass_since) if running else None,
+    }
+
+
+def _renderer(session: Session, loop: BackgroundLoop, now: datetime) -> RendererHealth:
+    waiting, oldest = session.execute(
+        select(func.count(), func.min(Dokumen.created_at)).where(
+            Dokumen.rendered_at.is_(None), Dokumen.render_attempts < MAX_ATTEMPTS
+        )
+    ).one()
+    failed = session.scalar(
+        select(func.count()).where(Dokumen.rendered_at.is_(None), Dokumen.render_attempts >= MAX_ATTEMPTS)
+    )
+    return RendererHealth.model_validate(
+        {
+            **_loop(loop, now),
+            "documents_waiting": waiting,
+            "oldest_waiting_seconds": _age(now, oldest),
+            "documents_failed": failed or 0,
+            "last_rendered_at": session.scalar(select(func.max(Dokumen.rendered_at))),
+        }
+    )
+
+
+def _worker(session: Session, loop: BackgroundLoop, now: datetime) -> WorkerHealth:
+    pending, oldest = session.execute(
+        select(func.count(), func.min(ChildCompletion.created_at))
+        .join(ProcessInstance, ProcessInstance.id == ChildCompletion.parent_id)
+        .where(ChildCompletion.applied_at.is_(None), ProcessInstance.status == InstanceStatus.RUNNING)
+    ).one()
+    due, oldest_due = session.execute(
+        select(func.count(), func.min(ProcessInstance.next_timer_at)).where(
+            ProcessInstance.status == InstanceStatus.RUNNING, ProcessInstance.next_timer_at <= now
+        )
+    ).one()
+    return WorkerHealth.model_validate(
+        {
+            **_loop(loop, now),
+            "child_completions_pending": pending,
+            "oldest_child_completion_seconds": _age(now, oldest),
+            "last_child_completion_applied_at": session.scalar(select(func.max(ChildCompletion.applied_at))),
+            "timers_due": due,
+            "oldest_timer_due_seconds": _age(now, oldest_due),
+        }
+    )
+
+
+def report(db: Database, worker: Worker, now: datetime) -> Health:
+    with db.reading() as session:
+        renderer = _renderer(session, worker.renderer, now)
+        work = _worker(session, worker, now)
+    behind, stuck = BEHIND_AFTER.total_seconds(), STUCK_AFTER.total_seconds()
+    degraded: list[str] = []
+    if (renderer.oldest_waiting_seconds or 0) > behind:
+        degraded.append(
+            f"documents waiting for their file: {renderer.documents_waiting}, the oldest for "
+            f"{renderer.oldest_waiting_seconds:.0f} s"
+        )
+    if renderer.documents_failed:
+        degraded.append(
+            f"documents that failed all {MAX_ATTEMPTS} render attempts: {renderer.documents_failed}; "
+            "staff may retry them (POST /api/dokumen/{id}/retry-render)"
+        )
+    if (work.oldest_child_completion_seconds or 0) > behind:
+        degraded.append(
+            f"finished child instances waiting to be applied to their parents: {work.child_completions_pending}, "
+            f"the oldest for {work.oldest_child_completion_seconds:.0f} s"
+        )
+    if (work.oldest_timer_due_seconds or 0) > behind:
+        degraded.append(
+            f"due timers not fired: {work.timers_due}, the oldest due {work.oldest_timer_due_seconds:.0f} s ago"
+        )
+    stuck_loops = [
+        f"the {name} of this process has made no progress for {loop.pass_stalled_seconds:.0f} s in one pass"
+        for name, loop in (("worker", work), ("renderer", renderer))
+        if (loop.pass_stalled_seconds or 0) > stuck
+    ]
+    status: Literal["ok", "degraded", "stuck"] = "stuck" if stuck_loops else "degraded" if degraded else "ok"
+    return Health(
+        status=status,
+        reasons=stuck_loops + degraded,
+        database=db.engine.dialect.name,
+        worker=work,
+        renderer=renderer,
+    )

@@ -1,0 +1,45 @@
+"""What `/api/health` answers: whether the worker and the renderer keep up, and what waits for them."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class LoopHealth(BaseModel):
+    running: bool = Field(description="this process runs the loop (`serve` with the embedded worker)")
+    last_pass_at: datetime | None = Field(description="when this process's loop last finished a pass")
+    pass_stalled_seconds: float | None = Field(
+        description="seconds the running pass has gone without progress; null between passes"
+    )
+
+
+class WorkerHealth(LoopHealth):
+    child_completions_pending: int = Field(description="finished children not yet applied to a running parent")
+    oldest_child_completion_seconds: float | None
+    last_child_completion_applied_at: datetime | None = Field(description="by any worker")
+    timers_due: int = Field(description="running instances whose next timer is due and has not fired")
+    oldest_timer_due_seconds: float | None
+
+
+class RendererHealth(LoopHealth):
+    documents_waiting: int = Field(description="issued documents without a file that will still be tried")
+    oldest_waiting_seconds: float | None
+    documents_failed: int = Field(description="documents whose renders failed every attempt: staff may retry them")
+    last_rendered_at: datetime | None = Field(description="by any renderer")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded", "stuck"] = Field(
+        description="ok; degraded (200: work is behind or failed, see reasons); stuck (503: a loop of this "
+        "process has made no progress for the stuck threshold, restart it)"
+    )
+    reasons: list[str]
+    database: str
+    worker: WorkerHealth
+    renderer: RendererHealth
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"]
+    database: str
