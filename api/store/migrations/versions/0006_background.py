@@ -1,6 +1,6 @@
 """background: a render lease on the document, so several workers never render one document twice
 
-Revision ID: 0005_background
+Revision ID: 0006_background
 Revises: 0004
 Create Date: 2026-11-30 11:30:00
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_background"
-down_revision: str | None = "0004"
+revision: str = "0006_background"
+down_revision: str | None = "0005_certs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
