@@ -1,7 +1,7 @@
 """background: a render lease on the document, so several workers never render one document twice
 
 Revision ID: 0006_background
-Revises: 0004
+Revises: 0005_certs
 Create Date: 2026-11-30 11:30:00
 
 `render_claimed_by` names the renderer that took the row, `render_claimed_until` when its lease runs out;
