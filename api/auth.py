@@ -92,7 +92,9 @@ def caller_for_token(state: Any, token: str | None) -> CurrentUser:
         raise _unauthorized("invalid token")
     cache: dict[str, tuple[float, CurrentUser]] = state.user_cache
     hit = cache.get(username)
-    if hit is not None and time.monotonic() - hit[0] < USER_CACHE_SECONDS:
+    # A token of another version than the cached user's is checked against the database (a token issued by
+    # another process after a password change must not wait for this cache to expire).
+    if hit is not None and time.monotonic() - hit[0] < USER_CACHE_SECONDS and hit[1].token_version == version:
         caller = hit[1]
     else:
         with state.db.reading() as session:

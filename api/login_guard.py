@@ -1,9 +1,9 @@
 """Brute-force protection for logging in: failures counted per account and per client (IP address), with
 backoff, and a bound on how many password hashes run at once.
 
-- A key (an account name as typed, or a client address) may fail `free` times; each further failure makes
-  it wait `backoff * 2**(extra failures - 1)` seconds (capped at `backoff_max`) before the next attempt is
-  even hashed: the wait is answered 429 with `Retry-After`. Unknown and existing account names are counted
+- A key (an account name as typed, or a client address) may fail `free` times; then it waits `backoff`
+  seconds, doubled by every further failure (`backoff * 2**(failures - free)`, capped at `backoff_max`),
+  before its next attempt is even hashed: the wait is answered 429 with `Retry-After`. Unknown and existing account names are counted
   alike, so the answers tell nothing about which accounts exist. A success clears the account's count (not
   the client's: one's own password must not buy more guesses at others'); a key quiet for `backoff_max`
   seconds is forgotten.
@@ -55,9 +55,9 @@ class LoginGuard:
 
     def _wait(self, kind: str, f: _Failures) -> float:
         extra = f.count - self.free[kind]
-        if extra <= 0:
+        if extra < 0:
             return 0.0
-        return min(self.backoff * 2 ** min(extra - 1, 60), self.backoff_max)
+        return min(self.backoff * 2 ** min(extra, 60), self.backoff_max)
 
     def retry_after(self, keys: dict[str, str], now: datetime) -> int:
         """Seconds until these keys (`{"account": name, "client": address}`) may try again; 0 when now."""

@@ -5,8 +5,9 @@
   reading the rest); a multipart body (an upload) is read only after the bearer token in the headers has
   been verified, so an anonymous upload is refused 401 before a byte of it is spooled.
 - `SecurityHeaders`: `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, CSP `frame-ancestors
-  'none'`, `Referrer-Policy: same-origin` on every response, and `Cache-Control: no-store` on the API's
-  (private data: tasks, candidates' files, documents). A route that sets one of these keeps its own.
+  'none'`, `Referrer-Policy: same-origin` on every response; on the API's (private data: tasks,
+  candidates' files, documents) also `Cache-Control: no-store` and CSP `sandbox` (nothing it serves runs
+  script in the browser). A route that sets one of these keeps its own.
 """
 
 import re
@@ -103,9 +104,13 @@ class RequestLimits:
 _ALWAYS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"content-security-policy", b"frame-ancestors 'none'"),
     (b"referrer-policy", b"same-origin"),
 )
+# The pages (modeller, diagram, /verify) may not be framed. The API serves data, never a page that runs:
+# whatever it answers (a document's HTML preview, a deployed XML file, an upload) runs no script even when
+# opened in a tab. A route may set its own (a rendered PDF: Chromium shows no PDF in a sandbox).
+_PAGE_CSP = b"frame-ancestors 'none'"
+_API_CSP = b"sandbox; frame-ancestors 'none'"
 
 
 class SecurityHeaders:
@@ -123,6 +128,8 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [(name, value) for name, value in _ALWAYS if name not in present]
+                if b"content-security-policy" not in present:
+                    headers.append((b"content-security-policy", _API_CSP if private else _PAGE_CSP))
                 if private and b"cache-control" not in present:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
