@@ -4,9 +4,9 @@ backoff, and a bound on how many password hashes run at once.
 - A key (an account name as typed, or a client address) may fail `free` times; then it waits `backoff`
   seconds, doubled by every further failure (`backoff * 2**(failures - free)`, capped at `backoff_max`),
   before its next attempt is even hashed: the wait is answered 429 with `Retry-After`. Unknown and
-  existing account names are counted alike, so the answers tell nothing about which accounts exist. A success clears the account's count (not
-  the client's: one's own password must not buy more guesses at others'); a key quiet for `backoff_max`
-  seconds is forgotten.
+  existing account names are counted alike, so the answers tell nothing about which accounts exist. A
+  success clears the account's count (not the client's: one's own password must not buy more guesses at
+  others'); a key quiet for `backoff_max` seconds is forgotten.
 - Time is the app's injectable clock (`api.clock`), so tests move it instead of sleeping.
 - Counters live in this process's memory (one `serve` process, the default): simple and free of database
   writes on the unauthenticated path. With several `serve` processes behind a balancer each counts on its
