@@ -85,7 +85,7 @@ def listener() -> Iterator[tuple[str, list[str]]]:
     requested: list[str] = []
 
     class Record(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             requested.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
