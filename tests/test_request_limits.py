@@ -1,6 +1,7 @@
 """Nothing is read before it is allowed: a body limit in front of every route, authentication before an
 upload's body, evidence streamed to disk with its cap, and a quota per candidate and period."""
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from api.settings import Settings
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
+from tests.support.live_server import LiveServer
 from tests.support.sop_branches import Calon
 
 MB = 1024 * 1024
@@ -158,3 +160,26 @@ def test_a_candidate_past_the_evidence_quota_is_refused_naming_it_and_others_are
     assert _files(stored) == before
     other = sop.one(api, "peserta2", b.APL)
     assert sop.upload(api, "peserta2", other["id"], content=sop.PDF + b"lain").status_code == 201
+
+
+def test_a_real_server_answers_an_anonymous_200_mb_upload_401_before_the_client_has_sent_it(
+    live_server: LiveServer,
+) -> None:
+    """Through uvicorn on a socket: the headers and one megabyte are sent, then the 401 is read back; the
+    other 199 MB were never needed (the client never sends them)."""
+    host, port = live_server.base.removeprefix("http://").split(":")
+    total = 200 * MB
+    head = (
+        f"POST /api/tasks/t/berkas HTTP/1.1\r\nHost: {host}\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"
+        f"Content-Length: {total}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((host, int(port)), timeout=120) as conn:
+        conn.sendall(head + next(_multipart(MB)) + b"a" * MB)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 401 "), answer[:300]
+    assert b"not authenticated" in answer
