@@ -162,24 +162,33 @@ def test_a_candidate_past_the_evidence_quota_is_refused_naming_it_and_others_are
     assert sop.upload(api, "peserta2", other["id"], content=sop.PDF + b"lain").status_code == 201
 
 
-def test_a_real_server_answers_an_anonymous_200_mb_upload_401_before_the_client_has_sent_it(
-    live_server: LiveServer,
-) -> None:
-    """Through uvicorn on a socket: the headers and one megabyte are sent, then the 401 is read back; the
-    other 199 MB were never needed (the client never sends them)."""
-    host, port = live_server.base.removeprefix("http://").split(":")
-    total = 200 * MB
-    head = (
-        f"POST /api/tasks/t/berkas HTTP/1.1\r\nHost: {host}\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"
-        f"Content-Length: {total}\r\n\r\n"
-    ).encode()
-    with socket.create_connection((host, int(port)), timeout=120) as conn:
-        conn.sendall(head + next(_multipart(MB)) + b"a" * MB)
-        answer = b""
-        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+def _first_answer(host: str, port: int, request: bytes) -> bytes:
+    """Send `request` (the start of a much larger one) and read the answer the server gives to that much."""
+    answer = b""
+    with socket.create_connection((host, port), timeout=120) as conn:
+        conn.sendall(request)
+        while not (b"\r\n\r\n" in answer and answer.rstrip().endswith(b"}")):
             chunk = conn.recv(65536)
             if not chunk:
                 break
             answer += chunk
-    assert answer.startswith(b"HTTP/1.1 401 "), answer[:300]
-    assert b"not authenticated" in answer
+    return answer
+
+
+def test_a_real_server_answers_an_anonymous_200_mb_upload_before_the_client_has_sent_it(
+    live_server: LiveServer,
+) -> None:
+    """Through uvicorn on a socket: the headers and one megabyte are sent, then the answer is read back; the
+    other 199 MB are never needed (the client never sends them). Declared with Content-Length it is a 413
+    for its size; streamed (chunked, no length) a 401 for its missing token."""
+    host, port = live_server.base.removeprefix("http://").split(":")
+    start = f"POST /api/tasks/t/berkas HTTP/1.1\r\nHost: {host}\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"
+    first_mb = next(_multipart(MB)) + b"a" * MB
+
+    declared = _first_answer(host, int(port), f"{start}Content-Length: {200 * MB}\r\n\r\n".encode() + first_mb)
+    assert declared.startswith(b"HTTP/1.1 413 "), declared[:300]
+
+    chunk = b"%x\r\n" % len(first_mb) + first_mb + b"\r\n"
+    streamed = _first_answer(host, int(port), f"{start}Transfer-Encoding: chunked\r\n\r\n".encode() + chunk)
+    assert streamed.startswith(b"HTTP/1.1 401 "), streamed[:300]
+    assert b"not authenticated" in streamed
