@@ -95,11 +95,14 @@ def change_password(db: Database, settings: Settings, now: datetime, username: s
         raise ApiError(
             422, "the new password is too weak", [{"path": "new_password", "message": e["message"]} for e in weak]
         )
-    with db.transaction() as session:
+    # Both hashes outside the write transaction: on SQLite it holds the database's one write lock.
+    with db.reading() as session:
         if authenticate(session, username, old) is None:
             return None
+    password_hash = hash_password(new)
+    with db.transaction() as session:
         user = _user(session, username)
-        user.password_hash = hash_password(new)
+        user.password_hash = password_hash
         user.token_version += 1
         session.flush()
         return create_token(user, settings.secret_key, settings.token_minutes, now)
