@@ -32,11 +32,22 @@ $(CHROMIUM):
 
 setup: $(STAMP) $(NODE_STAMP)
 
-# Set up, migrate, load the demo data and serve on SQLite under var/.
-run: setup
+# A signing secret for this machine, made once and kept (mode 0600); `serve` refuses to start without one.
+SECRET_FILE := var/secret_key
+
+$(SECRET_FILE):
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@.tmp && mv $@.tmp $@
+	@echo "make: generated a signing secret in $@ (kept for later runs; delete it to log everyone out)"
+
+# Set up, migrate, load the demo data and serve on SQLite under var/. UJIKOM_SECRET_KEY from the
+# environment or .env wins over var/secret_key.
+run: setup $(SECRET_FILE)
 	$(BIN)/ujikom db upgrade
 	$(BIN)/ujikom seed-demo
-	$(BIN)/ujikom serve --host $(HOST) --port $(PORT)
+	@if [ -z "$$UJIKOM_SECRET_KEY" ] && ! grep -qs '^UJIKOM_SECRET_KEY=' .env; then \
+		UJIKOM_SECRET_KEY="$$(cat $(SECRET_FILE))"; export UJIKOM_SECRET_KEY; fi; \
+	exec $(BIN)/ujikom serve --host $(HOST) --port $(PORT)
 
 # The gate every change passes: lint (ruff, format, mypy, the import contracts of docs/architecture.md).
 lint: setup

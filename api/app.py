@@ -11,6 +11,8 @@ from api.background import health as background_health
 from api.background.worker import Worker
 from api.clock import CLOCK, Clock
 from api.engine import evaluator
+from api.login_guard import LoginGuard
+from api.middleware import RequestLimits, SecurityHeaders
 from api.routes import (
     auth,
     berkas,
@@ -33,7 +35,7 @@ from api.timing import ServerTiming
 
 def create_app(settings: Settings | None = None, db: Database | None = None, clock: Clock = CLOCK) -> FastAPI:
     settings = settings or get_settings()
-    db = db or Database(settings.effective_database_url)
+    db = db or Database(settings.effective_database_url, settings.sqlite_synchronous)
     worker = Worker(db, settings, clock)
 
     evaluator.POOL.configure(evaluator.Limits.from_settings(settings))
@@ -59,8 +61,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     app.state.clock = clock
     app.state.worker = worker
     app.state.user_cache = {}  # username -> (fetched at, CurrentUser): see api/auth.py
+    app.state.login_guard = LoginGuard(
+        free_account=settings.login_free_failures,
+        free_client=settings.login_client_free_failures,
+        backoff=settings.login_backoff_seconds,
+        backoff_max=settings.login_backoff_max_seconds,
+        concurrency=settings.login_concurrency,
+    )
     errors.install(app)
+    # The last added runs first: security headers on every answer, then the body limits, then timing.
     app.add_middleware(ServerTiming)
+    app.add_middleware(RequestLimits)
+    app.add_middleware(SecurityHeaders)
     routes = (auth, instances, tasks, berkas, master, dokumen, verifikasi, deployments, users, versions, diagrams, web)
     for module in routes:
         app.include_router(module.router)

@@ -2,7 +2,7 @@
 
 import time
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from api.store.models import User
 
 ALGORITHM = "HS256"
-# A user's roles and active flag are re-read at most this often per process: each request would
-# otherwise pay two queries. A deactivation or role change takes effect within this time.
+# A user's roles, active flag and token version are re-read at most this often per process: each request
+# would otherwise pay two queries. A logout, password change or deactivation drops the user's entry in the
+# process that served it (the routes pop it), so there it takes effect at once; other processes (a second `serve`)
+# notice within this time.
 USER_CACHE_SECONDS = 5.0
 _hasher = PasswordHasher()
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -36,7 +38,8 @@ def verify_password(password_hash: str, password: str) -> bool:
 def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None or not user.active:
-        # Hash anyway so an unknown username takes as long as a wrong password.
+        # Hash anyway, with the parameters of a real account's hash, so an unknown or deactivated username
+        # costs as long as a wrong password.
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
@@ -45,8 +48,11 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 _DUMMY_HASH = _hasher.hash("not-a-password")
 
 
-def create_token(username: str, secret: str, minutes: int, now: datetime) -> str:
-    return jwt.encode({"sub": username, "iat": now, "exp": now + timedelta(minutes=minutes)}, secret, ALGORITHM)
+def create_token(user: User, secret: str, minutes: int, now: datetime) -> str:
+    """A bearer token for `user`, carrying their token version: bumping it (logout, password change,
+    deactivation) revokes every token issued before."""
+    claims = {"sub": user.username, "ver": user.token_version, "iat": now, "exp": now + timedelta(minutes=minutes)}
+    return jwt.encode(claims, secret, ALGORITHM)
 
 
 def _unauthorized(detail: str) -> HTTPException:
@@ -61,39 +67,50 @@ class CurrentUser:
         self.username = user.username
         self.full_name = user.full_name
         self.roles = set(user.role_codes)
+        self.token_version = user.token_version
 
     def has_any(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
 
-def current_user(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> CurrentUser:
+def caller_for_token(state: Any, token: str | None) -> CurrentUser:
+    """The user a bearer token stands for, or a 401 (`state` is the app's state: settings, clock, db,
+    user cache). Used by `current_user` and, before a multipart body is read, by api/middleware.py."""
     if not token:
         raise _unauthorized("not authenticated: send 'Authorization: Bearer <token>' from POST /api/auth/token")
-    settings = request.app.state.settings
     try:
         # Expiry is checked against the service's clock (the one tests move), not PyJWT's wall time.
         payload = jwt.decode(
-            token, settings.secret_key, algorithms=[ALGORITHM], options={"verify_iat": False, "verify_exp": False}
+            token, state.settings.secret_key, algorithms=[ALGORITHM], options={"verify_iat": False, "verify_exp": False}
         )
     except jwt.PyJWTError as exc:
         raise _unauthorized("invalid token") from exc
-    if not isinstance(payload.get("exp"), int | float) or payload["exp"] <= request.app.state.clock.now().timestamp():
+    if not isinstance(payload.get("exp"), int | float) or payload["exp"] <= state.clock.now().timestamp():
         raise _unauthorized("token expired: log in again")
-    username = payload.get("sub")
-    if not isinstance(username, str):
+    username, version = payload.get("sub"), payload.get("ver", 0)
+    if not isinstance(username, str) or not isinstance(version, int):
         raise _unauthorized("invalid token")
-    cache: dict[str, tuple[float, CurrentUser]] = request.app.state.user_cache
+    cache: dict[str, tuple[float, CurrentUser]] = state.user_cache
     hit = cache.get(username)
-    if hit is not None and time.monotonic() - hit[0] < USER_CACHE_SECONDS:
-        return hit[1]
-    with request.app.state.db.reading() as session:
-        user = session.scalars(select(User).where(User.username == username)).first()
-        if user is None or not user.active:
-            cache.pop(username, None)
-            raise _unauthorized("user unknown or deactivated")
-        caller = CurrentUser(user)
-    cache[username] = (time.monotonic(), caller)
+    # A token of another version than the cached user's is checked against the database (a token issued by
+    # another process after a password change must not wait for this cache to expire).
+    if hit is not None and time.monotonic() - hit[0] < USER_CACHE_SECONDS and hit[1].token_version == version:
+        caller = hit[1]
+    else:
+        with state.db.reading() as session:
+            user = session.scalars(select(User).where(User.username == username)).first()
+            if user is None or not user.active:
+                cache.pop(username, None)
+                raise _unauthorized("user unknown or deactivated")
+            caller = CurrentUser(user)
+        cache[username] = (time.monotonic(), caller)
+    if version != caller.token_version:
+        raise _unauthorized("token revoked (logged out, password changed or user deactivated): log in again")
     return caller
+
+
+def current_user(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> CurrentUser:
+    return caller_for_token(request.app.state, token)
 
 
 Caller = Annotated[CurrentUser, Depends(current_user)]

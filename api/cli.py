@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from api.settings import get_settings
+from api.settings import GENERATE_SECRET, Settings, get_settings, secret_key_problem
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `ujikom --help` stays quick
     from api.engine.deployments import Problem
@@ -33,6 +33,21 @@ def _print_problems(problems: Iterable["Problem"], label: str) -> None:
         print(f"{where}:{element} {label}: {p.message}", file=sys.stderr)
 
 
+def _refuse_weak_secret(settings: Settings, command: str) -> bool:
+    """True (after saying why and how to fix it) when the signing secret is unusable."""
+    problem = secret_key_problem(settings)
+    if problem is None:
+        return False
+    print(
+        f"ujikom {command}: refusing to start: {problem}.\n"
+        "Set UJIKOM_SECRET_KEY (environment or .env) to at least 32 random bytes, e.g. the output of\n"
+        f"  {GENERATE_SECRET}\n"
+        "and keep it: tokens signed with one key are refused by another. `make run` keeps one in var/secret_key.",
+        file=sys.stderr,
+    )
+    return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -41,7 +56,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.store.db import Database
 
     settings = get_settings()
-    db = Database(settings.effective_database_url)
+    if _refuse_weak_secret(settings, "serve"):
+        return 2
+    db = Database(settings.effective_database_url, settings.sqlite_synchronous)
     if settings.env == "production":
         with db.reading() as session:
             if has_demo_users(session):
@@ -51,9 +68,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-        if settings.secret_key.startswith("dev-only-secret"):
-            print("ujikom: set UJIKOM_SECRET_KEY to a long random secret in production", file=sys.stderr)
-            return 2
     uvicorn.run(create_app(settings, db), host=args.host, port=args.port, log_level="info")
     return 0
 
@@ -63,7 +77,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from api.store.db import Database
 
     settings = get_settings()
-    worker = Worker(Database(settings.effective_database_url), settings)
+    if _refuse_weak_secret(settings, "worker"):
+        return 2
+    worker = Worker(Database(settings.effective_database_url, settings.sqlite_synchronous), settings)
     if args.once:
         print(f"applied/fired: {worker.run_until_idle()}")
         print(f"documents rendered: {worker.render_documents()}")

@@ -15,7 +15,8 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
-    secret_key: str = "dev-only-secret-change-me-in-production-0123456789"
+    # Signs the JWTs. No usable default: `serve` and `worker` refuse to start without one (api/secrets.py).
+    secret_key: str = ""
     token_minutes: int = 8 * 60
     processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms"
@@ -45,6 +46,26 @@ class Settings(BaseSettings):
     # The most tasks one engine pass may complete (a cycle of scripts with no wait state ends here).
     max_engine_steps: int = 50_000
 
+    # --- hardening (issue 13: secrets, login, request limits, durability) ---
+    # Largest request body of any route but the multipart uploads (413 past it, counted as it streams).
+    max_body_bytes: int = 1024 * 1024
+    # Largest body of a deployment (several .bpmn and form files, each at most 5 MB). An upload of one file
+    # (evidence, the logo, a spreadsheet) may send max_upload_bytes plus 64 KiB of multipart framing.
+    max_deployment_body_bytes: int = 16 * 1024 * 1024
+    # Evidence a candidate may keep per period (root instance): bytes and files.
+    berkas_quota_bytes: int = 50 * 1024 * 1024
+    berkas_quota_files: int = 30
+    # Login: failures tolerated per account and per client before backoff, the first wait (doubling per
+    # further failure, capped), and how many password hashes may run at once (the rest answer 429 at once).
+    login_free_failures: int = 5
+    login_client_free_failures: int = 30  # a campus behind one NAT address shares this budget
+    login_backoff_seconds: float = 1.0
+    login_backoff_max_seconds: float = 900.0
+    login_concurrency: int = 4
+    # SQLite's PRAGMA synchronous: FULL syncs the write-ahead log on every commit, so an acknowledged letter
+    # number survives a power loss; NORMAL may lose the last commits on power loss (never on a process crash).
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
@@ -55,3 +76,33 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+# Published in this repository's history and docs: never a real secret.
+PUBLISHED_SECRETS = frozenset(
+    {"dev-only-secret-change-me-in-production-0123456789", "test-secret-key-that-is-long-enough-for-hs256"}
+)
+SECRET_MIN_CHARS = 43  # secrets.token_urlsafe(32): 32 random bytes as 43 base64url characters
+SECRET_MIN_DISTINCT = 12
+GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def secret_key_problem(settings: Settings) -> str | None:
+    """Why `settings.secret_key` cannot sign tokens, or None when it can.
+
+    Outside `test` the key must be explicit and look like at least 32 random bytes: 43 characters or more
+    (32 bytes in base64url; hex needs 64), at least 12 distinct characters, none making up more than a
+    quarter of it, and not a value published with this project. A heuristic: it refuses the obvious
+    (empty, short, one repeated character, a word padded out), it cannot prove randomness."""
+    key = settings.secret_key
+    if settings.env == "test":
+        return None if key else "UJIKOM_SECRET_KEY is empty"
+    if not key:
+        return "UJIKOM_SECRET_KEY is not set"
+    if key in PUBLISHED_SECRETS or key.startswith("dev-only-secret"):
+        return "UJIKOM_SECRET_KEY is a value published with ujikom"
+    if len(key) < SECRET_MIN_CHARS:
+        return f"UJIKOM_SECRET_KEY has {len(key)} characters; at least {SECRET_MIN_CHARS} are needed"
+    if len(set(key)) < SECRET_MIN_DISTINCT or max(key.count(c) for c in set(key)) * 4 > len(key):
+        return "UJIKOM_SECRET_KEY does not look random (too few distinct characters)"
+    return None

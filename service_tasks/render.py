@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
@@ -138,10 +140,37 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
+def allowed_url(url: str) -> bool:
+    """What the PDF renderer may fetch: `data:` URIs and files of the project's documents/ folder; never the
+    network (an SVG logo naming http://169.254.169.254/ or an intranet host) or another local file."""
+    parsed = urlparse(url)
+    if parsed.scheme == "data":
+        return True
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        return False
+    path = Path(url2pathname(unquote(parsed.path))).resolve()
+    return path.is_relative_to(DOCUMENTS_DIR.resolve())
+
+
+@lru_cache(maxsize=1)
+def url_fetcher() -> Any:
+    """WeasyPrint's fetcher, refusing what `allowed_url` refuses (the document renders without it)."""
+    from weasyprint.urls import URLFetcher
+
+    class DocumentsOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not allowed_url(url):
+                raise ValueError(f"not fetched (only data: URIs and documents/ files are): {url[:200]}")
+            return super().fetch(url, headers)
+
+    return DocumentsOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+
 def pdf(job: RenderJob) -> bytes:
     from weasyprint import HTML  # imported in the render processes only: it loads Pango
 
-    return HTML(string=html(job), base_url=str(DOCUMENTS_DIR)).write_pdf(font_config=_font_config())
+    document = HTML(string=html(job), base_url=str(DOCUMENTS_DIR), url_fetcher=url_fetcher())
+    return document.write_pdf(font_config=_font_config())
 
 
 def xlsx(job: RenderJob) -> bytes:

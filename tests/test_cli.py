@@ -1,5 +1,6 @@
 """The `ujikom` command line, run in-process against a temporary SQLite database."""
 
+import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,7 +135,7 @@ def test_serve_refuses_production_while_demo_users_exist(
     assert no_server == []
 
 
-def test_serve_refuses_production_with_the_dev_secret_and_serves_once_both_are_fixed(
+def test_serve_refuses_production_without_a_secret_and_serves_once_both_are_fixed(
     seeded: str, monkeypatch: pytest.MonkeyPatch, no_server: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     engine = create_engine(seeded)
@@ -144,10 +145,49 @@ def test_serve_refuses_production_with_the_dev_secret_and_serves_once_both_are_f
     monkeypatch.setenv("UJIKOM_ENV", "production")
     get_settings.cache_clear()
     assert cli.main(["serve"]) == 2
-    assert "set UJIKOM_SECRET_KEY" in capsys.readouterr().err
+    assert "UJIKOM_SECRET_KEY is not set" in capsys.readouterr().err
     assert no_server == []
 
     monkeypatch.setenv("UJIKOM_SECRET_KEY", "a-long-random-production-secret-0123456789abcdef")
     get_settings.cache_clear()
     assert cli.main(["serve", "--port", "8123"]) == 0
     assert no_server == [{"host": "127.0.0.1", "port": 8123, "log_level": "info"}]
+
+
+WEAK_SECRETS = [
+    (None, "UJIKOM_SECRET_KEY is not set"),
+    ("dev-only-secret-change-me-in-production-0123456789", "a value published with ujikom"),
+    ("a", "has 1 characters; at least 43 are needed"),
+    ("x" * 64, "does not look random"),
+    ("passwordpasswordpasswordpasswordpasswordpassword", "does not look random"),
+]
+
+
+@pytest.mark.parametrize(("secret", "reason"), WEAK_SECRETS)
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_serve_and_worker_refuse_a_missing_or_weak_secret_in_development_and_say_how_to_make_one(
+    seeded: str,
+    monkeypatch: pytest.MonkeyPatch,
+    no_server: list[Any],
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    secret: str | None,
+    reason: str,
+) -> None:
+    if secret is not None:
+        monkeypatch.setenv("UJIKOM_SECRET_KEY", secret)
+    get_settings.cache_clear()
+    assert cli.main([command, "--once"] if command == "worker" else [command]) == 2
+    err = capsys.readouterr().err
+    assert f"ujikom {command}: refusing to start: " in err and reason in err
+    assert 'python -c "import secrets; print(secrets.token_urlsafe(48))"' in err
+    assert no_server == []
+
+
+def test_the_worker_starts_with_a_random_secret(
+    seeded: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("UJIKOM_SECRET_KEY", secrets.token_urlsafe(32))
+    get_settings.cache_clear()
+    assert cli.main(["worker", "--once"]) == 0
+    assert "documents rendered: 0" in capsys.readouterr().out

@@ -36,5 +36,5 @@ def test_a_file_named_outside_ascii_downloads_with_its_name(api: Api) -> None:
     got = api.get("peserta", f"/api/berkas/{r.json()['id']}")
     assert got.status_code == 200 and got.content == sop.PDF
     assert got.headers["content-disposition"] == (
-        "inline; filename=\"bukti_KTM asli.pdf\"; filename*=UTF-8''bukti%E2%80%93KTM%20asli.pdf"
+        "attachment; filename=\"bukti_KTM asli.pdf\"; filename*=UTF-8''bukti%E2%80%93KTM%20asli.pdf"
     )

@@ -1,4 +1,9 @@
-"""Evidence files (bukti) a candidate uploads for FR.APL.01, checked for type and size, stored by SHA-256."""
+"""Evidence files (bukti) a candidate uploads for FR.APL.01, checked for type and size, stored by SHA-256.
+
+Served so they can never run in the browser: the type is the one sniffed at upload (never the client's),
+with `nosniff`, a CSP `sandbox` (no scripts, whatever the bytes), `no-store`, and PDFs as downloads
+(`attachment`): a PDF/HTML polyglot is a file on the user's disk, not a page of this service.
+"""
 
 from typing import Annotated
 
@@ -8,21 +13,30 @@ from api.auth import Caller
 from api.routes.deps import AppSettings, Db, Now
 from api.schemas.dokumen import BerkasOut
 from api.services import berkas
-from api.store.storage import PDF_OR_IMAGE, inline_disposition, read_upload, require_type
+from api.store.storage import PDF_OR_IMAGE, attachment_disposition, inline_disposition, peek, require_type
 
 router = APIRouter(prefix="/api", tags=["berkas"])
+# What a stored upload is served with: never cached, never framed, never scripted.
+FILE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
+}
 
 
 @router.post("/tasks/{task_id}/berkas", response_model=BerkasOut, status_code=status.HTTP_201_CREATED)
 def upload(
     task_id: str, db: Db, settings: AppSettings, now: Now, user: Caller, file: Annotated[UploadFile, File()]
 ) -> BerkasOut:
-    content = read_upload(file, settings.max_upload_bytes)
-    kind = require_type(content, PDF_OR_IMAGE, file.filename or "the file")
-    return berkas.upload(db, settings, now, user, task_id, file.filename, content, kind)
+    """413 past the size cap or the candidate's quota per period (files and bytes), 415 not PDF/PNG/JPEG."""
+    kind = require_type(peek(file), PDF_OR_IMAGE, file.filename or "the file")
+    return berkas.upload(db, settings, now, user, task_id, file.filename, file.file, kind)
 
 
 @router.get("/berkas/{berkas_id}", response_class=Response)
 def download(berkas_id: int, db: Db, settings: AppSettings, user: Caller) -> Response:
     f = berkas.download(db, settings, user, berkas_id)
-    return Response(f.content, media_type=f.content_type, headers={"Content-Disposition": inline_disposition(f.name)})
+    disposition = (
+        inline_disposition(f.name) if (f.content_type or "").startswith("image/") else attachment_disposition(f.name)
+    )
+    return Response(f.content, media_type=f.content_type, headers={**FILE_HEADERS, "Content-Disposition": disposition})

@@ -12,6 +12,7 @@ from fastapi import Depends, Query, Request
 
 from api.background.worker import Worker
 from api.clock import Clock
+from api.login_guard import LoginGuard
 from api.settings import Settings
 from api.store.db import Database
 
@@ -46,12 +47,18 @@ def get_user_cache(request: Request) -> dict[str, Any]:
     return cache
 
 
+def get_login_guard(request: Request) -> LoginGuard:
+    guard: LoginGuard = request.app.state.login_guard
+    return guard
+
+
 Db = Annotated[Database, Depends(get_db)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 Now = Annotated[datetime, Depends(get_now)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 BackgroundWorker = Annotated[Worker, Depends(get_worker)]
 UserCache = Annotated[dict[str, Any], Depends(get_user_cache)]
+Guard = Annotated[LoginGuard, Depends(get_login_guard)]
 
 # The query parameters of every list.
 PageNumber = Annotated[int, Query(ge=1)]

@@ -34,7 +34,12 @@ def download(document_id: int, db: Db, settings: AppSettings, user: Caller) -> R
     return Response(
         f.content,
         media_type=f.content_type,
-        headers={"Content-Disposition": inline_disposition(f.name), "ETag": f'"{f.sha256}"'},
+        headers={
+            "Content-Disposition": inline_disposition(f.name),
+            "ETag": f'"{f.sha256}"',
+            # Rendered by the service itself; no CSP sandbox here, which would stop Chromium showing the PDF.
+            "Content-Security-Policy": "frame-ancestors 'none'",
+        },
     )
 
 

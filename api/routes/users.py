@@ -1,6 +1,8 @@
-"""User administration (admin role)."""
+"""User administration (admin role): list, create, deactivate (ending the user's sessions) and reactivate."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
 
 from api.permissions import Admin
 from api.routes.deps import Db, Now, UserCache
@@ -8,6 +10,7 @@ from api.schemas import UserIn, UserOut
 from api.services import users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
+Username = Annotated[str, Path(pattern=r"^[a-z0-9_.\-]{2,64}$")]
 
 
 @router.get("", response_model=list[UserOut])
@@ -19,4 +22,20 @@ def list_users(db: Db, user: Admin) -> list[UserOut]:
 def create_user(body: UserIn, db: Db, now: Now, cache: UserCache, user: Admin) -> UserOut:
     out = users.create(db, now, body)
     cache.pop(out.username, None)
+    return out
+
+
+@router.post("/{username}/nonaktifkan", response_model=UserOut)
+def deactivate(username: Username, db: Db, cache: UserCache, user: Admin) -> UserOut:
+    """The user can no longer log in, and every token issued to them is refused from now on."""
+    out = users.set_active(db, username, False)
+    cache.pop(username, None)
+    return out
+
+
+@router.post("/{username}/aktifkan", response_model=UserOut)
+def activate(username: Username, db: Db, cache: UserCache, user: Admin) -> UserOut:
+    """Undo a deactivation; the user logs in again (old tokens stay refused)."""
+    out = users.set_active(db, username, True)
+    cache.pop(username, None)
     return out

@@ -13,6 +13,11 @@ class Token(BaseModel):
     token_type: str = "bearer"
 
 
+class PasswordChange(BaseModel):
+    old_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
+
+
 class Me(BaseModel):
     username: str
     full_name: str

@@ -1,6 +1,13 @@
-"""Evidence files (bukti) a candidate uploads for FR.APL.01, stored by SHA-256."""
+"""Evidence files (bukti) a candidate uploads for FR.APL.01, stored by SHA-256, within a quota per candidate
+and period: `berkas_quota_files` files and `berkas_quota_bytes` bytes over the period's whole instance tree
+(files not referenced by the submitted form count too, so uploading in a loop stops at the quota)."""
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import BinaryIO
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from api.auth import CurrentUser
 from api.errors import ApiError
@@ -11,12 +18,47 @@ from api.services.tasks import task_for_work
 from api.settings import Settings
 from api.store.db import Database
 from api.store.master import Berkas
-from api.store.storage import stores
+from api.store.models import ProcessInstance
+from api.store.storage import UploadRejected, stores
 
 
 def _clean_name(filename: str | None) -> str:
     """The name without a path or control characters, at most 200 characters."""
     return "".join(c for c in (filename or "berkas").rsplit("/", 1)[-1] if c >= " ")[:200] or "berkas"
+
+
+def _used(session: Session, username: str, instance_id: int) -> tuple[int, int]:
+    """Files and bytes `username` has uploaded in the period (root instance) of `instance_id`."""
+    instance = session.get(ProcessInstance, instance_id)
+    root = (instance.root_id or instance.id) if instance is not None else instance_id
+    in_period = select(ProcessInstance.id).where(or_(ProcessInstance.id == root, ProcessInstance.root_id == root))
+    count, size = session.execute(
+        select(func.count(Berkas.id), func.coalesce(func.sum(Berkas.size), 0)).where(
+            Berkas.uploaded_by == username, Berkas.instance_id.in_(in_period)
+        )
+    ).one()
+    return int(count), int(size)
+
+
+def _quota_check(settings: Settings, files: int, used: int) -> Callable[[int], None]:
+    def check(size: int) -> None:
+        if files + 1 > settings.berkas_quota_files:
+            limit = settings.berkas_quota_files
+            raise UploadRejected(
+                413,
+                f"quota: at most {limit} files per candidate and period",
+                f"kuota berkas terlampaui: paling banyak {limit} berkas per peserta per periode",
+            )
+        if used + size > settings.berkas_quota_bytes:
+            limit = settings.berkas_quota_bytes
+            raise UploadRejected(
+                413,
+                f"quota: at most {limit} bytes per candidate and period ({used} used)",
+                f"kuota berkas terlampaui: paling banyak {limit} byte per peserta per periode "
+                f"(sudah terpakai {used} byte)",
+            )
+
+    return check
 
 
 def upload(
@@ -26,18 +68,22 @@ def upload(
     user: CurrentUser,
     task_id: str,
     filename: str | None,
-    content: bytes,
+    content: BinaryIO,
     content_type: str,
 ) -> BerkasOut:
-    """Store a file for a task the user may work on now; nothing is written for someone who may not."""
+    """Store a file for a task the user may work on now, streamed to disk with the size cap and within the
+    quota; nothing is written for someone who may not, or past the cap or quota."""
+    name = _clean_name(filename)
     with db.transaction() as session:
         task = task_for_work(session, task_id, user)
-        sha256 = stores(settings.data_dir).berkas.put(content)  # before the row: a row never points at no file
+        check = _quota_check(settings, *_used(session, user.username, task.instance_id))
+        # The file before the row: a row never points at no file.
+        sha256, size = stores(settings.data_dir).berkas.put_stream(content, settings.max_upload_bytes, name, check)
         row = Berkas(
             sha256=sha256,
-            nama=_clean_name(filename),
+            nama=name,
             content_type=content_type,
-            size=len(content),
+            size=size,
             instance_id=task.instance_id,
             task_id=task.id,
             uploaded_by=user.username,

@@ -36,6 +36,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # In every token issued to the user; bumped by logout, a password change and deactivation, which
+    # revokes the tokens issued before.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     roles: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property

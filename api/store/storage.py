@@ -1,9 +1,10 @@
 """Content-addressed file store under the data directory: a file is named by its SHA-256, written once
 (atomically) and never overwritten, so two uploads of the same bytes share one file.
 
-Also the one reading of an upload: `read_upload` (size cap, empty file refused), `sniff` (the type from the
-first bytes, never from the name or the Content-Type the client claims), and `stores` (the two stores under
-the data directory).
+Also the one reading of an upload: `read_upload` (size cap, empty file refused; small files read whole),
+`FileStore.put_stream` (evidence: copied to disk in chunks with its cap, never whole in memory), `sniff`
+(the type from the first bytes, never from the name or the Content-Type the client claims), and `stores`
+(the two stores under the data directory).
 """
 
 import hashlib
@@ -47,14 +48,63 @@ class FileStore:
             raise
         return sha256
 
+    def put_stream(
+        self, src: BinaryIO, limit: int, name: str, accept: Callable[[int], None] | None = None
+    ) -> tuple[str, int]:
+        """Store what `src` holds, copied in chunks to a temporary file beside the store while hashing (never
+        whole in memory): (SHA-256, size). Past `limit` bytes the copy stops with a 413; an empty file is a
+        422; `accept(size)` may refuse (raise) before the file takes its place. Nothing stays on a refusal."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        try:
+            digest, size = hashlib.sha256(), 0
+            with os.fdopen(fd, "wb") as f:
+                while chunk := src.read(CHUNK_BYTES):
+                    size += len(chunk)
+                    if size > limit:
+                        raise UploadRejected(
+                            413, f"{name}: larger than {limit} bytes", f"berkas lebih besar dari {limit} byte"
+                        )
+                    digest.update(chunk)
+                    f.write(chunk)
+                f.flush()
+                os.fsync(f.fileno())
+            if size == 0:
+                raise UploadRejected(422, f"{name} is empty", "berkas kosong")
+            if accept is not None:
+                accept(size)
+            sha256 = digest.hexdigest()
+            target = self.path(sha256)
+            if target.exists():
+                Path(tmp).unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, target)  # atomic: readers never see half a file
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha256, size
+
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
 
+CHUNK_BYTES = 64 * 1024
+
+
+def _disposition(kind: str, name: str) -> str:
+    fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", name) or "berkas"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def inline_disposition(name: str) -> str:
     """Content-Disposition for a stored file's name: ASCII fallback plus the UTF-8 name (RFC 6266)."""
-    fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", name) or "berkas"
-    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return _disposition("inline", name)
+
+
+def attachment_disposition(name: str) -> str:
+    """The same, as a download: the browser saves the file and never opens it in the service's origin."""
+    return _disposition("attachment", name)
 
 
 @dataclass(frozen=True)
@@ -97,6 +147,16 @@ def read_upload(upload: Upload, limit: int, *, allow_empty: bool = False) -> byt
     if not content and not allow_empty:
         raise UploadRejected(422, f"{name} is empty", "berkas kosong")
     return content
+
+
+def peek(upload: Upload, size: int = 2048) -> bytes:
+    """The first bytes of an upload (for `sniff`), leaving it at its start; 422 when it is empty."""
+    head = upload.file.read(size)
+    upload.file.seek(0)
+    if not head:
+        name = upload.filename or "the file"
+        raise UploadRejected(422, f"{name} is empty", "berkas kosong")
+    return head
 
 
 def _svg(content: bytes) -> bool:

@@ -12,6 +12,15 @@ export function logout() {
   sessionStorage.removeItem(KEY);
 }
 
+// Log out on the server too: every token of the user is revoked (POST /api/auth/logout), then forgotten here.
+export async function endSession() {
+  const current = token();
+  logout();
+  if (current) {
+    await fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${current}` } }).catch(() => {});
+  }
+}
+
 export async function login(username, password) {
   const response = await fetch('/api/auth/token', {
     method: 'POST',

@@ -1,6 +1,6 @@
 // The BPMN modeller: open a deployed process with its linked SOPs, edit it (diagram, spiffworkflow
 // properties, XML), validate and deploy it, and see every error on the element at fault.
-import { api, apiJson, escapeHtml, loginForm, logout, me, NotLoggedIn, token } from './auth.js';
+import { api, apiJson, endSession, escapeHtml, loginForm, me, NotLoggedIn, token } from './auth.js';
 import { restoreUnresolvedReferences } from './moddle-refs.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -677,8 +677,8 @@ async function init() {
   });
 
   loginForm($('#login'), (user) => guarded(() => onLogin(user)));
-  $('#logout').addEventListener('click', () => {
-    logout();
+  $('#logout').addEventListener('click', async () => {
+    await endSession();
     showLogin();
   });
   $('#open').addEventListener('click', () => guarded(openLatest));

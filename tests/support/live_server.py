@@ -6,6 +6,7 @@ be in the middle of a batch) before it is killed.
 """
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -46,7 +47,13 @@ def live_server_in(data_dir: Path, database_url: str) -> Iterator[LiveServer]:
     """Serve the database in `data_dir` (its default SQLite file, `database_url`) until the block ends."""
     if not (BIN / "ujikom").exists():
         pytest.fail("needs the installed `ujikom` command: run `make setup`")
-    env = {**os.environ, "UJIKOM_DATA_DIR": str(data_dir), "UJIKOM_WORKER_POLL_SECONDS": "0.1", "UJIKOM_ENV": "test"}
+    env = {
+        **os.environ,
+        "UJIKOM_DATA_DIR": str(data_dir),
+        "UJIKOM_WORKER_POLL_SECONDS": "0.1",
+        "UJIKOM_ENV": "test",
+        "UJIKOM_SECRET_KEY": secrets.token_urlsafe(32),  # serve refuses to start without one
+    }
     env.pop("UJIKOM_DATABASE_URL", None)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
