@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import text
 
 from api import errors
@@ -23,6 +23,7 @@ from api.routes import (
     versions,
     web,
 )
+from api.routes.deps import refuse_nul
 from api.settings import Settings, get_settings
 from api.store.db import Database
 from api.timing import ServerTiming
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         summary="Uji Kompetensi dan Sertifikasi Kompetensi: the LSP's SOP as a BPMN workflow with a task inbox",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul)],  # no NUL character in any path, query or body (api/routes/deps.py)
     )
     app.state.settings = settings
     app.state.db = db

@@ -5,17 +5,24 @@ problems it finds, each naming the file, the element and its line. `ERRORS` refu
 `WARNINGS` are reported beside it. A new check is one function added to a list, and one test.
 """
 
+import ast
+import builtins
+import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 import service_tasks
-from api.engine.bpmn import BPMN, NS, ProcessGraph, Prop, element_properties, local_name
+from api.engine.bpmn import BPMN, FORM_PROPS, NS, ProcessGraph, Prop, element_properties, local_name
 from api.engine.durations import parse_duration
+from api.engine.regex_safety import catastrophic
 from api.engine.sandbox import check_syntax
 from api.store.enums import LANE_ROLES, SOP_LANES
+from api.store.models import HumanTask, ProcessDefinition
 
 SOP_PROCESS = "uji_kompetensi"
 # Flow elements a modeller can only show with a diagram shape (or edge).
@@ -59,6 +66,10 @@ class LintContext:
     forms: dict[str, Any]  # form files of this deployment, by name
     form_deployed: Callable[[str], bool]  # is a form of this name deployed already?
     graphs: list[ProcessGraph] = field(default_factory=list)
+    # A deployed form's schema (None: not deployed); the data outputs of a process this one calls (None:
+    # unknown, or all of its data). Both default to "unknown", which skips the checks that need them.
+    deployed_form: Callable[[str], Any] = lambda _: None
+    called_outputs: Callable[[str], set[str] | None] = lambda _: None
 
     def problem(self, el: Any, message: str) -> Problem:
         return Problem(self.file, el.get("id"), el.sourceline, message)
@@ -234,3 +245,256 @@ def lint(tree: Any, ctx: LintContext) -> tuple[list[Problem], list[Problem]]:
     errors = [p for rule in ERRORS for p in rule(tree, ctx)]
     warnings = [p for rule in WARNINGS for p in rule(tree, ctx)]
     return errors, warnings
+
+
+# --- what runs only at run time, checked at deploy (issue 13, L2) ------------------------------------
+
+# A cycle timer repeats at most this often: `R/...` (forever) or a larger count never ends in practice.
+MAX_TIMER_REPETITIONS = 1000
+# Names a condition or timer may use besides the process's data: the sandbox's builtins and host functions.
+HOST_NAMES = frozenset(dir(builtins)) | {"date", "datetime", "timedelta", "batas_langkah"}
+
+
+def _length(column: Any) -> int:
+    return int(column.type.length)
+
+
+# The columns the ids and names a process brings are stored in.
+MAX_KEY = _length(ProcessDefinition.__table__.c.key)
+MAX_NAME = _length(ProcessDefinition.__table__.c.name)
+MAX_ELEMENT_ID = _length(HumanTask.__table__.c.element_id)
+MAX_LANE = _length(HumanTask.__table__.c.lane)
+
+
+def operator_parameters(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A registered operator gets exactly the keyword parameters its function takes."""
+    for op in tree.xpath("//spiffworkflow:serviceTaskOperator", namespaces=NS):
+        fn = service_tasks.REGISTRY.get(op.get("id") or "")
+        if fn is None:
+            continue  # service_operators reports it
+        given = [p.get("id") or "" for p in op.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NS)]
+        signature = inspect.signature(fn)
+        try:
+            signature.bind(None, **dict.fromkeys(given))
+        except TypeError as exc:
+            expected = _known(list(signature.parameters)[1:])
+            yield ctx.problem(
+                element_of(op), f"service operator {op.get('id')!r}: wrong parameters: {exc} (it takes: {expected})"
+            )
+
+
+def _literal(expression: str) -> str | None:
+    """The string an expression is, when it is a plain string literal."""
+    try:
+        node = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _duration_problem(text: str) -> str | None:
+    try:
+        parse_duration(text)
+        return None
+    except ValueError as exc:
+        try:  # what SpiffWorkflow also runs: years, months, fractions
+            TimerEventDefinition.parse_iso_duration(text)
+            return None
+        except Exception:
+            return str(exc)
+
+
+def _cycle_problem(text: str) -> str | None:
+    repeat = re.fullmatch(r"R(\d*)/(.+)", text.strip(), re.IGNORECASE)
+    if repeat is None:
+        return f"not an ISO 8601 repeating interval: {text!r} (expected e.g. 'R3/PT1H')"
+    if not repeat.group(1):
+        return f"timer cycle {text!r} repeats forever: give a count (e.g. 'R3/PT1H')"
+    if int(repeat.group(1)) > MAX_TIMER_REPETITIONS:
+        return f"timer cycle {text!r} repeats more than {MAX_TIMER_REPETITIONS} times"
+    try:
+        TimerEventDefinition.parse_iso_recurring_interval(text.strip())
+    except Exception:
+        return f"not an ISO 8601 repeating interval: {text!r} (expected e.g. 'R3/PT1H')"
+    return None
+
+
+def _date_problem(text: str) -> str | None:
+    try:
+        TimerEventDefinition.get_datetime(text.strip())
+        return None
+    except ValueError:
+        return f"not an ISO 8601 date and time: {text!r} (expected e.g. '2026-12-31T09:00:00+07:00')"
+
+
+_TIMER_CHECKS: dict[str, Callable[[str], str | None]] = {
+    "timeDuration": _duration_problem,
+    "timeCycle": _cycle_problem,
+    "timeDate": _date_problem,
+}
+_ISO_WORD = re.compile(r"^(R\d*_?)?P[0-9WDTHMS_]*$|^R\d*$", re.IGNORECASE)
+
+
+def timer_literals(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A timer written as a string is a valid ISO 8601 value, and a cycle ends; an unquoted one is refused."""
+    for timer in tree.xpath("//bpmn:timerEventDefinition/*", namespaces=NS):
+        check = _TIMER_CHECKS.get(local_name(timer))
+        expression = (timer.text or "").strip()
+        if check is None or check_syntax(expression, "eval"):
+            continue  # timer_expressions reports what is not Python
+        literal = _literal(expression)
+        if literal is not None:
+            if problem := check(literal):
+                yield ctx.problem(element_of(timer), f"{local_name(timer)}: {problem}")
+        elif _ISO_WORD.match(expression):
+            yield ctx.problem(
+                element_of(timer),
+                f"{local_name(timer)} {expression} is read as a Python name: quote it ('{expression}')",
+            )
+
+
+def _schema_fields(schema: Any) -> set[str]:
+    """The top-level field names a form submits (its properties, in combinators and conditionals too)."""
+    if not isinstance(schema, dict):
+        return set()
+    names = set(schema.get("properties") or {})
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key) or []:
+            names |= _schema_fields(sub)
+    for key in ("if", "then", "else"):
+        names |= _schema_fields(schema.get(key))
+    return names
+
+
+def _assigned_in(code: str, mode: str) -> set[str]:
+    try:
+        tree = ast.parse(code.strip(), mode=mode)
+    except SyntaxError:
+        return set()
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del)}
+    return names | {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+
+
+def _free_names(expression: str) -> list[str]:
+    """The names an expression reads that it does not bind itself (comprehension and lambda variables)."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return []
+    bound = _assigned_in(expression, "eval")
+    read = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    return [n for n in dict.fromkeys(read) if n not in bound]
+
+
+def process_data_names(graph: ProcessGraph, ctx: LintContext) -> set[str] | None:
+    """Every name a process's data can hold, or None when that cannot be known here (a user task's form
+    or a called process's outputs are nowhere to read, or a called process returns all its data)."""
+    names = {"periode"}  # starting a period with a business key sets it
+    for el in graph.elements.values():
+        kind = local_name(el)
+        if kind in ("dataInput", "dataOutput", "dataObject", "dataObjectReference", "inputDataItem", "outputDataItem"):
+            names |= {v for v in (el.get("id"), el.get("name")) if v}
+        elif kind == "userTask":
+            ref = element_properties(el).get(Prop.FORM)
+            schema = ctx.forms.get(ref) if ref in ctx.forms else ctx.deployed_form(ref) if ref else None
+            if ref and schema is None:
+                return None
+            names |= _schema_fields(schema)
+        elif kind == "callActivity":
+            outputs = ctx.called_outputs(el.get("calledElement") or "")
+            if outputs is None:
+                return None
+            names |= outputs
+    for el in graph.process.iter():
+        kind = local_name(el) if isinstance(el.tag, str) else ""
+        if kind in ("loopDataInputRef", "loopDataOutputRef"):
+            names.add((el.text or "").strip())
+        elif kind in ("script", "preScript", "postScript"):  # script tasks' and spiffworkflow's pre/post
+            names |= _assigned_in(el.text or "", "exec")
+        elif kind == "serviceTaskOperator" and (var := el.get("resultVariable")):
+            names.add(var)
+    return names
+
+
+def condition_names(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A gateway condition (or a timer expression) reads only names the process's data can hold, the
+    sandbox's builtins and host functions: a name assigned nowhere is a typo that fails at run time."""
+    for graph in ctx.graphs:
+        known: set[str] | None = None
+        expressions = [(c, c.text or "") for c in graph.process.iterfind(".//bpmn:conditionExpression", NS)] + [
+            (t, t.text or "") for t in graph.process.iterfind(".//bpmn:timerEventDefinition/*", NS)
+        ]
+        for el, expression in expressions:
+            free = [n for n in _free_names(expression) if n not in HOST_NAMES]
+            if not free:
+                continue
+            if known is None and (known := process_data_names(graph, ctx)) is None:
+                break
+            if unknown := [n for n in free if n not in known]:
+                what = "condition" if local_name(el) == "conditionExpression" else local_name(el)
+                yield ctx.problem(
+                    element_of(el),
+                    f"{what} reads {_known(unknown)}, which nothing in process {graph.id!r} assigns "
+                    "(a script, a form field, a data input, a call's output or a service task's result)",
+                )
+
+
+def stored_lengths(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """Ids and names the service stores fit their columns (a longer one would fail only at run time)."""
+    for graph in ctx.graphs:
+        if len(graph.id) > MAX_KEY:
+            yield ctx.problem(graph.process, f"process id is longer than {MAX_KEY} characters")
+        if len(graph.process.get("name") or "") > MAX_NAME:
+            yield ctx.problem(graph.process, f"process name is longer than {MAX_NAME} characters")
+        for element_id, el in graph.elements.items():
+            if el is graph.process:
+                continue
+            if len(element_id) > MAX_ELEMENT_ID:
+                yield ctx.problem(el, f"element id is longer than {MAX_ELEMENT_ID} characters")
+            limit = MAX_LANE if local_name(el) == "lane" else MAX_NAME
+            if len(el.get("name") or "") > limit:
+                yield ctx.problem(el, f"element name is longer than {limit} characters")
+    for _, task in ctx.user_tasks():
+        for key in FORM_PROPS:
+            if len(element_properties(task).get(key) or "") > MAX_ELEMENT_ID:
+                yield ctx.problem(task, f"{key} is longer than {MAX_ELEMENT_ID} characters")
+
+
+ERRORS += [operator_parameters, timer_literals, condition_names, stored_lengths]
+
+
+# --- forms -------------------------------------------------------------------------------------------
+
+
+def _patterns(schema: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "pattern" and isinstance(value, str):
+                yield f"{path}pattern", value
+            if key == "patternProperties" and isinstance(value, dict):
+                yield from ((f"{path}patternProperties", p) for p in value)
+            yield from _patterns(value, f"{path}{key}.")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from _patterns(value, f"{path}{i}.")
+
+
+def form_patterns(name: str, schema: Any) -> Iterator[Problem]:
+    """A form's `pattern` cannot take exponential time on a crafted answer (e.g. ^(a+)+$)."""
+    for path, pattern in _patterns(schema, ""):
+        try:
+            slow = catastrophic(pattern)
+        except re.error as exc:
+            yield Problem(name, path, None, f"pattern {pattern!r} is not a valid regular expression: {exc}")
+            continue
+        if slow:
+            yield Problem(
+                name,
+                path,
+                None,
+                f"pattern {pattern!r} can take exponential time on a crafted answer (a repeated group that "
+                "matches the same text in several ways, like (a+)+ or (a|a)*): rewrite it",
+            )
+
+
+FORM_ERRORS: list[Callable[[str, Any], Iterable[Problem]]] = [form_patterns]

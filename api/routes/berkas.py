@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile, status
 
 from api.auth import Caller
-from api.routes.deps import AppSettings, Db, Now
+from api.routes.deps import AppSettings, Db, Id, Now
 from api.schemas.dokumen import BerkasOut
 from api.services import berkas
 from api.store.storage import PDF_OR_IMAGE, inline_disposition, read_upload, require_type
@@ -23,6 +23,6 @@ def upload(
 
 
 @router.get("/berkas/{berkas_id}", response_class=Response)
-def download(berkas_id: int, db: Db, settings: AppSettings, user: Caller) -> Response:
+def download(berkas_id: Id, db: Db, settings: AppSettings, user: Caller) -> Response:
     f = berkas.download(db, settings, user, berkas_id)
     return Response(f.content, media_type=f.content_type, headers={"Content-Disposition": inline_disposition(f.name)})

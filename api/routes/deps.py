@@ -5,13 +5,16 @@ Routes take these as parameters (`db: Db`) instead of reaching into `request.app
 needs are visible in its signature and tests can override them.
 """
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
+from starlette.datastructures import UploadFile
 
 from api.background.worker import Worker
 from api.clock import Clock
+from api.errors import ApiError
 from api.settings import Settings
 from api.store.db import Database
 
@@ -53,7 +56,56 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 BackgroundWorker = Annotated[Worker, Depends(get_worker)]
 UserCache = Annotated[dict[str, Any], Depends(get_user_cache)]
 
-# The query parameters of every list.
-PageNumber = Annotated[int, Query(ge=1)]
+# Every integer a client sends in a path or a query fits the database's 64-bit integers: beyond them a
+# value answers 422 naming the parameter, before any query (SQLite would overflow, PostgreSQL refuse).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a positive 64-bit integer")]
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a positive 64-bit integer")]
+
+# The query parameters of every list; the page bound keeps the row offset (page - 1) * page_size in range.
+PageNumber = Annotated[int, Query(ge=1, le=2**31 - 1)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
 Search = Annotated[str | None, Query(max_length=100, description="case-insensitive part of a code, number or name")]
+
+
+NUL = "\x00"
+
+
+def _nul_paths(value: Any, path: str) -> Iterator[str]:
+    """The dotted paths of the strings (keys included) holding a NUL character, in a parsed body."""
+    if isinstance(value, str):
+        if NUL in value:
+            yield path
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            name = path + "." + str(k).replace(NUL, "\\0")
+            if NUL in str(k):
+                yield name
+            yield from _nul_paths(v, name)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _nul_paths(v, f"{path}.{i}")
+    elif isinstance(value, UploadFile):
+        yield from _nul_paths(value.filename or "", path)
+
+
+async def refuse_nul(request: Request) -> None:
+    """No text a client sends may hold a NUL character (U+0000): PostgreSQL cannot store one in a text
+    column, SQLite would keep it and every later reader trip on it. Installed on the whole app, before the
+    caller is authenticated, it checks the path and query parameters and the body FastAPI has already parsed
+    (JSON, including nested strings, or form fields and uploaded file names): 422 naming the parameter."""
+    found = list(_nul_paths(dict(request.path_params), "path"))
+    for k, v in request.query_params.multi_items():
+        found += _nul_paths({k: v}, "query")
+    # FastAPI parsed the body (if the route takes one) before solving dependencies; Starlette keeps it.
+    if (form := request._form) is not None:
+        for name, item in form.multi_items():
+            found += _nul_paths({name: item}, "body")
+    elif "_json" in request.__dict__:
+        found += list(_nul_paths(request.__dict__["_json"], "body"))
+    if found:
+        raise ApiError(
+            422,
+            "text may not contain NUL characters (U+0000); nothing was saved",
+            [{"path": p, "message": "tidak boleh memuat karakter NUL (U+0000)"} for p in dict.fromkeys(found)],
+        )
