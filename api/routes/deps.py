@@ -56,14 +56,15 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 BackgroundWorker = Annotated[Worker, Depends(get_worker)]
 UserCache = Annotated[dict[str, Any], Depends(get_user_cache)]
 
-# Every integer a client sends in a path or a query fits the database's 64-bit integers: beyond them a
-# value answers 422 naming the parameter, before any query (SQLite would overflow, PostgreSQL refuse).
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a positive 64-bit integer")]
-IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a positive 64-bit integer")]
+# Every id or version a client sends in a path or a query fits the columns it is compared with (INTEGER:
+# 32 bits on PostgreSQL, which refuses a larger value; SQLite overflows past 64 bits): beyond, 422 naming
+# the parameter, before any query.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a positive 32-bit integer")]
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a positive 32-bit integer")]
 
 # The query parameters of every list; the page bound keeps the row offset (page - 1) * page_size in range.
-PageNumber = Annotated[int, Query(ge=1, le=2**31 - 1)]
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
 Search = Annotated[str | None, Query(max_length=100, description="case-insensitive part of a code, number or name")]
 

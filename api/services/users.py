@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from api.auth import authenticate, create_token, hash_password
 from api.errors import ApiError
@@ -10,6 +11,8 @@ from api.schemas import UserIn, UserOut
 from api.settings import Settings
 from api.store.db import Database
 from api.store.models import ROLES, User, UserRole
+
+_USERNAME_TAKEN = [{"path": "username", "message": "nama pengguna sudah dipakai"}]
 
 
 def _out(u: User) -> UserOut:
@@ -29,7 +32,7 @@ def create(db: Database, now: datetime, body: UserIn) -> UserOut:
         )
     with db.transaction() as session:
         if session.scalars(select(User).where(User.username == body.username)).first():
-            raise ApiError(409, f"user {body.username!r} exists")
+            raise ApiError(409, f"user {body.username!r} exists", _USERNAME_TAKEN)
         u = User(
             username=body.username,
             full_name=body.full_name,
@@ -39,7 +42,10 @@ def create(db: Database, now: datetime, body: UserIn) -> UserOut:
             roles=[UserRole(role=r) for r in sorted(set(body.roles))],
         )
         session.add(u)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:  # the same account created at the same moment by another request
+            raise ApiError(409, f"user {body.username!r} exists", _USERNAME_TAKEN) from exc
         return _out(u)
 
 
