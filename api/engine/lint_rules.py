@@ -272,14 +272,19 @@ def operator_parameters(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         fn = service_tasks.REGISTRY.get(op.get("id") or "")
         if fn is None:
             continue  # service_operators reports it
-        given = [p.get("id") or "" for p in op.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NS)]
-        signature = inspect.signature(fn)
-        try:
-            signature.bind(None, **dict.fromkeys(given))
-        except TypeError as exc:
-            expected = _known(list(signature.parameters)[1:])
+        given = {p.get("id") or "" for p in op.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NS)}
+        params = list(inspect.signature(fn).parameters.values())[1:]  # after the ServiceContext
+        keyword = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+        any_keyword = any(p.kind == p.VAR_KEYWORD for p in params)
+        unknown = set() if any_keyword else given - keyword
+        missing = {p.name for p in params if p.name in keyword and p.default is p.empty} - given
+        wrong = [f"unknown {_known(unknown)}"] if unknown else []
+        wrong += [f"missing {_known(missing)}"] if missing else []
+        if wrong:
             yield ctx.problem(
-                element_of(op), f"service operator {op.get('id')!r}: wrong parameters: {exc} (it takes: {expected})"
+                element_of(op),
+                f"service operator {op.get('id')!r}: wrong parameters: {'; '.join(wrong)} "
+                f"(it takes: {_known(keyword)})",
             )
 
 
@@ -345,10 +350,10 @@ def timer_literals(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         literal = _literal(expression)
         if literal is not None:
             if problem := check(literal):
-                yield ctx.problem(element_of(timer), f"{local_name(timer)}: {problem}")
+                yield ctx.problem(element_of(timer.getparent()), f"{local_name(timer)}: {problem}")
         elif _ISO_WORD.match(expression):
             yield ctx.problem(
-                element_of(timer),
+                element_of(timer.getparent()),
                 f"{local_name(timer)} {expression} is read as a Python name: quote it ('{expression}')",
             )
 
@@ -425,15 +430,17 @@ def condition_names(tree: Any, ctx: LintContext) -> Iterator[Problem]:
             (t, t.text or "") for t in graph.process.iterfind(".//bpmn:timerEventDefinition/*", NS)
         ]
         for el, expression in expressions:
-            free = [n for n in _free_names(expression) if n not in HOST_NAMES]
+            timer = local_name(el) != "conditionExpression"
+            # An unquoted ISO 8601 timer (PT1H) is timer_literals' to report.
+            free = [n for n in _free_names(expression) if n not in HOST_NAMES and not (timer and _ISO_WORD.match(n))]
             if not free:
                 continue
             if known is None and (known := process_data_names(graph, ctx)) is None:
                 break
             if unknown := [n for n in free if n not in known]:
-                what = "condition" if local_name(el) == "conditionExpression" else local_name(el)
+                what = local_name(el) if timer else "condition"
                 yield ctx.problem(
-                    element_of(el),
+                    element_of(el.getparent() if timer else el),
                     f"{what} reads {_known(unknown)}, which nothing in process {graph.id!r} assigns "
                     "(a script, a form field, a data input, a call's output or a service task's result)",
                 )
