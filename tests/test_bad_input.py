@@ -210,3 +210,29 @@ def test_a_process_id_longer_than_its_column_is_refused_naming_the_process(api: 
     assert [e["message"] for e in errors] == ["process id is longer than 200 characters"]
     assert errors[0]["file"] == "panjang.bpmn" and errors[0]["line"] is not None
     assert _rows(api) == before
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("started_after=2026-01-01T00:00:00", "Input should have timezone info"),
+        ("started_after=2026-01-01", "Input should have timezone info"),
+        ("started_after=9999-12-31T23:59:59-23:59", "out of range once in UTC"),
+        ("started_before=0001-01-01T00:00:00%2B23:59", "out of range once in UTC"),
+    ],
+)
+def test_a_moment_without_its_offset_or_beyond_the_calendar_is_422_naming_it(
+    api: Api, query: str, message: str
+) -> None:
+    r = api.get("admin", f"/api/instances?{query}")
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert error["path"] == f"query.{query.split('=')[0]}"
+    assert message in error["message"]
+
+
+def test_a_moment_with_its_offset_filters_the_periods(api: Api) -> None:
+    period = sop.start_period(api)["id"]
+    r = api.get("admin", "/api/instances?started_after=2000-01-01T00:00:00%2B07:00")
+    assert r.status_code == 200, r.text
+    assert period in [i["id"] for i in r.json()["items"]]

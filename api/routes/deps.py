@@ -6,10 +6,11 @@ needs are visible in its signature and tests can override them.
 """
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import AfterValidator, AwareDatetime
 from starlette.datastructures import UploadFile
 
 from api.background.worker import Worker
@@ -66,6 +67,22 @@ IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a positive 
 # The query parameters of every list; the page bound keeps the row offset (page - 1) * page_size in range.
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
+
+
+def _in_utc(moment: datetime) -> datetime:
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the moment is out of range once in UTC") from exc
+
+
+# A moment a list is filtered by: with its UTC offset (a naive one would be read in an unknown zone), 422
+# when it has none or falls outside the years 1-9999 once in UTC.
+Moment = Annotated[
+    AwareDatetime | None,
+    AfterValidator(lambda m: None if m is None else _in_utc(m)),
+    Query(description="an ISO 8601 date and time with its UTC offset, e.g. 2026-12-01T00:00:00+07:00"),
+]
 Search = Annotated[str | None, Query(max_length=100, description="case-insensitive part of a code, number or name")]
 
 

@@ -1,12 +1,10 @@
 """Process definitions, starting instances, and the instance history administrators query."""
 
-from datetime import datetime
-
 from fastapi import APIRouter, status
 
 from api.auth import Caller
 from api.permissions import Admin, Staff
-from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Id, IdFilter, PageNumber, PageSize
+from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Id, IdFilter, Moment, PageNumber, PageSize
 from api.schemas import CancelInstance, HistoryEntry, InstanceOut, InstancePage, ProcessDefinitionOut, StartInstance
 from api.services import instances
 
@@ -41,8 +39,8 @@ def list_instances(
     status: str | None = None,
     business_key: str | None = None,
     started_by: str | None = None,
-    started_after: datetime | None = None,
-    started_before: datetime | None = None,
+    started_after: Moment = None,
+    started_before: Moment = None,
     parent_id: IdFilter = None,
     subject: str | None = None,
     page: PageNumber = 1,
