@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from api.settings import PROJECT_ROOT
 from api.store.models import Deployment, ProcessDefinition
+from tests.support import bpmn
 from tests.support.api import Api
 
 UJI = (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text()
@@ -171,5 +172,52 @@ def test_the_shipped_processes_pass_every_rule(api: Api) -> None:
     files = {p.name: p.read_text() for p in (PROJECT_ROOT / "processes").glob("*.bpmn")}
     files |= {p.name: p.read_text() for p in (PROJECT_ROOT / "forms").glob("*.json")}
     r = _upload(api, "/api/deployments/validate", files)
+    assert r.status_code == 200
+    assert r.json()["errors"] == []
+
+
+def _loop_process(exit_flow: str = "") -> str:
+    body = "\n".join(
+        [
+            bpmn.lanes(l=("Direktur", ["start", "n0", "n1", "pilih", "lihat", "end"])),
+            '<bpmn:startEvent id="start"/>',
+            '<bpmn:scriptTask id="n0" name="Skrip"><bpmn:script>n = 1</bpmn:script></bpmn:scriptTask>',
+            '<bpmn:scriptTask id="n1" name="Skrip"><bpmn:script>n = n + 1</bpmn:script></bpmn:scriptTask>',
+            '<bpmn:exclusiveGateway id="pilih" default="f3"/>',
+            bpmn.user_task("lihat", "Lihat hasil"),
+            '<bpmn:endEvent id="end"/>',
+            bpmn.flow("f0", "start", "n0"),
+            bpmn.flow("f1", "n0", "n1"),
+            bpmn.flow("f2", "n1", "pilih"),
+            bpmn.flow("f3", "pilih", "n0"),
+            exit_flow,
+            bpmn.flow("f5", "lihat", "end"),
+        ]
+    )
+    return bpmn.definitions("putaran", body)
+
+
+def test_a_loop_that_never_waits_and_cannot_be_left_is_refused(api: Api) -> None:
+    text = _loop_process()
+    before = _versions(api)
+    r = _upload(api, "/api/deployments", {"putaran.bpmn": text})
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert error["file"] == "putaran.bpmn" and error["element_id"] == "n0"
+    assert error["line"] == _line_of(text, '<bpmn:scriptTask id="n0"')
+    assert error["message"] == "the loop through n0, n1, pilih never waits and nothing leaves it: it would run forever"
+    assert _versions(api) == before
+
+
+def test_a_loop_a_condition_can_leave_passes_validation(api: Api) -> None:
+    exit_flow = (
+        '<bpmn:sequenceFlow id="f4" sourceRef="pilih" targetRef="lihat">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">n &gt; 3</bpmn:conditionExpression>'
+        "</bpmn:sequenceFlow>"
+    )
+    text = _loop_process(exit_flow).replace(
+        "<bpmn:definitions ", '<bpmn:definitions xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    )
+    r = _upload(api, "/api/deployments/validate", {"putaran.bpmn": text})
     assert r.status_code == 200
     assert r.json()["errors"] == []

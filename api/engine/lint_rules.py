@@ -5,7 +5,6 @@ problems it finds, each naming the file, the element and its line. `ERRORS` refu
 `WARNINGS` are reported beside it. A new check is one function added to a list, and one test.
 """
 
-import ast
 import builtins
 import inspect
 import re
@@ -14,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 import service_tasks
 from api.engine.bpmn import BPMN, FORM_PROPS, NS, ProcessGraph, Prop, element_properties, local_name
-from api.engine.durations import parse_duration
+from api.engine.durations import TIMER_CHECKS, parse_duration, timer_problem
+from api.engine.expression_names import assigned_in, free_names, schema_fields, string_literal
 from api.engine.regex_safety import catastrophic
 from api.engine.sandbox import check_syntax
 from api.store.enums import LANE_ROLES, SOP_LANES
@@ -249,8 +248,6 @@ def lint(tree: Any, ctx: LintContext) -> tuple[list[Problem], list[Problem]]:
 
 # --- what runs only at run time, checked at deploy (issue 13, L2) ------------------------------------
 
-# A cycle timer repeats at most this often: `R/...` (forever) or a larger count never ends in practice.
-MAX_TIMER_REPETITIONS = 1000
 # Names a condition or timer may use besides the process's data: the sandbox's builtins and host functions.
 HOST_NAMES = frozenset(dir(builtins)) | {"date", "datetime", "timedelta", "batas_langkah"}
 
@@ -288,107 +285,24 @@ def operator_parameters(tree: Any, ctx: LintContext) -> Iterator[Problem]:
             )
 
 
-def _literal(expression: str) -> str | None:
-    """The string an expression is, when it is a plain string literal."""
-    try:
-        node = ast.parse(expression.strip(), mode="eval").body
-    except SyntaxError:
-        return None
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def _duration_problem(text: str) -> str | None:
-    try:
-        parse_duration(text)
-        return None
-    except ValueError as exc:
-        try:  # what SpiffWorkflow also runs: years, months, fractions
-            TimerEventDefinition.parse_iso_duration(text)
-            return None
-        except Exception:
-            return str(exc)
-
-
-def _cycle_problem(text: str) -> str | None:
-    repeat = re.fullmatch(r"R(\d*)/(.+)", text.strip(), re.IGNORECASE)
-    if repeat is None:
-        return f"not an ISO 8601 repeating interval: {text!r} (expected e.g. 'R3/PT1H')"
-    if not repeat.group(1):
-        return f"timer cycle {text!r} repeats forever: give a count (e.g. 'R3/PT1H')"
-    if int(repeat.group(1)) > MAX_TIMER_REPETITIONS:
-        return f"timer cycle {text!r} repeats more than {MAX_TIMER_REPETITIONS} times"
-    try:
-        TimerEventDefinition.parse_iso_recurring_interval(text.strip())
-    except Exception:
-        return f"not an ISO 8601 repeating interval: {text!r} (expected e.g. 'R3/PT1H')"
-    return None
-
-
-def _date_problem(text: str) -> str | None:
-    try:
-        TimerEventDefinition.get_datetime(text.strip())
-        return None
-    except ValueError:
-        return f"not an ISO 8601 date and time: {text!r} (expected e.g. '2026-12-31T09:00:00+07:00')"
-
-
-_TIMER_CHECKS: dict[str, Callable[[str], str | None]] = {
-    "timeDuration": _duration_problem,
-    "timeCycle": _cycle_problem,
-    "timeDate": _date_problem,
-}
 _ISO_WORD = re.compile(r"^(R\d*_?)?P[0-9WDTHMS_]*$|^R\d*$", re.IGNORECASE)
 
 
 def timer_literals(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     """A timer written as a string is a valid ISO 8601 value, and a cycle ends; an unquoted one is refused."""
     for timer in tree.xpath("//bpmn:timerEventDefinition/*", namespaces=NS):
-        check = _TIMER_CHECKS.get(local_name(timer))
         expression = (timer.text or "").strip()
-        if check is None or check_syntax(expression, "eval"):
+        if local_name(timer) not in TIMER_CHECKS or check_syntax(expression, "eval"):
             continue  # timer_expressions reports what is not Python
-        literal = _literal(expression)
+        literal = string_literal(expression)
         if literal is not None:
-            if problem := check(literal):
+            if problem := timer_problem(local_name(timer), literal):
                 yield ctx.problem(element_of(timer.getparent()), f"{local_name(timer)}: {problem}")
         elif _ISO_WORD.match(expression):
             yield ctx.problem(
                 element_of(timer.getparent()),
                 f"{local_name(timer)} {expression} is read as a Python name: quote it ('{expression}')",
             )
-
-
-def _schema_fields(schema: Any) -> set[str]:
-    """The top-level field names a form submits (its properties, in combinators and conditionals too)."""
-    if not isinstance(schema, dict):
-        return set()
-    names = set(schema.get("properties") or {})
-    for key in ("allOf", "anyOf", "oneOf"):
-        for sub in schema.get(key) or []:
-            names |= _schema_fields(sub)
-    for key in ("if", "then", "else"):
-        names |= _schema_fields(schema.get(key))
-    return names
-
-
-def _assigned_in(code: str, mode: str) -> set[str]:
-    try:
-        tree = ast.parse(code.strip(), mode=mode)
-    except SyntaxError:
-        return set()
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del)}
-    return names | {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-
-
-def _free_names(expression: str) -> list[str]:
-    """The names an expression reads that it does not bind itself (comprehension and lambda variables)."""
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError:
-        return []
-    bound = _assigned_in(expression, "eval")
-    read = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
-    return [n for n in dict.fromkeys(read) if n not in bound]
 
 
 def process_data_names(graph: ProcessGraph, ctx: LintContext) -> set[str] | None:
@@ -404,7 +318,7 @@ def process_data_names(graph: ProcessGraph, ctx: LintContext) -> set[str] | None
             schema = ctx.forms.get(ref) if ref in ctx.forms else ctx.deployed_form(ref) if ref else None
             if ref and schema is None:
                 return None
-            names |= _schema_fields(schema)
+            names |= schema_fields(schema)
         elif kind == "callActivity":
             outputs = ctx.called_outputs(el.get("calledElement") or "")
             if outputs is None:
@@ -415,7 +329,7 @@ def process_data_names(graph: ProcessGraph, ctx: LintContext) -> set[str] | None
         if kind in ("loopDataInputRef", "loopDataOutputRef"):
             names.add((el.text or "").strip())
         elif kind in ("script", "preScript", "postScript"):  # script tasks' and spiffworkflow's pre/post
-            names |= _assigned_in(el.text or "", "exec")
+            names |= assigned_in(el.text or "", "exec")
         elif kind == "serviceTaskOperator" and (var := el.get("resultVariable")):
             names.add(var)
     return names
@@ -432,7 +346,7 @@ def condition_names(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         for el, expression in expressions:
             timer = local_name(el) != "conditionExpression"
             # An unquoted ISO 8601 timer (PT1H) is timer_literals' to report.
-            free = [n for n in _free_names(expression) if n not in HOST_NAMES and not (timer and _ISO_WORD.match(n))]
+            free = [n for n in free_names(expression) if n not in HOST_NAMES and not (timer and _ISO_WORD.match(n))]
             if not free:
                 continue
             if known is None and (known := process_data_names(graph, ctx)) is None:
@@ -468,6 +382,53 @@ def stored_lengths(tree: Any, ctx: LintContext) -> Iterator[Problem]:
 
 
 ERRORS += [operator_parameters, timer_literals, condition_names, stored_lengths]
+
+
+# Flow nodes that run straight on: a loop made only of these never waits for a person, a timer or a child.
+_RUNS_ON = frozenset(
+    {
+        "task",
+        "scriptTask",
+        "serviceTask",
+        "sendTask",
+        "businessRuleTask",
+        "exclusiveGateway",
+        "parallelGateway",
+        "inclusiveGateway",
+        "intermediateThrowEvent",
+    }
+)
+
+
+def endless_loops(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A loop of flow nodes that never wait and that no flow or boundary event leaves runs forever."""
+    for graph in ctx.graphs:
+        nodes = {i for i, el in graph.elements.items() if local_name(el) in _RUNS_ON}
+        attached = {el.get("attachedToRef") for el in graph.of_type("boundaryEvent")}
+        reach: dict[str, set[str]] = {}
+        for node in nodes:
+            seen, todo = set(), [node]
+            while todo:
+                for target in graph.outgoing.get(todo.pop(), []):
+                    if target in nodes and target not in seen:
+                        seen.add(target)
+                        todo.append(target)
+            reach[node] = seen
+        reported: set[str] = set()
+        for node in sorted(nodes, key=lambda i: graph.elements[i].sourceline or 0):
+            if node in reported or node not in reach[node]:
+                continue
+            loop = {n for n in reach[node] if node in reach[n]}
+            reported |= loop
+            leaves = any(t not in loop for n in loop for t in graph.outgoing.get(n, [])) or loop & attached
+            if not leaves:
+                yield ctx.problem(
+                    graph.elements[node],
+                    f"the loop through {_known(loop)} never waits and nothing leaves it: it would run forever",
+                )
+
+
+ERRORS += [endless_loops]
 
 
 # --- forms -------------------------------------------------------------------------------------------
