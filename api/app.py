@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Response
+from fastapi import Depends, FastAPI, Response
 from sqlalchemy import text
 
 from api import errors
@@ -27,6 +27,7 @@ from api.routes import (
     versions,
     web,
 )
+from api.routes.deps import refuse_nul
 from api.schemas.health import Health, Liveness
 from api.settings import Settings, get_settings
 from api.store.db import Database
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         summary="Uji Kompetensi dan Sertifikasi Kompetensi: the LSP's SOP as a BPMN workflow with a task inbox",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul)],  # no NUL character in any path, query or body (api/routes/deps.py)
     )
     app.state.settings = settings
     app.state.db = db

@@ -12,11 +12,11 @@ from typing import Any
 import jsonschema
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from api.engine.bpmn import FORM_PROPS, NS, ProcessGraph, process_elements
-from api.engine.lint_rules import LintContext, Problem, lint
+from api.engine.bpmn import FORM_PROPS, NS, ProcessGraph, parse, process_elements
+from api.engine.lint_rules import FORM_ERRORS, LintContext, Problem, lint
 from api.engine.penerbitan import perubahan_penerbitan
 from api.engine.process_models import add_files, latest_definition, new_parser
 from api.store.enums import LANE_ROLES, DeploymentStatus
@@ -24,6 +24,13 @@ from api.store.models import Deployment, DeploymentFile, ProcessDefinition
 
 __all__ = ["NS", "DeploymentInvalid", "Problem", "deploy", "validate"]
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_MAX_NAME = int(getattr(DeploymentFile.__table__.c.name.type, "length", 200))
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=\s*[\"']([^\"']*)[\"']")
+_UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}
+# Deployments take this transaction-scoped PostgreSQL lock first: two at once (two servers, a double click)
+# then run one after the other, so identical content never gets two versions and versions never collide.
+# SQLite needs none: a writer holds the database's write lock from its first statement (BEGIN IMMEDIATE).
+DEPLOY_LOCK = 0x756A696B6F6D  # "ujikom"
 
 
 class DeploymentInvalid(Exception):
@@ -56,6 +63,23 @@ def _line_of(tree: Any, element_id: str | None) -> int | None:
     return found[0].sourceline if found else None
 
 
+def _not_utf8(name: str, content: bytes) -> Problem | None:
+    """Files are stored as text: UTF-8 only (an XML declaration naming another encoding is refused too)."""
+    declared = _XML_ENCODING.match(content)
+    if declared and declared.group(1).decode("ascii", "replace").lower() not in _UTF8:
+        encoding = declared.group(1).decode("ascii", "replace")
+        return Problem(name, None, 1, f"the file declares encoding {encoding!r}: save it as UTF-8")
+    try:
+        decoded = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        return Problem(name, None, line, f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8")
+    if "\x00" in decoded:
+        line = decoded[: decoded.index("\x00")].count("\n") + 1
+        return Problem(name, None, line, "the file holds a NUL character")
+    return None
+
+
 def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) for a set of uploaded files, checked against what is already deployed."""
     errors: list[Problem] = []
@@ -63,8 +87,17 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
     trees: dict[str, Any] = {}
     forms: dict[str, Any] = {}
     for name, content in sorted(files.items()):
-        if not _SAFE_NAME.match(name):
-            errors.append(Problem(name, None, None, "file names may use letters, digits, '.', '_' and '-' only"))
+        if not _SAFE_NAME.match(name) or len(name) > _MAX_NAME:
+            errors.append(
+                Problem(
+                    name[:_MAX_NAME],
+                    None,
+                    None,
+                    f"file names may use letters, digits, '.', '_' and '-' only, at most {_MAX_NAME} of them",
+                )
+            )
+        elif problem := _not_utf8(name, content):
+            errors.append(problem)
         elif name.endswith(".bpmn"):
             try:
                 trees[name] = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False)).getroottree()
@@ -75,6 +108,7 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
                 schema = json.loads(content)
                 jsonschema.validators.validator_for(schema).check_schema(schema)
                 forms[name] = schema
+                errors += [p for rule in FORM_ERRORS for p in rule(name, schema)]
             except (ValueError, jsonschema.SchemaError) as exc:
                 errors.append(Problem(name, None, getattr(exc, "lineno", None), f"not a valid JSON Schema: {exc}"))
         else:
@@ -127,11 +161,40 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
             form_deployed=lambda ref: _latest_file(session, ref) is not None,
             graphs=[ProcessGraph.read(p) for p in process_elements(tree.getroot())],
             called=lambda key: key in called_here or _called_by_deployed(session, key),
+            deployed_form=lambda ref: _deployed_form(session, ref),
+            called_outputs=lambda key: _called_outputs(session, trees, key),
         )
         file_errors, file_warnings = lint(tree, context)
         errors += file_errors
         warnings += file_warnings
     return errors, warnings
+
+
+def _deployed_form(session: Session, name: str) -> Any:
+    """The schema of the newest deployed form of this name (None when none is, or it is not JSON)."""
+    f = _latest_file(session, name)
+    try:
+        return None if f is None else json.loads(f.content)
+    except ValueError:
+        return None
+
+
+def _called_outputs(session: Session, trees: dict[str, Any], key: str) -> set[str] | None:
+    """The data outputs (ids and names) of the process `key` as it would be called: from this deployment or
+    the newest deployed version. None when it is nowhere or declares none (then it returns all its data)."""
+    process = next((p for t in trees.values() for p in t.xpath("//bpmn:process[@id=$k]", namespaces=NS, k=key)), None)
+    if process is None and (definition := latest_definition(session, key)) is not None:
+        f = session.scalars(
+            select(DeploymentFile).where(
+                DeploymentFile.deployment_id == definition.deployment_id, DeploymentFile.name == definition.bpmn_file
+            )
+        ).first()
+        found = [] if f is None else parse(f.content).xpath("//bpmn:process[@id=$k]", namespaces=NS, k=key)
+        process = found[0] if found else None
+    if process is None:
+        return None
+    outputs = process.xpath("./bpmn:ioSpecification/bpmn:dataOutput", namespaces=NS)
+    return {v for o in outputs for v in (o.get("id"), o.get("name")) if v} or None
 
 
 def _file_defining(trees: dict[str, Any], process_id: str) -> str:
@@ -167,6 +230,7 @@ def deploy(session: Session, files: dict[str, bytes], actor: str, now: Any) -> D
     Ketua LSP (`menunggu_persetujuan`): its files wait on the row, with no file rows and no versions, so
     nothing starts or resolves them until :func:`setujui` deploys them.
     """
+    _lock_deploys(session)
     errors, warnings = validate(session, files)
     if errors:
         raise DeploymentInvalid(errors)
@@ -206,9 +270,17 @@ def _waiting(session: Session, deployment_id: int, actor: str) -> Deployment:
     return row
 
 
+def _lock_deploys(session: Session) -> None:
+    """Deployments one at a time (PostgreSQL; SQLite's writers already are): identical concurrent uploads
+    find each other's version instead of drawing the same version number."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": DEPLOY_LOCK})
+
+
 def setujui(session: Session, deployment_id: int, actor: str, now: Any) -> DeployResult:
     """Ketua LSP approves a waiting deployment: its files are validated again and deployed as a new
     deployment (so versions and linked SOPs resolve in the order they became active)."""
+    _lock_deploys(session)
     request = _waiting(session, deployment_id, actor)
     files = {name: content.encode() for name, content in (request.berkas_tertunda or {}).items()}
     errors, warnings = validate(session, files)

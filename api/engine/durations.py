@@ -1,7 +1,14 @@
-"""ISO-8601 durations as the SOP's time standards use them (P2D, PT1H, P1W...)."""
+"""ISO-8601 durations as the SOP's time standards use them (P2D, PT1H, P1W...), and the check of a timer
+event's literal value (a duration, a repeating interval that ends, a date) at deploy."""
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+# A cycle timer repeats at most this often: `R/...` (forever) or a larger count never ends in practice.
+MAX_TIMER_REPETITIONS = 1000
 
 _DURATION = re.compile(
     r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
@@ -16,3 +23,51 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"not an ISO-8601 duration: {text!r} (expected e.g. P2D, P7D or PT1H)")
     parts = {k: int(v) for k, v in match.groupdict().items() if v}
     return timedelta(**parts)
+
+
+def _duration_problem(text: str) -> str | None:
+    try:
+        parse_duration(text)
+        return None
+    except ValueError as exc:
+        try:  # what SpiffWorkflow also runs: years, months, fractions
+            TimerEventDefinition.parse_iso_duration(text)
+            return None
+        except Exception:
+            return str(exc)
+
+
+def _cycle_problem(text: str) -> str | None:
+    repeat = re.fullmatch(r"R(\d*)/(.+)", text.strip(), re.IGNORECASE)
+    if repeat is None:
+        return f"not an ISO 8601 repeating interval: {text!r} (expected e.g. 'R3/PT1H')"
+    if not repeat.group(1):
+        return f"timer cycle {text!r} repeats forever: give a count (e.g. 'R3/PT1H')"
+    if int(repeat.group(1)) > MAX_TIMER_REPETITIONS:
+        return f"timer cycle {text!r} repeats more than {MAX_TIMER_REPETITIONS} times"
+    try:
+        TimerEventDefinition.parse_iso_recurring_interval(text.strip())
+    except Exception:
+        return f"not an ISO 8601 repeating interval: {text!r} (expected e.g. 'R3/PT1H')"
+    return None
+
+
+def _date_problem(text: str) -> str | None:
+    try:
+        TimerEventDefinition.get_datetime(text.strip())
+        return None
+    except ValueError:
+        return f"not an ISO 8601 date and time: {text!r} (expected e.g. '2026-12-31T09:00:00+07:00')"
+
+
+TIMER_CHECKS: dict[str, Callable[[str], str | None]] = {
+    "timeDuration": _duration_problem,
+    "timeCycle": _cycle_problem,
+    "timeDate": _date_problem,
+}
+
+
+def timer_problem(kind: str, text: str) -> str | None:
+    """What is wrong with a timer's literal value (`kind`: timeDuration, timeCycle or timeDate), or None."""
+    check = TIMER_CHECKS.get(kind)
+    return None if check is None else check(text)

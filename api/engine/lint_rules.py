@@ -5,6 +5,9 @@ problems it finds, each naming the file, the element and its line. `ERRORS` refu
 `WARNINGS` are reported beside it. A new check is one function added to a list, and one test.
 """
 
+import builtins
+import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,11 +15,14 @@ from typing import Any
 from lxml import etree
 
 import service_tasks
-from api.engine.bpmn import BPMN, NS, ProcessGraph, Prop, element_properties, local_name
-from api.engine.durations import parse_duration
+from api.engine.bpmn import BPMN, FORM_PROPS, NS, ProcessGraph, Prop, element_properties, local_name
+from api.engine.durations import TIMER_CHECKS, parse_duration, timer_problem
+from api.engine.expression_names import assigned_in, free_names, schema_fields, string_literal
 from api.engine.penerbitan import issuing_start_lanes
+from api.engine.regex_safety import catastrophic
 from api.engine.sandbox import check_syntax
 from api.store.enums import LANE_ROLES, SOP_LANES
+from api.store.models import HumanTask, ProcessDefinition
 
 SOP_PROCESS = "uji_kompetensi"
 # Flow elements a modeller can only show with a diagram shape (or edge).
@@ -63,6 +69,10 @@ class LintContext:
     # Is this process key the target of a call activity (in this deployment or deployed)? Its children are
     # started by their caller, never by a user.
     called: Callable[[str], bool] = field(default=lambda _key: False)
+    # A deployed form's schema (None: not deployed); the data outputs of a process this one calls (None:
+    # unknown, or all of its data). Both default to "unknown", which skips the checks that need them.
+    deployed_form: Callable[[str], Any] = lambda _: None
+    called_outputs: Callable[[str], set[str] | None] = lambda _: None
 
     def problem(self, el: Any, message: str) -> Problem:
         return Problem(self.file, el.get("id"), el.sourceline, message)
@@ -247,3 +257,225 @@ def lint(tree: Any, ctx: LintContext) -> tuple[list[Problem], list[Problem]]:
     errors = [p for rule in ERRORS for p in rule(tree, ctx)]
     warnings = [p for rule in WARNINGS for p in rule(tree, ctx)]
     return errors, warnings
+
+
+# --- what runs only at run time, checked at deploy (issue 13, L2) ------------------------------------
+
+# Names a condition or timer may use besides the process's data: the sandbox's builtins and host functions.
+HOST_NAMES = frozenset(dir(builtins)) | {"date", "datetime", "timedelta", "batas_langkah"}
+
+
+def _length(column: Any) -> int:
+    return int(column.type.length)
+
+
+# The columns the ids and names a process brings are stored in.
+MAX_KEY = _length(ProcessDefinition.__table__.c.key)
+MAX_NAME = _length(ProcessDefinition.__table__.c.name)
+MAX_ELEMENT_ID = _length(HumanTask.__table__.c.element_id)
+MAX_LANE = _length(HumanTask.__table__.c.lane)
+
+
+def operator_parameters(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A registered operator gets exactly the keyword parameters its function takes."""
+    for op in tree.xpath("//spiffworkflow:serviceTaskOperator", namespaces=NS):
+        fn = service_tasks.REGISTRY.get(op.get("id") or "")
+        if fn is None:
+            continue  # service_operators reports it
+        given = {p.get("id") or "" for p in op.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NS)}
+        params = list(inspect.signature(fn).parameters.values())[1:]  # after the ServiceContext
+        keyword = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+        any_keyword = any(p.kind == p.VAR_KEYWORD for p in params)
+        unknown = set() if any_keyword else given - keyword
+        missing = {p.name for p in params if p.name in keyword and p.default is p.empty} - given
+        wrong = [f"unknown {_known(unknown)}"] if unknown else []
+        wrong += [f"missing {_known(missing)}"] if missing else []
+        if wrong:
+            yield ctx.problem(
+                element_of(op),
+                f"service operator {op.get('id')!r}: wrong parameters: {'; '.join(wrong)} "
+                f"(it takes: {_known(keyword)})",
+            )
+
+
+_ISO_WORD = re.compile(r"^(R\d*_?)?P[0-9WDTHMS_]*$|^R\d*$", re.IGNORECASE)
+
+
+def timer_literals(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A timer written as a string is a valid ISO 8601 value, and a cycle ends; an unquoted one is refused."""
+    for timer in tree.xpath("//bpmn:timerEventDefinition/*", namespaces=NS):
+        expression = (timer.text or "").strip()
+        if local_name(timer) not in TIMER_CHECKS or check_syntax(expression, "eval"):
+            continue  # timer_expressions reports what is not Python
+        literal = string_literal(expression)
+        if literal is not None:
+            if problem := timer_problem(local_name(timer), literal):
+                yield ctx.problem(element_of(timer.getparent()), f"{local_name(timer)}: {problem}")
+        elif _ISO_WORD.match(expression):
+            yield ctx.problem(
+                element_of(timer.getparent()),
+                f"{local_name(timer)} {expression} is read as a Python name: quote it ('{expression}')",
+            )
+
+
+def process_data_names(graph: ProcessGraph, ctx: LintContext) -> set[str] | None:
+    """Every name a process's data can hold, or None when that cannot be known here (a user task's form
+    or a called process's outputs are nowhere to read, or a called process returns all its data)."""
+    names = {"periode"}  # starting a period with a business key sets it
+    for el in graph.elements.values():
+        kind = local_name(el)
+        if kind in ("dataInput", "dataOutput", "dataObject", "dataObjectReference", "inputDataItem", "outputDataItem"):
+            names |= {v for v in (el.get("id"), el.get("name")) if v}
+        elif kind == "userTask":
+            ref = element_properties(el).get(Prop.FORM)
+            schema = ctx.forms.get(ref) if ref in ctx.forms else ctx.deployed_form(ref) if ref else None
+            if ref and schema is None:
+                return None
+            names |= schema_fields(schema)
+        elif kind == "callActivity":
+            outputs = ctx.called_outputs(el.get("calledElement") or "")
+            if outputs is None:
+                return None
+            names |= outputs
+    for el in graph.process.iter():
+        kind = local_name(el) if isinstance(el.tag, str) else ""
+        if kind in ("loopDataInputRef", "loopDataOutputRef"):
+            names.add((el.text or "").strip())
+        elif kind in ("script", "preScript", "postScript"):  # script tasks' and spiffworkflow's pre/post
+            names |= assigned_in(el.text or "", "exec")
+        elif kind == "serviceTaskOperator" and (var := el.get("resultVariable")):
+            names.add(var)
+    return names
+
+
+def condition_names(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A gateway condition (or a timer expression) reads only names the process's data can hold, the
+    sandbox's builtins and host functions: a name assigned nowhere is a typo that fails at run time."""
+    for graph in ctx.graphs:
+        known: set[str] | None = None
+        expressions = [(c, c.text or "") for c in graph.process.iterfind(".//bpmn:conditionExpression", NS)] + [
+            (t, t.text or "") for t in graph.process.iterfind(".//bpmn:timerEventDefinition/*", NS)
+        ]
+        for el, expression in expressions:
+            timer = local_name(el) != "conditionExpression"
+            # An unquoted ISO 8601 timer (PT1H) is timer_literals' to report.
+            free = [n for n in free_names(expression) if n not in HOST_NAMES and not (timer and _ISO_WORD.match(n))]
+            if not free:
+                continue
+            if known is None and (known := process_data_names(graph, ctx)) is None:
+                break
+            if unknown := [n for n in free if n not in known]:
+                what = local_name(el) if timer else "condition"
+                yield ctx.problem(
+                    element_of(el.getparent() if timer else el),
+                    f"{what} reads {_known(unknown)}, which nothing in process {graph.id!r} assigns "
+                    "(a script, a form field, a data input, a call's output or a service task's result)",
+                )
+
+
+def stored_lengths(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """Ids and names the service stores fit their columns (a longer one would fail only at run time)."""
+    for graph in ctx.graphs:
+        if len(graph.id) > MAX_KEY:
+            yield ctx.problem(graph.process, f"process id is longer than {MAX_KEY} characters")
+        if len(graph.process.get("name") or "") > MAX_NAME:
+            yield ctx.problem(graph.process, f"process name is longer than {MAX_NAME} characters")
+        for element_id, el in graph.elements.items():
+            if el is graph.process:
+                continue
+            if len(element_id) > MAX_ELEMENT_ID:
+                yield ctx.problem(el, f"element id is longer than {MAX_ELEMENT_ID} characters")
+            limit = MAX_LANE if local_name(el) == "lane" else MAX_NAME
+            if len(el.get("name") or "") > limit:
+                yield ctx.problem(el, f"element name is longer than {limit} characters")
+    for _, task in ctx.user_tasks():
+        for key in FORM_PROPS:
+            if len(element_properties(task).get(key) or "") > MAX_ELEMENT_ID:
+                yield ctx.problem(task, f"{key} is longer than {MAX_ELEMENT_ID} characters")
+
+
+ERRORS += [operator_parameters, timer_literals, condition_names, stored_lengths]
+
+
+# Flow nodes that run straight on: a loop made only of these never waits for a person, a timer or a child.
+_RUNS_ON = frozenset(
+    {
+        "task",
+        "scriptTask",
+        "serviceTask",
+        "sendTask",
+        "businessRuleTask",
+        "exclusiveGateway",
+        "parallelGateway",
+        "inclusiveGateway",
+        "intermediateThrowEvent",
+    }
+)
+
+
+def endless_loops(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """A loop of flow nodes that never wait and that no flow or boundary event leaves runs forever."""
+    for graph in ctx.graphs:
+        nodes = {i for i, el in graph.elements.items() if local_name(el) in _RUNS_ON}
+        attached = {el.get("attachedToRef") for el in graph.of_type("boundaryEvent")}
+        reach: dict[str, set[str]] = {}
+        for node in nodes:
+            seen, todo = set(), [node]
+            while todo:
+                for target in graph.outgoing.get(todo.pop(), []):
+                    if target in nodes and target not in seen:
+                        seen.add(target)
+                        todo.append(target)
+            reach[node] = seen
+        reported: set[str] = set()
+        for node in sorted(nodes, key=lambda i: graph.elements[i].sourceline or 0):
+            if node in reported or node not in reach[node]:
+                continue
+            loop = {n for n in reach[node] if node in reach[n]}
+            reported |= loop
+            leaves = any(t not in loop for n in loop for t in graph.outgoing.get(n, [])) or loop & attached
+            if not leaves:
+                yield ctx.problem(
+                    graph.elements[node],
+                    f"the loop through {_known(loop)} never waits and nothing leaves it: it would run forever",
+                )
+
+
+ERRORS += [endless_loops]
+
+
+# --- forms -------------------------------------------------------------------------------------------
+
+
+def _patterns(schema: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "pattern" and isinstance(value, str):
+                yield f"{path}pattern", value
+            if key == "patternProperties" and isinstance(value, dict):
+                yield from ((f"{path}patternProperties", p) for p in value)
+            yield from _patterns(value, f"{path}{key}.")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from _patterns(value, f"{path}{i}.")
+
+
+def form_patterns(name: str, schema: Any) -> Iterator[Problem]:
+    """A form's `pattern` cannot take exponential time on a crafted answer (e.g. ^(a+)+$)."""
+    for path, pattern in _patterns(schema, ""):
+        try:
+            slow = catastrophic(pattern)
+        except re.error as exc:
+            yield Problem(name, path, None, f"pattern {pattern!r} is not a valid regular expression: {exc}")
+            continue
+        if slow:
+            yield Problem(
+                name,
+                path,
+                None,
+                f"pattern {pattern!r} can take exponential time on a crafted answer (a repeated group that "
+                "matches the same text in several ways, like (a+)+ or (a|a)*): rewrite it",
+            )
+
+
+FORM_ERRORS: list[Callable[[str, Any], Iterable[Problem]]] = [form_patterns]

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile, status
 
 from api.auth import Caller
-from api.routes.deps import AppSettings, Db, Now
+from api.routes.deps import AppSettings, Db, Id, Now
 from api.schemas.dokumen import BerkasOut
 from api.services import berkas
 from api.store.storage import PDF_OR_IMAGE, attachment_disposition, inline_disposition, peek, require_type
@@ -34,7 +34,7 @@ def upload(
 
 
 @router.get("/berkas/{berkas_id}", response_class=Response)
-def download(berkas_id: int, db: Db, settings: AppSettings, user: Caller) -> Response:
+def download(berkas_id: Id, db: Db, settings: AppSettings, user: Caller) -> Response:
     f = berkas.download(db, settings, user, berkas_id)
     disposition = (
         inline_disposition(f.name) if (f.content_type or "").startswith("image/") else attachment_disposition(f.name)

@@ -5,13 +5,17 @@ Routes take these as parameters (`db: Db`) instead of reaching into `request.app
 needs are visible in its signature and tests can override them.
 """
 
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
+from pydantic import AfterValidator, AwareDatetime
+from starlette.datastructures import UploadFile
 
 from api.background.worker import Worker
 from api.clock import Clock
+from api.errors import ApiError
 from api.login_guard import LoginGuard
 from api.settings import Settings
 from api.store.db import Database
@@ -60,7 +64,73 @@ BackgroundWorker = Annotated[Worker, Depends(get_worker)]
 UserCache = Annotated[dict[str, Any], Depends(get_user_cache)]
 Guard = Annotated[LoginGuard, Depends(get_login_guard)]
 
-# The query parameters of every list.
-PageNumber = Annotated[int, Query(ge=1)]
+# Every id or version a client sends in a path or a query fits the columns it is compared with (INTEGER:
+# 32 bits on PostgreSQL, which refuses a larger value; SQLite overflows past 64 bits): beyond, 422 naming
+# the parameter, before any query.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a positive 32-bit integer")]
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a positive 32-bit integer")]
+
+# The query parameters of every list; the page bound keeps the row offset (page - 1) * page_size in range.
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
+
+
+def _in_utc(moment: datetime) -> datetime:
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the moment is out of range once in UTC") from exc
+
+
+# A moment a list is filtered by: with its UTC offset (a naive one would be read in an unknown zone), 422
+# when it has none or falls outside the years 1-9999 once in UTC.
+Moment = Annotated[
+    AwareDatetime | None,
+    AfterValidator(lambda m: None if m is None else _in_utc(m)),
+    Query(description="an ISO 8601 date and time with its UTC offset, e.g. 2026-12-01T00:00:00+07:00"),
+]
 Search = Annotated[str | None, Query(max_length=100, description="case-insensitive part of a code, number or name")]
+
+
+NUL = "\x00"
+
+
+def _nul_paths(value: Any, path: str) -> Iterator[str]:
+    """The dotted paths of the strings (keys included) holding a NUL character, in a parsed body."""
+    if isinstance(value, str):
+        if NUL in value:
+            yield path
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            name = path + "." + str(k).replace(NUL, "\\0")
+            if NUL in str(k):
+                yield name
+            yield from _nul_paths(v, name)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _nul_paths(v, f"{path}.{i}")
+    elif isinstance(value, UploadFile):
+        yield from _nul_paths(value.filename or "", path)
+
+
+async def refuse_nul(request: Request) -> None:
+    """No text a client sends may hold a NUL character (U+0000): PostgreSQL cannot store one in a text
+    column, SQLite would keep it and every later reader trip on it. Installed on the whole app, before the
+    caller is authenticated, it checks the path and query parameters and the body FastAPI has already parsed
+    (JSON, including nested strings, or form fields and uploaded file names): 422 naming the parameter."""
+    found = list(_nul_paths(dict(request.path_params), "path"))
+    for k, v in request.query_params.multi_items():
+        found += _nul_paths({k: v}, "query")
+    # FastAPI parsed the body (if the route takes one) before solving dependencies; Starlette keeps it.
+    if (form := request._form) is not None:
+        for name, item in form.multi_items():
+            found += _nul_paths({name: item}, "body")
+    elif "_json" in request.__dict__:
+        found += list(_nul_paths(request.__dict__["_json"], "body"))
+    if found:
+        raise ApiError(
+            422,
+            "text may not contain NUL characters (U+0000); nothing was saved",
+            [{"path": p, "message": "tidak boleh memuat karakter NUL (U+0000)"} for p in dict.fromkeys(found)],
+        )

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from api.engine.diagram_state import instance_diagram
 from api.errors import ApiError
 from api.permissions import Staff
-from api.routes.deps import Db, Now
+from api.routes.deps import Db, Id, Now
 from api.services.definitions import file_url
 from api.store.models import ProcessInstance
 
@@ -53,7 +53,7 @@ def diagram_url(instance_id: int) -> str:
 
 
 @router.get("/instances/{instance_id}/diagram-state", response_model=DiagramState)
-def diagram_state(instance_id: int, db: Db, now: Now, user: Staff) -> DiagramState:
+def diagram_state(instance_id: Id, db: Db, now: Now, user: Staff) -> DiagramState:
     """Element ids completed, active (waiting for a person or for child instances) and overdue (past the
     task's due date or the SOP step's time standard), and the child instances started by call activities."""
     with db.reading() as session:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from api.auth import Caller
 from api.permissions import DocumentCorrector, Revoker, Staff
-from api.routes.deps import AppSettings, BackgroundWorker, Db, Now
+from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now
 from api.schemas.dokumen import Correction, DokumenOut, Revocation
 from api.services import dokumen
 from api.store.storage import IMAGE, inline_disposition, read_upload, require_type
@@ -22,13 +22,13 @@ router = APIRouter(prefix="/api", tags=["dokumen"])
 
 
 @router.get("/instances/{instance_id}/dokumen", response_model=list[DokumenOut])
-def list_documents(instance_id: int, db: Db, user: Caller, include_children: bool = False) -> list[DokumenOut]:
+def list_documents(instance_id: Id, db: Db, user: Caller, include_children: bool = False) -> list[DokumenOut]:
     """An instance's documents, oldest first; with include_children=true on a period, the whole period's."""
     return dokumen.of_instance(db, user, instance_id, include_children)
 
 
 @router.get("/dokumen/{document_id}", response_class=Response)
-def download(document_id: int, db: Db, settings: AppSettings, user: Caller) -> Response:
+def download(document_id: Id, db: Db, settings: AppSettings, user: Caller) -> Response:
     """The rendered file (application/pdf; the blangko list as .xlsx); 409 while it is still being rendered."""
     f = dokumen.rendered_file(db, settings, user, document_id)
     return Response(
@@ -44,14 +44,14 @@ def download(document_id: int, db: Db, settings: AppSettings, user: Caller) -> R
 
 
 @router.get("/dokumen/{document_id}/html", response_class=HTMLResponse)
-def preview(document_id: int, db: Db, settings: AppSettings, user: Caller) -> HTMLResponse:
+def preview(document_id: Id, db: Db, settings: AppSettings, user: Caller) -> HTMLResponse:
     """The document as HTML, from the same template and data as its PDF."""
     return HTMLResponse(dokumen.preview(db, settings, user, document_id))
 
 
 @router.post("/dokumen/{document_id}/koreksi", response_model=DokumenOut, status_code=status.HTTP_201_CREATED)
 def correct(
-    document_id: int, body: Correction, db: Db, now: Now, worker: BackgroundWorker, user: DocumentCorrector
+    document_id: Id, body: Correction, db: Db, now: Now, worker: BackgroundWorker, user: DocumentCorrector
 ) -> DokumenOut:
     """A correction: a new version with its own file, keeping the number; the old version and file stay."""
     out = dokumen.correct(db, now, user, document_id, body)
@@ -69,7 +69,7 @@ def retry_render(document_id: int, db: Db, worker: BackgroundWorker, user: Staff
 
 
 @router.post("/dokumen/{document_id}/cabut", status_code=status.HTTP_204_NO_CONTENT)
-def revoke(document_id: int, body: Revocation, db: Db, now: Now, user: Revoker) -> Response:
+def revoke(document_id: Id, body: Revocation, db: Db, now: Now, user: Revoker) -> Response:
     """Revoke a certificate: its verification page shows it as dicabut from now on."""
     dokumen.revoke(db, now, user, document_id, body.alasan)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

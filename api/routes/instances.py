@@ -1,12 +1,10 @@
 """Process definitions, starting instances, and the instance history administrators query."""
 
-from datetime import datetime
-
 from fastapi import APIRouter, status
 
 from api.auth import Caller
 from api.permissions import Admin, Staff
-from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, PageNumber, PageSize
+from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Id, IdFilter, Moment, PageNumber, PageSize
 from api.schemas import CancelInstance, HistoryEntry, InstanceOut, InstancePage, ProcessDefinitionOut, StartInstance
 from api.services import instances
 
@@ -41,9 +39,9 @@ def list_instances(
     status: str | None = None,
     business_key: str | None = None,
     started_by: str | None = None,
-    started_after: datetime | None = None,
-    started_before: datetime | None = None,
-    parent_id: int | None = None,
+    started_after: Moment = None,
+    started_before: Moment = None,
+    parent_id: IdFilter = None,
     subject: str | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
@@ -62,18 +60,18 @@ def list_instances(
 
 
 @router.get("/instances/{instance_id}", response_model=InstanceOut)
-def get_instance(instance_id: int, db: Db, user: Staff) -> InstanceOut:
+def get_instance(instance_id: Id, db: Db, user: Staff) -> InstanceOut:
     return instances.get(db, instance_id)
 
 
 @router.post("/instances/{instance_id}/cancel", response_model=InstanceOut)
 def cancel_instance(
-    instance_id: int, body: CancelInstance, db: Db, clock: ClockDep, settings: AppSettings, user: Admin
+    instance_id: Id, body: CancelInstance, db: Db, clock: ClockDep, settings: AppSettings, user: Admin
 ) -> InstanceOut:
     """Cancel a period (or one child) with its whole subtree: open tasks leave every inbox."""
     return instances.cancel(db, clock, settings, user, instance_id, body.alasan)
 
 
 @router.get("/instances/{instance_id}/history", response_model=list[HistoryEntry])
-def history(instance_id: int, db: Db, user: Staff, include_children: bool = False) -> list[HistoryEntry]:
+def history(instance_id: Id, db: Db, user: Staff, include_children: bool = False) -> list[HistoryEntry]:
     return instances.history(db, instance_id, include_children)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile
 
 from api.auth import Caller
-from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Now, PageNumber, PageSize
+from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, IdFilter, Now, PageNumber, PageSize
 from api.schemas import CompletedTask, CompleteTask, TaskDetail, TaskSummary
 from api.services import tasks
 from api.store.storage import read_upload
@@ -19,7 +19,7 @@ def inbox(
     db: Db,
     now: Now,
     user: Caller,
-    instance_id: int | None = None,
+    instance_id: IdFilter = None,
     key: str | None = None,
     overdue: bool | None = None,
     page: PageNumber = 1,

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from api.engine.bpmn import PROP_DESCRIPTIONS
 from api.engine.deployments import validate
 from api.permissions import Designer, StaffOrDesigner
-from api.routes.deps import Db
+from api.routes.deps import Db, Id, IdFilter
 from api.services import definitions
 from api.store.storage import inline_disposition
 
@@ -91,7 +91,7 @@ def list_versions(key: str, db: Db, user: StaffOrDesigner) -> list[VersionOut]:
 
 
 @router.get("/process-definitions/{key}/versions/{version}/files", response_model=list[VersionFile])
-def version_files(key: str, version: int, db: Db, user: StaffOrDesigner) -> list[VersionFile]:
+def version_files(key: str, version: Id, db: Db, user: StaffOrDesigner) -> list[VersionFile]:
     """The BPMN files that open this version: its own, then those of the processes it calls (recursively),
     each at the version a period started now runs them with (the latest version takes the latest linked
     SOPs; an older version, those deployed with it)."""
@@ -103,7 +103,7 @@ def version_files(key: str, version: int, db: Db, user: StaffOrDesigner) -> list
 
 
 @router.get("/process-definitions/{key}/versions/{version}/diff")
-def version_diff(key: str, version: int, db: Db, user: StaffOrDesigner, against: int | None = None) -> dict[str, Any]:
+def version_diff(key: str, version: Id, db: Db, user: StaffOrDesigner, against: IdFilter = None) -> dict[str, Any]:
     """What changed from version `against` (default: the one before) to `version`, compared by element id:
     elements added, removed and changed (name, type, lane, attributes, extension properties, service
     operator and parameters, flows, conditions/scripts), plus the forms whose content changed."""
@@ -112,7 +112,7 @@ def version_diff(key: str, version: int, db: Db, user: StaffOrDesigner, against:
 
 
 @router.get("/deployments/{deployment_id}/files/{name}")
-def download_file(deployment_id: int, name: str, db: Db, user: StaffOrDesigner) -> Response:
+def download_file(deployment_id: Id, name: str, db: Db, user: StaffOrDesigner) -> Response:
     """A deployed file as it was uploaded, to open in a modeller or editor."""
     with db.reading() as session:
         f = definitions.get_file(session, deployment_id, name)

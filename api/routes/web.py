@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.routes.deps import Id
 from api.settings import PROJECT_ROOT
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -23,7 +24,7 @@ def modeler_page() -> FileResponse:
 
 
 @router.get("/instances/{instance_id}/diagram")
-def diagram_page(instance_id: int) -> FileResponse:
+def diagram_page(instance_id: Id) -> FileResponse:
     return FileResponse(WEB / "diagram.html", media_type="text/html")
 
 

@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import CurrentUser
 from api.background.renderer import progress
 from api.clock import Clock
 from api.engine.runtime import Runtime
-from api.errors import ApiError
+from api.errors import ApiError, conflicting_field
 from api.schemas import (
     ActiveTask,
     HistoryEntry,
@@ -41,7 +42,28 @@ def startable_definitions(db: Database) -> list[ProcessDefinitionOut]:
 def start(
     db: Database, clock: Clock, settings: Settings, user: CurrentUser, key: str, body: StartInstance
 ) -> InstanceOut:
-    """Start the newest version of `key` (a period's business key is unique among periods of that key)."""
+    """Start the newest version of `key` (a period's business key is unique among periods of that key: the
+    check answers a repeat at once; the unique index, two requests at the same moment on PostgreSQL)."""
+    try:
+        return _start(db, clock, settings, user, key, body)
+    except IntegrityError as exc:
+        if body.business_key is None or conflicting_field(exc) != "key, business_key":
+            raise
+        raise _business_key_taken(key, body.business_key, None) from exc
+
+
+def _business_key_taken(key: str, business_key: str, taken: int | None) -> ApiError:
+    which = f"instance {taken}" if taken is not None else "another period"
+    return ApiError(
+        409,
+        f"{which} of {key!r} already has business key {business_key!r}",
+        [{"path": "business_key", "message": f"periode {business_key!r} sudah dimulai"}],
+    )
+
+
+def _start(
+    db: Database, clock: Clock, settings: Settings, user: CurrentUser, key: str, body: StartInstance
+) -> InstanceOut:
     with db.transaction() as session:
         definition = latest_definition(session, key)
         if definition is None or not definition.startable:
@@ -57,7 +79,7 @@ def start(
                 )
             )
             if taken is not None:
-                raise ApiError(409, f"instance {taken} of {key!r} already has business key {body.business_key!r}")
+                raise _business_key_taken(key, body.business_key, taken)
         data = dict(body.data)
         if body.business_key:
             data.setdefault("periode", body.business_key)

@@ -4,6 +4,7 @@ deactivation), each of which bumps the user's token version so every token issue
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import authenticate, create_token, hash_password
@@ -19,6 +20,7 @@ PASSWORD_MIN_DISTINCT = 5
 COMMON_PASSWORDS = frozenset(
     {"password123", "1234567890", "qwertyuiop", "bismillah123", "indonesia123", "sayang12345", "passw0rd123"}
 )
+_USERNAME_TAKEN = [{"path": "username", "message": "nama pengguna sudah dipakai"}]
 
 
 def _out(u: User) -> UserOut:
@@ -52,7 +54,7 @@ def create(db: Database, now: datetime, body: UserIn) -> UserOut:
         )
     with db.transaction() as session:
         if session.scalars(select(User).where(User.username == body.username)).first():
-            raise ApiError(409, f"user {body.username!r} exists")
+            raise ApiError(409, f"user {body.username!r} exists", _USERNAME_TAKEN)
         u = User(
             username=body.username,
             full_name=body.full_name,
@@ -62,7 +64,10 @@ def create(db: Database, now: datetime, body: UserIn) -> UserOut:
             roles=[UserRole(role=r) for r in sorted(set(body.roles))],
         )
         session.add(u)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:  # the same account created at the same moment by another request
+            raise ApiError(409, f"user {body.username!r} exists", _USERNAME_TAKEN) from exc
         return _out(u)
 
 

@@ -24,6 +24,7 @@ from api.store.enums import LANE_ROLES, SOP_LANES, DeploymentStatus, Role
 __all__ = ["LANE_ROLES", "SOP_LANES"]
 
 ROLES = tuple(Role)
+PERIOD_WITH_KEY = "parent_id IS NULL AND business_key IS NOT NULL"
 
 
 class User(Base):
@@ -109,6 +110,17 @@ class ProcessInstance(Base):
         Index("ix_instance_key_status", "key", "status"),
         Index("ix_instance_business_key", "business_key"),
         Index("ix_instance_subject", "subject"),
+        # A period's business key is unique among the periods of its process (children inherit their
+        # period's key, so only instances without a parent count): two servers starting the same period
+        # at once get one 201 and one 409 (migration 0005_inputs).
+        Index(
+            "uq_instance_period_business_key",
+            "key",
+            "business_key",
+            unique=True,
+            postgresql_where=text(PERIOD_WITH_KEY),
+            sqlite_where=text(PERIOD_WITH_KEY),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

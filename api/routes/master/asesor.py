@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from api.auth import Caller
 from api.permissions import AsesorRole, MasterWriter, Staff
-from api.routes.deps import Db, Now, PageNumber, PageSize, Search
+from api.routes.deps import Db, Id, Now, PageNumber, PageSize, Search
 from api.schemas.common import Page
 from api.schemas.master import AsesorIn, AsesorOut, AsesorPatch, KonflikIn, KonflikOut
 from api.services.master import asesor
@@ -41,27 +41,27 @@ def create_asesor(body: AsesorIn, db: Db, now: Now, user: MasterWriter) -> Aseso
 
 
 @router.get("/{asesor_id}", response_model=AsesorOut)
-def get_asesor(asesor_id: int, db: Db, now: Now, user: Staff) -> AsesorOut:
+def get_asesor(asesor_id: Id, db: Db, now: Now, user: Staff) -> AsesorOut:
     return asesor.get(db, now, asesor_id)
 
 
 @router.patch("/{asesor_id}", response_model=AsesorOut)
-def update_asesor(asesor_id: int, body: AsesorPatch, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
+def update_asesor(asesor_id: Id, body: AsesorPatch, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
     return asesor.update(db, now, asesor_id, body)
 
 
 @router.post("/{asesor_id}/nonaktifkan", response_model=AsesorOut)
-def deactivate_asesor(asesor_id: int, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
+def deactivate_asesor(asesor_id: Id, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
     return asesor.set_aktif(db, now, asesor_id, False)
 
 
 @router.post("/{asesor_id}/aktifkan", response_model=AsesorOut)
-def activate_asesor(asesor_id: int, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
+def activate_asesor(asesor_id: Id, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
     return asesor.set_aktif(db, now, asesor_id, True)
 
 
 @router.post("/{asesor_id}/konflik", response_model=KonflikOut, status_code=status.HTTP_201_CREATED)
-def declare_konflik(asesor_id: int, body: KonflikIn, db: Db, now: Now, user: Caller) -> KonflikOut:
+def declare_konflik(asesor_id: Id, body: KonflikIn, db: Db, now: Now, user: Caller) -> KonflikOut:
     """Declare a conflict of interest: staff who write master data, or the asesor about themselves
     (the Kode Etik Asesor asks asesor to disclose their relationships with candidates)."""
     return asesor.declare_konflik(db, now, user, asesor_id, body)

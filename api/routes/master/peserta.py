@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from api.permissions import MasterWriter, PesertaRole, Staff
-from api.routes.deps import Db, Now, PageNumber, PageSize, Search
+from api.routes.deps import Db, Id, Now, PageNumber, PageSize, Search
 from api.schemas.common import Page
 from api.schemas.master import PesertaIn, PesertaOut, PesertaPatch
 from api.services.master import peserta
@@ -38,20 +38,20 @@ def create_peserta(body: PesertaIn, db: Db, now: Now, user: MasterWriter) -> Pes
 
 
 @router.get("/{peserta_id}", response_model=PesertaOut)
-def get_peserta(peserta_id: int, db: Db, user: Staff) -> PesertaOut:
+def get_peserta(peserta_id: Id, db: Db, user: Staff) -> PesertaOut:
     return peserta.get(db, peserta_id)
 
 
 @router.patch("/{peserta_id}", response_model=PesertaOut)
-def update_peserta(peserta_id: int, body: PesertaPatch, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
+def update_peserta(peserta_id: Id, body: PesertaPatch, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
     return peserta.update(db, now, peserta_id, body)
 
 
 @router.post("/{peserta_id}/nonaktifkan", response_model=PesertaOut)
-def deactivate_peserta(peserta_id: int, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
+def deactivate_peserta(peserta_id: Id, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
     return peserta.set_aktif(db, now, peserta_id, False)
 
 
 @router.post("/{peserta_id}/aktifkan", response_model=PesertaOut)
-def activate_peserta(peserta_id: int, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
+def activate_peserta(peserta_id: Id, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
     return peserta.set_aktif(db, now, peserta_id, True)

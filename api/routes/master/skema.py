@@ -3,7 +3,7 @@
 from fastapi import APIRouter, status
 
 from api.permissions import MasterWriter, StaffOrAsesor
-from api.routes.deps import Db, Now, PageNumber, PageSize, Search
+from api.routes.deps import Db, Id, Now, PageNumber, PageSize, Search
 from api.schemas.common import Page
 from api.schemas.master import SkemaIn, SkemaOut, SkemaPatch
 from api.services.master import skema
@@ -29,20 +29,20 @@ def create_skema(body: SkemaIn, db: Db, now: Now, user: MasterWriter) -> SkemaOu
 
 
 @router.get("/{skema_id}", response_model=SkemaOut)
-def get_skema(skema_id: int, db: Db, user: StaffOrAsesor) -> SkemaOut:
+def get_skema(skema_id: Id, db: Db, user: StaffOrAsesor) -> SkemaOut:
     return skema.get(db, skema_id)
 
 
 @router.patch("/{skema_id}", response_model=SkemaOut)
-def update_skema(skema_id: int, body: SkemaPatch, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
+def update_skema(skema_id: Id, body: SkemaPatch, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
     return skema.update(db, now, skema_id, body)
 
 
 @router.post("/{skema_id}/nonaktifkan", response_model=SkemaOut)
-def deactivate_skema(skema_id: int, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
+def deactivate_skema(skema_id: Id, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
     return skema.set_aktif(db, now, skema_id, False)
 
 
 @router.post("/{skema_id}/aktifkan", response_model=SkemaOut)
-def activate_skema(skema_id: int, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
+def activate_skema(skema_id: Id, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
     return skema.set_aktif(db, now, skema_id, True)

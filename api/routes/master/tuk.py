@@ -3,7 +3,7 @@
 from fastapi import APIRouter, status
 
 from api.permissions import MasterWriter, StaffOrAsesor
-from api.routes.deps import Db, Now, PageNumber, PageSize, Search
+from api.routes.deps import Db, Id, Now, PageNumber, PageSize, Search
 from api.schemas.common import Page
 from api.schemas.master import TukIn, TukOut, TukPatch
 from api.services.master import tuk
@@ -29,20 +29,20 @@ def create_tuk(body: TukIn, db: Db, now: Now, user: MasterWriter) -> TukOut:
 
 
 @router.get("/{tuk_id}", response_model=TukOut)
-def get_tuk(tuk_id: int, db: Db, user: StaffOrAsesor) -> TukOut:
+def get_tuk(tuk_id: Id, db: Db, user: StaffOrAsesor) -> TukOut:
     return tuk.get(db, tuk_id)
 
 
 @router.patch("/{tuk_id}", response_model=TukOut)
-def update_tuk(tuk_id: int, body: TukPatch, db: Db, now: Now, user: MasterWriter) -> TukOut:
+def update_tuk(tuk_id: Id, body: TukPatch, db: Db, now: Now, user: MasterWriter) -> TukOut:
     return tuk.update(db, now, tuk_id, body)
 
 
 @router.post("/{tuk_id}/nonaktifkan", response_model=TukOut)
-def deactivate_tuk(tuk_id: int, db: Db, now: Now, user: MasterWriter) -> TukOut:
+def deactivate_tuk(tuk_id: Id, db: Db, now: Now, user: MasterWriter) -> TukOut:
     return tuk.set_aktif(db, now, tuk_id, False)
 
 
 @router.post("/{tuk_id}/aktifkan", response_model=TukOut)
-def activate_tuk(tuk_id: int, db: Db, now: Now, user: MasterWriter) -> TukOut:
+def activate_tuk(tuk_id: Id, db: Db, now: Now, user: MasterWriter) -> TukOut:
     return tuk.set_aktif(db, now, tuk_id, True)
