@@ -1,0 +1,121 @@
+"""schemathesis over the OpenAPI, in process, as anonymous and a few roles: nothing a client can send gets a 5xx.
+
+Each identity fuzzes the operations it may call (`RULES` of the authorization matrix): a refused call is
+answered by the role check before anything reads the input, and is the matrix's business. Cases come from
+the schema (valid ones) and from its negation (wrong types, out-of-range values, missing fields), a bounded
+number per operation, derandomized so every run sends the same requests and a failure reproduces. A
+server error is collected, not raised, so one run names every operation and root cause at once.
+`UJIKOM_FUZZ_EXAMPLES` raises the number of cases per operation and mode for a deeper run by hand.
+"""
+
+import logging
+import os
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+
+from tests.support.api import Api
+from tests.support.authz import ANONIM
+from tests.test_authorization_matrix import RULES, Access
+
+IDENTITIES = [ANONIM, "admin", "kabid_sertifikasi", "peserta", "desainer"]
+MAX_EXAMPLES = int(os.environ.get("UJIKOM_FUZZ_EXAMPLES", "6"))
+SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.generate),
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@dataclass(frozen=True)
+class ServerError:
+    operation: str
+    cause: str
+    curl: str
+
+
+class _Errors(logging.Handler):
+    """The exceptions api/errors.py logs as it answers 500."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.exceptions: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.exceptions.append(record.exc_info[1])
+
+
+def _cause(exc: BaseException | None) -> str:
+    """The exception and the last line of the project's code it passed through."""
+    if exc is None:
+        return "no exception logged"
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "site-packages" not in f.filename] or frames
+    where = f"{os.path.relpath(ours[-1].filename)}:{ours[-1].lineno}" if ours else "?"
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''} ({where})"
+
+
+def may_call(identity: str, method: str, path: str) -> bool:
+    rule = RULES[(method, path)]
+    accesses: tuple[Access, ...] = rule if isinstance(rule, tuple) else (rule,)
+    return any(identity in a.allowed for a in accesses)
+
+
+def _check(
+    operation: Any, mode: GenerationMode, headers: dict[str, str], errors: _Errors, found: list[ServerError]
+) -> None:
+    """Send the bounded cases of one operation in one mode; collect each server error."""
+
+    @given(case=operation.as_strategy(mode))
+    @SETTINGS
+    def run(case: Any) -> None:
+        errors.exceptions.clear()
+        try:
+            status = case.call(headers=headers).status_code
+        except Exception as exc:  # the test client re-raises what the app's 500 handler answered
+            errors.exceptions.append(exc)
+            status = 500
+        if status >= 500:
+            cause = _cause(errors.exceptions[0] if errors.exceptions else None)
+            found.append(ServerError(operation.label, cause, case.as_curl_command(headers=headers)))
+
+    try:
+        run()
+    except Unsatisfiable:
+        pass  # nothing to negate: no parameters and no body
+
+
+def fuzz(api: Api, identity: str) -> list[ServerError]:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.app)
+    headers = api.headers(identity) if identity != ANONIM else {}
+    found: list[ServerError] = []
+    errors = _Errors()
+    logger = logging.getLogger("api.errors")
+    logger.addHandler(errors)
+    try:
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            if may_call(identity, operation.method.upper(), operation.path):
+                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                    _check(operation, mode, headers, errors, found)
+    finally:
+        logger.removeHandler(errors)
+    return found
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_no_generated_request_gets_a_server_error(api: Api, identity: str) -> None:
+    distinct = {(e.operation, e.cause): e.curl for e in fuzz(api, identity)}
+    if distinct:
+        found = [f"{op}: {cause}\n    {curl[:400]}" for (op, cause), curl in sorted(distinct.items())]
+        pytest.fail(f"{len(found)} server errors (operation: root cause, one request):\n" + "\n".join(found))
