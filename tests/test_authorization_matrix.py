@@ -11,7 +11,6 @@ Requests carry no body unless `BODIES` gives one: a body the route's schema acce
 is decided after the body is read (in the service, not in a role dependency), so the check is reached.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,24 +55,21 @@ class Access:
     found: bool = True
 
 
-def on_tasks(*, peserta: Iterable[str], asesor: Iterable[str], direktur: Iterable[str]) -> tuple[Access, ...]:
-    """A task route on an open task of each kind of lane: a candidate's, an asesor's, a staff member's."""
-    return (
-        Access(_set(*peserta), "task_peserta"),
-        Access(_set(*asesor), "task_asesor"),
-        Access(_set(*direktur), "task_direktur"),
-    )
-
-
-def on_documents() -> tuple[Access, ...]:
-    """Reading a document: staff read every kind; a candidate their card and FR.AK.02; an asesor the FR.AK.02
-    of the candidates they assessed and the letters addressed to them (README, Documents)."""
-    return (
-        Access(STAFF, "dokumen_staff"),
-        Access(STAFF | {"peserta"}, "dokumen_kartu"),
-        Access(STAFF | {"peserta", "asesor"}, "dokumen_rekaman"),
-        Access(STAFF | {"asesor"}, "dokumen_surat_tugas"),
-    )
+# A task route, on an open task in each kind of lane: for the users of its lane, narrowed to the candidate
+# (or their asesor) it is about.
+ON_TASKS = (
+    Access(_set("peserta"), "task_peserta"),
+    Access(_set("asesor"), "task_asesor"),
+    Access(_set("direktur"), "task_direktur"),
+)
+# Reading a document: staff read every kind; a candidate their card and FR.AK.02; an asesor the FR.AK.02 of
+# the candidates they assessed and the letters addressed to them (README, Documents).
+ON_DOCUMENTS = (
+    Access(STAFF, "dokumen_staff"),
+    Access(STAFF | {"peserta"}, "dokumen_kartu"),
+    Access(STAFF | {"peserta", "asesor"}, "dokumen_rekaman"),
+    Access(STAFF | {"asesor"}, "dokumen_surat_tugas"),
+)
 
 
 def master(prefix: str, on: str, readers: frozenset[str], own: frozenset[str] | None) -> dict[tuple[str, str], Any]:
@@ -92,8 +88,6 @@ def master(prefix: str, on: str, readers: frozenset[str], own: frozenset[str] | 
         rules[("GET", f"{prefix}/saya")] = Access(own)
     return rules
 
-
-TASK_WORK = {"peserta": ["peserta"], "asesor": ["asesor"], "direktur": ["direktur"]}
 
 RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     # The browser pages, their assets and the API's description hold no data: public.
@@ -123,12 +117,12 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/api/instances/{instance_id}/dokumen"): Access(SIGNED_IN, "period"),
     # The inbox: a task is for the users of its lane, narrowed to the candidate or their asesor.
     ("GET", "/api/tasks"): Access(SIGNED_IN),
-    ("GET", "/api/tasks/{task_id}"): on_tasks(**TASK_WORK),
-    ("POST", "/api/tasks/{task_id}/claim"): on_tasks(**TASK_WORK),
-    ("POST", "/api/tasks/{task_id}/unclaim"): on_tasks(**TASK_WORK),
-    ("POST", "/api/tasks/{task_id}/complete"): on_tasks(**TASK_WORK),
-    ("POST", "/api/tasks/{task_id}/import"): on_tasks(**TASK_WORK),
-    ("POST", "/api/tasks/{task_id}/berkas"): on_tasks(**TASK_WORK),
+    ("GET", "/api/tasks/{task_id}"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/claim"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/unclaim"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/complete"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/import"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/berkas"): ON_TASKS,
     # Evidence: the candidate who uploaded it, staff, and the candidate's asesor.
     ("GET", "/api/berkas/{berkas_id}"): Access(STAFF | {"peserta", "asesor"}, "berkas_peserta"),
     # Master data (README, Master data): staff read, master writers write, asesor read skema and TUK.
@@ -142,8 +136,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     # A conflict of interest: master writers, or the asesor about themselves.
     ("POST", "/api/asesor/{asesor_id}/konflik"): Access(MASTER_WRITERS | {"asesor"}, "asesor"),
     # Documents.
-    ("GET", "/api/dokumen/{document_id}"): on_documents(),
-    ("GET", "/api/dokumen/{document_id}/html"): on_documents(),
+    ("GET", "/api/dokumen/{document_id}"): ON_DOCUMENTS,
+    ("GET", "/api/dokumen/{document_id}/html"): ON_DOCUMENTS,
     ("POST", "/api/dokumen/{document_id}/koreksi"): Access(MASTER_WRITERS, "dokumen_staff"),
     ("POST", "/api/dokumen/{document_id}/cabut"): Access(REVOKERS, "dokumen_staff"),
     # Deployments and versions: designers deploy and validate; staff and designers read.
