@@ -53,6 +53,8 @@ class Access:
     # The record exists, so an allowed identity never gets 404 (False where the route is called on purpose
     # with what does not exist: an unknown certificate code, the changes of a first version).
     found: bool = True
+    # A successful call ends the caller's sessions (a logout): the caller logs in again for the next route.
+    logs_out: bool = False
 
 
 # A task route, on an open task in each kind of lane: for the users of its lane, narrowed to the candidate
@@ -194,11 +196,14 @@ def _accesses(rule: Access | tuple[Access, ...]) -> tuple[Access, ...]:
     return rule if isinstance(rule, tuple) else (rule,)
 
 
-def _call(api: Api, method: str, path: str, obyek: Obyek, identity: str) -> int:
+def _call(api: Api, method: str, path: str, access: Access, obyek: Obyek, identity: str) -> int:
     username = obyek.username(identity)
     headers = api.headers(username) if username is not None else {}
     url = path.format(**obyek.params)
-    return int(api.client.request(method, url, headers=headers, **BODIES.get((method, path), {})).status_code)
+    status = int(api.client.request(method, url, headers=headers, **BODIES.get((method, path), {})).status_code)
+    if access.logs_out and username is not None and status < 300:
+        api.forget(username)
+    return status
 
 
 def _verdict(access: Access, identity: str, status: int) -> str | None:
@@ -221,7 +226,7 @@ def test_every_route_answers_each_identity_as_the_table_says(api: Api) -> None:
         for access in _accesses(rule):
             obyek = objects[access.on or ""]
             for identity in IDENTITIES:
-                status = _call(api, method, path, obyek, identity)
+                status = _call(api, method, path, access, obyek, identity)
                 wrong = _verdict(access, identity, status)
                 if wrong is not None:
                     who = obyek.username(identity) or ANONIM
