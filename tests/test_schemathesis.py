@@ -4,7 +4,8 @@ and every 2xx body is what the OpenAPI documents.
 Each identity fuzzes the operations it may call (`RULES` of the authorization matrix): a refused call is
 answered by the role check before anything reads the input, and is the matrix's business. Cases come from
 the schema (valid ones) and from its negation (wrong types, out-of-range values, missing fields), a bounded
-number per operation, derandomized so every run sends the same requests and a failure reproduces. A
+number per operation, derandomized so every run sends the same requests and a failure reproduces; and, for
+every path and query parameter, the edges that broke before (numbers past 32 and 64 bits, a NUL). A
 finding is collected, not raised, so one run names every operation and root cause at once. (Error bodies
 are not checked against the schema: FastAPI documents its own 422 shape, `{"detail": [...]}`, while
 api/errors.py answers `{"detail": "...", "errors": [{"path", "message"}]}`; and 400/401/404/415 are not
@@ -79,13 +80,33 @@ def may_call(identity: str, method: str, path: str) -> bool:
     return any(identity in a.allowed for a in accesses)
 
 
-def _check(
-    operation: Any, mode: GenerationMode, headers: dict[str, str], errors: _Errors, found: list[Finding]
-) -> None:
-    """Send the bounded cases of one operation in one mode; collect each server error."""
+# The edges that broke before (report L1): numbers past PostgreSQL's INTEGER and past 64 bits, a NUL character.
+EDGE_INTEGERS = (2**31, 2**64)
+EDGE_STRING = "a\x00b"
 
-    @given(case=operation.as_strategy(mode))
-    @SETTINGS
+
+def _edges(operation: Any) -> list[dict[str, Any]]:
+    """One `as_strategy` override per path or query parameter and edge value its type takes."""
+    overrides: list[dict[str, Any]] = []
+    for parameter in operation.iter_parameters():
+        where = {"path": "path_parameters", "query": "query"}.get(str(parameter.location.value))
+        if where is None:
+            continue
+        schema = parameter.definition.get("schema", {})
+        types = {schema.get("type")} | {s.get("type") for s in schema.get("anyOf", [])}
+        values: list[Any] = [*EDGE_INTEGERS] if "integer" in types else []
+        values += [EDGE_STRING] if "string" in types and "format" not in str(schema) else []
+        overrides += [{where: {parameter.name: v}} for v in values]
+    return overrides
+
+
+def _check(
+    operation: Any, strategy: Any, examples: int, headers: dict[str, str], errors: _Errors, found: list[Finding]
+) -> None:
+    """Send `examples` derandomized cases of one strategy; collect each server error and undocumented 2xx body."""
+
+    @given(case=strategy)
+    @settings(SETTINGS, max_examples=examples)
     def run(case: Any) -> None:
         errors.exceptions.clear()
         try:
@@ -119,9 +140,12 @@ def fuzz(api: Api, identity: str) -> list[Finding]:
     try:
         for result in schema.get_all_operations():
             operation = result.ok()
-            if may_call(identity, operation.method.upper(), operation.path):
-                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                    _check(operation, mode, headers, errors, found)
+            if not may_call(identity, operation.method.upper(), operation.path):
+                continue
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                _check(operation, operation.as_strategy(mode), MAX_EXAMPLES, headers, errors, found)
+            for override in _edges(operation):
+                _check(operation, operation.as_strategy(**override), 1, headers, errors, found)
     finally:
         logger.removeHandler(errors)
     return found
