@@ -20,6 +20,10 @@ class Api:
             self._tokens[username] = r.json()["access_token"]
         return {"Authorization": f"Bearer {self._tokens[username]}"}
 
+    def forget(self, username: str) -> None:
+        """Drop the user's token (their session was ended): the next call logs them in again."""
+        self._tokens.pop(username, None)
+
     def get(self, username: str, path: str, **kw: Any) -> Any:
         return self.client.get(path, headers=self.headers(username), **kw)
 

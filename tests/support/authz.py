@@ -1,0 +1,140 @@
+"""A period far enough along that every kind of object a route takes exists, for the authorization matrix.
+
+Two candidates of different asesor: `peserta` (Junior Web Developer, asesor `asesor`, TUK-01) is assessed
+up to the FR.AK.03 feedback (their FR.AK.02 record is issued; the feedback task waits in their inbox);
+`peserta3` (Operator Perakitan, asesor `asesor2`, TUK-02) waits for `asesor2` to record attendance. A second
+period has just started: its first task waits in the Direktur's inbox. So there are open tasks in a
+candidate's, an asesor's and a staff lane, an evidence file, documents each kind of reader reads, and master
+records.
+
+Each object names who it is about: `peserta`/`asesor` are its own candidate and asesor, `peserta_lain`/
+`asesor_lain` someone of the same period it is not about. The matrix calls a route with an object as each
+of these identities.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from api.store.master import Asesor, Berkas, Peserta, Skema, Tuk
+from api.store.models import Dokumen, ProcessDefinition, User
+from tests.support import sop, sop_branches
+from tests.support.api import Api
+from tests.support.sop_branches import Calon
+
+# The identities of the matrix: anonymous, each staff role and the designer, and the object-relative ones.
+ANONIM = "anonim"
+STAFF = ("admin", "direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi")
+IDENTITIES = (ANONIM, *STAFF, "desainer", "asesor", "asesor_lain", "peserta", "peserta_lain")
+
+CALON = [
+    Calon("peserta", skema=sop.JWD, asesor="asesor", tuk="TUK-01"),
+    Calon("peserta3", skema=sop.OPR, asesor="asesor2", tuk="TUK-02"),
+]
+SECOND_PERIOD = "LSP-2027-GANJIL"
+MENETAPKAN = "Menetapkan target uji kompetensi"
+
+
+@dataclass(frozen=True)
+class Obyek:
+    """Path parameters naming real records, and the users the record is (and is not) about."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    peserta: str = "peserta"
+    peserta_lain: str = "peserta3"
+    asesor: str = "asesor"
+    asesor_lain: str = "asesor2"
+
+    def username(self, identity: str) -> str | None:
+        """The demo user who plays `identity` for this object (None: anonymous)."""
+        if identity == ANONIM:
+            return None
+        relative = {
+            "peserta": self.peserta,
+            "peserta_lain": self.peserta_lain,
+            "asesor": self.asesor,
+            "asesor_lain": self.asesor_lain,
+        }
+        return relative.get(identity, identity)
+
+
+def _task(api: Api, username: str, name: str, candidate: str | None = None) -> str:
+    if candidate is None:
+        return str(sop.one(api, username, name)["id"])
+    return str(sop_branches.task_about(api, username, name, candidate)["id"])
+
+
+def build(api: Api) -> dict[str, Obyek]:
+    """Walk the periods described above and name their records."""
+    root = sop_branches.ready(api, CALON)
+    c = CALON[0]
+    kehadiran = {"kehadiran": {"hadir": True, "catatan": ""}}
+    api.complete(c.asesor, _task(api, c.asesor, sop_branches.KEHADIRAN, c.username), kehadiran)
+    ak01 = {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}}
+    api.complete(c.username, _task(api, c.username, sop_branches.AK01), ak01)
+    api.complete(c.asesor, _task(api, c.asesor, sop_branches.AK02, c.username), sop.penilaian(api, c.skema))
+    api.drain()
+    second = sop.start_period(api, SECOND_PERIOD)["id"]
+
+    with api.app.state.db.reading() as session:
+
+        def doc(kind: str, **about: str) -> int:
+            rows = session.scalars(select(Dokumen).where(Dokumen.root_id == root, Dokumen.kind == kind)).all()
+            found = [
+                d.id
+                for d in rows
+                if all(
+                    d.candidate == v if k == "candidate" else ((d.data or {}).get(k) or {}).get("username") == v
+                    for k, v in about.items()
+                )
+            ]
+            assert found, (kind, about)
+            return found[0]
+
+        def master_id(model: Any, column: Any, value: object) -> int:
+            return int(session.scalars(select(model.id).where(column == value)).one())
+
+        def user_id(username: str) -> int:
+            return int(session.scalars(select(User.id).where(User.username == username)).one())
+
+        definition = session.scalars(
+            select(ProcessDefinition).where(ProcessDefinition.key == "uji_kompetensi").order_by(ProcessDefinition.id)
+        ).first()
+        assert definition is not None
+        berkas = session.scalars(select(Berkas.id).where(Berkas.uploaded_by == "peserta")).first()
+        objects = {
+            "period": Obyek({"instance_id": root}),
+            "second_period": Obyek({"instance_id": second}),
+            "task_peserta": Obyek({"task_id": _task(api, "peserta", sop_branches.AK03)}),
+            "task_asesor": Obyek(
+                {"task_id": _task(api, "asesor2", sop_branches.KEHADIRAN, "peserta3")},
+                peserta="peserta3",
+                peserta_lain="peserta",
+                asesor="asesor2",
+                asesor_lain="asesor",
+            ),
+            "task_direktur": Obyek({"task_id": str(sop.one(api, "direktur", MENETAPKAN, instance_id=second)["id"])}),
+            "berkas_peserta": Obyek({"berkas_id": berkas}),
+            "dokumen_staff": Obyek({"document_id": doc("nota_dinas")}),
+            "dokumen_kartu": Obyek({"document_id": doc("kartu_peserta", candidate="peserta")}),
+            "dokumen_rekaman": Obyek({"document_id": doc("rekaman_asesmen", candidate="peserta")}),
+            "dokumen_surat_tugas": Obyek({"document_id": doc("surat_tugas_asesor", asesor="asesor")}),
+            "skema": Obyek({"skema_id": master_id(Skema, Skema.nomor, sop.MUTU)}),
+            "tuk": Obyek({"tuk_id": master_id(Tuk, Tuk.kode, "TUK-01")}),
+            # asesor4 is no one's asesor in these periods: retiring and restoring the record disturbs nothing.
+            "asesor": Obyek({"asesor_id": master_id(Asesor, Asesor.user_id, user_id("asesor4"))}, asesor="asesor4"),
+            "peserta": Obyek({"peserta_id": master_id(Peserta, Peserta.user_id, user_id("peserta40"))}),
+            "version": Obyek({"key": "uji_kompetensi", "version": definition.version}),
+            "deployment": Obyek({"deployment_id": definition.deployment_id}),
+            "deployed_file": Obyek({"deployment_id": definition.deployment_id, "name": definition.bpmn_file}),
+            # A user no one plays in the matrix: deactivating and reactivating them disturbs nothing.
+            "user": Obyek({"username": "peserta40"}),
+            "process": Obyek({"key": "uji_kompetensi"}),
+            "verify": Obyek({"code": "TIDAK-ADA-SERTIFIKAT"}),
+            "diagram_page": Obyek({"instance_id": root}),
+            "web_asset": Obyek({"path": "app.css"}),
+            "vendor_asset": Obyek({"path": "assets/bpmn-js.css"}),
+        }
+    assert berkas is not None
+    return objects

@@ -1,0 +1,254 @@
+"""Who may call what: every route the app serves, called as every identity, with real records.
+
+`RULES` is the one table: for each route (method, path template) the identities it allows, on which record
+(`tests/support/authz.py` builds a state where each exists and names who it is about). An allowed identity
+gets anything but 401/403 (an empty body may well give 422, a second claim 409); a refused one 401 when
+anonymous, else 403 (or 404 where the table says the route hides that the record exists). Nobody ever gets
+a 5xx. A route the app serves that the table does not name fails the test, and so does a rule for a route
+that no longer exists: a new route needs its rule here.
+
+Requests carry no body unless `BODIES` gives one: a body the route's schema accepts where the permission
+is decided after the body is read (in the service, not in a role dependency), so the check is reached.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
+
+from api.app import create_app
+from tests.support import authz
+from tests.support.api import Api
+from tests.support.authz import ANONIM, IDENTITIES, Obyek
+from tests.support.databases import settings_for
+from tests.support.sop import PDF
+
+
+def _set(*names: str) -> frozenset[str]:
+    unknown = set(names) - set(IDENTITIES)
+    assert not unknown, unknown
+    return frozenset(names)
+
+
+PUBLIK = _set(*IDENTITIES)
+SIGNED_IN = PUBLIK - {ANONIM}
+STAFF = _set(*authz.STAFF)
+MASTER_WRITERS = STAFF - {"direktur"}
+REVOKERS = _set("admin", "ketua_lsp")
+DESIGNERS = _set("desainer", "admin")
+STAFF_OR_DESIGNER = STAFF | {"desainer"}
+ASESOR = _set("asesor", "asesor_lain")
+PESERTA = _set("peserta", "peserta_lain")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call a route on one record (`on`, a name in `authz.build`; None: no path parameters)."""
+
+    allowed: frozenset[str]
+    on: str | None = None
+    refused: frozenset[int] = frozenset({403})
+    # The record exists, so an allowed identity never gets 404 (False where the route is called on purpose
+    # with what does not exist: an unknown certificate code, the changes of a first version).
+    found: bool = True
+    # A successful call ends the caller's sessions (a logout): the caller logs in again for the next route.
+    logs_out: bool = False
+
+
+# A task route, on an open task in each kind of lane: for the users of its lane, narrowed to the candidate
+# (or their asesor) it is about.
+ON_TASKS = (
+    Access(_set("peserta"), "task_peserta"),
+    Access(_set("asesor"), "task_asesor"),
+    Access(_set("direktur"), "task_direktur"),
+)
+# Reading a document: staff read every kind; a candidate their card and FR.AK.02; an asesor the FR.AK.02 of
+# the candidates they assessed and the letters addressed to them (README, Documents).
+ON_DOCUMENTS = (
+    Access(STAFF, "dokumen_staff"),
+    Access(STAFF | {"peserta"}, "dokumen_kartu"),
+    Access(STAFF | {"peserta", "asesor"}, "dokumen_rekaman"),
+    Access(STAFF | {"asesor"}, "dokumen_surat_tugas"),
+)
+
+
+def master(prefix: str, on: str, readers: frozenset[str], own: frozenset[str] | None) -> dict[tuple[str, str], Any]:
+    """A master-data resource: lists and records read by `readers`, written by the master writers; `/saya`
+    (the caller's own record) read by `own`."""
+    record = f"{prefix}/{{{on}_id}}"
+    rules: dict[tuple[str, str], Any] = {
+        ("GET", prefix): Access(readers),
+        ("POST", prefix): Access(MASTER_WRITERS),
+        ("GET", record): Access(readers, on),
+        ("PATCH", record): Access(MASTER_WRITERS, on),
+        ("POST", f"{record}/nonaktifkan"): Access(MASTER_WRITERS, on),
+        ("POST", f"{record}/aktifkan"): Access(MASTER_WRITERS, on),
+    }
+    if own is not None:
+        rules[("GET", f"{prefix}/saya")] = Access(own)
+    return rules
+
+
+RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
+    # The browser pages, their assets and the API's description hold no data: public.
+    ("GET", "/openapi.json"): Access(PUBLIK),
+    ("GET", "/docs"): Access(PUBLIK),
+    ("GET", "/docs/oauth2-redirect"): Access(PUBLIK),
+    ("GET", "/redoc"): Access(PUBLIK),
+    ("GET", "/modeler"): Access(PUBLIK),
+    ("GET", "/instances/{instance_id}/diagram"): Access(PUBLIK, "period"),
+    ("GET", "/web/{path}"): Access(PUBLIK, "web_asset"),
+    ("GET", "/vendor/bpmn-js/{path}"): Access(PUBLIK, "vendor_asset"),
+    # The certificate check a QR code opens, health and logging in: public.
+    ("GET", "/verify/{code}"): Access(PUBLIK, "verify", found=False),
+    ("GET", "/api/health"): Access(PUBLIK),
+    ("POST", "/api/auth/token"): Access(PUBLIK),
+    ("GET", "/api/me"): Access(SIGNED_IN),
+    # Processes and instances: starting by the lane of the start event (uji_kompetensi: Direktur); instances,
+    # their history and diagram state for staff; cancelling for admin.
+    ("GET", "/api/process-definitions"): Access(SIGNED_IN),
+    ("POST", "/api/process-definitions/{key}/instances"): Access(_set("direktur"), "process"),
+    ("GET", "/api/instances"): Access(STAFF),
+    ("GET", "/api/instances/{instance_id}"): Access(STAFF, "period"),
+    ("POST", "/api/instances/{instance_id}/cancel"): Access(_set("admin"), "period"),
+    ("GET", "/api/instances/{instance_id}/history"): Access(STAFF, "period"),
+    ("GET", "/api/instances/{instance_id}/diagram-state"): Access(STAFF, "period"),
+    # Everyone lists a period's documents, each seeing only those they may read (checked below).
+    ("GET", "/api/instances/{instance_id}/dokumen"): Access(SIGNED_IN, "period"),
+    # The inbox: a task is for the users of its lane, narrowed to the candidate or their asesor.
+    ("GET", "/api/tasks"): Access(SIGNED_IN),
+    ("GET", "/api/tasks/{task_id}"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/claim"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/unclaim"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/complete"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/import"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/berkas"): ON_TASKS,
+    # Evidence: the candidate who uploaded it, staff, and the candidate's asesor.
+    ("GET", "/api/berkas/{berkas_id}"): Access(STAFF | {"peserta", "asesor"}, "berkas_peserta"),
+    # Master data (README, Master data): staff read, master writers write, asesor read skema and TUK.
+    ("GET", "/api/lsp"): Access(SIGNED_IN),
+    ("PUT", "/api/lsp"): Access(MASTER_WRITERS),
+    ("PUT", "/api/lsp/logo"): Access(MASTER_WRITERS),
+    **master("/api/skema", "skema", STAFF | ASESOR, None),
+    **master("/api/tuk", "tuk", STAFF | ASESOR, None),
+    **master("/api/asesor", "asesor", STAFF, ASESOR),
+    **master("/api/peserta", "peserta", STAFF, PESERTA),
+    # A conflict of interest: master writers, or the asesor about themselves.
+    ("POST", "/api/asesor/{asesor_id}/konflik"): Access(MASTER_WRITERS | {"asesor"}, "asesor"),
+    # Documents.
+    ("GET", "/api/dokumen/{document_id}"): ON_DOCUMENTS,
+    ("GET", "/api/dokumen/{document_id}/html"): ON_DOCUMENTS,
+    ("POST", "/api/dokumen/{document_id}/koreksi"): Access(MASTER_WRITERS, "dokumen_staff"),
+    ("POST", "/api/dokumen/{document_id}/cabut"): Access(REVOKERS, "dokumen_staff"),
+    # Deployments and versions: designers deploy and validate; staff and designers read.
+    ("GET", "/api/deployments"): Access(DESIGNERS),
+    ("POST", "/api/deployments"): Access(DESIGNERS),
+    ("POST", "/api/deployments/validate"): Access(DESIGNERS),
+    ("GET", "/api/deployments/{deployment_id}/files/{name}"): Access(STAFF_OR_DESIGNER, "deployed_file"),
+    ("GET", "/api/process-properties"): Access(STAFF_OR_DESIGNER),
+    ("GET", "/api/process-models"): Access(STAFF_OR_DESIGNER),
+    ("GET", "/api/process-definitions/{key}/versions"): Access(STAFF_OR_DESIGNER, "process"),
+    ("GET", "/api/process-definitions/{key}/versions/{version}/files"): Access(STAFF_OR_DESIGNER, "version"),
+    ("GET", "/api/process-definitions/{key}/versions/{version}/diff"): Access(
+        STAFF_OR_DESIGNER, "version", found=False
+    ),
+    # Users: admin.
+    ("GET", "/api/users"): Access(_set("admin")),
+    ("POST", "/api/users"): Access(_set("admin")),
+}
+
+# Bodies for the routes whose permission is decided after the body is parsed (in the service).
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/process-definitions/{key}/instances"): {"json": {"data": {}}},
+    ("POST", "/api/tasks/{task_id}/complete"): {"json": {"data": {}}},
+    ("POST", "/api/tasks/{task_id}/berkas"): {"files": {"file": ("bukti.pdf", PDF, "application/pdf")}},
+    ("POST", "/api/tasks/{task_id}/import"): {"files": {"file": ("nomor.xlsx", b"PK\x03\x04", "application/zip")}},
+    ("POST", "/api/asesor/{asesor_id}/konflik"): {
+        "json": {"peserta_username": "peserta40", "keterangan": "Tetangga satu rumah"}
+    },
+}
+
+
+def served_routes(data_dir: Path) -> set[tuple[str, str]]:
+    """Every (method, path template) the app answers: the OpenAPI operations and the routes left out of it
+    (pages, the docs, static mounts as `<mount>/{path}`)."""
+    app = create_app(settings_for("sqlite://", data_dir))
+    operations = {(m.upper(), path) for path, item in app.openapi()["paths"].items() for m in item}
+    routes: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, Mount):
+            routes.add(("GET", f"{route.path}/{{path}}"))
+        else:
+            routes.update((m, str(route.path)) for m in route.methods or () if m != "HEAD")
+    assert operations <= routes, operations - routes
+    return routes
+
+
+def test_every_route_the_app_serves_has_exactly_one_rule(tmp_path: Path) -> None:
+    served = served_routes(tmp_path)
+    assert sorted(served - RULES.keys()) == [], "routes without a rule in RULES: add one"
+    assert sorted(RULES.keys() - served) == [], "rules for routes the app no longer serves: remove them"
+
+
+def _accesses(rule: Access | tuple[Access, ...]) -> tuple[Access, ...]:
+    return rule if isinstance(rule, tuple) else (rule,)
+
+
+def _call(api: Api, method: str, path: str, access: Access, obyek: Obyek, identity: str) -> int:
+    username = obyek.username(identity)
+    headers = api.headers(username) if username is not None else {}
+    url = path.format(**obyek.params)
+    status = int(api.client.request(method, url, headers=headers, **BODIES.get((method, path), {})).status_code)
+    if access.logs_out and username is not None and status < 300:
+        api.forget(username)
+    return status
+
+
+def _verdict(access: Access, identity: str, status: int) -> str | None:
+    """What is wrong with `status` for `identity` (None: nothing)."""
+    if status >= 500:
+        return "server error"
+    if identity in access.allowed:
+        if status in (401, 403):
+            return "refused an allowed identity"
+        return "not found: the state lacks the record" if status == 404 and access.found else None
+    expected = {401} if identity == ANONIM else access.refused
+    return None if status in expected else f"expected {sorted(expected)}"
+
+
+def test_every_route_answers_each_identity_as_the_table_says(api: Api) -> None:
+    objects = authz.build(api)
+    objects[""] = Obyek()
+    violations: list[str] = []
+    for (method, path), rule in RULES.items():
+        for access in _accesses(rule):
+            obyek = objects[access.on or ""]
+            for identity in IDENTITIES:
+                status = _call(api, method, path, access, obyek, identity)
+                wrong = _verdict(access, identity, status)
+                if wrong is not None:
+                    who = obyek.username(identity) or ANONIM
+                    violations.append(f"{method} {path} on {access.on} as {identity} ({who}): {status}, {wrong}")
+    assert violations == []
+
+
+def test_a_candidate_and_an_asesor_list_only_the_documents_they_may_read(api: Api) -> None:
+    objects = authz.build(api)
+    period = objects["period"].params["instance_id"]
+
+    def kinds(username: str) -> list[tuple[str, str | None]]:
+        r = api.get(username, f"/api/instances/{period}/dokumen", params={"include_children": "true"})
+        assert r.status_code == 200, r.text
+        return sorted((d["kind"], d["candidate"]) for d in r.json())
+
+    assert kinds("peserta") == [("kartu_peserta", "peserta"), ("rekaman_asesmen", "peserta")]
+    assert kinds("peserta3") == [("kartu_peserta", "peserta3")]
+    assert kinds("asesor") == [("rekaman_asesmen", "peserta"), ("surat_tugas_asesor", None)]
+    assert kinds("asesor2") == [
+        ("formulir_verifikasi_tuk", None),
+        ("surat_tugas_asesor", None),
+        ("surat_tugas_verifikasi_tuk", None),
+    ]
+    assert kinds("desainer") == []
