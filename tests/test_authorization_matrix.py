@@ -104,7 +104,16 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     # The certificate check a QR code opens, health and logging in: public.
     ("GET", "/verify/{code}"): Access(PUBLIK, "verify", found=False),
     ("GET", "/api/health"): Access(PUBLIK),
+    ("GET", "/api/health/live"): Access(PUBLIK),
     ("POST", "/api/auth/token"): Access(PUBLIK),
+    ("POST", "/api/auth/logout"): Access(SIGNED_IN, logs_out=True),
+    ("POST", "/api/auth/password"): Access(SIGNED_IN),
+    ("POST", "/api/users/{username}/nonaktifkan"): Access(_set("admin"), "user"),
+    ("POST", "/api/users/{username}/aktifkan"): Access(_set("admin"), "user"),
+    ("GET", "/api/deployments/menunggu-persetujuan"): Access(DESIGNERS | {"ketua_lsp"}),
+    ("POST", "/api/deployments/{deployment_id}/setujui"): Access(_set("ketua_lsp"), "deployment"),
+    ("POST", "/api/deployments/{deployment_id}/tolak"): Access(_set("ketua_lsp"), "deployment"),
+    ("POST", "/api/dokumen/{document_id}/retry-render"): Access(STAFF, "dokumen_staff"),
     ("GET", "/api/me"): Access(SIGNED_IN),
     # Processes and instances: starting by the lane of the start event (uji_kompetensi: Direktur); instances,
     # their history and diagram state for staff; cancelling for admin.

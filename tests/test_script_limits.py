@@ -119,13 +119,48 @@ def test_the_reports_repro_processes_are_refused_naming_the_script(limited: Api)
         assert refused_start(limited, name)["element_id"] == element
 
 
-def test_a_tight_cycle_of_scripts_is_a_422_naming_an_element_of_the_cycle(limited: Api) -> None:
-    deploy(limited, "tight_cycle.bpmn", (REPRO / "tight_cycle.bpmn").read_text())
+def test_the_reports_tight_cycle_is_refused_at_deploy_naming_an_element_of_the_cycle(limited: Api) -> None:
+    r = limited.post(
+        "desainer",
+        "/api/deployments",
+        files=[("files", ("tight_cycle.bpmn", (REPRO / "tight_cycle.bpmn").read_bytes(), "text/xml"))],
+    )
+
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert error["element_id"] in ("n0", "n1")
+    assert "never waits" in error["message"]
+
+
+# A loop the deploy lint cannot prove endless (it has a way out), whose way out never opens at run time.
+NEVER_LEAVES = (
+    (REPRO / "tight_cycle.bpmn")
+    .read_text()
+    .replace(
+        '<bpmn:sequenceFlow id="f2" sourceRef="n1" targetRef="n0"/>',
+        '<bpmn:exclusiveGateway id="g" default="f_ulang"/>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="n1" targetRef="g"/>'
+        '<bpmn:sequenceFlow id="f_ulang" sourceRef="g" targetRef="n0"/>'
+        '<bpmn:sequenceFlow id="f_keluar" sourceRef="g" targetRef="lihat">'
+        "<bpmn:conditionExpression>m == 3</bpmn:conditionExpression></bpmn:sequenceFlow>",
+    )
+    .replace(
+        "<bpmn:flowNodeRef>lihat</bpmn:flowNodeRef>",
+        "<bpmn:flowNodeRef>g</bpmn:flowNodeRef><bpmn:flowNodeRef>lihat</bpmn:flowNodeRef>",
+    )
+)
+
+
+def test_a_cycle_of_scripts_that_never_waits_at_run_time_is_a_422_naming_an_element_of_the_cycle(
+    limited: Api,
+) -> None:
+    deploy(limited, "tight_cycle.bpmn", NEVER_LEAVES)
 
     error = refused_start(limited, "tight_cycle")
 
-    assert error["element_id"] in ("n0", "n1")
-    assert "wait state" in error["message"]
+    assert error["element_id"] in ("n0", "n1", "g")
+    # Stopped by whichever cap it reaches first: the engine-step cap or the state-size cap.
+    assert "wait state" in error["message"] or "UJIKOM_MAX_STATE_BYTES" in error["message"]
 
 
 def test_a_state_over_the_cap_is_refused_naming_the_cause(limited: Api) -> None:

@@ -248,7 +248,14 @@ def test_removing_the_certificate_call_from_the_shipped_process_waits_for_ketua_
     text = (PROJECT_ROOT / "processes" / "penerbitan_sertifikat.bpmn").read_text()
     old = 'serviceTaskOperator id="terbitkan_sertifikat" resultVariable="sertifikat"'
     assert text.count(old) == 1
-    changed = text.replace(old, 'serviceTaskOperator id="batas_banding" resultVariable="sertifikat"')
+    start = text.index(old)
+    end = text.index("</spiffworkflow:serviceTaskOperator>", start)
+    # Another operator, with the parameters it takes (none): the deploy lint checks them.
+    changed = (
+        text[:start]
+        + 'serviceTaskOperator id="batas_banding" resultVariable="sertifikat"><spiffworkflow:parameters/>'
+        + text[end:]
+    )
     r = deploy(api, {"penerbitan_sertifikat.bpmn": changed})
     assert r.status_code == 202, r.text
     assert r.json()["penerbitan"] == [
