@@ -28,6 +28,13 @@ def test_an_upload_to_someone_elses_task_writes_no_file(api: Api) -> None:
     assert sorted(stored.rglob("*")) == before
 
 
+def test_an_upload_to_someone_elses_task_is_refused_before_its_content_is_looked_at(api: Api) -> None:
+    b.registration_open(api, [Calon("peserta")])
+    task = sop.one(api, "peserta", b.APL)
+    r = sop.upload(api, "peserta2", task["id"], content=b"<html><script>alert(1)</script></html>")
+    assert r.status_code == 403, r.text
+
+
 def test_a_file_named_outside_ascii_downloads_with_its_name(api: Api) -> None:
     b.registration_open(api, [Calon("peserta")])
     task = sop.one(api, "peserta", b.APL)

@@ -13,7 +13,7 @@ from api.auth import Caller
 from api.routes.deps import AppSettings, Db, Id, Now
 from api.schemas.dokumen import BerkasOut
 from api.services import berkas
-from api.store.storage import PDF_OR_IMAGE, attachment_disposition, inline_disposition, peek, require_type
+from api.store.storage import attachment_disposition, inline_disposition
 
 router = APIRouter(prefix="/api", tags=["berkas"])
 # What a stored upload is served with: never cached, never framed, never scripted.
@@ -28,9 +28,9 @@ FILE_HEADERS = {
 def upload(
     task_id: str, db: Db, settings: AppSettings, now: Now, user: Caller, file: Annotated[UploadFile, File()]
 ) -> BerkasOut:
-    """413 past the size cap or the candidate's quota per period (files and bytes), 415 not PDF/PNG/JPEG."""
-    kind = require_type(peek(file), PDF_OR_IMAGE, file.filename or "the file")
-    return berkas.upload(db, settings, now, user, task_id, file.filename, file.file, kind)
+    """403 unless the user may work on the task (checked before the file is looked at), 413 past the size cap
+    or the candidate's quota per period (files and bytes), 415 not PDF/PNG/JPEG."""
+    return berkas.upload(db, settings, now, user, task_id, file)
 
 
 @router.get("/berkas/{berkas_id}", response_class=Response)

@@ -4,7 +4,6 @@ and period: `berkas_quota_files` files and `berkas_quota_bytes` bytes over the p
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import BinaryIO
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from api.settings import Settings
 from api.store.db import Database
 from api.store.master import Berkas
 from api.store.models import ProcessInstance
-from api.store.storage import UploadRejected, stores
+from api.store.storage import PDF_OR_IMAGE, Upload, UploadRejected, peek, require_type, stores
 
 
 def _clean_name(filename: str | None) -> str:
@@ -67,18 +66,17 @@ def upload(
     now: datetime,
     user: CurrentUser,
     task_id: str,
-    filename: str | None,
-    content: BinaryIO,
-    content_type: str,
+    upload: Upload,
 ) -> BerkasOut:
     """Store a file for a task the user may work on now, streamed to disk with the size cap and within the
-    quota; nothing is written for someone who may not, or past the cap or quota."""
-    name = _clean_name(filename)
+    quota; nothing is written (nor the file looked at) for someone who may not, past the cap or quota."""
+    name = _clean_name(upload.filename)
     with db.transaction() as session:
         task = task_for_work(session, task_id, user)
+        content_type = require_type(peek(upload), PDF_OR_IMAGE, upload.filename or "the file")
         check = _quota_check(settings, *_used(session, user.username, task.instance_id))
         # The file before the row: a row never points at no file.
-        sha256, size = stores(settings.data_dir).berkas.put_stream(content, settings.max_upload_bytes, name, check)
+        sha256, size = stores(settings.data_dir).berkas.put_stream(upload.file, settings.max_upload_bytes, name, check)
         row = Berkas(
             sha256=sha256,
             nama=name,
