@@ -2,8 +2,9 @@
 
 A refusal of the SOP's rules or of the form is a 422 naming the field; a failing script or service task a
 422 naming the BPMN element; a unique-constraint conflict a 409 naming the field; a lost optimistic race a
-409 (after the routes that retry have retried). Anything else is a bug: logged with its traceback, and
-answered 500 without a word of SQL or internals.
+409 (after the routes that retry have retried); SQLite's write lock not free within its 30 s busy timeout a
+503 with `Retry-After` (nothing was saved: the client sends the same request again). Anything else is a bug:
+logged with its traceback, and answered 500 without a word of SQL or internals.
 """
 
 import logging
@@ -13,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.engine.deployments import DeploymentInvalid
@@ -52,6 +53,14 @@ def conflicting_field(exc: IntegrityError) -> str | None:
     if m := _SQLITE_COLUMNS.search(str(orig)):
         return ", ".join(c.rsplit(".", 1)[-1] for c in m.group(1).split(", "))
     return None
+
+
+RETRY_AFTER_BUSY_SECONDS = 2
+
+
+def is_database_locked(exc: OperationalError) -> bool:
+    """SQLite's "database is locked" / "database table is locked": a writer did not get the lock in time."""
+    return "is locked" in str(exc.orig)
 
 
 class ApiError(Exception):
@@ -99,6 +108,17 @@ def install(app: FastAPI) -> None:
         if field:
             body["errors"] = [{"path": field, "message": f"{field} sudah dipakai data lain"}]
         return JSONResponse(body, 409)
+
+    @app.exception_handler(OperationalError)
+    async def _database_busy(request: Request, exc: OperationalError) -> JSONResponse:
+        if not is_database_locked(exc):
+            return await _bug(request, exc)
+        log.warning("SQLite write lock not free within the busy timeout on %s %s", request.method, request.url.path)
+        body = {
+            "detail": "the database is busy with other writes; nothing was saved, retry",
+            "errors": [{"path": "", "message": "basis data sedang sibuk; tidak ada yang tersimpan, coba lagi"}],
+        }
+        return JSONResponse(body, 503, headers={"Retry-After": str(RETRY_AFTER_BUSY_SECONDS)})
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
