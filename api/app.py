@@ -21,6 +21,7 @@ from api.routes import (
     dokumen,
     instances,
     master,
+    me,
     tasks,
     users,
     verifikasi,
@@ -75,7 +76,21 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     app.add_middleware(ServerTiming)
     app.add_middleware(RequestLimits)
     app.add_middleware(SecurityHeaders)
-    routes = (auth, instances, tasks, berkas, master, dokumen, verifikasi, deployments, users, versions, diagrams, web)
+    routes = (
+        auth,
+        me,
+        instances,
+        tasks,
+        berkas,
+        master,
+        dokumen,
+        verifikasi,
+        deployments,
+        users,
+        versions,
+        diagrams,
+        web,
+    )
     for module in routes:
         app.include_router(module.router)
     web.mount(app)

@@ -1,0 +1,21 @@
+"""The caller's own view: `GET /api/me/status` (where a candidate stands; an asesor's candidates)."""
+
+from fastapi import APIRouter
+
+from api.auth import Caller
+from api.routes.deps import Db
+from api.schemas.status import StatusSaya
+from api.services import status
+
+router = APIRouter(prefix="/api/me", tags=["me"])
+
+
+@router.get("/status", response_model=StatusSaya)
+def status_saya(db: Db, user: Caller) -> StatusSaya:
+    """Every signed-in user gets 200. A candidate (`peserta`): each period they are in, the SOP step they
+    stand at, their ready tasks with due dates, the open tasks of others about them (by task and role), the
+    results recorded (registration check, attendance, K/BK) and the documents about them they may read. An
+    asesor (`asesor`): per period, their candidates with each one's step, the asesor's own ready tasks
+    about them and what each waits for. Staff, designers and admin: both lists empty, with the number of
+    ready tasks in their inbox (`tugas_siap`). Only the caller's own data: never another candidate's."""
+    return status.status_saya(db, user)

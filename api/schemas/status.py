@@ -1,0 +1,117 @@
+"""Bodies of `GET /api/me/status`: where a candidate stands in each period, and an asesor's candidates.
+
+Everything here is derived from the instances, their tasks, the history and the documents; no field is a
+status someone keeps by hand.
+"""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class Langkah(BaseModel):
+    """An SOP step as the period recorded it (`process_instance.steps`)."""
+
+    nomor: str
+    nama: str | None
+    mulai: datetime | None = None
+    batas: datetime | None = Field(None, description="when the step's time standard runs out")
+
+
+class TugasSaya(BaseModel):
+    """A ready task the caller must do now."""
+
+    id: str
+    nama: str
+    langkah: str | None
+    batas: datetime | None = Field(description="the task's due date (null: no time standard)")
+    tautan: str
+
+
+class Menunggu(BaseModel):
+    """An open task of someone else the candidate waits for: named by task and role, never by person."""
+
+    nama: str
+    peran: str | None = Field(description="the role (lane) whose users may do it")
+    lane: str | None
+    langkah: str | None
+    batas: datetime | None
+
+
+class HasilPendaftaran(BaseModel):
+    keputusan: str = Field(description="diterima, dikembalikan or ditolak")
+    alasan: str | None
+    pada: datetime
+
+
+class Kehadiran(BaseModel):
+    hadir: bool
+    catatan: str | None
+    pada: datetime
+
+
+class HasilKeputusan(BaseModel):
+    keputusan: str = Field(description="K, BK or ditunda, as the approved SK (and an upheld appeal) records it")
+    sumber: str = Field(description="pleno or banding")
+    pada: datetime
+    dokumen_id: int
+
+
+class Hasil(BaseModel):
+    pendaftaran: HasilPendaftaran | None = None
+    kehadiran: Kehadiran | None = None
+    keputusan: HasilKeputusan | None = None
+
+
+class DokumenSaya(BaseModel):
+    id: int
+    kind: str
+    label: str
+    nomor: str
+    dirender: bool = Field(description="the file has been rendered and can be downloaded")
+    tautan: str
+
+
+class PeriodeSaya(BaseModel):
+    """One period a candidate is in."""
+
+    instance_id: int = Field(description="the period's instance")
+    business_key: str | None
+    status: str
+    langkah: Langkah | None = Field(description="the SOP step the candidate stands at")
+    harus: list[TugasSaya] = Field(description="what the candidate must do now, with due dates")
+    menunggu: list[Menunggu] = Field(description="others' open tasks about the candidate")
+    hasil: Hasil
+    dokumen: list[DokumenSaya]
+
+
+class CalonAsesor(BaseModel):
+    """One candidate of an asesor."""
+
+    username: str
+    nama: str
+    nim: str | None
+    skema_nomor: str | None
+    skema_judul: str | None
+    tuk_kode: str | None
+    langkah: Langkah | None
+    harus: list[TugasSaya] = Field(description="the asesor's own ready tasks about this candidate")
+    menunggu: list[Menunggu] = Field(description="the open tasks of others about this candidate")
+
+
+class PeriodeAsesor(BaseModel):
+    instance_id: int
+    business_key: str | None
+    status: str
+    calon: list[CalonAsesor]
+
+
+class StatusSaya(BaseModel):
+    """`peserta` for a candidate, `asesor` for an asesor (each empty otherwise); every caller also gets the
+    number of ready tasks they may work on."""
+
+    username: str
+    peran: list[str]
+    tugas_siap: int = Field(description="ready tasks in the caller's inbox")
+    peserta: list[PeriodeSaya]
+    asesor: list[PeriodeAsesor]
