@@ -115,6 +115,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/api/deployments/{deployment_id}/tolak"): Access(_set("ketua_lsp"), "deployment"),
     ("POST", "/api/dokumen/{document_id}/retry-render"): Access(STAFF, "dokumen_staff"),
     ("GET", "/api/me"): Access(SIGNED_IN),
+    # Where the caller stands (a candidate's periods, an asesor's candidates): only the caller's own data.
+    ("GET", "/api/me/status"): Access(SIGNED_IN),
     # Processes and instances: starting by the lane of the start event (uji_kompetensi: Direktur); instances,
     # their history and diagram state for staff; cancelling for admin.
     ("GET", "/api/process-definitions"): Access(SIGNED_IN),

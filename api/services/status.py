@@ -88,7 +88,7 @@ def _langkah(nomor: str | None, *recorded: dict[str, Any] | None) -> Langkah | N
                 mulai=_aware(step.get("started_at")),
                 batas=_aware(step.get("due_at")),
             )
-    return Langkah(nomor=nomor, nama=None)
+    return Langkah(nomor=nomor, nama=None, batas=None)
 
 
 def _open_step(steps: dict[str, Any] | None) -> str | None:
