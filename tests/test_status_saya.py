@@ -241,3 +241,30 @@ def test_the_status_runs_the_same_number_of_queries_for_one_candidate_as_for_two
     with counted(api) as peserta3:
         status(api, "peserta3")
     assert len(peserta) == len(peserta3) <= 20, peserta
+
+
+def test_a_candidate_decided_bk_sees_the_appeal_they_wait_for_and_then_k_through_the_appeal(api: Api) -> None:
+    bk = Calon("peserta3", skema=sop.OPR, asesor="asesor2", tuk="TUK-02", bk=True)
+    sb.decided(api, [bk, PESERTA])
+    period = the_period(api, "peserta3")
+    assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["sumber"]) == ("BK", "pleno")
+    assert tasks(period["harus"]) == [("Mengajukan banding (FR.AK.04)", "6")]
+    sb.appeal(api, "peserta3")
+    period = the_period(api, "peserta3")
+    assert period["harus"] == []
+    assert tasks(period["menunggu"]) == [("Memutuskan banding", "ketua_lsp")]
+    sb.decide_appeal(api, "diterima")
+    t = sop.one(api, "kabid_sertifikasi", sb.ASESOR_ULANG)
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    [calon] = status(api, "asesor4")["asesor"][0]["calon"]
+    assert (calon["username"], calon["nama"], tasks(calon["harus"])) == (
+        "peserta3",
+        "Cahyo Nugroho",
+        [("Menilai ulang unit kompetensi (FR.AK.02)", "6")],
+    )
+    t = sop.one(api, "asesor4", sb.MENILAI_ULANG)
+    api.complete("asesor4", t["id"], sop.penilaian(api, sop.OPR))
+    api.drain()
+    period = the_period(api, "peserta3")
+    assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["sumber"]) == ("K", "banding")
+    never_mentions(status(api, "peserta3"), "Andi Pratama", "2303001", '"username": "peserta"')
