@@ -4,7 +4,8 @@ A refusal of the SOP's rules or of the form is a 422 naming the field; a failing
 422 naming the BPMN element; a unique-constraint conflict a 409 naming the field; a lost optimistic race a
 409 (after the routes that retry have retried); SQLite's write lock not free within its 30 s busy timeout a
 503 with `Retry-After` (nothing was saved: the client sends the same request again). Anything else is a bug:
-logged with its traceback, and answered 500 without a word of SQL or internals.
+logged with its traceback, and answered 500 without a word of SQL or internals. `answer_to` is the one mapping:
+the app's exception handlers answer with it, and a batch (`POST /api/tasks/complete-batch`) answers each item.
 """
 
 import logging

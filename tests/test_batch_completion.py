@@ -59,11 +59,21 @@ def ak02_waiting(api: Api, calon: list[Calon]) -> int:
     return root
 
 
-def test_an_asesor_records_the_attendance_of_a_whole_tuk_session_in_one_request(api: Api) -> None:
+def test_an_asesor_records_the_attendance_of_a_whole_tuk_session_in_one_request(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calon = [Calon("peserta"), Calon("peserta2"), Calon("peserta6")]
     root = b.ready(api, calon)
     tasks = [b.task_about(api, "asesor", b.KEHADIRAN, c.username) for c in calon]
     absent = {"kehadiran": {"hadir": False, "catatan": "Sakit"}}
+    wakes: list[None] = []
+    wake = api.app.state.worker.wake
+
+    def counted() -> None:
+        wakes.append(None)
+        wake()
+
+    monkeypatch.setattr(api.app.state.worker, "wake", counted)
 
     body = batch(api, "asesor", [(tasks[0]["id"], HADIR), (tasks[1]["id"], HADIR), (tasks[2]["id"], absent)])
 
@@ -90,6 +100,7 @@ def test_an_asesor_records_the_attendance_of_a_whole_tuk_session_in_one_request(
         ],
         "completed": 3,
     }
+    assert len(wakes) == 1  # the worker is woken once, after the last item
     api.drain()
     assert sop.tasks_named(api, "asesor", b.KEHADIRAN) == []
     assert len(sop.tasks_named(api, "peserta", b.AK01)) == 1
