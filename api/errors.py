@@ -4,11 +4,13 @@ A refusal of the SOP's rules or of the form is a 422 naming the field; a failing
 422 naming the BPMN element; a unique-constraint conflict a 409 naming the field; a lost optimistic race a
 409 (after the routes that retry have retried); SQLite's write lock not free within its 30 s busy timeout a
 503 with `Retry-After` (nothing was saved: the client sends the same request again). Anything else is a bug:
-logged with its traceback, and answered 500 without a word of SQL or internals.
+logged with its traceback, and answered 500 without a word of SQL or internals. `answer_to` is the one mapping:
+the app's exception handlers answer with it, and a batch (`POST /api/tasks/complete-batch`) answers each item.
 """
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -74,73 +76,91 @@ class ApiError(Exception):
             self.body["errors"] = errors
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The HTTP answer to a failure: its status, JSON body and headers."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] | None = None
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body, self.status, headers=self.headers)
+
+
+BUG = Answer(500, {"detail": "internal error: it has been logged; nothing was saved"})
+
+
+def answer_to(exc: Exception, where: str) -> Answer:
+    """The answer to `exc`, raised while serving `where` ("POST /api/tasks/x/complete", an item of a batch):
+    the one mapping of failures to answers, used by the app's exception handlers and by a batch for each item.
+    Anything not a known failure is a bug: logged with its traceback, answered `BUG`."""
+    match exc:
+        case ApiError():
+            return Answer(exc.status, exc.body)
+        case UploadRejected():
+            return Answer(exc.status, {"detail": exc.detail, "errors": [{"path": "file", "message": exc.message}]})
+        case RequestValidationError():
+            errors = [{"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+            return Answer(422, {"detail": "invalid request", "errors": errors})
+        case StaleDataError():
+            return Answer(409, {"detail": "the instance was changed by another request at the same time; retry"})
+        case TaskNotReady():
+            return Answer(409, {"detail": "task is no longer ready"})
+        case FormInvalid():
+            return Answer(422, {"detail": "the data does not satisfy the task's form", "errors": exc.errors})
+        case TaskRefused():
+            body = {
+                "detail": "the SOP's rules refuse this submission; nothing was saved",
+                "errors": [{"path": r.field, "message": r.message} for r in exc.refusals],
+            }
+            return Answer(422, body)
+        case EngineError():
+            body = {
+                "detail": "the process could not continue with this data; nothing was saved",
+                "errors": [{"path": exc.element_id or "", "element_id": exc.element_id, "message": str(exc)}],
+            }
+            return Answer(422, body)
+        case DeploymentInvalid():
+            return Answer(422, exc.as_json())
+        case IntegrityError():
+            field = conflicting_field(exc)
+            log.warning("constraint conflict on %s: %s", field, exc.orig)
+            body = {"detail": "the data conflicts with data already saved; nothing was saved"}
+            if field:
+                body["errors"] = [{"path": field, "message": f"{field} sudah dipakai data lain"}]
+            return Answer(409, body)
+        case OperationalError() if is_database_locked(exc):
+            log.warning("SQLite write lock not free within the busy timeout on %s", where)
+            body = {
+                "detail": "the database is busy with other writes; nothing was saved, retry",
+                "errors": [{"path": "", "message": "basis data sedang sibuk; tidak ada yang tersimpan, coba lagi"}],
+            }
+            return Answer(503, body, {"Retry-After": str(RETRY_AFTER_BUSY_SECONDS)})
+    log.error("unexpected error on %s", where, exc_info=exc)
+    return BUG
+
+
+# Every failure `answer_to` knows, and Exception for the bugs (Starlette finds a handler by the exception's MRO).
+HANDLED: tuple[type[Exception], ...] = (
+    ApiError,
+    UploadRejected,
+    RequestValidationError,
+    StaleDataError,
+    TaskNotReady,
+    FormInvalid,
+    TaskRefused,
+    EngineError,
+    DeploymentInvalid,
+    IntegrityError,
+    OperationalError,
+    Exception,
+)
+
+
 def install(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body, status_code=exc.status)
+    async def _answer(request: Request, exc: Exception) -> JSONResponse:
+        return answer_to(exc, f"{request.method} {request.url.path}").response()
 
-    @app.exception_handler(UploadRejected)
-    async def _upload_rejected(_: Request, exc: UploadRejected) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail, "errors": [{"path": "file", "message": exc.message}]}, exc.status)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
-        return JSONResponse({"detail": "invalid request", "errors": errors}, status_code=422)
-
-    @app.exception_handler(StaleDataError)
-    async def _lost_race(_: Request, exc: StaleDataError) -> JSONResponse:
-        return JSONResponse({"detail": "the instance was changed by another request at the same time; retry"}, 409)
-
-    @app.exception_handler(TaskNotReady)
-    async def _not_ready(_: Request, exc: TaskNotReady) -> JSONResponse:
-        return JSONResponse({"detail": "task is no longer ready"}, 409)
-
-    @app.exception_handler(FormInvalid)
-    async def _form_invalid(_: Request, exc: FormInvalid) -> JSONResponse:
-        return JSONResponse({"detail": "the data does not satisfy the task's form", "errors": exc.errors}, 422)
-
-    @app.exception_handler(IntegrityError)
-    async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
-        field = conflicting_field(exc)
-        log.warning("constraint conflict on %s: %s", field, exc.orig)
-        body: dict[str, Any] = {"detail": "the data conflicts with data already saved; nothing was saved"}
-        if field:
-            body["errors"] = [{"path": field, "message": f"{field} sudah dipakai data lain"}]
-        return JSONResponse(body, 409)
-
-    @app.exception_handler(OperationalError)
-    async def _database_busy(request: Request, exc: OperationalError) -> JSONResponse:
-        if not is_database_locked(exc):
-            return await _bug(request, exc)
-        log.warning("SQLite write lock not free within the busy timeout on %s %s", request.method, request.url.path)
-        body = {
-            "detail": "the database is busy with other writes; nothing was saved, retry",
-            "errors": [{"path": "", "message": "basis data sedang sibuk; tidak ada yang tersimpan, coba lagi"}],
-        }
-        return JSONResponse(body, 503, headers={"Retry-After": str(RETRY_AFTER_BUSY_SECONDS)})
-
-    @app.exception_handler(Exception)
-    async def _bug(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse({"detail": "internal error: it has been logged; nothing was saved"}, 500)
-
-    @app.exception_handler(EngineError)
-    async def _engine_error(_: Request, exc: EngineError) -> JSONResponse:
-        body = {
-            "detail": "the process could not continue with this data; nothing was saved",
-            "errors": [{"path": exc.element_id or "", "element_id": exc.element_id, "message": str(exc)}],
-        }
-        return JSONResponse(body, 422)
-
-    @app.exception_handler(TaskRefused)
-    async def _refused(_: Request, exc: TaskRefused) -> JSONResponse:
-        body = {
-            "detail": "the SOP's rules refuse this submission; nothing was saved",
-            "errors": [{"path": r.field, "message": r.message} for r in exc.refusals],
-        }
-        return JSONResponse(body, 422)
-
-    @app.exception_handler(DeploymentInvalid)
-    async def _deployment_invalid(_: Request, exc: DeploymentInvalid) -> JSONResponse:
-        return JSONResponse(exc.as_json(), 422)
+    for kind in HANDLED:
+        app.add_exception_handler(kind, _answer)

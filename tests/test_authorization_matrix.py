@@ -136,6 +136,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/api/tasks/{task_id}/complete"): ON_TASKS,
     ("POST", "/api/tasks/{task_id}/import"): ON_TASKS,
     ("POST", "/api/tasks/{task_id}/berkas"): ON_TASKS,
+    # A batch: any signed-in user; each item is checked as its single completion (tests/test_batch_completion.py).
+    ("POST", "/api/tasks/complete-batch"): Access(SIGNED_IN),
     # Evidence: the candidate who uploaded it, staff, and the candidate's asesor.
     ("GET", "/api/berkas/{berkas_id}"): Access(STAFF | {"peserta", "asesor"}, "berkas_peserta"),
     # Master data (README, Master data): staff read, master writers write, asesor read skema and TUK.

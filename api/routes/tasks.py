@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Response, UploadFile
 from api.auth import Caller
 from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, IdFilter, Now, PageNumber, PageSize
 from api.schemas import CompletedTask, CompleteTask, TaskDetail, TaskSummary
+from api.schemas.batch import BatchResult, CompleteBatch
 from api.services import tasks
 from api.store.storage import read_upload
 
@@ -77,4 +78,23 @@ def complete_from_spreadsheet(
     content = read_upload(file, tasks.MAX_SPREADSHEET_BYTES)
     out = tasks.complete_from_spreadsheet(db, clock, settings, user, task_id, path, content)
     worker.wake()
+    return out
+
+
+@router.post("/complete-batch", response_model=BatchResult, response_model_exclude_none=True)
+def complete_batch(
+    body: CompleteBatch,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    worker: BackgroundWorker,
+    user: Caller,
+) -> BatchResult:
+    """Complete up to 200 ready tasks of one kind (e.g. the attendance of a TUK session), each as if sent alone to
+    `/{task_id}/complete` and in its own transaction: 200 with each item's outcome in order (`status` and the
+    body the single completion would have answered). 422, nothing done: a task named twice, or tasks of more
+    than one kind."""
+    out = tasks.complete_batch(db, clock, settings, user, body.items)
+    if out.completed:
+        worker.wake()
     return out

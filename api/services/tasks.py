@@ -21,9 +21,10 @@ from api.engine.errors import FormInvalid, TaskRefused
 from api.engine.forms import form_of
 from api.engine.process_models import properties
 from api.engine.runtime import Runtime, model_of_definition
-from api.errors import ApiError
+from api.errors import Answer, ApiError, answer_to
 from api.permissions import may_work_on
 from api.schemas import CompletedTask, Form, TaskDetail, TaskSummary
+from api.schemas.batch import BatchItem, BatchOutcome, BatchResult
 from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 from api.store.db import Database
@@ -280,3 +281,91 @@ def _with_row(error: dict[str, Any], path: str) -> dict[str, Any]:
         if index.isdigit():
             return {**error, "row": int(index) + 2}
     return error
+
+
+def complete_batch(
+    db: Database, clock: Clock, settings: Settings, user: CurrentUser, items: list[BatchItem]
+) -> BatchResult:
+    """Complete several ready tasks of one kind (one BPMN element) for one user: the attendance of a session,
+    the pre-assessments or evidence checks of many candidates.
+
+    Each item is `complete` as if sent alone (permission, form, SOP validator, the lost-race retry), in its own
+    transaction: a refused item changes nothing and the others are done. Its outcome is the status and body
+    the single completion would have answered; a bug in one item is logged with its traceback and answered
+    500 for that item alone. Refused whole, before anything is done (422): a task named twice, or tasks of more
+    than one kind among those the caller may work on (a task they may not work on is that item's 403 or 404)."""
+    _each_task_once(items)
+    _one_kind(db, user, items)
+    outcomes: list[BatchOutcome] = []
+    busy: Answer | None = None
+    for i, item in enumerate(items):
+        if busy is not None:
+            # SQLite's write lock was not free within its busy timeout: the items after it would wait as long
+            # again, so they are not tried; the client sends them again after Retry-After.
+            outcomes.append(_outcome(item, busy))
+            continue
+        try:
+            done = complete(db, clock, settings, user, item.task_id, item.data)
+        except Exception as exc:
+            answer = answer_to(exc, f"item {i} (task {item.task_id}) of POST /api/tasks/complete-batch")
+            busy = answer if answer.status == 503 else None
+            outcomes.append(_outcome(item, answer))
+        else:
+            outcomes.append(
+                BatchOutcome(
+                    task_id=item.task_id, status=200, instance_id=done.instance_id, instance_status=done.instance_status
+                )
+            )
+    return BatchResult(items=outcomes, completed=sum(o.status == 200 for o in outcomes))
+
+
+def _outcome(item: BatchItem, answer: Answer) -> BatchOutcome:
+    return BatchOutcome(
+        task_id=item.task_id, status=answer.status, detail=answer.body.get("detail"), errors=answer.body.get("errors")
+    )
+
+
+def _each_task_once(items: list[BatchItem]) -> None:
+    first: dict[str, int] = {}
+    repeated: list[tuple[int, int]] = []
+    for i, item in enumerate(items):
+        if item.task_id in first:
+            repeated.append((i, first[item.task_id]))
+        else:
+            first[item.task_id] = i
+    if repeated:
+        raise ApiError(
+            422,
+            "a batch names each task once: " + "; ".join(f"item {i} repeats item {j}" for i, j in repeated),
+            [{"path": f"items.{i}.task_id", "message": f"Tugas ini sudah ada di baris {j + 1}"} for i, j in repeated],
+        )
+
+
+def _one_kind(db: Database, user: CurrentUser, items: list[BatchItem]) -> None:
+    """422 unless the tasks the user may work on are all of one BPMN element (process key and element id)."""
+    wanted = [item.task_id for item in items]
+    with db.reading() as session:
+        found = {
+            t.id: (t.process_key, t.element_id, t.name)
+            for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(wanted)))
+            if may_work_on(user, t)
+        }
+    kinds = [(i, found[task_id]) for i, task_id in enumerate(wanted) if task_id in found]
+    if not kinds:
+        return
+    j, (key, element, name) = kinds[0]
+    others = [(i, kind) for i, kind in kinds if kind[:2] != (key, element)]
+    if others:
+        raise ApiError(
+            422,
+            f"a batch completes tasks of one kind, those of item {j} ({key}/{element}): "
+            + "; ".join(f"item {i} is {k}/{e}" for i, (k, e, _) in others),
+            [
+                {
+                    "path": f"items.{i}.task_id",
+                    "message": f"Tugas {n!r} tidak sejenis dengan tugas baris {j + 1} ({name!r}): "
+                    "satu permintaan hanya untuk tugas sejenis",
+                }
+                for i, (_, _, n) in others
+            ],
+        )
