@@ -134,6 +134,9 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/api/tasks/{task_id}/complete"): ON_TASKS,
     ("POST", "/api/tasks/{task_id}/import"): ON_TASKS,
     ("POST", "/api/tasks/{task_id}/berkas"): ON_TASKS,
+    # A draft: only who may work on the task keeps one (and reads it back in the task, alone).
+    ("PUT", "/api/tasks/{task_id}/draft"): ON_TASKS,
+    ("DELETE", "/api/tasks/{task_id}/draft"): ON_TASKS,
     # Evidence: the candidate who uploaded it, staff, and the candidate's asesor.
     ("GET", "/api/berkas/{berkas_id}"): Access(STAFF | {"peserta", "asesor"}, "berkas_peserta"),
     # Master data (README, Master data): staff read, master writers write, asesor read skema and TUK.
@@ -172,6 +175,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/process-definitions/{key}/instances"): {"json": {"data": {}}},
     ("POST", "/api/tasks/{task_id}/complete"): {"json": {"data": {}}},
+    ("PUT", "/api/tasks/{task_id}/draft"): {"json": {"data": {"catatan": "belum selesai"}}},
     ("POST", "/api/tasks/{task_id}/berkas"): {"files": {"file": ("bukti.pdf", PDF, "application/pdf")}},
     ("POST", "/api/tasks/{task_id}/import"): {"files": {"file": ("nomor.xlsx", b"PK\x03\x04", "application/zip")}},
     ("POST", "/api/asesor/{asesor_id}/konflik"): {
