@@ -1,6 +1,7 @@
 """Drafts on the server: a user's unfinished answers to a task, kept, read back by them alone, capped, and
 gone when the task is completed or cancelled; a draft never changes the process."""
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -160,19 +161,39 @@ def test_a_draft_that_is_not_a_json_object_is_refused_422_and_nothing_is_stored(
     assert all_drafts(api) == 0
 
 
-def test_nul_characters_and_non_finite_numbers_are_refused_422_naming_the_field(api: Api, target: str) -> None:
+def test_nul_characters_are_refused_422_naming_the_field(api: Api, target: str) -> None:
     body = put(api, "direktur", target, {"target": {"catatan": "a\x00b"}}, expect=422)
     assert [e["path"] for e in body["errors"]] == ["body.data.target.catatan"]
-    headers = {**api.headers("direktur"), "Content-Type": "application/json"}
-    r = api.client.put(
-        f"/api/tasks/{target}/draft", headers=headers, content=b'{"data": {"a": [1, NaN], "b": {"c": -Infinity}}}'
-    )
-    assert r.status_code == 422, r.text
-    assert r.json()["errors"] == [
-        {"path": "data.a.1", "message": "bukan angka yang sah (NaN atau Infinity)"},
-        {"path": "data.b.c", "message": "bukan angka yang sah (NaN atau Infinity)"},
-    ]
     assert all_drafts(api) == 0
+
+
+def test_what_could_not_be_kept_or_answered_back_is_refused_422_naming_the_field(api: Api, target: str) -> None:
+    """Python's JSON reader accepts NaN, Infinity and lone surrogates, and nesting as deep as its recursion
+    limit; stored, they would fail PostgreSQL or every later read of the task."""
+    headers = {**api.headers("direktur"), "Content-Type": "application/json"}
+    deep = b"[" * 64 + b"]" * 64
+    cases = {
+        b'{"data": {"a": [1, NaN], "b": {"c": -Infinity}}}': [
+            {"path": "data.a.1", "message": "bukan angka yang sah (NaN atau Infinity)"},
+            {"path": "data.b.c", "message": "bukan angka yang sah (NaN atau Infinity)"},
+        ],
+        b'{"data": {"nama": "Budi \\ud800", "\\udc00": 1}}': [
+            {"path": "data.nama", "message": "teks memuat karakter yang tidak sah (surrogate Unicode tunggal)"},
+            {"path": "data.\\udc00", "message": "teks memuat karakter yang tidak sah (surrogate Unicode tunggal)"},
+        ],
+        b'{"data": {"a": ' + deep + b"}}": [
+            {"path": "data.a" + ".0" * 63, "message": "bertingkat lebih dari 64 lapis"}
+        ],
+    }
+    for content, errors in cases.items():
+        r = api.client.put(f"/api/tasks/{target}/draft", headers=headers, content=content)
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"] == errors
+    assert all_drafts(api) == 0
+    # 63 levels below the draft itself is kept, and read back.
+    kept = {"a": json.loads(b"[" * 63 + b"]" * 63)}
+    assert put(api, "direktur", target, kept)["data"] == kept
+    assert draft_of(api, "direktur", target)["data"] == kept
 
 
 def test_completing_the_task_deletes_every_draft_of_it_whoever_completes_it(api: Api, target: str) -> None:

@@ -1,11 +1,12 @@
 """A user's unfinished answers to a task, kept on the server: `PUT` and `DELETE /api/tasks/{id}/draft`.
 
-A draft is not checked against the task's form (it is unfinished), only that it is a JSON object of at most
-`UJIKOM_MAX_DRAFT_BYTES` (counted as compact UTF-8 JSON) with finite numbers. Only a user who may work on
-the task now keeps one (the permission of completing it); one per task and user, overwritten by the next
-save. `GET /api/tasks/{id}` returns it to that user alone. A draft never touches the process: no event, no
-revision, no workflow data. The runtime deletes a task's drafts when the task is completed (by anyone) or
-cancelled (api/engine/runtime.py).
+A draft is not checked against the task's form (it is unfinished): only that it is a JSON object that can be
+kept and answered back (finite numbers, valid text, at most `MAX_DEPTH` levels) of at most
+`UJIKOM_MAX_DRAFT_BYTES` (counted as compact UTF-8 JSON). Only a user who may work on the task now keeps one
+(the permission of completing it); one per task and user, overwritten by the next save. `GET
+/api/tasks/{id}` returns it to that user alone. A draft never touches the process: no event, no revision,
+no workflow data. The runtime deletes a task's drafts when the task is completed (by anyone) or cancelled
+(api/engine/runtime.py).
 """
 
 import json
@@ -24,17 +25,39 @@ from api.settings import Settings
 from api.store.db import Database
 from api.store.models import TaskDraft
 
+MAX_DEPTH = 64  # levels of objects and lists; far more than any form, far fewer than a JSON response allows
+NOT_A_NUMBER = "bukan angka yang sah (NaN atau Infinity)"
+NOT_TEXT = "teks memuat karakter yang tidak sah (surrogate Unicode tunggal)"
+TOO_DEEP = f"bertingkat lebih dari {MAX_DEPTH} lapis"
 
-def _non_finite(value: Any, path: str) -> Iterator[str]:
-    """The dotted paths of NaN and ±Infinity (Python's JSON reader accepts them; JSON and PostgreSQL do not)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        yield path
+
+def _unstorable(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(dotted path, reason) of what Python's JSON reader accepts but JSON, UTF-8 and PostgreSQL do not
+    (NaN and ±Infinity, text or keys holding a lone UTF-16 surrogate "\\ud800"), and of nesting deeper than
+    `MAX_DEPTH` (stored, it could not be answered back: pydantic serializes 255 levels at most)."""
+    if isinstance(value, dict | list) and depth >= MAX_DEPTH:
+        yield path, TOO_DEEP
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield path, NOT_A_NUMBER
+    elif isinstance(value, str) and not _utf8(value):
+        yield path, NOT_TEXT
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _non_finite(v, f"{path}.{k}")
+            name = f"{path}.{k.encode('utf-8', 'backslashreplace').decode()}"
+            if not _utf8(k):
+                yield name, NOT_TEXT
+            yield from _unstorable(v, name, depth + 1)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _non_finite(v, f"{path}.{i}")
+            yield from _unstorable(v, f"{path}.{i}", depth + 1)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def size_of(data: dict[str, Any]) -> int:
@@ -43,11 +66,12 @@ def size_of(data: dict[str, Any]) -> int:
 
 
 def _checked(data: dict[str, Any], limit: int) -> None:
-    if bad := list(_non_finite(data, "data")):
+    if bad := list(_unstorable(data, "data")):
         raise ApiError(
             422,
-            "a draft's numbers must be finite (no NaN or Infinity); nothing was saved",
-            [{"path": p, "message": "bukan angka yang sah (NaN atau Infinity)"} for p in bad],
+            f"a draft holds what cannot be kept (NaN, Infinity, a lone surrogate, or nesting deeper than {MAX_DEPTH}"
+            " levels); nothing was saved",
+            [{"path": p, "message": m} for p, m in bad],
         )
     if (size := size_of(data)) > limit:
         raise ApiError(
