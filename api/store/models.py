@@ -1,4 +1,4 @@
-"""Tables: users and roles, deployments, instances with their projections, history, documents."""
+"""Tables: users and roles, deployments, instances with their projections, history, documents, task drafts."""
 
 from datetime import datetime
 from typing import Any
