@@ -12,6 +12,7 @@ from api.clock import Clock
 from api.store.models import ProcessInstance, TaskDraft
 from tests.support import sop
 from tests.support.api import Api
+from tests.support.concurrency import run_concurrently
 from tests.support.sop_branches import snapshot
 
 TARGET_TASK = "Menetapkan target uji kompetensi"
@@ -209,6 +210,25 @@ def test_completing_the_task_deletes_every_draft_of_it_whoever_completes_it(api:
     # A task done is no longer drafted: 409, nothing stored.
     body = put(api, "direktur", target, HALF_TARGET, expect=409)
     assert body["detail"] == "task is no longer ready (it is completed)"
+    assert stored(api, target) == []
+
+
+def test_a_draft_saved_while_the_task_is_completed_lands_before_and_is_deleted_or_is_refused_409(
+    api: Api, target: str
+) -> None:
+    other = second_direktur(api)
+    headers = {"direktur": api.headers("direktur"), other: api.headers(other)}
+
+    def act(who: str) -> int:
+        if who == "direktur":
+            r = api.client.post(f"/api/tasks/{target}/complete", headers=headers[who], json={"data": sop.TARGET})
+        else:
+            r = api.client.put(f"/api/tasks/{target}/draft", headers=headers[who], json={"data": HALF_TARGET})
+        return int(r.status_code)
+
+    completed, drafted = run_concurrently(act, ["direktur", other])
+    assert completed == 200
+    assert drafted in (200, 409)
     assert stored(api, target) == []
 
 
