@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     render_batch: int = 64
     # Evidence files candidates upload with FR.APL.01 (PDF, PNG or JPEG).
     max_upload_bytes: int = 5 * 1024 * 1024
+    # A user's unfinished answers to one task (PUT /api/tasks/{id}/draft), as compact UTF-8 JSON; 413 past it.
+    max_draft_bytes: int = 256 * 1024
     # Scripts and costly expressions of the BPMN run in this many evaluator processes (api/engine/evaluator.py),
     # each with a hard CPU-time limit per script and a memory limit, killed past a wall-clock deadline.
     script_processes: int = 2

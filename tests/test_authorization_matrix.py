@@ -138,6 +138,9 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/api/tasks/{task_id}/berkas"): ON_TASKS,
     # A batch: any signed-in user; each item is checked as its single completion (tests/test_batch_completion.py).
     ("POST", "/api/tasks/complete-batch"): Access(SIGNED_IN),
+    # A draft: only who may work on the task keeps one (and reads it back in the task, alone).
+    ("PUT", "/api/tasks/{task_id}/draft"): ON_TASKS,
+    ("DELETE", "/api/tasks/{task_id}/draft"): ON_TASKS,
     # Evidence: the candidate who uploaded it, staff, and the candidate's asesor.
     ("GET", "/api/berkas/{berkas_id}"): Access(STAFF | {"peserta", "asesor"}, "berkas_peserta"),
     # Master data (README, Master data): staff read, master writers write, asesor read skema and TUK.
@@ -176,6 +179,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/process-definitions/{key}/instances"): {"json": {"data": {}}},
     ("POST", "/api/tasks/{task_id}/complete"): {"json": {"data": {}}},
+    ("PUT", "/api/tasks/{task_id}/draft"): {"json": {"data": {"catatan": "belum selesai"}}},
     ("POST", "/api/tasks/{task_id}/berkas"): {"files": {"file": ("bukti.pdf", PDF, "application/pdf")}},
     ("POST", "/api/tasks/{task_id}/import"): {"files": {"file": ("nomor.xlsx", b"PK\x03\x04", "application/zip")}},
     ("POST", "/api/asesor/{asesor_id}/konflik"): {

@@ -149,6 +149,20 @@ def test_a_nul_deep_in_task_data_is_refused_and_the_task_stays_open(api: Api) ->
     assert sop.task_detail(api, "direktur", task["id"])["state"] == "ready"
 
 
+def test_a_lone_surrogate_as_a_key_in_task_data_is_422_and_the_task_stays_open(api: Api) -> None:
+    period = sop.start_period(api)["id"]
+    task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
+    before = _rows(api)
+    # JSON may spell a lone surrogate (\udc00); no UTF-8 text holds one, not even an error repeating it.
+    body = '{"data": {"\\udc00": 1}}'
+    headers = {**api.headers("direktur"), "Content-Type": "application/json"}
+    r = api.client.post(f"/api/tasks/{task['id']}/complete", content=body, headers=headers)
+    assert r.status_code == 422, r.text
+    assert [e["path"] for e in r.json()["errors"]] == ["body.data.\\udc00"]
+    assert _rows(api) == before
+    assert sop.task_detail(api, "direktur", task["id"])["state"] == "ready"
+
+
 def _upload(api: Api, path: str, files: dict[str, bytes]) -> Any:
     return api.post("desainer", path, files=[("files", (n, b, "application/octet-stream")) for n, b in files.items()])
 

@@ -21,7 +21,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -30,22 +30,10 @@ from api.clock import CLOCK, Clock
 from api.clock import CURRENT as CURRENT_CLOCK
 from api.engine import spiff_timers  # noqa: F401 - timers read the service clock
 from api.engine.bpmn import Prop, properties
-from api.engine.call_activity import (
-    CHILD_REQUEST,
-    HostedCallActivity,
-    child_inputs,
-    child_outputs,
-    needs_child,
-)
+from api.engine.call_activity import CHILD_REQUEST, HostedCallActivity, child_inputs, child_outputs, needs_child
 from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
 from api.engine.forms import form_errors, load_form
-from api.engine.process_models import (
-    MODELS,
-    ProcessModel,
-    ProcessModelCache,
-    model_of_definition,
-    resolve_definition,
-)
+from api.engine.process_models import MODELS, ProcessModel, ProcessModelCache, model_of_definition, resolve_definition
 from api.engine.sandbox import ScriptMemoryExceeded, ScriptRejected, ScriptTimeout, StepDeadlines
 from api.engine.script_engine import (
     DEFAULT_LIMITS,
@@ -60,7 +48,15 @@ from api.engine.serializer import dump_workflow, load_workflow
 from api.settings import Settings
 from api.store.enums import LANE_ROLES, EventType, InstanceStatus
 from api.store.enums import TaskState as HumanTaskState
-from api.store.models import ChildCompletion, Deployment, Event, HumanTask, ProcessDefinition, ProcessInstance
+from api.store.models import (
+    ChildCompletion,
+    Deployment,
+    Event,
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+    TaskDraft,
+)
 from service_tasks import ServiceContext, ServiceTaskError
 
 __all__ = ["EngineError", "FormInvalid", "Runtime", "TaskNotReady", "TaskRefused", "model_of_definition"]
@@ -287,12 +283,14 @@ class Runtime:
             current = frontier.pop()
             if current.status in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
                 current.status, current.ended_at = InstanceStatus.CANCELLED, now
-                for ht in self.session.scalars(
+                open_tasks = self.session.scalars(
                     select(HumanTask).where(
                         HumanTask.instance_id == current.id, HumanTask.state == HumanTaskState.READY
                     )
-                ):
+                ).all()
+                for ht in open_tasks:
                     ht.state, ht.completed_at = HumanTaskState.CANCELLED, now
+                self.session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_([t.id for t in open_tasks])))
                 self._event(
                     current, EventType.INSTANCE_CANCELLED, actor, data={"reason": reason, "requested_on": row.id}
                 )
@@ -535,6 +533,8 @@ class Runtime:
             else:
                 ht.state, ht.completed_at = HumanTaskState.CANCELLED, now
                 self._event(row, EventType.TASK_CANCELLED, None, task_id=tid, task_name=ht.name, lane=ht.lane)
+        if gone := [tid for tid in existing if tid not in ready_ids]:  # a draft lives while its task is ready
+            self.session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_(gone)))
 
     def _event(
         self,

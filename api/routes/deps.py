@@ -96,15 +96,31 @@ Search = Annotated[str | None, Query(max_length=100, description="case-insensiti
 NUL = "\x00"
 
 
+def _unstorable(text: str) -> bool:
+    """A NUL (PostgreSQL cannot store it) or a lone surrogate (not UTF-8: no reply could even repeat it)."""
+    if NUL in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(text: str) -> str:
+    return text.replace(NUL, "\\0").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _nul_paths(value: Any, path: str) -> Iterator[str]:
-    """The dotted paths of the strings (keys included) holding a NUL character, in a parsed body."""
+    """The dotted paths of the strings (keys included) holding a NUL character or a lone surrogate, in a
+    parsed body."""
     if isinstance(value, str):
-        if NUL in value:
+        if _unstorable(value):
             yield path
     elif isinstance(value, dict):
         for k, v in value.items():
-            name = path + "." + str(k).replace(NUL, "\\0")
-            if NUL in str(k):
+            name = path + "." + _printable(str(k))
+            if _unstorable(str(k)):
                 yield name
             yield from _nul_paths(v, name)
     elif isinstance(value, list | tuple):
@@ -131,6 +147,9 @@ async def refuse_nul(request: Request) -> None:
     if found:
         raise ApiError(
             422,
-            "text may not contain NUL characters (U+0000); nothing was saved",
-            [{"path": p, "message": "tidak boleh memuat karakter NUL (U+0000)"} for p in dict.fromkeys(found)],
+            "text may not contain NUL characters (U+0000) or lone surrogates; nothing was saved",
+            [
+                {"path": p, "message": "tidak boleh memuat karakter NUL (U+0000) atau karakter yang bukan UTF-8"}
+                for p in dict.fromkeys(found)
+            ],
         )

@@ -7,9 +7,9 @@ from fastapi import APIRouter, File, Response, UploadFile
 
 from api.auth import Caller
 from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, IdFilter, Now, PageNumber, PageSize
-from api.schemas import CompletedTask, CompleteTask, TaskDetail, TaskSummary
+from api.schemas import CompletedTask, CompleteTask, Draft, DraftIn, TaskDetail, TaskSummary
 from api.schemas.batch import BatchResult, CompleteBatch
-from api.services import tasks
+from api.services import drafts, tasks
 from api.store.storage import read_upload
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -98,3 +98,18 @@ def complete_batch(
     if out.completed:
         worker.wake()
     return out
+
+
+@router.put("/{task_id}/draft", response_model=Draft)
+def save_draft(task_id: str, body: DraftIn, db: Db, now: Now, settings: AppSettings, user: Caller) -> Draft:
+    """Keep the caller's unfinished answers to a task they may work on now, replacing their last draft: not
+    checked against the form, at most `UJIKOM_MAX_DRAFT_BYTES` (413 past it). Read back in `GET /{task_id}`
+    (`draft`, the caller's alone); deleted when the task is completed or cancelled. Changes nothing in the
+    process."""
+    return drafts.save(db, now, settings, user, task_id, body.data)
+
+
+@router.delete("/{task_id}/draft", status_code=204)
+def discard_draft(task_id: str, db: Db, user: Caller) -> Response:
+    drafts.discard(db, user, task_id)
+    return Response(status_code=204)

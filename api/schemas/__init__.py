@@ -111,6 +111,19 @@ class Form(BaseModel):
     model_config = {"populate_by_name": True}
 
 
+class DraftIn(BaseModel):
+    """What a user has filled in so far: any JSON object, checked against the form only on completion."""
+
+    data: dict[str, Any]
+
+
+class Draft(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    data: dict[str, Any]
+    updated_at: datetime
+
+
 class TaskDetail(TaskSummary):
     process_key: str
     element_id: str
@@ -119,6 +132,8 @@ class TaskDetail(TaskSummary):
     completed_by: str | None
     form: Form
     data: dict[str, Any]
+    # The caller's own draft of this task (PUT /api/tasks/{id}/draft); null for everyone else.
+    draft: Draft | None = None
 
 
 class CompleteTask(BaseModel):

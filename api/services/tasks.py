@@ -23,13 +23,13 @@ from api.engine.process_models import properties
 from api.engine.runtime import Runtime, model_of_definition
 from api.errors import Answer, ApiError, answer_to
 from api.permissions import may_work_on
-from api.schemas import CompletedTask, Form, TaskDetail, TaskSummary
+from api.schemas import CompletedTask, Draft, Form, TaskDetail, TaskSummary
 from api.schemas.batch import BatchItem, BatchOutcome, BatchResult
 from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 from api.store.db import Database
 from api.store.enums import EventType, InstanceStatus, TaskState
-from api.store.models import LANE_ROLES, HumanTask, ProcessInstance
+from api.store.models import LANE_ROLES, HumanTask, ProcessInstance, TaskDraft
 
 ATTEMPTS_ON_LOST_RACE = 3
 MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024
@@ -169,6 +169,7 @@ def detail(db: Database, user: CurrentUser, task_id: str) -> TaskDetail:
         t = task_for(session, task_id, user)
         row = session.get_one(ProcessInstance, t.instance_id)
         form = Form(schema=form_of(session, row, t.form), ui_schema=form_of(session, row, t.ui_form))
+        draft = session.get(TaskDraft, (t.id, user.username))  # the caller's own, no one else's
         return TaskDetail(
             **_summary(t).model_dump(),
             process_key=t.process_key,
@@ -178,6 +179,7 @@ def detail(db: Database, user: CurrentUser, task_id: str) -> TaskDetail:
             completed_by=t.completed_by,
             form=form,
             data=t.context or {},
+            draft=Draft.model_validate(draft) if draft is not None else None,
         )
 
 

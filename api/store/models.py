@@ -1,4 +1,4 @@
-"""Tables: users and roles, deployments, instances with their projections, history, documents."""
+"""Tables: users and roles, deployments, instances with their projections, history, documents, task drafts."""
 
 from datetime import datetime
 from typing import Any
@@ -293,6 +293,19 @@ class NumberSequence(Base):
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TaskDraft(Base):
+    """A user's unfinished answers to a ready task (`PUT /api/tasks/{id}/draft`): one per task and user, never
+    checked against the form and no part of the process (no event, no revision). The runtime deletes a task's
+    drafts when the task leaves the inbox, completed by anyone or cancelled."""
+
+    __tablename__ = "task_draft"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("human_task.id"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 @event.listens_for(Dokumen, "before_update")
