@@ -168,6 +168,9 @@ def test_nul_characters_are_refused_422_naming_the_field(api: Api, target: str) 
     assert all_drafts(api) == 0
 
 
+NOT_UTF8 = "tidak boleh memuat karakter NUL (U+0000) atau karakter yang bukan UTF-8"
+
+
 def test_what_could_not_be_kept_or_answered_back_is_refused_422_naming_the_field(api: Api, target: str) -> None:
     """Python's JSON reader accepts NaN, Infinity and lone surrogates, and nesting as deep as its recursion
     limit; stored, they would fail PostgreSQL or every later read of the task."""
@@ -178,9 +181,16 @@ def test_what_could_not_be_kept_or_answered_back_is_refused_422_naming_the_field
             {"path": "data.a.1", "message": "bukan angka yang sah (NaN atau Infinity)"},
             {"path": "data.b.c", "message": "bukan angka yang sah (NaN atau Infinity)"},
         ],
+        # Refused for every route (api.routes.deps.refuse_nul), before the draft is looked at.
         b'{"data": {"nama": "Budi \\ud800", "\\udc00": 1}}': [
-            {"path": "data.nama", "message": "teks memuat karakter yang tidak sah (surrogate Unicode tunggal)"},
-            {"path": "data.\\udc00", "message": "teks memuat karakter yang tidak sah (surrogate Unicode tunggal)"},
+            {
+                "path": "body.data.nama",
+                "message": "tidak boleh memuat karakter NUL (U+0000) atau karakter yang bukan UTF-8",
+            },
+            {
+                "path": "body.data.\\udc00",
+                "message": "tidak boleh memuat karakter NUL (U+0000) atau karakter yang bukan UTF-8",
+            },
         ],
         b'{"data": {"a": ' + deep + b"}}": [
             {"path": "data.a" + ".0" * 63, "message": "bertingkat lebih dari 64 lapis"}

@@ -27,37 +27,24 @@ from api.store.models import TaskDraft
 
 MAX_DEPTH = 64  # levels of objects and lists; far more than any form, far fewer than a JSON response allows
 NOT_A_NUMBER = "bukan angka yang sah (NaN atau Infinity)"
-NOT_TEXT = "teks memuat karakter yang tidak sah (surrogate Unicode tunggal)"
 TOO_DEEP = f"bertingkat lebih dari {MAX_DEPTH} lapis"
 
 
 def _unstorable(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
-    """(dotted path, reason) of what Python's JSON reader accepts but JSON, UTF-8 and PostgreSQL do not
-    (NaN and ±Infinity, text or keys holding a lone UTF-16 surrogate "\\ud800"), and of nesting deeper than
-    `MAX_DEPTH` (stored, it could not be answered back: pydantic serializes 255 levels at most)."""
+    """(dotted path, reason) of what Python's JSON reader accepts but JSON and PostgreSQL do not (NaN and
+    ±Infinity), and of nesting deeper than `MAX_DEPTH` (stored, it could not be answered back: pydantic
+    serializes 255 levels at most). NUL and lone surrogates are refused for every route by
+    `api.routes.deps.refuse_nul`."""
     if isinstance(value, dict | list) and depth >= MAX_DEPTH:
         yield path, TOO_DEEP
     elif isinstance(value, float) and not math.isfinite(value):
         yield path, NOT_A_NUMBER
-    elif isinstance(value, str) and not _utf8(value):
-        yield path, NOT_TEXT
     elif isinstance(value, dict):
         for k, v in value.items():
-            name = f"{path}.{k.encode('utf-8', 'backslashreplace').decode()}"
-            if not _utf8(k):
-                yield name, NOT_TEXT
-            yield from _unstorable(v, name, depth + 1)
+            yield from _unstorable(v, f"{path}.{k}", depth + 1)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from _unstorable(v, f"{path}.{i}", depth + 1)
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def size_of(data: dict[str, Any]) -> int:
@@ -69,7 +56,7 @@ def _checked(data: dict[str, Any], limit: int) -> None:
     if bad := list(_unstorable(data, "data")):
         raise ApiError(
             422,
-            f"a draft holds what cannot be kept (NaN, Infinity, a lone surrogate, or nesting deeper than {MAX_DEPTH}"
+            f"a draft holds what cannot be kept (NaN, Infinity, or nesting deeper than {MAX_DEPTH}"
             " levels); nothing was saved",
             [{"path": p, "message": m} for p, m in bad],
         )
