@@ -178,3 +178,32 @@ def test_a_file_field_declared_for_upload_or_for_reading_passes() -> None:
     assert _problems(form_file_fields, _form({"type": "integer", BERKAS: UPLOAD}, "berkas_id")) == []
     read = {"type": "integer", BERKAS: {"download": "/api/berkas/{berkas_id}"}}
     assert _problems(form_file_fields, _form(read, "foto_berkas_id")) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            {"oneOf": [{"const": "K", "title": "Kompeten (K)"}, {"const": "BK", "title": "Belum kompeten (BK)"}]},
+            "X",
+            "'X' bukan pilihan yang sah; pilih salah satu: Kompeten (K), Belum kompeten (BK)",
+        ),
+        (
+            {"oneOf": [{"const": 1, "title": "Satu"}, {"const": 2}]},
+            3,
+            "3 bukan pilihan yang sah; pilih salah satu: Satu, 2",
+        ),
+        ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, 5, "5 tidak sesuai dengan bentuk isian yang diminta"),
+        (
+            {"anyOf": [{"type": "integer"}, {"type": "boolean"}]},
+            "a",
+            "'a' tidak sesuai dengan bentuk isian yang diminta",
+        ),
+    ],
+)
+def test_a_failed_choice_names_the_titles_and_another_failed_combination_says_so_in_indonesian(
+    field: dict[str, Any], value: Any, message: str
+) -> None:
+    assert form_errors({"type": "object", "properties": {"x": field}}, {"x": value}) == [
+        {"path": "x", "message": message}
+    ]
