@@ -16,7 +16,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from api.engine.bpmn import FORM_PROPS, NS, ProcessGraph, parse, process_elements
-from api.engine.lint_rules import FORM_ERRORS, LintContext, Problem, lint
+from api.engine.form_rules import FORM_ERRORS
+from api.engine.lint_rules import LintContext, Problem, lint
 from api.engine.penerbitan import perubahan_penerbitan
 from api.engine.process_models import add_files, latest_definition, new_parser
 from api.store.enums import LANE_ROLES, DeploymentStatus

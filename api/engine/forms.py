@@ -72,6 +72,14 @@ TYPES = {
 }
 
 
+def _titles(branches: Any) -> list[str]:
+    """The labels of a choice field (`oneOf` of {const, title}, forms/README.md), a value without a title
+    by itself; empty when `branches` are not all choices."""
+    if not (isinstance(branches, list) and branches and all(isinstance(b, dict) and "const" in b for b in branches)):
+        return []
+    return [str(b.get("title") or b["const"]) for b in branches]
+
+
 def pesan(error: Any, extra: list[str]) -> str:
     """The staff read Indonesian: say what is wrong with the field in their words (the path says where)."""
     v, expected = error.validator, error.validator_value
@@ -90,6 +98,10 @@ def pesan(error: Any, extra: list[str]) -> str:
         return f"{error.instance!r} bukan pilihan yang sah; pilih salah satu: {', '.join(map(str, expected))}"
     if v == "const":
         return f"harus {expected!r}"
+    if v == "oneOf" and (labels := _titles(expected)):
+        return f"{error.instance!r} bukan pilihan yang sah; pilih salah satu: {', '.join(labels)}"
+    if v in ("oneOf", "anyOf"):
+        return f"{error.instance!r} tidak sesuai dengan bentuk isian yang diminta"
     if v == "type":
         names = [str(t) for t in (expected if isinstance(expected, list) else [expected])]
         return f"{error.instance!r} bukan {' atau '.join(TYPES.get(t, t) for t in names)}"

@@ -19,7 +19,6 @@ from api.engine.bpmn import BPMN, FORM_PROPS, NS, ProcessGraph, Prop, element_pr
 from api.engine.durations import TIMER_CHECKS, parse_duration, timer_problem
 from api.engine.expression_names import assigned_in, free_names, schema_fields, string_literal
 from api.engine.penerbitan import issuing_start_lanes
-from api.engine.regex_safety import catastrophic
 from api.engine.sandbox import check_syntax
 from api.store.enums import LANE_ROLES, SOP_LANES
 from api.store.models import HumanTask, ProcessDefinition
@@ -442,40 +441,3 @@ def endless_loops(tree: Any, ctx: LintContext) -> Iterator[Problem]:
 
 
 ERRORS += [endless_loops]
-
-
-# --- forms -------------------------------------------------------------------------------------------
-
-
-def _patterns(schema: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(schema, dict):
-        for key, value in schema.items():
-            if key == "pattern" and isinstance(value, str):
-                yield f"{path}pattern", value
-            if key == "patternProperties" and isinstance(value, dict):
-                yield from ((f"{path}patternProperties", p) for p in value)
-            yield from _patterns(value, f"{path}{key}.")
-    elif isinstance(schema, list):
-        for i, value in enumerate(schema):
-            yield from _patterns(value, f"{path}{i}.")
-
-
-def form_patterns(name: str, schema: Any) -> Iterator[Problem]:
-    """A form's `pattern` cannot take exponential time on a crafted answer (e.g. ^(a+)+$)."""
-    for path, pattern in _patterns(schema, ""):
-        try:
-            slow = catastrophic(pattern)
-        except re.error as exc:
-            yield Problem(name, path, None, f"pattern {pattern!r} is not a valid regular expression: {exc}")
-            continue
-        if slow:
-            yield Problem(
-                name,
-                path,
-                None,
-                f"pattern {pattern!r} can take exponential time on a crafted answer (a repeated group that "
-                "matches the same text in several ways, like (a+)+ or (a|a)*): rewrite it",
-            )
-
-
-FORM_ERRORS: list[Callable[[str, Any], Iterable[Problem]]] = [form_patterns]

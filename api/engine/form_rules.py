@@ -1,0 +1,139 @@
+"""The deploy lint's rules for form files (the JSON Schemas of user tasks), the conventions of
+forms/README.md: a pattern cannot backtrack catastrophically, every choice has an Indonesian title
+(`oneOf` of `{const, title}`, never a bare `enum`), and every file field says how to upload or read
+its file (`x-berkas`).
+
+A rule takes the file name and the parsed schema and yields problems naming the file and the dotted
+path to the keyword at fault.
+"""
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from api.engine.lint_rules import Problem
+from api.engine.regex_safety import catastrophic
+from api.store.storage import PDF_OR_IMAGE
+
+# The keyword a file field carries: {"upload", "download", "accept", "max_bytes"} (forms/README.md).
+BERKAS = "x-berkas"
+# Subschemas that test data rather than describe a field someone fills in (no titles shown there).
+_TESTS = frozenset({"if", "not"})
+_FILE_FIELD = re.compile(r"^(.+_)?berkas_id$")
+_README = "see forms/README.md"
+
+
+def _patterns(schema: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "pattern" and isinstance(value, str):
+                yield f"{path}pattern", value
+            if key == "patternProperties" and isinstance(value, dict):
+                yield from ((f"{path}patternProperties", p) for p in value)
+            yield from _patterns(value, f"{path}{key}.")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from _patterns(value, f"{path}{i}.")
+
+
+def form_patterns(name: str, schema: Any) -> Iterator[Problem]:
+    """A form's `pattern` cannot take exponential time on a crafted answer (e.g. ^(a+)+$)."""
+    for path, pattern in _patterns(schema, ""):
+        try:
+            slow = catastrophic(pattern)
+        except re.error as exc:
+            yield Problem(name, path, None, f"pattern {pattern!r} is not a valid regular expression: {exc}")
+            continue
+        if slow:
+            yield Problem(
+                name,
+                path,
+                None,
+                f"pattern {pattern!r} can take exponential time on a crafted answer (a repeated group that "
+                "matches the same text in several ways, like (a+)+ or (a|a)*): rewrite it",
+            )
+
+
+def described(schema: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every subschema that describes data a person fills in or reads, with its dotted path (a trailing
+    dot): everything but the tests of `if` and `not`."""
+    if isinstance(schema, dict):
+        yield path, schema
+        for key, value in schema.items():
+            if key not in _TESTS:
+                yield from described(value, f"{path}{key}.")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from described(value, f"{path}{i}.")
+
+
+def is_choice(branch: Any) -> bool:
+    """A `oneOf` branch naming one value: {"const": ..., "title": ...} (and nothing that takes data)."""
+    return isinstance(branch, dict) and "const" in branch and set(branch) <= {"const", "title", "description"}
+
+
+def choices(schema: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The choices of a field declared as `oneOf` of consts, or None when it is not one."""
+    branches = schema.get("oneOf")
+    if isinstance(branches, list) and branches and all(is_choice(b) for b in branches):
+        return branches
+    return None
+
+
+def form_choice_titles(name: str, schema: Any) -> Iterator[Problem]:
+    """Every choice has an Indonesian title: `oneOf` of {const, title}, never a bare `enum` of values."""
+    for path, node in described(schema):
+        values = node.get("enum")
+        if isinstance(values, list) and len(values) > 1:
+            yield Problem(
+                name,
+                f"{path}enum",
+                None,
+                f'enum {values!r} has no titles: write the choices as oneOf [{{"const": value, "title": '
+                f'"Indonesian label"}}, ...] so no code reaches a person raw ({_README})',
+            )
+        for i, branch in enumerate(choices(node) or []):
+            if not (isinstance(branch.get("title"), str) and branch["title"].strip()):
+                yield Problem(name, f"{path}oneOf.{i}", None, f"choice {branch['const']!r} has no title ({_README})")
+
+
+def _berkas_problem(spec: Any) -> str | None:
+    if not isinstance(spec, dict):
+        return f"{BERKAS} must be an object"
+    if unknown := sorted(set(spec) - {"upload", "download", "accept", "max_bytes"}):
+        return f"{BERKAS} has unknown keys {unknown}"
+    if not isinstance(spec.get("download"), str):
+        return f"{BERKAS}.download must name the endpoint that serves the file, e.g. /api/berkas/{{berkas_id}}"
+    if "upload" not in spec:
+        return None if not {"accept", "max_bytes"} & set(spec) else f"{BERKAS}: accept and max_bytes need upload"
+    accept = spec.get("accept")
+    if not isinstance(spec["upload"], str):
+        return f"{BERKAS}.upload must name the upload endpoint, e.g. /api/tasks/{{task_id}}/berkas"
+    if not (isinstance(accept, list) and accept and all(a in PDF_OR_IMAGE for a in accept)):
+        return f"{BERKAS}.accept must list the content types the upload takes, among {', '.join(PDF_OR_IMAGE)}"
+    max_bytes = spec.get("max_bytes")
+    if not (isinstance(max_bytes, int) and not isinstance(max_bytes, bool) and max_bytes > 0):
+        return f"{BERKAS}.max_bytes must be a positive whole number of bytes"
+    return None
+
+
+def form_file_fields(name: str, schema: Any) -> Iterator[Problem]:
+    """A file field (`berkas_id`, `*_berkas_id`) declares its file with `x-berkas`, and `x-berkas` is
+    well formed, so a renderer knows to show a file picker (or a link), where to upload and what."""
+    for path, node in described(schema):
+        if BERKAS in node and (problem := _berkas_problem(node[BERKAS])):
+            yield Problem(name, f"{path}{BERKAS}", None, f"{problem} ({_README})")
+        properties = node.get("properties")
+        for field, sub in properties.items() if isinstance(properties, dict) else []:
+            if _FILE_FIELD.match(field) and isinstance(sub, dict) and BERKAS not in sub:
+                yield Problem(
+                    name,
+                    f"{path}properties.{field}",
+                    None,
+                    f"file field {field!r} does not declare its file: add {BERKAS} "
+                    f'{{"upload": "/api/tasks/{{task_id}}/berkas", "download": "/api/berkas/{{berkas_id}}", '
+                    f'"accept": [...], "max_bytes": ...}} ({_README})',
+                )
+
+
+FORM_ERRORS: list[Callable[[str, Any], Iterable[Problem]]] = [form_patterns, form_choice_titles, form_file_fields]
