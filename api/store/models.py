@@ -191,6 +191,12 @@ class HumanTask(Base):
     form: Mapped[str | None] = mapped_column(String(200))
     ui_form: Mapped[str | None] = mapped_column(String(200))
     sop_step: Mapped[str | None] = mapped_column(String(8))
+    # What the inbox shows and filters on (api/engine/inbox_rows.py, migration 0010_inbox): the period's
+    # step the task belongs to, who or what it is about, its lower-cased search text, its skema (nomor).
+    step: Mapped[str | None] = mapped_column(String(8))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    subject_label: Mapped[str | None] = mapped_column(String(500))
+    skema: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(16))  # ready, completed, cancelled
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
