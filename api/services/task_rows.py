@@ -44,7 +44,9 @@ def describe(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any
         for kode, nama in session.execute(select(Tuk.kode, Tuk.nama).where(Tuk.kode.in_(subjects - set(people)))):
             people.setdefault(kode, (nama, None))
     if nomors:
-        titles = dict(session.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(nomors))).tuples().all())
+        titles = {
+            r.nomor: r.judul for r in session.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(nomors)))
+        }
     out = []
     for r in rows:
         row = dict(r)
