@@ -4,6 +4,10 @@ api/seed/demo.json and processes/uji_kompetensi.bpmn, written by hand."""
 
 from typing import Any
 
+from alembic import command
+
+from api.settings import Settings
+from api.store.migrate import alembic_config, upgrade
 from tests.support import sop
 from tests.support.api import Api
 
@@ -133,3 +137,17 @@ def test_an_inbox_filter_too_long_is_refused_naming_it(api: Api) -> None:
     r = api.get("kabid_administrasi", "/api/tasks", params={"q": "x" * 101})
     assert r.status_code == 422, r.text
     assert "q" in r.text
+
+
+def test_tasks_ready_before_the_migration_get_their_step_subject_and_skema_from_it(
+    api: Api, settings: Settings
+) -> None:
+    a, _ = _at_evidence_check(api)
+    before = api.inbox("kabid_administrasi") + api.inbox("direktur") + api.inbox("peserta4")
+    command.downgrade(alembic_config(settings.database_url), "0009_draft")  # drops the columns
+    upgrade(settings.database_url)  # adds them again, back-filled
+    after = api.inbox("kabid_administrasi") + api.inbox("direktur") + api.inbox("peserta4")
+    assert after == before
+    assert _who(api.inbox("kabid_administrasi", q="2303002", skema=sop.JWD, step="3", period=str(a))) == [
+        (CHECK, "peserta2")
+    ]
