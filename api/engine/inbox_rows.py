@@ -1,18 +1,14 @@
 """What an inbox row says about its task beyond the task itself: the SOP step, the subject, the skema.
 
-Filled when the runtime projects a ready task (`HumanTask.step`, `subject`, `subject_label`, `skema`), so
-the inbox filters and searches on its own table without joining instances or master data per row.
+Filled when the runtime projects a ready task (`HumanTask.step`, `subject`, `skema`), so
+the inbox filters on its own table without joining instances per row.
 """
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.store.master import Peserta, Tuk
-from api.store.models import ProcessInstance, User
-
-MAX_LABEL = 500
+from api.store.models import ProcessInstance
 
 
 def period_step(session: Session, row: ProcessInstance, own_step: str | None) -> str | None:
@@ -39,27 +35,6 @@ def instance_subject(session: Session, row: ProcessInstance) -> str | None:
     return None
 
 
-def subject_label(session: Session, subject: str | None) -> str | None:
-    """Lower-cased search text of a subject: a candidate's name, NIM and username, or a TUK's name and code."""
-    if not subject:
-        return None
-    cache: dict[str, str] = session.info.setdefault("ujikom_subject_labels", {})
-    if subject not in cache:
-        words = [subject]
-        peserta = session.execute(
-            select(User.full_name, Peserta.nim)
-            .join(Peserta, Peserta.user_id == User.id)
-            .where(User.username == subject)
-        ).first()
-        if peserta is not None:
-            words += [peserta.full_name, peserta.nim]
-        tuk = session.scalar(select(Tuk.nama).where(Tuk.kode == subject))
-        if tuk is not None:
-            words.append(tuk)
-        cache[subject] = " ".join(words).lower()[:MAX_LABEL]
-    return cache[subject]
-
-
 def skema_of(data: dict[str, Any], subject: str | None) -> str | None:
     """The skema (nomor) a subject's task is about: `skema_nomor` in the task's data, at the top or in the
     record the child was started with (`pendaftar`, `peserta_asesmen`...)."""
@@ -80,6 +55,5 @@ def row_fields(session: Session, row: ProcessInstance, own_step: str | None, dat
     return {
         "step": period_step(session, row, own_step),
         "subject": subject,
-        "subject_label": subject_label(session, subject),
         "skema": skema_of(data, subject),
     }

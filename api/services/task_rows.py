@@ -7,7 +7,7 @@ rows), never one per row.
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.store.master import Peserta, Skema, Tuk
@@ -65,3 +65,25 @@ def describe(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any
             }
         )
     return out
+
+
+def like_pattern(text: str) -> str:
+    """`text` as a case-insensitive LIKE pattern matching it anywhere (a wildcard in it is a plain character)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def subjects_named() -> Select[tuple[str]]:
+    """The subjects (candidates' usernames, TUK codes) whose name, NIM, username, TUK name or code matches
+    the parameter `q` (a `like_pattern`): searched in the master data, small next to the open tasks."""
+
+    def contains(column: Any) -> ColumnElement[bool]:
+        return func.lower(column).like(bindparam("q"), escape="\\")
+
+    candidates = (
+        select(User.username)
+        .join(Peserta, Peserta.user_id == User.id)
+        .where(or_(contains(User.username), contains(User.full_name), contains(Peserta.nim)))
+    )
+    tuks = select(Tuk.kode).where(or_(contains(Tuk.kode), contains(Tuk.nama)))
+    return candidates.union(tuks)  # type: ignore[return-value]

@@ -72,8 +72,8 @@ def inbox(
         "period_id": period_id,
         "period_key": period_key,
         "step": where.step,
+        "q": task_rows.like_pattern(where.q) if where.q else None,
         "skema": where.skema,
-        "q": f"%{_like_escaped(where.q.lower())}%" if where.q else None,
         "roles": roles,
         **{f"role_{i}": role for i, role in enumerate(roles)},
         "me": user.username,
@@ -102,10 +102,6 @@ class InboxBy:
     step: bool = False
     skema: bool = False
     q: bool = False
-
-
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 _SUMMARY_COLUMNS = (
@@ -153,12 +149,27 @@ def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
         filters.append(HumanTask.step == bindparam("step"))
     if by.skema:
         filters.append(HumanTask.skema == bindparam("skema"))
-    if by.q:  # subject_label is lower-cased when written
-        filters.append(HumanTask.subject_label.like(bindparam("q"), escape="\\"))
+    if by.q:
+        filters.append(HumanTask.subject.in_(task_rows.subjects_named()))
     if by.overdue is True:
         filters.append(HumanTask.due_at < bindparam("now"))
     elif by.overdue is False:
         filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= bindparam("now")))
+    if by.q:
+        # A candidate or a TUK has a handful of open tasks: find them by subject (ix_task_subject_open)
+        # and sort those, rather than walk every open task of the lanes in order.
+        visible = or_(HumanTask.assignee.is_(None), HumanTask.assignee == bindparam("me"))
+        found = (
+            select(*_SUMMARY_COLUMNS)
+            .where(*filters, visible, HumanTask.role.in_(bindparam("roles", expanding=True)))
+            .subquery()
+        )
+        return (
+            select(found)
+            .order_by(found.c.due_at.is_(None), found.c.due_at, found.c.created_at)
+            .offset(bindparam("skip", type_=Integer))
+            .limit(bindparam("page_size", type_=Integer))
+        )
     # One scan per lane for the open tasks (one role value keeps the index order), one over my lanes for
     # the tasks narrowed to me (few: the index on assignee finds them, the lanes only filter).
     scopes: list[tuple[ColumnElement[bool], ColumnElement[bool]]] = [
