@@ -145,8 +145,8 @@ class Api:
     def complete(self, task_id: str) -> tuple[float, dict[str, Any]]:
         return self.timed("POST", f"/api/tasks/{task_id}/complete", "direktur", 200, json={"data": TARGET_FORM})
 
-    def inbox(self, user: str) -> tuple[float, list[dict[str, Any]]]:
-        return self.timed("GET", "/api/tasks", user, 200)
+    def inbox(self, user: str, **params: str) -> tuple[float, list[dict[str, Any]]]:
+        return self.timed("GET", "/api/tasks", user, 200, params=params)
 
     def health(self) -> tuple[float, Any]:
         # The liveness check (one SELECT 1): /api/health also counts the background queues.

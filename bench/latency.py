@@ -57,6 +57,7 @@ from api.store.db import Database  # noqa: E402
 BUDGET_MS = {"start": 12.0, "complete": 10.0, "inbox": 5.0}
 SPIFFARENA_MS = {"start": "55", "complete": "45", "inbox": "10-24"}
 INBOX_USERS = ("direktur", "kabid_administrasi", "peserta")
+SEARCH_USER = "kabid_administrasi"
 # Functions on the complete-task path whose cumulative share the profile reports.
 BREAKDOWN = [
     ("api/routes/tasks.py", "complete"),
@@ -107,6 +108,8 @@ class Bench:
         if inbox:
             for user in INBOX_USERS:
                 timings[f"inbox:{user}"] = (self.api.inbox(user)[0], self.api.last_server_s)
+            # A text search matching none of the lane's tasks: the worst case, every open task of the lane read.
+            timings["inbox:search"] = (self.api.inbox(SEARCH_USER, q="andi")[0], self.api.last_server_s)
             timings["health"] = (self.api.health()[0], self.api.last_server_s)
         if series is not None:
             for key, (dt, server) in timings.items():
@@ -123,6 +126,7 @@ class Bench:
             "start": Series(size, "start", "start instance (direktur)", "start"),
             "complete": Series(size, "complete", "complete task (direktur, 1st task)", "complete"),
             **{f"inbox:{u}": Series(size, "inbox", f"inbox GET /api/tasks as {u}", "inbox") for u in INBOX_USERS},
+            "inbox:search": Series(size, "inbox", f"inbox GET /api/tasks?q=andi as {SEARCH_USER} (no match)", "inbox"),
             "health": Series(size, "health", "floor: GET /api/health/live (no auth)", None),
         }
         visible = {u: len(self.api.inbox(u)[1]) for u in INBOX_USERS}

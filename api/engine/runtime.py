@@ -33,6 +33,7 @@ from api.engine.bpmn import Prop, properties
 from api.engine.call_activity import CHILD_REQUEST, HostedCallActivity, child_inputs, child_outputs, needs_child
 from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
 from api.engine.forms import form_errors, load_form
+from api.engine.inbox_rows import row_fields
 from api.engine.process_models import MODELS, ProcessModel, ProcessModelCache, model_of_definition, resolve_definition
 from api.engine.sandbox import ScriptMemoryExceeded, ScriptRejected, ScriptTimeout, StepDeadlines
 from api.engine.script_engine import (
@@ -505,6 +506,7 @@ class Runtime:
                 form=props.get(Prop.FORM),
                 ui_form=props.get(Prop.UI_FORM),
                 sop_step=props.get(Prop.SOP_STEP),
+                **row_fields(self.session, row, props.get(Prop.SOP_STEP), task.data),
                 state=HumanTaskState.READY,
                 created_at=now,
                 due_at=self._due_at(row, task),

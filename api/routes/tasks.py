@@ -3,7 +3,7 @@
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from api.auth import Caller
 from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, IdFilter, Now, PageNumber, PageSize
@@ -23,10 +23,18 @@ def inbox(
     instance_id: IdFilter = None,
     key: str | None = None,
     overdue: bool | None = None,
+    period: Annotated[str | None, Query(max_length=200, description="period: its instance id or business key")] = None,
+    step: Annotated[str | None, Query(max_length=8, description="SOP step number of the period")] = None,
+    skema: Annotated[str | None, Query(max_length=100, description="skema nomor")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="part of the subject's name, NIM, username, TUK name or code")
+    ] = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
 ) -> Response:
-    where = tasks.InboxFilter(instance_id=instance_id, key=key, overdue=overdue)
+    where = tasks.InboxFilter(
+        instance_id=instance_id, key=key, overdue=overdue, period=period, step=step, skema=skema, q=q
+    )
     body = tasks.inbox(db, user, now, where, page, page_size)
     # Returned as a Response: validating a page of models costs more than the query.
     return Response(json.dumps(body), media_type="application/json")

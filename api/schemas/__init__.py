@@ -52,6 +52,18 @@ class TaskSummary(BaseModel):
     due_at: datetime | None
     assignee: str | None
     claimed_by: str | None
+    # Who and what (api/services/task_rows.py): the period (its instance and business key), the SOP step
+    # of the period the task belongs to, its subject (a candidate's username or a TUK's code) with their
+    # name and NIM, the skema. None where the task has none (a period's own task has no subject).
+    period_id: int | None = None
+    period_key: str | None = None
+    step: str | None = None
+    step_name: str | None = None
+    subject: str | None = None
+    subject_name: str | None = None
+    subject_nim: str | None = None
+    skema: str | None = None
+    skema_judul: str | None = None
 
 
 class ActiveTask(BaseModel):

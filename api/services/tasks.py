@@ -25,6 +25,7 @@ from api.errors import Answer, ApiError, answer_to
 from api.permissions import may_work_on
 from api.schemas import CompletedTask, Draft, Form, TaskDetail, TaskSummary
 from api.schemas.batch import BatchItem, BatchOutcome, BatchResult
+from api.services import task_rows
 from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 from api.store.db import Database
@@ -40,6 +41,10 @@ class InboxFilter:
     instance_id: int | None = None
     key: str | None = None
     overdue: bool | None = None
+    period: str | None = None  # the period's instance id (digits) or business key
+    step: str | None = None
+    skema: str | None = None
+    q: str | None = None  # a fragment of the subject's name, NIM, username, TUK name or code
 
 
 def inbox(
@@ -50,8 +55,25 @@ def inbox(
     roles = sorted(r for r in user.roles if r in LANE_ROLES.values())
     if not roles:
         return []
-    query = _inbox_query(len(roles), where.instance_id is not None, where.key is not None, where.overdue)
+    period_id = int(where.period) if where.period is not None and where.period.isdigit() else None
+    period_key = where.period if where.period is not None and period_id is None else None
+    by = InboxBy(
+        where.instance_id is not None,
+        where.key is not None,
+        where.overdue,
+        period_id is not None,
+        period_key is not None,
+        where.step is not None,
+        where.skema is not None,
+        bool(where.q),
+    )
+    query = _inbox_query(len(roles), by)
     params = {
+        "period_id": period_id,
+        "period_key": period_key,
+        "step": where.step,
+        "q": task_rows.like_pattern(where.q) if where.q else None,
+        "skema": where.skema,
         "roles": roles,
         **{f"role_{i}": role for i, role in enumerate(roles)},
         "me": user.username,
@@ -63,8 +85,23 @@ def inbox(
         "page_size": page_size,
     }
     with db.reading() as session:
-        rows = session.execute(query, params).all()
-    return [{**row._asdict(), "created_at": _iso(row.created_at), "due_at": _iso(row.due_at)} for row in rows]
+        rows = [row._asdict() for row in session.execute(query, params)]
+        described = task_rows.describe(session, rows)
+    return [{**row, "created_at": _iso(row["created_at"]), "due_at": _iso(row["due_at"])} for row in described]
+
+
+@dataclass(frozen=True)
+class InboxBy:
+    """Which filters an inbox statement has (one cached statement per combination)."""
+
+    instance: bool = False
+    key: bool = False
+    overdue: bool | None = None
+    period_id: bool = False
+    period_key: bool = False
+    step: bool = False
+    skema: bool = False
+    q: bool = False
 
 
 _SUMMARY_COLUMNS = (
@@ -77,11 +114,15 @@ _SUMMARY_COLUMNS = (
     HumanTask.due_at,
     HumanTask.assignee,
     HumanTask.claimed_by,
+    HumanTask.root_id,
+    HumanTask.step,
+    HumanTask.subject,
+    HumanTask.skema,
 )
 
 
 @functools.cache
-def _inbox_query(lanes: int, by_instance: bool, by_key: bool, overdue: bool | None) -> Select[Any]:
+def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
     """The inbox statement for one combination of filters and number of lanes, built once: building it costs
     more than running it.
 
@@ -96,14 +137,39 @@ def _inbox_query(lanes: int, by_instance: bool, by_key: bool, overdue: bool | No
         HumanTask.state == literal_column("'ready'"),
         or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == bindparam("me")),
     ]
-    if by_instance:
+    if by.instance:
         filters.append(HumanTask.instance_id == bindparam("instance_id"))
-    if by_key:
+    if by.key:
         filters.append(HumanTask.process_key == bindparam("key"))
-    if overdue is True:
+    if by.period_id:
+        filters.append(HumanTask.root_id == bindparam("period_id"))
+    if by.period_key:  # children inherit their period's business key
+        filters.append(HumanTask.business_key == bindparam("period_key"))
+    if by.step:
+        filters.append(HumanTask.step == bindparam("step"))
+    if by.skema:
+        filters.append(HumanTask.skema == bindparam("skema"))
+    if by.q:
+        filters.append(HumanTask.subject.in_(task_rows.subjects_named()))
+    if by.overdue is True:
         filters.append(HumanTask.due_at < bindparam("now"))
-    elif overdue is False:
+    elif by.overdue is False:
         filters.append(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= bindparam("now")))
+    if by.q:
+        # A candidate or a TUK has a handful of open tasks: find them by subject (ix_task_subject_open)
+        # and sort those, rather than walk every open task of the lanes in order.
+        visible = or_(HumanTask.assignee.is_(None), HumanTask.assignee == bindparam("me"))
+        found = (
+            select(*_SUMMARY_COLUMNS)
+            .where(*filters, visible, HumanTask.role.in_(bindparam("roles", expanding=True)))
+            .subquery()
+        )
+        return (
+            select(found)
+            .order_by(found.c.due_at.is_(None), found.c.due_at, found.c.created_at)
+            .offset(bindparam("skip", type_=Integer))
+            .limit(bindparam("page_size", type_=Integer))
+        )
     # One scan per lane for the open tasks (one role value keeps the index order), one over my lanes for
     # the tasks narrowed to me (few: the index on assignee finds them, the lanes only filter).
     scopes: list[tuple[ColumnElement[bool], ColumnElement[bool]]] = [
@@ -131,8 +197,9 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-def _summary(t: HumanTask) -> TaskSummary:
-    return TaskSummary.model_validate(t)
+def _summary(session: Session, t: HumanTask) -> TaskSummary:
+    row = {c.key: getattr(t, c.key) for c in _SUMMARY_COLUMNS}
+    return TaskSummary.model_validate(task_rows.describe(session, [row])[0])
 
 
 def task_for(session: Session, task_id: str, user: CurrentUser, *, lock: bool = False) -> HumanTask:
@@ -171,7 +238,7 @@ def detail(db: Database, user: CurrentUser, task_id: str) -> TaskDetail:
         form = Form(schema=form_of(session, row, t.form), ui_schema=form_of(session, row, t.ui_form))
         draft = session.get(TaskDraft, (t.id, user.username))  # the caller's own, no one else's
         return TaskDetail(
-            **_summary(t).model_dump(),
+            **_summary(session, t).model_dump(),
             process_key=t.process_key,
             element_id=t.element_id,
             state=t.state,
@@ -191,7 +258,7 @@ def claim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, tas
             Runtime.for_app(session, clock, settings).record(
                 session.get_one(ProcessInstance, t.instance_id), EventType.TASK_CLAIMED, user.username, t
             )
-        return _summary(t)
+        return _summary(session, t)
 
 
 def unclaim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str) -> TaskSummary:
@@ -199,14 +266,14 @@ def unclaim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, t
         t = task_for(session, task_id, user, lock=True)
         _ready(t)
         if t.claimed_by is None:
-            return _summary(t)
+            return _summary(session, t)
         if t.claimed_by != user.username:
             raise ApiError(409, f"task is claimed by {t.claimed_by}; only they can unclaim it")
         t.claimed_by = None
         Runtime.for_app(session, clock, settings).record(
             session.get_one(ProcessInstance, t.instance_id), EventType.TASK_UNCLAIMED, user.username, t
         )
-        return _summary(t)
+        return _summary(session, t)
 
 
 def complete(

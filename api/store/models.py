@@ -175,6 +175,13 @@ class HumanTask(Base):
             sqlite_where=text("state = 'ready'"),
         ),
         Index("ix_task_instance", "instance_id"),
+        # The inbox's text search: the ready tasks of the few subjects it names (migration 0010_inbox).
+        Index(
+            "ix_task_subject_open",
+            "subject",
+            postgresql_where=text("state = 'ready'"),
+            sqlite_where=text("state = 'ready'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task id
@@ -191,6 +198,11 @@ class HumanTask(Base):
     form: Mapped[str | None] = mapped_column(String(200))
     ui_form: Mapped[str | None] = mapped_column(String(200))
     sop_step: Mapped[str | None] = mapped_column(String(8))
+    # What the inbox shows and filters on (api/engine/inbox_rows.py, migration 0010_inbox): the period's
+    # step the task belongs to, who or what it is about, its skema (nomor).
+    step: Mapped[str | None] = mapped_column(String(8))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    skema: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(16))  # ready, completed, cancelled
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
