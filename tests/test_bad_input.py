@@ -250,3 +250,21 @@ def test_a_moment_with_its_offset_filters_the_periods(api: Api) -> None:
     r = api.get("admin", "/api/instances?started_after=2000-01-01T00:00:00%2B07:00")
     assert r.status_code == 200, r.text
     assert period in [i["id"] for i in r.json()["items"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        ('{"data": {"x": ' + "[" * 300 + "]" * 300 + "}}", "body.data.x" + ".0" * 63, "bertingkat lebih dari 64 lapis"),
+        ('{"data": {"x": NaN}}', "body.data.x", "bukan angka yang sah (NaN atau Infinity)"),
+    ],
+    ids=["nested-300", "nan"],
+)
+def test_data_no_answer_could_carry_back_starts_no_period(api: Api, body: str, path: str, message: str) -> None:
+    # Nested 300 deep, it used to be stored and then fail every read of the period's tasks with a 500.
+    before = _rows(api)
+    headers = {**api.headers("direktur"), "Content-Type": "application/json"}
+    r = api.client.post("/api/process-definitions/uji_kompetensi/instances", content=body, headers=headers)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == [{"path": path, "message": message}]
+    assert _rows(api) == before

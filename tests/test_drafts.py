@@ -178,8 +178,8 @@ def test_what_could_not_be_kept_or_answered_back_is_refused_422_naming_the_field
     deep = b"[" * 64 + b"]" * 64
     cases = {
         b'{"data": {"a": [1, NaN], "b": {"c": -Infinity}}}': [
-            {"path": "data.a.1", "message": "bukan angka yang sah (NaN atau Infinity)"},
-            {"path": "data.b.c", "message": "bukan angka yang sah (NaN atau Infinity)"},
+            {"path": "body.data.a.1", "message": "bukan angka yang sah (NaN atau Infinity)"},
+            {"path": "body.data.b.c", "message": "bukan angka yang sah (NaN atau Infinity)"},
         ],
         # Refused for every route (api.routes.deps.refuse_nul), before the draft is looked at.
         b'{"data": {"nama": "Budi \\ud800", "\\udc00": 1}}': [
@@ -193,7 +193,7 @@ def test_what_could_not_be_kept_or_answered_back_is_refused_422_naming_the_field
             },
         ],
         b'{"data": {"a": ' + deep + b"}}": [
-            {"path": "data.a" + ".0" * 63, "message": "bertingkat lebih dari 64 lapis"}
+            {"path": "body.data.a" + ".0" * 63, "message": "bertingkat lebih dari 64 lapis"}
         ],
     }
     for content, errors in cases.items():

@@ -5,6 +5,7 @@ Routes take these as parameters (`db: Db`) instead of reaching into `request.app
 needs are visible in its signature and tests can override them.
 """
 
+import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -94,9 +95,15 @@ Search = Annotated[str | None, Query(max_length=100, description="case-insensiti
 
 
 NUL = "\x00"
+# Levels of objects and lists a body may nest: far more than any form, far fewer than an answer can carry
+# back (pydantic writes 255 levels at most: data nested deeper would be stored, then fail every read).
+MAX_DEPTH = 64
+NOT_TEXT = "tidak boleh memuat karakter NUL (U+0000) atau karakter yang bukan UTF-8"
+NOT_A_NUMBER = "bukan angka yang sah (NaN atau Infinity)"
+TOO_DEEP = f"bertingkat lebih dari {MAX_DEPTH} lapis"
 
 
-def _unstorable(text: str) -> bool:
+def _unstorable_text(text: str) -> bool:
     """A NUL (PostgreSQL cannot store it) or a lone surrogate (not UTF-8: no reply could even repeat it)."""
     if NUL in text:
         return True
@@ -111,45 +118,48 @@ def _printable(text: str) -> str:
     return text.replace(NUL, "\\0").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _nul_paths(value: Any, path: str) -> Iterator[str]:
-    """The dotted paths of the strings (keys included) holding a NUL character or a lone surrogate, in a
-    parsed body."""
-    if isinstance(value, str):
-        if _unstorable(value):
-            yield path
+def unstorable(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(dotted path, Indonesian reason) of what a client sent that could not be stored or answered back:
+    text holding a NUL or a lone surrogate (keys included), NaN or +-Infinity (Python's JSON reader accepts
+    them; JSON and PostgreSQL do not), and nesting deeper than `MAX_DEPTH`."""
+    if isinstance(value, dict | list) and depth >= MAX_DEPTH:
+        yield path, TOO_DEEP
+    elif isinstance(value, str):
+        if _unstorable_text(value):
+            yield path, NOT_TEXT
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield path, NOT_A_NUMBER
     elif isinstance(value, dict):
         for k, v in value.items():
             name = path + "." + _printable(str(k))
-            if _unstorable(str(k)):
-                yield name
-            yield from _nul_paths(v, name)
+            if _unstorable_text(str(k)):
+                yield name, NOT_TEXT
+            yield from unstorable(v, name, depth + 1)
     elif isinstance(value, list | tuple):
         for i, v in enumerate(value):
-            yield from _nul_paths(v, f"{path}.{i}")
+            yield from unstorable(v, f"{path}.{i}", depth + 1)
     elif isinstance(value, UploadFile):
-        yield from _nul_paths(value.filename or "", path)
+        yield from unstorable(value.filename or "", path, depth)
 
 
-async def refuse_nul(request: Request) -> None:
+async def refuse_nul(request: Request) -> None:  # the name predates NaN and depth
     """No text a client sends may hold a NUL character (U+0000): PostgreSQL cannot store one in a text
     column, SQLite would keep it and every later reader trip on it. Installed on the whole app, before the
     caller is authenticated, it checks the path and query parameters and the body FastAPI has already parsed
     (JSON, including nested strings, or form fields and uploaded file names): 422 naming the parameter."""
-    found = list(_nul_paths(dict(request.path_params), "path"))
+    found = list(unstorable(dict(request.path_params), "path"))
     for k, v in request.query_params.multi_items():
-        found += _nul_paths({k: v}, "query")
+        found += unstorable({k: v}, "query")
     # FastAPI parsed the body (if the route takes one) before solving dependencies; Starlette keeps it.
     if (form := request._form) is not None:
         for name, item in form.multi_items():
-            found += _nul_paths({name: item}, "body")
+            found += unstorable({name: item}, "body")
     elif "_json" in request.__dict__:
-        found += list(_nul_paths(request.__dict__["_json"], "body"))
+        found += list(unstorable(request.__dict__["_json"], "body", depth=-1))  # "body" itself is no level
     if found:
         raise ApiError(
             422,
-            "text may not contain NUL characters (U+0000) or lone surrogates; nothing was saved",
-            [
-                {"path": p, "message": "tidak boleh memuat karakter NUL (U+0000) atau karakter yang bukan UTF-8"}
-                for p in dict.fromkeys(found)
-            ],
+            "text may not contain NUL characters (U+0000) or lone surrogates, numbers may not be NaN or Infinity,"
+            f" and nesting is at most {MAX_DEPTH} levels; nothing was saved",
+            [{"path": p, "message": m} for p, m in dict.fromkeys(found)],
         )

@@ -10,8 +10,6 @@ no workflow data. The runtime deletes a task's drafts when the task is completed
 """
 
 import json
-import math
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -25,27 +23,6 @@ from api.settings import Settings
 from api.store.db import Database
 from api.store.models import TaskDraft
 
-MAX_DEPTH = 64  # levels of objects and lists; far more than any form, far fewer than a JSON response allows
-NOT_A_NUMBER = "bukan angka yang sah (NaN atau Infinity)"
-TOO_DEEP = f"bertingkat lebih dari {MAX_DEPTH} lapis"
-
-
-def _unstorable(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
-    """(dotted path, reason) of what Python's JSON reader accepts but JSON and PostgreSQL do not (NaN and
-    ±Infinity), and of nesting deeper than `MAX_DEPTH` (stored, it could not be answered back: pydantic
-    serializes 255 levels at most). NUL and lone surrogates are refused for every route by
-    `api.routes.deps.refuse_nul`."""
-    if isinstance(value, dict | list) and depth >= MAX_DEPTH:
-        yield path, TOO_DEEP
-    elif isinstance(value, float) and not math.isfinite(value):
-        yield path, NOT_A_NUMBER
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _unstorable(v, f"{path}.{k}", depth + 1)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _unstorable(v, f"{path}.{i}", depth + 1)
-
 
 def size_of(data: dict[str, Any]) -> int:
     """A draft's size as the cap counts it: compact JSON, UTF-8."""
@@ -53,13 +30,7 @@ def size_of(data: dict[str, Any]) -> int:
 
 
 def _checked(data: dict[str, Any], limit: int) -> None:
-    if bad := list(_unstorable(data, "data")):
-        raise ApiError(
-            422,
-            f"a draft holds what cannot be kept (NaN, Infinity, or nesting deeper than {MAX_DEPTH}"
-            " levels); nothing was saved",
-            [{"path": p, "message": m} for p, m in bad],
-        )
+    # NUL, lone surrogates, NaN/Infinity and deep nesting are refused for every route (api.routes.deps).
     if (size := size_of(data)) > limit:
         raise ApiError(
             413,
