@@ -166,7 +166,14 @@ def durasi(value: Any) -> str:
     return " ".join(parts) or "kurang dari 1 menit"
 
 
+def kalimat(teks: str) -> str:
+    """A sentence ends with one full stop: "Sri Wahyuni, S.E." stays as it is, "Cahyo Nugroho" gains one."""
+    teks = str(teks).rstrip()
+    return teks if teks.endswith((".", "!", "?")) else teks + "."
+
+
 FILTERS = {
+    "kalimat": kalimat,
     "tanggal": tanggal,
     "hari": hari,
     "hari_tanggal": hari_tanggal,

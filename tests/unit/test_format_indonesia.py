@@ -12,6 +12,7 @@ from service_tasks.format_indonesia import (
     bulan_romawi,
     hari_tanggal,
     hari_tanggal_terbilang,
+    kalimat,
     rupiah,
     tanggal,
     terbilang,
@@ -191,3 +192,18 @@ def test_a_letter_number_carries_the_sequence_register_roman_month_and_year(
     seq: int, kode: str, when: date, nomor: str
 ) -> None:
     assert nomor_surat(LETTER, seq, kode, when) == nomor
+
+
+@pytest.mark.parametrize(
+    ("teks", "kalimat_"),
+    [
+        (
+            "Tim banding: Dr. Mustofa, S.T., M.T., Sri Wahyuni, S.E.",
+            "Tim banding: Dr. Mustofa, S.T., M.T., Sri Wahyuni, S.E.",
+        ),
+        ("TENTANG HASIL BANDING ASESMEN A.N. CAHYO NUGROHO", "TENTANG HASIL BANDING ASESMEN A.N. CAHYO NUGROHO."),
+        ("Apakah sudah lengkap? ", "Apakah sudah lengkap?"),
+    ],
+)
+def test_a_sentence_ends_with_one_full_stop_even_after_a_degree(teks: str, kalimat_: str) -> None:
+    assert kalimat(teks) == kalimat_
