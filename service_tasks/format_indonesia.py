@@ -172,8 +172,18 @@ def kalimat(teks: str) -> str:
     return teks if teks.endswith((".", "!", "?")) else teks + "."
 
 
+def nomor_tanggal(daftar: Any) -> str:
+    """How a letter cites documents: " Nomor 001/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026" (with its leading
+    space, so a citation without a known document prints nothing); several joined by "dan"."""
+    bagian = [f"Nomor {d['nomor']} tanggal {tanggal(d['tanggal'])}" for d in (daftar or []) if d.get("nomor")]
+    if not bagian:
+        return ""
+    return " " + (", ".join(bagian[:-1]) + " dan " + bagian[-1] if len(bagian) > 1 else bagian[0])
+
+
 FILTERS = {
     "kalimat": kalimat,
+    "nomor_tanggal": nomor_tanggal,
     "tanggal": tanggal,
     "hari": hari,
     "hari_tanggal": hari_tanggal,

@@ -31,6 +31,9 @@ class JenisDokumen:
     peserta_membaca: bool = False
     # An asesor may read it when they are this person in the document's data ("asesor", "verifikator").
     asesor_membaca_sebagai: str | None = None
+    # The period's earlier documents it cites by number and date ("Dasar", "Memperhatikan", what is enclosed):
+    # their numbers and dates are looked up when it is issued and kept in its data as `rujukan[kind]`.
+    rujukan: tuple[str, ...] = ()
 
     @property
     def template(self) -> str:
@@ -45,11 +48,21 @@ _SEMUA = (
     JenisDokumen("nota_dinas", "Nota Dinas", "ND"),
     JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR"),
     JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB"),
-    JenisDokumen("sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK"),
+    JenisDokumen("sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK", rujukan=("nota_dinas",)),
     JenisDokumen("kartu_peserta", "Kartu Peserta Uji Kompetensi", "KP", peserta_membaca=True),
-    JenisDokumen("surat_tugas_asesor", "Surat Tugas Asesor Kompetensi", "ST-AS", asesor_membaca_sebagai="asesor"),
     JenisDokumen(
-        "surat_tugas_verifikasi_tuk", "Surat Tugas Verifikasi TUK", "ST-VT", asesor_membaca_sebagai="verifikator"
+        "surat_tugas_asesor",
+        "Surat Tugas Asesor Kompetensi",
+        "ST-AS",
+        asesor_membaca_sebagai="asesor",
+        rujukan=("sk_jadwal",),
+    ),
+    JenisDokumen(
+        "surat_tugas_verifikasi_tuk",
+        "Surat Tugas Verifikasi TUK",
+        "ST-VT",
+        asesor_membaca_sebagai="verifikator",
+        rujukan=("sk_jadwal",),
     ),
     JenisDokumen(
         "formulir_verifikasi_tuk", "Formulir Hasil Verifikasi TUK", "VT", asesor_membaca_sebagai="verifikator"
@@ -63,9 +76,19 @@ _SEMUA = (
     ),
     JenisDokumen("berita_acara_asesmen", "Berita Acara Asesmen", "BA-AS"),
     JenisDokumen("berita_acara_pleno", "Berita Acara Rapat Pleno", "BA-PL"),
-    JenisDokumen("sk_penetapan", "Keputusan Ketua LSP (Penetapan Hasil Asesmen)", "SK"),
-    JenisDokumen("sk_banding", "Keputusan Ketua LSP (Hasil Banding)", "SK"),
-    JenisDokumen("permohonan_blangko", "Surat Permohonan Blangko Sertifikat", "PB"),
+    JenisDokumen(
+        "sk_penetapan",
+        "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
+        "SK",
+        rujukan=("sk_jadwal", "berita_acara_asesmen", "berita_acara_pleno"),
+    ),
+    JenisDokumen("sk_banding", "Keputusan Ketua LSP (Hasil Banding)", "SK", rujukan=("sk_penetapan",)),
+    JenisDokumen(
+        "permohonan_blangko",
+        "Surat Permohonan Blangko Sertifikat",
+        "PB",
+        rujukan=("berita_acara_asesmen", "sk_penetapan", "sk_banding"),
+    ),
     JenisDokumen("permohonan_blangko_lampiran", "Lampiran Surat Permohonan Blangko", "PB", format=Format.XLSX),
     JenisDokumen("sertifikat", "Sertifikat Kompetensi", None, peserta_membaca=True),
     JenisDokumen("laporan", "Laporan Uji Kompetensi dan Sertifikasi Kompetensi", "LAP"),

@@ -97,5 +97,27 @@ def terbitkan_dokumen(
     candidate: str | None = None,
     number: str | None = None,
 ) -> dict[str, Any]:
-    """Issue a document of a registered kind, numbered in its kind's register (unless `number` is given)."""
+    """Issue a document of a registered kind, numbered in its kind's register (unless `number` is given), with the
+    numbers and dates of the documents it cites (its kind's `rujukan`) kept in its data."""
+    if jenis.rujukan:
+        data = {**data, "rujukan": rujukan(ctx, jenis.rujukan)}
     return terbitkan(ctx, jenis.kind, jenis.register, title, data, key=key, candidate=candidate, number=number)
+
+
+def rujukan(ctx: ServiceContext, kinds: tuple[str, ...]) -> dict[str, list[dict[str, str]]]:
+    """The period's documents of these kinds, each number once with the date it was first issued (a correction
+    keeps the number and the date), in the order they were issued."""
+    rows = ctx.session.execute(
+        select(Dokumen.kind, Dokumen.number, Dokumen.created_at)
+        .where(
+            Dokumen.root_id == ctx.root_id,
+            Dokumen.kind.in_(kinds),
+            Dokumen.version == 1,
+            Dokumen.number.is_not(None),
+        )
+        .order_by(Dokumen.id)
+    ).all()
+    cited: dict[str, list[dict[str, str]]] = {kind: [] for kind in kinds}
+    for kind, number, created_at in rows:
+        cited[kind].append({"nomor": number, "tanggal": created_at.isoformat()})
+    return cited
