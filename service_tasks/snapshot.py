@@ -49,13 +49,20 @@ def lsp(m: MasterData) -> dict[str, Any]:
         # The logo as it was at issue time: a file in the content-addressed store, printed on the kop surat.
         "logo_sha256": row.logo_sha256,
         "logo_content_type": row.logo_content_type,
-        "ketua": {"username": row.ketua.username, "nama": row.ketua.full_name} if row.ketua is not None else None,
+        "ketua": (
+            {"username": row.ketua.username, "nama": row.ketua.full_name, "nip": row.ketua.nip}
+            if row.ketua is not None
+            else None
+        ),
     }
 
 
 def orang(m: MasterData, username: Any) -> dict[str, Any]:
+    """A person as a document names them; an official with their NIP (printed under the signature)."""
     user = m.user(username)
-    return {"username": username, "nama": user.full_name if user is not None else username}
+    if user is None:
+        return {"username": username, "nama": username, "nip": None}
+    return {"username": username, "nama": user.full_name, "nip": user.nip}
 
 
 def asesor(m: MasterData, username: Any) -> dict[str, Any]:
@@ -148,8 +155,8 @@ def direktur(ctx: ServiceContext) -> dict[str, Any]:
         select(User).join(UserRole).where(UserRole.role == Role.DIREKTUR, User.active.is_(True)).order_by(User.id)
     ).first()
     if user is None:
-        return {"jabatan": "Direktur", "username": None, "nama": None}
-    return {"jabatan": "Direktur", "username": user.username, "nama": user.full_name}
+        return {"jabatan": "Direktur", "username": None, "nama": None, "nip": None}
+    return {"jabatan": "Direktur", "username": user.username, "nama": user.full_name, "nip": user.nip}
 
 
 def ketua(m: MasterData) -> dict[str, Any]:

@@ -92,7 +92,13 @@ def test_an_admin_creates_a_user_who_can_then_log_in_with_their_roles(api: Api) 
         json={"username": "asesor9", "full_name": "Asesor Tiga", "password": "rahasia-panjang", "roles": ["asesor"]},
     )
     assert r.status_code == 201, r.text
-    assert r.json() == {"username": "asesor9", "full_name": "Asesor Tiga", "roles": ["asesor"], "active": True}
+    assert r.json() == {
+        "username": "asesor9",
+        "full_name": "Asesor Tiga",
+        "roles": ["asesor"],
+        "active": True,
+        "nip": None,
+    }
 
     login = _login(api.client, "asesor9", "rahasia-panjang")
     assert login.status_code == 200, login.text

@@ -108,6 +108,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/api/auth/token"): Access(PUBLIK),
     ("POST", "/api/auth/logout"): Access(SIGNED_IN, logs_out=True),
     ("POST", "/api/auth/password"): Access(SIGNED_IN),
+    ("PATCH", "/api/users/{username}"): Access(_set("admin"), "user"),
     ("POST", "/api/users/{username}/nonaktifkan"): Access(_set("admin"), "user"),
     ("POST", "/api/users/{username}/aktifkan"): Access(_set("admin"), "user"),
     ("GET", "/api/deployments/menunggu-persetujuan"): Access(DESIGNERS | {"ketua_lsp"}),
@@ -180,6 +181,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/process-definitions/{key}/instances"): {"json": {"data": {}}},
     ("POST", "/api/tasks/{task_id}/complete"): {"json": {"data": {}}},
     ("PUT", "/api/tasks/{task_id}/draft"): {"json": {"data": {"catatan": "belum selesai"}}},
+    ("PATCH", "/api/users/{username}"): {"json": {"nip": "198001102006042003"}},
     ("POST", "/api/tasks/{task_id}/berkas"): {"files": {"file": ("bukti.pdf", PDF, "application/pdf")}},
     ("POST", "/api/tasks/{task_id}/import"): {"files": {"file": ("nomor.xlsx", b"PK\x03\x04", "application/zip")}},
     ("POST", "/api/asesor/{asesor_id}/konflik"): {

@@ -1,4 +1,5 @@
-"""User administration (admin role): list, create, deactivate (ending the user's sessions) and reactivate."""
+"""User administration (admin role): list, create, correct a name or NIP, deactivate (ending the user's sessions)
+and reactivate."""
 
 from typing import Annotated
 
@@ -6,7 +7,7 @@ from fastapi import APIRouter, Path, status
 
 from api.permissions import Admin
 from api.routes.deps import Db, Now, UserCache
-from api.schemas import UserIn, UserOut
+from api.schemas import UserIn, UserOut, UserUpdate
 from api.services import users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
@@ -22,6 +23,14 @@ def list_users(db: Db, user: Admin) -> list[UserOut]:
 def create_user(body: UserIn, db: Db, now: Now, cache: UserCache, user: Admin) -> UserOut:
     out = users.create(db, now, body)
     cache.pop(out.username, None)
+    return out
+
+
+@router.patch("/{username}", response_model=UserOut)
+def update_user(username: Username, body: UserUpdate, db: Db, cache: UserCache, user: Admin) -> UserOut:
+    """Correct the name printed for the user or their NIP (documents issued before keep what they printed)."""
+    out = users.update(db, username, body)
+    cache.pop(username, None)
     return out
 
 

@@ -183,11 +183,22 @@ class PenolakanIn(BaseModel):
     alasan: str = Field(min_length=1, max_length=2000, pattern=r"\S")
 
 
+NIP_PATTERN = r"^[0-9]{18}$"  # Nomor Induk Pegawai: 18 digits (birth date, appointment month, sex, number)
+
+
 class UserIn(BaseModel):
     username: str = Field(pattern=r"^[a-z0-9_.\-]{2,64}$")
     full_name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=8)
     roles: list[str] = Field(min_length=1)
+    nip: str | None = Field(default=None, pattern=NIP_PATTERN)
+
+
+class UserUpdate(BaseModel):
+    """What an admin corrects on an account: the name as it is printed, the NIP (null removes it)."""
+
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    nip: str | None = Field(default=None, pattern=NIP_PATTERN)
 
 
 class UserOut(BaseModel):
@@ -195,3 +206,4 @@ class UserOut(BaseModel):
     full_name: str
     roles: list[str]
     active: bool
+    nip: str | None = None

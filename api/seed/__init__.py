@@ -15,7 +15,7 @@ import json
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, Required, TypedDict, cast
 
 from argon2 import PasswordHasher
 from sqlalchemy import insert, select
@@ -35,10 +35,11 @@ DEMO_LOGO = Path(__file__).with_name("demo_logo.svg")
 ACTOR = "seed-demo"  # recorded as who last changed the LSP profile
 
 
-class StaffRecord(TypedDict):
-    username: str
-    full_name: str
-    roles: list[str]
+class StaffRecord(TypedDict, total=False):
+    username: Required[str]
+    full_name: Required[str]
+    roles: Required[list[str]]
+    nip: str  # the officials' NIP
 
 
 class AsesorRecord(TypedDict):
@@ -95,6 +96,7 @@ def demo_users() -> list[tuple[str, str, list[str]]]:
 
 
 DEMO_USERS = demo_users()
+NIP = {s["username"]: s["nip"] for s in demo_data()["staff"] if "nip" in s}
 
 
 def demo_password(username: str) -> str:
@@ -112,6 +114,7 @@ def seed_users(session: Session) -> int:
         User(
             username=username,
             full_name=full_name,
+            nip=NIP.get(username),
             password_hash=hash_password(demo_password(username)),
             active=True,
             is_demo=True,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import authenticate, create_token, hash_password
 from api.errors import ApiError
-from api.schemas import UserIn, UserOut
+from api.schemas import UserIn, UserOut, UserUpdate
 from api.settings import Settings
 from api.store.db import Database
 from api.store.models import ROLES, User, UserRole
@@ -24,7 +24,7 @@ _USERNAME_TAKEN = [{"path": "username", "message": "nama pengguna sudah dipakai"
 
 
 def _out(u: User) -> UserOut:
-    return UserOut(username=u.username, full_name=u.full_name, roles=u.role_codes, active=u.active)
+    return UserOut(username=u.username, full_name=u.full_name, roles=u.role_codes, active=u.active, nip=u.nip)
 
 
 def weak_password(username: str, password: str, old: str | None = None) -> list[dict[str, str]]:
@@ -58,6 +58,7 @@ def create(db: Database, now: datetime, body: UserIn) -> UserOut:
         u = User(
             username=body.username,
             full_name=body.full_name,
+            nip=body.nip,
             password_hash=hash_password(body.password),
             active=True,
             created_at=now,
@@ -120,5 +121,19 @@ def set_active(db: Database, username: str, active: bool) -> UserOut:
         if user.active and not active:
             user.token_version += 1
         user.active = active
+        session.flush()
+        return _out(user)
+
+
+def update(db: Database, username: str, body: UserUpdate) -> UserOut:
+    """Correct the name printed for a user or their NIP; only the fields sent change (a null NIP removes it)."""
+    if "full_name" in body.model_fields_set and body.full_name is None:
+        raise ApiError(422, "full_name may not be null", [{"path": "full_name", "message": "nama lengkap wajib diisi"}])
+    with db.transaction() as session:
+        user = _user(session, username)
+        if body.full_name is not None:
+            user.full_name = body.full_name
+        if "nip" in body.model_fields_set:
+            user.nip = body.nip
         session.flush()
         return _out(user)
