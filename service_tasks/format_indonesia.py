@@ -150,6 +150,17 @@ def angka(value: Any) -> str:
     return f"{number:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def persen(bagian: Any, dari: Any) -> str:
+    """A share as a report prints it: one decimal rounded half up, a decimal comma, none on a whole number
+    (2 of 3 -> "66,7%", 1 of 2 -> "50%", 993 of 1000 -> "99,3%"); "-" when there is nothing to divide by."""
+    if not dari:
+        return "-"
+    share = (Decimal(str(bagian)) * 100 / Decimal(str(dari))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if share == share.to_integral_value():
+        return f"{int(share)}%"
+    return f"{share}%".replace(".", ",")
+
+
 def durasi(value: Any) -> str:
     """A timedelta (or seconds) as an Indonesian duration: "2 hari 3 jam", "45 menit"."""
     if value is None:
@@ -193,5 +204,6 @@ FILTERS = {
     "terbilang_rupiah": terbilang_rupiah,
     "bulan_romawi": bulan_romawi,
     "angka": angka,
+    "persen": persen,
     "durasi": durasi,
 }

@@ -13,6 +13,7 @@ from service_tasks.format_indonesia import (
     hari_tanggal,
     hari_tanggal_terbilang,
     kalimat,
+    persen,
     rupiah,
     tanggal,
     terbilang,
@@ -207,3 +208,21 @@ def test_a_letter_number_carries_the_sequence_register_roman_month_and_year(
 )
 def test_a_sentence_ends_with_one_full_stop_even_after_a_degree(teks: str, kalimat_: str) -> None:
     assert kalimat(teks) == kalimat_
+
+
+@pytest.mark.parametrize(
+    ("bagian", "dari", "teks"),
+    [
+        (2, 3, "66,7%"),
+        (1, 2, "50%"),
+        (993, 1000, "99,3%"),
+        (91, 200, "45,5%"),
+        (1, 8, "12,5%"),
+        (3, 3, "100%"),
+        (0, 0, "-"),
+    ],
+)
+def test_a_share_is_printed_with_one_decimal_rounded_half_up_and_a_decimal_comma(
+    bagian: int, dari: int, teks: str
+) -> None:
+    assert persen(bagian, dari) == teks
