@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, SessionTransaction, lazyload
 from api.store.master import (
     Asesor,
     AsesorSkema,
+    Institusi,
     KonflikKepentingan,
     LspProfil,
     Peserta,
@@ -82,6 +83,10 @@ class MasterData:
                 LspProfil, 1, options=[lazyload(LspProfil.ketua).lazyload(User.roles)]
             )
         return self._lsp_cache[1]
+
+    def institusi(self) -> Institusi | None:
+        """The institution the LSP belongs to (None until its profile is recorded)."""
+        return self.session.get(Institusi, 1)
 
     def rasio(self) -> int:
         lsp = self.lsp()

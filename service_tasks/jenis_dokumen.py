@@ -21,6 +21,13 @@ CONTENT_TYPES: dict[Format, str] = {
 }
 
 
+class Penerbit(StrEnum):
+    """Whose letter it is: whose kop heads it and in whose register it is numbered."""
+
+    LSP = "lsp"
+    INSTITUSI = "institusi"  # the polytechnic's Direktur writes on the institution's kop, in its register
+
+
 @dataclass(frozen=True)
 class JenisDokumen:
     kind: str
@@ -34,6 +41,7 @@ class JenisDokumen:
     # The period's earlier documents it cites by number and date ("Dasar", "Memperhatikan", what is enclosed):
     # their numbers and dates are looked up when it is issued and kept in its data as `rujukan[kind]`.
     rujukan: tuple[str, ...] = ()
+    penerbit: Penerbit = Penerbit.LSP
 
     @property
     def template(self) -> str:
@@ -45,7 +53,7 @@ class JenisDokumen:
 
 
 _SEMUA = (
-    JenisDokumen("nota_dinas", "Nota Dinas", "ND"),
+    JenisDokumen("nota_dinas", "Nota Dinas", "ND", penerbit=Penerbit.INSTITUSI),
     JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR"),
     JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB"),
     JenisDokumen("sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK", rujukan=("nota_dinas",)),

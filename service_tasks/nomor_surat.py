@@ -1,5 +1,6 @@
 """Letter numbers and the document register: a number is issued once, with its document, never reused."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from api.store.models import Dokumen, NumberSequence
 from service_tasks.context import ServiceContext, ServiceTaskError
+from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import BULAN_ROMAWI, hari_ini
-from service_tasks.jenis_dokumen import JenisDokumen
+from service_tasks.jenis_dokumen import JenisDokumen, Penerbit
 
 
 def next_seq(session: Session, code: str, year: int) -> int:
@@ -25,8 +27,29 @@ def next_seq(session: Session, code: str, year: int) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def nomor_surat(fmt: str, seq: int, code: str, when: date) -> str:
-    return fmt.format(seq=seq, kode=code, bulan_romawi=BULAN_ROMAWI[when.month - 1], bulan=when.month, tahun=when.year)
+def nomor_surat(fmt: str, seq: int, code: str, when: date, instansi: str = "") -> str:
+    return fmt.format(
+        seq=seq,
+        kode=code,
+        instansi=instansi,
+        bulan_romawi=BULAN_ROMAWI[when.month - 1],
+        bulan=when.month,
+        tahun=when.year,
+    )
+
+
+@dataclass(frozen=True)
+class Register:
+    """Whose register a letter is numbered in: the LSP's (the service's `nomor_format`), or the institution's
+    (its profile's format, its code as `{instansi}`, the sequence kept apart as "<instansi>/<kode>")."""
+
+    kode: str
+    format: str | None = None  # None: the LSP's
+    instansi: str = ""
+
+    @property
+    def sequence(self) -> str:
+        return f"{self.instansi}/{self.kode}" if self.instansi else self.kode
 
 
 def terbitkan(
@@ -39,6 +62,7 @@ def terbitkan(
     key: str = "",
     candidate: str | None = None,
     number: str | None = None,
+    register: Register | None = None,
 ) -> dict[str, Any]:
     """Issue one output document; a retry of the same task returns the one already issued."""
     existing = ctx.session.scalars(
@@ -58,8 +82,10 @@ def terbitkan(
     if number is None:
         if code is None:
             raise ServiceTaskError(f"{kind}: no number given and no register to draw one from")
+        register = register or Register(code)
+        code = register.sequence
         seq = next_seq(ctx.session, code, when.year)
-        number = nomor_surat(ctx.nomor_format, seq, code, when)
+        number = nomor_surat(register.format or ctx.nomor_format, seq, register.kode, when, register.instansi)
     doc = Dokumen(
         instance_id=ctx.instance_id,
         root_id=ctx.root_id,
@@ -101,7 +127,12 @@ def terbitkan_dokumen(
     numbers and dates of the documents it cites (its kind's `rujukan`) kept in its data."""
     if jenis.rujukan:
         data = {**data, "rujukan": rujukan(ctx, jenis.rujukan)}
-    return terbitkan(ctx, jenis.kind, jenis.register, title, data, key=key, candidate=candidate, number=number)
+    register = None
+    if jenis.penerbit == Penerbit.INSTITUSI and jenis.register and (inst := MasterData(ctx.session).institusi()):
+        register = Register(jenis.register, inst.nomor_format, inst.kode)
+    return terbitkan(
+        ctx, jenis.kind, jenis.register, title, data, key=key, candidate=candidate, number=number, register=register
+    )
 
 
 def rujukan(ctx: ServiceContext, kinds: tuple[str, ...]) -> dict[str, list[dict[str, str]]]:

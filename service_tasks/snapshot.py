@@ -57,6 +57,25 @@ def lsp(m: MasterData) -> dict[str, Any]:
     }
 
 
+def institusi(m: MasterData) -> dict[str, Any] | None:
+    """The institution's identity for its kop surat; None until its profile is recorded."""
+    row = m.institusi()
+    if row is None:
+        return None
+    return {
+        "nama": row.nama,
+        "induk": row.induk.splitlines() if row.induk else [],
+        "kode": row.kode,
+        "alamat": row.alamat,
+        "kota": row.kota,
+        "telepon": row.telepon,
+        "email": row.email,
+        "website": row.website,
+        "logo_sha256": row.logo_sha256,
+        "logo_content_type": row.logo_content_type,
+    }
+
+
 def orang(m: MasterData, username: Any) -> dict[str, Any]:
     """A person as a document names them; an official with their NIP (printed under the signature)."""
     user = m.user(username)

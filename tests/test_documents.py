@@ -410,9 +410,9 @@ def test_a_retried_service_task_issues_no_second_number(api: Api) -> None:
         first = call("terbitkan_nota_dinas", _context(api, instance_id, "nd", session), **params)
     with db.transaction() as session:  # the same task run again (a retry after a crash)
         second = call("terbitkan_nota_dinas", _context(api, instance_id, "nd", session), **params)
-    assert first == second and first["nomor"].startswith("001/LSP-STMI/ND/")
+    assert first == second and first["nomor"].startswith("ND-001/PSTMI/")
     with db.reading() as session:
-        assert session.get(NumberSequence, ("ND", int(first["nomor"][-4:]))).last_seq == 1
+        assert session.get(NumberSequence, ("PSTMI/ND", int(first["nomor"][-4:]))).last_seq == 1
         assert len(session.scalars(select(Dokumen).where(Dokumen.kind == "nota_dinas")).all()) == 1
 
 

@@ -62,7 +62,7 @@ def test_a_letter_cites_the_documents_it_rests_on_by_number_and_date(api: Api, m
             continue
         texts.setdefault(d["kind"], []).append(squeezed(" ".join(pages(download(api, d["id"])))))
     cites = {
-        "sk_jadwal": "Nota Dinas Direktur Nomor 001/LSP-STMI/ND/XII/2026 tanggal 1 Desember 2026 tentang target",
+        "sk_jadwal": "Nota Dinas Direktur Nomor ND-001/PSTMI/XII/2026 tanggal 1 Desember 2026 tentang target",
         "surat_tugas_asesor": "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 001/LSP-STMI/SK/XII/2026 tanggal "
         "1 Desember 2026 tentang Jadwal Uji Kompetensi",
         "surat_tugas_verifikasi_tuk": "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 001/LSP-STMI/SK/XII/2026 "

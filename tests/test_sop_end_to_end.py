@@ -104,7 +104,7 @@ def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
     assert {d.candidate: d.number for d in kinds["sertifikat"]} == numbers
     numbered = [d.number for d in docs if d.seq is not None]
     assert len(numbered) == len(set(numbered))
-    assert kinds["nota_dinas"][0].number.startswith("001/LSP-STMI/ND/")
+    assert kinds["nota_dinas"][0].number.startswith("ND-001/PSTMI/")
     assert kinds["rab"][0].data["total"] == 4 * 500000 + 5 * 35000
     assert kinds["sk_penetapan"][0].number != kinds["sk_jadwal"][0].number  # one SK register
 

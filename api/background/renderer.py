@@ -54,8 +54,9 @@ def logo_store(settings: Settings) -> FileStore:
 
 
 def job_for(session: Session, row: Dokumen, settings: Settings, logos: dict[str, str | None]) -> RenderJob:
-    """What a render needs from a row: its snapshot, number, version, and the logo the snapshot names."""
-    lsp = (row.data or {}).get("lsp") or {}
+    """What a render needs from a row: its snapshot, number, version, and the logo of the kop it is written on
+    (the institution's for a letter on its kop, `kop_surat`; the LSP's otherwise)."""
+    lsp = (row.data or {}).get("kop_surat") or (row.data or {}).get("lsp") or {}
     logo_sha = lsp.get("logo_sha256")
     if logo_sha and logo_sha not in logos:
         path = logo_store(settings).path(logo_sha)

@@ -6,6 +6,7 @@ column itself may be empty. Lists answer a `Page[...]` (api/schemas/common.py).
 """
 
 from datetime import date, datetime
+from string import Formatter
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -73,6 +74,57 @@ class LspOut(BaseModel):
     rasio_asesi_per_asesor: int
     masa_banding_hari: int
     masa_berlaku_sertifikat_tahun: int
+    updated_at: datetime
+    updated_by: str
+
+
+# --- The institution (the polytechnic) the LSP belongs to
+
+NOMOR_FIELDS = ("seq", "kode", "instansi", "bulan_romawi", "bulan", "tahun")
+
+
+def _check_nomor_format(value: str) -> str:
+    """A letter-number pattern names only the known parts, by name, and always the sequence number."""
+    try:
+        names = [name for _, name, _, _ in Formatter().parse(value) if name is not None]
+        value.format(seq=1, kode="ND", instansi="X", bulan_romawi="I", bulan=1, tahun=2026)
+    except (ValueError, KeyError, IndexError, AttributeError):
+        names = ["?"]
+    if "seq" not in names or any(name not in NOMOR_FIELDS for name in names):
+        raise PydanticCustomError(
+            "nomor_format",
+            "format nomor harus memuat {seq} dan hanya boleh memakai {seq}, {kode}, {instansi}, {bulan_romawi}, "
+            "{bulan} dan {tahun}",
+        )
+    return value
+
+
+class InstitusiIn(Input):
+    nama: Teks
+    induk: Teks | None = Field(default=None, description="the lines above the name on the kop, one per line")
+    kode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    nomor_format: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = (
+        "{kode}-{seq:03d}/{instansi}/{bulan_romawi}/{tahun}"
+    )
+    alamat: Teks
+    kota: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    telepon: Telepon | None = None
+    email: Email | None = None
+    website: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+
+    _nomor_format = field_validator("nomor_format")(_check_nomor_format)
+
+
+class InstitusiOut(BaseModel):
+    nama: str
+    induk: str | None
+    kode: str
+    nomor_format: str
+    alamat: str
+    kota: str
+    telepon: str | None
+    email: str | None
+    website: str | None
     updated_at: datetime
     updated_by: str
 

@@ -25,13 +25,14 @@ from api.clock import CLOCK
 from api.engine.deployments import deploy
 from api.settings import Settings
 from api.store.db import Database
-from api.store.master import Asesor, AsesorSkema, KonflikKepentingan, LspProfil, Peserta, Skema, Tuk
+from api.store.master import Asesor, AsesorSkema, Institusi, KonflikKepentingan, LspProfil, Peserta, Skema, Tuk
 from api.store.migrate import upgrade
 from api.store.models import User, UserRole
 from api.store.storage import stores
 
 DEMO_JSON = Path(__file__).with_name("demo.json")
 DEMO_LOGO = Path(__file__).with_name("demo_logo.svg")
+DEMO_LOGO_INSTITUSI = Path(__file__).with_name("demo_logo_institusi.svg")
 ACTOR = "seed-demo"  # recorded as who last changed the LSP profile
 
 
@@ -61,6 +62,7 @@ class Demo(TypedDict):
     """The shape of demo.json. lsp, skema, tuk and peserta records carry their table's columns as they are
     (dates as ISO strings); lsp names its ketua by username, peserta their user by username and nama."""
 
+    institusi: dict[str, Any]
     lsp: dict[str, Any]
     staff: list[StaffRecord]
     skema: list[dict[str, Any]]
@@ -134,6 +136,7 @@ def seed_master_data(session: Session) -> None:
     """The demo LSP's master data, for the demo users already in the database. Adds only what is missing."""
     demo, now = demo_data(), CLOCK.now()
     user_id: dict[str, int] = dict(session.execute(select(User.username, User.id)).all())
+    _seed_institusi(session, demo, now)
     _seed_lsp(session, demo, user_id, now)
     _seed_skema(session, demo, now)
     _seed_tuk(session, demo, now)
@@ -149,6 +152,11 @@ def _insert_missing(session: Session, key: InstrumentedAttribute[Any], rows: lis
     new = [row for row in rows if row[key.key] not in existing]
     if new:
         session.execute(insert(key.class_), new)
+
+
+def _seed_institusi(session: Session, demo: Demo, now: datetime) -> None:
+    if session.get(Institusi, 1) is None:
+        session.add(Institusi(id=1, **demo["institusi"], updated_at=now, updated_by=ACTOR))
 
 
 def _seed_lsp(session: Session, demo: Demo, user_id: dict[str, int], now: datetime) -> None:
@@ -254,14 +262,13 @@ def deploy_shipped(session: Session, settings: Settings, actor: str = ACTOR) -> 
 
 
 def seed_demo_logo(session: Session, settings: Settings) -> None:
-    """Give the demo LSP profile a logo when it has none (stored like an upload, by its SHA-256).
+    """Give the demo LSP and institution profiles a logo when they have none (stored like an upload, by its SHA-256).
 
     DEMO ONLY: an LSP uploads its own with PUT /api/lsp/logo."""
-    lsp = session.get(LspProfil, 1)
-    if lsp is None or lsp.logo_sha256:
-        return
-    lsp.logo_sha256 = stores(settings.data_dir).berkas.put(DEMO_LOGO.read_bytes())
-    lsp.logo_content_type = "image/svg+xml"
+    for profile, logo in ((session.get(LspProfil, 1), DEMO_LOGO), (session.get(Institusi, 1), DEMO_LOGO_INSTITUSI)):
+        if profile is not None and not profile.logo_sha256:
+            profile.logo_sha256 = stores(settings.data_dir).berkas.put(logo.read_bytes())
+            profile.logo_content_type = "image/svg+xml"
 
 
 def has_demo_users(session: Session) -> bool:

@@ -63,6 +63,34 @@ class LspProfil(Base):
     ketua: Mapped[User | None] = relationship(lazy="joined")
 
 
+INSTITUSI_NOMOR_FORMAT = "{kode}-{seq:03d}/{instansi}/{bulan_romawi}/{tahun}"
+
+
+class Institusi(Base):
+    """The institution the LSP P1 belongs to (the polytechnic): a single row with id 1. Its Direktur writes the
+    Nota Dinas on its kop surat and numbers it in its own register, not the LSP's."""
+
+    __tablename__ = "institusi"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_institusi_satu_baris"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    nama: Mapped[str] = mapped_column(String(200))
+    # The lines above the name on its kop (the ministry and agency it belongs to), one per line.
+    induk: Mapped[str | None] = mapped_column(String(300))
+    # Its code in its letter numbers ("PSTMI"), and how they are written.
+    kode: Mapped[str] = mapped_column(String(32))
+    nomor_format: Mapped[str] = mapped_column(String(100), default=INSTITUSI_NOMOR_FORMAT)
+    alamat: Mapped[str] = mapped_column(String(300))
+    kota: Mapped[str] = mapped_column(String(100))
+    telepon: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(200))
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    logo_content_type: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
 class Skema(Base):
     __tablename__ = "skema"
     __table_args__ = (

@@ -19,11 +19,15 @@ from service_tasks.nomor_surat import terbitkan_dokumen
 def terbitkan_nota_dinas(ctx: ServiceContext, periode: str, target: list[dict[str, Any]]) -> dict[str, Any]:
     m = MasterData(ctx.session)
     rows = snapshot.target(m, require_objects("target", target))
+    # The Direktur writes on the institution's kop, in its register (jenis_dokumen: penerbit INSTITUSI); an LSP
+    # that has not recorded its institution yet keeps its own kop.
+    institusi = snapshot.institusi(m)
     data: dict[str, Any] = {
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),
-        "dari": snapshot.penandatangan(m, ctx, "Direktur"),
+        "kop_surat": institusi,
+        "dari": snapshot.penandatangan(m, ctx, f"Direktur {institusi['nama']}" if institusi else "Direktur"),
         "kepada": snapshot.ketua(m),
         "hal": f"Target uji kompetensi dan sertifikasi kompetensi {periode}",
         "target": rows,

@@ -1,5 +1,5 @@
-"""Master data over REST: the LSP profile, skema, asesor (with conflicts of interest), TUK and peserta, one
-module each (api/services/master/ holds the queries).
+"""Master data over REST: the LSP profile, the institution it belongs to, skema, asesor (with conflicts of
+interest), TUK and peserta, one module each (api/services/master/ holds the queries).
 
 Staff and the administrator read everything; an asesor reads skema and TUK and their own record, a peserta
 their own record. Admin, Ketua LSP and both Kabid write. Nothing is deleted: records that processes and
@@ -8,8 +8,8 @@ certificates refer to are deactivated instead (`POST /{id}/nonaktifkan`, undone 
 
 from fastapi import APIRouter
 
-from api.routes.master import asesor, lsp, peserta, skema, tuk
+from api.routes.master import asesor, institusi, lsp, peserta, skema, tuk
 
 router = APIRouter()
-for _module in (lsp, skema, asesor, tuk, peserta):
+for _module in (lsp, institusi, skema, asesor, tuk, peserta):
     router.include_router(_module.router)
