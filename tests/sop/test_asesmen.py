@@ -2,16 +2,15 @@
 (How these tests work: tests/sop/__init__.py.)
 """
 
-import io
 from datetime import datetime
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
+from tests.support.hari import on_the_day, pdf_text, rapat
 from tests.support.sop_branches import Calon
 
 JWD = sop.JWD
@@ -56,41 +55,6 @@ def test_an_absent_candidate_gets_no_consent_task_is_recorded_tidak_hadir_and_ge
     api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(["peserta"])}})
     api.drain()
     assert [c.peserta_username for c in b.certificates(api)] == ["peserta"]
-
-
-# A period of these tests is walked on this day (the service clock and the dates the forms write), so the
-# dates the documents must print are written out by hand; the SK Jadwal's window is ten days on.
-HARI_ASESMEN = datetime(2026, 12, 1, 9, 0, tzinfo=sop.WIB)  # a Tuesday; the jadwal says 11-12 Desember 2026
-DALAM_JADWAL = datetime(2026, 12, 11, 9, 0, tzinfo=sop.WIB)  # a Friday, inside the window
-
-
-def on_the_day(api: Api, monkeypatch: pytest.MonkeyPatch, moment: datetime = HARI_ASESMEN) -> None:
-    """Move the service's clock, and the dates the tests' forms write, to `moment`."""
-    clock = api.app.state.clock
-    clock.advance(moment - clock.now())
-    api._tokens.clear()
-
-    class OnThatDay(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            now = clock.now()
-            return now.astimezone(tz) if tz is not None else now.replace(tzinfo=None)
-
-    monkeypatch.setattr(sop, "datetime", OnThatDay)
-
-
-def pdf_text(api: Api, doc_id: int) -> str:
-    """The rendered document's text without whitespace, since a table cell wraps where it likes (the
-    renderer runs in this process); compare it with :func:`rapat`."""
-    api.app.state.settings.render_processes = 0
-    api.app.state.worker.render_documents()
-    r = api.get("kabid_administrasi", f"/api/dokumen/{doc_id}")
-    assert r.status_code == 200 and r.content.startswith(b"%PDF-"), r.text
-    return rapat(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(r.content)).pages))
-
-
-def rapat(phrase: str) -> str:
-    return "".join(phrase.split())
 
 
 def test_a_candidate_refusing_fr_ak_01_is_recorded_as_refusing_not_absent_wherever_the_period_tells_it(
@@ -168,6 +132,89 @@ def test_a_candidate_refusing_fr_ak_01_is_recorded_as_refusing_not_absent_wherev
     assert rapat("3 orang (hadir 2, tidak hadir 1); dinilai 1, menolak asesmen (FR.AK.01) 1") in text
     # Per TUK: peserta 3, K 1, BK 0, tidak hadir 1, menolak 1.
     assert rapat("Laboratorium Komputer Terpadu (TUK-01) 3 1 0 1 1") in text
+
+
+def hadir_pada(tanggal: str, alasan: str = "") -> dict[str, Any]:
+    return {"kehadiran": {"hadir": True, "tanggal": tanggal, "alasan_di_luar_jadwal": alasan, "catatan": ""}}
+
+
+def test_the_day_of_an_assessment_in_the_future_before_its_tuk_was_verified_or_outside_the_sk_jadwal_unexplained_is_refused(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)  # Tuesday 1 December 2026; TUK-01 verified today; the SK Jadwal: 11-12 December
+    root = b.ready(api, [Calon("peserta")])
+    t = b.task_about(api, "asesor", b.KEHADIRAN, "peserta")["id"]
+    alasan = "Asesmen dimajukan atas permintaan program studi"
+    b.refused(
+        api,
+        "asesor",
+        t,
+        hadir_pada("2026-12-02", alasan),
+        root,
+        {"kehadiran.tanggal": ["2 Desember 2026", "belum terjadi", "hari ini (1 Desember 2026)"]},
+    )
+    b.refused(
+        api,
+        "asesor",
+        t,
+        hadir_pada("2026-11-30", alasan),
+        root,
+        {"kehadiran.tanggal": ["30 November 2026", "sebelum verifikasi TUK TUK-01", "tanggal 1 Desember 2026"]},
+    )
+    b.refused(
+        api,
+        "asesor",
+        t,
+        hadir_pada("2026-12-01"),
+        root,
+        {
+            "kehadiran.alasan_di_luar_jadwal": [
+                "Tanggal asesmen 1 Desember 2026 di luar jadwal asesmen dalam SK Jadwal",
+                "(11 Desember 2026 s.d. 12 Desember 2026)",
+                "tuliskan alasannya",
+            ]
+        },
+    )
+    assert sop.tasks_named(api, "peserta", b.AK01) == []
+
+    # With the reason, the day stands, and the documents say it and why.
+    api.complete("asesor", t, hadir_pada("2026-12-01", alasan))
+    t = sop.one(api, "peserta", b.AK01)
+    api.complete("peserta", t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
+    t = b.task_about(api, "asesor", b.AK02, "peserta")
+    api.complete("asesor", t["id"], sop.penilaian(api, JWD))
+    [rekaman] = b.documents(api, root, "rekaman_asesmen")
+    text = pdf_text(api, rekaman.id)
+    assert rapat("Tanggal asesmen : 1 Desember 2026 Di luar jadwal SK Jadwal: " + alasan) in text
+
+
+def test_an_assessment_inside_the_sk_jadwal_needs_no_reason_and_its_documents_carry_its_day_not_the_day_of_entry(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)
+    c = Calon("peserta")
+    root = b.ready(api, [c])
+    # Recorded on Saturday 12 December for the assessment held on Friday 11 December (inside the SK Jadwal).
+    on_the_day(api, monkeypatch, datetime(2026, 12, 12, 10, 0, tzinfo=sop.WIB))
+    t = b.task_about(api, "asesor", b.KEHADIRAN, "peserta")
+    api.complete("asesor", t["id"], hadir_pada("2026-12-11"))
+    t = sop.one(api, "peserta", b.AK01)
+    api.complete("peserta", t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
+    t = b.task_about(api, "asesor", b.AK02, "peserta")
+    api.complete("asesor", t["id"], sop.penilaian(api, JWD))
+    sop.umpan_balik(api, "peserta")
+    api.drain()
+
+    [rekaman] = b.documents(api, root, "rekaman_asesmen")
+    text = pdf_text(api, rekaman.id)
+    assert rapat("Tanggal asesmen : 11 Desember 2026") in text and rapat("Di luar jadwal") not in text
+    assert "12Desember2026" not in text
+    [ba] = b.documents(api, root, "berita_acara_asesmen")
+    text = pdf_text(api, ba.id)
+    assert rapat("Pada hari ini Jumat tanggal sebelas bulan Desember tahun dua ribu dua puluh enam") in text
+    assert rapat("Jakarta Pusat, 11 Desember 2026 Asesor Kompetensi") in text
+    assert rapat("Hari, tanggal : Jumat, 11 Desember 2026") in text
+    assert "12Desember2026" not in text and rapat("di luar jadwal") not in text
 
 
 def ak02_waiting(api: Api) -> tuple[int, str]:
