@@ -138,7 +138,7 @@ def hadir_pada(tanggal: str, alasan: str = "") -> dict[str, Any]:
     return {"kehadiran": {"hadir": True, "tanggal": tanggal, "alasan_di_luar_jadwal": alasan, "catatan": ""}}
 
 
-def test_the_day_of_an_assessment_in_the_future_before_its_tuk_was_verified_or_outside_the_sk_jadwal_unexplained_is_refused(
+def test_an_assessment_day_in_the_future_before_its_tuk_was_verified_or_outside_the_sk_jadwal_unexplained_is_refused(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     on_the_day(api, monkeypatch)  # Tuesday 1 December 2026; TUK-01 verified today; the SK Jadwal: 11-12 December
