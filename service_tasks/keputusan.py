@@ -57,14 +57,21 @@ def diputuskan(pleno: dict[str, Any] | None, keputusan: str) -> list[Any]:
 
 
 @operator("susun_hasil_asesmen")
-def susun_hasil_asesmen(ctx: ServiceContext, peserta: dict[str, Any], penilaian: dict[str, Any]) -> dict[str, Any]:
-    """One candidate's assessment result (step 5): the candidate, K when every unit is K, and the units."""
+def susun_hasil_asesmen(
+    ctx: ServiceContext, peserta: dict[str, Any], penilaian: dict[str, Any], kehadiran: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One candidate's assessment result (step 5): the candidate, K when every unit is K, the units, and the
+    day of the assessment as the asesor recorded it with the attendance (with the reason when it lies
+    outside the SK Jadwal)."""
     peserta = require_object("peserta", peserta)
     unit = require_object("penilaian", penilaian).get("unit")
+    hadir = kehadiran if isinstance(kehadiran, dict) else {}
     return {
         **{k: peserta.get(k) for k in ("username", "nama", "skema_nomor", "skema_judul", "asesor", "tuk_kode")},
         "status": "dinilai",
         "alasan": "",
+        "tanggal": hadir.get("tanggal"),
+        "alasan_di_luar_jadwal": hadir.get("alasan_di_luar_jadwal") or "",
         "kompeten": unit_kompeten(objects(unit)),
         "unit": unit,
     }
@@ -239,14 +246,31 @@ def susun_peserta_asesmen(
 # Tallies and totals
 
 
+TIDAK_HADIR = "tidak_hadir"
+TIDAK_SETUJU = "tidak_setuju"
+
+
+def tidak_dinilai(hasil: dict[str, Any]) -> str | None:
+    """Why a candidate was not assessed: `tidak_setuju` when present but refusing FR.AK.01 (a refusal, never
+    absence), `tidak_hadir` when absent; None for a candidate assessed."""
+    if rekomendasi(hasil) is not None:
+        return None
+    return TIDAK_SETUJU if hasil.get("status") == TIDAK_SETUJU else TIDAK_HADIR
+
+
 def rekap(hasil: list[dict[str, Any]]) -> dict[str, int]:
-    """Candidates, present (assessed), absent, K and BK among assessment results."""
+    """Candidates; present (assessed, or present and refusing FR.AK.01); assessed; absent; refusing FR.AK.01;
+    K and BK among assessment results."""
     rek = [rekomendasi(h) for h in hasil]
     k, bk = rek.count("K"), rek.count("BK")
+    alasan = [tidak_dinilai(h) for h in hasil]
+    menolak, absen = alasan.count(TIDAK_SETUJU), alasan.count(TIDAK_HADIR)
     return {
         "jumlah_peserta": len(hasil),
-        "jumlah_hadir": k + bk,
-        "jumlah_tidak_hadir": len(hasil) - k - bk,
+        "jumlah_hadir": k + bk + menolak,
+        "jumlah_dinilai": k + bk,
+        "jumlah_tidak_hadir": absen,
+        "jumlah_tidak_setuju": menolak,
         "jumlah_k": k,
         "jumlah_bk": bk,
     }

@@ -20,7 +20,7 @@ from tests.support.api import Api
 from tests.support.sop_branches import Calon
 
 BATCH = "/api/tasks/complete-batch"
-HADIR = {"kehadiran": {"hadir": True, "catatan": ""}}
+HADIR = sop.kehadiran()
 
 
 def batch(api: Api, username: str, items: list[tuple[str, dict[str, Any]]], expect: int = 200) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def test_an_asesor_records_the_attendance_of_a_whole_tuk_session_in_one_request(
     calon = [Calon("peserta"), Calon("peserta2"), Calon("peserta6")]
     root = b.ready(api, calon)
     tasks = [b.task_about(api, "asesor", b.KEHADIRAN, c.username) for c in calon]
-    absent = {"kehadiran": {"hadir": False, "catatan": "Sakit"}}
+    absent = sop.kehadiran(False, "Sakit")
     wakes: list[None] = []
     wake = api.app.state.worker.wake
 

@@ -86,7 +86,7 @@ def test_a_candidate_before_submitting_must_fill_fr_apl_01_and_02_by_the_end_of_
     assert tugas["tautan"] == f"/api/tasks/{tugas['id']}"
     assert api.get("peserta", tugas["tautan"]).status_code == 200
     assert period["menunggu"] == []
-    assert period["hasil"] == {"pendaftaran": None, "kehadiran": None, "keputusan": None}
+    assert period["hasil"] == {"pendaftaran": None, "kehadiran": None, "persetujuan": None, "keputusan": None}
     assert period["dokumen"] == []
     # peserta2's own task is theirs alone.
     [tugas2] = the_period(api, "peserta2")["harus"]
@@ -174,7 +174,7 @@ def test_after_the_assessment_and_pleno_a_candidate_sees_k_their_card_and_their_
 def test_an_asesor_sees_exactly_their_candidates_with_their_own_tasks_and_what_each_waits_for(api: Api) -> None:
     root = sb.ready(api, [PESERTA, PESERTA2, PESERTA3])
     t = sb.task_about(api, "asesor", sb.KEHADIRAN, "peserta")
-    api.complete("asesor", t["id"], {"kehadiran": {"hadir": True, "catatan": ""}})
+    api.complete("asesor", t["id"], sop.kehadiran())
     body = status(api, "asesor")
     assert body["peserta"] == []
     [period] = body["asesor"]

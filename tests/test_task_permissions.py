@@ -64,7 +64,7 @@ def assessments(api: Api, period: int) -> int:
         for t in sop.tasks_named(api, "asesor", "Mencatat kehadiran peserta")
         if sop.task_data(api, "asesor", t["id"])["peserta_asesmen"]["username"] == "peserta"
     ]
-    api.complete("asesor", t["id"], {"kehadiran": {"hadir": True, "catatan": ""}})
+    api.complete("asesor", t["id"], sop.kehadiran())
     t = sop.one(api, "peserta", AK01)
     api.complete("peserta", t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
     return period

@@ -4,7 +4,7 @@ Everything here is derived from the instances, their tasks, the history and the 
 status someone keeps by hand.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -46,6 +46,15 @@ class HasilPendaftaran(BaseModel):
 
 class Kehadiran(BaseModel):
     hadir: bool
+    tanggal: date | None = Field(None, description="the day of the assessment, as the asesor recorded it")
+    catatan: str | None
+    pada: datetime
+
+
+class Persetujuan(BaseModel):
+    """The candidate's own FR.AK.01: consent, or a refusal (the candidate was present, not absent)."""
+
+    setuju: bool
     catatan: str | None
     pada: datetime
 
@@ -60,6 +69,7 @@ class HasilKeputusan(BaseModel):
 class Hasil(BaseModel):
     pendaftaran: HasilPendaftaran | None = None
     kehadiran: Kehadiran | None = None
+    persetujuan: Persetujuan | None = None
     keputusan: HasilKeputusan | None = None
 
 

@@ -28,6 +28,7 @@ from api.schemas.status import (
     Menunggu,
     PeriodeAsesor,
     PeriodeSaya,
+    Persetujuan,
     StatusSaya,
     TugasSaya,
 )
@@ -35,6 +36,7 @@ from api.store.db import Database
 from api.store.enums import EventType, InstanceStatus, Role, TaskState
 from api.store.master import Peserta
 from api.store.models import Dokumen, Event, HumanTask, ProcessInstance, User
+from service_tasks.format_indonesia import as_date
 from service_tasks.jenis_dokumen import label_of
 from service_tasks.keputusan_tercatat import keputusan_akhir
 
@@ -212,14 +214,21 @@ def _hasil(session: Session, username: str, child_ids: set[int], root_ids: set[i
         ).all()
         for e, role in rows:
             data = e.data or {}
-            periksa, hadir = data.get("pemeriksaan"), data.get("kehadiran")
+            periksa, hadir, ak01 = data.get("pemeriksaan"), data.get("kehadiran"), data.get("ak01")
             if role == Role.KABID_ADMINISTRASI and isinstance(periksa, dict) and periksa.get("keputusan"):
                 hasil[e.root_id].pendaftaran = HasilPendaftaran(
                     keputusan=str(periksa["keputusan"]), alasan=periksa.get("alasan") or None, pada=e.at
                 )
             elif role == Role.ASESOR and isinstance(hadir, dict) and isinstance(hadir.get("hadir"), bool):
                 hasil[e.root_id].kehadiran = Kehadiran(
-                    hadir=hadir["hadir"], catatan=hadir.get("catatan") or None, pada=e.at
+                    hadir=hadir["hadir"],
+                    tanggal=as_date(hadir.get("tanggal")),
+                    catatan=hadir.get("catatan") or None,
+                    pada=e.at,
+                )
+            elif role == Role.PESERTA and isinstance(ak01, dict) and isinstance(ak01.get("setuju"), bool):
+                hasil[e.root_id].persetujuan = Persetujuan(
+                    setuju=ak01["setuju"], catatan=ak01.get("catatan") or None, pada=e.at
                 )
     if root_ids:
         pleno_instances = session.execute(

@@ -6,12 +6,13 @@ from typing import Any
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext
 from service_tasks.data_induk import MasterData
-from service_tasks.format_indonesia import hari_ini
+from service_tasks.format_indonesia import as_date, hari_ini
 from service_tasks.guards import object_at, objects, require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import (
     rekap,
     rekomendasi,
+    tidak_dinilai,
     unit_kompeten,
 )
 from service_tasks.nomor_surat import terbitkan_dokumen
@@ -19,10 +20,18 @@ from service_tasks.nomor_surat import terbitkan_dokumen
 
 @operator("terbitkan_rekaman_asesmen")
 def terbitkan_rekaman_asesmen(
-    ctx: ServiceContext, peserta: dict[str, Any], penilaian: dict[str, Any], asesor: str | None = None
+    ctx: ServiceContext,
+    peserta: dict[str, Any],
+    penilaian: dict[str, Any],
+    asesor: str | None = None,
+    kehadiran: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """FR.AK.02 of one candidate; in banding the re-assessing asesor (`asesor`, else `asesor_ulang`)."""
+    """FR.AK.02 of one candidate, dated the day of the assessment the asesor recorded with the attendance
+    (`kehadiran`; the day of issue where none was recorded, as in a re-assessment); in banding the
+    re-assessing asesor (`asesor`, else `asesor_ulang`)."""
     m = MasterData(ctx.session)
+    hadir = kehadiran if isinstance(kehadiran, dict) else {}
+    pada = as_date(hadir.get("tanggal")) or hari_ini(ctx)
     peserta = require_object("peserta", peserta)
     penilaian = require_object("penilaian", penilaian)
     ulang = object_at(ctx.data, "asesor_ulang")
@@ -37,7 +46,8 @@ def terbitkan_rekaman_asesmen(
         "tuk": snapshot.tuk(m, peserta.get("tuk_kode")) if peserta.get("tuk_kode") else None,
         "asesor": snapshot.asesor(m, penilai) if penilai else None,
         "asesmen_ulang": bool(asesor or ulang.get("asesor")),
-        "tanggal": hari_ini(ctx).isoformat(),
+        "tanggal": pada.isoformat(),
+        "alasan_di_luar_jadwal": hadir.get("alasan_di_luar_jadwal") or "",
         "penilaian": {**penilaian, "unit": unit},
         "rekomendasi": "K" if unit_kompeten(objects(penilaian.get("unit"))) else "BK",
     }
@@ -68,10 +78,22 @@ def terbitkan_berita_acara_asesmen(
     kelompok: dict[tuple[Any, Any], list[dict[str, Any]]] = defaultdict(list)
     for h in hasil:
         kelompok[(h.get("skema_nomor"), h.get("tuk_kode"))].append(h)
+    hari_terbit = hari_ini(ctx)
+
+    def hari_asesmen(anggota: list[dict[str, Any]]) -> list[Any]:
+        """The days the candidates were assessed (or recorded absent), as the asesor entered them."""
+        return sorted({d for h in anggota if (d := as_date(h.get("tanggal"))) is not None})
+
     rows = []
     for (nomor, kode), anggota in sorted(kelompok.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        hari = hari_asesmen(anggota) or [hari_terbit]
         rows.append(
             {
+                "tanggal_mulai": hari[0].isoformat(),
+                "tanggal": hari[-1].isoformat(),
+                "di_luar_jadwal": sorted(
+                    {str(h.get("alasan_di_luar_jadwal")) for h in anggota if h.get("alasan_di_luar_jadwal")}
+                ),
                 "skema": snapshot.skema(m, nomor, anggota[0].get("skema_judul")),
                 "tuk": snapshot.tuk(m, kode, tuk_by_kode.get(kode)),
                 "asesor": [snapshot.asesor(m, a) for a in dict.fromkeys(h.get("asesor") for h in anggota) if a],
@@ -84,7 +106,7 @@ def terbitkan_berita_acara_asesmen(
                         "prodi": snapshot.peserta(m, h)["prodi"],
                         "telepon": snapshot.peserta(m, h).get("telepon"),
                         "asesor": h.get("asesor"),
-                        "status": h.get("status"),
+                        "status": tidak_dinilai(h) or h.get("status"),
                         "rekomendasi": rekomendasi(h),
                         "alasan": h.get("alasan"),
                     }
@@ -95,7 +117,8 @@ def terbitkan_berita_acara_asesmen(
         )
     data: dict[str, Any] = {
         "periode": periode,
-        "tanggal": hari_ini(ctx).isoformat(),
+        # The day the last assessment was held: the Berita Acara records it, not the day it was issued.
+        "tanggal": (hari_asesmen(hasil) or [hari_terbit])[-1].isoformat(),
         "lsp": snapshot.lsp(m),
         "jadwal": jadwal,
         "kelompok": rows,

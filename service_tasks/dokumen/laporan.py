@@ -17,6 +17,7 @@ from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import (
     rekap,
     rekomendasi,
+    tidak_dinilai,
     total_rab,
 )
 from service_tasks.nomor_surat import terbitkan_dokumen
@@ -59,13 +60,14 @@ def terbitkan_laporan(
     evaluasi: dict[str, Any],
     rab: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Laporan: target vs realisation per skema; per TUK and asesor K/BK/absent; certificates; budget."""
+    """Laporan: target vs realisation per skema; per TUK and asesor K/BK/absent/refusing FR.AK.01;
+    certificates; budget."""
     m = MasterData(ctx.session)
     hasil = require_objects("hasil", hasil)
     sertifikasi = sertifikasi if isinstance(sertifikasi, dict) else {}
 
     def baru() -> dict[str, int]:
-        return {"peserta": 0, "k": 0, "bk": 0, "tidak_hadir": 0}
+        return {"peserta": 0, "k": 0, "bk": 0, "tidak_hadir": 0, "tidak_setuju": 0}
 
     per_skema: dict[str, dict[str, Any]] = defaultdict(lambda: {"target": 0, **baru(), "sertifikat": 0})
     per_tuk: dict[str, dict[str, Any]] = defaultdict(baru)
@@ -73,8 +75,7 @@ def terbitkan_laporan(
     for t in require_objects("target", target):
         per_skema[str(t.get("skema_nomor") or t.get("skema_kode") or "-")]["target"] += int(t.get("jumlah", 0))
     for h in hasil:
-        rek = rekomendasi(h)
-        kolom = {"K": "k", "BK": "bk"}.get(rek or "", "tidak_hadir")
+        kolom = {"K": "k", "BK": "bk"}.get(rekomendasi(h) or "") or tidak_dinilai(h) or "tidak_hadir"
         for table, key in (
             (per_skema, h.get("skema_nomor") or h.get("skema_kode")),
             (per_tuk, h.get("tuk_kode")),

@@ -1,14 +1,18 @@
-"""Rules more than one stage's validators apply: who may assess a candidate, and who may sit on a body that
-decides (a pleno, a tim banding)."""
+"""Rules more than one stage's validators apply: who may assess a candidate, who may sit on a body that
+decides (a pleno, a tim banding), and the dates the SK Jadwal fixes."""
 
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from api.store.master import Asesor, Skema
-from service_tasks.context import Refusal
+from api.store.models import Dokumen
+from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData
-from service_tasks.format_indonesia import tanggal
+from service_tasks.format_indonesia import as_date, tanggal
+from service_tasks.guards import object_at
 
 
 def unit_skema(skema: Skema) -> list[Any]:
@@ -115,3 +119,32 @@ def anggota_independen(
         elif (alasan := tidak_independen(a)) is not None:
             refusals.append(Refusal(at, alasan))
     return refusals
+
+
+def jendela_asesmen(ctx: ServiceContext) -> tuple[date, date] | None:
+    """The assessment window (first and last day) of the period's SK Jadwal as issued, the last one issued
+    when it was revised; else the `jadwal` in the process data (a process run without an SK Jadwal);
+    None when neither gives both dates."""
+    sk = ctx.session.scalars(
+        select(Dokumen)
+        .where(Dokumen.root_id == ctx.root_id, Dokumen.kind == "sk_jadwal")
+        .order_by(Dokumen.id.desc())
+        .limit(1)
+    ).first()
+    jadwal = object_at(sk.data or {}, "jadwal") if sk is not None else object_at(ctx.data, "jadwal")
+    mulai, selesai = as_date(jadwal.get("asesmen_mulai")), as_date(jadwal.get("asesmen_selesai"))
+    return (mulai, selesai) if mulai is not None and selesai is not None else None
+
+
+def tanggal_kejadian(value: Any, field: str, apa: str, hari_ini: date) -> tuple[date | None, list[Refusal]]:
+    """A date the user entered for an event that happened: readable and not after today."""
+    d = as_date(value)
+    if d is None:
+        return None, [Refusal(field, f"Tanggal {apa} tidak valid (format YYYY-MM-DD)")]
+    if d > hari_ini:
+        return d, [
+            Refusal(
+                field, f"Tanggal {apa} ({tanggal(d)}) belum terjadi: tidak boleh setelah hari ini ({tanggal(hari_ini)})"
+            )
+        ]
+    return d, []

@@ -1,14 +1,51 @@
-"""Checks of SOP step 5: an asesor's assessment of every unit of the candidate's skema."""
+"""Checks of SOP step 5: the day of the assessment, and an asesor's assessment of every unit of the
+candidate's skema."""
 
 from typing import Any
 
 from service_tasks import validator
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData, gabung_nama
+from service_tasks.format_indonesia import hari_ini, tanggal
 from service_tasks.guards import blank, object_at, objects
 from service_tasks.pemeriksaan._common import (
+    jendela_asesmen,
+    tanggal_kejadian,
     unit_skema,
 )
+
+
+@validator("periksa_kehadiran")
+def periksa_kehadiran(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """The day of the assessment (recorded with the attendance) has happened, is not before the TUK's
+    verification, and lies inside the SK Jadwal's assessment window unless a reason is written."""
+    m = MasterData(ctx.session)
+    kehadiran = object_at(data, "kehadiran")
+    field = "kehadiran.tanggal"
+    pada, refusals = tanggal_kejadian(kehadiran.get("tanggal"), field, "asesmen", hari_ini(ctx))
+    if pada is None:
+        return refusals
+    jendela = jendela_asesmen(ctx)
+    if jendela is not None and not jendela[0] <= pada <= jendela[1] and blank(kehadiran.get("alasan_di_luar_jadwal")):
+        refusals.append(
+            Refusal(
+                "kehadiran.alasan_di_luar_jadwal",
+                f"Tanggal asesmen {tanggal(pada)} di luar jadwal asesmen dalam SK Jadwal "
+                f"({tanggal(jendela[0])} s.d. {tanggal(jendela[1])}): tuliskan alasannya",
+            )
+        )
+    kode = object_at(ctx.data, "peserta_asesmen").get("tuk_kode")
+    tuk = m.tuk(kode) if isinstance(kode, str) else None
+    verifikasi = m.verifikasi_berlaku(tuk, ctx.root_id, pada) if tuk is not None else None
+    if tuk is not None and verifikasi is not None and verifikasi.tanggal > pada:
+        refusals.append(
+            Refusal(
+                field,
+                f"Tanggal asesmen {tanggal(pada)} sebelum verifikasi TUK {tuk.kode} ({tuk.nama}) "
+                f"tanggal {tanggal(verifikasi.tanggal)}: asesmen hanya di TUK yang sudah diverifikasi",
+            )
+        )
+    return refusals
 
 
 @validator("periksa_penilaian")

@@ -10,12 +10,13 @@ from api.store.master import Sertifikat as SertifikatRow
 from service_tasks import validator
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData, gabung_nama, proses_list
-from service_tasks.format_indonesia import hari_ini
+from service_tasks.format_indonesia import as_date, hari_ini, tanggal
 from service_tasks.guards import blank, chunks, list_at, object_at, objects
-from service_tasks.keputusan import hasil_kompeten
+from service_tasks.keputusan import TIDAK_HADIR, TIDAK_SETUJU, hasil_kompeten
 from service_tasks.pemeriksaan._common import (
     anggota_independen,
     asesor_boleh_menilai,
+    tanggal_kejadian,
 )
 
 
@@ -51,13 +52,34 @@ def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     refusals.extend(
         anggota_independen(m, anggota, "pleno.anggota", 2, "Rapat pleno sekurang-kurangnya 2 anggota", tidak_independen)
     )
+    # The pleno has been held, and after the last assessment it decides on.
+    pada, salah = tanggal_kejadian(pleno.get("tanggal"), "pleno.tanggal", "rapat pleno", hari_ini(ctx))
+    refusals.extend(salah)
+    diasesmen = [(d, u) for u, h in hasil.items() if (d := as_date(h.get("tanggal"))) is not None]
+    if pada is not None and diasesmen:
+        terakhir, siapa = max(diasesmen, key=lambda du: (du[0], str(du[1])))
+        if pada < terakhir:
+            refusals.append(
+                Refusal(
+                    "pleno.tanggal",
+                    f"Tanggal rapat pleno {tanggal(pada)} sebelum asesmen terakhir ({tanggal(terakhir)}, "
+                    f"{m.nama(siapa)}): pleno memutuskan setelah asesmen",
+                )
+            )
 
     decided: dict[Any, int] = {}
     for i, k in enumerate(keputusan):
         username = k.get("username")
         field = f"pleno.keputusan.{i}"
         if username not in dinilai:
-            alasan = "tidak hadir atau tidak dinilai" if username in hasil else "bukan peserta asesmen periode ini"
+            alasan = (
+                {
+                    TIDAK_HADIR: "tidak hadir pada asesmen",
+                    TIDAK_SETUJU: "menolak asesmen (FR.AK.01)",
+                }.get(str(hasil[username].get("status")), "tidak dinilai")
+                if username in hasil
+                else ("bukan peserta asesmen periode ini")
+            )
             refusals.append(Refusal(f"{field}.username", f"{m.nama(username)} {alasan}: tidak diputuskan pleno"))
             continue
         if username in decided:

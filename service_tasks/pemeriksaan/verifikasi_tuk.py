@@ -1,12 +1,32 @@
-"""Checks of SOP step 4: the follow-up of a TUK found not yet suitable."""
+"""Checks of SOP step 4: the date of a TUK's verification, and the follow-up of a TUK found not yet
+suitable."""
 
 from typing import Any
 
 from service_tasks import validator
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData, tanggal_asesmen
-from service_tasks.format_indonesia import hari_ini
+from service_tasks.format_indonesia import hari_ini, tanggal
 from service_tasks.guards import blank, object_at
+from service_tasks.pemeriksaan._common import jendela_asesmen, tanggal_kejadian
+
+
+@validator("periksa_verifikasi_tuk")
+def periksa_verifikasi_tuk(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """The verification has happened (not after today) and precedes the assessment: not after the last day
+    of the SK Jadwal's assessment window (the assessment itself is checked against it: periksa_kehadiran)."""
+    field = "verifikasi.tanggal"
+    pada, refusals = tanggal_kejadian(object_at(data, "verifikasi").get("tanggal"), field, "verifikasi", hari_ini(ctx))
+    jendela = jendela_asesmen(ctx)
+    if pada is not None and jendela is not None and pada > jendela[1]:
+        refusals.append(
+            Refusal(
+                field,
+                f"Tanggal verifikasi {tanggal(pada)} setelah jadwal asesmen dalam SK Jadwal "
+                f"({tanggal(jendela[0])} s.d. {tanggal(jendela[1])}): TUK diverifikasi sebelum asesmen",
+            )
+        )
+    return refusals
 
 
 @validator("periksa_tindak_lanjut_tuk")

@@ -5,12 +5,14 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from api.store.models import Dokumen
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
+from tests.support.hari import on_the_day, pdf_text, rapat
 from tests.support.sop_branches import Calon
 
 OPR = sop.OPR
@@ -61,6 +63,47 @@ def test_a_pleno_leaving_a_candidate_undecided_is_refused(api: Api) -> None:
         {"pleno.keputusan": ["belum diputuskan", "(peserta3)"]},
     )
     no_decision_yet(api, root)
+
+
+def test_a_pleno_dated_before_the_last_assessment_or_in_the_future_is_refused(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)  # everyone assessed on Tuesday 1 December 2026
+    root, task = pleno_waiting(api)
+    keputusan = {"peserta": "K", "peserta3": "BK"}
+
+    def pleno_pada(tanggal: str) -> dict[str, Any]:
+        data = sop.pleno(keputusan)
+        data["pleno"]["tanggal"] = tanggal
+        return data
+
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        task,
+        pleno_pada("2026-11-20"),
+        root,
+        {
+            "pleno.tanggal": [
+                "Tanggal rapat pleno 20 November 2026 sebelum asesmen terakhir (1 Desember 2026",
+                "setelah asesmen",
+            ]
+        },
+    )
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        task,
+        pleno_pada("2026-12-02"),
+        root,
+        {"pleno.tanggal": ["2 Desember 2026", "belum terjadi", "hari ini (1 Desember 2026)"]},
+    )
+    no_decision_yet(api, root)
+    api.complete("kabid_sertifikasi", task, pleno_pada("2026-12-01"))  # the same day as the assessment
+    [ba] = b.documents(api, root, "berita_acara_pleno")
+    assert rapat("Pada hari ini Selasa tanggal satu bulan Desember tahun dua ribu dua puluh enam") in pdf_text(
+        api, ba.id
+    )
 
 
 BK_ONLY = [Calon("peserta3", OPR, asesor="asesor2", tuk="TUK-02", bk=True)]

@@ -2,12 +2,16 @@
 (How these tests work: tests/sop/__init__.py.)
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
 
 from api.store.master import VerifikasiTuk
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
+from tests.support.hari import on_the_day, pdf_text, rapat
 from tests.support.sop_branches import Calon
 
 OPR = sop.OPR
@@ -137,3 +141,45 @@ def test_a_mandiri_tuk_found_belum_sesuai_this_period_does_not_pass_on_last_year
         root,
         {"tindak_lanjut_tuk.tuk_pengganti": ["TUK-02", "belum terverifikasi"]},
     )
+
+
+def test_a_tuk_verification_dated_in_the_future_or_after_the_sk_jadwals_assessment_is_refused(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)  # Tuesday 1 December 2026; the SK Jadwal: assessment 11-12 December
+    root = b.assigned(api, [Calon("peserta")])
+    t = b.task_about(api, b.VERIFIKATOR["TUK-01"], b.VERIFIKASI, "TUK-01")["id"]
+
+    def pada(tanggal: str) -> dict[str, Any]:
+        data = sop.verifikasi()
+        data["verifikasi"]["tanggal"] = tanggal
+        return data
+
+    b.refused(
+        api,
+        b.VERIFIKATOR["TUK-01"],
+        t,
+        pada("2026-12-30"),
+        root,
+        {"verifikasi.tanggal": ["Tanggal verifikasi (30 Desember 2026) belum terjadi", "hari ini (1 Desember 2026)"]},
+    )
+    # Two weeks on, the verification is entered for a day after the assessment window: refused too.
+    on_the_day(api, monkeypatch, datetime(2026, 12, 14, 9, 0, tzinfo=sop.WIB))
+    b.refused(
+        api,
+        b.VERIFIKATOR["TUK-01"],
+        t,
+        pada("2026-12-13"),
+        root,
+        {
+            "verifikasi.tanggal": [
+                "Tanggal verifikasi 13 Desember 2026 setelah jadwal asesmen dalam SK Jadwal",
+                "(11 Desember 2026 s.d. 12 Desember 2026)",
+                "sebelum asesmen",
+            ]
+        },
+    )
+    assert b.documents(api, root, "formulir_verifikasi_tuk") == []
+    api.complete(b.VERIFIKATOR["TUK-01"], t, pada("2026-12-10"))
+    [formulir] = b.documents(api, root, "formulir_verifikasi_tuk")
+    assert rapat("10 Desember 2026") in pdf_text(api, formulir.id)

@@ -69,7 +69,7 @@ def build(api: Api) -> dict[str, Obyek]:
     """Walk the periods described above and name their records."""
     root = sop_branches.ready(api, CALON)
     c = CALON[0]
-    kehadiran = {"kehadiran": {"hadir": True, "catatan": ""}}
+    kehadiran = sop.kehadiran()
     api.complete(c.asesor, _task(api, c.asesor, sop_branches.KEHADIRAN, c.username), kehadiran)
     ak01 = {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}}
     api.complete(c.username, _task(api, c.username, sop_branches.AK01), ak01)

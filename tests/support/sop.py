@@ -176,6 +176,24 @@ def banding(ajukan: bool = True) -> dict[str, Any]:
     }
 
 
+# The walks assess on the day they run, which is before the SK Jadwal's window (jadwal() puts it 10 days
+# ahead): the asesor records why, as the LSP must for an assessment outside the schedule.
+DI_LUAR_JADWAL = "Asesmen dimajukan atas permintaan program studi"
+
+
+def kehadiran(hadir: bool = True, catatan: str = "") -> dict[str, Any]:
+    """The attendance form: the day of the assessment is today (WIB), with the reason it is outside the
+    SK Jadwal's window."""
+    return {
+        "kehadiran": {
+            "hadir": hadir,
+            "tanggal": datetime.now(WIB).date().isoformat(),
+            "alasan_di_luar_jadwal": DI_LUAR_JADWAL,
+            "catatan": catatan,
+        }
+    }
+
+
 def verifikasi(kesimpulan: str = "sesuai") -> dict[str, Any]:
     sesuai = kesimpulan == "sesuai"
     return {
@@ -312,7 +330,7 @@ def step_5(api: Api) -> None:
             if task_data(api, asesor, t["id"])["peserta_asesmen"]["username"] == username
         ]
         hadir = username not in ABSENT
-        api.complete(asesor, t["id"], {"kehadiran": {"hadir": hadir, "catatan": "" if hadir else "Sakit"}})
+        api.complete(asesor, t["id"], kehadiran(hadir, "" if hadir else "Sakit"))
     present = [u for u in ASESOR_OF if u not in ABSENT]
     for username in present:
         t = one(api, username, "Menyetujui asesmen (FR.AK.01)")

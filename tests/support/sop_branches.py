@@ -233,7 +233,7 @@ def ready(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = Non
 def assess(api: Api, c: Calon) -> None:
     """Step 5 for one candidate as `c` says: attendance, FR.AK.01, FR.AK.02, FR.AK.03."""
     t = task_about(api, c.asesor, KEHADIRAN, c.username)
-    api.complete(c.asesor, t["id"], {"kehadiran": {"hadir": c.hadir, "catatan": "" if c.hadir else "Sakit"}})
+    api.complete(c.asesor, t["id"], sop.kehadiran(c.hadir, "" if c.hadir else "Sakit"))
     if not c.hadir:
         return
     t = sop.one(api, c.username, AK01)

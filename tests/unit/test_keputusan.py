@@ -131,16 +131,19 @@ def test_after_pra_asesmen_only_lanjut_goes_on_and_each_used_tuk_gets_its_first_
     }  # fmt: skip
 
 
-def test_the_tallies_count_absent_candidates_apart_from_k_and_bk() -> None:
+def test_the_tallies_count_absent_candidates_and_fr_ak_01_refusals_apart_from_k_and_bk() -> None:
     rows = [
         {"status": "dinilai", "kompeten": True},
         {"status": "dinilai", "kompeten": False},
         {"status": "tidak_hadir"},
+        {"status": "tidak_setuju"},
     ]
     assert rekap(rows) == {
-        "jumlah_peserta": 3,
-        "jumlah_hadir": 2,
+        "jumlah_peserta": 4,
+        "jumlah_hadir": 3,
+        "jumlah_dinilai": 2,
         "jumlah_tidak_hadir": 1,
+        "jumlah_tidak_setuju": 1,
         "jumlah_k": 1,
         "jumlah_bk": 1,
     }
