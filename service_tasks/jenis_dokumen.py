@@ -68,6 +68,7 @@ _SEMUA = (
     JenisDokumen("permohonan_blangko", "Surat Permohonan Blangko Sertifikat", "PB"),
     JenisDokumen("permohonan_blangko_lampiran", "Lampiran Surat Permohonan Blangko", "PB", format=Format.XLSX),
     JenisDokumen("sertifikat", "Sertifikat Kompetensi", None, peserta_membaca=True),
+    JenisDokumen("berita_acara_kerusakan_blangko", "Berita Acara Kerusakan Blangko Sertifikat", "BA-KB"),
     JenisDokumen("laporan", "Laporan Uji Kompetensi dan Sertifikasi Kompetensi", "LAP"),
 )
 
