@@ -23,7 +23,7 @@ from api.services import dokumen
 from api.services.dokumen import merge_patch, readable
 from api.settings import Settings
 from api.store.db import Database
-from api.store.enums import SertifikatStatus
+from api.store.enums import Role, SertifikatStatus
 from api.store.master import Sertifikat
 from api.store.models import Dokumen
 from service_tasks import daftar_sertifikat as register
@@ -116,6 +116,17 @@ def amend_sk(
         return DokumenOut.model_validate(new)
 
 
+JABATAN = {
+    Role.KABID_ADMINISTRASI: "Kepala Bidang Administrasi",
+    Role.KETUA_LSP: "Ketua LSP",
+    Role.ADMIN: "Administrator Sistem",
+}
+
+
+def _jabatan(user: CurrentUser) -> str:
+    return next((j for role, j in JABATAN.items() if user.has_any(role)), "Petugas LSP")
+
+
 def _certificate(session: Session, doc: Dokumen) -> Sertifikat:
     cert = session.scalars(select(Sertifikat).where(Sertifikat.document_id == doc.id).with_for_update()).first()
     if cert is None:
@@ -201,7 +212,7 @@ def reissue(
                 "tanggal": when.date().isoformat(),
                 "lsp": lsp,
                 "penandatangan": snapshot.ketua(m),
-                "dibuat_oleh": snapshot.orang(m, user.username),
+                "dibuat_oleh": {**snapshot.orang(m, user.username), "jabatan": _jabatan(user)},
                 "sertifikat": {
                     "nama": cert.nama,
                     "skema_nomor": cert.skema_nomor,
