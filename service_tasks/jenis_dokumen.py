@@ -31,6 +31,8 @@ class JenisDokumen:
     peserta_membaca: bool = False
     # An asesor may read it when they are this person in the document's data ("asesor", "verifikator").
     asesor_membaca_sebagai: str | None = None
+    # A letter sent out: corrected by a ralat (a letter of its own citing it), not only by a new version.
+    surat: bool = False
 
     @property
     def template(self) -> str:
@@ -42,14 +44,20 @@ class JenisDokumen:
 
 
 _SEMUA = (
-    JenisDokumen("nota_dinas", "Nota Dinas", "ND"),
+    JenisDokumen("nota_dinas", "Nota Dinas", "ND", surat=True),
     JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR"),
     JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB"),
     JenisDokumen("sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK"),
     JenisDokumen("kartu_peserta", "Kartu Peserta Uji Kompetensi", "KP", peserta_membaca=True),
-    JenisDokumen("surat_tugas_asesor", "Surat Tugas Asesor Kompetensi", "ST-AS", asesor_membaca_sebagai="asesor"),
     JenisDokumen(
-        "surat_tugas_verifikasi_tuk", "Surat Tugas Verifikasi TUK", "ST-VT", asesor_membaca_sebagai="verifikator"
+        "surat_tugas_asesor", "Surat Tugas Asesor Kompetensi", "ST-AS", asesor_membaca_sebagai="asesor", surat=True
+    ),
+    JenisDokumen(
+        "surat_tugas_verifikasi_tuk",
+        "Surat Tugas Verifikasi TUK",
+        "ST-VT",
+        asesor_membaca_sebagai="verifikator",
+        surat=True,
     ),
     JenisDokumen(
         "formulir_verifikasi_tuk", "Formulir Hasil Verifikasi TUK", "VT", asesor_membaca_sebagai="verifikator"
@@ -65,10 +73,11 @@ _SEMUA = (
     JenisDokumen("berita_acara_pleno", "Berita Acara Rapat Pleno", "BA-PL"),
     JenisDokumen("sk_penetapan", "Keputusan Ketua LSP (Penetapan Hasil Asesmen)", "SK"),
     JenisDokumen("sk_banding", "Keputusan Ketua LSP (Hasil Banding)", "SK"),
-    JenisDokumen("permohonan_blangko", "Surat Permohonan Blangko Sertifikat", "PB"),
+    JenisDokumen("permohonan_blangko", "Surat Permohonan Blangko Sertifikat", "PB", surat=True),
     JenisDokumen("permohonan_blangko_lampiran", "Lampiran Surat Permohonan Blangko", "PB", format=Format.XLSX),
     JenisDokumen("sertifikat", "Sertifikat Kompetensi", None, peserta_membaca=True),
     JenisDokumen("berita_acara_kerusakan_blangko", "Berita Acara Kerusakan Blangko Sertifikat", "BA-KB"),
+    JenisDokumen("ralat", "Ralat", "RL"),
     JenisDokumen("laporan", "Laporan Uji Kompetensi dan Sertifikasi Kompetensi", "LAP"),
 )
 

@@ -425,3 +425,43 @@ def test_the_default_bnsp_shapes_accept_the_numbers_bnsp_issues() -> None:
         assert re.fullmatch(POLA_NO_REGISTRASI, ok), ok
     for bad in ("REG-0001", "tik 1234 00001 2026", "TIK 1234 00001"):
         assert not re.fullmatch(POLA_NO_REGISTRASI, bad), bad
+
+
+# --- a letter is corrected by a ralat -------------------------------------------------------------------
+
+
+def test_a_letter_is_corrected_by_a_ralat_with_its_own_number_and_the_letter_keeps_its_number(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, root)
+    api.drain()
+    [nd] = b.documents(api, root, "nota_dinas")
+    path = f"/api/dokumen/{nd.id}/koreksi"
+    same = {"alasan": "Hal nota dinas kurang lengkap", "data": {"hal": nd.data["hal"]}}
+    refused_request(api, ADMIN, path, same, root, 422, {"data": ["Koreksi tidak mengubah isi surat"]})
+
+    hal = "Target uji kompetensi dan sertifikasi kompetensi periode Genap 2025/2026"
+    r = api.post(ADMIN, path, json={"alasan": "hal nota dinas tidak menyebut periode", "data": {"hal": hal}})
+    assert r.status_code == 201, r.text
+    corrected = r.json()
+    assert (corrected["number"], corrected["version"], corrected["supersedes_id"]) == (nd.number, 2, nd.id)
+    [ralat] = b.documents(api, root, "ralat")
+    assert "/RL/" in ralat.number and ralat.number != nd.number
+
+    text = rendered(api, ralat.id)
+    if dump := os.environ.get("UJIKOM_TEST_DUMP_PDF"):
+        Path(dump, "ralat.pdf").write_bytes(api.get(ADMIN, f"/api/dokumen/{ralat.id}").content)
+    for phrase in (
+        f"Nomor : {ralat.number}",
+        "Hal : Ralat Nota Dinas Nomor",
+        "Yth. Penerima Nota Dinas Nomor",
+        "terdapat kekeliruan: hal nota dinas tidak menyebut periode.",
+        "No. Bagian Tertulis Seharusnya",
+        "hal Target uji kompetensi dan sertifikasi kompetensi 2026 Genap, terdapat kekeliruan",
+        "1 Hal Target uji kompetensi dan sertifikasi kompetensi 2026 Genap "
+        "Target uji kompetensi dan sertifikasi kompetensi periode Genap 2025/2026",
+        "Dr. Mustofa, S.T., M.T.",
+        "Tembusan:",
+    ):
+        assert phrase in text, phrase
+    letter = rendered(api, corrected["id"])
+    assert hal in letter and "Perbaikan ke-1" not in letter and f"diralat dengan No. {ralat.number}" in letter

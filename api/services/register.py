@@ -127,6 +127,124 @@ def _jabatan(user: CurrentUser) -> str:
     return next((j for role, j in JABATAN.items() if user.has_any(role)), "Petugas LSP")
 
 
+MAX_BUTIR = 30  # changed values a ralat lists; more are summed up in one line
+
+
+def _leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """A JSON value's leaves by dotted path (list items by their number from 1)."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_leaves(v, f"{path}.{k}" if path else str(k)))
+        return out
+    if isinstance(value, list):
+        out = {}
+        for i, v in enumerate(value, start=1):
+            out.update(_leaves(v, f"{path}.{i}" if path else str(i)))
+        return out
+    return {path: value}
+
+
+def _butir(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
+    """What the ralat says changed: each leaf that differs, as "tertulis" (old) and "seharusnya" (new)."""
+    a, b = _leaves(old), _leaves(new)
+    rows = []
+    for path in sorted(set(a) | set(b), key=lambda p: (p not in a, p)):
+        if a.get(path) != b.get(path):
+            bagian = path.replace("_", " ").replace(".", " › ")
+            bagian = bagian[:1].upper() + bagian[1:]
+            rows.append({"bagian": bagian, "tertulis": _teks(a.get(path)), "seharusnya": _teks(b.get(path))})
+    return rows
+
+
+def _teks(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    return str(value)
+
+
+def ralat(
+    db: Database, settings: Settings, now: datetime, user: CurrentUser, doc_id: int, body: Correction
+) -> DokumenOut:
+    """A letter corrected by a ralat: a letter of its own (its own number) citing the letter and listing what
+    was written and what should have been, and the letter's corrected version, keeping its number and
+    naming the ralat instead of a note above its kop."""
+    with db.transaction() as session:
+        old = readable(session, doc_id, user)
+        _not_superseded(session, old)
+        data = merge_patch(old.data, body.data)
+        butir = _butir(old.data, data)
+        if not butir:
+            raise _refuse(
+                422, "the correction changes nothing", "data", "Koreksi tidak mengubah isi surat: tidak ada yang diralat"
+            )
+        m = MasterData(session)
+        jenis = JENIS_DOKUMEN[old.kind]
+        seq, number, when = _draw(session, settings, "RL", now)
+        signatory = old.data.get("penandatangan") or old.data.get("dari") or snapshot.ketua(m)
+        tanggal_surat = str(old.data.get("tanggal") or old.created_at.astimezone(WIB).date().isoformat())
+        letter = Dokumen(
+            instance_id=old.instance_id,
+            root_id=old.root_id,
+            task_id=old.task_id,
+            element_id=old.element_id,
+            kind="ralat",
+            key=f"{old.kind}:{old.key}:{old.version}",
+            title=f"Ralat {jenis.label} {old.number}",
+            number=number,
+            code="RL",
+            seq=seq,
+            month=when.month,
+            year=when.year,
+            candidate=old.candidate,
+            data={
+                "tanggal": when.date().isoformat(),
+                "lsp": old.data.get("lsp") or snapshot.lsp(m),
+                "penandatangan": signatory,
+                "surat": {
+                    "jenis": jenis.label,
+                    "nomor": old.number,
+                    "tanggal": tanggal_surat,
+                    "hal": str(old.data.get("hal") or old.title),
+                },
+                "alasan": body.alasan,
+                "butir": butir[:MAX_BUTIR],
+                "butir_lain": max(0, len(butir) - MAX_BUTIR),
+            },
+            created_at=now,
+            created_by=user.username,
+        )
+        session.add(letter)
+        session.flush()
+        data["ralat"] = {"nomor": number, "tanggal": when.date().isoformat()}
+        new = Dokumen(
+            instance_id=old.instance_id,
+            root_id=old.root_id,
+            task_id=old.task_id,
+            element_id=old.element_id,
+            kind=old.kind,
+            key=old.key,
+            title=old.title,
+            number=old.number,
+            code=old.code,
+            seq=None,  # the corrected letter keeps its number; the ralat has its own
+            month=old.month,
+            year=old.year,
+            candidate=old.candidate,
+            data=data,
+            created_at=now,
+            created_by=user.username,
+            version=old.version + 1,
+            supersedes_id=old.id,
+            correction_reason=body.alasan,
+        )
+        session.add(new)
+        session.flush()
+        return DokumenOut.model_validate(new)
+
+
 def _certificate(session: Session, doc: Dokumen) -> Sertifikat:
     cert = session.scalars(select(Sertifikat).where(Sertifikat.document_id == doc.id).with_for_update()).first()
     if cert is None:
@@ -301,6 +419,7 @@ def correct(
     with db.reading() as session:
         doc = readable(session, doc_id, user)
         kind, sk = doc.kind, is_sk(doc)
+        surat = (jenis := JENIS_DOKUMEN.get(kind)) is not None and jenis.surat
     if kind == "sertifikat":
         raise _refuse(
             422,
@@ -311,4 +430,6 @@ def correct(
         )
     if sk:
         return amend_sk(db, settings, now, user, doc_id, body)
+    if surat:
+        return ralat(db, settings, now, user, doc_id, body)
     return dokumen.correct(db, now, user, doc_id, body)
