@@ -177,9 +177,8 @@ def ralat(
         data = merge_patch(old.data, body.data)
         butir = _butir(old.data, data)
         if not butir:
-            raise _refuse(
-                422, "the correction changes nothing", "data", "Koreksi tidak mengubah isi surat: tidak ada yang diralat"
-            )
+            pesan = "Koreksi tidak mengubah isi surat: tidak ada yang diralat"
+            raise _refuse(422, "the correction changes nothing", "data", pesan)
         m = MasterData(session)
         jenis = JENIS_DOKUMEN[old.kind]
         seq, number, when = _draw(session, settings, "RL", now)
