@@ -26,6 +26,9 @@ MASTER_WRITERS: frozenset[Role] = frozenset(
 DOCUMENT_CORRECTORS = MASTER_WRITERS
 # Who revokes a certificate.
 REVOKERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP})
+# Who reports a spoiled blangko and re-issues the certificate on a new one: Kabid Administrasi prints
+# certificates (SOP step 6), Ketua LSP signs the berita acara.
+REISSUERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP, Role.KABID_ADMINISTRASI})
 # Who validates and deploys BPMN and forms.
 DESIGNERS: frozenset[Role] = frozenset({Role.DESAINER, Role.ADMIN})
 # Who approves a deployment changing where issuing operators (certificates, SKs) run: Ketua LSP, never a
@@ -42,6 +45,7 @@ StaffOrAsesor = Annotated[CurrentUser, require_roles(*_sorted(STAFF | {Role.ASES
 MasterWriter = Annotated[CurrentUser, require_roles(*_sorted(MASTER_WRITERS))]
 DocumentCorrector = Annotated[CurrentUser, require_roles(*_sorted(DOCUMENT_CORRECTORS))]
 Revoker = Annotated[CurrentUser, require_roles(*_sorted(REVOKERS))]
+Reissuer = Annotated[CurrentUser, require_roles(*_sorted(REISSUERS))]
 Designer = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS))]
 # Who reads process versions and their files: staff and designers.
 StaffOrDesigner = Annotated[CurrentUser, require_roles(*_sorted(STAFF | DESIGNERS))]

@@ -42,6 +42,8 @@ class JenisDokumen:
     # their numbers and dates are looked up when it is issued and kept in its data as `rujukan[kind]`.
     rujukan: tuple[str, ...] = ()
     penerbit: Penerbit = Penerbit.LSP
+    # A letter sent out: corrected by a ralat (a letter of its own citing it), not only by a new version.
+    surat: bool = False
 
     @property
     def template(self) -> str:
@@ -53,7 +55,7 @@ class JenisDokumen:
 
 
 _SEMUA = (
-    JenisDokumen("nota_dinas", "Nota Dinas", "ND", penerbit=Penerbit.INSTITUSI),
+    JenisDokumen("nota_dinas", "Nota Dinas", "ND", penerbit=Penerbit.INSTITUSI, surat=True),
     JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR"),
     JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB"),
     JenisDokumen("sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK", rujukan=("nota_dinas",)),
@@ -64,6 +66,7 @@ _SEMUA = (
         "ST-AS",
         asesor_membaca_sebagai="asesor",
         rujukan=("sk_jadwal",),
+        surat=True,
     ),
     JenisDokumen(
         "surat_tugas_verifikasi_tuk",
@@ -71,6 +74,7 @@ _SEMUA = (
         "ST-VT",
         asesor_membaca_sebagai="verifikator",
         rujukan=("sk_jadwal",),
+        surat=True,
     ),
     JenisDokumen(
         "formulir_verifikasi_tuk", "Formulir Hasil Verifikasi TUK", "VT", asesor_membaca_sebagai="verifikator"
@@ -96,9 +100,12 @@ _SEMUA = (
         "Surat Permohonan Blangko Sertifikat",
         "PB",
         rujukan=("berita_acara_asesmen", "sk_penetapan", "sk_banding"),
+        surat=True,
     ),
     JenisDokumen("permohonan_blangko_lampiran", "Lampiran Surat Permohonan Blangko", "PB", format=Format.XLSX),
     JenisDokumen("sertifikat", "Sertifikat Kompetensi", None, peserta_membaca=True),
+    JenisDokumen("berita_acara_kerusakan_blangko", "Berita Acara Kerusakan Blangko Sertifikat", "BA-KB"),
+    JenisDokumen("ralat", "Ralat", "RL"),
     JenisDokumen("laporan", "Laporan Uji Kompetensi dan Sertifikasi Kompetensi", "LAP"),
 )
 

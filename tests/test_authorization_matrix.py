@@ -37,6 +37,7 @@ SIGNED_IN = PUBLIK - {ANONIM}
 STAFF = _set(*authz.STAFF)
 MASTER_WRITERS = STAFF - {"direktur"}
 REVOKERS = _set("admin", "ketua_lsp")
+REISSUERS = _set("admin", "ketua_lsp", "kabid_administrasi")
 DESIGNERS = _set("desainer", "admin")
 STAFF_OR_DESIGNER = STAFF | {"desainer"}
 ASESOR = _set("asesor", "asesor_lain")
@@ -162,6 +163,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/api/dokumen/{document_id}/html"): ON_DOCUMENTS,
     ("POST", "/api/dokumen/{document_id}/koreksi"): Access(MASTER_WRITERS, "dokumen_staff"),
     ("POST", "/api/dokumen/{document_id}/cabut"): Access(REVOKERS, "dokumen_staff"),
+    ("POST", "/api/dokumen/{document_id}/ganti-blangko"): Access(REISSUERS, "dokumen_staff"),
     # Deployments and versions: designers deploy and validate; staff and designers read.
     ("GET", "/api/deployments"): Access(DESIGNERS),
     ("POST", "/api/deployments"): Access(DESIGNERS),

@@ -32,7 +32,8 @@ def test_a_choice_the_form_does_not_offer_is_refused_listing_the_titles_and_the_
         root,
         {
             "apl01.tujuan_asesmen": [
-                "'magang' bukan pilihan yang sah; pilih salah satu: Sertifikasi, Pengakuan Kompetensi Terkini (PKT), "
+                "'magang' bukan pilihan yang sah; pilih salah satu: Sertifikasi, Sertifikasi ulang, "
+                "Pengakuan Kompetensi Terkini (PKT), "
                 "Rekognisi Pembelajaran Lampau (RPL), Lainnya"
             ]
         },

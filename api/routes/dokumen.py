@@ -12,10 +12,10 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 from fastapi.responses import HTMLResponse
 
 from api.auth import Caller
-from api.permissions import DocumentCorrector, Revoker, Staff
+from api.permissions import DocumentCorrector, Reissuer, Revoker, Staff
 from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now
-from api.schemas.dokumen import Correction, DokumenOut, Revocation
-from api.services import dokumen
+from api.schemas.dokumen import Correction, DokumenOut, Penggantian, PenggantianOut, Revocation
+from api.services import dokumen, register
 from api.store.storage import IMAGE, inline_disposition, read_upload, require_type
 
 router = APIRouter(prefix="/api", tags=["dokumen"])
@@ -51,10 +51,35 @@ def preview(document_id: Id, db: Db, settings: AppSettings, user: Caller) -> HTM
 
 @router.post("/dokumen/{document_id}/koreksi", response_model=DokumenOut, status_code=status.HTTP_201_CREATED)
 def correct(
-    document_id: Id, body: Correction, db: Db, now: Now, worker: BackgroundWorker, user: DocumentCorrector
+    document_id: Id,
+    body: Correction,
+    db: Db,
+    settings: AppSettings,
+    now: Now,
+    worker: BackgroundWorker,
+    user: DocumentCorrector,
 ) -> DokumenOut:
-    """A correction: a new version with its own file, keeping the number; the old version and file stay."""
-    out = dokumen.correct(db, now, user, document_id, body)
+    """A correction as a new version with its own file, keeping the number; the old version and file stay.
+    An SK is amended only by its signatory, as a new SK with its own number ("Perubahan atas Keputusan");
+    a certificate is refused (422): its route is `ganti-blangko`."""
+    out = register.correct(db, settings, now, user, document_id, body)
+    worker.wake()
+    return out
+
+
+@router.post("/dokumen/{document_id}/ganti-blangko", response_model=PenggantianOut, status_code=status.HTTP_201_CREATED)
+def reissue(
+    document_id: Id,
+    body: Penggantian,
+    db: Db,
+    settings: AppSettings,
+    now: Now,
+    worker: BackgroundWorker,
+    user: Reissuer,
+) -> PenggantianOut:
+    """A misprinted certificate (BNSP's route): a Berita Acara kerusakan blangko, and the certificate re-issued
+    on a new blangko with a new verification code; the old one's verification page shows it replaced."""
+    out = register.reissue(db, settings, now, user, document_id, body)
     worker.wake()
     return out
 

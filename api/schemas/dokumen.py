@@ -34,6 +34,31 @@ class Correction(BaseModel):
     data: dict[str, Any] = Field(description="JSON merge patch (RFC 7386) over the document's data")
 
 
+class Penggantian(BaseModel):
+    """A misprinted certificate re-issued on a new blangko (BNSP's route), with the BA kerusakan blangko."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kerusakan: str = Field(
+        min_length=5, max_length=1000, description="what is wrong with the printed blangko (for the berita acara)"
+    )
+    no_blangko_baru: str = Field(
+        min_length=1, max_length=100, pattern=r"^\S(.*\S)?$", description="the serial of the new blangko"
+    )
+    no_sertifikat: str | None = Field(
+        default=None, min_length=1, max_length=100, description="only when BNSP's number itself was misprinted"
+    )
+    no_registrasi: str | None = Field(
+        default=None, min_length=1, max_length=100, description="only when BNSP's number itself was misprinted"
+    )
+
+
+class PenggantianOut(BaseModel):
+    berita_acara: DokumenOut
+    sertifikat: DokumenOut
+    kode_verifikasi: str = Field(description="the re-issued certificate's code on the public verification page")
+
+
 class Revocation(BaseModel):
     alasan: str = Field(min_length=5, max_length=1000)
 

@@ -5,6 +5,7 @@ has the same rules as its create model, every field optional; `null` is refused 
 column itself may be empty. Lists answer a `Page[...]` (api/schemas/common.py).
 """
 
+import re
 from datetime import date, datetime
 from string import Formatter
 from typing import Annotated, Any, Literal
@@ -41,6 +42,18 @@ def _check_tanggal_lahir(value: date | None) -> date | None:
 
 # --- LSP profile
 
+PolaNomor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+def _check_pola(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            why = {"why": str(exc)}
+            raise PydanticCustomError("pola", "pola nomor bukan regular expression yang sah: {why}", why) from exc
+    return value
+
 
 class LspIn(Input):
     nama: Teks
@@ -56,6 +69,18 @@ class LspIn(Input):
     rasio_asesi_per_asesor: Annotated[int, Field(ge=1, le=100)] = 10
     masa_banding_hari: Annotated[int, Field(ge=1, le=365)] = 14
     masa_berlaku_sertifikat_tahun: Annotated[int, Field(ge=1, le=10)] = 3
+    pola_no_sertifikat: PolaNomor | None = Field(
+        default=None,
+        description="the shape of BNSP's certificate numbers, a regular expression matched whole; "
+        "null: BNSP's (KBLI 5, KBJI 4, KKNI 1, sequence 7, year 4 digits)",
+    )
+    pola_no_registrasi: PolaNomor | None = Field(
+        default=None,
+        description="the shape of BNSP's registration numbers, a regular expression matched whole; "
+        "null: BNSP's (field code letters, LSP code, sequence, year)",
+    )
+
+    _pola = field_validator("pola_no_sertifikat", "pola_no_registrasi")(_check_pola)
 
 
 class LspOut(BaseModel):
@@ -74,6 +99,8 @@ class LspOut(BaseModel):
     rasio_asesi_per_asesor: int
     masa_banding_hari: int
     masa_berlaku_sertifikat_tahun: int
+    pola_no_sertifikat: str | None
+    pola_no_registrasi: str | None
     updated_at: datetime
     updated_by: str
 

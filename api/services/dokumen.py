@@ -1,6 +1,6 @@
 """Output documents: which of an instance's documents a user reads, their files and previews, corrections as
-new versions (the certificate's verification page follows), revocation of a certificate, the LSP's logo,
-and what the public verification page shows."""
+new versions (certificates and SKs take their own routes: api.services.register), revocation of a
+certificate, the LSP's logo, and what the public verification page shows."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -118,6 +118,8 @@ def correct(db: Database, now: datetime, user: CurrentUser, document_id: int, bo
     """A correction: a new version with its own file, keeping the number; the old version and file stay."""
     with db.transaction() as session:
         old = readable(session, document_id, user)
+        if old.kind == "sertifikat":  # its route is api.services.register.reissue
+            raise ApiError(422, "a certificate is never corrected in place: re-issue it on a new blangko")
         # Locked on PostgreSQL, so two corrections at once queue here and the second sees the first.
         session.scalars(select(Dokumen.id).where(Dokumen.id == old.id).with_for_update()).first()
         newer = session.scalars(select(Dokumen.id).where(Dokumen.supersedes_id == old.id)).first()
@@ -146,18 +148,7 @@ def correct(db: Database, now: datetime, user: CurrentUser, document_id: int, bo
         )
         session.add(new)
         session.flush()
-        if old.kind == "sertifikat":
-            _follow_correction(session, old, new)
         return DokumenOut.model_validate(new)
-
-
-def _follow_correction(session: Session, old: Dokumen, new: Dokumen) -> None:
-    """The verification page shows what the corrected certificate shows."""
-    peserta, skema = new.data.get("peserta") or {}, new.data.get("skema") or {}
-    for cert in session.scalars(select(Sertifikat).where(Sertifikat.document_id == old.id)):
-        cert.document_id = new.id
-        cert.nama = str(peserta.get("nama") or cert.nama)
-        cert.skema_judul = str(skema.get("judul") or cert.skema_judul)
 
 
 def revoke(db: Database, now: datetime, user: CurrentUser, document_id: int, alasan: str) -> None:
@@ -188,9 +179,12 @@ def put_logo(
 
 
 def status_on(cert: Sertifikat, today: date) -> str:
-    """aktif, kedaluwarsa (valid until a day before today) or dicabut (revoked by the LSP)."""
+    """aktif, kedaluwarsa (valid until a day before today), dicabut (revoked by the LSP) or diganti (re-issued
+    on a new blangko after a misprint)."""
     if cert.status == SertifikatStatus.DICABUT:
         return "dicabut"
+    if cert.status == SertifikatStatus.DIGANTI:
+        return "diganti"
     return "kedaluwarsa" if cert.berlaku_sd < today else "aktif"
 
 
@@ -218,5 +212,12 @@ def verification(db: Database, code: str, today: date) -> Verification:
             "no_registrasi": cert.no_registrasi,
             "terbit": cert.terbit,
             "berlaku_sd": cert.berlaku_sd,
+            "no_blangko": cert.no_blangko,
         }
+        if cert.diganti_oleh_id is not None and (pengganti := session.get(Sertifikat, cert.diganti_oleh_id)):
+            view["pengganti"] = {
+                "kode_verifikasi": pengganti.kode_verifikasi,
+                "no_sertifikat": pengganti.no_sertifikat,
+                "no_blangko": pengganti.no_blangko,
+            }
         return Verification(lsp_view, view, status_on(cert, today))

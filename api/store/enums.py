@@ -87,6 +87,12 @@ class SertifikatStatus(StrEnum):
 
     AKTIF = "aktif"
     DICABUT = "dicabut"
+    # Replaced by a re-issue on a new blangko after a misprint (BA kerusakan blangko): `diganti_oleh_id`.
+    DIGANTI = "diganti"
+
+
+# APL.01's purposes under which a holder of an active certificate of the skema may be certified again.
+TUJUAN_SERTIFIKASI_ULANG: frozenset[str] = frozenset({"sertifikasi_ulang", "pkt"})
 
 
 class JenisSkema(StrEnum):

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +27,14 @@ from api.store.models import User
 
 JENIS_SKEMA = ("kkni", "okupasi", "klaster")
 JENIS_TUK = ("sewaktu", "tempat_kerja", "mandiri")
+# BNSP's numbers (DOMAIN.md, Pedoman BNSP 302): a certificate is KBLI (5 digits) KBJI (4) KKNI level (1)
+# sequence (7) year (4), e.g. "62090 2512 4 0000001 2026"; a registration is the field's code (letters, e.g.
+# TIK, KTL), the LSP's code, a sequence and the year, e.g. "TIK 1234 00001 2026". Spaces between the parts are
+# optional. An LSP whose BNSP numbers look otherwise sets its own in the LSP profile.
+POLA_NO_SERTIFIKAT = r"\d{5} ?\d{4} ?\d ?\d{7} ?\d{4}"
+POLA_NO_REGISTRASI = r"[A-Z]{2,5} ?[0-9A-Z]{3,6} ?\d{4,7} ?\d{4}"
+# A replaced certificate's numbers pass to its re-issue; only one row that is not replaced holds a number.
+BELUM_DIGANTI = "status <> 'diganti'"
 
 
 class LspProfil(Base):
@@ -57,6 +66,9 @@ class LspProfil(Base):
     rasio_asesi_per_asesor: Mapped[int] = mapped_column(Integer, default=10)
     masa_banding_hari: Mapped[int] = mapped_column(Integer, default=14)
     masa_berlaku_sertifikat_tahun: Mapped[int] = mapped_column(Integer, default=3)
+    # BNSP's shapes of its numbers (regular expressions, matched whole); None: the defaults below.
+    pola_no_sertifikat: Mapped[str | None] = mapped_column(String(300))
+    pola_no_registrasi: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_by: Mapped[str] = mapped_column(String(64))
 
@@ -282,8 +294,23 @@ class Sertifikat(Base):
     __tablename__ = "sertifikat"
     __table_args__ = (
         UniqueConstraint("kode_verifikasi", name="uq_sertifikat_kode_verifikasi"),
-        UniqueConstraint("no_sertifikat", name="uq_sertifikat_no_sertifikat"),
-        UniqueConstraint("no_registrasi", name="uq_sertifikat_no_registrasi"),
+        # A blangko is a physical BNSP form: its serial is printed once, ever (a spoiled one stays on the
+        # replaced row, so it is never printed again).
+        UniqueConstraint("no_blangko", name="uq_sertifikat_no_blangko"),
+        Index(
+            "uq_sertifikat_no_sertifikat",
+            "no_sertifikat",
+            unique=True,
+            postgresql_where=text(BELUM_DIGANTI),
+            sqlite_where=text(BELUM_DIGANTI),
+        ),
+        Index(
+            "uq_sertifikat_no_registrasi",
+            "no_registrasi",
+            unique=True,
+            postgresql_where=text(BELUM_DIGANTI),
+            sqlite_where=text(BELUM_DIGANTI),
+        ),
         Index("ix_sertifikat_peserta", "peserta_username"),
         Index("ix_sertifikat_root", "root_id"),
     )
@@ -299,9 +326,14 @@ class Sertifikat(Base):
     no_blangko: Mapped[str | None] = mapped_column(String(100))
     terbit: Mapped[date] = mapped_column(Date)
     berlaku_sd: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="aktif")  # aktif | dicabut
+    status: Mapped[str] = mapped_column(String(16), default="aktif")  # aktif | dicabut | diganti
     dicabut_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     alasan_dicabut: Mapped[str | None] = mapped_column(Text)
+    # A misprint is never corrected in place: the certificate is re-issued on a new blangko (a new row, with
+    # its own verification code) and this one points at it, with the Berita Acara kerusakan blangko.
+    diganti_oleh_id: Mapped[int | None] = mapped_column(ForeignKey("sertifikat.id"))
+    diganti_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ba_kerusakan_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     instance_id: Mapped[int] = mapped_column(Integer)
     root_id: Mapped[int] = mapped_column(Integer)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from api.store.enums import SertifikatStatus
 from api.store.master import Sertifikat
 from api.store.models import ProcessInstance
 from service_tasks import operator, snapshot
@@ -91,7 +92,8 @@ def terbitkan_laporan(
     # Certificates issued in this period (banding upheld included), per skema: the realisation of the target.
     terbit = ctx.session.execute(
         select(Sertifikat.skema_nomor, func.count())
-        .where(Sertifikat.root_id == ctx.root_id)
+        # A certificate re-issued on a new blangko counts once: the replaced row is not another certificate.
+        .where(Sertifikat.root_id == ctx.root_id, Sertifikat.status != SertifikatStatus.DIGANTI)
         .group_by(Sertifikat.skema_nomor)
     ).all()
     for nomor, jumlah in terbit:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from api.store.master import Sertifikat
+from service_tasks import daftar_sertifikat as register
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
@@ -48,13 +49,21 @@ def _nomor_per_peserta(nomor: dict[str, Any] | list[dict[str, Any]], kompeten: s
     return found
 
 
-def _periksa_nomor(ctx: ServiceContext, username: Any, n: dict[str, Any]) -> tuple[NomorSertifikat, Sertifikat | None]:
-    """The candidate's numbers, filled in and not used by another certificate; with the row this task
-    already inserted for them, if any (a retry)."""
+def _periksa_nomor(
+    ctx: ServiceContext, username: Any, n: dict[str, Any], skema_nomor: Any
+) -> tuple[NomorSertifikat, Sertifikat | None]:
+    """The candidate's numbers, filled in, in BNSP's shapes and not used by another certificate, the blangko
+    never printed before, no other active certificate of the skema (unless re-certifying); with the row this
+    task already inserted for them, if any (a retry). The validator said all this to the user already: here
+    it guards the register against a process that skipped it."""
     no_sertifikat = str(n.get("no_sertifikat") or "").strip()
     no_registrasi = str(n.get("no_registrasi") or "").strip()
     if not no_sertifikat or not no_registrasi:
         raise ServiceTaskError(f"{username}: nomor sertifikat dan nomor registrasi BNSP wajib diisi")
+    p = register.pola(ctx.session)
+    for key, value in (("no_sertifikat", no_sertifikat), ("no_registrasi", no_registrasi)):
+        if salah := register.bentuk_salah(p, key, value):
+            raise ServiceTaskError(f"{username}: {salah}")
     row = ctx.session.scalars(
         select(Sertifikat).where(
             or_(Sertifikat.no_sertifikat == no_sertifikat, Sertifikat.no_registrasi == no_registrasi)
@@ -65,6 +74,13 @@ def _periksa_nomor(ctx: ServiceContext, username: Any, n: dict[str, Any]) -> tup
             f"{username}: nomor {no_sertifikat} / {no_registrasi} sudah dipakai sertifikat {row.peserta_username}"
         )
     no_blangko = str(n.get("no_blangko") or "").strip() or None
+    if row is None:
+        if no_blangko is not None and (used := register.blangko_terpakai(ctx.session, [no_blangko])):
+            raise ServiceTaskError(f"{username}: {register.pesan_blangko(no_blangko, used[no_blangko])}")
+        lama = register.aktif(ctx.session, str(username), skema_nomor, hari_ini(ctx))
+        tujuan = register.tujuan_pendaftaran(ctx.session, ctx.root_id, str(username))
+        if lama is not None and not register.boleh_sertifikat_kedua(tujuan):
+            raise ServiceTaskError(f"{username}: {register.pesan_aktif(str(username), lama)}")
     return NomorSertifikat(no_sertifikat, no_registrasi, no_blangko), row
 
 
@@ -162,7 +178,7 @@ def terbitkan_sertifikat(
     tanpa_nomor = [u for u in by_user if u not in nomor_by_user]
     sertifikat, rows = [], []
     for username in [u for u in by_user if u in nomor_by_user]:
-        nomor_ini, row = _periksa_nomor(ctx, username, nomor_by_user[username])
+        nomor_ini, row = _periksa_nomor(ctx, username, nomor_by_user[username], by_user[username].get("skema_nomor"))
         doc, row = _terbitkan_satu(ctx, m, by_user[username], nomor_ini, row, tahun)
         sertifikat.append(doc)
         rows.append(

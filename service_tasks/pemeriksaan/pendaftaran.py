@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from api.store.master import Berkas
 from api.store.models import Event
+from service_tasks import daftar_sertifikat as register
 from service_tasks import validator
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData, gabung_nama, proses_list
@@ -121,6 +122,11 @@ def periksa_apl(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
                 "apl02", f"Asesmen mandiri (FR.APL.02) belum mengisi unit skema {skema.nomor}: {gabung_nama(kurang)}"
             )
         )
+    # One active certificate per holder and skema: a holder registers again only to be re-certified.
+    lama = register.aktif(ctx.session, str(pendaftar.get("username")), skema.nomor, hari_ini(ctx))
+    if lama is not None and not register.boleh_sertifikat_kedua(apl01.get("tujuan_asesmen")):
+        nama = m.nama(pendaftar.get("username"))
+        refusals.append(Refusal("apl01.tujuan_asesmen", register.pesan_aktif(nama, lama)))
     return refusals
 
 

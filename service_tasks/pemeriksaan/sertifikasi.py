@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from api.store.master import Sertifikat as SertifikatRow
+from service_tasks import daftar_sertifikat as register
 from service_tasks import validator
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData, gabung_nama, proses_list
@@ -189,16 +190,51 @@ def periksa_nomor_sertifikat(ctx: ServiceContext, data: dict[str, Any]) -> list[
     belum = [m.nama(u) for u in kompeten if u not in seen_user]
     if belum:
         refusals.append(Refusal(base, f"Peserta kompeten yang belum diisi nomor sertifikatnya: {gabung_nama(belum)}"))
+    refusals.extend(_register(ctx, m, rows, seen_user, seen_no))
+    return refusals
+
+
+def _register(
+    ctx: ServiceContext,
+    m: MasterData,
+    rows: list[dict[str, Any]],
+    seen_user: dict[Any, int],
+    seen_no: dict[tuple[str, str], int],
+) -> list[Refusal]:
+    """The register's rules (:mod:`service_tasks.daftar_sertifikat`): BNSP's shapes, numbers and blangko
+    serials not used by any certificate before, no second active certificate of the skema."""
+    base = "nomor_sertifikat.sertifikat"
+    refusals: list[Refusal] = []
+    p = register.pola(ctx.session)
+    for (key, value), i in seen_no.items():
+        if key != "no_blangko" and (salah := register.bentuk_salah(p, key, value)):
+            refusals.append(Refusal(f"{base}.{i}.{key}", salah))
     for key in ("no_sertifikat", "no_registrasi"):
         values = {v: i for (k, v), i in seen_no.items() if k == key}
+        reported: set[str] = set()
         for chunk in chunks(values):
             column = getattr(SertifikatRow, key)
             for used in ctx.session.scalars(select(SertifikatRow).where(column.in_(chunk))):
                 value = getattr(used, key)
+                if value in reported:
+                    continue
+                reported.add(value)
                 refusals.append(
                     Refusal(
                         f"{base}.{values[value]}.{key}",
-                        f"{label[key]} {value} sudah dipakai sertifikat {used.nama} ({used.peserta_username})",
+                        f"{register.LABEL[key]} {value} sudah dipakai sertifikat {used.nama} ({used.peserta_username})",
                     )
                 )
+    blangko = {v: i for (k, v), i in seen_no.items() if k == "no_blangko"}
+    for chunk in chunks(blangko):
+        for value, used in register.blangko_terpakai(ctx.session, list(chunk)).items():
+            refusals.append(Refusal(f"{base}.{blangko[value]}.no_blangko", register.pesan_blangko(value, used)))
+    skema_of = {k.get("username"): k.get("skema_nomor") for k in proses_list(ctx.data, "kompeten")}
+    today = hari_ini(ctx)
+    for username, i in seen_user.items():
+        lama = register.aktif(ctx.session, str(username), skema_of.get(username) or rows[i].get("skema_nomor"), today)
+        if lama is None or lama.instance_id == ctx.instance_id:
+            continue
+        if not register.boleh_sertifikat_kedua(register.tujuan_pendaftaran(ctx.session, ctx.root_id, str(username))):
+            refusals.append(Refusal(f"{base}.{i}.username", register.pesan_aktif(m.nama(username), lama)))
     return refusals

@@ -80,6 +80,7 @@ def test_the_choices_people_see_are_these_titles() -> None:
     }
     assert _titles(FORMS["apl01_apl02.json"], "properties.apl01.properties.tujuan_asesmen") == {
         "sertifikasi": "Sertifikasi",
+        "sertifikasi_ulang": "Sertifikasi ulang",
         "pkt": "Pengakuan Kompetensi Terkini (PKT)",
         "rpl": "Rekognisi Pembelajaran Lampau (RPL)",
         "lainnya": "Lainnya",

@@ -28,6 +28,8 @@ def _out(lsp: LspProfil, on: date) -> LspOut:
         rasio_asesi_per_asesor=lsp.rasio_asesi_per_asesor,
         masa_banding_hari=lsp.masa_banding_hari,
         masa_berlaku_sertifikat_tahun=lsp.masa_berlaku_sertifikat_tahun,
+        pola_no_sertifikat=lsp.pola_no_sertifikat,
+        pola_no_registrasi=lsp.pola_no_registrasi,
         updated_at=lsp.updated_at,
         updated_by=lsp.updated_by,
     )
