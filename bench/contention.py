@@ -31,6 +31,7 @@ import os
 import random
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -192,10 +193,19 @@ def open_period(base: str, candidates: int) -> list[str]:
 
 def run_phase(bases: list[str], phase: Phase, tasks: list[str], headers: dict[str, str], think: float) -> None:
     barrier = threading.Barrier(phase.clients)
+    crashed: list[BaseException] = []
 
     def client(i: int) -> None:
+        try:
+            work(i)
+        except BaseException as exc:  # a client that stopped must fail the bench, not shrink the sample
+            crashed.append(exc)
+
+    def work(i: int) -> None:
         pause = random.Random(i)
-        with httpx.Client(base_url=bases[i % len(bases)], timeout=HTTP_TIMEOUT) as c:
+        # Idle connections are dropped before uvicorn's 5 s keep-alive closes them under a request.
+        limits = httpx.Limits(keepalive_expiry=2.0)
+        with httpx.Client(base_url=bases[i % len(bases)], timeout=HTTP_TIMEOUT, limits=limits) as c:
             barrier.wait()
             for task_id in tasks[i :: phase.clients]:
                 if think and phase.clients > 1:  # a person reads and fills in the form (exponential, mean `think`)
@@ -215,6 +225,8 @@ def run_phase(bases: list[str], phase: Phase, tasks: list[str], headers: dict[st
     for t in threads:
         t.join()
     phase.wall = time.perf_counter() - t0
+    if crashed:
+        raise SystemExit(f"bench: {len(crashed)} clients stopped; the first: {crashed[0]!r}")
 
 
 def measure(bases: list[str], alone: int, clients: list[int], per_client: int, think: float) -> list[Phase]:
@@ -276,6 +288,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker loops in all (one per server, then extra)")
     parser.add_argument("--compare", type=Path, help="another checkout to run the same phases against, after")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
     clients = [int(n) for n in args.clients.split(",") if n]
     tmp = tempfile.mkdtemp(prefix="ujikom-contention-")
     try:
