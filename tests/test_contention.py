@@ -22,7 +22,7 @@ from api.background.worker import Worker
 from api.clock import Clock
 from api.engine.process_models import MODELS
 from api.settings import Settings
-from api.store.db import Database, WriteGate
+from api.store.db import Database, DatabaseBusy, WriteGate
 from api.store.enums import InstanceStatus, TaskState
 from api.store.models import ChildCompletion, HumanTask, ProcessInstance
 from tests.support import bpmn
@@ -255,3 +255,39 @@ def test_a_writer_that_just_released_the_write_queue_goes_behind_the_writers_wai
     waiting.join(GENEROUS)
 
     assert order == ["request", "worker"]
+
+
+def test_a_worker_pass_that_gets_no_turn_leaves_the_work_pending_and_marks_nothing_failed(api: Api) -> None:
+    db: Database = api.app.state.db
+    if db.is_postgres:
+        pytest.skip("the write queue is SQLite's (PostgreSQL locks rows)")
+    parent_id, [task_id] = deploy_and_open(api, 1)
+    api.complete(WORKER, task_id, {"diterima": True})  # the child ends: its completion waits for the worker
+    assert db.gate is not None
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:  # another writer holds the turn (a request running a long script)
+        assert db.gate is not None and db.gate.acquire(GENEROUS)
+        holding.set()
+        release.wait(GENEROUS)
+        db.gate.release()
+
+    other = threading.Thread(target=writer)
+    other.start()
+    assert holding.wait(GENEROUS)
+    db.write_wait_seconds = 0.05
+    worker = Worker(db, api.app.state.settings)
+    try:
+        with pytest.raises(DatabaseBusy):  # the loop takes it as "run the pass again soon"
+            worker.run_once()
+    finally:
+        release.set()
+        other.join(GENEROUS)
+    with db.reading() as session:
+        assert session.get_one(ProcessInstance, parent_id).status == InstanceStatus.RUNNING
+        assert session.scalar(select(func.count()).where(ChildCompletion.applied_at.is_(None))) == 1
+
+    db.write_wait_seconds = GENEROUS
+    assert worker.run_until_idle() >= 1
+    with db.reading() as session:
+        assert session.get_one(ProcessInstance, parent_id).status == InstanceStatus.COMPLETED
