@@ -135,7 +135,9 @@ class Worker(BackgroundLoop):
     def _lock(self, session: Session, instance_id: int) -> ProcessInstance | None:
         stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
         if self.db.is_postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
+            # FOR NO KEY UPDATE: another worker skips the instance, but a child finishing meanwhile (its
+            # completion row's foreign key takes KEY SHARE on this parent) does not wait for the pass.
+            stmt = stmt.with_for_update(skip_locked=True, key_share=True)
         return session.scalars(stmt).first()
 
     def _mark_error(self, instance_id: int, element_id: str | None, message: str) -> None:
