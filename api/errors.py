@@ -2,8 +2,10 @@
 
 A refusal of the SOP's rules or of the form is a 422 naming the field; a failing script or service task a
 422 naming the BPMN element; a unique-constraint conflict a 409 naming the field; a lost optimistic race a
-409 (after the routes that retry have retried); SQLite's write lock not free within its 30 s busy timeout a
-503 with `Retry-After` (nothing was saved: the client sends the same request again). Anything else is a bug:
+409 (after the routes that retry have retried); a busy database a 503 with `Retry-After` (nothing was saved:
+the client sends the same request again): on SQLite a write that got no turn in the write queue, or no lock
+from another process, within 30 s, on any database a lock or lost race the service did not retry
+(`api.store.db.is_busy`: reads and commits included). Anything else is a bug:
 logged with its traceback, and answered 500 without a word of SQL or internals. `answer_to` is the one mapping:
 the app's exception handlers answer with it, and a batch (`POST /api/tasks/complete-batch`) answers each item.
 """
@@ -16,12 +18,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.engine.deployments import DeploymentInvalid
 from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
-from api.store.db import Base
+from api.store.db import Base, DatabaseBusy, is_busy
 from api.store.storage import UploadRejected
 
 log = logging.getLogger(__name__)
@@ -58,11 +60,6 @@ def conflicting_field(exc: IntegrityError) -> str | None:
 
 
 RETRY_AFTER_BUSY_SECONDS = 2
-
-
-def is_database_locked(exc: OperationalError) -> bool:
-    """SQLite's "database is locked" / "database table is locked": a writer did not get the lock in time."""
-    return "is locked" in str(exc.orig)
 
 
 class ApiError(Exception):
@@ -130,8 +127,8 @@ def answer_to(exc: Exception, where: str) -> Answer:
             if field:
                 body["errors"] = [{"path": field, "message": f"{field} sudah dipakai data lain"}]
             return Answer(409, body)
-        case OperationalError() if is_database_locked(exc):
-            log.warning("SQLite write lock not free within the busy timeout on %s", where)
+        case DatabaseBusy() | DBAPIError() if is_busy(exc):
+            log.warning("database busy on %s: %s", where, getattr(exc, "orig", exc))
             body = {
                 "detail": "the database is busy with other writes; nothing was saved, retry",
                 "errors": [{"path": "", "message": "basis data sedang sibuk; tidak ada yang tersimpan, coba lagi"}],
@@ -153,7 +150,8 @@ HANDLED: tuple[type[Exception], ...] = (
     EngineError,
     DeploymentInvalid,
     IntegrityError,
-    OperationalError,
+    DatabaseBusy,
+    DBAPIError,
     Exception,
 )
 

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import caller_for_token
+from api.errors import answer_to
 from api.settings import Settings
 
 # Room for the multipart framing (boundaries, part headers, the form's other fields) around a file.
@@ -97,6 +98,9 @@ class RequestLimits:
             await run_in_threadpool(caller_for_token, state, token if scheme.lower() == "bearer" else None)
         except HTTPException as exc:
             await JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)(scope, receive, send)
+            return False
+        except Exception as exc:  # the user's lookup met a busy database (503), or a bug (500): as a route would
+            await answer_to(exc, f"{scope['method']} {scope['path']}").response()(scope, receive, send)
             return False
         return True
 

@@ -174,7 +174,9 @@ def test_on_sqlite_another_users_write_waits_for_the_completions_script_then_com
 
 
 def short_busy_timeout(db: Database) -> None:
-    """New connections of the app wait 0.2 s for the write lock instead of 30 s (the existing ones are closed)."""
+    """The app's writes wait 0.2 s for their turn in the write queue, and new connections 0.2 s for SQLite's
+    write lock, instead of 30 s (the existing connections are closed)."""
+    db.write_wait_seconds = 0.2
 
     @event.listens_for(db.engine, "connect")
     def _short(dbapi_connection: Any, _record: Any) -> None:

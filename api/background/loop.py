@@ -1,14 +1,25 @@
 """The thread loop the worker and the renderer share: run a pass, sleep until woken or the poll interval
 passes, stop promptly when asked. It keeps the times health reports (`/api/health`): when the last pass
-ended, and since when the running pass has made no progress."""
+ended, and since when the running pass has made no progress.
+
+A pass writes in short transactions, one instance or one batch of documents each; on SQLite each queues in
+the process's write queue behind the requests already waiting (api/store/db.py, `WriteGate`), so a pass
+never holds the write lock back to back while a request waits. A pass that finds the database busy (its
+turn did not come, a PostgreSQL deadlock) leaves the work for the next pass, a moment later."""
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from api.clock import CLOCK, Clock
+from api.store.db import is_busy
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# After a pass that met a busy database: wait this long before the next (not the poll interval).
+BUSY_PAUSE_SECONDS = 0.2
 
 
 class BackgroundLoop:
@@ -35,6 +46,18 @@ class BackgroundLoop:
         """A long pass calls this after each step of its work: it is moving, not stuck."""
         if self.pass_since is not None:
             self.pass_since = self.clock.now()
+
+    def persist(self, write: Callable[[], T]) -> T:
+        """`write` (a transaction recording work already done outside the database, such as rendered files),
+        run again while the database is busy, until it goes through or the loop stops."""
+        while True:
+            try:
+                return write()
+            except Exception as exc:
+                if not is_busy(exc) or self.stopping:
+                    raise
+                log.warning("%s: database busy, writing again: %s", self.name, exc)
+            self._stop.wait(BUSY_PAUSE_SECONDS)
 
     @property
     def stopping(self) -> bool:
@@ -66,19 +89,24 @@ class BackgroundLoop:
         failures = 0
         while not self._stop.is_set():
             self.pass_since = self.clock.now()
+            pause = self.poll_seconds
             try:
                 busy = self.run_pass()
-            except Exception as exc:  # keep the loop alive; the failure is logged once and retried
+            except Exception as exc:
                 busy = 0
-                failures += 1
-                if repr(exc) != failing:
-                    failing = repr(exc)
-                    log.exception("%s: pass failed (logged once while it keeps failing the same way)", self.name)
+                if is_busy(exc):  # other writers came first: not a failure; the work waits for the next pass
+                    log.info("%s: database busy, the pass runs again soon: %s", self.name, exc)
+                    pause = BUSY_PAUSE_SECONDS
+                else:  # keep the loop alive; the failure is logged once and retried
+                    failures += 1
+                    if repr(exc) != failing:
+                        failing = repr(exc)
+                        log.exception("%s: pass failed (logged once while it keeps failing the same way)", self.name)
             else:
                 if failing is not None:
                     log.warning("%s: passes work again after %d failed", self.name, failures)
                 failing, failures = None, 0
             self.pass_since, self.last_pass_at = None, self.clock.now()
             if not busy:
-                self._wake.wait(self.poll_seconds)
+                self._wake.wait(pause)
                 self._wake.clear()

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -116,8 +117,9 @@ class Renderer(BackgroundLoop):
                 break
             attempted.update(j.id for j in jobs)  # a failure waits for the next pass instead of spinning in this one
             results = self._render(jobs, stop, suspects)
-            self._record(results)
-            self._release({j.id for j in jobs} - {r.id for r in results})
+            # The files exist now: their records wait out a busy database rather than the lease.
+            self.persist(partial(self._record, results))
+            self.persist(partial(self._release, {j.id for j in jobs} - {r.id for r in results}))
             self.progressed()
         return len(attempted)
 

@@ -20,7 +20,7 @@ from api.clock import CLOCK, Clock
 from api.engine.errors import EngineError
 from api.engine.runtime import Runtime
 from api.settings import Settings
-from api.store.db import Database
+from api.store.db import Database, DatabaseBusy
 from api.store.enums import EventType, InstanceStatus
 from api.store.models import ChildCompletion, Event, ProcessInstance
 
@@ -96,17 +96,18 @@ class Worker(BackgroundLoop):
         return self._act_on(parent_id, apply)
 
     def _act_on(self, instance_id: int, act: Callable[[Session], int]) -> int:
-        """One instance, one transaction. A lost race leaves the work for the next pass; a process failure or
-        a bug marks the instance `error` (a bug with its traceback in the log); a database error (the
-        database gone, a conflict) ends the pass, which the loop logs and runs again."""
+        """One instance, one short transaction (on SQLite it queues behind the requests already waiting, see
+        api/background/loop.py). A lost race leaves the work for the next pass (a PostgreSQL deadlock is
+        first run again by `Database.write`); a busy database ends the pass, which the loop runs again
+        soon; a process failure or a bug marks the instance `error` (a bug with its traceback in the log);
+        another database error (the database gone) ends the pass, which the loop logs and runs again."""
         try:
-            with self.db.transaction() as session:
-                return act(session)
+            return self.db.write(act)
         except StaleDataError:
             return 0  # another writer moved the instance on; the work is still pending for the next pass
         except EngineError as exc:
             self._mark_error(instance_id, exc.element_id, str(exc))
-        except SQLAlchemyError:
+        except (SQLAlchemyError, DatabaseBusy):
             raise
         except Exception:
             log.exception("instance %s: unexpected error", instance_id)
@@ -134,13 +135,18 @@ class Worker(BackgroundLoop):
     def _lock(self, session: Session, instance_id: int) -> ProcessInstance | None:
         stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
         if self.db.is_postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
+            # FOR NO KEY UPDATE: another worker skips the instance, but a child finishing meanwhile (its
+            # completion row's foreign key takes KEY SHARE on this parent) does not wait for the pass.
+            stmt = stmt.with_for_update(skip_locked=True, key_share=True)
         return session.scalars(stmt).first()
 
     def _mark_error(self, instance_id: int, element_id: str | None, message: str) -> None:
         """Once: the instance leaves the worker's queries (they ask for `running`), so a script that always
         fails (a poison instance) is not run again; its history says where and why."""
         log.error("instance %s failed at %s: %s", instance_id, element_id, message)
+        self.persist(partial(self._record_error, instance_id, element_id, message))
+
+    def _record_error(self, instance_id: int, element_id: str | None, message: str) -> None:
         with self.db.transaction() as session:
             row = session.get(ProcessInstance, instance_id)
             if row is not None and row.status == InstanceStatus.RUNNING:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, literal_column, or_, select, union_all
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,7 +29,7 @@ from api.schemas.batch import BatchItem, BatchOutcome, BatchResult
 from api.services import task_rows
 from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
-from api.store.db import Database
+from api.store.db import Database, is_retryable
 from api.store.enums import EventType, InstanceStatus, TaskState
 from api.store.models import LANE_ROLES, HumanTask, ProcessInstance, TaskDraft
 
@@ -282,7 +283,8 @@ def complete(
     """Complete a task with its form's data: the form is checked, then the engine runs on to the next wait.
 
     The worker may save the same instance a moment earlier (a child finished, a timer fired): the lost race
-    rolled everything back, so run the whole request again on the new revision rather than answer 409.
+    rolled everything back, so run the whole request again on the new revision rather than answer 409 (so too
+    a PostgreSQL deadlock or serialization failure, `is_retryable`).
     Against another user completing the same task, the retry finds it done and answers 409."""
     for attempt in range(1, ATTEMPTS_ON_LOST_RACE + 1):
         try:
@@ -295,8 +297,8 @@ def complete(
                 # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
                 Runtime.for_app(session, clock, settings).complete_task(row, t.id, data, user.username)
                 return CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
-        except StaleDataError:
-            if attempt == ATTEMPTS_ON_LOST_RACE:
+        except (StaleDataError, DBAPIError) as exc:
+            if attempt == ATTEMPTS_ON_LOST_RACE or not (isinstance(exc, StaleDataError) or is_retryable(exc)):
                 raise
     raise AssertionError("unreachable: the last attempt returns or raises")
 
