@@ -399,7 +399,7 @@ def test_an_sk_is_amended_only_by_its_signatory_as_a_new_sk_with_its_own_number(
         f"TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR {sk.number} TENTANG",
         "Menimbang : a. bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor",
         "perlu diubah karena tempat rapat pleno keliru",
-        "Berita Acara Rapat Pleno tanggal",
+        "Berita Acara Rapat Pleno Nomor",
         "di Ruang Rapat Direktorat",
         "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor",
         "sehingga berbunyi sebagaimana tercantum dalam Keputusan ini.",
