@@ -48,7 +48,7 @@ def upgrade() -> None:
         "fanout_item",
         sa.Column("fanout_id", sa.Integer(), sa.ForeignKey("fanout.id"), primary_key=True),
         sa.Column("idx", sa.Integer(), primary_key=True),
-        sa.Column("item", sa.JSON(), nullable=True),
+        sa.Column("item", sa.JSON(), nullable=False),
         sa.Column("subject", sa.String(200), nullable=True),
         sa.Column("child_id", sa.Integer(), nullable=True),
     )
