@@ -2,6 +2,7 @@
 signalled and applied in batches, each exactly once, also with two workers and a request racing them."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,7 +26,9 @@ def _names(n: int) -> list[str]:
 
 def _start(api: Api, daftar: list[str], key: str = "S") -> int:
     r = api.post(
-        "direktur", "/api/process-definitions/uji_induk/instances", json={"business_key": key, "data": {"daftar": daftar}}
+        "direktur",
+        "/api/process-definitions/uji_induk/instances",
+        json={"business_key": key, "data": {"daftar": daftar}},
     )
     assert r.status_code == 201, r.text
     instance_id: int = r.json()["id"]
@@ -170,3 +173,23 @@ def test_closing_while_the_worker_starts_children_reaches_each_child_once(api: A
     assert all(c.status == "completed" for c in children)
     assert _count(api, Event, Event.type == "signal_received") == MANY
     assert api.get("admin", f"/api/instances/{instance_id}").json()["status"] == "completed"
+
+
+def test_children_to_start_and_signals_to_deliver_show_in_health_and_degrade_it_when_late(api: Api) -> None:
+    _deploy(api)
+    instance_id = _start(api, _names(MANY))
+    worker = api.client.get("/api/health").json()["worker"]
+    assert (worker["children_to_start"], worker["signals_pending"]) == (MANY - FIRST_BATCH, 0)
+
+    api.app.state.clock.advance(timedelta(minutes=6))
+    body = api.client.get("/api/health").json()
+    assert body["status"] == "degraded"
+    [reason] = body["reasons"]  # the test clock moves on with real time from where it was set
+    assert reason.startswith(f"children of multi-instance activities waiting to be started: {MANY - FIRST_BATCH}, ")
+    api.drain()
+    assert _close(api, instance_id).status_code == 200
+    worker = api.client.get("/api/health").json()["worker"]
+    assert (worker["children_to_start"], worker["signals_pending"]) == (0, MANY - FIRST_BATCH)
+    api.drain()
+    body = api.client.get("/api/health").json()
+    assert (body["status"], body["worker"]["signals_pending"]) == ("ok", 0)

@@ -109,7 +109,7 @@ class HostedCallActivityParser(CallActivityParser):
         }
 
 
-class HostedCallActivityConverter(SubWorkflowTaskConverter):  # type: ignore[misc]
+class HostedCallActivityConverter(SubWorkflowTaskConverter):
     def to_dict(self, spec: HostedCallActivity) -> dict[str, Any]:
         dct: dict[str, Any] = super().to_dict(spec)
         dct["fanout"] = spec.fanout
