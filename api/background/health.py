@@ -2,8 +2,9 @@
 database, so it covers every worker process), and whether this process's own loops are moving.
 
 - **degraded** (HTTP 200): work has waited longer than `BEHIND_AFTER` (documents, child completions, due
-  timers, children to start, signals to deliver), or documents failed every render attempt. Every server shares the database and says the same, so
-  a load balancer must not act on it (it would take every server out at once): a monitor should alert.
+  timers, children to start, signals to deliver), or documents failed every render attempt. Every server
+  shares the database and says the same, so a load balancer must not act on it (it would take every server
+  out at once): a monitor should alert.
 - **stuck** (HTTP 503): a loop running in this process has gone `STUCK_AFTER` inside one pass without
   progress (a frozen script, a hung render). Restarting this process cures it, so a load balancer or an
   orchestrator may act on it.
