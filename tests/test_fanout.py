@@ -5,9 +5,11 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from api.background.worker import Worker
+from api.engine import children
 from api.engine.children import BATCH, FIRST_BATCH
 from api.engine.runtime import Runtime
 from api.settings import Settings
@@ -193,3 +195,22 @@ def test_children_to_start_and_signals_to_deliver_show_in_health_and_degrade_it_
     api.drain()
     body = api.client.get("/api/health").json()
     assert (body["status"], body["worker"]["signals_pending"]) == ("ok", 0)
+
+
+def test_many_ends_are_applied_in_short_passes_and_the_parent_moves_on_once_after_the_last(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(children, "APPLY_BATCH", 2)
+    _deploy(api)
+    instance_id = _start(api, _names(5))
+    assert _close(api, instance_id).status_code == 200  # every child ends at once
+
+    worker = api.app.state.worker
+    assert worker.apply_fanouts() == 2
+    assert _count(api, ChildCompletion, ChildCompletion.applied_at.is_(None)) == 3
+    assert api.get("admin", f"/api/instances/{instance_id}").json()["status"] == "running"
+    api.drain()
+    assert api.get("admin", f"/api/instances/{instance_id}").json()["status"] == "completed"
+    assert [h["x"] for h in _end_data(api, instance_id)["hasil_semua"]] == _names(5)
+    completed = [e for e in api.history(instance_id, include_children=False) if e["type"] == "child_completed"]
+    assert sorted(e["data"]["child_id"] for e in completed) == [c.id for c in _children(api, instance_id)]

@@ -43,6 +43,7 @@ from api.store.enums import EventType, InstanceStatus
 from api.store.models import (
     ChildCompletion,
     Deployment,
+    Event,
     Fanout,
     FanoutItem,
     PendingSignal,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 
 FIRST_BATCH = 100  # children started (or signalled) inside the request that reaches the fan-out
 BATCH = 100  # children started, or signals delivered, per worker transaction
+APPLY_BATCH = 500  # children's ends marked applied per worker transaction (one UPDATE, one INSERT of events)
 
 
 @dataclass(frozen=True)
@@ -366,13 +368,18 @@ def apply_fanout(runtime: "Runtime", fanout: Fanout, lock_parent: Any) -> int:
     session = runtime.session
     of_fanout = (ChildCompletion.parent_id == fanout.parent_id, ChildCompletion.parent_task_id == fanout.parent_task_id)
     pending = session.execute(
-        select(ChildCompletion.id, ChildCompletion.child_id).where(*of_fanout, ChildCompletion.applied_at.is_(None))
+        select(ChildCompletion.id, ChildCompletion.child_id)
+        .where(*of_fanout, ChildCompletion.applied_at.is_(None))
+        .order_by(ChildCompletion.id)
+        .limit(APPLY_BATCH + 1)
     ).all()
     if not pending:
         return 0
+    more = len(pending) > APPLY_BATCH  # a short transaction: the rest in the next pass, the parent then
+    pending = pending[:APPLY_BATCH]
     ended = session.scalar(select(func.count()).select_from(ChildCompletion).where(*of_fanout)) or 0
     parent = None
-    if fanout.completed_at is None and ended >= fanout.total:
+    if fanout.completed_at is None and ended >= fanout.total and not more:
         parent = lock_parent()
         if parent is None:
             return 0  # the parent is busy: this pass leaves the last completions pending, the next one ends it
@@ -387,16 +394,23 @@ def apply_fanout(runtime: "Runtime", fanout: Fanout, lock_parent: Any) -> int:
     task_spec = runtime.model_for(parent_row).spec.task_specs.get(fanout.element_id)
     name = (task_spec.bpmn_name or fanout.element_id) if task_spec is not None else fanout.element_id
     lane = task_spec.lane if task_spec is not None else None
-    for p in pending:
-        runtime._event(
-            parent_row,
-            EventType.CHILD_COMPLETED,
-            "system",
-            data={"child_id": p.child_id},
-            task_id=fanout.parent_task_id,
-            task_name=name,
-            lane=lane,
-        )
+    session.execute(  # one INSERT for the batch, not one ORM object per child
+        insert(Event),
+        [
+            {
+                "at": now,
+                "instance_id": parent_row.id,
+                "root_id": parent_row.root_id or parent_row.id,
+                "type": EventType.CHILD_COMPLETED,
+                "task_id": fanout.parent_task_id,
+                "task_name": name,
+                "lane": lane,
+                "actor": "system",
+                "data": {"child_id": p.child_id},
+            }
+            for p in pending
+        ],
+    )
     if parent is not None:
         _complete_fanout(runtime, fanout, parent)
     session.flush()
