@@ -28,7 +28,7 @@ What runs (the period's own steps through the API, each candidate's through the 
 
 Registration and pre-assessment are fan-outs (api/engine/children.py): each request starts the first
 FIRST_BATCH children and the worker the rest, timed apart ("worker starts ..."); closing signals the first
-FIRST_BATCH waiting children and queues the rest for the worker. With several N (`--n 100,500,2000`, the
+SIGNAL_FIRST_BATCH waiting children and queues the rest for the worker. With several N (`--n 100,500,2000`, the
 default) each runs on its own fresh database and a last table gives each period-level request's server
 time and the period's state at every N, with the ratio to the smallest N.
 
@@ -514,14 +514,14 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
             )
         signals = probe.take("signal")
         report(
-            f"close registration: signals the first {min(no_show, children.FIRST_BATCH):,} of the {no_show:,} "
+            f"close registration: signals the first {min(no_show, children.SIGNAL_FIRST_BATCH):,} of the {no_show:,} "
             "children still waiting (the rest queued), one request",
             f"{dt:.2f} s (server {server:.2f} s)",
         )
         report("  of which signalling one waiting child (Runtime.signal)", f"{dist(signals)}, sum {sum(signals):.2f} s")
         report_io("  of which the period's state")
         figures["close registration"] = server
-        assert len(signals) == min(no_show, children.FIRST_BATCH), (len(signals), no_show)
+        assert len(signals) == min(no_show, children.SIGNAL_FIRST_BATCH), (len(signals), no_show)
 
         # 7. the worker applies the N finished registrations to the period
         with (
@@ -534,7 +534,7 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
             worker_s = time.perf_counter() - t0
         batches = probe.take("batch")
         report(
-            f"worker: {no_show - min(no_show, children.FIRST_BATCH):,} queued signals delivered, "
+            f"worker: {no_show - min(no_show, children.SIGNAL_FIRST_BATCH):,} queued signals delivered, "
             f"{n:,} finished registrations applied to the period",
             f"{worker_s:.2f} s; apply passes: {len(batches)}, longest {max(batches, default=0):.3f} s",
         )

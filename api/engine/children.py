@@ -14,7 +14,7 @@ parent's state:
   applied in one statement (the parent is not loaded) and counts them; only when the last child has ended
   does it load the parent, once, and complete the task with the output collection read from the rows in
   input order.
-- **signal**: signalling the children of a fan-out signals the first `FIRST_BATCH` running ones at once and
+- **signal**: signalling the children of a fan-out signals the first `SIGNAL_FIRST_BATCH` running ones at once and
   queues the rest (`pending_signal`, delivered by the worker in batches); children started later receive the
   fan-out's signals as they start.
 
@@ -54,7 +54,8 @@ from api.store.models import (
 if TYPE_CHECKING:
     from api.engine.runtime import Runtime
 
-FIRST_BATCH = 100  # children started (or signalled) inside the request that reaches the fan-out
+FIRST_BATCH = 100  # children started inside the request that reaches the fan-out
+SIGNAL_FIRST_BATCH = 20  # children signalled inside the request that signals them (a small period at once)
 BATCH = 100  # children started, or signals delivered, per worker transaction
 APPLY_BATCH = 500  # children's ends marked applied per worker transaction (one UPDATE, one INSERT of events)
 
@@ -277,11 +278,11 @@ def signal_children(runtime: "Runtime", row: ProcessInstance, wf: BpmnWorkflow, 
             )
             .order_by(ProcessInstance.id)
         ).all()
-        for child_id in running[:FIRST_BATCH]:
+        for child_id in running[:SIGNAL_FIRST_BATCH]:
             child = session.get(ProcessInstance, child_id)
             assert child is not None
             runtime.signal(child, name, "system")
-        if later := running[FIRST_BATCH:]:
+        if later := running[SIGNAL_FIRST_BATCH:]:
             now = runtime.clock.now()
             session.execute(
                 insert(PendingSignal), [{"instance_id": i, "signal": name, "created_at": now} for i in later]
