@@ -80,15 +80,17 @@ def tutup_pendaftaran(ctx: ServiceContext, call_activity: str, signal: str) -> d
 def apl02_peserta(ctx: ServiceContext, username: str) -> list[dict[str, Any]]:
     """The FR.APL.02 the candidate last submitted in this period's registration: read from the registration's
     history, so the period does not carry every candidate's answers to the pre-assessment."""
+    # The candidate's few instances by subject (its index), then their history (by instance): not the
+    # period's thousands of children.
+    instances = ctx.session.execute(
+        select(ProcessInstance.id, ProcessInstance.root_id, ProcessInstance.status).where(
+            ProcessInstance.subject == username
+        )
+    ).all()
+    ids = [i.id for i in instances if i.root_id == ctx.root_id and i.status == InstanceStatus.COMPLETED]
     submitted = ctx.session.scalars(
         select(Event.data)
-        .join(ProcessInstance, ProcessInstance.id == Event.instance_id)
-        .where(
-            ProcessInstance.root_id == ctx.root_id,
-            ProcessInstance.subject == username,
-            ProcessInstance.status == InstanceStatus.COMPLETED,
-            Event.type == EventType.TASK_COMPLETED,
-        )
+        .where(Event.instance_id.in_(ids), Event.type == EventType.TASK_COMPLETED)
         .order_by(Event.id.desc())
     )
     for data in submitted:
