@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from api.engine.runtime import Runtime
 
 FIRST_BATCH = 100  # children started inside the request that reaches the fan-out
-SIGNAL_FIRST_BATCH = 20  # children signalled inside the request that signals them (a small period at once)
+SIGNAL_FIRST_BATCH = 10  # children signalled inside the request that signals them (a small period at once)
 BATCH = 100  # children started, or signals delivered, per worker transaction
 APPLY_BATCH = 500  # children's ends marked applied per worker transaction (one UPDATE, one INSERT of events)
 
