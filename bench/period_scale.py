@@ -2,7 +2,7 @@
 """How a period scales with its candidates: step 3 of the SOP (registration, closing, assignment) for N
 candidates, on the real app in-process (see latency.py), SQLite in a temp dir unless --database-url.
 
-    .venv/bin/python bench/period_scale.py                 # N = 1000, 10 % never submit
+    .venv/bin/python bench/period_scale.py                 # N = 100, 500 and 2,000 in one run, 10 % never submit
     .venv/bin/python bench/period_scale.py --n 3000 --no-show 0.2
     .venv/bin/python bench/period_scale.py --database-url postgresql+psycopg://postgres@127.0.0.1/ujikom_bench
                                                            # DROPS and recreates that database's public schema
@@ -25,6 +25,12 @@ What runs (the period's own steps through the API, each candidate's through the 
  8. API, timed: "Menugaskan asesor dan verifikator TUK" with one row per accepted candidate in one
     request: periksa_penugasan (MET, competence, conflicts, ratio over every row), then the
     pre-assessment children, one per accepted candidate, started in the same transaction.
+
+Registration and pre-assessment are fan-outs (api/engine/children.py): each request starts the first
+FIRST_BATCH children and the worker the rest, timed apart ("worker starts ..."); closing signals the first
+SIGNAL_FIRST_BATCH waiting children and queues the rest for the worker. With several N (`--n 100,500,2000`, the
+default) each runs on its own fresh database and a last table gives each period-level request's server
+time and the period's state at every N, with the ratio to the smallest N.
 
 Inside the timed requests, the runtime's per-child work (Runtime.start for a child, Runtime.signal) and
 the validators (service_tasks.check) are timed too, by wrapping them in this process.
@@ -56,6 +62,7 @@ from sqlalchemy import func, insert, select
 
 import service_tasks
 from api import seed
+from api.engine import children
 from api.engine.runtime import Runtime
 from api.engine.script_engine import RestrictedEnvironment
 from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema
@@ -294,16 +301,36 @@ def state_kb(db: Any, instance_id: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=1000, help="candidates in the period (default 1000)")
+    parser.add_argument(
+        "--n", default="100,500,2000", help="candidates in the period, one run each (default 100,500,2000)"
+    )
     parser.add_argument(
         "--no-show", type=float, default=0.1, help="share of candidates who never submit FR.APL.01 (default 0.1)"
     )
     parser.add_argument("--database-url", help="PostgreSQL scratch database: its public schema is DROPPED first")
     args = parser.parse_args(argv)
-    n = args.n
     logging.disable(logging.WARNING)
     seed.hash_password = functools.lru_cache(maxsize=None)(seed.hash_password)
     t_begin = time.perf_counter()
+    sizes = [int(x) for x in str(args.n).split(",")]
+    figures = {n: run(n, args) for n in sizes}
+    if len(sizes) > 1:
+        first = sizes[0]
+        print(f"\nperiod-level requests (server time) and the period's state, ratio to N = {first:,}:")
+        print("| what | " + " | ".join(f"N = {n:,}" for n in sizes) + f" | {sizes[-1]:,} / {first:,} |")
+        print("|---|" + "---|" * (len(sizes) + 1))
+        for what in figures[first]:
+            unit = "KB" if what.startswith("state") else "s"
+            row = [f"{figures[n][what]:,.0f} KB" if unit == "KB" else f"{figures[n][what]:.3f} s" for n in sizes]
+            ratio = figures[sizes[-1]][what] / figures[first][what] if figures[first][what] else float("nan")
+            print(f"| {what} | " + " | ".join(row) + f" | {ratio:.2f}x |")
+    print(f"total run time {time.perf_counter() - t_begin:.0f} s")
+    return 0
+
+
+def run(n: int, args: argparse.Namespace) -> dict[str, float]:
+    """One period of N candidates through step 3 on a fresh database; the figures the summary compares."""
+    figures: dict[str, float] = {}
     data_dir = Path(tempfile.mkdtemp(prefix="ujikom-scale-"))
     url = args.database_url or f"sqlite:///{data_dir / 'scale.sqlite3'}"
     app, db = harness.build(url, data_dir)
@@ -393,13 +420,18 @@ def main(argv: list[str] | None = None) -> int:
                 "kabid_administrasi", "Membuka pendaftaran uji kompetensi", period, {"daftar_pendaftar": daftar}
             )
         report(
-            f"open registration: {n:,} rows checked (periksa_pendaftar), {n:,} children started, one request",
+            f"open registration: {n:,} rows checked (periksa_pendaftar), the first {min(n, children.FIRST_BATCH):,} "
+            "children started, one request",
             f"{dt:.2f} s (server {server:.2f} s)",
         )
+        figures["open registration"] = server
         report("  of which periksa_pendaftar over the N rows", dist(probe.take("validator")))
         starts = probe.take("child start")
         report("  of which starting one registration child (Runtime.start)", f"{dist(starts)}, sum {sum(starts):.2f} s")
         kb_open = state_kb(db, period)
+        t0 = time.perf_counter()
+        started = app.state.worker.run_until_idle()
+        report(f"worker starts the other {started:,} registration children", f"{time.perf_counter() - t0:.2f} s")
 
         # 4. one evidence upload per candidate
         berkas, seconds = bulk_berkas(db, data_dir)
@@ -482,27 +514,31 @@ def main(argv: list[str] | None = None) -> int:
             )
         signals = probe.take("signal")
         report(
-            f"close registration: signals the {no_show:,} children still waiting, one request",
+            f"close registration: signals the first {min(no_show, children.SIGNAL_FIRST_BATCH):,} of the {no_show:,} "
+            "children still waiting (the rest queued), one request",
             f"{dt:.2f} s (server {server:.2f} s)",
         )
         report("  of which signalling one waiting child (Runtime.signal)", f"{dist(signals)}, sum {sum(signals):.2f} s")
         report_io("  of which the period's state")
-        assert len(signals) == no_show, (len(signals), no_show)
+        figures["close registration"] = server
+        assert len(signals) == min(no_show, children.SIGNAL_FIRST_BATCH), (len(signals), no_show)
 
         # 7. the worker applies the N finished registrations to the period
         with (
-            probe.wrap(Runtime, "apply_child_completions", "batch"),
+            probe.wrap(children, "apply_fanout", "batch"),
             period_io(probe),
             probe.wrap(RestrictedEnvironment, "execute", "script"),
         ):
             t0 = time.perf_counter()
-            applied = app.state.worker.run_until_idle()
+            app.state.worker.run_until_idle()
             worker_s = time.perf_counter() - t0
         batches = probe.take("batch")
         report(
-            f"worker: {applied:,} finished registrations applied to the period",
-            f"{worker_s:.2f} s in {len(batches)} batches ({', '.join(f'{b:.2f}' for b in batches)} s)",
+            f"worker: {no_show - min(no_show, children.SIGNAL_FIRST_BATCH):,} queued signals delivered, "
+            f"{n:,} finished registrations applied to the period",
+            f"{worker_s:.2f} s; apply passes: {len(batches)}, longest {max(batches, default=0):.3f} s",
         )
+        figures["worker: longest apply pass"] = max(batches, default=0)
         report_io("  of which the period's state")
         report("  of which the period's script tasks", scripts(probe.take("script")))
         kb_registered = state_kb(db, period)
@@ -527,10 +563,11 @@ def main(argv: list[str] | None = None) -> int:
                 {"penugasan_asesor": penugasan, "penugasan_verifikator": verifikator},
             )
         report(
-            f"assignment: {len(accepted):,} rows checked (periksa_penugasan), {len(accepted):,} pre-assessment "
-            "children started, one request",
+            f"assignment: {len(accepted):,} rows checked (periksa_penugasan), the first "
+            f"{min(len(accepted), children.FIRST_BATCH):,} pre-assessment children started, one request",
             f"{dt:.2f} s (server {server:.2f} s)",
         )
+        figures["assignment"] = server
         report("  of which periksa_penugasan over the rows", dist(probe.take("validator")))
         starts = probe.take("child start")
         report(
@@ -538,6 +575,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         report_io("  of which the period's state")
         report("  of which the period's script tasks", scripts(probe.take("script")))
+        t0 = time.perf_counter()
+        started = app.state.worker.run_until_idle()
+        report(f"worker starts the other {started:,} pre-assessment children", f"{time.perf_counter() - t0:.2f} s")
         with db.reading() as session:
             pra = session.scalar(
                 select(func.count())
@@ -561,9 +601,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  pre-assessment children running: {pra:,}, open 'Meninjau FR.APL.02' tasks: {meninjau:,}")
         print(f"  the period's open tasks now: {', '.join(next_tasks) or '-'}")
+        figures["state with registration open"] = kb_open
+        figures["state after the registrations"] = kb_registered
+        figures["state after the assignment"] = kb_assigned
     db.engine.dispose()
-    print(f"total run time {time.perf_counter() - t_begin:.0f} s")
-    return 0
+    return figures
 
 
 if __name__ == "__main__":

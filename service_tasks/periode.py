@@ -1,5 +1,5 @@
-"""Operators of the period that are not documents: master-data look-ups, closing registration,
-recording a TUK as verified, the banding deadline.
+"""Operators of the period that are not documents: master-data look-ups, closing registration, a
+candidate's FR.APL.02 for the pre-assessment, recording a TUK as verified, the banding deadline.
 
 Each is idempotent per (instance, task): a retry returns the same result and writes nothing twice.
 """
@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from api.store.enums import EventType, InstanceStatus
 from api.store.master import VerifikasiTuk
+from api.store.models import Event, ProcessInstance
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData, tanggal_asesmen
@@ -72,6 +74,29 @@ def tutup_pendaftaran(ctx: ServiceContext, call_activity: str, signal: str) -> d
     """Close registration: signal every registration still running (they end as 'ditutup')."""
     n = ctx.signal_children(call_activity, signal)
     return {"ditutup_pada": ctx.now.isoformat(), "pendaftaran_dihentikan": n}
+
+
+@operator("apl02_peserta")
+def apl02_peserta(ctx: ServiceContext, username: str) -> list[dict[str, Any]]:
+    """The FR.APL.02 the candidate last submitted in this period's registration: read from the registration's
+    history, so the period does not carry every candidate's answers to the pre-assessment."""
+    # The candidate's few instances by subject (its index), then their history (by instance): not the
+    # period's thousands of children.
+    instances = ctx.session.execute(
+        select(ProcessInstance.id, ProcessInstance.root_id, ProcessInstance.status).where(
+            ProcessInstance.subject == username
+        )
+    ).all()
+    ids = [i.id for i in instances if i.root_id == ctx.root_id and i.status == InstanceStatus.COMPLETED]
+    submitted = ctx.session.scalars(
+        select(Event.data)
+        .where(Event.instance_id.in_(ids), Event.type == EventType.TASK_COMPLETED)
+        .order_by(Event.id.desc())
+    )
+    for data in submitted:
+        if isinstance(data, dict) and isinstance(data.get("apl02"), list):
+            return list(data["apl02"])
+    raise ServiceTaskError(f"FR.APL.02 {username} tidak ditemukan di pendaftaran periode ini")
 
 
 def _verifikasi_data(row: VerifikasiTuk) -> dict[str, Any]:

@@ -45,6 +45,10 @@ def test_health_is_ok_and_names_every_figure_when_nothing_waits(api: Api) -> Non
         "last_child_completion_applied_at": None,
         "timers_due": 0,
         "oldest_timer_due_seconds": None,
+        "children_to_start": 0,
+        "oldest_child_to_start_seconds": None,
+        "signals_pending": 0,
+        "oldest_signal_seconds": None,
     }
     assert body["renderer"] == {
         "running": False,

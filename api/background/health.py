@@ -2,13 +2,15 @@
 database, so it covers every worker process), and whether this process's own loops are moving.
 
 - **degraded** (HTTP 200): work has waited longer than `BEHIND_AFTER` (documents, child completions, due
-  timers), or documents failed every render attempt. Every server shares the database and says the same, so
-  a load balancer must not act on it (it would take every server out at once): a monitor should alert.
+  timers, children to start, signals to deliver), or documents failed every render attempt. Every server
+  shares the database and says the same, so a load balancer must not act on it (it would take every server
+  out at once): a monitor should alert.
 - **stuck** (HTTP 503): a loop running in this process has gone `STUCK_AFTER` inside one pass without
   progress (a frozen script, a hung render). Restarting this process cures it, so a load balancer or an
   orchestrator may act on it.
 
-Six aggregate queries, each served by an index (the render queue, the pending completions, the next timer).
+Eight aggregate queries, each served by an index (the render queue, the pending completions, the next timer,
+the fan-outs still starting children) or over a queue the worker keeps short (the pending signals).
 """
 
 from datetime import datetime, timedelta
@@ -23,7 +25,7 @@ from api.background.worker import Worker
 from api.schemas.health import Health, RendererHealth, WorkerHealth
 from api.store.db import Database
 from api.store.enums import InstanceStatus
-from api.store.models import ChildCompletion, Dokumen, ProcessInstance
+from api.store.models import ChildCompletion, Dokumen, Fanout, PendingSignal, ProcessInstance
 
 BEHIND_AFTER = timedelta(minutes=5)
 STUCK_AFTER = timedelta(minutes=5)
@@ -73,9 +75,19 @@ def _worker(session: Session, loop: BackgroundLoop, now: datetime) -> WorkerHeal
             ProcessInstance.status == InstanceStatus.RUNNING, ProcessInstance.next_timer_at <= now
         )
     ).one()
+    to_start, oldest_start = session.execute(
+        select(func.coalesce(func.sum(Fanout.total - Fanout.started), 0), func.min(Fanout.created_at))
+        .join(ProcessInstance, ProcessInstance.id == Fanout.parent_id)
+        .where(Fanout.all_started_at.is_(None), ProcessInstance.status == InstanceStatus.RUNNING)
+    ).one()
+    signals, oldest_signal = session.execute(select(func.count(), func.min(PendingSignal.created_at))).one()
     return WorkerHealth.model_validate(
         {
             **_loop(loop, now),
+            "children_to_start": to_start,
+            "oldest_child_to_start_seconds": _age(now, oldest_start),
+            "signals_pending": signals,
+            "oldest_signal_seconds": _age(now, oldest_signal),
             "child_completions_pending": pending,
             "oldest_child_completion_seconds": _age(now, oldest),
             "last_child_completion_applied_at": session.scalar(select(func.max(ChildCompletion.applied_at))),
@@ -105,6 +117,16 @@ def report(db: Database, worker: Worker, now: datetime) -> Health:
         degraded.append(
             f"finished child instances waiting to be applied to their parents: {work.child_completions_pending}, "
             f"the oldest for {work.oldest_child_completion_seconds:.0f} s"
+        )
+    if (work.oldest_child_to_start_seconds or 0) > behind:
+        degraded.append(
+            f"children of multi-instance activities waiting to be started: {work.children_to_start}, "
+            f"the oldest for {work.oldest_child_to_start_seconds:.0f} s"
+        )
+    if (work.oldest_signal_seconds or 0) > behind:
+        degraded.append(
+            f"signals waiting to be delivered to children: {work.signals_pending}, "
+            f"the oldest for {work.oldest_signal_seconds:.0f} s"
         )
     if (work.oldest_timer_due_seconds or 0) > behind:
         degraded.append(

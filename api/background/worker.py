@@ -1,4 +1,5 @@
-"""The worker: applies finished children to their parents in batches and fires due timers.
+"""The worker: applies finished children to their parents in batches, starts and signals the children of
+multi-instance call activities in batches (api/engine/children.py) and fires due timers.
 
 It runs as a thread inside `serve` by default, or as `ujikom worker` processes. On PostgreSQL several
 workers share the work with `FOR UPDATE SKIP LOCKED`; the instance revision check catches the rest,
@@ -9,7 +10,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,15 +18,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.background.loop import BackgroundLoop
 from api.background.renderer import Renderer
 from api.clock import CLOCK, Clock
+from api.engine import children
 from api.engine.errors import EngineError
 from api.engine.runtime import Runtime
 from api.settings import Settings
 from api.store.db import Database, DatabaseBusy
 from api.store.enums import EventType, InstanceStatus
-from api.store.models import ChildCompletion, Event, ProcessInstance
+from api.store.models import ChildCompletion, Event, Fanout, PendingSignal, ProcessInstance
 
 log = logging.getLogger(__name__)
 BATCH = 500
+# A completion of a fan-out's child: applied by `apply_fanouts`, not one by one.
+_OF_FANOUT = exists().where(
+    and_(Fanout.parent_id == ChildCompletion.parent_id, Fanout.parent_task_id == ChildCompletion.parent_task_id)
+)
 
 
 class Worker(BackgroundLoop):
@@ -44,7 +50,13 @@ class Worker(BackgroundLoop):
 
     # --- one pass ---------------------------------------------------------------------
     def run_once(self) -> int:
-        return self.apply_child_completions() + self.fire_due_timers()
+        return (
+            self.start_children()
+            + self.deliver_signals()
+            + self.apply_fanouts()
+            + self.apply_child_completions()
+            + self.fire_due_timers()
+        )
 
     def run_pass(self) -> int:
         return self.run_once()
@@ -62,12 +74,98 @@ class Worker(BackgroundLoop):
                 return total
         return total
 
+    # --- fan-outs: each pass is one short transaction per fan-out, whose cost does not grow with it ----------
+    def start_children(self) -> int:
+        """Start the next batch of children of every fan-out with items not started (the parent is not loaded)."""
+        with self.db.reading() as session:
+            pending = session.execute(
+                select(Fanout.id, Fanout.parent_id)
+                .join(ProcessInstance, ProcessInstance.id == Fanout.parent_id)
+                .where(Fanout.all_started_at.is_(None), ProcessInstance.status == InstanceStatus.RUNNING)
+                .order_by(Fanout.id)
+                .limit(100)
+            ).all()
+
+        def start(session: Session, fanout_id: int) -> int:
+            fanout = self._lock_fanout(session, fanout_id)
+            if fanout is None or fanout.all_started_at is not None:
+                return 0
+            parent = session.get(ProcessInstance, fanout.parent_id)
+            if parent is None or parent.status != InstanceStatus.RUNNING:
+                return 0  # cancelled: the rest is never started
+            return children.start_children(self.runtime(session), fanout, parent, children.BATCH)
+
+        done = 0
+        for fanout_id, parent_id in pending:
+            done += self._act_on(parent_id, partial(start, fanout_id=fanout_id))
+            self.progressed()
+        return done
+
+    def deliver_signals(self) -> int:
+        """Deliver one batch of the queued signals to children."""
+
+        def deliver(session: Session) -> int:
+            stmt = select(PendingSignal).order_by(PendingSignal.id).limit(children.BATCH)
+            if self.db.is_postgres:
+                stmt = stmt.with_for_update(skip_locked=True)
+            return children.deliver_signals(self.runtime(session), list(session.scalars(stmt)))
+
+        try:
+            with self.db.transaction() as session:
+                return deliver(session)
+        except StaleDataError:
+            return 0  # a child moved on meanwhile: the batch is delivered on the next pass
+
+    def apply_fanouts(self) -> int:
+        """Apply the ended children of fan-outs: every pending completion of a fan-out in one statement; the
+        parent is loaded only when its last child has ended."""
+        with self.db.reading() as session:
+            pending = session.execute(
+                select(Fanout.id, Fanout.parent_id)
+                .join(ProcessInstance, ProcessInstance.id == Fanout.parent_id)
+                .where(
+                    ProcessInstance.status == InstanceStatus.RUNNING,
+                    exists().where(
+                        ChildCompletion.parent_id == Fanout.parent_id,
+                        ChildCompletion.parent_task_id == Fanout.parent_task_id,
+                        ChildCompletion.applied_at.is_(None),
+                    ),
+                )
+                .order_by(Fanout.id)
+                .limit(100)
+            ).all()
+
+        def apply(session: Session, fanout_id: int) -> int:
+            fanout = self._lock_fanout(session, fanout_id)
+            if fanout is None:
+                return 0
+            return children.apply_fanout(
+                self.runtime(session), fanout, lambda: self._lock(session, fanout.parent_id, running=True)
+            )
+
+        done = 0
+        for fanout_id, parent_id in pending:
+            done += self._act_on(parent_id, partial(apply, fanout_id=fanout_id))
+            self.progressed()
+        return done
+
+    def _lock_fanout(self, session: Session, fanout_id: int) -> Fanout | None:
+        stmt = select(Fanout).where(Fanout.id == fanout_id)
+        if self.db.is_postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        return session.scalars(stmt).first()
+
+    # --- plain call activities ------------------------------------------------------------------------------
     def apply_child_completions(self) -> int:
         with self.db.reading() as session:
             parent_ids = session.scalars(
                 select(ChildCompletion.parent_id)
                 .join(ProcessInstance, ProcessInstance.id == ChildCompletion.parent_id)
-                .where(ChildCompletion.applied_at.is_(None), ProcessInstance.status == InstanceStatus.RUNNING)
+                .where(
+                    ChildCompletion.applied_at.is_(None),
+                    ProcessInstance.status == InstanceStatus.RUNNING,
+                    ~_OF_FANOUT,
+                )
                 .distinct()
                 .limit(100)
             ).all()
@@ -83,7 +181,7 @@ class Worker(BackgroundLoop):
             if row is None or row.status != InstanceStatus.RUNNING:
                 return 0
             pending = select(ChildCompletion).where(
-                ChildCompletion.parent_id == parent_id, ChildCompletion.applied_at.is_(None)
+                ChildCompletion.parent_id == parent_id, ChildCompletion.applied_at.is_(None), ~_OF_FANOUT
             )
             if self.db.is_postgres:
                 pending = pending.with_for_update(skip_locked=True)
@@ -132,13 +230,14 @@ class Worker(BackgroundLoop):
 
         return sum(self._act_on(i, partial(fire, instance_id=i)) for i in due)
 
-    def _lock(self, session: Session, instance_id: int) -> ProcessInstance | None:
+    def _lock(self, session: Session, instance_id: int, *, running: bool = False) -> ProcessInstance | None:
         stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
         if self.db.is_postgres:
             # FOR NO KEY UPDATE: another worker skips the instance, but a child finishing meanwhile (its
             # completion row's foreign key takes KEY SHARE on this parent) does not wait for the pass.
             stmt = stmt.with_for_update(skip_locked=True, key_share=True)
-        return session.scalars(stmt).first()
+        row = session.scalars(stmt).first()
+        return None if running and (row is None or row.status != InstanceStatus.RUNNING) else row
 
     def _mark_error(self, instance_id: int, element_id: str | None, message: str) -> None:
         """Once: the instance leaves the worker's queries (they ask for `running`), so a script that always

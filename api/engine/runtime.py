@@ -21,20 +21,23 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import service_tasks
 from api.clock import CLOCK, Clock
 from api.clock import CURRENT as CURRENT_CLOCK
-from api.engine import spiff_timers  # noqa: F401 - timers read the service clock
+from api.engine import (
+    children,
+    spiff_timers,  # noqa: F401 - timers read the service clock
+)
 from api.engine.bpmn import Prop, properties
-from api.engine.call_activity import CHILD_REQUEST, HostedCallActivity, child_inputs, child_outputs, needs_child
+from api.engine.call_activity import child_outputs
 from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
 from api.engine.forms import form_errors, load_form
 from api.engine.inbox_rows import row_fields
-from api.engine.process_models import MODELS, ProcessModel, ProcessModelCache, model_of_definition, resolve_definition
+from api.engine.process_models import MODELS, ProcessModel, ProcessModelCache, model_of_definition
 from api.engine.sandbox import ScriptMemoryExceeded, ScriptRejected, ScriptTimeout, StepDeadlines
 from api.engine.script_engine import (
     DEFAULT_LIMITS,
@@ -51,7 +54,6 @@ from api.store.enums import LANE_ROLES, EventType, InstanceStatus
 from api.store.enums import TaskState as HumanTaskState
 from api.store.models import (
     ChildCompletion,
-    Deployment,
     Event,
     HumanTask,
     ProcessDefinition,
@@ -97,8 +99,8 @@ class Host:
             now=self.runtime.clock.now(),
             data=task.data,
             nomor_format=self.runtime.nomor_format,
-            signal_children=lambda call_activity, signal: self.runtime.signal_children(
-                self.row, self.wf, call_activity, signal
+            signal_children=lambda call_activity, signal: children.signal_children(
+                self.runtime, self.row, self.wf, call_activity, signal
             ),
         )
 
@@ -155,7 +157,7 @@ class Runtime:
         data: dict[str, Any],
         actor: str,
         parent: ProcessInstance | None = None,
-        parent_task: Task | None = None,
+        link: "children.ChildLink | None" = None,
         subject: str | None = None,
     ) -> ProcessInstance:
         model = self.models.get(self.session, definition)
@@ -172,14 +174,14 @@ class Runtime:
             subject=subject,
             status=InstanceStatus.RUNNING,
             parent_id=parent.id if parent else None,
-            parent_task_id=str(parent_task.id) if parent_task else None,
+            parent_task_id=link.task_id if link else None,
             started_at=now,
             started_by=actor,
             state="",
             steps={},
         )
-        if parent is not None and parent_task is not None:
-            step = properties(parent_task.task_spec).get(Prop.SOP_STEP)
+        if parent is not None and link is not None:
+            step = link.sop_step
             row.sop_step = step
             if step and step in (parent.steps or {}):
                 row.inherited_due_at = datetime.fromisoformat(parent.steps[step]["due_at"])
@@ -224,29 +226,7 @@ class Runtime:
 
     def apply_child_completions(self, row: ProcessInstance, completions: list[ChildCompletion]) -> int:
         """Complete the parent's waiting call activities with their children's outputs (one load/save)."""
-        wf = self.load(row)
-        host = self._attach(row, wf, "system")
-        applied = 0
-        now = self.clock.now()
-        # Each complete() re-checks every waiting task (the parallel join, timers): over a batch of N that
-        # is N full tree walks. Check once after the batch instead; the end state is the same.
-        wf.update_waiting_tasks = lambda: None
-        try:
-            for c in completions:
-                task = find_task(wf, c.parent_task_id)
-                c.applied_at = now
-                # complete() only on STARTED: on COMPLETED it would merge the result twice.
-                if task is None or task.state != TaskState.STARTED:
-                    continue
-                task.data.update(deepcopy(c.outputs))
-                self._run(wf, task.complete, task)
-                applied += 1
-                self._event(row, EventType.CHILD_COMPLETED, "system", task, data={"child_id": c.child_id})
-        finally:
-            del wf.update_waiting_tasks
-        self._run(wf, wf.update_waiting_tasks, None)
-        self._advance(row, wf, "system", host)
-        return applied
+        return children.apply_child_completions(self, row, completions)
 
     def signal(self, row: ProcessInstance, name: str, actor: str) -> None:
         """Deliver a BPMN signal to one instance (catching boundary and intermediate events run)."""
@@ -255,25 +235,6 @@ class Runtime:
         self._run(wf, lambda: wf.catch(BpmnEvent(SignalEventDefinition(name))), None)
         self._event(row, EventType.SIGNAL_RECEIVED, actor, data={"signal": name})
         self._advance(row, wf, actor, host)
-
-    def signal_children(self, row: ProcessInstance, wf: BpmnWorkflow, call_activity: str, name: str) -> int:
-        """Signal every running child this instance started from one call activity (e.g. registration closed)."""
-        children = self.session.scalars(
-            select(ProcessInstance)
-            .where(ProcessInstance.parent_id == row.id, ProcessInstance.status == InstanceStatus.RUNNING)
-            .order_by(ProcessInstance.id)
-        ).all()
-        signalled = 0
-        for child in children:
-            caller = find_task(wf, child.parent_task_id) if child.parent_task_id else None
-            # A multi-instance call activity starts its children from instance tasks below the activity's own task.
-            if caller is not None and call_activity in (caller.task_spec.bpmn_id, caller.parent.task_spec.bpmn_id):
-                self.signal(child, name, "system")
-                signalled += 1
-        self._event(
-            row, EventType.SIGNAL_SENT, None, data={"signal": name, "call_activity": call_activity, "to": signalled}
-        )
-        return signalled
 
     def cancel(self, row: ProcessInstance, actor: str, reason: str) -> list[int]:
         """Cancel a running instance and every running instance below it (children are separate rows).
@@ -296,6 +257,7 @@ class Runtime:
                     current, EventType.INSTANCE_CANCELLED, actor, data={"reason": reason, "requested_on": row.id}
                 )
                 cancelled.append(current.id)
+            children.lock_fanouts(self.session, current.id)  # a start batch in flight: wait, then see its children
             frontier.extend(
                 self.session.scalars(select(ProcessInstance).where(ProcessInstance.parent_id == current.id))
             )
@@ -348,9 +310,8 @@ class Runtime:
                 self._event(row, EventType.TIMER_FIRED, actor, task)
 
         self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
-        for task in wf.get_tasks(state=TaskState.STARTED, max_depth=ALL):
-            if isinstance(task.task_spec, HostedCallActivity) and needs_child(task):
-                self._start_child(row, task, actor)
+        while children.start_requested(self, row, wf, actor):  # a fan-out over nothing completes at once
+            self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
         self._sync_human_tasks(row, wf, model, host, new=new)
         self._note_completed_steps(row, wf, model)
         if wf.is_completed():
@@ -358,51 +319,6 @@ class Runtime:
         row.next_timer_at = _next_timer(wf)
         row.state = self.limits.checked_state(self._run(wf, lambda: dump_workflow(wf), None), wf.last_task)
         self.session.flush()  # the revision check happens here: a lost race raises StaleDataError
-
-    def _start_child(self, row: ProcessInstance, task: Task, actor: str) -> None:
-        called = task.task_spec.spec
-        self._note_step(row, self.model_for(row), task, completed=False)
-        definition = resolve_definition(self.session, called, self._deployment_snapshot(row))
-        if definition is None:
-            raise EngineError(f"called process {called!r} is not deployed", task.task_spec.bpmn_id)
-        child_model = self.models.get(self.session, definition)
-        try:
-            inputs = child_inputs(task, child_model.io_specification)
-        except KeyError as exc:
-            raise EngineError(
-                f"call activity is missing data input(s) {exc} for {called!r}", task.task_spec.bpmn_id
-            ) from exc
-        subject = None
-        if expr := properties(task.task_spec).get(Prop.CHILD_SUBJECT):
-            try:
-                subject = str(SCRIPT_ENGINE.evaluate(task, expr))
-            except WorkflowException as exc:
-                raise EngineError(f"childSubject expression failed: {exc}", task.task_spec.bpmn_id) from exc
-        task.internal_data[CHILD_REQUEST]["started"] = True
-        child = self.start(
-            definition,
-            business_key=row.business_key,
-            data=inputs,
-            actor=actor,
-            parent=row,
-            parent_task=task,
-            subject=subject,
-        )
-        task.internal_data[CHILD_REQUEST]["child_id"] = child.id
-        self._event(row, EventType.CHILD_STARTED, actor, task, data={"child_id": child.id, "called_element": called})
-
-    def _deployment_snapshot(self, row: ProcessInstance) -> int:
-        """Linked SOPs run in the versions deployed when the period started: a running period finishes on
-        what it started with, and a period started after a linked SOP alone was redeployed takes it."""
-        root_id = row.root_id or row.id
-        # One query per transaction, not per child (the session lives as long as the transaction).
-        at_start = self.session.info.setdefault("ujikom_deployment_at_start", {})
-        if root_id not in at_start:
-            root = self.session.get(ProcessInstance, root_id) or row
-            at_start[root_id] = self.session.scalar(
-                select(func.max(Deployment.id)).where(Deployment.created_at <= root.started_at)
-            )
-        return max(self.model_for(row).deployment_id, at_start[root_id] or 0)
 
     def _finish(self, row: ProcessInstance, wf: BpmnWorkflow) -> None:
         row.status = InstanceStatus.COMPLETED

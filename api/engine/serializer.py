@@ -17,9 +17,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 )
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.spiff.serializer.task_spec import SubWorkflowTaskConverter
 
-from api.engine.call_activity import HostedCallActivity
+from api.engine.call_activity import HostedCallActivity, HostedCallActivityConverter
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -42,7 +41,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 
 
 _config = dict(SPIFF_CONFIG)
-_config[HostedCallActivity] = SubWorkflowTaskConverter
+_config[HostedCallActivity] = HostedCallActivityConverter
 _config[BpmnWorkflow] = SpeclessWorkflowConverter
 _local = threading.local()
 

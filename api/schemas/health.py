@@ -20,6 +20,10 @@ class WorkerHealth(LoopHealth):
     last_child_completion_applied_at: datetime | None = Field(description="by any worker")
     timers_due: int = Field(description="running instances whose next timer is due and has not fired")
     oldest_timer_due_seconds: float | None
+    children_to_start: int = Field(description="children of running parents' multi-instance activities not started")
+    oldest_child_to_start_seconds: float | None
+    signals_pending: int = Field(description="signals queued for child instances, not delivered yet")
+    oldest_signal_seconds: float | None
 
 
 class RendererHealth(LoopHealth):

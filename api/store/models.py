@@ -247,6 +247,62 @@ class ChildCompletion(Base):
     applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class Fanout(Base):
+    """A parallel multi-instance call activity waiting in a parent (one task in the parent's state): the
+    children are started from its items in batches, their completions counted here, and the parent is loaded
+    once, when the last child has ended (api/engine/children.py, migration 0014_fanout)."""
+
+    __tablename__ = "fanout"
+    __table_args__ = (
+        UniqueConstraint("parent_id", "parent_task_id"),
+        # The worker's start queue: fan-outs with items not started yet.
+        Index("ix_fanout_starting", "all_started_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    parent_task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    # Resolved once, in the deployment snapshot of the period, for every child of the fan-out.
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    sop_step: Mapped[str | None] = mapped_column(String(8))
+    input_item: Mapped[str | None] = mapped_column(String(200))
+    output_item: Mapped[str | None] = mapped_column(String(200))
+    # The called process's declared inputs other than the item, the same for every child.
+    shared_inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    total: Mapped[int] = mapped_column(Integer)
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    # Signals sent to the fan-out's children: a child started later receives them when it starts.
+    signals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    started_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    all_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class FanoutItem(Base):
+    """One item of a fan-out's input collection, in order; `child_id` once its child is started."""
+
+    __tablename__ = "fanout_item"
+
+    fanout_id: Mapped[int] = mapped_column(ForeignKey("fanout.id"), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item: Mapped[Any] = mapped_column(JSON)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    child_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class PendingSignal(Base):
+    """A signal to one child, queued by a parent that signals many (delivered by the worker in batches)."""
+
+    __tablename__ = "pending_signal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    signal: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Dokumen(Base):
     """An output document of the SOP: numbered once, stored with its data, never overwritten."""
 
