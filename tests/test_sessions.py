@@ -1,8 +1,9 @@
 """Sessions: login backoff per account and per client, bounded hashing, one answer for unknown and existing
 accounts, and tokens revoked at once by logout, a password change and deactivation."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from argon2 import extract_parameters
 from fastapi.testclient import TestClient
 
@@ -10,6 +11,23 @@ from api import auth
 from api.clock import Clock
 from api.login_guard import LoginGuard
 from tests.support.api import Api
+
+
+class StoppedClock(Clock):
+    """Time moves only when the test moves it: on a loaded machine a login's hash may take longer than the
+    backoff it is checked against, and a running clock would let the backoff lapse between two attempts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at = datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return self.at + self.offset
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return StoppedClock()
 
 
 def _login(client: TestClient, username: str, password: str) -> object:

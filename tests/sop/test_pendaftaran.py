@@ -122,7 +122,7 @@ def test_the_end_of_the_registration_window_closes_registration_without_anyone_a
     sop.check_files(api, {"peserta": ("diterima", "")})
     selesai = date.fromisoformat(sop.jadwal(api)["pendaftaran_selesai"])
 
-    b.advance_to(api, clock, b.wib(selesai, time(23, 59, 58)))
+    b.advance_to(api, clock, b.wib(selesai, time(23, 0)))
     assert sop.tasks_named(api, "kabid_administrasi", b.MENUTUP, instance_id=root)  # still open
     assert sop.tasks_named(api, "peserta2", b.APL)
 
