@@ -89,7 +89,11 @@ def deploy_and_open(api: Api, candidates: int) -> tuple[int, list[str]]:
     parent_id = r.json()["id"]
     [buka] = api.inbox("direktur", instance_id=parent_id)
     api.complete("direktur", buka["id"], {"diterima": True})
-    return parent_id, ready_tasks(api.app.state.db)
+    # The request starts the first children; the embedded worker starts the rest in batches (api/engine/children.py).
+    deadline = time.monotonic() + 600  # generous: only a worker that never starts them fails here
+    while len(tasks := ready_tasks(api.app.state.db)) < candidates and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return parent_id, tasks
 
 
 def ready_tasks(db: Database) -> list[str]:
