@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import logging
 import os
 import statistics
@@ -58,6 +59,7 @@ import service_tasks
 from api import seed
 from api.engine.runtime import Runtime
 from api.engine.script_engine import RestrictedEnvironment
+from api.services import tasks as api_tasks
 from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema
 from api.store.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole
 from api.store.storage import FileStore
@@ -383,7 +385,21 @@ def main(argv: list[str] | None = None) -> int:
         complete("direktur", "Menetapkan target uji kompetensi", period, TARGET)
         complete("ketua_lsp", "Menyusun rencana uji kompetensi", period, rencana)
 
+        def read_form(user: str, name: str, what: str) -> None:
+            """Reading the task: its form served with the choices and proposals of its sources (issue 10)."""
+            task_id = task_of(user, name, period)
+            with probe.wrap(api_tasks, "with_sources", "sources"):
+                times = [api.timed("GET", f"/api/tasks/{task_id}", user, 200) for _ in range(5)]
+            size = len(json.dumps(times[-1][1]["form"]["schema"])) / 1024
+            report(f"read {name!r}: {what}", f"{dist([t for t, _ in times])}, served schema {size:,.0f} KB")
+            report("  of which the form's sources (choices, proposals)", dist(probe.take("sources")))
+
         # 3. open registration for N candidates in one request
+        read_form(
+            "kabid_administrasi",
+            "Membuka pendaftaran uji kompetensi",
+            f"{n:,} active candidates offered, the proposal per target row",
+        )
         daftar = [{"username": u, "skema_nomor": skema_of[u]} for u in peserta]
         with (
             probe.wrap(Runtime, "start", "child start", when=is_child_start),
@@ -508,6 +524,11 @@ def main(argv: list[str] | None = None) -> int:
         kb_registered = state_kb(db, period)
 
         # 8. assignment of every accepted candidate in one request, the pre-assessment children started
+        read_form(
+            "kabid_sertifikasi",
+            "Menugaskan asesor dan verifikator TUK",
+            "eligible asesor per candidate (MET, competence, conflicts) and a proposal within the ratio",
+        )
         accepted = sorted(submit)
         penugasan = [
             {"username": u, "asesor": asesor[i % len(asesor)], "tuk_kode": TUK[i % len(TUK)]}

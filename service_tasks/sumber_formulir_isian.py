@@ -138,9 +138,9 @@ def _penugasan(ctx: SumberContext) -> dict[str, list[dict[str, Any]]]:
     beban: Counter[str] = Counter()
     pilihan: dict[str, str] = {}
     for username in sorted(boleh, key=lambda u: len(boleh[u])):
-        calon = [a.user.username for a in boleh[username] if beban[a.user.username] < rasio]
+        calon = [a for a in boleh[username] if beban[a] < rasio]
         if calon:
-            asesor = min(calon, key=lambda a: beban[a])  # min keeps the first (by name) of equal load
+            asesor = min(calon, key=beban.__getitem__)  # min keeps the first (by name) of equal load
             beban[asesor] += 1
             pilihan[username] = asesor
     sisa = {k: (t.kapasitas if (t := ctx.master.tuk(k)) is not None else 0) for k in periode_tuk(ctx.data)}
@@ -211,7 +211,7 @@ def isian_asesor_ulang(ctx: SumberContext) -> str | None:
     """Asesor pertama (urut nama) yang boleh menilai ulang peserta banding."""
     peserta = object_at(ctx.data, "peserta_banding")
     boleh = asesor_untuk(ctx, [peserta], hari_ini(ctx.service)).get(str(peserta.get("username")), [])
-    return next((a.user.username for a in boleh if a.user.username != peserta.get("asesor")), None)
+    return next((a for a in boleh if a != peserta.get("asesor")), None)
 
 
 @isian("sertifikat_kompeten")
