@@ -11,7 +11,8 @@ What runs (the period's own steps through the API, each candidate's through the 
  1. bulk inserts, untimed: N users with role `peserta` and their `peserta` master records, N/10 asesor
     (users, `asesor` records competent for the three demo skema: the LSP's 1:10 ratio holds);
  2. API: start the period, step 1 (target over the three demo skema), step 2 (plan, TUK-01 and TUK-02);
- 3. API, timed: "Membuka pendaftaran" with N rows in one request: periksa_pendaftar validates N rows,
+ 3. API, timed: the task read five times (its form with the choices and proposals of its sources, issue 10),
+    then "Membuka pendaftaran" with N rows in one request: periksa_pendaftar validates N rows,
     data_pendaftar reads N master records, N registration children are started in one transaction;
  4. untimed: one evidence upload (`berkas` row) per candidate, bulk inserted, owned by the candidate and
     pointing at their own registration child, so periksa_apl accepts it;
@@ -22,7 +23,8 @@ What runs (the period's own steps through the API, each candidate's through the 
     at FR.APL.01 (each is loaded, its boundary signal event runs, it ends as 'ditutup');
  7. worker, timed: applies the N finished registrations to the period (batches of 500), the parallel
     join, the count of accepted candidates, the quota gateway: "Menugaskan asesor" appears;
- 8. API, timed: "Menugaskan asesor dan verifikator TUK" with one row per accepted candidate in one
+ 8. API, timed: the task read five times (eligible asesor per candidate, a proposal within the ratio), then
+    "Menugaskan asesor dan verifikator TUK" with one row per accepted candidate in one
     request: periksa_penugasan (MET, competence, conflicts, ratio over every row), then the
     pre-assessment children, one per accepted candidate, started in the same transaction.
 
