@@ -393,7 +393,18 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
     data = confirm(api, "kabid_administrasi", t, {"nomor_sertifikat": {"sertifikat": numbers}})
     assert [r["username"] for r in data["nomor_sertifikat"]["sertifikat"]] == list(sop.CANDIDATES)
     api.drain()
-    sop.step_7(api, root)
+    t = sop.one(api, "ketua_lsp", "Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi", instance_id=root)
+    # the summary from the period's data, the budget as planned (4 x Rp500.000 + 5 x Rp35.000) to correct
+    data = confirm(api, "ketua_lsp", t, {"evaluasi": {"temuan": "Tidak ada", "rekomendasi": "Lanjutkan"}})
+    assert data["evaluasi"] == {
+        "ringkasan": "Uji kompetensi periode 2026 Genap: 5 pendaftar, 5 diterima, 5 hadir dan dinilai asesor "
+        "(5 K, 0 BK), 0 tidak hadir.",
+        "temuan": "Tidak ada",
+        "rekomendasi": "Lanjutkan",
+        "realisasi_anggaran": 2175000.0,
+    }
+    t = sop.one(api, "direktur", "Menerima laporan uji kompetensi", instance_id=root)
+    api.complete("direktur", t["id"], {"diterima": True, "catatan": "Diterima."})
     assert api.get("direktur", f"/api/instances/{root}").json()["status"] == "completed"
 
 
