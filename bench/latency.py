@@ -12,6 +12,7 @@ run on real instances started through the API. See bench/README.md.
 
     .venv/bin/python bench/latency.py                   # SQLite (WAL) in a temp dir, sizes 10,1000,100000
     .venv/bin/python bench/latency.py --quick           # smoke run: sizes 10,1000, few samples
+    .venv/bin/python bench/latency.py --socket          # the same over a real socket against `ujikom serve`
     .venv/bin/python bench/latency.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/scratch
                                                         # DROPS and recreates that database's public schema
 """
@@ -30,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -43,7 +45,17 @@ import warnings  # noqa: E402
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
 from fastapi.testclient import TestClient  # noqa: E402
-from harness import TARGET_FORM, Api, Series, build, db_version, open_task_count, percentile, retire  # noqa: E402
+from harness import (  # noqa: E402
+    TARGET_FORM,
+    Api,
+    Series,
+    build,
+    db_version,
+    open_task_count,
+    percentile,
+    retire,
+    served,
+)
 from padding import Padding  # noqa: E402
 from raw_engine import raw_baseline  # noqa: E402
 from sqlalchemy import select  # noqa: E402
@@ -296,6 +308,42 @@ def print_table(rows: list[Series], raw: tuple[Series, Series]) -> None:
         print(f"{'-':>10}  {r.label:<44} {len(r.samples):>4} {r.median:>10.2f} {r.p95:>8.2f}  {'-':>8}")
 
 
+# Issue 15 part 4: targets as ratios measured in the same run (absolute times drift on a shared machine).
+RAW_RATIO_TARGET = 4.0  # start and complete <= 4x the raw in-memory SpiffWorkflow step
+HEALTH_RATIO_TARGET = 1.5  # an inbox page <= 1.5x the health check
+
+
+def print_ratios(rows: list[Series], raw: tuple[Series, Series]) -> None:
+    """Each operation's median over its reference in this run: the raw engine for start and complete, the
+    health check (same client, same size) for the inbox; end to end and server-side (Server-Timing)."""
+    raw_by_op = {"start": raw[0], "complete": raw[1]}
+    health = {s.size: s for s in rows if s.op == "health"}
+    print(
+        f"\nratios (median / reference, same run; targets: start and complete <= {RAW_RATIO_TARGET:g}x raw engine,"
+        f" inbox <= {HEALTH_RATIO_TARGET:g}x health):"
+    )
+    print(f"{'open tasks':>10}  {'operation':<44} {'reference':<12} {'end to end':>10} {'server':>7}  verdict")
+    for s in rows:
+        if s.op in raw_by_op:
+            ref, ref_server, target, name = (
+                raw_by_op[s.op].median,
+                raw_by_op[s.op].median,
+                RAW_RATIO_TARGET,
+                "raw engine",
+            )
+        elif s.op == "inbox" and s.size in health:
+            h = health[s.size]
+            ref, ref_server, target, name = h.median, h.server_median, HEALTH_RATIO_TARGET, "health"
+        else:
+            continue
+        ratio = s.median / ref
+        server = f"{s.server_median / ref_server:6.2f}x" if s.server_median and ref_server else "-"
+        print(
+            f"{s.size:>10,}  {s.label:<44} {name:<12} {ratio:9.2f}x {server:>7}  "
+            + ("ok" if ratio <= target else "OVER")
+        )
+
+
 def print_flatness(rows: list[Series]) -> None:
     sizes = sorted({s.size for s in rows if s.size is not None})
     if len(sizes) < 2:
@@ -340,7 +388,15 @@ def main(argv: list[str] | None = None) -> int:
         help="measure the first task's validator (N pairs with/without it, its SQL), then cProfile N completes",
     )
     p.add_argument("--profile-top", type=int, default=25, help="functions shown per profile listing")
+    p.add_argument(
+        "--socket",
+        action="store_true",
+        help="measure over a real socket: a real `ujikom serve` (uvicorn, embedded worker on) on a random free port, "
+        "a keep-alive httpx client",
+    )
     args = p.parse_args(argv)
+    if args.socket and args.profile:
+        p.error("--profile profiles the in-process app: not with --socket")
 
     sizes = [
         int(s.replace("_", "")) for s in (args.sizes or ("10,1000" if args.quick else "10,1000,100000")).split(",")
@@ -366,9 +422,14 @@ def main(argv: list[str] | None = None) -> int:
         print("ujikom latency benchmark")
         print("  " + ", ".join(f"{k} {v}" for k, v in info_lines.items()))
         print(
-            "  Measured in-process through the real FastAPI app with fastapi.testclient.TestClient: routing,\n"
-            "  auth (JWT + user lookup), JSON, the DB transaction and the engine are included; no socket/uvicorn.\n"
-            f"  {samples} samples per operation and size after {warmup} warm-up cycles; time.perf_counter around\n"
+            (
+                "  Measured over a real socket: `ujikom serve` (uvicorn, embedded worker on) on a random free port,\n"
+                "  a keep-alive httpx client in this process; the bench pads and retires rows in the database.\n"
+                if args.socket
+                else "  Measured in-process through the real FastAPI app with fastapi.testclient.TestClient: routing,\n"
+                "  auth (JWT + user lookup), JSON, the DB transaction and the engine are included; no socket/uvicorn.\n"
+            )
+            + f"  {samples} samples per operation and size after {warmup} warm-up cycles; time.perf_counter around\n"
             "  each HTTP call; p95 = nearest rank. Budget (ARCHITECTURE.md) applies to the median.\n"
             "  NOTE: the open-task count is reached with SYNTHETIC human_task rows bulk-inserted for inbox size;\n"
             "  start/complete run on real instances started through the API (retired after each sample, so\n"
@@ -376,7 +437,8 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         results: list[Series] = []
-        with TestClient(app) as client:
+        with ExitStack() as stack:
+            client = stack.enter_context(served(url, Path(tmp)) if args.socket else TestClient(app))
             api = Api(client)
             api.login("direktur", *INBOX_USERS)
             padding = Padding(db)
@@ -394,10 +456,12 @@ def main(argv: list[str] | None = None) -> int:
                     + f"; measured in {info['seconds']:.1f} s",
                     flush=True,
                 )
-            app.state.worker.run_until_idle()
+            if not args.socket:
+                app.state.worker.run_until_idle()
             raw = raw_baseline(db, samples, warmup)
             print()
             print_table(results, raw)
+            print_ratios(results, raw)
             print_flatness(results)
             print(
                 "\n  reference (ARCHITECTURE.md, SpiffArena on the same machine): "
