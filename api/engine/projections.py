@@ -6,14 +6,15 @@ Called by :class:`api.engine.runtime.Runtime` inside the caller's transaction, a
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from api.clock import Clock
 from api.engine.bpmn import Prop, properties
@@ -25,6 +26,9 @@ from api.store.enums import LANE_ROLES, EventType
 from api.store.enums import TaskState as HumanTaskState
 from api.store.models import Event, HumanTask, ProcessInstance, TaskDraft
 
+# The tables themselves, for Core INSERTs of many rows (no ORM object per row).
+HUMAN_TASK_TABLE = cast(Table, HumanTask.__table__)
+EVENT_TABLE = cast(Table, Event.__table__)
 ALL = 10**9  # get_tasks(max_depth=...) returns a partial list without it on deep/wide trees
 
 
@@ -81,21 +85,35 @@ class Projections:
         *,
         new: bool = False,
     ) -> None:
+        """The instance's `human_task` rows follow its ready user tasks: a row for each task that became ready,
+        its end for each row whose task is no longer ready (completed by `actor`, or cancelled).
+
+        Written at once with statements of their own and no autoflush: the engine's other changes (the
+        instance's steps, documents) go out with the state in the runtime's one flush."""
+        info = self.session.info
+        held, info[_HOLD] = info.get(_HOLD, False), True  # its own queries read no events
+        try:
+            with self.session.no_autoflush:
+                self._sync_human_tasks(row, wf, model, completed_now, actor, new=new)
+        finally:
+            info[_HOLD] = held
+
+    def _sync_human_tasks(
+        self,
+        row: ProcessInstance,
+        wf: BpmnWorkflow,
+        model: ProcessModel,
+        completed_now: set[str],
+        actor: str,
+        *,
+        new: bool,
+    ) -> None:
         ready = wf.get_tasks(state=TaskState.READY, manual=True, max_depth=ALL)
-        # An instance inserted in this transaction has no tasks yet: skipping the query also skips its
-        # autoflush, so the root_id set after the INSERT goes out with the state in one UPDATE.
-        existing = (
-            {}
-            if new
-            else {
-                t.id: t
-                for t in self.session.scalars(
-                    select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.state == HumanTaskState.READY)
-                )
-            }
-        )
+        # An instance inserted in this transaction has no tasks yet.
+        existing = {} if new else self._open_rows(row.id)
         ready_ids = set()
         now = self.clock.now()
+        created: list[dict[str, Any]] = []
         for task in ready:
             tid = str(task.id)
             ready_ids.add(tid)
@@ -111,51 +129,78 @@ class Projections:
                 except WorkflowException as exc:
                     raise EngineError(f"assignee expression failed: {exc}", task.task_spec.bpmn_id) from exc
                 assignee = str(assignee) if assignee else None
-            ht = HumanTask(
-                id=tid,
-                instance_id=row.id,
-                root_id=row.root_id or row.id,
-                process_key=row.key,
-                business_key=row.business_key,
-                element_id=task.task_spec.bpmn_id,
-                name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                lane=lane,
-                role=LANE_ROLES.get(lane or ""),
-                assignee=assignee,
-                form=props.get(Prop.FORM),
-                ui_form=props.get(Prop.UI_FORM),
-                sop_step=props.get(Prop.SOP_STEP),
-                **row_fields(self.session, row, props.get(Prop.SOP_STEP), task.data),
-                state=HumanTaskState.READY,
-                created_at=now,
-                due_at=self.due_at(row, task),
-                context=jsonable(task.data),
+            due_at = self.due_at(row, task)
+            created.append(
+                {
+                    "id": tid,
+                    "instance_id": row.id,
+                    "root_id": row.root_id or row.id,
+                    "process_key": row.key,
+                    "business_key": row.business_key,
+                    "element_id": task.task_spec.bpmn_id,
+                    "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                    "lane": lane,
+                    "role": LANE_ROLES.get(lane or ""),
+                    "assignee": assignee,
+                    "claimed_by": None,
+                    "form": props.get(Prop.FORM),
+                    "ui_form": props.get(Prop.UI_FORM),
+                    "sop_step": props.get(Prop.SOP_STEP),
+                    **row_fields(self.session, row, props.get(Prop.SOP_STEP), task.data),
+                    "state": HumanTaskState.READY,
+                    "created_at": now,
+                    "due_at": due_at,
+                    "completed_at": None,
+                    "completed_by": None,
+                    "context": jsonable(task.data),
+                }
             )
-            self.session.add(ht)
             self.event(
                 row,
                 EventType.TASK_CREATED,
                 None,
                 task,
-                data={"assignee": assignee, "due_at": ht.due_at.isoformat() if ht.due_at else None},
+                data={"assignee": assignee, "due_at": due_at.isoformat() if due_at else None},
             )
             if step := props.get(Prop.ESKALASI_LANGKAH):
                 overdue = (row.steps or {}).get(step, {}).get("due_at")
                 self.event(
                     row, EventType.STEP_ESCALATED, None, task, data={"step": step, "to_lane": lane, "due_at": overdue}
                 )
-        for tid, ht in existing.items():
-            if tid in ready_ids:
-                continue
-            if tid in completed_now:
-                ht.state, ht.completed_at, ht.completed_by = HumanTaskState.COMPLETED, now, actor
-                if ht.claimed_by is None:  # completing an unclaimed task claims it
-                    ht.claimed_by = actor
+        if created:  # one INSERT for every new row (executemany), no ORM object per row
+            self.session.execute(insert(HUMAN_TASK_TABLE), created)
+        gone = [ht for tid, ht in existing.items() if tid not in ready_ids]
+        cancelled = [ht.id for ht in gone if ht.id not in completed_now]
+        for ht in gone:
+            if ht.id in completed_now:
+                # Completing an unclaimed task claims it. The ORM statements keep loaded rows in step.
+                self.session.execute(
+                    update(HumanTask)
+                    .where(HumanTask.id == ht.id)
+                    .values(
+                        state=HumanTaskState.COMPLETED,
+                        completed_at=now,
+                        completed_by=actor,
+                        claimed_by=ht.claimed_by or actor,
+                    )
+                )
             else:
-                ht.state, ht.completed_at = HumanTaskState.CANCELLED, now
-                self.event(row, EventType.TASK_CANCELLED, None, task_id=tid, task_name=ht.name, lane=ht.lane)
-        if gone := [tid for tid in existing if tid not in ready_ids]:  # a draft lives while its task is ready
-            self.session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_(gone)))
+                self.event(row, EventType.TASK_CANCELLED, None, task_id=ht.id, task_name=ht.name, lane=ht.lane)
+        if cancelled:
+            self.session.execute(
+                update(HumanTask)
+                .where(HumanTask.id.in_(cancelled))
+                .values(state=HumanTaskState.CANCELLED, completed_at=now)
+            )
+        if gone:  # a draft lives while its task is ready
+            self.session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_([ht.id for ht in gone])))
+
+    def _open_rows(self, instance_id: int) -> dict[str, HumanTask]:
+        """The instance's ready rows (a row whose end this transaction has already written is not one)."""
+        rows = self.session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == HumanTaskState.READY)
+        )
+        return {t.id: t for t in rows if t.state == HumanTaskState.READY}
 
     def event(
         self,
@@ -169,20 +214,61 @@ class Projections:
         task_name: str | None = None,
         lane: str | None = None,
     ) -> None:
+        """A history event, written with the others of the transaction in one INSERT (`write_events`)."""
         if task is not None:
             task_id = str(task.id)
             task_name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
             lane = task.task_spec.lane
-        self.session.add(
-            Event(
-                at=self.clock.now(),
-                instance_id=row.id,
-                root_id=row.root_id or row.id,
-                type=type_,
-                task_id=task_id,
-                task_name=task_name,
-                lane=lane,
-                actor=actor,
-                data=jsonable(data or {}),
-            )
+        pending_events(self.session).append(
+            {
+                "at": self.clock.now(),
+                "instance_id": row.id,
+                "root_id": row.root_id or row.id,
+                "type": type_,
+                "task_id": task_id,
+                "task_name": task_name,
+                "lane": lane,
+                "actor": actor,
+                "data": jsonable(data or {}),
+            }
         )
+
+    def write_events(self) -> None:
+        write_events(self.session)
+
+
+# --- history events: buffered per session, few INSERTs --------------------------------------
+# The ORM's unit of work costs more per event than the INSERT itself (an object, its state, RETURNING id).
+# Events are buffered in the session and written in one executemany INSERT: before any ORM statement
+# (service tasks and validators read the history of the transaction: a decision recorded a step earlier),
+# by the runtime before its flush, and before the transaction commits for anything left (a claim's event);
+# a rollback drops them. `event.instance_id` has no foreign key: no order to keep with the instance rows.
+_PENDING = "ujikom_pending_events"
+_HOLD = "ujikom_events_held"  # set while the projection's own queries run (they read no events)
+
+
+def pending_events(session: Session) -> list[dict[str, Any]]:
+    pending: list[dict[str, Any]] = session.info.setdefault(_PENDING, [])
+    return pending
+
+
+def write_events(session: Session) -> None:
+    if rows := session.info.pop(_PENDING, None):
+        session.execute(insert(EVENT_TABLE), rows)
+
+
+@listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    write_events(session)
+
+
+@listens_for(Session, "do_orm_execute")
+def _write_before_orm_statement(state: ORMExecuteState) -> None:
+    info = state.session.info
+    if info.get(_PENDING) and not info.get(_HOLD):
+        write_events(state.session)
+
+
+@listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -293,6 +293,7 @@ class Runtime:
             frontier.extend(
                 self.session.scalars(select(ProcessInstance).where(ProcessInstance.parent_id == current.id))
             )
+        self.projections.write_events()
         self.session.flush()
         return cancelled
 
@@ -351,6 +352,7 @@ class Runtime:
             self._finish(row, wf)
         row.next_timer_at = _next_timer(wf)
         row.state = self.limits.checked_state(self._run(wf, lambda: dump_workflow(wf), None), wf.last_task)
+        self.projections.write_events()
         self.session.flush()  # the revision check happens here: a lost race raises StaleDataError
 
     def _start_child(self, row: ProcessInstance, task: Task, actor: str) -> None:
