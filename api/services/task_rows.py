@@ -22,9 +22,11 @@ def describe(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any
     root_ids = {r["root_id"] for r in rows}
     subjects = {r["subject"] for r in rows if r["subject"]}
     nomors = {r["skema"] for r in rows if r["skema"]}
+    # Core execution (column statements: the ORM's loading steps would only add time).
+    db = session.connection()
     periods = {
-        p.id: p
-        for p in session.execute(
+        id_: (key, steps or {})
+        for id_, key, steps in db.execute(
             select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.steps).where(
                 ProcessInstance.id.in_(root_ids)
             )
@@ -34,36 +36,32 @@ def describe(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any
     titles: dict[str, str] = {}
     if subjects:
         people = {
-            r.username: (r.full_name, r.nim)
-            for r in session.execute(
+            username: (full_name, nim)
+            for username, full_name, nim in db.execute(
                 select(User.username, User.full_name, Peserta.nim)
                 .join(Peserta, Peserta.user_id == User.id)
                 .where(User.username.in_(subjects))
             )
         }
-        for kode, nama in session.execute(select(Tuk.kode, Tuk.nama).where(Tuk.kode.in_(subjects - set(people)))):
+        for kode, nama in db.execute(select(Tuk.kode, Tuk.nama).where(Tuk.kode.in_(subjects - set(people)))):
             people.setdefault(kode, (nama, None))
     if nomors:
-        titles = {
-            r.nomor: r.judul for r in session.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(nomors)))
-        }
+        found = db.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(nomors)))
+        titles = {nomor: judul for nomor, judul in found}
+    no_period: tuple[None, dict[str, Any]] = (None, {})
     out = []
     for r in rows:
         row = dict(r)
-        period = periods.get(row.pop("root_id"))
+        root_id = row.pop("root_id")
+        period_key, steps = periods.get(root_id, no_period)
         name, nim = people.get(row["subject"] or "", (None, None))
-        steps = (period.steps or {}) if period is not None else {}
-        out.append(
-            {
-                **row,
-                "period_id": period.id if period is not None else None,
-                "period_key": period.business_key if period is not None else None,
-                "step_name": steps.get(row["step"] or "", {}).get("name"),
-                "subject_name": name,
-                "subject_nim": nim,
-                "skema_judul": titles.get(row["skema"]) if row["skema"] else None,
-            }
-        )
+        row["period_id"] = root_id if root_id in periods else None
+        row["period_key"] = period_key
+        row["step_name"] = steps.get(row["step"] or "", {}).get("name")
+        row["subject_name"] = name
+        row["subject_nim"] = nim
+        row["skema_judul"] = titles.get(row["skema"]) if row["skema"] else None
+        out.append(row)
     return out
 
 
