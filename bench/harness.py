@@ -87,7 +87,8 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def build(url: str, data_dir: Path) -> tuple[Any, Database]:
+def build(url: str, data_dir: Path, synchronous: str = "FULL") -> tuple[Any, Database]:
+    """The app over a freshly migrated and seeded database; `synchronous`: SQLite's setting for the app."""
     if url.startswith("postgresql"):
         reset_postgres(url)
     settings = Settings(
@@ -98,8 +99,12 @@ def build(url: str, data_dir: Path) -> tuple[Any, Database]:
         embedded_worker=False,
         processes_dir=PROJECT_ROOT / "processes",
         forms_dir=PROJECT_ROOT / "forms",
+        sqlite_synchronous=synchronous,
     )
     db = seed.demo_database(settings)
+    if synchronous != "FULL":
+        db.engine.dispose()
+        db = Database(url, settings.sqlite_synchronous)
     MODELS.clear()
     return create_app(settings, db, Clock()), db
 
@@ -111,7 +116,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str, data_dir: Path, *, ready_seconds: float = 60.0) -> Iterator[httpx.Client]:
+def served(
+    url: str, data_dir: Path, *, synchronous: str = "FULL", ready_seconds: float = 60.0
+) -> Iterator[httpx.Client]:
     """A real `ujikom serve` (uvicorn, embedded worker on, as deployed) on a random free port over the database
     `build()` made, and a keep-alive HTTP client to it; the server is stopped on exit (its log: data_dir/serve.log)."""
     port = free_port()
@@ -122,6 +129,7 @@ def served(url: str, data_dir: Path, *, ready_seconds: float = 60.0) -> Iterator
         "UJIKOM_DATABASE_URL": url,
         "UJIKOM_DATA_DIR": str(data_dir),
         "UJIKOM_SECRET_KEY": SECRET_KEY,
+        "UJIKOM_SQLITE_SYNCHRONOUS": synchronous,
     }
     log = (data_dir / "serve.log").open("wb")
     # cwd: the temp dir, so no .env of the checkout is read.

@@ -397,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         help="measure over a real socket: a real `ujikom serve` (uvicorn, embedded worker on) on a random free port, "
         "a keep-alive httpx client",
     )
+    p.add_argument(
+        "--synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite's synchronous setting (default FULL, as deployed; NORMAL leaves out the fsync of each commit)",
+    )
     args = p.parse_args(argv)
     if args.socket and args.profile:
         p.error("--profile profiles the in-process app: not with --socket")
@@ -413,11 +419,12 @@ def main(argv: list[str] | None = None) -> int:
     t_begin = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ujikom-bench-") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'ujikom.sqlite3'}"
-        app, db = build(url, Path(tmp))
+        app, db = build(url, Path(tmp), args.synchronous)
         dialect = db.engine.dialect.name
         info_lines = {
             **versions(),
-            dialect: db_version(db) + (" (WAL, synchronous=NORMAL, file in a temp dir)" if dialect == "sqlite" else ""),
+            dialect: db_version(db)
+            + (f" (WAL, synchronous={args.synchronous}, file in a temp dir)" if dialect == "sqlite" else ""),
             "CPUs": str(os.cpu_count()),
             "machine": f"{platform.system()} {platform.machine()}",
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -441,7 +448,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         results: list[Series] = []
         with ExitStack() as stack:
-            client = stack.enter_context(served(url, Path(tmp)) if args.socket else TestClient(app))
+            client = stack.enter_context(
+                served(url, Path(tmp), synchronous=args.synchronous) if args.socket else TestClient(app)
+            )
             api = Api(client)
             api.login("direktur", *INBOX_USERS)
             padding = Padding(db)
