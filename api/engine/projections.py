@@ -12,9 +12,10 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.clock import Clock
 from api.engine.bpmn import Prop, properties
@@ -29,7 +30,34 @@ from api.store.models import Event, HumanTask, ProcessInstance, TaskDraft
 # The tables themselves, for Core INSERTs of many rows (no ORM object per row).
 HUMAN_TASK_TABLE = cast(Table, HumanTask.__table__)
 EVENT_TABLE = cast(Table, Event.__table__)
+TASK_DRAFT_TABLE = cast(Table, TaskDraft.__table__)
+# The projection's statements, built once (building one costs about what SQLite takes to run it).
+_OPEN_ROWS = select(HumanTask).where(
+    HumanTask.instance_id == bindparam("b_instance"), HumanTask.state == HumanTaskState.READY
+)
+_ROW_COMPLETED = (
+    update(HUMAN_TASK_TABLE)
+    .where(HUMAN_TASK_TABLE.c.id == bindparam("b_id"))
+    .values(
+        state=HumanTaskState.COMPLETED.value,
+        completed_at=bindparam("b_at"),
+        completed_by=bindparam("b_by"),
+        claimed_by=bindparam("b_claimed"),
+    )
+)
+_ROWS_CANCELLED = (
+    update(HUMAN_TASK_TABLE)
+    .where(HUMAN_TASK_TABLE.c.id.in_(bindparam("b_ids", expanding=True)))
+    .values(state=HumanTaskState.CANCELLED.value, completed_at=bindparam("b_at"))
+)
+_DRAFTS_GONE = delete(TASK_DRAFT_TABLE).where(TASK_DRAFT_TABLE.c.task_id.in_(bindparam("b_ids", expanding=True)))
 ALL = 10**9  # get_tasks(max_depth=...) returns a partial list without it on deep/wide trees
+
+
+def _loaded(ht: HumanTask, **values: Any) -> None:
+    """A loaded row's attributes as the statements just wrote them (not changes for the ORM to write again)."""
+    for key, value in values.items():
+        set_committed_value(ht, key, value)
 
 
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -170,36 +198,25 @@ class Projections:
         if created:  # one INSERT for every new row (executemany), no ORM object per row
             self.session.execute(insert(HUMAN_TASK_TABLE), created)
         gone = [ht for tid, ht in existing.items() if tid not in ready_ids]
-        cancelled = [ht.id for ht in gone if ht.id not in completed_now]
-        for ht in gone:
-            if ht.id in completed_now:
-                # Completing an unclaimed task claims it. The ORM statements keep loaded rows in step.
-                self.session.execute(
-                    update(HumanTask)
-                    .where(HumanTask.id == ht.id)
-                    .values(
-                        state=HumanTaskState.COMPLETED,
-                        completed_at=now,
-                        completed_by=actor,
-                        claimed_by=ht.claimed_by or actor,
-                    )
-                )
-            else:
-                self.event(row, EventType.TASK_CANCELLED, None, task_id=ht.id, task_name=ht.name, lane=ht.lane)
+        if not gone:
+            return
+        ended = [ht for ht in gone if ht.id in completed_now]
+        cancelled = [ht for ht in gone if ht.id not in completed_now]
+        for ht in ended:  # completing an unclaimed task claims it
+            claimed_by = ht.claimed_by or actor
+            self.session.execute(_ROW_COMPLETED, {"b_id": ht.id, "b_at": now, "b_by": actor, "b_claimed": claimed_by})
+            _loaded(ht, state=HumanTaskState.COMPLETED, completed_at=now, completed_by=actor, claimed_by=claimed_by)
+        for ht in cancelled:
+            self.event(row, EventType.TASK_CANCELLED, None, task_id=ht.id, task_name=ht.name, lane=ht.lane)
+            _loaded(ht, state=HumanTaskState.CANCELLED, completed_at=now)
         if cancelled:
-            self.session.execute(
-                update(HumanTask)
-                .where(HumanTask.id.in_(cancelled))
-                .values(state=HumanTaskState.CANCELLED, completed_at=now)
-            )
-        if gone:  # a draft lives while its task is ready
-            self.session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_([ht.id for ht in gone])))
+            self.session.execute(_ROWS_CANCELLED, {"b_ids": [ht.id for ht in cancelled], "b_at": now})
+        # A draft lives while its task is ready.
+        self.session.execute(_DRAFTS_GONE, {"b_ids": [ht.id for ht in gone]})
 
     def _open_rows(self, instance_id: int) -> dict[str, HumanTask]:
         """The instance's ready rows (a row whose end this transaction has already written is not one)."""
-        rows = self.session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == HumanTaskState.READY)
-        )
+        rows = self.session.scalars(_OPEN_ROWS, {"b_instance": instance_id})
         return {t.id: t for t in rows if t.state == HumanTaskState.READY}
 
     def event(

@@ -208,12 +208,15 @@ def _summary(session: Session, t: HumanTask) -> TaskSummary:
     return TaskSummary.model_validate(task_rows.describe(session, [row])[0])
 
 
+# Built once: building a statement costs about what SQLite takes to run it.
+_TASK = select(HumanTask).where(HumanTask.id == bindparam("task_id"))
+_TASK_LOCKED = _TASK.with_for_update()
+
+
 def task_for(session: Session, task_id: str, user: CurrentUser, *, lock: bool = False) -> HumanTask:
     """A task this user may work on (locked on PostgreSQL when asked): else 404 or 403."""
-    stmt = select(HumanTask).where(HumanTask.id == task_id)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    task = session.scalars(stmt).first()
+    stmt = _TASK_LOCKED if lock and session.get_bind().dialect.name == "postgresql" else _TASK
+    task = session.scalars(stmt, {"task_id": task_id}).first()
     if task is None:
         raise ApiError(404, f"no task {task_id}")
     if not may_work_on(user, task):
