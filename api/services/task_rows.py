@@ -5,7 +5,9 @@ A bounded number of queries per page (the periods, the candidates, the TUKs, the
 rows), never one per row.
 """
 
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,19 +21,11 @@ def describe(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any
     `subject_name`, `subject_nim`, `skema_judul` in place of `root_id`."""
     if not rows:
         return rows
-    root_ids = {r["root_id"] for r in rows}
     subjects = {r["subject"] for r in rows if r["subject"]}
     nomors = {r["skema"] for r in rows if r["skema"]}
     # Core execution (column statements: the ORM's loading steps would only add time).
     db = session.connection()
-    periods = {
-        id_: (key, steps or {})
-        for id_, key, steps in db.execute(
-            select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.steps).where(
-                ProcessInstance.id.in_(root_ids)
-            )
-        )
-    }
+    periods = _periods(session, {(r["root_id"], r["step"]) for r in rows})
     people: dict[str, tuple[str, str | None]] = {}
     titles: dict[str, str] = {}
     if subjects:
@@ -48,21 +42,54 @@ def describe(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any
     if nomors:
         found = db.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(nomors)))
         titles = {nomor: judul for nomor, judul in found}
-    no_period: tuple[None, dict[str, Any]] = (None, {})
     out = []
     for r in rows:
         row = dict(r)
         root_id = row.pop("root_id")
-        period_key, steps = periods.get(root_id, no_period)
+        period = periods.get(root_id)
         name, nim = people.get(row["subject"] or "", (None, None))
-        row["period_id"] = root_id if root_id in periods else None
-        row["period_key"] = period_key
-        row["step_name"] = steps.get(row["step"] or "", {}).get("name")
+        row["period_id"] = root_id if period is not None else None
+        row["period_key"] = period.key if period is not None else None
+        row["step_name"] = period.step_names.get(row["step"] or "") if period is not None else None
         row["subject_name"] = name
         row["subject_nim"] = nim
         row["skema_judul"] = titles.get(row["skema"]) if row["skema"] else None
         out.append(row)
     return out
+
+
+@dataclass(frozen=True)
+class _Period:
+    key: str | None
+    step_names: dict[str, str | None]
+
+
+# What a page says about its periods, kept per database and process: a period's business key never changes
+# and a step's name is written once, when the step starts (api/engine/projections.py), so an entry is only
+# read again for a step it does not know yet. Reading and parsing the periods' steps was most of a page's cost.
+_PERIODS: "WeakKeyDictionary[Any, dict[int, _Period]]" = WeakKeyDictionary()
+PERIODS_KEPT = 10_000
+
+
+def _periods(session: Session, wanted: set[tuple[int, str | None]]) -> dict[int, _Period]:
+    """The periods (root instances) of a page's rows, with the names of their steps the rows name."""
+    known = _PERIODS.setdefault(session.get_bind(), {})
+    missing = {
+        root_id
+        for root_id, step in wanted
+        if root_id not in known or (step is not None and step not in known[root_id].step_names)
+    }
+    if missing:
+        if len(known) + len(missing) > PERIODS_KEPT:
+            known.clear()
+        found = session.connection().execute(
+            select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.steps).where(
+                ProcessInstance.id.in_(missing)
+            )
+        )
+        for id_, key, steps in found:
+            known[id_] = _Period(key, {step: s.get("name") for step, s in (steps or {}).items()})
+    return {root_id: known[root_id] for root_id, _ in wanted if root_id in known}
 
 
 def like_pattern(text: str) -> str:
