@@ -3,8 +3,10 @@
 
 Measured in-process through the real FastAPI app with FastAPI's TestClient: routing, auth (JWT
 decode + user lookup), request/response JSON, the DB transaction and the workflow engine are all
-included; a network socket and uvicorn are not. Next to it, the raw in-memory SpiffWorkflow cost of
-the same step (no DB, no HTTP) for comparison.
+included; a network socket and uvicorn are not (`--socket`: a real `ujikom serve` over a keep-alive
+client). Next to it, the raw in-memory SpiffWorkflow cost of the same step (no DB, no HTTP), sampled in
+every cycle, and the ratios of issue 15: start and complete against the raw engine, the inbox against
+the health check, all from the same run.
 
 The open-task count N is reached by padding the `human_task` table with SYNTHETIC rows (bulk
 inserted, shaped like the shipped processes' real user tasks); the measured operations themselves
