@@ -89,6 +89,12 @@ def _periods(session: Session, wanted: set[tuple[int, str | None]]) -> dict[int,
         )
         for id_, key, steps in found:
             known[id_] = _Period(key, {step: s.get("name") for step, s in (steps or {}).items()})
+        # A step the rows name that their period (read in the rows' own transaction) has not noted is one it never
+        # will: a step is noted in the transaction that creates its first task (or starts its child), or never
+        # (no time standard). Kept as known, without a name, so such a row does not make every page read again.
+        for root_id, step in wanted:
+            if root_id in missing and root_id in known and step is not None:
+                known[root_id].step_names.setdefault(step, None)
     return {root_id: known[root_id] for root_id, _ in wanted if root_id in known}
 
 
