@@ -8,6 +8,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,11 @@ ALGORITHM = "HS256"
 # process that served it (the routes pop it), so there it takes effect at once; other processes (a second `serve`)
 # notice within this time.
 USER_CACHE_SECONDS = 5.0
+# Tokens whose signature this process has checked, with the claims it read (HS256 costs ~0.1 ms a request): the
+# claims are still checked every time (expiry against the service's clock, the version against the user).
+# Keyed by the secret too: a token is only known good under the key that signed it.
+_verified: dict[tuple[str, str], tuple[Any, Any, Any]] = {}
+VERIFIED_TOKENS_MAX = 10_000
 _hasher = PasswordHasher()
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -76,41 +82,71 @@ class CurrentUser:
 def caller_for_token(state: Any, token: str | None) -> CurrentUser:
     """The user a bearer token stands for, or a 401 (`state` is the app's state: settings, clock, db,
     user cache). Used by `current_user` and, before a multipart body is read, by api/middleware.py."""
-    if not token:
-        raise _unauthorized("not authenticated: send 'Authorization: Bearer <token>' from POST /api/auth/token")
-    try:
-        # Expiry is checked against the service's clock (the one tests move), not PyJWT's wall time.
-        payload = jwt.decode(
-            token, state.settings.secret_key, algorithms=[ALGORITHM], options={"verify_iat": False, "verify_exp": False}
-        )
-    except jwt.PyJWTError as exc:
-        raise _unauthorized("invalid token") from exc
-    if not isinstance(payload.get("exp"), int | float) or payload["exp"] <= state.clock.now().timestamp():
-        raise _unauthorized("token expired: log in again")
-    username, version = payload.get("sub"), payload.get("ver", 0)
-    if not isinstance(username, str) or not isinstance(version, int):
-        raise _unauthorized("invalid token")
-    cache: dict[str, tuple[float, CurrentUser]] = state.user_cache
-    hit = cache.get(username)
+    caller = cached_caller(state, token)
+    return caller if caller is not None else _caller_from_db(state, token)
+
+
+def cached_caller(state: Any, token: str | None) -> CurrentUser | None:
+    """The caller from the token and this process's user cache without touching the database: a 401 for a
+    bad, expired or revoked token; None when the user must be read (not cached, stale, or another version)."""
+    username, version = _token_subject(state, token)
+    hit: tuple[float, CurrentUser] | None = state.user_cache.get(username)
     # A token of another version than the cached user's is checked against the database (a token issued by
     # another process after a password change must not wait for this cache to expire).
-    if hit is not None and time.monotonic() - hit[0] < USER_CACHE_SECONDS and hit[1].token_version == version:
-        caller = hit[1]
-    else:
-        with state.db.reading() as session:
-            user = session.scalars(select(User).where(User.username == username)).first()
-            if user is None or not user.active:
-                cache.pop(username, None)
-                raise _unauthorized("user unknown or deactivated")
-            caller = CurrentUser(user)
-        cache[username] = (time.monotonic(), caller)
+    if hit is None or time.monotonic() - hit[0] >= USER_CACHE_SECONDS or hit[1].token_version != version:
+        return None
+    return hit[1]
+
+
+def _caller_from_db(state: Any, token: str | None) -> CurrentUser:
+    username, version = _token_subject(state, token)
+    cache: dict[str, tuple[float, CurrentUser]] = state.user_cache
+    with state.db.reading() as session:
+        user = session.scalars(select(User).where(User.username == username)).first()
+        if user is None or not user.active:
+            cache.pop(username, None)
+            raise _unauthorized("user unknown or deactivated")
+        caller = CurrentUser(user)
+    cache[username] = (time.monotonic(), caller)
     if version != caller.token_version:
         raise _unauthorized("token revoked (logged out, password changed or user deactivated): log in again")
     return caller
 
 
-def current_user(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> CurrentUser:
-    return caller_for_token(request.app.state, token)
+def _token_subject(state: Any, token: str | None) -> tuple[str, int]:
+    """The username and token version of a good, unexpired token, else a 401."""
+    if not token:
+        raise _unauthorized("not authenticated: send 'Authorization: Bearer <token>' from POST /api/auth/token")
+    exp, username, version = _claims(token, state.settings.secret_key)
+    if not isinstance(exp, int | float) or exp <= state.clock.now().timestamp():
+        raise _unauthorized("token expired: log in again")
+    if not isinstance(username, str) or not isinstance(version, int):
+        raise _unauthorized("invalid token")
+    return username, version
+
+
+def _claims(token: str, secret: str) -> tuple[Any, Any, Any]:
+    """The expiry, subject and token version of a token whose signature is good under `secret`, else a 401."""
+    known = _verified.get((secret, token))
+    if known is not None:
+        return known
+    try:
+        # Expiry is checked by the caller against the service's clock (the one tests move), not PyJWT's wall time.
+        payload = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_iat": False, "verify_exp": False})
+    except jwt.PyJWTError as exc:
+        raise _unauthorized("invalid token") from exc
+    if len(_verified) >= VERIFIED_TOKENS_MAX:
+        _verified.clear()
+    claims = _verified[(secret, token)] = (payload.get("exp"), payload.get("sub"), payload.get("ver", 0))
+    return claims
+
+
+async def current_user(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> CurrentUser:
+    """In the event loop when the user is cached (no thread hop for most requests); the database read of a
+    user not cached runs in the thread pool."""
+    state = request.app.state
+    caller = cached_caller(state, token)
+    return caller if caller is not None else await run_in_threadpool(_caller_from_db, state, token)
 
 
 Caller = Annotated[CurrentUser, Depends(current_user)]

@@ -68,7 +68,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-    uvicorn.run(create_app(settings, db), host=args.host, port=args.port, log_level="info")
+    # uvloop and httptools (pinned): uvicorn's fast event loop and HTTP parser, named so a missing one fails loudly.
+    uvicorn.run(
+        create_app(settings, db), host=args.host, port=args.port, log_level="info", loop="uvloop", http="httptools"
+    )
     return 0
 
 

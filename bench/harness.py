@@ -6,10 +6,15 @@ Used by latency.py, documents.py and period_scale.py, which put bench/ on sys.pa
 from __future__ import annotations
 
 import math
+import os
+import socket
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +27,7 @@ if str(ROOT) not in sys.path:
 import warnings  # noqa: E402
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import create_engine, func, select, text, update  # noqa: E402
 
@@ -34,6 +40,7 @@ from api.store.db import Database  # noqa: E402
 from api.store.models import HumanTask, ProcessInstance  # noqa: E402
 
 PROCESS = "uji_kompetensi"
+SECRET_KEY = "bench-secret-key-that-is-long-enough-for-hs256"
 # Valid data for the first task, "Menetapkan target uji kompetensi" (forms/menetapkan_target.json).
 TARGET_FORM = {
     "periode": "2026 Genap",
@@ -80,21 +87,81 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def build(url: str, data_dir: Path) -> tuple[Any, Database]:
+def build(url: str, data_dir: Path, synchronous: str = "FULL") -> tuple[Any, Database]:
+    """The app over a freshly migrated and seeded database; `synchronous`: SQLite's setting for the app."""
     if url.startswith("postgresql"):
         reset_postgres(url)
     settings = Settings(
         env="development",
         database_url=url,
         data_dir=data_dir,
-        secret_key="bench-secret-key-that-is-long-enough-for-hs256",
+        secret_key=SECRET_KEY,
         embedded_worker=False,
         processes_dir=PROJECT_ROOT / "processes",
         forms_dir=PROJECT_ROOT / "forms",
+        sqlite_synchronous=synchronous,
     )
     db = seed.demo_database(settings)
+    if synchronous != "FULL":
+        db.engine.dispose()
+        db = Database(url, settings.sqlite_synchronous)
     MODELS.clear()
     return create_app(settings, db, Clock()), db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(
+    url: str, data_dir: Path, *, synchronous: str = "FULL", ready_seconds: float = 60.0
+) -> Iterator[httpx.Client]:
+    """A real `ujikom serve` (uvicorn, embedded worker on, as deployed) on a random free port over the database
+    `build()` made, and a keep-alive HTTP client to it; the server is stopped on exit (its log: data_dir/serve.log)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "UJIKOM_ENV": "development",
+        "UJIKOM_DATABASE_URL": url,
+        "UJIKOM_DATA_DIR": str(data_dir),
+        "UJIKOM_SECRET_KEY": SECRET_KEY,
+        "UJIKOM_SQLITE_SYNCHRONOUS": synchronous,
+    }
+    log = (data_dir / "serve.log").open("wb")
+    # cwd: the temp dir, so no .env of the checkout is read.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=data_dir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120.0)
+    try:
+        deadline = time.monotonic() + ready_seconds
+        while True:
+            try:
+                if client.get("/api/health/live").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: ujikom serve did not come up; see {data_dir / 'serve.log'}")
+            time.sleep(0.1)
+        yield client
+    finally:
+        client.close()
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
 
 
 def db_version(db: Database) -> str:
@@ -111,7 +178,7 @@ def open_task_count(db: Database) -> int:
 
 # --- the HTTP client ------------------------------------------------------------------------
 class Api:
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, client: TestClient | httpx.Client) -> None:
         self.client = client
         self.headers: dict[str, dict[str, str]] = {}
         self.last_server_s = 0.0

@@ -3,8 +3,10 @@
 
 Measured in-process through the real FastAPI app with FastAPI's TestClient: routing, auth (JWT
 decode + user lookup), request/response JSON, the DB transaction and the workflow engine are all
-included; a network socket and uvicorn are not. Next to it, the raw in-memory SpiffWorkflow cost of
-the same step (no DB, no HTTP) for comparison.
+included; a network socket and uvicorn are not (`--socket`: a real `ujikom serve` over a keep-alive
+client). Next to it, the raw in-memory SpiffWorkflow cost of the same step (no DB, no HTTP), sampled in
+every cycle, and the ratios of issue 15: start and complete against the raw engine, the inbox against
+the health check, all from the same run.
 
 The open-task count N is reached by padding the `human_task` table with SYNTHETIC rows (bulk
 inserted, shaped like the shipped processes' real user tasks); the measured operations themselves
@@ -12,6 +14,7 @@ run on real instances started through the API. See bench/README.md.
 
     .venv/bin/python bench/latency.py                   # SQLite (WAL) in a temp dir, sizes 10,1000,100000
     .venv/bin/python bench/latency.py --quick           # smoke run: sizes 10,1000, few samples
+    .venv/bin/python bench/latency.py --socket          # the same over a real socket against `ujikom serve`
     .venv/bin/python bench/latency.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/scratch
                                                         # DROPS and recreates that database's public schema
 """
@@ -30,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -43,9 +47,19 @@ import warnings  # noqa: E402
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
 from fastapi.testclient import TestClient  # noqa: E402
-from harness import TARGET_FORM, Api, Series, build, db_version, open_task_count, percentile, retire  # noqa: E402
+from harness import (  # noqa: E402
+    TARGET_FORM,
+    Api,
+    Series,
+    build,
+    db_version,
+    open_task_count,
+    percentile,
+    retire,
+    served,
+)
 from padding import Padding  # noqa: E402
-from raw_engine import raw_baseline  # noqa: E402
+from raw_engine import RawEngine, raw_baseline  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 import service_tasks  # noqa: E402
@@ -76,8 +90,8 @@ BREAKDOWN = [
     ("SpiffWorkflow/bpmn/workflow.py", "do_engine_steps"),
     ("service_tasks/nomor_surat.py", "terbitkan"),
     ("service_tasks/nomor_surat.py", "next_seq"),
-    ("api/engine/runtime.py", "_sync_human_tasks"),
-    ("api/engine/runtime.py", "_note_completed_steps"),
+    ("api/engine/projections.py", "sync_human_tasks"),
+    ("api/engine/projections.py", "note_completed_steps"),
     ("api/engine/serializer.py", "dump_workflow"),
     ("sqlalchemy/orm/session.py", "flush"),
     ("sqlalchemy/orm/session.py", "commit"),
@@ -92,6 +106,7 @@ class Bench:
         self.db = db
         self.padding = padding
         self.counter = 0
+        self.raw = RawEngine(db)
 
     def cycle(self, size: int | None, series: dict[str, Series] | None, inbox: bool = True) -> None:
         """One sample of every operation: start, complete its first task, retire it, then the inboxes
@@ -111,6 +126,9 @@ class Bench:
             # A text search matching none of the lane's tasks: the worst case, every open task of the lane read.
             timings["inbox:search"] = (self.api.inbox(SEARCH_USER, q="andi")[0], self.api.last_server_s)
             timings["health"] = (self.api.health()[0], self.api.last_server_s)
+            # The raw engine's same two steps, in this cycle: the ratios compare like with like in time.
+            raw_start, raw_complete = self.raw.sample()
+            timings["raw:start"], timings["raw:complete"] = (raw_start, raw_start), (raw_complete, raw_complete)
         if series is not None:
             for key, (dt, server) in timings.items():
                 series[key].samples.append(dt)
@@ -128,6 +146,8 @@ class Bench:
             **{f"inbox:{u}": Series(size, "inbox", f"inbox GET /api/tasks as {u}", "inbox") for u in INBOX_USERS},
             "inbox:search": Series(size, "inbox", f"inbox GET /api/tasks?q=andi as {SEARCH_USER} (no match)", "inbox"),
             "health": Series(size, "health", "floor: GET /api/health/live (no auth)", None),
+            "raw:start": Series(size, "raw:start", "raw engine start, in each cycle", None),
+            "raw:complete": Series(size, "raw:complete", "raw engine complete, in each cycle", None),
         }
         visible = {u: len(self.api.inbox(u)[1]) for u in INBOX_USERS}
         before = open_task_count(self.db)
@@ -296,6 +316,39 @@ def print_table(rows: list[Series], raw: tuple[Series, Series]) -> None:
         print(f"{'-':>10}  {r.label:<44} {len(r.samples):>4} {r.median:>10.2f} {r.p95:>8.2f}  {'-':>8}")
 
 
+# Issue 15 part 4: targets as ratios measured in the same run (absolute times drift on a shared machine).
+RAW_RATIO_TARGET = 4.0  # start and complete <= 4x the raw in-memory SpiffWorkflow step
+HEALTH_RATIO_TARGET = 1.5  # an inbox page <= 1.5x the health check
+
+
+def print_ratios(rows: list[Series], raw: tuple[Series, Series]) -> None:
+    """Each operation's median over its reference in this run: the raw engine for start and complete, the
+    health check (same client, same size) for the inbox; end to end and server-side (Server-Timing)."""
+    health = {s.size: s for s in rows if s.op == "health"}
+    # The raw engine sampled in the same cycles as the requests (per size); the separate run at the end otherwise.
+    in_cycle = {(s.size, s.op.removeprefix("raw:")): s for s in rows if s.op.startswith("raw:")}
+    print(
+        f"\nratios (median / reference, same run; targets: start and complete <= {RAW_RATIO_TARGET:g}x raw engine,"
+        f" inbox <= {HEALTH_RATIO_TARGET:g}x health):"
+    )
+    print(f"{'open tasks':>10}  {'operation':<44} {'reference':<12} {'end to end':>10} {'server':>7}  verdict")
+    for s in rows:
+        if s.op in ("start", "complete"):
+            r = in_cycle.get((s.size, s.op)) or (raw[0] if s.op == "start" else raw[1])
+            ref, ref_server, target, name = r.median, r.median, RAW_RATIO_TARGET, "raw engine"
+        elif s.op == "inbox" and s.size in health:
+            h = health[s.size]
+            ref, ref_server, target, name = h.median, h.server_median, HEALTH_RATIO_TARGET, "health"
+        else:
+            continue
+        ratio = s.median / ref
+        server = f"{s.server_median / ref_server:6.2f}x" if s.server_median and ref_server else "-"
+        print(
+            f"{s.size:>10,}  {s.label:<44} {name:<12} {ratio:9.2f}x {server:>7}  "
+            + ("ok" if ratio <= target else "OVER")
+        )
+
+
 def print_flatness(rows: list[Series]) -> None:
     sizes = sorted({s.size for s in rows if s.size is not None})
     if len(sizes) < 2:
@@ -340,7 +393,21 @@ def main(argv: list[str] | None = None) -> int:
         help="measure the first task's validator (N pairs with/without it, its SQL), then cProfile N completes",
     )
     p.add_argument("--profile-top", type=int, default=25, help="functions shown per profile listing")
+    p.add_argument(
+        "--socket",
+        action="store_true",
+        help="measure over a real socket: a real `ujikom serve` (uvicorn, embedded worker on) on a random free port, "
+        "a keep-alive httpx client",
+    )
+    p.add_argument(
+        "--synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite's synchronous setting (default FULL, as deployed; NORMAL leaves out the fsync of each commit)",
+    )
     args = p.parse_args(argv)
+    if args.socket and args.profile:
+        p.error("--profile profiles the in-process app: not with --socket")
 
     sizes = [
         int(s.replace("_", "")) for s in (args.sizes or ("10,1000" if args.quick else "10,1000,100000")).split(",")
@@ -354,11 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     t_begin = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ujikom-bench-") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'ujikom.sqlite3'}"
-        app, db = build(url, Path(tmp))
+        app, db = build(url, Path(tmp), args.synchronous)
         dialect = db.engine.dialect.name
         info_lines = {
             **versions(),
-            dialect: db_version(db) + (" (WAL, synchronous=NORMAL, file in a temp dir)" if dialect == "sqlite" else ""),
+            dialect: db_version(db)
+            + (f" (WAL, synchronous={args.synchronous}, file in a temp dir)" if dialect == "sqlite" else ""),
             "CPUs": str(os.cpu_count()),
             "machine": f"{platform.system()} {platform.machine()}",
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -366,9 +434,14 @@ def main(argv: list[str] | None = None) -> int:
         print("ujikom latency benchmark")
         print("  " + ", ".join(f"{k} {v}" for k, v in info_lines.items()))
         print(
-            "  Measured in-process through the real FastAPI app with fastapi.testclient.TestClient: routing,\n"
-            "  auth (JWT + user lookup), JSON, the DB transaction and the engine are included; no socket/uvicorn.\n"
-            f"  {samples} samples per operation and size after {warmup} warm-up cycles; time.perf_counter around\n"
+            (
+                "  Measured over a real socket: `ujikom serve` (uvicorn, embedded worker on) on a random free port,\n"
+                "  a keep-alive httpx client in this process; the bench pads and retires rows in the database.\n"
+                if args.socket
+                else "  Measured in-process through the real FastAPI app with fastapi.testclient.TestClient: routing,\n"
+                "  auth (JWT + user lookup), JSON, the DB transaction and the engine are included; no socket/uvicorn.\n"
+            )
+            + f"  {samples} samples per operation and size after {warmup} warm-up cycles; time.perf_counter around\n"
             "  each HTTP call; p95 = nearest rank. Budget (ARCHITECTURE.md) applies to the median.\n"
             "  NOTE: the open-task count is reached with SYNTHETIC human_task rows bulk-inserted for inbox size;\n"
             "  start/complete run on real instances started through the API (retired after each sample, so\n"
@@ -376,7 +449,10 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         results: list[Series] = []
-        with TestClient(app) as client:
+        with ExitStack() as stack:
+            client = stack.enter_context(
+                served(url, Path(tmp), synchronous=args.synchronous) if args.socket else TestClient(app)
+            )
             api = Api(client)
             api.login("direktur", *INBOX_USERS)
             padding = Padding(db)
@@ -394,10 +470,12 @@ def main(argv: list[str] | None = None) -> int:
                     + f"; measured in {info['seconds']:.1f} s",
                     flush=True,
                 )
-            app.state.worker.run_until_idle()
+            if not args.socket:
+                app.state.worker.run_until_idle()
             raw = raw_baseline(db, samples, warmup)
             print()
             print_table(results, raw)
+            print_ratios(results, raw)
             print_flatness(results)
             print(
                 "\n  reference (ARCHITECTURE.md, SpiffArena on the same machine): "

@@ -62,22 +62,31 @@ def stubbed_operators() -> Iterator[None]:
         service_tasks.REGISTRY.update(saved)
 
 
-def raw_baseline(db: Database, samples: int, warmup: int) -> tuple[Series, Series]:
-    with db.reading() as session:
-        definition = session.scalars(
-            select(ProcessDefinition).where(ProcessDefinition.key == PROCESS).order_by(ProcessDefinition.version.desc())
-        ).first()
-        assert definition is not None
-        model = MODELS.get(session, definition)
-    start = Series(None, "start", "raw engine start: create+steps+serialize", None)
-    complete = Series(None, "complete", "raw engine complete: load+run+steps+dump", None)
-    host = _StubHost()
-    with stubbed_operators():
-        for i in range(warmup + samples):
+class RawEngine:
+    """One raw start and complete at a time, so the latency bench can interleave them with its requests:
+    a ratio is only meaningful when both sides ran in the same machine state."""
+
+    def __init__(self, db: Database) -> None:
+        with db.reading() as session:
+            definition = session.scalars(
+                select(ProcessDefinition)
+                .where(ProcessDefinition.key == PROCESS)
+                .order_by(ProcessDefinition.version.desc())
+            ).first()
+            assert definition is not None
+            self.model = MODELS.get(session, definition)
+        self.host = _StubHost()
+        self.count = 0
+
+    def sample(self) -> tuple[float, float]:
+        """Seconds of a raw start (create + steps + serialize) and complete (load + run + steps + dump)."""
+        self.count += 1
+        model, host = self.model, self.host
+        with stubbed_operators():
             t0 = time.perf_counter()
             wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
             setattr(wf, HOST_CONTEXT_ATTR, host)
-            wf.task_tree.data.update({"periode": f"RAW-{i}"})
+            wf.task_tree.data.update({"periode": f"RAW-{self.count}"})
             wf.do_engine_steps()
             state = dump_workflow(wf)
             t1 = time.perf_counter()
@@ -90,10 +99,20 @@ def raw_baseline(db: Database, samples: int, warmup: int) -> tuple[Series, Serie
             wf.do_engine_steps()
             state = dump_workflow(wf)
             t2 = time.perf_counter()
-            assert [t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.READY, manual=True)] == [
-                "menyusun_rencana"
-            ], "the raw baseline did not reach the second task"
-            if i >= warmup:
-                start.samples.append(t1 - t0)
-                complete.samples.append(t2 - t1)
+        assert [t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.READY, manual=True)] == [
+            "menyusun_rencana"
+        ], "the raw baseline did not reach the second task"
+        return t1 - t0, t2 - t1
+
+
+def raw_baseline(db: Database, samples: int, warmup: int) -> tuple[Series, Series]:
+    """`samples` raw starts and completes in a row (after `warmup` unmeasured)."""
+    start = Series(None, "start", "raw engine start: create+steps+serialize", None)
+    complete = Series(None, "complete", "raw engine complete: load+run+steps+dump", None)
+    raw = RawEngine(db)
+    for i in range(warmup + samples):
+        dt_start, dt_complete = raw.sample()
+        if i >= warmup:
+            start.samples.append(dt_start)
+            complete.samples.append(dt_complete)
     return start, complete

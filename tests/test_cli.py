@@ -151,7 +151,9 @@ def test_serve_refuses_production_without_a_secret_and_serves_once_both_are_fixe
     monkeypatch.setenv("UJIKOM_SECRET_KEY", "a-long-random-production-secret-0123456789abcdef")
     get_settings.cache_clear()
     assert cli.main(["serve", "--port", "8123"]) == 0
-    assert no_server == [{"host": "127.0.0.1", "port": 8123, "log_level": "info"}]
+    assert no_server == [
+        {"host": "127.0.0.1", "port": 8123, "log_level": "info", "loop": "uvloop", "http": "httptools"}
+    ]
 
 
 WEAK_SECRETS = [

@@ -27,6 +27,10 @@ class BackgroundLoop:
 
     name = "ujikom-background"
     join_seconds = 10.0
+    # After a wake, wait this long before the pass: every request that hands work over wakes the loop, and a
+    # pass per request (a few queries, on SQLite a write transaction) competed with the next requests for the
+    # GIL and the write lock; a burst of requests now costs one pass.
+    coalesce_seconds = 0.1
 
     def __init__(self, poll_seconds: float, clock: Clock = CLOCK) -> None:
         self.poll_seconds = poll_seconds
@@ -108,5 +112,7 @@ class BackgroundLoop:
                 failing, failures = None, 0
             self.pass_since, self.last_pass_at = None, self.clock.now()
             if not busy:
-                self._wake.wait(pause)
+                woken = self._wake.wait(pause)
                 self._wake.clear()
+                if woken and self.coalesce_seconds:
+                    self._stop.wait(self.coalesce_seconds)

@@ -5,7 +5,6 @@ state is written with an optimistic revision check, and the `human_task` project
 child instances, outbox rows and documents are written in the same transaction, or not at all.
 """
 
-import json
 import logging
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -36,8 +35,8 @@ from api.engine.bpmn import Prop, properties
 from api.engine.call_activity import child_outputs
 from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
 from api.engine.forms import form_errors, load_form
-from api.engine.inbox_rows import row_fields
 from api.engine.process_models import MODELS, ProcessModel, ProcessModelCache, model_of_definition
+from api.engine.projections import Projections, jsonable
 from api.engine.sandbox import ScriptMemoryExceeded, ScriptRejected, ScriptTimeout, StepDeadlines
 from api.engine.script_engine import (
     DEFAULT_LIMITS,
@@ -50,11 +49,10 @@ from api.engine.script_engine import (
 )
 from api.engine.serializer import dump_workflow, load_workflow
 from api.settings import Settings
-from api.store.enums import LANE_ROLES, EventType, InstanceStatus
+from api.store.enums import EventType, InstanceStatus
 from api.store.enums import TaskState as HumanTaskState
 from api.store.models import (
     ChildCompletion,
-    Event,
     HumanTask,
     ProcessDefinition,
     ProcessInstance,
@@ -65,14 +63,9 @@ from service_tasks import ServiceContext, ServiceTaskError
 __all__ = ["EngineError", "FormInvalid", "Runtime", "TaskNotReady", "TaskRefused", "model_of_definition"]
 
 log = logging.getLogger(__name__)
-ALL = 10**9  # get_tasks(max_depth=...) returns a partial list without it on deep/wide trees
 # Failures of the process itself (a script, a condition, a service task's refusal to work with its data):
 # SpiffWorkflow wraps every error raised inside a script or expression in a WorkflowException.
 PROCESS_FAILURES = (WorkflowException, ServiceTaskError, ScriptRejected, ScriptTimeout, ScriptMemoryExceeded)
-
-
-def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(data, default=str))
 
 
 @dataclass
@@ -130,6 +123,7 @@ class Runtime:
         self.nomor_format = nomor_format
         self.limits = limits
         self.script_budget = ScriptBudget(limits.script_seconds)  # shared by every script of this transaction
+        self.projections = Projections(session, clock)
 
     @classmethod
     def for_app(cls, session: Session, clock: Clock, settings: Settings) -> "Runtime":
@@ -261,6 +255,7 @@ class Runtime:
             frontier.extend(
                 self.session.scalars(select(ProcessInstance).where(ProcessInstance.parent_id == current.id))
             )
+        self.projections.write_events()
         self.session.flush()
         return cancelled
 
@@ -312,12 +307,13 @@ class Runtime:
         self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
         while children.start_requested(self, row, wf, actor):  # a fan-out over nothing completes at once
             self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
-        self._sync_human_tasks(row, wf, model, host, new=new)
-        self._note_completed_steps(row, wf, model)
+        self.projections.sync_human_tasks(row, wf, model, host.completed_now, host.actor, new=new)
+        self.projections.note_completed_steps(row, wf, model)
         if wf.is_completed():
             self._finish(row, wf)
         row.next_timer_at = _next_timer(wf)
         row.state = self.limits.checked_state(self._run(wf, lambda: dump_workflow(wf), None), wf.last_task)
+        self.projections.write_events()
         self.session.flush()  # the revision check happens here: a lost race raises StaleDataError
 
     def _finish(self, row: ProcessInstance, wf: BpmnWorkflow) -> None:
@@ -337,122 +333,14 @@ class Runtime:
                     parent_id=row.parent_id,
                     parent_task_id=row.parent_task_id,
                     child_id=row.id,
-                    outputs=_jsonable(outputs),
+                    outputs=jsonable(outputs),
                     created_at=self.clock.now(),
                 )
             )
 
-    # --- projections and history --------------------------------------------------------
+    # --- projections and history (api/engine/projections.py) ---------------------------
     def _note_step(self, row: ProcessInstance, model: ProcessModel, task: Task, *, completed: bool) -> None:
-        props = properties(task.task_spec)
-        step = props.get("sopStep")
-        if not step or step not in model.step_standards:
-            return
-        steps = dict(row.steps or {})
-        now = self.clock.now()
-        if step not in steps:
-            steps[step] = {
-                "name": model.step_names.get(step),
-                "started_at": now.isoformat(),
-                "due_at": (now + model.step_standards[step]).isoformat(),
-            }
-            self._event(row, "step_started", None, task, data={"step": step, "due_at": steps[step]["due_at"]})
-        if completed and "completed_at" not in steps[step]:
-            steps[step] = {**steps[step], "completed_at": now.isoformat()}
-            self._event(row, "step_completed", None, task, data={"step": step})
-        row.steps = steps
-
-    def _note_completed_steps(self, row: ProcessInstance, wf: BpmnWorkflow, model: ProcessModel) -> None:
-        """A step is done when its step activity (the one carrying the time standard) has completed."""
-        for step, spec_name in model.step_activities.items():
-            if step in (row.steps or {}) and "completed_at" not in row.steps[step]:
-                if wf.get_next_task(spec_name=spec_name, state=TaskState.COMPLETED, skip_subprocesses=True):
-                    self._note_step(row, model, wf.get_next_task(spec_name=spec_name), completed=True)
-
-    def _due_at(self, row: ProcessInstance, task: Task) -> datetime | None:
-        step = properties(task.task_spec).get(Prop.SOP_STEP)
-        if step and step in (row.steps or {}):
-            return datetime.fromisoformat(row.steps[step]["due_at"])
-        return row.inherited_due_at
-
-    def _sync_human_tasks(
-        self, row: ProcessInstance, wf: BpmnWorkflow, model: ProcessModel, host: Host, *, new: bool = False
-    ) -> None:
-        ready = wf.get_tasks(state=TaskState.READY, manual=True, max_depth=ALL)
-        # An instance inserted in this transaction has no tasks yet: skipping the query also skips its
-        # autoflush, so the root_id set after the INSERT goes out with the state in one UPDATE.
-        existing = (
-            {}
-            if new
-            else {
-                t.id: t
-                for t in self.session.scalars(
-                    select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.state == HumanTaskState.READY)
-                )
-            }
-        )
-        ready_ids = set()
-        now = self.clock.now()
-        for task in ready:
-            tid = str(task.id)
-            ready_ids.add(tid)
-            if tid in existing:
-                continue
-            self._note_step(row, model, task, completed=False)
-            props = properties(task.task_spec)
-            lane = task.task_spec.lane
-            assignee = None
-            if props.get(Prop.ASSIGNEE):
-                try:
-                    assignee = SCRIPT_ENGINE.evaluate(task, props[Prop.ASSIGNEE])
-                except WorkflowException as exc:
-                    raise EngineError(f"assignee expression failed: {exc}", task.task_spec.bpmn_id) from exc
-                assignee = str(assignee) if assignee else None
-            ht = HumanTask(
-                id=tid,
-                instance_id=row.id,
-                root_id=row.root_id or row.id,
-                process_key=row.key,
-                business_key=row.business_key,
-                element_id=task.task_spec.bpmn_id,
-                name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                lane=lane,
-                role=LANE_ROLES.get(lane or ""),
-                assignee=assignee,
-                form=props.get(Prop.FORM),
-                ui_form=props.get(Prop.UI_FORM),
-                sop_step=props.get(Prop.SOP_STEP),
-                **row_fields(self.session, row, props.get(Prop.SOP_STEP), task.data),
-                state=HumanTaskState.READY,
-                created_at=now,
-                due_at=self._due_at(row, task),
-                context=_jsonable(task.data),
-            )
-            self.session.add(ht)
-            self._event(
-                row,
-                EventType.TASK_CREATED,
-                None,
-                task,
-                data={"assignee": assignee, "due_at": ht.due_at.isoformat() if ht.due_at else None},
-            )
-            if step := props.get(Prop.ESKALASI_LANGKAH):
-                overdue = (row.steps or {}).get(step, {}).get("due_at")
-                self._event(
-                    row, EventType.STEP_ESCALATED, None, task, data={"step": step, "to_lane": lane, "due_at": overdue}
-                )
-        for tid, ht in existing.items():
-            if tid in ready_ids:
-                continue
-            if tid in host.completed_now:
-                ht.state, ht.completed_at, ht.completed_by = HumanTaskState.COMPLETED, now, host.actor
-                if ht.claimed_by is None:  # completing an unclaimed task claims it
-                    ht.claimed_by = host.actor
-            else:
-                ht.state, ht.completed_at = HumanTaskState.CANCELLED, now
-                self._event(row, EventType.TASK_CANCELLED, None, task_id=tid, task_name=ht.name, lane=ht.lane)
-        if gone := [tid for tid in existing if tid not in ready_ids]:  # a draft lives while its task is ready
-            self.session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_(gone)))
+        self.projections.note_step(row, model, task, completed=completed)
 
     def _event(
         self,
@@ -466,23 +354,7 @@ class Runtime:
         task_name: str | None = None,
         lane: str | None = None,
     ) -> None:
-        if task is not None:
-            task_id = str(task.id)
-            task_name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
-            lane = task.task_spec.lane
-        self.session.add(
-            Event(
-                at=self.clock.now(),
-                instance_id=row.id,
-                root_id=row.root_id or row.id,
-                type=type_,
-                task_id=task_id,
-                task_name=task_name,
-                lane=lane,
-                actor=actor,
-                data=_jsonable(data or {}),
-            )
-        )
+        self.projections.event(row, type_, actor, task, data=data, task_id=task_id, task_name=task_name, lane=lane)
 
     def record(
         self, row: ProcessInstance, type_: str, actor: str, ht: HumanTask, data: dict[str, Any] | None = None

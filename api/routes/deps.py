@@ -22,37 +22,39 @@ from api.settings import Settings
 from api.store.db import Database
 
 
-def get_db(request: Request) -> Database:
+# The dependencies below only read the app's state: `async def` runs them in the event loop; a plain `def`
+# would send each to the thread pool and back (several hops per request, as much as a small query costs).
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_now(clock: Annotated[Clock, Depends(get_clock)]) -> datetime:
+async def get_now(clock: Annotated[Clock, Depends(get_clock)]) -> datetime:
     return clock.now()
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_worker(request: Request) -> Worker:
+async def get_worker(request: Request) -> Worker:
     worker: Worker = request.app.state.worker
     return worker
 
 
-def get_user_cache(request: Request) -> dict[str, Any]:
+async def get_user_cache(request: Request) -> dict[str, Any]:
     """The signed-in users api/auth.py keeps for a few seconds; a user change drops its entry."""
     cache: dict[str, Any] = request.app.state.user_cache
     return cache
 
 
-def get_login_guard(request: Request) -> LoginGuard:
+async def get_login_guard(request: Request) -> LoginGuard:
     guard: LoginGuard = request.app.state.login_guard
     return guard
 
