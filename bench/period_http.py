@@ -629,7 +629,7 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
                 f"verify {kode}",
                 verifikator,
                 "Memverifikasi TUK dengan daftar periksa",
-                lambda t, kode=kode: sop.verifikasi("sesuai"),  # type: ignore[misc]
+                lambda t: sop.verifikasi("sesuai"),
             )
         for _ in period_scale.VERIFIKATOR:
             period_task(
@@ -871,7 +871,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(results) > 1:
         print("\nsummary:")
         print(
-            f"  {'N':>6} {'configuration':<28} {'wall s':>7} {'cand. compl./s':>14} {'docs/s':>7} {'non-2xx':>7} {'503':>5}"
+            f"  {'N':>6} {'configuration':<28} {'wall s':>7} {'cand. compl./s':>14} {'docs/s':>7} "
+            f"{'non-2xx':>7} {'503':>5}"
         )
         for label, run in results:
             done = sum(d for _, d, _ in run.phases)
