@@ -777,7 +777,10 @@ def one_run(url: str | None, n: int, servers: int, workers: int, clients: int, m
 
 def report(run: Run, label: str) -> None:
     s = run.stats
-    print(f"\n=== {label}: N = {run.n:,}, wall {run.wall:.0f} s" + (f" — STUCK: {run.stuck}" if run.stuck else ""))
+    print(
+        f"\n=== {label}: N = {run.n:,}, wall {run.wall:.0f} s, load average now {os.getloadavg()[0]:.1f}"
+        + (f" — STUCK: {run.stuck}" if run.stuck else "")
+    )
     print("SOP step wall times:")
     for name, sec in run.steps:
         print(f"  {name:<40} {sec:8.1f} s")
