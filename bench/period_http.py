@@ -874,16 +874,18 @@ def main(argv: list[str] | None = None) -> int:
     if len(results) > 1:
         print("\nsummary:")
         print(
-            f"  {'N':>6} {'configuration':<28} {'wall s':>7} {'cand. compl./s':>14} {'docs/s':>7} "
-            f"{'non-2xx':>7} {'503':>5}"
+            f"  {'N':>6} {'configuration':<28} {'wall s':>7} {'cand. compl./s':>14} {'apply N s':>9} "
+            f"{'docs/s':>7} {'backlog docs/s':>14} {'non-2xx':>7} {'503':>5}"
         )
         for label, run in results:
             done = sum(d for _, d, _ in run.phases)
             sec = sum(t for _, _, t in run.phases)
             rate = run.rendered / run.render_span_s if run.render_span_s else 0
+            backlog = run.waiting_at_receipt / run.drain_s if run.waiting_at_receipt > 0 and run.drain_s else 0
+            apply = next((t for w, t in run.waits if w.startswith("registrations applied")), 0.0)
             print(
-                f"  {run.n:>6,} {label:<28} {run.wall:7.0f} {done / sec if sec else 0:14.1f} {rate:7.1f} "
-                f"{len(run.stats.failures):7} {run.stats.busy:5}"
+                f"  {run.n:>6,} {label:<28} {run.wall:7.0f} {done / sec if sec else 0:14.1f} {apply:9.1f} "
+                f"{rate:7.1f} {backlog:14.1f} {len(run.stats.failures):7} {run.stats.busy:5}"
             )
     return 1 if any(r.stats.failures or r.stuck for _, r in results) else 0
 
