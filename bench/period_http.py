@@ -764,8 +764,7 @@ def one_run(url: str | None, n: int, servers: int, workers: int, clients: int, m
     with Memory() as memory, running(db_url, data_dir, secret, servers, workers, memory) as procs:
         drive(run, procs.bases, db_url, secret, clients)
     run.memory = memory.table()
-    if url is None:
-        shutil.rmtree(data_dir, ignore_errors=True)
+    shutil.rmtree(data_dir, ignore_errors=True)  # the SQLite file, evidence, PDFs and the processes' logs
     return run
 
 
