@@ -406,7 +406,7 @@ def running(url: str, data_dir: Path, secret: str, servers: int, workers: int, m
                 p.wait()
             tail = log.read_text(errors="replace")
             if "Traceback" in tail:
-                print(f"  ({name} logged a traceback; see {log})")
+                print(f"  ({name} logged a traceback:)\n{tail[tail.index('Traceback') :][:3000]}")
 
 
 # --- the period ------------------------------------------------------------------------------
