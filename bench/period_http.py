@@ -348,6 +348,22 @@ def environment(url: str, data_dir: Path, secret: str, embedded: bool) -> dict[s
     return env
 
 
+def left_behind(name: str, group: int) -> None:
+    """Processes of `name`'s group still running after it exited (render processes, their forkserver) are
+    reported and stopped."""
+    pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and _pgid(int(p)) == group]
+    if pids:
+        print(f"  ({name} exited and left {len(pids)} process(es) of its group running: {pids}; stopped)", flush=True)
+        os.killpg(group, signal.SIGKILL)
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None
+
+
 @contextmanager
 def running(url: str, data_dir: Path, secret: str, servers: int, workers: int, memory: Memory) -> Iterator[Processes]:
     procs: list[tuple[str, subprocess.Popen[bytes], Path]] = []
@@ -364,6 +380,7 @@ def running(url: str, data_dir: Path, secret: str, servers: int, workers: int, m
                     cwd=data_dir,
                     stdout=out,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group: what it leaves behind is found
                 )
             procs.append((f"serve {i + 1}", p, log))
             bases.append(f"http://127.0.0.1:{port}")
@@ -377,6 +394,7 @@ def running(url: str, data_dir: Path, secret: str, servers: int, workers: int, m
                     cwd=data_dir,
                     stdout=out,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group: what it leaves behind is found
                 )
             procs.append((f"worker {i + 1}", p, log))
             memory.watch(p.pid, f"worker {i + 1}")
@@ -402,8 +420,10 @@ def running(url: str, data_dir: Path, secret: str, servers: int, workers: int, m
             try:
                 p.wait(timeout=120)
             except subprocess.TimeoutExpired:
+                print(f"  ({name} had not exited 120 s after SIGINT: killed)", flush=True)
                 p.kill()
                 p.wait()
+            left_behind(name, p.pid)
             tail = log.read_text(errors="replace")
             if "Traceback" in tail:
                 print(f"  ({name} logged a traceback:)\n{tail[tail.index('Traceback') :][:3000]}")
