@@ -351,10 +351,24 @@ def environment(url: str, data_dir: Path, secret: str, embedded: bool) -> dict[s
 def left_behind(name: str, group: int) -> None:
     """Processes of `name`'s group still running after it exited (render processes, their forkserver) are
     reported and stopped."""
-    pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and _pgid(int(p)) == group]
-    if pids:
-        print(f"  ({name} exited and left {len(pids)} process(es) of its group running: {pids}; stopped)", flush=True)
-        os.killpg(group, signal.SIGKILL)
+    deadline = time.monotonic() + 10  # evaluators exit when their stdin closes: give them a moment
+    while True:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and _pgid(int(p)) == group]
+        if not pids:
+            return
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    what = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            what.append(f"{pid} {cmd[:90]}")
+        except OSError:
+            pass
+    print(f"  ({name} exited and left {len(pids)} process(es) running: {'; '.join(what)}; stopped)", flush=True)
+    os.killpg(group, signal.SIGKILL)
 
 
 def _pgid(pid: int) -> int | None:
