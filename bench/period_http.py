@@ -113,6 +113,7 @@ class Stats:
     busy: int = 0  # 503 with Retry-After, waited out and retried
     busy_wait_s: float = 0.0
     completions: int = 0  # POST .../complete answered 2xx
+    transport_errors: list[str] = field(default_factory=list)  # no answer at all (connection reset, ...)
 
     def record(self, label: str, seconds: float) -> None:
         with self.lock:
@@ -135,7 +136,13 @@ class Client:
     """One person's keep-alive connection; tokens are shared by every client of the run."""
 
     def __init__(self, base: str, tokens: dict[str, str], stats: Stats) -> None:
-        self.http = httpx.Client(base_url=base, timeout=httpx.Timeout(600.0, connect=30.0))
+        # Idle connections are dropped after 4 s, before uvicorn closes them (5 s keep-alive): a request sent on
+        # a connection the server is closing at that moment would fail with a connection reset.
+        self.http = httpx.Client(
+            base_url=base,
+            timeout=httpx.Timeout(600.0, connect=30.0),
+            limits=httpx.Limits(keepalive_expiry=4.0),
+        )
         self.tokens = tokens
         self.stats = stats
 
@@ -146,7 +153,16 @@ class Client:
             if time.monotonic() > STOP_AT[0]:
                 raise Stuck("stopped: --max-minutes reached")
             t0 = time.perf_counter()
-            r = self.http.request(method, path, headers=headers, **kw)
+            try:
+                r = self.http.request(method, path, headers=headers, **kw)
+            except httpx.TransportError as exc:
+                with self.stats.lock:
+                    self.stats.transport_errors.append(f"{method} {path}: {exc!r}")
+                print(f"  !! {method} {path}: {exc!r}", flush=True)
+                failed += 1
+                if method == "GET" and failed < ATTEMPTS:  # a POST may have been done: not sent twice
+                    continue
+                raise
             dt = time.perf_counter() - t0
             if r.status_code == 503 and "retry-after" in r.headers:
                 wait = min(float(r.headers["retry-after"] or 1), 30.0)
@@ -758,7 +774,7 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
         run.drain_s = time.perf_counter() - t0
         run.wall = time.perf_counter() - t_run
         print(f"  render queue drained {run.drain_s:.1f} s after the receipt; wall {run.wall:.0f} s", flush=True)
-    except (Stuck, Refused) as exc:
+    except (Stuck, Refused, httpx.TransportError) as exc:
         run.stuck = str(exc)
         run.wall = time.perf_counter() - t_run
         print(f"  STUCK: {exc}", flush=True)
@@ -828,6 +844,9 @@ def report(run: Run, label: str) -> None:
     print(f"non-2xx answers: {len(s.failures)}" + (" (must be 0)" if s.failures else ""))
     for method, path, status, body in s.failures:
         print(f"  {method} {path} -> {status}: {body}")
+    print(f"requests without an answer (connection errors): {len(s.transport_errors)}")
+    for line in s.transport_errors:
+        print(f"  {line}")
     print(f"503 + Retry-After answers waited out: {s.busy} ({s.busy_wait_s:.1f} s of waiting)")
     print("period state: " + ", ".join(f"{label} {kb:,.0f} KB" for label, kb in run.states))
     total = sum(run.documents.values())
@@ -914,7 +933,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {run.n:>6,} {label:<28} {run.wall:7.0f} {done / sec if sec else 0:14.1f} {apply:9.1f} "
                 f"{rate:7.1f} {backlog:14.1f} {len(run.stats.failures):7} {run.stats.busy:5}"
             )
-    return 1 if any(r.stats.failures or r.stuck for _, r in results) else 0
+    return 1 if any(r.stats.failures or r.stats.transport_errors or r.stuck for _, r in results) else 0
 
 
 if __name__ == "__main__":
