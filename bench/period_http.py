@@ -861,9 +861,10 @@ def report(run: Run, label: str) -> None:
             f"{run.waiting_at_receipt / run.drain_s:.1f} documents/s with a backlog"
         )
     print("  by kind: " + ", ".join(f"{k} {v:,}" for k, v in sorted(run.documents.items())))
+    # Short-lived children of a forkserver (a few MB each) are left out.
+    shown = [(name, mb, k) for name, mb, k in run.memory if "other child" not in name and name != "?"]
     print(
-        "peak RSS (VmHWM): "
-        + "; ".join(f"{name} {mb:.0f} MB" + (f" (x{k})" if k > 1 else "") for name, mb, k in run.memory)
+        "peak RSS (VmHWM): " + "; ".join(f"{name} {mb:.0f} MB" + (f" (x{k})" if k > 1 else "") for name, mb, k in shown)
     )
 
 
