@@ -355,7 +355,15 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
             for t in sop.tasks_named(api, asesor, "Mencatat kehadiran peserta")
             if sop.task_data(api, asesor, t["id"])["peserta_asesmen"]["username"] == username
         ]
-        assert confirm(api, asesor, t, {"kehadiran": {"catatan": ""}})["kehadiran"] == {"hadir": True, "catatan": ""}
+        # The day held is proposed as today; this walk holds it before the SK Jadwal's window, so the asesor
+        # types why (the one thing the process cannot know).
+        typed = {"kehadiran": {"catatan": "", "alasan_di_luar_jadwal": sop.DI_LUAR_JADWAL}}
+        assert confirm(api, asesor, t, typed)["kehadiran"] == {
+            "hadir": True,
+            "tanggal": d.isoformat(),
+            "alasan_di_luar_jadwal": sop.DI_LUAR_JADWAL,
+            "catatan": "",
+        }
     for username in asesor_of:
         t = sop.one(api, username, "Menyetujui asesmen (FR.AK.01)")
         api.complete(username, t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
