@@ -8,7 +8,8 @@ answer from the form's JSON Schema alone (forms/README.md), never from the task'
   which must be one of the values offered; with no word from the policy, the default, else the first offered;
 - a required string is a short text made from its title, a `format: date` a day within
   `formatMinimum`/`formatMaximum` when declared, else the service's today; a number its minimum;
-- a list gets `minItems` rows; an object its required properties, and those an `if`/`then` makes required;
+- a list without a default gets `minItems` rows, or as many as the policy says a person adds; an object
+  its required properties, and those an `if`/`then` makes required;
 - a file field (`x-berkas` with `upload`) gets a small file POSTed to the declared endpoint, of a type it
   accepts, and the answer's `id`; a file field without `upload` can only come from a default.
 
@@ -72,6 +73,9 @@ class Policy:
     """What the people in a test decide, given only what the forms offer."""
 
     choose: Decide = lambda f: None
+    # How many rows a person adds to a list the form gives no rows for (by the list's path pattern, e.g.
+    # "daftar_pendaftar"); None leaves it at the form's minItems. Each row is then filled from the form.
+    rows: Callable[[str, dict[str, Any]], int | None] = lambda pattern, task: None
     # Tasks (by name) a person leaves until nothing else is left in any inbox (closing registration early).
     last: frozenset[str] = frozenset()
 
@@ -113,7 +117,9 @@ class GenericClient:
         while not finished():
             if not self._one_round(max_tasks):
                 waiting = {u: [t["name"] for t in self.api.inbox(u)] for u in self.users}
-                raise AssertionError(f"nothing left to do and not finished; inboxes: { {u: w for u, w in waiting.items() if w} }")
+                raise AssertionError(
+                    f"nothing left to do and not finished; inboxes: { {u: w for u, w in waiting.items() if w} }"
+                )
 
     def _one_round(self, max_tasks: int) -> bool:
         worked = False
@@ -136,10 +142,7 @@ class GenericClient:
 
     def work(self, user: str, row: dict[str, Any]) -> dict[str, Any]:
         """Read the task, answer it from its form alone, complete it, let the worker run."""
-        r = self.api.get(user, f"/api/tasks/{row['id']}")
-        assert r.status_code == 200, r.text
-        detail = r.json()
-        schema = (detail.get("form") or {}).get("schema") or {"type": "object"}
+        schema = self.form(user, row)
         filler = _Filler(self, user, row, schema)
         answer = filler.fill(schema, MISSING, "")
         r = self.api.post(user, f"/api/tasks/{row['id']}/complete", json={"data": answer})
@@ -151,6 +154,12 @@ class GenericClient:
         self.done.append(Done(user, row["name"], row.get("subject"), answer))
         self.api.drain()
         return answer
+
+    def form(self, user: str, row: dict[str, Any]) -> dict[str, Any]:
+        """The task's form as `GET /api/tasks/{id}` gives it to the user (its `data` is never read)."""
+        r = self.api.get(user, f"/api/tasks/{row['id']}")
+        assert r.status_code == 200, r.text
+        return (r.json().get("form") or {}).get("schema") or {"type": "object"}
 
     def text(self, title: str) -> str:
         return f"{title or 'Isian'} ({next(self._texts)})"
@@ -166,7 +175,9 @@ class _Filler:
     def fail(self, path: str, why: str) -> Unanswerable:
         return Unanswerable(self.task["name"], self.user, path or "(form)", why)
 
-    def fill(self, schema: dict[str, Any], value: Any, path: str, row: dict[str, Any] | None = None, index: int | None = None) -> Any:
+    def fill(
+        self, schema: dict[str, Any], value: Any, path: str, row: dict[str, Any] | None = None, index: int | None = None
+    ) -> Any:
         if value is MISSING and "default" in schema:
             value = copy.deepcopy(schema["default"])
         if "const" in schema:
@@ -247,8 +258,9 @@ class _Filler:
                 assert all(p in offered for p in picked), f"the policy typed {picked!r} for {path}, not offered"
                 return list(picked)
             return [v for v, _ in opts[: max(schema.get("minItems", 0), 1)]]
-        while len(rows) < schema.get("minItems", 0):
-            rows.append(MISSING)
+        if value is MISSING:
+            wanted = self.client.policy.rows(re.sub(r"\[\d+\]", "[]", path), self.task)
+            rows = [MISSING] * max(wanted or 0, schema.get("minItems", 0))
         return [self.fill(items, v, f"{path}[{i}]", None, i) for i, v in enumerate(rows)]
 
     def string(self, schema: dict[str, Any]) -> str:
