@@ -57,11 +57,14 @@ def rows(pattern: str, task: dict[str, Any]) -> int | None:
 POLICY = Policy(choose=decide, rows=rows, last=frozenset({"Menutup pendaftaran"}))
 
 
-def test_a_client_knowing_only_the_forms_runs_a_period_from_the_target_to_the_directors_receipt(api: Api) -> None:
+def walk(api: Api, policy: Policy) -> tuple[int, GenericClient, dict[str, list[dict[str, Any]]]]:
+    """Start a period as the Direktur and let everyone work their inbox until the period completes; the
+    period's documents by kind. Skips (before the forms offer their data) or fails at a task the forms alone
+    cannot answer, naming it."""
     r = api.post("direktur", "/api/process-definitions/uji_kompetensi/instances", json={"business_key": sop.PERIODE})
     assert r.status_code == 201, r.text
     instance_id = r.json()["id"]
-    client = GenericClient(api, USERS, POLICY, today=lambda: sop.today(api))
+    client = GenericClient(api, USERS, policy, today=lambda: sop.today(api))
 
     def finished() -> bool:
         return api.get("direktur", f"/api/instances/{instance_id}").json()["status"] == "completed"
@@ -72,7 +75,6 @@ def test_a_client_knowing_only_the_forms_runs_a_period_from_the_target_to_the_di
         if not SOURCES_LANDED:
             pytest.skip(f"the forms offer no choices or defaults from the data yet: {e}")
         pytest.fail(f"a task the form alone cannot answer: {e}")
-
     period = api.get("direktur", f"/api/instances/{instance_id}").json()
     assert period["status"] == "completed"
     assert sorted(period["steps"]) == ["1", "2", "3", "4", "5", "6", "7"]
@@ -85,22 +87,69 @@ def test_a_client_knowing_only_the_forms_runs_a_period_from_the_target_to_the_di
     kinds: dict[str, list[dict[str, Any]]] = {}
     for d in docs:
         kinds.setdefault(d["kind"], []).append(d)
-    for kind in (
-        "nota_dinas",
-        "tor",
-        "rab",
-        "sk_jadwal",
-        "berita_acara_asesmen",
-        "berita_acara_pleno",
-        "sk_penetapan",
-        "permohonan_blangko",
-        "laporan",
-    ):
+    for kind in ONE_PER_PERIOD:
         assert len(kinds.get(kind, [])) == 1, kind
-    assert sorted(d["candidate"] for d in kinds["kartu_peserta"]) == ["peserta", "peserta2", "peserta3"]
-    assert sorted(d["candidate"] for d in kinds["rekaman_asesmen"]) == ["peserta", "peserta2", "peserta3"]
+    return instance_id, client, kinds
+
+
+ONE_PER_PERIOD = (
+    "nota_dinas",
+    "tor",
+    "rab",
+    "sk_jadwal",
+    "berita_acara_asesmen",
+    "berita_acara_pleno",
+    "sk_penetapan",
+    "permohonan_blangko",
+    "laporan",
+)
+
+
+def candidates(docs: list[dict[str, Any]]) -> list[str]:
+    return sorted(d["candidate"] for d in docs)
+
+
+def test_a_client_knowing_only_the_forms_runs_a_period_from_the_target_to_the_directors_receipt(api: Api) -> None:
+    _, client, kinds = walk(api, POLICY)
+
+    assert candidates(kinds["kartu_peserta"]) == ["peserta", "peserta2", "peserta3"]
+    assert candidates(kinds["rekaman_asesmen"]) == ["peserta", "peserta2", "peserta3"]
     assert "sk_banding" not in kinds  # Cahyo did not appeal
-    # Certificates for the two found competent, none for the one with a unit BK.
-    assert sorted(d["candidate"] for d in kinds["sertifikat"]) == ["peserta", "peserta2"]
-    numbers = [d["number"] for d in docs if d["kind"] == "sertifikat"]
-    assert len(set(numbers)) == 2
+    # Certificates for the two found competent, none for the one with a unit BK, each its own number.
+    assert candidates(kinds["sertifikat"]) == ["peserta", "peserta2"]
+    assert len({d["number"] for d in kinds["sertifikat"]}) == 2
+    assert [d.task for d in client.done].count("Mengajukan banding (FR.AK.04)") == 1
+
+
+class Appeal:
+    """The same period, but TUK-01 fails its first verification and is fixed, and Cahyo appeals: the appeal
+    is upheld and another asesor finds every unit competent."""
+
+    def __init__(self) -> None:
+        self.failed: set[str] = set()
+
+    def decide(self, f: Field) -> Any:
+        if f.pattern == "verifikasi.kesimpulan" and f.task.get("subject") == "TUK-01" and "TUK-01" not in self.failed:
+            self.failed.add("TUK-01")
+            return f.value_titled("Belum sesuai")
+        if f.pattern == "penilaian.unit[].rekomendasi" and f.task["name"].startswith("Menilai ulang"):
+            return f.value_titled("Kompeten (K)")
+        if f.pattern == "banding.ajukan":
+            return True
+        if f.pattern == "keputusan_banding.keputusan":
+            return f.value_titled("Banding diterima")
+        return decide(f)
+
+
+def test_a_client_knowing_only_the_forms_runs_a_period_with_a_tuk_fixed_and_an_appeal_upheld(api: Api) -> None:
+    appeal = Appeal()
+    _, client, kinds = walk(api, Policy(choose=appeal.decide, rows=rows, last=POLICY.last))
+
+    done = [d.task for d in client.done]
+    assert done.count("Menindaklanjuti TUK belum sesuai") == 1
+    assert done.count("Memverifikasi TUK dengan daftar periksa") == done.count("Menetapkan TUK terverifikasi") + 1
+    assert candidates(kinds["sk_banding"]) == ["peserta3"]
+    # One record per assessment and one more for Cahyo's re-assessment; certificates for all three.
+    assert candidates(kinds["rekaman_asesmen"]) == ["peserta", "peserta2", "peserta3", "peserta3"]
+    assert candidates(kinds["sertifikat"]) == ["peserta", "peserta2", "peserta3"]
+    assert len({d["number"] for d in kinds["sertifikat"]}) == 3
