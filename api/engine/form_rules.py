@@ -1,7 +1,8 @@
 """The deploy lint's rules for form files (the JSON Schemas of user tasks), the conventions of
 forms/README.md: a pattern cannot backtrack catastrophically, every choice has an Indonesian title
-(`oneOf` of `{const, title}`, never a bare `enum`), and every file field says how to upload or read
-its file (`x-berkas`).
+(`oneOf` of `{const, title}`, never a bare `enum`), every file field says how to upload or read
+its file (`x-berkas`), and every source of choices (`x-sumber`) or pre-filled value (`x-isian`) a field
+names is one service_tasks/sumber_formulir.py registers.
 
 A rule takes the file name and the parsed schema and yields problems naming the file and the dotted
 path to the keyword at fault.
@@ -14,9 +15,13 @@ from typing import Any
 from api.engine.lint_rules import Problem
 from api.engine.regex_safety import catastrophic
 from api.store.storage import PDF_OR_IMAGE
+from service_tasks import sumber_formulir
 
 # The keyword a file field carries: {"upload", "download", "accept", "max_bytes"} (forms/README.md).
 BERKAS = "x-berkas"
+# The keywords naming a field's source of choices and of a pre-filled value (service_tasks/sumber_formulir.py).
+SUMBER = "x-sumber"
+ISIAN = "x-isian"
 # Subschemas that test data rather than describe a field someone fills in (no titles shown there).
 _TESTS = frozenset({"if", "not"})
 _FILE_FIELD = re.compile(r"^(.+_)?berkas_id$")
@@ -136,4 +141,40 @@ def form_file_fields(name: str, schema: Any) -> Iterator[Problem]:
                 )
 
 
-FORM_ERRORS: list[Callable[[str, Any], Iterable[Problem]]] = [form_patterns, form_choice_titles, form_file_fields]
+def _sources(jenis: sumber_formulir.Jenis) -> str:
+    return ", ".join(sorted(n for n, s in sumber_formulir.SUMBER.items() if s.jenis == jenis))
+
+
+def form_sources(name: str, schema: Any) -> Iterator[Problem]:
+    """A field's `x-sumber` names a registered source of choices and its `x-isian` a registered source of a
+    pre-filled value; a field with `x-sumber` lists no fixed choices of its own (the source gives them)."""
+    for path, node in described(schema):
+        for keyword, jenis in ((SUMBER, sumber_formulir.Jenis.PILIHAN), (ISIAN, sumber_formulir.Jenis.ISIAN)):
+            if keyword not in node:
+                continue
+            source = node[keyword]
+            found = sumber_formulir.SUMBER.get(source) if isinstance(source, str) else None
+            if found is None or found.jenis != jenis:
+                yield Problem(
+                    name,
+                    f"{path}{keyword}",
+                    None,
+                    f"{keyword} {source!r} is not a known source of "
+                    f"{'choices' if jenis == sumber_formulir.Jenis.PILIHAN else 'pre-filled values'}; "
+                    f"known: {_sources(jenis)} ({_README})",
+                )
+        if SUMBER in node and ({"oneOf", "enum", "const"} & set(node)):
+            yield Problem(
+                name,
+                f"{path}{SUMBER}",
+                None,
+                f"a field with {SUMBER} takes its choices from the source: remove its oneOf/enum/const ({_README})",
+            )
+
+
+FORM_ERRORS: list[Callable[[str, Any], Iterable[Problem]]] = [
+    form_patterns,
+    form_choice_titles,
+    form_file_fields,
+    form_sources,
+]

@@ -41,8 +41,8 @@ def inbox(
 
 
 @router.get("/{task_id}", response_model=TaskDetail)
-def get_task(task_id: str, db: Db, user: Caller) -> TaskDetail:
-    return tasks.detail(db, user, task_id)
+def get_task(task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: Caller) -> TaskDetail:
+    return tasks.detail(db, clock, settings, user, task_id)
 
 
 @router.post("/{task_id}/claim", response_model=TaskSummary)

@@ -18,6 +18,7 @@ from api.auth import CurrentUser
 from api.clock import Clock
 from api.engine.bpmn import Prop
 from api.engine.errors import FormInvalid, TaskRefused
+from api.engine.form_sources import source_context, with_sources
 from api.engine.forms import form_of
 from api.engine.process_models import properties
 from api.engine.runtime import Runtime, model_of_definition
@@ -231,11 +232,17 @@ def task_for_work(session: Session, task_id: str, user: CurrentUser) -> HumanTas
     return t
 
 
-def detail(db: Database, user: CurrentUser, task_id: str) -> TaskDetail:
+def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str) -> TaskDetail:
+    """A task as its user reads it: a ready task's form carries the choices and pre-filled values its fields
+    declare (api/engine/form_sources.py)."""
     with db.reading() as session:
         t = task_for(session, task_id, user)
         row = session.get_one(ProcessInstance, t.instance_id)
-        form = Form(schema=form_of(session, row, t.form), ui_schema=form_of(session, row, t.ui_form))
+        schema = form_of(session, row, t.form)
+        if schema is not None and t.state == TaskState.READY:
+            ctx = source_context(session, t, row, user.username, clock.now(), settings.nomor_format)
+            schema = with_sources(schema, ctx)
+        form = Form(schema=schema, ui_schema=form_of(session, row, t.ui_form))
         draft = session.get(TaskDraft, (t.id, user.username))  # the caller's own, no one else's
         return TaskDetail(
             **_summary(session, t).model_dump(),

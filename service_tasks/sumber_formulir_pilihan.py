@@ -1,0 +1,273 @@
+"""The choices a form offers (`x-sumber`): master data and earlier process data, narrowed to the eligible ones
+by the same rules the validators apply (service_tasks/pemeriksaan)."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+
+from api.store.enums import LANE_ROLES, Role
+from api.store.master import Asesor, Peserta, Skema, Tuk
+from api.store.models import User, UserRole
+from service_tasks.data_induk import proses_list, tanggal_asesmen
+from service_tasks.format_indonesia import hari_ini, tanggal
+from service_tasks.guards import object_at, objects
+from service_tasks.pemeriksaan._common import asesor_boleh_menilai, periode_tuk
+from service_tasks.sumber_formulir import Pilihan, SumberContext, pilihan
+
+# How a person's role reads next to their name (the SOP's lane names).
+PERAN = {role: lane for lane, role in LANE_ROLES.items()}
+# Who may sit on a deciding body (pleno, tim banding): the LSP's staff and asesor, never a candidate.
+PENGAMBIL_KEPUTUSAN = (Role.KETUA_LSP, Role.KABID_SERTIFIKASI, Role.KABID_ADMINISTRASI, Role.DIREKTUR, Role.ASESOR)
+
+
+# --- titles ------------------------------------------------------------------------------------------------
+def judul_skema(s: Skema) -> str:
+    return f"{s.judul} ({s.nomor})"
+
+
+def judul_peserta(p: Peserta) -> str:
+    return f"{p.user.full_name} — {p.nim}, {p.prodi}"
+
+
+def judul_asesor(a: Asesor) -> str:
+    return f"{a.user.full_name} — {a.no_reg_met}, MET berlaku s.d. {tanggal(a.met_berlaku_sd)}"
+
+
+def judul_tuk(t: Tuk) -> str:
+    return f"{t.nama} ({t.kode}) — kapasitas {t.kapasitas} orang"
+
+
+def judul_orang(ctx: SumberContext, row: dict[str, Any]) -> str:
+    """A candidate named in process data ({username, nama, nim, prodi}), else as the master data knows them."""
+    username = row.get("username")
+    if row.get("nama") and row.get("nim"):
+        return f"{row['nama']} — {row['nim']}, {row.get('prodi') or ''}".rstrip(", ")
+    peserta = ctx.master.peserta(username)
+    return judul_peserta(peserta) if peserta is not None else str(row.get("nama") or username)
+
+
+# --- shared reads ------------------------------------------------------------------------------------------
+def skema_aktif(ctx: SumberContext) -> list[Skema]:
+    rows = ctx.service.session.scalars(select(Skema).where(Skema.aktif, Skema.dalam_lisensi).order_by(Skema.nomor))
+    return list(rows)
+
+
+def tuk_aktif(ctx: SumberContext) -> list[Tuk]:
+    return list(ctx.service.session.scalars(select(Tuk).where(Tuk.aktif).order_by(Tuk.kode)))
+
+
+def peserta_aktif(ctx: SumberContext) -> list[Peserta]:
+    rows = ctx.service.session.scalars(
+        select(Peserta).join(Peserta.user).where(Peserta.aktif, User.active).order_by(Peserta.nim)
+    )
+    return list(rows)
+
+
+def asesor_aktif(ctx: SumberContext, berlaku_pada: date) -> list[Asesor]:
+    """Active asesor (with an active account) whose MET is valid on `berlaku_pada`, by name."""
+    rows = ctx.service.session.scalars(
+        select(Asesor).join(Asesor.user).where(Asesor.aktif, User.active, Asesor.met_berlaku_sd >= berlaku_pada)
+    )
+    found = sorted(rows, key=lambda a: (a.user.full_name, a.user.username))
+    ctx.master.load_asesor(a.user.username for a in found)
+    return found
+
+
+def staf(ctx: SumberContext, roles: Iterable[Role] = PENGAMBIL_KEPUTUSAN) -> list[tuple[User, str]]:
+    """Active users holding one of `roles`, each with the first of those roles (the order of `roles`)."""
+    order = {r.value: i for i, r in enumerate(roles)}
+    users = ctx.service.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.active, UserRole.role.in_(list(order)))
+        .options(lazyload(User.roles))
+        .distinct()
+    )
+    out: list[tuple[User, str]] = []
+    for u in users:
+        held = sorted((r.role for r in u.roles if r.role in order), key=order.__getitem__)
+        if held:
+            out.append((u, held[0]))
+    return sorted(out, key=lambda p: (order[p[1]], p[0].full_name, p[0].username))
+
+
+def judul_staf(user: User, role: str) -> str:
+    return f"{user.full_name} — {PERAN.get(Role(role), role)}"
+
+
+def peserta_dinilai(ctx: SumberContext) -> list[dict[str, Any]]:
+    """The candidates the pleno decides: those assessed (`hasil_asesmen` with status dinilai)."""
+    return [h for h in proses_list(ctx.data, "hasil_asesmen") if h.get("status") == "dinilai"]
+
+
+def calon_anggota_pleno(ctx: SumberContext) -> list[tuple[User, str]]:
+    """Staff who may sit on the pleno: not a candidate of the period, not the asesor of anyone it decides."""
+    hasil = proses_list(ctx.data, "hasil_asesmen")
+    peserta = proses_list(ctx.data, "peserta_asesmen")
+    kandidat = {h.get("username") for h in hasil} | {p.get("username") for p in peserta}
+    dinilai = {h.get("username") for h in peserta_dinilai(ctx)}
+    asesor = {p.get("asesor") for p in peserta + hasil if p.get("username") in dinilai}
+    return [(u, r) for u, r in staf(ctx) if u.username not in kandidat | asesor]
+
+
+def calon_tim_banding(ctx: SumberContext) -> list[tuple[User, str]]:
+    """Staff independent of an appeal: not the candidate, not their asesor, not a member of the pleno."""
+    peserta = object_at(ctx.data, "peserta_banding")
+    bukan = {peserta.get("username"), peserta.get("asesor"), *(peserta.get("anggota_pleno") or [])}
+    return [(u, r) for u, r in staf(ctx) if u.username not in bukan]
+
+
+def asesor_untuk(ctx: SumberContext, rows: list[dict[str, Any]], pada: date) -> dict[str, list[Asesor]]:
+    """Per candidate ({username, skema_nomor}): the asesor who may assess them on `pada` (MET, competence,
+    conflicts, never themself), by the rules of `asesor_boleh_menilai`."""
+    m = ctx.master
+    calon = asesor_aktif(ctx, pada)
+    ids = [a.id for a in calon]
+    kompeten, konflik = m.kompeten_skema(ids), m.konflik(ids)
+    m.load_peserta(r.get("username") for r in rows)
+    out: dict[str, list[Asesor]] = {}
+    for r in rows:
+        username = str(r.get("username"))
+        out[username] = [
+            a
+            for a in calon
+            if not asesor_boleh_menilai(
+                m, a.user.username, username, r.get("skema_nomor"), pada, "", kompeten=kompeten, konflik=konflik
+            )
+        ]
+    return out
+
+
+def unit_peserta(ctx: SumberContext) -> list[dict[str, Any]]:
+    """The units of the candidate's skema (registration, assessment or appeal), as the master data has them."""
+    for key in ("pendaftar", "peserta_asesmen", "peserta_banding", "peserta_pra_asesmen"):
+        nomor = object_at(ctx.data, key).get("skema_nomor")
+        if nomor:
+            skema = ctx.master.skema(nomor)
+            return [u for u in objects(skema.unit if skema is not None else []) if u.get("kode")]
+    return []
+
+
+# --- the sources -------------------------------------------------------------------------------------------
+@pilihan("skema_aktif")
+def pilihan_skema_aktif(ctx: SumberContext) -> list[Pilihan]:
+    """Skema aktif di dalam ruang lingkup lisensi LSP."""
+    return [Pilihan(s.nomor, judul_skema(s)) for s in skema_aktif(ctx)]
+
+
+@pilihan("skema_target")
+def pilihan_skema_target(ctx: SumberContext) -> list[Pilihan]:
+    """Skema yang ditargetkan periode ini (langkah 1)."""
+    nomor = list(dict.fromkeys(t.get("skema_nomor") for t in proses_list(ctx.data, "target")))
+    out = []
+    for n in nomor:
+        s = ctx.master.skema(n)
+        out.append(Pilihan(n, judul_skema(s) if s is not None else str(n)))
+    return out
+
+
+@pilihan("tuk_aktif")
+def pilihan_tuk_aktif(ctx: SumberContext) -> list[Pilihan]:
+    """TUK aktif di data master."""
+    return [Pilihan(t.kode, judul_tuk(t)) for t in tuk_aktif(ctx)]
+
+
+@pilihan("tuk_periode")
+def pilihan_tuk_periode(ctx: SumberContext) -> list[Pilihan]:
+    """TUK yang dipilih rencana periode ini (langkah 2)."""
+    out = []
+    for kode in periode_tuk(ctx.data):
+        t = ctx.master.tuk(kode)
+        out.append(Pilihan(kode, judul_tuk(t) if t is not None else kode))
+    return out
+
+
+@pilihan("tuk_pengganti")
+def pilihan_tuk_pengganti(ctx: SumberContext) -> list[Pilihan]:
+    """TUK aktif lain yang sudah ditetapkan terverifikasi untuk periode ini (pengganti TUK yang belum sesuai)."""
+    current = object_at(ctx.data, "tuk_verifikasi").get("kode")
+    pada = tanggal_asesmen(ctx.data, hari_ini(ctx.service))
+    return [
+        Pilihan(t.kode, judul_tuk(t))
+        for t in tuk_aktif(ctx)
+        if t.kode != current and ctx.master.verifikasi_berlaku(t, ctx.service.root_id, pada) is not None
+    ]
+
+
+@pilihan("peserta_aktif")
+def pilihan_peserta_aktif(ctx: SumberContext) -> list[Pilihan]:
+    """Peserta aktif di data master (nama — NIM, prodi)."""
+    return [Pilihan(p.user.username, judul_peserta(p)) for p in peserta_aktif(ctx)]
+
+
+@pilihan("peserta_diterima")
+def pilihan_peserta_diterima(ctx: SumberContext) -> list[Pilihan]:
+    """Peserta yang berkasnya diterima pada periode ini (langkah 3)."""
+    return [Pilihan(p.get("username"), judul_orang(ctx, p)) for p in proses_list(ctx.data, "pendaftar_diterima")]
+
+
+@pilihan("peserta_dinilai")
+def pilihan_peserta_dinilai(ctx: SumberContext) -> list[Pilihan]:
+    """Peserta yang telah dinilai asesor, yang diputuskan pleno."""
+    return [Pilihan(h.get("username"), judul_orang(ctx, h)) for h in peserta_dinilai(ctx)]
+
+
+@pilihan("peserta_kompeten")
+def pilihan_peserta_kompeten(ctx: SumberContext) -> list[Pilihan]:
+    """Peserta yang diputuskan kompeten (penerima sertifikat)."""
+    return [Pilihan(k.get("username"), judul_orang(ctx, k)) for k in proses_list(ctx.data, "kompeten")]
+
+
+@pilihan("asesor_penilai")
+def pilihan_asesor_penilai(ctx: SumberContext) -> list[Pilihan]:
+    """Asesor yang boleh menilai sekurang-kurangnya satu peserta diterima (MET, kompetensi, konflik).
+
+    Aktif, MET berlaku sampai akhir asesmen, kompeten pada skema peserta, tanpa konflik kepentingan."""
+    pada = tanggal_asesmen(ctx.data, hari_ini(ctx.service), akhir=True)
+    boleh = asesor_untuk(ctx, proses_list(ctx.data, "pendaftar_diterima"), pada)
+    usernames = {a.user.username for calon in boleh.values() for a in calon}
+    return [Pilihan(a.user.username, judul_asesor(a)) for a in asesor_aktif(ctx, pada) if a.user.username in usernames]
+
+
+@pilihan("asesor_verifikator")
+def pilihan_asesor_verifikator(ctx: SumberContext) -> list[Pilihan]:
+    """Asesor aktif yang MET-nya berlaku pada awal asesmen (verifikator TUK)."""
+    pada = tanggal_asesmen(ctx.data, hari_ini(ctx.service), akhir=False)
+    return [Pilihan(a.user.username, judul_asesor(a)) for a in asesor_aktif(ctx, pada)]
+
+
+@pilihan("asesor_ulang")
+def pilihan_asesor_ulang(ctx: SumberContext) -> list[Pilihan]:
+    """Asesor lain yang boleh menilai ulang peserta banding (bukan asesor semula)."""
+    peserta = object_at(ctx.data, "peserta_banding")
+    pada = hari_ini(ctx.service)
+    boleh = asesor_untuk(ctx, [peserta], pada).get(str(peserta.get("username")), [])
+    return [Pilihan(a.user.username, judul_asesor(a)) for a in boleh if a.user.username != peserta.get("asesor")]
+
+
+@pilihan("anggota_pleno")
+def pilihan_anggota_pleno(ctx: SumberContext) -> list[Pilihan]:
+    """Pengurus LSP yang boleh menjadi anggota pleno: bukan peserta, bukan asesor peserta yang diputuskan."""
+    return [Pilihan(u.username, judul_staf(u, r)) for u, r in calon_anggota_pleno(ctx)]
+
+
+@pilihan("anggota_tim_banding")
+def pilihan_anggota_tim_banding(ctx: SumberContext) -> list[Pilihan]:
+    """Pengurus LSP yang independen dari banding: bukan peserta, bukan asesornya, bukan anggota pleno."""
+    return [Pilihan(u.username, judul_staf(u, r)) for u, r in calon_tim_banding(ctx)]
+
+
+@pilihan("unit_skema")
+def pilihan_unit_skema(ctx: SumberContext) -> list[Pilihan]:
+    """Unit kompetensi skema peserta (kode — judul)."""
+    return [Pilihan(u["kode"], f"{u['kode']} — {u.get('judul') or ''}".rstrip(" —")) for u in unit_peserta(ctx)]
+
+
+@pilihan("berkas_pendaftar")
+def pilihan_berkas_pendaftar(ctx: SumberContext) -> list[Pilihan]:
+    """Berkas bukti yang diunggah pendaftar pada FR.APL.01."""
+    bukti = objects(object_at(ctx.data, "apl01").get("bukti"))
+    return [Pilihan(b["berkas_id"], str(b.get("nama") or b["berkas_id"])) for b in bukti if "berkas_id" in b]

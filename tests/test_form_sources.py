@@ -1,0 +1,208 @@
+"""Every form knows its data: reading a ready task (GET /api/tasks/{id}) gives each field that declares a source
+(`x-sumber`) its choices as `oneOf` of {const, title}, the eligible ones only, and each field that declares a
+pre-filled value (`x-isian`) its `default`; the validators still refuse what the choices leave out."""
+
+import json
+from typing import Any
+
+import pytest
+
+from api.settings import PROJECT_ROOT
+from tests.support import sop
+from tests.support.api import Api
+from tests.support.sop_branches import refused
+
+UJI = (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text()
+
+
+def field(schema: dict[str, Any], path: str) -> dict[str, Any]:
+    """The subschema at a dotted path of properties (`[]` for an array's items)."""
+    node = schema
+    for part in path.split("."):
+        node = node["items"] if part == "[]" else node["properties"][part]
+    return node
+
+
+def choices(schema: dict[str, Any], path: str) -> list[tuple[Any, str]]:
+    return [(c["const"], c["title"]) for c in field(schema, path).get("oneOf", [])]
+
+
+def form(api: Api, username: str, task_id: str) -> dict[str, Any]:
+    schema: dict[str, Any] = sop.task_detail(api, username, task_id)["form"]["schema"]
+    return schema
+
+
+def test_the_direktur_picks_the_target_skema_among_the_active_ones_in_the_licence(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    t = sop.one(api, "direktur", "Menetapkan target uji kompetensi", instance_id=root)
+    schema = form(api, "direktur", t["id"])
+    assert choices(schema, "target.[].skema_nomor") == [
+        ("SKM/LSP-STMI/001/2024", "Junior Web Developer (SKM/LSP-STMI/001/2024)"),
+        ("SKM/LSP-STMI/002/2024", "Operator Perakitan Kendaraan Bermotor Roda Empat (SKM/LSP-STMI/002/2024)"),
+        ("SKM/LSP-STMI/003/2024", "Analis Pengendalian Mutu Produk Polimer (SKM/LSP-STMI/003/2024)"),
+    ]
+
+
+BUDI = ("asesor", "Budi Santoso, S.Kom., M.T. — MET.000.001234 2019, MET berlaku s.d. 31 Mei 2028")
+HENDRA = ("asesor2", "Hendra Gunawan, S.T. — MET.000.002517 2018, MET berlaku s.d. 31 Agustus 2028")
+LESTARI = ("asesor3", "Dr. Lestari Handayani, S.Si., M.Si. — MET.000.004381 2020, MET berlaku s.d. 28 Februari 2029")
+RUDI = ("asesor4", "Ir. Rudi Hartono, M.T. — MET.000.006092 2021, MET berlaku s.d. 31 Oktober 2029")
+TUK_01 = ("TUK-01", "Laboratorium Komputer Terpadu (TUK-01) — kapasitas 30 orang")
+TUK_02 = ("TUK-02", "Workshop Otomotif dan Laboratorium Polimer (TUK-02) — kapasitas 20 orang")
+ANDI = ("peserta", "Andi Pratama — 2303001, Sistem Informasi Industri Otomotif")
+BUNGA = ("peserta2", "Bunga Maharani — 2303002, Sistem Informasi Industri Otomotif")
+CAHYO = ("peserta3", "Cahyo Nugroho — 2301001, Teknik Industri Otomotif")
+DIAN = ("peserta4", "Dian Puspitasari — 2301002, Teknik Industri Otomotif")
+JWD_UNITS = [
+    ("J.620100.004.02", "J.620100.004.02 — Menggunakan Struktur Data"),
+    ("J.620100.005.02", "J.620100.005.02 — Mengimplementasikan User Interface"),
+    (
+        "J.620100.010.01",
+        "J.620100.010.01 — Menerapkan Perintah Eksekusi Bahasa Pemrograman Berbasis Teks, Grafik, dan Multimedia",
+    ),
+    ("J.620100.016.01", "J.620100.016.01 — Menulis Kode dengan Prinsip Sesuai Guidelines dan Best Practices"),
+    ("J.620100.017.02", "J.620100.017.02 — Mengimplementasikan Pemrograman Terstruktur"),
+    ("J.620100.019.02", "J.620100.019.02 — Menggunakan Library atau Komponen Pre-Existing"),
+]
+
+
+def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_choices(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    t = sop.one(api, "direktur", "Menetapkan target uji kompetensi", instance_id=root)
+    api.complete("direktur", t["id"], sop.TARGET)
+    t = sop.one(api, "ketua_lsp", "Menyusun rencana uji kompetensi", instance_id=root)
+    assert choices(form(api, "ketua_lsp", t["id"]), "tuk_kode.[]") == [TUK_01, TUK_02]
+    api.complete("ketua_lsp", t["id"], sop.rencana(api))
+
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
+    schema = form(api, "kabid_administrasi", t["id"])
+    peserta = choices(schema, "daftar_pendaftar.[].username")
+    assert len(peserta) == 40
+    assert peserta[:2] == [CAHYO, DIAN]  # by NIM
+    assert ANDI in peserta and BUNGA in peserta
+    assert choices(schema, "daftar_pendaftar.[].skema_nomor") == [
+        (sop.JWD, f"Junior Web Developer ({sop.JWD})"),
+        (sop.OPR, f"Operator Perakitan Kendaraan Bermotor Roda Empat ({sop.OPR})"),
+        (sop.MUTU, f"Analis Pengendalian Mutu Produk Polimer ({sop.MUTU})"),
+    ]
+    sop.open_registration(api, root)
+
+    t = sop.one(api, "peserta", "Mengisi FR.APL.01 dan FR.APL.02")
+    assert choices(form(api, "peserta", t["id"]), "apl02.[].unit_kode") == JWD_UNITS
+    for username in sop.CANDIDATES:
+        sop.submit_apl(api, username)
+    t = sop.tasks_named(api, "kabid_administrasi", "Memeriksa kelengkapan berkas pendaftaran")[0]
+    detail = sop.task_detail(api, "kabid_administrasi", t["id"])
+    [bukti] = detail["data"]["apl01"]["bukti"]
+    assert choices(detail["form"]["schema"], "pemeriksaan.bukti.[].berkas_id") == [
+        (bukti["berkas_id"], "Kartu tanda mahasiswa")
+    ]
+    first = {u: ("diterima", "") for u in sop.CANDIDATES if u not in sop.RETURNED | sop.REJECTED}
+    first |= {u: ("dikembalikan", "Pindaian KTM tidak terbaca") for u in sop.RETURNED}
+    first |= {u: ("ditolak", "Bukan mahasiswa tingkat akhir") for u in sop.REJECTED}
+    sop.check_files(api, first)
+    for username in sop.RETURNED:
+        sop.submit_apl(api, username)
+    sop.check_files(api, {u: ("diterima", "") for u in sop.RETURNED})
+    sop.close_registration(api, root)
+
+    t = sop.one(api, "kabid_sertifikasi", "Menugaskan asesor dan verifikator TUK", instance_id=root)
+    schema = form(api, "kabid_sertifikasi", t["id"])
+    assert sorted(choices(schema, "penugasan_asesor.[].username")) == [ANDI, BUNGA, CAHYO, DIAN]
+    # asesor3 is competent only for the polymer skema, which no accepted candidate takes
+    assert choices(schema, "penugasan_asesor.[].asesor") == [BUDI, HENDRA, RUDI]
+    assert choices(schema, "penugasan_asesor.[].tuk_kode") == [TUK_01, TUK_02]
+    assert choices(schema, "penugasan_verifikator.[].tuk_kode") == [TUK_01, TUK_02]
+    assert choices(schema, "penugasan_verifikator.[].verifikator") == [BUDI, LESTARI, HENDRA, RUDI]
+    forced = sop.assignment()
+    forced["penugasan_asesor"][0]["asesor"] = "asesor3"
+    refused(api, "kabid_sertifikasi", t["id"], forced, root, {"penugasan_asesor.0.asesor": ["tidak kompeten"]})
+    sop.step_3_assignment(api, root)
+
+    sop.verify_tuk(api, "TUK-01", "belum_sesuai")
+    sop.verify_tuk(api, "TUK-02", "sesuai")
+    t = sop.one(api, "kabid_sertifikasi", "Menindaklanjuti TUK belum sesuai")
+    # TUK-02 is not yet set verified by the Ketua LSP: no TUK to move to
+    assert "oneOf" not in field(form(api, "kabid_sertifikasi", t["id"]), "tindak_lanjut_tuk.tuk_pengganti")
+    api.complete("kabid_sertifikasi", t["id"], {"tindak_lanjut_tuk": {"tindakan": "perbaiki", "catatan": "UPS"}})
+    sop.verify_tuk(api, "TUK-01", "sesuai")
+    sop.set_verified(api)
+    api.drain()
+
+    sop.step_5(api)
+    t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
+    schema = form(api, "kabid_sertifikasi", t["id"])
+    assert choices(schema, "pleno.keputusan.[].username") == [ANDI, BUNGA, CAHYO]
+    # asesor and asesor2 assessed the candidates decided: not offered
+    assert choices(schema, "pleno.anggota.[]") == [
+        ("ketua_lsp", "Ir. Ratna Dewi Lestari, M.M. — Ketua LSP"),
+        ("kabid_sertifikasi", "Agus Salim, S.T., M.Kom. — Kabid Sertifikasi"),
+        ("kabid_administrasi", "Sri Wahyuni, S.E. — Kabid Administrasi"),
+        ("direktur", "Dr. Mustofa, S.T., M.T. — Direktur"),
+        ("asesor3", "Dr. Lestari Handayani, S.Si., M.Si. — Asesor Kompetensi"),
+        ("asesor4", "Ir. Rudi Hartono, M.T. — Asesor Kompetensi"),
+    ]
+    forced = sop.pleno({"peserta": "K", "peserta2": "K", "peserta3": "BK"}, ["ketua_lsp", "asesor"])
+    refused(api, "kabid_sertifikasi", t["id"], forced, root, {"pleno.anggota.1": ["adalah asesor dari"]})
+    sop.step_6_decision(api)
+
+    t = sop.one(api, "peserta3", "Mengajukan banding (FR.AK.04)")
+    api.complete("peserta3", t["id"], sop.banding())
+    t = sop.one(api, "ketua_lsp", "Membentuk tim banding")
+    # not the candidate, not their asesor (asesor2), not the pleno (ketua_lsp, kabid_sertifikasi)
+    assert choices(form(api, "ketua_lsp", t["id"]), "tim_banding.anggota.[]") == [
+        ("kabid_administrasi", "Sri Wahyuni, S.E. — Kabid Administrasi"),
+        ("direktur", "Dr. Mustofa, S.T., M.T. — Direktur"),
+        ("asesor", "Budi Santoso, S.Kom., M.T. — Asesor Kompetensi"),
+        ("asesor3", "Dr. Lestari Handayani, S.Si., M.Si. — Asesor Kompetensi"),
+        ("asesor4", "Ir. Rudi Hartono, M.T. — Asesor Kompetensi"),
+    ]
+    forced = {"tim_banding": {"anggota": ["direktur", "asesor3", "ketua_lsp"]}}
+    refused(api, "ketua_lsp", t["id"], forced, root, {"tim_banding.anggota.2": ["tim banding harus independen"]})
+    api.complete("ketua_lsp", t["id"], {"tim_banding": {"anggota": sop.TIM_BANDING}})
+    t = sop.one(api, "ketua_lsp", "Memutuskan banding")
+    api.complete("ketua_lsp", t["id"], {"keputusan_banding": {"keputusan": "diterima", "pertimbangan": "Bukti baru"}})
+    t = sop.one(api, "kabid_sertifikasi", "Menugaskan asesor asesmen ulang")
+    assert choices(form(api, "kabid_sertifikasi", t["id"]), "asesor_ulang.asesor") == [BUDI, RUDI]
+    forced = {"asesor_ulang": {"asesor": "asesor2", "catatan": ""}}
+    refused(api, "kabid_sertifikasi", t["id"], forced, root, {"asesor_ulang.asesor": ["asesor lain"]})
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    t = sop.one(api, "asesor4", "Menilai ulang unit kompetensi (FR.AK.02)")
+    assert [c for c, _ in choices(form(api, "asesor4", t["id"]), "penilaian.unit.[].kode")] == [
+        "C.291000.001.01",
+        "C.291000.004.01",
+        "C.291000.007.01",
+        "C.291000.012.01",
+        "C.291000.015.01",
+    ]
+    api.complete("asesor4", t["id"], sop.penilaian(api, sop.OPR))
+    api.drain()
+
+    t = sop.one(api, "kabid_administrasi", "Mencatat nomor sertifikat dari BNSP")
+    schema = form(api, "kabid_administrasi", t["id"])
+    assert sorted(choices(schema, "nomor_sertifikat.sertifikat.[].username")) == [ANDI, BUNGA, CAHYO]
+
+
+@pytest.mark.parametrize(
+    ("spec", "element_id", "words"),
+    [
+        ({"type": "string", "x-sumber": "skema_semua"}, "properties.isian.x-sumber", "'skema_semua' is not a known"),
+        ({"type": "string", "x-isian": "skema_aktif"}, "properties.isian.x-isian", "source of pre-filled values"),
+        (
+            {"type": "string", "x-sumber": "skema_aktif", "oneOf": [{"const": "a", "title": "A"}]},
+            "properties.isian.x-sumber",
+            "takes its choices from the source",
+        ),
+    ],
+)
+def test_a_form_naming_an_unknown_source_is_not_deployed(
+    api: Api, spec: dict[str, Any], element_id: str, words: str
+) -> None:
+    form_file = json.dumps({"type": "object", "title": "Target", "properties": {"isian": {"title": "Isian", **spec}}})
+    files = {"uji_kompetensi.bpmn": UJI, "menetapkan_target.json": form_file}
+    upload = [("files", (name, body.encode(), "application/octet-stream")) for name, body in files.items()]
+    r = api.post("desainer", "/api/deployments", files=upload)
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert (error["file"], error["element_id"]) == ("menetapkan_target.json", element_id)
+    assert words in error["message"]
