@@ -18,9 +18,13 @@ from tests.support.api import Api
 from tests.support.generic_client import Field, GenericClient, Policy, Unanswerable
 
 ROOT = Path(__file__).resolve().parent.parent
-# Whether the forms take their choices and defaults from the data yet (issue 10, parts 1 and 2). Until they
-# do, a task the schema alone cannot answer ends the walk with a skip naming it, rather than with a faked answer.
-SOURCES_LANDED = any((ROOT / "service_tasks").glob("sumber_formulir*"))
+# Whether the forms take both their choices (`x-sumber`) and their pre-filled values (`x-isian`) from the data
+# yet (issue 10, parts 1 and 2; forms/README.md). Until they do, a task the schema alone cannot answer ends the
+# walk with a skip naming it, rather than with a faked answer; once they do, it fails naming it.
+FORMS = [
+    (ROOT / "forms" / f).read_text(encoding="utf-8") for f in sorted(p.name for p in (ROOT / "forms").glob("*.json"))
+]
+SOURCES_LANDED = any('"x-sumber"' in f for f in FORMS) and any('"x-isian"' in f for f in FORMS)
 
 USERS = [u for u, _, roles in DEMO_USERS if not {"admin", "desainer"} & set(roles)]
 TARGET_SKEMA = ["Junior Web Developer", "Operator Perakitan Kendaraan Bermotor Roda Empat"]
