@@ -77,7 +77,9 @@ def walk(api: Api, policy: Policy) -> tuple[int, GenericClient, dict[str, list[d
         client.run(finished)
     except Unanswerable as e:
         if not SOURCES_LANDED:
-            pytest.skip(f"the forms offer no choices or defaults from the data yet: {e}")
+            pytest.skip(
+                f"the forms do not yet offer their choices and pre-filled values from the data (x-sumber, x-isian): {e}"
+            )
         pytest.fail(f"a task the form alone cannot answer: {e}")
     period = api.get("direktur", f"/api/instances/{instance_id}").json()
     assert period["status"] == "completed"

@@ -142,9 +142,7 @@ class GenericClient:
 
     def work(self, user: str, row: dict[str, Any]) -> dict[str, Any]:
         """Read the task, answer it from its form alone, complete it, let the worker run."""
-        schema = self.form(user, row)
-        filler = _Filler(self, user, row, schema)
-        answer = filler.fill(schema, MISSING, "")
+        answer = self.answer(user, row, self.form(user, row))
         r = self.api.post(user, f"/api/tasks/{row['id']}/complete", json={"data": answer})
         if r.status_code != 200:
             body = r.json()
@@ -153,6 +151,11 @@ class GenericClient:
             raise Unanswerable(row["name"], user, ", ".join(str(e.get("path")) for e in errors), f"refused: {why}")
         self.done.append(Done(user, row["name"], row.get("subject"), answer))
         self.api.drain()
+        return answer
+
+    def answer(self, user: str, row: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+        """What the user answers to the task `row` whose form is `schema`."""
+        answer: dict[str, Any] = _Filler(self, user, row, schema).fill(schema, MISSING, "")
         return answer
 
     def form(self, user: str, row: dict[str, Any]) -> dict[str, Any]:
