@@ -159,3 +159,37 @@ def test_a_client_knowing_only_the_forms_runs_a_period_with_a_tuk_fixed_and_an_a
     assert candidates(kinds["rekaman_asesmen"]) == ["peserta", "peserta2", "peserta3", "peserta3"]
     assert candidates(kinds["sertifikat"]) == ["peserta", "peserta2", "peserta3"]
     assert len({d["number"] for d in kinds["sertifikat"]}) == 3
+
+
+class Returned:
+    """The same period, but Bunga's registration is returned once for revision (her evidence found wanting)
+    and Cahyo is absent on the day."""
+
+    def __init__(self) -> None:
+        self.returned = False
+
+    def decide(self, f: Field) -> Any:
+        first_check_of_bunga = f.task.get("subject") == "peserta2" and not self.returned
+        if f.pattern == "pemeriksaan.bukti[].status" and first_check_of_bunga:
+            return f.value_titled("tidak memenuhi")
+        if f.pattern == "pemeriksaan.keputusan" and first_check_of_bunga:
+            self.returned = True
+            return f.value_titled("Dikembalikan")
+        if f.pattern == "kehadiran.hadir" and f.task.get("subject") == "peserta3":
+            return False
+        return decide(f)
+
+
+def test_a_client_knowing_only_the_forms_runs_a_period_with_a_registration_returned_and_a_candidate_absent(
+    api: Api,
+) -> None:
+    returned = Returned()
+    _, client, kinds = walk(api, Policy(choose=returned.decide, rows=rows, last=POLICY.last))
+
+    done = [(d.task, d.subject) for d in client.done]
+    assert done.count(("Mengisi FR.APL.01 dan FR.APL.02", "peserta2")) == 2
+    assert done.count(("Memeriksa kelengkapan berkas pendaftaran", "peserta2")) == 2
+    assert ("Menyetujui asesmen (FR.AK.01)", "peserta3") not in done
+    assert candidates(kinds["kartu_peserta"]) == ["peserta", "peserta2", "peserta3"]
+    assert candidates(kinds["rekaman_asesmen"]) == ["peserta", "peserta2"]
+    assert candidates(kinds["sertifikat"]) == ["peserta", "peserta2"]
