@@ -1,2 +1,220 @@
 """The values a form opens with (`x-isian`): what the process already knows, so a person confirms rather
-than types."""
+than types. A proposal obeys the rules the task's validator checks (an assignment within the ratio, a pleno
+of independent members), so accepting it as it is passes."""
+
+import math
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from service_tasks.data_induk import proses_list, tanggal_asesmen
+from service_tasks.format_indonesia import as_date, hari_ini
+from service_tasks.guards import object_at, objects
+from service_tasks.keputusan import hasil_kompeten
+from service_tasks.pemeriksaan._common import periode_tuk
+from service_tasks.sumber_formulir import SumberContext, isian
+from service_tasks.sumber_formulir_pilihan import (
+    asesor_aktif,
+    asesor_untuk,
+    calon_anggota_pleno,
+    calon_tim_banding,
+    peserta_aktif,
+    peserta_dinilai,
+    tuk_aktif,
+    unit_peserta,
+)
+
+# Used when the process carries no time standard for a step (days).
+HARI_BAWAAN = {"3": 7, "4": 1, "5": 7}
+
+
+def _hari(ctx: SumberContext, step: str) -> int:
+    standard = ctx.standar_langkah.get(step)
+    if standard is None:
+        return HARI_BAWAAN[step]
+    return max(1, math.ceil(standard / timedelta(days=1)))
+
+
+@isian("hari_ini")
+def isian_hari_ini(ctx: SumberContext) -> str:
+    """Tanggal hari ini (WIB)."""
+    return hari_ini(ctx.service).isoformat()
+
+
+@isian("periode")
+def isian_periode(ctx: SumberContext) -> Any:
+    """Nama periode yang diberikan saat periode dimulai."""
+    periode = ctx.data.get("periode")
+    return periode if isinstance(periode, str) and periode.strip() else None
+
+
+@isian("jadwal_usulan")
+def isian_jadwal(ctx: SumberContext) -> dict[str, Any]:
+    """Jadwal dari standar waktu SOP (langkah 3, 4, 5) mulai hari ini; kuota minimum = jumlah target.
+
+    Pendaftaran selama standar langkah 3, asesmen sesudah verifikasi TUK (langkah 4) selama standar langkah 5."""
+    mulai = hari_ini(ctx.service)
+    selesai = mulai + timedelta(days=_hari(ctx, "3"))
+    asesmen = selesai + timedelta(days=_hari(ctx, "4"))
+    jumlah = sum(t["jumlah"] for t in proses_list(ctx.data, "target") if isinstance(t.get("jumlah"), int))
+    return {
+        "pendaftaran_mulai": mulai.isoformat(),
+        "pendaftaran_selesai": selesai.isoformat(),
+        "asesmen_mulai": asesmen.isoformat(),
+        "asesmen_selesai": (asesmen + timedelta(days=_hari(ctx, "5") - 1)).isoformat(),
+        "kuota_min": max(1, jumlah),
+    }
+
+
+@isian("tuk_usulan")
+def isian_tuk(ctx: SumberContext) -> list[str] | None:
+    """Semua TUK aktif."""
+    return [t.kode for t in tuk_aktif(ctx)] or None
+
+
+@isian("jadwal_tunda_mulai")
+def isian_tunda_mulai(ctx: SumberContext) -> str:
+    """Mulai asesmen yang ditunda: sesudah satu standar waktu pendaftaran (langkah 3) dari hari ini."""
+    return (hari_ini(ctx.service) + timedelta(days=_hari(ctx, "3"))).isoformat()
+
+
+@isian("jadwal_tunda_selesai")
+def isian_tunda_selesai(ctx: SumberContext) -> str:
+    """Akhir asesmen yang ditunda: sepanjang jadwal asesmen semula."""
+    jadwal = object_at(ctx.data, "jadwal")
+    mulai, selesai = as_date(jadwal.get("asesmen_mulai")), as_date(jadwal.get("asesmen_selesai"))
+    lama = (selesai - mulai) if mulai is not None and selesai is not None and selesai >= mulai else timedelta(0)
+    return (date.fromisoformat(isian_tunda_mulai(ctx)) + lama).isoformat()
+
+
+@isian("pendaftar_usulan")
+def isian_pendaftar(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Per baris target: sebanyak jumlah target, peserta aktif prodi itu (urut NIM) dengan skema target itu."""
+    by_prodi: dict[str, list[str]] = {}
+    for p in peserta_aktif(ctx):
+        by_prodi.setdefault(p.prodi.strip().casefold(), []).append(p.user.username)
+    rows: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for t in proses_list(ctx.data, "target"):
+        jumlah = t["jumlah"] if isinstance(t.get("jumlah"), int) else 0
+        calon = [u for u in by_prodi.get(str(t.get("prodi") or "").strip().casefold(), []) if u not in taken]
+        for username in calon[: max(0, jumlah)]:
+            taken.add(username)
+            rows.append({"username": username, "skema_nomor": t.get("skema_nomor")})
+    return rows or None
+
+
+@isian("unit_apl02")
+def isian_unit_apl02(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per unit skema pendaftar (kode unit), penilaian diri diisi peserta."""
+    return [{"unit_kode": u["kode"]} for u in unit_peserta(ctx)] or None
+
+
+@isian("unit_penilaian")
+def isian_unit_penilaian(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per unit skema peserta (kode dan judul), rekomendasi dan metode diisi asesor."""
+    return [{"kode": u["kode"], "judul": u.get("judul") or ""} for u in unit_peserta(ctx)] or None
+
+
+@isian("bukti_pendaftar")
+def isian_bukti(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per bukti FR.APL.01 pendaftar (berkas dan nama), status diisi pemeriksa."""
+    bukti = objects(object_at(ctx.data, "apl01").get("bukti"))
+    return [{"berkas_id": b["berkas_id"], "nama": b.get("nama") or ""} for b in bukti if "berkas_id" in b] or None
+
+
+def _penugasan(ctx: SumberContext) -> dict[str, list[dict[str, Any]]]:
+    """An assignment the validator accepts where the data allows one: each accepted candidate to the least
+    loaded asesor who may assess them, within the ratio (the candidates with fewest eligible asesor first), at
+    the first TUK of the period with room; each TUK used to a verifikator with a valid MET, preferably one who
+    assesses no one there."""
+    if "penugasan" in ctx.memo:
+        result: dict[str, list[dict[str, Any]]] = ctx.memo["penugasan"]
+        return result
+    today = hari_ini(ctx.service)
+    diterima = proses_list(ctx.data, "pendaftar_diterima")
+    boleh = asesor_untuk(ctx, diterima, tanggal_asesmen(ctx.data, today, akhir=True))
+    rasio = ctx.master.rasio()
+    beban: Counter[str] = Counter()
+    pilihan: dict[str, str] = {}
+    for username in sorted(boleh, key=lambda u: len(boleh[u])):
+        calon = [a.user.username for a in boleh[username] if beban[a.user.username] < rasio]
+        if calon:
+            asesor = min(calon, key=lambda a: beban[a])  # min keeps the first (by name) of equal load
+            beban[asesor] += 1
+            pilihan[username] = asesor
+    sisa = {k: (t.kapasitas if (t := ctx.master.tuk(k)) is not None else 0) for k in periode_tuk(ctx.data)}
+    rows = []
+    for p in diterima:
+        username = str(p.get("username"))
+        kode = next((k for k, n in sisa.items() if n > 0), next(iter(sisa), None))
+        if kode is not None:
+            sisa[kode] -= 1
+        row = {"username": username}
+        if username in pilihan:
+            row["asesor"] = pilihan[username]
+        if kode is not None:
+            row["tuk_kode"] = kode
+        rows.append(row)
+    verifikator = []
+    penilai_di: dict[str, set[str]] = {}
+    for r in rows:
+        penilai_di.setdefault(r.get("tuk_kode", ""), set()).add(r.get("asesor", ""))
+    calon_v = [a.user.username for a in asesor_aktif(ctx, tanggal_asesmen(ctx.data, today, akhir=False))]
+    dipakai: Counter[str] = Counter()
+    for kode in dict.fromkeys(r["tuk_kode"] for r in rows if "tuk_kode" in r):
+        if calon_v:
+            v = min(calon_v, key=lambda a: (a in penilai_di.get(kode, set()), dipakai[a]))
+            dipakai[v] += 1
+            verifikator.append({"tuk_kode": kode, "verifikator": v})
+    ctx.memo["penugasan"] = {"asesor": rows, "verifikator": verifikator}
+    return ctx.memo["penugasan"]
+
+
+@isian("penugasan_asesor_usulan")
+def isian_penugasan_asesor(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Setiap peserta diterima dengan asesor yang boleh menilainya (beban merata dalam rasio) dan TUK periode."""
+    return _penugasan(ctx)["asesor"] or None
+
+
+@isian("penugasan_verifikator_usulan")
+def isian_penugasan_verifikator(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Setiap TUK yang dipakai usulan penugasan dengan verifikator ber-MET berlaku, sebisanya bukan asesornya."""
+    return _penugasan(ctx)["verifikator"] or None
+
+
+@isian("keputusan_pleno_usulan")
+def isian_keputusan_pleno(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per peserta yang dinilai, dengan rekomendasi asesornya (K bila semua unit K, selain itu BK)."""
+    return [
+        {"username": h.get("username"), "keputusan": "K" if hasil_kompeten(h) else "BK", "catatan": ""}
+        for h in peserta_dinilai(ctx)
+    ] or None
+
+
+@isian("anggota_pleno_usulan")
+def isian_anggota_pleno(ctx: SumberContext) -> list[str] | None:
+    """Dua pengurus pertama yang boleh menjadi anggota pleno (Ketua LSP dan Kabid Sertifikasi bila boleh)."""
+    calon = [u.username for u, _ in calon_anggota_pleno(ctx)]
+    return calon[:2] if len(calon) >= 2 else None
+
+
+@isian("tim_banding_usulan")
+def isian_tim_banding(ctx: SumberContext) -> list[str] | None:
+    """Tiga pengurus pertama yang independen dari banding."""
+    calon = [u.username for u, _ in calon_tim_banding(ctx)]
+    return calon[:3] if len(calon) >= 3 else None
+
+
+@isian("asesor_ulang_usulan")
+def isian_asesor_ulang(ctx: SumberContext) -> str | None:
+    """Asesor pertama (urut nama) yang boleh menilai ulang peserta banding."""
+    peserta = object_at(ctx.data, "peserta_banding")
+    boleh = asesor_untuk(ctx, [peserta], hari_ini(ctx.service)).get(str(peserta.get("username")), [])
+    return next((a.user.username for a in boleh if a.user.username != peserta.get("asesor")), None)
+
+
+@isian("sertifikat_kompeten")
+def isian_sertifikat(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per peserta kompeten; nomor sertifikat, registrasi dan blangko dari BNSP diisi."""
+    return [{"username": k.get("username")} for k in proses_list(ctx.data, "kompeten")] or None

@@ -3,11 +3,14 @@
 pre-filled value (`x-isian`) its `default`; the validators still refuse what the choices leave out."""
 
 import json
+import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from api.settings import PROJECT_ROOT
+from service_tasks import sumber_formulir
 from tests.support import sop
 from tests.support.api import Api
 from tests.support.sop_branches import refused
@@ -142,6 +145,13 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
         ("asesor3", "Dr. Lestari Handayani, S.Si., M.Si. — Asesor Kompetensi"),
         ("asesor4", "Ir. Rudi Hartono, M.T. — Asesor Kompetensi"),
     ]
+    # the asesor's recommendation proposed: peserta3 has a unit BK
+    assert defaults(schema)["pleno"]["keputusan"] == [
+        {"username": "peserta", "keputusan": "K", "catatan": ""},
+        {"username": "peserta2", "keputusan": "K", "catatan": ""},
+        {"username": "peserta3", "keputusan": "BK", "catatan": ""},
+    ]
+    assert defaults(schema)["pleno"]["anggota"] == ["ketua_lsp", "kabid_sertifikasi"]
     forced = sop.pleno({"peserta": "K", "peserta2": "K", "peserta3": "BK"}, ["ketua_lsp", "asesor"])
     refused(api, "kabid_sertifikasi", t["id"], forced, root, {"pleno.anggota.1": ["adalah asesor dari"]})
     sop.step_6_decision(api)
@@ -157,13 +167,18 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
         ("asesor3", "Dr. Lestari Handayani, S.Si., M.Si. — Asesor Kompetensi"),
         ("asesor4", "Ir. Rudi Hartono, M.T. — Asesor Kompetensi"),
     ]
+    assert defaults(form(api, "ketua_lsp", t["id"])) == {
+        "tim_banding": {"anggota": ["kabid_administrasi", "direktur", "asesor"]}
+    }
     forced = {"tim_banding": {"anggota": ["direktur", "asesor3", "ketua_lsp"]}}
     refused(api, "ketua_lsp", t["id"], forced, root, {"tim_banding.anggota.2": ["tim banding harus independen"]})
     api.complete("ketua_lsp", t["id"], {"tim_banding": {"anggota": sop.TIM_BANDING}})
     t = sop.one(api, "ketua_lsp", "Memutuskan banding")
     api.complete("ketua_lsp", t["id"], {"keputusan_banding": {"keputusan": "diterima", "pertimbangan": "Bukti baru"}})
     t = sop.one(api, "kabid_sertifikasi", "Menugaskan asesor asesmen ulang")
-    assert choices(form(api, "kabid_sertifikasi", t["id"]), "asesor_ulang.asesor") == [BUDI, RUDI]
+    schema = form(api, "kabid_sertifikasi", t["id"])
+    assert choices(schema, "asesor_ulang.asesor") == [BUDI, RUDI]
+    assert defaults(schema) == {"asesor_ulang": {"asesor": "asesor"}}
     forced = {"asesor_ulang": {"asesor": "asesor2", "catatan": ""}}
     refused(api, "kabid_sertifikasi", t["id"], forced, root, {"asesor_ulang.asesor": ["asesor lain"]})
     api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
@@ -206,3 +221,154 @@ def test_a_form_naming_an_unknown_source_is_not_deployed(
     [error] = r.json()["errors"]
     assert (error["file"], error["element_id"]) == ("menetapkan_target.json", element_id)
     assert words in error["message"]
+
+
+def defaults(schema: dict[str, Any]) -> Any:
+    """The answer a person gets by confirming every pre-filled value: the `default`s of the served schema,
+    nested objects gathered from their fields."""
+    if "default" in schema:
+        return schema["default"]
+    found = {k: v for k, sub in (schema.get("properties") or {}).items() if (v := defaults(sub)) is not None}
+    return found or None
+
+
+def merged(base: Any, extra: Any) -> Any:
+    """`extra` laid over `base`: objects field by field, lists of rows row by row."""
+    if isinstance(base, dict) and isinstance(extra, dict):
+        return {**base, **{k: merged(base.get(k), v) for k, v in extra.items()}}
+    if isinstance(base, list) and isinstance(extra, list) and len(base) == len(extra):
+        return [merged(b, e) for b, e in zip(base, extra, strict=True)]
+    return extra if extra is not None else base
+
+
+def confirm(api: Api, username: str, task: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Complete `task` with its pre-filled values and only what the process cannot know (`extra`)."""
+    schema = form(api, username, task["id"])
+    data = merged(defaults(schema) or {}, extra or {})
+    api.complete(username, task["id"], data)
+    return dict(data)
+
+
+def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(api: Api) -> None:
+    d = sop.today(api)
+    root = sop.start_period(api)["id"]
+    t = sop.one(api, "direktur", "Menetapkan target uji kompetensi", instance_id=root)
+    assert confirm(api, "direktur", t, {"target": sop.TARGET["target"]})["periode"] == "2026 Genap"
+
+    t = sop.one(api, "ketua_lsp", "Menyusun rencana uji kompetensi", instance_id=root)
+    plan = sop.rencana(api)
+    data = confirm(api, "ketua_lsp", t, {"tor": plan["tor"], "rab": plan["rab"]})
+    # registration for step 3's standard (P7D), assessment after step 4's (PT1H: a day) for step 5's (P7D)
+    assert data["jadwal"] == {
+        "pendaftaran_mulai": d.isoformat(),
+        "pendaftaran_selesai": (d + timedelta(days=7)).isoformat(),
+        "asesmen_mulai": (d + timedelta(days=8)).isoformat(),
+        "asesmen_selesai": (d + timedelta(days=14)).isoformat(),
+        "kuota_min": 5,
+    }
+    assert data["tuk_kode"] == ["TUK-01", "TUK-02"]
+
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
+    # per target row, as many active candidates of its prodi (by NIM) as targeted, with its skema
+    assert confirm(api, "kabid_administrasi", t)["daftar_pendaftar"] == [
+        {"username": u, "skema_nomor": k} for u, k in sop.CANDIDATES.items()
+    ]
+
+    for username, nomor in sop.CANDIDATES.items():
+        t = sop.one(api, username, "Mengisi FR.APL.01 dan FR.APL.02")
+        apl = sop.apl(api, username, t["id"], nomor)
+        units = [u["kode"] for u in sop.units(api, nomor)]
+        assert defaults(form(api, username, t["id"]))["apl02"] == [{"unit_kode": k} for k in units]
+        confirm(api, username, t, {"apl01": apl["apl01"], "apl02": [{"kompeten": True} for _ in units]})
+    for t in sop.tasks_named(api, "kabid_administrasi", "Memeriksa kelengkapan berkas pendaftaran"):
+        detail = sop.task_detail(api, "kabid_administrasi", t["id"])
+        [bukti] = detail["data"]["apl01"]["bukti"]
+        assert defaults(detail["form"]["schema"])["pemeriksaan"]["bukti"] == [
+            {"berkas_id": bukti["berkas_id"], "nama": "Kartu tanda mahasiswa"}
+        ]
+        confirm(
+            api,
+            "kabid_administrasi",
+            t,
+            {"pemeriksaan": {"bukti": [{"status": "ada_memenuhi"}], "keputusan": "diterima", "alasan": ""}},
+        )
+    sop.close_registration(api, root)
+
+    t = sop.one(api, "kabid_sertifikasi", "Menugaskan asesor dan verifikator TUK", instance_id=root)
+    # the candidate with fewest competent asesor first (peserta5: asesor3, asesor4), then each to the least
+    # loaded competent asesor (by name among equals), all at TUK-01 (room for 30); TUK-01's verifikator is
+    # preferably one who assesses no one there (here everyone does: the first by name)
+    data = confirm(api, "kabid_sertifikasi", t)
+    assert data["penugasan_asesor"] == [
+        {"username": "peserta", "asesor": "asesor", "tuk_kode": "TUK-01"},
+        {"username": "peserta2", "asesor": "asesor2", "tuk_kode": "TUK-01"},
+        {"username": "peserta3", "asesor": "asesor4", "tuk_kode": "TUK-01"},
+        {"username": "peserta4", "asesor": "asesor", "tuk_kode": "TUK-01"},
+        {"username": "peserta5", "asesor": "asesor3", "tuk_kode": "TUK-01"},
+    ]
+    assert data["penugasan_verifikator"] == [{"tuk_kode": "TUK-01", "verifikator": "asesor"}]
+    asesor_of = {r["username"]: r["asesor"] for r in data["penugasan_asesor"]}
+    for asesor in sorted(set(asesor_of.values())):
+        for t in sop.tasks_named(api, asesor, "Meninjau FR.APL.02 (pra-asesmen)"):
+            api.complete(asesor, t["id"], {"pra_asesmen": {"rekomendasi": "lanjut", "catatan": "Bukti memadai"}})
+    api.drain()
+
+    t = sop.one(api, "asesor", "Memverifikasi TUK dengan daftar periksa")
+    check = sop.verifikasi()["verifikasi"]
+    data = confirm(api, "asesor", t, {"verifikasi": {**check, "tanggal": None}})
+    assert data["verifikasi"]["tanggal"] == d.isoformat()
+    sop.set_verified(api)
+    api.drain()
+
+    for username, asesor in asesor_of.items():
+        [t] = [
+            t
+            for t in sop.tasks_named(api, asesor, "Mencatat kehadiran peserta")
+            if sop.task_data(api, asesor, t["id"])["peserta_asesmen"]["username"] == username
+        ]
+        assert confirm(api, asesor, t, {"kehadiran": {"catatan": ""}})["kehadiran"] == {"hadir": True, "catatan": ""}
+    for username in asesor_of:
+        t = sop.one(api, username, "Menyetujui asesmen (FR.AK.01)")
+        api.complete(username, t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
+    for username, asesor in asesor_of.items():
+        [t] = [
+            t
+            for t in sop.tasks_named(api, asesor, "Menilai unit kompetensi (FR.AK.02)")
+            if sop.task_data(api, asesor, t["id"])["peserta_asesmen"]["username"] == username
+        ]
+        units = sop.units(api, sop.CANDIDATES[username])
+        assert defaults(form(api, asesor, t["id"]))["penilaian"]["unit"] == [
+            {"kode": u["kode"], "judul": u["judul"]} for u in units
+        ]
+        judgement = [{"rekomendasi": "K", "metode": ["observasi_demonstrasi"]} for _ in units]
+        confirm(api, asesor, t, {"penilaian": {"unit": judgement, "umpan_balik": "Baik"}})
+    for username in asesor_of:
+        sop.umpan_balik(api, username)
+    api.drain()
+
+    t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
+    # every asesor assessed someone decided: the pleno proposed is the first two independent staff
+    data = confirm(api, "kabid_sertifikasi", t, {"pleno": {"tempat": "Ruang Rapat LSP"}})
+    assert data["pleno"] == {
+        "tanggal": d.isoformat(),
+        "tempat": "Ruang Rapat LSP",
+        "anggota": ["ketua_lsp", "kabid_sertifikasi"],
+        "keputusan": [{"username": u, "keputusan": "K", "catatan": ""} for u in sop.CANDIDATES],
+    }
+    t = sop.one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")
+    api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
+    api.drain()
+
+    t = sop.one(api, "kabid_administrasi", "Mencatat nomor sertifikat dari BNSP")
+    numbers = sop.nomor_sertifikat(list(sop.CANDIDATES))
+    data = confirm(api, "kabid_administrasi", t, {"nomor_sertifikat": {"sertifikat": numbers}})
+    assert [r["username"] for r in data["nomor_sertifikat"]["sertifikat"]] == list(sop.CANDIDATES)
+    api.drain()
+    sop.step_7(api, root)
+    assert api.get("direktur", f"/api/instances/{root}").json()["status"] == "completed"
+
+
+def test_forms_readme_lists_every_registered_source() -> None:
+    readme = (PROJECT_ROOT / "forms" / "README.md").read_text()
+    listed = set(re.findall(r"^\| `([a-z_0-9]+)` \| `x-(?:sumber|isian)` \|", readme, re.MULTILINE))
+    assert listed == set(sumber_formulir.SUMBER)
