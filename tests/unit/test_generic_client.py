@@ -41,26 +41,41 @@ def test_a_choice_that_makes_a_field_required_gets_it_filled_under_the_then_cons
 
 
 def test_defaults_are_taken_and_their_rows_completed_with_choices_the_policy_makes_per_row() -> None:
-    schema = form("ak02_penilaian.json")
-    unit = schema["properties"]["penilaian"]["properties"]["unit"]
-    unit["default"] = [{"kode": "U.1", "judul": "Satu"}, {"kode": "U.2", "judul": "Dua"}]
+    rekomendasi = {"type": "string", "oneOf": [{"const": "K", "title": "Kompeten"}, {"const": "BK", "title": "Belum"}]}
+    metode = {
+        "type": "string",
+        "oneOf": [{"const": "observasi", "title": "Observasi"}, {"const": "lisan", "title": "Lisan"}],
+    }
+    unit = {
+        "type": "object",
+        "title": "Unit",
+        "properties": {
+            "kode": {"type": "string", "minLength": 1},
+            "rekomendasi": rekomendasi,
+            "metode": {"type": "array", "minItems": 1, "items": metode, "uniqueItems": True},
+            "tindak_lanjut": {"type": "string", "title": "Tindak lanjut"},
+        },
+        "required": ["kode", "rekomendasi", "metode"],
+        "if": {"properties": {"rekomendasi": {"const": "BK"}}, "required": ["rekomendasi"]},
+        "then": {"required": ["tindak_lanjut"], "properties": {"tindak_lanjut": {"minLength": 1}}},
+    }
+    schema = {
+        "type": "object",
+        "properties": {"unit": {"type": "array", "items": unit, "default": [{"kode": "U.1"}, {"kode": "U.2"}]}},
+        "required": ["unit"],
+    }
 
     def choose(f: Field) -> Any:
-        if f.pattern == "penilaian.unit[].rekomendasi" and f.row["kode"] == "U.2" and f.task["subject"] == "peserta3":
+        if f.pattern == "unit[].rekomendasi" and f.row["kode"] == "U.2" and f.task["subject"] == "peserta3":
             return "BK"
         return None
 
-    got = answer(schema, choose)["penilaian"]["unit"]
-    assert got == [
-        {"kode": "U.1", "judul": "Satu", "rekomendasi": "K", "metode": ["observasi_demonstrasi"]},
-        {
-            "kode": "U.2",
-            "judul": "Dua",
-            "rekomendasi": "BK",
-            "metode": ["observasi_demonstrasi"],
-            "tindak_lanjut": "Tindak lanjut (1)",
-        },
-    ]
+    assert answer(schema, choose) == {
+        "unit": [
+            {"kode": "U.1", "rekomendasi": "K", "metode": ["observasi"]},
+            {"kode": "U.2", "rekomendasi": "BK", "metode": ["observasi"], "tindak_lanjut": "Tindak lanjut (1)"},
+        ]
+    }
 
 
 def test_a_list_gets_as_many_rows_as_the_policy_adds_each_filled_from_the_form() -> None:
