@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from api.store.enums import LANE_ROLES, Role
 from api.store.master import Asesor, Peserta, Skema, Tuk
@@ -14,7 +13,7 @@ from api.store.models import User, UserRole
 from service_tasks.data_induk import proses_list, tanggal_asesmen
 from service_tasks.format_indonesia import hari_ini, tanggal
 from service_tasks.guards import object_at, objects
-from service_tasks.pemeriksaan._common import asesor_boleh_menilai, periode_tuk
+from service_tasks.pemeriksaan._common import periode_tuk
 from service_tasks.sumber_formulir import Pilihan, SumberContext, pilihan
 
 # How a person's role reads next to their name (the SOP's lane names).
@@ -49,6 +48,12 @@ def judul_orang(ctx: SumberContext, row: dict[str, Any]) -> str:
     return judul_peserta(peserta) if peserta is not None else str(row.get("nama") or username)
 
 
+def judul_calon(ctx: SumberContext, rows: list[dict[str, Any]]) -> list[Pilihan]:
+    """Candidates of the process data as choices, their master records read in one query."""
+    ctx.master.load_peserta(r.get("username") for r in rows if not (r.get("nama") and r.get("nim")))
+    return [Pilihan(r.get("username"), judul_orang(ctx, r)) for r in rows]
+
+
 # --- shared reads ------------------------------------------------------------------------------------------
 def skema_aktif(ctx: SumberContext) -> list[Skema]:
     rows = ctx.service.session.scalars(select(Skema).where(Skema.aktif, Skema.dalam_lisensi).order_by(Skema.nomor))
@@ -79,13 +84,8 @@ def asesor_aktif(ctx: SumberContext, berlaku_pada: date) -> list[Asesor]:
 def staf(ctx: SumberContext, roles: Iterable[Role] = PENGAMBIL_KEPUTUSAN) -> list[tuple[User, str]]:
     """Active users holding one of `roles`, each with the first of those roles (the order of `roles`)."""
     order = {r.value: i for i, r in enumerate(roles)}
-    users = ctx.service.session.scalars(
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.active, UserRole.role.in_(list(order)))
-        .options(lazyload(User.roles))
-        .distinct()
-    )
+    holders = select(UserRole.user_id).where(UserRole.role.in_(list(order)))
+    users = ctx.service.session.scalars(select(User).where(User.active, User.id.in_(holders)))
     out: list[tuple[User, str]] = []
     for u in users:
         held = sorted((r.role for r in u.roles if r.role in order), key=order.__getitem__)
@@ -121,8 +121,9 @@ def calon_tim_banding(ctx: SumberContext) -> list[tuple[User, str]]:
 
 
 def asesor_untuk(ctx: SumberContext, rows: list[dict[str, Any]], pada: date) -> dict[str, list[Asesor]]:
-    """Per candidate ({username, skema_nomor}): the asesor who may assess them on `pada` (MET, competence,
-    conflicts, never themself), by the rules of `asesor_boleh_menilai`."""
+    """Per candidate ({username, skema_nomor}): the asesor who may assess them on `pada`, by the rules of
+    `asesor_boleh_menilai` (active with a MET valid on `pada`, competent for the skema, no declared conflict,
+    never themself), read in bulk: a period of a thousand candidates costs a handful of queries."""
     m = ctx.master
     calon = asesor_aktif(ctx, pada)
     ids = [a.id for a in calon]
@@ -131,12 +132,14 @@ def asesor_untuk(ctx: SumberContext, rows: list[dict[str, Any]], pada: date) -> 
     out: dict[str, list[Asesor]] = {}
     for r in rows:
         username = str(r.get("username"))
+        skema, peserta = m.skema(r.get("skema_nomor")), m.peserta(username)
         out[username] = [
             a
             for a in calon
-            if not asesor_boleh_menilai(
-                m, a.user.username, username, r.get("skema_nomor"), pada, "", kompeten=kompeten, konflik=konflik
-            )
+            if skema is not None
+            and (a.id, skema.id) in kompeten
+            and a.user.username != username
+            and (peserta is None or (a.id, peserta.id) not in konflik)
         ]
     return out
 
@@ -206,19 +209,19 @@ def pilihan_peserta_aktif(ctx: SumberContext) -> list[Pilihan]:
 @pilihan("peserta_diterima")
 def pilihan_peserta_diterima(ctx: SumberContext) -> list[Pilihan]:
     """Peserta yang berkasnya diterima pada periode ini (langkah 3)."""
-    return [Pilihan(p.get("username"), judul_orang(ctx, p)) for p in proses_list(ctx.data, "pendaftar_diterima")]
+    return judul_calon(ctx, proses_list(ctx.data, "pendaftar_diterima"))
 
 
 @pilihan("peserta_dinilai")
 def pilihan_peserta_dinilai(ctx: SumberContext) -> list[Pilihan]:
     """Peserta yang telah dinilai asesor, yang diputuskan pleno."""
-    return [Pilihan(h.get("username"), judul_orang(ctx, h)) for h in peserta_dinilai(ctx)]
+    return judul_calon(ctx, peserta_dinilai(ctx))
 
 
 @pilihan("peserta_kompeten")
 def pilihan_peserta_kompeten(ctx: SumberContext) -> list[Pilihan]:
     """Peserta yang diputuskan kompeten (penerima sertifikat)."""
-    return [Pilihan(k.get("username"), judul_orang(ctx, k)) for k in proses_list(ctx.data, "kompeten")]
+    return judul_calon(ctx, proses_list(ctx.data, "kompeten"))
 
 
 @pilihan("asesor_penilai")

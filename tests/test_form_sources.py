@@ -12,8 +12,9 @@ import pytest
 from api.settings import PROJECT_ROOT
 from service_tasks import sumber_formulir
 from tests.support import sop
+from tests.support import sop_branches as b
 from tests.support.api import Api
-from tests.support.sop_branches import refused
+from tests.support.sop_branches import Calon, refused
 
 UJI = (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text()
 
@@ -372,3 +373,49 @@ def test_forms_readme_lists_every_registered_source() -> None:
     readme = (PROJECT_ROOT / "forms" / "README.md").read_text()
     listed = set(re.findall(r"^\| `([a-z_0-9]+)` \| `x-(?:sumber|isian)` \|", readme, re.MULTILINE))
     assert listed == set(sumber_formulir.SUMBER)
+
+
+def test_a_postponed_assessment_is_proposed_a_registration_standard_from_today_for_as_long_as_planned(
+    api: Api,
+) -> None:
+    root = b.registered(api, [Calon("peserta")], kuota_min=2)
+    t = sop.one(api, "ketua_lsp", b.KUOTA, instance_id=root)
+    d = sop.today(api)
+    # the plan's assessment takes two days (sop.jadwal); step 3's standard is P7D
+    assert defaults(form(api, "ketua_lsp", t["id"])) == {
+        "keputusan_kuota": {
+            "asesmen_mulai": (d + timedelta(days=7)).isoformat(),
+            "asesmen_selesai": (d + timedelta(days=8)).isoformat(),
+        }
+    }
+    confirm(api, "ketua_lsp", t, {"keputusan_kuota": {"keputusan": "tunda", "alasan": "Menunggu peserta"}})
+    t = sop.one(api, "kabid_sertifikasi", b.MENUGASKAN, instance_id=root)
+    jadwal = sop.task_data(api, "kabid_sertifikasi", t["id"])["jadwal"]
+    assert (jadwal["asesmen_mulai"], jadwal["asesmen_selesai"]) == (
+        (d + timedelta(days=7)).isoformat(),
+        (d + timedelta(days=8)).isoformat(),
+    )
+
+
+def test_a_source_that_fails_leaves_its_field_as_deployed_and_the_others_filled(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def rusak(ctx: sumber_formulir.SumberContext) -> Any:
+        raise KeyError("data yang tidak terduga")
+
+    monkeypatch.setitem(
+        sumber_formulir.SUMBER, "skema_aktif", sumber_formulir.Terdaftar(sumber_formulir.Jenis.PILIHAN, rusak, "")
+    )
+    root = sop.start_period(api)["id"]
+    t = sop.one(api, "direktur", "Menetapkan target uji kompetensi", instance_id=root)
+    schema = form(api, "direktur", t["id"])
+    assert "oneOf" not in field(schema, "target.[].skema_nomor")
+    assert field(schema, "periode")["default"] == "2026 Genap"
+
+
+def test_a_completed_task_s_form_is_served_as_deployed(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    t = sop.one(api, "direktur", "Menetapkan target uji kompetensi", instance_id=root)
+    api.complete("direktur", t["id"], sop.TARGET)
+    schema = form(api, "direktur", t["id"])
+    assert schema == json.loads((PROJECT_ROOT / "forms" / "menetapkan_target.json").read_text())

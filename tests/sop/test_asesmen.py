@@ -89,7 +89,7 @@ def test_fr_ak_02_with_a_bk_unit_without_catatan_is_refused(api: Api) -> None:
     root, task = ak02_waiting(api)
     data = sop.penilaian(api, JWD, bk=True)
     last = len(data["penilaian"]["unit"]) - 1
-    data["penilaian"]["unit"][last]["catatan"] = ""
+    data["penilaian"]["unit"][last]["catatan"] = "  "  # the form asks for one character; blanks are not a catatan
     kode = data["penilaian"]["unit"][last]["kode"]
     b.refused(api, "asesor", task, data, root, {f"penilaian.unit.{last}.catatan": [kode, "BK", "catatan"]})
 
