@@ -65,10 +65,12 @@ def rows(pattern: str, task: dict[str, Any]) -> int | None:
 POLICY = Policy(choose=decide, rows=rows, last=frozenset({"Menutup pendaftaran"}))
 
 
-def walk(api: Api, policy: Policy) -> tuple[int, GenericClient, dict[str, list[dict[str, Any]]]]:
+def walk(
+    api: Api, policy: Policy, rescheduled: bool = False
+) -> tuple[int, GenericClient, dict[str, list[dict[str, Any]]]]:
     """Start a period as the Direktur and let everyone work their inbox until the period completes; the
-    period's documents by kind. Skips (before the forms offer their data) or fails at a task the forms alone
-    cannot answer, naming it."""
+    period's documents by kind (one of each a period issues once, two SK jadwal when `rescheduled`). Skips
+    (before the forms offer their data) or fails at a task the forms alone cannot answer, naming it."""
     r = api.post("direktur", "/api/process-definitions/uji_kompetensi/instances", json={"business_key": sop.PERIODE})
     assert r.status_code == 201, r.text
     instance_id = r.json()["id"]
@@ -98,7 +100,7 @@ def walk(api: Api, policy: Policy) -> tuple[int, GenericClient, dict[str, list[d
     for d in docs:
         kinds.setdefault(d["kind"], []).append(d)
     for kind in ONE_PER_PERIOD:
-        assert len(kinds.get(kind, [])) == 1, kind
+        assert len(kinds.get(kind, [])) == (2 if kind == "sk_jadwal" and rescheduled else 1), kind
     return instance_id, client, kinds
 
 
@@ -199,3 +201,27 @@ def test_a_client_knowing_only_the_forms_runs_a_period_with_a_registration_retur
     assert candidates(kinds["kartu_peserta"]) == ["peserta", "peserta2", "peserta3"]
     assert candidates(kinds["rekaman_asesmen"]) == ["peserta", "peserta2"]
     assert candidates(kinds["sertifikat"]) == ["peserta", "peserta2"]
+
+
+def reject_two(f: Field) -> Any:
+    """Bunga's and Cahyo's evidence is found wanting and their registrations rejected."""
+    rejected = f.task.get("subject") in ("peserta2", "peserta3")
+    if f.pattern == "pemeriksaan.bukti[].status" and rejected:
+        return f.value_titled("tidak memenuhi")
+    if f.pattern == "pemeriksaan.keputusan" and rejected:
+        return f.value_titled("Ditolak")
+    return decide(f)
+
+
+def test_a_client_knowing_only_the_forms_runs_a_period_postponed_when_too_few_registrations_are_accepted(
+    api: Api,
+) -> None:
+    _, client, kinds = walk(api, Policy(choose=reject_two, rows=rows, last=POLICY.last), rescheduled=True)
+
+    # One accepted against the plan's minimum of two: the Ketua LSP takes the form's first course, postponing
+    # the assessment to the dates the form proposes, and the SK jadwal is issued again.
+    [kuota] = [d for d in client.done if d.task == "Memutuskan tindak lanjut kuota minimum"]
+    assert kuota.user == "ketua_lsp" and kuota.answer["keputusan_kuota"]["keputusan"] == "tunda"
+    assert candidates(kinds["kartu_peserta"]) == ["peserta"]
+    assert candidates(kinds["rekaman_asesmen"]) == ["peserta"]
+    assert candidates(kinds["sertifikat"]) == ["peserta"]
