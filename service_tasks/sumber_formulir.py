@@ -31,10 +31,13 @@ class Jenis(StrEnum):
 
 @dataclass(frozen=True)
 class Pilihan:
-    """One choice: the value stored and how a person reads it."""
+    """One choice: the value stored and how a person reads it. In a list of rows, a source registered with
+    `per=<field>` says in `untuk` the values of that field of the row the choice is valid for (the asesor
+    who may assess these candidates); None is every row."""
 
     const: Any
     title: str
+    untuk: frozenset[Any] | None = None
 
 
 @dataclass
@@ -61,24 +64,26 @@ class Terdaftar:
     jenis: Jenis
     fn: Sumber
     keterangan: str
+    per: str | None = None  # choices narrowed per row by this sibling field (Pilihan.untuk)
 
 
 SUMBER: dict[str, Terdaftar] = {}
 
 
-def _register(name: str, jenis: Jenis) -> Callable[[Sumber], Sumber]:
+def _register(name: str, jenis: Jenis, per: str | None = None) -> Callable[[Sumber], Sumber]:
     def register(fn: Sumber) -> Sumber:
         if name in SUMBER:
             raise ValueError(f"form source {name!r} registered twice")
-        SUMBER[name] = Terdaftar(jenis, fn, (fn.__doc__ or "").strip().split("\n")[0])
+        SUMBER[name] = Terdaftar(jenis, fn, (fn.__doc__ or "").strip().split("\n")[0], per)
         return fn
 
     return register
 
 
-def pilihan(name: str) -> Callable[[Sumber], Sumber]:
-    """Register a source of choices: ``fn(ctx) -> list[Pilihan]`` (named by `x-sumber`)."""
-    return _register(name, Jenis.PILIHAN)
+def pilihan(name: str, *, per: str | None = None) -> Callable[[Sumber], Sumber]:
+    """Register a source of choices: ``fn(ctx) -> list[Pilihan]`` (named by `x-sumber`). With `per`, each
+    choice says the values of that sibling field of a row it is valid for (`Pilihan.untuk`)."""
+    return _register(name, Jenis.PILIHAN, per)
 
 
 def isian(name: str) -> Callable[[Sumber], Sumber]:

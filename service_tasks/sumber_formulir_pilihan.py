@@ -224,15 +224,22 @@ def pilihan_peserta_kompeten(ctx: SumberContext) -> list[Pilihan]:
     return judul_calon(ctx, proses_list(ctx.data, "kompeten"))
 
 
-@pilihan("asesor_penilai")
+@pilihan("asesor_penilai", per="username")
 def pilihan_asesor_penilai(ctx: SumberContext) -> list[Pilihan]:
     """Asesor yang boleh menilai sekurang-kurangnya satu peserta diterima (MET, kompetensi, konflik).
 
     Aktif, MET berlaku sampai akhir asesmen, kompeten pada skema peserta, tanpa konflik kepentingan."""
     pada = tanggal_asesmen(ctx.data, hari_ini(ctx.service), akhir=True)
     boleh = asesor_untuk(ctx, proses_list(ctx.data, "pendaftar_diterima"), pada)
-    usernames = {a.user.username for calon in boleh.values() for a in calon}
-    return [Pilihan(a.user.username, judul_asesor(a)) for a in asesor_aktif(ctx, pada) if a.user.username in usernames]
+    untuk: dict[str, set[str]] = {}
+    for peserta, calon in boleh.items():
+        for a in calon:
+            untuk.setdefault(a.user.username, set()).add(peserta)
+    return [
+        Pilihan(a.user.username, judul_asesor(a), frozenset(untuk[a.user.username]))
+        for a in asesor_aktif(ctx, pada)
+        if a.user.username in untuk
+    ]
 
 
 @pilihan("asesor_verifikator")

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import jsonschema
 import pytest
 
 from api.settings import PROJECT_ROOT
@@ -299,6 +300,22 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
     # the candidate with fewest competent asesor first (peserta5: asesor3, asesor4), then each to the least
     # loaded competent asesor (by name among equals), all at TUK-01 (room for 30); TUK-01's verifikator is
     # preferably one who assesses no one there (here everyone does: the first by name)
+    schema = form(api, "kabid_sertifikasi", t["id"])
+    # the field offers every asesor who may assess someone; each row, those who may assess its candidate
+    assert choices(schema, "penugasan_asesor.[].asesor") == [BUDI, LESTARI, HENDRA, RUDI]
+    assert field(schema, "penugasan_asesor.[]")["allOf"] == [
+        {
+            "if": {"properties": {"username": {"enum": keys}}, "required": ["username"]},
+            "then": {"properties": {"asesor": {"oneOf": [{"const": c, "title": title} for c, title in offered]}}},
+        }
+        for keys, offered in [
+            (["peserta", "peserta2", "peserta3", "peserta4"], [BUDI, HENDRA, RUDI]),
+            (["peserta5"], [LESTARI, RUDI]),
+        ]
+    ]
+    jsonschema.validate(defaults(schema), schema)  # the proposal keeps to every row's choices
+    wrong = merged(defaults(schema), {"penugasan_asesor": [{"asesor": "asesor3"}, {}, {}, {}, {}]})
+    assert not jsonschema.Draft202012Validator(schema).is_valid(wrong)
     data = confirm(api, "kabid_sertifikasi", t)
     assert data["penugasan_asesor"] == [
         {"username": "peserta", "asesor": "asesor", "tuk_kode": "TUK-01"},

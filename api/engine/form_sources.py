@@ -18,7 +18,8 @@ from api.engine.process_models import model_of_definition
 from api.store.models import HumanTask, ProcessInstance
 from service_tasks import ServiceContext
 from service_tasks.data_induk import MasterData
-from service_tasks.sumber_formulir import SumberContext, choices_of, default_of
+from service_tasks.sumber_formulir import SUMBER as SOURCES
+from service_tasks.sumber_formulir import Pilihan, SumberContext, choices_of, default_of
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,41 @@ def _computed(kind: str, name: str, ctx: SumberContext, memo: dict[tuple[str, st
     return memo[key]
 
 
+def _choice(c: Pilihan) -> dict[str, Any]:
+    return {"const": c.const, "title": c.title}
+
+
+def _per_row(row: dict[str, Any], ctx: SumberContext, memo: dict[tuple[str, str], Any]) -> None:
+    """In a row (an object schema) whose field takes choices narrowed by a sibling (a source registered with
+    `per`), add to the row's `allOf` one `if`/`then` per group of sibling values sharing the same choices:
+    "if username is one of these, asesor is one of those" (standard JSON Schema; the field's own `oneOf`
+    stays the union for renderers that do not read conditions)."""
+    fields = row.get("properties")
+    if not isinstance(fields, dict):
+        return
+    for field, sub in fields.items():
+        name = sub.get(SUMBER) if isinstance(sub, dict) else None
+        source = SOURCES.get(name) if isinstance(name, str) else None
+        if source is None or source.per is None or source.per not in fields:
+            continue
+        choices = _computed(SUMBER, str(name), ctx, memo) or []
+        valid_for: dict[Any, list[Pilihan]] = {}
+        for c in choices:
+            for key in sorted(c.untuk or (), key=str):
+                valid_for.setdefault(key, []).append(c)
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        for key, offered in valid_for.items():
+            groups.setdefault(tuple(c.const for c in offered), []).append(key)
+        by_const = {c.const: c for c in choices}
+        for consts, keys in groups.items():
+            row.setdefault("allOf", []).append(
+                {
+                    "if": {"properties": {source.per: {"enum": keys}}, "required": [source.per]},
+                    "then": {"properties": {field: {"oneOf": [_choice(by_const[c]) for c in consts]}}},
+                }
+            )
+
+
 def with_sources(schema: dict[str, Any], ctx: SumberContext) -> dict[str, Any]:
     """A copy of `schema` with each `x-sumber` field's choices as `oneOf` and each `x-isian` field's proposed
     value as `default` (a field whose source has nothing keeps its deployed form)."""
@@ -70,11 +106,12 @@ def with_sources(schema: dict[str, Any], ctx: SumberContext) -> dict[str, Any]:
     out = copy.deepcopy(schema)
     memo: dict[tuple[str, str], Any] = {}
     for _, node in list(described(out)):
+        _per_row(node, ctx, memo)
         name = node.get(SUMBER)
         if isinstance(name, str):
             choices = _computed(SUMBER, name, ctx, memo)
             if choices:  # JSON Schema's oneOf is never empty
-                node["oneOf"] = [{"const": c.const, "title": c.title} for c in choices]
+                node["oneOf"] = [_choice(c) for c in choices]
         name = node.get(ISIAN)
         if isinstance(name, str):
             value = _computed(ISIAN, name, ctx, memo)
