@@ -127,3 +127,41 @@ def test_a_file_someone_uploaded_earlier_without_choices_or_default_is_unanswera
         answer(schema)
     assert e.value.field == "pemeriksaan.bukti[0].berkas_id"
     assert "uploaded earlier" in e.value.why
+
+
+def test_a_choice_narrowed_per_row_by_an_if_then_offers_only_the_rows_own_choices() -> None:
+    def one_of(*values: str) -> list[dict[str, str]]:
+        return [{"const": v, "title": v.upper()} for v in values]
+
+    row = {
+        "type": "object",
+        "properties": {
+            "username": {"type": "string", "oneOf": one_of("p1", "p2")},
+            "asesor": {"type": "string", "oneOf": one_of("a1", "a2", "a3")},
+        },
+        "required": ["username", "asesor"],
+        "allOf": [
+            {
+                "if": {"properties": {"username": {"enum": ["p1"]}}, "required": ["username"]},
+                "then": {"properties": {"asesor": {"oneOf": one_of("a2", "a3")}}},
+            },
+            {
+                "if": {"properties": {"username": {"enum": ["p2"]}}, "required": ["username"]},
+                "then": {"properties": {"asesor": {"oneOf": one_of("a3")}}},
+            },
+        ],
+    }
+    schema = {
+        "type": "object",
+        "properties": {"rows": {"type": "array", "items": row, "default": [{"username": "p1"}, {"username": "p2"}]}},
+        "required": ["rows"],
+    }
+    offered: dict[str, list[Any]] = {}
+
+    def choose(f: Field) -> Any:
+        if f.pattern == "rows[].asesor":
+            offered[f.row["username"]] = [v for v, _ in f.options]
+        return None
+
+    assert answer(schema, choose) == {"rows": [{"username": "p1", "asesor": "a2"}, {"username": "p2", "asesor": "a3"}]}
+    assert offered == {"p1": ["a2", "a3"], "p2": ["a3"]}
