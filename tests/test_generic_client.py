@@ -225,3 +225,40 @@ def test_a_client_knowing_only_the_forms_runs_a_period_postponed_when_too_few_re
     assert candidates(kinds["kartu_peserta"]) == ["peserta"]
     assert candidates(kinds["rekaman_asesmen"]) == ["peserta"]
     assert candidates(kinds["sertifikat"]) == ["peserta"]
+
+
+class Moved:
+    """The same period, but Cahyo is assessed at TUK-02 (its verifier added to the proposal), and TUK-01 is
+    found not yet suitable: its candidates are moved to TUK-02 once that one is verified."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def decide(self, f: Field) -> Any:
+        if f.pattern == "penugasan_asesor[].tuk_kode" and f.row.get("username") == "peserta3":
+            return f.value_titled("(TUK-02)")
+        if f.pattern == "penugasan_verifikator[].tuk_kode" and f.index == 1:
+            return f.value_titled("(TUK-02)")
+        if f.pattern == "verifikasi.kesimpulan" and f.task.get("subject") == "TUK-01" and not self.failed:
+            self.failed = True
+            return f.value_titled("Belum sesuai")
+        if f.pattern == "tindak_lanjut_tuk.tindakan":
+            return f.value_titled("Pindahkan")
+        return decide(f)
+
+    @staticmethod
+    def rows(pattern: str, task: dict[str, Any]) -> int | None:
+        return 2 if pattern == "penugasan_verifikator" else rows(pattern, task)
+
+
+def test_a_client_knowing_only_the_forms_runs_a_period_moving_candidates_from_a_tuk_found_wanting(api: Api) -> None:
+    moved = Moved()
+    last = POLICY.last | {"Menindaklanjuti TUK belum sesuai"}  # decided once the other TUK is verified
+    _, client, kinds = walk(api, Policy(choose=moved.decide, rows=moved.rows, last=last))
+
+    [tindak] = [d for d in client.done if d.task == "Menindaklanjuti TUK belum sesuai"]
+    assert tindak.answer["tindak_lanjut_tuk"]["tuk_pengganti"] == "TUK-02"
+    assert len(kinds["formulir_verifikasi_tuk"]) == 2  # TUK-01 not yet suitable, TUK-02 suitable
+    # Andi's and Bunga's cards are issued again for TUK-02; Cahyo was there from the start.
+    assert candidates(kinds["kartu_peserta"]) == ["peserta", "peserta", "peserta2", "peserta2", "peserta3"]
+    assert candidates(kinds["sertifikat"]) == ["peserta", "peserta2"]

@@ -8,8 +8,8 @@ answer from the form's JSON Schema alone (forms/README.md), never from the task'
   which must be one of the values offered; with no word from the policy, the default, else the first offered;
 - a required string is a short text made from its title, a `format: date` a day within
   `formatMinimum`/`formatMaximum` when declared, else the service's today; a number its minimum;
-- a list without a default gets `minItems` rows, or as many as the policy says a person adds; an object
-  its required properties, and those an `if`/`then` makes required;
+- a list gets its default's rows, topped up with new rows to `minItems` or to as many as the policy says a
+  person wants; an object its required properties, and those an `if`/`then` makes required;
 - a file field (`x-berkas` with `upload`) gets a small file POSTed to the declared endpoint, of a type it
   accepts, and the answer's `id`; a file field without `upload` can only come from a default.
 
@@ -73,8 +73,9 @@ class Policy:
     """What the people in a test decide, given only what the forms offer."""
 
     choose: Decide = lambda f: None
-    # How many rows a person adds to a list the form gives no rows for (by the list's path pattern, e.g.
-    # "daftar_pendaftar"); None leaves it at the form's minItems. Each row is then filled from the form.
+    # How many rows a list should have (by its path pattern, e.g. "daftar_pendaftar"): a person adds rows
+    # to the form's own (its default, else none) up to this; None leaves the default, else the form's
+    # minItems. Each added row is then filled from the form.
     rows: Callable[[str, dict[str, Any]], int | None] = lambda pattern, task: None
     # Tasks (by name) a person leaves until nothing else is left in any inbox (closing registration early).
     last: frozenset[str] = frozenset()
@@ -261,9 +262,8 @@ class _Filler:
                 assert all(p in offered for p in picked), f"the policy typed {picked!r} for {path}, not offered"
                 return list(picked)
             return [v for v, _ in opts[: max(schema.get("minItems", 0), 1)]]
-        if value is MISSING:
-            wanted = self.client.policy.rows(re.sub(r"\[\d+\]", "[]", path), self.task)
-            rows = [MISSING] * max(wanted or 0, schema.get("minItems", 0))
+        wanted = self.client.policy.rows(re.sub(r"\[\d+\]", "[]", path), self.task) or 0
+        rows += [MISSING] * (max(wanted, schema.get("minItems", 0)) - len(rows))
         return [self.fill(items, v, f"{path}[{i}]", None, i) for i, v in enumerate(rows)]
 
     def string(self, schema: dict[str, Any]) -> str:
