@@ -118,9 +118,8 @@ class GenericClient:
         while not finished():
             if not self._one_round(max_tasks):
                 waiting = {u: [t["name"] for t in self.api.inbox(u)] for u in self.users}
-                raise AssertionError(
-                    f"nothing left to do and not finished; inboxes: { {u: w for u, w in waiting.items() if w} }"
-                )
+                left = {u: w for u, w in waiting.items() if w}
+                raise AssertionError(f"nothing left to do and the period is not finished; inboxes: {left}")
 
     def _one_round(self, max_tasks: int) -> bool:
         worked = False
@@ -129,8 +128,8 @@ class GenericClient:
             while True:
                 rows = self.api.inbox(user)
                 ready = [t for t in rows if t["name"] not in self.policy.last]
-                left += [(user, t) for t in rows if t["name"] in self.policy.last]
                 if not ready:
+                    left += [(user, t) for t in rows]
                     break
                 self.work(user, ready[0])
                 worked = True
@@ -145,6 +144,7 @@ class GenericClient:
         """Read the task, answer it from its form alone, complete it, let the worker run."""
         answer = self.answer(user, row, self.form(user, row))
         r = self.api.post(user, f"/api/tasks/{row['id']}/complete", json={"data": answer})
+        assert r.status_code < 500, f"{user}: {row['name']!r}: {r.status_code} {r.text}"
         if r.status_code != 200:
             body = r.json()
             errors = body.get("errors") or [{"path": "", "message": body.get("detail")}]
@@ -156,7 +156,7 @@ class GenericClient:
 
     def answer(self, user: str, row: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
         """What the user answers to the task `row` whose form is `schema`."""
-        answer: dict[str, Any] = _Filler(self, user, row, schema).fill(schema, MISSING, "")
+        answer: dict[str, Any] = _Filler(self, user, row).fill(schema, MISSING, "")
         return answer
 
     def form(self, user: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +174,6 @@ class _Filler:
     client: GenericClient
     user: str
     task: dict[str, Any]
-    root: dict[str, Any]
 
     def fail(self, path: str, why: str) -> Unanswerable:
         return Unanswerable(self.task["name"], self.user, path or "(form)", why)
