@@ -11,7 +11,8 @@ What runs (the period's own steps through the API, each candidate's through the 
  1. bulk inserts, untimed: N users with role `peserta` and their `peserta` master records, N/10 asesor
     (users, `asesor` records competent for the three demo skema: the LSP's 1:10 ratio holds);
  2. API: start the period, step 1 (target over the three demo skema), step 2 (plan, TUK-01 and TUK-02);
- 3. API, timed: "Membuka pendaftaran" with N rows in one request: periksa_pendaftar validates N rows,
+ 3. API, timed: the task read five times (its form with the choices and proposals of its sources, issue 10),
+    then "Membuka pendaftaran" with N rows in one request: periksa_pendaftar validates N rows,
     data_pendaftar reads N master records, N registration children are started in one transaction;
  4. untimed: one evidence upload (`berkas` row) per candidate, bulk inserted, owned by the candidate and
     pointing at their own registration child, so periksa_apl accepts it;
@@ -22,7 +23,8 @@ What runs (the period's own steps through the API, each candidate's through the 
     at FR.APL.01 (each is loaded, its boundary signal event runs, it ends as 'ditutup');
  7. worker, timed: applies the N finished registrations to the period (batches of 500), the parallel
     join, the count of accepted candidates, the quota gateway: "Menugaskan asesor" appears;
- 8. API, timed: "Menugaskan asesor dan verifikator TUK" with one row per accepted candidate in one
+ 8. API, timed: the task read five times (eligible asesor per candidate, a proposal within the ratio), then
+    "Menugaskan asesor dan verifikator TUK" with one row per accepted candidate in one
     request: periksa_penugasan (MET, competence, conflicts, ratio over every row), then the
     pre-assessment children, one per accepted candidate, started in the same transaction.
 
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import logging
 import os
 import statistics
@@ -58,6 +61,7 @@ import service_tasks
 from api import seed
 from api.engine.runtime import Runtime
 from api.engine.script_engine import RestrictedEnvironment
+from api.services import tasks as api_tasks
 from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema
 from api.store.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole
 from api.store.storage import FileStore
@@ -383,7 +387,21 @@ def main(argv: list[str] | None = None) -> int:
         complete("direktur", "Menetapkan target uji kompetensi", period, TARGET)
         complete("ketua_lsp", "Menyusun rencana uji kompetensi", period, rencana)
 
+        def read_form(user: str, name: str, what: str) -> None:
+            """Reading the task: its form served with the choices and proposals of its sources (issue 10)."""
+            task_id = task_of(user, name, period)
+            with probe.wrap(api_tasks, "with_sources", "sources"):
+                times = [api.timed("GET", f"/api/tasks/{task_id}", user, 200) for _ in range(5)]
+            size = len(json.dumps(times[-1][1]["form"]["schema"])) / 1024
+            report(f"read {name!r}: {what}", f"{dist([t for t, _ in times])}, served schema {size:,.0f} KB")
+            report("  of which the form's sources (choices, proposals)", dist(probe.take("sources")))
+
         # 3. open registration for N candidates in one request
+        read_form(
+            "kabid_administrasi",
+            "Membuka pendaftaran uji kompetensi",
+            f"{n:,} active candidates offered, the proposal per target row",
+        )
         daftar = [{"username": u, "skema_nomor": skema_of[u]} for u in peserta]
         with (
             probe.wrap(Runtime, "start", "child start", when=is_child_start),
@@ -508,6 +526,11 @@ def main(argv: list[str] | None = None) -> int:
         kb_registered = state_kb(db, period)
 
         # 8. assignment of every accepted candidate in one request, the pre-assessment children started
+        read_form(
+            "kabid_sertifikasi",
+            "Menugaskan asesor dan verifikator TUK",
+            "eligible asesor per candidate (MET, competence, conflicts) and a proposal within the ratio",
+        )
         accepted = sorted(submit)
         penugasan = [
             {"username": u, "asesor": asesor[i % len(asesor)], "tuk_kode": TUK[i % len(TUK)]}

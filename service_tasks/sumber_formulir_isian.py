@@ -10,7 +10,7 @@ from typing import Any
 from service_tasks.data_induk import proses_list, tanggal_asesmen
 from service_tasks.format_indonesia import as_date, hari_ini
 from service_tasks.guards import object_at, objects
-from service_tasks.keputusan import hasil_kompeten
+from service_tasks.keputusan import hasil_kompeten, rekap, total_rab
 from service_tasks.pemeriksaan._common import periode_tuk
 from service_tasks.sumber_formulir import SumberContext, isian
 from service_tasks.sumber_formulir_pilihan import (
@@ -138,9 +138,9 @@ def _penugasan(ctx: SumberContext) -> dict[str, list[dict[str, Any]]]:
     beban: Counter[str] = Counter()
     pilihan: dict[str, str] = {}
     for username in sorted(boleh, key=lambda u: len(boleh[u])):
-        calon = [a.user.username for a in boleh[username] if beban[a.user.username] < rasio]
+        calon = [a for a in boleh[username] if beban[a] < rasio]
         if calon:
-            asesor = min(calon, key=lambda a: beban[a])  # min keeps the first (by name) of equal load
+            asesor = min(calon, key=beban.__getitem__)  # min keeps the first (by name) of equal load
             beban[asesor] += 1
             pilihan[username] = asesor
     sisa = {k: (t.kapasitas if (t := ctx.master.tuk(k)) is not None else 0) for k in periode_tuk(ctx.data)}
@@ -211,10 +211,33 @@ def isian_asesor_ulang(ctx: SumberContext) -> str | None:
     """Asesor pertama (urut nama) yang boleh menilai ulang peserta banding."""
     peserta = object_at(ctx.data, "peserta_banding")
     boleh = asesor_untuk(ctx, [peserta], hari_ini(ctx.service)).get(str(peserta.get("username")), [])
-    return next((a.user.username for a in boleh if a.user.username != peserta.get("asesor")), None)
+    return next((a for a in boleh if a != peserta.get("asesor")), None)
 
 
 @isian("sertifikat_kompeten")
 def isian_sertifikat(ctx: SumberContext) -> list[dict[str, Any]] | None:
     """Satu baris per peserta kompeten; nomor sertifikat, registrasi dan blangko dari BNSP diisi."""
     return [{"username": k.get("username")} for k in proses_list(ctx.data, "kompeten")] or None
+
+
+@isian("anggaran_rencana")
+def isian_anggaran(ctx: SumberContext) -> float | None:
+    """Total RAB rencana periode (langkah 2), untuk dikoreksi dengan realisasinya."""
+    rab = proses_list(ctx.data, "rab")
+    return total_rab(rab) if rab else None
+
+
+@isian("ringkasan_periode")
+def isian_ringkasan(ctx: SumberContext) -> str | None:
+    """Ringkasan dari data periode: pendaftar, diterima, hadir, K dan BK hasil asesmen."""
+    hasil = proses_list(ctx.data, "hasil_asesmen")
+    if not hasil:
+        return None
+    r = rekap(hasil)
+    daftar = len(proses_list(ctx.data, "pendaftar"))
+    diterima = len(proses_list(ctx.data, "pendaftar_diterima"))
+    return (
+        f"Uji kompetensi periode {ctx.data.get('periode') or ''}: {daftar} pendaftar, {diterima} diterima, "
+        f"{r['jumlah_hadir']} hadir dan dinilai asesor ({r['jumlah_k']} K, {r['jumlah_bk']} BK), "
+        f"{r['jumlah_tidak_hadir']} tidak hadir."
+    ).replace("periode :", "periode:")

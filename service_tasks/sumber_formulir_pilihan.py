@@ -6,13 +6,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from api.store.enums import LANE_ROLES, Role
 from api.store.master import Asesor, Peserta, Skema, Tuk
 from api.store.models import User, UserRole
 from service_tasks.data_induk import proses_list, tanggal_asesmen
 from service_tasks.format_indonesia import hari_ini, tanggal
-from service_tasks.guards import object_at, objects
+from service_tasks.guards import chunks, object_at, objects
 from service_tasks.pemeriksaan._common import periode_tuk
 from service_tasks.sumber_formulir import Pilihan, SumberContext, pilihan
 
@@ -65,19 +66,34 @@ def tuk_aktif(ctx: SumberContext) -> list[Tuk]:
 
 
 def peserta_aktif(ctx: SumberContext) -> list[Peserta]:
-    rows = ctx.service.session.scalars(
-        select(Peserta).join(Peserta.user).where(Peserta.aktif, User.active).order_by(Peserta.nim)
-    )
-    return list(rows)
+    """Active candidates (with an active account) by NIM, read once per form."""
+    if "peserta_aktif" not in ctx.memo:
+        ctx.memo["peserta_aktif"] = list(
+            ctx.service.session.scalars(
+                select(Peserta)
+                .join(Peserta.user)
+                .where(Peserta.aktif, User.active)
+                .order_by(Peserta.nim)
+                .options(joinedload(Peserta.user).lazyload(User.roles))
+            )
+        )
+    found: list[Peserta] = ctx.memo["peserta_aktif"]
+    return found
 
 
 def asesor_aktif(ctx: SumberContext, berlaku_pada: date) -> list[Asesor]:
-    """Active asesor (with an active account) whose MET is valid on `berlaku_pada`, by name."""
-    rows = ctx.service.session.scalars(
-        select(Asesor).join(Asesor.user).where(Asesor.aktif, User.active, Asesor.met_berlaku_sd >= berlaku_pada)
-    )
-    found = sorted(rows, key=lambda a: (a.user.full_name, a.user.username))
-    ctx.master.load_asesor(a.user.username for a in found)
+    """Active asesor (with an active account) whose MET is valid on `berlaku_pada`, by name; read once per
+    form (their skema and conflicts are read in bulk where needed, not with each record)."""
+    key = f"asesor_aktif {berlaku_pada.isoformat()}"
+    if key not in ctx.memo:
+        rows = ctx.service.session.scalars(
+            select(Asesor)
+            .join(Asesor.user)
+            .where(Asesor.aktif, User.active, Asesor.met_berlaku_sd >= berlaku_pada)
+            .options(lazyload(Asesor.skema), lazyload(Asesor.konflik), joinedload(Asesor.user).lazyload(User.roles))
+        )
+        ctx.memo[key] = sorted(rows, key=lambda a: (a.user.full_name, a.user.username))
+    found: list[Asesor] = ctx.memo[key]
     return found
 
 
@@ -120,27 +136,40 @@ def calon_tim_banding(ctx: SumberContext) -> list[tuple[User, str]]:
     return [(u, r) for u, r in staf(ctx) if u.username not in bukan]
 
 
-def asesor_untuk(ctx: SumberContext, rows: list[dict[str, Any]], pada: date) -> dict[str, list[Asesor]]:
-    """Per candidate ({username, skema_nomor}): the asesor who may assess them on `pada`, by the rules of
-    `asesor_boleh_menilai` (active with a MET valid on `pada`, competent for the skema, no declared conflict,
-    never themself), read in bulk: a period of a thousand candidates costs a handful of queries."""
+def asesor_untuk(ctx: SumberContext, rows: list[dict[str, Any]], pada: date) -> dict[str, list[str]]:
+    """Per candidate ({username, skema_nomor}): the usernames (by name) of the asesor who may assess them on
+    `pada`, by the rules of `asesor_boleh_menilai` (active with a MET valid on `pada`, competent for the
+    skema, no declared conflict, never themself), read in bulk: a period of a thousand candidates costs a
+    handful of queries, and candidates of one skema without conflicts share one list."""
     m = ctx.master
-    calon = asesor_aktif(ctx, pada)
-    ids = [a.id for a in calon]
-    kompeten, konflik = m.kompeten_skema(ids), m.konflik(ids)
-    m.load_peserta(r.get("username") for r in rows)
-    out: dict[str, list[Asesor]] = {}
+    calon = [(a.id, a.user.username) for a in asesor_aktif(ctx, pada)]
+    ids = [i for i, _ in calon]
+    if f"kompeten {pada}" not in ctx.memo:
+        ctx.memo[f"kompeten {pada}"] = m.kompeten_skema(ids), m.konflik(ids)
+    kompeten, konflik = ctx.memo[f"kompeten {pada}"]
+    # the few candidates with a declared conflict, by username (not every candidate's record)
+    konflik_peserta: dict[str, set[int]] = {}
+    for chunk in chunks(list({p for _, p in konflik})):
+        found = select(Peserta.id, User.username).join(Peserta.user).where(Peserta.id.in_(chunk))
+        names = {peserta_id: username for peserta_id, username in ctx.service.session.execute(found)}
+        for asesor_id, peserta_id in konflik:
+            if peserta_id in names:
+                konflik_peserta.setdefault(names[peserta_id], set()).add(asesor_id)
+    per_skema: dict[int, list[tuple[int, str]]] = {}
+    out: dict[str, list[str]] = {}
     for r in rows:
         username = str(r.get("username"))
-        skema, peserta = m.skema(r.get("skema_nomor")), m.peserta(username)
-        out[username] = [
-            a
-            for a in calon
-            if skema is not None
-            and (a.id, skema.id) in kompeten
-            and a.user.username != username
-            and (peserta is None or (a.id, peserta.id) not in konflik)
-        ]
+        skema = m.skema(r.get("skema_nomor"))
+        if skema is None:
+            out[username] = []
+            continue
+        if skema.id not in per_skema:
+            per_skema[skema.id] = [(i, u) for i, u in calon if (i, skema.id) in kompeten]
+        bukan = konflik_peserta.get(username)
+        if bukan is None and all(u != username for _, u in per_skema[skema.id]):
+            out[username] = [u for _, u in per_skema[skema.id]]
+        else:
+            out[username] = [u for i, u in per_skema[skema.id] if i not in (bukan or ()) and u != username]
     return out
 
 
@@ -233,8 +262,8 @@ def pilihan_asesor_penilai(ctx: SumberContext) -> list[Pilihan]:
     boleh = asesor_untuk(ctx, proses_list(ctx.data, "pendaftar_diterima"), pada)
     untuk: dict[str, set[str]] = {}
     for peserta, calon in boleh.items():
-        for a in calon:
-            untuk.setdefault(a.user.username, set()).add(peserta)
+        for asesor in calon:
+            untuk.setdefault(asesor, set()).add(peserta)
     return [
         Pilihan(a.user.username, judul_asesor(a), frozenset(untuk[a.user.username]))
         for a in asesor_aktif(ctx, pada)
@@ -254,8 +283,12 @@ def pilihan_asesor_ulang(ctx: SumberContext) -> list[Pilihan]:
     """Asesor lain yang boleh menilai ulang peserta banding (bukan asesor semula)."""
     peserta = object_at(ctx.data, "peserta_banding")
     pada = hari_ini(ctx.service)
-    boleh = asesor_untuk(ctx, [peserta], pada).get(str(peserta.get("username")), [])
-    return [Pilihan(a.user.username, judul_asesor(a)) for a in boleh if a.user.username != peserta.get("asesor")]
+    boleh = set(asesor_untuk(ctx, [peserta], pada).get(str(peserta.get("username")), []))
+    return [
+        Pilihan(a.user.username, judul_asesor(a))
+        for a in asesor_aktif(ctx, pada)
+        if a.user.username in boleh and a.user.username != peserta.get("asesor")
+    ]
 
 
 @pilihan("anggota_pleno")

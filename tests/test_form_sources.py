@@ -3,7 +3,9 @@
 pre-filled value (`x-isian`) its `default`; the validators still refuse what the choices leave out."""
 
 import json
+import logging
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +20,15 @@ from tests.support.api import Api
 from tests.support.sop_branches import Calon, refused
 
 UJI = (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text()
+
+
+@pytest.fixture(autouse=True)
+def no_source_fails(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """A failing source only leaves its field as deployed: make it loud here, where none may fail."""
+    yield
+    if "fails" not in request.node.name:
+        failed = [r.getMessage() for r in caplog.records if r.name == "api.engine.form_sources"]
+        assert failed == []
 
 
 def field(schema: dict[str, Any], path: str) -> dict[str, Any]:
@@ -382,7 +393,18 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
     data = confirm(api, "kabid_administrasi", t, {"nomor_sertifikat": {"sertifikat": numbers}})
     assert [r["username"] for r in data["nomor_sertifikat"]["sertifikat"]] == list(sop.CANDIDATES)
     api.drain()
-    sop.step_7(api, root)
+    t = sop.one(api, "ketua_lsp", "Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi", instance_id=root)
+    # the summary from the period's data, the budget as planned (4 x Rp500.000 + 5 x Rp35.000) to correct
+    data = confirm(api, "ketua_lsp", t, {"evaluasi": {"temuan": "Tidak ada", "rekomendasi": "Lanjutkan"}})
+    assert data["evaluasi"] == {
+        "ringkasan": "Uji kompetensi periode 2026 Genap: 5 pendaftar, 5 diterima, 5 hadir dan dinilai asesor "
+        "(5 K, 0 BK), 0 tidak hadir.",
+        "temuan": "Tidak ada",
+        "rekomendasi": "Lanjutkan",
+        "realisasi_anggaran": 2175000.0,
+    }
+    t = sop.one(api, "direktur", "Menerima laporan uji kompetensi", instance_id=root)
+    api.complete("direktur", t["id"], {"diterima": True, "catatan": "Diterima."})
     assert api.get("direktur", f"/api/instances/{root}").json()["status"] == "completed"
 
 
@@ -415,11 +437,12 @@ def test_a_postponed_assessment_is_proposed_a_registration_standard_from_today_f
 
 
 def test_a_source_that_fails_leaves_its_field_as_deployed_and_the_others_filled(
-    api: Api, monkeypatch: pytest.MonkeyPatch
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def rusak(ctx: sumber_formulir.SumberContext) -> Any:
         raise KeyError("data yang tidak terduga")
 
+    caplog.set_level(logging.ERROR, "api.engine.form_sources")
     monkeypatch.setitem(
         sumber_formulir.SUMBER, "skema_aktif", sumber_formulir.Terdaftar(sumber_formulir.Jenis.PILIHAN, rusak, "")
     )
@@ -428,6 +451,9 @@ def test_a_source_that_fails_leaves_its_field_as_deployed_and_the_others_filled(
     schema = form(api, "direktur", t["id"])
     assert "oneOf" not in field(schema, "target.[].skema_nomor")
     assert field(schema, "periode")["default"] == "2026 Genap"
+    assert [r.getMessage() for r in caplog.records if r.name == "api.engine.form_sources"] == [
+        f"form source x-sumber 'skema_aktif' failed on task {t['id']}"
+    ]
 
 
 def test_a_completed_task_s_form_is_served_as_deployed(api: Api) -> None:
@@ -436,3 +462,25 @@ def test_a_completed_task_s_form_is_served_as_deployed(api: Api) -> None:
     api.complete("direktur", t["id"], sop.TARGET)
     schema = form(api, "direktur", t["id"])
     assert schema == json.loads((PROJECT_ROOT / "forms" / "menetapkan_target.json").read_text())
+
+
+def test_an_asesor_with_a_declared_conflict_is_not_offered_for_that_candidate_nor_proposed(api: Api) -> None:
+    # demo data: asesor4 (Ir. Rudi Hartono) declared a conflict of interest with peserta12 (Lukman Hakim)
+    root = b.registered(api, [Calon("peserta"), Calon("peserta12")])
+    t = sop.one(api, "kabid_sertifikasi", b.MENUGASKAN, instance_id=root)
+    schema = form(api, "kabid_sertifikasi", t["id"])
+    assert choices(schema, "penugasan_asesor.[].asesor") == [BUDI, HENDRA, RUDI]
+    narrowed = {
+        tuple(c["if"]["properties"]["username"]["enum"]): [
+            o["const"] for o in c["then"]["properties"]["asesor"]["oneOf"]
+        ]
+        for c in field(schema, "penugasan_asesor.[]")["allOf"]
+    }
+    assert narrowed == {("peserta",): ["asesor", "asesor2", "asesor4"], ("peserta12",): ["asesor", "asesor2"]}
+    # peserta12 has fewer asesor to choose from: served first (asesor), then peserta the least loaded (asesor2)
+    assert defaults(schema)["penugasan_asesor"] == [
+        {"username": "peserta", "asesor": "asesor2", "tuk_kode": "TUK-01"},
+        {"username": "peserta12", "asesor": "asesor", "tuk_kode": "TUK-01"},
+    ]
+    forced = merged(defaults(schema), {"penugasan_asesor": [{}, {"asesor": "asesor4"}]})
+    refused(api, "kabid_sertifikasi", t["id"], forced, root, {"penugasan_asesor.1.asesor": ["konflik kepentingan"]})

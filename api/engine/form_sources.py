@@ -81,13 +81,13 @@ def _per_row(row: dict[str, Any], ctx: SumberContext, memo: dict[tuple[str, str]
         if source is None or source.per is None or source.per not in fields:
             continue
         choices = _computed(SUMBER, str(name), ctx, memo) or []
-        valid_for: dict[Any, list[Pilihan]] = {}
+        valid_for: dict[Any, list[Any]] = {}
         for c in choices:
-            for key in sorted(c.untuk or (), key=str):
-                valid_for.setdefault(key, []).append(c)
+            for key in c.untuk or ():
+                valid_for.setdefault(key, []).append(c.const)
         groups: dict[tuple[Any, ...], list[Any]] = {}
-        for key, offered in valid_for.items():
-            groups.setdefault(tuple(c.const for c in offered), []).append(key)
+        for key in sorted(valid_for, key=str):
+            groups.setdefault(tuple(valid_for[key]), []).append(key)
         by_const = {c.const: c for c in choices}
         for consts, keys in groups.items():
             row.setdefault("allOf", []).append(
