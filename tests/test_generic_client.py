@@ -5,6 +5,8 @@ Each demo user works their own inbox over HTTP with their own token (tests/suppo
 answer is built from the task's form alone (its schema, the choices it offers, its defaults) plus uploads where
 a file field says so. The people's decisions are a policy that only picks among the values offered: who is
 registered for which skema, the one unit an asesor finds not yet competent, the candidate declining to appeal.
+Four more periods take other branches the same way: a TUK fixed and an appeal upheld, a registration returned
+and a candidate absent, too few accepted and the assessment postponed, candidates moved from a TUK found wanting.
 """
 
 from pathlib import Path
