@@ -9,13 +9,18 @@ Four more periods take other branches the same way: a TUK fixed and an appeal up
 and a candidate absent, too few accepted and the assessment postponed, candidates moved from a TUK found wanting.
 """
 
+from dataclasses import replace
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from api.seed import DEMO_USERS
+from api.store.models import Dokumen
 from tests.support import sop
+from tests.support import sop_branches as b
 from tests.support.api import Api
 from tests.support.generic_client import Field, GenericClient, Policy, Unanswerable
 
@@ -59,12 +64,39 @@ def decide(f: Field) -> Any:
     return None
 
 
+def from_bnsp(pattern: str, index: int | None) -> str | None:
+    """BNSP's letter with the numbers it issued (the n-th certificate row), in BNSP's shapes."""
+    if pattern == "nomor_sertifikat.sertifikat[].no_sertifikat":
+        return f"62090 2512 4 {(index or 0) + 1:07d} 2026"
+    if pattern == "nomor_sertifikat.sertifikat[].no_registrasi":
+        return f"TIK 1187 {(index or 0) + 1:05d} 2026"
+    return None
+
+
 def rows(pattern: str, task: dict[str, Any]) -> int | None:
     return {"target": len(TARGET_SKEMA), "daftar_pendaftar": len(REGISTERED)}.get(pattern)
 
 
 # Registration closes early only when nothing else is left to do (else it closes on its date by itself).
-POLICY = Policy(choose=decide, rows=rows, last=frozenset({"Menutup pendaftaran"}))
+POLICY = Policy(choose=decide, rows=rows, last=frozenset({"Menutup pendaftaran"}), copied=from_bnsp)
+
+
+def assessment_day_comes(api: Api, instance_id: int, task: dict[str, Any]) -> None:
+    """The walk runs on one day; a real period waits for the day its SK Jadwal sets for the assessment before the
+    asesor records who came (the attendance is dated the day held, inside the SK Jadwal). Time passes to 08:00
+    WIB of the (latest) SK Jadwal's first assessment day, once."""
+    if task["name"] != "Mencatat kehadiran peserta":
+        return
+    with api.app.state.db.reading() as session:
+        jadwal = session.scalars(
+            select(Dokumen)
+            .where(Dokumen.root_id == instance_id, Dokumen.kind == "sk_jadwal")
+            .order_by(Dokumen.id.desc())
+        ).first()
+    assert jadwal is not None
+    day = datetime.combine(date.fromisoformat(jadwal.data["jadwal"]["asesmen_mulai"]), time(8), sop.WIB)
+    if api.app.state.clock.now() < day:
+        b.advance_to(api, api.app.state.clock, day)
 
 
 def walk(
@@ -76,6 +108,7 @@ def walk(
     r = api.post("direktur", "/api/process-definitions/uji_kompetensi/instances", json={"business_key": sop.PERIODE})
     assert r.status_code == 201, r.text
     instance_id = r.json()["id"]
+    policy = replace(policy, before=lambda user, task: assessment_day_comes(api, instance_id, task))
     client = GenericClient(api, USERS, policy, today=lambda: sop.today(api))
 
     def finished() -> bool:
@@ -159,7 +192,7 @@ class Appeal:
 
 def test_a_client_knowing_only_the_forms_runs_a_period_with_a_tuk_fixed_and_an_appeal_upheld(api: Api) -> None:
     appeal = Appeal()
-    _, client, kinds = walk(api, Policy(choose=appeal.decide, rows=rows, last=POLICY.last))
+    _, client, kinds = walk(api, Policy(choose=appeal.decide, rows=rows, last=POLICY.last, copied=from_bnsp))
 
     done = [d.task for d in client.done]
     assert done.count("Menindaklanjuti TUK belum sesuai") == 1
@@ -194,7 +227,7 @@ def test_a_client_knowing_only_the_forms_runs_a_period_with_a_registration_retur
     api: Api,
 ) -> None:
     returned = Returned()
-    _, client, kinds = walk(api, Policy(choose=returned.decide, rows=rows, last=POLICY.last))
+    _, client, kinds = walk(api, Policy(choose=returned.decide, rows=rows, last=POLICY.last, copied=from_bnsp))
 
     done = [(d.task, d.subject) for d in client.done]
     assert done.count(("Mengisi FR.APL.01 dan FR.APL.02", "peserta2")) == 2
@@ -218,7 +251,9 @@ def reject_two(f: Field) -> Any:
 def test_a_client_knowing_only_the_forms_runs_a_period_postponed_when_too_few_registrations_are_accepted(
     api: Api,
 ) -> None:
-    _, client, kinds = walk(api, Policy(choose=reject_two, rows=rows, last=POLICY.last), rescheduled=True)
+    _, client, kinds = walk(
+        api, Policy(choose=reject_two, rows=rows, last=POLICY.last, copied=from_bnsp), rescheduled=True
+    )
 
     # One accepted against the plan's minimum of two: the Ketua LSP takes the form's first course, postponing
     # the assessment to the dates the form proposes, and the SK jadwal is issued again.
@@ -256,7 +291,7 @@ class Moved:
 def test_a_client_knowing_only_the_forms_runs_a_period_moving_candidates_from_a_tuk_found_wanting(api: Api) -> None:
     moved = Moved()
     last = POLICY.last | {"Menindaklanjuti TUK belum sesuai"}  # decided once the other TUK is verified
-    _, client, kinds = walk(api, Policy(choose=moved.decide, rows=moved.rows, last=last))
+    _, client, kinds = walk(api, Policy(choose=moved.decide, rows=moved.rows, last=last, copied=from_bnsp))
 
     [tindak] = [d for d in client.done if d.task == "Menindaklanjuti TUK belum sesuai"]
     assert tindak.answer["tindak_lanjut_tuk"]["tuk_pengganti"] == "TUK-02"

@@ -79,6 +79,13 @@ class Policy:
     rows: Callable[[str, dict[str, Any]], int | None] = lambda pattern, task: None
     # Tasks (by name) a person leaves until nothing else is left in any inbox (closing registration early).
     last: frozenset[str] = frozenset()
+    # What happens in the world before a person opens a task (by user and inbox row): the day of the
+    # assessment comes before its attendance is recorded. It changes no answer.
+    before: Callable[[str, dict[str, Any]], None] = lambda user, task: None
+    # What a person copies into a free-text field from a paper that comes from outside ujikom (BNSP's
+    # certificate and registration numbers), by path pattern and position; None: nothing to copy. Never a
+    # value the process knows (that is the form's to offer).
+    copied: Callable[[str, int | None], str | None] = lambda pattern, index: None
 
 
 @dataclass
@@ -142,6 +149,7 @@ class GenericClient:
 
     def work(self, user: str, row: dict[str, Any]) -> dict[str, Any]:
         """Read the task, answer it from its form alone, complete it, let the worker run."""
+        self.policy.before(user, row)
         answer = self.answer(user, row, self.form(user, row))
         r = self.api.post(user, f"/api/tasks/{row['id']}/complete", json={"data": answer})
         assert r.status_code < 500, f"{user}: {row['name']!r}: {r.status_code} {r.text}"
@@ -199,7 +207,8 @@ class _Filler:
         if berkas is not None:
             return self.upload(berkas, path)
         if kind == "string":
-            return self.string(schema)
+            copied = self.client.policy.copied(re.sub(r"\[\d+\]", "[]", path), index)
+            return copied if copied is not None else self.string(schema)
         if kind in ("integer", "number"):
             return _number(schema)
         raise self.fail(path, f"no default and nothing to make a {kind!r} from")
