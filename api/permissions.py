@@ -3,7 +3,7 @@
 Routes ask this module (`user: Staff`, `permissions.may_work_on(...)`); they never list roles themselves.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -82,10 +82,20 @@ def may_read_document(user: CurrentUser, doc: Dokumen) -> bool:
         return False
     if jenis.peserta_membaca and user.has_any(Role.PESERTA) and doc.candidate == user.username:
         return True
-    person = jenis.asesor_membaca_sebagai
-    if person is not None and user.has_any(Role.ASESOR):
-        return bool(((doc.data or {}).get(person) or {}).get("username") == user.username)
+    path = jenis.asesor_membaca_sebagai
+    if path is not None and user.has_any(Role.ASESOR):
+        return user.username in _usernames_at(doc.data or {}, path.split("."))
     return False
+
+
+def _usernames_at(data: Any, path: list[str]) -> set[str]:
+    """The usernames of the people at a dotted path of a document's data ("*" walks a list)."""
+    if not path:
+        return {data["username"]} if isinstance(data, dict) and isinstance(data.get("username"), str) else set()
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return set().union(*(_usernames_at(item, rest) for item in data)) if isinstance(data, list) else set()
+    return _usernames_at(data.get(head), rest) if isinstance(data, dict) else set()
 
 
 def may_read_file(session: Session, user: CurrentUser, berkas: Berkas) -> bool:

@@ -36,7 +36,8 @@ class JenisDokumen:
     format: Format = Format.PDF
     # The candidate the document is about (`Dokumen.candidate`) may read it.
     peserta_membaca: bool = False
-    # An asesor may read it when they are this person in the document's data ("asesor", "verifikator").
+    # An asesor may read it when they are this person in the document's data: a key ("asesor", "verifikator")
+    # or a dotted path where "*" walks a list ("kelompok.*.asesor.*": every asesor of every group).
     asesor_membaca_sebagai: str | None = None
     # The period's earlier documents it cites by number and date ("Dasar", "Memperhatikan", what is enclosed):
     # their numbers and dates are looked up when it is issued and kept in its data as `rujukan[kind]`.
@@ -59,7 +60,10 @@ _SEMUA = (
     JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR"),
     JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB"),
     JenisDokumen("sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK", rujukan=("nota_dinas",)),
-    JenisDokumen("kartu_peserta", "Kartu Peserta Uji Kompetensi", "KP", peserta_membaca=True),
+    # The asesor reads the kartu of their candidates (they check it on the day).
+    JenisDokumen(
+        "kartu_peserta", "Kartu Peserta Uji Kompetensi", "KP", peserta_membaca=True, asesor_membaca_sebagai="asesor"
+    ),
     JenisDokumen(
         "surat_tugas_asesor",
         "Surat Tugas Asesor Kompetensi",
@@ -86,7 +90,8 @@ _SEMUA = (
         peserta_membaca=True,
         asesor_membaca_sebagai="asesor",
     ),
-    JenisDokumen("berita_acara_asesmen", "Berita Acara Asesmen", "BA-AS"),
+    # Every asesor of a group signs its Berita Acara, and reads it.
+    JenisDokumen("berita_acara_asesmen", "Berita Acara Asesmen", "BA-AS", asesor_membaca_sebagai="kelompok.*.asesor.*"),
     JenisDokumen("berita_acara_pleno", "Berita Acara Rapat Pleno", "BA-PL"),
     JenisDokumen(
         "sk_penetapan",
@@ -94,7 +99,10 @@ _SEMUA = (
         "SK",
         rujukan=("sk_jadwal", "berita_acara_asesmen", "berita_acara_pleno"),
     ),
-    JenisDokumen("sk_banding", "Keputusan Ketua LSP (Hasil Banding)", "SK", rujukan=("sk_penetapan",)),
+    # The candidate who appealed reads the decision on their appeal.
+    JenisDokumen(
+        "sk_banding", "Keputusan Ketua LSP (Hasil Banding)", "SK", peserta_membaca=True, rujukan=("sk_penetapan",)
+    ),
     JenisDokumen(
         "permohonan_blangko",
         "Surat Permohonan Blangko Sertifikat",

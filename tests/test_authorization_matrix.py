@@ -69,7 +69,7 @@ ON_TASKS = (
 # the candidates they assessed and the letters addressed to them (README, Documents).
 ON_DOCUMENTS = (
     Access(STAFF, "dokumen_staff"),
-    Access(STAFF | {"peserta"}, "dokumen_kartu"),
+    Access(STAFF | {"peserta", "asesor"}, "dokumen_kartu"),  # the candidate, and their asesor
     Access(STAFF | {"peserta", "asesor"}, "dokumen_rekaman"),
     Access(STAFF | {"asesor"}, "dokumen_surat_tugas"),
 )
@@ -269,9 +269,14 @@ def test_a_candidate_and_an_asesor_list_only_the_documents_they_may_read(api: Ap
 
     assert kinds("peserta") == [("kartu_peserta", "peserta"), ("rekaman_asesmen", "peserta")]
     assert kinds("peserta3") == [("kartu_peserta", "peserta3")]
-    assert kinds("asesor") == [("rekaman_asesmen", "peserta"), ("surat_tugas_asesor", None)]
+    assert kinds("asesor") == [
+        ("kartu_peserta", "peserta"),
+        ("rekaman_asesmen", "peserta"),
+        ("surat_tugas_asesor", None),
+    ]
     assert kinds("asesor2") == [
         ("formulir_verifikasi_tuk", None),
+        ("kartu_peserta", "peserta3"),
         ("surat_tugas_asesor", None),
         ("surat_tugas_verifikasi_tuk", None),
     ]

@@ -273,7 +273,8 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
     record = of("rekaman_asesmen", "peserta")  # assessed by `asesor`
     assert api.get("asesor", f"/api/dokumen/{record.id}").status_code == 200
     assert api.get("asesor3", f"/api/dokumen/{record.id}").status_code == 403
-    assert api.get("asesor", f"/api/dokumen/{of('kartu_peserta', 'peserta').id}").status_code == 403
+    assert api.get("asesor", f"/api/dokumen/{of('kartu_peserta', 'peserta').id}").status_code == 200  # their candidate
+    assert api.get("asesor", f"/api/dokumen/{of('kartu_peserta', 'peserta3').id}").status_code == 403
     assert api.get("peserta", "/api/dokumen/999999").status_code == 404
     assert api.client.get(f"/api/dokumen/{record.id}").status_code == 401
 
@@ -285,8 +286,14 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
         ("sertifikat", "peserta"),
     }
     theirs = documents(api, instance_id, "asesor")
-    assert {d["kind"] for d in theirs} == {"rekaman_asesmen", "surat_tugas_asesor"}
+    assert {d["kind"] for d in theirs} == {
+        "kartu_peserta",
+        "rekaman_asesmen",
+        "surat_tugas_asesor",
+        "berita_acara_asesmen",
+    }
     assert {d["candidate"] for d in theirs if d["kind"] == "rekaman_asesmen"} == {"peserta", "peserta2"}
+    assert {d["candidate"] for d in theirs if d["kind"] == "kartu_peserta"} == {"peserta", "peserta2"}
 
 
 def test_a_correction_is_a_new_version_with_its_own_file_and_the_old_one_stays(api: Api) -> None:
