@@ -21,7 +21,23 @@ from service_tasks.keputusan import (
     tidak_dinilai,
     total_rab,
 )
+from service_tasks.keputusan_tercatat import keputusan_akhir
 from service_tasks.nomor_surat import terbitkan_dokumen
+
+
+def keputusan_periode(ctx: ServiceContext) -> dict[str, str]:
+    """Each candidate's final decision in the period (K, BK or ditunda), as the records hold it: the pleno's as
+    the approved SK Penetapan states it, then an upheld appeal's (keputusan_tercatat), never the asesor's
+    recommendation."""
+    penerbitan = ctx.session.scalars(
+        select(ProcessInstance.id)
+        .where(ProcessInstance.root_id == ctx.root_id, ProcessInstance.key == "penerbitan_sertifikat")
+        .order_by(ProcessInstance.id)
+    ).all()
+    akhir: dict[str, str] = {}
+    for instance_id in penerbitan:
+        akhir.update({u: k.keputusan for u, k in keputusan_akhir(ctx.session, instance_id).items()})
+    return akhir
 
 
 def _waktu_langkah(ctx: ServiceContext) -> list[dict[str, Any]]:
@@ -61,14 +77,17 @@ def terbitkan_laporan(
     evaluasi: dict[str, Any],
     rab: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Laporan: target vs realisation per skema; per TUK and asesor K/BK/absent/refusing FR.AK.01;
+    """Laporan: target vs realisation per skema; per TUK and asesor the final decisions K/BK/ditunda (after the
+    pleno, its SK and appeals), absent and refusing FR.AK.01; the asesor's recommendations beside them;
     certificates; budget."""
     m = MasterData(ctx.session)
     hasil = require_objects("hasil", hasil)
     sertifikasi = sertifikasi if isinstance(sertifikasi, dict) else {}
 
     def baru() -> dict[str, int]:
-        return {"peserta": 0, "k": 0, "bk": 0, "tidak_hadir": 0, "tidak_setuju": 0}
+        return {"peserta": 0, "k": 0, "bk": 0, "ditunda": 0, "tidak_hadir": 0, "tidak_setuju": 0}
+
+    akhir = keputusan_periode(ctx)
 
     per_skema: dict[str, dict[str, Any]] = defaultdict(lambda: {"target": 0, **baru(), "sertifikat": 0})
     per_tuk: dict[str, dict[str, Any]] = defaultdict(baru)
@@ -76,7 +95,12 @@ def terbitkan_laporan(
     for t in require_objects("target", target):
         per_skema[str(t.get("skema_nomor") or t.get("skema_kode") or "-")]["target"] += int(t.get("jumlah", 0))
     for h in hasil:
-        kolom = {"K": "k", "BK": "bk"}.get(rekomendasi(h) or "") or tidak_dinilai(h) or "tidak_hadir"
+        # Assessed: the final decision; no decision recorded (the pleno has not decided) counts as ditunda.
+        kolom = tidak_dinilai(h) or (
+            {"K": "k", "BK": "bk"}.get(akhir.get(str(h.get("username")), ""), "ditunda")
+            if rekomendasi(h)
+            else "tidak_hadir"
+        )
         for table, key in (
             (per_skema, h.get("skema_nomor") or h.get("skema_kode")),
             (per_tuk, h.get("tuk_kode")),
@@ -114,6 +138,12 @@ def terbitkan_laporan(
         "per_tuk": dict(per_tuk),
         "per_asesor": dict(per_asesor),
         **rekap(hasil),
+        # The rekap's K/BK are the asesor's recommendations; the report's results are the final decisions.
+        "rekomendasi_k": rekap(hasil)["jumlah_k"],
+        "rekomendasi_bk": rekap(hasil)["jumlah_bk"],
+        "jumlah_k": sum(r["k"] for r in per_skema.values()),
+        "jumlah_bk": sum(r["bk"] for r in per_skema.values()),
+        "jumlah_ditunda": sum(r["ditunda"] for r in per_skema.values()),
         "jumlah_sertifikat": jumlah_sertifikat,
         "banding": {
             "diajukan": sum(1 for b in banding if b.get("status") in ("ditolak", "diterima")),

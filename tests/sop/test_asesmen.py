@@ -130,8 +130,8 @@ def test_a_candidate_refusing_fr_ak_01_is_recorded_as_refusing_not_absent_wherev
     assert (laporan.data["jumlah_tidak_hadir"], laporan.data["jumlah_tidak_setuju"]) == (1, 1)
     text = pdf_text(api, laporan.id)
     assert rapat("3 orang (hadir 2, tidak hadir 1); dinilai 1, menolak asesmen (FR.AK.01) 1") in text
-    # Per TUK: peserta 3, K 1, BK 0, tidak hadir 1, menolak 1.
-    assert rapat("Laboratorium Komputer Terpadu (TUK-01) 3 1 0 1 1") in text
+    # Per TUK: peserta 3, K 1, BK 0, ditunda 0, tidak hadir 1, menolak 1.
+    assert rapat("Laboratorium Komputer Terpadu (TUK-01) 3 1 0 0 1 1") in text
 
 
 def hadir_pada(tanggal: str, alasan: str = "") -> dict[str, Any]:

@@ -1,0 +1,40 @@
+"""The Laporan counts the final decisions (after the pleno, its SK and the appeals), never the asesor's
+recommendations (documents-and-rules review, section 3.15; issue 12 part 7)."""
+
+from api.store.models import Dokumen
+from tests.support import sop
+from tests.support.api import Api
+from tests.test_documents import documents
+from tests.test_letter_form import pages
+
+
+def test_the_laporan_counts_an_upheld_appeal_as_kompeten_and_shows_the_recommendations_beside_the_decisions(
+    api: Api,
+) -> None:
+    # The walk: peserta and peserta2 (JWD) K; peserta3 (OPR) recommended BK, decided BK, appeal upheld, K after
+    # re-assessment; peserta4 (OPR) absent; peserta5 (MUTU) rejected at registration.
+    instance_id = sop.walk_period(api)
+    (laporan,) = [d for d in documents(api, instance_id) if d["kind"] == "laporan"]
+    with api.app.state.db.reading() as session:
+        row = session.get(Dokumen, laporan["id"])
+        assert row is not None
+        data = row.data
+    assert (data["jumlah_k"], data["jumlah_bk"], data["jumlah_ditunda"]) == (3, 0, 0)
+    assert (data["rekomendasi_k"], data["rekomendasi_bk"]) == (2, 1)
+    assert data["jumlah_sertifikat"] == 3
+    per_skema = {
+        nomor: (r["target"], r["peserta"], r["k"], r["bk"], r["ditunda"], r["tidak_hadir"], r["sertifikat"])
+        for nomor, r in data["per_skema"].items()
+    }
+    assert per_skema[sop.JWD] == (2, 2, 2, 0, 0, 0, 2)
+    assert per_skema[sop.OPR] == (2, 2, 1, 0, 0, 1, 1)
+    assert data["per_asesor"]["asesor2"]["k"] == 1  # peserta3, decided K through the appeal
+    assert data["per_asesor"]["asesor2"]["bk"] == 0
+
+    api.app.state.settings.render_processes = 0
+    api.app.state.worker.render_documents()
+    r = api.get("kabid_administrasi", f"/api/dokumen/{laporan['id']}")
+    text = " ".join(pages(r.content))
+    assert "Keputusan akhir : Kompeten 3, Belum Kompeten 0, ditunda 0 (rapat pleno, SK penetapan dan banding)" in text
+    assert "Rekomendasi asesor : Kompeten 2, Belum Kompeten 1" in text
+    assert "Sertifikat terbit : 3 lembar" in text
