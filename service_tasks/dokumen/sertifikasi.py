@@ -73,6 +73,8 @@ def terbitkan_berita_acara_pleno(
             if rekomendasi(h) is None
         ],
         "jumlah_asesi": len(hasil),
+        # The pleno decides the assessed; the absent and the refusing are named apart ("Tidak dinilai").
+        "jumlah_diputuskan": len(keputusan),
         "jumlah_k": jumlah_keputusan(keputusan, "K"),
         "jumlah_bk": jumlah_keputusan(keputusan, "BK"),
         "jumlah_ditunda": jumlah_keputusan(keputusan, "ditunda"),
