@@ -33,6 +33,7 @@ from api.schemas.health import Health, Liveness
 from api.settings import Settings, get_settings
 from api.store.db import Database
 from api.timing import ServerTiming
+from api.ui import mount as mount_pages
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None, clock: Clock = CLOCK) -> FastAPI:
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
     for module in routes:
         app.include_router(module.router)
     web.mount(app)
+    mount_pages(app)  # the web application for every role (api/ui)
 
     @app.get(
         "/api/health",

@@ -13,6 +13,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.store.master import Peserta
 from api.store.models import User
 
 ALGORITHM = "HS256"
@@ -42,7 +43,11 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user whose username, or (a candidate) whose NIM, is `username`, when the password is right."""
     user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        by_nim = select(User).join(Peserta, Peserta.user_id == User.id).where(Peserta.nim == username)
+        user = session.scalars(by_nim).first()
     if user is None or not user.active:
         # Hash anyway, with the parameters of a real account's hash, so an unknown or deactivated username
         # costs as long as a wrong password.

@@ -26,6 +26,15 @@ from datetime import datetime
 MAX_KEYS = 100_000
 
 
+# Keys are bounded: a megabyte of username must not become a megabyte of memory per failure.
+_KEY_CHARS = 128
+
+
+def login_keys(client_host: str | None, username: str) -> dict[str, str]:
+    """The keys a login attempt is counted under: the account and the client (for the API and the pages)."""
+    return {"account": username.strip().lower()[:_KEY_CHARS], "client": client_host or "unknown"}
+
+
 class LoginBusy(Exception):
     """Every hashing slot is taken."""
 

@@ -7,14 +7,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.auth import Caller
-from api.login_guard import LoginBusy, LoginGuard
+from api.login_guard import LoginBusy, LoginGuard, login_keys
 from api.routes.deps import AppSettings, Db, Guard, Now, UserCache
 from api.schemas import Me, PasswordChange, Token
 from api.services import users
 
 router = APIRouter(prefix="/api", tags=["auth"])
-# Keys are bounded: a megabyte of username must not become a megabyte of memory per failure.
-_KEY_CHARS = 128
 
 
 def _wrong() -> HTTPException:
@@ -24,8 +22,7 @@ def _wrong() -> HTTPException:
 
 
 def _keys(request: Request, username: str) -> dict[str, str]:
-    client = request.client.host if request.client else "unknown"
-    return {"account": username.strip().lower()[:_KEY_CHARS], "client": client}
+    return login_keys(request.client.host if request.client else None, username)
 
 
 def _admit(guard: LoginGuard, keys: dict[str, str], now: datetime) -> None:

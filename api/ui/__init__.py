@@ -1,0 +1,37 @@
+"""The web application: server-rendered pages (Jinja2 + htmx from npm) over the same services as the REST API.
+
+A second adapter beside `api/routes/`: each module here is one screen (or a few close ones), thin like a
+route: it parses the request, asks `api.permissions`, calls a service and answers with `templating.page()`.
+Sessions are cookies with a CSRF token (`sesi.py`).
+"""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from api.settings import PROJECT_ROOT
+from api.ui import masuk
+from api.ui.sesi import LoginRequired, login_url
+from api.ui.templating import TEMPLATES
+
+STATIC = TEMPLATES.parent / "static"
+# Installed by `npm ci` (make setup) from the committed package-lock.json; never committed.
+HTMX_DIST = PROJECT_ROOT / "node_modules" / "htmx.org" / "dist"
+SCREENS = (masuk,)
+
+
+def _to_login(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    target = login_url(exc.next_path)
+    if request.headers.get("HX-Request"):
+        # htmx follows HX-Redirect with a full page load: a lapsed session mid-page lands on the login page.
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def mount(app: FastAPI) -> None:
+    for module in SCREENS:
+        app.include_router(module.router)
+    app.add_exception_handler(LoginRequired, _to_login)
+    app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
+    app.mount("/vendor/htmx", StaticFiles(directory=HTMX_DIST, check_dir=False), name="htmx")

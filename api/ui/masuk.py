@@ -1,0 +1,111 @@
+"""Masuk (login), Keluar (logout) and Beranda: `/` leads each role to what it has to do."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.login_guard import LoginBusy, login_keys
+from api.routes.deps import AppSettings, Db, Guard, Now, UserCache
+from api.seed import DEMO_USERS
+from api.services import users
+from api.ui.sesi import PageUser, end_session, optional_user, set_session
+from api.ui.templating import ROLE_LABELS, landing, page
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(next_path: str | None) -> str:
+    """Only a path of this site: never an open redirect to another host."""
+    if next_path and next_path.startswith("/") and not next_path.startswith(("//", "/\\")):
+        return next_path
+    return ""
+
+
+def _demo_accounts(settings: AppSettings) -> list[dict[str, str]]:
+    """The demo accounts, offered as buttons in development only (their passwords are published)."""
+    if settings.env != "development":
+        return []
+    return [
+        {"username": u, "password": f"{u}-demo", "nama": nama, "peran": ", ".join(ROLE_LABELS.get(r, r) for r in roles)}
+        for u, nama, roles in DEMO_USERS
+    ]
+
+
+def _login_page(
+    request: Request, settings: AppSettings, next_path: str, *, galat: str = "", username: str = "", status: int = 200
+) -> HTMLResponse:
+    return page(
+        request,
+        "login.html",
+        None,
+        title="Masuk",
+        next=next_path,
+        galat=galat,
+        username=username,
+        demo=_demo_accounts(settings),
+        status_code=status,
+    )
+
+
+@router.get("/")
+def beranda(request: Request) -> Response:
+    user = optional_user(request)
+    return RedirectResponse(landing(user) if user else "/login", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, settings: AppSettings, next: str | None = None) -> Response:
+    user = optional_user(request)
+    if user is not None:
+        return RedirectResponse(_safe_next(next) or landing(user), status_code=303)
+    return _login_page(request, settings, _safe_next(next))
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: Db,
+    settings: AppSettings,
+    now: Now,
+    guard: Guard,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """The same account check and backoff as POST /api/auth/token; the token goes into an HttpOnly cookie.
+    (No CSRF token yet: there is no session to forge. SameSite=Lax keeps other sites from posting a session in.)"""
+    next_path = _safe_next(next)
+    if not username.strip() or not password:
+        return _login_page(
+            request, settings, next_path, galat="Isi nama pengguna dan kata sandi.", username=username, status=422
+        )
+    keys = login_keys(request.client.host if request.client else None, username)
+    wait = guard.retry_after(keys, now)
+    if wait:
+        galat = f"Terlalu banyak percobaan yang gagal. Coba lagi dalam {wait} detik."
+        return _login_page(request, settings, next_path, galat=galat, username=username, status=429)
+    try:
+        with guard.hashing():
+            token = users.token(db, settings, now, username.strip(), password)
+    except LoginBusy:
+        galat = "Layanan sedang sibuk. Coba lagi sebentar lagi."
+        return _login_page(request, settings, next_path, galat=galat, username=username, status=503)
+    if token is None:
+        guard.failed(keys, now)
+        galat = "Nama pengguna atau kata sandi salah."
+        return _login_page(request, settings, next_path, galat=galat, username=username, status=401)
+    guard.succeeded(keys["account"])
+    response = RedirectResponse(next_path or "/", status_code=303)
+    set_session(response, settings, token)
+    return response
+
+
+@router.post("/logout")
+def logout(db: Db, settings: AppSettings, cache: UserCache, user: PageUser) -> Response:
+    """End every session of the user, as the API's logout does, and drop the cookie."""
+    users.logout(db, user.username)
+    cache.pop(user.username, None)
+    response = RedirectResponse("/login", status_code=303)
+    end_session(response, settings)
+    return response

@@ -1,0 +1,19 @@
+// ujikom pages: the little the server cannot do. Every page still works as plain HTML forms without it.
+(function () {
+  "use strict";
+  // htmx requests carry the session's CSRF token (forms carry it as a hidden field too).
+  document.addEventListener("htmx:config:request", function (event) {
+    var csrf = document.body.dataset.csrf;
+    if (csrf && event.detail && event.detail.ctx && event.detail.ctx.request) {
+      event.detail.ctx.request.headers["X-CSRF-Token"] = csrf;
+    }
+  });
+  // An error summary takes focus when a page (or a swapped fragment) shows one.
+  function focusSummary(root) {
+    var summary = (root || document).querySelector(".ringkasan-galat");
+    if (summary) { summary.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusSummary(document); });
+  document.addEventListener("htmx:after:swap", function (event) { focusSummary(event.target); });
+  window.ujikom = { focusSummary: focusSummary };
+})();
