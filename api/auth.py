@@ -1,5 +1,7 @@
 """Users, passwords (argon2) and bearer tokens (JWT), FastAPI's OAuth2 password flow."""
 
+import hashlib
+import hmac
 import time
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -146,10 +148,48 @@ def _claims(token: str, secret: str) -> tuple[Any, Any, Any]:
     return claims
 
 
-async def current_user(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> CurrentUser:
+# The pages' session (api/ui/sesi.py) keeps the same token in an HttpOnly cookie. The API takes it too, so the
+# modeller and the pages' scripts call the API without a token in JavaScript; an unsafe request made with the
+# cookie must carry the session's CSRF token in this header (a bearer token needs none: no browser sends it
+# on its own).
+SESSION_COOKIE = "ujikom_sesi"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def csrf_token(secret: str, session_token: str) -> str:
+    """The CSRF token of one session: a keyed hash of the session's token, so it needs no storage and dies
+    with the session."""
+    return hmac.new(secret.encode(), b"csrf:" + session_token.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def csrf_ok(secret: str, session_token: str, sent: str | None) -> bool:
+    return bool(session_token) and sent is not None and hmac.compare_digest(sent, csrf_token(secret, session_token))
+
+
+def request_token(secret: str, method: str, bearer: str | None, cookie: str | None, csrf: str | None) -> str | None:
+    """The token a request authenticates with: its bearer token, else its session cookie (an unsafe method
+    only with the session's CSRF token in `X-CSRF-Token`: otherwise a 403)."""
+    if bearer or not cookie:
+        return bearer
+    if method.upper() not in _SAFE_METHODS and not csrf_ok(secret, cookie, csrf):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail=f"a request with the session cookie must send {CSRF_HEADER}"
+        )
+    return cookie
+
+
+async def current_user(request: Request, bearer: Annotated[str | None, Depends(oauth2_scheme)]) -> CurrentUser:
     """In the event loop when the user is cached (no thread hop for most requests); the database read of a
     user not cached runs in the thread pool."""
     state = request.app.state
+    token = request_token(
+        state.settings.secret_key,
+        request.method,
+        bearer,
+        request.cookies.get(SESSION_COOKIE),
+        request.headers.get(CSRF_HEADER),
+    )
     caller = cached_caller(state, token)
     return caller if caller is not None else await run_in_threadpool(_caller_from_db, state, token)
 

@@ -16,10 +16,11 @@ from typing import Any
 from fastapi import HTTPException
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import caller_for_token
+from api.auth import CSRF_HEADER, SESSION_COOKIE, caller_for_token, request_token
 from api.errors import answer_to
 from api.settings import Settings
 
@@ -92,10 +93,18 @@ class RequestLimits:
         await self.app(scope, counted, guarded_send)
 
     async def _authorised(self, state: Any, headers: Headers, scope: Scope, receive: Receive, send: Send) -> bool:
-        """Verify the bearer token before an upload is read; on failure answer its 401 (or 403) and say no."""
-        scheme, _, token = headers.get("authorization", "").partition(" ")
+        """Verify the bearer token (or the session cookie with its CSRF token) before an upload is read; on
+        failure answer its 401 (or 403) and say no."""
+        scheme, _, bearer = headers.get("authorization", "").partition(" ")
         try:
-            await run_in_threadpool(caller_for_token, state, token if scheme.lower() == "bearer" else None)
+            token = request_token(
+                state.settings.secret_key,
+                scope["method"],
+                bearer if scheme.lower() == "bearer" else None,
+                cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE),
+                headers.get(CSRF_HEADER),
+            )
+            await run_in_threadpool(caller_for_token, state, token)
         except HTTPException as exc:
             await JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)(scope, receive, send)
             return False

@@ -17,6 +17,7 @@ from api.ui.templating import TEMPLATES
 STATIC = TEMPLATES.parent / "static"
 # Installed by `npm ci` (make setup) from the committed package-lock.json; never committed.
 HTMX_DIST = PROJECT_ROOT / "node_modules" / "htmx.org" / "dist"
+# One screen module per line (helpers add theirs here).
 SCREENS = (masuk,)
 
 

@@ -5,19 +5,18 @@ A logout, password change or deactivation revokes the cookie exactly as it revok
 the user's token version (api/auth.py).
 """
 
-import hashlib
-import hmac
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response, status
 
-from api.auth import CurrentUser, caller_for_token
+from api import auth
+from api.auth import CSRF_HEADER, CurrentUser, caller_for_token, csrf_ok
+from api.auth import SESSION_COOKIE as COOKIE
 from api.settings import Settings
 
-COOKIE = "ujikom_sesi"
 CSRF_FIELD = "csrf"
-CSRF_HEADER = "X-CSRF-Token"
+__all__ = ["COOKIE", "CSRF_FIELD", "CSRF_HEADER", "PageUser", "csrf_token"]
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -29,10 +28,7 @@ class LoginRequired(Exception):
 
 
 def csrf_token(settings: Settings, session_token: str) -> str:
-    """The CSRF token of one session: a keyed hash of the session's token, so it needs no storage and dies
-    with the session."""
-    mac = hmac.new(settings.secret_key.encode(), b"csrf:" + session_token.encode(), hashlib.sha256)
-    return mac.hexdigest()[:40]
+    return auth.csrf_token(settings.secret_key, session_token)
 
 
 def set_session(response: Response, settings: Settings, token: str) -> None:
@@ -86,8 +82,7 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    expected = csrf_token(request.app.state.settings, token)
-    if not token or sent is None or not hmac.compare_digest(sent, expected):
+    if not csrf_ok(request.app.state.settings.secret_key, token, sent):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="missing or wrong CSRF token: reload the page")
 
 
