@@ -26,7 +26,6 @@ from api.routes import (
     users,
     verifikasi,
     versions,
-    web,
 )
 from api.routes.deps import refuse_nul
 from api.schemas.health import Health, Liveness
@@ -90,11 +89,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         users,
         versions,
         diagrams,
-        web,
     )
     for module in routes:
         app.include_router(module.router)
-    web.mount(app)
     mount_pages(app)  # the web application for every role (api/ui)
 
     @app.get(
