@@ -183,6 +183,11 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/api/process-models"): Access(STAFF_OR_DESIGNER),
     ("GET", "/api/process-definitions/{key}/versions"): Access(STAFF_OR_DESIGNER, "process"),
     ("GET", "/api/process-definitions/{key}/versions/{version}/files"): Access(STAFF_OR_DESIGNER, "version"),
+    ("GET", "/api/process-definitions/{key}/versions/{version}/forms/{name}"): Access(
+        STAFF_OR_DESIGNER, "version_form"
+    ),
+    ("GET", "/api/form-sources"): Access(STAFF_OR_DESIGNER),
+    ("POST", "/modeler/pratinjau-formulir"): Access(STAFF_OR_DESIGNER),
     ("GET", "/api/process-definitions/{key}/versions/{version}/diff"): Access(
         STAFF_OR_DESIGNER, "version", found=False
     ),

@@ -247,3 +247,45 @@ def test_an_edit_in_the_xml_tab_is_validated_and_its_warnings_listed(server: tup
     page.click("#tabs [data-view='diagram']")  # the edited XML draws (the new task has no shape to draw)
     page.wait_for_selector(".djs-element")
     assert page.evaluate("() => !!window.ujikomModeler.get('elementRegistry').get('tanpa_gambar')") is False
+
+
+def test_a_designer_changes_a_form_beside_the_bpmn_and_the_next_period_gets_it(
+    server: tuple[str, str], browser: Any
+) -> None:
+    base, database_url = server
+    api = LiveApi(base, database_url)
+    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/modeler")
+    _log_in(page, "desainer")
+    page.wait_for_selector(f"#process option[value='{SOP}']", state="attached")
+    page.select_option("#process", SOP)
+    page.click("#open")
+    page.wait_for_selector(".djs-element")
+    _select(page, "menetapkan_target")
+    page.get_by_role("button", name="Ubah formulir").click()
+    preview = page.frame_locator("#form-preview")
+    preview.get_by_label("Catatan").wait_for()
+
+    # A keyword the renderer cannot draw is refused in the preview before any deploy.
+    schema = page.input_value("#form-json")
+    page.fill("#form-json", schema.replace('"title": "Catatan"', '"title": "Catatan", "$ref": "#/x"'))
+    preview.get_by_text("Formulir ini akan ditolak saat diterapkan").wait_for()
+
+    # The Direktur's note gets a clearer title: the preview draws it as the task page will.
+    page.fill("#form-json", schema.replace('"title": "Catatan"', '"title": "Catatan Direktur"'))
+    preview.get_by_label("Catatan Direktur").wait_for()
+    page.get_by_role("button", name="Simpan ke rancangan").click()
+    assert f"{SOP}.bpmn *" in page.inner_text("#tabs")  # the process is deployed with its form
+    page.get_by_role("button", name="Tutup").click()
+    page.click("#deploy")
+    page.wait_for_selector(".status.ok")
+    assert f"{SOP} v2" in page.inner_text("#status")
+    assert errors == []
+
+    period = sop.start_period(api, "LSP-FORMULIR")
+    assert period["version"] == 2
+    [task] = period["active_tasks"]
+    detail = sop.task_detail(api, "direktur", task["id"])
+    assert detail["form"]["schema"]["properties"]["catatan"]["title"] == "Catatan Direktur"

@@ -43,7 +43,10 @@ const state = {
   problems: [], // {file, element_id, line, message, level}
   marked: [],
   importing: false,
+  forms: {}, // form file name -> {content, original, dirty}: edited beside the BPMN, deployed with it
+  editing: null, // the form file open in the form editor
 };
+const FORM_PROPERTY = 'formJsonSchemaFilename';
 let modeler;
 
 function canDeploy() {
@@ -286,6 +289,11 @@ function upload(files) {
   for (const f of files) {
     form.append('files', new File([f.xml], f.name, { type: 'application/xml' }));
   }
+  for (const [name, f] of Object.entries(state.forms)) {
+    if (f.dirty) {
+      form.append('files', new File([f.content], name, { type: 'application/json' }));
+    }
+  }
   return form;
 }
 
@@ -346,6 +354,10 @@ async function deploy() {
     return;
   }
   setProblems([], body.warnings || []);
+  for (const f of Object.values(state.forms)) {
+    f.original = f.content;
+    f.dirty = false;
+  }
   for (const f of files) {
     f.dirty = false;
     f.deployment_id = body.id;
@@ -651,6 +663,15 @@ function renderProperties(panel, element) {
     table.append(row);
   }
   panel.append(table);
+  const form = properties && properties.get('properties').find((p) => p.name === FORM_PROPERTY && p.value);
+  if (form) {
+    panel.append(heading('Formulir'));
+    const edited = state.forms[form.value] && state.forms[form.value].dirty ? ' (diubah, belum diterapkan)' : '';
+    const note = document.createElement('p');
+    note.className = 'muted';
+    note.textContent = `${form.value}${edited}`;
+    panel.append(note, button(`Ubah formulir`, () => openFormEditor(form.value), 'primary'));
+  }
   const name = field('properti baru', '', () => {}, { list: 'known-properties', placeholder: 'formJsonSchemaFilename' });
   const value = field('nilai', '', () => {});
   panel.append(name, value);
@@ -665,6 +686,77 @@ function renderProperties(panel, element) {
       addChild(element, container, 'properties', 'spiffworkflow:Property', { name: n, value: value.querySelector('input').value });
     }),
   );
+}
+
+// --- the form editor: a task's JSON Schema beside the BPMN, previewed by the pages' own renderer ---------
+
+let previewTimer = null;
+
+async function openFormEditor(name) {
+  if (!state.forms[name]) {
+    const response = await api(
+      `/api/process-definitions/${encodeURIComponent(state.key)}/versions/${state.version}/forms/${encodeURIComponent(name)}`,
+    );
+    const content = response.ok
+      ? await response.text()
+      : `${JSON.stringify({ title: 'Formulir baru', type: 'object', properties: {} }, null, 2)}\n`;
+    state.forms[name] = { content, original: response.ok ? content : '', dirty: !response.ok };
+  }
+  state.editing = name;
+  $('#form-editor-title').textContent = `Formulir ${name}`;
+  $('#form-json').value = state.forms[name].content;
+  $('#form-editor').hidden = false;
+  await loadSources();
+  await preview();
+  $('#form-json').focus();
+}
+
+async function preview() {
+  const body = new FormData();
+  body.append('nama', state.editing);
+  body.append('isi', $('#form-json').value);
+  const response = await api('/modeler/pratinjau-formulir', { method: 'POST', body });
+  $('#form-preview').srcdoc = await response.text();
+}
+
+function schedulePreview() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => guarded(preview), 500);
+}
+
+function applyForm() {
+  const f = state.forms[state.editing];
+  f.content = $('#form-json').value;
+  f.dirty = f.content !== f.original;
+  // A form takes effect with a new version of the process that uses it: deploy the open BPMN file with it.
+  const bpmn = currentFile();
+  if (f.dirty && bpmn && !bpmn.dirty) {
+    bpmn.dirty = true;
+  }
+  renderTabs();
+  renderPanel();
+  status(
+    f.dirty
+      ? `${state.editing} diubah: terapkan untuk memakainya di periode baru.`
+      : `${state.editing} sama dengan yang diterapkan.`,
+    f.dirty ? 'warning' : 'ok',
+  );
+}
+
+let sourcesLoaded = false;
+
+async function loadSources() {
+  if (sourcesLoaded) {
+    return;
+  }
+  const sources = await apiJson('/api/form-sources');
+  $('#form-sources').innerHTML = sources
+    .map(
+      (s) => `<li><code>"${s.jenis === 'pilihan' ? 'x-sumber' : 'x-isian'}": "${escapeHtml(s.nama)}"</code>
+        <span class="muted">${escapeHtml(s.keterangan)}</span></li>`,
+    )
+    .join('');
+  sourcesLoaded = true;
 }
 
 // --- start -------------------------------------------------------------------------------------------
@@ -731,11 +823,21 @@ async function init() {
       guarded(() => showDiff(version));
     }
   });
+  $('#form-json').addEventListener('input', schedulePreview);
+  $('#form-apply').addEventListener('click', () => guarded(async () => applyForm()));
+  $('#form-close').addEventListener('click', () => {
+    $('#form-editor').hidden = true;
+  });
+  for (const radio of document.querySelectorAll('input[name="lebar-pratinjau"]')) {
+    radio.addEventListener('change', () => {
+      $('#form-preview').style.width = radio.value;
+    });
+  }
   $('#diff').addEventListener('click', () => {
     $('#diff').hidden = true;
   });
   window.addEventListener('beforeunload', (event) => {
-    if (state.files.some((f) => f.dirty)) {
+    if (state.files.some((f) => f.dirty) || Object.values(state.forms).some((f) => f.dirty)) {
       event.preventDefault();
     }
   });
