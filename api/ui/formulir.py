@@ -184,7 +184,7 @@ def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: s
     elif kind == "object":
         _object(f, schema, value if isinstance(value, dict) else {}, ctx)
     elif kind == "array":
-        _array(f, schema, value if isinstance(value, list) else [], ctx, ui)
+        _array(f, schema, value if isinstance(value, list) else [], ctx, ui, value is None)
     elif BERKAS in schema and not (widget and options):
         _file(f, schema, value, ctx, options)
     elif options is not None:
@@ -235,13 +235,26 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
             child.show_if = json.dumps({"nama": prefix + control, "nilai": [_text(v) for v in values]})
             child.shown = holds or bool(child.errors) or _filled(value.get(key))
         f.children.append(child)
+    if f.path and not f.required and always and not any(_filled(v) for v in value.values()):
+        # An optional part: what it requires is required only once someone fills it in.
+        names = [c.label for c in f.children if c.path.rsplit(".", 1)[-1] in always]
+        said = ", ".join(names[:-1]) + " dan " + names[-1] if len(names) > 1 else names[0]
+        f.hint = " ".join(filter(None, [_sentence(f.hint), f"Boleh dikosongkan; bila diisi, {said} wajib diisi."]))
+        for c in f.children:
+            c.required = False
+
+
+def _sentence(text: str) -> str:
+    return text + "." if text and text[-1] not in ".!?:;)" else text
 
 
 def _filled(value: Any) -> bool:
     return value not in (None, "", [], {})
 
 
-def _array(f: Field, schema: Mapping[str, Any], rows: list[Any], ctx: _Ctx, ui: Mapping[str, Any]) -> None:
+def _array(
+    f: Field, schema: Mapping[str, Any], rows: list[Any], ctx: _Ctx, ui: Mapping[str, Any], absent: bool
+) -> None:
     items: dict[str, Any] = schema.get("items") if isinstance(schema.get("items"), dict) else {}  # type: ignore[assignment]
     options = _choices(items)
     if options is not None and items.get("type") != "object":
@@ -249,13 +262,21 @@ def _array(f: Field, schema: Mapping[str, Any], rows: list[Any], ctx: _Ctx, ui: 
         f.choices = [Choice(_text(v), t, v in rows) for v, t in options]
         f.choices += [Choice(_text(v), readable(v), True) for v in rows if v not in [o[0] for o in options]]
         return
-    f.kind, f.fixed = "daftar", bool(ui.get("baris_tetap"))
+    # Rows showing files uploaded in an earlier step (x-berkas without upload) cannot be added here.
+    earlier = any(
+        isinstance(sub, dict) and isinstance(sub.get(BERKAS), dict) and "upload" not in sub[BERKAS]
+        for sub in (items.get("properties") or {}).values()
+    )
+    f.kind, f.fixed = "daftar", bool(ui.get("baris_tetap", earlier))
+    if not rows and absent and f.required:
+        rows = [None] * int(schema.get("minItems") or 0)  # blank rows to fill in
     name = str(items.get("title") or "Baris")
     f.attrs["baris"] = name
     f.attrs["tambah"] = name[:1].lower() + name[1:] if name[1:2].islower() else name
     for i in range(len(rows) + 1):
         path = f"{f.path}.{i if i < len(rows) else NEW_ROW}"
-        child = _build(items, path, rows[i] if i < len(rows) else None, ctx, name, True)
+        row = rows[i] if i < len(rows) else None
+        child = _build(items, path, row, ctx, name, True)
         child.number = i + 1
         child.label = f"{name} {i + 1}" if i < len(rows) else name
         if i < len(rows):
@@ -299,7 +320,7 @@ def _file(f: Field, schema: Mapping[str, Any], value: Any, ctx: _Ctx, options: l
     types = [_TYPES.get(a, a) for a in accept]
     said = (", ".join(types[:-1]) + " atau " + types[-1]) if len(types) > 1 else "".join(types)
     limit = f", paling besar {_size(spec['max_bytes'])}" if spec.get("max_bytes") else ""
-    f.hint = " ".join(filter(None, [f.hint, f"Berkas {said}{limit}." if said else ""]))
+    f.hint = " ".join(filter(None, [_sentence(f.hint), f"Berkas {said}{limit}." if said else ""]))
 
 
 def _error_map(errors: Errors) -> dict[str, list[str]]:

@@ -233,7 +233,8 @@ def test_a_file_field_says_type_and_size_before_picking_and_shows_the_uploaded_f
     )
     assert '<a href="/api/berkas/7" target="_blank" rel="noopener">ktm.pdf' in page
     assert "(PDF, 1,2 MB)" in page
-    assert read(page).labels["f-bukti-0-berkas_id"] == "Berkas unggahan (wajib)"
+    assert read(page).all_labels["f-bukti-0-berkas_id"] == ["Berkas unggahan (wajib)", "Ganti berkas"]
+    assert read(html({**DATA, "bukti": [{"nama": "KTM"}]})).all_labels["f-bukti-0-berkas_id"][1] == "Pilih berkas"
 
 
 def test_defaults_fill_what_the_data_does_not_say() -> None:
