@@ -21,8 +21,10 @@ FORMS = PROJECT_ROOT / "forms"
 WAIT = 60_000  # ms: the machine may be busy; nothing here waits on time, only on the page
 
 
-def page_html(schema: dict[str, Any], data: dict[str, Any]) -> str:
-    form = formulir.render(schema, data, berkas={}, upload_url="/api/tasks/t1/berkas")
+def page_html(schema: dict[str, Any], data: dict[str, Any], errors: Any = ()) -> str:
+    form = formulir.error_summary(errors, schema) + formulir.render(
+        schema, data, errors, upload_url="/api/tasks/t1/berkas"
+    )
     return (
         '<!doctype html><html lang="id"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -192,3 +194,36 @@ def test_a_file_the_server_refuses_says_why_in_indonesian(open_page: Any) -> Non
     page.wait_for_function("document.querySelector('#f-apl01-bukti-0 [data-berkas-info]').textContent.includes('PNG')")
     assert info.inner_text() == "Berkas bukan PDF, PNG atau JPEG"
     assert page.locator("[name='apl01.bukti.0.berkas_id']").input_value() == "11"
+
+
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "errors"),
+    [
+        ("apl01_apl02.json", APL, [{"path": "apl01.bukti.1.nama", "message": "tidak boleh kosong"}]),
+        ("apl01_apl02.json", {}, []),
+        ("memeriksa_berkas.json", {"pemeriksaan": {"bukti": [{"berkas_id": 11, "nama": "KTM"}]}}, []),
+        ("ak02_penilaian.json", {}, [{"path": "penilaian.unit.0.metode", "message": "tidak boleh kosong"}]),
+        ("rapat_pleno.json", {}, []),
+        ("banding_ak04.json", {"banding": {"ajukan": True}}, []),
+    ],
+)
+def test_axe_finds_no_wcag_violation_in_a_drawn_form(
+    browser: Any, name: str, data: dict[str, Any], errors: list[dict[str, str]]
+) -> None:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci`")
+    schema = schema_of(name)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(WAIT)
+    html = page_html(schema, data, errors)
+    assert ("ringkasan-galat" in html) == bool(errors)
+    page.route(f"{BASE}/**", Site(html))
+    page.goto(f"{BASE}/")
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    page.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
