@@ -227,3 +227,17 @@ def test_axe_finds_no_wcag_violation_in_a_drawn_form(
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
     page.close()
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+
+
+def test_rows_of_one_field_keep_their_labels_numbered_after_add_and_remove(open_page: Any) -> None:
+    schema = schema_of("tim_banding.json")  # as deployed: the members are typed, one per row
+    page, _ = open_page(schema, {"tim_banding": {"anggota": ["direktur", "asesor3"]}})
+    page.get_by_role("button", name="Tambah username anggota").click()
+    page.get_by_label("Username anggota 3").fill("kabid_administrasi")
+    page.get_by_role("button", name="Hapus Username anggota 1").click()
+    assert page.locator("[data-daftar='tim_banding.anggota'] label").all_inner_texts() == [
+        "Username anggota 1 (wajib)",
+        "Username anggota 2 (wajib)",
+    ]
+    assert page.get_by_label("Username anggota 2").input_value() == "kabid_administrasi"
+    assert formulir.parse(schema, submitted(page)) == {"tim_banding": {"anggota": ["asesor3", "kabid_administrasi"]}}

@@ -351,21 +351,26 @@ def render(
     shown at the top so none is lost."""
     root, left = _tree(schema, dict(data or {}), errors, ui_schema=ui_schema, berkas=berkas, upload_url=upload_url)
     fields = [c for c in root.children if only is None or c.path in only]
-    stray = [m for p, ms in left.items() for m in ms if only is None or p.split(".")[0] in only or p == ""]
+    stray = root.errors + [
+        _message(m, p) for p, ms in left.items() for m in ms if only is None or p.split(".")[0] in only
+    ]
     macros = env.get_template("_formulir.html").module
     return Markup(macros.formulir(fields, stray, "" if only else str(schema.get("description") or "")))  # type: ignore[attr-defined]
 
 
-def _labels(schema: Mapping[str, Any], path: str) -> list[str]:
-    """The titles along a data path: "Bukti persyaratan", "Bukti 2", "Nama bukti"."""
+def _labels(schema: Mapping[str, Any], path: str) -> list[str] | None:
+    """The titles along a data path ("Bukti persyaratan", "Bukti 2", "Nama bukti"); None when the form has
+    no such field (the error is shown at the top of the form)."""
     out, node = [], schema
     for part in [p for p in path.split(".") if p]:
-        if part.isdigit() and node.get("type") == "array":
-            node = node.get("items") or {}
+        if part.isdigit() and node.get("type") == "array" and isinstance(node.get("items"), dict):
+            node = node["items"]
             out.append(f"{node.get('title') or 'Baris'} {int(part) + 1}")
-        else:
-            node = (node.get("properties") or {}).get(part) or {}
+        elif isinstance((node.get("properties") or {}).get(part), dict):
+            node = node["properties"][part]
             out.append(title_of(node, part))
+        else:
+            return None
     return out
 
 
@@ -374,10 +379,10 @@ def error_summary(errors: Errors, schema: Mapping[str, Any]) -> Markup:
     items = []
     for e in errors:
         path = str(e.get("path") or "")
-        labels = _labels(schema, path)
-        top = [labels[-1]] if len(labels) == 1 else labels[-2:]
+        labels = _labels(schema, path) or []
+        href = field_id(path if labels else "")
         items.append(
-            {"href": "#" + field_id(path), "teks": " › ".join(top), "pesan": _message(str(e.get("message")), path)}
+            {"href": "#" + href, "teks": " › ".join(labels[-2:]), "pesan": _message(str(e.get("message")), path)}
         )
     return Markup(env.get_template("_formulir.html").module.ringkasan(items)) if items else Markup("")  # type: ignore[attr-defined]
 
