@@ -1,15 +1,26 @@
 """The one form renderer: a task's JSON Schema (as GET /api/tasks/{id} serves it, with `oneOf` choices and
 `default`s from api/engine/form_sources.py) drawn as an accessible HTML form, and the submitted form read
-back into JSON typed by the schema (docs in /work/notes/dom.md, forms/README.md).
+back into JSON typed by the schema. No form library: the schema's keywords the deploy lint lets through
+(api/engine/form_rules.py FORM_KEYWORDS) are all it needs to know.
 
 - `render(schema, data, errors)`: the fields filled with `data` (else the schema's defaults), each error
-  at its field; a field's `name` is its dotted data path, its `id` `f-` + the path with `-` for `.`.
+  `{path, message}` at its field. A field's `name` is its dotted data path (`apl01.bukti.0.nama`), its `id`
+  `f-` + the path with `-` for `.`; its label is its `title`, its hint its `description`, "(wajib)" when
+  the data makes it required (`if`/`then` resolved here). Objects and lists are fieldsets; choices
+  (`oneOf` of {const, title}) radios, or a select when many or from data (`x-sumber`); a list of choices
+  checkboxes; a required yes/no a checkbox, an optional one Ya/Tidak; `x-berkas` a file upload.
 - `error_summary(errors, schema)`: the `.ringkasan-galat` box linking each error to its field.
 - `parse(schema, form)`: the submitted multi-dict back to data: numbers, booleans, lists renumbered in
   order, an empty optional field left out. `parse(schema, <what render(schema, x) submits>) == x`.
 
-The page's behaviour (rows added and removed, conditional parts, uploads with progress) is
-api/ui/static/formulir.js; without JavaScript the form is still a plain form.
+`ui_schema` lets a page adjust the drawing, keyed by data path with `*` for a row's index
+(`{"apl02.*.unit_kode": {"widget": "hanya-baca"}, "apl02": {"baris_tetap": True}}`): `widget` is one of
+`hanya-baca` (the value's title shown, sent as it is), `tersembunyi` (a hidden input), `radio`, `pilih`,
+`teks`, `teks-panjang`; `label` replaces the title; `baris_tetap` draws a list's rows without add/remove.
+
+The page's behaviour (rows added and removed, conditional parts shown by `data-tampil-jika`, uploads with
+progress) is api/ui/static/formulir.js, included by the rendered form itself; without JavaScript the form is
+still a plain form (rows cannot be added nor files uploaded then).
 """
 
 import json
@@ -62,7 +73,6 @@ class Field:
     attrs: dict[str, str] = field(default_factory=dict)
     file: dict[str, Any] | None = None  # the uploaded file: id, nama, ukuran, url, gambar
     fixed: bool = False  # rows neither added nor removed
-    number: int = 0  # a row's number (1-based) in its list
 
     @property
     def id(self) -> str:
@@ -277,7 +287,6 @@ def _array(
         path = f"{f.path}.{i if i < len(rows) else NEW_ROW}"
         row = rows[i] if i < len(rows) else None
         child = _build(items, path, row, ctx, name, True)
-        child.number = i + 1
         child.label = f"{name} {i + 1}" if i < len(rows) else name
         if i < len(rows):
             f.children.append(child)
