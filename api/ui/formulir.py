@@ -118,6 +118,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _angka(value: Any) -> str:
+    """A number as Indonesians write it (1.500.000,5); `parse` reads it back, and a plain 1500000.5 too."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _text(value)
+    whole, _, frac = f"{value:,.10f}".rstrip("0").rstrip(".").partition(".")
+    return whole.replace(",", ".") + ("," + frac if frac else "")
+
+
 def _conditions(schema: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """The object's (if, then) pairs: its own and those of its `allOf`."""
     pairs = []
@@ -207,7 +215,7 @@ def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: s
         f.value = _text(value)
         f.choices = [Choice("true", "Ya", value is True), Choice("false", "Tidak", value is False)]
     elif kind in ("integer", "number"):
-        f.kind, f.value = "angka", _text(value)
+        f.kind, f.value = "angka", _angka(value) if kind == "number" else _text(value)
         f.attrs["inputmode"] = "numeric" if kind == "integer" else "decimal"
     elif schema.get("format") == "date":
         f.kind, f.value = "tanggal", _text(value)

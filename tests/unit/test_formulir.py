@@ -174,7 +174,7 @@ def test_dates_numbers_and_booleans_get_their_controls() -> None:
     page = html()
     assert tag(page, "f-data-lahir") == '<input type="date" id="f-data-lahir" name="data.lahir" value="2004-03-17">'
     assert 'inputmode="numeric"' in tag(page, "f-data-umur")
-    assert 'value="1500000.5" inputmode="decimal"' in tag(page, "f-data-biaya")
+    assert 'value="1.500.000,5" inputmode="decimal"' in tag(page, "f-data-biaya")  # as Indonesians write it
     # A required yes/no is a checkbox (unticked says no); an optional one asks Ya / Tidak.
     assert '<input type="hidden" name="data.setuju" value="false">' in page
     assert 'type="checkbox" id="f-data-setuju" name="data.setuju" value="true" checked' in page
