@@ -241,3 +241,17 @@ def test_rows_of_one_field_keep_their_labels_numbered_after_add_and_remove(open_
     ]
     assert page.get_by_label("Username anggota 2").input_value() == "kabid_administrasi"
     assert formulir.parse(schema, submitted(page)) == {"tim_banding": {"anggota": ["asesor3", "kabid_administrasi"]}}
+
+
+def test_a_condition_in_an_added_row_follows_that_row(open_page: Any) -> None:
+    schema = schema_of("rapat_pleno.json")
+    data = {"pleno": {"tanggal": "2026-06-20", "tempat": "Ruang rapat", "keputusan": [{"username": "peserta"}]}}
+    page, _ = open_page(schema, data)
+    page.get_by_role("button", name="Tambah keputusan").click()
+    page.locator("#f-pleno-keputusan-1-keputusan-3").check()  # Ditunda in the new row
+    page.locator("#f-pleno-keputusan-1-catatan").wait_for(state="visible")
+    assert not page.locator("#f-pleno-keputusan-0-catatan").is_visible()
+    page.locator("#f-pleno-keputusan-0-keputusan-1").check()  # Kompeten in the first: its note stays hidden
+    page.get_by_role("button", name="Hapus Keputusan 1").click()
+    page.locator("#f-pleno-keputusan-0-catatan").wait_for(state="visible")  # the ditunda row, now the first
+    assert page.locator("#f-pleno-keputusan-0 > legend").inner_text() == "Keputusan 1"
