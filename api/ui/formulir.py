@@ -230,17 +230,20 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
     props: dict[str, Any] = schema.get("properties") or {}
     required = required_now(schema, value)
     always = set(schema.get("required") or [])
-    shown: dict[str, tuple[str, list[Any], bool]] = {}  # a conditional field: its control, values, holds now
+    # A field only one simple condition requires is shown while it holds: control, values, holds now.
+    # Required by several conditions (or a test on more than one sibling) it is always shown.
+    tests: dict[str, list[tuple[str, list[Any], bool] | None]] = {}
     narrowed: dict[str, dict[str, Any]] = {}
     for test, then in _conditions(schema):
         holds = _holds(test, value)
         simple = _simple(test)
         for name in then.get("required") or []:
-            if simple and name not in always and name != simple[0] and name not in shown:
-                shown[name] = (simple[0], simple[1], holds)
+            if name not in always and not (simple and name == simple[0]):
+                tests.setdefault(name, []).append((*simple, holds) if simple else None)
         for name, extra in (then.get("properties") or {}).items():
             if holds and isinstance(extra, dict):
                 narrowed.setdefault(name, {}).update(extra)
+    shown = {name: found[0] for name, found in tests.items() if len(found) == 1 and found[0] is not None}
     prefix = f"{f.path}." if f.path else ""
     for key, sub in props.items():
         if not isinstance(sub, dict):
@@ -255,7 +258,7 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
         f.children.append(child)
     if f.path and not f.required and always and not any(_filled(v) for v in value.values()):
         # An optional part: what it requires is required only once someone fills it in.
-        names = [c.label for c in f.children if c.path.rsplit(".", 1)[-1] in always]
+        names = [c.label for c in f.children if c.path.rsplit(".", 1)[-1] in always] or ["isiannya"]
         said = ", ".join(names[:-1]) + " dan " + names[-1] if len(names) > 1 else names[0]
         f.hint = " ".join(filter(None, [_sentence(f.hint), f"Boleh dikosongkan; bila diisi, {said} wajib diisi."]))
         for c in f.children:

@@ -476,3 +476,34 @@ def test_an_error_whose_field_is_not_drawn_is_shown_at_the_top_and_another_step_
     assert '<li><a href="#f-formulir">Tidak dikenal</a></li>' in summary
     step = str(formulir.render(SCHEMA, DATA, errors[1:], only=["bukti"]))
     assert "Tidak boleh kosong" not in step and "pesan-galat" not in step
+
+
+def test_a_field_two_conditions_require_is_always_shown() -> None:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "k": {
+                "type": "object",
+                "title": "K",
+                "properties": {
+                    "a": {"type": "boolean", "title": "A"},
+                    "b": {"type": "boolean", "title": "B"},
+                    "alasan": {"type": "string", "title": "Alasan"},
+                    "catatan": {"type": "string", "title": "Catatan"},
+                },
+                "allOf": [
+                    {"if": {"properties": {"a": {"const": True}}, "required": ["a"]}, "then": {"required": ["alasan"]}},
+                    {
+                        "if": {"properties": {"b": {"const": True}}, "required": ["b"]},
+                        "then": {"required": ["alasan", "catatan"]},
+                    },
+                ],
+            },
+        },
+    }
+    page = str(formulir.render(schema, {"k": {"a": False, "b": True}}))
+    assert '<div class="bidang">\n<label for="f-k-alasan">Alasan <span class="wajib">(wajib)</span>' in page
+    assert (
+        'data-tampil-jika="{&#34;nama&#34;: &#34;k.b&#34;, &#34;nilai&#34;: [&#34;true&#34;]}">\n'
+        '<label for="f-k-catatan">' in page
+    )
