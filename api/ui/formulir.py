@@ -401,9 +401,10 @@ def error_summary(errors: Errors, schema: Mapping[str, Any]) -> Markup:
         path = str(e.get("path") or "")
         labels = _labels(schema, path) or []
         href = field_id(path if labels else "")
-        items.append(
-            {"href": "#" + href, "teks": " › ".join(labels[-2:]), "pesan": _message(str(e.get("message")), path)}
-        )
+        parts = path.split(".")
+        # A field of a row names its row ("Bukti 2 › Nama bukti"); any other field its own label.
+        said = labels[-2:] if len(parts) > 1 and parts[-2].isdigit() else labels[-1:]
+        items.append({"href": "#" + href, "teks": " › ".join(said), "pesan": _message(str(e.get("message")), path)})
     return Markup(env.get_template("_formulir.html").module.ringkasan(items)) if items else Markup("")  # type: ignore[attr-defined]
 
 

@@ -507,3 +507,17 @@ def test_a_field_two_conditions_require_is_always_shown() -> None:
         'data-tampil-jika="{&#34;nama&#34;: &#34;k.b&#34;, &#34;nilai&#34;: [&#34;true&#34;]}">\n'
         '<label for="f-k-catatan">' in page
     )
+
+
+def test_the_summary_names_a_field_by_its_label_and_a_row_s_field_by_its_row_too() -> None:
+    summary = str(
+        formulir.error_summary(
+            [
+                {"path": "data.nama", "message": "tidak boleh kosong"},
+                {"path": "bukti", "message": "tidak boleh kosong"},
+            ],
+            SCHEMA,
+        )
+    )
+    assert '<li><a href="#f-data-nama">Nama lengkap: Tidak boleh kosong</a></li>' in summary
+    assert '<li><a href="#f-bukti">Bukti persyaratan: Tidak boleh kosong</a></li>' in summary
