@@ -408,6 +408,19 @@ def error_summary(errors: Errors, schema: Mapping[str, Any]) -> Markup:
     return Markup(env.get_template("_formulir.html").module.ringkasan(items)) if items else Markup("")  # type: ignore[attr-defined]
 
 
+def berkas_ids(schema: Mapping[str, Any], data: Any) -> list[int]:
+    """The file ids `data` holds in the form's file fields (`x-berkas`), in order: what a page looks up to
+    pass `render(..., berkas={id: {nama, size, content_type}})`."""
+    if BERKAS in schema:
+        return [data] if isinstance(data, int) and not isinstance(data, bool) else []
+    if isinstance(data, dict):
+        props = schema.get("properties") or {}
+        return [i for k, v in data.items() if isinstance(props.get(k), dict) for i in berkas_ids(props[k], v)]
+    if isinstance(data, list) and isinstance(schema.get("items"), dict):
+        return [i for v in data for i in berkas_ids(schema["items"], v)]
+    return []
+
+
 # ---- reading the submitted form back ----
 
 _BLANK = object()

@@ -521,3 +521,8 @@ def test_the_summary_names_a_field_by_its_label_and_a_row_s_field_by_its_row_too
     )
     assert '<li><a href="#f-data-nama">Nama lengkap: Tidak boleh kosong</a></li>' in summary
     assert '<li><a href="#f-bukti">Bukti persyaratan: Tidak boleh kosong</a></li>' in summary
+
+
+def test_the_file_ids_of_the_data_are_listed_for_the_page_to_look_up() -> None:
+    assert formulir.berkas_ids(SCHEMA, DATA) == [7, 9]
+    assert formulir.berkas_ids(SCHEMA, {"bukti": [{"nama": "KTM"}, {"berkas_id": "x"}]}) == []
