@@ -526,3 +526,10 @@ def test_the_summary_names_a_field_by_its_label_and_a_row_s_field_by_its_row_too
 def test_the_file_ids_of_the_data_are_listed_for_the_page_to_look_up() -> None:
     assert formulir.berkas_ids(SCHEMA, DATA) == [7, 9]
     assert formulir.berkas_ids(SCHEMA, {"bukti": [{"nama": "KTM"}, {"berkas_id": "x"}]}) == []
+
+
+def test_starlette_form_data_is_read_as_a_browser_sent_it() -> None:
+    from starlette.datastructures import FormData
+
+    form = FormData([("data.metode", ""), ("data.metode", "lisan"), ("data.metode", "tertulis"), ("bukti", "")])
+    assert formulir.parse(SCHEMA, form) == {"data": {"metode": ["lisan", "tertulis"]}, "bukti": []}
