@@ -183,13 +183,15 @@ def _message(message: str, path: str) -> str:
     return message[:1].upper() + message[1:] if message[:1].islower() else message
 
 
-def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: str, required: bool) -> Field:
+def _build(
+    schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: str, required: bool, keyed: bool = False
+) -> Field:
     ui = ctx.ui_of(path)
     if value is None and "default" in schema:
         value = schema["default"]
     f = Field("teks", path, str(ui.get("label") or label), required, str(schema.get("description") or ""))
     f.errors = [_message(m, path) for m in ctx.take(path)]
-    widget = ui.get("widget")
+    widget = ui.get("widget") or ("hanya-baca" if keyed and _filled(value) else None)
     kind = schema.get("type")
     options = _choices(schema)
     if unsupported(schema):
@@ -244,12 +246,16 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
             if holds and isinstance(extra, dict):
                 narrowed.setdefault(name, {}).update(extra)
     shown = {name: found[0] for name, found in tests.items() if len(found) == 1 and found[0] is not None}
+    # A row whose choices depend on one of its fields (an asesor per candidate, form_sources._per_row) is
+    # about that field's value: shown, not offered again (hundreds of rows would each list everyone).
+    is_row = f.path.rsplit(".", 1)[-1].isdigit()
+    keys = {s[0] for t, then in _conditions(schema) if is_row and then.get("properties") and (s := _simple(t))}
     prefix = f"{f.path}." if f.path else ""
     for key, sub in props.items():
         if not isinstance(sub, dict):
             continue
         sub = {**sub, **narrowed.get(key, {})}
-        child = _build(sub, prefix + key, value.get(key), ctx, title_of(sub, key), key in required)
+        child = _build(sub, prefix + key, value.get(key), ctx, title_of(sub, key), key in required, key in keys)
         if key in shown:
             control, values, holds = shown[key]
             child.required = True  # shown only when its condition makes it required

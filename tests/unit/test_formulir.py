@@ -406,11 +406,18 @@ def test_a_row_offers_the_choices_its_own_data_allows_and_a_new_row_all_of_them(
     page = str(formulir.render(ROWS, {"penugasan": [{"username": "p1", "asesor": "a1"}, {"username": "p5"}]}))
     assert [t for v, _, t in _options(page, "penugasan.0.asesor") if v] == ["Asesor Satu", "Asesor Tiga"]
     assert [t for v, _, t in _options(page, "penugasan.1.asesor") if v] == ["Asesor Tiga"]
+    # The row is about its candidate: named, not offered again; a new row offers every candidate and asesor.
+    assert '<input type="hidden" name="penugasan.1.username" value="p5">\n<p class="nilai-baca">Eka</p>' in page
+    assert read(page).legends["f-penugasan-1-username"] == "Peserta"
     template = page.split("<template>")[1]
-    assert ">Asesor Satu</option>" in template and ">Asesor Tiga</option>" in template
+    assert ">Asesor Satu</option>" in template and ">Asesor Tiga</option>" in template and ">Eka</option>" in template
+    assert formulir.parse(ROWS, submitted(page)) == {
+        "penugasan": [{"username": "p1", "asesor": "a1"}, {"username": "p5"}]
+    }
     # Choices from data are a select whatever their number; a value no longer offered stays, readable.
-    page = str(formulir.render(ROWS, {"penugasan": [{"username": "p_lama"}]}))
-    assert ("p_lama", True, "P lama") in _options(page, "penugasan.0.username")
+    page = str(formulir.render(ROWS, {"penugasan": [{"asesor": "a_lama"}]}))
+    assert ("a_lama", True, "A lama") in _options(page, "penugasan.0.asesor")
+    assert len(_options(page, "penugasan.0.username")) == 3  # Pilih…, Andi, Eka
 
 
 def test_rows_showing_files_from_an_earlier_step_are_neither_added_nor_removed() -> None:
