@@ -38,6 +38,7 @@ from api.ui.templating import env
 Errors = Iterable[Mapping[str, Any]]
 # More choices than this are a <select>; fewer are radios (a field whose choices come from data is always a select).
 RADIO_MAX = 5
+ROW_CHOICES_MAX = 20  # more choices from data than this in a filled row: the value is named, not offered
 # Fields people write sentences in (a <textarea>); everything else is one line.
 _LONG = re.compile(
     r"(^|_)(catatan|alasan|komentar|ringkasan|temuan|rekomendasi|pertimbangan|tindakan|tindak_lanjut|umpan_balik|"
@@ -191,9 +192,13 @@ def _build(
         value = schema["default"]
     f = Field("teks", path, str(ui.get("label") or label), required, str(schema.get("description") or ""))
     f.errors = [_message(m, path) for m in ctx.take(path)]
-    widget = ui.get("widget") or ("hanya-baca" if keyed and _filled(value) else None)
     kind = schema.get("type")
     options = _choices(schema)
+    # In a row, a value chosen from data among many is named, not offered again: a list of hundreds of rows
+    # would each list everyone. Remove the row and add another to change it.
+    in_row = path.count(".") and path.split(".")[-2].isdigit()
+    long = in_row and SUMBER in schema and len(options or []) > ROW_CHOICES_MAX
+    widget = ui.get("widget") or ("hanya-baca" if (keyed or long) and _filled(value) else None)
     if unsupported(schema):
         f.kind = "tak-didukung"
     elif widget == "tersembunyi":
@@ -222,8 +227,8 @@ def _build(
     elif schema.get("format") == "date":
         f.kind, f.value = "tanggal", _text(value)
     else:
-        long = _LONG.search(path.rsplit(".", 1)[-1]) and int(schema.get("maxLength") or 1000) > 120
-        f.kind, f.value = widget or ("teks-panjang" if long else "teks"), _text(value)
+        prose = _LONG.search(path.rsplit(".", 1)[-1]) and int(schema.get("maxLength") or 1000) > 120
+        f.kind, f.value = widget or ("teks-panjang" if prose else "teks"), _text(value)
     return f
 
 

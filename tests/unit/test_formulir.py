@@ -540,3 +540,25 @@ def test_starlette_form_data_is_read_as_a_browser_sent_it() -> None:
 
     form = FormData([("data.metode", ""), ("data.metode", "lisan"), ("data.metode", "tertulis"), ("bukti", "")])
     assert formulir.parse(SCHEMA, form) == {"data": {"metode": ["lisan", "tertulis"]}, "bukti": []}
+
+
+def test_in_a_long_list_a_person_chosen_from_many_is_named_not_offered_again() -> None:
+    many = [{"const": f"p{i}", "title": f"Peserta {i}"} for i in range(1, 31)]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "keputusan": {
+                "type": "array",
+                "title": "Keputusan",
+                "items": {
+                    "type": "object",
+                    "title": "Keputusan",
+                    "properties": {"username": {"type": "string", "title": "Peserta", "x-sumber": "s", "oneOf": many}},
+                },
+            }
+        },
+    }
+    page = str(formulir.render(schema, {"keputusan": [{"username": "p7"}, {}]}))
+    assert '<p class="nilai-baca">Peserta 7</p>' in page
+    assert len(_options(page, "keputusan.1.username")) == 31  # a row without a value offers them all
+    assert formulir.parse(schema, submitted(page)) == {"keputusan": [{"username": "p7"}, {}]}
