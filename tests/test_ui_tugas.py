@@ -11,10 +11,12 @@ from typing import Any
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from jinja2 import ChoiceLoader, DictLoader
 
 from api.clock import Clock
-from api.ui import tugas
-from tests.support import sop
+from api.ui import konteks, tugas
+from api.ui.templating import env
+from tests.support import bpmn, sop
 from tests.support.api import Api
 
 CHECK = "Memeriksa kelengkapan berkas pendaftaran"
@@ -458,3 +460,58 @@ def test_a_refusal_is_asked_about_once_more_before_it_is_sent(browser: Any, api:
     r = page.post(f"/tasks/{task_id}/complete", form_values(doc) | {"konfirmasi": ["ya"]})
     assert r.status_code == 303, r.text
     assert sop.task_detail(api, "kabid_administrasi", task_id)["state"] == "completed"
+
+
+PETUNJUK = bpmn.definitions(
+    "petunjuk_uji",
+    f"""
+    {bpmn.lanes(l1=("Direktur", ["m", "baca", "e"]))}
+    <bpmn:startEvent id="m"/>
+    <bpmn:userTask id="baca" name="Menerima laporan percobaan">
+      <bpmn:documentation>Baca laporan dari Ketua LSP, lalu centang bila laporan diterima.</bpmn:documentation>
+      {bpmn.properties(formJsonSchemaFilename=bpmn.FORM)}
+    </bpmn:userTask>
+    <bpmn:endEvent id="e"/>
+    {bpmn.line("m", "baca", "e")}""",
+)
+
+
+def report_task(api: Api) -> str:
+    """A Direktur task with BPMN documentation and the shipped form menerima_laporan.json."""
+    files = [("files", ("petunjuk_uji.bpmn", PETUNJUK.encode(), "text/xml"))]
+    r = api.post("desainer", "/api/deployments", files=files)
+    assert r.status_code == 201, r.text
+    r = api.post("direktur", "/api/process-definitions/petunjuk_uji/instances", json={"data": {}})
+    assert r.status_code == 201, r.text
+    [task] = api.inbox("direktur", instance_id=r.json()["id"])
+    return str(task["id"])
+
+
+def test_the_task_page_shows_the_bpmn_documentation_as_instructions_and_the_api_serves_it(
+    browser: Any, api: Api
+) -> None:
+    task_id = report_task(api)
+    detail = sop.task_detail(api, "direktur", task_id)
+    assert detail["documentation"] == "Baca laporan dari Ketua LSP, lalu centang bila laporan diterima."
+    assert detail["form"]["file"] == "menerima_laporan.json"
+
+    doc = browser("direktur").get(f"/tasks/{task_id}")
+    [section] = doc.xpath("//section[h2[@id='judul-petunjuk']]")
+    assert text(section) == "Petunjuk Baca laporan dari Ketua LSP, lalu centang bila laporan diterima."
+
+
+def test_a_context_panel_registered_for_the_form_file_is_drawn_beside_the_form(
+    browser: Any, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build(db: Any, user: Any, task: Any) -> dict[str, Any]:
+        return {"kata": f"Konteks untuk {user.full_name}: {task.name}"}
+
+    konteks._load()
+    monkeypatch.setitem(konteks._REGISTRY, "menerima_laporan.json", konteks.Konteks("konteks/uji.html", build))
+    loader = ChoiceLoader([DictLoader({"konteks/uji.html": "<p id='uji-konteks'>{{ k.kata }}</p>"}), env.loader])
+    monkeypatch.setattr(env, "loader", loader)
+    task_id = report_task(api)
+
+    doc = browser("direktur").get(f"/tasks/{task_id}")
+    [panel] = doc.xpath("//section[contains(@class,'panel-konteks')]")
+    assert text(panel) == "Konteks untuk Dr. Mustofa, S.T., M.T.: Menerima laporan percobaan"
