@@ -508,6 +508,7 @@ def test_a_context_panel_registered_for_the_form_file_is_drawn_beside_the_form(
 
     konteks._load()
     monkeypatch.setitem(konteks._REGISTRY, "menerima_laporan.json", konteks.Konteks("konteks/uji.html", build))
+    assert env.loader is not None
     loader = ChoiceLoader([DictLoader({"konteks/uji.html": "<p id='uji-konteks'>{{ k.kata }}</p>"}), env.loader])
     monkeypatch.setattr(env, "loader", loader)
     task_id = report_task(api)
