@@ -121,13 +121,13 @@ def test_each_row_says_the_task_its_step_the_candidate_skema_period_and_a_due_ba
     assert text(doc.xpath("//h1")[0]) == "Tugas saya"
     step = "Langkah 3 · Menerima pendaftaran uji kompetensi"
     assert rows(doc)[1:] == [
-        f"{CHECK} {step} Andi Pratama (NIM 2303001) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
+        f"Pilih {CHECK} untuk Andi Pratama {CHECK} {step} Andi Pratama (NIM 2303001) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Andi Pratama").xpath(".//span[@class='tanggal-tempo']")[0])
         + " Klaim",
-        f"{CHECK} {step} Bunga Maharani (NIM 2303002) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
+        f"Pilih {CHECK} untuk Bunga Maharani {CHECK} {step} Bunga Maharani (NIM 2303002) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Bunga Maharani").xpath(".//span[@class='tanggal-tempo']")[0])
         + " Klaim",
-        f"{CHECK} {step} Cahyo Nugroho (NIM 2301001) Operator Perakitan Kendaraan Bermotor Roda Empat "
+        f"Pilih {CHECK} untuk Cahyo Nugroho {CHECK} {step} Cahyo Nugroho (NIM 2301001) Operator Perakitan Kendaraan Bermotor Roda Empat "
         "LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Cahyo Nugroho").xpath(".//span[@class='tanggal-tempo']")[0])
         + " Klaim",
@@ -516,3 +516,85 @@ def test_a_context_panel_registered_for_the_form_file_is_drawn_beside_the_form(
     doc = browser("direktur").get(f"/tasks/{task_id}")
     [panel] = doc.xpath("//section[contains(@class,'panel-konteks')]")
     assert text(panel) == "Konteks untuk Dr. Mustofa, S.T., M.T.: Menerima laporan percobaan"
+
+
+# ---- Kerjakan beberapa sekaligus ----
+
+ANAK = bpmn.definitions(
+    "uji_anak",
+    f"""
+    {bpmn.lanes(l1=("Kabid Administrasi", ["m", "isi", "e"]))}
+    <bpmn:startEvent id="m"/>
+    {bpmn.user_task("isi", "Menerima laporan TUK", sopStep="1")}
+    <bpmn:endEvent id="e"/>
+    {bpmn.line("m", "isi", "e")}""",
+)
+INDUK = bpmn.definitions(
+    "uji_induk",
+    f"""
+    {bpmn.lanes(l1=("Direktur", ["m", "anak", "akhir"]))}
+    <bpmn:startEvent id="m"/>
+    <bpmn:callActivity id="anak" name="Anak" calledElement="uji_anak">{bpmn.properties(childSubject="x", sopStep="1")}
+      <bpmn:multiInstanceLoopCharacteristics>
+        <bpmn:loopDataInputRef>daftar</bpmn:loopDataInputRef>
+        <bpmn:inputDataItem id="x" name="x"/>
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:callActivity>
+    <bpmn:endEvent id="akhir"/>
+    {bpmn.line("m", "anak", "akhir")}""",
+)
+
+
+def identical_tasks(api: Api) -> list[str]:
+    """Three identical Kabid Administrasi tasks (form menerima_laporan.json), one per TUK."""
+    for name, content in [("uji_anak.bpmn", ANAK), ("uji_induk.bpmn", INDUK)]:
+        r = api.post("desainer", "/api/deployments", files=[("files", (name, content.encode(), "text/xml"))])
+        assert r.status_code == 201, r.text
+    body = {"data": {"daftar": ["TUK-01", "TUK-02", "TUK-03"]}}
+    r = api.post("direktur", "/api/process-definitions/uji_induk/instances", json=body)
+    assert r.status_code == 201, r.text
+    api.drain()
+    found = [t["id"] for t in api.inbox("kabid_administrasi") if t["name"] == "Menerima laporan TUK"]
+    assert len(found) == 3
+    return found
+
+
+def test_identical_tasks_can_be_ticked_and_done_with_one_form(browser: Any, api: Api) -> None:
+    ids = identical_tasks(api)
+    page = browser("kabid_administrasi")
+    inbox = page.get("/tasks")
+    assert sorted(inbox.xpath("//input[@name='ids'][@form='pilih-beberapa']/@value")) == sorted(ids)
+    assert text(inbox.xpath("//form[@id='pilih-beberapa']/button")[0]) == "Kerjakan beberapa sekaligus"
+
+    doc = page.get("/tasks/sekaligus?" + "&".join(f"ids={i}" for i in ids))
+    assert text(doc.xpath("//h1")[0]) == "Kerjakan beberapa sekaligus"
+    assert len(doc.xpath("//table//tbody/tr")) == 3
+    assert text(doc.xpath("//form[@id='formulir-sekaligus']//button[@type='submit']")[0]) == "Kirim untuk 3 tugas"
+
+    # without the required answer: each task refused with its message, nothing done
+    r = page.post("/tasks/sekaligus", {"ids": ids})
+    assert r.status_code == 422, r.text
+    failed = lxml.html.fromstring(r.text)
+    assert text(failed.xpath("//div[@role='alert']")[0]).startswith("0 dari 3 tugas terkirim. 3 tugas belum terkirim")
+    assert len(failed.xpath("//tbody/tr/td[@data-label='Hasil']/ul[@class='pesan-galat']")) == 3
+    assert failed.xpath("//*[contains(@class,'ringkasan-galat')]")
+
+    r = page.post("/tasks/sekaligus", form_values(failed, "formulir-sekaligus") | {"diterima": ["true"]})
+    assert r.status_code == 303 and r.headers["location"] == "/tasks?pesan=terkirim&jumlah=3"
+    assert text(page.get(r.headers["location"]).xpath("//p[@role='status']")[0]) == "3 tugas terkirim. Terima kasih."
+    assert [sop.task_detail(api, "kabid_administrasi", i)["state"] for i in ids] == ["completed"] * 3
+
+
+def test_tasks_of_different_kinds_or_forms_are_not_done_together(browser: Any, api: Api, evidence_check: int) -> None:
+    page = browser("kabid_administrasi")
+    inbox = page.get("/tasks")
+    checks = inbox.xpath("//input[@name='ids']/@value")
+    assert len(checks) == 3  # the three evidence checks; the closing of the registration is alone
+    close = row_of(inbox, CLOSE).get("id").removeprefix("tugas-")
+
+    mixed = page.get(f"/tasks/sekaligus?ids={checks[0]}&ids={close}", expect=422)
+    assert text(mixed.xpath("//h1")[0]) == "Tidak dapat dikerjakan sekaligus"
+    assert "tidak sejenis" in mixed.text_content()
+    # each candidate's check serves that candidate's evidence: one set of answers cannot fit them all
+    different = page.get(f"/tasks/sekaligus?ids={checks[0]}&ids={checks[1]}", expect=422)
+    assert "kerjakan satu per satu" in different.text_content()
