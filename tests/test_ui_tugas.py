@@ -121,13 +121,16 @@ def test_each_row_says_the_task_its_step_the_candidate_skema_period_and_a_due_ba
     assert text(doc.xpath("//h1")[0]) == "Tugas saya"
     step = "Langkah 3 · Menerima pendaftaran uji kompetensi"
     assert rows(doc)[1:] == [
-        f"Pilih {CHECK} untuk Andi Pratama {CHECK} {step} Andi Pratama (NIM 2303001) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
+        f"Pilih {CHECK} untuk Andi Pratama "
+        f"{CHECK} {step} Andi Pratama (NIM 2303001) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Andi Pratama").xpath(".//span[@class='tanggal-tempo']")[0])
         + " Klaim",
-        f"Pilih {CHECK} untuk Bunga Maharani {CHECK} {step} Bunga Maharani (NIM 2303002) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
+        f"Pilih {CHECK} untuk Bunga Maharani "
+        f"{CHECK} {step} Bunga Maharani (NIM 2303002) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Bunga Maharani").xpath(".//span[@class='tanggal-tempo']")[0])
         + " Klaim",
-        f"Pilih {CHECK} untuk Cahyo Nugroho {CHECK} {step} Cahyo Nugroho (NIM 2301001) Operator Perakitan Kendaraan Bermotor Roda Empat "
+        f"Pilih {CHECK} untuk Cahyo Nugroho "
+        f"{CHECK} {step} Cahyo Nugroho (NIM 2301001) Operator Perakitan Kendaraan Bermotor Roda Empat "
         "LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Cahyo Nugroho").xpath(".//span[@class='tanggal-tempo']")[0])
         + " Klaim",
