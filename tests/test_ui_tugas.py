@@ -601,3 +601,25 @@ def test_tasks_of_different_kinds_or_forms_are_not_done_together(browser: Any, a
     # each candidate's check serves that candidate's evidence: one set of answers cannot fit them all
     different = page.get(f"/tasks/sekaligus?ids={checks[0]}&ids={checks[1]}", expect=422)
     assert "kerjakan satu per satu" in different.text_content()
+
+
+def test_an_htmx_click_refused_puts_the_indonesian_message_in_the_main_area_not_the_row(
+    browser: Any, evidence_check: int
+) -> None:
+    page = browser("kabid_administrasi")
+    task_id = row_of(page.get("/tasks"), "Andi Pratama").get("id").removeprefix("tugas-")
+    r = page.post(f"/tasks/{task_id}/claim", {"kembali": "/tasks"}, htmx=True, csrf=False)
+    assert r.status_code == 403
+    assert (r.headers["hx-retarget"], r.headers["hx-reswap"]) == ("#isi", "innerHTML")
+    fragment = lxml.html.fragment_fromstring(r.text.strip())
+    assert fragment.get("role") == "alert" and text(fragment.xpath("//h1")[0]) == "Akses ditolak"
+    assert "<html" not in r.text
+
+
+def test_claim_goes_back_only_to_the_inbox_or_a_task_page(browser: Any, evidence_check: int) -> None:
+    page = browser("kabid_administrasi")
+    doc = page.get("/tasks")
+    ids = [tr.get("id").removeprefix("tugas-") for tr in doc.xpath("//tbody/tr")]
+    for task_id, elsewhere in zip(ids, ["https://contoh.test/", "//contoh.test/tasks", "/dasbor"], strict=False):
+        r = page.post(f"/tasks/{task_id}/claim", {"kembali": elsewhere})
+        assert r.status_code == 303 and r.headers["location"] == "/tasks?pesan=diklaim", elsewhere
