@@ -623,3 +623,12 @@ def test_claim_goes_back_only_to_the_inbox_or_a_task_page(browser: Any, evidence
     for task_id, elsewhere in zip(ids, ["https://contoh.test/", "//contoh.test/tasks", "/dasbor"], strict=False):
         r = page.post(f"/tasks/{task_id}/claim", {"kembali": elsewhere})
         assert r.status_code == 303 and r.headers["location"] == "/tasks?pesan=diklaim", elsewhere
+
+
+def test_a_candidates_short_inbox_shows_no_filters(browser: Any, api: Api) -> None:
+    period = int(sop.start_period(api)["id"])
+    sop.step_1_and_2(api, period)
+    sop.open_registration(api, period)
+    doc = browser("peserta").get("/tasks")
+    assert len(rows(doc)) == 1
+    assert not doc.xpath("//details[contains(@class,'saringan')]") and not doc.xpath("//section[@class='per-langkah']")

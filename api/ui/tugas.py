@@ -42,6 +42,7 @@ async def _submitted(request: Request) -> FormData:
 Submitted = Annotated[FormData, Depends(_submitted)]
 
 PAGE_SIZE = 25
+FEW = 3  # an inbox of this many tasks or fewer (a candidate's) shows no filters nor counts per step
 TABS: dict[str, str] = {"semua": "Semua", "saya": "Milik saya", "terlambat": "Terlambat"}
 # What a redirect back to the inbox says (a fixed set: no text from the address reaches the page).
 PESAN: dict[str, tuple[str, str]] = {
@@ -125,6 +126,7 @@ def inbox(
         if pesan == "terkirim" and jumlah > 1
         else PESAN.get(pesan),
         sejenis=_alike(rows),
+        FEW=FEW,
     )
 
 
