@@ -27,7 +27,7 @@ class LiveApi(Api):
     """The tests' Api helper over HTTP against the real server; its own worker applies child completions."""
 
     def __init__(self, base: str, database_url: str) -> None:
-        super().__init__(httpx.Client(base_url=base, timeout=60), app=None)
+        super().__init__(httpx.Client(base_url=base, timeout=60), app=None)  # type: ignore[arg-type]
         self.engine = create_engine(database_url)
 
     def drain(self) -> int:
