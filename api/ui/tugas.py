@@ -64,13 +64,9 @@ def _back(kembali: str, default: str = "/tasks") -> str:
 def _with(path: str, **params: str) -> str:
     """`path` with `params` added to (or replacing those in) its query."""
     base, _, query = path.partition("?")
-    kept = [(k, v) for k, v in _pairs(query) if k not in params]
+    kept = [(k, v) for k, v in parse_qsl(query) if k not in params]
     kept += [(k, v) for k, v in params.items() if v]
     return base + ("?" + urlencode(kept) if kept else "")
-
-
-def _pairs(query: str) -> list[tuple[str, str]]:
-    return parse_qsl(query, keep_blank_values=False)
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -102,7 +98,8 @@ def inbox(
     # Is there a next page? The one row after this page (a page of one row), rather than counting them all.
     more = len(rows) == PAGE_SIZE and bool(tasks.inbox(db, user, now, where, page_ * PAGE_SIZE + 1, 1))
     counts = tasks.inbox_counts(db, user, now)
-    here = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    # This view's address without its one-off message: where links and a claim's redirect lead back to.
+    here = _with(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""), pesan="", jumlah="")
     filters = {"step": step, "period": period, "skema": skema, "q": q}
     return page(
         request,
@@ -117,11 +114,11 @@ def inbox(
         filters=filters,
         filtered=any(filters.values()),
         halaman=page_,
-        sebelumnya=_with(here, page=str(page_ - 1) if page_ > 2 else "", pesan="") if page_ > 1 else "",
-        berikutnya=_with(here, page=str(page_ + 1), pesan="") if more else "",
+        sebelumnya=_with(here, page=str(page_ - 1) if page_ > 2 else "") if page_ > 1 else "",
+        berikutnya=_with(here, page=str(page_ + 1)) if more else "",
         tab_url={key: _with("/tasks", tab=key if key != "semua" else "", **filters) for key in TABS},
-        step_url={f.value: _with(here, step=f.value, page="", pesan="") for f in counts.steps},
-        kembali=_with(here, pesan="", jumlah=""),
+        step_url={f.value: _with(here, step=f.value, page="") for f in counts.steps},
+        kembali=here,
         pesan=(f"{jumlah} tugas terkirim. Terima kasih.", "sukses")
         if pesan == "terkirim" and jumlah > 1
         else PESAN.get(pesan),
