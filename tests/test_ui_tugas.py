@@ -195,9 +195,12 @@ def test_claiming_in_place_answers_the_row_and_hides_the_task_from_the_others_of
 
     r = page.post(f"/tasks/{task_id}/claim", {"kembali": "/tasks"}, htmx=True)
     assert r.status_code == 200, r.text
-    row = lxml.html.fragment_fromstring(r.text.strip())
+    row, tabs = lxml.html.fragments_fromstring(r.text.strip())
     assert row.tag == "tr" and row.get("id") == f"tugas-{task_id}"
     assert "Bunga Maharani" in text(row) and text(row).endswith("Anda kerjakan Lepas")
+    # the tabs' counts follow, as an htmx partial
+    assert (tabs.tag, tabs.get("hx-target")) == ("hx-partial", "#tab-tugas")
+    assert [text(a) for a in tabs.xpath(".//a")] == ["Semua 4", "Milik saya 1", "Terlambat 0"]
 
     assert "Bunga Maharani" not in " ".join(rows(browser(other).get("/tasks")))
     mine = page.get("/tasks?tab=saya")

@@ -94,6 +94,7 @@ def test_claim_in_place_autosave_and_no_axe_violations_at_phone_width(
         row.get_by_role("button", name="Klaim").click()
         row.get_by_text("Anda kerjakan").wait_for()
         assert page.url == f"{live_server.base}/tasks"  # swapped in place, no navigation
+        page.locator("#tab-tugas a", has_text="Milik saya 1").wait_for()  # the tabs' counts follow
         row.get_by_role("button", name="Lepas").click()
         row.get_by_role("button", name="Klaim").wait_for()
 

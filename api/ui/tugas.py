@@ -7,6 +7,7 @@ Simpan draf (also saved as the user types), Klaim and Lepas.
 """
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -116,7 +117,7 @@ def inbox(
         halaman=page_,
         sebelumnya=_with(here, page=str(page_ - 1) if page_ > 2 else "") if page_ > 1 else "",
         berikutnya=_with(here, page=str(page_ + 1)) if more else "",
-        tab_url={key: _with("/tasks", tab=key if key != "semua" else "", **filters) for key in TABS},
+        tab_url=_tab_urls(filters),
         step_url={f.value: _with(here, step=f.value, page="") for f in counts.steps},
         kembali=here,
         pesan=(f"{jumlah} tugas terkirim. Terima kasih.", "sukses")
@@ -127,6 +128,11 @@ def inbox(
     )
 
 
+def _tab_urls(filters: dict[str, str]) -> dict[str, str]:
+    """Each tab's address, keeping the filters."""
+    return {key: _with("/tasks", tab=key if key != "semua" else "", **filters) for key in TABS}
+
+
 def _alike(rows: list[dict[str, Any]]) -> set[str]:
     """The task names that appear more than once on the page: those rows can be ticked and done together."""
     seen: dict[str, int] = {}
@@ -135,8 +141,26 @@ def _alike(rows: list[dict[str, Any]]) -> set[str]:
     return {name for name, n in seen.items() if n > 1}
 
 
-def _row_response(request: Request, user: Any, row: dict[str, Any], kembali: str) -> HTMLResponse:
-    return page(request, "tugas_baris.html", user, title="", row=row, kembali=kembali, sejenis={row["name"]})
+def _row_response(
+    request: Request, db: Db, now: datetime, user: Any, row: dict[str, Any], kembali: str
+) -> HTMLResponse:
+    """The claimed or released row, and the tabs' counts (an htmx partial) of the view it was clicked in."""
+    query = dict(parse_qsl(kembali.partition("?")[2]))
+    tab = query.get("tab", "semua")
+    filters = {k: query.get(k, "") for k in ("step", "period", "skema", "q")}
+    return page(
+        request,
+        "tugas_baris_klaim.html",
+        user,
+        title="",
+        row=row,
+        kembali=kembali,
+        sejenis={row["name"]},
+        counts=tasks.inbox_counts(db, user, now),
+        tabs=TABS,
+        tab=tab if tab in TABS else "semua",
+        tab_url=_tab_urls(filters),
+    )
 
 
 def _claim_or_unclaim(
@@ -160,7 +184,7 @@ def _claim_or_unclaim(
             return page(request, "tugas_baris_hilang.html", user, title="", task_id=task_id, status_code=200)
         return RedirectResponse(_with(back, pesan="diambil"), status_code=303)
     if request.headers.get("HX-Request"):
-        return _row_response(request, user, done.model_dump(mode="json"), back)
+        return _row_response(request, db, clock.now(), user, done.model_dump(mode="json"), back)
     return RedirectResponse(_with(back, pesan="diklaim" if claim else "dilepas"), status_code=303)
 
 
