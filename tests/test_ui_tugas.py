@@ -635,3 +635,18 @@ def test_a_candidates_short_inbox_shows_no_filters(browser: Any, api: Api) -> No
     doc = browser("peserta").get("/tasks")
     assert len(rows(doc)) == 1
     assert not doc.xpath("//details[contains(@class,'saringan')]") and not doc.xpath("//section[@class='per-langkah']")
+
+
+def test_a_failing_context_panel_leaves_the_task_workable_with_a_notice(
+    browser: Any, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build(db: Any, user: Any, task: Any) -> dict[str, Any]:
+        raise RuntimeError("a bug in a context builder")
+
+    konteks._load()
+    monkeypatch.setitem(konteks._REGISTRY, "menerima_laporan.json", konteks.Konteks("konteks/uji.html", build))
+    task_id = report_task(api)
+
+    doc = browser("direktur").get(f"/tasks/{task_id}")
+    assert "Bahan pertimbangan tugas ini tidak dapat ditampilkan saat ini." in doc.text_content()
+    assert doc.xpath("//form[@id='formulir-tugas']") and not doc.xpath("//section[contains(@class,'panel-konteks')]")

@@ -6,6 +6,7 @@ its context and instructions, the form drawn from its served schema (api/ui/form
 Simpan draf (also saved as the user types), Klaim and Lepas.
 """
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
@@ -32,6 +33,7 @@ from api.ui.templating import page
 from service_tasks import format_indonesia as fmt
 from service_tasks.format_indonesia import WIB
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 
@@ -446,6 +448,15 @@ def _shown(schema: dict[str, Any], data: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _context(db: Db, user: Any, t: TaskDetail, panel: konteks.Konteks) -> dict[str, Any] | None:
+    """The context panel's values; a failing builder is a bug, logged, and the task stays workable without it."""
+    try:
+        return panel.build(db, user, t)
+    except Exception:
+        log.exception("context panel %s failed for task %s", panel.template, t.id)
+        return None
+
+
 def _task_page(
     request: Request,
     db: Db,
@@ -477,6 +488,7 @@ def _task_page(
         summary = formulir.error_summary(errors, schema or {})
     submitted = _shown(schema or {}, t.submitted) if t.state == TaskState.COMPLETED and t.submitted else []
     panel = konteks.for_form(t.form.file) if open_ or t.state == TaskState.COMPLETED else None
+    built = _context(db, user, t, panel) if panel is not None else None
     return page(
         request,
         "tugas_kerjakan.html",
@@ -488,8 +500,9 @@ def _task_page(
         form_html=form_html,
         summary=summary,
         submitted=submitted,
-        konteks=panel,
-        k=panel.build(db, user, t) if panel is not None else None,
+        konteks=panel if built is not None else None,
+        konteks_gagal=panel is not None and built is None,
+        k=built,
         konflik=konflik,
         konfirmasi=konfirmasi or [],
         pesan=pesan,
