@@ -28,7 +28,7 @@ from api.services import berkas, drafts, tasks
 from api.store.enums import TaskState
 from api.ui import formulir, konteks
 from api.ui.galat import halaman_galat
-from api.ui.sesi import PageUser
+from api.ui.sesi import MAX_FORM_FIELDS, PageUser
 from api.ui.templating import page
 from service_tasks import format_indonesia as fmt
 from service_tasks.format_indonesia import WIB
@@ -39,7 +39,7 @@ router = APIRouter(include_in_schema=False)
 
 async def _submitted(request: Request) -> FormData:
     """The posted form, read once in the event loop, so the page's handler can run in the thread pool."""
-    return await request.form()
+    return await request.form(max_fields=MAX_FORM_FIELDS)
 
 
 Submitted = Annotated[FormData, Depends(_submitted)]
