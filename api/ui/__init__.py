@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import masuk, perancang
+from api.ui import galat, masuk, perancang, tugas
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -26,6 +26,7 @@ BPMN_JS_DIST = NODE_MODULES / "bpmn-js" / "dist"
 SCREENS = (
     masuk,
     perancang,
+    tugas,
 )
 
 
@@ -42,6 +43,7 @@ def mount(app: FastAPI) -> None:
     for module in SCREENS:
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _to_login)
+    galat.install(app)  # Indonesian error pages for the pages; the API keeps its JSON
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     app.mount("/vendor/htmx", StaticFiles(directory=HTMX_DIST, check_dir=False), name="htmx")
     app.mount("/web", StaticFiles(directory=WEB), name="web")
