@@ -94,16 +94,18 @@ def test_ketua_sees_step_4_overdue_and_escalated_steps_5_to_7_not_started_and_th
     assert r.status_code == 200
     steps = rows(r.text, "langkah")
     assert len(steps) == 7
-    assert steps[0].startswith("1. Menetapkan target uji kompetensi 2 hari")
+    assert steps[0].startswith("1. Menetapkan target uji kompetensi Standar waktu 2 hari")
     assert "Selesai" in steps[0] and "Terlambat" not in steps[0]
-    assert steps[2].startswith("3. Menerima pendaftaran uji kompetensi 7 hari")
+    assert steps[2].startswith("3. Menerima pendaftaran uji kompetensi Standar waktu 7 hari")
     assert "Selesai" in steps[2] and "Terlambat" not in steps[2]
-    assert steps[3].startswith("4. Memverifikasi tempat uji kompetensi (TUK) 1 jam")
-    assert "Berjalan Terlambat 1 jam 1 eskalasi" in steps[3]
+    assert steps[3].startswith("4. Memverifikasi tempat uji kompetensi (TUK) Standar waktu 1 jam")
+    assert "Berjalan Terlambat 1 jam 1 eskalasi 3 tugas terbuka" in steps[3]
     for step in steps[4:]:
         assert "Belum dimulai" in step and "Terlambat" not in step
-    step_7 = "7. Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi 14 hari - - - Belum dimulai"
-    assert steps[6].startswith(step_7)
+    assert steps[6] == (
+        "7. Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi Standar waktu 14 hari"
+        " - - - Belum dimulai -"
+    )
     tree = lxml.html.fromstring(r.text)
     assert tree.xpath("//section[@id='langkah']//tbody/tr[4]/@class") == ["baris-lewat"]  # marked red
     assert tree.xpath("//section[@id='langkah']//tbody/tr[3]/@class") == []
