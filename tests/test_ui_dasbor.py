@@ -5,12 +5,15 @@ open it. Expected figures are written from the walk's story (tests/support/sop.p
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from api.clock import Clock
+from api.services import dasbor
 from tests.conftest import Api
 from tests.support import sop
 
@@ -230,3 +233,24 @@ def test_a_visitor_without_a_session_is_sent_to_the_login_page(api: Api) -> None
     r = TestClient(api.app).get("/dasbor/1", follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == "/login?next=/dasbor/1"
+
+
+def test_the_dashboard_reads_a_whole_period_in_a_fixed_number_of_statements_none_per_candidate(api: Api) -> None:
+    instance_id = sop.walk_period(api)
+    statements: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = api.app.state.db.engine
+    dasbor.dasbor(api.app.state.db, api.app.state.clock.now(), instance_id)  # the process model, once per process
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        found = dasbor.dasbor(api.app.state.db, api.app.state.clock.now(), instance_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert found is not None and found.corong_total.terdaftar == len(sop.CANDIDATES)
+    # The period; its escalations; open tasks per step; the submissions counted; the recorded decisions (the
+    # penerbitan instance, its SK, history, appeals and theirs: keputusan_tercatat); certificates; the Direktur's
+    # target; skema titles; documents per kind. The same for 5 candidates or 2,000.
+    assert len(statements) <= 15, statements
