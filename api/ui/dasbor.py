@@ -85,11 +85,11 @@ def daftar_periode(request: Request, db: Db, user: PageUser) -> Response:
     )
 
 
-@router.get("/dasbor/{period_id}")
-def dasbor_periode(request: Request, period_id: str, db: Db, now: Now, user: PageUser) -> Response:
+@router.get("/dasbor/{instance_id}")
+def dasbor_periode(request: Request, instance_id: str, db: Db, now: Now, user: PageUser) -> Response:
     if not permissions.may_read_dasbor(user):
         return _refused(request, user)
-    pid = _period_id(period_id)
+    pid = _period_id(instance_id)
     found = dasbor.dasbor(db, now, pid) if pid is not None else None
     if found is None:
         return _not_found(request, user)
@@ -106,11 +106,11 @@ def dasbor_periode(request: Request, period_id: str, db: Db, now: Now, user: Pag
     )
 
 
-@router.get("/dasbor/{period_id}/{panel}.csv")
-def dasbor_csv(request: Request, period_id: str, panel: str, db: Db, now: Now, user: PageUser) -> Response:
+@router.get("/dasbor/{instance_id}/{panel}.csv")
+def dasbor_csv(request: Request, instance_id: str, panel: str, db: Db, now: Now, user: PageUser) -> Response:
     if not permissions.may_read_dasbor(user):
         return _refused(request, user)
-    pid = _period_id(period_id)
+    pid = _period_id(instance_id)
     found = dasbor.dasbor(db, now, pid) if pid is not None and panel in PANELS else None
     if found is None:
         return _not_found(request, user)
