@@ -28,7 +28,7 @@ from service_tasks import format_indonesia as fmt
 router = APIRouter(include_in_schema=False)
 
 STATUS_PERIODE = {"running": "Berjalan", "completed": "Selesai", "cancelled": "Dibatalkan", "error": "Galat"}
-KEADAAN_LANGKAH = {"belum": "Belum dimulai", "berjalan": "Berjalan", "selesai": "Selesai"}
+KEADAAN_LANGKAH = {"belum": "Belum dimulai", "berjalan": "Berjalan", "selesai": "Selesai", "terhenti": "Terhenti"}
 # The columns from target to certificate, as the page and the CSV name them.
 TAHAP = (
     ("target", "Target"),
@@ -175,7 +175,7 @@ def _eskalasi(d: Dasbor) -> list[list[Any]]:
                 ROLE_LABELS.get(e.peran or "", e.peran or ""),
                 _waktu(e.batas_langkah),
                 _waktu(e.dibuat),
-                "Terbuka" if e.terbuka else "Ditindaklanjuti",
+                "Terbuka" if e.terbuka else "Dibatalkan" if e.dibatalkan else "Ditindaklanjuti",
                 _waktu(e.selesai),
                 e.selesai_oleh or "",
             ]
