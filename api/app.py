@@ -16,6 +16,7 @@ from api.middleware import PageCompression, RequestLimits, SecurityHeaders
 from api.routes import (
     auth,
     berkas,
+    dasbor,
     deployments,
     diagrams,
     dokumen,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         users,
         versions,
         diagrams,
+        dasbor,
     )
     for module in routes:
         app.include_router(module.router)

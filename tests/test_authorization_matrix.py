@@ -111,6 +111,12 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/login"): Access(PUBLIK),
     ("POST", "/logout"): Access(SIGNED_IN, logs_out=True),
     ("GET", "/akun"): Access(SIGNED_IN),
+    # A period at a glance: Ketua LSP and Direktur, the Kabids and admin (the staff); never peserta or asesor.
+    ("GET", "/dasbor"): Access(STAFF),
+    ("GET", "/dasbor/{instance_id}"): Access(STAFF, "period"),
+    ("GET", "/dasbor/{instance_id}/{panel}.csv"): Access(STAFF, "dasbor_csv"),
+    ("GET", "/api/periode"): Access(STAFF),
+    ("GET", "/api/periode/{instance_id}/dasbor"): Access(STAFF, "period"),
     ("POST", "/akun/kata-sandi"): Access(SIGNED_IN),
     # The certificate check a QR code opens, health and logging in: public.
     ("GET", "/verify/{code}"): Access(PUBLIK, "verify", found=False),
