@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import masuk, perancang
+from api.ui import dokumen, impor, masuk, perancang
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -26,6 +26,8 @@ BPMN_JS_DIST = NODE_MODULES / "bpmn-js" / "dist"
 SCREENS = (
     masuk,
     perancang,
+    dokumen,
+    impor,
 )
 
 
