@@ -264,6 +264,22 @@ def test_download_gives_the_pdf_and_says_sedang_dibuat_while_the_document_is_ren
     assert r.status_code == 404 and "Dokumen tidak ditemukan" in r.text
 
 
+def test_an_address_the_pages_cannot_read_gets_an_indonesian_page_never_json(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    doc = issue(api, root, "nota_dinas", "001/ND/XII/2026")
+    staff = Page(api, "kabid_administrasi")
+    r = staff.get("/dokumen", params={"halaman": "0", "periode": "semua", "cari": "x" * 500, "jenis": "y" * 90})
+    assert r.status_code == 200 and "Tidak ada dokumen yang cocok dengan saringan ini." in r.text
+    r = staff.get("/dokumen", params={"halaman": "99"})  # past the last page: the last page
+    assert r.status_code == 200 and listed_ids(r.text) == {doc}
+    for path in ("/dokumen/abc/unduh", "/dokumen/99999999999/pratinjau", "/dokumen/progres/-1"):
+        r = staff.get(path)
+        assert (r.status_code, r.headers["content-type"]) == (404, "text/html; charset=utf-8"), path
+        assert "tidak ditemukan" in r.text
+    r = staff.post("/dokumen/abc/coba-lagi", data={"csrf": staff.csrf(), "kembali": "//elsewhere.example"})
+    assert r.status_code == 404 and 'href="/dokumen"' in r.text
+
+
 def test_a_page_without_a_session_leads_to_the_login_page(api: Api) -> None:
     r = TestClient(api.app).get("/dokumen/1/unduh", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/dokumen/1/unduh"
