@@ -260,6 +260,9 @@ def test_download_gives_the_pdf_and_says_sedang_dibuat_while_the_document_is_ren
     r = page.get(f"/dokumen/{waiting}/unduh")
     assert r.status_code == 409
     assert "Dokumen sedang dibuat" in r.text and "Coba lagi dalam beberapa saat" in r.text
+    failed = issue(api, root, "kartu_peserta", "003/KP/XII/2026", candidate="peserta", state="gagal")
+    r = page.get(f"/dokumen/{failed}/unduh")
+    assert r.status_code == 409 and "Dokumen gagal dibuat" in r.text and "sedang dibuat" not in r.text
     r = page.get("/dokumen/999999/unduh")
     assert r.status_code == 404 and "Dokumen tidak ditemukan" in r.text
 

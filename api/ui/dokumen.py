@@ -42,8 +42,9 @@ _GALAT: dict[int, tuple[str, str]] = {
 def galat_page(request: Request, user: PageUser, exc: ApiError, *, kembali: str = "/dokumen") -> HTMLResponse:
     """An Indonesian page for a refused request (the service's English detail is never shown)."""
     judul, pesan = _GALAT.get(exc.status, ("Terjadi kesalahan", "Permintaan ini tidak dapat dipenuhi."))
-    if exc.status == 409 and "failed" in str(exc):
-        pesan = "Dokumen ini gagal dibuat. Staf LSP dapat mencoba membuatnya lagi dari halaman Dokumen."
+    if exc.status == 409 and "failed" in str(exc):  # rendered_file: "... (last attempt failed: ...)"
+        judul = "Dokumen gagal dibuat"
+        pesan = "Berkas dokumen ini gagal dibuat. Staf LSP dapat membuatnya lagi dari halaman Dokumen."
     return page(
         request,
         "dokumen_galat.html",
