@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import dasbor, galat, masuk, perancang, tugas
+from api.ui import dasbor, dokumen, galat, impor, masuk, perancang, tugas
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -25,6 +25,8 @@ BPMN_JS_DIST = NODE_MODULES / "bpmn-js" / "dist"
 # One screen module per line.
 SCREENS = (
     dasbor,
+    dokumen,
+    impor,
     masuk,
     perancang,
     tugas,
