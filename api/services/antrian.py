@@ -379,3 +379,13 @@ def dokumen_peserta(db: Database, user: CurrentUser, period_id: int, kind: str) 
             .order_by(Dokumen.id)
         ).all()
         return {d.candidate: d.id for d in rows if d.candidate and may_read_document(user, d)}
+
+
+def nama_pengguna(db: Database, usernames: set[str]) -> dict[str, str]:
+    """The full names of users (asesor, staff) by username, in one query."""
+    if not usernames:
+        return {}
+    with db.reading() as session:
+        return dict(
+            session.execute(select(User.username, User.full_name).where(User.username.in_(sorted(usernames)))).all()
+        )
