@@ -315,7 +315,7 @@ def test_the_picker_fills_the_forms_rows_with_every_candidate_of_a_prodi_and_the
     kabid = browser("kabid_administrasi")
     r = kabid.post(f"/pendaftaran/{t['id']}/pilihan", {"pilih": "peserta", "tambah_prodi": "Teknik Kimia Polimer"})
     assert r.status_code == 303
-    assert r.headers["location"] == f"/tasks/{t['id']}#pemilih-peserta"
+    assert r.headers["location"] == f"/pendaftaran/buka/{t['id']}?tersimpan=1#pemilih-peserta"
 
     draft = sop.task_detail(api, "kabid_administrasi", t["id"])["draft"]["data"]["daftar_pendaftar"]
     tkp = ["peserta5", *[f"peserta{i}" for i in range(29, 41)]]  # the 13 of Teknik Kimia Polimer, by NIM
@@ -328,6 +328,35 @@ def test_the_picker_fills_the_forms_rows_with_every_candidate_of_a_prodi_and_the
     assert len(sop.tasks_named(api, "peserta40", b.APL)) == 1
 
 
+def test_buka_pendaftaran_shows_the_chosen_rows_read_only_and_after_sending_the_progress_of_opening(
+    api: Api, browser: Any
+) -> None:
+    root = int(sop.start_period(api)["id"])
+    sop.step_1_and_2(api, root)
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
+    kabid = browser("kabid_administrasi")
+    kabid.post(f"/pendaftaran/{t['id']}/pilihan", {"tambah_prodi": "Teknik Industri Otomotif"})
+
+    doc, html = kabid.page(f"/pendaftaran/buka/{t['id']}?tersimpan=1")
+    assert "Daftar pendaftar (10)" in text(doc)
+    form = html[html.index('<form method="post" action="/pendaftaran/buka/') :]
+    form = form[: form.index("</form>")]
+    assert "<select" not in form  # one line per candidate, never a list of every candidate per row
+    rows = doc.xpath("//fieldset[contains(@class,'kelompok-baris')]")
+    assert len(rows) == 10
+    assert "Cahyo Nugroho — 2301001, Teknik Industri Otomotif" in text(rows[0])
+    assert "Operator Perakitan Kendaraan Bermotor Roda Empat (SKM/LSP-STMI/002/2024)" in text(rows[0])
+    pairs = [(k, v) for k, v in form_html.submitted(form + "</form>") if k != "csrf"]
+
+    r = kabid.post(f"/pendaftaran/buka/{t['id']}", pairs)
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/berkas/antrian?periode={root}&dibuka=1"
+    doc = kabid.get(r.headers["location"])
+    assert "Pendaftaran dibuka." in text(doc)
+    assert "Selesai: dimulai untuk 10 peserta." in text(doc)
+    assert counts(doc)[0] == "0 menunggu pemeriksaan"
+
+
 def test_the_picker_lists_every_active_candidate_with_the_proposal_ticked(api: Api) -> None:
     root = int(sop.start_period(api)["id"])
     sop.step_1_and_2(api, root)
@@ -335,7 +364,7 @@ def test_the_picker_lists_every_active_candidate_with_the_proposal_ticked(api: A
     task = TaskDetail.model_validate(sop.task_detail(api, "kabid_administrasi", t["id"]))
     panel = for_form(task.form.file)  # as the task page finds it
     assert panel is not None
-    k = panel.build(api.app.state.db, kabid_user(api), task)["k"]
+    k = panel.build(api.app.state.db, kabid_user(api), task)
     assert len(k["baris"]) == 40
     # The proposal: as many of each target prodi as its target (2 SIIO, 2 TIO, 1 TKP), by NIM.
     chosen = [r["p"].username for r in k["baris"] if r["dipilih"]]

@@ -175,9 +175,14 @@ def antrian(db: Database, user: CurrentUser, period_id: int | None, q: str, page
             oldest = session.scalars(select(HumanTask.root_id).where(*_mine(user)).order_by(HumanTask.created_at))
             period_id = oldest.first() or (periods[0].id if periods else None)
         chosen = next((p for p in periods if p.id == period_id), None)
+        if chosen is None and period_id is not None:
+            # A period without checks yet (registration just opened): its queue is empty, its progress shows.
+            row = session.get(ProcessInstance, period_id)
+            if row is None or row.parent_id is not None:
+                raise ApiError(404, f"no period {period_id}")
+            chosen = Periode(row.id, _nama_periode(row))
+            periods.insert(0, chosen)
         if chosen is None:
-            if period_id is not None and periods:
-                raise ApiError(404, f"no evidence checks in period {period_id}")
             return Antrian(periode=None, periode_lain=periods, hitungan=Hitungan(), q=q)
         counts, done = hitungan(session, chosen.id)
         where = [*_mine(user), HumanTask.root_id == chosen.id]

@@ -84,12 +84,10 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     ]
     tuk = Counter(r.get("tuk_kode") for r in rows if r.get("tuk_kode"))
     return {
-        "k": {
-            "rasio": rasio,
-            "beban": beban,
-            "peserta": peserta,
-            "tuk": [(tuk_titles.get(kode, kode), n) for kode, n in sorted(tuk.items())],
-            "dari_draf": "penugasan_asesor" in draft,
-            "tanpa_asesor": sum(1 for p in peserta if not p["asesor"]),
-        }
+        "rasio": rasio,
+        "beban": beban,
+        "peserta": peserta,
+        "tuk": [(tuk_titles.get(kode, kode), n) for kode, n in sorted(tuk.items())],
+        "dari_draf": "penugasan_asesor" in draft,
+        "tanpa_asesor": sum(1 for p in peserta if not p["asesor"]),
     }

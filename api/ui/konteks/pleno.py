@@ -48,10 +48,8 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
         else:
             dinilai.append(row)
     return {
-        "k": {
-            "dinilai": dinilai,
-            "lain": lain,
-            "jumlah_k": sum(1 for r in dinilai if r["rekomendasi"] == "K"),
-            "jumlah_bk": sum(1 for r in dinilai if r["rekomendasi"] == "BK"),
-        }
+        "dinilai": dinilai,
+        "lain": lain,
+        "jumlah_k": sum(1 for r in dinilai if r["rekomendasi"] == "K"),
+        "jumlah_bk": sum(1 for r in dinilai if r["rekomendasi"] == "BK"),
     }
