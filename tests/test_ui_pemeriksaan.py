@@ -403,3 +403,40 @@ def test_the_progress_of_a_fan_out_counts_the_children_started_and_stops_polling
     assert f"Selesai: dimulai untuk {many} peserta." in text(doc)
     assert doc.xpath("//*[@id='progres-periode']")[0].get("hx-trigger") is None
     assert browser("peserta").client.get(f"/berkas/antrian/progres?periode={period}").status_code == 403
+
+
+def test_beside_the_pleno_each_candidate_shows_the_asesors_recommendation_and_those_not_assessed_apart(
+    api: Api, browser: Any
+) -> None:
+    calon = [
+        Calon("peserta"),
+        Calon("peserta3", sop.OPR, "asesor2", "TUK-02", bk=True),
+        Calon("peserta4", sop.OPR, "asesor2", "TUK-02", hadir=False),
+    ]
+    b.assessed(api, calon)
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO)
+    doc = browser("kabid_sertifikasi").get(f"/tasks/{t['id']}")
+    [panel] = doc.xpath("//section[contains(@class,'panel-pleno')]")
+    assert counts(panel) == ["2 peserta dinilai", "1 rekomendasi K", "1 rekomendasi BK", "1 tidak dinilai"]
+    rows = [[text(td) for td in tr.xpath("./td")] for tr in panel.xpath(".//tbody/tr")]
+    assert [r[0] for r in rows] == [
+        "Andi Pratama Junior Web Developer",
+        "Cahyo Nugroho Operator Perakitan Kendaraan Bermotor Roda Empat",
+    ]
+    assert rows[0][2].startswith("Kompeten (K)") and rows[1][2].startswith("Belum kompeten (BK)")
+    assert " BK: " in rows[1][2]
+    assert all(r[3] == "Buka FR.AK.02 " + r[0].split(" ")[0] + " " + r[0].split(" ")[1] + " (tab baru)" for r in rows)
+    assert "Dian Puspitasari (Operator Perakitan Kendaraan Bermotor Roda Empat): Tidak hadir" in text(panel)
+
+
+def test_beside_the_assignment_each_asesors_load_is_shown_against_the_ratio(api: Api, browser: Any) -> None:
+    calon = [Calon("peserta"), Calon("peserta2"), Calon("peserta3", sop.OPR)]
+    b.registered(api, calon)
+    t = sop.one(api, "kabid_sertifikasi", b.MENUGASKAN)
+    doc = browser("kabid_sertifikasi").get(f"/tasks/{t['id']}")
+    [panel] = doc.xpath("//section[contains(@class,'panel-penugasan')]")
+    assert "paling banyak 10 peserta per asesor" in text(panel)
+    load = [[text(td) for td in tr.xpath("./td")] for tr in panel.xpath("(.//table)[1]/tbody/tr")]
+    assert sum(int(r[1].split("/")[0]) for r in load) == 3
+    assert all(r[1].endswith("/10") for r in load)
+    assert "3 peserta diterima" in text(panel) and "belum mendapat asesor" not in text(panel)
