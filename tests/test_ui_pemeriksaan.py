@@ -251,6 +251,11 @@ def test_simpan_dan_berikutnya_sends_the_check_and_opens_the_next_oldest_and_a_r
     doc = kabid.get(r.headers["location"])
     assert text(doc.xpath("//h1")[0]) == "Periksa berkas Cahyo Nugroho"
     assert "Pemeriksaan sebelumnya tersimpan" in text(doc)
+    # Leaving Cahyo's check unsent: back to the queue, the check open to a colleague again.
+    r = kabid.post(r.headers["location"].split("?")[0] + "/lepas", {})
+    assert r.status_code == 303 and "dilepas=1" in r.headers["location"]
+    assert "Pemeriksaan dilepas" in text(kabid.get(r.headers["location"]))
+    assert all(t["claimed_by"] is None for t in sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA))
     seen = sop.task_data(api, "peserta2", sop.one(api, "peserta2", b.APL)["id"])
     assert seen["pemeriksaan"]["alasan"] == "Pindaian KTM tidak terbaca"
     doc = kabid.get(f"/berkas/antrian?periode={root}")

@@ -61,6 +61,7 @@ def daftar(
     kosong: bool = False,
     tersimpan: bool = False,
     dibuka: bool = False,
+    dilepas: bool = False,
 ) -> HTMLResponse:
     """The queue; an htmx search asks for the list alone (`HX-Target: #daftar-antrian`)."""
     data = antrian.antrian(db, user, periode, q, halaman)
@@ -77,6 +78,7 @@ def daftar(
         kosong=kosong,
         tersimpan=tersimpan,
         dibuka=dibuka,
+        dilepas=dilepas,
         antrian_url=antrian_url,
     )
 
@@ -372,3 +374,11 @@ async def buka_kirim(
         return await run_in_threadpool(_buka_page, request, db, user, task, data, errors, status_code=422)
     worker.wake()
     return RedirectResponse(antrian_url(task.period_id or task.instance_id, dibuka=1), status_code=303)
+
+
+@router.post("/berkas/periksa/{task_id}/lepas")
+def periksa_lepas(task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: PageUser) -> Response:
+    """Leave a check unsent for a colleague (`services.tasks.unclaim`), back to the queue."""
+    task = _check(db, clock, settings, user, task_id)
+    tasks.unclaim(db, clock, settings, user, task_id)
+    return RedirectResponse(antrian_url(task.period_id, dilepas=1), status_code=303)
