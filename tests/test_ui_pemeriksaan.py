@@ -327,6 +327,13 @@ def test_the_picker_fills_the_forms_rows_with_every_candidate_of_a_prodi_and_the
     assert [row["username"] for row in draft] == ["peserta", *tkp]
     assert {row["skema_nomor"] for row in draft[1:]} == {sop.MUTU} and draft[0]["skema_nomor"] == sop.JWD
 
+    # Ticking hundreds sends a field each: past Starlette's default of 1000 fields the form is still read.
+    many = [("pilih", "peserta"), *[("pilih", f"bukan-peserta-{i}") for i in range(1200)]]
+    r = kabid.post(f"/pendaftaran/{t['id']}/pilihan", many)
+    assert r.status_code == 303
+    rows = sop.task_detail(api, "kabid_administrasi", t["id"])["draft"]["data"]["daftar_pendaftar"]
+    assert rows == [{"username": "peserta", "skema_nomor": sop.JWD}]  # who is no active candidate is left out
+
     r = kabid.post(f"/pendaftaran/{t['id']}/pilihan", {"kosongkan": "1"})
     assert sop.task_detail(api, "kabid_administrasi", t["id"])["draft"]["data"] == {"daftar_pendaftar": []}
     api.complete("kabid_administrasi", t["id"], {"daftar_pendaftar": draft})
