@@ -122,6 +122,7 @@ class DokumenAsesor:
     dirender: bool
     gagal: bool
     tautan: str
+    tentang: str | None = None  # the candidate it is about (a kartu, an FR.AK.02 record)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ def beranda(db: Database, user: CurrentUser, now: datetime) -> BerandaAsesor:
             dokumen=_dokumen(session, user, mine),
         )
     out.calon = status.status_saya(db, user).asesor
+    for periode in out.calon:
+        periode.calon.sort(key=lambda c: (c.nim or "", c.nama))
     out.sesi.sort(key=lambda s: (not s.berjalan, s.mulai or date.max, s.tuk_kode))
     return out
 
@@ -552,6 +555,7 @@ def _dokumen(session: Session, user: CurrentUser, mine: list[HumanTask]) -> list
         )
     )
     superseded = {d.supersedes_id for d in docs if d.supersedes_id is not None}
+    names = {e["username"]: str(e.get("nama") or e["username"]) for t in mine if (e := _entry(t.context or {}))}
     return [
         DokumenAsesor(
             id=d.id,
@@ -561,6 +565,7 @@ def _dokumen(session: Session, user: CurrentUser, mine: list[HumanTask]) -> list
             dirender=d.rendered_at is not None,
             gagal=d.render_error is not None and d.rendered_at is None,
             tautan=f"/api/dokumen/{d.id}",
+            tentang=names.get(d.candidate) if d.candidate else None,
         )
         for d in docs
         if d.id not in superseded and may_read_document(user, d)
