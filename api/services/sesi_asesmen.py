@@ -272,17 +272,18 @@ def pendaftaran(db: Database, user: CurrentUser, root_id: int, username: str) ->
         apl01 = data.get("apl01") if isinstance(data.get("apl01"), dict) else {}
         skema_nomor = apl01.get("skema_nomor") if isinstance(apl01, dict) else None
         judul = _unit_titles(session, root_id, username, skema_nomor)
-        for a in data["apl02"]:
-            if isinstance(a, dict):
-                kode = str(a.get("unit_kode") or "")
-                out.unit.append(
-                    UnitMandiri(
-                        kode=kode,
-                        judul=judul.get(kode),
-                        kompeten=a.get("kompeten") if isinstance(a.get("kompeten"), bool) else None,
-                        bukti=str(a.get("bukti") or "") or None,
-                    )
+        answers = {str(a.get("unit_kode") or ""): a for a in data["apl02"] if isinstance(a, dict)}
+        # The skema's order (the order FR.AK.02 pre-fills its units in), then any answer for another code.
+        for kode in list(judul) + [k for k in answers if k not in judul]:
+            a = answers.get(kode, {})
+            out.unit.append(
+                UnitMandiri(
+                    kode=kode,
+                    judul=judul.get(kode),
+                    kompeten=a.get("kompeten") if isinstance(a.get("kompeten"), bool) else None,
+                    bukti=str(a.get("bukti") or "") or None,
                 )
+            )
         bukti = [b for b in (apl01.get("bukti") or []) if isinstance(b, dict)] if isinstance(apl01, dict) else []
         ids = [b["berkas_id"] for b in bukti if isinstance(b.get("berkas_id"), int)]
         files = {b.id: b for b in session.scalars(select(Berkas).where(Berkas.id.in_(ids)))} if ids else {}
@@ -302,8 +303,8 @@ def pendaftaran(db: Database, user: CurrentUser, root_id: int, username: str) ->
 
 
 def _unit_titles(session: Session, root_id: int, username: str, skema_nomor: Any) -> dict[str, str]:
-    """Unit code -> title of the candidate's skema (named by the registration, else by the period's task
-    data about them)."""
+    """Unit code -> title of the candidate's skema, in the skema's order (the skema named by the registration,
+    else by the period's task data about them)."""
     if not isinstance(skema_nomor, str):
         contexts = session.scalars(
             select(HumanTask.context)
