@@ -172,6 +172,54 @@ def test_a_candidate_or_staff_member_is_told_the_page_is_for_asesor(api: Api) ->
     assert words(one(page, "//h1")) == "Halaman ini untuk Asesor Kompetensi"
 
 
+def set_met(api: Api, username: str, berlaku_sd: Any) -> None:
+    from sqlalchemy import select
+
+    from api.store.master import Asesor
+    from api.store.models import User
+
+    with api.app.state.db.transaction() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        session.scalars(select(Asesor).where(Asesor.user_id == user.id)).one().met_berlaku_sd = berlaku_sd
+
+
+def test_asesmen_saya_warns_when_the_met_runs_out_within_60_days_and_not_before(api: Api) -> None:
+    sb.registration_open(api, [ANDI])
+    today = sop.today(api)
+    sign_in(api, "asesor")
+    assert find(get_page(api, "/asesor"), f"//*[{cls('pemberitahuan-peringatan')}]") == []  # 31 Mei 2028
+    set_met(api, "asesor", today + timedelta(days=30))
+    warning = one(get_page(api, "/asesor"), f"//*[{cls('pemberitahuan-peringatan')}]")
+    assert words(warning) == (
+        f"Sertifikat MET Anda berakhir 30 hari lagi, pada {_tgl(today + timedelta(days=30))} "
+        "(No. Reg. MET.000.001234 2019). Perpanjang sebelum tanggal itu agar tetap dapat ditugaskan."
+    )
+    set_met(api, "asesor", today - timedelta(days=1))
+    warning = one(get_page(api, "/asesor"), f"//*[{cls('pemberitahuan-peringatan')}]")
+    assert words(warning).startswith(f"Sertifikat MET Anda sudah tidak berlaku sejak {_tgl(today - timedelta(days=1))}")
+    set_met(api, "asesor", today + timedelta(days=61))
+    assert find(get_page(api, "/asesor"), f"//*[{cls('pemberitahuan-peringatan')}]") == []
+
+
+def test_documents_addressed_to_me_are_listed_and_never_another_asesors(api: Api) -> None:
+    sb.ready(api, CALON)
+    sign_in(api, "asesor")
+    listed = [words(li) for li in find(get_page(api, "/asesor"), f"//ul[{cls('daftar-dokumen')}]/li")]
+    # asesor's surat tugas, and the kartu of Andi and Bunga (nothing is rendered in these tests).
+    assert len(listed) == 3, listed
+    assert any(x.startswith("Surat Tugas Asesor Kompetensi No. ") and x.endswith("Sedang dibuat") for x in listed)
+    assert sorted(x.split(" No. ")[0] for x in listed if x.startswith("Kartu")) == [
+        "Kartu Peserta Uji Kompetensi · Andi Pratama",
+        "Kartu Peserta Uji Kompetensi · Bunga Maharani",
+    ]
+    # asesor2 assesses Cahyo and verified TUK-01: their own letters and Cahyo's kartu, nothing of asesor's.
+    sign_in(api, "asesor2")
+    listed2 = [words(li) for li in find(get_page(api, "/asesor"), f"//ul[{cls('daftar-dokumen')}]/li")]
+    assert not any("Andi Pratama" in x or "Bunga Maharani" in x for x in listed2)
+    assert any(x.startswith("Surat Tugas Verifikasi TUK") for x in listed2)
+    assert any(x.startswith("Kartu Peserta Uji Kompetensi · Cahyo Nugroho") for x in listed2)
+
+
 # --------------------------------------------------------------------------------------------------
 # The session roster and its attendance
 
