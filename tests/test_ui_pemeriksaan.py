@@ -25,6 +25,7 @@ from api.ui.konteks import for_form
 from tests.support import form_html, sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
+from tests.support.pages import signed_in
 from tests.support.sop_branches import Calon
 from tests.test_engine_rules import _deploy
 
@@ -452,3 +453,19 @@ def test_beside_the_assignment_each_asesors_load_is_shown_against_the_ratio(api:
     assert sum(int(r[1].split("/")[0]) for r in load) == 3
     assert all(r[1].endswith("/10") for r in load)
     assert "3 peserta diterima" in text(panel) and "belum mendapat asesor" not in text(panel)
+
+
+def test_the_task_page_of_a_check_or_of_opening_registration_sends_to_its_own_screen(api: Api, clock: Clock) -> None:
+    root = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, root)
+    opening = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi")
+    with signed_in(api.app, "kabid_administrasi") as kabid:
+        answer = kabid.get(f"/tasks/{opening['id']}", follow_redirects=False)
+        assert (answer.status_code, answer.headers["location"]) == (303, f"/pendaftaran/buka/{opening['id']}")
+        sop.open_registration(api, root, {"peserta": sop.JWD})
+        submit_in_order(api, clock, ["peserta"], SKEMA)
+        check = sop.one(api, "kabid_administrasi", b.MEMERIKSA)
+        answer = kabid.get(f"/tasks/{check['id']}", follow_redirects=False)
+        assert (answer.status_code, answer.headers["location"]) == (303, f"/berkas/periksa/{check['id']}")
+        # once done, the task page shows what was sent
+        assert kabid.get(f"/tasks/{opening['id']}", follow_redirects=False).status_code == 200
