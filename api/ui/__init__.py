@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import masuk, peserta
+from api.ui import galat, masuk, peserta, tugas
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -21,6 +21,7 @@ HTMX_DIST = PROJECT_ROOT / "node_modules" / "htmx.org" / "dist"
 SCREENS = (
     masuk,
     peserta,
+    tugas,
 )
 
 
@@ -37,5 +38,6 @@ def mount(app: FastAPI) -> None:
     for module in SCREENS:
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _to_login)
+    galat.install(app)  # Indonesian error pages for the pages; the API keeps its JSON
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     app.mount("/vendor/htmx", StaticFiles(directory=HTMX_DIST, check_dir=False), name="htmx")
