@@ -16,7 +16,7 @@ def asesmen(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     if task.assignee == user.username:  # the candidate's own task: their own status, nobody else's
         periode = next((p for p in status.status_saya(db, user).peserta if p.instance_id == task.period_id), None)
     data: dict[str, Any] = task.data or {}
-    about = data.get("peserta_asesmen") if isinstance(data.get("peserta_asesmen"), dict) else {}
+    about: dict[str, Any] = data["peserta_asesmen"] if isinstance(data.get("peserta_asesmen"), dict) else {}
     return {
         "form_file": task.form.file,
         "skema_judul": task.skema_judul or about.get("skema_judul"),

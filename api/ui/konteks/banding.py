@@ -16,7 +16,7 @@ KEPUTUSAN = {"K": "Kompeten", "BK": "Belum kompeten"}
 @konteks("banding_ak04.json", template="banding.html")
 def banding(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     data: dict[str, Any] = task.data or {}
-    about = data.get("peserta_banding") if isinstance(data.get("peserta_banding"), dict) else {}
+    about: dict[str, Any] = data["peserta_banding"] if isinstance(data.get("peserta_banding"), dict) else {}
     if about.get("username") != user.username:  # only the candidate's own appeal
         about = {}
     try:
