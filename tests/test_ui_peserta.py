@@ -17,7 +17,7 @@ from api.auth import caller_for_token
 from api.clock import Clock
 from api.services import tasks
 from api.store.models import Dokumen
-from api.ui import konteks, templating
+from api.ui import konteks
 from service_tasks import format_indonesia as fmt
 from tests.conftest import Api
 from tests.support import sop
@@ -273,15 +273,18 @@ def test_a_candidate_in_no_period_is_told_so(api: Api) -> None:
 
 
 def konteks_html(api: Api, username: str, task_id: str) -> tuple[dict[str, Any], Any]:
-    """The context panel of task `task_id` as `username` opens it: the builder's values and the panel."""
+    """The context panel of task `task_id` as `username` opens the task page: the builder's values and the
+    panel as the page shows it."""
     state = api.app.state
     user = caller_for_token(state, api.headers(username)["Authorization"].removeprefix("Bearer "))
     detail = tasks.detail(state.db, state.clock, state.settings, user, task_id)
     panel = konteks.for_form(detail.form.file)
     assert panel is not None, detail.form.file
     values = panel.build(state.db, user, detail)
-    html = templating.env.get_template(panel.template).render(now=state.clock.now(), **values)
-    return values, lxml.html.fromstring(f"<div>{html}</div>")
+    r = browser(api, username).get(f"/tasks/{task_id}")
+    assert r.status_code == 200, r.text
+    [shown] = lxml.html.fromstring(r.text).xpath("//section[contains(@class, 'panel-konteks')]")
+    return values, shown
 
 
 def test_the_registration_shows_the_candidates_own_data_read_only_and_names_the_wizard_steps(api: Api) -> None:

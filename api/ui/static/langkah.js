@@ -13,7 +13,8 @@
   }
 
   function draftButton(form) {
-    return form.querySelector("[data-simpan-draf], button[name='aksi'][value='draf'], button[value='draf']");
+    // The task page's "Simpan draf" (api/ui/templates/tugas_kerjakan.html): a submit to /tasks/{id}/draft.
+    return form.querySelector("button[formaction$='/draft'], [data-simpan-draf]");
   }
 
   function saveDraft(form, status) {
@@ -21,13 +22,20 @@
     if (!button || !window.fetch) { return; }
     var body = new FormData(form);
     if (button.name) { body.append(button.name, button.value); }
-    var headers = { "X-Requested-With": "langkah" };
+    // As htmx's autosave asks: the draft route answers with the one line "Draf tersimpan 14.05 WIB".
+    var headers = { "HX-Request": "true" };
     if (document.body.dataset.csrf) { headers["X-CSRF-Token"] = document.body.dataset.csrf; }
     var action = button.getAttribute("formaction") || form.getAttribute("action") || window.location.pathname;
-    status.textContent = "Menyimpan draf…";
+    var line = document.getElementById("status-draf") || status;
+    line.textContent = "Menyimpan draf…";
     fetch(action, { method: "POST", body: body, headers: headers, credentials: "same-origin" })
-      .then(function (r) { status.textContent = r.ok ? "Draf tersimpan." : "Draf belum tersimpan. Coba lagi dengan tombol Simpan draf."; })
-      .catch(function () { status.textContent = "Draf belum tersimpan: periksa koneksi Anda."; });
+      .then(function (r) { return r.text().then(function (t) { return [r.ok, t]; }); })
+      .then(function (res) {
+        var box = document.createElement("div");
+        box.innerHTML = res[1];
+        line.textContent = res[0] ? (box.textContent.trim() || "Draf tersimpan.") : "Draf belum tersimpan. Coba lagi dengan tombol Simpan draf.";
+      })
+      .catch(function () { line.textContent = "Draf belum tersimpan: periksa koneksi Anda."; });
   }
 
   // The check's notes go beside the evidence item they are about (matched by the uploaded file, else by row).
@@ -80,6 +88,13 @@
       });
     });
     placeNotes(form);
+    // The panel gave its parts to the form: an empty panel goes, and the form takes the page's width.
+    var panel = spec.closest(".panel-konteks");
+    if (panel && !panel.querySelector("section:not(.langkah-sembunyi), dl, p")) {
+      panel.classList.add("langkah-sembunyi");
+      var layout = panel.parentNode;
+      if (layout && layout.classList.contains("tata-tugas")) { layout.classList.add("tanpa-konteks"); }
+    }
 
     var nav = document.createElement("nav");
     nav.setAttribute("aria-label", "Langkah pengisian");
