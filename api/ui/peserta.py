@@ -215,8 +215,9 @@ env.globals.setdefault("sisa_hari", sisa_hari)  # also for the appeal's context 
 
 
 def dokumen_tautan(d: DokumenSaya) -> str:
-    """Where the candidate downloads a document: the API's download, which the session cookie opens."""
-    return d.tautan
+    """Where the candidate downloads a document: the Dokumen page's download (api/ui/dokumen.py), which answers
+    in Indonesian while the file is being made; the API's own download is `d.tautan`."""
+    return f"/dokumen/{d.id}/unduh"
 
 
 @router.get("/status")

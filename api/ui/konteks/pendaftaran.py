@@ -21,10 +21,11 @@ STATUS_BUKTI = {
 }
 JENIS_KELAMIN = {"L": "Laki-laki", "P": "Perempuan"}
 
-# The wizard's steps over the form's parts: each part is a field's id as the renderer gives it (docs: dom.md)
-# or an element of this context panel. Without JavaScript every part shows on one page.
+# The wizard's steps over the form's parts: each part is a field's id as the renderer gives it (docs: dom.md),
+# an element of this context panel, or a selector (starting with . # or [) for the renderer's other markup.
+# Without JavaScript every part shows on one page.
 LANGKAH: list[dict[str, Any]] = [
-    {"judul": "Data diri", "bagian": ["konteks-data-diri"]},
+    {"judul": "Data diri", "bagian": ["konteks-data-diri", ".formulir-keterangan"]},
     {"judul": "Tujuan & pendidikan", "bagian": ["f-apl01-tujuan_asesmen", "f-apl01-pendidikan", "f-apl01-pekerjaan"]},
     {"judul": "Bukti", "bagian": ["konteks-pemeriksaan", "f-apl01-bukti"]},
     {"judul": "Asesmen mandiri", "bagian": ["f-apl02"]},

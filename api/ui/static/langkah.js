@@ -6,7 +6,7 @@
   "use strict";
 
   function part(id) {
-    var el = document.getElementById(id);
+    var el = /^[.#\[]/.test(id) ? document.querySelector(id) : document.getElementById(id);
     if (!el) { return null; }
     if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) { return el.closest(".bidang") || el; }
     return el;
@@ -137,6 +137,14 @@
       return b;
     });
 
+    // A group holding parts (FR.APL.01 around its fields) shows only while one of its parts does.
+    var groups = [];
+    Object.keys(parts).forEach(function (id) {
+      for (var el = parts[id].parentNode; el && el !== isi && el !== form; el = el.parentNode) {
+        if (el.tagName === "FIELDSET" && groups.indexOf(el) < 0) { groups.push(el); }
+      }
+    });
+
     var current = 0;
     function show(i, focus) {
       current = Math.max(0, Math.min(steps.length - 1, i));
@@ -144,6 +152,12 @@
       Object.keys(parts).forEach(function (id) {
         var on = step.semua || (step.bagian || []).indexOf(id) >= 0;
         parts[id].classList.toggle("langkah-sembunyi", !on);
+      });
+      groups.forEach(function (g) {
+        var any = Object.keys(parts).some(function (id) {
+          return g.contains(parts[id]) && !parts[id].classList.contains("langkah-sembunyi");
+        });
+        g.classList.toggle("langkah-sembunyi", !any);
       });
       buttons.forEach(function (b, j) {
         if (j === current) { b.setAttribute("aria-current", "step"); } else { b.removeAttribute("aria-current"); }
