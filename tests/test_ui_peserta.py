@@ -220,7 +220,7 @@ def test_after_the_pleno_the_candidate_sees_k_and_downloads_only_their_own_docum
         assert word not in html, word
 
 
-def test_a_rendered_document_is_a_download_link_the_session_cookie_opens_and_another_candidate_cannot(
+def test_a_rendered_document_is_a_download_link_and_another_candidates_card_is_refused_to_the_cookie(
     api: Api,
 ) -> None:
     root = sb.decided(api, [PESERTA, PESERTA2])
@@ -232,7 +232,7 @@ def test_a_rendered_document_is_a_download_link_the_session_cookie_opens_and_ano
     [link] = section(doc, "Dokumen saya").xpath(".//a")
     assert (words(link), link.get("href")) == (
         "Unduh PDF Kartu Peserta Uji Kompetensi",
-        f"/api/dokumen/{kartu['peserta'].id}",
+        f"/dokumen/{kartu['peserta'].id}/unduh",  # the Dokumen page's download (api/ui/dokumen.py)
     )
     # peserta2's card is not theirs to open, signed in by cookie as on the page.
     assert browser(api, "peserta").get(f"/api/dokumen/{kartu['peserta2'].id}").status_code in (403, 404)
