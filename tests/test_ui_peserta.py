@@ -304,6 +304,11 @@ def test_the_registration_shows_the_candidates_own_data_read_only_and_names_the_
     ]
     assert doc.xpath("//section[@id='konteks-pemeriksaan']") == []  # nothing returned yet
     assert "Bunga Maharani" not in lxml.html.tostring(doc, encoding="unicode")
+    # peserta2's registration is not there for peserta: the page answers as if it did not exist.
+    [other] = api.inbox("peserta2")
+    r = browser(api, "peserta").get(f"/tasks/{other['id']}")
+    assert r.status_code == 404
+    assert "Bunga Maharani" not in r.text and "2303002" not in r.text
 
 
 def test_a_returned_registration_shows_the_kabids_reason_beside_each_item_marked_not_meeting(api: Api) -> None:
