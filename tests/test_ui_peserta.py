@@ -165,6 +165,28 @@ def test_a_returned_registration_shows_the_reason_and_leads_back_to_the_form(api
     assert "Tidak ada yang perlu Anda kerjakan saat ini." in words(now_card(other))
 
 
+def test_after_registration_closes_the_accepted_wait_for_an_asesor_and_the_late_stop_at_registration(
+    api: Api,
+) -> None:
+    root = sb.registration_open(api, [PESERTA, PESERTA2])
+    sop.submit_apl(api, "peserta")
+    sop.check_files(api, {"peserta": ("diterima", "")})
+    sop.close_registration(api, root)
+    assert stepper(open_status(api))[:4] == [
+        "Pendaftaran: Selesai",
+        "Pemeriksaan berkas: Selesai: Diterima",
+        "Pra-asesmen: Sedang berlangsung: Menunggu penugasan asesor",
+        "Kartu & jadwal: Belum",
+    ]
+    late = open_status(api, "peserta2")
+    assert stepper(late)[:2] == [
+        "Pendaftaran: Berhenti di sini: Pendaftaran ditutup sebelum berkas diajukan",
+        "Pemeriksaan berkas: Belum",
+    ]
+    assert current(late) == []
+    assert "Tidak ada yang perlu Anda kerjakan saat ini." in words(now_card(late))
+
+
 def test_at_the_assessment_the_candidate_sees_the_schedule_tuk_address_asesor_and_the_ak01_to_sign(
     api: Api,
 ) -> None:
