@@ -146,7 +146,7 @@ def test_a_returned_registration_shows_the_reason_and_leads_back_to_the_form(api
     doc = open_status(api)
     assert stepper(doc)[:2] == [
         "Pendaftaran: Sedang berlangsung: Berkas dikembalikan: perbaiki dan kirim lagi",
-        "Pemeriksaan berkas: Belum",
+        "Pemeriksaan berkas: Belum: Diperiksa lagi setelah Anda mengirim revisi",
     ]
     card = now_card(doc)
     assert "Berkas dikembalikan. Alasan: Pindaian KTM tidak terbaca; unggah ulang" in words(card)
@@ -420,7 +420,7 @@ def test_at_the_end_of_a_whole_period_each_candidate_sees_where_their_path_ended
     appealed = open_status(api, "peserta3")
     assert stepper(appealed)[-3:] == [
         "Pleno: Selesai: Keputusan ditetapkan",
-        "Banding: Selesai: Banding selesai",
+        "Banding: Selesai: Diputuskan melalui banding",
         "Sertifikat: Selesai: Sertifikat terbit",
     ]
     assert "Keputusan asesmen Kompeten (hasil banding)" in words(section(appealed, "Hasil"))
