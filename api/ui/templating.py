@@ -49,6 +49,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Dasbor", "/dasbor", "dasbor", frozenset({Role.KETUA_LSP, Role.DIREKTUR, Role.ADMIN})),
     NavItem("Dokumen", "/dokumen", "dokumen"),
     NavItem("Perancang", "/modeler", "perancang", frozenset({Role.DESAINER, Role.ADMIN})),
+    NavItem("Akun", "/akun", "akun"),
 )
 
 
@@ -130,7 +131,11 @@ def page(
         "now": request.app.state.clock.now(),
         **context,
     }
-    return templates.TemplateResponse(request, template, values, status_code=status_code)
+    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    if user is not None:
+        # A signed-in page shows someone's data: never kept by the browser (a lab's shared computer) or a proxy.
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _lsp_name(request: Request) -> str:
