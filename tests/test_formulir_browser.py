@@ -163,8 +163,11 @@ def test_the_reason_appears_when_the_decision_needs_one(open_page: Any) -> None:
     page.get_by_label("Ditolak").check()
     alasan.wait_for(state="visible")
     assert page.locator("label[for='f-pemeriksaan-alasan']").inner_text() == "Alasan (wajib)"
+    alasan.fill("Transkrip tidak terbaca")
+    assert ("pemeriksaan.alasan", "Transkrip tidak terbaca") in submitted(page)
     page.get_by_label("Diterima").check()
     alasan.wait_for(state="hidden")
+    assert "pemeriksaan.alasan" not in dict(submitted(page))  # what is hidden is not sent
     assert not page.get_by_role("button", name="Tambah bukti").is_visible()  # the candidate's files: fixed rows
 
 
@@ -172,10 +175,10 @@ def test_a_file_too_large_is_refused_before_it_is_sent(open_page: Any) -> None:
     schema = schema_of("apl01_apl02.json")
     page, site = open_page(schema, APL)
     page.locator("#f-apl01-bukti-0-berkas_id").set_input_files(
-        files=[{"name": "besar.pdf", "mimeType": "application/pdf", "buffer": b"%" * (5 * 1024 * 1024 + 1)}]
+        files=[{"name": "besar.pdf", "mimeType": "application/pdf", "buffer": b"%" * (6 * 1024 * 1024)}]
     )
     info = page.locator("#f-apl01-bukti-0 [data-berkas-info]")
-    assert info.inner_text() == "Berkas 5,0 MB terlalu besar: paling besar 5,0 MB."
+    assert info.inner_text() == "Berkas 6 MB terlalu besar: paling besar 5 MB."
     assert site.uploads == []
     assert page.locator("[name='apl01.bukti.0.berkas_id']").input_value() == "11"
 
@@ -241,3 +244,17 @@ def test_rows_of_one_field_keep_their_labels_numbered_after_add_and_remove(open_
     ]
     assert page.get_by_label("Username anggota 2").input_value() == "kabid_administrasi"
     assert formulir.parse(schema, submitted(page)) == {"tim_banding": {"anggota": ["asesor3", "kabid_administrasi"]}}
+
+
+def test_a_condition_in_an_added_row_follows_that_row(open_page: Any) -> None:
+    schema = schema_of("rapat_pleno.json")
+    data = {"pleno": {"tanggal": "2026-06-20", "tempat": "Ruang rapat", "keputusan": [{"username": "peserta"}]}}
+    page, _ = open_page(schema, data)
+    page.get_by_role("button", name="Tambah keputusan").click()
+    page.locator("#f-pleno-keputusan-1-keputusan-3").check()  # Ditunda in the new row
+    page.locator("#f-pleno-keputusan-1-catatan").wait_for(state="visible")
+    assert not page.locator("#f-pleno-keputusan-0-catatan").is_visible()
+    page.locator("#f-pleno-keputusan-0-keputusan-1").check()  # Kompeten in the first: its note stays hidden
+    page.get_by_role("button", name="Hapus Keputusan 1").click()
+    page.locator("#f-pleno-keputusan-0-catatan").wait_for(state="visible")  # the ditunda row, now the first
+    assert page.locator("#f-pleno-keputusan-0 > legend").inner_text() == "Keputusan 1"

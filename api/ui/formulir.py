@@ -38,6 +38,7 @@ from api.ui.templating import env
 Errors = Iterable[Mapping[str, Any]]
 # More choices than this are a <select>; fewer are radios (a field whose choices come from data is always a select).
 RADIO_MAX = 5
+ROW_CHOICES_MAX = 20  # more choices from data than this in a filled row: the value is named, not offered
 # Fields people write sentences in (a <textarea>); everything else is one line.
 _LONG = re.compile(
     r"(^|_)(catatan|alasan|komentar|ringkasan|temuan|rekomendasi|pertimbangan|tindakan|tindak_lanjut|umpan_balik|"
@@ -118,6 +119,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _angka(value: Any) -> str:
+    """A number as Indonesians write it (1.500.000,5); `parse` reads it back, and a plain 1500000.5 too."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _text(value)
+    whole, _, frac = f"{value:,.10f}".rstrip("0").rstrip(".").partition(".")
+    return whole.replace(",", ".") + ("," + frac if frac else "")
+
+
 def _conditions(schema: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """The object's (if, then) pairs: its own and those of its `allOf`."""
     pairs = []
@@ -159,6 +168,15 @@ class _Ctx:
     ui: Mapping[str, Mapping[str, Any]]
     berkas: Mapping[Any, Any]
     upload_url: str | None
+    # Per subschema (a list's rows share one): its unsupported keywords and choices, worked out once. The
+    # subschema is kept with them, so its id is never reused while the form is drawn.
+    memo: dict[int, tuple[Mapping[str, Any], list[str], list[tuple[Any, str]] | None]] = field(default_factory=dict)
+
+    def read(self, schema: Mapping[str, Any]) -> tuple[list[str], list[tuple[Any, str]] | None]:
+        if id(schema) not in self.memo:
+            self.memo[id(schema)] = (schema, unsupported(schema), _choices(schema))
+        _, bad, options = self.memo[id(schema)]
+        return bad, options
 
     def ui_of(self, path: str) -> Mapping[str, Any]:
         return self.ui.get(re.sub(r"\.(\d+|__i__)(?=\.|$)", ".*", path), {})
@@ -175,22 +193,30 @@ def _message(message: str, path: str) -> str:
     return message[:1].upper() + message[1:] if message[:1].islower() else message
 
 
-def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: str, required: bool) -> Field:
+def _build(
+    schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: str, required: bool, keyed: bool = False
+) -> Field:
     ui = ctx.ui_of(path)
     if value is None and "default" in schema:
         value = schema["default"]
     f = Field("teks", path, str(ui.get("label") or label), required, str(schema.get("description") or ""))
     f.errors = [_message(m, path) for m in ctx.take(path)]
-    widget = ui.get("widget")
     kind = schema.get("type")
-    options = _choices(schema)
-    if unsupported(schema):
+    bad, options = ctx.read(schema)
+    # In a row, a value chosen from data among many is named, not offered again: a list of hundreds of rows
+    # would each list everyone. Remove the row and add another to change it.
+    in_row = path.count(".") and path.split(".")[-2].isdigit()
+    long = in_row and SUMBER in schema and len(options or []) > ROW_CHOICES_MAX
+    widget = ui.get("widget") or ("hanya-baca" if (keyed or long) and _filled(value) else None)
+    if bad:
         f.kind = "tak-didukung"
     elif widget == "tersembunyi":
         f.kind, f.value = "tersembunyi", _text(value)
     elif widget == "hanya-baca" and kind not in ("object", "array"):
         f.kind, f.value = "hanya-baca", _text(value)
-        f.attrs["tampil"] = dict(options or []).get(value, _text(value)) if options else _text(value)
+        f.attrs["tampil"] = next(
+            (t for v, t in options or [] if v == value), readable(value) if options else _text(value)
+        )
     elif kind == "object":
         _object(f, schema, value if isinstance(value, dict) else {}, ctx)
     elif kind == "array":
@@ -207,13 +233,13 @@ def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: s
         f.value = _text(value)
         f.choices = [Choice("true", "Ya", value is True), Choice("false", "Tidak", value is False)]
     elif kind in ("integer", "number"):
-        f.kind, f.value = "angka", _text(value)
+        f.kind, f.value = "angka", _angka(value) if kind == "number" else _text(value)
         f.attrs["inputmode"] = "numeric" if kind == "integer" else "decimal"
     elif schema.get("format") == "date":
         f.kind, f.value = "tanggal", _text(value)
     else:
-        long = _LONG.search(path.rsplit(".", 1)[-1]) and int(schema.get("maxLength") or 1000) > 120
-        f.kind, f.value = widget or ("teks-panjang" if long else "teks"), _text(value)
+        prose = _LONG.search(path.rsplit(".", 1)[-1]) and int(schema.get("maxLength") or 1000) > 120
+        f.kind, f.value = widget or ("teks-panjang" if prose else "teks"), _text(value)
     return f
 
 
@@ -222,23 +248,30 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
     props: dict[str, Any] = schema.get("properties") or {}
     required = required_now(schema, value)
     always = set(schema.get("required") or [])
-    shown: dict[str, tuple[str, list[Any], bool]] = {}  # a conditional field: its control, values, holds now
+    # A field only one simple condition requires is shown while it holds: control, values, holds now.
+    # Required by several conditions (or a test on more than one sibling) it is always shown.
+    tests: dict[str, list[tuple[str, list[Any], bool] | None]] = {}
     narrowed: dict[str, dict[str, Any]] = {}
     for test, then in _conditions(schema):
         holds = _holds(test, value)
         simple = _simple(test)
         for name in then.get("required") or []:
-            if simple and name not in always and name != simple[0] and name not in shown:
-                shown[name] = (simple[0], simple[1], holds)
+            if name not in always and not (simple and name == simple[0]):
+                tests.setdefault(name, []).append((*simple, holds) if simple else None)
         for name, extra in (then.get("properties") or {}).items():
             if holds and isinstance(extra, dict):
                 narrowed.setdefault(name, {}).update(extra)
+    shown = {name: found[0] for name, found in tests.items() if len(found) == 1 and found[0] is not None}
+    # A row whose choices depend on one of its fields (an asesor per candidate, form_sources._per_row) is
+    # about that field's value: shown, not offered again (hundreds of rows would each list everyone).
+    is_row = f.path.rsplit(".", 1)[-1].isdigit()
+    keys = {s[0] for t, then in _conditions(schema) if is_row and then.get("properties") and (s := _simple(t))}
     prefix = f"{f.path}." if f.path else ""
     for key, sub in props.items():
         if not isinstance(sub, dict):
             continue
         sub = {**sub, **narrowed.get(key, {})}
-        child = _build(sub, prefix + key, value.get(key), ctx, title_of(sub, key), key in required)
+        child = _build(sub, prefix + key, value.get(key), ctx, title_of(sub, key), key in required, key in keys)
         if key in shown:
             control, values, holds = shown[key]
             child.required = True  # shown only when its condition makes it required
@@ -247,7 +280,7 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
         f.children.append(child)
     if f.path and not f.required and always and not any(_filled(v) for v in value.values()):
         # An optional part: what it requires is required only once someone fills it in.
-        names = [c.label for c in f.children if c.path.rsplit(".", 1)[-1] in always]
+        names = [c.label for c in f.children if c.path.rsplit(".", 1)[-1] in always] or ["isiannya"]
         said = ", ".join(names[:-1]) + " dan " + names[-1] if len(names) > 1 else names[0]
         f.hint = " ".join(filter(None, [_sentence(f.hint), f"Boleh dikosongkan; bila diisi, {said} wajib diisi."]))
         for c in f.children:
@@ -390,10 +423,24 @@ def error_summary(errors: Errors, schema: Mapping[str, Any]) -> Markup:
         path = str(e.get("path") or "")
         labels = _labels(schema, path) or []
         href = field_id(path if labels else "")
-        items.append(
-            {"href": "#" + href, "teks": " › ".join(labels[-2:]), "pesan": _message(str(e.get("message")), path)}
-        )
+        parts = path.split(".")
+        # A field of a row names its row ("Bukti 2 › Nama bukti"); any other field its own label.
+        said = labels[-2:] if len(parts) > 1 and parts[-2].isdigit() else labels[-1:]
+        items.append({"href": "#" + href, "teks": " › ".join(said), "pesan": _message(str(e.get("message")), path)})
     return Markup(env.get_template("_formulir.html").module.ringkasan(items)) if items else Markup("")  # type: ignore[attr-defined]
+
+
+def berkas_ids(schema: Mapping[str, Any], data: Any) -> list[int]:
+    """The file ids `data` holds in the form's file fields (`x-berkas`), in order: what a page looks up to
+    pass `render(..., berkas={id: {nama, size, content_type}})`."""
+    if BERKAS in schema:
+        return [data] if isinstance(data, int) and not isinstance(data, bool) else []
+    if isinstance(data, dict):
+        props = schema.get("properties") or {}
+        return [i for k, v in data.items() if isinstance(props.get(k), dict) for i in berkas_ids(props[k], v)]
+    if isinstance(data, list) and isinstance(schema.get("items"), dict):
+        return [i for v in data for i in berkas_ids(schema["items"], v)]
+    return []
 
 
 # ---- reading the submitted form back ----
@@ -430,23 +477,33 @@ def _number(text: str, integer: bool) -> Any:
     return int(n) if n.is_integer() and "e" not in s.lower() else n
 
 
-def _read(schema: Mapping[str, Any], path: str, form: dict[str, list[str]]) -> Any:
+Memo = dict[int, tuple[Mapping[str, Any], dict[str, Any] | None]]
+
+
+def _by_text(schema: Mapping[str, Any], memo: Memo) -> dict[str, Any] | None:
+    """The field's choices by the text a control sends, worked out once per subschema (kept in the memo)."""
+    if id(schema) not in memo:
+        options = _choices(schema)
+        memo[id(schema)] = (schema, None if options is None else {_text(v): v for v, _ in options})
+    return memo[id(schema)][1]
+
+
+def _read(schema: Mapping[str, Any], path: str, form: dict[str, list[str]], memo: Memo) -> Any:
     """The value at `path`, `None` when the form has nothing of it, `_BLANK` for an empty control."""
     kind = schema.get("type")
     if kind == "object":
-        return _read_object(schema, path, form)
+        return _read_object(schema, path, form, memo)
     if kind == "array":
         items: dict[str, Any] = schema.get("items") if isinstance(schema.get("items"), dict) else {}  # type: ignore[assignment]
-        options = _choices(items)
-        if options is not None and items.get("type") != "object":
+        by_text = _by_text(items, memo)
+        if by_text is not None and items.get("type") != "object":
             if path not in form:
                 return None
-            by_text = {_text(v): v for v, _ in options}
             return [by_text.get(v, v) for v in form[path] if v != ""]
         found = {int(m.group(1)) for k in form if (m := re.match(re.escape(path) + r"\.(\d+)(\.|$)", k))}
         if not found and path not in form:
             return None
-        rows = [_read(items, f"{path}.{i}", form) for i in sorted(found)]
+        rows = [_read(items, f"{path}.{i}", form, memo) for i in sorted(found)]
         return [{} if r is None and items.get("type") == "object" else r for r in rows if r not in (None, _BLANK)]
     values = form.get(path)
     if values is None:
@@ -456,28 +513,26 @@ def _read(schema: Mapping[str, Any], path: str, form: dict[str, list[str]]) -> A
     text = next((v for v in values if v != ""), "")
     if text == "":
         return _BLANK
-    options = _choices(schema)
-    if options is not None:
-        return {_text(v): v for v, _ in options}.get(text, _number(text, True) if kind == "integer" else text)
+    by_text = _by_text(schema, memo)
+    if by_text is not None:
+        return by_text.get(text, _number(text, True) if kind == "integer" else text)
     if kind in ("integer", "number"):
         return _number(text, kind == "integer")
     return text
 
 
-def _read_object(schema: Mapping[str, Any], path: str, form: dict[str, list[str]]) -> Any:
+def _read_object(schema: Mapping[str, Any], path: str, form: dict[str, list[str]], memo: Memo) -> Any:
     prefix = f"{path}." if path else ""
-    read = {
-        k: _read(sub, prefix + k, form) for k, sub in (schema.get("properties") or {}).items() if isinstance(sub, dict)
-    }
+    props = schema.get("properties") or {}
+    read = {k: _read(sub, prefix + k, form, memo) for k, sub in props.items() if isinstance(sub, dict)}
     if path and all(v is None for v in read.values()):
         return None
     out = {k: v for k, v in read.items() if v is not None and v is not _BLANK}
     if path and not any(_filled(v) for v in out.values()):
         return {}  # nothing written in it: left out by its parent unless required
     required = required_now(schema, out)
-    props = schema.get("properties") or {}
     for k, v in read.items():
-        plain = props[k].get("type") == "string" and _choices(props[k]) is None and "format" not in props[k]
+        plain = props[k].get("type") == "string" and _by_text(props[k], memo) is None and "format" not in props[k]
         if v is _BLANK and k in required and plain:
             out[k] = ""  # "tidak boleh kosong" at the field rather than a missing key
         if isinstance(out.get(k), dict | list) and not out[k] and k not in required:
@@ -488,5 +543,5 @@ def _read_object(schema: Mapping[str, Any], path: str, form: dict[str, list[str]
 def parse(schema: Mapping[str, Any], form: Any) -> dict[str, Any]:
     """The submitted form (starlette FormData, a multi-dict, a mapping of lists or (name, value) pairs) as the
     data the schema describes; names the schema does not know (the CSRF token, buttons) are ignored."""
-    out = _read_object(schema, "", _pairs(form))
+    out = _read_object(schema, "", _pairs(form), {})
     return out if isinstance(out, dict) else {}

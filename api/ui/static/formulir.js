@@ -92,11 +92,13 @@
       var form = el.closest("form") || document;
       var show = rule.nilai.indexOf(valueOf(form, rule.nama)) >= 0 || !!el.querySelector("[aria-invalid=true]");
       el.toggleAttribute("data-mati", !show);
+      // What is hidden is not sent: the data says only what the person saw and answered.
+      el.querySelectorAll("[name]").forEach(function (c) { c.disabled = !show; });
     });
   }
 
   function size(n) {
-    return n >= 1048576 ? (n / 1048576).toFixed(1).replace(".", ",") + " MB" : Math.max(1, Math.round(n / 1024)) + " KB";
+    return n >= 1048576 ? (n / 1048576).toFixed(1).replace(".0", "").replace(".", ",") + " MB" : Math.max(1, Math.round(n / 1024)) + " KB";
   }
 
   function upload(input) {
