@@ -86,8 +86,16 @@ def test_a_candidate_before_submitting_must_fill_fr_apl_01_and_02_by_the_end_of_
     assert tugas["tautan"] == f"/api/tasks/{tugas['id']}"
     assert api.get("peserta", tugas["tautan"]).status_code == 200
     assert period["menunggu"] == []
-    assert period["hasil"] == {"pendaftaran": None, "kehadiran": None, "persetujuan": None, "keputusan": None}
+    assert period["hasil"] == {
+        "pendaftaran": None,
+        "pra_asesmen": None,
+        "kehadiran": None,
+        "persetujuan": None,
+        "keputusan": None,
+    }
     assert period["dokumen"] == []
+    assert [(p["key"], p["status"]) for p in period["proses"]] == [("pendaftaran_uji_kompetensi", "running")]
+    assert (period["jadwal"], period["batas_banding"]) == (None, None)
     # peserta2's own task is theirs alone.
     [tugas2] = the_period(api, "peserta2")["harus"]
     assert tugas2["id"] != tugas["id"]
@@ -154,6 +162,20 @@ def test_after_the_assessment_and_pleno_a_candidate_sees_k_their_card_and_their_
     assert (hasil["keputusan"]["keputusan"], hasil["keputusan"]["sumber"]) == ("K", "pleno")
     [sk] = sb.documents(api, root, "sk_penetapan")
     assert hasil["keputusan"]["dokumen_id"] == sk.id
+    assert (hasil["pra_asesmen"]["rekomendasi"], hasil["pra_asesmen"]["catatan"]) == ("lanjut", "Bukti memadai")
+    jadwal = period["jadwal"]
+    assert (jadwal["tuk_kode"], jadwal["tuk_nama"], jadwal["asesor_nama"]) == (
+        "TUK-01",
+        "Laboratorium Komputer Terpadu",
+        "Budi Santoso, S.Kom., M.T.",
+    )
+    assert (at(jadwal["asesmen_selesai"]) - at(jadwal["asesmen_mulai"])).days == 1  # sop.jadwal: days 10 and 11
+    assert [(p["key"], p["status"]) for p in period["proses"]] == [
+        ("pendaftaran_uji_kompetensi", "completed"),
+        ("pra_asesmen", "completed"),
+        ("pelaksanaan_uji_kompetensi", "completed"),
+    ]
+    assert period["batas_banding"] is None  # decided K: nothing to appeal
     kartu, rekaman = period["dokumen"]
     assert (kartu["kind"], kartu["label"]) == ("kartu_peserta", "Kartu Peserta Uji Kompetensi")
     assert re.fullmatch(r"001/LSP-STMI/KP/[IVX]+/\d{4}", kartu["nomor"]), kartu["nomor"]
@@ -228,16 +250,19 @@ def test_a_candidate_in_no_period_gets_an_empty_status(api: Api) -> None:
 
 def test_the_status_runs_the_same_number_of_queries_for_one_candidate_as_for_two(api: Api) -> None:
     sb.decided(api, [PESERTA, PESERTA2, PESERTA3])
+    # Each caller is read once just before being counted: the process's user cache (5 s) then holds them, so
+    # a loaded machine's pauses do not add a user lookup to one count and not the other.
     status(api, "asesor")
-    status(api, "asesor2")
-    status(api, "peserta")
     with counted(api) as two:
         status(api, "asesor")  # two candidates, their cards and records
+    status(api, "asesor2")
     with counted(api) as one:
         status(api, "asesor2")  # one candidate
     assert len(two) == len(one)
+    status(api, "peserta")
     with counted(api) as peserta:
         status(api, "peserta")
+    status(api, "peserta3")
     with counted(api) as peserta3:
         status(api, "peserta3")
     assert len(peserta) == len(peserta3) <= 20, peserta
@@ -249,9 +274,12 @@ def test_a_candidate_decided_bk_sees_the_appeal_they_wait_for_and_then_k_through
     period = the_period(api, "peserta3")
     assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["sumber"]) == ("BK", "pleno")
     assert tasks(period["harus"]) == [("Mengajukan banding (FR.AK.04)", "6")]
+    # The window the LSP's masa banding sets (14 days), from the appeal task's own data.
+    window = at(period["batas_banding"]) - at(period["hasil"]["keputusan"]["pada"])
+    assert abs(window - timedelta(days=14)) < timedelta(minutes=1), window  # set as the SK is approved
     sb.appeal(api, "peserta3")
     period = the_period(api, "peserta3")
-    assert period["harus"] == []
+    assert period["harus"] == [] and period["batas_banding"] is None
     assert tasks(period["menunggu"]) == [("Memutuskan banding", "ketua_lsp")]
     sb.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", sb.ASESOR_ULANG)
