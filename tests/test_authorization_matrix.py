@@ -66,6 +66,9 @@ ON_TASKS = (
     Access(_set("asesor"), "task_asesor"),
     Access(_set("direktur"), "task_direktur"),
 )
+NOT_THEIRS = frozenset({403, 404})
+ON_TASK_PAGES = tuple(Access(a.allowed, a.on, refused=NOT_THEIRS) for a in ON_TASKS)
+ON_OTHER_SCREEN = Access(_set("direktur"), "task_direktur", refused=NOT_THEIRS, found=False)
 # Reading a document: staff read every kind; a candidate their card and FR.AK.02; an asesor the FR.AK.02 of
 # the candidates they assessed and the letters addressed to them (README, Documents).
 ON_DOCUMENTS = (
@@ -119,6 +122,31 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/api/periode/{instance_id}/dasbor"): Access(STAFF, "period"),
     # Status saya: a candidate's own status; anyone else is sent on to their own landing page (303).
     ("GET", "/status"): Access(SIGNED_IN),
+    # Tugas saya and a task's page: what the API allows, a task the caller may not see is a 404 page.
+    ("GET", "/tasks"): Access(SIGNED_IN),
+    ("GET", "/tasks/sekaligus"): Access(SIGNED_IN),
+    ("POST", "/tasks/sekaligus"): Access(SIGNED_IN),
+    ("GET", "/tasks/{task_id}"): ON_TASK_PAGES,
+    ("POST", "/tasks/{task_id}/complete"): ON_TASK_PAGES,
+    ("POST", "/tasks/{task_id}/draft"): ON_TASK_PAGES,
+    ("POST", "/tasks/{task_id}/claim"): ON_TASK_PAGES,
+    ("POST", "/tasks/{task_id}/unclaim"): ON_TASK_PAGES,
+    # Asesmen saya: an asesor's own sessions; another asesor's session is not found.
+    ("GET", "/asesor"): Access(ASESOR),
+    ("GET", "/asesor/sesi/{root_id}/{tuk_kode}"): Access(_set("asesor"), "sesi_asesor", refused=NOT_THEIRS),
+    ("POST", "/asesor/sesi/{root_id}/{tuk_kode}/kehadiran"): Access(_set("asesor"), "sesi_asesor", refused=NOT_THEIRS),
+    # The evidence queue and its screens: staff; the check's and the opening's screens on a task of theirs
+    # (here a task of another kind: found by its worker, who is told it is not this screen's).
+    ("GET", "/berkas/antrian"): Access(STAFF),
+    ("GET", "/berkas/antrian/progres"): Access(STAFF),
+    ("POST", "/berkas/antrian/berikutnya"): Access(STAFF),
+    ("GET", "/berkas/{berkas_id}/lihat"): Access(STAFF | {"peserta", "asesor"}, "berkas_peserta"),
+    ("GET", "/berkas/periksa/{task_id}"): ON_OTHER_SCREEN,
+    ("POST", "/berkas/periksa/{task_id}"): ON_OTHER_SCREEN,
+    ("POST", "/berkas/periksa/{task_id}/lepas"): ON_OTHER_SCREEN,
+    ("GET", "/pendaftaran/buka/{task_id}"): ON_OTHER_SCREEN,
+    ("POST", "/pendaftaran/buka/{task_id}"): ON_OTHER_SCREEN,
+    ("POST", "/pendaftaran/{task_id}/pilihan"): ON_OTHER_SCREEN,
     ("POST", "/akun/kata-sandi"): Access(SIGNED_IN),
     # Dokumen (api/ui/dokumen.py): the list shows each user what they may read; a document as the API's.
     ("GET", "/dokumen"): Access(SIGNED_IN),
@@ -217,6 +245,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/process-definitions/{key}/instances"): {"json": {"data": {}}},
     ("POST", "/api/tasks/{task_id}/complete"): {"json": {"data": {}}},
+    ("GET", "/berkas/antrian/progres"): {"params": {"periode": 1}},
     ("PUT", "/api/tasks/{task_id}/draft"): {"json": {"data": {"catatan": "belum selesai"}}},
     ("PATCH", "/api/users/{username}"): {"json": {"nip": "198001102006042003"}},
     ("POST", "/api/tasks/{task_id}/berkas"): {"files": {"file": ("bukti.pdf", PDF, "application/pdf")}},

@@ -238,6 +238,8 @@ def antrian(db: Database, user: CurrentUser, period_id: int | None, q: str, page
 def berikutnya(db: Database, clock: Clock, settings: Settings, user: CurrentUser, period_id: int | None) -> str | None:
     """Claim for the user the oldest check they may work on (in the period, if given) and return its id; None
     when the queue is empty. A check someone else claims meanwhile is skipped."""
+    if not is_staff(user):
+        raise ApiError(403, "the evidence queue is for the LSP's staff")
     for _ in range(5):
         with db.reading() as session:
             query = select(HumanTask.id).where(*_mine(user))

@@ -182,6 +182,8 @@ def _claim_or_unclaim(
     except ApiError as exc:
         if exc.status not in (403, 404, 409):
             raise
+        if exc.status != 409:
+            return _not_found(request)  # not theirs to claim: as if it did not exist (the API's 403/404)
         if request.headers.get("HX-Request"):
             return page(request, "tugas_baris_hilang.html", user, title="", task_id=task_id, status_code=200)
         return RedirectResponse(_with(back, pesan="diambil"), status_code=303)
@@ -516,7 +518,7 @@ def task_page(
         return _not_found(request)
     panel = konteks.for_form(t.form.file)
     if panel is not None and panel.halaman and t.state == TaskState.READY:
-        # These tasks have a screen of their own (the evidence check, opening registration for hundreds).
+        # These tasks have a screen of their own (opening registration for hundreds of candidates).
         return RedirectResponse(panel.halaman.format(task_id=t.id), status_code=303)
     return _task_page(request, db, user, t, pesan=PESAN_TUGAS.get(pesan))
 

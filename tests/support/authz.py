@@ -117,6 +117,8 @@ def build(api: Api) -> dict[str, Obyek]:
             ),
             "task_direktur": Obyek({"task_id": str(sop.one(api, "direktur", MENETAPKAN, instance_id=second)["id"])}),
             "berkas_peserta": Obyek({"berkas_id": berkas}),
+            # The session of asesor (TUK-01) in the first period; asesor2's candidates sit at TUK-02.
+            "sesi_asesor": Obyek({"root_id": root, "tuk_kode": "TUK-01"}),
             "dokumen_staff": Obyek({"document_id": doc("nota_dinas")}),
             "dokumen_kartu": Obyek({"document_id": doc("kartu_peserta", candidate="peserta")}),
             "dokumen_rekaman": Obyek({"document_id": doc("rekaman_asesmen", candidate="peserta")}),

@@ -24,8 +24,8 @@ Builder = Callable[[Database, CurrentUser, Any], dict[str, Any]]
 class Konteks:
     template: str
     build: Builder
-    # A screen of its own for these tasks (e.g. "/berkas/periksa/{task_id}": the check as a split view with
-    # "Simpan & berikutnya"): the task page sends a ready task there. None: the task page is the screen.
+    # A screen of its own for these tasks (e.g. "/pendaftaran/buka/{task_id}": a picker over hundreds of
+    # candidates instead of a select per row): the task page sends a ready task there. None: the task page.
     halaman: str | None = None
 
 

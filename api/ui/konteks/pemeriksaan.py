@@ -56,7 +56,7 @@ def _list(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-@konteks("memeriksa_berkas.json", template="pemeriksaan.html", halaman="/berkas/periksa/{task_id}")
+@konteks("memeriksa_berkas.json", template="pemeriksaan.html")
 def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     data = _dict(task.data)
     pendaftar = _dict(data.get("pendaftar"))
