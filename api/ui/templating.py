@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import CurrentUser
+from api.permissions import DASBOR_READERS
 from api.store.enums import Role
 from api.ui.sesi import COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_token
 from service_tasks import format_indonesia as fmt
@@ -47,7 +48,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Tugas saya", "/tasks", "tugas"),
     NavItem("Asesmen saya", "/asesor", "asesor", frozenset({Role.ASESOR})),
     NavItem("Antrian berkas", "/berkas/antrian", "antrian", frozenset({Role.KABID_ADMINISTRASI})),
-    NavItem("Dasbor", "/dasbor", "dasbor", frozenset({Role.KETUA_LSP, Role.DIREKTUR, Role.ADMIN})),
+    NavItem("Dasbor", "/dasbor", "dasbor", DASBOR_READERS),
     NavItem("Dokumen", "/dokumen", "dokumen"),
     NavItem("Perancang", "/modeler", "perancang", frozenset({Role.DESAINER, Role.ADMIN})),
     NavItem("Akun", "/akun", "akun"),
