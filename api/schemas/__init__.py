@@ -119,6 +119,9 @@ class HistoryEntry(BaseModel):
 class Form(BaseModel):
     schema_: dict[str, Any] | None = Field(default=None, alias="schema", serialization_alias="schema")
     ui_schema: dict[str, Any] | None = None
+    # The form's file name in the deployment (e.g. "memeriksa_berkas.json"): what the pages' context panels
+    # (api/ui/konteks) are keyed by. None for a task without a form.
+    file: str | None = None
 
     model_config = {"populate_by_name": True}
 
@@ -146,6 +149,10 @@ class TaskDetail(TaskSummary):
     data: dict[str, Any]
     # The caller's own draft of this task (PUT /api/tasks/{id}/draft); null for everyone else.
     draft: Draft | None = None
+    # The task's instructions from the BPMN (the user task's <bpmn:documentation>), if the designer wrote any.
+    documentation: str | None = None
+    # What was submitted when the task was completed (its `task_completed` event); null while it is open.
+    submitted: dict[str, Any] | None = None
 
 
 class CompleteTask(BaseModel):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, literal_column, or_, select, union_all
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, func, literal_column, or_, select, union_all
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,7 +32,7 @@ from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 from api.store.db import Database, is_retryable
 from api.store.enums import EventType, InstanceStatus, TaskState
-from api.store.models import LANE_ROLES, HumanTask, ProcessInstance, TaskDraft
+from api.store.models import LANE_ROLES, Event, HumanTask, ProcessInstance, TaskDraft
 
 ATTEMPTS_ON_LOST_RACE = 3
 MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024
@@ -47,6 +47,7 @@ class InboxFilter:
     step: str | None = None
     skema: str | None = None
     q: str | None = None  # a fragment of the subject's name, NIM, username, TUK name or code
+    mine: bool = False  # only the tasks claimed by the user or narrowed to them ("Milik saya")
 
 
 def inbox(
@@ -68,6 +69,7 @@ def inbox(
         where.step is not None,
         where.skema is not None,
         bool(where.q),
+        where.mine,
     )
     query = _inbox_query(len(roles), by)
     params = {
@@ -110,6 +112,7 @@ class InboxBy:
     step: bool = False
     skema: bool = False
     q: bool = False
+    mine: bool = False
 
 
 _SUMMARY_COLUMNS = (
@@ -159,6 +162,8 @@ def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
         filters.append(HumanTask.skema == bindparam("skema"))
     if by.q:
         filters.append(HumanTask.subject.in_(task_rows.subjects_named()))
+    if by.mine:
+        filters.append(or_(HumanTask.claimed_by == bindparam("me"), HumanTask.assignee == bindparam("me")))
     if by.overdue is True:
         filters.append(HumanTask.due_at < bindparam("now"))
     elif by.overdue is False:
@@ -198,6 +203,85 @@ def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
         .order_by(merged.c.due_at.is_(None), merged.c.due_at, merged.c.created_at)
         .offset(bindparam("skip", type_=Integer))
         .limit(bindparam("page_size", type_=Integer))
+    )
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value the inbox can be narrowed to, with how many of the user's open tasks have it."""
+
+    value: str
+    label: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    """What the inbox page counts over all the user's open tasks: the tabs (every task, mine, overdue), and
+    per SOP step, period and skema (the filters' choices, each with its count)."""
+
+    total: int
+    mine: int
+    overdue: int
+    steps: list[Facet]
+    periods: list[Facet]
+    skema: list[Facet]
+
+
+def inbox_counts(db: Database, user: CurrentUser, now: datetime) -> InboxCounts:
+    """The counts of the user's inbox (the tasks `inbox` lists without filters), in one grouped query: a
+    period has a handful of steps and skema, so the groups stay few however many tasks there are."""
+    roles = sorted(r for r in user.roles if r in LANE_ROLES.values())
+    if not roles:
+        return InboxCounts(0, 0, 0, [], [], [])
+    me = user.username
+    mine = or_(HumanTask.claimed_by == me, HumanTask.assignee == me)
+    stmt = (
+        select(
+            HumanTask.root_id,
+            HumanTask.step,
+            HumanTask.skema,
+            func.count(),
+            func.sum(case((mine, 1), else_=0)),
+            func.sum(case((HumanTask.due_at < now, 1), else_=0)),
+        )
+        .where(
+            HumanTask.state == literal_column("'ready'"),
+            HumanTask.role.in_(roles),
+            or_(HumanTask.assignee.is_(None), HumanTask.assignee == me),
+            or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
+        )
+        .group_by(HumanTask.root_id, HumanTask.step, HumanTask.skema)
+    )
+    with db.reading() as session:
+        groups = [
+            {"root_id": root_id, "step": step, "skema": skema, "subject": None, "n": n, "mine": m, "late": late}
+            for root_id, step, skema, n, m, late in session.execute(stmt)
+        ]
+        described = task_rows.describe(session, groups)
+    steps: dict[str, tuple[str | None, int]] = {}
+    periods: dict[str, tuple[str | None, int]] = {}
+    skema: dict[str, tuple[str | None, int]] = {}
+    for g in described:
+        for facets, value, label in (
+            (steps, g["step"], g["step_name"]),
+            (periods, str(g["period_id"]) if g["period_id"] is not None else None, g["period_key"]),
+            (skema, g["skema"], g["skema_judul"]),
+        ):
+            if value is not None:
+                known, count = facets.get(value, (None, 0))
+                facets[value] = (known or label, count + int(g["n"]))
+
+    def listed(facets: dict[str, tuple[str | None, int]], key: Any) -> list[Facet]:
+        return [Facet(v, label, n) for v, (label, n) in sorted(facets.items(), key=key)]
+
+    return InboxCounts(
+        total=sum(int(g["n"]) for g in described),
+        mine=sum(int(g["mine"] or 0) for g in described),
+        overdue=sum(int(g["late"] or 0) for g in described),
+        steps=listed(steps, lambda kv: (len(kv[0]), kv[0])),  # "2" before "10"
+        periods=listed(periods, lambda kv: kv[1][0] or kv[0]),
+        skema=listed(skema, lambda kv: kv[1][0] or kv[0]),
     )
 
 
@@ -252,8 +336,16 @@ def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, ta
         if schema is not None and t.state == TaskState.READY:
             ctx = source_context(session, t, row, user.username, clock.now(), settings.nomor_format)
             schema = with_sources(schema, ctx)
-        form = Form(schema=schema, ui_schema=form_of(session, row, t.ui_form))
+        form = Form(schema=schema, ui_schema=form_of(session, row, t.ui_form), file=t.form)
         draft = session.get(TaskDraft, (t.id, user.username))  # the caller's own, no one else's
+        spec = model_of_definition(session, row.definition_id).spec.task_specs.get(t.element_id)
+        submitted = None
+        if t.state == TaskState.COMPLETED:
+            submitted = session.scalars(
+                select(Event.data).where(
+                    Event.instance_id == t.instance_id, Event.type == EventType.TASK_COMPLETED, Event.task_id == t.id
+                )
+            ).first()
         return TaskDetail(
             **_summary(session, t).model_dump(),
             process_key=t.process_key,
@@ -264,6 +356,8 @@ def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, ta
             form=form,
             data=t.context or {},
             draft=Draft.model_validate(draft) if draft is not None else None,
+            documentation=(getattr(spec, "documentation", None) or None) if spec is not None else None,
+            submitted=submitted,
         )
 
 

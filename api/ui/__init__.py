@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import masuk
+from api.ui import galat, masuk, tugas
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -18,7 +18,10 @@ STATIC = TEMPLATES.parent / "static"
 # Installed by `npm ci` (make setup) from the committed package-lock.json; never committed.
 HTMX_DIST = PROJECT_ROOT / "node_modules" / "htmx.org" / "dist"
 # One screen module per line (helpers add theirs here).
-SCREENS = (masuk,)
+SCREENS = (
+    masuk,
+    tugas,
+)
 
 
 def _to_login(request: Request, exc: Exception) -> Response:
@@ -34,5 +37,6 @@ def mount(app: FastAPI) -> None:
     for module in SCREENS:
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _to_login)
+    galat.install(app)  # Indonesian error pages for the pages; the API keeps its JSON
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     app.mount("/vendor/htmx", StaticFiles(directory=HTMX_DIST, check_dir=False), name="htmx")
