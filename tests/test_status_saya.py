@@ -86,8 +86,16 @@ def test_a_candidate_before_submitting_must_fill_fr_apl_01_and_02_by_the_end_of_
     assert tugas["tautan"] == f"/api/tasks/{tugas['id']}"
     assert api.get("peserta", tugas["tautan"]).status_code == 200
     assert period["menunggu"] == []
-    assert period["hasil"] == {"pendaftaran": None, "kehadiran": None, "persetujuan": None, "keputusan": None}
+    assert period["hasil"] == {
+        "pendaftaran": None,
+        "pra_asesmen": None,
+        "kehadiran": None,
+        "persetujuan": None,
+        "keputusan": None,
+    }
     assert period["dokumen"] == []
+    assert [(p["key"], p["status"]) for p in period["proses"]] == [("pendaftaran_uji_kompetensi", "running")]
+    assert (period["jadwal"], period["batas_banding"]) == (None, None)
     # peserta2's own task is theirs alone.
     [tugas2] = the_period(api, "peserta2")["harus"]
     assert tugas2["id"] != tugas["id"]

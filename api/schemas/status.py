@@ -59,6 +59,14 @@ class Persetujuan(BaseModel):
     pada: datetime
 
 
+class HasilPraAsesmen(BaseModel):
+    """The asesor's pra-asesmen of the candidate's FR.APL.02: whether the assessment goes ahead."""
+
+    rekomendasi: str = Field(description="lanjut or tidak_lanjut")
+    catatan: str | None
+    pada: datetime
+
+
 class HasilKeputusan(BaseModel):
     keputusan: str = Field(description="K, BK or ditunda, as the approved SK (and an upheld appeal) records it")
     sumber: str = Field(description="pleno or banding")
@@ -68,6 +76,7 @@ class HasilKeputusan(BaseModel):
 
 class Hasil(BaseModel):
     pendaftaran: HasilPendaftaran | None = None
+    pra_asesmen: HasilPraAsesmen | None = None
     kehadiran: Kehadiran | None = None
     persetujuan: Persetujuan | None = None
     keputusan: HasilKeputusan | None = None
@@ -82,6 +91,26 @@ class DokumenSaya(BaseModel):
     tautan: str
 
 
+class ProsesSaya(BaseModel):
+    """One of the candidate's own child instances (registration, pra-asesmen, assessment, appeal)."""
+
+    key: str = Field(description="the process: pendaftaran_uji_kompetensi, pra_asesmen, ...")
+    status: str
+    mulai: datetime
+    selesai: datetime | None
+
+
+class JadwalSaya(BaseModel):
+    """Where and when the candidate is assessed, and by whom: as their current kartu peserta records it."""
+
+    asesmen_mulai: date | None
+    asesmen_selesai: date | None
+    tuk_kode: str | None
+    tuk_nama: str | None
+    tuk_alamat: str | None
+    asesor_nama: str | None
+
+
 class PeriodeSaya(BaseModel):
     """One period a candidate is in."""
 
@@ -93,6 +122,11 @@ class PeriodeSaya(BaseModel):
     menunggu: list[Menunggu] = Field(description="others' open tasks about the candidate")
     hasil: Hasil
     dokumen: list[DokumenSaya]
+    proses: list[ProsesSaya] = Field(default_factory=list, description="the candidate's own child instances")
+    jadwal: JadwalSaya | None = Field(None, description="from the candidate's current kartu peserta, once issued")
+    batas_banding: datetime | None = Field(
+        None, description="while the candidate may appeal (their FR.AK.04 task is open): the end of the window"
+    )
 
 
 class CalonAsesor(BaseModel):

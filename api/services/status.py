@@ -5,7 +5,10 @@ over instances, tasks, history and documents, plus the recorded decisions per pe
 Penetapan (`service_tasks.keputusan_tercatat`). Nothing is kept by hand: the step is the candidate's
 running child instance's (or the period's open) SOP step, what they must do their ready tasks, what they
 wait for the open tasks of others in their own child instances (by task and role only), the results the
-submissions the history recorded, the documents those issued about them that they may read.
+submissions the history recorded, the documents those issued about them that they may read, their own
+child instances (which processes they went through), the schedule, TUK and asesor their current kartu peserta
+names, and the end of the appeal window while their FR.AK.04 is open. The candidate's pages (api/ui/peserta.py)
+draw their tracker from exactly this.
 """
 
 from collections import defaultdict
@@ -23,12 +26,15 @@ from api.schemas.status import (
     Hasil,
     HasilKeputusan,
     HasilPendaftaran,
+    HasilPraAsesmen,
+    JadwalSaya,
     Kehadiran,
     Langkah,
     Menunggu,
     PeriodeAsesor,
     PeriodeSaya,
     Persetujuan,
+    ProsesSaya,
     StatusSaya,
     TugasSaya,
 )
@@ -155,6 +161,7 @@ def _peserta(session: Session, user: CurrentUser) -> list[PeriodeSaya]:
     own = list(
         session.scalars(
             select(HumanTask)
+            .options(undefer(HumanTask.context))  # a candidate's own few tasks: the appeal's window is in it
             .where(HumanTask.assignee == username, HumanTask.state == TaskState.READY)
             .order_by(HumanTask.due_at, HumanTask.created_at)
         )
@@ -185,9 +192,45 @@ def _peserta(session: Session, user: CurrentUser) -> list[PeriodeSaya]:
                     for d in docs
                     if d.root_id == root.id and d.id not in superseded and may_read_document(user, d)
                 ],
+                proses=[
+                    ProsesSaya(key=c.key, status=c.status, mulai=c.started_at, selesai=c.ended_at)
+                    for c in sorted(kids, key=lambda c: (c.started_at, c.id))
+                ],
+                jadwal=_jadwal([d for d in docs if d.root_id == root.id and d.id not in superseded]),
+                batas_banding=_batas_banding(mine),
             )
         )
     return out
+
+
+def _jadwal(docs: list[Dokumen]) -> JadwalSaya | None:
+    """The schedule, TUK and asesor on the candidate's current kartu peserta (a re-issued card replaces it)."""
+    kartu = [d for d in docs if d.kind == "kartu_peserta"]
+    if not kartu:
+        return None
+    data = kartu[-1].data or {}
+    jadwal, tuk, asesor = (_obj(data.get(k)) for k in ("jadwal", "tuk", "asesor"))
+    return JadwalSaya(
+        asesmen_mulai=as_date(jadwal.get("asesmen_mulai")),
+        asesmen_selesai=as_date(jadwal.get("asesmen_selesai")),
+        tuk_kode=tuk.get("kode"),
+        tuk_nama=tuk.get("nama"),
+        tuk_alamat=tuk.get("alamat"),
+        asesor_nama=asesor.get("nama"),
+    )
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _batas_banding(mine: list[HumanTask]) -> datetime | None:
+    """The end of the appeal window, from the candidate's open FR.AK.04 task (`peserta_banding`)."""
+    for t in mine:
+        banding = (t.context or {}).get("peserta_banding")
+        if isinstance(banding, dict) and banding.get("username") == t.assignee:
+            return _aware(banding.get("batas_banding"))
+    return None
 
 
 def _dokumen(d: Dokumen) -> DokumenSaya:
@@ -215,9 +258,14 @@ def _hasil(session: Session, username: str, child_ids: set[int], root_ids: set[i
         for e, role in rows:
             data = e.data or {}
             periksa, hadir, ak01 = data.get("pemeriksaan"), data.get("kehadiran"), data.get("ak01")
+            pra = data.get("pra_asesmen")
             if role == Role.KABID_ADMINISTRASI and isinstance(periksa, dict) and periksa.get("keputusan"):
                 hasil[e.root_id].pendaftaran = HasilPendaftaran(
                     keputusan=str(periksa["keputusan"]), alasan=periksa.get("alasan") or None, pada=e.at
+                )
+            elif role == Role.ASESOR and isinstance(pra, dict) and pra.get("rekomendasi"):
+                hasil[e.root_id].pra_asesmen = HasilPraAsesmen(
+                    rekomendasi=str(pra["rekomendasi"]), catatan=pra.get("catatan") or None, pada=e.at
                 )
             elif role == Role.ASESOR and isinstance(hadir, dict) and isinstance(hadir.get("hadir"), bool):
                 hasil[e.root_id].kehadiran = Kehadiran(
