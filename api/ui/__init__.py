@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import galat, masuk, peserta, tugas
+from api.ui import galat, masuk, pemeriksaan, peserta, tugas
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -22,6 +22,7 @@ SCREENS = (
     masuk,
     tugas,
     peserta,
+    pemeriksaan,
 )
 
 

@@ -46,6 +46,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Status saya", "/status", "status", frozenset({Role.PESERTA})),
     NavItem("Tugas saya", "/tasks", "tugas"),
     NavItem("Asesmen saya", "/asesor", "asesor", frozenset({Role.ASESOR})),
+    NavItem("Antrian berkas", "/berkas/antrian", "antrian", frozenset({Role.KABID_ADMINISTRASI})),
     NavItem("Dasbor", "/dasbor", "dasbor", frozenset({Role.KETUA_LSP, Role.DIREKTUR, Role.ADMIN})),
     NavItem("Dokumen", "/dokumen", "dokumen"),
     NavItem("Perancang", "/modeler", "perancang", frozenset({Role.DESAINER, Role.ADMIN})),

@@ -1,0 +1,120 @@
+"""Antrian pemeriksaan berkas (Kabid Administrasi): the registrations awaiting the evidence check, oldest first,
+with the period's counts; "Buka berikutnya" claims the next check and opens it; the progress of the period's
+fan-outs (registration opened for hundreds of candidates by the worker, 100 per transaction), polled with
+htmx; and an evidence file served for a same-origin frame beside the verdicts.
+
+Queries and claims live in `api/services/antrian.py` (and `services.tasks`, `services.berkas`); this module
+parses, asks, answers.
+"""
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.errors import ApiError
+from api.routes.deps import MAX_ID, AppSettings, ClockDep, Db, Id, PageNumber
+from api.services import antrian, berkas
+from api.store.storage import inline_disposition
+from api.ui.sesi import PageUser
+from api.ui.templating import page
+
+router = APIRouter(include_in_schema=False)
+
+Periode = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Cari = Annotated[str, Query(max_length=100)]
+
+# An evidence file shown inside a page of this site: framed by this origin only, never cached, never sniffed.
+# An image keeps the API's sandbox; a PDF cannot have one (Chromium shows no PDF in a sandboxed document), but
+# its type is the one sniffed at upload (%PDF), so with `nosniff` a browser only ever runs its PDF viewer on it.
+_FRAME_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+_CSP_GAMBAR = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+_CSP_PDF = "default-src 'none'; frame-ancestors 'self'"
+
+
+def antrian_url(periode: int | None = None, **extra: str | int) -> str:
+    params: dict[str, str | int] = {"periode": periode} if periode else {}
+    params.update({k: v for k, v in extra.items() if v not in ("", None)})
+    return "/berkas/antrian" + (f"?{urlencode(params)}" if params else "")
+
+
+@router.get("/berkas/antrian", response_class=HTMLResponse)
+def daftar(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    periode: Periode = None,
+    q: Cari = "",
+    halaman: PageNumber = 1,
+    kosong: bool = False,
+) -> HTMLResponse:
+    """The queue; an htmx search asks for the list alone (`HX-Target: #daftar-antrian`)."""
+    data = antrian.antrian(db, user, periode, q, halaman)
+    progres = antrian.progres(db, user, data.periode.id) if data.periode else []
+    fragment = request.headers.get("HX-Target", "").endswith("#daftar-antrian")
+    return page(
+        request,
+        "pemeriksaan_daftar.html" if fragment else "pemeriksaan_antrian.html",
+        user,
+        title="Antrian pemeriksaan berkas",
+        aktif="antrian",
+        a=data,
+        progres=progres,
+        kosong=kosong,
+        antrian_url=antrian_url,
+    )
+
+
+@router.post("/berkas/antrian/berikutnya")
+def buka_berikutnya(
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    user: PageUser,
+    periode: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    """Claim the oldest check the user may take and open it; back to the queue when none is left."""
+    task_id = antrian.berikutnya(db, clock, settings, user, periode)
+    if task_id is None:
+        return RedirectResponse(antrian_url(periode, kosong=1), status_code=303)
+    return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+
+
+@router.get("/berkas/antrian/progres", response_class=HTMLResponse)
+def progres(request: Request, db: Db, user: PageUser, periode: Annotated[int, Query(ge=1, le=MAX_ID)]) -> HTMLResponse:
+    """The period's fan-outs as progress bars (polled every 2 s by htmx while one is still starting)."""
+    return page(
+        request,
+        "pemeriksaan_progres.html",
+        user,
+        title="Kemajuan",
+        progres=antrian.progres(db, user, periode),
+        periode_id=periode,
+    )
+
+
+@router.get("/berkas/{berkas_id}/lihat")
+def lihat(berkas_id: Id, db: Db, settings: AppSettings, user: PageUser) -> Response:
+    """An evidence file inline, for an <img> or a same-origin frame of the check: the same permission as
+    `GET /api/berkas/{id}` (`may_read_file`, in `services.berkas.download`)."""
+    try:
+        f = berkas.download(db, settings, user, berkas_id)
+    except ApiError as exc:
+        status = exc.status if exc.status in (403, 404) else 404
+        pesan = "Anda tidak berhak melihat berkas ini." if status == 403 else "Berkas tidak ditemukan."
+        return HTMLResponse(
+            f'<!doctype html><html lang="id"><meta charset="utf-8"><title>Berkas</title><p>{pesan}</p></html>',
+            status_code=status,
+            headers={**_FRAME_HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'"},
+        )
+    csp = _CSP_GAMBAR if (f.content_type or "").startswith("image/") else _CSP_PDF
+    return Response(
+        f.content,
+        media_type=f.content_type,
+        headers={**_FRAME_HEADERS, "Content-Security-Policy": csp, "Content-Disposition": inline_disposition(f.name)},
+    )
