@@ -16,6 +16,7 @@ from api.middleware import RequestLimits, SecurityHeaders
 from api.routes import (
     auth,
     berkas,
+    dasbor,
     deployments,
     diagrams,
     dokumen,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         users,
         versions,
         diagrams,
+        dasbor,
         web,
     )
     for module in routes:

@@ -29,6 +29,9 @@ REVOKERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP})
 # Who reports a spoiled blangko and re-issues the certificate on a new one: Kabid Administrasi prints
 # certificates (SOP step 6), Ketua LSP signs the berita acara.
 REISSUERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP, Role.KABID_ADMINISTRASI})
+# Who reads a period's dashboard (`/dasbor`, `GET /api/periode/{id}/dasbor`): Ketua LSP and Direktur, for whom it
+# is made, the administrator, and the Kabids, who run the steps it times.
+DASBOR_READERS: frozenset[Role] = STAFF
 # Who validates and deploys BPMN and forms.
 DESIGNERS: frozenset[Role] = frozenset({Role.DESAINER, Role.ADMIN})
 # Who approves a deployment changing where issuing operators (certificates, SKs) run: Ketua LSP, never a
@@ -52,6 +55,7 @@ StaffOrDesigner = Annotated[CurrentUser, require_roles(*_sorted(STAFF | DESIGNER
 DeploymentApprover = Annotated[CurrentUser, require_roles(*_sorted(DEPLOYMENT_APPROVERS))]
 # Who lists deployments (the waiting ones included): designers and the approvers.
 DeploymentReader = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS | DEPLOYMENT_APPROVERS))]
+DasborReader = Annotated[CurrentUser, require_roles(*_sorted(DASBOR_READERS))]
 Admin = Annotated[CurrentUser, require_roles(Role.ADMIN)]
 AsesorRole = Annotated[CurrentUser, require_roles(Role.ASESOR)]
 PesertaRole = Annotated[CurrentUser, require_roles(Role.PESERTA)]
@@ -59,6 +63,10 @@ PesertaRole = Annotated[CurrentUser, require_roles(Role.PESERTA)]
 
 def is_staff(user: CurrentUser) -> bool:
     return user.has_any(*STAFF)
+
+
+def may_read_dasbor(user: CurrentUser) -> bool:
+    return user.has_any(*DASBOR_READERS)
 
 
 def may_work_on(user: CurrentUser, task: HumanTask) -> bool:

@@ -252,14 +252,17 @@ def failed(chunk: list[RenderJob], exc: BaseException) -> list[Rendered]:
     return [Rendered(id=j.id, error=f"render process failed: {type(exc).__name__}: {exc}") for j in chunk]
 
 
+_COUNTS = (func.count(), func.count(Dokumen.rendered_at), func.count(Dokumen.render_error))
+
+
 def progress(session: Session, *, root_id: int | None = None, instance_id: int | None = None) -> dict[str, int]:
     """How many of an instance's documents have their file: {done, total, failed}."""
     where = Dokumen.root_id == root_id if root_id is not None else Dokumen.instance_id == instance_id
-    total, done, failed = session.execute(
-        select(
-            func.count(),
-            func.count(Dokumen.rendered_at),
-            func.count(Dokumen.render_error),
-        ).where(where)
-    ).one()
+    total, done, failed = session.execute(select(*_COUNTS).where(where)).one()
     return {"done": int(done), "total": int(total), "failed": int(failed)}
+
+
+def progress_by_kind(session: Session, root_id: int) -> dict[str, dict[str, int]]:
+    """:func:`progress` of a period's documents per kind."""
+    rows = session.execute(select(Dokumen.kind, *_COUNTS).where(Dokumen.root_id == root_id).group_by(Dokumen.kind))
+    return {kind: {"done": int(done), "total": int(total), "failed": int(failed)} for kind, total, done, failed in rows}

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.store.enums import SertifikatStatus
 from api.store.master import Sertifikat
@@ -21,43 +22,50 @@ from service_tasks.keputusan import (
     tidak_dinilai,
     total_rab,
 )
-from service_tasks.keputusan_tercatat import keputusan_akhir
+from service_tasks.keputusan_tercatat import KeputusanTercatat, keputusan_akhir
 from service_tasks.nomor_surat import terbitkan_dokumen
 
 
-def keputusan_periode(ctx: ServiceContext) -> dict[str, str]:
+def keputusan_periode(session: Session, root_id: int) -> dict[str, str]:
     """Each candidate's final decision in the period (K, BK or ditunda), as the records hold it: the pleno's as
     the approved SK Penetapan states it, then an upheld appeal's (keputusan_tercatat), never the asesor's
-    recommendation."""
-    penerbitan = ctx.session.scalars(
+    recommendation. (The Laporan and the Ketua's dashboard count these.)"""
+    return {u: k.keputusan for u, k in keputusan_tercatat_periode(session, root_id).items()}
+
+
+def keputusan_tercatat_periode(session: Session, root_id: int) -> dict[str, KeputusanTercatat]:
+    """:func:`keputusan_periode` with each decision's record (its skema, source, document)."""
+    penerbitan = session.scalars(
         select(ProcessInstance.id)
-        .where(ProcessInstance.root_id == ctx.root_id, ProcessInstance.key == "penerbitan_sertifikat")
+        .where(ProcessInstance.root_id == root_id, ProcessInstance.key == "penerbitan_sertifikat")
         .order_by(ProcessInstance.id)
     ).all()
-    akhir: dict[str, str] = {}
+    akhir: dict[str, KeputusanTercatat] = {}
     for instance_id in penerbitan:
-        akhir.update({u: k.keputusan for u, k in keputusan_akhir(ctx.session, instance_id).items()})
+        akhir.update(keputusan_akhir(session, instance_id))
     return akhir
 
 
-def _waktu_langkah(ctx: ServiceContext) -> list[dict[str, Any]]:
-    """Each SOP step's time against its standard, from the period's step record (name, started, due,
-    completed), which the engine keeps with the step's name in the BPMN version the period runs."""
-    root = ctx.session.get(ProcessInstance, ctx.root_id)
-    steps: dict[str, Any] = (root.steps if root is not None else None) or {}
+def _aware(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def waktu_langkah(steps: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Each SOP step reached, its time against its standard, from the period's step record
+    (`process_instance.steps`: name, started, due, completed), which the engine keeps with the step's name in
+    the BPMN version the period runs. (The Laporan prints these; the Ketua's dashboard shows them.)"""
     rows = []
-    for step in sorted(steps, key=lambda n: (len(n), n)):
-        s = steps[step] or {}
+    for step in sorted(steps or {}, key=lambda n: (len(n), n)):
+        s = (steps or {})[step] or {}
         # A period started before steps carried their name prints the step's number alone.
         nama = s.get("name") or f"Langkah {step}"
-        mulai = datetime.fromisoformat(s["started_at"]) if s.get("started_at") else None
-        batas = datetime.fromisoformat(s["due_at"]) if s.get("due_at") else None
-        selesai = datetime.fromisoformat(s["completed_at"]) if s.get("completed_at") else None
+        mulai, batas, selesai = _aware(s.get("started_at")), _aware(s.get("due_at")), _aware(s.get("completed_at"))
         rows.append(
             {
                 "langkah": step,
                 "nama": nama,
                 "mulai": mulai.isoformat() if mulai else None,
+                "batas": batas.isoformat() if batas else None,
                 "selesai": selesai.isoformat() if selesai else None,
                 "standar_detik": (batas - mulai).total_seconds() if mulai and batas else None,
                 "durasi_detik": (selesai - mulai).total_seconds() if mulai and selesai else None,
@@ -65,6 +73,11 @@ def _waktu_langkah(ctx: ServiceContext) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _waktu_langkah(ctx: ServiceContext) -> list[dict[str, Any]]:
+    root = ctx.session.get(ProcessInstance, ctx.root_id)
+    return waktu_langkah(root.steps if root is not None else None)
 
 
 @operator("terbitkan_laporan")
@@ -87,7 +100,7 @@ def terbitkan_laporan(
     def baru() -> dict[str, int]:
         return {"peserta": 0, "k": 0, "bk": 0, "ditunda": 0, "tidak_hadir": 0, "tidak_setuju": 0}
 
-    akhir = keputusan_periode(ctx)
+    akhir = keputusan_periode(ctx.session, ctx.root_id)
 
     per_skema: dict[str, dict[str, Any]] = defaultdict(lambda: {"target": 0, **baru(), "sertifikat": 0})
     per_tuk: dict[str, dict[str, Any]] = defaultdict(baru)

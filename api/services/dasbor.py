@@ -1,0 +1,369 @@
+"""A period at a glance for Ketua LSP and Direktur (`/dasbor`, `GET /api/periode/{id}/dasbor`).
+
+Queries only, in one read-only transaction, a fixed number per panel whatever the number of candidates
+(never one per candidate):
+- steps: the period's step record (`process_instance.steps`, as the Laporan reads it) against the steps and
+  time standards of the BPMN version the period runs, and the ready tasks per step (one grouped query);
+- escalations: the `step_escalated` events with their tasks (one query);
+- target to certificate: the Direktur's target (the period's own history), the candidates' registration,
+  check and attendance as their entitled roles submitted them (one query over the period's submissions,
+  reading only the few answers it counts), the final decisions as recorded (the Laporan's
+  `keputusan_periode`) and the certificate register (one query);
+- documents: render progress per kind (one grouped query).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from api.background.renderer import progress_by_kind
+from api.engine.lint_rules import SOP_PROCESS
+from api.engine.process_models import model_of_definition
+from api.schemas.dasbor import (
+    CorongBaris,
+    Dasbor,
+    DokumenJenis,
+    DokumenProgres,
+    Eskalasi,
+    KeputusanSkema,
+    LangkahDasbor,
+    PeriodeRingkas,
+)
+from api.store.db import Database
+from api.store.enums import EventType, Role, SertifikatStatus, TaskState
+from api.store.master import Peserta, Sertifikat, Skema
+from api.store.models import Event, HumanTask, ProcessInstance, User
+from service_tasks.dokumen.laporan import keputusan_tercatat_periode, waktu_langkah
+from service_tasks.guards import objects
+from service_tasks.jenis_dokumen import label_of
+from service_tasks.keputusan_tercatat import terakhir
+
+PERIODE_MAKS = 200  # the periods listed, newest first (an LSP runs two or three a year)
+TANPA_PRODI = "(prodi tidak tercatat)"
+TANPA_SKEMA = "-"
+
+
+def periode_list(db: Database) -> list[PeriodeRingkas]:
+    """The periods, newest first, each with its running step and open escalations."""
+    with db.reading() as session:
+        roots = list(
+            session.scalars(
+                select(ProcessInstance)
+                .where(ProcessInstance.parent_id.is_(None), ProcessInstance.key == SOP_PROCESS)
+                .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+                .limit(PERIODE_MAKS)
+            )
+        )
+        open_ = _open_escalations(session, [r.id for r in roots])
+        return [_ringkas(r, open_.get(r.id, 0)) for r in roots]
+
+
+def dasbor(db: Database, now: datetime, period_id: int) -> Dasbor | None:
+    """Every panel of one period, or None when `period_id` is not a period."""
+    with db.reading() as session:
+        root = session.get(ProcessInstance, period_id)
+        if root is None or root.parent_id is not None or root.key != SOP_PROCESS:
+            return None
+        eskalasi = _eskalasi(session, root)
+        langkah = _langkah(session, root, now, eskalasi)
+        corong, total, prodi, keputusan = _corong(session, root)
+        return Dasbor(
+            periode=_ringkas(root, sum(1 for e in eskalasi if e.terbuka)),
+            pada=now,
+            langkah=langkah,
+            eskalasi=eskalasi,
+            corong=corong,
+            corong_total=total,
+            corong_prodi=prodi,
+            keputusan=keputusan,
+            dokumen=_dokumen(session, root.id),
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# The period and its steps
+
+
+def _aware(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _running_step(steps: dict[str, Any] | None) -> str | None:
+    started = [n for n, s in (steps or {}).items() if isinstance(s, dict) and not s.get("completed_at")]
+    return max(started, key=lambda n: (len(n), n)) if started else None
+
+
+def _ringkas(root: ProcessInstance, eskalasi_terbuka: int) -> PeriodeRingkas:
+    step = _running_step(root.steps)
+    return PeriodeRingkas(
+        id=root.id,
+        business_key=root.business_key,
+        status=root.status,
+        mulai=root.started_at,
+        selesai=root.ended_at,
+        langkah_berjalan=step,
+        langkah_berjalan_nama=((root.steps or {}).get(step) or {}).get("name") if step else None,
+        eskalasi_terbuka=eskalasi_terbuka,
+    )
+
+
+def _period_instances(root_id: int) -> Any:
+    """The ids of the period's instances (its root and every child: `root_id` is the root's own id there)."""
+    return select(ProcessInstance.id).where(ProcessInstance.root_id == root_id)
+
+
+def _langkah(session: Session, root: ProcessInstance, now: datetime, eskalasi: list[Eskalasi]) -> list[LangkahDasbor]:
+    """Every step of the BPMN version the period runs (those not reached yet too), as the Laporan times them."""
+    model = model_of_definition(session, root.definition_id)
+    reached = {row["langkah"]: row for row in waktu_langkah(root.steps)}
+    open_tasks = dict(
+        session.execute(
+            select(HumanTask.step, func.count())
+            .where(HumanTask.instance_id.in_(_period_instances(root.id)), HumanTask.state == TaskState.READY)
+            .group_by(HumanTask.step)
+        ).all()
+    )
+    escalated: dict[str, int] = defaultdict(int)
+    for e in eskalasi:
+        if e.terbuka and e.langkah:
+            escalated[e.langkah] += 1
+    out = []
+    for nomor in sorted(set(model.step_standards) | set(reached), key=lambda n: (len(n), n)):
+        row = reached.get(nomor, {})
+        standard = model.step_standards.get(nomor)
+        mulai, batas, selesai = _aware(row.get("mulai")), _aware(row.get("batas")), _aware(row.get("selesai"))
+        end = selesai or (now if mulai else None)
+        late = batas is not None and end is not None and end > batas
+        out.append(
+            LangkahDasbor(
+                nomor=nomor,
+                nama=row.get("nama") or model.step_names.get(nomor) or f"Langkah {nomor}",
+                standar_detik=row.get("standar_detik") or (standard.total_seconds() if standard else None),
+                mulai=mulai,
+                batas=batas,
+                selesai=selesai,
+                keadaan="selesai" if selesai else "berjalan" if mulai else "belum",
+                lama_detik=(end - mulai).total_seconds() if mulai and end else None,
+                terlambat=late,
+                terlambat_detik=(end - batas).total_seconds() if late and end and batas else None,
+                tugas_terbuka=int(open_tasks.get(nomor, 0)),
+                eskalasi_terbuka=escalated.get(nomor, 0),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Escalations
+
+
+def _escalations(root_ids: list[int]) -> Any:
+    return (
+        select(Event, HumanTask)
+        .join(HumanTask, HumanTask.id == Event.task_id)
+        .where(Event.root_id.in_(root_ids), Event.type == EventType.STEP_ESCALATED)
+    )
+
+
+def _open_escalations(session: Session, root_ids: list[int]) -> dict[int, int]:
+    if not root_ids:
+        return {}
+    rows = session.execute(
+        select(Event.root_id, func.count())
+        .join(HumanTask, HumanTask.id == Event.task_id)
+        .where(Event.root_id.in_(root_ids), Event.type == EventType.STEP_ESCALATED, HumanTask.state == TaskState.READY)
+        .group_by(Event.root_id)
+    ).all()
+    return {int(r): int(n) for r, n in rows}
+
+
+def _eskalasi(session: Session, root: ProcessInstance) -> list[Eskalasi]:
+    """The period's escalations, the open ones first, each the oldest first."""
+    names = {n: (s or {}).get("name") for n, s in (root.steps or {}).items()}
+    out = []
+    for event, task in session.execute(_escalations([root.id]).order_by(Event.id)).all():
+        data = event.data or {}
+        step = str(data["step"]) if data.get("step") is not None else task.step
+        out.append(
+            Eskalasi(
+                task_id=task.id,
+                nama=task.name,
+                langkah=step,
+                langkah_nama=names.get(step) if step else None,
+                peran=task.role,
+                batas_langkah=_aware(data.get("due_at")),
+                dibuat=event.at,
+                terbuka=task.state == TaskState.READY,
+                diklaim_oleh=task.claimed_by,
+                selesai=task.completed_at if task.state == TaskState.COMPLETED else None,
+                selesai_oleh=task.completed_by if task.state == TaskState.COMPLETED else None,
+            )
+        )
+    return sorted(out, key=lambda e: not e.terbuka)
+
+
+# --------------------------------------------------------------------------------------------------
+# From target to certificate
+
+
+@dataclass
+class _Calon:
+    """What the period's records say about one candidate."""
+
+    skema: str | None = None
+    prodi: str | None = None
+    terdaftar: bool = False
+    pemeriksaan: str | None = None
+    hadir: bool | None = None
+    keputusan: str | None = None
+    sertifikat: int = 0
+
+
+@dataclass
+class _Hitung:
+    judul: str
+    target: int = 0
+    kolom: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def baris(self, kunci: str) -> CorongBaris:
+        k = self.kolom
+        return CorongBaris(
+            kunci=kunci,
+            judul=self.judul,
+            target=self.target,
+            terdaftar=k["terdaftar"],
+            diterima=k["diterima"],
+            hadir=k["hadir"],
+            kompeten=k["kompeten"],
+            sertifikat=k["sertifikat"],
+        )
+
+
+def _submissions(session: Session, root_id: int) -> dict[str, _Calon]:
+    """Each candidate's registration, check and attendance, as the role entitled to each submitted it (the last
+    submission holds), with their skema and prodi: one query reading only the answers it counts."""
+    # `as_string()`: the JSON value's text, SQL NULL when absent (a bare JSON index is JSON 'null' on SQLite).
+    apl = Event.data["apl01"].as_string()
+    keputusan = Event.data[("pemeriksaan", "keputusan")].as_string()
+    hadir = Event.data[("kehadiran", "hadir")].as_boolean()
+    rows = session.execute(
+        select(HumanTask.role, HumanTask.subject, HumanTask.skema, Peserta.prodi, apl.is_not(None), keputusan, hadir)
+        .join(HumanTask, HumanTask.id == Event.task_id)
+        .outerjoin(User, User.username == HumanTask.subject)
+        .outerjoin(Peserta, Peserta.user_id == User.id)
+        .where(
+            Event.root_id == root_id,
+            Event.type == EventType.TASK_COMPLETED,
+            Event.actor.is_not(None),
+            HumanTask.subject.is_not(None),
+            HumanTask.role.in_([Role.PESERTA, Role.KABID_ADMINISTRASI, Role.ASESOR]),
+            or_(apl.is_not(None), keputusan.is_not(None), hadir.is_not(None)),
+        )
+        .order_by(Event.id)
+    ).all()
+    calon: dict[str, _Calon] = defaultdict(_Calon)
+    for role, subject, skema, prodi, submitted_apl, verdict, present in rows:
+        c = calon[subject]
+        c.skema = skema or c.skema
+        c.prodi = prodi or c.prodi
+        if role == Role.PESERTA and submitted_apl:
+            c.terdaftar = True
+        elif role == Role.KABID_ADMINISTRASI and verdict:
+            c.pemeriksaan = verdict
+        elif role == Role.ASESOR and present is not None:
+            c.hadir = bool(present)
+    return calon
+
+
+def _target(session: Session, root_id: int) -> list[dict[str, Any]]:
+    """The Direktur's target of the period (SOP step 1) as submitted."""
+    s = terakhir(session, root_id, Role.DIREKTUR, "target")
+    return objects((s.event.data or {}).get("target")) if s is not None else []
+
+
+def _corong(
+    session: Session, root: ProcessInstance
+) -> tuple[list[CorongBaris], CorongBaris, list[CorongBaris], list[KeputusanSkema]]:
+    calon = _submissions(session, root.id)
+    for username, k in keputusan_tercatat_periode(session, root.id).items():
+        c = calon[username]
+        c.keputusan = k.keputusan
+        c.skema = c.skema or k.skema_nomor
+    certificates = session.execute(
+        select(Sertifikat.peserta_username, Sertifikat.skema_nomor, Peserta.prodi)
+        .outerjoin(User, User.username == Sertifikat.peserta_username)
+        .outerjoin(Peserta, Peserta.user_id == User.id)
+        .where(Sertifikat.root_id == root.id, Sertifikat.status != SertifikatStatus.DIGANTI)
+    ).all()
+    for username, nomor, prodi in certificates:
+        c = calon[username]
+        c.sertifikat += 1
+        c.skema = c.skema or nomor
+        c.prodi = c.prodi or prodi
+    target = _target(session, root.id)
+
+    nomors = {c.skema for c in calon.values() if c.skema} | {str(t.get("skema_nomor")) for t in target}
+    titles = dict(session.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(sorted(nomors)))).all())
+    per_skema: dict[str, _Hitung] = {}
+    per_prodi: dict[str, _Hitung] = {}
+    total = _Hitung("Jumlah")
+
+    def skema_row(nomor: str) -> _Hitung:
+        return per_skema.setdefault(nomor, _Hitung(titles.get(nomor) or nomor))
+
+    def prodi_row(nama: str) -> _Hitung:
+        return per_prodi.setdefault(nama, _Hitung(nama))
+
+    for t in target:
+        jumlah = t.get("jumlah")
+        n = jumlah if isinstance(jumlah, int) and not isinstance(jumlah, bool) else 0
+        skema_row(str(t.get("skema_nomor") or TANPA_SKEMA)).target += n
+        prodi_row(str(t.get("prodi") or TANPA_PRODI)).target += n
+        total.target += n
+    keputusan: dict[str, dict[str, int]] = {}
+    for c in calon.values():
+        nomor = c.skema or TANPA_SKEMA
+        counted = {
+            "terdaftar": c.terdaftar,
+            "diterima": c.pemeriksaan == "diterima",
+            "hadir": c.hadir is True,
+            "kompeten": c.keputusan == "K",
+            "sertifikat": c.sertifikat > 0,
+        }
+        for row in (skema_row(nomor), prodi_row(c.prodi or TANPA_PRODI), total):
+            for kolom, yes in counted.items():
+                row.kolom[kolom] += int(yes)
+        if c.keputusan:
+            per = keputusan.setdefault(nomor, {"K": 0, "BK": 0, "ditunda": 0})
+            per[c.keputusan if c.keputusan in per else "ditunda"] += 1
+    return (
+        [per_skema[n].baris(n) for n in sorted(per_skema)],
+        total.baris(""),
+        [per_prodi[p].baris(p) for p in sorted(per_prodi)],
+        [
+            KeputusanSkema(skema_nomor=n, skema_judul=titles.get(n) or n, k=k["K"], bk=k["BK"], ditunda=k["ditunda"])
+            for n, k in sorted(keputusan.items())
+        ],
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents
+
+
+def _dokumen(session: Session, root_id: int) -> DokumenProgres:
+    kinds = progress_by_kind(session, root_id)
+    per_jenis = [
+        DokumenJenis(jenis=kind, label=label_of(kind), total=c["total"], selesai=c["done"], gagal=c["failed"])
+        for kind, c in sorted(kinds.items(), key=lambda kv: label_of(kv[0]))
+    ]
+    return DokumenProgres(
+        total=sum(j.total for j in per_jenis),
+        selesai=sum(j.selesai for j in per_jenis),
+        gagal=sum(j.gagal for j in per_jenis),
+        per_jenis=per_jenis,
+    )
