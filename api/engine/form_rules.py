@@ -172,8 +172,78 @@ def form_sources(name: str, schema: Any) -> Iterator[Problem]:
             )
 
 
+# The keywords the one form renderer (api/ui/formulir.py) draws, or may ignore because the server checks them
+# (the submission is validated against the whole schema). A form using another is refused at deploy, since a page
+# could not show it: `$ref`, `anyOf`, `else`, `not`, `patternProperties`, `prefixItems`, ...
+FORM_KEYWORDS = frozenset(
+    {
+        "$schema", "$id", "$comment", "title", "description", "default", "examples", "type", "properties",
+        "required", "additionalProperties", "items", "minItems", "maxItems", "uniqueItems", "minLength",
+        "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+        "multipleOf", "const", "enum", "oneOf", "allOf", "if", "then", BERKAS, SUMBER, ISIAN,
+    }
+)  # fmt: skip
+# A `format` the renderer has a control for (other formats would be a plain text box the browser cannot help with).
+FORM_FORMATS = frozenset({"date", "email"})
+_TYPES = frozenset({"object", "array", "string", "integer", "number", "boolean"})
+
+
+def unsupported(node: Any) -> list[str]:
+    """The keywords of one subschema the form renderer cannot draw: an unknown keyword, a list of types, a
+    `format` without a control, a `oneOf` that is not choices, an `allOf` part that is not `if`/`then`, an
+    `if` without `then`, `items` that is not one schema."""
+    if not isinstance(node, dict):
+        return []
+    bad = [k for k in node if k not in FORM_KEYWORDS]
+    if "type" in node and not (isinstance(node["type"], str) and node["type"] in _TYPES):
+        bad.append("type")
+    if "format" in node and not (isinstance(node["format"], str) and node["format"] in FORM_FORMATS):
+        bad.append("format")
+    if "oneOf" in node and choices(node) is None:
+        bad.append("oneOf")
+    parts = node.get("allOf")
+    if "allOf" in node and not (
+        isinstance(parts, list) and all(isinstance(p, dict) and set(p) <= {"if", "then"} for p in parts)
+    ):
+        bad.append("allOf")
+    if ("if" in node) != ("then" in node):
+        bad.append("if" if "if" in node else "then")
+    if "items" in node and not isinstance(node["items"], dict):
+        bad.append("items")
+    return bad
+
+
+def _schemas(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every subschema a renderer draws, with its dotted path (a trailing dot): the fields of `properties`,
+    `items`, the `then` of conditions (their `if` only tests the data)."""
+    if not isinstance(node, dict):
+        return
+    yield path, node
+    for key, sub in (node.get("properties") or {}).items() if isinstance(node.get("properties"), dict) else []:
+        yield from _schemas(sub, f"{path}properties.{key}.")
+    yield from _schemas(node.get("items"), f"{path}items.")
+    yield from _schemas(node.get("then"), f"{path}then.")
+    for i, part in enumerate(node.get("allOf") or []) if isinstance(node.get("allOf"), list) else []:
+        yield from _schemas(part.get("then") if isinstance(part, dict) else None, f"{path}allOf.{i}.then.")
+
+
+def form_keywords(name: str, schema: Any) -> Iterator[Problem]:
+    """Every keyword of a form is one the form renderer draws (FORM_KEYWORDS), so every page can show it."""
+    for path, node in _schemas(schema):
+        for keyword in unsupported(node):
+            yield Problem(
+                name,
+                f"{path}{keyword}",
+                None,
+                f"{keyword!r} cannot be drawn by the form renderer (api/ui/formulir.py): use the keywords it knows "
+                f"({', '.join(sorted(FORM_KEYWORDS))}; format {', '.join(sorted(FORM_FORMATS))}; oneOf of "
+                f"{{const, title}}; allOf of if/then) ({_README})",
+            )
+
+
 FORM_ERRORS: list[Callable[[str, Any], Iterable[Problem]]] = [
     form_patterns,
+    form_keywords,
     form_choice_titles,
     form_file_fields,
     form_sources,

@@ -1,0 +1,457 @@
+"""The one form renderer: a task's JSON Schema (as GET /api/tasks/{id} serves it, with `oneOf` choices and
+`default`s from api/engine/form_sources.py) drawn as an accessible HTML form, and the submitted form read
+back into JSON typed by the schema (docs in /work/notes/dom.md, forms/README.md).
+
+- `render(schema, data, errors)`: the fields filled with `data` (else the schema's defaults), each error
+  at its field; a field's `name` is its dotted data path, its `id` `f-` + the path with `-` for `.`.
+- `error_summary(errors, schema)`: the `.ringkasan-galat` box linking each error to its field.
+- `parse(schema, form)`: the submitted multi-dict back to data: numbers, booleans, lists renumbered in
+  order, an empty optional field left out. `parse(schema, <what render(schema, x) submits>) == x`.
+
+The page's behaviour (rows added and removed, conditional parts, uploads with progress) is
+api/ui/static/formulir.js; without JavaScript the form is still a plain form.
+"""
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import validators
+from markupsafe import Markup
+
+from api.engine.form_rules import BERKAS, SUMBER, unsupported
+from api.ui.templating import env
+
+Errors = Iterable[Mapping[str, Any]]
+# More choices than this are a <select>; fewer are radios (a field whose choices come from data is always a select).
+RADIO_MAX = 5
+# Fields people write sentences in (a <textarea>); everything else is one line.
+_LONG = re.compile(
+    r"(^|_)(catatan|alasan|komentar|ringkasan|temuan|rekomendasi|pertimbangan|tindakan|tindak_lanjut|umpan_balik|"
+    r"latar_belakang|dasar_hukum|maksud_tujuan|sasaran|ruang_lingkup|metode|penutup|uraian|bukti|alamat)$"
+)
+NEW_ROW = "__i__"  # the row index in a <template> row; formulir.js puts the real one in
+_TYPES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+
+
+@dataclass
+class Choice:
+    value: str
+    title: str
+    chosen: bool = False
+
+
+@dataclass
+class Field:
+    """What the template draws of one field (`_formulir.html`, macro `bidang`)."""
+
+    kind: str  # objek daftar centang-banyak radio pilih teks teks-panjang angka tanggal centang ya-tidak berkas ...
+    path: str
+    label: str
+    required: bool = False
+    hint: str = ""
+    errors: list[str] = field(default_factory=list)
+    value: str = ""
+    choices: list[Choice] = field(default_factory=list)
+    children: list["Field"] = field(default_factory=list)
+    template: "Field | None" = None  # a new row of a list
+    show_if: str = ""  # JSON {"nama": control name, "nilai": [values]} for data-tampil-jika
+    shown: bool = True
+    attrs: dict[str, str] = field(default_factory=dict)
+    file: dict[str, Any] | None = None  # the uploaded file: id, nama, ukuran, url, gambar
+    fixed: bool = False  # rows neither added nor removed
+    number: int = 0  # a row's number (1-based) in its list
+
+    @property
+    def id(self) -> str:
+        return field_id(self.path)
+
+    @property
+    def describedby(self) -> str:
+        ids = [f"{self.id}-petunjuk"] if self.hint else []
+        return " ".join(ids + ([f"{self.id}-galat"] if self.errors else []))
+
+
+def field_id(path: str) -> str:
+    return "f-" + path.replace(".", "-") if path else "f-formulir"
+
+
+def readable(code: Any) -> str:
+    """A code or property name as words: `ada_tidak_memenuhi` -> `Ada tidak memenuhi`."""
+    text = str(code).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def title_of(schema: Mapping[str, Any], key: str) -> str:
+    return str(schema.get("title") or readable(key))
+
+
+def _choices(schema: Mapping[str, Any]) -> list[tuple[Any, str]] | None:
+    """A field's choices as (value, title): `oneOf` of {const, title}, else a bare `enum` made readable."""
+    branches = schema.get("oneOf")
+    if isinstance(branches, list) and branches and all(isinstance(b, dict) and "const" in b for b in branches):
+        return [(b["const"], str(b.get("title") or readable(b["const"]))) for b in branches]
+    if isinstance(schema.get("enum"), list):
+        return [(v, readable(v)) for v in schema["enum"]]
+    return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _conditions(schema: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The object's (if, then) pairs: its own and those of its `allOf`."""
+    pairs = []
+    for part in [schema, *(p for p in schema.get("allOf") or [] if isinstance(p, dict))]:
+        if isinstance(part.get("if"), dict) and isinstance(part.get("then"), dict):
+            pairs.append((part["if"], part["then"]))
+    return pairs
+
+
+def _holds(test: dict[str, Any], value: Any) -> bool:
+    return bool(validators.validator_for(test)(test).is_valid(value))
+
+
+def _simple(test: dict[str, Any]) -> tuple[str, list[Any]] | None:
+    """`{"properties": {k: {"const": v} | {"enum": [...]}}, "required": [k]}` as (k, values), else None."""
+    props = test.get("properties")
+    if not (isinstance(props, dict) and len(props) == 1 and set(test) <= {"properties", "required"}):
+        return None
+    ((key, sub),) = props.items()
+    if isinstance(sub, dict) and set(sub) == {"const"}:
+        return key, [sub["const"]]
+    if isinstance(sub, dict) and set(sub) == {"enum"} and isinstance(sub["enum"], list):
+        return key, list(sub["enum"])
+    return None
+
+
+def required_now(schema: Mapping[str, Any], value: Any) -> set[str]:
+    """The object's required properties for this data: `required` and the `then.required` whose `if` holds."""
+    names = set(schema.get("required") or [])
+    for test, then in _conditions(schema):
+        if isinstance(value, dict) and _holds(test, value):
+            names |= set(then.get("required") or [])
+    return names
+
+
+@dataclass
+class _Ctx:
+    errors: dict[str, list[str]]
+    ui: Mapping[str, Mapping[str, Any]]
+    berkas: Mapping[Any, Any]
+    upload_url: str | None
+
+    def ui_of(self, path: str) -> Mapping[str, Any]:
+        return self.ui.get(re.sub(r"\.(\d+|__i__)(?=\.|$)", ".*", path), {})
+
+    def take(self, path: str) -> list[str]:
+        return self.errors.pop(path, []) if NEW_ROW not in path else []
+
+
+def _message(message: str, path: str) -> str:
+    """The server's words for the field beside it: "pendidikan wajib diisi" -> "Wajib diisi"."""
+    key = path.rsplit(".", 1)[-1]
+    if message == f"{key} wajib diisi":
+        message = "wajib diisi"
+    return message[:1].upper() + message[1:] if message[:1].islower() else message
+
+
+def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: str, required: bool) -> Field:
+    ui = ctx.ui_of(path)
+    if value is None and "default" in schema:
+        value = schema["default"]
+    f = Field("teks", path, str(ui.get("label") or label), required, str(schema.get("description") or ""))
+    f.errors = [_message(m, path) for m in ctx.take(path)]
+    widget = ui.get("widget")
+    kind = schema.get("type")
+    options = _choices(schema)
+    if unsupported(schema):
+        f.kind = "tak-didukung"
+    elif widget == "tersembunyi":
+        f.kind, f.value = "tersembunyi", _text(value)
+    elif widget == "hanya-baca" and kind not in ("object", "array"):
+        f.kind, f.value = "hanya-baca", _text(value)
+        f.attrs["tampil"] = dict(options or []).get(value, _text(value)) if options else _text(value)
+    elif kind == "object":
+        _object(f, schema, value if isinstance(value, dict) else {}, ctx)
+    elif kind == "array":
+        _array(f, schema, value if isinstance(value, list) else [], ctx, ui)
+    elif BERKAS in schema and not (widget and options):
+        _file(f, schema, value, ctx, options)
+    elif options is not None:
+        f.kind = widget or ("radio" if len(options) <= RADIO_MAX and SUMBER not in schema else "pilih")
+        f.choices = [Choice(_text(v), t, v == value and value is not None) for v, t in options]
+        if value is not None and not any(c.chosen for c in f.choices):  # a value the choices no longer offer
+            f.choices.append(Choice(_text(value), readable(value), True))
+    elif kind == "boolean":
+        f.kind = widget or ("centang" if required else "ya-tidak")
+        f.value = _text(value)
+        f.choices = [Choice("true", "Ya", value is True), Choice("false", "Tidak", value is False)]
+    elif kind in ("integer", "number"):
+        f.kind, f.value = "angka", _text(value)
+        f.attrs["inputmode"] = "numeric" if kind == "integer" else "decimal"
+    elif schema.get("format") == "date":
+        f.kind, f.value = "tanggal", _text(value)
+    else:
+        long = _LONG.search(path.rsplit(".", 1)[-1]) and int(schema.get("maxLength") or 1000) > 120
+        f.kind, f.value = widget or ("teks-panjang" if long else "teks"), _text(value)
+    return f
+
+
+def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ctx) -> None:
+    f.kind = "objek"
+    props: dict[str, Any] = schema.get("properties") or {}
+    required = required_now(schema, value)
+    always = set(schema.get("required") or [])
+    shown: dict[str, tuple[str, list[Any], bool]] = {}  # a conditional field: its control, values, holds now
+    narrowed: dict[str, dict[str, Any]] = {}
+    for test, then in _conditions(schema):
+        holds = _holds(test, value)
+        simple = _simple(test)
+        for name in then.get("required") or []:
+            if simple and name not in always and name != simple[0] and name not in shown:
+                shown[name] = (simple[0], simple[1], holds)
+        for name, extra in (then.get("properties") or {}).items():
+            if holds and isinstance(extra, dict):
+                narrowed.setdefault(name, {}).update(extra)
+    prefix = f"{f.path}." if f.path else ""
+    for key, sub in props.items():
+        if not isinstance(sub, dict):
+            continue
+        sub = {**sub, **narrowed.get(key, {})}
+        child = _build(sub, prefix + key, value.get(key), ctx, title_of(sub, key), key in required)
+        if key in shown:
+            control, values, holds = shown[key]
+            child.required = True  # shown only when its condition makes it required
+            child.show_if = json.dumps({"nama": prefix + control, "nilai": [_text(v) for v in values]})
+            child.shown = holds or bool(child.errors) or _filled(value.get(key))
+        f.children.append(child)
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _array(f: Field, schema: Mapping[str, Any], rows: list[Any], ctx: _Ctx, ui: Mapping[str, Any]) -> None:
+    items: dict[str, Any] = schema.get("items") if isinstance(schema.get("items"), dict) else {}  # type: ignore[assignment]
+    options = _choices(items)
+    if options is not None and items.get("type") != "object":
+        f.kind = "centang-banyak"
+        f.choices = [Choice(_text(v), t, v in rows) for v, t in options]
+        f.choices += [Choice(_text(v), readable(v), True) for v in rows if v not in [o[0] for o in options]]
+        return
+    f.kind, f.fixed = "daftar", bool(ui.get("baris_tetap"))
+    name = str(items.get("title") or "Baris")
+    f.attrs["baris"] = name
+    f.attrs["tambah"] = name[:1].lower() + name[1:] if name[1:2].islower() else name
+    for i in range(len(rows) + 1):
+        path = f"{f.path}.{i if i < len(rows) else NEW_ROW}"
+        child = _build(items, path, rows[i] if i < len(rows) else None, ctx, name, True)
+        child.number = i + 1
+        child.label = f"{name} {i + 1}" if i < len(rows) else name
+        if i < len(rows):
+            f.children.append(child)
+        else:
+            f.template = child
+
+
+def _size(n: Any) -> str:
+    if not isinstance(n, int | float):
+        return ""
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB".replace(".0 ", " ").replace(".", ",")
+    return f"{max(1, round(n / 1024))} KB"
+
+
+def _file(f: Field, schema: Mapping[str, Any], value: Any, ctx: _Ctx, options: list[tuple[Any, str]] | None) -> None:
+    spec: dict[str, Any] = schema.get(BERKAS) or {}
+    f.kind, f.value = "berkas", _text(value)
+    if value not in (None, ""):
+        info = ctx.berkas.get(value) or ctx.berkas.get(_text(value)) or {}
+        get = info.get if isinstance(info, Mapping) else lambda k: getattr(info, k, None)
+        jenis = str(get("content_type") or "")
+        f.file = {
+            "id": value,
+            "nama": get("nama") or dict(options or []).get(value) or f"Berkas {value}",
+            "ukuran": _size(get("size")),
+            "jenis": _TYPES.get(jenis, ""),
+            "url": str(spec.get("download", "/api/berkas/{berkas_id}")).replace("{berkas_id}", _text(value)),
+            "gambar": jenis.startswith("image/"),
+        }
+    if "upload" not in spec:
+        f.kind = "berkas-lihat" if f.file or not options else "pilih"
+        f.choices = [Choice(_text(v), t, v == value) for v, t in options or []]
+        return
+    accept = [str(a) for a in spec.get("accept") or []]
+    f.attrs["accept"] = ",".join(accept)
+    f.attrs["maks"] = str(spec.get("max_bytes") or "")
+    if ctx.upload_url:
+        f.attrs["unggah"] = ctx.upload_url
+    types = [_TYPES.get(a, a) for a in accept]
+    said = (", ".join(types[:-1]) + " atau " + types[-1]) if len(types) > 1 else "".join(types)
+    limit = f", paling besar {_size(spec['max_bytes'])}" if spec.get("max_bytes") else ""
+    f.hint = " ".join(filter(None, [f.hint, f"Berkas {said}{limit}." if said else ""]))
+
+
+def _error_map(errors: Errors) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for e in errors:
+        out.setdefault(str(e.get("path") or ""), []).append(str(e.get("message") or ""))
+    return out
+
+
+def _tree(schema: Mapping[str, Any], data: Any, errors: Errors, **kw: Any) -> tuple[Field, dict[str, list[str]]]:
+    ctx = _Ctx(_error_map(errors), kw.get("ui_schema") or {}, kw.get("berkas") or {}, kw.get("upload_url"))
+    root = _build(schema, "", data if isinstance(data, dict) else {}, ctx, title_of(schema, ""), True)
+    return root, ctx.errors
+
+
+def render(
+    schema: Mapping[str, Any],
+    data: Mapping[str, Any] | None,
+    errors: Errors = (),
+    *,
+    ui_schema: Mapping[str, Mapping[str, Any]] | None = None,
+    berkas: Mapping[Any, Any] | None = None,
+    upload_url: str | None = None,
+    only: Sequence[str] | None = None,
+) -> Markup:
+    """The form's fields (not the <form> element nor its buttons) filled with `data`, errors at their fields;
+    `only` draws just those top-level properties (a wizard's step). An error whose field is not drawn is
+    shown at the top so none is lost."""
+    root, left = _tree(schema, dict(data or {}), errors, ui_schema=ui_schema, berkas=berkas, upload_url=upload_url)
+    fields = [c for c in root.children if only is None or c.path in only]
+    stray = [m for p, ms in left.items() for m in ms if only is None or p.split(".")[0] in only or p == ""]
+    macros = env.get_template("_formulir.html").module
+    return Markup(macros.formulir(fields, stray, "" if only else str(schema.get("description") or "")))  # type: ignore[attr-defined]
+
+
+def _labels(schema: Mapping[str, Any], path: str) -> list[str]:
+    """The titles along a data path: "Bukti persyaratan", "Bukti 2", "Nama bukti"."""
+    out, node = [], schema
+    for part in [p for p in path.split(".") if p]:
+        if part.isdigit() and node.get("type") == "array":
+            node = node.get("items") or {}
+            out.append(f"{node.get('title') or 'Baris'} {int(part) + 1}")
+        else:
+            node = (node.get("properties") or {}).get(part) or {}
+            out.append(title_of(node, part))
+    return out
+
+
+def error_summary(errors: Errors, schema: Mapping[str, Any]) -> Markup:
+    """The `.ringkasan-galat` box: one link per error to its field, "Bukti 2 › Nama bukti: Tidak boleh kosong"."""
+    items = []
+    for e in errors:
+        path = str(e.get("path") or "")
+        labels = _labels(schema, path)
+        top = [labels[-1]] if len(labels) == 1 else labels[-2:]
+        items.append(
+            {"href": "#" + field_id(path), "teks": " › ".join(top), "pesan": _message(str(e.get("message")), path)}
+        )
+    return Markup(env.get_template("_formulir.html").module.ringkasan(items)) if items else Markup("")  # type: ignore[attr-defined]
+
+
+# ---- reading the submitted form back ----
+
+_BLANK = object()
+
+
+def _pairs(form: Any) -> dict[str, list[str]]:
+    if hasattr(form, "multi_items"):
+        items = form.multi_items()
+    elif hasattr(form, "getlist"):
+        items = [(k, v) for k in dict.fromkeys(form.keys()) for v in form.getlist(k)]
+    elif isinstance(form, Mapping):
+        items = [(k, v) for k, vs in form.items() for v in (vs if isinstance(vs, list) else [vs])]
+    else:
+        items = list(form)
+    out: dict[str, list[str]] = {}
+    for k, v in items:
+        if isinstance(v, str):
+            out.setdefault(str(k), []).append(v)
+    return out
+
+
+def _number(text: str, integer: bool) -> Any:
+    s = text.strip().replace(" ", "")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", s) or ("," in s and "." not in s):
+        s = s.replace(".", "").replace(",", ".")  # Indonesian: 1.500.000,50
+    try:
+        n = float(s)
+    except ValueError:
+        return text  # the validator says it is not a number, in Indonesian
+    if integer and not n.is_integer():
+        return n
+    return int(n) if n.is_integer() and "e" not in s.lower() else n
+
+
+def _read(schema: Mapping[str, Any], path: str, form: dict[str, list[str]]) -> Any:
+    """The value at `path`, `None` when the form has nothing of it, `_BLANK` for an empty control."""
+    kind = schema.get("type")
+    if kind == "object":
+        return _read_object(schema, path, form)
+    if kind == "array":
+        items: dict[str, Any] = schema.get("items") if isinstance(schema.get("items"), dict) else {}  # type: ignore[assignment]
+        options = _choices(items)
+        if options is not None and items.get("type") != "object":
+            if path not in form:
+                return None
+            by_text = {_text(v): v for v, _ in options}
+            return [by_text.get(v, v) for v in form[path] if v != ""]
+        found = {int(m.group(1)) for k in form if (m := re.match(re.escape(path) + r"\.(\d+)(\.|$)", k))}
+        if not found and path not in form:
+            return None
+        rows = [_read(items, f"{path}.{i}", form) for i in sorted(found)]
+        return [{} if r is None and items.get("type") == "object" else r for r in rows if r not in (None, _BLANK)]
+    values = form.get(path)
+    if values is None:
+        return None
+    if kind == "boolean":
+        return True if "true" in values else False if "false" in values else _BLANK
+    text = next((v for v in values if v != ""), "")
+    if text == "":
+        return _BLANK
+    options = _choices(schema)
+    if options is not None:
+        return {_text(v): v for v, _ in options}.get(text, _number(text, True) if kind == "integer" else text)
+    if kind in ("integer", "number"):
+        return _number(text, kind == "integer")
+    return text
+
+
+def _read_object(schema: Mapping[str, Any], path: str, form: dict[str, list[str]]) -> Any:
+    prefix = f"{path}." if path else ""
+    read = {
+        k: _read(sub, prefix + k, form) for k, sub in (schema.get("properties") or {}).items() if isinstance(sub, dict)
+    }
+    if path and all(v is None for v in read.values()):
+        return None
+    out = {k: v for k, v in read.items() if v is not None and v is not _BLANK}
+    if path and not any(_filled(v) for v in out.values()):
+        return {}  # nothing written in it: left out by its parent unless required
+    required = required_now(schema, out)
+    props = schema.get("properties") or {}
+    for k, v in read.items():
+        plain = props[k].get("type") == "string" and _choices(props[k]) is None and "format" not in props[k]
+        if v is _BLANK and k in required and plain:
+            out[k] = ""  # "tidak boleh kosong" at the field rather than a missing key
+        if isinstance(out.get(k), dict | list) and not out[k] and k not in required:
+            del out[k]
+    return {k: out[k] for k in props if k in out}
+
+
+def parse(schema: Mapping[str, Any], form: Any) -> dict[str, Any]:
+    """The submitted form (starlette FormData, a multi-dict, a mapping of lists or (name, value) pairs) as the
+    data the schema describes; names the schema does not know (the CSRF token, buttons) are ignored."""
+    out = _read_object(schema, "", _pairs(form))
+    return out if isinstance(out, dict) else {}

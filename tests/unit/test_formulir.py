@@ -1,0 +1,324 @@
+"""The form renderer draws each construct of a form the way every page relies on (names are data paths, ids
+`f-` + path, labels, hints and errors tied by aria-describedby, groups as fieldset/legend, "(wajib)" as the
+data makes a field required) and reads the submitted form back into data typed by the schema."""
+
+import re
+from typing import Any
+
+from api.engine.form_rules import form_keywords, unsupported
+from api.ui import formulir
+from tests.support.form_html import read, submitted
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Contoh",
+    "description": "Isi dengan jujur.",
+    "type": "object",
+    "properties": {
+        "data": {
+            "type": "object",
+            "title": "Data peserta",
+            "properties": {
+                "nama": {"type": "string", "title": "Nama lengkap", "minLength": 1, "description": "Sesuai KTP"},
+                "lahir": {"type": "string", "format": "date", "title": "Tanggal lahir"},
+                "umur": {"type": "integer", "title": "Umur"},
+                "biaya": {"type": "number", "title": "Biaya (Rp)"},
+                "setuju": {"type": "boolean", "title": "Saya setuju"},
+                "hadir": {"type": "boolean", "title": "Apakah hadir?"},
+                "keputusan": {
+                    "type": "string",
+                    "title": "Keputusan",
+                    "oneOf": [
+                        {"const": "terima", "title": "Diterima"},
+                        {"const": "tolak", "title": "Ditolak"},
+                    ],
+                },
+                "alasan": {"type": "string", "title": "Alasan"},
+                "kota": {
+                    "type": "string",
+                    "title": "Kota",
+                    "oneOf": [{"const": f"k{i}", "title": f"Kota {i}"} for i in range(1, 8)],
+                },
+                "metode": {
+                    "type": "array",
+                    "title": "Metode",
+                    "uniqueItems": True,
+                    "items": {
+                        "type": "string",
+                        "oneOf": [
+                            {"const": "lisan", "title": "Pertanyaan lisan"},
+                            {"const": "tertulis", "title": "Pertanyaan tertulis"},
+                        ],
+                    },
+                },
+            },
+            "required": ["nama", "setuju", "keputusan"],
+            "if": {"properties": {"keputusan": {"const": "tolak"}}, "required": ["keputusan"]},
+            "then": {"required": ["alasan"], "properties": {"alasan": {"minLength": 1}}},
+        },
+        "bukti": {
+            "type": "array",
+            "title": "Bukti persyaratan",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "title": "Bukti",
+                "properties": {
+                    "nama": {"type": "string", "title": "Nama bukti", "minLength": 1},
+                    "berkas_id": {
+                        "type": "integer",
+                        "title": "Berkas unggahan",
+                        "minimum": 1,
+                        "x-berkas": {
+                            "upload": "/api/tasks/{task_id}/berkas",
+                            "download": "/api/berkas/{berkas_id}",
+                            "accept": ["application/pdf", "image/png", "image/jpeg"],
+                            "max_bytes": 5242880,
+                        },
+                    },
+                },
+                "required": ["nama", "berkas_id"],
+            },
+        },
+    },
+    "required": ["data", "bukti"],
+}
+
+DATA: dict[str, Any] = {
+    "data": {
+        "nama": "Andi Pratama",
+        "lahir": "2004-03-17",
+        "umur": 22,
+        "biaya": 1500000.5,
+        "setuju": True,
+        "hadir": False,
+        "keputusan": "tolak",
+        "alasan": "Berkas tidak lengkap",
+        "kota": "k6",
+        "metode": ["tertulis"],
+    },
+    "bukti": [{"nama": "KTM", "berkas_id": 7}, {"nama": "Transkrip", "berkas_id": 9}],
+}
+
+
+def html(data: Any = DATA, errors: Any = (), **kw: Any) -> str:
+    return str(formulir.render(SCHEMA, data, errors, **kw))
+
+
+def tag(page: str, element_id: str) -> str:
+    m = re.search(r"<[a-z]+[^>]*\bid=\"" + re.escape(element_id) + r"\"[^>]*>", page)
+    assert m, element_id
+    return m.group(0)
+
+
+def test_a_text_field_is_named_by_its_path_labelled_by_its_title_and_says_it_is_required() -> None:
+    page = read(html())
+    assert page.labels["f-data-nama"] == "Nama lengkap (wajib)"
+    assert tag(html(), "f-data-nama") == (
+        '<input type="text" id="f-data-nama" name="data.nama" value="Andi Pratama" '
+        'aria-describedby="f-data-nama-petunjuk">'
+    )
+    assert '<p class="petunjuk" id="f-data-nama-petunjuk">Sesuai KTP</p>' in html()
+
+
+def test_an_error_sits_at_its_field_with_aria_invalid_and_describedby() -> None:
+    page = html(errors=[{"path": "data.nama", "message": "tidak boleh kosong"}])
+    assert tag(page, "f-data-nama").endswith(
+        'aria-describedby="f-data-nama-petunjuk f-data-nama-galat" aria-invalid="true">'
+    )
+    assert '<p class="pesan-galat" id="f-data-nama-galat">Tidak boleh kosong</p>' in page
+
+
+def test_a_missing_field_is_said_in_the_words_of_its_label_not_its_key() -> None:
+    page = html(errors=[{"path": "data.nama", "message": "nama wajib diisi"}])
+    assert '<p class="pesan-galat" id="f-data-nama-galat">Wajib diisi</p>' in page
+    summary = str(formulir.error_summary([{"path": "bukti.1.nama", "message": "nama wajib diisi"}], SCHEMA))
+    assert '<a href="#f-bukti-1-nama">Bukti 2 › Nama bukti: Wajib diisi</a>' in summary
+    assert 'class="ringkasan-galat" role="alert" tabindex="-1"' in summary
+    assert "Ada 1 isian yang perlu diperbaiki" in summary
+
+
+def test_no_errors_no_summary() -> None:
+    assert str(formulir.error_summary([], SCHEMA)) == ""
+
+
+def test_an_object_is_a_fieldset_with_its_title_as_legend() -> None:
+    assert '<fieldset class="kelompok" id="f-data">\n<legend>Data peserta</legend>' in html()
+
+
+def test_few_choices_are_radios_showing_titles_never_codes() -> None:
+    page = html()
+    assert '<legend>Keputusan <span class="wajib">(wajib)</span></legend>' in page
+    assert read(page).labels["f-data-keputusan-1"] == "Diterima"
+    assert read(page).labels["f-data-keputusan-2"] == "Ditolak"
+    assert 'name="data.keputusan" value="tolak" checked>' in page
+    assert ">tolak<" not in page
+
+
+def test_many_choices_are_a_select_with_the_value_chosen() -> None:
+    page = read(html())
+    select = next(c for c in page.controls if c.name == "data.kota")
+    assert select.options[0] == ("", False, "Pilih…")
+    assert ("k6", True, "Kota 6") in select.options
+    assert len(select.options) == 8
+
+
+def test_a_list_of_choices_is_a_checkbox_group() -> None:
+    page = read(html())
+    boxes = [c for c in page.controls if c.name == "data.metode" and c.type == "checkbox"]
+    assert [(b.attrs["value"], "checked" in b.attrs) for b in boxes] == [("lisan", False), ("tertulis", True)]
+    assert page.labels["f-data-metode-2"] == "Pertanyaan tertulis"
+
+
+def test_dates_numbers_and_booleans_get_their_controls() -> None:
+    page = html()
+    assert tag(page, "f-data-lahir") == '<input type="date" id="f-data-lahir" name="data.lahir" value="2004-03-17">'
+    assert 'inputmode="numeric"' in tag(page, "f-data-umur")
+    assert 'value="1500000.5" inputmode="decimal"' in tag(page, "f-data-biaya")
+    # A required yes/no is a checkbox (unticked says no); an optional one asks Ya / Tidak.
+    assert '<input type="hidden" name="data.setuju" value="false">' in page
+    assert 'type="checkbox" id="f-data-setuju" name="data.setuju" value="true" checked' in page
+    assert read(page).labels["f-data-hadir-1"] == "Ya" and read(page).labels["f-data-hadir-2"] == "Tidak"
+
+
+def test_a_part_required_by_a_condition_says_so_and_shows_when_its_condition_holds() -> None:
+    page = html()
+    wrapper = re.search(r'<div class="bidang" data-tampil-jika="([^"]*)"([^>]*)>\n<label for="f-data-alasan">', page)
+    assert wrapper
+    assert wrapper.group(1).replace("&#34;", '"') == '{"nama": "data.keputusan", "nilai": ["tolak"]}'
+    assert wrapper.group(2) == ""  # shown: keputusan is "tolak"
+    assert read(page).labels["f-data-alasan"] == "Alasan (wajib)"
+    accepted = html({**DATA, "data": {**DATA["data"], "keputusan": "terima", "alasan": ""}})
+    assert (
+        'data-tampil-jika="{&#34;nama&#34;: &#34;data.keputusan&#34;, &#34;nilai&#34;: [&#34;tolak&#34;]}" data-mati>'
+        in accepted
+    )
+
+
+def test_the_required_ness_of_a_condition_is_resolved_from_the_data() -> None:
+    assert formulir.required_now(SCHEMA["properties"]["data"], {"keputusan": "tolak"}) == {
+        "nama",
+        "setuju",
+        "keputusan",
+        "alasan",
+    }
+    assert formulir.required_now(SCHEMA["properties"]["data"], {"keputusan": "terima"}) == {
+        "nama",
+        "setuju",
+        "keputusan",
+    }
+
+
+def test_a_list_of_rows_is_a_fieldset_per_row_with_remove_and_one_add_button() -> None:
+    page = html()
+    assert '<fieldset class="kelompok kelompok-baris" id="f-bukti-1">\n<legend>Bukti 2</legend>' in page
+    assert page.count("data-hapus>Hapus") == 3  # two rows and the new-row template
+    assert '<button type="button" class="tombol tombol-tambah perlu-js" data-tambah>Tambah bukti</button>' in page
+    assert 'name="bukti.__i__.nama"' in page.split("<template>")[1]
+    assert read(page).labels["f-bukti-1-nama"] == "Nama bukti (wajib)"
+
+
+def test_a_file_field_says_type_and_size_before_picking_and_shows_the_uploaded_file() -> None:
+    page = html(
+        berkas={7: {"nama": "ktm.pdf", "size": 1258291, "content_type": "application/pdf"}},
+        upload_url="/api/tasks/t1/berkas",
+    )
+    assert (
+        '<p class="petunjuk" id="f-bukti-0-berkas_id-petunjuk">Berkas PDF, PNG atau JPEG, paling besar 5 MB.</p>'
+        in page
+    )
+    assert '<input type="hidden" name="bukti.0.berkas_id" value="7" data-berkas-id>' in page
+    assert (
+        'accept="application/pdf,image/png,image/jpeg" data-maks="5242880" data-unggah="/api/tasks/t1/berkas"' in page
+    )
+    assert '<a href="/api/berkas/7" target="_blank" rel="noopener">ktm.pdf' in page
+    assert "(PDF, 1,2 MB)" in page
+    assert read(page).labels["f-bukti-0-berkas_id"] == "Berkas unggahan (wajib)"
+
+
+def test_defaults_fill_what_the_data_does_not_say() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"tanggal": {"type": "string", "format": "date", "default": "2026-06-11"}},
+    }
+    assert 'value="2026-06-11"' in str(formulir.render(schema, {}))
+    assert 'value="2026-07-01"' in str(formulir.render(schema, {"tanggal": "2026-07-01"}))
+
+
+def test_only_draws_the_named_top_level_parts() -> None:
+    page = str(formulir.render(SCHEMA, DATA, only=["bukti"]))
+    assert 'id="f-bukti"' in page and 'id="f-data"' not in page
+    assert "Isi dengan jujur." not in page
+
+
+def test_the_form_reads_back_typed_and_renumbered() -> None:
+    assert formulir.parse(SCHEMA, submitted(html())) == DATA
+    form = [
+        ("csrf", "x"),
+        ("data.nama", "Budi"),
+        ("data.setuju", "false"),
+        ("data.keputusan", "terima"),
+        ("data.alasan", ""),
+        ("data.umur", "21"),
+        ("data.biaya", "1.500.000"),
+        ("data.lahir", ""),
+        ("data.metode", ""),
+        ("bukti", ""),
+        ("bukti.3.nama", "KTM"),
+        ("bukti.3.berkas_id", "12"),
+        ("bukti.5.nama", "Foto"),
+        ("bukti.5.berkas_id", ""),
+    ]
+    assert formulir.parse(SCHEMA, form) == {
+        "data": {"nama": "Budi", "umur": 21, "biaya": 1500000, "setuju": False, "keputusan": "terima"},
+        "bukti": [{"nama": "KTM", "berkas_id": 12}, {"nama": "Foto"}],
+    }
+
+
+def test_a_blank_required_text_is_sent_empty_so_the_error_sits_at_it() -> None:
+    form = [
+        ("data.nama", ""),
+        ("data.setuju", "false"),
+        ("data.keputusan", "tolak"),
+        ("data.alasan", ""),
+        ("bukti", ""),
+    ]
+    assert formulir.parse(SCHEMA, form) == {
+        "data": {"nama": "", "setuju": False, "keputusan": "tolak", "alasan": ""},
+        "bukti": [],
+    }
+
+
+def test_what_is_not_a_number_stays_as_typed_for_the_validator_to_say() -> None:
+    assert formulir.parse(SCHEMA, [("data.umur", "dua")]) == {"data": {"umur": "dua"}}
+
+
+def test_an_unsupported_keyword_is_shown_as_such_and_refused_at_deploy() -> None:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "title": "X",
+        "properties": {"a": {"title": "Pilihan", "anyOf": [{"type": "string"}, {"type": "integer"}]}},
+    }
+    assert "Bidang ini tidak didukung." in str(formulir.render(schema, {}))
+    assert unsupported(schema["properties"]["a"]) == ["anyOf"]
+    problems = list(form_keywords("x.json", schema))
+    assert [(p.file, p.element_id) for p in problems] == [("x.json", "properties.a.anyOf")]
+    assert "cannot be drawn by the form renderer" in problems[0].message
+
+
+def test_the_deploy_lint_refuses_else_refs_and_type_lists_and_non_choice_oneof() -> None:
+    schema = {
+        "type": "object",
+        "$defs": {},
+        "properties": {
+            "a": {"type": ["string", "null"]},
+            "b": {"type": "string", "oneOf": [{"type": "string", "minLength": 2}]},
+            "c": {"type": "object", "if": {"required": ["x"]}, "then": {}, "else": {}},
+        },
+    }
+    assert sorted(p.element_id or "" for p in form_keywords("y.json", schema)) == [
+        "$defs",
+        "properties.a.type",
+        "properties.b.oneOf",
+        "properties.c.else",
+    ]
