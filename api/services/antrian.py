@@ -10,6 +10,8 @@
   candidate), how many children the worker has started of how many (api/engine/children.py).
 - `bukti_pemeriksaan`: the evidence files a check is about, as stored: the candidate's own uploads in the
   period, each checked with `permissions.may_read_file`.
+- beside the other Kabid forms: the candidates registration may be opened for (`peserta_pilihan`), the
+  asesor ratio (`rasio_asesor`), a period's documents per candidate (`dokumen_peserta`, e.g. FR.AK.02).
 
 A bounded number of queries per call, never one per row.
 """
@@ -25,14 +27,15 @@ from sqlalchemy.orm import Session
 from api.auth import CurrentUser
 from api.clock import Clock
 from api.errors import ApiError
-from api.permissions import is_staff, may_read_file
+from api.permissions import is_staff, may_read_document, may_read_file
 from api.services import task_rows
 from api.services import tasks as task_service
 from api.settings import Settings
 from api.store.db import Database
 from api.store.enums import EventType, TaskState
 from api.store.master import Berkas, Peserta
-from api.store.models import Event, Fanout, HumanTask, ProcessDefinition, ProcessInstance, User
+from api.store.models import Dokumen, Event, Fanout, HumanTask, ProcessDefinition, ProcessInstance, User
+from service_tasks.data_induk import MasterData
 
 FORM_PERIKSA = "memeriksa_berkas.json"
 KEPUTUSAN = ("diterima", "dikembalikan", "ditolak")
@@ -332,3 +335,47 @@ def bukti_pemeriksaan(
             for b in rows
             if may_read_file(session, user, b)
         }
+
+
+# --------------------------------------------------------------------------------------------------
+# What the Kabid's task pages show beside their forms (the candidate picker, the asesor's load, the pleno)
+
+
+@dataclass(frozen=True)
+class PesertaPilihan:
+    username: str
+    nama: str
+    nim: str
+    prodi: str
+
+
+def peserta_pilihan(db: Database, user: CurrentUser) -> list[PesertaPilihan]:
+    """Every candidate registration may be opened for (the rule of the `peserta_aktif` choices: an active
+    record with an active account), by prodi and NIM: one query, whatever their number."""
+    if not is_staff(user):
+        raise ApiError(403, "the candidate list is for the LSP's staff")
+    with db.reading() as session:
+        rows = session.execute(
+            select(User.username, User.full_name, Peserta.nim, Peserta.prodi)
+            .join(Peserta, Peserta.user_id == User.id)
+            .where(Peserta.aktif, User.active)
+            .order_by(Peserta.prodi, Peserta.nim)
+        ).all()
+    return [PesertaPilihan(*r) for r in rows]
+
+
+def rasio_asesor(db: Database) -> int:
+    """How many candidates one asesor may assess in a period (the LSP's profile, else the default)."""
+    with db.reading() as session:
+        return MasterData(session).rasio()
+
+
+def dokumen_peserta(db: Database, user: CurrentUser, period_id: int, kind: str) -> dict[str, int]:
+    """Per candidate, the latest version of a period's document of `kind` about them the user may read."""
+    with db.reading() as session:
+        rows = session.scalars(
+            select(Dokumen)
+            .where(Dokumen.root_id == period_id, Dokumen.kind == kind, Dokumen.candidate.is_not(None))
+            .order_by(Dokumen.id)
+        ).all()
+        return {d.candidate: d.id for d in rows if d.candidate and may_read_document(user, d)}

@@ -12,11 +12,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from api.routes.deps import MAX_ID, AppSettings, ClockDep, Db, Id, PageNumber
-from api.services import antrian, berkas
+from api.services import antrian, berkas, drafts, tasks
 from api.store.storage import inline_disposition
+from api.ui.konteks.pendaftaran_buka import skema_per_prodi
 from api.ui.sesi import PageUser
 from api.ui.templating import page
 
@@ -118,3 +120,41 @@ def lihat(berkas_id: Id, db: Db, settings: AppSettings, user: PageUser) -> Respo
         media_type=f.content_type,
         headers={**_FRAME_HEADERS, "Content-Security-Policy": csp, "Content-Disposition": inline_disposition(f.name)},
     )
+
+
+@router.post("/pendaftaran/{task_id}/pilihan")
+async def pilihan_peserta(
+    request: Request, task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: PageUser
+) -> Response:
+    """The candidate picker of "Membuka pendaftaran": the ticked candidates (plus every candidate of a prodi
+    for "Pilih semua prodi X", or none for "Kosongkan") become the rows of the user's draft of the task, each
+    with their prodi's target skema unless one was picked; then back to the task page, where the form shows
+    them. Nothing is decided here: the form and the SOP's validator check the rows when the form is sent."""
+    form = await request.form()
+    ticked = {v for v in form.getlist("pilih") if isinstance(v, str)}
+    picked = {
+        key.removeprefix("skema-"): value
+        for key, value in form.multi_items()
+        if key.startswith("skema-") and isinstance(value, str) and value
+    }
+    tambah = form.get("tambah_prodi")
+    kosongkan = bool(form.get("kosongkan"))
+    task = await run_in_threadpool(tasks.detail, db, clock, settings, user, task_id)
+    fields = ((task.form.schema_ or {}).get("properties") or {}) if task.form else {}
+    if "daftar_pendaftar" not in fields:
+        raise ApiError(
+            422, "this task has no list of registrants", [{"path": "", "message": "Tugas ini tidak memilih peserta"}]
+        )
+    peserta = await run_in_threadpool(antrian.peserta_pilihan, db, user)
+    per_prodi = skema_per_prodi([t for t in (task.data or {}).get("target") or [] if isinstance(t, dict)])
+    rows = []
+    if not kosongkan:
+        for p in peserta:
+            if p.username in ticked or (isinstance(tambah, str) and p.prodi == tambah):
+                own = per_prodi.get(p.prodi.strip().casefold(), [])
+                skema = picked.get(p.username) or (own[0] if own else "")
+                rows.append({"username": p.username, **({"skema_nomor": skema} if skema else {})})
+    kept = dict(task.draft.data) if task.draft is not None else {}
+    await run_in_threadpool(drafts.save, db, clock.now(), settings, user, task_id, {**kept, "daftar_pendaftar": rows})
+    where = "#pemilih-peserta" if tambah or kosongkan else "#f-daftar_pendaftar"
+    return RedirectResponse(f"/tasks/{task_id}{where}", status_code=303)
