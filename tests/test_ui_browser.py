@@ -8,13 +8,10 @@ from typing import Any
 import pytest
 
 from api.auth import SESSION_COOKIE
-from tests.support.browser import Pages, Site, axe, goto, log_in, log_in_as_demo, log_out
-
-
-def requires(site: Site, path: str) -> None:
-    """Skip, naming it, when the screen at `path` is not built yet (another branch brings it)."""
-    if not any(getattr(r, "path", None) == path for r in site.app.routes):
-        pytest.skip(f"the screen {path} is not on this branch yet")
+from api.ui import SCREENS
+from tests.support import sop
+from tests.support import sop_branches as b
+from tests.support.browser import Pages, Site, axe, goto, log_in, log_in_as_demo, log_out, requires
 
 
 def path_of(page: Any) -> str:
@@ -95,7 +92,7 @@ def test_a_wrong_password_is_refused_with_the_error_focused_and_announced(site: 
 
 
 def test_logging_out_ends_the_session_and_the_pages_ask_for_a_login_again(site: Site, pages: Pages) -> None:
-    requires(site, "/tasks")
+    requires("/tasks")
     page = pages.open("desktop", "kabid_sertifikasi")
     log_in_as_demo(page, site.base, "Agus Salim, S.T., M.Kom.")
     assert path_of(page) == "/tasks"
@@ -150,3 +147,45 @@ def test_a_person_logs_in_with_the_keyboard_alone_the_focus_always_visible(site:
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/login" not in url, wait_until="load")
     assert path_of(page) == "/tasks"
+
+
+# Every screen built so far, as the person it is for sees it with work on it: (user, path, sizes).
+TOUR = [
+    ("peserta", "/status", ["phone"]),
+    ("peserta2", "/status", ["phone"]),
+    ("kabid_administrasi", "/tasks", ["phone", "desktop"]),
+    ("kabid_administrasi", "/berkas/antrian", ["phone", "desktop"]),
+    ("kabid_administrasi", "/dokumen", ["phone", "desktop"]),
+    ("asesor", "/asesor", ["phone", "desktop"]),
+    ("ketua_lsp", "/dasbor", ["desktop"]),
+]
+
+
+def test_every_screen_passes_axe_at_the_sizes_its_people_use_it(site: Site, pages: Pages) -> None:
+    """Registration open for Andi and Bunga, Andi's registration sent: each screen with something on it."""
+    b.registration_open(site.api, [b.Calon("peserta"), b.Calon("peserta2")])
+    sop.submit_apl(site.api, "peserta", sop.JWD)
+    site.drain()
+    found: list[str] = []
+    seen: list[str] = []
+    for user, path, sizes in TOUR:
+        if not any(getattr(r, "path", None) == path for m in SCREENS for r in m.router.routes):
+            continue  # not built yet
+        for size in sizes:
+            page = pages.open(size, user)  # type: ignore[arg-type]
+            log_in(page, site.base, user)
+            response = goto(page, site.base, path)
+            assert response.status == 200, (user, path, response.status)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= page.viewport_size["width"], (
+                f"{path} at {size}: wider than the screen"
+            )
+            seen.append(f"{path} {size}")
+            try:
+                axe(page)
+            except AssertionError as e:
+                found.append(f"{user} {size}: {e}")
+                continue  # left open: its screenshot shows it
+            page.context.close()
+    assert seen, "no screen built yet"
+    assert not found, "\n".join(found)
+    assert pages.errors() == []

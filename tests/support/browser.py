@@ -247,6 +247,14 @@ def axe(page: Any) -> None:
         raise AssertionError("\n".join(lines))
 
 
+def requires(path: str) -> None:
+    """Skip, naming it, when no screen answers `path` yet (another branch brings it)."""
+    from api.ui import SCREENS
+
+    if not any(getattr(r, "path", None) == path for m in SCREENS for r in m.router.routes):
+        pytest.skip(f"the screen {path} is not on this branch yet")
+
+
 def wait_until(check: Any, what: str, seconds: float = WAIT_MS / 1000) -> Any:
     """Poll `check()` until it answers something true (the server or the worker catching up)."""
     deadline = time.monotonic() + seconds
