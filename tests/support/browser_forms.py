@@ -18,6 +18,7 @@ Then "Kirim"; the page either moves on or shows the error summary, whose message
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,6 @@ from tests.support.generic_client import (
     MISSING,
     GenericClient,
     Policy,
-    Unanswerable,
     _Filler,
     _options,
     _then_properties,
@@ -44,6 +44,16 @@ class Unggah:
 
 
 class _BrowserFiller(_Filler):
+    # Whether the person replaces a file already given (a returned registration's evidence), by task and path.
+    refile: Callable[[dict[str, Any], str], bool] = staticmethod(lambda task, path: False)
+
+    def fill(
+        self, schema: dict[str, Any], value: Any, path: str, row: dict[str, Any] | None = None, index: int | None = None
+    ) -> Any:
+        if "x-berkas" in schema and value is not MISSING and self.refile(self.task, path):
+            return self.upload(schema["x-berkas"], path)
+        return super().fill(schema, value, path, row, index)
+
     def upload(self, berkas: dict[str, Any], path: str) -> Any:
         if not berkas.get("upload"):
             raise self.fail(path, "a file someone uploaded earlier, with no default naming it")
@@ -79,6 +89,7 @@ class TaskForm:
     page: Any
     user: str
     policy: Policy
+    refile: Callable[[dict[str, Any], str], bool] = lambda task, path: False
 
     @property
     def task_id(self) -> str:
@@ -101,11 +112,13 @@ class TaskForm:
         return schema
 
     def answer(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        """(the inbox row, the served schema, the answer the person gives)."""
+        """(the inbox row, the served schema, the answer the person gives). What happens in the world before
+        the person opens the task (`Policy.before`) is the caller's to let happen before the page is opened."""
         row, schema = self.row(), self.schema()
-        self.policy.before(self.user, row)
         client = GenericClient(self.site.api, [self.user], self.policy, today=self.site.today)
-        answer: dict[str, Any] = _BrowserFiller(client, self.user, row).fill(schema, MISSING, "")
+        filler = _BrowserFiller(client, self.user, row)
+        filler.refile = self.refile
+        answer: dict[str, Any] = filler.fill(schema, MISSING, "")
         return row, schema, answer
 
     def fill(self) -> dict[str, Any]:
@@ -240,13 +253,12 @@ class TaskForm:
         return [t.strip() for t in summary.locator("li").all_inner_texts()]
 
 
-def work_task(site: Site, page: Any, user: str, policy: Policy) -> dict[str, Any]:
+def work_task(
+    site: Site, page: Any, user: str, policy: Policy, refile: Callable[[dict[str, Any], str], bool] | None = None
+) -> dict[str, Any]:
     """Fill the open task page's form as `user` decides and send it; fail naming the errors the page shows."""
-    form = TaskForm(site, page, user, policy)
-    try:
-        answer = form.fill()
-    except Unanswerable:
-        raise
+    form = TaskForm(site, page, user, policy, refile or (lambda task, path: False))
+    answer = form.fill()
     errors = form.send()
     assert not errors, f"{user}: {page.url}: the page refused the answer: {errors}"
     site.drain()
