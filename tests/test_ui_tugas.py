@@ -275,3 +275,186 @@ def test_an_address_that_is_no_page_answers_an_indonesian_404_page_and_the_api_k
     assert r.status_code == 404 and r.json() == {"detail": "Not Found"}
     bad = page.get("/tasks?page=nol", expect=422)
     assert text(bad.xpath("//h1")[0]) == "Isian tidak dapat diterima"
+
+
+# ---- Kerjakan tugas ----
+
+
+def form_values(doc: lxml.html.HtmlElement, form_id: str = "formulir-tugas") -> dict[str, list[str]]:
+    """What a browser would submit of a form as it stands: checked choices only, no <template> rows."""
+    [form] = doc.xpath(f"//form[@id='{form_id}']")
+    out: dict[str, list[str]] = {}
+    for el in form.xpath(".//input[@name] | .//textarea[@name] | .//select[@name]"):
+        if el.xpath("ancestor::template"):
+            continue
+        name, tag, kind = el.get("name"), el.tag, (el.get("type") or "text").lower()
+        if tag == "input" and kind in ("submit", "button", "file", "image", "reset"):
+            continue
+        if tag == "input" and kind in ("radio", "checkbox") and el.get("checked") is None:
+            continue
+        if tag == "select":
+            chosen = el.xpath(".//option[@selected]") or el.xpath(".//option")[:1]
+            values = [o.get("value", o.text_content()) for o in chosen]
+        elif tag == "textarea":
+            values = [(el.text or "").removeprefix("\n")]  # HTML drops the newline right after <textarea>
+        else:
+            values = [el.get("value", "on" if kind in ("radio", "checkbox") else "")]
+        out.setdefault(name, []).extend(values)
+    return out
+
+
+def target_task(api: Api) -> str:
+    period = int(sop.start_period(api)["id"])
+    return str(sop.one(api, "direktur", TARGET_TASK, instance_id=period)["id"])
+
+
+def filled_target(doc: lxml.html.HtmlElement, jumlah: str) -> dict[str, list[str]]:
+    values = form_values(doc)
+    values |= {
+        "target.0.skema_nomor": [sop.JWD],
+        "target.0.prodi": ["Sistem Informasi Industri Otomotif"],
+        "target.0.jumlah": [jumlah],
+    }
+    return values
+
+
+def test_a_task_page_shows_its_title_step_period_due_date_and_the_form_with_its_defaults(
+    browser: Any, api: Api
+) -> None:
+    task_id = target_task(api)
+    doc = browser("direktur").get(f"/tasks/{task_id}")
+    assert text(doc.xpath("//h1")[0]) == TARGET_TASK
+    assert text(doc.xpath("//p[@class='langkah']")[0]) == "Langkah 1 · Menetapkan target uji kompetensi"
+    summary = text(doc.xpath("//header[@class='kepala-tugas']/dl")[0])
+    assert summary.startswith("Periode LSP-2026-GENAP Jatuh tempo ")
+    assert summary.endswith("Status Terbuka untuk peran Anda; belum diklaim")
+    assert "Target lulusan per skema dan program studi (SOP langkah 1)." in doc.text_content()  # the form's description
+    assert doc.xpath("//input[@id='f-periode']/@value") == ["2026 Genap"]  # x-isian: the period's name
+    assert [text(b) for b in doc.xpath("//div[@class='aksi-tugas']/button")] == ["Kirim", "Simpan draf"]
+    assert doc.xpath("//form[@id='formulir-tugas']/@hx-trigger") == ["input changed delay:2s, change delay:2s"]
+
+
+def test_kirim_with_an_invalid_value_answers_422_with_the_summary_the_error_at_its_field_and_the_values_kept(
+    browser: Any, api: Api
+) -> None:
+    task_id = target_task(api)
+    page = browser("direktur")
+    r = page.post(f"/tasks/{task_id}/complete", filled_target(page.get(f"/tasks/{task_id}"), "0"))
+    assert r.status_code == 422, r.text
+    doc = lxml.html.fromstring(r.text)
+    [summary] = doc.xpath("//*[contains(@class,'ringkasan-galat')]")
+    assert summary.get("role") == "alert" and summary.xpath(".//a/@href") == ["#f-target-0-jumlah"]
+    [field] = doc.xpath("//input[@id='f-target-0-jumlah']")
+    assert field.get("aria-invalid") == "true" and field.get("value") == "0"
+    assert "f-target-0-jumlah-galat" in field.get("aria-describedby")
+    assert text(doc.xpath("//*[@id='f-target-0-jumlah-galat']")[0])  # a message in Indonesian at the field
+    assert doc.xpath("//input[@id='f-target-0-prodi']/@value") == ["Sistem Informasi Industri Otomotif"]
+    assert sop.task_detail(api, "direktur", task_id)["state"] == "ready"  # nothing was sent
+
+
+def test_kirim_completes_the_task_and_the_inbox_confirms_and_the_page_shows_what_was_sent(
+    browser: Any, api: Api
+) -> None:
+    task_id = target_task(api)
+    page = browser("direktur")
+    r = page.post(f"/tasks/{task_id}/complete", filled_target(page.get(f"/tasks/{task_id}"), "2"))
+    assert r.status_code == 303 and r.headers["location"] == "/tasks?pesan=terkirim"
+    inbox = page.get(r.headers["location"])
+    assert text(inbox.xpath("//p[@role='status']")[0]) == "Tugas terkirim. Terima kasih."
+    assert TARGET_TASK not in " ".join(rows(inbox))
+
+    done = page.get(f"/tasks/{task_id}")
+    assert text(done.xpath("//section[@class='kartu terkirim']/p")[0]).startswith("Dikirim oleh Anda pada ")
+    sent = text(done.xpath("//div[@class='data-terkirim']")[0])
+    assert sent == (
+        "Periode 2026 Genap Target per skema Nomor skema SKM/LSP-STMI/001/2024 "
+        "Program studi Sistem Informasi Industri Otomotif Jumlah target lulusan 2"
+    )
+    assert not done.xpath("//form[@id='formulir-tugas']")
+
+
+def test_a_draft_is_saved_as_one_types_and_shown_again_after_a_reload(browser: Any, api: Api) -> None:
+    task_id = target_task(api)
+    page = browser("direktur")
+    values = filled_target(page.get(f"/tasks/{task_id}"), "3")
+    values["catatan"] = ["Menunggu data prodi"]
+
+    r = page.post(f"/tasks/{task_id}/draft", values, htmx=True)
+    assert r.status_code == 200
+    assert re.fullmatch(r"Draf tersimpan \d\d\.\d\d WIB", text(lxml.html.fragment_fromstring(r.text)))
+
+    again = page.get(f"/tasks/{task_id}")
+    assert again.xpath("//input[@id='f-target-0-jumlah']/@value") == ["3"]
+    assert form_values(again)["catatan"] == ["Menunggu data prodi"]
+    assert text(again.xpath("//p[@id='status-draf']")[0]).startswith("Draf tersimpan ")
+    assert sop.task_detail(api, "direktur", task_id)["draft"]["data"]["catatan"] == "Menunggu data prodi"
+
+    # Simpan draf without JavaScript: a plain post and back to the page with a message
+    r = page.post(f"/tasks/{task_id}/draft", values | {"catatan": ["Lengkap"]})
+    assert r.status_code == 303 and r.headers["location"] == f"/tasks/{task_id}?pesan=draf"
+    assert text(page.get(r.headers["location"]).xpath("//p[@role='status']")[0]).startswith("Draf tersimpan.")
+
+
+def test_kirim_after_someone_else_completed_the_task_says_who_with_a_link_back(browser: Any, api: Api) -> None:
+    task_id = target_task(api)
+    page = browser("direktur")
+    values = filled_target(page.get(f"/tasks/{task_id}"), "2")
+    r = api.post(
+        "admin",
+        "/api/users",
+        json={
+            "username": "direktur2",
+            "full_name": "Wakil Direktur",
+            "password": "direktur2-demo",
+            "roles": ["direktur"],
+        },
+    )
+    assert r.status_code == 201
+    api.complete("direktur2", task_id, sop.TARGET)
+
+    r = page.post(f"/tasks/{task_id}/complete", values)
+    assert r.status_code == 409
+    doc = lxml.html.fromstring(r.text)
+    [alert] = doc.xpath("//div[@role='alert']")
+    assert (
+        text(alert)
+        == "Tugas ini sudah dikerjakan oleh Wakil Direktur. Jawaban Anda tidak dikirim. Kembali ke Tugas saya"
+    )
+    assert alert.xpath(".//a/@href") == ["/tasks"]
+
+
+def test_claiming_on_the_task_page_then_lepas_returns_it_to_the_lane(browser: Any, api: Api) -> None:
+    task_id = target_task(api)
+    page = browser("direktur")
+    page.get(f"/tasks/{task_id}")
+    r = page.post(f"/tasks/{task_id}/claim", {"kembali": f"/tasks/{task_id}"})
+    assert r.status_code == 303 and r.headers["location"] == f"/tasks/{task_id}?pesan=diklaim"
+    doc = page.get(r.headers["location"])
+    assert "Status Sedang Anda kerjakan" in text(doc.xpath("//header[@class='kepala-tugas']/dl")[0])
+    assert [text(b) for b in doc.xpath("//form[@class='aksi-klaim']/button")] == ["Lepas"]
+
+    r = page.post(f"/tasks/{task_id}/unclaim", {"kembali": "/tasks"})
+    assert r.status_code == 303 and r.headers["location"] == "/tasks?pesan=dilepas"
+    assert sop.task_detail(api, "direktur", task_id)["claimed_by"] is None
+
+
+def test_a_refusal_is_asked_about_once_more_before_it_is_sent(browser: Any, api: Api, evidence_check: int) -> None:
+    page = browser("kabid_administrasi")
+    task_id = row_of(page.get("/tasks"), "Andi Pratama").get("id").removeprefix("tugas-")
+    values = form_values(page.get(f"/tasks/{task_id}"))
+    values |= {
+        "pemeriksaan.bukti.0.status": ["ada_tidak_memenuhi"],
+        "pemeriksaan.keputusan": ["ditolak"],
+        "pemeriksaan.alasan": ["Bukan mahasiswa tingkat akhir"],
+    }
+    r = page.post(f"/tasks/{task_id}/complete", values)
+    assert r.status_code == 200
+    doc = lxml.html.fromstring(r.text)
+    [ask] = doc.xpath("//div[@id='konfirmasi']")
+    assert "Anda memilih Ditolak. Pilihan ini tidak dapat dibatalkan setelah dikirim." in text(ask)
+    assert ask.xpath(".//button/@name") == ["konfirmasi"]
+    assert sop.task_detail(api, "kabid_administrasi", task_id)["state"] == "ready"
+
+    r = page.post(f"/tasks/{task_id}/complete", form_values(doc) | {"konfirmasi": ["ya"]})
+    assert r.status_code == 303, r.text
+    assert sop.task_detail(api, "kabid_administrasi", task_id)["state"] == "completed"

@@ -153,6 +153,9 @@ class TaskDetail(TaskSummary):
     documentation: str | None = None
     # What was submitted when the task was completed (its `task_completed` event); null while it is open.
     submitted: dict[str, Any] | None = None
+    # The full names of who claimed and who completed the task (for "sedang dikerjakan oleh ...").
+    claimed_by_name: str | None = None
+    completed_by_name: str | None = None
 
 
 class CompleteTask(BaseModel):

@@ -101,3 +101,17 @@ def download(db: Database, settings: Settings, user: CurrentUser, berkas_id: int
             raise ApiError(403, "only the candidate, LSP staff and the candidate's asesor may read this file")
         name, kind, sha256 = row.nama, row.content_type, row.sha256
     return StoredFile(stores(settings.data_dir).berkas.read(sha256), kind, name, sha256)
+
+
+def info(db: Database, user: CurrentUser, ids: set[int]) -> dict[int, dict[str, object]]:
+    """What a form shows of the uploaded files `ids` (name, size, content type), for those the user may read:
+    another person's file id in the data shows nothing."""
+    if not ids:
+        return {}
+    with db.reading() as session:
+        rows = session.scalars(select(Berkas).where(Berkas.id.in_(ids))).all()
+        return {
+            b.id: {"nama": b.nama, "size": b.size, "content_type": b.content_type}
+            for b in rows
+            if may_read_file(session, user, b)
+        }

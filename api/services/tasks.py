@@ -32,7 +32,7 @@ from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 from api.store.db import Database, is_retryable
 from api.store.enums import EventType, InstanceStatus, TaskState
-from api.store.models import LANE_ROLES, Event, HumanTask, ProcessInstance, TaskDraft
+from api.store.models import LANE_ROLES, Event, HumanTask, ProcessInstance, TaskDraft, User
 
 ATTEMPTS_ON_LOST_RACE = 3
 MAX_SPREADSHEET_BYTES = 5 * 1024 * 1024
@@ -339,6 +339,12 @@ def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, ta
         form = Form(schema=schema, ui_schema=form_of(session, row, t.ui_form), file=t.form)
         draft = session.get(TaskDraft, (t.id, user.username))  # the caller's own, no one else's
         spec = model_of_definition(session, row.definition_id).spec.task_specs.get(t.element_id)
+        people = {u for u in (t.claimed_by, t.completed_by) if u}
+        names: dict[str, str] = {}
+        if people:
+            names = {
+                u: n for u, n in session.execute(select(User.username, User.full_name).where(User.username.in_(people)))
+            }
         submitted = None
         if t.state == TaskState.COMPLETED:
             submitted = session.scalars(
@@ -358,6 +364,8 @@ def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, ta
             draft=Draft.model_validate(draft) if draft is not None else None,
             documentation=(getattr(spec, "documentation", None) or None) if spec is not None else None,
             submitted=submitted,
+            claimed_by_name=names.get(t.claimed_by or ""),
+            completed_by_name=names.get(t.completed_by or ""),
         )
 
 

@@ -6,20 +6,39 @@ its context and instructions, the form drawn from its served schema (api/ui/form
 Simpan draf (also saved as the user types), Klaim and Lepas.
 """
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.datastructures import FormData
 
-from api.errors import ApiError
-from api.routes.deps import AppSettings, ClockDep, Db, Now
-from api.services import tasks
+from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
+from api.engine.form_rules import BERKAS
+from api.errors import ApiError, answer_to
+from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Now
+from api.schemas import TaskDetail
+from api.services import berkas, drafts, tasks
+from api.store.enums import TaskState
+from api.ui import formulir, konteks
 from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
 from api.ui.templating import page
+from service_tasks import format_indonesia as fmt
+from service_tasks.format_indonesia import WIB
 
 router = APIRouter(include_in_schema=False)
+
+
+async def _submitted(request: Request) -> FormData:
+    """The posted form, read once in the event loop, so the page's handler can run in the thread pool."""
+    return await request.form()
+
+
+Submitted = Annotated[FormData, Depends(_submitted)]
 
 PAGE_SIZE = 25
 TABS: dict[str, str] = {"semua": "Semua", "saya": "Milik saya", "terlambat": "Terlambat"}
@@ -167,3 +186,270 @@ def _not_found(request: Request) -> HTMLResponse:
         pesan="Tugas ini tidak ada atau bukan untuk Anda.",
         kembali=("/tasks", "Kembali ke Tugas saya"),
     )
+
+
+# ---- Kerjakan tugas ----
+
+# A choice that cannot be taken back once sent: Kirim asks once more before sending it.
+IRREVERSIBLE: dict[str, str] = {
+    "ditolak": "Ditolak",
+    "BK": "Belum kompeten (BK)",
+    "batal": "Batal",
+    "tidak_lanjut": "Tidak dilanjutkan",
+}
+DECISION_KEYS = frozenset({"keputusan", "rekomendasi", "kesimpulan", "hasil"})
+PESAN_TUGAS: dict[str, tuple[str, str]] = {
+    "draf": ("Draf tersimpan. Anda dapat melanjutkannya nanti.", "sukses"),
+    "diklaim": ("Tugas diklaim: kini hanya Anda yang melihatnya sampai Anda melepasnya.", "sukses"),
+    "dilepas": ("Tugas dilepas.", "sukses"),
+    "diambil": ("Tugas ini sudah diambil orang lain atau tidak lagi tersedia.", ""),
+}
+
+
+def _detail(db: Db, clock: ClockDep, settings: AppSettings, user: Any, task_id: str) -> TaskDetail | None:
+    """The task as the user may read it, or None: a task they may not see is as absent as one that is not."""
+    try:
+        return tasks.detail(db, clock, settings, user, task_id)
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            return None
+        raise
+
+
+def _walk(schema: Any, value: Any) -> Iterator[tuple[dict[str, Any], Any, str]]:
+    """(subschema, value, property name) of every value in `value` the schema describes."""
+    if not isinstance(schema, dict):
+        return
+    if isinstance(value, dict):
+        for key, sub in (schema.get("properties") or {}).items():
+            if key in value:
+                yield sub, value[key], key
+                yield from _walk(sub, value[key])
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            yield schema["items"], item, ""
+            yield from _walk(schema["items"], item)
+
+
+def _file_ids(schema: dict[str, Any] | None, *data: Any) -> set[int]:
+    return {
+        v
+        for d in data
+        for sub, v, _ in _walk(schema, d)
+        if isinstance(sub, dict) and BERKAS in sub and isinstance(v, int) and not isinstance(v, bool)
+    }
+
+
+def _irreversible(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[str]:
+    """The choices in `data` that cannot be taken back (a refusal, BK, a cancellation), as the form titles them."""
+    found = []
+    for sub, value, key in _walk(schema, data):
+        if key in DECISION_KEYS and isinstance(value, str) and value in IRREVERSIBLE:
+            titles = {c.get("const"): c.get("title") for c in sub.get("oneOf") or [] if isinstance(c, dict)}
+            found.append(str(titles.get(value) or IRREVERSIBLE[value]))
+    return list(dict.fromkeys(found))
+
+
+def _readable(key: str) -> str:
+    return key.replace("_", " ").strip().capitalize() or "Isian"
+
+
+def _value_text(schema: dict[str, Any], value: Any) -> str:
+    """A submitted value as words: a choice by its title, yes/no, a date as "11 Juni 2026"."""
+    titles = {c.get("const"): c.get("title") for c in schema.get("oneOf") or [] if isinstance(c, dict)}
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    if value in titles and isinstance(titles[value], str):
+        return str(titles[value])
+    if schema.get("format") == "date" and isinstance(value, str):
+        return fmt.tanggal(value) or value
+    if BERKAS in schema:
+        return f"Berkas nomor {value}"
+    if isinstance(value, int | float):
+        return fmt.angka(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "-"
+    return str(value) if not isinstance(value, str) else value
+
+
+def _shown(schema: dict[str, Any], data: Any) -> list[dict[str, Any]]:
+    """What was submitted, as labelled items for a read-only view: {label, teks} or {label, anak} or
+    {label, baris: [items per row]}, in the form's order, with the form's titles."""
+    out: list[dict[str, Any]] = []
+    if not isinstance(data, dict):
+        return out
+    props: dict[str, Any] = schema.get("properties") or {}
+    for key in [*props, *(k for k in data if k not in props)] if props else list(data):
+        if key not in data:
+            continue
+        found = props.get(key)
+        sub: dict[str, Any] = found if isinstance(found, dict) else {}
+        label = str(sub.get("title") or _readable(key))
+        value = data[key]
+        if isinstance(value, dict):
+            out.append({"label": label, "anak": _shown(sub, value)})
+        elif isinstance(value, list):
+            items: dict[str, Any] = sub["items"] if isinstance(sub.get("items"), dict) else {}
+            if any(isinstance(v, dict) for v in value):
+                out.append({"label": label, "baris": [_shown(items, v) for v in value if isinstance(v, dict)]})
+            else:
+                out.append({"label": label, "teks": ", ".join(_value_text(items, v) for v in value) or "-"})
+        else:
+            out.append({"label": label, "teks": _value_text(sub, value)})
+    return out
+
+
+def _task_page(
+    request: Request,
+    db: Db,
+    user: Any,
+    t: TaskDetail,
+    *,
+    data: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    konflik: str = "",
+    konfirmasi: list[str] | None = None,
+    pesan: tuple[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    schema = t.form.schema_
+    open_ = t.state == TaskState.READY and t.claimed_by in (None, user.username) and not konflik
+    values = data if data is not None else (t.draft.data if t.draft is not None else t.data)
+    form_html = summary = Markup("")
+    if open_ and schema is not None:
+        shown = berkas.info(db, user, _file_ids(schema, values))
+        form_html = formulir.render(
+            schema,
+            values,
+            errors or (),
+            ui_schema=t.form.ui_schema,
+            berkas=shown,
+            upload_url=f"/api/tasks/{t.id}/berkas",
+        )
+    if errors:
+        summary = formulir.error_summary(errors, schema or {})
+    submitted = _shown(schema or {}, t.submitted) if t.state == TaskState.COMPLETED and t.submitted else []
+    panel = konteks.for_form(t.form.file) if open_ or t.state == TaskState.COMPLETED else None
+    return page(
+        request,
+        "tugas_kerjakan.html",
+        user,
+        title=t.name,
+        aktif="tugas",
+        t=t,
+        open_=open_,
+        form_html=form_html,
+        summary=summary,
+        submitted=submitted,
+        konteks=panel,
+        k=panel.build(db, user, t) if panel is not None else None,
+        konflik=konflik,
+        konfirmasi=konfirmasi or [],
+        pesan=pesan,
+        status_code=status_code,
+    )
+
+
+@router.get("/tasks/{task_id}", response_class=HTMLResponse)
+def task_page(
+    request: Request,
+    task_id: str,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    user: PageUser,
+    pesan: Annotated[str, Query(max_length=20)] = "",
+) -> HTMLResponse:
+    t = _detail(db, clock, settings, user, task_id)
+    if t is None:
+        return _not_found(request)
+    return _task_page(request, db, user, t, pesan=PESAN_TUGAS.get(pesan))
+
+
+def _conflict(t: TaskDetail, user: Any) -> str:
+    """What a 409 means for this task now, in the user's words."""
+    if t.state == TaskState.COMPLETED:
+        who = t.completed_by_name or t.completed_by or "orang lain"
+        return f"Tugas ini sudah dikerjakan oleh {'Anda' if t.completed_by == user.username else who}."
+    if t.state == TaskState.CANCELLED:
+        return "Tugas ini sudah dibatalkan: prosesnya tidak lagi menunggu tugas ini."
+    if t.claimed_by and t.claimed_by != user.username:
+        return f"Tugas ini sedang dikerjakan oleh {t.claimed_by_name or t.claimed_by}."
+    return "Tugas ini baru saja berubah. Muat ulang halaman untuk melihat keadaan terbaru."
+
+
+@router.post("/tasks/{task_id}/complete", response_class=HTMLResponse)
+def complete(
+    request: Request,
+    task_id: str,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    worker: BackgroundWorker,
+    user: PageUser,
+    form: Submitted,
+) -> Response:
+    """Kirim: the form read back by the schema and completed as POST /api/tasks/{id}/complete does; a 422 shows
+    the form again with what was typed, the summary on top and each message at its field. A choice that cannot
+    be taken back (a refusal, BK) is asked about once more before it is sent."""
+    t = _detail(db, clock, settings, user, task_id)
+    if t is None:
+        return _not_found(request)
+    schema = t.form.schema_
+    data = formulir.parse(schema, form) if schema is not None else {}
+    if form.get("konfirmasi") != "ya" and (choices := _irreversible(schema, data)):
+        return _task_page(request, db, user, t, data=data, konfirmasi=choices)
+    try:
+        tasks.complete(db, clock, settings, user, task_id, data)
+    except (ApiError, FormInvalid, TaskRefused, EngineError, TaskNotReady, StaleDataError) as exc:
+        answer = answer_to(exc, f"POST /tasks/{task_id}/complete")
+        if answer.status == 422:
+            errors = [e for e in answer.body.get("errors") or [] if isinstance(e, dict)]
+            return _task_page(request, db, user, t, data=data, errors=errors, status_code=422)
+        if answer.status == 409:
+            now = _detail(db, clock, settings, user, task_id) or t
+            return _task_page(request, db, user, now, konflik=_conflict(now, user), status_code=409)
+        if answer.status in (403, 404):
+            return _not_found(request)
+        return halaman_galat(request, answer.status, headers=answer.headers)
+    worker.wake()
+    return RedirectResponse("/tasks?pesan=terkirim", status_code=303)
+
+
+@router.post("/tasks/{task_id}/draft", response_class=HTMLResponse)
+def save_draft(
+    request: Request,
+    task_id: str,
+    db: Db,
+    clock: ClockDep,
+    now: Now,
+    settings: AppSettings,
+    user: PageUser,
+    form: Submitted,
+) -> Response:
+    """Simpan draf: the form as typed so far, kept on the server (not checked); htmx's autosave gets the line
+    "Draf tersimpan 14.05 WIB", a plain post the task page again."""
+    htmx = bool(request.headers.get("HX-Request"))
+    t = _detail(db, clock, settings, user, task_id)
+    if t is None:
+        return _not_found(request)
+    data = formulir.parse(t.form.schema_, form) if t.form.schema_ is not None else {}
+    try:
+        saved = drafts.save(db, now, settings, user, task_id, data)
+    except ApiError as exc:
+        if exc.status == 409:
+            current = _detail(db, clock, settings, user, task_id) or t
+            message = _conflict(current, user)
+            if htmx:
+                return HTMLResponse(_draft_line(f"Draf tidak tersimpan. {message}", galat=True))
+            return _task_page(request, db, user, current, konflik=message, status_code=409)
+        if exc.status == 413 and htmx:
+            return HTMLResponse(_draft_line("Draf terlalu besar untuk disimpan.", galat=True))
+        raise
+    if htmx:
+        return HTMLResponse(_draft_line(f"Draf tersimpan {saved.updated_at.astimezone(WIB):%H.%M} WIB"))
+    return RedirectResponse(f"/tasks/{task_id}?pesan=draf", status_code=303)
+
+
+def _draft_line(words: str, *, galat: bool = False) -> str:
+    return str(Markup('<span class="{}">{}</span>').format("pesan-galat" if galat else "", words))
