@@ -14,10 +14,15 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import ApiError
-from api.routes.deps import MAX_ID, AppSettings, ClockDep, Db, Id, PageNumber
+from api.engine.errors import FormInvalid, TaskRefused
+from api.errors import ApiError, answer_to
+from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, ClockDep, Db, Id, PageNumber
+from api.schemas import TaskDetail
 from api.services import antrian, berkas, drafts, tasks
+from api.store.enums import TaskState
 from api.store.storage import inline_disposition
+from api.ui import formulir
+from api.ui.konteks import for_form
 from api.ui.konteks.pendaftaran_buka import skema_per_prodi
 from api.ui.sesi import PageUser
 from api.ui.templating import page
@@ -54,6 +59,7 @@ def daftar(
     q: Cari = "",
     halaman: PageNumber = 1,
     kosong: bool = False,
+    tersimpan: bool = False,
 ) -> HTMLResponse:
     """The queue; an htmx search asks for the list alone (`HX-Target: #daftar-antrian`)."""
     data = antrian.antrian(db, user, periode, q, halaman)
@@ -68,6 +74,7 @@ def daftar(
         a=data,
         progres=progres,
         kosong=kosong,
+        tersimpan=tersimpan,
         antrian_url=antrian_url,
     )
 
@@ -84,7 +91,7 @@ def buka_berikutnya(
     task_id = antrian.berikutnya(db, clock, settings, user, periode)
     if task_id is None:
         return RedirectResponse(antrian_url(periode, kosong=1), status_code=303)
-    return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+    return RedirectResponse(f"/berkas/periksa/{task_id}", status_code=303)
 
 
 @router.get("/berkas/antrian/progres", response_class=HTMLResponse)
@@ -158,3 +165,110 @@ async def pilihan_peserta(
     await run_in_threadpool(drafts.save, db, clock.now(), settings, user, task_id, {**kept, "daftar_pendaftar": rows})
     where = "#pemilih-peserta" if tambah or kosongkan else "#f-daftar_pendaftar"
     return RedirectResponse(f"/tasks/{task_id}{where}", status_code=303)
+
+
+# The check's form as this page draws it: one fixed row per evidence item the candidate sent (the file shown
+# beside it, its name read-only), the verdicts to give. Presentation only: the form and the SOP's validator
+# check what is sent.
+UI_PERIKSA: dict[str, dict[str, object]] = {
+    "pemeriksaan.bukti": {"baris_tetap": True},
+    "pemeriksaan.bukti.*.berkas_id": {"widget": "tersembunyi"},
+    "pemeriksaan.bukti.*.nama": {"widget": "hanya-baca"},
+}
+
+
+def _periksa_page(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    task: TaskDetail,
+    data: dict[str, object],
+    errors: list[dict[str, object]],
+    *,
+    status_code: int = 200,
+    tersimpan: str = "",
+) -> HTMLResponse:
+    panel = for_form(task.form.file)
+    k = panel.build(db, user, task)["k"] if panel is not None else {}
+    files = {b["berkas"].id: b["berkas"] for b in k.get("bukti", []) if b.get("berkas") is not None}
+    schema = task.form.schema_ or {}
+    nama = task.subject_name or task.subject or "peserta"
+    return page(
+        request,
+        "pemeriksaan_periksa.html",
+        user,
+        title=f"Periksa berkas {nama}",
+        aktif="antrian",
+        task=task,
+        k=k,
+        ringkasan=formulir.error_summary(errors, schema) if errors else "",
+        isian=formulir.render(schema, data, errors, ui_schema=UI_PERIKSA, berkas=files),
+        tersimpan=tersimpan,
+        status_code=status_code,
+    )
+
+
+def _check(db: Db, clock: ClockDep, settings: AppSettings, user: PageUser, task_id: str) -> TaskDetail:
+    task = tasks.detail(db, clock, settings, user, task_id)
+    if task.form.file != antrian.FORM_PERIKSA:
+        raise ApiError(404, f"task {task_id} is not an evidence check")
+    return task
+
+
+@router.get("/berkas/periksa/{task_id}", response_class=HTMLResponse)
+def periksa(
+    request: Request,
+    task_id: str,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    user: PageUser,
+    tersimpan: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The check as a split view: the candidate's APL.01 and each evidence file beside the verdicts."""
+    task = _check(db, clock, settings, user, task_id)
+    if task.state != TaskState.READY:
+        return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+    # The user's draft, else the form's proposal (one row per evidence item): never an earlier check's
+    # verdicts, which were about files the candidate has since replaced.
+    data = task.draft.data if task.draft is not None else {}
+    return _periksa_page(request, db, user, task, data, [], tersimpan=tersimpan)
+
+
+@router.post("/berkas/periksa/{task_id}")
+async def periksa_kirim(
+    request: Request,
+    task_id: str,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    worker: BackgroundWorker,
+    user: PageUser,
+) -> Response:
+    """Send the check (`services.tasks.complete`, the API's completion), then open the next one ("Simpan &
+    berikutnya") or go back to the queue; "Simpan draf" keeps it as the user's draft. A refusal (422) shows
+    the page again with the errors at their fields, nothing saved."""
+    form = await request.form()
+    aksi = form.get("aksi")
+    task = await run_in_threadpool(_check, db, clock, settings, user, task_id)
+    schema = task.form.schema_ or {}
+    data = formulir.parse(schema, form)
+    periode = task.period_id
+    if aksi == "draf":
+        await run_in_threadpool(drafts.save, db, clock.now(), settings, user, task_id, data)
+        return RedirectResponse(f"/berkas/periksa/{task_id}?tersimpan=draf", status_code=303)
+    try:
+        await run_in_threadpool(tasks.complete, db, clock, settings, user, task_id, data)
+    except (FormInvalid, TaskRefused, ApiError) as exc:
+        answer = answer_to(exc, f"POST /berkas/periksa/{task_id}")
+        if answer.status != 422:
+            raise
+        errors = list(answer.body.get("errors") or [])
+        return await run_in_threadpool(_periksa_page, request, db, user, task, data, errors, status_code=422)
+    worker.wake()
+    if aksi == "kembali":
+        return RedirectResponse(antrian_url(periode, tersimpan=1), status_code=303)
+    nxt = await run_in_threadpool(antrian.berikutnya, db, clock, settings, user, periode)
+    if nxt is None:
+        return RedirectResponse(antrian_url(periode, kosong=1, tersimpan=1), status_code=303)
+    return RedirectResponse(f"/berkas/periksa/{nxt}?tersimpan=1", status_code=303)

@@ -41,7 +41,11 @@ STATUS: dict[Any, str] = {
     "ada_tidak_memenuhi": "Ada tetapi tidak memenuhi syarat",
     "tidak_ada": "Tidak ada",
 }
-KEPUTUSAN: dict[Any, str] = {"diterima": "Diterima", "dikembalikan": "Dikembalikan untuk direvisi", "ditolak": "Ditolak"}
+KEPUTUSAN: dict[Any, str] = {
+    "diterima": "Diterima",
+    "dikembalikan": "Dikembalikan untuk direvisi",
+    "ditolak": "Ditolak",
+}
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -61,12 +65,14 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     judul = _judul_apl()
     earlier = _dict(data.get("pemeriksaan"))
     earlier_items: dict[Any, dict[str, Any]] = {b.get("berkas_id"): b for b in _list(earlier.get("bukti"))}
+    earlier_by_name: dict[Any, dict[str, Any]] = {b.get("nama"): b for b in _list(earlier.get("bukti"))}
     items = _list(apl01.get("bukti"))
     ids = [b["berkas_id"] for b in items if isinstance(b.get("berkas_id"), int)]
     files = antrian.bukti_pemeriksaan(db, user, task.period_id or task.instance_id, candidate, ids)
     bukti = []
     for i, b in enumerate(items):
-        before = _dict(earlier_items.get(b.get("berkas_id")))
+        # The earlier verdict on this item: by its file, else (a file replaced in the revision) by its name.
+        before = _dict(earlier_items.get(b.get("berkas_id")) or earlier_by_name.get(b.get("nama")))
         bukti.append(
             {
                 "nomor": i + 1,

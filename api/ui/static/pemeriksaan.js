@@ -62,3 +62,18 @@
     document.querySelectorAll("form[data-pemilih]").forEach(pasang);
   });
 })();
+// The evidence check: working on the verdict of item n brings item n's file into view in the evidence panel.
+(function () {
+  "use strict";
+  document.addEventListener("focusin", function (event) {
+    var row = event.target.closest && event.target.closest("[id^='f-pemeriksaan-bukti-']");
+    var panel = document.querySelector(".periksa-bukti");
+    if (!row || !panel) { return; }
+    var m = /^f-pemeriksaan-bukti-(\d+)/.exec(row.id);
+    var item = m && document.getElementById("bukti-" + (Number(m[1]) + 1));
+    if (item && panel.scrollHeight > panel.clientHeight) {
+      var top = panel.scrollTop + item.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      panel.scrollTo({ top: top, behavior: "smooth" });
+    }
+  });
+})();
