@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import asesor, dokumen, galat, impor, masuk, pemeriksaan, peserta, tugas
+from api.ui import asesor, dasbor, dokumen, galat, impor, masuk, pemeriksaan, peserta, tugas
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -26,6 +26,7 @@ SCREENS = (
     dokumen,
     impor,
     asesor,
+    dasbor,
 )
 
 

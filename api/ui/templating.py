@@ -102,6 +102,8 @@ env.filters.update(
     hari_tanggal=fmt.hari_tanggal,
     rupiah=fmt.rupiah,
     angka=fmt.angka,
+    persen=fmt.persen,
+    durasi=fmt.durasi,
     waktu=waktu,
 )
 env.globals.update(ROLE_LABELS=ROLE_LABELS, jatuh_tempo=jatuh_tempo, CSRF_FIELD=CSRF_FIELD, CSRF_HEADER=CSRF_HEADER)

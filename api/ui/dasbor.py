@@ -1,0 +1,223 @@
+"""Dasbor: a period at a glance for Ketua LSP and Direktur (the Kabids and the administrator may read it).
+
+`/dasbor` lists the periods; `/dasbor/{id}` shows one: the SOP steps against their time standards, the
+escalations, the counts from target to certificate, K/BK per skema and the documents' progress, each panel a
+table beside server-drawn bars, and a CSV per panel (`/dasbor/{id}/{panel}.csv`). Figures from
+`api.services.dasbor`, the same as `GET /api/periode/{id}/dasbor`.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api import permissions
+from api.auth import CurrentUser
+from api.routes.deps import MAX_ID, Db, Now
+from api.schemas.dasbor import CorongBaris, Dasbor
+from api.services import dasbor
+
+from api.ui.sesi import PageUser
+from api.ui.templating import ROLE_LABELS, page
+from service_tasks import format_indonesia as fmt
+
+router = APIRouter(include_in_schema=False)
+
+STATUS_PERIODE = {"running": "Berjalan", "completed": "Selesai", "cancelled": "Dibatalkan", "error": "Galat"}
+KEADAAN_LANGKAH = {"belum": "Belum dimulai", "berjalan": "Berjalan", "selesai": "Selesai"}
+# The columns from target to certificate, as the page and the CSV name them.
+TAHAP = (
+    ("target", "Target"),
+    ("terdaftar", "Terdaftar"),
+    ("diterima", "Diterima"),
+    ("hadir", "Hadir"),
+    ("kompeten", "Kompeten"),
+    ("sertifikat", "Sertifikat"),
+)
+
+
+def _refused(request: Request, user: CurrentUser) -> HTMLResponse:
+    return page(
+        request,
+        "dasbor_galat.html",
+        user,
+        title="Tidak berhak",
+        aktif="dasbor",
+        judul="Anda tidak berhak membuka dasbor",
+        pesan="Dasbor periode hanya untuk Ketua LSP, Direktur, Kepala Bidang dan administrator.",
+        status_code=403,
+    )
+
+
+def _not_found(request: Request, user: CurrentUser) -> HTMLResponse:
+    return page(
+        request,
+        "dasbor_galat.html",
+        user,
+        title="Periode tidak ditemukan",
+        aktif="dasbor",
+        judul="Periode tidak ditemukan",
+        pesan="Periode yang Anda cari tidak ada. Pilih periode dari daftar.",
+        status_code=404,
+    )
+
+
+def _period_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and 1 <= int(text) <= MAX_ID else None
+
+
+@router.get("/dasbor")
+def daftar_periode(request: Request, db: Db, user: PageUser) -> Response:
+    if not permissions.may_read_dasbor(user):
+        return _refused(request, user)
+    return page(
+        request,
+        "dasbor_daftar.html",
+        user,
+        title="Dasbor",
+        aktif="dasbor",
+        periode=dasbor.periode_list(db),
+        STATUS_PERIODE=STATUS_PERIODE,
+    )
+
+
+@router.get("/dasbor/{period_id}")
+def dasbor_periode(request: Request, period_id: str, db: Db, now: Now, user: PageUser) -> Response:
+    if not permissions.may_read_dasbor(user):
+        return _refused(request, user)
+    pid = _period_id(period_id)
+    found = dasbor.dasbor(db, now, pid) if pid is not None else None
+    if found is None:
+        return _not_found(request, user)
+    return page(
+        request,
+        "dasbor.html",
+        user,
+        title=f"Dasbor {found.periode.business_key or found.periode.id}",
+        aktif="dasbor",
+        d=found,
+        STATUS_PERIODE=STATUS_PERIODE,
+        KEADAAN_LANGKAH=KEADAAN_LANGKAH,
+        TAHAP=TAHAP,
+    )
+
+
+@router.get("/dasbor/{period_id}/{panel}.csv")
+def dasbor_csv(request: Request, period_id: str, panel: str, db: Db, now: Now, user: PageUser) -> Response:
+    if not permissions.may_read_dasbor(user):
+        return _refused(request, user)
+    pid = _period_id(period_id)
+    found = dasbor.dasbor(db, now, pid) if pid is not None and panel in PANELS else None
+    if found is None:
+        return _not_found(request, user)
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", found.periode.business_key or str(found.periode.id)).strip("-")
+    return Response(
+        # A byte-order mark: spreadsheet programs then read the names' letters as UTF-8.
+        "\ufeff" + _csv(PANELS[panel](found)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="dasbor-{name or pid}-{panel}.csv"'},
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The panels as CSV: Indonesian column names, WIB times as "2026-11-30 14:30", counts as numbers.
+
+
+def _csv(rows: Iterable[Iterable[Any]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def _waktu(value: datetime | None) -> str:
+    return value.astimezone(fmt.WIB).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def _durasi(seconds: float | None) -> str:
+    return fmt.durasi(seconds) if seconds is not None else ""
+
+
+def _langkah(d: Dasbor) -> list[list[Any]]:
+    head = ["Langkah", "Nama", "Standar waktu", "Mulai (WIB)", "Batas (WIB)", "Selesai (WIB)", "Keadaan", "Lama"]
+    rows: list[list[Any]] = [head + ["Terlambat", "Tugas terbuka", "Eskalasi terbuka"]]
+    for s in d.langkah:
+        rows.append(
+            [
+                s.nomor,
+                s.nama,
+                _durasi(s.standar_detik),
+                _waktu(s.mulai),
+                _waktu(s.batas),
+                _waktu(s.selesai),
+                KEADAAN_LANGKAH[s.keadaan],
+                _durasi(s.lama_detik),
+                _durasi(s.terlambat_detik) if s.terlambat else "",
+                s.tugas_terbuka,
+                s.eskalasi_terbuka,
+            ]
+        )
+    return rows
+
+
+def _eskalasi(d: Dasbor) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["Tugas", "Langkah", "Untuk", "Batas langkah (WIB)", "Dibuat (WIB)", "Keadaan", "Ditindaklanjuti (WIB)", "Oleh"]
+    ]
+    for e in d.eskalasi:
+        rows.append(
+            [
+                e.nama,
+                e.langkah or "",
+                ROLE_LABELS.get(e.peran or "", e.peran or ""),
+                _waktu(e.batas_langkah),
+                _waktu(e.dibuat),
+                "Terbuka" if e.terbuka else "Ditindaklanjuti",
+                _waktu(e.selesai),
+                e.selesai_oleh or "",
+            ]
+        )
+    return rows
+
+
+def _corong_rows(first: list[str], rows: list[CorongBaris], total: CorongBaris | None) -> list[list[Any]]:
+    out: list[list[Any]] = [first + [label for _, label in TAHAP]]
+    for r in rows + ([total] if total is not None else []):
+        lead = [r.kunci, r.judul] if len(first) == 2 else [r.judul]
+        out.append(lead + [getattr(r, key) for key, _ in TAHAP])
+    return out
+
+
+def _corong(d: Dasbor) -> list[list[Any]]:
+    return _corong_rows(["Nomor skema", "Skema"], d.corong, d.corong_total)
+
+
+def _prodi(d: Dasbor) -> list[list[Any]]:
+    return _corong_rows(["Program studi"], d.corong_prodi, d.corong_total)
+
+
+def _keputusan(d: Dasbor) -> list[list[Any]]:
+    rows: list[list[Any]] = [["Nomor skema", "Skema", "Kompeten (K)", "Belum kompeten (BK)", "Ditunda"]]
+    rows += [[k.skema_nomor, k.skema_judul, k.k, k.bk, k.ditunda] for k in d.keputusan]
+    return rows
+
+
+def _dokumen(d: Dasbor) -> list[list[Any]]:
+    rows: list[list[Any]] = [["Jenis dokumen", "Selesai dibuat", "Gagal", "Jumlah"]]
+    rows += [[j.label, j.selesai, j.gagal, j.total] for j in d.dokumen.per_jenis]
+    rows.append(["Jumlah", d.dokumen.selesai, d.dokumen.gagal, d.dokumen.total])
+    return rows
+
+
+PANELS: dict[str, Callable[[Dasbor], list[list[Any]]]] = {
+    "langkah": _langkah,
+    "eskalasi": _eskalasi,
+    "corong": _corong,
+    "prodi": _prodi,
+    "keputusan": _keputusan,
+    "dokumen": _dokumen,
+}
