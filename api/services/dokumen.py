@@ -1,27 +1,28 @@
 """Output documents: which of an instance's documents a user reads, their files and previews, corrections as
 new versions (certificates and SKs take their own routes: api.services.register), revocation of a
-certificate, the LSP's logo, and what the public verification page shows."""
+certificate, the LSP's logo, and what the public verification page shows; for the Dokumen page, every
+document a user reads (paged, filtered) and a period's render progress."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Text, case, cast, false, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from api.auth import CurrentUser
-from api.background.renderer import job_for
+from api.background.renderer import job_for, progress
 from api.errors import ApiError
-from api.permissions import may_read_document
+from api.permissions import is_staff, may_read_document
 from api.schemas.dokumen import Correction, DokumenOut
 from api.services.instances import get_or_404, scope
 from api.settings import Settings
 from api.store.db import Database
-from api.store.enums import SertifikatStatus
+from api.store.enums import Role, SertifikatStatus
 from api.store.master import LspProfil, Sertifikat
-from api.store.models import Dokumen
+from api.store.models import Dokumen, ProcessInstance, User
 from api.store.storage import stores
-from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format, format_of, label_of
 from service_tasks.render import RenderError, RenderJob, html
 
 
@@ -221,3 +222,217 @@ def verification(db: Database, code: str, today: date) -> Verification:
                 "no_blangko": pengganti.no_blangko,
             }
         return Verification(lsp_view, view, status_on(cert, today))
+
+
+# --- The Dokumen page (api/ui/dokumen.py): the documents a user may read, paged, and a period's render progress.
+
+RenderState = str  # "siap" (its file is written), "sedang_dibuat" (waiting for the renderer), "gagal" (last try failed)
+
+
+def render_state(rendered_at: datetime | None, render_error: str | None) -> RenderState:
+    """A document's render state as the pages name it; "gagal" counts as `failed` in `progress` (an error
+    recorded and no file), though the renderer tries it again until MAX_ATTEMPTS."""
+    if rendered_at is not None:
+        return "siap"
+    return "gagal" if render_error else "sedang_dibuat"
+
+
+@dataclass(frozen=True)
+class DokumenBaris:
+    """One document as the list shows it."""
+
+    id: int
+    kind: str
+    label: str
+    format: str
+    number: str
+    title: str
+    created_at: datetime
+    period_id: int
+    period_key: str
+    candidate: str | None
+    candidate_name: str | None
+    version: int
+    supersedes_id: int | None
+    correction_reason: str | None
+    state: RenderState
+    # The newer version that replaces this one, if any (its id and version number).
+    replaced_by: tuple[int, int] | None = None
+    # A certificate's status (aktif, kedaluwarsa, dicabut, diganti) and its public verification code.
+    sertifikat_status: str | None = None
+    kode_verifikasi: str | None = None
+
+
+@dataclass(frozen=True)
+class DokumenFilter:
+    period_id: int | None = None
+    kind: str | None = None
+    q: str = ""  # part of a number, a candidate's username or name
+
+
+@dataclass(frozen=True)
+class DaftarDokumen:
+    items: list[DokumenBaris]
+    total: int
+    page: int
+    page_size: int
+    # The filter's choices: the periods and kinds among the documents this user may read.
+    periods: list[tuple[int, str]]
+    kinds: list[tuple[str, str]]
+
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(JENIS_DOKUMEN)}
+_ROOT = aliased(ProcessInstance)
+_COLUMNS = (Dokumen, _ROOT.business_key, User.full_name)
+
+
+def _period_key(business_key: str | None, period_id: int) -> str:
+    return business_key or f"Periode {period_id}"
+
+
+def _readable_condition(user: CurrentUser) -> ColumnElement[bool] | None:
+    """A condition no narrower than `may_read_document` (None: staff read everything): a candidate's own
+    documents of the kinds candidates read; for an asesor, the kinds that name an asesor whose data mentions
+    their username (checked exactly by `may_read_document` afterwards)."""
+    if is_staff(user):
+        return None
+    parts: list[ColumnElement[bool]] = []
+    if user.has_any(Role.PESERTA):
+        own = [j.kind for j in JENIS_DOKUMEN.values() if j.peserta_membaca]
+        parts.append(Dokumen.kind.in_(own) & (Dokumen.candidate == user.username))
+    if user.has_any(Role.ASESOR):
+        named = [j.kind for j in JENIS_DOKUMEN.values() if j.asesor_membaca_sebagai]
+        mention = cast(Dokumen.data, Text).contains(f'"{user.username}"', autoescape=True)
+        parts.append(Dokumen.kind.in_(named) & mention)
+    return or_(*parts) if parts else false()
+
+
+def readable_page(
+    db: Database, user: CurrentUser, today: date, where: DokumenFilter, page: int, page_size: int
+) -> DaftarDokumen:
+    """The documents this user may read (`may_read_document`), newest period first, then by kind in the
+    registry's order and number; with the filter's choices. Staff page in SQL; a candidate's or an asesor's
+    few documents are narrowed in SQL and checked one by one before paging."""
+    readable_if = _readable_condition(user)
+    base = (
+        select(*_COLUMNS).join(_ROOT, _ROOT.id == Dokumen.root_id).outerjoin(User, User.username == Dokumen.candidate)
+    )
+    if readable_if is not None:
+        base = base.where(readable_if)
+    filtered = base
+    if where.period_id is not None:
+        filtered = filtered.where(Dokumen.root_id == where.period_id)
+    if where.kind:
+        filtered = filtered.where(Dokumen.kind == where.kind)
+    if q := where.q.strip().lower():
+        filtered = filtered.where(
+            func.lower(Dokumen.number).contains(q, autoescape=True)
+            | func.lower(func.coalesce(Dokumen.candidate, "")).contains(q, autoescape=True)
+            | func.lower(func.coalesce(User.full_name, "")).contains(q, autoescape=True)
+        )
+    kind_order = case(_KIND_ORDER, value=Dokumen.kind, else_=len(_KIND_ORDER))
+    ordered = filtered.order_by(Dokumen.root_id.desc(), kind_order, Dokumen.number, Dokumen.version, Dokumen.id)
+    with db.reading() as session:
+        if readable_if is None:
+            total = session.scalar(select(func.count()).select_from(filtered.subquery())) or 0
+            rows = list(session.execute(ordered.limit(page_size).offset((page - 1) * page_size)).all())
+            choices: list[tuple[int, str | None, str]] = [
+                (p, k, kind)
+                for p, k, kind in session.execute(
+                    select(Dokumen.root_id, _ROOT.business_key, Dokumen.kind)
+                    .join(_ROOT, _ROOT.id == Dokumen.root_id)
+                    .distinct()
+                ).all()
+            ]
+        else:
+            mine = [r for r in session.execute(ordered).all() if may_read_document(user, r[0])]
+            total = len(mine)
+            rows = mine[(page - 1) * page_size : page * page_size]
+            every = [r for r in session.execute(base).all() if may_read_document(user, r[0])]
+            choices = [(r[0].root_id, r[1], r[0].kind) for r in every]
+        items = _rows(session, rows, today)
+    periods = sorted({(p, _period_key(k, p)) for p, k, _ in choices}, reverse=True)
+    kinds = sorted({(k, label_of(k)) for _, _, k in choices}, key=lambda kl: _KIND_ORDER.get(kl[0], len(_KIND_ORDER)))
+    return DaftarDokumen(items, int(total), page, page_size, periods, kinds)
+
+
+def _rows(session: Session, rows: list[Any], today: date) -> list[DokumenBaris]:
+    """The page's rows with the versions that replace them and their certificates' status: two queries."""
+    ids = [r[0].id for r in rows]
+    newer = {
+        old: (new, version)
+        for old, new, version in session.execute(
+            select(Dokumen.supersedes_id, Dokumen.id, Dokumen.version).where(Dokumen.supersedes_id.in_(ids))
+        ).all()
+    }
+    certs = {c.document_id: c for c in session.scalars(select(Sertifikat).where(Sertifikat.document_id.in_(ids)))}
+    out = []
+    for doc, business_key, full_name in rows:
+        cert = certs.get(doc.id)
+        out.append(
+            DokumenBaris(
+                id=doc.id,
+                kind=doc.kind,
+                label=label_of(doc.kind),
+                format=format_of(doc.kind).value,
+                number=doc.number,
+                title=doc.title,
+                created_at=doc.created_at,
+                period_id=doc.root_id,
+                period_key=_period_key(business_key, doc.root_id),
+                candidate=doc.candidate,
+                candidate_name=full_name,
+                version=doc.version,
+                supersedes_id=doc.supersedes_id,
+                correction_reason=doc.correction_reason,
+                state=render_state(doc.rendered_at, doc.render_error),
+                replaced_by=newer.get(doc.id),
+                sertifikat_status=status_on(cert, today) if cert is not None else None,
+                kode_verifikasi=cert.kode_verifikasi if cert is not None else None,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Progres:
+    """A period's documents: how many have their file, how many in all, how many failed (`progress`)."""
+
+    period_id: int
+    period_key: str
+    done: int
+    total: int
+    failed: int
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.done - self.failed
+
+    @property
+    def finished(self) -> bool:
+        """Nothing is waiting for the renderer: a page stops polling."""
+        return self.waiting <= 0
+
+
+def render_progress(db: Database, user: CurrentUser, period_id: int) -> Progres:
+    """A period's render progress, for staff (who read all its documents): else 403; 404 for no period."""
+    if not is_staff(user):
+        raise ApiError(403, "only the LSP's staff follow a period's rendering")
+    with db.reading() as session:
+        row = get_or_404(session, period_id)
+        if row.parent_id is not None:
+            raise ApiError(404, f"instance {period_id} is not a period")
+        counts = progress(session, root_id=row.id)
+        return Progres(row.id, _period_key(row.business_key, row.id), **counts)
+
+
+def periods_rendering(db: Database, user: CurrentUser) -> list[Progres]:
+    """The periods with documents still waiting for the renderer (staff; nobody else: an empty list)."""
+    if not is_staff(user):
+        return []
+    with db.reading() as session:
+        waiting = session.scalars(select(Dokumen.root_id).where(Dokumen.rendered_at.is_(None)).distinct()).all()
+        rows = session.execute(
+            select(ProcessInstance.id, ProcessInstance.business_key).where(ProcessInstance.id.in_(waiting))
+        ).all()
+        return [Progres(pid, _period_key(key, pid), **progress(session, root_id=pid)) for pid, key in sorted(rows)]

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import masuk
+from api.ui import dokumen, impor, masuk
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -18,7 +18,11 @@ STATIC = TEMPLATES.parent / "static"
 # Installed by `npm ci` (make setup) from the committed package-lock.json; never committed.
 HTMX_DIST = PROJECT_ROOT / "node_modules" / "htmx.org" / "dist"
 # One screen module per line (helpers add theirs here).
-SCREENS = (masuk,)
+SCREENS = (
+    masuk,
+    dokumen,
+    impor,
+)
 
 
 def _to_login(request: Request, exc: Exception) -> Response:

@@ -1,0 +1,168 @@
+"""Dokumen: the documents a user may read (staff: every period's, grouped by period and kind; a candidate their
+own; an asesor those addressed to them), with their render state, versions and certificates' status; a period's
+render progress polled every 2 s while documents wait for the renderer; preview, download and "Coba lagi".
+
+The permission is the API's (`api.permissions.may_read_document` through `api.services.dokumen`); a refusal or a
+document still being rendered is an Indonesian page, never the API's JSON.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.errors import ApiError
+from api.permissions import is_staff
+from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now
+from api.services import dokumen
+from api.store.storage import attachment_disposition
+from api.ui.sesi import PageUser
+from api.ui.templating import page
+from service_tasks.format_indonesia import as_date
+from service_tasks.render import verify_url
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+STATE_LABELS = {"siap": "Siap", "sedang_dibuat": "Sedang dibuat", "gagal": "Gagal dibuat"}
+STATE_TONES = {"siap": "sukses", "sedang_dibuat": "dekat", "gagal": "lewat"}
+SERTIFIKAT_LABELS = {"aktif": "Aktif", "kedaluwarsa": "Kedaluwarsa", "dicabut": "Dicabut", "diganti": "Diganti"}
+
+# What a refused document request tells the reader, by the service's status.
+_GALAT: dict[int, tuple[str, str]] = {
+    403: ("Tidak berhak", "Anda tidak berhak membaca dokumen ini."),
+    404: ("Dokumen tidak ditemukan", "Dokumen yang Anda cari tidak ada."),
+    409: ("Dokumen sedang dibuat", "Berkas dokumen ini sedang dibuat. Coba lagi dalam beberapa saat."),
+    415: ("Pratinjau tidak tersedia", "Dokumen ini berupa lembar kerja (.xlsx): unduh berkasnya untuk membukanya."),
+}
+
+
+def galat_page(request: Request, user: PageUser, exc: ApiError, *, kembali: str = "/dokumen") -> HTMLResponse:
+    """An Indonesian page for a refused request (the service's English detail is never shown)."""
+    judul, pesan = _GALAT.get(exc.status, ("Terjadi kesalahan", "Permintaan ini tidak dapat dipenuhi."))
+    if exc.status == 409 and "failed" in str(exc):
+        pesan = "Dokumen ini gagal dibuat. Staf LSP dapat mencoba membuatnya lagi dari halaman Dokumen."
+    return page(
+        request,
+        "dokumen_galat.html",
+        user,
+        title=judul,
+        aktif="dokumen",
+        judul=judul,
+        pesan=pesan,
+        kembali=kembali,
+        status_code=exc.status if 400 <= exc.status < 500 else 500,
+    )
+
+
+def _int_or_none(value: str) -> int | None:
+    """A filter's number from a form (an empty choice, or anything not a number, is no filter)."""
+    value = value.strip()
+    return int(value) if value.isdigit() and 0 < len(value) <= 9 else None
+
+
+@router.get("/dokumen")
+def daftar(
+    request: Request,
+    db: Db,
+    now: Now,
+    user: PageUser,
+    periode: Annotated[str, Query(max_length=20)] = "",
+    jenis: Annotated[str, Query(max_length=40)] = "",
+    cari: Annotated[str, Query(max_length=100)] = "",
+    halaman: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    where = dokumen.DokumenFilter(period_id=_int_or_none(periode), kind=jenis.strip() or None, q=cari)
+    daftar = dokumen.readable_page(db, user, as_date(now) or now.date(), where, halaman, PAGE_SIZE)
+    settings = request.app.state.settings
+    return page(
+        request,
+        "dokumen.html",
+        user,
+        title="Dokumen",
+        aktif="dokumen",
+        daftar=daftar,
+        filter=where,
+        progres_list=dokumen.periods_rendering(db, user),
+        staf=is_staff(user),
+        halaman_terakhir=max(1, -(-daftar.total // PAGE_SIZE)),
+        query=request.url.query,
+        STATE_LABELS=STATE_LABELS,
+        STATE_TONES=STATE_TONES,
+        SERTIFIKAT_LABELS=SERTIFIKAT_LABELS,
+        verifikasi=lambda kode: verify_url(settings.public_base_url, kode),
+    )
+
+
+@router.get("/dokumen/progres/{period_id}")
+def progres(request: Request, period_id: Id, db: Db, user: PageUser) -> HTMLResponse:
+    """The progress fragment (`_progres.html`): it carries its own `hx-trigger="every 2s"` while documents wait,
+    and drops it once none does, so polling stops."""
+    try:
+        p = dokumen.render_progress(db, user, period_id)
+    except ApiError as exc:
+        return galat_page(request, user, exc)
+    return page(request, "_progres.html", user, title="Kemajuan pembuatan dokumen", progres=p)
+
+
+@router.get("/dokumen/{document_id}/unduh")
+def unduh(request: Request, document_id: Id, db: Db, settings: AppSettings, user: PageUser) -> Response:
+    """The rendered file, as a download; an Indonesian page while it is being rendered (409) or when refused."""
+    try:
+        f = dokumen.rendered_file(db, settings, user, document_id)
+    except ApiError as exc:
+        return galat_page(request, user, exc)
+    return Response(
+        f.content,
+        media_type=f.content_type,
+        headers={"Content-Disposition": attachment_disposition(f.name), "ETag": f'"{f.sha256}"'},
+    )
+
+
+@router.get("/dokumen/{document_id}/pratinjau")
+def pratinjau(request: Request, document_id: Id, db: Db, settings: AppSettings, user: PageUser) -> HTMLResponse:
+    """The document as HTML, from the same template and data as its PDF (shown even before the PDF exists)."""
+    try:
+        html = dokumen.preview(db, settings, user, document_id)
+    except ApiError as exc:
+        return galat_page(request, user, exc)
+    # The preview is the document's own page (its kop, its styles); it runs no script and is framed by nobody.
+    return HTMLResponse(html, headers={"Content-Security-Policy": "script-src 'none'; frame-ancestors 'none'"})
+
+
+def _back(kembali: str) -> str:
+    """Back to the list as it was filtered: only a /dokumen address of this site."""
+    return kembali if kembali.startswith("/dokumen") and not kembali.startswith("//") else "/dokumen"
+
+
+@router.post("/dokumen/{document_id}/coba-lagi")
+def coba_lagi(
+    request: Request,
+    document_id: Id,
+    db: Db,
+    worker: BackgroundWorker,
+    user: PageUser,
+    kembali: Annotated[str, Form(max_length=2000)] = "/dokumen",
+) -> Response:
+    """A failed document goes back to the renderer (staff, as POST /api/dokumen/{id}/retry-render)."""
+    if not is_staff(user):
+        return galat_page(request, user, ApiError(403), kembali=_back(kembali))
+    try:
+        dokumen.retry_render(db, user, document_id)
+    except ApiError as exc:
+        if exc.status == 409:
+            pesan = "Dokumen ini tidak sedang gagal: sudah selesai dibuat atau masih menunggu giliran."
+            return page(
+                request,
+                "dokumen_galat.html",
+                user,
+                title="Tidak perlu dicoba lagi",
+                aktif="dokumen",
+                judul="Tidak perlu dicoba lagi",
+                pesan=pesan,
+                kembali=_back(kembali),
+                status_code=409,
+            )
+        return galat_page(request, user, exc, kembali=_back(kembali))
+    worker.wake()
+    return RedirectResponse(_back(kembali), status_code=303)
