@@ -15,6 +15,7 @@ from api.errors import ApiError
 from api.permissions import is_staff
 from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now
 from api.services import dokumen
+from api.store.enums import Role
 from api.store.storage import attachment_disposition
 from api.ui.sesi import PageUser
 from api.ui.templating import page
@@ -85,6 +86,7 @@ def daftar(
         filter=where,
         progres_list=dokumen.periods_rendering(db, user),
         staf=is_staff(user),
+        hanya_peserta=user.roles <= {Role.PESERTA},
         halaman_terakhir=max(1, -(-daftar.total // PAGE_SIZE)),
         query=request.url.query,
         STATE_LABELS=STATE_LABELS,
