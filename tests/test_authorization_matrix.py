@@ -19,6 +19,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 from api.app import create_app
+from api.auth import CSRF_HEADER, SESSION_COOKIE, csrf_token
 from tests.support import authz
 from tests.support.api import Api
 from tests.support.authz import ANONIM, IDENTITIES, Obyek
@@ -102,6 +103,15 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/instances/{instance_id}/diagram"): Access(PUBLIK, "period"),
     ("GET", "/web/{path}"): Access(PUBLIK, "web_asset"),
     ("GET", "/vendor/bpmn-js/{path}"): Access(PUBLIK, "vendor_asset"),
+    ("GET", "/ui/static/{path}"): Access(PUBLIK, "ui_asset"),
+    ("GET", "/vendor/htmx/{path}"): Access(PUBLIK, "htmx_asset"),
+    # The pages (api/ui): a visitor without a session is sent to the login page (303).
+    ("GET", "/"): Access(PUBLIK),
+    ("GET", "/login"): Access(PUBLIK),
+    ("POST", "/login"): Access(PUBLIK),
+    ("POST", "/logout"): Access(SIGNED_IN, logs_out=True),
+    ("GET", "/akun"): Access(SIGNED_IN),
+    ("POST", "/akun/kata-sandi"): Access(SIGNED_IN),
     # The certificate check a QR code opens, health and logging in: public.
     ("GET", "/verify/{code}"): Access(PUBLIK, "verify", found=False),
     ("GET", "/api/health"): Access(PUBLIK),
@@ -220,12 +230,27 @@ def _accesses(rule: Access | tuple[Access, ...]) -> tuple[Access, ...]:
     return rule if isinstance(rule, tuple) else (rule,)
 
 
+def _is_page(path: str) -> bool:
+    """A page of the web application (api/ui): it takes the session cookie, not the bearer token."""
+    return not path.startswith(("/api/", "/web/", "/vendor/", "/ui/static/", "/docs", "/redoc", "/openapi", "/verify/"))
+
+
 def _call(api: Api, method: str, path: str, access: Access, obyek: Obyek, identity: str) -> int:
     username = obyek.username(identity)
     headers = api.headers(username) if username is not None else {}
+    if headers and _is_page(path):
+        # The pages' session is the same token in a cookie, with its CSRF token on an unsafe request.
+        token = headers.pop("Authorization").removeprefix("Bearer ")
+        headers = {
+            "Cookie": f"{SESSION_COOKIE}={token}",
+            CSRF_HEADER: csrf_token(api.app.state.settings.secret_key, token),
+        }
     url = path.format(**obyek.params)
-    status = int(api.client.request(method, url, headers=headers, **BODIES.get((method, path), {})).status_code)
-    if access.logs_out and username is not None and status < 300:
+    answer = api.client.request(method, url, headers=headers, follow_redirects=False, **BODIES.get((method, path), {}))
+    status = int(answer.status_code)
+    if _is_page(path) and status == 303 and answer.headers["location"].startswith("/login?next="):
+        status = 401  # a page's "log in first" is its 401
+    if access.logs_out and username is not None and status < 400:
         api.forget(username)
     return status
 

@@ -5,12 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.auth import CurrentUser
+from api.errors import ApiError
 from api.login_guard import LoginBusy, login_keys
 from api.routes.deps import AppSettings, Db, Guard, Now, UserCache
 from api.seed import DEMO_USERS
 from api.services import users
 from api.ui.sesi import PageUser, end_session, optional_user, set_session
 from api.ui.templating import ROLE_LABELS, landing, page
+from service_tasks.format_indonesia import kalimat
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,4 +111,59 @@ def logout(db: Db, settings: AppSettings, cache: UserCache, user: PageUser) -> R
     cache.pop(user.username, None)
     response = RedirectResponse("/login", status_code=303)
     end_session(response, settings)
+    return response
+
+
+def _sentence(text: str) -> str:
+    return kalimat(text[:1].upper() + text[1:])
+
+
+def _akun_page(
+    request: Request,
+    user: CurrentUser,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    pesan: str = "",
+    status: int = 200,
+) -> HTMLResponse:
+    return page(request, "akun.html", user, title="Akun saya", errors=errors or [], pesan=pesan, status_code=status)
+
+
+@router.get("/akun")
+def akun(request: Request, user: PageUser, diubah: bool = False) -> HTMLResponse:
+    return _akun_page(request, user, pesan="Kata sandi Anda telah diubah." if diubah else "")
+
+
+@router.post("/akun/kata-sandi")
+def ganti_kata_sandi(
+    request: Request,
+    db: Db,
+    settings: AppSettings,
+    now: Now,
+    guard: Guard,
+    cache: UserCache,
+    user: PageUser,
+    lama: Annotated[str, Form(max_length=1000)] = "",
+    baru: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """The API's password change: every other session ends; this browser gets the new session."""
+    keys = login_keys(request.client.host if request.client else None, user.username)
+    if wait := guard.retry_after(keys, now):
+        errors = [{"path": "lama", "message": f"Terlalu banyak percobaan yang gagal. Coba lagi dalam {wait} detik."}]
+        return _akun_page(request, user, errors=errors, status=429)
+    try:
+        with guard.hashing():
+            token = users.change_password(db, settings, now, user.username, lama, baru)
+    except LoginBusy:
+        errors = [{"path": "lama", "message": "Layanan sedang sibuk. Coba lagi sebentar lagi."}]
+        return _akun_page(request, user, errors=errors, status=503)
+    except ApiError as exc:
+        errors = [{"path": "baru", "message": _sentence(e["message"])} for e in exc.body.get("errors", [])]
+        return _akun_page(request, user, errors=errors, status=422)
+    if token is None:
+        guard.failed(keys, now)
+        return _akun_page(request, user, errors=[{"path": "lama", "message": "Kata sandi lama salah."}], status=401)
+    cache.pop(user.username, None)
+    response = RedirectResponse("/akun?diubah=1", status_code=303)
+    set_session(response, settings, token)
     return response

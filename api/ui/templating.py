@@ -50,6 +50,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Dasbor", "/dasbor", "dasbor", frozenset({Role.KETUA_LSP, Role.DIREKTUR, Role.ADMIN})),
     NavItem("Dokumen", "/dokumen", "dokumen"),
     NavItem("Perancang", "/modeler", "perancang", frozenset({Role.DESAINER, Role.ADMIN})),
+    NavItem("Akun", "/akun", "akun"),
 )
 
 

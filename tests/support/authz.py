@@ -135,6 +135,8 @@ def build(api: Api) -> dict[str, Obyek]:
             "diagram_page": Obyek({"instance_id": root}),
             "web_asset": Obyek({"path": "app.css"}),
             "vendor_asset": Obyek({"path": "assets/bpmn-js.css"}),
+            "ui_asset": Obyek({"path": "ui.css"}),
+            "htmx_asset": Obyek({"path": "htmx.min.js"}),
         }
     assert berkas is not None
     return objects
