@@ -28,6 +28,9 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.controls: list[Control] = []
         self.labels: dict[str, str] = {}  # for -> text
+        self.legends: dict[str, str] = {}  # a fieldset's id -> its legend's text
+        self._fieldsets: list[str] = []
+        self._legend: list[str] | None = None
         self.ids: set[str] = set()
         self._template = 0
         self._select: Control | None = None
@@ -45,7 +48,11 @@ class _Reader(HTMLParser):
             return
         if "id" in attrs:
             self.ids.add(attrs["id"])
-        if tag == "label":
+        if tag == "fieldset":
+            self._fieldsets.append(attrs.get("id", ""))
+        elif tag == "legend":
+            self._legend = []
+        elif tag == "label":
             self._label, self._label_for = [], attrs.get("for", "")
         elif tag == "input":
             self.controls.append(Control(tag, attrs))
@@ -63,7 +70,13 @@ class _Reader(HTMLParser):
             self._template -= 1
         if self._template:
             return
-        if tag == "label" and self._label is not None:
+        if tag == "fieldset" and self._fieldsets:
+            self._fieldsets.pop()
+        elif tag == "legend" and self._legend is not None:
+            if self._fieldsets and self._fieldsets[-1]:
+                self.legends[self._fieldsets[-1]] = " ".join("".join(self._legend).split())
+            self._legend = None
+        elif tag == "label" and self._label is not None:
             self.labels[self._label_for] = " ".join("".join(self._label).split())
             self._label = None
         elif tag == "option" and self._option is not None and self._select is not None:
@@ -84,6 +97,8 @@ class _Reader(HTMLParser):
             return
         if self._label is not None:
             self._label.append(data)
+        if self._legend is not None:
+            self._legend.append(data)
         if self._option is not None:
             self._option.append(data)
         if self._textarea is not None:
