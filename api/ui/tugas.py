@@ -342,7 +342,7 @@ def _task_page(
         summary=summary,
         submitted=submitted,
         konteks=panel,
-        k=panel.build(db, user, t) if panel is not None else None,
+        **(panel.build(db, user, t) if panel is not None else {"k": None}),
         konflik=konflik,
         konfirmasi=konfirmasi or [],
         pesan=pesan,

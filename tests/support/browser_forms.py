@@ -93,7 +93,7 @@ class TaskForm:
 
     @property
     def task_id(self) -> str:
-        m = re.search(r"/tasks/([^/?#]+)", self.page.url)
+        m = re.search(r"/(?:tasks|berkas/periksa)/([^/?#]+)", self.page.url)
         assert m, f"not a task page: {self.page.url}"
         return m.group(1)
 
@@ -206,14 +206,14 @@ class TaskForm:
             daftar.locator(":scope > [data-tambah]").click()
             self.page.wait_for_function(
                 '([p, n]) => document.querySelector(`[data-daftar="${p}"] > .daftar-baris`).children.length > n',
-                [path, before],
+                arg=[path, before],
             )
         while present.count() > n:
             before = present.count()
             present.nth(before - 1).locator("[data-hapus]").last.click()
             self.page.wait_for_function(
                 '([p, n]) => document.querySelector(`[data-daftar="${p}"] > .daftar-baris`).children.length < n',
-                [path, before],
+                arg=[path, before],
             )
 
     def type(self, path: str, value: Any) -> None:
@@ -230,36 +230,48 @@ class TaskForm:
         self.page.wait_for_function(
             '([p, b]) => { const h = document.querySelector(`input[data-berkas-id][name="${p}"]`);'
             " return h && h.value && h.value !== b; }",
-            [path, before],
+            arg=[path, before],
         )
 
     # --- sending ------------------------------------------------------------------------------------------
 
     def send(self, button: str = "Kirim") -> list[str]:
-        """Press the button; wait for the next page (or the error summary); the summary's messages, if any."""
+        """Press the button; wait for the next page (or the error summary); the summary's messages, if any. A
+        choice the page asks about once more before sending (a refusal, BK) is confirmed with "Ya, kirim"."""
+        self._press(self.page.get_by_role("button", name=button, exact=True))
+        confirm = self.page.locator("#konfirmasi")
+        if confirm.count() and self.page.locator(".ringkasan-galat").count() == 0:
+            self._press(confirm.get_by_role("button", name="Ya, kirim"))
+        summary = self.page.locator(".ringkasan-galat")
+        if summary.count() == 0:
+            return []
+        return [t.strip() for t in summary.locator("li").all_inner_texts()] or [summary.inner_text()]
+
+    def _press(self, button: Any) -> None:
         self.page.evaluate(
             "() => { window.__ujikomSebelum = true;"
             " document.querySelectorAll('.ringkasan-galat').forEach(e => e.dataset.lama = '1'); }"
         )
-        self.page.get_by_role("button", name=button, exact=True).click()
+        button.click()
         self.page.wait_for_function(
             "() => !window.__ujikomSebelum ||"
             " [...document.querySelectorAll('.ringkasan-galat')].some(e => !e.dataset.lama)"
         )
         self.page.wait_for_load_state("load")
-        summary = self.page.locator(".ringkasan-galat")
-        if summary.count() == 0:
-            return []
-        return [t.strip() for t in summary.locator("li").all_inner_texts()]
 
 
 def work_task(
-    site: Site, page: Any, user: str, policy: Policy, refile: Callable[[dict[str, Any], str], bool] | None = None
+    site: Site,
+    page: Any,
+    user: str,
+    policy: Policy,
+    refile: Callable[[dict[str, Any], str], bool] | None = None,
+    button: str = "Kirim",
 ) -> dict[str, Any]:
     """Fill the open task page's form as `user` decides and send it; fail naming the errors the page shows."""
     form = TaskForm(site, page, user, policy, refile or (lambda task, path: False))
     answer = form.fill()
-    errors = form.send()
+    errors = form.send(button)
     assert not errors, f"{user}: {page.url}: the page refused the answer: {errors}"
     site.drain()
     return answer
