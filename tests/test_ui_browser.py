@@ -189,3 +189,73 @@ def test_every_screen_passes_axe_at_the_sizes_its_people_use_it(site: Site, page
     assert seen, "no screen built yet"
     assert not found, "\n".join(found)
     assert pages.errors() == []
+
+
+def tab_to(page: Any, selector: str, most: int = 60) -> None:
+    """Press Tab until the element matching `selector` holds the focus (a person moving through the page)."""
+    for _ in range(most):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{most} presses of Tab never reached {selector}")
+
+
+def test_a_refused_task_form_shows_the_errors_focused_at_their_fields_and_is_fixed_with_the_keyboard_alone(
+    site: Site, pages: Pages
+) -> None:
+    requires("/tasks/{task_id}")
+    period = sop.start_period(site.api)
+    [task] = period["active_tasks"]
+    page = pages.open("desktop", "direktur")
+    log_in_as_demo(page, site.base, "Dr. Mustofa, S.T., M.T.")
+    goto(page, site.base, "/tasks")
+    page.locator(f"a.nama-tugas[href='/tasks/{task['id']}']").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("heading", level=1).inner_text() == "Menetapkan target uji kompetensi"
+    axe(page)
+
+    # The Direktur empties the period and sends the form without a target row, with the keyboard only.
+    tab_to(page, "#f-periode")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    with page.expect_response(lambda r: r.url.endswith("/complete")) as answer:
+        page.keyboard.press("Enter")  # a text field's Enter sends the form with its first button, Kirim
+    assert answer.value.status == 422
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.activeElement.classList.contains('ringkasan-galat')")
+    summary = page.locator(".ringkasan-galat")
+    assert summary.get_attribute("role") == "alert"
+    links = {a.get_attribute("href"): a.inner_text() for a in summary.locator("a").all()}
+    assert "#f-periode" in links, links
+    periode = page.locator("#f-periode")
+    assert periode.get_attribute("aria-invalid") == "true"
+    assert "f-periode-galat" in (periode.get_attribute("aria-describedby") or "").split()
+    assert page.locator("#f-periode-galat").inner_text().strip() in links["#f-periode"]
+    axe(page)
+
+    # Tab reaches the summary's first link; Enter takes the person to the field.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('.ringkasan-galat') !== null")
+    tab_to(page, ".ringkasan-galat a[href='#f-periode']")
+    assert focused(page)["outline"] or focused(page)["shadow"]
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'f-periode'")
+    page.keyboard.type(sop.PERIODE)
+    # Add a target row with its button, pick the skema with the arrow key, type the prodi and the number.
+    tab_to(page, "[data-daftar='target'] > [data-tambah]")
+    assert focused(page)["outline"] or focused(page)["shadow"]
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'f-target-0-skema_nomor'")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#f-target-0-skema_nomor").input_value() != ""
+    tab_to(page, "#f-target-0-prodi")
+    page.keyboard.type("Sistem Informasi Industri Otomotif")
+    tab_to(page, "#f-target-0-jumlah")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/tasks\?pesan=terkirim$"), wait_until="load")
+    assert "Tugas terkirim" in page.get_by_role("status").first.inner_text()
+    sent = site.api.get("direktur", f"/api/instances/{period['id']}/history").json()
+    completed = [e for e in sent if e.get("type") == "task_completed"]
+    assert completed, sent
+    assert pages.errors() == []

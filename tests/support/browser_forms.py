@@ -176,15 +176,19 @@ class TaskForm:
         wanted = dom_value(value)
         radios = self.page.locator(f"input[type=radio][name={_quoted(path)}]")
         if radios.count():
-            radios.and_(self.page.locator(f"[value={_quoted(wanted)}]")).check()
+            radio = radios.and_(self.page.locator(f"[value={_quoted(wanted)}]"))
+            if not radio.is_checked():
+                radio.check()
             return
         select = self.page.locator(f"select[name={_quoted(path)}]")
         if select.count():
-            select.select_option(value=wanted)
+            if select.input_value() != wanted:
+                select.select_option(value=wanted)
             return
         box = self.page.locator(f"input[type=checkbox][name={_quoted(path)}]")
         if box.count() == 1 and isinstance(value, bool):
-            box.set_checked(value)
+            if box.is_checked() != value:
+                box.set_checked(value)
             return
         raise AssertionError(f"{self.page.url}: {path!r} offers no radio, select or checkbox for {wanted!r}")
 
@@ -195,7 +199,8 @@ class TaskForm:
         assert wanted <= offered, f"{path!r}: {wanted - offered} not offered on the page"
         for i in range(boxes.count()):
             box = boxes.nth(i)
-            box.set_checked(box.get_attribute("value") in wanted)
+            if box.is_checked() != (box.get_attribute("value") in wanted):
+                box.set_checked(box.get_attribute("value") in wanted)
 
     def rows(self, path: str, n: int) -> None:
         daftar = self.page.locator(f"[data-daftar={_quoted(path)}]")
@@ -218,8 +223,8 @@ class TaskForm:
 
     def type(self, path: str, value: Any) -> None:
         control = self._editable(path)
-        if control is None:
-            return
+        if control is None or control.input_value() == dom_value(value):
+            return  # the server's, or already what the person would type (a hidden optional part left empty)
         control.fill(dom_value(value))
 
     def upload(self, path: str, file: Unggah) -> None:
