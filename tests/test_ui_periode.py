@@ -15,8 +15,10 @@ attendance, as there. What the test reads through the REST API is only to know w
 the end; every action is a page's.
 """
 
+import os
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as clock_time
@@ -25,10 +27,11 @@ from typing import Any
 from sqlalchemy import select
 
 from api.seed import DEMO_USERS
+from api.store.master import Berkas
 from api.store.models import Dokumen
 from tests.support import sop
 from tests.support import sop_branches as b
-from tests.support.browser import Pages, Site, axe, goto, requires, wait_away_from_login
+from tests.support.browser import SHOTS, Pages, Site, axe, goto, requires, wait_away_from_login
 from tests.support.browser_forms import work_task
 from tests.support.generic_client import Field, Policy
 from tests.test_generic_client import Returned, from_bnsp, rows
@@ -84,13 +87,16 @@ class Walk:
         if "/login" in page.url:
             self.log_in(user, page)
 
-    def check(self, page: Any, user: str) -> None:
-        key = f"{screen_key(page)} {'390' if user in PESERTA else '1280'}"
+    def check(self, page: Any, user: str, state: str = "") -> None:
+        key = f"{screen_key(page)} {'390' if user in PESERTA else '1280'}{state}"
         if page.locator("h1").count():
             key += f" «{page.locator('h1').first.inner_text().strip()}»"
         if key not in self.checked:
             axe(page)
             self.checked.append(key)
+            if os.environ.get("UJIKOM_TEST_SHOTS"):  # every screen as an image, to look at (var/test-shots/)
+                name = re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-")[:100]
+                page.screenshot(path=str(SHOTS / "periode" / f"{len(self.checked):02d}-{name}.png"), full_page=True)
 
     def click_to(self, user: str, page: Any, link: Any) -> Any:
         link.click()
@@ -146,7 +152,7 @@ class Walk:
     def on_task_page(self, user: str, page: Any, task: dict[str, Any], button: str = "Kirim") -> None:
         assert page.get_by_role("heading", level=1).first.inner_text().strip() == task["name"] or button != "Kirim"
         self.check(page, user)
-        work_task(self.site, page, user, self.policy, self.refile, button)
+        work_task(self.site, page, user, self.policy, self.refile, button, task)
         self.done.append((user, task["name"], task.get("subject")))
 
     def refile(self, task: dict[str, Any], path: str) -> bool:
@@ -257,12 +263,26 @@ def test_a_whole_period_is_worked_through_the_pages_alone_by_every_role_the_cand
     assert walk.revised == {"peserta2"}
     assert walk.done.count(("peserta2", b.APL, "peserta2")) == 2
     assert walk.done.count(("kabid_administrasi", b.MEMERIKSA, "peserta2")) == 2
-    uploads = site.api.get("admin", f"/api/instances/{instance_id}/history", params={"include_children": "true"})
-    assert uploads.status_code == 200
+    # Each candidate's evidence was picked in the page's file input and uploaded by the page; Bunga's twice.
+    with site.app.state.db.reading() as session:
+        uploads = Counter(session.scalars(select(Berkas.uploaded_by)).all())
+    assert {u: uploads[u] for u in PESERTA} == {"peserta": 1, "peserta2": 2, "peserta3": 1}
     assert {u for u, _, _ in walk.done} >= {"direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi"}
     assert {"peserta", "peserta2", "peserta3"} <= {u for u, _, _ in walk.done}
     docs = site.api.get("direktur", f"/api/instances/{instance_id}/dokumen", params={"include_children": "true"}).json()
     assert sorted(d["candidate"] for d in docs if d["kind"] == "sertifikat") == ["peserta", "peserta2"]
+
+    # After the period: the Ketua LSP's dashboard of it, the documents, and a candidate's status with the results.
+    page = walk.visit("ketua_lsp", "/dasbor")
+    walk.check(page, "ketua_lsp")
+    walk.click_to("ketua_lsp", page, page.locator(f"main a[href='/dasbor/{instance_id}']").first)
+    walk.check(page, "ketua_lsp")
+    for user in ("kabid_administrasi", "peserta"):
+        walk.check(walk.visit(user, "/dokumen"), user)
+    page = walk.visit("peserta", "/status")
+    walk.check(page, "peserta", " (periode selesai)")
+    assert "Kompeten" in page.locator("main").inner_text()
+
     assert pages.errors() == []
     print(f"\nperiod in {time.monotonic() - started:.0f} s; {len(walk.done)} tasks; screens checked by axe:")
     for key in walk.checked:

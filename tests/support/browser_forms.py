@@ -90,6 +90,7 @@ class TaskForm:
     user: str
     policy: Policy
     refile: Callable[[dict[str, Any], str], bool] = lambda task, path: False
+    task: dict[str, Any] | None = None  # the inbox row as the caller knows it (else read from the inbox)
 
     @property
     def task_id(self) -> str:
@@ -99,6 +100,8 @@ class TaskForm:
 
     def row(self) -> dict[str, Any]:
         """The task as the person's inbox lists it (name, subject: what a policy decides by)."""
+        if self.task is not None:
+            return self.task
         for t in self.site.api.inbox(self.user):
             if str(t["id"]) == self.task_id:
                 return dict(t)
@@ -272,9 +275,10 @@ def work_task(
     policy: Policy,
     refile: Callable[[dict[str, Any], str], bool] | None = None,
     button: str = "Kirim",
+    task: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Fill the open task page's form as `user` decides and send it; fail naming the errors the page shows."""
-    form = TaskForm(site, page, user, policy, refile or (lambda task, path: False))
+    form = TaskForm(site, page, user, policy, refile or (lambda task, path: False), task)
     answer = form.fill()
     errors = form.send(button)
     assert not errors, f"{user}: {page.url}: the page refused the answer: {errors}"
