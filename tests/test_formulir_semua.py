@@ -300,3 +300,18 @@ def test_every_served_form_of_a_period_draws_and_reads_back_what_the_walk_submit
     sop.walk_period(api)
     # The walk meets no escalation nor a quota shortfall: those two forms are drawn from their files above.
     assert sorted(set(FORMS) - drawing.seen) == ["eskalasi.json", "memutuskan_kuota.json"]
+
+
+def test_a_form_with_a_keyword_no_page_can_draw_is_refused_at_deploy(api: Api) -> None:
+    target = json.loads(json.dumps(FORMS["menetapkan_target.json"]))
+    target["properties"]["catatan"] = {"title": "Catatan", "anyOf": [{"type": "string"}, {"type": "null"}]}
+    files = {
+        "uji_kompetensi.bpmn": (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text(),
+        "menetapkan_target.json": json.dumps(target),
+    }
+    upload = [("files", (name, body.encode(), "application/octet-stream")) for name, body in files.items()]
+    r = api.post("desainer", "/api/deployments/validate", files=upload)
+    assert r.status_code == 200, r.text
+    [error] = r.json()["errors"]
+    assert (error["file"], error["element_id"]) == ("menetapkan_target.json", "properties.catatan.anyOf")
+    assert "'anyOf' cannot be drawn by the form renderer" in error["message"]

@@ -1,15 +1,26 @@
 """The one form renderer: a task's JSON Schema (as GET /api/tasks/{id} serves it, with `oneOf` choices and
 `default`s from api/engine/form_sources.py) drawn as an accessible HTML form, and the submitted form read
-back into JSON typed by the schema (docs in /work/notes/dom.md, forms/README.md).
+back into JSON typed by the schema. No form library: the schema's keywords the deploy lint lets through
+(api/engine/form_rules.py FORM_KEYWORDS) are all it needs to know.
 
 - `render(schema, data, errors)`: the fields filled with `data` (else the schema's defaults), each error
-  at its field; a field's `name` is its dotted data path, its `id` `f-` + the path with `-` for `.`.
+  `{path, message}` at its field. A field's `name` is its dotted data path (`apl01.bukti.0.nama`), its `id`
+  `f-` + the path with `-` for `.`; its label is its `title`, its hint its `description`, "(wajib)" when
+  the data makes it required (`if`/`then` resolved here). Objects and lists are fieldsets; choices
+  (`oneOf` of {const, title}) radios, or a select when many or from data (`x-sumber`); a list of choices
+  checkboxes; a required yes/no a checkbox, an optional one Ya/Tidak; `x-berkas` a file upload.
 - `error_summary(errors, schema)`: the `.ringkasan-galat` box linking each error to its field.
 - `parse(schema, form)`: the submitted multi-dict back to data: numbers, booleans, lists renumbered in
   order, an empty optional field left out. `parse(schema, <what render(schema, x) submits>) == x`.
 
-The page's behaviour (rows added and removed, conditional parts, uploads with progress) is
-api/ui/static/formulir.js; without JavaScript the form is still a plain form.
+`ui_schema` lets a page adjust the drawing, keyed by data path with `*` for a row's index
+(`{"apl02.*.unit_kode": {"widget": "hanya-baca"}, "apl02": {"baris_tetap": True}}`): `widget` is one of
+`hanya-baca` (the value's title shown, sent as it is), `tersembunyi` (a hidden input), `radio`, `pilih`,
+`teks`, `teks-panjang`; `label` replaces the title; `baris_tetap` draws a list's rows without add/remove.
+
+The page's behaviour (rows added and removed, conditional parts shown by `data-tampil-jika`, uploads with
+progress) is api/ui/static/formulir.js, included by the rendered form itself; without JavaScript the form is
+still a plain form (rows cannot be added nor files uploaded then).
 """
 
 import json
@@ -62,7 +73,6 @@ class Field:
     attrs: dict[str, str] = field(default_factory=dict)
     file: dict[str, Any] | None = None  # the uploaded file: id, nama, ukuran, url, gambar
     fixed: bool = False  # rows neither added nor removed
-    number: int = 0  # a row's number (1-based) in its list
 
     @property
     def id(self) -> str:
@@ -106,6 +116,14 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _angka(value: Any) -> str:
+    """A number as Indonesians write it (1.500.000,5); `parse` reads it back, and a plain 1500000.5 too."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _text(value)
+    whole, _, frac = f"{value:,.10f}".rstrip("0").rstrip(".").partition(".")
+    return whole.replace(",", ".") + ("," + frac if frac else "")
 
 
 def _conditions(schema: Mapping[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -184,7 +202,7 @@ def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: s
     elif kind == "object":
         _object(f, schema, value if isinstance(value, dict) else {}, ctx)
     elif kind == "array":
-        _array(f, schema, value if isinstance(value, list) else [], ctx, ui)
+        _array(f, schema, value if isinstance(value, list) else [], ctx, ui, value is None)
     elif BERKAS in schema and not (widget and options):
         _file(f, schema, value, ctx, options)
     elif options is not None:
@@ -197,7 +215,7 @@ def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: s
         f.value = _text(value)
         f.choices = [Choice("true", "Ya", value is True), Choice("false", "Tidak", value is False)]
     elif kind in ("integer", "number"):
-        f.kind, f.value = "angka", _text(value)
+        f.kind, f.value = "angka", _angka(value) if kind == "number" else _text(value)
         f.attrs["inputmode"] = "numeric" if kind == "integer" else "decimal"
     elif schema.get("format") == "date":
         f.kind, f.value = "tanggal", _text(value)
@@ -212,17 +230,20 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
     props: dict[str, Any] = schema.get("properties") or {}
     required = required_now(schema, value)
     always = set(schema.get("required") or [])
-    shown: dict[str, tuple[str, list[Any], bool]] = {}  # a conditional field: its control, values, holds now
+    # A field only one simple condition requires is shown while it holds: control, values, holds now.
+    # Required by several conditions (or a test on more than one sibling) it is always shown.
+    tests: dict[str, list[tuple[str, list[Any], bool] | None]] = {}
     narrowed: dict[str, dict[str, Any]] = {}
     for test, then in _conditions(schema):
         holds = _holds(test, value)
         simple = _simple(test)
         for name in then.get("required") or []:
-            if simple and name not in always and name != simple[0] and name not in shown:
-                shown[name] = (simple[0], simple[1], holds)
+            if name not in always and not (simple and name == simple[0]):
+                tests.setdefault(name, []).append((*simple, holds) if simple else None)
         for name, extra in (then.get("properties") or {}).items():
             if holds and isinstance(extra, dict):
                 narrowed.setdefault(name, {}).update(extra)
+    shown = {name: found[0] for name, found in tests.items() if len(found) == 1 and found[0] is not None}
     prefix = f"{f.path}." if f.path else ""
     for key, sub in props.items():
         if not isinstance(sub, dict):
@@ -235,13 +256,26 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
             child.show_if = json.dumps({"nama": prefix + control, "nilai": [_text(v) for v in values]})
             child.shown = holds or bool(child.errors) or _filled(value.get(key))
         f.children.append(child)
+    if f.path and not f.required and always and not any(_filled(v) for v in value.values()):
+        # An optional part: what it requires is required only once someone fills it in.
+        names = [c.label for c in f.children if c.path.rsplit(".", 1)[-1] in always] or ["isiannya"]
+        said = ", ".join(names[:-1]) + " dan " + names[-1] if len(names) > 1 else names[0]
+        f.hint = " ".join(filter(None, [_sentence(f.hint), f"Boleh dikosongkan; bila diisi, {said} wajib diisi."]))
+        for c in f.children:
+            c.required = False
+
+
+def _sentence(text: str) -> str:
+    return text + "." if text and text[-1] not in ".!?:;)" else text
 
 
 def _filled(value: Any) -> bool:
     return value not in (None, "", [], {})
 
 
-def _array(f: Field, schema: Mapping[str, Any], rows: list[Any], ctx: _Ctx, ui: Mapping[str, Any]) -> None:
+def _array(
+    f: Field, schema: Mapping[str, Any], rows: list[Any], ctx: _Ctx, ui: Mapping[str, Any], absent: bool
+) -> None:
     items: dict[str, Any] = schema.get("items") if isinstance(schema.get("items"), dict) else {}  # type: ignore[assignment]
     options = _choices(items)
     if options is not None and items.get("type") != "object":
@@ -249,14 +283,21 @@ def _array(f: Field, schema: Mapping[str, Any], rows: list[Any], ctx: _Ctx, ui: 
         f.choices = [Choice(_text(v), t, v in rows) for v, t in options]
         f.choices += [Choice(_text(v), readable(v), True) for v in rows if v not in [o[0] for o in options]]
         return
-    f.kind, f.fixed = "daftar", bool(ui.get("baris_tetap"))
+    # Rows showing files uploaded in an earlier step (x-berkas without upload) cannot be added here.
+    earlier = any(
+        isinstance(sub, dict) and isinstance(sub.get(BERKAS), dict) and "upload" not in sub[BERKAS]
+        for sub in (items.get("properties") or {}).values()
+    )
+    f.kind, f.fixed = "daftar", bool(ui.get("baris_tetap", earlier))
+    if not rows and absent and f.required:
+        rows = [None] * int(schema.get("minItems") or 0)  # blank rows to fill in
     name = str(items.get("title") or "Baris")
     f.attrs["baris"] = name
     f.attrs["tambah"] = name[:1].lower() + name[1:] if name[1:2].islower() else name
     for i in range(len(rows) + 1):
         path = f"{f.path}.{i if i < len(rows) else NEW_ROW}"
-        child = _build(items, path, rows[i] if i < len(rows) else None, ctx, name, True)
-        child.number = i + 1
+        row = rows[i] if i < len(rows) else None
+        child = _build(items, path, row, ctx, name, True)
         child.label = f"{name} {i + 1}" if i < len(rows) else name
         if i < len(rows):
             f.children.append(child)
@@ -299,7 +340,7 @@ def _file(f: Field, schema: Mapping[str, Any], value: Any, ctx: _Ctx, options: l
     types = [_TYPES.get(a, a) for a in accept]
     said = (", ".join(types[:-1]) + " atau " + types[-1]) if len(types) > 1 else "".join(types)
     limit = f", paling besar {_size(spec['max_bytes'])}" if spec.get("max_bytes") else ""
-    f.hint = " ".join(filter(None, [f.hint, f"Berkas {said}{limit}." if said else ""]))
+    f.hint = " ".join(filter(None, [_sentence(f.hint), f"Berkas {said}{limit}." if said else ""]))
 
 
 def _error_map(errors: Errors) -> dict[str, list[str]]:
@@ -330,21 +371,26 @@ def render(
     shown at the top so none is lost."""
     root, left = _tree(schema, dict(data or {}), errors, ui_schema=ui_schema, berkas=berkas, upload_url=upload_url)
     fields = [c for c in root.children if only is None or c.path in only]
-    stray = [m for p, ms in left.items() for m in ms if only is None or p.split(".")[0] in only or p == ""]
+    stray = root.errors + [
+        _message(m, p) for p, ms in left.items() for m in ms if only is None or p.split(".")[0] in only
+    ]
     macros = env.get_template("_formulir.html").module
     return Markup(macros.formulir(fields, stray, "" if only else str(schema.get("description") or "")))  # type: ignore[attr-defined]
 
 
-def _labels(schema: Mapping[str, Any], path: str) -> list[str]:
-    """The titles along a data path: "Bukti persyaratan", "Bukti 2", "Nama bukti"."""
+def _labels(schema: Mapping[str, Any], path: str) -> list[str] | None:
+    """The titles along a data path ("Bukti persyaratan", "Bukti 2", "Nama bukti"); None when the form has
+    no such field (the error is shown at the top of the form)."""
     out, node = [], schema
     for part in [p for p in path.split(".") if p]:
-        if part.isdigit() and node.get("type") == "array":
-            node = node.get("items") or {}
+        if part.isdigit() and node.get("type") == "array" and isinstance(node.get("items"), dict):
+            node = node["items"]
             out.append(f"{node.get('title') or 'Baris'} {int(part) + 1}")
-        else:
-            node = (node.get("properties") or {}).get(part) or {}
+        elif isinstance((node.get("properties") or {}).get(part), dict):
+            node = node["properties"][part]
             out.append(title_of(node, part))
+        else:
+            return None
     return out
 
 
@@ -353,10 +399,10 @@ def error_summary(errors: Errors, schema: Mapping[str, Any]) -> Markup:
     items = []
     for e in errors:
         path = str(e.get("path") or "")
-        labels = _labels(schema, path)
-        top = [labels[-1]] if len(labels) == 1 else labels[-2:]
+        labels = _labels(schema, path) or []
+        href = field_id(path if labels else "")
         items.append(
-            {"href": "#" + field_id(path), "teks": " › ".join(top), "pesan": _message(str(e.get("message")), path)}
+            {"href": "#" + href, "teks": " › ".join(labels[-2:]), "pesan": _message(str(e.get("message")), path)}
         )
     return Markup(env.get_template("_formulir.html").module.ringkasan(items)) if items else Markup("")  # type: ignore[attr-defined]
 

@@ -28,6 +28,7 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.controls: list[Control] = []
         self.labels: dict[str, str] = {}  # for -> text
+        self.all_labels: dict[str, list[str]] = {}
         self.legends: dict[str, str] = {}  # a fieldset's id -> its legend's text
         self._fieldsets: list[str] = []
         self._legend: list[str] | None = None
@@ -77,7 +78,9 @@ class _Reader(HTMLParser):
                 self.legends[self._fieldsets[-1]] = " ".join("".join(self._legend).split())
             self._legend = None
         elif tag == "label" and self._label is not None:
-            self.labels[self._label_for] = " ".join("".join(self._label).split())
+            text = " ".join("".join(self._label).split())
+            self.labels.setdefault(self._label_for, text)  # the first label is the field's own
+            self.all_labels.setdefault(self._label_for, []).append(text)
             self._label = None
         elif tag == "option" and self._option is not None and self._select is not None:
             text = "".join(self._option).strip()

@@ -174,7 +174,7 @@ def test_dates_numbers_and_booleans_get_their_controls() -> None:
     page = html()
     assert tag(page, "f-data-lahir") == '<input type="date" id="f-data-lahir" name="data.lahir" value="2004-03-17">'
     assert 'inputmode="numeric"' in tag(page, "f-data-umur")
-    assert 'value="1500000.5" inputmode="decimal"' in tag(page, "f-data-biaya")
+    assert 'value="1.500.000,5" inputmode="decimal"' in tag(page, "f-data-biaya")  # as Indonesians write it
     # A required yes/no is a checkbox (unticked says no); an optional one asks Ya / Tidak.
     assert '<input type="hidden" name="data.setuju" value="false">' in page
     assert 'type="checkbox" id="f-data-setuju" name="data.setuju" value="true" checked' in page
@@ -233,7 +233,8 @@ def test_a_file_field_says_type_and_size_before_picking_and_shows_the_uploaded_f
     )
     assert '<a href="/api/berkas/7" target="_blank" rel="noopener">ktm.pdf' in page
     assert "(PDF, 1,2 MB)" in page
-    assert read(page).labels["f-bukti-0-berkas_id"] == "Berkas unggahan (wajib)"
+    assert read(page).all_labels["f-bukti-0-berkas_id"] == ["Berkas unggahan (wajib)", "Ganti berkas"]
+    assert read(html({**DATA, "bukti": [{"nama": "KTM"}]})).all_labels["f-bukti-0-berkas_id"][1] == "Pilih berkas"
 
 
 def test_defaults_fill_what_the_data_does_not_say() -> None:
@@ -322,3 +323,187 @@ def test_the_deploy_lint_refuses_else_refs_and_type_lists_and_non_choice_oneof()
         "properties.b.oneOf",
         "properties.c.else",
     ]
+
+
+PEKERJAAN: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "pekerjaan": {
+            "type": "object",
+            "title": "Data pekerjaan",
+            "properties": {
+                "institusi": {"type": "string", "title": "Institusi", "minLength": 1},
+                "jabatan": {"type": "string", "title": "Jabatan", "minLength": 1},
+                "telepon": {"type": "string", "title": "Telepon"},
+            },
+            "required": ["institusi", "jabatan"],
+        }
+    },
+}
+
+
+def test_an_optional_part_says_what_it_needs_once_filled_and_reads_back_as_nothing_when_left_empty() -> None:
+    page = str(formulir.render(PEKERJAAN, {}))
+    assert "Boleh dikosongkan; bila diisi, Institusi dan Jabatan wajib diisi." in page
+    assert read(page).labels["f-pekerjaan-institusi"] == "Institusi"
+    assert formulir.parse(PEKERJAAN, submitted(page)) == {}
+    filled = str(formulir.render(PEKERJAAN, {"pekerjaan": {"telepon": "021"}}))
+    assert read(filled).labels["f-pekerjaan-institusi"] == "Institusi (wajib)"
+    assert formulir.parse(PEKERJAAN, submitted(filled)) == {
+        "pekerjaan": {"institusi": "", "jabatan": "", "telepon": "021"}
+    }
+
+
+def test_a_required_list_without_data_starts_with_its_minimum_rows_and_an_empty_one_stays_empty() -> None:
+    fresh = html({"data": DATA["data"]})
+    assert 'id="f-bukti-0"' in fresh and 'id="f-bukti-1"' not in fresh
+    assert formulir.parse(SCHEMA, submitted(fresh))["bukti"] == [{}]  # the validator names each field of it
+    emptied = html({**DATA, "bukti": []})
+    assert 'id="f-bukti-0"' not in emptied
+    assert formulir.parse(SCHEMA, submitted(emptied))["bukti"] == []
+
+
+ROWS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "penugasan": {
+            "type": "array",
+            "title": "Penugasan",
+            "items": {
+                "type": "object",
+                "title": "Penugasan",
+                "properties": {
+                    "username": {
+                        "type": "string",
+                        "title": "Peserta",
+                        "x-sumber": "peserta_diterima",
+                        "oneOf": [{"const": "p1", "title": "Andi"}, {"const": "p5", "title": "Eka"}],
+                    },
+                    "asesor": {
+                        "type": "string",
+                        "title": "Asesor",
+                        "x-sumber": "asesor_penilai",
+                        "oneOf": [{"const": "a1", "title": "Asesor Satu"}, {"const": "a3", "title": "Asesor Tiga"}],
+                    },
+                },
+                "allOf": [
+                    {
+                        "if": {"properties": {"username": {"enum": ["p5"]}}, "required": ["username"]},
+                        "then": {"properties": {"asesor": {"oneOf": [{"const": "a3", "title": "Asesor Tiga"}]}}},
+                    }
+                ],
+            },
+        }
+    },
+}
+
+
+def _options(page: str, name: str) -> list[tuple[str, bool, str]]:
+    return next(c for c in read(page).controls if c.name == name).options
+
+
+def test_a_row_offers_the_choices_its_own_data_allows_and_a_new_row_all_of_them() -> None:
+    page = str(formulir.render(ROWS, {"penugasan": [{"username": "p1", "asesor": "a1"}, {"username": "p5"}]}))
+    assert [t for v, _, t in _options(page, "penugasan.0.asesor") if v] == ["Asesor Satu", "Asesor Tiga"]
+    assert [t for v, _, t in _options(page, "penugasan.1.asesor") if v] == ["Asesor Tiga"]
+    template = page.split("<template>")[1]
+    assert ">Asesor Satu</option>" in template and ">Asesor Tiga</option>" in template
+    # Choices from data are a select whatever their number; a value no longer offered stays, readable.
+    page = str(formulir.render(ROWS, {"penugasan": [{"username": "p_lama"}]}))
+    assert ("p_lama", True, "P lama") in _options(page, "penugasan.0.username")
+
+
+def test_rows_showing_files_from_an_earlier_step_are_neither_added_nor_removed() -> None:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "bukti": {
+                "type": "array",
+                "title": "Bukti",
+                "items": {
+                    "type": "object",
+                    "title": "Bukti",
+                    "properties": {
+                        "berkas_id": {
+                            "type": "integer",
+                            "title": "Berkas",
+                            "x-berkas": {"download": "/api/berkas/{berkas_id}"},
+                        }
+                    },
+                },
+            }
+        },
+    }
+    page = str(
+        formulir.render(
+            schema,
+            {"bukti": [{"berkas_id": 4}]},
+            berkas={4: {"nama": "foto.png", "size": 2048, "content_type": "image/png"}},
+        )
+    )
+    assert "data-hapus" not in page and "data-tambah" not in page and "<template>" not in page
+    assert read(page).legends["f-bukti-0-berkas_id"] == "Berkas"
+    assert '<img class="pratinjau" src="/api/berkas/4" alt="Pratinjau foto.png" loading="lazy">' in page
+    assert formulir.parse(schema, submitted(page)) == {"bukti": [{"berkas_id": 4}]}
+
+
+def test_a_page_may_show_a_field_read_only_or_hidden_and_fix_the_rows() -> None:
+    ui = {
+        "data.keputusan": {"widget": "hanya-baca"},
+        "data.nama": {"widget": "tersembunyi"},
+        "bukti": {"baris_tetap": True},
+    }
+    page = html(ui_schema=ui)
+    assert '<p class="nilai-baca">Ditolak</p>' in page
+    assert read(page).legends["f-data-keputusan"] == "Keputusan"
+    assert '<input type="hidden" id="f-data-nama" name="data.nama" value="Andi Pratama">' in page
+    assert "data-tambah" not in page and "data-hapus" not in page
+    assert formulir.parse(SCHEMA, submitted(page)) == DATA
+
+
+def test_an_error_whose_field_is_not_drawn_is_shown_at_the_top_and_another_step_s_errors_are_not() -> None:
+    errors = [
+        {"path": "", "message": "kolom 'x' tidak dikenal formulir ini"},
+        {"path": "data.nama", "message": "tidak boleh kosong"},
+    ]
+    page = html(errors=errors)
+    assert (
+        '<div class="pesan-galat" id="f-formulir" tabindex="-1">'
+        "<p>Kolom &#39;x&#39; tidak dikenal formulir ini</p></div>" in page
+    )
+    summary = str(formulir.error_summary(errors + [{"path": "data.x", "message": "tidak dikenal"}], SCHEMA))
+    assert '<li><a href="#f-formulir">Kolom &#39;x&#39; tidak dikenal formulir ini</a></li>' in summary
+    assert '<li><a href="#f-formulir">Tidak dikenal</a></li>' in summary
+    step = str(formulir.render(SCHEMA, DATA, errors[1:], only=["bukti"]))
+    assert "Tidak boleh kosong" not in step and "pesan-galat" not in step
+
+
+def test_a_field_two_conditions_require_is_always_shown() -> None:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "k": {
+                "type": "object",
+                "title": "K",
+                "properties": {
+                    "a": {"type": "boolean", "title": "A"},
+                    "b": {"type": "boolean", "title": "B"},
+                    "alasan": {"type": "string", "title": "Alasan"},
+                    "catatan": {"type": "string", "title": "Catatan"},
+                },
+                "allOf": [
+                    {"if": {"properties": {"a": {"const": True}}, "required": ["a"]}, "then": {"required": ["alasan"]}},
+                    {
+                        "if": {"properties": {"b": {"const": True}}, "required": ["b"]},
+                        "then": {"required": ["alasan", "catatan"]},
+                    },
+                ],
+            },
+        },
+    }
+    page = str(formulir.render(schema, {"k": {"a": False, "b": True}}))
+    assert '<div class="bidang">\n<label for="f-k-alasan">Alasan <span class="wajib">(wajib)</span>' in page
+    assert (
+        'data-tampil-jika="{&#34;nama&#34;: &#34;k.b&#34;, &#34;nilai&#34;: [&#34;true&#34;]}">\n'
+        '<label for="f-k-catatan">' in page
+    )

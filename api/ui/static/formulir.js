@@ -28,11 +28,13 @@
     return Array.prototype.slice.call(daftar.querySelector(".daftar-baris").children);
   }
 
+  // A row's own title: the legend of its fieldset, else the label of its one control ("Bukti 2").
   function title(daftar, row, n) {
-    var judul = daftar.dataset.judulBaris + " " + n;
-    var legend = row.querySelector("legend");
-    if (legend && legend.parentNode.parentNode === row) { legend.textContent = judul; }
-    row.querySelectorAll("[data-hapus] .sr").forEach(function (s) { if (s.closest(".baris") === row) { s.textContent = " " + judul; } });
+    var judul = daftar.dataset.judulBaris + " " + n, top = row.firstElementChild;
+    var own = top && (top.tagName === "FIELDSET" ? top.querySelector(":scope > legend") : top.querySelector("label"));
+    var text = own && own.firstChild;
+    if (text && text.nodeType === 3) { text.nodeValue = judul + (text.nextSibling ? " " : ""); }
+    row.querySelectorAll(":scope > [data-hapus] .sr, :scope > fieldset > [data-hapus] .sr").forEach(function (s) { s.textContent = " " + judul; });
     return judul;
   }
 
@@ -56,7 +58,7 @@
 
   function remove(row) {
     var daftar = row.closest("[data-daftar]"), list = daftar.dataset.daftar;
-    var judul = row.querySelector("legend") ? row.querySelector("legend").textContent : "Baris";
+    var own = row.querySelector("[data-hapus] .sr"), judul = own ? own.textContent.trim() : "Baris";
     row.remove();
     rows(daftar).forEach(function (r, i) {
       var old = r.dataset.baris.slice(list.length + 1);
@@ -90,11 +92,13 @@
       var form = el.closest("form") || document;
       var show = rule.nilai.indexOf(valueOf(form, rule.nama)) >= 0 || !!el.querySelector("[aria-invalid=true]");
       el.toggleAttribute("data-mati", !show);
+      // What is hidden is not sent: the data says only what the person saw and answered.
+      el.querySelectorAll("[name]").forEach(function (c) { c.disabled = !show; });
     });
   }
 
   function size(n) {
-    return n >= 1048576 ? (n / 1048576).toFixed(1).replace(".", ",") + " MB" : Math.max(1, Math.round(n / 1024)) + " KB";
+    return n >= 1048576 ? (n / 1048576).toFixed(1).replace(".0", "").replace(".", ",") + " MB" : Math.max(1, Math.round(n / 1024)) + " KB";
   }
 
   function upload(input) {
