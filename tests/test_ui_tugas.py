@@ -11,10 +11,12 @@ from typing import Any
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from jinja2 import ChoiceLoader, DictLoader
 
 from api.clock import Clock
-from api.ui import tugas
-from tests.support import sop
+from api.ui import konteks, tugas
+from api.ui.templating import env
+from tests.support import bpmn, sop
 from tests.support.api import Api
 
 CHECK = "Memeriksa kelengkapan berkas pendaftaran"
@@ -119,12 +121,15 @@ def test_each_row_says_the_task_its_step_the_candidate_skema_period_and_a_due_ba
     assert text(doc.xpath("//h1")[0]) == "Tugas saya"
     step = "Langkah 3 · Menerima pendaftaran uji kompetensi"
     assert rows(doc)[1:] == [
+        f"Pilih {CHECK} untuk Andi Pratama "
         f"{CHECK} {step} Andi Pratama (NIM 2303001) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Andi Pratama").xpath(".//span[@class='tanggal-tempo']")[0])
         + " Klaim",
+        f"Pilih {CHECK} untuk Bunga Maharani "
         f"{CHECK} {step} Bunga Maharani (NIM 2303002) Junior Web Developer LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Bunga Maharani").xpath(".//span[@class='tanggal-tempo']")[0])
         + " Klaim",
+        f"Pilih {CHECK} untuk Cahyo Nugroho "
         f"{CHECK} {step} Cahyo Nugroho (NIM 2301001) Operator Perakitan Kendaraan Bermotor Roda Empat "
         "LSP-2026-GENAP 7 hari lagi "
         + text(row_of(doc, "Cahyo Nugroho").xpath(".//span[@class='tanggal-tempo']")[0])
@@ -458,3 +463,163 @@ def test_a_refusal_is_asked_about_once_more_before_it_is_sent(browser: Any, api:
     r = page.post(f"/tasks/{task_id}/complete", form_values(doc) | {"konfirmasi": ["ya"]})
     assert r.status_code == 303, r.text
     assert sop.task_detail(api, "kabid_administrasi", task_id)["state"] == "completed"
+
+
+PETUNJUK = bpmn.definitions(
+    "petunjuk_uji",
+    f"""
+    {bpmn.lanes(l1=("Direktur", ["m", "baca", "e"]))}
+    <bpmn:startEvent id="m"/>
+    <bpmn:userTask id="baca" name="Menerima laporan percobaan">
+      <bpmn:documentation>Baca laporan dari Ketua LSP, lalu centang bila laporan diterima.</bpmn:documentation>
+      {bpmn.properties(formJsonSchemaFilename=bpmn.FORM)}
+    </bpmn:userTask>
+    <bpmn:endEvent id="e"/>
+    {bpmn.line("m", "baca", "e")}""",
+)
+
+
+def report_task(api: Api) -> str:
+    """A Direktur task with BPMN documentation and the shipped form menerima_laporan.json."""
+    files = [("files", ("petunjuk_uji.bpmn", PETUNJUK.encode(), "text/xml"))]
+    r = api.post("desainer", "/api/deployments", files=files)
+    assert r.status_code == 201, r.text
+    r = api.post("direktur", "/api/process-definitions/petunjuk_uji/instances", json={"data": {}})
+    assert r.status_code == 201, r.text
+    [task] = api.inbox("direktur", instance_id=r.json()["id"])
+    return str(task["id"])
+
+
+def test_the_task_page_shows_the_bpmn_documentation_as_instructions_and_the_api_serves_it(
+    browser: Any, api: Api
+) -> None:
+    task_id = report_task(api)
+    detail = sop.task_detail(api, "direktur", task_id)
+    assert detail["documentation"] == "Baca laporan dari Ketua LSP, lalu centang bila laporan diterima."
+    assert detail["form"]["file"] == "menerima_laporan.json"
+
+    doc = browser("direktur").get(f"/tasks/{task_id}")
+    [section] = doc.xpath("//section[h2[@id='judul-petunjuk']]")
+    assert text(section) == "Petunjuk Baca laporan dari Ketua LSP, lalu centang bila laporan diterima."
+
+
+def test_a_context_panel_registered_for_the_form_file_is_drawn_beside_the_form(
+    browser: Any, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build(db: Any, user: Any, task: Any) -> dict[str, Any]:
+        return {"kata": f"Konteks untuk {user.full_name}: {task.name}"}
+
+    konteks._load()
+    monkeypatch.setitem(konteks._REGISTRY, "menerima_laporan.json", konteks.Konteks("konteks/uji.html", build))
+    assert env.loader is not None
+    loader = ChoiceLoader([DictLoader({"konteks/uji.html": "<p id='uji-konteks'>{{ k.kata }}</p>"}), env.loader])
+    monkeypatch.setattr(env, "loader", loader)
+    task_id = report_task(api)
+
+    doc = browser("direktur").get(f"/tasks/{task_id}")
+    [panel] = doc.xpath("//section[contains(@class,'panel-konteks')]")
+    assert text(panel) == "Konteks untuk Dr. Mustofa, S.T., M.T.: Menerima laporan percobaan"
+
+
+# ---- Kerjakan beberapa sekaligus ----
+
+ANAK = bpmn.definitions(
+    "uji_anak",
+    f"""
+    {bpmn.lanes(l1=("Kabid Administrasi", ["m", "isi", "e"]))}
+    <bpmn:startEvent id="m"/>
+    {bpmn.user_task("isi", "Menerima laporan TUK", sopStep="1")}
+    <bpmn:endEvent id="e"/>
+    {bpmn.line("m", "isi", "e")}""",
+)
+INDUK = bpmn.definitions(
+    "uji_induk",
+    f"""
+    {bpmn.lanes(l1=("Direktur", ["m", "anak", "akhir"]))}
+    <bpmn:startEvent id="m"/>
+    <bpmn:callActivity id="anak" name="Anak" calledElement="uji_anak">{bpmn.properties(childSubject="x", sopStep="1")}
+      <bpmn:multiInstanceLoopCharacteristics>
+        <bpmn:loopDataInputRef>daftar</bpmn:loopDataInputRef>
+        <bpmn:inputDataItem id="x" name="x"/>
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:callActivity>
+    <bpmn:endEvent id="akhir"/>
+    {bpmn.line("m", "anak", "akhir")}""",
+)
+
+
+def identical_tasks(api: Api) -> list[str]:
+    """Three identical Kabid Administrasi tasks (form menerima_laporan.json), one per TUK."""
+    for name, content in [("uji_anak.bpmn", ANAK), ("uji_induk.bpmn", INDUK)]:
+        r = api.post("desainer", "/api/deployments", files=[("files", (name, content.encode(), "text/xml"))])
+        assert r.status_code == 201, r.text
+    body = {"data": {"daftar": ["TUK-01", "TUK-02", "TUK-03"]}}
+    r = api.post("direktur", "/api/process-definitions/uji_induk/instances", json=body)
+    assert r.status_code == 201, r.text
+    api.drain()
+    found = [t["id"] for t in api.inbox("kabid_administrasi") if t["name"] == "Menerima laporan TUK"]
+    assert len(found) == 3
+    return found
+
+
+def test_identical_tasks_can_be_ticked_and_done_with_one_form(browser: Any, api: Api) -> None:
+    ids = identical_tasks(api)
+    page = browser("kabid_administrasi")
+    inbox = page.get("/tasks")
+    assert sorted(inbox.xpath("//input[@name='ids'][@form='pilih-beberapa']/@value")) == sorted(ids)
+    assert text(inbox.xpath("//form[@id='pilih-beberapa']/button")[0]) == "Kerjakan beberapa sekaligus"
+
+    doc = page.get("/tasks/sekaligus?" + "&".join(f"ids={i}" for i in ids))
+    assert text(doc.xpath("//h1")[0]) == "Kerjakan beberapa sekaligus"
+    assert len(doc.xpath("//table//tbody/tr")) == 3
+    assert text(doc.xpath("//form[@id='formulir-sekaligus']//button[@type='submit']")[0]) == "Kirim untuk 3 tugas"
+
+    # without the required answer: each task refused with its message, nothing done
+    r = page.post("/tasks/sekaligus", {"ids": ids})
+    assert r.status_code == 422, r.text
+    failed = lxml.html.fromstring(r.text)
+    assert text(failed.xpath("//div[@role='alert']")[0]).startswith("0 dari 3 tugas terkirim. 3 tugas belum terkirim")
+    assert len(failed.xpath("//tbody/tr/td[@data-label='Hasil']/ul[@class='pesan-galat']")) == 3
+    assert failed.xpath("//*[contains(@class,'ringkasan-galat')]")
+
+    r = page.post("/tasks/sekaligus", form_values(failed, "formulir-sekaligus") | {"diterima": ["true"]})
+    assert r.status_code == 303 and r.headers["location"] == "/tasks?pesan=terkirim&jumlah=3"
+    assert text(page.get(r.headers["location"]).xpath("//p[@role='status']")[0]) == "3 tugas terkirim. Terima kasih."
+    assert [sop.task_detail(api, "kabid_administrasi", i)["state"] for i in ids] == ["completed"] * 3
+
+
+def test_tasks_of_different_kinds_or_forms_are_not_done_together(browser: Any, api: Api, evidence_check: int) -> None:
+    page = browser("kabid_administrasi")
+    inbox = page.get("/tasks")
+    checks = inbox.xpath("//input[@name='ids']/@value")
+    assert len(checks) == 3  # the three evidence checks; the closing of the registration is alone
+    close = row_of(inbox, CLOSE).get("id").removeprefix("tugas-")
+
+    mixed = page.get(f"/tasks/sekaligus?ids={checks[0]}&ids={close}", expect=422)
+    assert text(mixed.xpath("//h1")[0]) == "Tidak dapat dikerjakan sekaligus"
+    assert "tidak sejenis" in mixed.text_content()
+    # each candidate's check serves that candidate's evidence: one set of answers cannot fit them all
+    different = page.get(f"/tasks/sekaligus?ids={checks[0]}&ids={checks[1]}", expect=422)
+    assert "kerjakan satu per satu" in different.text_content()
+
+
+def test_an_htmx_click_refused_puts_the_indonesian_message_in_the_main_area_not_the_row(
+    browser: Any, evidence_check: int
+) -> None:
+    page = browser("kabid_administrasi")
+    task_id = row_of(page.get("/tasks"), "Andi Pratama").get("id").removeprefix("tugas-")
+    r = page.post(f"/tasks/{task_id}/claim", {"kembali": "/tasks"}, htmx=True, csrf=False)
+    assert r.status_code == 403
+    assert (r.headers["hx-retarget"], r.headers["hx-reswap"]) == ("#isi", "innerHTML")
+    fragment = lxml.html.fragment_fromstring(r.text.strip())
+    assert fragment.get("role") == "alert" and text(fragment.xpath("//h1")[0]) == "Akses ditolak"
+    assert "<html" not in r.text
+
+
+def test_claim_goes_back_only_to_the_inbox_or_a_task_page(browser: Any, evidence_check: int) -> None:
+    page = browser("kabid_administrasi")
+    doc = page.get("/tasks")
+    ids = [tr.get("id").removeprefix("tugas-") for tr in doc.xpath("//tbody/tr")]
+    for task_id, elsewhere in zip(ids, ["https://contoh.test/", "//contoh.test/tasks", "/dasbor"], strict=False):
+        r = page.post(f"/tasks/{task_id}/claim", {"kembali": elsewhere})
+        assert r.status_code == 303 and r.headers["location"] == "/tasks?pesan=diklaim", elsewhere

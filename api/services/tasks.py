@@ -558,3 +558,34 @@ def _one_kind(db: Database, user: CurrentUser, items: list[BatchItem]) -> None:
                 for i, (_, _, n) in others
             ],
         )
+
+
+BATCH_PAGE_MAX = 50  # tasks one page completes with one form ("Kerjakan beberapa sekaligus")
+
+
+def batch_form(
+    db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_ids: list[str]
+) -> list[TaskDetail]:
+    """The tasks a page completes with one form (each then completed as `complete_batch` does): ready, open to
+    this user, of one kind, and serving the very same form (the same choices and pre-filled values), so one set
+    of answers means the same for each. Else 422 (409 for a task no longer open to them), in Indonesian."""
+    wanted = list(dict.fromkeys(task_ids))
+    if not wanted:
+        raise ApiError(422, "no task chosen", [{"path": "ids", "message": "Pilih sedikitnya satu tugas."}])
+    if len(wanted) > BATCH_PAGE_MAX:
+        message = f"Pilih paling banyak {BATCH_PAGE_MAX} tugas sekaligus."
+        raise ApiError(422, f"at most {BATCH_PAGE_MAX} tasks", [{"path": "ids", "message": message}])
+    found = [detail(db, clock, settings, user, task_id) for task_id in wanted]
+    gone = [t for t in found if t.state != TaskState.READY or t.claimed_by not in (None, user.username)]
+    if gone:
+        names = ", ".join(t.subject_name or t.name for t in gone)
+        message = f"Tugas ini sudah tidak terbuka untuk Anda: {names}."
+        raise ApiError(409, "a chosen task is no longer open to the user", [{"path": "ids", "message": message}])
+    first = found[0]
+    if any((t.process_key, t.element_id) != (first.process_key, first.element_id) for t in found):
+        message = "Tugas yang dipilih tidak sejenis: satu isian hanya untuk tugas yang sama."
+        raise ApiError(422, "tasks of more than one kind", [{"path": "ids", "message": message}])
+    if any(t.form.schema_ != first.form.schema_ for t in found):
+        message = "Pilihan dan isian bawaan tugas-tugas ini berbeda: kerjakan satu per satu."
+        raise ApiError(422, "the tasks serve different forms", [{"path": "ids", "message": message}])
+    return found

@@ -21,6 +21,7 @@ from api.engine.form_rules import BERKAS
 from api.errors import ApiError, answer_to
 from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Now
 from api.schemas import TaskDetail
+from api.schemas.batch import BatchItem
 from api.services import berkas, drafts, tasks
 from api.store.enums import TaskState
 from api.ui import formulir, konteks
@@ -84,6 +85,7 @@ def inbox(
     q: Annotated[str, Query(max_length=100)] = "",
     page_: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
     pesan: Annotated[str, Query(max_length=20)] = "",
+    jumlah: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> HTMLResponse:
     tab = tab if tab in TABS else "semua"
     q = q.strip()
@@ -118,13 +120,24 @@ def inbox(
         berikutnya=_with(here, page=str(page_ + 1), pesan="") if more else "",
         tab_url={key: _with("/tasks", tab=key if key != "semua" else "", **filters) for key in TABS},
         step_url={f.value: _with(here, step=f.value, page="", pesan="") for f in counts.steps},
-        kembali=_with(here, pesan=""),
-        pesan=PESAN.get(pesan),
+        kembali=_with(here, pesan="", jumlah=""),
+        pesan=(f"{jumlah} tugas terkirim. Terima kasih.", "sukses")
+        if pesan == "terkirim" and jumlah > 1
+        else PESAN.get(pesan),
+        sejenis=_alike(rows),
     )
 
 
+def _alike(rows: list[dict[str, Any]]) -> set[str]:
+    """The task names that appear more than once on the page: those rows can be ticked and done together."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[row["name"]] = seen.get(row["name"], 0) + 1
+    return {name for name, n in seen.items() if n > 1}
+
+
 def _row_response(request: Request, user: Any, row: dict[str, Any], kembali: str) -> HTMLResponse:
-    return page(request, "tugas_baris.html", user, title="", row=row, kembali=kembali)
+    return page(request, "tugas_baris.html", user, title="", row=row, kembali=kembali, sejenis={row["name"]})
 
 
 def _claim_or_unclaim(
@@ -185,6 +198,117 @@ def _not_found(request: Request) -> HTMLResponse:
         judul="Tugas tidak ditemukan",
         pesan="Tugas ini tidak ada atau bukan untuk Anda.",
         kembali=("/tasks", "Kembali ke Tugas saya"),
+    )
+
+
+# ---- Kerjakan beberapa sekaligus (before /tasks/{task_id}, which would take "sekaligus" for an id) ----
+
+
+def _batch_page(
+    request: Request,
+    db: Db,
+    user: Any,
+    found: list[TaskDetail],
+    *,
+    data: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    hasil: dict[str, dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    first = found[0]
+    schema = first.form.schema_
+    form_html = summary = Markup("")
+    if schema is not None:
+        form_html = formulir.render(schema, data or {}, errors or (), ui_schema=first.form.ui_schema)
+        if errors:
+            summary = formulir.error_summary(errors, schema)
+    return page(
+        request,
+        "tugas_sekaligus.html",
+        user,
+        title="Kerjakan beberapa sekaligus",
+        aktif="tugas",
+        found=found,
+        terbuka=[t for t in found if (hasil or {}).get(t.id, {}).get("status") != 200],
+        first=first,
+        form_html=form_html,
+        summary=summary,
+        hasil=hasil or {},
+        status_code=status_code,
+    )
+
+
+def _batch_refused(request: Request, exc: ApiError) -> HTMLResponse:
+    messages = [str(e.get("message")) for e in exc.body.get("errors") or [] if isinstance(e, dict)]
+    return halaman_galat(
+        request,
+        exc.status,
+        judul="Tidak dapat dikerjakan sekaligus",
+        pesan=" ".join(messages) or None,
+        kembali=("/tasks", "Kembali ke Tugas saya"),
+    )
+
+
+@router.get("/tasks/sekaligus", response_class=HTMLResponse)
+def batch(
+    request: Request,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    user: PageUser,
+    ids: Annotated[list[str], Query(max_length=tasks.BATCH_PAGE_MAX * 2)] = [],  # noqa: B006 (FastAPI copies it)
+) -> Response:
+    """The tasks ticked in the inbox, with one form for all of them."""
+    if not ids:
+        return RedirectResponse("/tasks", status_code=303)
+    try:
+        found = tasks.batch_form(db, clock, settings, user, ids)
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            return _not_found(request)
+        return _batch_refused(request, exc)
+    return _batch_page(request, db, user, found)
+
+
+@router.post("/tasks/sekaligus", response_class=HTMLResponse)
+def complete_batch(
+    request: Request,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    worker: BackgroundWorker,
+    user: PageUser,
+    form: Submitted,
+) -> Response:
+    """One form's answers completing each ticked task, each as if sent alone (services.tasks.complete_batch):
+    the done ones leave the page, the refused ones stay with their own messages."""
+    ids = [str(v) for v in form.getlist("ids")]
+    try:
+        found = tasks.batch_form(db, clock, settings, user, ids)
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            return _not_found(request)
+        return _batch_refused(request, exc)
+    schema = found[0].form.schema_
+    data = formulir.parse(schema, form) if schema is not None else {}
+    result = tasks.complete_batch(db, clock, settings, user, [BatchItem(task_id=t.id, data=data) for t in found])
+    if result.completed:
+        worker.wake()
+    if result.completed == len(found):
+        return RedirectResponse(f"/tasks?pesan=terkirim&jumlah={result.completed}", status_code=303)
+    hasil = {o.task_id: o.model_dump() for o in result.items}
+    left = [t for t in found if hasil[t.id]["status"] != 200]
+    done = [t for t in found if hasil[t.id]["status"] == 200]
+    first_errors = next((list(o.errors or []) for o in result.items if o.status == 422 and o.errors), [])
+    return _batch_page(
+        request,
+        db,
+        user,
+        left + done,
+        data=data,
+        errors=[e for e in first_errors if isinstance(e, dict)],
+        hasil=hasil,
+        status_code=422 if any(hasil[t.id]["status"] == 422 for t in left) else 409,
     )
 
 
