@@ -10,9 +10,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import lxml.html
+import pytest
 from fastapi.testclient import TestClient
 
+from api.auth import caller_for_token
+from api.clock import Clock
+from api.services import tasks
 from api.store.models import Dokumen
+from api.ui import konteks
 from service_tasks import format_indonesia as fmt
 from tests.conftest import Api
 from tests.support import sop
@@ -22,6 +27,23 @@ from tests.support.sop_branches import Calon
 PESERTA = Calon("peserta")  # Andi Pratama, 2303001
 PESERTA2 = Calon("peserta2")  # Bunga Maharani, 2303002
 PESERTA3 = Calon("peserta3", skema=sop.OPR, asesor="asesor2", tuk="TUK-02")  # Cahyo Nugroho, 2301001
+
+
+class StoppedClock(Clock):
+    """The whole period happens at one instant (moved only by a test): 'sisa 14 hari' and '7 hari lagi' do not
+    depend on when the test runs, even across midnight WIB."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at = datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return self.at + self.offset
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return StoppedClock()
 
 
 def browser(api: Api, username: str) -> TestClient:
@@ -143,6 +165,28 @@ def test_a_returned_registration_shows_the_reason_and_leads_back_to_the_form(api
     assert "Tidak ada yang perlu Anda kerjakan saat ini." in words(now_card(other))
 
 
+def test_after_registration_closes_the_accepted_wait_for_an_asesor_and_the_late_stop_at_registration(
+    api: Api,
+) -> None:
+    root = sb.registration_open(api, [PESERTA, PESERTA2])
+    sop.submit_apl(api, "peserta")
+    sop.check_files(api, {"peserta": ("diterima", "")})
+    sop.close_registration(api, root)
+    assert stepper(open_status(api))[:4] == [
+        "Pendaftaran: Selesai",
+        "Pemeriksaan berkas: Selesai: Diterima",
+        "Pra-asesmen: Sedang berlangsung: Menunggu penugasan asesor",
+        "Kartu & jadwal: Belum",
+    ]
+    late = open_status(api, "peserta2")
+    assert stepper(late)[:2] == [
+        "Pendaftaran: Berhenti di sini: Pendaftaran ditutup sebelum berkas diajukan",
+        "Pemeriksaan berkas: Belum",
+    ]
+    assert current(late) == []
+    assert "Tidak ada yang perlu Anda kerjakan saat ini." in words(now_card(late))
+
+
 def test_at_the_assessment_the_candidate_sees_the_schedule_tuk_address_asesor_and_the_ak01_to_sign(
     api: Api,
 ) -> None:
@@ -198,7 +242,7 @@ def test_after_the_pleno_the_candidate_sees_k_and_downloads_only_their_own_docum
         assert word not in html, word
 
 
-def test_a_rendered_document_is_a_download_link_the_session_cookie_opens_and_another_candidate_cannot(
+def test_a_rendered_document_is_a_download_link_and_another_candidates_card_is_refused_to_the_cookie(
     api: Api,
 ) -> None:
     root = sb.decided(api, [PESERTA, PESERTA2])
@@ -210,7 +254,7 @@ def test_a_rendered_document_is_a_download_link_the_session_cookie_opens_and_ano
     [link] = section(doc, "Dokumen saya").xpath(".//a")
     assert (words(link), link.get("href")) == (
         "Unduh PDF Kartu Peserta Uji Kompetensi",
-        f"/api/dokumen/{kartu['peserta'].id}",
+        f"/dokumen/{kartu['peserta'].id}/unduh",  # the Dokumen page's download (api/ui/dokumen.py)
     )
     # peserta2's card is not theirs to open, signed in by cookie as on the page.
     assert browser(api, "peserta").get(f"/api/dokumen/{kartu['peserta2'].id}").status_code in (403, 404)
@@ -244,3 +288,118 @@ def test_staff_opening_status_go_to_their_own_landing_page_and_a_stranger_to_the
 def test_a_candidate_in_no_period_is_told_so(api: Api) -> None:
     doc = open_status(api, "peserta12")
     assert "Anda belum terdaftar pada periode uji kompetensi mana pun." in words(doc.xpath("//main")[0])
+
+
+# --------------------------------------------------------------------------------------------------
+# The task pages' context panels (api/ui/konteks): what the candidate sees beside their forms
+
+
+def konteks_html(api: Api, username: str, task_id: str) -> tuple[dict[str, Any], Any]:
+    """The context panel of task `task_id` as `username` opens the task page: the builder's values and the
+    panel as the page shows it."""
+    state = api.app.state
+    user = caller_for_token(state, api.headers(username)["Authorization"].removeprefix("Bearer "))
+    detail = tasks.detail(state.db, state.clock, state.settings, user, task_id)
+    panel = konteks.for_form(detail.form.file)
+    assert panel is not None, detail.form.file
+    values = panel.build(state.db, user, detail)
+    r = browser(api, username).get(f"/tasks/{task_id}")
+    assert r.status_code == 200, r.text
+    [shown] = lxml.html.fromstring(r.text).xpath("//section[contains(@class, 'panel-konteks')]")
+    return values, shown
+
+
+def test_the_registration_shows_the_candidates_own_data_read_only_and_names_the_wizard_steps(api: Api) -> None:
+    sb.registration_open(api, [PESERTA, PESERTA2])
+    [task] = api.inbox("peserta")
+    values, doc = konteks_html(api, "peserta", task["id"])
+    diri = words(doc.xpath("//section[@id='konteks-data-diri']")[0])
+    assert "Nama Andi Pratama" in diri and "NIM 2303001" in diri, diri
+    assert "Skema sertifikasi Junior Web Developer (SKM/LSP-STMI/001/2024)" in diri, diri
+    assert doc.xpath("//section[@id='konteks-data-diri']//input") == []  # read-only: nothing is submitted
+    assert [s["judul"] for s in values["langkah"]] == [
+        "Data diri",
+        "Tujuan & pendidikan",
+        "Bukti",
+        "Asesmen mandiri",
+        "Periksa & kirim",
+    ]
+    assert doc.xpath("//section[@id='konteks-pemeriksaan']") == []  # nothing returned yet
+    assert "Bunga Maharani" not in lxml.html.tostring(doc, encoding="unicode")
+    # peserta2's registration is not there for peserta: the page answers as if it did not exist.
+    [other] = api.inbox("peserta2")
+    r = browser(api, "peserta").get(f"/tasks/{other['id']}")
+    assert r.status_code == 404
+    assert "Bunga Maharani" not in r.text and "2303002" not in r.text
+
+
+def test_a_returned_registration_shows_the_kabids_reason_beside_each_item_marked_not_meeting(api: Api) -> None:
+    sb.registration_open(api, [PESERTA])
+    [task] = api.inbox("peserta")
+    ktm = sop.upload(api, "peserta", task["id"], "ktm.pdf").json()["id"]
+    transkrip = sop.upload(api, "peserta", task["id"], "transkrip.pdf").json()["id"]
+    data = sop.apl(api, "peserta", task["id"], sop.JWD)
+    data["apl01"]["bukti"] = [
+        {"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": ktm},
+        {"jenis": "administratif", "nama": "Transkrip nilai", "berkas_id": transkrip},
+    ]
+    api.complete("peserta", task["id"], data)
+    check = sop.one(api, "kabid_administrasi", sb.MEMERIKSA)
+    api.complete(
+        "kabid_administrasi",
+        check["id"],
+        {
+            "pemeriksaan": {
+                "bukti": [
+                    {"berkas_id": ktm, "nama": "Kartu tanda mahasiswa", "status": "ada_memenuhi"},
+                    {
+                        "berkas_id": transkrip,
+                        "nama": "Transkrip nilai",
+                        "status": "ada_tidak_memenuhi",
+                        "catatan": "Transkrip belum dilegalisir",
+                    },
+                ],
+                "keputusan": "dikembalikan",
+                "alasan": "Lengkapi legalisir transkrip",
+            }
+        },
+    )
+    [revisi] = api.inbox("peserta")
+    values, doc = konteks_html(api, "peserta", revisi["id"])
+    [panel] = doc.xpath("//section[@id='konteks-pemeriksaan']")
+    assert words(panel.xpath("h2")[0]) == "Berkas Anda dikembalikan untuk direvisi"
+    assert "Alasan dari Kabid Administrasi: Lengkapi legalisir transkrip" in words(panel)
+    # Only the item marked not meeting the requirement, numbered as the candidate's row and tied to its file
+    # (static/langkah.js places it inside that row of the form).
+    [note] = panel.xpath(".//li[@class='catatan-pemeriksaan']")
+    assert words(note) == (
+        "Bukti 2: Transkrip nilai Ada tetapi tidak memenuhi syarat Catatan pemeriksa: Transkrip belum dilegalisir"
+    )
+    assert (note.get("data-berkas"), note.get("data-baris")) == (str(transkrip), "1")
+    assert "Kartu tanda mahasiswa" not in words(panel)
+
+
+def test_the_appeal_shows_the_bk_decision_and_the_days_left_in_the_window(api: Api) -> None:
+    bk = Calon("peserta3", skema=sop.OPR, asesor="asesor2", tuk="TUK-02", bk=True)
+    sb.decided(api, [bk, PESERTA])
+    t = sop.one(api, "peserta3", sb.BANDING)
+    _, doc = konteks_html(api, "peserta3", t["id"])
+    text = words(doc)
+    assert "Keputusan rapat pleno Belum kompeten" in text, text
+    assert "sisa 14 hari" in text, text
+    assert "Andi Pratama" not in text
+
+
+def test_consent_and_feedback_show_the_candidates_own_schedule_tuk_and_asesor(api: Api) -> None:
+    sb.ready(api, [PESERTA, PESERTA3])
+    t = sb.task_about(api, "asesor", sb.KEHADIRAN, "peserta")
+    api.complete("asesor", t["id"], sop.kehadiran())
+    ak01 = sop.one(api, "peserta", sb.AK01)
+    _, doc = konteks_html(api, "peserta", ak01["id"])
+    text = words(doc)
+    assert "Skema sertifikasi Junior Web Developer (SKM/LSP-STMI/001/2024)" in text, text
+    assert "Tempat uji kompetensi Laboratorium Komputer Terpadu" in text, text
+    assert "Asesor Budi Santoso, S.Kom., M.T." in text, text
+    assert "Bila Anda tidak setuju, asesmen tidak dilaksanakan" in text
+    # peserta3's TUK and asesor (TUK-02, Hendra Gunawan) are nowhere.
+    assert "Workshop Otomotif" not in text and "Hendra Gunawan" not in text

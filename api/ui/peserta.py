@@ -17,7 +17,7 @@ from api.schemas.status import DokumenSaya, Menunggu, PeriodeSaya, ProsesSaya, T
 from api.services import status
 from api.store.enums import Role
 from api.ui.sesi import PageUser
-from api.ui.templating import ROLE_LABELS, landing, page
+from api.ui.templating import ROLE_LABELS, env, landing, page
 from service_tasks.format_indonesia import as_date
 
 router = APIRouter(include_in_schema=False)
@@ -211,9 +211,13 @@ def sisa_hari(batas: datetime | None, now: datetime) -> int | None:
     return (a - b).days if a and b else None
 
 
+env.globals.setdefault("sisa_hari", sisa_hari)  # also for the appeal's context panel (konteks/banding.html)
+
+
 def dokumen_tautan(d: DokumenSaya) -> str:
-    """Where the candidate downloads a document: the API's download, which the session cookie opens."""
-    return d.tautan
+    """Where the candidate downloads a document: the Dokumen page's download (api/ui/dokumen.py), which answers
+    in Indonesian while the file is being made; the API's own download is `d.tautan`."""
+    return f"/dokumen/{d.id}/unduh"
 
 
 @router.get("/status")
@@ -238,6 +242,5 @@ def _page(request: Request, user: PageUser, periode: list[dict[str, object]], no
         periode=periode,
         KEPUTUSAN=KEPUTUSAN,
         PENDAFTARAN_KEPUTUSAN=PENDAFTARAN_KEPUTUSAN,
-        sisa_hari=sisa_hari,
         dokumen_tautan=dokumen_tautan,
     )
