@@ -172,6 +172,54 @@ def test_a_candidate_or_staff_member_is_told_the_page_is_for_asesor(api: Api) ->
     assert words(one(page, "//h1")) == "Halaman ini untuk Asesor Kompetensi"
 
 
+def set_met(api: Api, username: str, berlaku_sd: Any) -> None:
+    from sqlalchemy import select
+
+    from api.store.master import Asesor
+    from api.store.models import User
+
+    with api.app.state.db.transaction() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        session.scalars(select(Asesor).where(Asesor.user_id == user.id)).one().met_berlaku_sd = berlaku_sd
+
+
+def test_asesmen_saya_warns_when_the_met_runs_out_within_60_days_and_not_before(api: Api) -> None:
+    sb.registration_open(api, [ANDI])
+    today = sop.today(api)
+    sign_in(api, "asesor")
+    assert find(get_page(api, "/asesor"), f"//*[{cls('pemberitahuan-peringatan')}]") == []  # 31 Mei 2028
+    set_met(api, "asesor", today + timedelta(days=30))
+    warning = one(get_page(api, "/asesor"), f"//*[{cls('pemberitahuan-peringatan')}]")
+    assert words(warning) == (
+        f"Sertifikat MET Anda berakhir 30 hari lagi, pada {_tgl(today + timedelta(days=30))} "
+        "(No. Reg. MET.000.001234 2019). Perpanjang sebelum tanggal itu agar tetap dapat ditugaskan."
+    )
+    set_met(api, "asesor", today - timedelta(days=1))
+    warning = one(get_page(api, "/asesor"), f"//*[{cls('pemberitahuan-peringatan')}]")
+    assert words(warning).startswith(f"Sertifikat MET Anda sudah tidak berlaku sejak {_tgl(today - timedelta(days=1))}")
+    set_met(api, "asesor", today + timedelta(days=61))
+    assert find(get_page(api, "/asesor"), f"//*[{cls('pemberitahuan-peringatan')}]") == []
+
+
+def test_documents_addressed_to_me_are_listed_and_never_another_asesors(api: Api) -> None:
+    sb.ready(api, CALON)
+    sign_in(api, "asesor")
+    listed = [words(li) for li in find(get_page(api, "/asesor"), f"//ul[{cls('daftar-dokumen')}]/li")]
+    # asesor's surat tugas, and the kartu of Andi and Bunga (nothing is rendered in these tests).
+    assert len(listed) == 3, listed
+    assert any(x.startswith("Surat Tugas Asesor Kompetensi No. ") and x.endswith("Sedang dibuat") for x in listed)
+    assert sorted(x.split(" No. ")[0] for x in listed if x.startswith("Kartu")) == [
+        "Kartu Peserta Uji Kompetensi · Andi Pratama",
+        "Kartu Peserta Uji Kompetensi · Bunga Maharani",
+    ]
+    # asesor2 assesses Cahyo and verified TUK-01: their own letters and Cahyo's kartu, nothing of asesor's.
+    sign_in(api, "asesor2")
+    listed2 = [words(li) for li in find(get_page(api, "/asesor"), f"//ul[{cls('daftar-dokumen')}]/li")]
+    assert not any("Andi Pratama" in x or "Bunga Maharani" in x for x in listed2)
+    assert any(x.startswith("Surat Tugas Verifikasi TUK") for x in listed2)
+    assert any(x.startswith("Kartu Peserta Uji Kompetensi · Cahyo Nugroho") for x in listed2)
+
+
 # --------------------------------------------------------------------------------------------------
 # The session roster and its attendance
 
@@ -327,33 +375,92 @@ def test_after_the_assessment_the_roster_shows_ak01_ak02_and_the_outcome(api: Ap
 # Task page context
 
 
-def test_the_ak02_context_shows_the_candidates_apl02_answer_beside_each_unit(api: Api) -> None:
-    from api.services.sesi_asesmen import pendaftaran
+def panel(page: HtmlElement) -> HtmlElement:
+    return one(page, f"//section[{cls('panel-konteks')}]")
 
-    root = sb.ready(api, CALON)
-    t = task_id_of(api, "asesor", sb.KEHADIRAN, "peserta")
-    api.complete("asesor", t, sop.kehadiran())
+
+def apl02_rows(page: HtmlElement) -> list[list[str]]:
+    return [[words(td) for td in find(tr, "./td")] for tr in find(panel(page), ".//table//tbody/tr")]
+
+
+def test_the_ak02_page_shows_the_candidates_apl02_answer_beside_each_prefilled_unit(api: Api) -> None:
+    sb.ready(api, CALON)
+    api.complete("asesor", task_id_of(api, "asesor", sb.KEHADIRAN, "peserta"), sop.kehadiran())
     ak01 = sop.one(api, "peserta", sb.AK01)
     api.complete("peserta", ak01["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
+    ak02 = task_id_of(api, "asesor", sb.AK02, "peserta")
+    sign_in(api, "asesor")
+    page = get_page(api, f"/tasks/{ak02}")
+    units = sop.units(api, sop.JWD)
+    assert len(units) == 6
+    # Every unit answered K with "Laporan praktik" by Andi (tests/support/sop.py apl()).
+    assert apl02_rows(page) == [[f"{u['kode']} {u['judul']}", "Kompeten (K)", "Laporan praktik"] for u in units]
+    assert words(panel(page)).startswith("Asesmen mandiri peserta (FR.APL.02) Andi Pratama (2303001)")
+    # The form beside it is pre-filled with the same units in the same order.
+    form = one(page, "//form[@id='formulir-tugas']")
+    kode = [str(v) for v in form.xpath(".//select[contains(@name, '.kode')]/option[@selected]/@value")]
+    assert kode == [u["kode"] for u in units]
+
+
+def test_the_pre_assessment_page_shows_self_assessment_and_evidence_side_by_side(api: Api) -> None:
+    root = sb.registered(api, CALON)
+    t = sop.one(api, "kabid_sertifikasi", sb.MENUGASKAN, instance_id=root)
+    api.complete("kabid_sertifikasi", t["id"], sb.penugasan(CALON))
+    api.drain()
+    pra = task_id_of(api, "asesor", sb.PRA_ASESMEN, "peserta2")
+    sign_in(api, "asesor")
+    page = get_page(api, f"/tasks/{pra}")
+    text = words(panel(page))
+    assert "Bunga Maharani (2303002)" in text
+    assert [r[1:] for r in apl02_rows(page)] == [["Kompeten (K)", "Laporan praktik"]] * 6
+    [link] = find(panel(page), ".//a[starts-with(@href, '/api/berkas/')]")
+    assert words(link) == "Buka ktm.pdf (tab baru)"
+    assert "Kartu tanda mahasiswa (Persyaratan dasar)" in text
+    # The file opens with the page's session cookie for this asesor.
+    r = api.client.get(str(link.get("href")))
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    for other in ("Andi Pratama", "Cahyo Nugroho"):
+        assert other not in text
+
+
+def test_the_tuk_verification_page_shows_the_tuk_as_context(api: Api) -> None:
+    root = sb.assigned(api, CALON)
+    t = task_id_of(api, "asesor2", sb.VERIFIKASI, "TUK-01")
+    sign_in(api, "asesor2")
+    page = get_page(api, f"/tasks/{t}")
+    dl = one(panel(page), ".//dl")
+    shown = dict(zip([words(x) for x in find(dl, "./dt")], [words(x) for x in find(dl, "./dd")], strict=True))
+    d = sop.today(api)
+    assert shown == {
+        "Kode": "TUK-01",
+        "Nama": "Laboratorium Komputer Terpadu",
+        "Jenis": "TUK Sewaktu",
+        "Alamat": "Gedung C Lantai 2, Politeknik STMI Jakarta, Jl. Letjen Suprapto No. 26, Cempaka Putih, "
+        "Jakarta Pusat 10510",
+        "Penanggung jawab": "Arief Rahman, S.Kom., M.T.I.",
+        "Kapasitas": "30 peserta",
+        "Jadwal asesmen": f"{_tgl(d + timedelta(days=10))} s.d. {_tgl(d + timedelta(days=11))}",
+        "Verifikasi terakhir": "Belum pernah",
+    }
+    assert root
+
+
+def test_only_an_asesor_holding_a_task_about_the_candidate_reads_their_registration(api: Api) -> None:
+    from sqlalchemy import select
+
     from api.auth import CurrentUser
+    from api.errors import ApiError
+    from api.services.sesi_asesmen import pendaftaran
     from api.store.models import User
 
+    root = sb.ready(api, CALON)
     with api.app.state.db.reading() as session:
-        from sqlalchemy import select
-
-        asesor = CurrentUser(session.scalars(select(User).where(User.username == "asesor")).one())
-        asesor2 = CurrentUser(session.scalars(select(User).where(User.username == "asesor2")).one())
-    p = pendaftaran(api.app.state.db, asesor, root, "peserta")
-    units = sop.units(api, sop.JWD)
-    assert [(u.kode, u.judul, u.kompeten, u.bukti) for u in p.unit] == [
-        (u["kode"], u["judul"], True, "Laporan praktik") for u in units
-    ]
-    assert [(b.nama, b.berkas_nama) for b in p.bukti] == [("Kartu tanda mahasiswa", "ktm.pdf")]
-    # asesor2 holds no task about Andi: refused.
-    from api.errors import ApiError
-
+        people = {
+            u.username: CurrentUser(u) for u in session.scalars(select(User)) if u.username in ("asesor", "asesor2")
+        }
+    assert pendaftaran(api.app.state.db, people["asesor"], root, "peserta").ditemukan
     try:
-        pendaftaran(api.app.state.db, asesor2, root, "peserta")
+        pendaftaran(api.app.state.db, people["asesor2"], root, "peserta")
     except ApiError as exc:
         assert exc.status == 403
     else:

@@ -122,6 +122,7 @@ class DokumenAsesor:
     dirender: bool
     gagal: bool
     tautan: str
+    tentang: str | None = None  # the candidate it is about (a kartu, an FR.AK.02 record)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ def beranda(db: Database, user: CurrentUser, now: datetime) -> BerandaAsesor:
             dokumen=_dokumen(session, user, mine),
         )
     out.calon = status.status_saya(db, user).asesor
+    for periode in out.calon:
+        periode.calon.sort(key=lambda c: (c.nim or "", c.nama))
     out.sesi.sort(key=lambda s: (not s.berjalan, s.mulai or date.max, s.tuk_kode))
     return out
 
@@ -269,17 +272,18 @@ def pendaftaran(db: Database, user: CurrentUser, root_id: int, username: str) ->
         apl01 = data.get("apl01") if isinstance(data.get("apl01"), dict) else {}
         skema_nomor = apl01.get("skema_nomor") if isinstance(apl01, dict) else None
         judul = _unit_titles(session, root_id, username, skema_nomor)
-        for a in data["apl02"]:
-            if isinstance(a, dict):
-                kode = str(a.get("unit_kode") or "")
-                out.unit.append(
-                    UnitMandiri(
-                        kode=kode,
-                        judul=judul.get(kode),
-                        kompeten=a.get("kompeten") if isinstance(a.get("kompeten"), bool) else None,
-                        bukti=str(a.get("bukti") or "") or None,
-                    )
+        answers = {str(a.get("unit_kode") or ""): a for a in data["apl02"] if isinstance(a, dict)}
+        # The skema's order (the order FR.AK.02 pre-fills its units in), then any answer for another code.
+        for kode in list(judul) + [k for k in answers if k not in judul]:
+            a = answers.get(kode, {})
+            out.unit.append(
+                UnitMandiri(
+                    kode=kode,
+                    judul=judul.get(kode),
+                    kompeten=a.get("kompeten") if isinstance(a.get("kompeten"), bool) else None,
+                    bukti=str(a.get("bukti") or "") or None,
                 )
+            )
         bukti = [b for b in (apl01.get("bukti") or []) if isinstance(b, dict)] if isinstance(apl01, dict) else []
         ids = [b["berkas_id"] for b in bukti if isinstance(b.get("berkas_id"), int)]
         files = {b.id: b for b in session.scalars(select(Berkas).where(Berkas.id.in_(ids)))} if ids else {}
@@ -299,8 +303,8 @@ def pendaftaran(db: Database, user: CurrentUser, root_id: int, username: str) ->
 
 
 def _unit_titles(session: Session, root_id: int, username: str, skema_nomor: Any) -> dict[str, str]:
-    """Unit code -> title of the candidate's skema (named by the registration, else by the period's task
-    data about them)."""
+    """Unit code -> title of the candidate's skema, in the skema's order (the skema named by the registration,
+    else by the period's task data about them)."""
     if not isinstance(skema_nomor, str):
         contexts = session.scalars(
             select(HumanTask.context)
@@ -552,6 +556,7 @@ def _dokumen(session: Session, user: CurrentUser, mine: list[HumanTask]) -> list
         )
     )
     superseded = {d.supersedes_id for d in docs if d.supersedes_id is not None}
+    names = {e["username"]: str(e.get("nama") or e["username"]) for t in mine if (e := _entry(t.context or {}))}
     return [
         DokumenAsesor(
             id=d.id,
@@ -561,6 +566,7 @@ def _dokumen(session: Session, user: CurrentUser, mine: list[HumanTask]) -> list
             dirender=d.rendered_at is not None,
             gagal=d.render_error is not None and d.rendered_at is None,
             tautan=f"/api/dokumen/{d.id}",
+            tentang=names.get(d.candidate) if d.candidate else None,
         )
         for d in docs
         if d.id not in superseded and may_read_document(user, d)

@@ -121,6 +121,7 @@ def _show_roster(
 ) -> HTMLResponse:
     schema = sesi_asesmen.kehadiran_form(db, clock, settings, user, s)
     props = _schema_fields(schema)
+    petunjuk = str((props.get("alasan_di_luar_jadwal") or {}).get("description") or "")
     usul = {"tanggal": str((props.get("tanggal") or {}).get("default") or "")}
     hadir_bawaan = HADIR if (props.get("hadir") or {}).get("default", True) else TIDAK_HADIR
     rows = []
@@ -139,8 +140,7 @@ def _show_roster(
         s=s,
         baris={r.task_id: r for r in rows},
         judul=_judul(props),
-        petunjuk={k: str((props.get(k) or {}).get("description") or "") for k in FIELDS},
-        perlu_alasan=lambda r: _perlu_alasan(s, r),
+        perlu_alasan=lambda r: _perlu_alasan(s, r, petunjuk),
         ringkasan=ringkasan or [],
         galat_umum=galat_umum,
         tercatat=tercatat,
@@ -150,15 +150,17 @@ def _show_roster(
     )
 
 
-def _perlu_alasan(s: Sesi, row: Baris) -> bool:
-    """Show the reason field when the row's day lies outside the SK Jadwal's window (the validator then
-    requires it), or when it holds a value or an error."""
-    if row.nilai.get("alasan_di_luar_jadwal") or "alasan_di_luar_jadwal" in row.galat:
-        return True
+def _perlu_alasan(s: Sesi, row: Baris, petunjuk: str) -> str:
+    """The hint of the reason field when the row needs one, else "": its day lies outside the SK Jadwal's window
+    (the validator then requires a reason), or the field holds a value or an error."""
     pada = fmt.as_date(row.nilai.get("tanggal"))
-    if pada is None or s.mulai is None or s.selesai is None:
-        return False
-    return not s.mulai <= pada <= s.selesai
+    if pada is not None and s.mulai is not None and s.selesai is not None and not s.mulai <= pada <= s.selesai:
+        return (
+            f"{fmt.tanggal(pada)} di luar jadwal asesmen dalam SK Jadwal ({rentang(s.mulai, s.selesai)}): wajib diisi."
+        )
+    if row.nilai.get("alasan_di_luar_jadwal") or "alasan_di_luar_jadwal" in row.galat:
+        return petunjuk or JUDUL_BAWAAN["alasan_di_luar_jadwal"]
+    return ""
 
 
 def _not_found(request: Request, user: CurrentUser) -> HTMLResponse:
