@@ -175,9 +175,14 @@ def antrian(db: Database, user: CurrentUser, period_id: int | None, q: str, page
             oldest = session.scalars(select(HumanTask.root_id).where(*_mine(user)).order_by(HumanTask.created_at))
             period_id = oldest.first() or (periods[0].id if periods else None)
         chosen = next((p for p in periods if p.id == period_id), None)
+        if chosen is None and period_id is not None:
+            # A period without checks yet (registration just opened): its queue is empty, its progress shows.
+            row = session.get(ProcessInstance, period_id)
+            if row is None or row.parent_id is not None:
+                raise ApiError(404, f"no period {period_id}")
+            chosen = Periode(row.id, _nama_periode(row))
+            periods.insert(0, chosen)
         if chosen is None:
-            if period_id is not None and periods:
-                raise ApiError(404, f"no evidence checks in period {period_id}")
             return Antrian(periode=None, periode_lain=periods, hitungan=Hitungan(), q=q)
         counts, done = hitungan(session, chosen.id)
         where = [*_mine(user), HumanTask.root_id == chosen.id]
@@ -379,3 +384,13 @@ def dokumen_peserta(db: Database, user: CurrentUser, period_id: int, kind: str) 
             .order_by(Dokumen.id)
         ).all()
         return {d.candidate: d.id for d in rows if d.candidate and may_read_document(user, d)}
+
+
+def nama_pengguna(db: Database, usernames: set[str]) -> dict[str, str]:
+    """The full names of users (asesor, staff) by username, in one query."""
+    if not usernames:
+        return {}
+    with db.reading() as session:
+        return dict(
+            session.execute(select(User.username, User.full_name).where(User.username.in_(sorted(usernames)))).all()
+        )

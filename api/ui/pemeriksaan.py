@@ -60,6 +60,7 @@ def daftar(
     halaman: PageNumber = 1,
     kosong: bool = False,
     tersimpan: bool = False,
+    dibuka: bool = False,
 ) -> HTMLResponse:
     """The queue; an htmx search asks for the list alone (`HX-Target: #daftar-antrian`)."""
     data = antrian.antrian(db, user, periode, q, halaman)
@@ -75,6 +76,7 @@ def daftar(
         progres=progres,
         kosong=kosong,
         tersimpan=tersimpan,
+        dibuka=dibuka,
         antrian_url=antrian_url,
     )
 
@@ -164,7 +166,7 @@ async def pilihan_peserta(
     kept = dict(task.draft.data) if task.draft is not None else {}
     await run_in_threadpool(drafts.save, db, clock.now(), settings, user, task_id, {**kept, "daftar_pendaftar": rows})
     where = "#pemilih-peserta" if tambah or kosongkan else "#f-daftar_pendaftar"
-    return RedirectResponse(f"/tasks/{task_id}{where}", status_code=303)
+    return RedirectResponse(f"/pendaftaran/buka/{task_id}?tersimpan=1{where}", status_code=303)
 
 
 # The check's form as this page draws it: one fixed row per evidence item the candidate sent (the file shown
@@ -189,7 +191,7 @@ def _periksa_page(
     tersimpan: str = "",
 ) -> HTMLResponse:
     panel = for_form(task.form.file)
-    k = panel.build(db, user, task)["k"] if panel is not None else {}
+    k = panel.build(db, user, task) if panel is not None else {}
     files = {b["berkas"].id: b["berkas"] for b in k.get("bukti", []) if b.get("berkas") is not None}
     schema = task.form.schema_ or {}
     nama = task.subject_name or task.subject or "peserta"
@@ -201,6 +203,7 @@ def _periksa_page(
         aktif="antrian",
         task=task,
         k=k,
+        halaman_periksa=True,
         ringkasan=formulir.error_summary(errors, schema) if errors else "",
         isian=formulir.render(schema, data, errors, ui_schema=UI_PERIKSA, berkas=files),
         tersimpan=tersimpan,
@@ -272,3 +275,100 @@ async def periksa_kirim(
     if nxt is None:
         return RedirectResponse(antrian_url(periode, kosong=1, tersimpan=1), status_code=303)
     return RedirectResponse(f"/berkas/periksa/{nxt}?tersimpan=1", status_code=303)
+
+
+# "Membuka pendaftaran" for hundreds of candidates: the rows the picker chose are shown read-only (each
+# candidate and skema by their titles, one hidden input each) rather than as a <select> of every candidate per
+# row. Presentation only: the same form is sent, checked by the form and the SOP's validator.
+FORM_BUKA = "membuka_pendaftaran.json"
+UI_BUKA: dict[str, dict[str, object]] = {
+    "daftar_pendaftar": {"baris_tetap": True},
+    "daftar_pendaftar.*.username": {"widget": "hanya-baca"},
+    "daftar_pendaftar.*.skema_nomor": {"widget": "hanya-baca"},
+}
+
+
+def _buka_task(db: Db, clock: ClockDep, settings: AppSettings, user: PageUser, task_id: str) -> TaskDetail:
+    task = tasks.detail(db, clock, settings, user, task_id)
+    if task.form.file != FORM_BUKA:
+        raise ApiError(404, f"task {task_id} does not open registration")
+    return task
+
+
+def _buka_page(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    task: TaskDetail,
+    data: dict[str, object],
+    errors: list[dict[str, object]],
+    *,
+    status_code: int = 200,
+    tersimpan: bool = False,
+) -> HTMLResponse:
+    panel = for_form(task.form.file)
+    schema = task.form.schema_ or {}
+    rows = data.get("daftar_pendaftar") if "daftar_pendaftar" in data else None
+    shown = (
+        rows if isinstance(rows, list) else (schema.get("properties") or {}).get("daftar_pendaftar", {}).get("default")
+    )
+    return page(
+        request,
+        "pemeriksaan_buka.html",
+        user,
+        title="Membuka pendaftaran",
+        aktif="tugas",
+        task=task,
+        k=panel.build(db, user, task) if panel is not None else {},
+        halaman_buka=True,
+        jumlah=len(shown) if isinstance(shown, list) else 0,
+        ringkasan=formulir.error_summary(errors, schema) if errors else "",
+        isian=formulir.render(schema, data, errors, ui_schema=UI_BUKA),
+        tersimpan=tersimpan,
+        status_code=status_code,
+    )
+
+
+@router.get("/pendaftaran/buka/{task_id}", response_class=HTMLResponse)
+def buka(
+    request: Request,
+    task_id: str,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    user: PageUser,
+    tersimpan: bool = False,
+) -> Response:
+    """The picker over every active candidate beside the rows it chose, then "Buka pendaftaran"."""
+    task = _buka_task(db, clock, settings, user, task_id)
+    if task.state != TaskState.READY:
+        return RedirectResponse(f"/tasks/{task_id}", status_code=303)
+    data = task.draft.data if task.draft is not None else {}
+    return _buka_page(request, db, user, task, data, [], tersimpan=tersimpan)
+
+
+@router.post("/pendaftaran/buka/{task_id}")
+async def buka_kirim(
+    request: Request,
+    task_id: str,
+    db: Db,
+    clock: ClockDep,
+    settings: AppSettings,
+    worker: BackgroundWorker,
+    user: PageUser,
+) -> Response:
+    """Send the form (`services.tasks.complete`); then the queue of the period, where the worker's progress
+    opening registration for each candidate (100 per transaction) is polled. A 422 shows the page again."""
+    form = await request.form(max_fields=20_000)
+    task = await run_in_threadpool(_buka_task, db, clock, settings, user, task_id)
+    data = formulir.parse(task.form.schema_ or {}, form)
+    try:
+        await run_in_threadpool(tasks.complete, db, clock, settings, user, task_id, data)
+    except (FormInvalid, TaskRefused, ApiError) as exc:
+        answer = answer_to(exc, f"POST /pendaftaran/buka/{task_id}")
+        if answer.status != 422:
+            raise
+        errors = list(answer.body.get("errors") or [])
+        return await run_in_threadpool(_buka_page, request, db, user, task, data, errors, status_code=422)
+    worker.wake()
+    return RedirectResponse(antrian_url(task.period_id or task.instance_id, dibuka=1), status_code=303)

@@ -87,25 +87,25 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     apl02 = _list(data.get("apl02"))
     pekerjaan = {k: v for k, v in _dict(apl01.get("pekerjaan")).items() if v}
     return {
-        "k": {
-            "peserta": {
-                "nama": pendaftar.get("nama") or task.subject_name or candidate,
-                "nim": pendaftar.get("nim") or task.subject_nim,
-                "prodi": pendaftar.get("prodi"),
-                "skema": pendaftar.get("skema_judul") or task.skema_judul,
-                "skema_nomor": pendaftar.get("skema_nomor") or task.skema,
-            },
-            "tujuan": judul["tujuan"].get(apl01.get("tujuan_asesmen"), _dibaca(apl01.get("tujuan_asesmen"))),
-            "pendidikan": apl01.get("pendidikan"),
-            "pekerjaan": pekerjaan,
-            "bukti": bukti,
-            "sebelumnya": {
-                "keputusan": KEPUTUSAN.get(earlier.get("keputusan"), ""),
-                "alasan": earlier.get("alasan") or "",
-            }
-            if earlier.get("keputusan")
-            else None,
-            "apl02": apl02,
-            "apl02_k": sum(1 for u in apl02 if u.get("kompeten") is True),
+        "task_id": task.id,
+        "terbuka": task.state == "ready",
+        "peserta": {
+            "nama": pendaftar.get("nama") or task.subject_name or candidate,
+            "nim": pendaftar.get("nim") or task.subject_nim,
+            "prodi": pendaftar.get("prodi"),
+            "skema": pendaftar.get("skema_judul") or task.skema_judul,
+            "skema_nomor": pendaftar.get("skema_nomor") or task.skema,
+        },
+        "tujuan": judul["tujuan"].get(apl01.get("tujuan_asesmen"), _dibaca(apl01.get("tujuan_asesmen"))),
+        "pendidikan": apl01.get("pendidikan"),
+        "pekerjaan": pekerjaan,
+        "bukti": bukti,
+        "sebelumnya": {
+            "keputusan": KEPUTUSAN.get(earlier.get("keputusan"), ""),
+            "alasan": earlier.get("alasan") or "",
         }
+        if earlier.get("keputusan")
+        else None,
+        "apl02": apl02,
+        "apl02_k": sum(1 for u in apl02 if u.get("kompeten") is True),
     }

@@ -75,14 +75,12 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
         for t in target
     ]
     return {
-        "k": {
-            "task_id": task.id,
-            "baris": rows,
-            "prodi": sorted(by_prodi.items()),
-            "target": targets,
-            "skema_target": [(n, titles.get(n, n)) for n in skema_target],
-            "judul_skema": titles,
-            "jumlah_dipilih": sum(1 for r in rows if r["dipilih"]),
-            "dari_draf": task.draft is not None,
-        }
+        "task_id": task.id,
+        "baris": rows,
+        "prodi": sorted(by_prodi.items()),
+        "target": targets,
+        "skema_target": [(n, titles.get(n, n)) for n in skema_target],
+        "judul_skema": titles,
+        "jumlah_dipilih": sum(1 for r in rows if r["dipilih"]),
+        "dari_draf": task.draft is not None,
     }
