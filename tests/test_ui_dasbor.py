@@ -5,17 +5,22 @@ open it. Expected figures are written from the walk's story (tests/support/sop.p
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from api.clock import Clock
+from api.services import dasbor
 from tests.conftest import Api
 from tests.support import sop
 
-JWD, OPR, MUTU = "Junior Web Developer", "Operator Perakitan Kendaraan Bermotor Roda Empat", (
-    "Analis Pengendalian Mutu Produk Polimer"
+JWD, OPR, MUTU = (
+    "Junior Web Developer",
+    "Operator Perakitan Kendaraan Bermotor Roda Empat",
+    ("Analis Pengendalian Mutu Produk Polimer"),
 )
 
 
@@ -92,15 +97,18 @@ def test_ketua_sees_step_4_overdue_and_escalated_steps_5_to_7_not_started_and_th
     assert r.status_code == 200
     steps = rows(r.text, "langkah")
     assert len(steps) == 7
-    assert steps[0].startswith("1. Menetapkan target uji kompetensi 2 hari")
+    assert steps[0].startswith("1. Menetapkan target uji kompetensi Standar waktu 2 hari")
     assert "Selesai" in steps[0] and "Terlambat" not in steps[0]
-    assert steps[2].startswith("3. Menerima pendaftaran uji kompetensi 7 hari")
+    assert steps[2].startswith("3. Menerima pendaftaran uji kompetensi Standar waktu 7 hari")
     assert "Selesai" in steps[2] and "Terlambat" not in steps[2]
-    assert steps[3].startswith("4. Memverifikasi tempat uji kompetensi (TUK) 1 jam")
-    assert "Berjalan Terlambat 1 jam 1 eskalasi" in steps[3]
+    assert steps[3].startswith("4. Memverifikasi tempat uji kompetensi (TUK) Standar waktu 1 jam")
+    assert "Berjalan Terlambat 1 jam 1 eskalasi 3 tugas terbuka" in steps[3]
     for step in steps[4:]:
         assert "Belum dimulai" in step and "Terlambat" not in step
-    assert steps[6].startswith("7. Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi 14 hari - - - Belum")
+    assert steps[6] == (
+        "7. Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi Standar waktu 14 hari"
+        " - - - Belum dimulai -"
+    )
     tree = lxml.html.fromstring(r.text)
     assert tree.xpath("//section[@id='langkah']//tbody/tr[4]/@class") == ["baris-lewat"]  # marked red
     assert tree.xpath("//section[@id='langkah']//tbody/tr[3]/@class") == []
@@ -148,6 +156,7 @@ def test_after_a_whole_period_the_counts_run_from_target_to_certificate_per_skem
     assert all("Selesai" in s and "Terlambat" not in s for s in steps)
     assert "Tidak ada eskalasi" in text(r.text)
     # Every document of the period is counted; none rendered yet in this test (no renderer runs).
+    assert "sedang dibuat" in text(r.text).split("Laporan periode nomor ")[1].split("Angka per")[0]
     assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 29"]
     # The funnel's bars say in words what they draw.
     titles = lxml.html.fromstring(r.text).xpath("//section[@id='corong']//ul[@class='grafik']//svg/title/text()")
@@ -225,3 +234,24 @@ def test_a_visitor_without_a_session_is_sent_to_the_login_page(api: Api) -> None
     r = TestClient(api.app).get("/dasbor/1", follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == "/login?next=/dasbor/1"
+
+
+def test_the_dashboard_reads_a_whole_period_in_a_fixed_number_of_statements_none_per_candidate(api: Api) -> None:
+    instance_id = sop.walk_period(api)
+    statements: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = api.app.state.db.engine
+    dasbor.dasbor(api.app.state.db, api.app.state.clock.now(), instance_id)  # the process model, once per process
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        found = dasbor.dasbor(api.app.state.db, api.app.state.clock.now(), instance_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert found is not None and found.corong_total.terdaftar == len(sop.CANDIDATES)
+    # The period; its escalations; open tasks per step; the submissions counted; the recorded decisions (the
+    # penerbitan instance, its SK, history, appeals and theirs: keputusan_tercatat); certificates; the Direktur's
+    # target; skema titles; documents per kind; the Laporan. The same for 5 candidates or 2,000.
+    assert len(statements) <= 16, statements

@@ -98,6 +98,14 @@ class DokumenProgres(BaseModel):
     per_jenis: list[DokumenJenis]
 
 
+class LaporanPeriode(BaseModel):
+    """The period's Laporan (SOP step 7's output), its latest version."""
+
+    dokumen_id: int
+    nomor: str
+    siap: bool = Field(description="its PDF is rendered (`GET /api/dokumen/{id}`)")
+
+
 class Dasbor(BaseModel):
     periode: PeriodeRingkas
     pada: datetime = Field(description="when these figures were read")
@@ -108,3 +116,4 @@ class Dasbor(BaseModel):
     corong_prodi: list[CorongBaris]
     keputusan: list[KeputusanSkema]
     dokumen: DokumenProgres
+    laporan: LaporanPeriode | None

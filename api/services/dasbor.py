@@ -9,7 +9,7 @@ Queries only, in one read-only transaction, a fixed number per panel whatever th
   check and attendance as their entitled roles submitted them (one query over the period's submissions,
   reading only the few answers it counts), the final decisions as recorded (the Laporan's
   `keputusan_periode`) and the certificate register (one query);
-- documents: render progress per kind (one grouped query).
+- documents: render progress per kind (one grouped query), and the Laporan's latest version (one query).
 """
 
 from collections import defaultdict
@@ -31,12 +31,13 @@ from api.schemas.dasbor import (
     Eskalasi,
     KeputusanSkema,
     LangkahDasbor,
+    LaporanPeriode,
     PeriodeRingkas,
 )
 from api.store.db import Database
 from api.store.enums import EventType, Role, SertifikatStatus, TaskState
 from api.store.master import Peserta, Sertifikat, Skema
-from api.store.models import Event, HumanTask, ProcessInstance, User
+from api.store.models import Dokumen, Event, HumanTask, ProcessInstance, User
 from service_tasks.dokumen.laporan import keputusan_tercatat_periode, waktu_langkah
 from service_tasks.guards import objects
 from service_tasks.jenis_dokumen import label_of
@@ -81,6 +82,7 @@ def dasbor(db: Database, now: datetime, period_id: int) -> Dasbor | None:
             corong_prodi=prodi,
             keputusan=keputusan,
             dokumen=_dokumen(session, root.id),
+            laporan=_laporan(session, root.id),
         )
 
 
@@ -367,3 +369,16 @@ def _dokumen(session: Session, root_id: int) -> DokumenProgres:
         gagal=sum(j.gagal for j in per_jenis),
         per_jenis=per_jenis,
     )
+
+
+def _laporan(session: Session, root_id: int) -> LaporanPeriode | None:
+    found = session.execute(
+        select(Dokumen.id, Dokumen.number, Dokumen.rendered_at)
+        .where(Dokumen.root_id == root_id, Dokumen.kind == "laporan")
+        .order_by(Dokumen.version.desc(), Dokumen.id.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    dokumen_id, nomor, rendered_at = found
+    return LaporanPeriode(dokumen_id=dokumen_id, nomor=nomor, siap=rendered_at is not None)

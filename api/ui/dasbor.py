@@ -21,7 +21,6 @@ from api.auth import CurrentUser
 from api.routes.deps import MAX_ID, Db, Now
 from api.schemas.dasbor import CorongBaris, Dasbor
 from api.services import dasbor
-
 from api.ui.sesi import PageUser
 from api.ui.templating import ROLE_LABELS, page
 from service_tasks import format_indonesia as fmt
