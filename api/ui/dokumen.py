@@ -96,12 +96,12 @@ def daftar(
     )
 
 
-@router.get("/dokumen/progres/{period_id}")
-def progres(request: Request, period_id: Id, db: Db, user: PageUser) -> HTMLResponse:
+@router.get("/dokumen/progres/{instance_id}")
+def progres(request: Request, instance_id: Id, db: Db, user: PageUser) -> HTMLResponse:
     """The progress fragment (`_progres.html`): it carries its own `hx-trigger="every 2s"` while documents wait,
     and drops it once none does, so polling stops."""
     try:
-        p = dokumen.render_progress(db, user, period_id)
+        p = dokumen.render_progress(db, user, instance_id)
     except ApiError as exc:
         return galat_page(request, user, exc)
     return page(request, "_progres.html", user, title="Kemajuan pembuatan dokumen", progres=p)
