@@ -230,6 +230,9 @@ def test_the_progress_fragment_polls_every_2_s_while_documents_wait_and_stops_wh
     assert text_of(r.text) == (
         "LSP-2026-GENAP : 4 dari 4 dokumen siap 4 dari 4 Semua dokumen sudah siap. Lihat dokumennya"
     )
+    # Opened without htmx (a bookmark, no JavaScript), the same progress comes as a whole page.
+    whole = staff.get(f"/dokumen/progres/{root}")
+    assert '<html lang="id">' in whole.text and "<h1>Pembuatan dokumen</h1>" in whole.text
     # Only staff follow a period's rendering.
     assert Page(api, "peserta").get(f"/dokumen/progres/{root}").status_code == 403
 

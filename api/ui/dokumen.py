@@ -98,13 +98,14 @@ def daftar(
 
 @router.get("/dokumen/progres/{instance_id}")
 def progres(request: Request, instance_id: Id, db: Db, user: PageUser) -> HTMLResponse:
-    """The progress fragment (`_progres.html`): it carries its own `hx-trigger="every 2s"` while documents wait,
-    and drops it once none does, so polling stops."""
+    """The progress fragment (`_progres.html`) for htmx: it carries its own `hx-trigger="every 2s"` while
+    documents wait, and drops it once none does, so polling stops. Opened as a page, the same in the layout."""
     try:
         p = dokumen.render_progress(db, user, instance_id)
     except ApiError as exc:
         return galat_page(request, user, exc)
-    return page(request, "_progres.html", user, title="Kemajuan pembuatan dokumen", progres=p)
+    template = "_progres.html" if request.headers.get("HX-Request") else "dokumen_progres.html"
+    return page(request, template, user, title="Pembuatan dokumen", aktif="dokumen", progres=p)
 
 
 @router.get("/dokumen/{document_id}/unduh")
