@@ -328,3 +328,19 @@ def test_a_task_without_a_spreadsheet_import_says_so(api: Api) -> None:
     t = sop.one(api, "direktur", "Menetapkan target uji kompetensi", instance_id=root)
     r = Page(api, "direktur").get(f"/tasks/{t['id']}/impor")
     assert r.status_code == 422 and "Tugas ini tidak diisi dari lembar kerja .xlsx." in r.text
+
+
+def test_a_long_list_comes_in_pages_of_50(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    ids = [issue(api, root, "kartu_peserta", f"{n:03d}/KP/XII/2026", state="sedang_dibuat") for n in range(1, 52)]
+    staff = Page(api, "kabid_administrasi")
+    first = staff.get("/dokumen")
+    assert listed_ids(first.text) == set(ids[:50])
+    assert "51 dokumen, halaman 1 dari 2." in text_of(first.text)
+    assert 'href="/dokumen?halaman=2"' in first.text
+    second = staff.get("/dokumen", params={"halaman": "2"})
+    assert listed_ids(second.text) == {ids[50]}
+    assert "Sebelumnya" in second.text and "Berikutnya" not in second.text
+    # The filter stays on the pages.
+    kind = staff.get("/dokumen", params={"jenis": "kartu_peserta", "cari": "KP"})
+    assert 'href="/dokumen?jenis=kartu_peserta&amp;cari=KP&amp;halaman=2"' in kind.text

@@ -7,6 +7,7 @@ document still being rendered is an Indonesian page, never the API's JSON.
 """
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -56,6 +57,12 @@ def galat_page(request: Request, user: PageUser, exc: ApiError, *, kembali: str 
     )
 
 
+def _list_url(where: dokumen.DokumenFilter, halaman: int) -> str:
+    """The list's address with its filter, at page `halaman`."""
+    params = {"periode": where.period_id or "", "jenis": where.kind or "", "cari": where.q.strip(), "halaman": halaman}
+    return "/dokumen?" + urlencode({k: v for k, v in params.items() if v})
+
+
 def _int_or_none(value: str) -> int | None:
     """A filter's number from a form (an empty choice, or anything not a number, is no filter)."""
     value = value.strip()
@@ -89,6 +96,7 @@ def daftar(
         hanya_peserta=user.roles <= {Role.PESERTA},
         halaman_terakhir=max(1, -(-daftar.total // PAGE_SIZE)),
         query=request.url.query,
+        halaman_url=lambda n: _list_url(where, n),
         STATE_LABELS=STATE_LABELS,
         STATE_TONES=STATE_TONES,
         SERTIFIKAT_LABELS=SERTIFIKAT_LABELS,
