@@ -120,6 +120,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/dokumen/{document_id}/coba-lagi"): Access(STAFF, "dokumen_staff"),
     ("GET", "/tasks/{task_id}/impor"): ON_TASKS,
     ("POST", "/tasks/{task_id}/impor"): ON_TASKS,
+    ("GET", "/tasks/{task_id}/impor/templat"): ON_TASKS,
     # The certificate check a QR code opens, health and logging in: public.
     ("GET", "/verify/{code}"): Access(PUBLIK, "verify", found=False),
     ("GET", "/api/health"): Access(PUBLIK),

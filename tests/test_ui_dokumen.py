@@ -3,11 +3,13 @@ Dokumen screen and part 5): each role sees the documents it may read, in Indones
 """
 
 import html
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from api.store.master import Sertifikat
@@ -283,6 +285,17 @@ def test_a_spreadsheet_with_a_bad_row_shows_that_rows_indonesian_error_and_compl
     form = page.get(f"/tasks/{task}/impor")
     assert form.status_code == 200
     assert "Mencatat nomor sertifikat dari BNSP" in form.text and "no_blangko" in form.text
+    # The sheet to fill comes pre-filled with the Kompeten candidates, their names on a second sheet.
+    templat = page.get(f"/tasks/{task}/impor/templat")
+    assert templat.status_code == 200 and templat.headers["content-disposition"].startswith("attachment;")
+    book = load_workbook(io.BytesIO(templat.content))
+    assert [list(r) for r in book["Isian"].iter_rows(values_only=True)] == [
+        ["username", "no_sertifikat", "no_registrasi", "no_blangko"],
+        ["peserta", None, None, None],
+        ["peserta2", None, None, None],
+    ]
+    pilihan = [r[:2] + (r[2].split(" — ")[0],) for r in book["Pilihan"].iter_rows(min_row=2, values_only=True)]
+    assert pilihan == [("username", "peserta", "Andi Pratama"), ("username", "peserta2", "Bunga Maharani")]
     # peserta3 is BK: their row (row 4 of the sheet, under the header) is refused.
     bad = xlsx(sop.nomor_sertifikat(["peserta", "peserta2", "peserta3"]))
     # A form posted without the session's CSRF token (as another site could) is refused before anything.
