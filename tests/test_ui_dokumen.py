@@ -294,7 +294,7 @@ def test_a_spreadsheet_with_a_bad_row_shows_that_rows_indonesian_error_and_compl
         ["peserta", None, None, None],
         ["peserta2", None, None, None],
     ]
-    pilihan = [r[:2] + (r[2].split(" — ")[0],) for r in book["Pilihan"].iter_rows(min_row=2, values_only=True)]
+    pilihan = [(a, b_, str(c).split(" — ")[0]) for a, b_, c in book["Pilihan"].iter_rows(min_row=2, values_only=True)]
     assert pilihan == [("username", "peserta", "Andi Pratama"), ("username", "peserta2", "Bunga Maharani")]
     # peserta3 is BK: their row (row 4 of the sheet, under the header) is refused.
     bad = xlsx(sop.nomor_sertifikat(["peserta", "peserta2", "peserta3"]))
