@@ -114,7 +114,7 @@ def test_a_candidate_sees_only_their_own_documents_of_the_kinds_candidates_read(
     assert r.status_code == 200
     assert listed_ids(r.text) == {mine}
     assert row_of(r.text, mine) == (
-        "001/LSP/KP/XII/2026 1 Desember 2026 Andi Pratama Siap "
+        "001/LSP/KP/XII/2026 1 Desember 2026 Siap "
         "Pratinjau Kartu Peserta Uji Kompetensi 001/LSP/KP/XII/2026 "
         "Unduh PDF Kartu Peserta Uji Kompetensi 001/LSP/KP/XII/2026"
     )
