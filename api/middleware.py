@@ -27,7 +27,7 @@ from api.settings import Settings
 # Room for the multipart framing (boundaries, part headers, the form's other fields) around a file.
 MULTIPART_OVERHEAD = 64 * 1024
 _DEPLOYMENT_UPLOADS = re.compile(r"^/api/deployments(/validate)?/?$")
-_FILE_UPLOADS = re.compile(r"^/api/(tasks/[^/]+/(berkas|import)|lsp/logo)/?$")
+_FILE_UPLOADS = re.compile(r"^/api/(tasks/[^/]+/(berkas|import)|lsp/logo)/?$|^/tasks/[^/]+/impor/?$")
 
 
 def body_limit(settings: Settings, path: str) -> int:
@@ -96,14 +96,21 @@ class RequestLimits:
         """Verify the bearer token (or the session cookie with its CSRF token) before an upload is read; on
         failure answer its 401 (or 403) and say no."""
         scheme, _, bearer = headers.get("authorization", "").partition(" ")
+        cookie = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
+        # A page's form posted without JavaScript carries its CSRF token as a form field, which the page checks
+        # once the body is read (api/ui/sesi.py, within the body limit): here only its session is verified.
+        page_form = not scope["path"].startswith("/api/") and headers.get(CSRF_HEADER) is None
         try:
-            token = request_token(
-                state.settings.secret_key,
-                scope["method"],
-                bearer if scheme.lower() == "bearer" else None,
-                cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE),
-                headers.get(CSRF_HEADER),
-            )
+            if page_form and cookie and not bearer:
+                token: str | None = cookie
+            else:
+                token = request_token(
+                    state.settings.secret_key,
+                    scope["method"],
+                    bearer if scheme.lower() == "bearer" else None,
+                    cookie,
+                    headers.get(CSRF_HEADER),
+                )
             await run_in_threadpool(caller_for_token, state, token)
         except HTTPException as exc:
             await JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)(scope, receive, send)

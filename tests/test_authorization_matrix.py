@@ -112,6 +112,15 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/logout"): Access(SIGNED_IN, logs_out=True),
     ("GET", "/akun"): Access(SIGNED_IN),
     ("POST", "/akun/kata-sandi"): Access(SIGNED_IN),
+    # Dokumen (api/ui/dokumen.py): the list shows each user what they may read; a document as the API's.
+    ("GET", "/dokumen"): Access(SIGNED_IN),
+    ("GET", "/dokumen/progres/{instance_id}"): Access(STAFF, "period"),
+    ("GET", "/dokumen/{document_id}/unduh"): ON_DOCUMENTS,
+    ("GET", "/dokumen/{document_id}/pratinjau"): ON_DOCUMENTS,
+    ("POST", "/dokumen/{document_id}/coba-lagi"): Access(STAFF, "dokumen_staff"),
+    ("GET", "/tasks/{task_id}/impor"): ON_TASKS,
+    ("POST", "/tasks/{task_id}/impor"): ON_TASKS,
+    ("GET", "/tasks/{task_id}/impor/templat"): ON_TASKS,
     # The certificate check a QR code opens, health and logging in: public.
     ("GET", "/verify/{code}"): Access(PUBLIK, "verify", found=False),
     ("GET", "/api/health"): Access(PUBLIK),
@@ -199,6 +208,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/users/{username}"): {"json": {"nip": "198001102006042003"}},
     ("POST", "/api/tasks/{task_id}/berkas"): {"files": {"file": ("bukti.pdf", PDF, "application/pdf")}},
     ("POST", "/api/tasks/{task_id}/import"): {"files": {"file": ("nomor.xlsx", b"PK\x03\x04", "application/zip")}},
+    ("POST", "/tasks/{task_id}/impor"): {"files": {"berkas": ("nomor.xlsx", b"PK\x03\x04", "application/zip")}},
     ("POST", "/api/asesor/{asesor_id}/konflik"): {
         "json": {"peserta_username": "peserta40", "keterangan": "Tetangga satu rumah"}
     },

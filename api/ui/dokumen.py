@@ -7,6 +7,7 @@ document still being rendered is an Indonesian page, never the API's JSON.
 """
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -56,6 +57,12 @@ def galat_page(request: Request, user: PageUser, exc: ApiError, *, kembali: str 
     )
 
 
+def _list_url(where: dokumen.DokumenFilter, halaman: int) -> str:
+    """The list's address with its filter, at page `halaman`."""
+    params = {"periode": where.period_id or "", "jenis": where.kind or "", "cari": where.q.strip(), "halaman": halaman}
+    return "/dokumen?" + urlencode({k: v for k, v in params.items() if v})
+
+
 def _int_or_none(value: str) -> int | None:
     """A filter's number from a form (an empty choice, or anything not a number, is no filter)."""
     value = value.strip()
@@ -89,6 +96,7 @@ def daftar(
         hanya_peserta=user.roles <= {Role.PESERTA},
         halaman_terakhir=max(1, -(-daftar.total // PAGE_SIZE)),
         query=request.url.query,
+        halaman_url=lambda n: _list_url(where, n),
         STATE_LABELS=STATE_LABELS,
         STATE_TONES=STATE_TONES,
         SERTIFIKAT_LABELS=SERTIFIKAT_LABELS,
@@ -96,15 +104,16 @@ def daftar(
     )
 
 
-@router.get("/dokumen/progres/{period_id}")
-def progres(request: Request, period_id: Id, db: Db, user: PageUser) -> HTMLResponse:
-    """The progress fragment (`_progres.html`): it carries its own `hx-trigger="every 2s"` while documents wait,
-    and drops it once none does, so polling stops."""
+@router.get("/dokumen/progres/{instance_id}")
+def progres(request: Request, instance_id: Id, db: Db, user: PageUser) -> HTMLResponse:
+    """The progress fragment (`_progres.html`) for htmx: it carries its own `hx-trigger="every 2s"` while
+    documents wait, and drops it once none does, so polling stops. Opened as a page, the same in the layout."""
     try:
-        p = dokumen.render_progress(db, user, period_id)
+        p = dokumen.render_progress(db, user, instance_id)
     except ApiError as exc:
         return galat_page(request, user, exc)
-    return page(request, "_progres.html", user, title="Kemajuan pembuatan dokumen", progres=p)
+    template = "_progres.html" if request.headers.get("HX-Request") else "dokumen_progres.html"
+    return page(request, template, user, title="Pembuatan dokumen", aktif="dokumen", progres=p)
 
 
 @router.get("/dokumen/{document_id}/unduh")

@@ -4,10 +4,13 @@ the API (`api.services.tasks.complete_from_spreadsheet`). A refused sheet shows 
 sheet (header is row 1) and completes nothing; a completed one shows the period's documents being rendered.
 """
 
+import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from api.errors import ApiError
 from api.permissions import is_staff
@@ -15,9 +18,10 @@ from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db
 from api.schemas import TaskDetail
 from api.services import dokumen, tasks
 from api.store.enums import TaskState
-from api.store.storage import UploadRejected, read_upload
+from api.store.storage import UploadRejected, attachment_disposition, read_upload
 from api.ui.sesi import PageUser
 from api.ui.templating import page
+from service_tasks.jenis_dokumen import CONTENT_TYPES, Format
 
 router = APIRouter(include_in_schema=False)
 
@@ -105,6 +109,7 @@ def _page(
         daftar_judul=str(node.get("title") or ""),
         petunjuk=str((detail.form.schema_ or {}).get("description") or ""),
         kolom=_columns(node),
+        ada_isian=len(node.get("default") or []),
         galat=galat or [],
         nama_berkas=nama_berkas,
         progres=progres,
@@ -122,6 +127,49 @@ def formulir(
     except ApiError as exc:
         return _galat(request, user, exc)
     return _page(request, db, user, detail, path)
+
+
+def _templat(node: dict[str, Any]) -> bytes:
+    """The sheet to fill: the header row, and a row per item the form pre-fills (e.g. each Kompeten candidate's
+    username); a second sheet names the choices of each column that has them (only the first sheet is read)."""
+    book = Workbook()
+    isian = book.active
+    assert isian is not None
+    isian.title = "Isian"
+    columns = _columns(node)
+    isian.append([name for name, _ in columns])
+    for item in node.get("default") or []:
+        if isinstance(item, dict):
+            isian.append([str(item.get(name, "")) for name, _ in columns])
+    for i, (name, _) in enumerate(columns):
+        isian.column_dimensions[get_column_letter(i + 1)].width = max(16, len(name) + 4)
+    props = (node.get("items") or {}).get("properties") or {}
+    pilihan = [(name, c) for name, spec in props.items() for c in spec.get("oneOf") or [] if "const" in c]
+    if pilihan:
+        daftar = book.create_sheet("Pilihan")
+        daftar.append(["kolom", "isi", "keterangan"])
+        for name, choice in pilihan:
+            daftar.append([name, str(choice["const"]), str(choice.get("title", ""))])
+        for letter, width in (("A", 16), ("B", 20), ("C", 60)):
+            daftar.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@router.get("/tasks/{task_id}/impor/templat")
+def templat(request: Request, task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: PageUser) -> Response:
+    """The .xlsx to fill in, pre-filled as the task's form is (the same choices and defaults the API serves)."""
+    try:
+        path = tasks.import_path(db, user, task_id)
+        detail = tasks.detail(db, clock, settings, user, task_id)
+    except ApiError as exc:
+        return _galat(request, user, exc)
+    return Response(
+        _templat(_list_schema(detail.form.schema_, path)),
+        media_type=CONTENT_TYPES[Format.XLSX],
+        headers={"Content-Disposition": attachment_disposition(f"{path.split('.')[0]}.xlsx")},
+    )
 
 
 @router.post("/tasks/{task_id}/impor")
