@@ -466,7 +466,7 @@ def _task_page(
         summary=summary,
         submitted=submitted,
         konteks=panel,
-        **(panel.build(db, user, t) if panel is not None else {"k": None}),
+        k=panel.build(db, user, t) if panel is not None else None,
         konflik=konflik,
         konfirmasi=konfirmasi or [],
         pesan=pesan,
