@@ -19,7 +19,7 @@ Then "Kirim"; the page either moves on or shows the error summary, whose message
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.browser import Site
@@ -91,6 +91,7 @@ class TaskForm:
     policy: Policy
     refile: Callable[[dict[str, Any], str], bool] = lambda task, path: False
     task: dict[str, Any] | None = None  # the inbox row as the caller knows it (else read from the inbox)
+    on_step: Callable[[Any], None] = lambda page: None  # each step of a form in steps, as it is shown (axe)
 
     @property
     def task_id(self) -> str:
@@ -125,10 +126,28 @@ class TaskForm:
         return row, schema, answer
 
     def fill(self) -> dict[str, Any]:
-        """Fill the page's form with the person's answer; the answer (files as `Unggah`)."""
+        """Fill the page's form with the person's answer; the answer (files as `Unggah`). A form in steps (the
+        registration wizard: "Lanjut: ..." buttons) is filled a step at a time, what each step shows, then
+        checked whole on its last step, which shows everything."""
         _, schema, answer = self.answer()
+        self.visible_only = True
+        for _ in range(20):
+            self.on_step(self.page)
+            self.put(schema, answer, "")
+            onward = self.page.get_by_role("button", name=re.compile(r"^Lanjut"))
+            if not (onward.count() and onward.first.is_visible()):
+                break
+            onward.first.click()
+        self.visible_only = False
         self.put(schema, answer, "")
         return answer
+
+    visible_only: bool = False
+    uploaded: set[str] = field(default_factory=set)  # the file fields given a file on this page
+
+    def hidden(self, control: Any) -> bool:
+        """A control another step of the form shows (skipped until then)."""
+        return self.visible_only and not control.first.is_visible()
 
     # --- the page ----------------------------------------------------------------------------------------
 
@@ -156,6 +175,8 @@ class TaskForm:
                 self.check_many(path, value)
                 return
             self.rows(path, len(value))
+            if self.hidden(self.page.locator(f"[data-daftar={_quoted(path)}]")):
+                return
             for i, v in enumerate(value):
                 self.put(items, v, f"{path}.{i}")
         else:
@@ -174,8 +195,11 @@ class TaskForm:
         return None
 
     def choose(self, path: str, value: Any) -> None:
-        if self._editable(path) is None:
+        control = self._editable(path)
+        if control is None:
             return  # read-only (hanya-baca): shown, sent as it is
+        if self.hidden(control):
+            return
         wanted = dom_value(value)
         radios = self.page.locator(f"input[type=radio][name={_quoted(path)}]")
         if radios.count():
@@ -198,6 +222,8 @@ class TaskForm:
     def check_many(self, path: str, values: list[Any]) -> None:
         wanted = {dom_value(v) for v in values}
         boxes = self.page.locator(f"input[type=checkbox][name={_quoted(path)}]")
+        if boxes.count() and self.hidden(boxes):
+            return
         offered = {boxes.nth(i).get_attribute("value") for i in range(boxes.count())}
         assert wanted <= offered, f"{path!r}: {wanted - offered} not offered on the page"
         for i in range(boxes.count()):
@@ -208,6 +234,8 @@ class TaskForm:
     def rows(self, path: str, n: int) -> None:
         daftar = self.page.locator(f"[data-daftar={_quoted(path)}]")
         assert daftar.count() == 1, f"{self.page.url}: no list {path!r}"
+        if self.hidden(daftar):
+            return
         present = daftar.locator(":scope > .daftar-baris > .baris")
         while present.count() < n:
             before = present.count()
@@ -226,7 +254,7 @@ class TaskForm:
 
     def type(self, path: str, value: Any) -> None:
         control = self._editable(path)
-        if control is None or control.input_value() == dom_value(value):
+        if control is None or control.input_value() == dom_value(value) or self.hidden(control):
             return  # the server's, or already what the person would type (a hidden optional part left empty)
         control.fill(dom_value(value))
 
@@ -234,12 +262,15 @@ class TaskForm:
         hidden = self.page.locator(f"input[type=hidden][data-berkas-id][name={_quoted(path)}]")
         before = hidden.input_value()
         picker = self.page.locator(f"input[type=file]#f-{path.replace('.', '-')}")
+        if path in self.uploaded or self.hidden(picker):
+            return
         picker.set_input_files({"name": file.name, "mimeType": file.mime, "buffer": file.content})
         self.page.wait_for_function(
             '([p, b]) => { const h = document.querySelector(`input[data-berkas-id][name="${p}"]`);'
             " return h && h.value && h.value !== b; }",
             arg=[path, before],
         )
+        self.uploaded.add(path)
 
     # --- sending ------------------------------------------------------------------------------------------
 
@@ -276,9 +307,10 @@ def work_task(
     refile: Callable[[dict[str, Any], str], bool] | None = None,
     button: str = "Kirim",
     task: dict[str, Any] | None = None,
+    on_step: Callable[[Any], None] = lambda page: None,
 ) -> dict[str, Any]:
     """Fill the open task page's form as `user` decides and send it; fail naming the errors the page shows."""
-    form = TaskForm(site, page, user, policy, refile or (lambda task, path: False), task)
+    form = TaskForm(site, page, user, policy, refile or (lambda task, path: False), task, on_step)
     answer = form.fill()
     errors = form.send(button)
     assert not errors, f"{user}: {page.url}: the page refused the answer: {errors}"
