@@ -38,6 +38,7 @@ from api.ui.templating import env
 Errors = Iterable[Mapping[str, Any]]
 # More choices than this are a <select>; fewer are radios (a field whose choices come from data is always a select).
 RADIO_MAX = 5
+ROW_CHOICES_MAX = 20  # more choices from data than this in a filled row: the value is named, not offered
 # Fields people write sentences in (a <textarea>); everything else is one line.
 _LONG = re.compile(
     r"(^|_)(catatan|alasan|komentar|ringkasan|temuan|rekomendasi|pertimbangan|tindakan|tindak_lanjut|umpan_balik|"
@@ -183,15 +184,21 @@ def _message(message: str, path: str) -> str:
     return message[:1].upper() + message[1:] if message[:1].islower() else message
 
 
-def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: str, required: bool) -> Field:
+def _build(
+    schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: str, required: bool, keyed: bool = False
+) -> Field:
     ui = ctx.ui_of(path)
     if value is None and "default" in schema:
         value = schema["default"]
     f = Field("teks", path, str(ui.get("label") or label), required, str(schema.get("description") or ""))
     f.errors = [_message(m, path) for m in ctx.take(path)]
-    widget = ui.get("widget")
     kind = schema.get("type")
     options = _choices(schema)
+    # In a row, a value chosen from data among many is named, not offered again: a list of hundreds of rows
+    # would each list everyone. Remove the row and add another to change it.
+    in_row = path.count(".") and path.split(".")[-2].isdigit()
+    long = in_row and SUMBER in schema and len(options or []) > ROW_CHOICES_MAX
+    widget = ui.get("widget") or ("hanya-baca" if (keyed or long) and _filled(value) else None)
     if unsupported(schema):
         f.kind = "tak-didukung"
     elif widget == "tersembunyi":
@@ -220,8 +227,8 @@ def _build(schema: Mapping[str, Any], path: str, value: Any, ctx: _Ctx, label: s
     elif schema.get("format") == "date":
         f.kind, f.value = "tanggal", _text(value)
     else:
-        long = _LONG.search(path.rsplit(".", 1)[-1]) and int(schema.get("maxLength") or 1000) > 120
-        f.kind, f.value = widget or ("teks-panjang" if long else "teks"), _text(value)
+        prose = _LONG.search(path.rsplit(".", 1)[-1]) and int(schema.get("maxLength") or 1000) > 120
+        f.kind, f.value = widget or ("teks-panjang" if prose else "teks"), _text(value)
     return f
 
 
@@ -244,12 +251,16 @@ def _object(f: Field, schema: Mapping[str, Any], value: dict[str, Any], ctx: _Ct
             if holds and isinstance(extra, dict):
                 narrowed.setdefault(name, {}).update(extra)
     shown = {name: found[0] for name, found in tests.items() if len(found) == 1 and found[0] is not None}
+    # A row whose choices depend on one of its fields (an asesor per candidate, form_sources._per_row) is
+    # about that field's value: shown, not offered again (hundreds of rows would each list everyone).
+    is_row = f.path.rsplit(".", 1)[-1].isdigit()
+    keys = {s[0] for t, then in _conditions(schema) if is_row and then.get("properties") and (s := _simple(t))}
     prefix = f"{f.path}." if f.path else ""
     for key, sub in props.items():
         if not isinstance(sub, dict):
             continue
         sub = {**sub, **narrowed.get(key, {})}
-        child = _build(sub, prefix + key, value.get(key), ctx, title_of(sub, key), key in required)
+        child = _build(sub, prefix + key, value.get(key), ctx, title_of(sub, key), key in required, key in keys)
         if key in shown:
             control, values, holds = shown[key]
             child.required = True  # shown only when its condition makes it required
@@ -401,10 +412,24 @@ def error_summary(errors: Errors, schema: Mapping[str, Any]) -> Markup:
         path = str(e.get("path") or "")
         labels = _labels(schema, path) or []
         href = field_id(path if labels else "")
-        items.append(
-            {"href": "#" + href, "teks": " › ".join(labels[-2:]), "pesan": _message(str(e.get("message")), path)}
-        )
+        parts = path.split(".")
+        # A field of a row names its row ("Bukti 2 › Nama bukti"); any other field its own label.
+        said = labels[-2:] if len(parts) > 1 and parts[-2].isdigit() else labels[-1:]
+        items.append({"href": "#" + href, "teks": " › ".join(said), "pesan": _message(str(e.get("message")), path)})
     return Markup(env.get_template("_formulir.html").module.ringkasan(items)) if items else Markup("")  # type: ignore[attr-defined]
+
+
+def berkas_ids(schema: Mapping[str, Any], data: Any) -> list[int]:
+    """The file ids `data` holds in the form's file fields (`x-berkas`), in order: what a page looks up to
+    pass `render(..., berkas={id: {nama, size, content_type}})`."""
+    if BERKAS in schema:
+        return [data] if isinstance(data, int) and not isinstance(data, bool) else []
+    if isinstance(data, dict):
+        props = schema.get("properties") or {}
+        return [i for k, v in data.items() if isinstance(props.get(k), dict) for i in berkas_ids(props[k], v)]
+    if isinstance(data, list) and isinstance(schema.get("items"), dict):
+        return [i for v in data for i in berkas_ids(schema["items"], v)]
+    return []
 
 
 # ---- reading the submitted form back ----

@@ -406,11 +406,18 @@ def test_a_row_offers_the_choices_its_own_data_allows_and_a_new_row_all_of_them(
     page = str(formulir.render(ROWS, {"penugasan": [{"username": "p1", "asesor": "a1"}, {"username": "p5"}]}))
     assert [t for v, _, t in _options(page, "penugasan.0.asesor") if v] == ["Asesor Satu", "Asesor Tiga"]
     assert [t for v, _, t in _options(page, "penugasan.1.asesor") if v] == ["Asesor Tiga"]
+    # The row is about its candidate: named, not offered again; a new row offers every candidate and asesor.
+    assert '<input type="hidden" name="penugasan.1.username" value="p5">\n<p class="nilai-baca">Eka</p>' in page
+    assert read(page).legends["f-penugasan-1-username"] == "Peserta"
     template = page.split("<template>")[1]
-    assert ">Asesor Satu</option>" in template and ">Asesor Tiga</option>" in template
+    assert ">Asesor Satu</option>" in template and ">Asesor Tiga</option>" in template and ">Eka</option>" in template
+    assert formulir.parse(ROWS, submitted(page)) == {
+        "penugasan": [{"username": "p1", "asesor": "a1"}, {"username": "p5"}]
+    }
     # Choices from data are a select whatever their number; a value no longer offered stays, readable.
-    page = str(formulir.render(ROWS, {"penugasan": [{"username": "p_lama"}]}))
-    assert ("p_lama", True, "P lama") in _options(page, "penugasan.0.username")
+    page = str(formulir.render(ROWS, {"penugasan": [{"asesor": "a_lama"}]}))
+    assert ("a_lama", True, "A lama") in _options(page, "penugasan.0.asesor")
+    assert len(_options(page, "penugasan.0.username")) == 3  # Pilih…, Andi, Eka
 
 
 def test_rows_showing_files_from_an_earlier_step_are_neither_added_nor_removed() -> None:
@@ -507,3 +514,51 @@ def test_a_field_two_conditions_require_is_always_shown() -> None:
         'data-tampil-jika="{&#34;nama&#34;: &#34;k.b&#34;, &#34;nilai&#34;: [&#34;true&#34;]}">\n'
         '<label for="f-k-catatan">' in page
     )
+
+
+def test_the_summary_names_a_field_by_its_label_and_a_row_s_field_by_its_row_too() -> None:
+    summary = str(
+        formulir.error_summary(
+            [
+                {"path": "data.nama", "message": "tidak boleh kosong"},
+                {"path": "bukti", "message": "tidak boleh kosong"},
+            ],
+            SCHEMA,
+        )
+    )
+    assert '<li><a href="#f-data-nama">Nama lengkap: Tidak boleh kosong</a></li>' in summary
+    assert '<li><a href="#f-bukti">Bukti persyaratan: Tidak boleh kosong</a></li>' in summary
+
+
+def test_the_file_ids_of_the_data_are_listed_for_the_page_to_look_up() -> None:
+    assert formulir.berkas_ids(SCHEMA, DATA) == [7, 9]
+    assert formulir.berkas_ids(SCHEMA, {"bukti": [{"nama": "KTM"}, {"berkas_id": "x"}]}) == []
+
+
+def test_starlette_form_data_is_read_as_a_browser_sent_it() -> None:
+    from starlette.datastructures import FormData
+
+    form = FormData([("data.metode", ""), ("data.metode", "lisan"), ("data.metode", "tertulis"), ("bukti", "")])
+    assert formulir.parse(SCHEMA, form) == {"data": {"metode": ["lisan", "tertulis"]}, "bukti": []}
+
+
+def test_in_a_long_list_a_person_chosen_from_many_is_named_not_offered_again() -> None:
+    many = [{"const": f"p{i}", "title": f"Peserta {i}"} for i in range(1, 31)]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "keputusan": {
+                "type": "array",
+                "title": "Keputusan",
+                "items": {
+                    "type": "object",
+                    "title": "Keputusan",
+                    "properties": {"username": {"type": "string", "title": "Peserta", "x-sumber": "s", "oneOf": many}},
+                },
+            }
+        },
+    }
+    page = str(formulir.render(schema, {"keputusan": [{"username": "p7"}, {}]}))
+    assert '<p class="nilai-baca">Peserta 7</p>' in page
+    assert len(_options(page, "keputusan.1.username")) == 31  # a row without a value offers them all
+    assert formulir.parse(schema, submitted(page)) == {"keputusan": [{"username": "p7"}, {}]}
