@@ -195,9 +195,12 @@ def test_claiming_in_place_answers_the_row_and_hides_the_task_from_the_others_of
 
     r = page.post(f"/tasks/{task_id}/claim", {"kembali": "/tasks"}, htmx=True)
     assert r.status_code == 200, r.text
-    row = lxml.html.fragment_fromstring(r.text.strip())
+    row, tabs = lxml.html.fragments_fromstring(r.text.strip())
     assert row.tag == "tr" and row.get("id") == f"tugas-{task_id}"
     assert "Bunga Maharani" in text(row) and text(row).endswith("Anda kerjakan Lepas")
+    # the tabs' counts follow, as an htmx partial
+    assert (tabs.tag, tabs.get("hx-target")) == ("hx-partial", "#tab-tugas")
+    assert [text(a) for a in tabs.xpath(".//a")] == ["Semua 4", "Milik saya 1", "Terlambat 0"]
 
     assert "Bunga Maharani" not in " ".join(rows(browser(other).get("/tasks")))
     mine = page.get("/tasks?tab=saya")
@@ -623,3 +626,27 @@ def test_claim_goes_back_only_to_the_inbox_or_a_task_page(browser: Any, evidence
     for task_id, elsewhere in zip(ids, ["https://contoh.test/", "//contoh.test/tasks", "/dasbor"], strict=False):
         r = page.post(f"/tasks/{task_id}/claim", {"kembali": elsewhere})
         assert r.status_code == 303 and r.headers["location"] == "/tasks?pesan=diklaim", elsewhere
+
+
+def test_a_candidates_short_inbox_shows_no_filters(browser: Any, api: Api) -> None:
+    period = int(sop.start_period(api)["id"])
+    sop.step_1_and_2(api, period)
+    sop.open_registration(api, period)
+    doc = browser("peserta").get("/tasks")
+    assert len(rows(doc)) == 1
+    assert not doc.xpath("//details[contains(@class,'saringan')]") and not doc.xpath("//section[@class='per-langkah']")
+
+
+def test_a_failing_context_panel_leaves_the_task_workable_with_a_notice(
+    browser: Any, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build(db: Any, user: Any, task: Any) -> dict[str, Any]:
+        raise RuntimeError("a bug in a context builder")
+
+    konteks._load()
+    monkeypatch.setitem(konteks._REGISTRY, "menerima_laporan.json", konteks.Konteks("konteks/uji.html", build))
+    task_id = report_task(api)
+
+    doc = browser("direktur").get(f"/tasks/{task_id}")
+    assert "Bahan pertimbangan tugas ini tidak dapat ditampilkan saat ini." in doc.text_content()
+    assert doc.xpath("//form[@id='formulir-tugas']") and not doc.xpath("//section[contains(@class,'panel-konteks')]")

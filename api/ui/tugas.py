@@ -6,7 +6,9 @@ its context and instructions, the form drawn from its served schema (api/ui/form
 Simpan draf (also saved as the user types), Klaim and Lepas.
 """
 
+import logging
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -31,6 +33,7 @@ from api.ui.templating import page
 from service_tasks import format_indonesia as fmt
 from service_tasks.format_indonesia import WIB
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 
@@ -42,6 +45,7 @@ async def _submitted(request: Request) -> FormData:
 Submitted = Annotated[FormData, Depends(_submitted)]
 
 PAGE_SIZE = 25
+FEW = 3  # an inbox of this many tasks or fewer (a candidate's) shows no filters nor counts per step
 TABS: dict[str, str] = {"semua": "Semua", "saya": "Milik saya", "terlambat": "Terlambat"}
 # What a redirect back to the inbox says (a fixed set: no text from the address reaches the page).
 PESAN: dict[str, tuple[str, str]] = {
@@ -63,13 +67,9 @@ def _back(kembali: str, default: str = "/tasks") -> str:
 def _with(path: str, **params: str) -> str:
     """`path` with `params` added to (or replacing those in) its query."""
     base, _, query = path.partition("?")
-    kept = [(k, v) for k, v in _pairs(query) if k not in params]
+    kept = [(k, v) for k, v in parse_qsl(query) if k not in params]
     kept += [(k, v) for k, v in params.items() if v]
     return base + ("?" + urlencode(kept) if kept else "")
-
-
-def _pairs(query: str) -> list[tuple[str, str]]:
-    return parse_qsl(query, keep_blank_values=False)
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -101,7 +101,8 @@ def inbox(
     # Is there a next page? The one row after this page (a page of one row), rather than counting them all.
     more = len(rows) == PAGE_SIZE and bool(tasks.inbox(db, user, now, where, page_ * PAGE_SIZE + 1, 1))
     counts = tasks.inbox_counts(db, user, now)
-    here = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    # This view's address without its one-off message: where links and a claim's redirect lead back to.
+    here = _with(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""), pesan="", jumlah="")
     filters = {"step": step, "period": period, "skema": skema, "q": q}
     return page(
         request,
@@ -116,16 +117,22 @@ def inbox(
         filters=filters,
         filtered=any(filters.values()),
         halaman=page_,
-        sebelumnya=_with(here, page=str(page_ - 1) if page_ > 2 else "", pesan="") if page_ > 1 else "",
-        berikutnya=_with(here, page=str(page_ + 1), pesan="") if more else "",
-        tab_url={key: _with("/tasks", tab=key if key != "semua" else "", **filters) for key in TABS},
-        step_url={f.value: _with(here, step=f.value, page="", pesan="") for f in counts.steps},
-        kembali=_with(here, pesan="", jumlah=""),
+        sebelumnya=_with(here, page=str(page_ - 1) if page_ > 2 else "") if page_ > 1 else "",
+        berikutnya=_with(here, page=str(page_ + 1)) if more else "",
+        tab_url=_tab_urls(filters),
+        step_url={f.value: _with(here, step=f.value, page="") for f in counts.steps},
+        kembali=here,
         pesan=(f"{jumlah} tugas terkirim. Terima kasih.", "sukses")
         if pesan == "terkirim" and jumlah > 1
         else PESAN.get(pesan),
         sejenis=_alike(rows),
+        FEW=FEW,
     )
+
+
+def _tab_urls(filters: dict[str, str]) -> dict[str, str]:
+    """Each tab's address, keeping the filters."""
+    return {key: _with("/tasks", tab=key if key != "semua" else "", **filters) for key in TABS}
 
 
 def _alike(rows: list[dict[str, Any]]) -> set[str]:
@@ -136,8 +143,26 @@ def _alike(rows: list[dict[str, Any]]) -> set[str]:
     return {name for name, n in seen.items() if n > 1}
 
 
-def _row_response(request: Request, user: Any, row: dict[str, Any], kembali: str) -> HTMLResponse:
-    return page(request, "tugas_baris.html", user, title="", row=row, kembali=kembali, sejenis={row["name"]})
+def _row_response(
+    request: Request, db: Db, now: datetime, user: Any, row: dict[str, Any], kembali: str
+) -> HTMLResponse:
+    """The claimed or released row, and the tabs' counts (an htmx partial) of the view it was clicked in."""
+    query = dict(parse_qsl(kembali.partition("?")[2]))
+    tab = query.get("tab", "semua")
+    filters = {k: query.get(k, "") for k in ("step", "period", "skema", "q")}
+    return page(
+        request,
+        "tugas_baris_klaim.html",
+        user,
+        title="",
+        row=row,
+        kembali=kembali,
+        sejenis={row["name"]},
+        counts=tasks.inbox_counts(db, user, now),
+        tabs=TABS,
+        tab=tab if tab in TABS else "semua",
+        tab_url=_tab_urls(filters),
+    )
 
 
 def _claim_or_unclaim(
@@ -161,7 +186,7 @@ def _claim_or_unclaim(
             return page(request, "tugas_baris_hilang.html", user, title="", task_id=task_id, status_code=200)
         return RedirectResponse(_with(back, pesan="diambil"), status_code=303)
     if request.headers.get("HX-Request"):
-        return _row_response(request, user, done.model_dump(mode="json"), back)
+        return _row_response(request, db, clock.now(), user, done.model_dump(mode="json"), back)
     return RedirectResponse(_with(back, pesan="diklaim" if claim else "dilepas"), status_code=303)
 
 
@@ -423,6 +448,15 @@ def _shown(schema: dict[str, Any], data: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _context(db: Db, user: Any, t: TaskDetail, panel: konteks.Konteks) -> dict[str, Any] | None:
+    """The context panel's values; a failing builder is a bug, logged, and the task stays workable without it."""
+    try:
+        return panel.build(db, user, t)
+    except Exception:
+        log.exception("context panel %s failed for task %s", panel.template, t.id)
+        return None
+
+
 def _task_page(
     request: Request,
     db: Db,
@@ -454,6 +488,7 @@ def _task_page(
         summary = formulir.error_summary(errors, schema or {})
     submitted = _shown(schema or {}, t.submitted) if t.state == TaskState.COMPLETED and t.submitted else []
     panel = konteks.for_form(t.form.file) if open_ or t.state == TaskState.COMPLETED else None
+    built = _context(db, user, t, panel) if panel is not None else None
     return page(
         request,
         "tugas_kerjakan.html",
@@ -465,8 +500,9 @@ def _task_page(
         form_html=form_html,
         summary=summary,
         submitted=submitted,
-        konteks=panel,
-        k=panel.build(db, user, t) if panel is not None else None,
+        konteks=panel if built is not None else None,
+        konteks_gagal=panel is not None and built is None,
+        k=built,
         konflik=konflik,
         konfirmasi=konfirmasi or [],
         pesan=pesan,

@@ -1,0 +1,117 @@
+"""Tugas saya and Kerjakan tugas in a real browser (Debian's Chromium driven by Playwright) against `ujikom
+serve`, at phone width: claim and unclaim swap the row in place (htmx), the draft is saved while typing and
+is there after a reload, and axe-core finds no WCAG 2.2 A/AA violation on the inbox and the task page (at
+phone and desktop width). A failure leaves a screenshot in the test's tmp_path."""
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from api.store.models import ChildCompletion
+from tests.support import sop
+from tests.support.api import Api
+from tests.support.live_server import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+GENEROUS_MS = 60_000  # the machine is shared: waits are generous, never a measure of speed
+
+
+class LiveApi(Api):
+    """The tests' Api helper over HTTP against the real server; its own worker applies child completions."""
+
+    def __init__(self, base: str, database_url: str) -> None:
+        super().__init__(httpx.Client(base_url=base, timeout=60), app=None)  # type: ignore[arg-type]
+        self.engine = create_engine(database_url)
+
+    def drain(self) -> int:
+        pending = select(func.count()).select_from(ChildCompletion).where(ChildCompletion.applied_at.is_(None))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with self.engine.connect() as conn:
+                if conn.execute(pending).scalar_one() == 0:
+                    return 0
+            time.sleep(0.1)
+        raise AssertionError("the server's worker did not apply the finished child instances within 60 s")
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (make setup)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def violations(page: Any) -> list[tuple[str, list[str]]]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => [v.id, v.nodes.map(n => n.target.join(' '))])",
+        WCAG,
+    )
+    return [(rule, nodes) for rule, nodes in found]
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", f"{username}-demo")
+    page.locator("form[action='/login'] button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/login" not in url, timeout=GENEROUS_MS)
+
+
+def test_claim_in_place_autosave_and_no_axe_violations_at_phone_width(
+    live_server: LiveServer, chromium: Any, tmp_path: Path
+) -> None:
+    api = LiveApi(live_server.base, live_server.database_url)
+    period = int(sop.start_period(api)["id"])
+    sop.step_1_and_2(api, period)
+    sop.open_registration(api, period)
+    sop.submit_apl(api, "peserta")
+
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(GENEROUS_MS)
+    try:
+        log_in(page, live_server.base, "kabid_administrasi")
+        page.goto(f"{live_server.base}/tasks")
+        assert violations(page) == []
+        row = page.locator("tbody tr", has_text="Andi Pratama")
+        row.get_by_role("button", name="Klaim").click()
+        row.get_by_text("Anda kerjakan").wait_for()
+        assert page.url == f"{live_server.base}/tasks"  # swapped in place, no navigation
+        page.locator("#tab-tugas a", has_text="Milik saya 1").wait_for()  # the tabs' counts follow
+        row.get_by_role("button", name="Lepas").click()
+        row.get_by_role("button", name="Klaim").wait_for()
+
+        row.locator("a.nama-tugas").click()
+        page.wait_for_selector("#formulir-tugas")
+        assert violations(page) == []
+        page.check("input[name='pemeriksaan.keputusan'][value='dikembalikan']")
+        page.fill("#f-pemeriksaan-alasan", "Pindaian KTM kurang jelas")
+        page.locator("#status-draf", has_text="Draf tersimpan").wait_for()
+        page.reload()
+        assert page.input_value("#f-pemeriksaan-alasan") == "Pindaian KTM kurang jelas"
+        assert page.is_checked("input[name='pemeriksaan.keputusan'][value='dikembalikan']")
+
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert violations(page) == []
+        page.goto(f"{live_server.base}/tasks")
+        assert violations(page) == []
+    except BaseException:
+        page.screenshot(path=str(tmp_path / "tugas.png"), full_page=True)
+        raise
