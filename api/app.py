@@ -12,7 +12,7 @@ from api.background.worker import Worker
 from api.clock import CLOCK, Clock
 from api.engine import evaluator
 from api.login_guard import LoginGuard
-from api.middleware import RequestLimits, SecurityHeaders
+from api.middleware import PageCompression, RequestLimits, SecurityHeaders
 from api.routes import (
     auth,
     berkas,
@@ -27,7 +27,6 @@ from api.routes import (
     users,
     verifikasi,
     versions,
-    web,
 )
 from api.routes.deps import refuse_nul
 from api.schemas.health import Health, Liveness
@@ -74,8 +73,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         concurrency=settings.login_concurrency,
     )
     errors.install(app)
-    # The last added runs first: security headers on every answer, then the body limits, then timing.
+    # The last added runs first: security headers on every answer, then the body limits, then compression of
+    # the pages, then timing.
     app.add_middleware(ServerTiming)
+    app.add_middleware(PageCompression)
     app.add_middleware(RequestLimits)
     app.add_middleware(SecurityHeaders)
     routes = (
@@ -92,11 +93,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         versions,
         diagrams,
         dasbor,
-        web,
     )
     for module in routes:
         app.include_router(module.router)
-    web.mount(app)
     mount_pages(app)  # the web application for every role (api/ui)
 
     @app.get(

@@ -99,8 +99,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/docs"): Access(PUBLIK),
     ("GET", "/docs/oauth2-redirect"): Access(PUBLIK),
     ("GET", "/redoc"): Access(PUBLIK),
-    ("GET", "/modeler"): Access(PUBLIK),
-    ("GET", "/instances/{instance_id}/diagram"): Access(PUBLIK, "period"),
+    ("GET", "/modeler"): Access(SIGNED_IN),
+    ("GET", "/instances/{instance_id}/diagram"): Access(SIGNED_IN, "period"),
     ("GET", "/web/{path}"): Access(PUBLIK, "web_asset"),
     ("GET", "/vendor/bpmn-js/{path}"): Access(PUBLIK, "vendor_asset"),
     ("GET", "/ui/static/{path}"): Access(PUBLIK, "ui_asset"),
@@ -111,6 +111,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/login"): Access(PUBLIK),
     ("POST", "/logout"): Access(SIGNED_IN, logs_out=True),
     ("GET", "/akun"): Access(SIGNED_IN),
+    # Status saya: a candidate's own status; anyone else is sent on to their own landing page (303).
+    ("GET", "/status"): Access(SIGNED_IN),
     ("POST", "/akun/kata-sandi"): Access(SIGNED_IN),
     # Dokumen (api/ui/dokumen.py): the list shows each user what they may read; a document as the API's.
     ("GET", "/dokumen"): Access(SIGNED_IN),
@@ -192,6 +194,11 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/api/process-models"): Access(STAFF_OR_DESIGNER),
     ("GET", "/api/process-definitions/{key}/versions"): Access(STAFF_OR_DESIGNER, "process"),
     ("GET", "/api/process-definitions/{key}/versions/{version}/files"): Access(STAFF_OR_DESIGNER, "version"),
+    ("GET", "/api/process-definitions/{key}/versions/{version}/forms/{name}"): Access(
+        STAFF_OR_DESIGNER, "version_form"
+    ),
+    ("GET", "/api/form-sources"): Access(STAFF_OR_DESIGNER),
+    ("POST", "/modeler/pratinjau-formulir"): Access(STAFF_OR_DESIGNER),
     ("GET", "/api/process-definitions/{key}/versions/{version}/diff"): Access(
         STAFF_OR_DESIGNER, "version", found=False
     ),

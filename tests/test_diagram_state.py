@@ -10,6 +10,7 @@ from api.settings import PROJECT_ROOT
 from api.store.models import LANE_ROLES, HumanTask
 from tests.support import sop
 from tests.support.api import Api
+from tests.support.pages import signed_in
 
 SOP = "uji_kompetensi"
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -146,13 +147,18 @@ def test_the_diagram_state_follows_the_instance_read_rules(api: Api) -> None:
     assert api.get("admin", "/api/instances/999/diagram-state").status_code == 404
 
 
-def test_the_diagram_page_is_served_with_the_bpmn_js_viewer(api: Api) -> None:
-    r = api.client.get("/instances/1/diagram")
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    assert "/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js" in r.text
+def test_the_diagram_page_is_served_with_the_bpmn_js_viewer_in_the_pages_session(api: Api) -> None:
+    anonymous = api.client.get("/instances/1/diagram", follow_redirects=False)
+    assert (anonymous.status_code, anonymous.headers["location"]) == (303, "/login?next=/instances/1/diagram")
+    with signed_in(api.app, "admin") as browser:
+        r = browser.get("/instances/1/diagram")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert "/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js" in r.text
+        assert 'lang="id"' in r.text and "Muat ulang" in r.text
+        page = browser.get("/modeler")
     assert api.client.get("/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js").status_code == 200
-    page = api.client.get("/modeler")
     assert page.status_code == 200 and "/vendor/bpmn-js/bpmn-modeler.production.min.js" in page.text
+    assert "Perancang proses" in page.text and "Terapkan" in page.text
     assert (
         api.client.get("/web/spiffworkflow-moddle.json").json()["uri"]
         == "http://spiffworkflow.org/bpmn/schema/1.0/core"

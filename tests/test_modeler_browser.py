@@ -69,9 +69,10 @@ def browser() -> Iterator[Any]:
 
 
 def _log_in(page: Any, username: str) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(f"{username}-demo")
-    page.get_by_role("button", name="Log in").click()
+    """The pages' login form (a page asked for without a session sends there and back)."""
+    page.get_by_label("Nama pengguna atau NIM").fill(username)
+    page.get_by_label("Kata sandi").fill(f"{username}-demo")
+    page.get_by_role("button", name="Masuk", exact=True).click()
 
 
 def _select(page: Any, element_id: str) -> None:
@@ -117,11 +118,11 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     # A broken edit: the flow into the step gets a condition that is not Python.
     flow_id = page.evaluate("id => window.ujikomModeler.get('elementRegistry').get(id).incoming[0].id", element_id)
     _select(page, flow_id)  # a connection is a thin target for a click
-    _panel_field(page, "condition (Python)").fill("periode ==")
-    _panel_field(page, "condition (Python)").press("Tab")
+    _panel_field(page, "syarat (Python)").fill("periode ==")
+    _panel_field(page, "syarat (Python)").press("Tab")
     page.click("#deploy")
     page.wait_for_selector(".status.error")
-    assert "Deploy refused: 1 error(s)" in page.inner_text("#status")
+    assert "Penerapan ditolak: 1 galat" in page.inner_text("#status")
     assert flow_id in page.inner_text("#problems") and "condition is not valid Python" in page.inner_text("#problems")
     page.wait_for_selector(f".djs-connection.ujikom-error[data-element-id='{flow_id}']", state="attached")
     note = page.locator(f".problem-note.error[data-element-id='{flow_id}']")
@@ -130,13 +131,13 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     assert [v["version"] for v in api.get("desainer", f"/api/process-definitions/{SOP}/versions").json()] == [1]
 
     # Fix it, rename the step in the properties panel, deploy.
-    _panel_field(page, "condition (Python)").fill("")
-    _panel_field(page, "condition (Python)").press("Tab")
+    _panel_field(page, "syarat (Python)").fill("")
+    _panel_field(page, "syarat (Python)").press("Tab")
     box = page.locator("#canvas").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 30)  # empty canvas: deselects
     shape.click()
-    _panel_field(page, "name").fill(new_name)
-    _panel_field(page, "name").press("Tab")
+    _panel_field(page, "nama").fill(new_name)
+    _panel_field(page, "nama").press("Tab")
     assert (
         new_name in (shape.text_content() or "").replace("\u00a0", " ")
         or page.evaluate("id => window.ujikomModeler.get('elementRegistry').get(id).businessObject.name", element_id)
@@ -162,12 +163,12 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     page.click(".djs-context-pad .entry[data-action='replace']")
     page.click(".djs-popup .entry[data-id='replace-with-user-task']")
     added_id = page.evaluate("() => window.ujikomModeler.get('selection').get()[0].id")
-    assert page.locator("#panel h3").first.text_content() == "User Task"
-    _panel_field(page, "new property").fill("formJsonSchemaFilename")
-    _panel_field(page, "value").fill(form)
-    page.get_by_role("button", name="Add property").click()
+    assert page.locator("#panel h3").first.text_content() == "Tugas pengguna"
+    _panel_field(page, "properti baru").fill("formJsonSchemaFilename")
+    _panel_field(page, "nilai").fill(form)
+    page.get_by_role("button", name="Tambah properti").click()
     assert _panel_field(page, "formJsonSchemaFilename").input_value() == form
-    assert f"Lane: {first['lane']}" in page.inner_text("#panel")
+    assert f"Lajur: {first['lane']}" in page.inner_text("#panel")
     page.screenshot(path=str(tmp_path / "added.png"))
 
     page.click("#deploy")
@@ -178,7 +179,7 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     page.click("#versions li[data-version='2'] .diff-version")
     page.wait_for_selector("#diff:not([hidden])")
     diff = page.inner_text("#diff")
-    assert new_name in diff and f"{added_name} userTask {added_id} in {first['lane']}" in diff
+    assert new_name in diff and f"{added_name} userTask {added_id} di lajur {first['lane']}" in diff
     page.screenshot(path=str(tmp_path / "deployed.png"))
 
     versions = api.get("desainer", f"/api/process-definitions/{SOP}/versions").json()
@@ -206,8 +207,10 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     assert after and {t["name"] for t in after}.isdisjoint({new_name, added_name}), "and on to the next step"
 
     # Each period's diagram draws its own version, marked: the old one done, the new one at its renamed step.
+    page.goto(f"{base}/akun")
+    page.get_by_role("button", name="Keluar").click()  # desainer may not read instances: admin may
     page.goto(f"{base}/instances/{old['id']}/diagram")
-    _log_in(page, "admin")  # desainer may not read instances: the page asks for someone who may
+    _log_in(page, "admin")
     page.wait_for_selector(f".djs-element.ujikom-completed[data-element-id='{element_id}']", state="attached")
     assert page.locator(".children a").count() > 0
     page.screenshot(path=str(tmp_path / "old-period.png"))
@@ -238,9 +241,51 @@ def test_an_edit_in_the_xml_tab_is_validated_and_its_warnings_listed(server: tup
     page.fill("#xml", xml[:closing] + task + xml[closing:])
     page.click("#validate")
     page.wait_for_selector("#problems li.warning")
-    assert "valid, 1 warning(s)" in page.inner_text("#status")
+    assert "sah, 1 peringatan" in page.inner_text("#status")
     assert "[tanpa_gambar]" in page.inner_text("#problems") and "no diagram shape" in page.inner_text("#problems")
     assert f"{SOP}.bpmn *" in page.inner_text("#tabs")
     page.click("#tabs [data-view='diagram']")  # the edited XML draws (the new task has no shape to draw)
     page.wait_for_selector(".djs-element")
     assert page.evaluate("() => !!window.ujikomModeler.get('elementRegistry').get('tanpa_gambar')") is False
+
+
+def test_a_designer_changes_a_form_beside_the_bpmn_and_the_next_period_gets_it(
+    server: tuple[str, str], browser: Any
+) -> None:
+    base, database_url = server
+    api = LiveApi(base, database_url)
+    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/modeler")
+    _log_in(page, "desainer")
+    page.wait_for_selector(f"#process option[value='{SOP}']", state="attached")
+    page.select_option("#process", SOP)
+    page.click("#open")
+    page.wait_for_selector(".djs-element")
+    _select(page, "menetapkan_target")
+    page.get_by_role("button", name="Ubah formulir").click()
+    preview = page.frame_locator("#form-preview")
+    preview.get_by_label("Catatan").wait_for()
+
+    # A keyword the renderer cannot draw is refused in the preview before any deploy.
+    schema = page.input_value("#form-json")
+    page.fill("#form-json", schema.replace('"title": "Catatan"', '"title": "Catatan", "$ref": "#/x"'))
+    preview.get_by_text("Formulir ini akan ditolak saat diterapkan").wait_for()
+
+    # The Direktur's note gets a clearer title: the preview draws it as the task page will.
+    page.fill("#form-json", schema.replace('"title": "Catatan"', '"title": "Catatan Direktur"'))
+    preview.get_by_label("Catatan Direktur").wait_for()
+    page.get_by_role("button", name="Simpan ke rancangan").click()
+    assert f"{SOP}.bpmn *" in page.inner_text("#tabs")  # the process is deployed with its form
+    page.get_by_role("button", name="Tutup").click()
+    page.click("#deploy")
+    page.wait_for_selector(".status.ok")
+    assert f"{SOP} v2" in page.inner_text("#status")
+    assert errors == []
+
+    period = sop.start_period(api, "LSP-FORMULIR")
+    assert period["version"] == 2
+    [task] = period["active_tasks"]
+    detail = sop.task_detail(api, "direktur", task["id"])
+    assert detail["form"]["schema"]["properties"]["catatan"]["title"] == "Catatan Direktur"

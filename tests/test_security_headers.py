@@ -28,7 +28,8 @@ def test_every_answer_forbids_sniffing_framing_and_referrers_and_api_answers_are
         "/api/health": api.client.get("/api/health"),
         "/api/me (401)": api.client.get("/api/me"),
         "/api/tasks": api.get("peserta", "/api/tasks"),
-        "/modeler": api.client.get("/modeler"),
+        "/modeler": api.client.get("/modeler", follow_redirects=False),
+        "/login": api.client.get("/login"),
         "/verify/tidak-ada (404)": api.client.get("/verify/tidak-ada"),
     }
     for name, r in answers.items():
@@ -38,8 +39,9 @@ def test_every_answer_forbids_sniffing_framing_and_referrers_and_api_answers_are
     for name in ("/api/health", "/api/me (401)", "/api/tasks"):
         assert answers[name].headers["cache-control"] == "no-store", name
         assert answers[name].headers["content-security-policy"] == "sandbox; frame-ancestors 'none'", name
-    # the pages run their own scripts (bpmn-js): no sandbox there
+    # the pages run their own scripts (bpmn-js, htmx): no sandbox there
     assert answers["/modeler"].headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert answers["/login"].headers["content-security-policy"] == "frame-ancestors 'none'"
 
 
 def test_a_pdf_html_polyglot_uploaded_as_evidence_is_served_as_a_sandboxed_pdf_download(api: Api) -> None:

@@ -162,6 +162,20 @@ def test_after_the_assessment_and_pleno_a_candidate_sees_k_their_card_and_their_
     assert (hasil["keputusan"]["keputusan"], hasil["keputusan"]["sumber"]) == ("K", "pleno")
     [sk] = sb.documents(api, root, "sk_penetapan")
     assert hasil["keputusan"]["dokumen_id"] == sk.id
+    assert (hasil["pra_asesmen"]["rekomendasi"], hasil["pra_asesmen"]["catatan"]) == ("lanjut", "Bukti memadai")
+    jadwal = period["jadwal"]
+    assert (jadwal["tuk_kode"], jadwal["tuk_nama"], jadwal["asesor_nama"]) == (
+        "TUK-01",
+        "Laboratorium Komputer Terpadu",
+        "Budi Santoso, S.Kom., M.T.",
+    )
+    assert (at(jadwal["asesmen_selesai"]) - at(jadwal["asesmen_mulai"])).days == 1  # sop.jadwal: days 10 and 11
+    assert [(p["key"], p["status"]) for p in period["proses"]] == [
+        ("pendaftaran_uji_kompetensi", "completed"),
+        ("pra_asesmen", "completed"),
+        ("pelaksanaan_uji_kompetensi", "completed"),
+    ]
+    assert period["batas_banding"] is None  # decided K: nothing to appeal
     kartu, rekaman = period["dokumen"]
     assert (kartu["kind"], kartu["label"]) == ("kartu_peserta", "Kartu Peserta Uji Kompetensi")
     assert re.fullmatch(r"001/LSP-STMI/KP/[IVX]+/\d{4}", kartu["nomor"]), kartu["nomor"]
@@ -257,9 +271,12 @@ def test_a_candidate_decided_bk_sees_the_appeal_they_wait_for_and_then_k_through
     period = the_period(api, "peserta3")
     assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["sumber"]) == ("BK", "pleno")
     assert tasks(period["harus"]) == [("Mengajukan banding (FR.AK.04)", "6")]
+    # The window the LSP's masa banding sets (14 days), from the appeal task's own data.
+    window = at(period["batas_banding"]) - at(period["hasil"]["keputusan"]["pada"])
+    assert abs(window - timedelta(days=14)) < timedelta(minutes=1), window  # set as the SK is approved
     sb.appeal(api, "peserta3")
     period = the_period(api, "peserta3")
-    assert period["harus"] == []
+    assert period["harus"] == [] and period["batas_banding"] is None
     assert tasks(period["menunggu"]) == [("Memutuskan banding", "ketua_lsp")]
     sb.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", sb.ASESOR_ULANG)

@@ -146,7 +146,7 @@ def test_a_returned_registration_shows_the_reason_and_leads_back_to_the_form(api
     doc = open_status(api)
     assert stepper(doc)[:2] == [
         "Pendaftaran: Sedang berlangsung: Berkas dikembalikan: perbaiki dan kirim lagi",
-        "Pemeriksaan berkas: Belum",
+        "Pemeriksaan berkas: Belum: Diperiksa lagi setelah Anda mengirim revisi",
     ]
     card = now_card(doc)
     assert "Berkas dikembalikan. Alasan: Pindaian KTM tidak terbaca; unggah ulang" in words(card)
@@ -403,3 +403,29 @@ def test_consent_and_feedback_show_the_candidates_own_schedule_tuk_and_asesor(ap
     assert "Bila Anda tidak setuju, asesmen tidak dilaksanakan" in text
     # peserta3's TUK and asesor (TUK-02, Hendra Gunawan) are nowhere.
     assert "Workshop Otomotif" not in text and "Hendra Gunawan" not in text
+
+
+def test_at_the_end_of_a_whole_period_each_candidate_sees_where_their_path_ended(api: Api) -> None:
+    """sop.walk_period: peserta K with a certificate; peserta3 BK at the pleno, K through the appeal; peserta4
+    absent; peserta5 rejected at the check."""
+    sop.walk_period(api)
+    doc = open_status(api)
+    assert stepper(doc)[-2:] == ["Pleno: Selesai: Keputusan ditetapkan", "Sertifikat: Selesai: Sertifikat terbit"]
+    assert current(doc) == []
+    hasil = words(section(doc, "Hasil"))
+    assert "Keputusan asesmen Kompeten (rapat pleno)" in hasil, hasil
+    assert "Sertifikat Nomor 62090 2512 4 0000001 2026" in hasil, hasil
+    assert "Sertifikat Kompetensi Nomor 62090 2512 4 0000001 2026" in words(section(doc, "Dokumen saya"))
+
+    appealed = open_status(api, "peserta3")
+    assert stepper(appealed)[-3:] == [
+        "Pleno: Selesai: Keputusan ditetapkan",
+        "Banding: Selesai: Diputuskan melalui banding",
+        "Sertifikat: Selesai: Sertifikat terbit",
+    ]
+    assert "Keputusan asesmen Kompeten (hasil banding)" in words(section(appealed, "Hasil"))
+
+    absent = open_status(api, "peserta4")
+    assert stepper(absent)[4:6] == ["Asesmen: Berhenti di sini: Tercatat tidak hadir", "Umpan balik: Belum"]
+    rejected = open_status(api, "peserta5")
+    assert stepper(rejected)[1] == "Pemeriksaan berkas: Berhenti di sini: Pendaftaran ditolak"

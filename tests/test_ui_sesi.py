@@ -149,3 +149,14 @@ def test_changing_the_password_keeps_this_browser_signed_in_and_ends_other_sessi
         assert (answer.status_code, answer.headers["location"]) == (303, "/akun?diubah=1")
         assert "Kata sandi Anda telah diubah." in here.get("/akun?diubah=1").text
         assert elsewhere.get("/akun", follow_redirects=False).status_code == 303
+
+
+def test_pages_and_their_scripts_travel_compressed_and_the_api_as_it_was(browser: TestClient) -> None:
+    gzip = {"Accept-Encoding": "gzip"}
+    script = browser.get("/vendor/htmx/htmx.min.js", headers=gzip)
+    assert script.headers["content-encoding"] == "gzip"
+    assert int(script.headers["content-length"]) < 16_000  # 37 KB as it is installed
+    assert browser.get("/ui/static/ui.css", headers=gzip).headers["content-encoding"] == "gzip"
+    _log_in(browser, "desainer")
+    listing = browser.get("/api/process-properties", headers=gzip)
+    assert len(listing.content) > 1024 and "content-encoding" not in listing.headers

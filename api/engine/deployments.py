@@ -23,7 +23,7 @@ from api.engine.process_models import add_files, latest_definition, new_parser
 from api.store.enums import LANE_ROLES, DeploymentStatus
 from api.store.models import Deployment, DeploymentFile, ProcessDefinition
 
-__all__ = ["NS", "DeploymentInvalid", "Problem", "deploy", "validate"]
+__all__ = ["NS", "DeploymentInvalid", "Problem", "deploy", "form_problems", "validate"]
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _MAX_NAME = int(getattr(DeploymentFile.__table__.c.name.type, "length", 200))
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=\s*[\"']([^\"']*)[\"']")
@@ -105,13 +105,10 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
             except etree.XMLSyntaxError as exc:
                 errors.append(Problem(name, None, exc.lineno, f"malformed XML: {exc.msg}"))
         elif name.endswith(".json"):
-            try:
-                schema = json.loads(content)
-                jsonschema.validators.validator_for(schema).check_schema(schema)
+            schema, problems = form_problems(name, content)
+            if schema is not None:
                 forms[name] = schema
-                errors += [p for rule in FORM_ERRORS for p in rule(name, schema)]
-            except (ValueError, jsonschema.SchemaError) as exc:
-                errors.append(Problem(name, None, getattr(exc, "lineno", None), f"not a valid JSON Schema: {exc}"))
+            errors += problems
         else:
             errors.append(Problem(name, None, None, "only .bpmn and form .json files can be deployed"))
     if not trees and not errors:
@@ -169,6 +166,17 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
         errors += file_errors
         warnings += file_warnings
     return errors, warnings
+
+
+def form_problems(name: str, content: bytes | str) -> tuple[Any, list[Problem]]:
+    """A form file's schema (None when it is not JSON or not a JSON Schema) and what the form rules refuse in
+    it: what a deployment checks of one form, and what the form editor shows while it is typed."""
+    try:
+        schema = json.loads(content)
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except (ValueError, jsonschema.SchemaError) as exc:
+        return None, [Problem(name, None, getattr(exc, "lineno", None), f"not a valid JSON Schema: {exc}")]
+    return schema, [p for rule in FORM_ERRORS for p in rule(name, schema)]
 
 
 def _deployed_form(session: Session, name: str) -> Any:

@@ -118,3 +118,14 @@ def with_sources(schema: dict[str, Any], ctx: SumberContext) -> dict[str, Any]:
             if value is not None:
                 node["default"] = copy.deepcopy(value)
     return out
+
+
+def with_sample_sources(schema: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `schema` as the form editor previews it without a task: each `x-sumber` field offers two
+    sample choices naming its source (the real ones depend on a period's data)."""
+    out = copy.deepcopy(schema)
+    for _, node in list(described(out)):
+        name = node.get(SUMBER)
+        if isinstance(name, str) and "oneOf" not in node:
+            node["oneOf"] = [{"const": f"contoh-{n}", "title": f"Contoh {n} dari sumber «{name}»"} for n in (1, 2)]
+    return out

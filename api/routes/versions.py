@@ -18,6 +18,7 @@ from api.permissions import Designer, StaffOrDesigner
 from api.routes.deps import Db, Id, IdFilter
 from api.services import definitions
 from api.store.storage import inline_disposition
+from service_tasks.sumber_formulir import SUMBER
 
 router = APIRouter(prefix="/api", tags=["process versions"])
 CONTENT_TYPES = {"bpmn": "application/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -55,6 +56,12 @@ class ProcessProperty(BaseModel):
     description: str
 
 
+class SumberFormulir(BaseModel):
+    nama: str
+    jenis: str  # `pilihan` (named by x-sumber) or `isian` (named by x-isian)
+    keterangan: str
+
+
 def _version_out(v: definitions.Version) -> VersionOut:
     d = v.definition
     return VersionOut(
@@ -74,6 +81,13 @@ def _version_out(v: definitions.Version) -> VersionOut:
 def process_properties(user: StaffOrDesigner) -> list[ProcessProperty]:
     """The `spiffworkflow:property` names the service reads (the modeller offers these; lint warns on others)."""
     return [ProcessProperty(name=p, description=text) for p, text in PROP_DESCRIPTIONS.items()]
+
+
+@router.get("/form-sources", response_model=list[SumberFormulir])
+def form_sources(user: StaffOrDesigner) -> list[SumberFormulir]:
+    """The sources a form's fields may name for their choices (`x-sumber`) and proposed values (`x-isian`):
+    service_tasks/sumber_formulir.py (the form editor lists these; the deploy lint refuses others)."""
+    return [SumberFormulir(nama=n, jenis=s.jenis, keterangan=s.keterangan) for n, s in sorted(SUMBER.items())]
 
 
 @router.get("/process-models", response_model=list[VersionOut])
@@ -109,6 +123,14 @@ def version_diff(key: str, version: Id, db: Db, user: StaffOrDesigner, against: 
     operator and parameters, flows, conditions/scripts), plus the forms whose content changed."""
     with db.reading() as session:
         return definitions.version_diff(session, key, version, against)
+
+
+@router.get("/process-definitions/{key}/versions/{version}/forms/{name}")
+def version_form(key: str, version: Id, name: str, db: Db, user: StaffOrDesigner) -> Response:
+    """A form file as this version runs it (the newest deployed with or before it), for the form editor."""
+    with db.reading() as session:
+        f = definitions.version_form(session, key, version, name)
+        return Response(f.content.encode(), media_type="application/json", headers={"ETag": f'"{f.sha256}"'})
 
 
 @router.get("/deployments/{deployment_id}/files/{name}")

@@ -139,6 +139,20 @@ def get_file(session: Session, deployment_id: int, name: str) -> DeploymentFile:
     return f
 
 
+def version_form(session: Session, key: str, version: int, name: str) -> DeploymentFile:
+    """The form file `name` as version `version` of `key` runs it: the newest deployed with or before it."""
+    definition = get_definition(session, key, version)
+    f = session.scalars(
+        select(DeploymentFile)
+        .where(DeploymentFile.name == name, DeploymentFile.deployment_id <= definition.deployment_id)
+        .order_by(DeploymentFile.deployment_id.desc())
+        .limit(1)
+    ).first()
+    if f is None or not name.endswith(".json"):
+        raise ApiError(404, f"version {version} of process {key!r} runs no form {name!r}")
+    return f
+
+
 @dataclass
 class VersionFile:
     name: str

@@ -10,16 +10,22 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import asesor, dasbor, dokumen, galat, impor, masuk, pemeriksaan, peserta, tugas
+from api.ui import asesor, dasbor, dokumen, galat, impor, masuk, pemeriksaan, perancang, peserta, tugas
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
 STATIC = TEMPLATES.parent / "static"
-# Installed by `npm ci` (make setup) from the committed package-lock.json; never committed.
-HTMX_DIST = PROJECT_ROOT / "node_modules" / "htmx.org" / "dist"
-# One screen module per line (helpers add theirs here).
+# The modeller's and the instance diagram's scripts and styles (their pages: perancang.py).
+WEB = PROJECT_ROOT / "api" / "web"
+# Installed by `npm ci` (make setup) from the committed package-lock.json; never committed. check_dir=False:
+# without node_modules the service still serves; the pages then say what is missing.
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+HTMX_DIST = NODE_MODULES / "htmx.org" / "dist"
+BPMN_JS_DIST = NODE_MODULES / "bpmn-js" / "dist"
+# One screen module per line.
 SCREENS = (
     masuk,
+    perancang,
     tugas,
     peserta,
     pemeriksaan,
@@ -46,3 +52,5 @@ def mount(app: FastAPI) -> None:
     galat.install(app)  # Indonesian error pages for the pages; the API keeps its JSON
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     app.mount("/vendor/htmx", StaticFiles(directory=HTMX_DIST, check_dir=False), name="htmx")
+    app.mount("/web", StaticFiles(directory=WEB), name="web")
+    app.mount("/vendor/bpmn-js", StaticFiles(directory=BPMN_JS_DIST, check_dir=False), name="bpmn-js")

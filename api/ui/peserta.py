@@ -95,6 +95,8 @@ def tahapan(p: PeriodeSaya) -> list[Tahap]:
     keputusan = h.pendaftaran.keputusan if h.pendaftaran else None
 
     # Registration: the candidate's own FR.APL task, then Kabid Administrasi's check.
+    if _running(daftar) and p.harus and keputusan == "dikembalikan":
+        t["Pemeriksaan berkas"].keterangan = "Diperiksa lagi setelah Anda mengirim revisi"
     if _running(daftar) and p.harus:
         t["Pendaftaran"] = Tahap(
             "Pendaftaran",
@@ -166,8 +168,10 @@ def tahapan(p: PeriodeSaya) -> list[Tahap]:
             t["Banding"] = Tahap("Banding", "sekarang", "Anda dapat mengajukan banding (FR.AK.04)")
         elif _running(banding):
             t["Banding"] = Tahap("Banding", "sekarang", "Banding Anda sedang diproses")
+        elif _done(banding) and h.keputusan.sumber == "banding":
+            t["Banding"] = Tahap("Banding", "selesai", "Diputuskan melalui banding")
         elif _done(banding):
-            t["Banding"] = Tahap("Banding", "selesai", "Banding selesai")
+            t["Banding"] = Tahap("Banding", "selesai", "Keputusan rapat pleno berlaku")
         else:
             t["Banding"] = Tahap("Banding", "belum", "")
     else:

@@ -134,7 +134,11 @@ def page(
         "now": request.app.state.clock.now(),
         **context,
     }
-    return templates.TemplateResponse(request, template, values, status_code=status_code)
+    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    if user is not None:
+        # A signed-in page shows someone's data: never kept by the browser (a lab's shared computer) or a proxy.
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _lsp_name(request: Request) -> str:

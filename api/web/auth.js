@@ -1,49 +1,27 @@
-// Log in with the API's OAuth2 password flow and keep the bearer token for this browser tab.
-
-const KEY = 'ujikom.token';
+// The pages' session: the browser holds it as an HttpOnly cookie (api/ui/sesi.py), so no token lives in
+// JavaScript. Calls to the API send the cookie; an unsafe one also sends the session's CSRF token, which the
+// page carries in <body data-csrf>. Without a session the browser goes to the login page and back.
 
 export class NotLoggedIn extends Error {}
 
-export function token() {
-  return sessionStorage.getItem(KEY);
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function toLogin() {
+  const here = window.location.pathname + window.location.search;
+  window.location.assign(`/login?next=${encodeURIComponent(here)}`);
 }
 
-export function logout() {
-  sessionStorage.removeItem(KEY);
-}
-
-// Log out on the server too: every token of the user is revoked (POST /api/auth/logout), then forgotten here.
-export async function endSession() {
-  const current = token();
-  logout();
-  if (current) {
-    await fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${current}` } }).catch(() => {});
-  }
-}
-
-export async function login(username, password) {
-  const response = await fetch('/api/auth/token', {
-    method: 'POST',
-    body: new URLSearchParams({ username, password }),
-  });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    throw new Error(body.detail || `login failed (${response.status})`);
-  }
-  sessionStorage.setItem(KEY, body.access_token);
-  return me();
-}
-
-/** fetch() with the bearer token; a 401 forgets the token and throws NotLoggedIn. */
+/** fetch() with the session; a 401 (the session ended) sends the browser to the login page. */
 export async function api(path, options = {}) {
-  if (!token()) {
-    throw new NotLoggedIn('not logged in');
+  const method = (options.method || 'GET').toUpperCase();
+  const headers = { ...(options.headers || {}) };
+  if (!SAFE.has(method)) {
+    headers['X-CSRF-Token'] = document.body.dataset.csrf || '';
   }
-  const headers = { ...(options.headers || {}), Authorization: `Bearer ${token()}` };
-  const response = await fetch(path, { ...options, headers });
+  const response = await fetch(path, { ...options, headers, credentials: 'same-origin' });
   if (response.status === 401) {
-    logout();
-    throw new NotLoggedIn((await response.json().catch(() => ({}))).detail || 'log in again');
+    toLogin();
+    throw new NotLoggedIn('Sesi Anda telah berakhir: silakan masuk lagi.');
   }
   return response;
 }
@@ -61,22 +39,6 @@ export async function apiJson(path, options = {}) {
 
 export async function me() {
   return apiJson('/api/me');
-}
-
-/** Wire a <form> with username/password inputs; calls onLogin(user) after a successful login. */
-export function loginForm(form, onLogin) {
-  const message = form.querySelector('.message');
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    message.textContent = '';
-    try {
-      const user = await login(form.username.value, form.password.value);
-      form.password.value = '';
-      onLogin(user);
-    } catch (error) {
-      message.textContent = error.message;
-    }
-  });
 }
 
 export function escapeHtml(text) {

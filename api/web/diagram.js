@@ -1,6 +1,8 @@
 // An instance drawn on its own process version: completed, active and overdue elements marked,
 // call activities linked to their child instances' diagrams.
-import { api, apiJson, escapeHtml, loginForm, NotLoggedIn, token } from './auth.js';
+import { api, apiJson, escapeHtml, NotLoggedIn } from './auth.js';
+
+const STATUS = { running: 'berjalan', completed: 'selesai', cancelled: 'dibatalkan', error: 'galat' };
 
 const $ = (selector) => document.querySelector(selector);
 const instanceId = Number(window.location.pathname.split('/').filter(Boolean)[1]);
@@ -14,10 +16,10 @@ function status(text, level = 'info') {
 
 async function load() {
   const state = await apiJson(`/api/instances/${instanceId}/diagram-state`);
-  $('#title').textContent = `${state.key} v${state.version} · instance ${state.instance_id}`;
-  document.title = `ujikom · instance ${state.instance_id}`;
+  $('#title').textContent = `${state.key} v${state.version} · instans ${state.instance_id}`;
+  document.title = `Instans ${state.instance_id} · diagram`;
   $('#parent').innerHTML = state.parent
-    ? `<a href="${state.parent.diagram_url}">↑ parent instance ${state.parent.instance_id}</a>`
+    ? `<a href="${state.parent.diagram_url}">↑ instans induk ${state.parent.instance_id}</a>`
     : '';
   const xml = await (await api(state.bpmn_url)).text();
   if (xml !== shownXml) {
@@ -28,8 +30,8 @@ async function load() {
   mark(state);
   const who = [state.business_key, state.subject].filter(Boolean).join(' · ');
   status(
-    `${state.status}${who ? ` · ${who}` : ''} · ${state.completed.length} completed, ${state.active.length} active, ` +
-      `${state.overdue.length} overdue${state.error ? ` · error: ${state.error}` : ''}`,
+    `${STATUS[state.status] || state.status}${who ? ` · ${who}` : ''} · ${state.completed.length} selesai, ` +
+      `${state.active.length} aktif, ${state.overdue.length} terlambat${state.error ? ` · galat: ${state.error}` : ''}`,
     state.overdue.length || state.error ? 'warning' : 'info',
   );
   window.ujikomDiagramState = state; // for tests and the browser console
@@ -67,11 +69,11 @@ function mark(state) {
       position: { bottom: -4, left: 0 },
       scale: { min: 1 },
       html: `<div class="children" data-element-id="${escapeHtml(elementId)}">
-        <span class="count">${children.length} ${children.length === 1 ? 'instance' : 'instances'} ▾</span>
+        <span class="count">${children.length} instans ▾</span>
         <div class="list">${children
           .map(
             (c) => `<a href="${c.diagram_url}" title="${escapeHtml(c.key)}">${escapeHtml(c.subject || c.key)}
-              #${c.instance_id} · ${escapeHtml(c.status)}</a>`,
+              #${c.instance_id} · ${escapeHtml(STATUS[c.status] || c.status)}</a>`,
           )
           .join('')}</div></div>`,
     });
@@ -82,10 +84,11 @@ async function guarded(fn) {
   try {
     await fn();
   } catch (error) {
-    if (error instanceof NotLoggedIn || error.status === 403) {
-      // Not logged in, or as someone who may not read instances: log in as someone who may.
-      $('#login').hidden = false;
-      $('#login .message').textContent = error.message;
+    if (error instanceof NotLoggedIn) {
+      return; // on the way to the login page
+    }
+    if (error.status === 403) {
+      status('Anda tidak berhak melihat instans ini. Masuk sebagai staf LSP atau administrator.', 'error');
     } else {
       status(error.message, 'error');
     }
@@ -94,20 +97,11 @@ async function guarded(fn) {
 
 function init() {
   if (!window.BpmnJS) {
-    status('bpmn-js is not installed on the server: run `make setup` (it runs npm ci).', 'error');
+    status('bpmn-js belum terpasang di server: jalankan `make setup` (menjalankan npm ci).', 'error');
     return;
   }
   viewer = new window.BpmnJS({ container: '#canvas' });
-  loginForm($('#login'), (user) => {
-    $('#login').hidden = true;
-    $('#who').textContent = user.username;
-    guarded(load);
-  });
   $('#refresh').addEventListener('click', () => guarded(load));
-  if (!token()) {
-    $('#login').hidden = false;
-    return;
-  }
   guarded(load);
 }
 

@@ -1,10 +1,36 @@
 // The BPMN modeller: open a deployed process with its linked SOPs, edit it (diagram, spiffworkflow
 // properties, XML), validate and deploy it, and see every error on the element at fault.
-import { api, apiJson, endSession, escapeHtml, loginForm, me, NotLoggedIn, token } from './auth.js';
+import { api, apiJson, escapeHtml, me, NotLoggedIn } from './auth.js';
 import { restoreUnresolvedReferences } from './moddle-refs.js';
 
 const $ = (selector) => document.querySelector(selector);
 const TASK_TYPES = ['bpmn:Task', 'bpmn:CallActivity', 'bpmn:SubProcess', 'bpmn:Event', 'bpmn:Gateway'];
+// What a BPMN element is called in Indonesian on the properties panel (else its type, spaced).
+const JENIS = {
+  UserTask: 'Tugas pengguna',
+  ServiceTask: 'Tugas layanan',
+  ScriptTask: 'Tugas skrip',
+  ManualTask: 'Tugas manual',
+  Task: 'Tugas',
+  CallActivity: 'Aktivitas panggilan',
+  SubProcess: 'Subproses',
+  SequenceFlow: 'Alur',
+  ExclusiveGateway: 'Gerbang eksklusif',
+  ParallelGateway: 'Gerbang paralel',
+  InclusiveGateway: 'Gerbang inklusif',
+  EventBasedGateway: 'Gerbang berbasis peristiwa',
+  StartEvent: 'Peristiwa awal',
+  EndEvent: 'Peristiwa akhir',
+  IntermediateCatchEvent: 'Peristiwa antara (menunggu)',
+  IntermediateThrowEvent: 'Peristiwa antara (memicu)',
+  BoundaryEvent: 'Peristiwa batas',
+  Lane: 'Lajur',
+  Participant: 'Partisipan',
+  Process: 'Proses',
+  DataObjectReference: 'Objek data',
+  TextAnnotation: 'Anotasi',
+};
+const TINGKAT = { error: 'galat', warning: 'peringatan' };
 
 const state = {
   user: null,
@@ -17,11 +43,22 @@ const state = {
   problems: [], // {file, element_id, line, message, level}
   marked: [],
   importing: false,
+  forms: {}, // form file name -> {content, original, dirty}: edited beside the BPMN, deployed with it
+  editing: null, // the form file open in the form editor
 };
+const FORM_PROPERTY = 'formJsonSchemaFilename';
 let modeler;
 
 function canDeploy() {
   return Boolean(state.user && (state.user.roles.includes('desainer') || state.user.roles.includes('admin')));
+}
+
+/** 11 Juni 2026, 14.30 WIB */
+function waktu(iso) {
+  const d = new Date(iso);
+  const tanggal = d.toLocaleDateString('id-ID', { timeZone: 'Asia/Jakarta', day: 'numeric', month: 'long', year: 'numeric' });
+  const jam = d.toLocaleTimeString('id-ID', { timeZone: 'Asia/Jakarta', hour: '2-digit', minute: '2-digit' });
+  return `${tanggal}, ${jam} WIB`;
 }
 
 function currentFile() {
@@ -38,13 +75,10 @@ function status(text, level = 'info') {
 
 async function onLogin(user) {
   state.user = user;
-  $('#login').hidden = true;
-  $('#who').textContent = `${user.full_name} (${user.username}: ${user.roles.join(', ')})`;
-  $('#logout').hidden = false;
   $('#deploy').disabled = !canDeploy();
   $('#validate').disabled = !canDeploy();
   if (!canDeploy()) {
-    status('You may look at processes; only desainer and admin may validate and deploy.', 'warning');
+    status('Anda dapat melihat proses; hanya perancang proses dan administrator yang dapat memeriksa dan menerapkannya.', 'warning');
   }
   await Promise.all([loadKnownProperties(), loadModels()]);
 }
@@ -58,20 +92,12 @@ async function loadKnownProperties() {
     .join('');
 }
 
-function showLogin(message = '') {
-  state.user = null;
-  $('#login').hidden = false;
-  $('#login .message').textContent = message;
-  $('#who').textContent = '';
-  $('#logout').hidden = true;
-}
-
 async function guarded(fn) {
   try {
     await fn();
   } catch (error) {
     if (error instanceof NotLoggedIn) {
-      showLogin(error.message);
+      status(error.message, 'warning'); // on the way to the login page
     } else {
       status(error.message, 'error');
       console.error(error);
@@ -101,7 +127,7 @@ async function openLatest() {
 }
 
 async function openVersion(key, version) {
-  if (state.files.some((f) => f.dirty) && !window.confirm('Discard the changes not yet deployed?')) {
+  if (state.files.some((f) => f.dirty) && !window.confirm('Buang perubahan yang belum diterapkan?')) {
     return;
   }
   const files = await apiJson(`/api/process-definitions/${encodeURIComponent(key)}/versions/${version}/files`);
@@ -117,7 +143,7 @@ async function openVersion(key, version) {
   state.problems = [];
   renderProblems();
   await showFile(0);
-  status(`Opened ${key} v${version}: ${loaded.map((f) => f.name).join(', ')}`);
+  status(`Dibuka: ${key} v${version}: ${loaded.map((f) => f.name).join(', ')}`);
   await loadVersions();
 }
 
@@ -126,14 +152,14 @@ async function loadVersions() {
     return;
   }
   const versions = await apiJson(`/api/process-definitions/${encodeURIComponent(state.key)}/versions`);
-  $('#versions-title').textContent = `Versions of ${state.key}`;
+  $('#versions-title').textContent = `Versi ${state.key}`;
   $('#versions').innerHTML = versions
     .map(
       (v) => `<li data-version="${v.version}" class="${v.version === state.version ? 'open' : ''}">
-        <b>v${v.version}</b> <span class="muted">${escapeHtml(new Date(v.created_at).toLocaleString())}
-        by ${escapeHtml(v.created_by)}, deployment ${v.deployment_id}</span>
-        <button type="button" class="open-version">Open</button>
-        ${v.version > 1 ? '<button type="button" class="diff-version">Changes</button>' : ''}
+        <b>v${v.version}</b> <span class="muted">${escapeHtml(waktu(v.created_at))}
+        oleh ${escapeHtml(v.created_by)}, penerapan ${v.deployment_id}</span>
+        <button type="button" class="open-version">Buka</button>
+        ${v.version > 1 ? '<button type="button" class="diff-version">Perubahan</button>' : ''}
       </li>`,
     )
     .join('');
@@ -141,7 +167,7 @@ async function loadVersions() {
 
 async function showDiff(version) {
   const d = await apiJson(`/api/process-definitions/${encodeURIComponent(state.key)}/versions/${version}/diff`);
-  const item = (e) => `<li><b>${escapeHtml(e.name || e.id)}</b> <span class="muted">${escapeHtml(e.type)} ${escapeHtml(e.id)}${e.lane ? ` in ${escapeHtml(e.lane)}` : ''}</span>`;
+  const item = (e) => `<li><b>${escapeHtml(e.name || e.id)}</b> <span class="muted">${escapeHtml(e.type)} ${escapeHtml(e.id)}${e.lane ? ` di lajur ${escapeHtml(e.lane)}` : ''}</span>`;
   const section = (title, list, render) =>
     list.length ? `<h4>${title} (${list.length})</h4><ul>${list.map(render).join('')}</ul>` : '';
   const changed = (e) =>
@@ -150,11 +176,11 @@ async function showDiff(version) {
       .join('')}</ul></li>`;
   const empty = !d.added.length && !d.removed.length && !d.changed.length && !d.forms_changed.length;
   $('#diff').innerHTML = `<h3>${escapeHtml(d.key)}: v${d.against} → v${d.version}</h3>
-    ${empty ? '<p>No change to the process (only the layout differs).</p>' : ''}
-    ${section('Added', d.added, (e) => `${item(e)}</li>`)}
-    ${section('Removed', d.removed, (e) => `${item(e)}</li>`)}
-    ${section('Changed', d.changed, changed)}
-    ${section('Forms changed', d.forms_changed, (name) => `<li>${escapeHtml(name)}</li>`)}`;
+    ${empty ? '<p>Proses tidak berubah (hanya tata letaknya yang berbeda).</p>' : ''}
+    ${section('Ditambahkan', d.added, (e) => `${item(e)}</li>`)}
+    ${section('Dihapus', d.removed, (e) => `${item(e)}</li>`)}
+    ${section('Diubah', d.changed, changed)}
+    ${section('Formulir yang berubah', d.forms_changed, (name) => `<li>${escapeHtml(name)}</li>`)}`;
   $('#diff').hidden = false;
 }
 
@@ -202,12 +228,12 @@ async function importCurrent() {
   } catch (error) {
     // Keep the text as typed: show it for fixing instead of saving whatever the canvas still holds.
     toggleView('xml');
-    status(`${f.name} cannot be drawn: ${error.message}. Fix it in the XML tab.`, 'error');
+    status(`${f.name} tidak dapat digambar: ${error.message}. Perbaiki di tab XML.`, 'error');
   } finally {
     state.importing = false;
   }
   if (warnings.length) {
-    status(`${f.name}: ${warnings.length} import warning(s): ${warnings.map((w) => w.message).join('; ')}`, 'warning');
+    status(`${f.name}: ${warnings.length} peringatan impor: ${warnings.map((w) => w.message).join('; ')}`, 'warning');
   }
   renderTabs();
   markProblems();
@@ -240,7 +266,7 @@ function renderTabs() {
     state.files
       .map(
         (f, i) => `<button type="button" class="tab ${i === state.current ? 'current' : ''}" data-file="${i}"
-          title="${escapeHtml(f.processes.join(', '))}${stale(f) ? `: deployment ${f.newest_deployment_id} holds a newer version of this file` : ''}"
+          title="${escapeHtml(f.processes.join(', '))}${stale(f) ? `: penerapan ${f.newest_deployment_id} memuat versi yang lebih baru dari berkas ini` : ''}"
           >${escapeHtml(f.name)}${stale(f) ? ' ⚠' : ''}${f.dirty ? ' *' : ''}</button>`,
       )
       .join('') +
@@ -262,6 +288,11 @@ function upload(files) {
   const form = new FormData();
   for (const f of files) {
     form.append('files', new File([f.xml], f.name, { type: 'application/xml' }));
+  }
+  for (const [name, f] of Object.entries(state.forms)) {
+    if (f.dirty) {
+      form.append('files', new File([f.content], name, { type: 'application/json' }));
+    }
   }
   return form;
 }
@@ -286,23 +317,23 @@ async function validate() {
   setProblems(body.errors, body.warnings);
   const names = chosen.map((f) => f.name).join(', ');
   if (body.errors.length) {
-    status(`${names}: ${body.errors.length} error(s), ${body.warnings.length} warning(s)`, 'error');
+    status(`${names}: ${body.errors.length} galat, ${body.warnings.length} peringatan`, 'error');
   } else {
-    status(`${names}: valid${body.warnings.length ? `, ${body.warnings.length} warning(s)` : ''}`, 'ok');
+    status(`${names}: sah${body.warnings.length ? `, ${body.warnings.length} peringatan` : ''}`, 'ok');
   }
 }
 
 async function deploy() {
   const files = await changedFiles();
   if (!files.length) {
-    status('Nothing to deploy: no file was changed.', 'warning');
+    status('Tidak ada yang diterapkan: belum ada berkas yang diubah.', 'warning');
     return;
   }
   const response = await api('/api/deployments', { method: 'POST', body: upload(files) });
   const body = await response.json().catch(() => ({}));
   if (response.status === 422) {
     setProblems(body.errors || [], []);
-    status(`Deploy refused: ${(body.errors || []).length} error(s); nothing was deployed.`, 'error');
+    status(`Penerapan ditolak: ${(body.errors || []).length} galat; tidak ada yang diterapkan.`, 'error');
     const first = state.problems.find((p) => p.element_id);
     if (first) {
       await goTo(first);
@@ -310,19 +341,23 @@ async function deploy() {
     return;
   }
   if (!response.ok) {
-    status(body.detail || `deploy failed (${response.status})`, 'error');
+    status(body.detail || `penerapan gagal (${response.status})`, 'error');
     return;
   }
   if (response.status === 202) {
     // It changes where issuing operators (certificates, SKs) run: nothing is active until Ketua LSP approves.
     setProblems([], body.warnings || []);
     const what = (body.penerbitan || [])
-      .map((p) => `${p.operator} ${p.perubahan} in ${p.proses} (${p.elemen})`)
+      .map((p) => `${p.operator} ${p.perubahan} di ${p.proses} (${p.elemen})`)
       .join('; ');
-    status(`Deployment ${body.id} awaits Ketua LSP's approval (${what}); nothing is active until then.`, 'warning');
+    status(`Penerapan ${body.id} menunggu persetujuan Ketua LSP (${what}); belum ada yang berlaku sebelum disetujui.`, 'warning');
     return;
   }
   setProblems([], body.warnings || []);
+  for (const f of Object.values(state.forms)) {
+    f.original = f.content;
+    f.dirty = false;
+  }
   for (const f of files) {
     f.dirty = false;
     f.deployment_id = body.id;
@@ -340,12 +375,12 @@ async function deploy() {
   // a linked SOP deployed alone reaches new periods only once the calling process is deployed anew.
   const main = state.files.find((f) => f.main);
   const pinned = main && !files.includes(main) && response.status === 201
-    ? ` New ${state.key} instances keep calling the versions deployed with it until ${main.name} itself is changed and deployed.`
+    ? ` Instans ${state.key} yang baru tetap memanggil versi yang diterapkan bersamanya sampai ${main.name} sendiri diubah dan diterapkan.`
     : '';
   status(
     (response.status === 201
-      ? `Deployed as deployment ${body.id}: ${versions}.`
-      : `Unchanged: already deployed as deployment ${body.id}: ${versions}.`) + pinned,
+      ? `Diterapkan sebagai penerapan ${body.id}: ${versions}.`
+      : `Tidak berubah: sudah diterapkan sebagai penerapan ${body.id}: ${versions}.`) + pinned,
     pinned ? 'warning' : 'ok',
   );
   renderTabs();
@@ -400,7 +435,7 @@ function renderProblems() {
   const list = $('#problems');
   list.innerHTML = state.problems
     .map(
-      (p, i) => `<li class="${p.level}" data-problem="${i}"><a href="#">${p.level}: ${escapeHtml(p.file)}${p.line ? `:${p.line}` : ''}
+      (p, i) => `<li class="${p.level}" data-problem="${i}"><a href="#">${TINGKAT[p.level] || p.level}: ${escapeHtml(p.file)}${p.line ? `:${p.line}` : ''}
         ${p.element_id ? `[${escapeHtml(p.element_id)}]` : ''}</a> ${escapeHtml(p.message)}</li>`,
     )
     .join('');
@@ -510,12 +545,13 @@ function renderPanel() {
   panel.innerHTML = '';
   const element = selected();
   if (!element || !modeler) {
-    panel.innerHTML = '<p class="muted">Select an element to edit its name and its spiffworkflow properties.</p>';
+    panel.innerHTML = '<p class="muted">Pilih sebuah elemen untuk mengubah nama dan properti spiffworkflow-nya.</p>';
     return;
   }
   const bo = element.businessObject;
   const modeling = modeler.get('modeling');
-  panel.append(heading(bo.$type.replace('bpmn:', '').replace(/([a-z])([A-Z])/g, '$1 $2')));
+  const type = bo.$type.replace('bpmn:', '');
+  panel.append(heading(JENIS[type] || type.replace(/([a-z])([A-Z])/g, '$1 $2')));
   panel.append(
     field('id', bo.id, (value) => {
       try {
@@ -526,19 +562,19 @@ function renderPanel() {
       }
     }),
   );
-  panel.append(field('name', bo.name, (value) => modeling.updateLabel(element, value)));
+  panel.append(field('nama', bo.name, (value) => modeling.updateLabel(element, value)));
   if (laneOf(element)) {
     const lane = document.createElement('p');
     lane.className = 'muted';
-    lane.textContent = `Lane: ${laneOf(element)}`;
+    lane.textContent = `Lajur: ${laneOf(element)}`;
     panel.append(lane);
   }
   if (bo.$instanceOf('bpmn:CallActivity')) {
-    panel.append(field('calledElement', bo.calledElement, (value) => modeling.updateProperties(element, { calledElement: value })));
+    panel.append(field('proses yang dipanggil (calledElement)', bo.calledElement, (value) => modeling.updateProperties(element, { calledElement: value })));
   }
   if (bo.$instanceOf('bpmn:ScriptTask')) {
     panel.append(
-      field('script (Python)', bo.script, (value) => modeling.updateProperties(element, { script: value, scriptFormat: 'python' }), {
+      field('skrip (Python)', bo.script, (value) => modeling.updateProperties(element, { script: value, scriptFormat: 'python' }), {
         multiline: true,
       }),
     );
@@ -546,7 +582,7 @@ function renderPanel() {
   if (bo.$instanceOf('bpmn:SequenceFlow')) {
     const condition = bo.conditionExpression ? bo.conditionExpression.body : '';
     panel.append(
-      field('condition (Python)', condition, (value) =>
+      field('syarat (Python)', condition, (value) =>
         modeling.updateProperties(element, {
           conditionExpression: value.trim()
             ? modeler.get('moddle').create('bpmn:FormalExpression', { body: value })
@@ -565,15 +601,15 @@ function renderPanel() {
 
 function renderOperator(panel, element) {
   const modeling = modeler.get('modeling');
-  panel.append(heading('Service operator'));
+  panel.append(heading('Operator layanan'));
   const operator = extensionOf(element, 'spiffworkflow:ServiceTaskOperator');
   panel.append(
-    field('operator id', operator && operator.id, (value) =>
+    field('id operator', operator && operator.id, (value) =>
       modeling.updateModdleProperties(element, ensureExtension(element, 'spiffworkflow:ServiceTaskOperator'), { id: value }),
     { placeholder: 'terbitkan_…' }),
   );
   panel.append(
-    field('resultVariable', operator && operator.resultVariable, (value) =>
+    field('variabel hasil (resultVariable)', operator && operator.resultVariable, (value) =>
       modeling.updateModdleProperties(element, ensureExtension(element, 'spiffworkflow:ServiceTaskOperator'), {
         resultVariable: value || undefined,
       }),
@@ -587,15 +623,15 @@ function renderOperator(panel, element) {
     row.className = 'row';
     row.append(
       field('parameter', p.id, (value) => modeling.updateModdleProperties(element, p, { id: value })),
-      field('type', p.type, (value) => modeling.updateModdleProperties(element, p, { type: value })),
-      field('value (Python)', p.value, (value) => modeling.updateModdleProperties(element, p, { value })),
+      field('jenis', p.type, (value) => modeling.updateModdleProperties(element, p, { type: value })),
+      field('nilai (Python)', p.value, (value) => modeling.updateModdleProperties(element, p, { value })),
       button('✕', () => removeChild(element, parameters, 'parameters', p), 'remove'),
     );
     table.append(row);
   }
   panel.append(table);
   panel.append(
-    button('Add parameter', () => {
+    button('Tambah parameter', () => {
       const op = ensureExtension(element, 'spiffworkflow:ServiceTaskOperator');
       let list = op.parameterList;
       if (!list) {
@@ -610,7 +646,7 @@ function renderOperator(panel, element) {
 
 function renderProperties(panel, element) {
   const modeling = modeler.get('modeling');
-  panel.append(heading('Properties (spiffworkflow)'));
+  panel.append(heading('Properti (spiffworkflow)'));
   const properties = extensionOf(element, 'spiffworkflow:Properties');
   const table = document.createElement('div');
   table.className = 'rows';
@@ -618,23 +654,32 @@ function renderProperties(panel, element) {
     const row = document.createElement('div');
     row.className = 'row';
     row.append(
-      field('property', p.name, (value) => modeling.updateModdleProperties(element, p, { name: value }), {
+      field('properti', p.name, (value) => modeling.updateModdleProperties(element, p, { name: value }), {
         list: 'known-properties',
       }),
-      field(p.name || 'value', p.value, (value) => modeling.updateModdleProperties(element, p, { value })),
+      field(p.name || 'nilai', p.value, (value) => modeling.updateModdleProperties(element, p, { value })),
       button('✕', () => removeChild(element, properties, 'properties', p), 'remove'),
     );
     table.append(row);
   }
   panel.append(table);
-  const name = field('new property', '', () => {}, { list: 'known-properties', placeholder: 'formJsonSchemaFilename' });
-  const value = field('value', '', () => {});
+  const form = properties && properties.get('properties').find((p) => p.name === FORM_PROPERTY && p.value);
+  if (form) {
+    panel.append(heading('Formulir'));
+    const edited = state.forms[form.value] && state.forms[form.value].dirty ? ' (diubah, belum diterapkan)' : '';
+    const note = document.createElement('p');
+    note.className = 'muted';
+    note.textContent = `${form.value}${edited}`;
+    panel.append(note, button(`Ubah formulir`, () => openFormEditor(form.value), 'primary'));
+  }
+  const name = field('properti baru', '', () => {}, { list: 'known-properties', placeholder: 'formJsonSchemaFilename' });
+  const value = field('nilai', '', () => {});
   panel.append(name, value);
   panel.append(
-    button('Add property', () => {
+    button('Tambah properti', () => {
       const n = name.querySelector('input').value.trim();
       if (!n) {
-        status('Name the property first.', 'warning');
+        status('Beri nama propertinya dulu.', 'warning');
         return;
       }
       const container = ensureExtension(element, 'spiffworkflow:Properties');
@@ -643,11 +688,82 @@ function renderProperties(panel, element) {
   );
 }
 
+// --- the form editor: a task's JSON Schema beside the BPMN, previewed by the pages' own renderer ---------
+
+let previewTimer = null;
+
+async function openFormEditor(name) {
+  if (!state.forms[name]) {
+    const response = await api(
+      `/api/process-definitions/${encodeURIComponent(state.key)}/versions/${state.version}/forms/${encodeURIComponent(name)}`,
+    );
+    const content = response.ok
+      ? await response.text()
+      : `${JSON.stringify({ title: 'Formulir baru', type: 'object', properties: {} }, null, 2)}\n`;
+    state.forms[name] = { content, original: response.ok ? content : '', dirty: !response.ok };
+  }
+  state.editing = name;
+  $('#form-editor-title').textContent = `Formulir ${name}`;
+  $('#form-json').value = state.forms[name].content;
+  $('#form-editor').hidden = false;
+  await loadSources();
+  await preview();
+  $('#form-json').focus();
+}
+
+async function preview() {
+  const body = new FormData();
+  body.append('nama', state.editing);
+  body.append('isi', $('#form-json').value);
+  const response = await api('/modeler/pratinjau-formulir', { method: 'POST', body });
+  $('#form-preview').srcdoc = await response.text();
+}
+
+function schedulePreview() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => guarded(preview), 500);
+}
+
+function applyForm() {
+  const f = state.forms[state.editing];
+  f.content = $('#form-json').value;
+  f.dirty = f.content !== f.original;
+  // A form takes effect with a new version of the process that uses it: deploy the open BPMN file with it.
+  const bpmn = currentFile();
+  if (f.dirty && bpmn && !bpmn.dirty) {
+    bpmn.dirty = true;
+  }
+  renderTabs();
+  renderPanel();
+  status(
+    f.dirty
+      ? `${state.editing} diubah: terapkan untuk memakainya di periode baru.`
+      : `${state.editing} sama dengan yang diterapkan.`,
+    f.dirty ? 'warning' : 'ok',
+  );
+}
+
+let sourcesLoaded = false;
+
+async function loadSources() {
+  if (sourcesLoaded) {
+    return;
+  }
+  const sources = await apiJson('/api/form-sources');
+  $('#form-sources').innerHTML = sources
+    .map(
+      (s) => `<li><code>"${s.jenis === 'pilihan' ? 'x-sumber' : 'x-isian'}": "${escapeHtml(s.nama)}"</code>
+        <span class="muted">${escapeHtml(s.keterangan)}</span></li>`,
+    )
+    .join('');
+  sourcesLoaded = true;
+}
+
 // --- start -------------------------------------------------------------------------------------------
 
 async function init() {
   if (!window.BpmnJS) {
-    status('bpmn-js is not installed on the server: run `make setup` (it runs npm ci).', 'error');
+    status('bpmn-js belum terpasang di server: jalankan `make setup` (menjalankan npm ci).', 'error');
     return;
   }
   const descriptor = await (await fetch('/web/spiffworkflow-moddle.json')).json();
@@ -676,11 +792,6 @@ async function init() {
     }
   });
 
-  loginForm($('#login'), (user) => guarded(() => onLogin(user)));
-  $('#logout').addEventListener('click', async () => {
-    await endSession();
-    showLogin();
-  });
   $('#open').addEventListener('click', () => guarded(openLatest));
   $('#validate').addEventListener('click', () => guarded(validate));
   $('#deploy').addEventListener('click', () => guarded(deploy));
@@ -712,20 +823,26 @@ async function init() {
       guarded(() => showDiff(version));
     }
   });
+  $('#form-json').addEventListener('input', schedulePreview);
+  $('#form-apply').addEventListener('click', () => guarded(async () => applyForm()));
+  $('#form-close').addEventListener('click', () => {
+    $('#form-editor').hidden = true;
+  });
+  for (const radio of document.querySelectorAll('input[name="lebar-pratinjau"]')) {
+    radio.addEventListener('change', () => {
+      $('#form-preview').style.width = radio.value;
+    });
+  }
   $('#diff').addEventListener('click', () => {
     $('#diff').hidden = true;
   });
   window.addEventListener('beforeunload', (event) => {
-    if (state.files.some((f) => f.dirty)) {
+    if (state.files.some((f) => f.dirty) || Object.values(state.forms).some((f) => f.dirty)) {
       event.preventDefault();
     }
   });
   renderPanel();
-  if (token()) {
-    await guarded(async () => onLogin(await me()));
-  } else {
-    showLogin();
-  }
+  await guarded(async () => onLogin(await me()));
 }
 
 guarded(init);

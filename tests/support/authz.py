@@ -126,6 +126,9 @@ def build(api: Api) -> dict[str, Obyek]:
             "asesor": Obyek({"asesor_id": master_id(Asesor, Asesor.user_id, user_id("asesor4"))}, asesor="asesor4"),
             "peserta": Obyek({"peserta_id": master_id(Peserta, Peserta.user_id, user_id("peserta40"))}),
             "version": Obyek({"key": "uji_kompetensi", "version": definition.version}),
+            "version_form": Obyek(
+                {"key": "uji_kompetensi", "version": definition.version, "name": "menetapkan_target.json"}
+            ),
             "deployment": Obyek({"deployment_id": definition.deployment_id}),
             "deployed_file": Obyek({"deployment_id": definition.deployment_id, "name": definition.bpmn_file}),
             # A user no one plays in the matrix: deactivating and reactivating them disturbs nothing.

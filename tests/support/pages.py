@@ -1,0 +1,36 @@
+"""The web pages as a browser without JavaScript sees them: a client per user, holding that user's session
+cookie, and the session's CSRF token that every form post carries."""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from api.ui.sesi import CSRF_FIELD
+
+
+@contextmanager
+def signed_in(app: Any, username: str, password: str | None = None) -> Iterator[TestClient]:
+    """A client of its own (cookies are per client) logged in through the login page as `username`."""
+    with TestClient(app) as client:
+        answer = client.post(
+            "/login",
+            data={"username": username, "password": password or f"{username}-demo"},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
+        yield client
+
+
+def csrf(client: TestClient) -> str:
+    """The session's CSRF token, as every signed-in page carries it."""
+    found = re.search(r'data-csrf="([0-9a-f]+)"', client.get("/akun").text)
+    assert found, "a signed-in page carries the session's CSRF token"
+    return found.group(1)
+
+
+def post(client: TestClient, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+    """A form post as the page sends it: with the CSRF token, not following the redirect."""
+    return client.post(path, data={CSRF_FIELD: csrf(client), **(data or {})}, follow_redirects=False, **kw)
