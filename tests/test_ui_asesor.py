@@ -165,6 +165,17 @@ def test_another_asesor_never_sees_my_candidates_nor_opens_my_session(api: Api) 
     assert task_state(api, andi) == "ready"
 
 
+def test_a_session_address_that_is_not_a_period_answers_an_indonesian_page(api: Api) -> None:
+    sb.registration_open(api, [ANDI])
+    sign_in(api, "asesor")
+    for path, status in (("/asesor/sesi/abc/TUK-01", 422), ("/asesor/sesi/99999999999/TUK-01", 422)):
+        r = api.client.get(path)
+        assert r.status_code == status, (path, r.text)
+        assert r.headers["content-type"].startswith("text/html")
+        assert "Isian tidak dapat diterima" in words(soup(r.text))
+    assert "Sesi tidak ditemukan" in words(get_page(api, "/asesor/sesi/1/TUK-09", expect=404))
+
+
 def test_a_candidate_or_staff_member_is_told_the_page_is_for_asesor(api: Api) -> None:
     sb.ready(api, CALON)
     sign_in(api, "peserta")
