@@ -251,6 +251,11 @@ def test_simpan_dan_berikutnya_sends_the_check_and_opens_the_next_oldest_and_a_r
     doc = kabid.get(r.headers["location"])
     assert text(doc.xpath("//h1")[0]) == "Periksa berkas Cahyo Nugroho"
     assert "Pemeriksaan sebelumnya tersimpan" in text(doc)
+    # Leaving Cahyo's check unsent: back to the queue, the check open to a colleague again.
+    r = kabid.post(r.headers["location"].split("?")[0] + "/lepas", {})
+    assert r.status_code == 303 and "dilepas=1" in r.headers["location"]
+    assert "Pemeriksaan dilepas" in text(kabid.get(r.headers["location"]))
+    assert all(t["claimed_by"] is None for t in sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA))
     seen = sop.task_data(api, "peserta2", sop.one(api, "peserta2", b.APL)["id"])
     assert seen["pemeriksaan"]["alasan"] == "Pindaian KTM tidak terbaca"
     doc = kabid.get(f"/berkas/antrian?periode={root}")
@@ -321,6 +326,13 @@ def test_the_picker_fills_the_forms_rows_with_every_candidate_of_a_prodi_and_the
     tkp = ["peserta5", *[f"peserta{i}" for i in range(29, 41)]]  # the 13 of Teknik Kimia Polimer, by NIM
     assert [row["username"] for row in draft] == ["peserta", *tkp]
     assert {row["skema_nomor"] for row in draft[1:]} == {sop.MUTU} and draft[0]["skema_nomor"] == sop.JWD
+
+    # Ticking hundreds sends a field each: past Starlette's default of 1000 fields the form is still read.
+    many = [("pilih", "peserta"), *[("pilih", f"bukan-peserta-{i}") for i in range(1200)]]
+    r = kabid.post(f"/pendaftaran/{t['id']}/pilihan", many)
+    assert r.status_code == 303
+    rows = sop.task_detail(api, "kabid_administrasi", t["id"])["draft"]["data"]["daftar_pendaftar"]
+    assert rows == [{"username": "peserta", "skema_nomor": sop.JWD}]  # who is no active candidate is left out
 
     r = kabid.post(f"/pendaftaran/{t['id']}/pilihan", {"kosongkan": "1"})
     assert sop.task_detail(api, "kabid_administrasi", t["id"])["draft"]["data"] == {"daftar_pendaftar": []}
@@ -403,3 +415,40 @@ def test_the_progress_of_a_fan_out_counts_the_children_started_and_stops_polling
     assert f"Selesai: dimulai untuk {many} peserta." in text(doc)
     assert doc.xpath("//*[@id='progres-periode']")[0].get("hx-trigger") is None
     assert browser("peserta").client.get(f"/berkas/antrian/progres?periode={period}").status_code == 403
+
+
+def test_beside_the_pleno_each_candidate_shows_the_asesors_recommendation_and_those_not_assessed_apart(
+    api: Api, browser: Any
+) -> None:
+    calon = [
+        Calon("peserta"),
+        Calon("peserta3", sop.OPR, "asesor2", "TUK-02", bk=True),
+        Calon("peserta4", sop.OPR, "asesor2", "TUK-02", hadir=False),
+    ]
+    b.assessed(api, calon)
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO)
+    doc = browser("kabid_sertifikasi").get(f"/tasks/{t['id']}")
+    [panel] = doc.xpath("//section[contains(@class,'panel-pleno')]")
+    assert counts(panel) == ["2 peserta dinilai", "1 rekomendasi K", "1 rekomendasi BK", "1 tidak dinilai"]
+    rows = [[text(td) for td in tr.xpath("./td")] for tr in panel.xpath(".//tbody/tr")]
+    assert [r[0] for r in rows] == [
+        "Andi Pratama Junior Web Developer",
+        "Cahyo Nugroho Operator Perakitan Kendaraan Bermotor Roda Empat",
+    ]
+    assert rows[0][2].startswith("Kompeten (K)") and rows[1][2].startswith("Belum kompeten (BK)")
+    assert " BK: " in rows[1][2]
+    assert all(r[3] == "Buka FR.AK.02 " + r[0].split(" ")[0] + " " + r[0].split(" ")[1] + " (tab baru)" for r in rows)
+    assert "Dian Puspitasari (Operator Perakitan Kendaraan Bermotor Roda Empat): Tidak hadir" in text(panel)
+
+
+def test_beside_the_assignment_each_asesors_load_is_shown_against_the_ratio(api: Api, browser: Any) -> None:
+    calon = [Calon("peserta"), Calon("peserta2"), Calon("peserta3", sop.OPR)]
+    b.registered(api, calon)
+    t = sop.one(api, "kabid_sertifikasi", b.MENUGASKAN)
+    doc = browser("kabid_sertifikasi").get(f"/tasks/{t['id']}")
+    [panel] = doc.xpath("//section[contains(@class,'panel-penugasan')]")
+    assert "paling banyak 10 peserta per asesor" in text(panel)
+    load = [[text(td) for td in tr.xpath("./td")] for tr in panel.xpath("(.//table)[1]/tbody/tr")]
+    assert sum(int(r[1].split("/")[0]) for r in load) == 3
+    assert all(r[1].endswith("/10") for r in load)
+    assert "3 peserta diterima" in text(panel) and "belum mendapat asesor" not in text(panel)

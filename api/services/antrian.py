@@ -33,7 +33,7 @@ from api.services import tasks as task_service
 from api.settings import Settings
 from api.store.db import Database
 from api.store.enums import EventType, TaskState
-from api.store.master import Berkas, Peserta
+from api.store.master import Berkas, Peserta, Skema
 from api.store.models import Dokumen, Event, Fanout, HumanTask, ProcessDefinition, ProcessInstance, User
 from service_tasks.data_induk import MasterData
 
@@ -394,3 +394,11 @@ def nama_pengguna(db: Database, usernames: set[str]) -> dict[str, str]:
         return dict(
             session.execute(select(User.username, User.full_name).where(User.username.in_(sorted(usernames)))).all()
         )
+
+
+def judul_skema(db: Database, nomors: set[str]) -> dict[str, str]:
+    """The titles of skema by their numbers, in one query."""
+    if not nomors:
+        return {}
+    with db.reading() as session:
+        return dict(session.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(sorted(nomors)))).all())

@@ -24,7 +24,7 @@ from api.store.storage import inline_disposition
 from api.ui import formulir
 from api.ui.konteks import for_form
 from api.ui.konteks.pendaftaran_buka import skema_per_prodi
-from api.ui.sesi import PageUser
+from api.ui.sesi import MAX_FORM_FIELDS, PageUser
 from api.ui.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +61,7 @@ def daftar(
     kosong: bool = False,
     tersimpan: bool = False,
     dibuka: bool = False,
+    dilepas: bool = False,
 ) -> HTMLResponse:
     """The queue; an htmx search asks for the list alone (`HX-Target: #daftar-antrian`)."""
     data = antrian.antrian(db, user, periode, q, halaman)
@@ -77,6 +78,7 @@ def daftar(
         kosong=kosong,
         tersimpan=tersimpan,
         dibuka=dibuka,
+        dilepas=dilepas,
         antrian_url=antrian_url,
     )
 
@@ -139,7 +141,7 @@ async def pilihan_peserta(
     for "Pilih semua prodi X", or none for "Kosongkan") become the rows of the user's draft of the task, each
     with their prodi's target skema unless one was picked; then back to the task page, where the form shows
     them. Nothing is decided here: the form and the SOP's validator check the rows when the form is sent."""
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
     ticked = {v for v in form.getlist("pilih") if isinstance(v, str)}
     picked = {
         key.removeprefix("skema-"): value
@@ -251,7 +253,7 @@ async def periksa_kirim(
     """Send the check (`services.tasks.complete`, the API's completion), then open the next one ("Simpan &
     berikutnya") or go back to the queue; "Simpan draf" keeps it as the user's draft. A refusal (422) shows
     the page again with the errors at their fields, nothing saved."""
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
     aksi = form.get("aksi")
     task = await run_in_threadpool(_check, db, clock, settings, user, task_id)
     schema = task.form.schema_ or {}
@@ -359,7 +361,7 @@ async def buka_kirim(
 ) -> Response:
     """Send the form (`services.tasks.complete`); then the queue of the period, where the worker's progress
     opening registration for each candidate (100 per transaction) is polled. A 422 shows the page again."""
-    form = await request.form(max_fields=20_000)
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
     task = await run_in_threadpool(_buka_task, db, clock, settings, user, task_id)
     data = formulir.parse(task.form.schema_ or {}, form)
     try:
@@ -372,3 +374,11 @@ async def buka_kirim(
         return await run_in_threadpool(_buka_page, request, db, user, task, data, errors, status_code=422)
     worker.wake()
     return RedirectResponse(antrian_url(task.period_id or task.instance_id, dibuka=1), status_code=303)
+
+
+@router.post("/berkas/periksa/{task_id}/lepas")
+def periksa_lepas(task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: PageUser) -> Response:
+    """Leave a check unsent for a colleague (`services.tasks.unclaim`), back to the queue."""
+    task = _check(db, clock, settings, user, task_id)
+    tasks.unclaim(db, clock, settings, user, task_id)
+    return RedirectResponse(antrian_url(task.period_id, dilepas=1), status_code=303)

@@ -16,6 +16,10 @@ from api.auth import SESSION_COOKIE as COOKIE
 from api.settings import Settings
 
 CSRF_FIELD = "csrf"
+# How many fields a page's form may post: a form of hundreds of rows (registration opened for 500 candidates
+# sends two per row) must not meet Starlette's default of 1000. The body's size cap (UJIKOM_MAX_BODY_BYTES)
+# bounds the parsing whatever the count. The form is parsed here first, and Starlette keeps it for the page.
+MAX_FORM_FIELDS = 50_000
 __all__ = ["COOKIE", "CSRF_FIELD", "CSRF_HEADER", "PageUser", "csrf_token"]
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -79,7 +83,7 @@ async def check_csrf(request: Request) -> None:
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        form = await request.form()
+        form = await request.form(max_fields=MAX_FORM_FIELDS)
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not csrf_ok(request.app.state.settings.secret_key, token, sent):

@@ -52,10 +52,13 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     tuk_titles = _titles(_field(schema, "penugasan_asesor", "*", "tuk_kode"))
     eligible = eligible_per_candidate(row_schema, "asesor")
     data = task.data or {}
-    diterima = _rows(data.get("pendaftar_diterima")) or _rows(data.get("daftar_pendaftar_diterima"))
+    diterima = [dict(p) for p in _rows(data.get("pendaftar_diterima")) or _rows(data.get("daftar_pendaftar_diterima"))]
     rasio = antrian.rasio_asesor(db)
     load = Counter(r.get("asesor") for r in rows if r.get("asesor"))
     names: dict[Any, str] = dict(antrian.nama_pengguna(db, {str(a) for a in load} | {str(a) for a in asesor_titles}))
+    titles = antrian.judul_skema(db, {str(p.get("skema_nomor")) for p in diterima if p.get("skema_nomor")})
+    for p in diterima:
+        p["skema_judul"] = p.get("skema_judul") or titles.get(str(p.get("skema_nomor")))
     skema_of: dict[Any, set[str]] = {}
     for p in diterima:
         a = (by_candidate.get(p.get("username")) or {}).get("asesor")
