@@ -113,6 +113,12 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/akun"): Access(SIGNED_IN),
     # Status saya: a candidate's own status; anyone else is sent on to their own landing page (303).
     ("GET", "/status"): Access(SIGNED_IN),
+    # A period at a glance: Ketua LSP and Direktur, the Kabids and admin (the staff); never peserta or asesor.
+    ("GET", "/dasbor"): Access(STAFF),
+    ("GET", "/dasbor/{instance_id}"): Access(STAFF, "period"),
+    ("GET", "/dasbor/{instance_id}/{panel}.csv"): Access(STAFF, "dasbor_csv"),
+    ("GET", "/api/periode"): Access(STAFF),
+    ("GET", "/api/periode/{instance_id}/dasbor"): Access(STAFF, "period"),
     ("POST", "/akun/kata-sandi"): Access(SIGNED_IN),
     # Dokumen (api/ui/dokumen.py): the list shows each user what they may read; a document as the API's.
     ("GET", "/dokumen"): Access(SIGNED_IN),

@@ -255,3 +255,20 @@ def test_the_dashboard_reads_a_whole_period_in_a_fixed_number_of_statements_none
     # penerbitan instance, its SK, history, appeals and theirs: keputusan_tercatat); certificates; the Direktur's
     # target; skema titles; documents per kind; the Laporan. The same for 5 candidates or 2,000.
     assert len(statements) <= 16, statements
+
+
+def test_a_cancelled_period_shows_its_unfinished_step_stopped_and_its_escalation_cancelled(
+    api: Api, clock: Clock
+) -> None:
+    instance_id = period_at_step_4_overdue(api, clock)
+    r = api.post("admin", f"/api/instances/{instance_id}/cancel", json={"alasan": "TUK tidak tersedia"})
+    assert r.status_code == 200, r.text
+    clock.advance(timedelta(days=3))
+    page = signed_in(api, "ketua_lsp").get(f"/dasbor/{instance_id}").text
+    assert "Dibatalkan" in text(page).split("Dasbor periode")[1].split("Dimulai")[0]
+    step_4 = rows(page, "langkah")[3]
+    # Stopped when the period was cancelled: late by the hour it ran over then, not by the days since.
+    assert "Terhenti Terlambat 1 jam" in step_4 and "hari" not in step_4.split("Terhenti")[1]
+    [eskalasi] = rows(page, "eskalasi")
+    assert eskalasi.endswith("Dibatalkan")
+    assert "Tidak ada eskalasi terbuka" in text(page)

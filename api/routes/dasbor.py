@@ -19,14 +19,14 @@ def periode_list(db: Db, user: DasborReader) -> list[PeriodeRingkas]:
     return dasbor.periode_list(db)
 
 
-@router.get("/{period_id}/dasbor", response_model=Dasbor, responses={404: {"description": "no such period"}})
-def periode_dasbor(period_id: Id, db: Db, now: Now, user: DasborReader) -> Dasbor:
+@router.get("/{instance_id}/dasbor", response_model=Dasbor, responses={404: {"description": "no such period"}})
+def periode_dasbor(instance_id: Id, db: Db, now: Now, user: DasborReader) -> Dasbor:
     """One period at a glance: the SOP steps against their time standards (planned due against actual start
     and done, overdue, the ready tasks and open escalations per step), the escalations, the counts from
     target to certificate per skema and per prodi (target, registered, accepted, present, Kompeten,
     certificate), the final decisions K/BK/ditunda per skema, and the documents' render progress per kind.
     Staff and admin."""
-    found = dasbor.dasbor(db, now, period_id)
+    found = dasbor.dasbor(db, now, instance_id)
     if found is None:
-        raise ApiError(404, f"no period {period_id}")
+        raise ApiError(404, f"no period {instance_id}")
     return found

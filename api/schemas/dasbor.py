@@ -34,7 +34,9 @@ class LangkahDasbor(BaseModel):
     mulai: datetime | None
     batas: datetime | None = Field(description="planned due: start + time standard")
     selesai: datetime | None
-    keadaan: Literal["belum", "berjalan", "selesai"]
+    keadaan: Literal["belum", "berjalan", "selesai", "terhenti"] = Field(
+        description="terhenti: left unfinished by a period that ended (cancelled)"
+    )
     lama_detik: float | None = Field(description="done - start, or now - start while it runs")
     terlambat: bool = Field(description="done after its due, or running past it")
     terlambat_detik: float | None
@@ -53,6 +55,7 @@ class Eskalasi(BaseModel):
     batas_langkah: datetime | None = Field(description="the due the step ran over")
     dibuat: datetime
     terbuka: bool
+    dibatalkan: bool = Field(description="its task was cancelled (the period ended) rather than followed up")
     diklaim_oleh: str | None
     selesai: datetime | None
     selesai_oleh: str | None

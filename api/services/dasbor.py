@@ -138,7 +138,8 @@ def _langkah(session: Session, root: ProcessInstance, now: datetime, eskalasi: l
         row = reached.get(nomor, {})
         standard = model.step_standards.get(nomor)
         mulai, batas, selesai = _aware(row.get("mulai")), _aware(row.get("batas")), _aware(row.get("selesai"))
-        end = selesai or (now if mulai else None)
+        # A step left unfinished by a period that ended (cancelled) stopped with it.
+        end = selesai or ((root.ended_at or now) if mulai else None)
         late = batas is not None and end is not None and end > batas
         out.append(
             LangkahDasbor(
@@ -148,7 +149,7 @@ def _langkah(session: Session, root: ProcessInstance, now: datetime, eskalasi: l
                 mulai=mulai,
                 batas=batas,
                 selesai=selesai,
-                keadaan="selesai" if selesai else "berjalan" if mulai else "belum",
+                keadaan="selesai" if selesai else "belum" if not mulai else "terhenti" if root.ended_at else "berjalan",
                 lama_detik=(end - mulai).total_seconds() if mulai and end else None,
                 terlambat=late,
                 terlambat_detik=(end - batas).total_seconds() if late and end and batas else None,
@@ -200,6 +201,7 @@ def _eskalasi(session: Session, root: ProcessInstance) -> list[Eskalasi]:
                 batas_langkah=_aware(data.get("due_at")),
                 dibuat=event.at,
                 terbuka=task.state == TaskState.READY,
+                dibatalkan=task.state == TaskState.CANCELLED,
                 diklaim_oleh=task.claimed_by,
                 selesai=task.completed_at if task.state == TaskState.COMPLETED else None,
                 selesai_oleh=task.completed_by if task.state == TaskState.COMPLETED else None,

@@ -28,7 +28,7 @@ from service_tasks import format_indonesia as fmt
 router = APIRouter(include_in_schema=False)
 
 STATUS_PERIODE = {"running": "Berjalan", "completed": "Selesai", "cancelled": "Dibatalkan", "error": "Galat"}
-KEADAAN_LANGKAH = {"belum": "Belum dimulai", "berjalan": "Berjalan", "selesai": "Selesai"}
+KEADAAN_LANGKAH = {"belum": "Belum dimulai", "berjalan": "Berjalan", "selesai": "Selesai", "terhenti": "Terhenti"}
 # The columns from target to certificate, as the page and the CSV name them.
 TAHAP = (
     ("target", "Target"),
@@ -85,11 +85,11 @@ def daftar_periode(request: Request, db: Db, user: PageUser) -> Response:
     )
 
 
-@router.get("/dasbor/{period_id}")
-def dasbor_periode(request: Request, period_id: str, db: Db, now: Now, user: PageUser) -> Response:
+@router.get("/dasbor/{instance_id}")
+def dasbor_periode(request: Request, instance_id: str, db: Db, now: Now, user: PageUser) -> Response:
     if not permissions.may_read_dasbor(user):
         return _refused(request, user)
-    pid = _period_id(period_id)
+    pid = _period_id(instance_id)
     found = dasbor.dasbor(db, now, pid) if pid is not None else None
     if found is None:
         return _not_found(request, user)
@@ -106,11 +106,11 @@ def dasbor_periode(request: Request, period_id: str, db: Db, now: Now, user: Pag
     )
 
 
-@router.get("/dasbor/{period_id}/{panel}.csv")
-def dasbor_csv(request: Request, period_id: str, panel: str, db: Db, now: Now, user: PageUser) -> Response:
+@router.get("/dasbor/{instance_id}/{panel}.csv")
+def dasbor_csv(request: Request, instance_id: str, panel: str, db: Db, now: Now, user: PageUser) -> Response:
     if not permissions.may_read_dasbor(user):
         return _refused(request, user)
-    pid = _period_id(period_id)
+    pid = _period_id(instance_id)
     found = dasbor.dasbor(db, now, pid) if pid is not None and panel in PANELS else None
     if found is None:
         return _not_found(request, user)
@@ -175,7 +175,7 @@ def _eskalasi(d: Dasbor) -> list[list[Any]]:
                 ROLE_LABELS.get(e.peran or "", e.peran or ""),
                 _waktu(e.batas_langkah),
                 _waktu(e.dibuat),
-                "Terbuka" if e.terbuka else "Ditindaklanjuti",
+                "Terbuka" if e.terbuka else "Dibatalkan" if e.dibatalkan else "Ditindaklanjuti",
                 _waktu(e.selesai),
                 e.selesai_oleh or "",
             ]

@@ -105,6 +105,7 @@ def build(api: Api) -> dict[str, Obyek]:
         berkas = session.scalars(select(Berkas.id).where(Berkas.uploaded_by == "peserta")).first()
         objects = {
             "period": Obyek({"instance_id": root}),
+            "dasbor_csv": Obyek({"instance_id": root, "panel": "corong"}),
             "second_period": Obyek({"instance_id": second}),
             "task_peserta": Obyek({"task_id": _task(api, "peserta", sop_branches.AK03)}),
             "task_asesor": Obyek(
