@@ -5,9 +5,15 @@ Dokumen screen and part 5): each role sees the documents it may read, in Indones
 import html
 import io
 import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -19,6 +25,8 @@ from tests.sop.test_sertifikat import numbers_waiting, xlsx
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
+from tests.support.databases import Template
+from tests.support.live_server import LiveServer, live_server_in
 
 PDF = b"%PDF-1.4\n% a rendered document\n"
 
@@ -252,8 +260,27 @@ def test_download_gives_the_pdf_and_says_sedang_dibuat_while_the_document_is_ren
     r = page.get(f"/dokumen/{waiting}/unduh")
     assert r.status_code == 409
     assert "Dokumen sedang dibuat" in r.text and "Coba lagi dalam beberapa saat" in r.text
+    failed = issue(api, root, "kartu_peserta", "003/KP/XII/2026", candidate="peserta", state="gagal")
+    r = page.get(f"/dokumen/{failed}/unduh")
+    assert r.status_code == 409 and "Dokumen gagal dibuat" in r.text and "sedang dibuat" not in r.text
     r = page.get("/dokumen/999999/unduh")
     assert r.status_code == 404 and "Dokumen tidak ditemukan" in r.text
+
+
+def test_an_address_the_pages_cannot_read_gets_an_indonesian_page_never_json(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    doc = issue(api, root, "nota_dinas", "001/ND/XII/2026")
+    staff = Page(api, "kabid_administrasi")
+    r = staff.get("/dokumen", params={"halaman": "0", "periode": "semua", "cari": "x" * 500, "jenis": "y" * 90})
+    assert r.status_code == 200 and "Tidak ada dokumen yang cocok dengan saringan ini." in r.text
+    r = staff.get("/dokumen", params={"halaman": "99"})  # past the last page: the last page
+    assert r.status_code == 200 and listed_ids(r.text) == {doc}
+    for path in ("/dokumen/abc/unduh", "/dokumen/99999999999/pratinjau", "/dokumen/progres/-1"):
+        r = staff.get(path)
+        assert (r.status_code, r.headers["content-type"]) == (404, "text/html; charset=utf-8"), path
+        assert "tidak ditemukan" in r.text
+    r = staff.post("/dokumen/abc/coba-lagi", data={"csrf": staff.csrf(), "kembali": "//elsewhere.example"})
+    assert r.status_code == 404 and 'href="/dokumen"' in r.text
 
 
 def test_a_page_without_a_session_leads_to_the_login_page(api: Api) -> None:
@@ -357,3 +384,65 @@ def test_a_long_list_comes_in_pages_of_50(api: Api) -> None:
     # The filter stays on the pages.
     kind = staff.get("/dokumen", params={"jenis": "kartu_peserta", "cari": "KP"})
     assert 'href="/dokumen?jenis=kartu_peserta&amp;cari=KP&amp;halaman=2"' in kind.text
+
+
+# --- In a real browser (Debian's Chromium through Playwright) against `ujikom serve`: htmx polls the progress.
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def server_without_renderer(
+    tmp_path: Path, database_template: Callable[[str], Template], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LiveServer]:
+    """`ujikom serve` whose documents wait until the test runs `ujikom worker --once` beside it."""
+    monkeypatch.setenv("UJIKOM_EMBEDDED_WORKER", "false")
+    data_dir = tmp_path / "data"
+    url = database_template("sqlite").new_database(data_dir)
+    with live_server_in(data_dir, url) as server:
+        yield server
+
+
+def test_in_a_browser_the_progress_bar_follows_the_renderer_and_stops_polling_when_done(
+    server_without_renderer: LiveServer, tmp_path: Path
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    server = server_without_renderer
+    api = Api(httpx.Client(base_url=server.base, timeout=60), app=None)  # type: ignore[arg-type]
+    root = sop.start_period(api, "LSP-2026-GENAP")["id"]
+    sop.step_1_and_2(api, root)  # the Nota Dinas, TOR, RAB and SK Jadwal wait: no renderer runs yet
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.set_default_timeout(120_000)
+        try:
+            page.goto(f"{server.base}/login?next=/dokumen")
+            page.fill("#username", "kabid_administrasi")
+            page.fill("#password", "kabid_administrasi-demo")
+            page.get_by_role("button", name="Masuk", exact=True).click()
+            page.wait_for_url(f"{server.base}/dokumen")
+            bar = page.locator(f"#progres-{root}")
+            assert " ".join(bar.inner_text().split()).startswith("LSP-2026-GENAP: 0 dari 4 dokumen siap")
+            with page.expect_request(f"{server.base}/dokumen/progres/{root}"):
+                pass  # htmx asks again by itself while documents wait
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+            assert [v["id"] for v in result["violations"]] == []
+            subprocess.run([Path(sys.executable).parent / "ujikom", "worker", "--once"], env=server.env, check=True)
+            page.wait_for_selector(f"#progres-{root}:not([hx-trigger])")  # the finished fragment polls no more
+            assert " ".join(bar.inner_text().split()).startswith("LSP-2026-GENAP: 4 dari 4 dokumen siap")
+            page.get_by_role("link", name="Lihat dokumennya").click()
+            page.wait_for_url(f"{server.base}/dokumen?periode={root}")
+            assert page.get_by_text("Sedang dibuat").count() == 0
+            assert page.get_by_role("link", name=re.compile("^Unduh PDF")).count() == 4
+        except Exception:
+            page.screenshot(path=str(tmp_path / "gagal.png"), full_page=True)
+            print(f"screenshot: {tmp_path / 'gagal.png'}")
+            raise
+        finally:
+            browser.close()

@@ -9,12 +9,12 @@ document still being rendered is an Indonesian page, never the API's JSON.
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.errors import ApiError
 from api.permissions import is_staff
-from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now
+from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now
 from api.services import dokumen
 from api.store.enums import Role
 from api.store.storage import attachment_disposition
@@ -42,8 +42,9 @@ _GALAT: dict[int, tuple[str, str]] = {
 def galat_page(request: Request, user: PageUser, exc: ApiError, *, kembali: str = "/dokumen") -> HTMLResponse:
     """An Indonesian page for a refused request (the service's English detail is never shown)."""
     judul, pesan = _GALAT.get(exc.status, ("Terjadi kesalahan", "Permintaan ini tidak dapat dipenuhi."))
-    if exc.status == 409 and "failed" in str(exc):
-        pesan = "Dokumen ini gagal dibuat. Staf LSP dapat mencoba membuatnya lagi dari halaman Dokumen."
+    if exc.status == 409 and "failed" in str(exc):  # rendered_file: "... (last attempt failed: ...)"
+        judul = "Dokumen gagal dibuat"
+        pesan = "Berkas dokumen ini gagal dibuat. Staf LSP dapat membuatnya lagi dari halaman Dokumen."
     return page(
         request,
         "dokumen_galat.html",
@@ -64,9 +65,15 @@ def _list_url(where: dokumen.DokumenFilter, halaman: int) -> str:
 
 
 def _int_or_none(value: str) -> int | None:
-    """A filter's number from a form (an empty choice, or anything not a number, is no filter)."""
+    """A positive number from an address or a form (an empty choice, or anything not a number, is None): a
+    page answers an Indonesian page for it, never the API's JSON 422."""
     value = value.strip()
-    return int(value) if value.isdigit() and 0 < len(value) <= 9 else None
+    return int(value) if value.isdigit() and 0 < len(value) <= 9 and 0 < int(value) <= MAX_ID else None
+
+
+def _no(value: str) -> int:
+    """An address naming no document or period: the page says it is not found."""
+    raise ApiError(404, f"no such id {value[:20]!r}")
 
 
 @router.get("/dokumen")
@@ -75,13 +82,18 @@ def daftar(
     db: Db,
     now: Now,
     user: PageUser,
-    periode: Annotated[str, Query(max_length=20)] = "",
-    jenis: Annotated[str, Query(max_length=40)] = "",
-    cari: Annotated[str, Query(max_length=100)] = "",
-    halaman: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    periode: str = "",
+    jenis: str = "",
+    cari: str = "",
+    halaman: str = "1",
 ) -> HTMLResponse:
-    where = dokumen.DokumenFilter(period_id=_int_or_none(periode), kind=jenis.strip() or None, q=cari)
-    daftar = dokumen.readable_page(db, user, as_date(now) or now.date(), where, halaman, PAGE_SIZE)
+    # Whatever the address says is read leniently (a filter it cannot read is no filter): never a JSON 422.
+    where = dokumen.DokumenFilter(period_id=_int_or_none(periode), kind=jenis.strip()[:40] or None, q=cari[:100])
+    today = as_date(now) or now.date()
+    nomor = min(_int_or_none(halaman) or 1, 100_000)
+    daftar = dokumen.readable_page(db, user, today, where, nomor, PAGE_SIZE)
+    if not daftar.items and daftar.total:  # past the last page: the last page
+        daftar = dokumen.readable_page(db, user, today, where, -(-daftar.total // PAGE_SIZE), PAGE_SIZE)
     settings = request.app.state.settings
     return page(
         request,
@@ -105,11 +117,11 @@ def daftar(
 
 
 @router.get("/dokumen/progres/{instance_id}")
-def progres(request: Request, instance_id: Id, db: Db, user: PageUser) -> HTMLResponse:
+def progres(request: Request, instance_id: str, db: Db, user: PageUser) -> HTMLResponse:
     """The progress fragment (`_progres.html`) for htmx: it carries its own `hx-trigger="every 2s"` while
     documents wait, and drops it once none does, so polling stops. Opened as a page, the same in the layout."""
     try:
-        p = dokumen.render_progress(db, user, instance_id)
+        p = dokumen.render_progress(db, user, _int_or_none(instance_id) or _no(instance_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
     template = "_progres.html" if request.headers.get("HX-Request") else "dokumen_progres.html"
@@ -117,10 +129,10 @@ def progres(request: Request, instance_id: Id, db: Db, user: PageUser) -> HTMLRe
 
 
 @router.get("/dokumen/{document_id}/unduh")
-def unduh(request: Request, document_id: Id, db: Db, settings: AppSettings, user: PageUser) -> Response:
+def unduh(request: Request, document_id: str, db: Db, settings: AppSettings, user: PageUser) -> Response:
     """The rendered file, as a download; an Indonesian page while it is being rendered (409) or when refused."""
     try:
-        f = dokumen.rendered_file(db, settings, user, document_id)
+        f = dokumen.rendered_file(db, settings, user, _int_or_none(document_id) or _no(document_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
     return Response(
@@ -131,10 +143,10 @@ def unduh(request: Request, document_id: Id, db: Db, settings: AppSettings, user
 
 
 @router.get("/dokumen/{document_id}/pratinjau")
-def pratinjau(request: Request, document_id: Id, db: Db, settings: AppSettings, user: PageUser) -> HTMLResponse:
+def pratinjau(request: Request, document_id: str, db: Db, settings: AppSettings, user: PageUser) -> HTMLResponse:
     """The document as HTML, from the same template and data as its PDF (shown even before the PDF exists)."""
     try:
-        html = dokumen.preview(db, settings, user, document_id)
+        html = dokumen.preview(db, settings, user, _int_or_none(document_id) or _no(document_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
     # The preview is the document's own page (its kop, its styles); it runs no script and is framed by nobody.
@@ -143,23 +155,24 @@ def pratinjau(request: Request, document_id: Id, db: Db, settings: AppSettings, 
 
 def _back(kembali: str) -> str:
     """Back to the list as it was filtered: only a /dokumen address of this site."""
+    kembali = kembali[:2000]
     return kembali if kembali.startswith("/dokumen") and not kembali.startswith("//") else "/dokumen"
 
 
 @router.post("/dokumen/{document_id}/coba-lagi")
 def coba_lagi(
     request: Request,
-    document_id: Id,
+    document_id: str,
     db: Db,
     worker: BackgroundWorker,
     user: PageUser,
-    kembali: Annotated[str, Form(max_length=2000)] = "/dokumen",
+    kembali: Annotated[str, Form()] = "/dokumen",
 ) -> Response:
     """A failed document goes back to the renderer (staff, as POST /api/dokumen/{id}/retry-render)."""
     if not is_staff(user):
         return galat_page(request, user, ApiError(403), kembali=_back(kembali))
     try:
-        dokumen.retry_render(db, user, document_id)
+        dokumen.retry_render(db, user, _int_or_none(document_id) or _no(document_id))
     except ApiError as exc:
         if exc.status == 409:
             pesan = "Dokumen ini tidak sedang gagal: sudah selesai dibuat atau masih menunggu giliran."
