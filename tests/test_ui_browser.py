@@ -158,6 +158,8 @@ TOUR = [
     ("kabid_administrasi", "/dokumen", ["phone", "desktop"]),
     ("asesor", "/asesor", ["phone", "desktop"]),
     ("ketua_lsp", "/dasbor", ["desktop"]),
+    ("peserta", "/akun", ["phone"]),
+    ("desainer", "/modeler", ["desktop"]),
 ]
 
 
