@@ -227,18 +227,31 @@ def _schemas(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         yield from _schemas(part.get("then") if isinstance(part, dict) else None, f"{path}allOf.{i}.then.")
 
 
+_WHY = {
+    "type": f"type must be one of {', '.join(sorted(_TYPES))} (one type, not a list)",
+    "format": f"format must be one of {', '.join(sorted(FORM_FORMATS))}",
+    "oneOf": 'oneOf must list choices {"const": value, "title": "Indonesian label"}',
+    "allOf": "allOf may only hold if/then conditions",
+    "if": "if needs its then",
+    "then": "then needs its if",
+    "items": "items must be one schema",
+}
+
+
 def form_keywords(name: str, schema: Any) -> Iterator[Problem]:
     """Every keyword of a form is one the form renderer draws (FORM_KEYWORDS), so every page can show it."""
     for path, node in _schemas(schema):
         for keyword in unsupported(node):
-            yield Problem(
-                name,
-                f"{path}{keyword}",
-                None,
-                f"{keyword!r} cannot be drawn by the form renderer (api/ui/formulir.py): use the keywords it knows "
-                f"({', '.join(sorted(FORM_KEYWORDS))}; format {', '.join(sorted(FORM_FORMATS))}; oneOf of "
-                f"{{const, title}}; allOf of if/then) ({_README})",
+            known = keyword in FORM_KEYWORDS
+            why = (
+                _WHY[keyword]
+                if known
+                else (
+                    f"{keyword!r} cannot be drawn by the form renderer (api/ui/formulir.py): say it with the keywords "
+                    f"it knows ({', '.join(sorted(FORM_KEYWORDS))})"
+                )
             )
+            yield Problem(name, f"{path}{keyword}", None, f"{why} ({_README})")
 
 
 FORM_ERRORS: list[Callable[[str, Any], Iterable[Problem]]] = [

@@ -168,6 +168,15 @@ class _Ctx:
     ui: Mapping[str, Mapping[str, Any]]
     berkas: Mapping[Any, Any]
     upload_url: str | None
+    # Per subschema (a list's rows share one): its unsupported keywords and choices, worked out once. The
+    # subschema is kept with them, so its id is never reused while the form is drawn.
+    memo: dict[int, tuple[Mapping[str, Any], list[str], list[tuple[Any, str]] | None]] = field(default_factory=dict)
+
+    def read(self, schema: Mapping[str, Any]) -> tuple[list[str], list[tuple[Any, str]] | None]:
+        if id(schema) not in self.memo:
+            self.memo[id(schema)] = (schema, unsupported(schema), _choices(schema))
+        _, bad, options = self.memo[id(schema)]
+        return bad, options
 
     def ui_of(self, path: str) -> Mapping[str, Any]:
         return self.ui.get(re.sub(r"\.(\d+|__i__)(?=\.|$)", ".*", path), {})
@@ -193,19 +202,21 @@ def _build(
     f = Field("teks", path, str(ui.get("label") or label), required, str(schema.get("description") or ""))
     f.errors = [_message(m, path) for m in ctx.take(path)]
     kind = schema.get("type")
-    options = _choices(schema)
+    bad, options = ctx.read(schema)
     # In a row, a value chosen from data among many is named, not offered again: a list of hundreds of rows
     # would each list everyone. Remove the row and add another to change it.
     in_row = path.count(".") and path.split(".")[-2].isdigit()
     long = in_row and SUMBER in schema and len(options or []) > ROW_CHOICES_MAX
     widget = ui.get("widget") or ("hanya-baca" if (keyed or long) and _filled(value) else None)
-    if unsupported(schema):
+    if bad:
         f.kind = "tak-didukung"
     elif widget == "tersembunyi":
         f.kind, f.value = "tersembunyi", _text(value)
     elif widget == "hanya-baca" and kind not in ("object", "array"):
         f.kind, f.value = "hanya-baca", _text(value)
-        f.attrs["tampil"] = dict(options or []).get(value, _text(value)) if options else _text(value)
+        f.attrs["tampil"] = next(
+            (t for v, t in options or [] if v == value), readable(value) if options else _text(value)
+        )
     elif kind == "object":
         _object(f, schema, value if isinstance(value, dict) else {}, ctx)
     elif kind == "array":
@@ -466,23 +477,33 @@ def _number(text: str, integer: bool) -> Any:
     return int(n) if n.is_integer() and "e" not in s.lower() else n
 
 
-def _read(schema: Mapping[str, Any], path: str, form: dict[str, list[str]]) -> Any:
+Memo = dict[int, tuple[Mapping[str, Any], dict[str, Any] | None]]
+
+
+def _by_text(schema: Mapping[str, Any], memo: Memo) -> dict[str, Any] | None:
+    """The field's choices by the text a control sends, worked out once per subschema (kept in the memo)."""
+    if id(schema) not in memo:
+        options = _choices(schema)
+        memo[id(schema)] = (schema, None if options is None else {_text(v): v for v, _ in options})
+    return memo[id(schema)][1]
+
+
+def _read(schema: Mapping[str, Any], path: str, form: dict[str, list[str]], memo: Memo) -> Any:
     """The value at `path`, `None` when the form has nothing of it, `_BLANK` for an empty control."""
     kind = schema.get("type")
     if kind == "object":
-        return _read_object(schema, path, form)
+        return _read_object(schema, path, form, memo)
     if kind == "array":
         items: dict[str, Any] = schema.get("items") if isinstance(schema.get("items"), dict) else {}  # type: ignore[assignment]
-        options = _choices(items)
-        if options is not None and items.get("type") != "object":
+        by_text = _by_text(items, memo)
+        if by_text is not None and items.get("type") != "object":
             if path not in form:
                 return None
-            by_text = {_text(v): v for v, _ in options}
             return [by_text.get(v, v) for v in form[path] if v != ""]
         found = {int(m.group(1)) for k in form if (m := re.match(re.escape(path) + r"\.(\d+)(\.|$)", k))}
         if not found and path not in form:
             return None
-        rows = [_read(items, f"{path}.{i}", form) for i in sorted(found)]
+        rows = [_read(items, f"{path}.{i}", form, memo) for i in sorted(found)]
         return [{} if r is None and items.get("type") == "object" else r for r in rows if r not in (None, _BLANK)]
     values = form.get(path)
     if values is None:
@@ -492,28 +513,26 @@ def _read(schema: Mapping[str, Any], path: str, form: dict[str, list[str]]) -> A
     text = next((v for v in values if v != ""), "")
     if text == "":
         return _BLANK
-    options = _choices(schema)
-    if options is not None:
-        return {_text(v): v for v, _ in options}.get(text, _number(text, True) if kind == "integer" else text)
+    by_text = _by_text(schema, memo)
+    if by_text is not None:
+        return by_text.get(text, _number(text, True) if kind == "integer" else text)
     if kind in ("integer", "number"):
         return _number(text, kind == "integer")
     return text
 
 
-def _read_object(schema: Mapping[str, Any], path: str, form: dict[str, list[str]]) -> Any:
+def _read_object(schema: Mapping[str, Any], path: str, form: dict[str, list[str]], memo: Memo) -> Any:
     prefix = f"{path}." if path else ""
-    read = {
-        k: _read(sub, prefix + k, form) for k, sub in (schema.get("properties") or {}).items() if isinstance(sub, dict)
-    }
+    props = schema.get("properties") or {}
+    read = {k: _read(sub, prefix + k, form, memo) for k, sub in props.items() if isinstance(sub, dict)}
     if path and all(v is None for v in read.values()):
         return None
     out = {k: v for k, v in read.items() if v is not None and v is not _BLANK}
     if path and not any(_filled(v) for v in out.values()):
         return {}  # nothing written in it: left out by its parent unless required
     required = required_now(schema, out)
-    props = schema.get("properties") or {}
     for k, v in read.items():
-        plain = props[k].get("type") == "string" and _choices(props[k]) is None and "format" not in props[k]
+        plain = props[k].get("type") == "string" and _by_text(props[k], memo) is None and "format" not in props[k]
         if v is _BLANK and k in required and plain:
             out[k] = ""  # "tidak boleh kosong" at the field rather than a missing key
         if isinstance(out.get(k), dict | list) and not out[k] and k not in required:
@@ -524,5 +543,5 @@ def _read_object(schema: Mapping[str, Any], path: str, form: dict[str, list[str]
 def parse(schema: Mapping[str, Any], form: Any) -> dict[str, Any]:
     """The submitted form (starlette FormData, a multi-dict, a mapping of lists or (name, value) pairs) as the
     data the schema describes; names the schema does not know (the CSRF token, buttons) are ignored."""
-    out = _read_object(schema, "", _pairs(form))
+    out = _read_object(schema, "", _pairs(form), {})
     return out if isinstance(out, dict) else {}

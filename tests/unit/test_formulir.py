@@ -315,14 +315,17 @@ def test_the_deploy_lint_refuses_else_refs_and_type_lists_and_non_choice_oneof()
             "a": {"type": ["string", "null"]},
             "b": {"type": "string", "oneOf": [{"type": "string", "minLength": 2}]},
             "c": {"type": "object", "if": {"required": ["x"]}, "then": {}, "else": {}},
+            "d": {"type": "object", "if": {"required": ["x"]}},
         },
     }
-    assert sorted(p.element_id or "" for p in form_keywords("y.json", schema)) == [
-        "$defs",
-        "properties.a.type",
-        "properties.b.oneOf",
-        "properties.c.else",
-    ]
+    said = {p.element_id or "": p.message.split(" (see")[0] for p in form_keywords("y.json", schema)}
+    assert sorted(said) == ["$defs", "properties.a.type", "properties.b.oneOf", "properties.c.else", "properties.d.if"]
+    assert (
+        said["properties.a.type"]
+        == "type must be one of array, boolean, integer, number, object, string (one type, not a list)"
+    )
+    assert said["properties.b.oneOf"] == 'oneOf must list choices {"const": value, "title": "Indonesian label"}'
+    assert said["properties.d.if"] == "if needs its then"
 
 
 PEKERJAAN: dict[str, Any] = {

@@ -126,12 +126,15 @@
         var a = document.createElement("a");
         a.href = "/api/berkas/" + body.id; a.target = "_blank"; a.rel = "noopener";
         a.textContent = body.nama || file.name;
+        var sr = document.createElement("span");
+        sr.className = "sr"; sr.textContent = " (dibuka di tab baru)";
         info.appendChild(document.createTextNode("Terunggah: "));
         info.appendChild(a);
+        a.appendChild(sr);
         info.appendChild(document.createTextNode(" (" + size(body.size || file.size) + ")"));
         if ((body.content_type || "").indexOf("image/") === 0) {
           var img = document.createElement("img");
-          img.className = "pratinjau"; img.src = a.href; img.alt = "Pratinjau " + a.textContent;
+          img.className = "pratinjau"; img.src = a.href; img.alt = "Pratinjau " + (body.nama || file.name);
           info.appendChild(img);
         }
         changed(box.querySelector("[data-berkas-id]"));
