@@ -650,3 +650,16 @@ def test_a_failing_context_panel_leaves_the_task_workable_with_a_notice(
     doc = browser("direktur").get(f"/tasks/{task_id}")
     assert "Bahan pertimbangan tugas ini tidak dapat ditampilkan saat ini." in doc.text_content()
     assert doc.xpath("//form[@id='formulir-tugas']") and not doc.xpath("//section[contains(@class,'panel-konteks')]")
+
+
+def test_a_draft_of_a_form_with_more_than_a_thousand_fields_is_kept(browser: Any, api: Api) -> None:
+    task_id = target_task(api)
+    page = browser("direktur")
+    values = form_values(page.get(f"/tasks/{task_id}"))
+    for i in range(600):  # 1800 fields: Starlette reads 1000 by default
+        values |= {f"target.{i}.skema_nomor": [sop.JWD], f"target.{i}.prodi": ["Prodi"], f"target.{i}.jumlah": ["1"]}
+    r = page.post(f"/tasks/{task_id}/draft", values)
+    assert r.status_code == 303, r.text
+    assert len(sop.task_detail(api, "direktur", task_id)["draft"]["data"]["target"]) == 600
+    r = page.post(f"/tasks/{task_id}/draft", values, htmx=True)
+    assert r.status_code == 200 and "Draf tersimpan" in r.text

@@ -28,7 +28,7 @@ from api.services import berkas, drafts, tasks
 from api.store.enums import TaskState
 from api.ui import formulir, konteks
 from api.ui.galat import halaman_galat
-from api.ui.sesi import PageUser
+from api.ui.sesi import MAX_FORM_FIELDS, PageUser
 from api.ui.templating import page
 from service_tasks import format_indonesia as fmt
 from service_tasks.format_indonesia import WIB
@@ -39,7 +39,7 @@ router = APIRouter(include_in_schema=False)
 
 async def _submitted(request: Request) -> FormData:
     """The posted form, read once in the event loop, so the page's handler can run in the thread pool."""
-    return await request.form()
+    return await request.form(max_fields=MAX_FORM_FIELDS)
 
 
 Submitted = Annotated[FormData, Depends(_submitted)]
@@ -380,15 +380,6 @@ def _walk(schema: Any, value: Any) -> Iterator[tuple[dict[str, Any], Any, str]]:
             yield from _walk(schema["items"], item)
 
 
-def _file_ids(schema: dict[str, Any] | None, *data: Any) -> set[int]:
-    return {
-        v
-        for d in data
-        for sub, v, _ in _walk(schema, d)
-        if isinstance(sub, dict) and BERKAS in sub and isinstance(v, int) and not isinstance(v, bool)
-    }
-
-
 def _irreversible(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[str]:
     """The choices in `data` that cannot be taken back (a refusal, BK, a cancellation), as the form titles them."""
     found = []
@@ -475,7 +466,7 @@ def _task_page(
     values = data if data is not None else (t.draft.data if t.draft is not None else t.data)
     form_html = summary = Markup("")
     if open_ and schema is not None:
-        shown = berkas.info(db, user, _file_ids(schema, values))
+        shown = berkas.info(db, user, set(formulir.berkas_ids(schema, values)))
         form_html = formulir.render(
             schema,
             values,
