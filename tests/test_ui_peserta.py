@@ -326,6 +326,12 @@ def test_the_registration_shows_the_candidates_own_data_read_only_and_names_the_
     ]
     assert doc.xpath("//section[@id='konteks-pemeriksaan']") == []  # nothing returned yet
     assert "Bunga Maharani" not in lxml.html.tostring(doc, encoding="unicode")
+    # Without JavaScript every part is on the one page, the steps only named for static/langkah.js.
+    page_doc = lxml.html.fromstring(browser(api, "peserta").get(f"/tasks/{task['id']}").text)
+    for part in ("konteks-data-diri", "f-apl01-tujuan_asesmen", "f-apl01-pendidikan", "f-apl01-bukti", "f-apl02"):
+        assert len(page_doc.xpath(f"//*[@id='{part}']")) == 1, part
+    assert page_doc.xpath("//script[@src='/ui/static/langkah.js']") != []
+    assert page_doc.xpath("//*[contains(@class, 'langkah-sembunyi')]") == []
     # peserta2's registration is not there for peserta: the page answers as if it did not exist.
     [other] = api.inbox("peserta2")
     r = browser(api, "peserta").get(f"/tasks/{other['id']}")

@@ -122,3 +122,24 @@ def test_a_candidate_revises_a_returned_registration_step_by_step_on_a_phone(
     page.goto(f"{live_server.base}/status")
     assert "Pemeriksaan berkas" in page.locator("li[aria-current='step']").inner_text()
     assert api.inbox("peserta") == []
+
+
+def test_a_candidate_decided_bk_goes_from_status_to_the_appeal_with_its_window_on_a_phone(
+    live_server: LiveServer, phone: Any
+) -> None:
+    api = LiveApi(live_server.base, live_server.database_url)
+    sb.decided(api, [sb.Calon("peserta3", skema=sop.OPR, asesor="asesor2", tuk="TUK-02", bk=True)])
+    page = phone
+    page.goto(f"{live_server.base}/login")
+    page.fill("#username", "peserta3")
+    page.fill("#password", "peserta3-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/status")
+    assert "Banding" in page.locator("li[aria-current='step']").inner_text()
+    assert "Belum kompeten" in page.locator("section[aria-labelledby^='hasil-']").inner_text()
+    no_axe_violations(page)
+    page.get_by_role("link", name="Kerjakan sekarang").click()
+    panel = page.locator(".konteks-banding")
+    assert "Keputusan rapat pleno" in panel.inner_text() and "Belum kompeten" in panel.inner_text()
+    assert panel.locator(".lencana", has_text="sisa").count() == 1
+    no_axe_violations(page)
