@@ -97,6 +97,10 @@ class Walk:
             self.checked.append(key)
             try:
                 axe(page)
+                wide = page.evaluate("() => document.documentElement.scrollWidth")
+                assert wide <= page.viewport_size["width"], (
+                    f"{wide} px wide on a {page.viewport_size['width']} px screen"
+                )
             except AssertionError as e:  # noted with its image; the period goes on so one run finds them all
                 shot = SHOTS / "axe" / f"{len(self.violations) + 1:02d}-{re.sub(r'[^A-Za-z0-9]+', '-', key)[:90]}.png"
                 page.screenshot(path=str(shot), full_page=True)
