@@ -18,10 +18,11 @@ from api.engine.process_models import MODELS
 from api.settings import Settings
 from api.store.db import Database
 from tests.support.api import Api
+from tests.support.browser import Pages, chromium, pages, site
 from tests.support.databases import PostgresTemplate, SqliteTemplate, Template, settings_for
 from tests.support.live_server import LiveServer, live_server_in
 
-__all__ = ["Api"]  # tests and bench/ have imported Api from here
+__all__ = ["Api", "chromium", "pages", "site"]  # tests and bench/ have imported Api from here; browser fixtures
 
 PG_URL = os.environ.get("UJIKOM_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -98,3 +99,16 @@ def live_server(tmp_path: Path, database_template: Callable[[str], Template]) ->
     url = database_template("sqlite").new_database(data_dir)
     with live_server_in(data_dir, url) as server:
         yield server
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed browser test leaves a full-page screenshot of each page it had open (var/test-shots/), named
+    in the failure's report."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    opened = getattr(item, "funcargs", {}).get("pages")
+    if report.failed and report.when in ("setup", "call") and isinstance(opened, Pages):
+        shots = opened.shots(item.name)
+        if shots:
+            report.sections.append(("screenshots", "\n".join(str(p) for p in shots)))

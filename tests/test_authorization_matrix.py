@@ -114,6 +114,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/login"): Access(PUBLIK),
     ("POST", "/logout"): Access(SIGNED_IN, logs_out=True),
     ("GET", "/akun"): Access(SIGNED_IN),
+    # Status saya: a candidate's own status; anyone else is sent on to their own landing page (303).
+    ("GET", "/status"): Access(SIGNED_IN),
     # A period at a glance: Ketua LSP and Direktur, the Kabids and admin (the staff); never peserta or asesor.
     ("GET", "/dasbor"): Access(STAFF),
     ("GET", "/dasbor/{instance_id}"): Access(STAFF, "period"),

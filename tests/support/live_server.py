@@ -1,4 +1,5 @@
-"""`ujikom serve` in a subprocess, for tests that drive the real server (curl, a browser).
+"""`ujikom serve` in a subprocess, for tests that drive the real server (curl, a browser); or the test's own
+application served by uvicorn in a thread (`serving`), when the test moves the service's clock.
 
 No fixed short timeouts: the machines running the suite are loaded, so readiness is polled until a
 generous deadline, and on teardown the server gets as long to finish its current work (the renderer may
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -85,3 +87,32 @@ def live_server_in(data_dir: Path, database_url: str) -> Iterator[LiveServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve `app` (the test's own application object) with uvicorn in a thread of this process until the block
+    ends; yields its base URL. The test keeps the app's clock and worker in hand: it moves time (the day of the
+    assessment) and lets the worker run between a browser's steps, as the in-process tests do. The app's
+    lifespan runs here (the evaluator's processes; the embedded worker only if its settings ask for one)."""
+    import threading
+
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + READY_SECONDS
+    while not server.started:
+        if not thread.is_alive():
+            pytest.fail("uvicorn stopped before it served")
+        if time.monotonic() > deadline:
+            pytest.fail(f"uvicorn did not start within {READY_SECONDS:.0f} s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(STOP_SECONDS)
