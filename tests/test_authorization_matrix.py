@@ -122,8 +122,6 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/dasbor/{instance_id}/{panel}.csv"): Access(STAFF, "dasbor_csv"),
     ("GET", "/api/periode"): Access(STAFF),
     ("GET", "/api/periode/{instance_id}/dasbor"): Access(STAFF, "period"),
-    # Status saya: a candidate's own status; anyone else is sent on to their own landing page (303).
-    ("GET", "/status"): Access(SIGNED_IN),
     # Tugas saya and a task's page: what the API allows, a task the caller may not see is a 404 page.
     ("GET", "/tasks"): Access(SIGNED_IN),
     ("GET", "/tasks/sekaligus"): Access(SIGNED_IN),
