@@ -122,6 +122,9 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/dasbor/{instance_id}/{panel}.csv"): Access(STAFF, "dasbor_csv"),
     ("GET", "/api/periode"): Access(STAFF),
     ("GET", "/api/periode/{instance_id}/dasbor"): Access(STAFF, "period"),
+    # Mulai periode: who may start a period (the Direktur); anyone else an Indonesian 403 page.
+    ("GET", "/periode/baru"): Access(_set("direktur")),
+    ("POST", "/periode/baru"): Access(_set("direktur")),
     # Tugas saya and a task's page: what the API allows, a task the caller may not see is a 404 page.
     ("GET", "/tasks"): Access(SIGNED_IN),
     ("GET", "/tasks/sekaligus"): Access(SIGNED_IN),

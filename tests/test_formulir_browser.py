@@ -13,7 +13,6 @@ import pytest
 
 from api.settings import PROJECT_ROOT
 from api.ui import formulir
-from tests.test_modeler_browser import CHROMIUM, CHROMIUM_ARGS
 
 BASE = "http://formulir.test"
 STATIC = PROJECT_ROOT / "api" / "ui" / "static"
@@ -65,17 +64,9 @@ class Site:
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium: Any) -> Any:
+    """The run's one Chromium (tests/support/browser.py): Playwright's sync API runs one at a time."""
+    return chromium
 
 
 @pytest.fixture

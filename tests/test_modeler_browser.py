@@ -5,7 +5,6 @@ period follows version 2."""
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +17,6 @@ from tests.support import bpmn_edits, sop
 from tests.support.api import Api
 from tests.support.live_server import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SOP = "uji_kompetensi"
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 
@@ -55,17 +45,9 @@ def server(live_server: LiveServer) -> tuple[str, str]:
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium: Any) -> Any:
+    """The run's one Chromium (tests/support/browser.py): Playwright's sync API runs one at a time."""
+    return chromium
 
 
 def _log_in(page: Any, username: str) -> None:

@@ -21,7 +21,6 @@ from tests.support import sop
 from tests.support import sop_branches as sb
 from tests.support.live_server import free_port
 from tests.support.sop_branches import Calon
-from tests.test_modeler_browser import CHROMIUM, CHROMIUM_ARGS
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WAIT = 60_000  # ms: the machine may be busy; nothing here waits on time, only on the page
@@ -48,21 +47,18 @@ def served(api: Api) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser_page(tmp_path: Path) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.set_default_timeout(WAIT)
-        try:
-            yield page
-        except BaseException:
-            page.screenshot(path=str(tmp_path / "kegagalan.png"), full_page=True)
-            raise
-        finally:
-            browser.close()
+def browser_page(chromium: Any, tmp_path: Path) -> Iterator[Any]:
+    """A phone-sized page of the run's one Chromium (tests/support/browser.py)."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    try:
+        yield page
+    except BaseException:
+        page.screenshot(path=str(tmp_path / "kegagalan.png"), full_page=True)
+        raise
+    finally:
+        context.close()
 
 
 def violations(page: Any) -> list[Any]:

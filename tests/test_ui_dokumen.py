@@ -388,7 +388,6 @@ def test_a_long_list_comes_in_pages_of_50(api: Api) -> None:
 
 # --- In a real browser (Debian's Chromium through Playwright) against `ujikom serve`: htmx polls the progress.
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -406,43 +405,39 @@ def server_without_renderer(
 
 
 def test_in_a_browser_the_progress_bar_follows_the_renderer_and_stops_polling_when_done(
-    server_without_renderer: LiveServer, tmp_path: Path
+    server_without_renderer: LiveServer, chromium: Any, tmp_path: Path
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
     server = server_without_renderer
     api = Api(httpx.Client(base_url=server.base, timeout=60), app=None)  # type: ignore[arg-type]
     root = sop.start_period(api, "LSP-2026-GENAP")["id"]
     sop.step_1_and_2(api, root)  # the Nota Dinas, TOR, RAB and SK Jadwal wait: no renderer runs yet
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.set_default_timeout(120_000)
-        try:
-            page.goto(f"{server.base}/login?next=/dokumen")
-            page.fill("#username", "kabid_administrasi")
-            page.fill("#password", "kabid_administrasi-demo")
-            page.get_by_role("button", name="Masuk", exact=True).click()
-            page.wait_for_url(f"{server.base}/dokumen")
-            bar = page.locator(f"#progres-{root}")
-            assert " ".join(bar.inner_text().split()).startswith("LSP-2026-GENAP: 0 dari 4 dokumen siap")
-            with page.expect_request(f"{server.base}/dokumen/progres/{root}"):
-                pass  # htmx asks again by itself while documents wait
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-            assert [v["id"] for v in result["violations"]] == []
-            subprocess.run([Path(sys.executable).parent / "ujikom", "worker", "--once"], env=server.env, check=True)
-            page.wait_for_selector(f"#progres-{root}:not([hx-trigger])")  # the finished fragment polls no more
-            assert " ".join(bar.inner_text().split()).startswith("LSP-2026-GENAP: 4 dari 4 dokumen siap")
-            page.get_by_role("link", name="Lihat dokumennya").click()
-            page.wait_for_url(f"{server.base}/dokumen?periode={root}")
-            assert page.get_by_text("Sedang dibuat").count() == 0
-            assert page.get_by_role("link", name=re.compile("^Unduh PDF")).count() == 4
-        except Exception:
-            page.screenshot(path=str(tmp_path / "gagal.png"), full_page=True)
-            print(f"screenshot: {tmp_path / 'gagal.png'}")
-            raise
-        finally:
-            browser.close()
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    # the page lives in the run's one Chromium (tests/support/browser.py)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{server.base}/login?next=/dokumen")
+        page.fill("#username", "kabid_administrasi")
+        page.fill("#password", "kabid_administrasi-demo")
+        page.get_by_role("button", name="Masuk", exact=True).click()
+        page.wait_for_url(f"{server.base}/dokumen")
+        bar = page.locator(f"#progres-{root}")
+        assert " ".join(bar.inner_text().split()).startswith("LSP-2026-GENAP: 0 dari 4 dokumen siap")
+        with page.expect_request(f"{server.base}/dokumen/progres/{root}"):
+            pass  # htmx asks again by itself while documents wait
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+        assert [v["id"] for v in result["violations"]] == []
+        subprocess.run([Path(sys.executable).parent / "ujikom", "worker", "--once"], env=server.env, check=True)
+        page.wait_for_selector(f"#progres-{root}:not([hx-trigger])")  # the finished fragment polls no more
+        assert " ".join(bar.inner_text().split()).startswith("LSP-2026-GENAP: 4 dari 4 dokumen siap")
+        page.get_by_role("link", name="Lihat dokumennya").click()
+        page.wait_for_url(f"{server.base}/dokumen?periode={root}")
+        assert page.get_by_text("Sedang dibuat").count() == 0
+        assert page.get_by_role("link", name=re.compile("^Unduh PDF")).count() == 4
+    except Exception:
+        page.screenshot(path=str(tmp_path / "gagal.png"), full_page=True)
+        print(f"screenshot: {tmp_path / 'gagal.png'}")
+        raise
+    finally:
+        context.close()

@@ -13,7 +13,7 @@ import pytest
 from tests.support import sop
 from tests.support import sop_branches as sb
 from tests.support.live_server import LiveServer
-from tests.test_modeler_browser import CHROMIUM, CHROMIUM_ARGS, LiveApi
+from tests.test_modeler_browser import LiveApi
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WAIT_MS = 60_000  # a loaded machine: generous, never a short fixed sleep
@@ -21,23 +21,18 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 @pytest.fixture
-def phone(tmp_path: Path) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = chromium.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True, locale="id-ID")
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        try:
-            yield page
-        except BaseException:
-            page.screenshot(path=str(tmp_path / "gagal.png"), full_page=True)
-            raise
-        finally:
-            chromium.close()
+def phone(chromium: Any, tmp_path: Path) -> Iterator[Any]:
+    """A phone-sized page of the run's one Chromium (tests/support/browser.py)."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        yield page
+    except BaseException:
+        page.screenshot(path=str(tmp_path / "gagal.png"), full_page=True)
+        raise
+    finally:
+        context.close()
 
 
 def no_axe_violations(page: Any) -> None:

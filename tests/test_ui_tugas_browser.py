@@ -4,12 +4,10 @@ is there after a reload, and axe-core finds no WCAG 2.2 A/AA violation on the in
 phone and desktop width). A failure leaves a screenshot in the test's tmp_path."""
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import create_engine, func, select
 
 from api.store.models import ChildCompletion
@@ -17,7 +15,6 @@ from tests.support import sop
 from tests.support.api import Api
 from tests.support.live_server import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 GENEROUS_MS = 60_000  # the machine is shared: waits are generous, never a measure of speed
@@ -39,22 +36,6 @@ class LiveApi(Api):
                     return 0
             time.sleep(0.1)
         raise AssertionError("the server's worker did not apply the finished child instances within 60 s")
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci` (make setup)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def violations(page: Any) -> list[tuple[str, list[str]]]:

@@ -39,6 +39,17 @@ def startable_definitions(db: Database) -> list[ProcessDefinitionOut]:
         ]
 
 
+def startable_by(db: Database, user: CurrentUser) -> list[ProcessDefinitionOut]:
+    """The processes `user` may start (their role holds a lane with a start event): a period for the
+    Direktur."""
+    with db.reading() as session:
+        return [
+            ProcessDefinitionOut(key=d.key, name=d.name, version=d.version, deployment_id=d.deployment_id)
+            for d in latest_definitions(session)
+            if d.startable and user.has_any(*d.start_roles)
+        ]
+
+
 def start(
     db: Database, clock: Clock, settings: Settings, user: CurrentUser, key: str, body: StartInstance
 ) -> InstanceOut:

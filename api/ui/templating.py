@@ -49,6 +49,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Asesmen saya", "/asesor", "asesor", frozenset({Role.ASESOR})),
     NavItem("Antrian berkas", "/berkas/antrian", "antrian", frozenset({Role.KABID_ADMINISTRASI})),
     NavItem("Dasbor", "/dasbor", "dasbor", DASBOR_READERS),
+    NavItem("Mulai periode", "/periode/baru", "periode", frozenset({Role.DIREKTUR})),
     NavItem("Dokumen", "/dokumen", "dokumen"),
     NavItem("Perancang", "/modeler", "perancang", frozenset({Role.DESAINER, Role.ADMIN})),
     NavItem("Akun", "/akun", "akun"),
