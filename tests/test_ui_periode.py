@@ -31,7 +31,7 @@ from api.store.master import Berkas
 from api.store.models import Dokumen
 from tests.support import sop
 from tests.support import sop_branches as b
-from tests.support.browser import SHOTS, Pages, Site, axe, goto, requires, wait_away_from_login
+from tests.support.browser import SHOTS, Pages, Site, axe, goto, log_in_as_demo, requires, wait_away_from_login
 from tests.support.browser_forms import work_task
 from tests.support.generic_client import Field, Policy
 from tests.test_generic_client import Returned, from_bnsp, rows
@@ -253,12 +253,19 @@ def test_a_whole_period_is_worked_through_the_pages_alone_by_every_role_the_cand
     for screen in ("/tasks/{task_id}", "/status", "/berkas/antrian", "/berkas/periksa/{task_id}", "/asesor"):
         requires(screen)
     started = time.monotonic()
-    # No page starts a period yet: the Direktur's first task is opened through the API.
-    r = site.api.post(
-        "direktur", "/api/process-definitions/uji_kompetensi/instances", json={"business_key": sop.PERIODE}
-    )
-    assert r.status_code == 201, r.text
-    instance_id = r.json()["id"]
+    # The Direktur starts the period on "Mulai periode" and lands on its first task, the targets.
+    direktur = pages.open("desktop", "direktur-mulai")
+    log_in_as_demo(direktur, site.base, NAMA["direktur"])
+    direktur.get_by_role("link", name="Mulai periode").click()
+    direktur.wait_for_url(re.compile(r"/periode/baru$"), wait_until="load")
+    axe(direktur)
+    direktur.get_by_label("Nama periode").fill(sop.PERIODE)
+    direktur.get_by_role("button", name="Mulai periode").click()
+    direktur.wait_for_url(re.compile(r"/tasks/[0-9a-f-]+$"), wait_until="load")
+    assert direktur.get_by_role("heading", name="Menetapkan target uji kompetensi").count() == 1
+    found = site.api.get("admin", "/api/instances", params={"key": "uji_kompetensi", "business_key": sop.PERIODE})
+    [period_row] = found.json()["items"]
+    instance_id = period_row["id"]
     returned = Returned()
     policy = Policy(
         choose=returned.decide,

@@ -516,10 +516,6 @@ def task_page(
     t = _detail(db, clock, settings, user, task_id)
     if t is None:
         return _not_found(request)
-    panel = konteks.for_form(t.form.file)
-    if panel is not None and panel.halaman and t.state == TaskState.READY:
-        # These tasks have a screen of their own (opening registration for hundreds of candidates).
-        return RedirectResponse(panel.halaman.format(task_id=t.id), status_code=303)
     return _task_page(request, db, user, t, pesan=PESAN_TUGAS.get(pesan))
 
 

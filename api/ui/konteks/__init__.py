@@ -24,23 +24,20 @@ Builder = Callable[[Database, CurrentUser, Any], dict[str, Any]]
 class Konteks:
     template: str
     build: Builder
-    # A screen of its own for these tasks (e.g. "/pendaftaran/buka/{task_id}": a picker over hundreds of
-    # candidates instead of a select per row): the task page sends a ready task there. None: the task page.
-    halaman: str | None = None
 
 
 _REGISTRY: dict[str, Konteks] = {}
 
 
-def konteks(*forms: str, template: str, halaman: str | None = None) -> Callable[[Builder], Builder]:
+def konteks(*forms: str, template: str) -> Callable[[Builder], Builder]:
     """Register `build` as the context of the tasks whose form file is one of `forms` (e.g.
-    'memeriksa_berkas.json'); `halaman`, a path with `{task_id}`, names the screen of their own."""
+    'memeriksa_berkas.json')."""
 
     def register(build: Builder) -> Builder:
         for form in forms:
             if form in _REGISTRY:
                 raise ValueError(f"two contexts for {form}")
-            _REGISTRY[form] = Konteks(f"konteks/{template}", build, halaman)
+            _REGISTRY[form] = Konteks(f"konteks/{template}", build)
         return build
 
     return register

@@ -43,7 +43,7 @@ def _skema_titles(task: Any) -> dict[Any, str]:
     return {c["const"]: c.get("title") or c["const"] for c in field.get("oneOf") or [] if isinstance(c, dict)}
 
 
-@konteks("membuka_pendaftaran.json", template="pendaftaran_buka.html", halaman="/pendaftaran/buka/{task_id}")
+@konteks("membuka_pendaftaran.json", template="pendaftaran_buka.html")
 def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     target = _rows((task.data or {}).get("target"))
     per_prodi = skema_per_prodi(target)
