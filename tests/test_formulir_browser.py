@@ -65,7 +65,7 @@ class Site:
 
 @pytest.fixture
 def browser(chromium: Any) -> Any:
-    """The run's one Chromium (tests/support/browser.py): Playwright's sync API runs one at a time."""
+    """The module's Chromium (tests/support/browser.py): Playwright's sync API runs one at a time."""
     return chromium
 
 

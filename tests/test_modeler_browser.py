@@ -46,7 +46,7 @@ def server(live_server: LiveServer) -> tuple[str, str]:
 
 @pytest.fixture
 def browser(chromium: Any) -> Any:
-    """The run's one Chromium (tests/support/browser.py): Playwright's sync API runs one at a time."""
+    """The module's Chromium (tests/support/browser.py): Playwright's sync API runs one at a time."""
     return chromium
 
 

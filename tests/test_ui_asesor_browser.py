@@ -48,7 +48,7 @@ def served(api: Api) -> Iterator[str]:
 
 @pytest.fixture
 def browser_page(chromium: Any, tmp_path: Path) -> Iterator[Any]:
-    """A phone-sized page of the run's one Chromium (tests/support/browser.py)."""
+    """A phone-sized page of the module's Chromium (tests/support/browser.py)."""
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(WAIT)

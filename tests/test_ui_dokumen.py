@@ -412,7 +412,7 @@ def test_in_a_browser_the_progress_bar_follows_the_renderer_and_stops_polling_wh
     root = sop.start_period(api, "LSP-2026-GENAP")["id"]
     sop.step_1_and_2(api, root)  # the Nota Dinas, TOR, RAB and SK Jadwal wait: no renderer runs yet
     context = chromium.new_context(viewport={"width": 390, "height": 844})
-    # the page lives in the run's one Chromium (tests/support/browser.py)
+    # the page lives in the module's Chromium (tests/support/browser.py)
     page = context.new_page()
     page.set_default_timeout(120_000)
     try:

@@ -22,7 +22,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 @pytest.fixture
 def phone(chromium: Any, tmp_path: Path) -> Iterator[Any]:
-    """A phone-sized page of the run's one Chromium (tests/support/browser.py)."""
+    """A phone-sized page of the module's Chromium (tests/support/browser.py)."""
     context = chromium.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)

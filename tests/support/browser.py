@@ -153,9 +153,11 @@ class Pages:
 # --- fixtures (imported by tests/conftest.py) ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Debian's Chromium, launched once per run (each test opens its own contexts)."""
+    """Debian's Chromium, launched once per test module (each test opens its own contexts). Playwright's sync
+    API runs one at a time and keeps an event loop in the main thread while it runs: per module, so it is
+    stopped before the modules that run their own (anyio.run in tests/test_request_limits.py)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
