@@ -271,3 +271,141 @@ def test_a_designer_changes_a_form_beside_the_bpmn_and_the_next_period_gets_it(
     [task] = period["active_tasks"]
     detail = sop.task_detail(api, "direktur", task["id"])
     assert detail["form"]["schema"]["properties"]["catatan"]["title"] == "Catatan Direktur"
+
+
+def _titles(page: Any, selector: str, key: str, attribute: str) -> dict[str, str]:
+    return dict(
+        page.eval_on_selector_all(
+            selector, f"els => els.map(e => [e.getAttribute('{key}'), e.getAttribute('{attribute}')])"
+        )
+    )
+
+
+# A process with a collapsed subprocess: bpmn-js draws a button on it to open it (translate('Open {element}')).
+COLLAPSED = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:subProcess id="periksa" name="Periksa berkas"><bpmn:task id="di_dalam" /></bpmn:subProcess>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="dp"><bpmndi:BPMNPlane id="pp" bpmnElement="p">
+    <bpmndi:BPMNShape id="periksa_di" bpmnElement="periksa" isExpanded="false">
+      <dc:Bounds x="100" y="100" width="100" height="80" />
+    </bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+  <bpmndi:BPMNDiagram id="ds"><bpmndi:BPMNPlane id="ps" bpmnElement="periksa">
+    <bpmndi:BPMNShape id="di_dalam_di" bpmnElement="di_dalam"><dc:Bounds x="100" y="100" width="100" height="80" />
+    </bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+
+
+def test_the_modeller_names_its_tools_and_menus_in_indonesian(
+    server: tuple[str, str], browser: Any, tmp_path: Path
+) -> None:
+    base, database_url = server
+    page = browser.new_page(viewport={"width": 1400, "height": 950})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    # bpmn-id.js warns of a string missing from its dictionary (bpmn-js itself warns of deprecations: not ours).
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" or "bpmn-id.json" in m.text else None)
+    page.goto(f"{base}/modeler")
+    _log_in(page, "desainer")
+    page.wait_for_selector(f"#process option[value='{SOP}']", state="attached")
+    page.select_option("#process", SOP)
+    page.click("#open")
+    page.wait_for_selector(".djs-element[data-element-id='menetapkan_target']")
+
+    assert _titles(page, ".djs-palette .entry", "data-action", "aria-label") == {
+        "hand-tool": "Aktifkan alat tangan (geser kanvas)",
+        "lasso-tool": "Aktifkan alat laso (pilih beberapa elemen)",
+        "space-tool": "Aktifkan alat tambah/kurangi ruang",
+        "global-connect-tool": "Aktifkan alat penghubung",
+        "create.start-event": "Buat peristiwa mulai",
+        "create.intermediate-event": "Buat peristiwa antara/batas",
+        "create.end-event": "Buat peristiwa akhir",
+        "create.exclusive-gateway": "Buat gerbang",
+        "create.task": "Buat tugas",
+        "create.data-object": "Buat objek data",
+        "create.data-store": "Buat penyimpanan data",
+        "create.subprocess-expanded": "Buat subproses (terbuka)",
+        "create.participant-expanded": "Buat kolam/partisipan",
+        "create.group": "Buat grup",
+    }
+    page.hover(".djs-palette .entry[data-action='create.task']")  # its tooltip says the same
+    assert page.locator(".djs-hover-tooltip").inner_text().strip() == "Buat tugas"
+
+    _select(page, "menetapkan_target")
+    page.wait_for_selector(".djs-context-pad .entry[data-action='replace']")
+    assert _titles(page, ".djs-context-pad .entry", "data-action", "title") == {
+        "append.end-event": "Tambahkan peristiwa akhir sesudahnya",
+        "append.gateway": "Tambahkan gerbang sesudahnya",
+        "append.append-task": "Tambahkan tugas sesudahnya",
+        "append.intermediate-event": "Tambahkan peristiwa antara/batas sesudahnya",
+        "append.text-annotation": "Tambahkan anotasi teks",
+        "replace": "Ubah jenis elemen",
+        "delete": "Hapus",
+        "connect": "Hubungkan ke elemen lain",
+    }
+
+    page.click(".djs-context-pad .entry[data-action='replace']")
+    page.wait_for_selector(".djs-popup .entry[data-id='replace-with-service-task']")
+    assert page.inner_text(".djs-popup .djs-popup-title") == "Ubah jenis elemen"
+    entries = dict(
+        page.eval_on_selector_all(
+            ".djs-popup-results .entry", "els => els.map(e => [e.dataset.id, e.innerText.trim()])"
+        )
+    )
+    assert {
+        k: entries.get(k) for k in ("replace-with-task", "replace-with-service-task", "replace-with-call-activity")
+    } == {
+        "replace-with-task": "Tugas",
+        "replace-with-service-task": "Tugas layanan",
+        "replace-with-call-activity": "Aktivitas panggilan",
+    }
+    assert entries["replace-with-script-task"] == "Tugas skrip"
+    assert entries["replace-with-collapsed-subprocess"] == "Subproses (tertutup)"
+    assert "replace-with-user-task" not in entries  # it is one already
+    assert _titles(page, ".djs-popup-header .entry", "data-id", "title") == {
+        "toggle-parallel-mi": "Multi-instans paralel",
+        "toggle-sequential-mi": "Multi-instans berurutan",
+        "toggle-loop": "Perulangan",
+    }
+    search = page.locator(".djs-popup-search input")
+    assert search.get_attribute("aria-label") == "Ubah jenis elemen"
+    page.screenshot(path=str(tmp_path / "replace-menu.png"))
+    search.press_sequentially("layanan")  # the menu searches on key up
+    page.wait_for_selector(".djs-popup-search-count")
+    assert " ".join(page.inner_text(".djs-popup-search-count").split()) == "1 hasil ditemukan"
+    search.fill("")
+    search.press_sequentially("tugas s")
+    page.wait_for_function(
+        "() => document.querySelector('.djs-popup-search-count').textContent.split(/\\s+/).join(' ').trim()"
+        " === '2 hasil ditemukan'"
+    )
+    page.keyboard.press("Escape")
+
+    # The search pad over the diagram.
+    page.evaluate("() => window.ujikomModeler.get('searchPad').open()")
+    assert page.locator(".djs-search-container input").get_attribute("aria-label") == "Cari di diagram"
+    page.keyboard.press("Escape")
+
+    # Dropping a data object outside a pool is refused in Indonesian.
+    message = page.evaluate(
+        "() => window.ujikomModeler.get('translate')('Data object must be placed within a pool/participant.')"
+    )
+    assert message == "Objek data harus diletakkan di dalam kolam/partisipan."
+    assert errors == []
+
+    # The instance diagram draws with the same dictionary.
+    api = LiveApi(base, database_url)
+    period = sop.start_period(api, "LSP-DIAGRAM")
+    page.goto(f"{base}/akun")
+    page.get_by_role("button", name="Keluar").click()
+    page.goto(f"{base}/instances/{period['id']}/diagram")
+    _log_in(page, "admin")
+    page.wait_for_selector(".djs-element.ujikom-active", state="attached")
+    page.evaluate("xml => window.ujikomViewer.importXML(xml)", COLLAPSED)
+    assert page.locator(".bjs-drilldown").get_attribute("title") == "Buka Periksa berkas"
+    assert errors == []

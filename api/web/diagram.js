@@ -1,6 +1,7 @@
 // An instance drawn on its own process version: completed, active and overdue elements marked,
 // call activities linked to their child instances' diagrams.
 import { api, apiJson, escapeHtml, NotLoggedIn } from './auth.js';
+import { indonesian } from './bpmn-id.js';
 
 const STATUS = { running: 'berjalan', completed: 'selesai', cancelled: 'dibatalkan', error: 'galat' };
 
@@ -95,14 +96,16 @@ async function guarded(fn) {
   }
 }
 
-function init() {
+async function init() {
   if (!window.BpmnJS) {
     status('bpmn-js belum terpasang di server: jalankan `make setup` (menjalankan npm ci).', 'error');
     return;
   }
-  viewer = new window.BpmnJS({ container: '#canvas' });
+  // What bpmn-js writes on the diagram (a collapsed subprocess's "Buka …" button) in Indonesian.
+  viewer = new window.BpmnJS({ container: '#canvas', additionalModules: [(await indonesian()).module] });
+  window.ujikomViewer = viewer; // for tests and the browser console
   $('#refresh').addEventListener('click', () => guarded(load));
   guarded(load);
 }
 
-init();
+init().catch((error) => status(error.message, 'error'));

@@ -1,6 +1,7 @@
 // The BPMN modeller: open a deployed process with its linked SOPs, edit it (diagram, spiffworkflow
 // properties, XML), validate and deploy it, and see every error on the element at fault.
 import { api, apiJson, escapeHtml, me, NotLoggedIn } from './auth.js';
+import { indonesian, translatePopups } from './bpmn-id.js';
 import { restoreUnresolvedReferences } from './moddle-refs.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -11,24 +12,37 @@ const JENIS = {
   ServiceTask: 'Tugas layanan',
   ScriptTask: 'Tugas skrip',
   ManualTask: 'Tugas manual',
+  SendTask: 'Tugas kirim',
+  ReceiveTask: 'Tugas terima',
+  BusinessRuleTask: 'Tugas aturan bisnis',
   Task: 'Tugas',
   CallActivity: 'Aktivitas panggilan',
   SubProcess: 'Subproses',
-  SequenceFlow: 'Alur',
+  AdHocSubProcess: 'Subproses ad hoc',
+  Transaction: 'Transaksi',
+  SequenceFlow: 'Alur urutan',
+  MessageFlow: 'Alur pesan',
+  Association: 'Asosiasi',
+  DataInputAssociation: 'Asosiasi masukan data',
+  DataOutputAssociation: 'Asosiasi keluaran data',
   ExclusiveGateway: 'Gerbang eksklusif',
   ParallelGateway: 'Gerbang paralel',
   InclusiveGateway: 'Gerbang inklusif',
+  ComplexGateway: 'Gerbang kompleks',
   EventBasedGateway: 'Gerbang berbasis peristiwa',
-  StartEvent: 'Peristiwa awal',
+  StartEvent: 'Peristiwa mulai',
   EndEvent: 'Peristiwa akhir',
   IntermediateCatchEvent: 'Peristiwa antara (menunggu)',
   IntermediateThrowEvent: 'Peristiwa antara (memicu)',
   BoundaryEvent: 'Peristiwa batas',
   Lane: 'Lajur',
-  Participant: 'Partisipan',
+  Participant: 'Kolam/partisipan',
+  Collaboration: 'Kolaborasi',
   Process: 'Proses',
   DataObjectReference: 'Objek data',
-  TextAnnotation: 'Anotasi',
+  DataStoreReference: 'Penyimpanan data',
+  TextAnnotation: 'Anotasi teks',
+  Group: 'Grup',
 };
 const TINGKAT = { error: 'galat', warning: 'peringatan' };
 
@@ -766,11 +780,16 @@ async function init() {
     status('bpmn-js belum terpasang di server: jalankan `make setup` (menjalankan npm ci).', 'error');
     return;
   }
-  const descriptor = await (await fetch('/web/spiffworkflow-moddle.json')).json();
+  const [descriptor, bahasa] = await Promise.all([
+    fetch('/web/spiffworkflow-moddle.json').then((r) => r.json()),
+    indonesian(),
+  ]);
   modeler = new window.BpmnJS({
     container: '#canvas',
     moddleExtensions: { spiffworkflow: descriptor },
+    additionalModules: [bahasa.module], // palette, context pad, menus in Indonesian (bpmn-id.js)
   });
+  translatePopups($('#canvas'), bahasa.translate);
   window.ujikomModeler = modeler; // for tests and the browser console
   modeler.on('import.parse.complete', (event) => {
     if (!event.error) {
