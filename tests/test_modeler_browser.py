@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, func, select
 from api.store.models import LANE_ROLES, ChildCompletion
 from tests.support import bpmn_edits, sop
 from tests.support.api import Api
+from tests.support.browser import WAIT_MS
 from tests.support.live_server import LiveServer
 
 SOP = "uji_kompetensi"
@@ -48,6 +49,15 @@ def server(live_server: LiveServer) -> tuple[str, str]:
 def browser(chromium: Any) -> Any:
     """The module's Chromium (tests/support/browser.py): Playwright's sync API runs one at a time."""
     return chromium
+
+
+def _page(browser: Any, width: int) -> Any:
+    """A page whose steps wait as long as the suite's browser pages do on a loaded machine (a 30 s default
+    was too short for filling the SOP's XML into the XML tab there)."""
+    page = browser.new_page(viewport={"width": width, "height": 950})
+    page.set_default_timeout(WAIT_MS)
+    page.set_default_navigation_timeout(WAIT_MS)
+    return page
 
 
 def _log_in(page: Any, username: str) -> None:
@@ -86,7 +96,7 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
         .get("value")
     )
 
-    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    page = _page(browser, 1500)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{base}/modeler")
@@ -207,7 +217,7 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
 
 def test_an_edit_in_the_xml_tab_is_validated_and_its_warnings_listed(server: tuple[str, str], browser: Any) -> None:
     base, _ = server
-    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    page = _page(browser, 1500)
     page.goto(f"{base}/modeler")
     _log_in(page, "desainer")
     page.wait_for_selector(f"#process option[value='{SOP}']", state="attached")
@@ -236,7 +246,7 @@ def test_a_designer_changes_a_form_beside_the_bpmn_and_the_next_period_gets_it(
 ) -> None:
     base, database_url = server
     api = LiveApi(base, database_url)
-    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    page = _page(browser, 1500)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{base}/modeler")
@@ -305,7 +315,7 @@ def test_the_modeller_names_its_tools_and_menus_in_indonesian(
     server: tuple[str, str], browser: Any, tmp_path: Path
 ) -> None:
     base, database_url = server
-    page = browser.new_page(viewport={"width": 1400, "height": 950})
+    page = _page(browser, 1400)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     # bpmn-id.js warns of a string missing from its dictionary (bpmn-js itself warns of deprecations: not ours).
@@ -335,6 +345,7 @@ def test_the_modeller_names_its_tools_and_menus_in_indonesian(
     }
     page.hover(".djs-palette .entry[data-action='create.task']")  # its tooltip says the same
     assert page.locator(".djs-hover-tooltip").inner_text().strip() == "Buat tugas"
+    page.screenshot(path=str(tmp_path / "palette.png"))
 
     _select(page, "menetapkan_target")
     page.wait_for_selector(".djs-context-pad .entry[data-action='replace']")
@@ -384,6 +395,7 @@ def test_the_modeller_names_its_tools_and_menus_in_indonesian(
         "() => document.querySelector('.djs-popup-search-count').textContent.split(/\\s+/).join(' ').trim()"
         " === '2 hasil ditemukan'"
     )
+    page.screenshot(path=str(tmp_path / "replace-search.png"))
     page.keyboard.press("Escape")
 
     # The search pad over the diagram.

@@ -15,15 +15,14 @@ export async function indonesian() {
   const missing = new Set();
 
   function translate(template, replacements = {}) {
-    let text = dictionary[template];
-    if (text === undefined) {
-      text = template;
-      if (!missing.has(template)) {
-        missing.add(template);
-        console.warn(`bpmn-id.json has no entry for ${JSON.stringify(template)}`);
-      }
+    let text = template;
+    if (Object.hasOwn(dictionary, template)) {
+      text = dictionary[template];
+    } else if (!missing.has(template)) {
+      missing.add(template);
+      console.warn(`bpmn-id.json has no entry for ${JSON.stringify(template)}`);
     }
-    return text.replace(/\{([^}]+)\}/g, (whole, key) => (key in replacements ? String(replacements[key]) : whole));
+    return text.replace(/\{([^}]+)\}/g, (whole, key) => (Object.hasOwn(replacements, key) ? String(replacements[key]) : whole));
   }
 
   return { translate, module: { translate: ['value', translate] } };
@@ -32,13 +31,13 @@ export async function indonesian() {
 function pageText(value, translate) {
   const trimmed = value.trim();
   if (PAGE_WORDS.includes(trimmed)) {
-    return value.replace(trimmed, translate(trimmed));
+    return value.replace(trimmed, () => translate(trimmed));
   }
   for (const template of PAGE_TEMPLATES) {
     const [before, after] = template.split(/\{\w+\}/);
     if (trimmed.startsWith(before) && trimmed.endsWith(after) && trimmed.length > before.length + after.length) {
       const label = trimmed.slice(before.length, trimmed.length - after.length);
-      return value.replace(trimmed, translate(template, { label }));
+      return value.replace(trimmed, () => translate(template, { label }));
     }
   }
   return null;
