@@ -175,7 +175,9 @@ def test_the_csv_holds_the_rows_of_the_search_with_their_header(api: Api, clock:
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
     assert r.headers["content-disposition"].startswith('attachment; filename="jejak-audit.csv"')
     lines = r.content.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == "waktu,jenis,peristiwa,pelaku,periode,proses,instance,subjek,tugas,lane,data_induk,record,rincian"
+    assert (
+        lines[0] == "waktu,jenis,peristiwa,pelaku,periode,proses,instance,subjek,tugas,lane,data_induk,record,rincian"
+    )
     assert [line.split(",")[:9] for line in lines[1:3]] == [
         [
             "2026-09-12T09:02:00+07:00",
@@ -281,7 +283,11 @@ def test_a_new_record_is_recorded_with_every_field(api: Api) -> None:
 @pytest.mark.parametrize(
     ("params", "path", "message"),
     [
-        ({"date_from": "2026-09-02", "date_to": "2026-09-01"}, "date_to", "tanggal akhir tidak boleh sebelum tanggal awal"),
+        (
+            {"date_from": "2026-09-02", "date_to": "2026-09-01"},
+            "date_to",
+            "tanggal akhir tidak boleh sebelum tanggal awal",
+        ),
         ({"type": "task_finished"}, "type", "jenis peristiwa 'task_finished' tidak dikenal"),
         ({"type": "diubah", "kind": "proses"}, "type", "jenis peristiwa 'diubah' bukan peristiwa proses"),
         ({"period": "LSP-1999"}, "period", "periode 'LSP-1999' tidak ada"),

@@ -217,7 +217,9 @@ def _events(where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: int
     if where.task:
         task = where.task.strip()
         conditions.append(Event.task_id == task if _TASK_ID.fullmatch(task) else Event.task_name == task)
-    return select(Event).where(*conditions).order_by(Event.at.desc(), Event.id.desc()).limit(limit)
+    columns: tuple[Any, ...] = (Event.id, Event.at, Event.type, Event.actor, Event.instance_id, Event.root_id)
+    columns += (Event.task_id, Event.task_name, Event.lane, Event.data)
+    return select(*columns).where(*conditions).order_by(Event.at.desc(), Event.id.desc()).limit(limit)
 
 
 def _changes(where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: int) -> Select[Any] | None:
@@ -233,10 +235,11 @@ def _changes(where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: in
         conditions.append(row.subjek.in_(scope.usernames))
     if where.skema:
         conditions.append(row.subjek == where.skema)
-    return select(row).where(*conditions).order_by(row.at.desc(), row.id.desc()).limit(limit)
+    columns: tuple[Any, ...] = (row.id, row.at, row.aksi, row.actor, row.subjek, row.data, row.record_id, row.perubahan)
+    return select(*columns).where(*conditions).order_by(row.at.desc(), row.id.desc()).limit(limit)
 
 
-def _event_rows(session: Session, events: list[Event]) -> list[tuple[Cursor, AuditRow]]:
+def _event_rows(session: Session, events: list[Any]) -> list[tuple[Cursor, AuditRow]]:
     """History events as rows, with their period, process and subject (two small queries for a page)."""
     ids = {e.instance_id for e in events} | {e.root_id for e in events}
     instances = {
@@ -250,7 +253,7 @@ def _event_rows(session: Session, events: list[Event]) -> list[tuple[Cursor, Aud
     out = []
     for e in events:
         inst, root = instances.get(e.instance_id), instances.get(e.root_id)
-        row = AuditRow(
+        row = AuditRow.model_construct(  # the columns' own types: nothing to validate
             jenis=JenisAudit.PROSES,
             id=e.id,
             at=e.at,
@@ -269,17 +272,23 @@ def _event_rows(session: Session, events: list[Event]) -> list[tuple[Cursor, Aud
     return out
 
 
-def _change_rows(changes: list[PerubahanDataInduk]) -> list[tuple[Cursor, AuditRow]]:
+def _change_rows(changes: list[Any]) -> list[tuple[Cursor, AuditRow]]:
     return [
         (
             Cursor(c.at, _RANK[JenisAudit.DATA_INDUK], c.id),
-            AuditRow(
+            AuditRow.model_construct(
                 jenis=JenisAudit.DATA_INDUK,
                 id=c.id,
                 at=c.at,
                 type=c.aksi,
                 actor=c.actor,
+                periode=None,
+                instance_id=None,
+                process_key=None,
                 subjek=c.subjek,
+                task_id=None,
+                task_name=None,
+                lane=None,
                 data_induk=c.data,
                 record_id=c.record_id,
                 rincian=c.perubahan,
@@ -292,9 +301,9 @@ def _change_rows(changes: list[PerubahanDataInduk]) -> list[tuple[Cursor, AuditR
 def _page(session: Session, where: AuditFilter, scope: _Scope, cursor: Cursor | None, size: int) -> AuditPage:
     rows: list[tuple[Cursor, AuditRow]] = []
     if (query := _events(where, scope, cursor, size + 1)) is not None:
-        rows += _event_rows(session, list(session.scalars(query)))
+        rows += _event_rows(session, list(session.execute(query)))
     if (query := _changes(where, scope, cursor, size + 1)) is not None:
-        rows += _change_rows(list(session.scalars(query)))
+        rows += _change_rows(list(session.execute(query)))
     rows.sort(key=lambda r: (r[0].at, r[0].rank, r[0].id), reverse=True)
     more = len(rows) > size
     rows = rows[:size]
