@@ -12,7 +12,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -239,7 +239,28 @@ def _changes(where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: in
     return select(*columns).where(*conditions).order_by(row.at.desc(), row.id.desc()).limit(limit)
 
 
-def _event_rows(session: Session, events: list[Any]) -> list[tuple[Cursor, AuditRow]]:
+@dataclass(slots=True)
+class Row:
+    """A row of the search as the service builds it (the fields of `AuditRow`, without validating each)."""
+
+    jenis: str
+    id: int
+    at: datetime
+    type: str
+    actor: str | None
+    rincian: dict[str, Any]
+    periode: str | None = None
+    instance_id: int | None = None
+    process_key: str | None = None
+    subjek: str | None = None
+    task_id: str | None = None
+    task_name: str | None = None
+    lane: str | None = None
+    data_induk: str | None = None
+    record_id: int | None = None
+
+
+def _event_rows(session: Session, events: list[Any]) -> list[tuple[Cursor, Row]]:
     """History events as rows, with their period, process and subject (two small queries for a page)."""
     ids = {e.instance_id for e in events} | {e.root_id for e in events}
     instances = {
@@ -253,7 +274,7 @@ def _event_rows(session: Session, events: list[Any]) -> list[tuple[Cursor, Audit
     out = []
     for e in events:
         inst, root = instances.get(e.instance_id), instances.get(e.root_id)
-        row = AuditRow.model_construct(  # the columns' own types: nothing to validate
+        row = Row(
             jenis=JenisAudit.PROSES,
             id=e.id,
             at=e.at,
@@ -272,23 +293,17 @@ def _event_rows(session: Session, events: list[Any]) -> list[tuple[Cursor, Audit
     return out
 
 
-def _change_rows(changes: list[Any]) -> list[tuple[Cursor, AuditRow]]:
+def _change_rows(changes: list[Any]) -> list[tuple[Cursor, Row]]:
     return [
         (
             Cursor(c.at, _RANK[JenisAudit.DATA_INDUK], c.id),
-            AuditRow.model_construct(
+            Row(
                 jenis=JenisAudit.DATA_INDUK,
                 id=c.id,
                 at=c.at,
                 type=c.aksi,
                 actor=c.actor,
-                periode=None,
-                instance_id=None,
-                process_key=None,
                 subjek=c.subjek,
-                task_id=None,
-                task_name=None,
-                lane=None,
                 data_induk=c.data,
                 record_id=c.record_id,
                 rincian=c.perubahan,
@@ -298,8 +313,11 @@ def _change_rows(changes: list[Any]) -> list[tuple[Cursor, AuditRow]]:
     ]
 
 
-def _page(session: Session, where: AuditFilter, scope: _Scope, cursor: Cursor | None, size: int) -> AuditPage:
-    rows: list[tuple[Cursor, AuditRow]] = []
+def _page(
+    session: Session, where: AuditFilter, scope: _Scope, cursor: Cursor | None, size: int
+) -> tuple[list[Row], str | None]:
+    """One page of rows and the cursor of the next (None: the last page)."""
+    rows: list[tuple[Cursor, Row]] = []
     if (query := _events(where, scope, cursor, size + 1)) is not None:
         rows += _event_rows(session, list(session.execute(query)))
     if (query := _changes(where, scope, cursor, size + 1)) is not None:
@@ -307,7 +325,7 @@ def _page(session: Session, where: AuditFilter, scope: _Scope, cursor: Cursor | 
     rows.sort(key=lambda r: (r[0].at, r[0].rank, r[0].id), reverse=True)
     more = len(rows) > size
     rows = rows[:size]
-    return AuditPage(items=[r for _, r in rows], next_cursor=rows[-1][0].text() if more else None)
+    return [r for _, r in rows], rows[-1][0].text() if more else None
 
 
 def search(db: Database, where: AuditFilter, cursor: str | None, page_size: int) -> AuditPage:
@@ -315,7 +333,8 @@ def search(db: Database, where: AuditFilter, cursor: str | None, page_size: int)
     check(where)
     after = parse_cursor(cursor)
     with db.reading() as session:
-        return _page(session, where, _scope(session, where), after, page_size)
+        rows, next_cursor = _page(session, where, _scope(session, where), after, page_size)
+    return AuditPage(items=[AuditRow.model_construct(**asdict(r)) for r in rows], next_cursor=next_cursor)
 
 
 CSV_HEADER = (
@@ -335,7 +354,7 @@ CSV_HEADER = (
 )
 
 
-def csv_line(row: AuditRow) -> list[str]:
+def csv_line(row: Row) -> list[str]:
     """A row as the CSV writes it: the moment in WIB with its offset, the details as JSON."""
     values: list[object] = [
         row.at.astimezone(WIB).isoformat(timespec="seconds"),
@@ -374,12 +393,12 @@ def _csv_chunks(db: Database, where: AuditFilter, scope: _Scope) -> Iterator[str
     cursor: Cursor | None = None
     while True:
         with db.reading() as session:
-            page = _page(session, where, scope, cursor, CSV_CHUNK)
-        if page.items:
-            yield _csv_text([csv_line(r) for r in page.items])
-        if page.next_cursor is None:
+            rows, next_cursor = _page(session, where, scope, cursor, CSV_CHUNK)
+        if rows:
+            yield _csv_text([csv_line(r) for r in rows])
+        if next_cursor is None:
             return
-        cursor = parse_cursor(page.next_cursor)
+        cursor = parse_cursor(next_cursor)
 
 
 @dataclass(frozen=True)
