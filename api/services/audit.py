@@ -30,6 +30,7 @@ from service_tasks.format_indonesia import WIB
 # A candidate named by part of their name may be several people: the search follows at most this many.
 MAX_PESERTA = 100
 CSV_CHUNK = 1000
+FEW_INSTANCES = 500
 # The rank of each kind in the order (a history event before a master-data change of the same moment).
 _RANK = {JenisAudit.PROSES: 1, JenisAudit.DATA_INDUK: 0}
 _TASK_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -119,6 +120,9 @@ class _Scope:
     root_ids: list[int] | None = None
     instance_ids: list[int] | None = None
     usernames: list[str] | None = None
+    # PostgreSQL: the instances of a skema as a subquery (its planner walks the history newest first and keeps
+    # what is in it); SQLite plans that subquery badly and is given the list (`instance_ids`) instead.
+    skema_instances: Select[Any] | None = None
 
 
 def _period_roots(session: Session, period: str) -> list[int]:
@@ -177,9 +181,13 @@ def _scope(session: Session, where: AuditFilter) -> _Scope:
             else []
         )
     if where.skema:
-        of_skema = select(HumanTask.instance_id).where(HumanTask.skema == where.skema).distinct()
-        ids = set(session.scalars(of_skema))
-        scope.instance_ids = sorted(ids if scope.instance_ids is None else ids & set(scope.instance_ids))
+        of_skema = select(HumanTask.instance_id).where(HumanTask.skema == where.skema)
+        if scope.instance_ids is not None:
+            of_skema = of_skema.where(HumanTask.instance_id.in_(scope.instance_ids))
+        elif session.get_bind().dialect.name == "postgresql":
+            scope.skema_instances = of_skema
+            return scope
+        scope.instance_ids = sorted(set(session.scalars(of_skema.distinct())))
     return scope
 
 
@@ -205,7 +213,11 @@ def _range(at: Any, where: AuditFilter) -> list[ColumnElement[bool]]:
 def _events(where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: int) -> Select[Any] | None:
     if JenisAudit.PROSES not in scope.kinds or scope.instance_ids == []:
         return None
-    conditions = _range(Event.at, where) + _after(Event.at, Event.id, _RANK[JenisAudit.PROSES], cursor)
+    # A few instances (one candidate's file): read their events by instance and sort them; ordered by an
+    # expression, so no planner walks the whole history by time looking for them.
+    few = scope.instance_ids is not None and len(scope.instance_ids) <= FEW_INSTANCES
+    at = func.coalesce(Event.at, Event.at) if few else Event.at
+    conditions = _range(Event.at, where) + _after(at, Event.id, _RANK[JenisAudit.PROSES], cursor)
     if where.actor:
         conditions.append(Event.actor == where.actor)
     if where.type:
@@ -214,12 +226,14 @@ def _events(where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: int
         conditions.append(Event.root_id.in_(scope.root_ids))
     if scope.instance_ids is not None:
         conditions.append(Event.instance_id.in_(scope.instance_ids))
+    if scope.skema_instances is not None:
+        conditions.append(Event.instance_id.in_(scope.skema_instances))
     if where.task:
         task = where.task.strip()
         conditions.append(Event.task_id == task if _TASK_ID.fullmatch(task) else Event.task_name == task)
     columns: tuple[Any, ...] = (Event.id, Event.at, Event.type, Event.actor, Event.instance_id, Event.root_id)
     columns += (Event.task_id, Event.task_name, Event.lane, Event.data)
-    return select(*columns).where(*conditions).order_by(Event.at.desc(), Event.id.desc()).limit(limit)
+    return select(*columns).where(*conditions).order_by(at.desc(), Event.id.desc()).limit(limit)
 
 
 def _changes(where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: int) -> Select[Any] | None:
