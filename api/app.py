@@ -14,6 +14,7 @@ from api.engine import evaluator
 from api.login_guard import LoginGuard
 from api.middleware import PageCompression, RequestLimits, SecurityHeaders
 from api.routes import (
+    audit,
     auth,
     berkas,
     dasbor,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         versions,
         diagrams,
         dasbor,
+        audit,
     )
     for module in routes:
         app.include_router(module.router)

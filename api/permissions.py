@@ -32,6 +32,11 @@ REISSUERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP, Role.KABID_A
 # Who reads a period's dashboard (`/dasbor`, `GET /api/periode/{id}/dasbor`): Ketua LSP and Direktur, for whom it
 # is made, the administrator, and the Kabids, who run the steps it times.
 DASBOR_READERS: frozenset[Role] = STAFF
+# Who reads the audit search (`/audit`, `GET /api/audit`): every instance's history and the change history of
+# master data. The administrator, who keeps the system; Ketua LSP, answerable for the LSP's records when BNSP
+# audits it; and the Direktur, who oversees the LSP for the institution. Not the Kabids: they do the work and
+# write the master data being audited (each still reads an instance's own history).
+AUDIT_READERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP, Role.DIREKTUR})
 # Who validates and deploys BPMN and forms.
 DESIGNERS: frozenset[Role] = frozenset({Role.DESAINER, Role.ADMIN})
 # Who approves a deployment changing where issuing operators (certificates, SKs) run: Ketua LSP, never a
@@ -56,6 +61,7 @@ DeploymentApprover = Annotated[CurrentUser, require_roles(*_sorted(DEPLOYMENT_AP
 # Who lists deployments (the waiting ones included): designers and the approvers.
 DeploymentReader = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS | DEPLOYMENT_APPROVERS))]
 DasborReader = Annotated[CurrentUser, require_roles(*_sorted(DASBOR_READERS))]
+AuditReader = Annotated[CurrentUser, require_roles(*_sorted(AUDIT_READERS))]
 Admin = Annotated[CurrentUser, require_roles(Role.ADMIN)]
 AsesorRole = Annotated[CurrentUser, require_roles(Role.ASESOR)]
 PesertaRole = Annotated[CurrentUser, require_roles(Role.PESERTA)]
@@ -67,6 +73,10 @@ def is_staff(user: CurrentUser) -> bool:
 
 def may_read_dasbor(user: CurrentUser) -> bool:
     return user.has_any(*DASBOR_READERS)
+
+
+def may_read_audit(user: CurrentUser) -> bool:
+    return user.has_any(*AUDIT_READERS)
 
 
 def may_work_on(user: CurrentUser, task: HumanTask) -> bool:

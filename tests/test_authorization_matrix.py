@@ -43,6 +43,7 @@ DESIGNERS = _set("desainer", "admin")
 STAFF_OR_DESIGNER = STAFF | {"desainer"}
 ASESOR = _set("asesor", "asesor_lain")
 PESERTA = _set("peserta", "peserta_lain")
+AUDIT_READERS = _set("admin", "ketua_lsp", "direktur")
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,10 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/dasbor/{instance_id}/{panel}.csv"): Access(STAFF, "dasbor_csv"),
     ("GET", "/api/periode"): Access(STAFF),
     ("GET", "/api/periode/{instance_id}/dasbor"): Access(STAFF, "period"),
+    # Jejak audit: every instance's history and master-data changes: admin, Ketua LSP, Direktur (never a Kabid).
+    ("GET", "/audit"): Access(AUDIT_READERS),
+    ("GET", "/api/audit"): Access(AUDIT_READERS),
+    ("GET", "/api/audit.csv"): Access(AUDIT_READERS),
     # Mulai periode: who may start a period (the Direktur); anyone else an Indonesian 403 page.
     ("GET", "/periode/baru"): Access(_set("direktur")),
     ("POST", "/periode/baru"): Access(_set("direktur")),

@@ -105,3 +105,32 @@ class JenisTuk(StrEnum):
     SEWAKTU = "sewaktu"
     TEMPAT_KERJA = "tempat_kerja"
     MANDIRI = "mandiri"
+
+
+class JenisAudit(StrEnum):
+    """What a row of the audit search (`GET /api/audit`) records: an instance's history event, or a change of
+    master data (`perubahan_data_induk`)."""
+
+    PROSES = "proses"
+    DATA_INDUK = "data_induk"
+
+
+class AksiDataInduk(StrEnum):
+    """`perubahan_data_induk.aksi`: what was done to a master-data record (nothing is deleted)."""
+
+    DIBUAT = "dibuat"
+    DIUBAH = "diubah"
+    DINONAKTIFKAN = "dinonaktifkan"
+    DIAKTIFKAN = "diaktifkan"
+
+
+class DataInduk(StrEnum):
+    """`perubahan_data_induk.data`: which master data a change is about."""
+
+    LSP = "lsp"
+    INSTITUSI = "institusi"
+    SKEMA = "skema"
+    ASESOR = "asesor"
+    KONFLIK = "konflik"
+    TUK = "tuk"
+    PESERTA = "peserta"

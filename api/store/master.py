@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -338,3 +339,33 @@ class Sertifikat(Base):
     root_id: Mapped[int] = mapped_column(Integer)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PerubahanDataInduk(Base):
+    """A change of master data (created, updated, deactivated, activated): who, when, which record and the
+    changed fields before and after ({field: {"sebelum": ..., "sesudah": ...}}). Append-only like the history,
+    written in the change's own transaction (api/services/master/crud.py `catat`); searched with the history
+    by the audit search (api/services/audit.py, migration 0018_audit)."""
+
+    __tablename__ = "perubahan_data_induk"
+    __table_args__ = (
+        Index("ix_perubahan_at", "at", "id"),
+        Index("ix_perubahan_subjek", "subjek", "at"),
+        Index("ix_perubahan_actor", "actor", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(String(16))  # DataInduk: skema, asesor, tuk, peserta, lsp, ...
+    record_id: Mapped[int] = mapped_column(Integer)
+    # Who or what the record is: a skema's nomor, an asesor's or peserta's username, a TUK's kode.
+    subjek: Mapped[str | None] = mapped_column(String(200))
+    aksi: Mapped[str] = mapped_column(String(16))  # AksiDataInduk
+    perubahan: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+@event.listens_for(PerubahanDataInduk, "before_update")
+@event.listens_for(PerubahanDataInduk, "before_delete")
+def _changes_are_append_only(mapper: object, connection: object, target: PerubahanDataInduk) -> None:
+    raise PermissionError("master-data changes are append-only")

@@ -177,6 +177,8 @@ class HumanTask(Base):
             sqlite_where=text("state = 'ready'"),
         ),
         Index("ix_task_instance", "instance_id"),
+        # The audit search's skema filter: the instances whose tasks are about a skema (migration 0018_audit).
+        Index("ix_task_skema_instance", "skema", "instance_id"),
         # The inbox's text search: the ready tasks of the few subjects it names (migration 0010_inbox).
         Index(
             "ix_task_subject_open",
@@ -218,7 +220,18 @@ class Event(Base):
     """Append-only history: never updated or deleted (enforced below)."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_instance", "instance_id", "id"), Index("ix_event_root", "root_id", "id"))
+    __table_args__ = (
+        Index("ix_event_instance", "instance_id", "id"),
+        Index("ix_event_root", "root_id", "id"),
+        # The audit search (api/services/audit.py, migration 0018_audit) walks the history newest first by
+        # (at, id), alone or narrowed to an actor, an event type, a period, a task: one index each.
+        Index("ix_event_at", "at", "id"),
+        Index("ix_event_actor_at", "actor", "at", "id"),
+        Index("ix_event_type_at", "type", "at", "id"),
+        Index("ix_event_root_at", "root_id", "at", "id"),
+        Index("ix_event_task_name_at", "task_name", "at", "id"),
+        Index("ix_event_task_id", "task_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)

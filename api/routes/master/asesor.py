@@ -37,7 +37,7 @@ def my_asesor(db: Db, now: Now, user: AsesorRole) -> AsesorOut:
 
 @router.post("", response_model=AsesorOut, status_code=status.HTTP_201_CREATED)
 def create_asesor(body: AsesorIn, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
-    return asesor.create(db, now, body)
+    return asesor.create(db, now, user.username, body)
 
 
 @router.get("/{asesor_id}", response_model=AsesorOut)
@@ -47,17 +47,17 @@ def get_asesor(asesor_id: Id, db: Db, now: Now, user: Staff) -> AsesorOut:
 
 @router.patch("/{asesor_id}", response_model=AsesorOut)
 def update_asesor(asesor_id: Id, body: AsesorPatch, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
-    return asesor.update(db, now, asesor_id, body)
+    return asesor.update(db, now, user.username, asesor_id, body)
 
 
 @router.post("/{asesor_id}/nonaktifkan", response_model=AsesorOut)
 def deactivate_asesor(asesor_id: Id, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
-    return asesor.set_aktif(db, now, asesor_id, False)
+    return asesor.set_aktif(db, now, user.username, asesor_id, False)
 
 
 @router.post("/{asesor_id}/aktifkan", response_model=AsesorOut)
 def activate_asesor(asesor_id: Id, db: Db, now: Now, user: MasterWriter) -> AsesorOut:
-    return asesor.set_aktif(db, now, asesor_id, True)
+    return asesor.set_aktif(db, now, user.username, asesor_id, True)
 
 
 @router.post("/{asesor_id}/konflik", response_model=KonflikOut, status_code=status.HTTP_201_CREATED)

@@ -34,7 +34,7 @@ def my_peserta(db: Db, user: PesertaRole) -> PesertaOut:
 
 @router.post("", response_model=PesertaOut, status_code=status.HTTP_201_CREATED)
 def create_peserta(body: PesertaIn, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
-    return peserta.create(db, now, body)
+    return peserta.create(db, now, user.username, body)
 
 
 @router.get("/{peserta_id}", response_model=PesertaOut)
@@ -44,14 +44,14 @@ def get_peserta(peserta_id: Id, db: Db, user: Staff) -> PesertaOut:
 
 @router.patch("/{peserta_id}", response_model=PesertaOut)
 def update_peserta(peserta_id: Id, body: PesertaPatch, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
-    return peserta.update(db, now, peserta_id, body)
+    return peserta.update(db, now, user.username, peserta_id, body)
 
 
 @router.post("/{peserta_id}/nonaktifkan", response_model=PesertaOut)
 def deactivate_peserta(peserta_id: Id, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
-    return peserta.set_aktif(db, now, peserta_id, False)
+    return peserta.set_aktif(db, now, user.username, peserta_id, False)
 
 
 @router.post("/{peserta_id}/aktifkan", response_model=PesertaOut)
 def activate_peserta(peserta_id: Id, db: Db, now: Now, user: MasterWriter) -> PesertaOut:
-    return peserta.set_aktif(db, now, peserta_id, True)
+    return peserta.set_aktif(db, now, user.username, peserta_id, True)

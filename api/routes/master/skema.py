@@ -25,7 +25,7 @@ def list_skema(
 
 @router.post("", response_model=SkemaOut, status_code=status.HTTP_201_CREATED)
 def create_skema(body: SkemaIn, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
-    return skema.create(db, now, body)
+    return skema.create(db, now, user.username, body)
 
 
 @router.get("/{skema_id}", response_model=SkemaOut)
@@ -35,14 +35,14 @@ def get_skema(skema_id: Id, db: Db, user: StaffOrAsesor) -> SkemaOut:
 
 @router.patch("/{skema_id}", response_model=SkemaOut)
 def update_skema(skema_id: Id, body: SkemaPatch, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
-    return skema.update(db, now, skema_id, body)
+    return skema.update(db, now, user.username, skema_id, body)
 
 
 @router.post("/{skema_id}/nonaktifkan", response_model=SkemaOut)
 def deactivate_skema(skema_id: Id, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
-    return skema.set_aktif(db, now, skema_id, False)
+    return skema.set_aktif(db, now, user.username, skema_id, False)
 
 
 @router.post("/{skema_id}/aktifkan", response_model=SkemaOut)
 def activate_skema(skema_id: Id, db: Db, now: Now, user: MasterWriter) -> SkemaOut:
-    return skema.set_aktif(db, now, skema_id, True)
+    return skema.set_aktif(db, now, user.username, skema_id, True)

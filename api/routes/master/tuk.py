@@ -25,7 +25,7 @@ def list_tuk(
 
 @router.post("", response_model=TukOut, status_code=status.HTTP_201_CREATED)
 def create_tuk(body: TukIn, db: Db, now: Now, user: MasterWriter) -> TukOut:
-    return tuk.create(db, now, body)
+    return tuk.create(db, now, user.username, body)
 
 
 @router.get("/{tuk_id}", response_model=TukOut)
@@ -35,14 +35,14 @@ def get_tuk(tuk_id: Id, db: Db, user: StaffOrAsesor) -> TukOut:
 
 @router.patch("/{tuk_id}", response_model=TukOut)
 def update_tuk(tuk_id: Id, body: TukPatch, db: Db, now: Now, user: MasterWriter) -> TukOut:
-    return tuk.update(db, now, tuk_id, body)
+    return tuk.update(db, now, user.username, tuk_id, body)
 
 
 @router.post("/{tuk_id}/nonaktifkan", response_model=TukOut)
 def deactivate_tuk(tuk_id: Id, db: Db, now: Now, user: MasterWriter) -> TukOut:
-    return tuk.set_aktif(db, now, tuk_id, False)
+    return tuk.set_aktif(db, now, user.username, tuk_id, False)
 
 
 @router.post("/{tuk_id}/aktifkan", response_model=TukOut)
 def activate_tuk(tuk_id: Id, db: Db, now: Now, user: MasterWriter) -> TukOut:
-    return tuk.set_aktif(db, now, tuk_id, True)
+    return tuk.set_aktif(db, now, user.username, tuk_id, True)

@@ -15,9 +15,12 @@ from api.schemas.common import Page
 from api.schemas.master import AsesorIn, AsesorOut, AsesorPatch, KonflikIn, KonflikOut
 from api.services.master import crud
 from api.store.db import Database
-from api.store.enums import Role
+from api.store.enums import AksiDataInduk, DataInduk, Role
 from api.store.master import Asesor, KonflikKepentingan, Peserta, Skema
 from api.store.models import User
+
+# The fields the change history keeps of an asesor (`skema_nomor`: the skema they assess, by nomor).
+FIELDS = ("no_reg_met", "met_berlaku_sd", "skema_nomor", "aktif")
 
 
 def _out(asesor: Asesor, on: date) -> AsesorOut:
@@ -87,7 +90,7 @@ def mine(db: Database, now: datetime, username: str) -> AsesorOut:
         return _out(asesor, crud.today(now))
 
 
-def create(db: Database, now: datetime, body: AsesorIn) -> AsesorOut:
+def create(db: Database, now: datetime, actor: str, body: AsesorIn) -> AsesorOut:
     with db.transaction() as session:
         account = crud.user_with_role(session, body.username, Role.ASESOR, "username")
         if crud.taken(session, Asesor.user_id, account.id):
@@ -106,6 +109,8 @@ def create(db: Database, now: datetime, body: AsesorIn) -> AsesorOut:
         )
         session.add(asesor)
         crud.flush(session)
+        after = crud.snapshot(asesor, FIELDS)
+        crud.catat(session, now, actor, DataInduk.ASESOR, asesor.id, account.username, AksiDataInduk.DIBUAT, {}, after)
         return _out(asesor, crud.today(now))
 
 
@@ -114,10 +119,11 @@ def get(db: Database, now: datetime, asesor_id: int) -> AsesorOut:
         return _out(crud.get_or_404(session, Asesor, asesor_id, "asesor"), crud.today(now))
 
 
-def update(db: Database, now: datetime, asesor_id: int, body: AsesorPatch) -> AsesorOut:
+def update(db: Database, now: datetime, actor: str, asesor_id: int, body: AsesorPatch) -> AsesorOut:
     changes = body.patch()
     with db.transaction() as session:
         asesor = crud.get_or_404(session, Asesor, asesor_id, "asesor")
+        before = crud.snapshot(asesor, FIELDS)
         if "no_reg_met" in changes and crud.taken(session, Asesor.no_reg_met, changes["no_reg_met"], asesor.id):
             raise crud.duplicate("no_reg_met", changes["no_reg_met"])
         if "skema" in changes:
@@ -126,12 +132,26 @@ def update(db: Database, now: datetime, asesor_id: int, body: AsesorPatch) -> As
             setattr(asesor, field, value)
         asesor.updated_at = now
         crud.flush(session)
+        after = crud.snapshot(asesor, FIELDS)
+        who = asesor.username
+        crud.catat(session, now, actor, DataInduk.ASESOR, asesor.id, who, AksiDataInduk.DIUBAH, before, after)
         return _out(asesor, crud.today(now))
 
 
-def set_aktif(db: Database, now: datetime, asesor_id: int, aktif: bool) -> AsesorOut:
+def set_aktif(db: Database, now: datetime, actor: str, asesor_id: int, aktif: bool) -> AsesorOut:
     on = crud.today(now)
-    return crud.set_aktif(db, now, Asesor, asesor_id, aktif, "asesor", lambda a: _out(a, on))
+    return crud.set_aktif(
+        db,
+        now,
+        actor,
+        Asesor,
+        asesor_id,
+        aktif,
+        "asesor",
+        lambda a: _out(a, on),
+        DataInduk.ASESOR,
+        lambda a: a.username,
+    )
 
 
 def declare_konflik(db: Database, now: datetime, user: CurrentUser, asesor_id: int, body: KonflikIn) -> KonflikOut:
@@ -166,4 +186,8 @@ def declare_konflik(db: Database, now: datetime, user: CurrentUser, asesor_id: i
         )
         session.add(konflik)
         crud.flush(session)
+        after = {"peserta_username": body.peserta_username, "keterangan": body.keterangan}
+        crud.catat(
+            session, now, user.username, DataInduk.KONFLIK, konflik.id, asesor.username, AksiDataInduk.DIBUAT, {}, after
+        )
         return _konflik_out(konflik)

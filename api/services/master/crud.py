@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from api.errors import ApiError
 from api.schemas.common import Page
 from api.store.db import Base, Database
+from api.store.enums import AksiDataInduk, DataInduk
+from api.store.master import PerubahanDataInduk
 from api.store.models import User
 from service_tasks.format_indonesia import WIB
 
@@ -129,13 +131,76 @@ def page(
 
 
 def set_aktif(
-    db: Database, now: datetime, model: type[S], id_: int, aktif: bool, what: str, out: Callable[[S], Out]
+    db: Database,
+    now: datetime,
+    actor: str,
+    model: type[S],
+    id_: int,
+    aktif: bool,
+    what: str,
+    out: Callable[[S], Out],
+    data: DataInduk,
+    subjek: Callable[[S], str | None],
 ) -> Out:
-    """Deactivate (or activate again) a record: nothing is deleted."""
+    """Deactivate (or activate again) a record: nothing is deleted; the change is recorded (`catat`)."""
     with db.transaction() as session:
         row = get_or_404(session, model, id_, what)
         if row.aktif != aktif:
             row.aktif = aktif
             row.updated_at = now
             flush(session)
+            aksi = AksiDataInduk.DIAKTIFKAN if aktif else AksiDataInduk.DINONAKTIFKAN
+            catat(session, now, actor, data, id_, subjek(row), aksi, {"aktif": not aktif}, {"aktif": aktif})
         return out(row)
+
+
+# --- the change history of master data (`perubahan_data_induk`, searched by api/services/audit.py) --------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of a record as the change history keeps them (dates as ISO text)."""
+    return {field: _jsonable(getattr(row, field)) for field in fields}
+
+
+def catat(
+    session: Session,
+    now: datetime,
+    actor: str,
+    data: DataInduk,
+    record_id: int,
+    subjek: str | None,
+    aksi: AksiDataInduk,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """Record a change of master data in its own transaction: the fields whose value changed, before and after
+    (a record created: every field, from nothing). A change that changes nothing is not recorded."""
+    perubahan = {
+        field: {"sebelum": before.get(field), "sesudah": value}
+        for field, value in after.items()
+        if aksi == AksiDataInduk.DIBUAT or before.get(field) != value
+    }
+    if not perubahan and aksi == AksiDataInduk.DIUBAH:
+        return
+    session.add(
+        PerubahanDataInduk(
+            at=now,
+            actor=actor,
+            data=data,
+            record_id=record_id,
+            subjek=subjek,
+            aksi=aksi,
+            perubahan=perubahan,
+        )
+    )
+    session.flush()

@@ -5,9 +5,10 @@ from datetime import datetime
 from api.auth import CurrentUser
 from api.errors import ApiError
 from api.schemas.master import InstitusiIn, InstitusiOut
-from api.services.master.crud import flush
+from api.services.master.crud import catat, flush, snapshot
 from api.settings import Settings
 from api.store.db import Database
+from api.store.enums import AksiDataInduk, DataInduk
 from api.store.master import Institusi
 from api.store.storage import stores
 
@@ -28,12 +29,17 @@ def get(db: Database) -> InstitusiOut:
 
 def put(db: Database, now: datetime, user: CurrentUser, body: InstitusiIn) -> InstitusiOut:
     with db.transaction() as session:
-        row = session.get(Institusi, 1) or Institusi(id=1)
+        existing = session.get(Institusi, 1)
+        fields = tuple(InstitusiIn.model_fields)
+        before = snapshot(existing, fields) if existing else {}
+        row = existing or Institusi(id=1)
         for field, value in body.model_dump().items():
             setattr(row, field, value)
         row.updated_at, row.updated_by = now, user.username
         session.add(row)
         flush(session)
+        aksi = AksiDataInduk.DIUBAH if existing else AksiDataInduk.DIBUAT
+        catat(session, now, user.username, DataInduk.INSTITUSI, 1, row.kode, aksi, before, snapshot(row, fields))
         return _out(row)
 
 
@@ -46,5 +52,8 @@ def put_logo(
         row = session.get(Institusi, 1)
         if row is None:
             raise ApiError(404, NOT_YET)
+        before = snapshot(row, ("logo_sha256",))
         row.logo_sha256, row.logo_content_type = sha256, content_type
         row.updated_at, row.updated_by = now, user.username
+        after = snapshot(row, ("logo_sha256",))
+        catat(session, now, user.username, DataInduk.INSTITUSI, 1, row.kode, AksiDataInduk.DIUBAH, before, after)

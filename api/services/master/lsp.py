@@ -5,9 +5,9 @@ from datetime import date, datetime
 from api.auth import CurrentUser
 from api.errors import ApiError
 from api.schemas.master import LspIn, LspOut
-from api.services.master.crud import flush, today, user_with_role
+from api.services.master.crud import catat, flush, snapshot, today, user_with_role
 from api.store.db import Database
-from api.store.enums import Role
+from api.store.enums import AksiDataInduk, DataInduk, Role
 from api.store.master import LspProfil
 
 
@@ -46,7 +46,10 @@ def get(db: Database, now: datetime) -> LspOut:
 def put(db: Database, now: datetime, user: CurrentUser, body: LspIn) -> LspOut:
     with db.transaction() as session:
         ketua = user_with_role(session, body.ketua, Role.KETUA_LSP, "ketua") if body.ketua else None
-        lsp = session.get(LspProfil, 1) or LspProfil(id=1)
+        existing = session.get(LspProfil, 1)
+        fields = (*(f for f in LspIn.model_fields if f != "ketua"), "ketua_user_id")
+        before = snapshot(existing, fields) if existing else {}
+        lsp = existing or LspProfil(id=1)
         for field, value in body.model_dump(exclude={"ketua"}).items():
             setattr(lsp, field, value)
         lsp.ketua = ketua
@@ -54,4 +57,6 @@ def put(db: Database, now: datetime, user: CurrentUser, body: LspIn) -> LspOut:
         lsp.updated_by = user.username
         session.add(lsp)
         flush(session)
+        aksi = AksiDataInduk.DIUBAH if existing else AksiDataInduk.DIBUAT
+        catat(session, now, user.username, DataInduk.LSP, 1, lsp.kode, aksi, before, snapshot(lsp, fields))
         return _out(lsp, today(now))

@@ -11,9 +11,23 @@ from api.schemas.common import Page
 from api.schemas.master import PesertaIn, PesertaOut, PesertaPatch
 from api.services.master import crud
 from api.store.db import Database
-from api.store.enums import Role
+from api.store.enums import AksiDataInduk, DataInduk, Role
 from api.store.master import Peserta
 from api.store.models import User
+
+# The fields the change history keeps of a peserta.
+FIELDS = (
+    "nim",
+    "prodi",
+    "nik",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "alamat",
+    "telepon",
+    "email",
+    "aktif",
+)
 
 
 def _query() -> Select[Any]:
@@ -46,7 +60,7 @@ def mine(db: Database, username: str) -> PesertaOut:
         return PesertaOut.model_validate(peserta)
 
 
-def create(db: Database, now: datetime, body: PesertaIn) -> PesertaOut:
+def create(db: Database, now: datetime, actor: str, body: PesertaIn) -> PesertaOut:
     with db.transaction() as session:
         account = crud.user_with_role(session, body.username, Role.PESERTA, "username")
         if crud.taken(session, Peserta.user_id, account.id):
@@ -58,6 +72,10 @@ def create(db: Database, now: datetime, body: PesertaIn) -> PesertaOut:
         )
         session.add(peserta)
         crud.flush(session)
+        after = crud.snapshot(peserta, FIELDS)
+        crud.catat(
+            session, now, actor, DataInduk.PESERTA, peserta.id, account.username, AksiDataInduk.DIBUAT, {}, after
+        )
         return PesertaOut.model_validate(peserta)
 
 
@@ -66,18 +84,33 @@ def get(db: Database, peserta_id: int) -> PesertaOut:
         return PesertaOut.model_validate(crud.get_or_404(session, Peserta, peserta_id, "peserta"))
 
 
-def update(db: Database, now: datetime, peserta_id: int, body: PesertaPatch) -> PesertaOut:
+def update(db: Database, now: datetime, actor: str, peserta_id: int, body: PesertaPatch) -> PesertaOut:
     changes = body.patch()
     with db.transaction() as session:
         peserta = crud.get_or_404(session, Peserta, peserta_id, "peserta")
+        before = crud.snapshot(peserta, FIELDS)
         if "nim" in changes and crud.taken(session, Peserta.nim, changes["nim"], peserta.id):
             raise crud.duplicate("nim", changes["nim"])
         for field, value in changes.items():
             setattr(peserta, field, value)
         peserta.updated_at = now
         crud.flush(session)
+        after = crud.snapshot(peserta, FIELDS)
+        who = peserta.username
+        crud.catat(session, now, actor, DataInduk.PESERTA, peserta.id, who, AksiDataInduk.DIUBAH, before, after)
         return PesertaOut.model_validate(peserta)
 
 
-def set_aktif(db: Database, now: datetime, peserta_id: int, aktif: bool) -> PesertaOut:
-    return crud.set_aktif(db, now, Peserta, peserta_id, aktif, "peserta", PesertaOut.model_validate)
+def set_aktif(db: Database, now: datetime, actor: str, peserta_id: int, aktif: bool) -> PesertaOut:
+    return crud.set_aktif(
+        db,
+        now,
+        actor,
+        Peserta,
+        peserta_id,
+        aktif,
+        "peserta",
+        PesertaOut.model_validate,
+        DataInduk.PESERTA,
+        lambda p: p.username,
+    )

@@ -8,7 +8,11 @@ from api.schemas.common import Page
 from api.schemas.master import SkemaIn, SkemaOut, SkemaPatch
 from api.services.master import crud
 from api.store.db import Database
+from api.store.enums import AksiDataInduk, DataInduk
 from api.store.master import Sertifikat, Skema
+
+# The fields the change history keeps of a skema.
+FIELDS = ("nomor", "judul", "jenis", "level_kkni", "bidang", "dalam_lisensi", "aktif", "unit")
 
 
 def list_page(db: Database, q: str | None, aktif: bool | None, page: int, page_size: int) -> Page[SkemaOut]:
@@ -25,13 +29,15 @@ def list_page(db: Database, q: str | None, aktif: bool | None, page: int, page_s
     )
 
 
-def create(db: Database, now: datetime, body: SkemaIn) -> SkemaOut:
+def create(db: Database, now: datetime, actor: str, body: SkemaIn) -> SkemaOut:
     with db.transaction() as session:
         if crud.taken(session, Skema.nomor, body.nomor):
             raise crud.duplicate("nomor", body.nomor)
         skema = Skema(**body.model_dump(), aktif=True, created_at=now, updated_at=now)
         session.add(skema)
         crud.flush(session)
+        after = crud.snapshot(skema, FIELDS)
+        crud.catat(session, now, actor, DataInduk.SKEMA, skema.id, skema.nomor, AksiDataInduk.DIBUAT, {}, after)
         return SkemaOut.model_validate(skema)
 
 
@@ -40,10 +46,11 @@ def get(db: Database, skema_id: int) -> SkemaOut:
         return SkemaOut.model_validate(crud.get_or_404(session, Skema, skema_id, "skema"))
 
 
-def update(db: Database, now: datetime, skema_id: int, body: SkemaPatch) -> SkemaOut:
+def update(db: Database, now: datetime, actor: str, skema_id: int, body: SkemaPatch) -> SkemaOut:
     changes = body.patch()
     with db.transaction() as session:
         skema = crud.get_or_404(session, Skema, skema_id, "skema")
+        before = crud.snapshot(skema, FIELDS)
         nomor = changes.get("nomor", skema.nomor)
         if nomor != skema.nomor:
             if crud.taken(session, Skema.nomor, nomor, skema.id):
@@ -60,8 +67,12 @@ def update(db: Database, now: datetime, skema_id: int, body: SkemaPatch) -> Skem
             setattr(skema, field, value)
         skema.updated_at = now
         crud.flush(session)
+        after = crud.snapshot(skema, FIELDS)
+        crud.catat(session, now, actor, DataInduk.SKEMA, skema.id, skema.nomor, AksiDataInduk.DIUBAH, before, after)
         return SkemaOut.model_validate(skema)
 
 
-def set_aktif(db: Database, now: datetime, skema_id: int, aktif: bool) -> SkemaOut:
-    return crud.set_aktif(db, now, Skema, skema_id, aktif, "skema", SkemaOut.model_validate)
+def set_aktif(db: Database, now: datetime, actor: str, skema_id: int, aktif: bool) -> SkemaOut:
+    return crud.set_aktif(
+        db, now, actor, Skema, skema_id, aktif, "skema", SkemaOut.model_validate, DataInduk.SKEMA, lambda s: s.nomor
+    )

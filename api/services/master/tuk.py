@@ -8,7 +8,11 @@ from api.schemas.common import Page
 from api.schemas.master import TukIn, TukOut, TukPatch
 from api.services.master import crud
 from api.store.db import Database
+from api.store.enums import AksiDataInduk, DataInduk
 from api.store.master import Tuk
+
+# The fields the change history keeps of a TUK.
+FIELDS = ("kode", "nama", "jenis", "alamat", "penanggung_jawab", "kapasitas", "aktif")
 
 
 def list_page(db: Database, q: str | None, aktif: bool | None, page: int, page_size: int) -> Page[TukOut]:
@@ -25,13 +29,15 @@ def list_page(db: Database, q: str | None, aktif: bool | None, page: int, page_s
     )
 
 
-def create(db: Database, now: datetime, body: TukIn) -> TukOut:
+def create(db: Database, now: datetime, actor: str, body: TukIn) -> TukOut:
     with db.transaction() as session:
         if crud.taken(session, Tuk.kode, body.kode):
             raise crud.duplicate("kode", body.kode)
         tuk = Tuk(**body.model_dump(), aktif=True, created_at=now, updated_at=now)
         session.add(tuk)
         crud.flush(session)
+        after = crud.snapshot(tuk, FIELDS)
+        crud.catat(session, now, actor, DataInduk.TUK, tuk.id, tuk.kode, AksiDataInduk.DIBUAT, {}, after)
         return TukOut.model_validate(tuk)
 
 
@@ -40,18 +46,23 @@ def get(db: Database, tuk_id: int) -> TukOut:
         return TukOut.model_validate(crud.get_or_404(session, Tuk, tuk_id, "TUK"))
 
 
-def update(db: Database, now: datetime, tuk_id: int, body: TukPatch) -> TukOut:
+def update(db: Database, now: datetime, actor: str, tuk_id: int, body: TukPatch) -> TukOut:
     changes = body.patch()
     with db.transaction() as session:
         tuk = crud.get_or_404(session, Tuk, tuk_id, "TUK")
+        before = crud.snapshot(tuk, FIELDS)
         if "kode" in changes and crud.taken(session, Tuk.kode, changes["kode"], tuk.id):
             raise crud.duplicate("kode", changes["kode"])
         for field, value in changes.items():
             setattr(tuk, field, value)
         tuk.updated_at = now
         crud.flush(session)
+        after = crud.snapshot(tuk, FIELDS)
+        crud.catat(session, now, actor, DataInduk.TUK, tuk.id, tuk.kode, AksiDataInduk.DIUBAH, before, after)
         return TukOut.model_validate(tuk)
 
 
-def set_aktif(db: Database, now: datetime, tuk_id: int, aktif: bool) -> TukOut:
-    return crud.set_aktif(db, now, Tuk, tuk_id, aktif, "TUK", TukOut.model_validate)
+def set_aktif(db: Database, now: datetime, actor: str, tuk_id: int, aktif: bool) -> TukOut:
+    return crud.set_aktif(
+        db, now, actor, Tuk, tuk_id, aktif, "TUK", TukOut.model_validate, DataInduk.TUK, lambda t: t.kode
+    )

@@ -1,0 +1,325 @@
+"""Jejak audit through the HTTP API: two periods driven partly through the real SOP (registration opened, forms
+submitted and checked), master data changed through its REST routes, then searched the way an auditor does.
+
+The clock stands still and is moved by the test, so every event's moment is known and written here by hand:
+period 1 (LSP-2026-GENAP) happens on 3 August 2026 from 09.00 WIB, period 2 (LSP-2027-GANJIL) on 12 September
+2026 from 09.00 WIB, one minute between steps.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from api.clock import Clock
+from tests.support import sop
+from tests.support.api import Api
+
+P1, P2 = "LSP-2026-GENAP", "LSP-2027-GANJIL"
+APL = "Mengisi FR.APL.01 dan FR.APL.02"
+PERIKSA = "Memeriksa kelengkapan berkas pendaftaran"
+BUKA = "Membuka pendaftaran uji kompetensi"
+
+
+class StoppedClock(Clock):
+    """Stands at 3 August 2026, 02.00 UTC (09.00 WIB) until the test moves it."""
+
+    def now(self) -> datetime:
+        return datetime(2026, 8, 3, 2, 0, tzinfo=UTC) + self.offset
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return StoppedClock()
+
+
+def _period(api: Api, clock: Clock, key: str) -> int:
+    """Start a period, plan it, open registration for peserta (JWD) and peserta3 (OPR); each submits their forms
+    and Kabid Administrasi accepts them, one minute between steps."""
+    instance = sop.start_period(api, key)["id"]
+    sop.step_1_and_2(api, instance)
+    clock.advance(timedelta(minutes=1))  # :01
+    sop.open_registration(api, instance, {"peserta": sop.JWD, "peserta3": sop.OPR})
+    clock.advance(timedelta(minutes=1))  # :02
+    sop.submit_apl(api, "peserta")
+    clock.advance(timedelta(minutes=1))  # :03
+    sop.submit_apl(api, "peserta3")
+    clock.advance(timedelta(minutes=1))  # :04
+    sop.check_files(api, {"peserta": ("diterima", "")})
+    clock.advance(timedelta(minutes=1))  # :05
+    sop.check_files(api, {"peserta3": ("diterima", "")})
+    return instance
+
+
+def _two_periods(api: Api, clock: Clock) -> None:
+    _period(api, clock, P1)
+    clock.advance(timedelta(days=40) - timedelta(minutes=5))  # 12 September 2026, 09.00 WIB
+    sign_in_again(api)
+    _period(api, clock, P2)
+
+
+def sign_in_again(api: Api) -> None:
+    """Days later every token has expired: each user logs in again."""
+    for username in list(api._tokens):
+        api.forget(username)
+
+
+def search(api: Api, username: str = "admin", **params: Any) -> list[dict[str, Any]]:
+    """Every row of a search, page after page (`page_size` rows each)."""
+    params.setdefault("page_size", 500)
+    rows: list[dict[str, Any]] = []
+    while True:
+        r = api.get(username, "/api/audit", params=params)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        rows += body["items"]
+        if body["next_cursor"] is None:
+            return rows
+        params = {**params, "cursor": body["next_cursor"]}
+
+
+def brief(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(r["periode"], r["type"], r["task_name"], r["actor"]) for r in rows]
+
+
+def test_an_auditor_finds_every_action_on_one_candidates_file_across_two_periods(api: Api, clock: Clock) -> None:
+    _two_periods(api, clock)
+
+    rows = search(api, peserta="2303001")  # Andi Pratama's NIM
+
+    assert brief(rows) == [
+        (P2, "instance_completed", None, None),
+        (P2, "task_completed", PERIKSA, "kabid_administrasi"),
+        (P2, "task_created", PERIKSA, None),
+        (P2, "task_completed", APL, "peserta"),
+        (P2, "task_created", APL, None),
+        (P2, "instance_started", None, "kabid_administrasi"),
+        (P1, "instance_completed", None, None),
+        (P1, "task_completed", PERIKSA, "kabid_administrasi"),
+        (P1, "task_created", PERIKSA, None),
+        (P1, "task_completed", APL, "peserta"),
+        (P1, "task_created", APL, None),
+        (P1, "instance_started", None, "kabid_administrasi"),
+    ]
+    assert {r["subjek"] for r in rows} == {"peserta"}
+    assert rows[1]["at"] == "2026-09-12T02:04:00Z"
+    assert rows[1]["rincian"]["pemeriksaan"]["keputusan"] == "diterima"
+    # By part of the name, in any case, or by username: the same file.
+    assert search(api, peserta="andi PRAT") == rows
+    assert search(api, peserta="peserta") == rows
+    assert search(api, peserta="Tidak Ada Orangnya") == []
+
+
+def test_the_filters_combine(api: Api, clock: Clock) -> None:
+    _two_periods(api, clock)
+
+    kabid_p1 = search(api, actor="kabid_administrasi", period=P1, type="task_completed")
+    assert brief(kabid_p1) == [
+        (P1, "task_completed", PERIKSA, "kabid_administrasi"),
+        (P1, "task_completed", PERIKSA, "kabid_administrasi"),
+        (P1, "task_completed", BUKA, "kabid_administrasi"),
+    ]
+    assert [r["subjek"] for r in kabid_p1] == ["peserta3", "peserta", None]
+
+    # Operator Perakitan's candidate only, in both periods.
+    opr = search(api, skema=sop.OPR, type="task_completed")
+    assert [(r["periode"], r["task_name"], r["actor"]) for r in opr] == [
+        (P2, PERIKSA, "kabid_administrasi"),
+        (P2, APL, "peserta3"),
+        (P1, PERIKSA, "kabid_administrasi"),
+        (P1, APL, "peserta3"),
+    ]
+
+    # A date range of WIB days: the second period only.
+    september = search(api, task=APL, type="task_completed", date_from="2026-09-01", date_to="2026-09-12")
+    assert [(r["periode"], r["actor"], r["at"]) for r in september] == [
+        (P2, "peserta3", "2026-09-12T02:03:00Z"),
+        (P2, "peserta", "2026-09-12T02:02:00Z"),
+    ]
+    assert search(api, task=APL, type="task_completed", date_from="2026-08-04", date_to="2026-09-11") == []
+
+    # A task by its id: its creation and its completion.
+    task_id = september[0]["task_id"]
+    assert [r["type"] for r in search(api, task=task_id)] == ["task_completed", "task_created"]
+
+    # A candidate and a period together.
+    assert brief(search(api, peserta="2301001", period=P1, actor="peserta3")) == [
+        (P1, "task_completed", APL, "peserta3")
+    ]
+
+
+def test_pages_follow_each_other_without_repeats_or_gaps_while_history_grows(api: Api, clock: Clock) -> None:
+    _two_periods(api, clock)
+    whole = search(api, peserta="2303001")
+
+    first = api.get("admin", "/api/audit", params={"peserta": "2303001", "page_size": 5}).json()
+    # Meanwhile the candidate's file grows (a new period's registration): newer than any page already read.
+    clock.advance(timedelta(days=1))
+    sign_in_again(api)
+    third = sop.start_period(api, "LSP-2027-GENAP")["id"]
+    sop.step_1_and_2(api, third)
+    sop.open_registration(api, third, {"peserta": sop.JWD})
+    rest = search(api, peserta="2303001", page_size=5, cursor=first["next_cursor"])
+
+    assert len(first["items"]) == 5
+    assert first["items"] + rest == whole
+    assert len(search(api, peserta="2303001")) == len(whole) + 2  # the new child's start and its first task
+
+
+def test_the_csv_holds_the_rows_of_the_search_with_their_header(api: Api, clock: Clock) -> None:
+    _two_periods(api, clock)
+
+    r = api.get("ketua_lsp", "/api/audit.csv", params={"actor": "peserta", "type": "task_completed"})
+
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    assert r.headers["content-disposition"].startswith('attachment; filename="jejak-audit.csv"')
+    lines = r.content.decode("utf-8-sig").split("\r\n")
+    assert (
+        lines[0] == "waktu,jenis,peristiwa,pelaku,periode,proses,instance,subjek,tugas,lane,data_induk,record,rincian"
+    )
+    assert [line.split(",")[:9] for line in lines[1:3]] == [
+        [
+            "2026-09-12T09:02:00+07:00",
+            "proses",
+            "task_completed",
+            "peserta",
+            P2,
+            "pendaftaran_uji_kompetensi",
+            lines[1].split(",")[6],
+            "peserta",
+            APL,
+        ],
+        [
+            "2026-08-03T09:02:00+07:00",
+            "proses",
+            "task_completed",
+            "peserta",
+            P1,
+            "pendaftaran_uji_kompetensi",
+            lines[2].split(",")[6],
+            "peserta",
+            APL,
+        ],
+    ]
+    assert lines[3:] == [""]
+
+
+def test_a_change_of_master_data_is_recorded_with_before_and_after_and_found_by_the_search(
+    api: Api, clock: Clock
+) -> None:
+    [asesor] = api.get("admin", "/api/asesor", params={"q": "asesor2"}).json()["items"]
+    r = api.client.patch(
+        f"/api/asesor/{asesor['id']}",
+        headers=api.headers("kabid_sertifikasi"),
+        json={"no_reg_met": "MET.000.009999 2026", "met_berlaku_sd": "2029-12-31"},
+    )
+    assert r.status_code == 200, r.text
+    clock.advance(timedelta(minutes=1))
+    [skema] = api.get("admin", "/api/skema", params={"q": sop.OPR}).json()["items"]
+    assert api.post("kabid_administrasi", f"/api/skema/{skema['id']}/nonaktifkan").status_code == 200
+    clock.advance(timedelta(minutes=1))
+    [peserta] = api.get("admin", "/api/peserta", params={"q": "2303001"}).json()["items"]
+    r = api.client.patch(
+        f"/api/peserta/{peserta['id']}", headers=api.headers("admin"), json={"telepon": "081299990000"}
+    )
+    assert r.status_code == 200, r.text
+
+    changes = search(api, kind="data_induk")
+    assert [(r["data_induk"], r["subjek"], r["type"], r["actor"], r["rincian"]) for r in changes] == [
+        ("peserta", "peserta", "diubah", "admin", {"telepon": {"sebelum": "081290007919", "sesudah": "081299990000"}}),
+        ("skema", sop.OPR, "dinonaktifkan", "kabid_administrasi", {"aktif": {"sebelum": True, "sesudah": False}}),
+        (
+            "asesor",
+            "asesor2",
+            "diubah",
+            "kabid_sertifikasi",
+            {
+                "no_reg_met": {"sebelum": asesor["no_reg_met"], "sesudah": "MET.000.009999 2026"},
+                "met_berlaku_sd": {"sebelum": asesor["met_berlaku_sd"], "sesudah": "2029-12-31"},
+            },
+        ),
+    ]
+    assert changes[2]["at"] == "2026-08-03T02:00:00Z"
+    # Who changed the asesor's MET; what happened to the skema; the candidate's own record with their file.
+    assert [r["subjek"] for r in search(api, actor="kabid_sertifikasi", kind="data_induk")] == ["asesor2"]
+    assert [r["type"] for r in search(api, skema=sop.OPR, kind="data_induk")] == ["dinonaktifkan"]
+    assert [r["data_induk"] for r in search(api, peserta="Andi Pratama")] == ["peserta"]
+    assert [r["type"] for r in search(api, type="dinonaktifkan")] == ["dinonaktifkan"]
+    # A patch changing nothing records nothing.
+    r = api.client.patch(
+        f"/api/peserta/{peserta['id']}", headers=api.headers("admin"), json={"telepon": "081299990000"}
+    )
+    assert r.status_code == 200
+    assert len(search(api, kind="data_induk")) == 3
+
+
+def test_a_new_record_is_recorded_with_every_field(api: Api) -> None:
+    body = {
+        "kode": "TUK-09",
+        "nama": "Bengkel Mitra",
+        "jenis": "tempat_kerja",
+        "alamat": "Jl. Industri 9",
+        "penanggung_jawab": "Budi",
+        "kapasitas": 12,
+    }
+    r = api.post("ketua_lsp", "/api/tuk", json=body)
+    assert r.status_code == 201, r.text
+
+    [row] = search(api, kind="data_induk", actor="ketua_lsp")
+
+    assert (row["data_induk"], row["subjek"], row["type"]) == ("tuk", "TUK-09", "dibuat")
+    assert row["rincian"] == {
+        "kode": {"sebelum": None, "sesudah": "TUK-09"},
+        "nama": {"sebelum": None, "sesudah": "Bengkel Mitra"},
+        "jenis": {"sebelum": None, "sesudah": "tempat_kerja"},
+        "alamat": {"sebelum": None, "sesudah": "Jl. Industri 9"},
+        "penanggung_jawab": {"sebelum": None, "sesudah": "Budi"},
+        "kapasitas": {"sebelum": None, "sesudah": 12},
+        "aktif": {"sebelum": None, "sesudah": True},
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "path", "message"),
+    [
+        (
+            {"date_from": "2026-09-02", "date_to": "2026-09-01"},
+            "date_to",
+            "tanggal akhir tidak boleh sebelum tanggal awal",
+        ),
+        ({"type": "task_finished"}, "type", "jenis peristiwa 'task_finished' tidak dikenal"),
+        ({"type": "diubah", "kind": "proses"}, "type", "jenis peristiwa 'diubah' bukan peristiwa proses"),
+        ({"period": "LSP-1999"}, "period", "periode 'LSP-1999' tidak ada"),
+        ({"cursor": "kemarin"}, "cursor", "penanda halaman tidak dikenal; mulai lagi dari halaman pertama"),
+    ],
+    ids=["date-range-backwards", "unknown-type", "type-of-other-kind", "unknown-period", "bad-cursor"],
+)
+def test_a_search_that_cannot_run_is_refused_at_its_field(
+    api: Api, params: dict[str, str], path: str, message: str
+) -> None:
+    for url in ("/api/audit", "/api/audit.csv"):
+        if url.endswith(".csv") and "cursor" in params:
+            continue
+        r = api.get("direktur", url, params=params)
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"] == [{"path": path, "message": message}]
+        assert r.json()["detail"]
+
+
+def test_kabids_candidates_and_asesor_never_read_the_audit_trail(api: Api) -> None:
+    for username in ("kabid_administrasi", "kabid_sertifikasi", "asesor", "peserta", "desainer"):
+        assert api.get(username, "/api/audit").status_code == 403
+        assert api.get(username, "/api/audit.csv").status_code == 403
+    for username in ("admin", "ketua_lsp", "direktur"):
+        assert api.get(username, "/api/audit").status_code == 200
+
+
+def test_the_change_history_cannot_be_rewritten(api: Api) -> None:
+    from api.store.master import PerubahanDataInduk
+
+    assert api.post("admin", "/api/tuk/1/nonaktifkan").status_code == 200
+    with api.app.state.db.transaction() as session, pytest.raises(PermissionError):
+        row = session.query(PerubahanDataInduk).one()
+        row.actor = "orang_lain"
+        session.flush()
