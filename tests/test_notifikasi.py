@@ -5,6 +5,7 @@ The worker's notification pass is run directly (`notifier.run_pass()`), as `serv
 with the service clock."""
 
 import socket
+import threading
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from email import message_from_bytes
@@ -282,16 +283,23 @@ def test_a_candidates_kartu_is_announced_when_its_file_is_rendered(api: Api, smt
     assert [m["Subject"] for m in smtp.to(ANDI)] == ["Kartu peserta Anda sudah siap"]
 
 
-def test_a_candidate_is_told_a_day_before_the_appeal_window_closes(api: Api, smtp: SmtpServer, clock: Any) -> None:
+def test_a_bk_candidate_learns_their_result_and_is_told_a_day_before_the_appeal_window_closes(
+    api: Api, smtp: SmtpServer, clock: Any
+) -> None:
     b.set_lsp(api, masa_banding_hari=5)
     b.assessed(api, [Calon("peserta3", OPR, asesor="asesor2", tuk="TUK-02", bk=True)])
     b.decide(api, {"peserta3": "BK"})
     t = sop.one(api, "peserta3", b.BANDING)
     batas = datetime.fromisoformat(sop.task_data(api, "peserta3", t["id"])["peserta_banding"]["batas_banding"])
+    api.app.state.worker.render_documents()
+    passes(api)
+    [hasil] = [n for n in mine(api, "peserta3")["items"] if n["jenis"] == "hasil"]
+    assert hasil["judul"] == "Hasil uji kompetensi Anda sudah ditetapkan"
+    assert "Belum Kompeten (BK)" in hasil["isi"] and "mengajukan banding" in hasil["isi"]
 
     b.advance_to(api, clock, batas - timedelta(days=1, minutes=5))
     passes(api)
-    assert [n["jenis"] for n in mine(api, "peserta3")["items"]] == []
+    assert [n for n in mine(api, "peserta3")["items"] if n["jenis"] == "batas_waktu"] == []
 
     b.advance_to(api, clock, batas - timedelta(hours=23))
     passes(api)
@@ -336,3 +344,43 @@ def test_staff_get_one_daily_digest_of_new_due_and_overdue_tasks_from_seven_wib(
     assert n["tautan"] == "/tasks"
     assert [m["To"] for m in smtp.messages if m["Subject"] == n["judul"]] == ["direktur@lsp.example.ac.id"]
     assert [n for n in mine(api, "peserta")["items"] if n["jenis"] == "ringkasan"] == []
+
+
+def test_two_workers_passing_at_once_make_and_send_each_notification_once(
+    api: Api, smtp: SmtpServer, settings: Settings
+) -> None:
+    returned_registration(api)
+    workers = [Notifier(api.app.state.db, settings, api.app.state.clock) for _ in range(2)]
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def run(worker: Notifier) -> None:
+        try:
+            start.wait()
+            for _ in range(3):
+                worker.run_pass()
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert [m["Subject"] for m in smtp.to(ANDI)] == [RETURNED]
+    assert [(n.judul, n.email_status) for n in rows(api, "peserta")] == [(RETURNED, "terkirim")]
+
+
+def test_an_email_held_under_another_workers_lease_is_sent_only_when_the_lease_runs_out(
+    api: Api, smtp: SmtpServer, settings: Settings, clock: Any
+) -> None:
+    returned_registration(api)
+    dead = Notifier(api.app.state.db, settings, api.app.state.clock)
+    dead.derive()
+    assert len(api.app.state.db.write(dead._claim)) == 1  # it took the e-mail, then died before sending
+    passes(api)
+    assert smtp.to(ANDI) == []
+    clock.advance(timedelta(minutes=5, seconds=1))
+    passes(api)
+    assert [m["Subject"] for m in smtp.to(ANDI)] == [RETURNED]

@@ -7,7 +7,8 @@ A pass does two things, each in short transactions:
    - a candidate whose registration was returned for revision (a `task_completed` event whose
      `pemeriksaan.keputusan` is `dikembalikan`; the candidate is the registration instance's subject);
    - a candidate whose document is rendered (the kinds `service_tasks/jenis_dokumen.py` lets candidates read:
-     kartu peserta, the FR.AK.02 result, the appeal's SK, the certificate);
+     kartu peserta, the FR.AK.02 result, the appeal's SK, the certificate), and each candidate the SK penetapan
+     decides, once it is rendered (their K or BK);
    - a candidate whose ready task closes within a day (the instance's next timer: the appeal window,
      `batas_banding_lewat` in banding_asesmen.bpmn);
    - the users of the lane an escalation task was created in (`step_escalated`), at once;
@@ -77,6 +78,8 @@ JUDUL_DOKUMEN = {
     "sk_banding": "Keputusan banding Anda sudah terbit",
     "sertifikat": "Sertifikat kompetensi Anda sudah terbit",
 }
+SK_PENETAPAN = "sk_penetapan"  # the period's results, one row per candidate in its `daftar`
+KEPUTUSAN = {"K": "Kompeten (K)", "BK": "Belum Kompeten (BK)"}
 STAFF_ROLES = frozenset(LANE_ROLES.values()) - {Role.PESERTA}
 
 
@@ -186,7 +189,13 @@ class Notifier(BackgroundLoop):
         rows = session.execute(
             select(Dokumen.id, Dokumen.kind, Dokumen.candidate, Dokumen.title, Dokumen.rendered_at)
             .add_columns(Dokumen.render_attempts)
-            .where(Dokumen.id > kursor.nilai, Dokumen.candidate.is_not(None), Dokumen.kind.in_(DOKUMEN_PESERTA))
+            .where(
+                Dokumen.id > kursor.nilai,
+                or_(
+                    Dokumen.candidate.is_not(None) & Dokumen.kind.in_(DOKUMEN_PESERTA),
+                    Dokumen.kind == SK_PENETAPAN,
+                ),
+            )
             .order_by(Dokumen.id)
             .limit(BATCH)
         ).all()
@@ -194,19 +203,49 @@ class Notifier(BackgroundLoop):
             return 0
         waiting = [r.id for r in rows if r.rendered_at is None and r.render_attempts < RENDER_ATTEMPTS]
         kursor.nilai = max(kursor.nilai, waiting[0] - 1 if waiting else rows[-1].id)
-        made = [
-            self._row(
-                r.candidate,
-                f"dokumen:{r.id}",
-                JenisNotifikasi.DOKUMEN_TERBIT,
-                JUDUL_DOKUMEN.get(r.kind, f"{r.title} sudah terbit"),
-                f"{r.title} sudah dapat Anda lihat dan unduh.",
-                f"/dokumen/{r.id}/pratinjau",
+        made = []
+        for r in rows:
+            if r.rendered_at is None:
+                continue
+            if r.kind == SK_PENETAPAN:
+                made.extend(self._results(session, r.id))
+                continue
+            made.append(
+                self._row(
+                    r.candidate,
+                    f"dokumen:{r.id}",
+                    JenisNotifikasi.DOKUMEN_TERBIT,
+                    JUDUL_DOKUMEN.get(r.kind, f"{r.title} sudah terbit"),
+                    f"{r.title} sudah dapat Anda lihat dan unduh.",
+                    f"/dokumen/{r.id}/pratinjau",
+                )
             )
-            for r in rows
-            if r.rendered_at is not None
-        ]
         return self._insert(session, made)
+
+    def _results(self, session: Session, sk_id: int) -> list[dict[str, Any]]:
+        """The SK penetapan is signed (its file rendered): each candidate it decides learns their result."""
+        data = session.scalar(select(Dokumen.data).where(Dokumen.id == sk_id)) or {}
+        made = []
+        for d in data.get("daftar") or []:
+            if not isinstance(d, dict) or not isinstance(d.get("username"), str):
+                continue
+            keputusan = KEPUTUSAN.get(str(d.get("keputusan")), str(d.get("keputusan") or "-"))
+            isi = (
+                f"Keputusan rapat pleno untuk skema {d.get('skema_judul') or d.get('skema_nomor') or '-'}: {keputusan}."
+            )
+            if d.get("keputusan") == "BK":
+                isi += " Anda dapat mengajukan banding dalam masa banding; lihat Status saya."
+            made.append(
+                self._row(
+                    d["username"],
+                    f"hasil:{sk_id}",
+                    JenisNotifikasi.HASIL,
+                    "Hasil uji kompetensi Anda sudah ditetapkan",
+                    isi,
+                    "/status",
+                )
+            )
+        return made
 
     def _closing_windows(self, session: Session) -> int:
         """A candidate's ready task in an instance whose next timer (a boundary timer on the task, such as the

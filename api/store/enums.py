@@ -112,6 +112,7 @@ class JenisNotifikasi(StrEnum):
 
     BERKAS_DIKEMBALIKAN = "berkas_dikembalikan"  # a candidate's registration returned for revision
     DOKUMEN_TERBIT = "dokumen_terbit"  # a document about a candidate rendered (kartu, result, certificate)
+    HASIL = "hasil"  # the SK penetapan signed: the candidate's K or BK
     BATAS_WAKTU = "batas_waktu"  # a candidate's task whose window (a boundary timer) closes within a day
     ESKALASI = "eskalasi"  # a step ran over its time standard: an escalation task for its supervisor
     RINGKASAN = "ringkasan"  # the staff's daily digest
