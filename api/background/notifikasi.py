@@ -29,12 +29,13 @@ import smtplib
 import socket
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy import Table, exists, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -80,6 +81,9 @@ JUDUL_DOKUMEN = {
 }
 SK_PENETAPAN = "sk_penetapan"  # the period's results, one row per candidate in its `daftar`
 KEPUTUSAN = {"K": "Kompeten (K)", "BK": "Belum Kompeten (BK)"}
+# What a source found: the notifications, and how far its cursors move ({"event": {"nilai": 42}}).
+Moves = dict[str, dict[str, Any]]
+Found = tuple[list[dict[str, Any]], Moves]
 STAFF_ROLES = frozenset(LANE_ROLES.values()) - {Role.PESERTA}
 
 
@@ -111,22 +115,56 @@ class Notifier(BackgroundLoop):
 
     # --- deriving -------------------------------------------------------------------------------------------
     def derive(self) -> int:
-        """Write the notifications of what happened since the last pass; returns how many are new."""
-        made = self.db.write(self._from_events)
-        made += self.db.write(self._from_documents)
-        made += self.db.write(self._closing_windows)
-        made += self.db.write(self._digests)
+        """Write the notifications of what happened since the last pass; returns how many are new. Each source is
+        read in a read transaction; a write (the new rows, the moved cursor) only when there is something new,
+        so an idle pass writes nothing (on SQLite it takes no turn at the write lock)."""
+        made = 0
+        for source in (self._from_events, self._from_documents, self._closing_windows, self._digests):
+            with self.db.reading() as session:
+                rows, moves = source(session)
+                rows = _not_written(session, rows)
+            if rows or moves:
+                made += self.db.write(partial(self._save, rows, moves))
         return made
 
-    def _from_events(self, session: Session) -> int:
+    def _save(self, rows: list[dict[str, Any]], moves: Moves, session: Session) -> int:
+        """Insert the new rows and move the cursors forward (never back: another worker may have moved them)."""
+        insert = pg_insert if self.db.is_postgres else sqlite_insert
+        for nama, move in moves.items():
+            session.execute(
+                insert(KURSOR_TABLE).values(nama=nama, nilai=0).on_conflict_do_nothing(index_elements=["nama"])
+            )
+            if "nilai" in move:
+                session.execute(
+                    update(NotifikasiKursor)
+                    .where(NotifikasiKursor.nama == nama, NotifikasiKursor.nilai < move["nilai"])
+                    .values(nilai=move["nilai"])
+                )
+            if "waktu" in move:
+                session.execute(
+                    update(NotifikasiKursor)
+                    .where(
+                        NotifikasiKursor.nama == nama,
+                        or_(NotifikasiKursor.waktu.is_(None), NotifikasiKursor.waktu < move["waktu"]),
+                    )
+                    .values(waktu=move["waktu"])
+                )
+        return self._insert(session, rows)
+
+    def _from_events(self, session: Session) -> Found:
         kursor = _kursor(session, "event")
         top = session.scalar(select(func.max(Event.id))) or 0
+        # On SQLite events commit in id order (one writer at a time): nothing behind the cursor is new.
+        lookback = LOOKBACK if self.db.is_postgres else 0
+        if top <= kursor.nilai and not lookback:
+            return [], {}
+        returned = Event.data["pemeriksaan"]["keputusan"].as_string() == "dikembalikan"
         rows = session.execute(
             select(Event.id, Event.type, Event.instance_id, Event.task_id, Event.task_name, Event.lane, Event.data)
             .where(
-                Event.id > max(kursor.nilai - LOOKBACK, 0),
+                Event.id > max(kursor.nilai - lookback, 0),
                 Event.id <= top,
-                Event.type.in_([EventType.TASK_COMPLETED, EventType.STEP_ESCALATED]),
+                or_(Event.type == EventType.STEP_ESCALATED, (Event.type == EventType.TASK_COMPLETED) & returned),
             )
             .order_by(Event.id)
             .limit(BATCH)
@@ -138,8 +176,7 @@ class Notifier(BackgroundLoop):
                 made.extend(self._returned(session, e))
             else:
                 made.extend(self._escalation(session, e))
-        kursor.nilai = max(kursor.nilai, reached)
-        return self._insert(session, made)
+        return made, ({"event": {"nilai": reached}} if reached > kursor.nilai else {})
 
     def _returned(self, session: Session, e: Any) -> list[dict[str, Any]]:
         pemeriksaan = (e.data or {}).get("pemeriksaan")
@@ -184,7 +221,7 @@ class Notifier(BackgroundLoop):
             for username in _with_role(session, {role})
         ]
 
-    def _from_documents(self, session: Session) -> int:
+    def _from_documents(self, session: Session) -> Found:
         kursor = _kursor(session, "dokumen")
         rows = session.execute(
             select(Dokumen.id, Dokumen.kind, Dokumen.candidate, Dokumen.title, Dokumen.rendered_at)
@@ -200,9 +237,10 @@ class Notifier(BackgroundLoop):
             .limit(BATCH)
         ).all()
         if not rows:
-            return 0
+            return [], {}
         waiting = [r.id for r in rows if r.rendered_at is None and r.render_attempts < RENDER_ATTEMPTS]
-        kursor.nilai = max(kursor.nilai, waiting[0] - 1 if waiting else rows[-1].id)
+        reached = waiting[0] - 1 if waiting else rows[-1].id
+        moves: Moves = {"dokumen": {"nilai": reached}} if reached > kursor.nilai else {}
         made = []
         for r in rows:
             if r.rendered_at is None:
@@ -220,7 +258,7 @@ class Notifier(BackgroundLoop):
                     f"/dokumen/{r.id}/pratinjau",
                 )
             )
-        return self._insert(session, made)
+        return made, moves
 
     def _results(self, session: Session, sk_id: int) -> list[dict[str, Any]]:
         """The SK penetapan is signed (its file rendered): each candidate it decides learns their result."""
@@ -247,17 +285,26 @@ class Notifier(BackgroundLoop):
             )
         return made
 
-    def _closing_windows(self, session: Session) -> int:
+    def _closing_windows(self, session: Session) -> Found:
         """A candidate's ready task in an instance whose next timer (a boundary timer on the task, such as the
         appeal window's) fires within `WINDOW`."""
         now = self.clock.now()
+        closing: dict[int, datetime] = {
+            instance_id: at
+            for instance_id, at in session.execute(
+                select(ProcessInstance.id, ProcessInstance.next_timer_at).where(
+                    ProcessInstance.next_timer_at > now,
+                    ProcessInstance.next_timer_at <= now + WINDOW,
+                    ProcessInstance.status == InstanceStatus.RUNNING,
+                )
+            )
+            if at is not None
+        }
+        if not closing:
+            return [], {}
         rows = session.execute(
-            select(HumanTask.id, HumanTask.name, HumanTask.assignee, ProcessInstance.next_timer_at)
-            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-            .where(
-                ProcessInstance.status == InstanceStatus.RUNNING,
-                ProcessInstance.next_timer_at > now,
-                ProcessInstance.next_timer_at <= now + WINDOW,
+            select(HumanTask.id, HumanTask.name, HumanTask.assignee, HumanTask.instance_id).where(
+                HumanTask.instance_id.in_(sorted(closing)),
                 HumanTask.state == TaskState.READY,
                 HumanTask.role == Role.PESERTA,
                 HumanTask.assignee.is_not(None),
@@ -269,14 +316,14 @@ class Notifier(BackgroundLoop):
                 f"batas:{r.id}",
                 JenisNotifikasi.BATAS_WAKTU,
                 f"Segera berakhir: {r.name}",
-                f"Batas waktu {r.name} berakhir {_waktu(r.next_timer_at)}. Setelah itu kesempatan ini tertutup.",
+                f"Batas waktu {r.name} berakhir {_waktu(closing[r.instance_id])}. Setelah itu kesempatan ini tertutup.",
                 f"/tasks/{r.id}",
             )
             for r in rows
         ]
-        return self._insert(session, made)
+        return made, {}
 
-    def _digests(self, session: Session) -> int:
+    def _digests(self, session: Session) -> Found:
         """Once a day from `ringkasan_jam` WIB: each staff member's and asesor's tasks new since yesterday, due
         tomorrow and overdue (nothing to say, no digest)."""
         now = self.clock.now()
@@ -284,10 +331,9 @@ class Notifier(BackgroundLoop):
         kursor = _kursor(session, "ringkasan")
         today = local.date()
         if local.hour < self.settings.ringkasan_jam:
-            return 0
+            return [], {}
         if kursor.waktu is not None and kursor.waktu.astimezone(fmt.WIB).date() >= today:
-            return 0
-        kursor.waktu = now
+            return [], {}
         tomorrow_start = datetime.combine(today + timedelta(days=1), datetime.min.time(), fmt.WIB)
         tomorrow_end = tomorrow_start + timedelta(days=1)
         tasks = session.execute(
@@ -317,7 +363,7 @@ class Notifier(BackgroundLoop):
                     "/tasks",
                 )
             )
-        return self._insert(session, made)
+        return made, {"ringkasan": {"waktu": now}}
 
     def _row(self, username: str, kunci: str, jenis: str, judul: str, isi: str, tautan: str) -> dict[str, Any]:
         return {
@@ -356,6 +402,9 @@ class Notifier(BackgroundLoop):
             return 0
         tried = 0
         while not self.stopping:
+            with self.db.reading() as session:  # an idle pass writes nothing
+                if not session.scalar(select(exists().where(self._sendable(self.clock.now())))):
+                    break
             batch = self.db.write(self._claim)
             if not batch:
                 break
@@ -365,18 +414,17 @@ class Notifier(BackgroundLoop):
             self.progressed()
         return tried
 
+    @staticmethod
+    def _sendable(now: datetime) -> Any:
+        return (
+            (Notifikasi.email_status == StatusEmail.MENUNGGU)
+            & or_(Notifikasi.email_next_at.is_(None), Notifikasi.email_next_at <= now)
+            & or_(Notifikasi.email_claimed_until.is_(None), Notifikasi.email_claimed_until < now)
+        )
+
     def _claim(self, session: Session) -> list[dict[str, Any]]:
         now = self.clock.now()
-        stmt = (
-            select(Notifikasi)
-            .where(
-                Notifikasi.email_status == StatusEmail.MENUNGGU,
-                or_(Notifikasi.email_next_at.is_(None), Notifikasi.email_next_at <= now),
-                or_(Notifikasi.email_claimed_until.is_(None), Notifikasi.email_claimed_until < now),
-            )
-            .order_by(Notifikasi.id)
-            .limit(SEND_BATCH)
-        )
+        stmt = select(Notifikasi).where(self._sendable(now)).order_by(Notifikasi.id).limit(SEND_BATCH)
         if self.db.is_postgres:
             stmt = stmt.with_for_update(skip_locked=True)
         rows = session.scalars(stmt).all()
@@ -465,13 +513,31 @@ class Notifier(BackgroundLoop):
                 session.execute(update(Notifikasi).where(mine).values(**values, **released))
 
 
-def _kursor(session: Session, nama: str) -> NotifikasiKursor:
-    """The cursor, locked for this transaction (two workers: the second waits, then reads it moved)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    insert = pg_insert if postgres else sqlite_insert
-    session.execute(insert(KURSOR_TABLE).values(nama=nama, nilai=0).on_conflict_do_nothing(index_elements=["nama"]))
-    stmt = select(NotifikasiKursor).where(NotifikasiKursor.nama == nama)
-    return session.scalars(stmt.with_for_update() if postgres else stmt).one()
+@dataclass(frozen=True)
+class Kursor:
+    nilai: int = 0
+    waktu: datetime | None = None
+
+
+def _kursor(session: Session, nama: str) -> Kursor:
+    """How far the passes have read a source (nothing yet: from the start)."""
+    row = session.execute(
+        select(NotifikasiKursor.nilai, NotifikasiKursor.waktu).where(NotifikasiKursor.nama == nama)
+    ).first()
+    return Kursor(row.nilai, row.waktu) if row is not None else Kursor()
+
+
+def _not_written(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows no pass has written yet (read, so an idle pass need not write)."""
+    if not rows:
+        return []
+    written: set[tuple[str, str]] = set()
+    keys = sorted({(r["username"], r["kunci"]) for r in rows})
+    pair = tuple_(Notifikasi.username, Notifikasi.kunci)  # the unique index's columns: one probe per pair
+    for i in range(0, len(keys), 400):
+        found = session.execute(select(Notifikasi.username, Notifikasi.kunci).where(pair.in_(keys[i : i + 400])))
+        written.update((u, k) for u, k in found)
+    return [r for r in rows if (r["username"], r["kunci"]) not in written]
 
 
 def _with_role(session: Session, roles: Iterable[str]) -> list[str]:
