@@ -24,6 +24,7 @@ from api.routes import (
     instances,
     master,
     me,
+    notifikasi,
     tasks,
     users,
     verifikasi,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         diagrams,
         dasbor,
         audit,
+        notifikasi,
     )
     for module in routes:
         app.include_router(module.router)

@@ -86,16 +86,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if args.once:
         print(f"applied/fired: {worker.run_until_idle()}")
         print(f"documents rendered: {worker.render_documents()}")
+        print(f"notifications made and e-mails tried: {worker.notifier.run_until_idle()}")
         worker.renderer.close()
         return 0
     logging.getLogger(__name__).info("worker running; Ctrl-C stops it")
     worker.renderer.start()
+    worker.notifier.start()
     try:
         worker.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
         worker.renderer.stop()
+        worker.notifier.stop()
     return 0
 
 

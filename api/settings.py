@@ -68,6 +68,22 @@ class Settings(BaseSettings):
     # number survives a power loss; NORMAL may lose the last commits on power loss (never on a process crash).
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
 
+    # --- notifications (issue 14): in-app always; e-mail only when an SMTP host is set ---
+    # The SMTP server the worker sends notifications through (empty: in-app only, nothing else needed).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_from: str = "LSP <noreply@localhost>"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 30.0
+    # The staff's daily digest (new, due tomorrow, overdue tasks) is made from this hour, WIB.
+    ringkasan_jam: int = 7
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

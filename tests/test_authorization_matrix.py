@@ -180,6 +180,18 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/api/deployments/{deployment_id}/tolak"): Access(_set("ketua_lsp"), "deployment"),
     ("POST", "/api/dokumen/{document_id}/retry-render"): Access(STAFF, "dokumen_staff"),
     ("GET", "/api/me"): Access(SIGNED_IN),
+    # Notifications (api/routes/notifikasi.py, api/ui/notifikasi.py): each user reads and marks only their own;
+    # another's answers 404, as one that does not exist.
+    ("GET", "/api/notifikasi"): Access(SIGNED_IN),
+    ("POST", "/api/notifikasi/baca-semua"): Access(SIGNED_IN),
+    ("POST", "/api/notifikasi/{notifikasi_id}/baca"): Access(_set("peserta"), "notifikasi", refused=frozenset({404})),
+    ("GET", "/api/me/notifikasi"): Access(SIGNED_IN),
+    ("PATCH", "/api/me/notifikasi"): Access(SIGNED_IN),
+    ("GET", "/notifikasi"): Access(SIGNED_IN),
+    ("POST", "/notifikasi/baca-semua"): Access(SIGNED_IN),
+    ("GET", "/notifikasi/{notifikasi_id}/buka"): Access(_set("peserta"), "notifikasi", refused=frozenset({404})),
+    ("POST", "/notifikasi/{notifikasi_id}/baca"): Access(_set("peserta"), "notifikasi", refused=frozenset({404})),
+    ("POST", "/akun/notifikasi"): Access(SIGNED_IN),
     # Where the caller stands (a candidate's periods, an asesor's candidates): only the caller's own data.
     ("GET", "/api/me/status"): Access(SIGNED_IN),
     # Processes and instances: starting by the lane of the start event (uji_kompetensi: Direktur); instances,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.background.loop import BackgroundLoop
+from api.background.notifikasi import Notifier
 from api.background.renderer import Renderer
 from api.clock import CLOCK, Clock
 from api.engine import children
@@ -44,6 +45,8 @@ class Worker(BackgroundLoop):
         # Documents are rendered by their own thread and processes, so a period's 500 certificates
         # never hold up timers or child completions.
         self.renderer = Renderer(db, settings, clock)
+        # Notifications are derived and e-mailed by their own thread: a slow SMTP server never holds up timers.
+        self.notifier = Notifier(db, settings, clock)
 
     def runtime(self, session: Session) -> Runtime:
         return Runtime.for_app(session, self.clock, self.settings)
@@ -267,11 +270,14 @@ class Worker(BackgroundLoop):
     def wake(self) -> None:
         super().wake()
         self.renderer.wake()
+        self.notifier.wake()
 
     def start(self) -> None:
         self.renderer.start()
+        self.notifier.start()
         super().start()
 
     def stop(self) -> None:
         super().stop()
         self.renderer.stop()
+        self.notifier.stop()

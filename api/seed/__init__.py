@@ -99,6 +99,11 @@ def demo_users() -> list[tuple[str, str, list[str]]]:
 
 DEMO_USERS = demo_users()
 NIP = {s["username"]: s["nip"] for s in demo_data()["staff"] if "nip" in s}
+# Where the demo users' notifications are e-mailed: a candidate's address of their peserta record, an example
+# address of the LSP's domain for the others (example.ac.id: never delivered anywhere real).
+EMAIL = {u: f"{u}@lsp.example.ac.id" for u, _, _ in DEMO_USERS} | {
+    p["username"]: p["email"] for p in demo_data()["peserta"] if p.get("email")
+}
 
 
 def demo_password(username: str) -> str:
@@ -117,6 +122,7 @@ def seed_users(session: Session) -> int:
             username=username,
             full_name=full_name,
             nip=NIP.get(username),
+            email=EMAIL.get(username),
             password_hash=hash_password(demo_password(username)),
             active=True,
             is_demo=True,

@@ -134,3 +134,23 @@ class DataInduk(StrEnum):
     KONFLIK = "konflik"
     TUK = "tuk"
     PESERTA = "peserta"
+
+
+class JenisNotifikasi(StrEnum):
+    """`notifikasi.jenis`: why a user was notified (api/background/notifikasi.py derives each)."""
+
+    BERKAS_DIKEMBALIKAN = "berkas_dikembalikan"  # a candidate's registration returned for revision
+    DOKUMEN_TERBIT = "dokumen_terbit"  # a document about a candidate rendered (kartu, result, certificate)
+    HASIL = "hasil"  # the SK penetapan signed: the candidate's K or BK
+    BATAS_WAKTU = "batas_waktu"  # a candidate's task whose window (a boundary timer) closes within a day
+    ESKALASI = "eskalasi"  # a step ran over its time standard: an escalation task for its supervisor
+    RINGKASAN = "ringkasan"  # the staff's daily digest
+
+
+class StatusEmail(StrEnum):
+    """`notifikasi.email_status`: the e-mail of a notification, sent by the worker (never in a request)."""
+
+    MENUNGGU = "menunggu"  # waiting for the worker (or its next retry, `email_next_at`)
+    TERKIRIM = "terkirim"
+    GAGAL = "gagal"  # retries used up
+    TIDAK_DIKIRIM = "tidak_dikirim"  # no SMTP configured, the user turned e-mail off, or has no address

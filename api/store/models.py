@@ -15,6 +15,7 @@ from sqlalchemy import (
     event,
     inspect,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,6 +43,10 @@ class User(Base):
     # In every token issued to the user; bumped by logout, a password change and deactivation, which
     # revokes the tokens issued before.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Where notifications are e-mailed (a candidate without one: their `peserta.email`), and whether the user
+    # wants them by e-mail at all (in-app notifications are always kept); migration 0016_notifikasi.
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email_notifikasi: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     roles: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
@@ -389,6 +394,51 @@ class TaskDraft(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Notifikasi(Base):
+    """A notice to one user (the bell, `/notifikasi`), derived by the worker from the history and the documents
+    (api/background/notifikasi.py). One row per (user, cause): `kunci` names the cause ("dikembalikan:<event
+    id>", "dokumen:<id>", "ringkasan:<date>"), so a pass run again or two workers never make two. Its e-mail
+    is sent by the worker under a lease (`email_claimed_*`, as the renderer's documents), retried with
+    backoff (`email_next_at`); migration 0016_notifikasi."""
+
+    __tablename__ = "notifikasi"
+    __table_args__ = (
+        UniqueConstraint("username", "kunci", name="uq_notifikasi_username_kunci"),
+        Index("ix_notifikasi_username", "username", "id"),
+        # The outbox: e-mails waiting, the earliest retry first.
+        Index("ix_notifikasi_outbox", "email_status", "email_next_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    kunci: Mapped[str] = mapped_column(String(200))
+    jenis: Mapped[str] = mapped_column(String(40))  # JenisNotifikasi
+    judul: Mapped[str] = mapped_column(String(300))
+    isi: Mapped[str] = mapped_column(Text)
+    tautan: Mapped[str] = mapped_column(String(500))  # a path of this site: the task, the document
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    dibaca_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    email_status: Mapped[str] = mapped_column(String(16))  # StatusEmail
+    email_ke: Mapped[str | None] = mapped_column(String(200))
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    email_next_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    email_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    email_error: Mapped[str | None] = mapped_column(Text)
+    email_claimed_by: Mapped[str | None] = mapped_column(String(100))
+    email_claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class NotifikasiKursor(Base):
+    """How far the notification pass has read a source: the last event id, the last document render time, the
+    last digest day (migration 0016_notifikasi)."""
+
+    __tablename__ = "notifikasi_kursor"
+
+    nama: Mapped[str] = mapped_column(String(40), primary_key=True)
+    nilai: Mapped[int] = mapped_column(Integer, default=0)
+    waktu: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 @event.listens_for(Dokumen, "before_update")

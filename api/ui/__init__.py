@@ -10,7 +10,21 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import asesor, audit, dasbor, dokumen, galat, impor, masuk, pemeriksaan, perancang, periode, peserta, tugas
+from api.ui import (
+    asesor,
+    audit,
+    dasbor,
+    dokumen,
+    galat,
+    impor,
+    masuk,
+    notifikasi,
+    pemeriksaan,
+    perancang,
+    periode,
+    peserta,
+    tugas,
+)
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -30,6 +44,7 @@ SCREENS = (
     dokumen,
     impor,
     masuk,
+    notifikasi,
     pemeriksaan,
     perancang,
     periode,

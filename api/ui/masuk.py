@@ -9,8 +9,9 @@ from api.auth import CurrentUser
 from api.errors import ApiError
 from api.login_guard import LoginBusy, login_keys
 from api.routes.deps import AppSettings, Db, Guard, Now, UserCache
+from api.schemas.notifikasi import PreferensiNotifikasi, PreferensiPatch
 from api.seed import DEMO_USERS
-from api.services import users
+from api.services import notifikasi, users
 from api.ui.sesi import PageUser, end_session, optional_user, set_session
 from api.ui.templating import ROLE_LABELS, landing, page
 from service_tasks.format_indonesia import kalimat
@@ -125,13 +126,49 @@ def _akun_page(
     errors: list[dict[str, str]] | None = None,
     pesan: str = "",
     status: int = 200,
+    galat_notifikasi: list[dict[str, str]] | None = None,
+    isian_notifikasi: PreferensiNotifikasi | None = None,
 ) -> HTMLResponse:
-    return page(request, "akun.html", user, title="Akun saya", errors=errors or [], pesan=pesan, status_code=status)
+    preferensi = isian_notifikasi or notifikasi.preferensi(request.app.state.db, user.username)
+    return page(
+        request,
+        "akun.html",
+        user,
+        title="Akun saya",
+        aktif="akun",
+        errors=errors or [],
+        pesan=pesan,
+        preferensi=preferensi,
+        galat_notifikasi=galat_notifikasi or [],
+        status_code=status,
+    )
 
 
 @router.get("/akun")
-def akun(request: Request, user: PageUser, diubah: bool = False) -> HTMLResponse:
-    return _akun_page(request, user, pesan="Kata sandi Anda telah diubah." if diubah else "")
+def akun(request: Request, user: PageUser, diubah: bool = False, notifikasi_diubah: bool = False) -> HTMLResponse:
+    pesan = "Kata sandi Anda telah diubah." if diubah else ""
+    if notifikasi_diubah:
+        pesan = "Pengaturan notifikasi Anda telah disimpan."
+    return _akun_page(request, user, pesan=pesan)
+
+
+@router.post("/akun/notifikasi")
+def ubah_notifikasi(
+    request: Request,
+    db: Db,
+    user: PageUser,
+    email: Annotated[str, Form(max_length=200)] = "",
+    email_notifikasi: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The API's `PATCH /api/me/notifikasi`: the address and e-mail on or off (an unticked box sends nothing)."""
+    body = PreferensiPatch(email=email.strip() or None, email_notifikasi=email_notifikasi == "ya")
+    try:
+        notifikasi.ubah_preferensi(db, user.username, body)
+    except ApiError as exc:
+        errors = [{"path": e["path"], "message": _sentence(e["message"])} for e in exc.body.get("errors", [])]
+        isian = PreferensiNotifikasi(email=email, email_notifikasi=body.email_notifikasi or False)
+        return _akun_page(request, user, galat_notifikasi=errors, isian_notifikasi=isian, status=422)
+    return RedirectResponse("/akun?notifikasi_diubah=1", status_code=303)
 
 
 @router.post("/akun/kata-sandi")

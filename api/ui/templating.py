@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import CurrentUser
 from api.permissions import AUDIT_READERS, DASBOR_READERS
+from api.services import notifikasi
 from api.store.enums import Role
 from api.ui.sesi import COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_token
 from service_tasks import format_indonesia as fmt
@@ -135,6 +136,8 @@ def page(
         "lsp_nama": _lsp_name(request),
         "pengembangan": settings.env != "production",
         "now": request.app.state.clock.now(),
+        # The bell's count of unread notifications (one indexed count per signed-in page).
+        "lonceng": notifikasi.belum_dibaca(request.app.state.db, user.username) if user else 0,
         **context,
     }
     response = templates.TemplateResponse(request, template, values, status_code=status_code)

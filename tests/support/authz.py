@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from api.store.master import Asesor, Berkas, Peserta, Skema, Tuk
-from api.store.models import Dokumen, ProcessDefinition, User
+from api.store.models import Dokumen, Notifikasi, ProcessDefinition, User
 from tests.support import sop, sop_branches
 from tests.support.api import Api
 from tests.support.sop_branches import Calon
@@ -77,6 +77,23 @@ def build(api: Api) -> dict[str, Obyek]:
     api.drain()
     second = sop.start_period(api, SECOND_PERIOD)["id"]
 
+    # A notification of `peserta` (the worker writes them; here one row, as it would: the routes read it).
+    with api.app.state.db.transaction() as session:
+        notice = Notifikasi(
+            username="peserta",
+            kunci="authz:1",
+            jenis="dokumen_terbit",
+            judul="Kartu peserta Anda sudah siap",
+            isi="Kartu Peserta Uji Kompetensi sudah dapat Anda lihat dan unduh.",
+            tautan="/dokumen",
+            created_at=api.app.state.clock.now(),
+            email_status="tidak_dikirim",
+            email_attempts=0,
+        )
+        session.add(notice)
+        session.flush()
+        notice_id = notice.id
+
     with api.app.state.db.reading() as session:
 
         def doc(kind: str, **about: str) -> int:
@@ -107,6 +124,7 @@ def build(api: Api) -> dict[str, Obyek]:
             "period": Obyek({"instance_id": root}),
             "dasbor_csv": Obyek({"instance_id": root, "panel": "corong"}),
             "second_period": Obyek({"instance_id": second}),
+            "notifikasi": Obyek({"notifikasi_id": notice_id}),
             "task_peserta": Obyek({"task_id": _task(api, "peserta", sop_branches.AK03)}),
             "task_asesor": Obyek(
                 {"task_id": _task(api, "asesor2", sop_branches.KEHADIRAN, "peserta3")},
