@@ -21,6 +21,7 @@ from api.routes import (
     diagrams,
     dokumen,
     instances,
+    komentar,
     master,
     me,
     tasks,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         versions,
         diagrams,
         dasbor,
+        komentar,
     )
     for module in routes:
         app.include_router(module.router)
