@@ -85,6 +85,15 @@ def of_instance(db: Database, user: CurrentUser, instance_id: int) -> list[Komen
         return _readable(session, user, Komentar.instance_id == row.id)
 
 
+def instance_of_task(db: Database, user: CurrentUser, task_id: str) -> int | None:
+    """The instance of a task the user may see, when they may see that instance's comments too (the task page
+    links them), else None."""
+    with db.reading() as session:
+        t = task_for(session, task_id, user)
+        row = session.get(ProcessInstance, t.instance_id)
+        return row.id if row is not None and may_see_instance(session, user, row) else None
+
+
 def _write(
     session: Session,
     now: datetime,

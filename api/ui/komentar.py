@@ -42,6 +42,7 @@ class Panel:
     untuk_peserta: bool = False
     galat: str = ""
     tersimpan: bool = False
+    semua: str = ""  # a task's panel: the address of its instance's comments, when the user may read them
 
 
 def panel_tugas(db: Db, user: CurrentUser, task_id: str) -> Panel | None:
@@ -52,7 +53,9 @@ def panel_tugas(db: Db, user: CurrentUser, task_id: str) -> Panel | None:
         if exc.status in (403, 404):
             return None
         raise
-    return Panel(daftar, f"/tasks/{task_id}/komentar", may_read_internal_komentar(user))
+    instance_id = komentar.instance_of_task(db, user, task_id)
+    semua = f"/instances/{instance_id}/komentar" if instance_id is not None else ""
+    return Panel(daftar, f"/tasks/{task_id}/komentar", may_read_internal_komentar(user), semua=semua)
 
 
 def _panel_instans(db: Db, user: CurrentUser, instance_id: int) -> Panel | None:
