@@ -2,7 +2,8 @@
 phone (390 px) writes a comment on their task's page, htmx swaps the panel in place, and the Kabid's note
 written for them is there while the internal one is not; the Direktur writes an internal note at desktop
 width, and without JavaScript the plain form lands back on the panel. axe-core finds no WCAG 2.2 A/AA
-violation on these pages (those with JavaScript: axe is a script), before and after writing, and nothing is wider than the phone."""
+violation on these pages (those with JavaScript: axe is a script), before and after writing, and nothing is
+wider than the phone."""
 
 from typing import Any
 
