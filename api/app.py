@@ -22,6 +22,7 @@ from api.routes import (
     diagrams,
     dokumen,
     instances,
+    komentar,
     master,
     me,
     notifikasi,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         dasbor,
         audit,
         notifikasi,
+        komentar,
     )
     for module in routes:
         app.include_router(module.router)

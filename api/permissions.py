@@ -5,13 +5,13 @@ Routes ask this module (`user: Staff`, `permissions.may_work_on(...)`); they nev
 
 from typing import Annotated, Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.auth import CurrentUser, require_roles
 from api.store.enums import Role
 from api.store.master import Asesor, Berkas
-from api.store.models import Dokumen, HumanTask, ProcessInstance
+from api.store.models import Dokumen, HumanTask, Komentar, ProcessInstance
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 
 # The LSP's staff (the SOP lanes above asesor and peserta) and the administrator: they read every instance,
@@ -37,6 +37,9 @@ DASBOR_READERS: frozenset[Role] = STAFF
 # audits it; and the Direktur, who oversees the LSP for the institution. Not the Kabids: they do the work and
 # write the master data being audited (each still reads an instance's own history).
 AUDIT_READERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP, Role.DIREKTUR})
+# Who reads a comment kept internal (`untuk_peserta` false, a staff note): everyone who may see its task or
+# instance but a candidate. A candidate reads the comments written for them (`untuk_peserta`) and their own.
+INTERNAL_KOMENTAR_READERS: frozenset[Role] = STAFF | {Role.ASESOR}
 # Who validates and deploys BPMN and forms.
 DESIGNERS: frozenset[Role] = frozenset({Role.DESAINER, Role.ADMIN})
 # Who approves a deployment changing where issuing operators (certificates, SKs) run: Ketua LSP, never a
@@ -137,3 +140,31 @@ def may_declare_konflik(user: CurrentUser, asesor: Asesor) -> bool:
     """Staff who write master data, or the asesor about themselves (the Kode Etik Asesor asks asesor to
     disclose their relationships with candidates)."""
     return user.has_any(*MASTER_WRITERS) or (user.has_any(Role.ASESOR) and asesor.user_id == user.id)
+
+
+def may_see_instance(session: Session, user: CurrentUser, instance: ProcessInstance) -> bool:
+    """Staff see every instance; a candidate the instances about them (their registration, pre-assessment,
+    assessment, appeal: `subject`); an asesor the instances where they hold or held a task. Who may see an
+    instance reads and writes its comments (api/services/komentar.py)."""
+    if is_staff(user):
+        return True
+    if user.has_any(Role.PESERTA) and instance.subject == user.username:
+        return True
+    if user.has_any(Role.ASESOR):
+        me = user.username
+        held = select(HumanTask.id).where(
+            HumanTask.instance_id == instance.id,
+            or_(HumanTask.assignee == me, HumanTask.claimed_by == me, HumanTask.completed_by == me),
+        )
+        return session.scalars(held.limit(1)).first() is not None
+    return False
+
+
+def may_read_internal_komentar(user: CurrentUser) -> bool:
+    return user.has_any(*INTERNAL_KOMENTAR_READERS)
+
+
+def may_read_komentar(user: CurrentUser, komentar: Komentar) -> bool:
+    """Of a task or instance the user may see (checked first): a comment written for the candidate, one's
+    own, and, for staff and asesor, the internal notes too."""
+    return komentar.untuk_peserta or komentar.penulis == user.username or may_read_internal_komentar(user)

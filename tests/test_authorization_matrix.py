@@ -70,6 +70,12 @@ ON_TASKS = (
 NOT_THEIRS = frozenset({403, 404})
 ON_TASK_PAGES = tuple(Access(a.allowed, a.on, refused=NOT_THEIRS) for a in ON_TASKS)
 ON_OTHER_SCREEN = Access(_set("direktur"), "task_direktur", refused=NOT_THEIRS, found=False)
+# An instance's comments: a period (about everyone) for staff alone; a candidate's instance for staff, the
+# candidate and the asesor who assessed them there.
+ON_INSTANCE_KOMENTAR = (
+    Access(STAFF, "period", refused=NOT_THEIRS),
+    Access(STAFF | {"peserta", "asesor"}, "instance_peserta", refused=NOT_THEIRS),
+)
 # Reading a document: staff read every kind; a candidate their card and FR.AK.02; an asesor the FR.AK.02 of
 # the candidates they assessed and the letters addressed to them (README, Documents).
 ON_DOCUMENTS = (
@@ -259,6 +265,15 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     # Users: admin.
     ("GET", "/api/users"): Access(_set("admin")),
     ("POST", "/api/users"): Access(_set("admin")),
+    # Comments (api/services/komentar.py): on a task, whoever may see the task; on an instance, staff, the
+    # candidate it is about and an asesor who holds or held a task in it (anyone else: not found).
+    ("GET", "/api/tasks/{task_id}/komentar"): ON_TASKS,
+    ("POST", "/api/tasks/{task_id}/komentar"): ON_TASKS,
+    ("GET", "/api/instances/{instance_id}/komentar"): ON_INSTANCE_KOMENTAR,
+    ("POST", "/api/instances/{instance_id}/komentar"): ON_INSTANCE_KOMENTAR,
+    ("POST", "/tasks/{task_id}/komentar"): ON_TASK_PAGES,
+    ("GET", "/instances/{instance_id}/komentar"): ON_INSTANCE_KOMENTAR,
+    ("POST", "/instances/{instance_id}/komentar"): ON_INSTANCE_KOMENTAR,
 }
 
 # Bodies for the routes whose permission is decided after the body is parsed (in the service).
@@ -274,6 +289,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/asesor/{asesor_id}/konflik"): {
         "json": {"peserta_username": "peserta40", "keterangan": "Tetangga satu rumah"}
     },
+    ("POST", "/api/tasks/{task_id}/komentar"): {"json": {"isi": "Catatan matriks"}},
+    ("POST", "/api/instances/{instance_id}/komentar"): {"json": {"isi": "Catatan matriks"}},
+    ("POST", "/tasks/{task_id}/komentar"): {"data": {"isi": "Catatan matriks"}},
+    ("POST", "/instances/{instance_id}/komentar"): {"data": {"isi": "Catatan matriks"}},
 }
 
 

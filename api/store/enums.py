@@ -54,6 +54,9 @@ class EventType(StrEnum):
     STEP_STARTED = "step_started"
     STEP_COMPLETED = "step_completed"
     STEP_ESCALATED = "step_escalated"
+    # A comment written on the instance or one of its tasks (`komentar`); the text stays in its own table,
+    # read through the comment's permission (api/services/komentar.py), the event names its id.
+    KOMENTAR_DITULIS = "komentar_ditulis"
 
 
 class InstanceStatus(StrEnum):

@@ -1,4 +1,5 @@
-"""Tables: users and roles, deployments, instances with their projections, history, documents, task drafts."""
+"""Tables: users and roles, deployments, instances with their projections, history, documents, task drafts,
+comments."""
 
 from datetime import datetime
 from typing import Any
@@ -441,6 +442,26 @@ class NotifikasiKursor(Base):
     waktu: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class Komentar(Base):
+    """A comment on a task or on an instance (`task_id` null), written by whoever may see it
+    (api/services/komentar.py, migration 0015_komentar). Kept forever and never edited: the table is
+    append-only like `event` (enforced below); a correction is a new comment. `untuk_peserta` false is a
+    staff note kept internal: read by staff and asesor, never by a candidate; true, the candidate the
+    instance is about reads it too (a candidate's own comments are always `untuk_peserta`)."""
+
+    __tablename__ = "komentar"
+    __table_args__ = (Index("ix_komentar_instance", "instance_id", "id"), Index("ix_komentar_task", "task_id", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    root_id: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[str | None] = mapped_column(ForeignKey("human_task.id"))
+    penulis: Mapped[str] = mapped_column(String(64))
+    isi: Mapped[str] = mapped_column(Text)
+    untuk_peserta: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 @event.listens_for(Dokumen, "before_update")
 def _documents_are_never_overwritten(mapper: object, connection: object, target: Dokumen) -> None:
     """What a document says (its number and data) and its file, once written, never change: a correction
@@ -457,3 +478,9 @@ def _documents_are_never_overwritten(mapper: object, connection: object, target:
 @event.listens_for(Event, "before_delete")
 def _history_is_append_only(mapper: object, connection: object, target: Event) -> None:
     raise PermissionError("history events are append-only")
+
+
+@event.listens_for(Komentar, "before_update")
+@event.listens_for(Komentar, "before_delete")
+def _comments_are_kept_as_written(mapper: object, connection: object, target: Komentar) -> None:
+    raise PermissionError("comments are append-only: write a new comment instead")

@@ -26,7 +26,9 @@ def modeler(request: Request, user: PageUser) -> HTMLResponse:
 
 @router.get("/instances/{instance_id}/diagram")
 def diagram(request: Request, instance_id: Id, user: PageUser) -> HTMLResponse:
-    return page(request, "perancang/diagram.html", user, title=f"Diagram instans {instance_id}")
+    return page(
+        request, "perancang/diagram.html", user, title=f"Diagram instans {instance_id}", instance_id=instance_id
+    )
 
 
 @router.post("/modeler/pratinjau-formulir")

@@ -26,7 +26,7 @@ from api.schemas import TaskDetail
 from api.schemas.batch import BatchItem
 from api.services import berkas, drafts, tasks
 from api.store.enums import TaskState
-from api.ui import formulir, konteks
+from api.ui import formulir, komentar, konteks
 from api.ui.galat import halaman_galat
 from api.ui.sesi import MAX_FORM_FIELDS, PageUser
 from api.ui.templating import page
@@ -499,6 +499,7 @@ def _task_page(
         konflik=konflik,
         konfirmasi=konfirmasi or [],
         pesan=pesan,
+        kom=komentar.panel_tugas(db, user, t.id),
         status_code=status_code,
     )
 

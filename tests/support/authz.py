@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from api.store.master import Asesor, Berkas, Peserta, Skema, Tuk
-from api.store.models import Dokumen, Notifikasi, ProcessDefinition, User
+from api.store.models import Dokumen, HumanTask, Notifikasi, ProcessDefinition, User
 from tests.support import sop, sop_branches
 from tests.support.api import Api
 from tests.support.sop_branches import Calon
@@ -120,12 +120,14 @@ def build(api: Api) -> dict[str, Obyek]:
         ).first()
         assert definition is not None
         berkas = session.scalars(select(Berkas.id).where(Berkas.uploaded_by == "peserta")).first()
+        task_peserta = _task(api, "peserta", sop_branches.AK03)
+        # The candidate's assessment instance: their FR.AK.03 waits there, their asesor held tasks there.
+        instance_peserta = session.scalars(select(HumanTask.instance_id).where(HumanTask.id == task_peserta)).one()
         objects = {
             "period": Obyek({"instance_id": root}),
             "dasbor_csv": Obyek({"instance_id": root, "panel": "corong"}),
             "second_period": Obyek({"instance_id": second}),
-            "notifikasi": Obyek({"notifikasi_id": notice_id}),
-            "task_peserta": Obyek({"task_id": _task(api, "peserta", sop_branches.AK03)}),
+from api.store.models import Dokumen, HumanTask, Notifikasi, ProcessDefinition, User
             "task_asesor": Obyek(
                 {"task_id": _task(api, "asesor2", sop_branches.KEHADIRAN, "peserta3")},
                 peserta="peserta3",

@@ -1,7 +1,7 @@
 """notifikasi: in-app notices and their e-mails, the pass's cursors, and each user's e-mail address and choice
 
 Revision ID: 0016_notifikasi
-Revises: 0014_fanout
+Revises: 0015_komentar
 Create Date: 2026-11-30 21:00:00
 
 `notifikasi` holds one notice per (user, cause), written by the worker from the history and the documents
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_notifikasi"
-down_revision: str | None = "0014_fanout"
+down_revision: str | None = "0015_komentar"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
