@@ -127,7 +127,9 @@ def build(api: Api) -> dict[str, Obyek]:
             "period": Obyek({"instance_id": root}),
             "dasbor_csv": Obyek({"instance_id": root, "panel": "corong"}),
             "second_period": Obyek({"instance_id": second}),
-from api.store.models import Dokumen, HumanTask, Notifikasi, ProcessDefinition, User
+            "notifikasi": Obyek({"notifikasi_id": notice_id}),
+            "task_peserta": Obyek({"task_id": task_peserta}),
+            "instance_peserta": Obyek({"instance_id": instance_peserta}),
             "task_asesor": Obyek(
                 {"task_id": _task(api, "asesor2", sop_branches.KEHADIRAN, "peserta3")},
                 peserta="peserta3",
