@@ -56,6 +56,15 @@ class EventType(StrEnum):
     STEP_ESCALATED = "step_escalated"
 
 
+class AlasanPengganti(StrEnum):
+    """Why a staff member names a substitute (`pengganti.alasan`)."""
+
+    CUTI = "cuti"
+    DINAS_LUAR = "dinas_luar"
+    SAKIT = "sakit"
+    LAINNYA = "lainnya"
+
+
 class InstanceStatus(StrEnum):
     """`process_instance.status`."""
 
