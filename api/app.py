@@ -23,6 +23,7 @@ from api.routes import (
     instances,
     master,
     me,
+    pengganti,
     tasks,
     users,
     verifikasi,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         versions,
         diagrams,
         dasbor,
+        pengganti,
     )
     for module in routes:
         app.include_router(module.router)

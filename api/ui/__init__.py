@@ -10,7 +10,20 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.settings import PROJECT_ROOT
-from api.ui import asesor, dasbor, dokumen, galat, impor, masuk, pemeriksaan, perancang, periode, peserta, tugas
+from api.ui import (
+    asesor,
+    dasbor,
+    dokumen,
+    galat,
+    impor,
+    masuk,
+    pemeriksaan,
+    pengganti,
+    perancang,
+    periode,
+    peserta,
+    tugas,
+)
 from api.ui.sesi import LoginRequired, login_url
 from api.ui.templating import TEMPLATES
 
@@ -34,6 +47,7 @@ SCREENS = (
     periode,
     peserta,
     tugas,
+    pengganti,
 )
 
 

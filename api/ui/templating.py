@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import CurrentUser
-from api.permissions import DASBOR_READERS
+from api.permissions import DASBOR_READERS, PENGGANTI_ADMINS, PENGGANTI_ROLES
 from api.store.enums import Role
 from api.ui.sesi import COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_token
 from service_tasks import format_indonesia as fmt
@@ -52,6 +52,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Mulai periode", "/periode/baru", "periode", frozenset({Role.DIREKTUR})),
     NavItem("Dokumen", "/dokumen", "dokumen"),
     NavItem("Perancang", "/modeler", "perancang", frozenset({Role.DESAINER, Role.ADMIN})),
+    NavItem("Pengganti", "/pengganti", "pengganti", PENGGANTI_ROLES | PENGGANTI_ADMINS),
     NavItem("Akun", "/akun", "akun"),
 )
 
