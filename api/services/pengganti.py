@@ -96,7 +96,8 @@ def _names(session: Session, rows: list[Pengganti]) -> dict[str, str]:
     people = {r.diwakili for r in rows} | {r.pengganti for r in rows}
     if not people:
         return {}
-    return dict(session.execute(select(User.username, User.full_name).where(User.username.in_(people))).tuples())
+    found = session.execute(select(User.username, User.full_name).where(User.username.in_(people)))
+    return {username: full_name for username, full_name in found}
 
 
 def daftar(db: Database, user: CurrentUser, now: datetime) -> list[PenggantiOut]:
