@@ -30,8 +30,10 @@ class PenggantiOut(BaseModel):
     alasan: AlasanPengganti
     keterangan: str | None
     dibuat_oleh: str
+    dibuat_oleh_nama: str
     dibuat_pada: datetime
     diakhiri_oleh: str | None
+    diakhiri_oleh_nama: str | None
     diakhiri_pada: datetime | None
     # In force at the moment of the answer (inside its range by the service's clock, not ended).
     berlaku: bool

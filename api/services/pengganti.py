@@ -84,8 +84,10 @@ def _out(row: Pengganti, names: dict[str, str], now: datetime) -> PenggantiOut:
         alasan=row.alasan,  # type: ignore[arg-type]
         keterangan=row.keterangan,
         dibuat_oleh=row.dibuat_oleh,
+        dibuat_oleh_nama=names.get(row.dibuat_oleh, row.dibuat_oleh),
         dibuat_pada=row.dibuat_pada,
         diakhiri_oleh=row.diakhiri_oleh,
+        diakhiri_oleh_nama=names.get(row.diakhiri_oleh, row.diakhiri_oleh) if row.diakhiri_oleh else None,
         diakhiri_pada=row.diakhiri_pada,
         berlaku=state == "berlaku",
         keadaan=state,
@@ -93,7 +95,7 @@ def _out(row: Pengganti, names: dict[str, str], now: datetime) -> PenggantiOut:
 
 
 def _names(session: Session, rows: list[Pengganti]) -> dict[str, str]:
-    people = {r.diwakili for r in rows} | {r.pengganti for r in rows}
+    people = {who for r in rows for who in (r.diwakili, r.pengganti, r.dibuat_oleh, r.diakhiri_oleh) if who}
     if not people:
         return {}
     found = session.execute(select(User.username, User.full_name).where(User.username.in_(people)))
