@@ -196,3 +196,29 @@ def test_a_substitute_who_assessed_the_candidates_never_runs_their_pleno(api: Ap
     api.complete("kabid_administrasi", pleno["id"], sop.pleno({"peserta": "K"}))
     [held] = [e for e in api.history(root) if e["type"] == "task_completed" and e["task_id"] == pleno["id"]]
     assert (held["actor"], held["atas_nama"]) == ("kabid_administrasi", "kabid_sertifikasi")
+
+
+def test_a_substitute_of_the_ketua_signs_the_documents_of_her_task_a_n_ketua_lsp(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    today = sop.today(api)
+    assert tunjuk(api, "ketua_lsp", "kabid_sertifikasi", today, today).status_code == 201
+    t = sop.one(api, "direktur", "Menetapkan target uji kompetensi", instance_id=root)
+    api.complete("direktur", t["id"], sop.TARGET)
+    t = sop.one(api, "kabid_sertifikasi", "Menyusun rencana uji kompetensi", instance_id=root)
+    assert t["atas_nama"] == "ketua_lsp"
+    api.complete("kabid_sertifikasi", t["id"], sop.rencana(api))
+
+    [tor] = sop_branches.documents(api, root, "tor")
+    assert tor.data["penandatangan"] == {
+        "jabatan": "Kepala Bidang Sertifikasi",
+        "username": "kabid_sertifikasi",
+        "nama": "Agus Salim, S.T., M.Kom.",
+        "nip": "198409172010121004",
+        "atas_nama": "Ketua LSP",
+    }
+    html = " ".join(api.get("admin", f"/api/dokumen/{tor.id}/html").text.split())
+    assert "a.n. Ketua LSP Politeknik STMI Jakarta</p> <p>Kepala Bidang Sertifikasi,</p>" in html
+    assert "Agus Salim, S.T., M.Kom." in html
+    # The Nota Dinas the Direktur sent her still names the Ketua herself as its addressee.
+    [nota] = sop_branches.documents(api, root, "nota_dinas")
+    assert nota.data["kepada"]["username"] == "ketua_lsp"
