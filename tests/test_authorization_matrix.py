@@ -248,7 +248,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
         _set("kabid_sertifikasi", "admin"), "pengganti", refused=NOT_THEIRS
     ),
     ("GET", "/pengganti"): Access(PENGGANTI),
-    ("POST", "/pengganti"): Access(PENGGANTI),
+    ("POST", "/pengganti"): Access(PENGGANTI - {"admin"}),  # the page names one's own; admin names via the API
     ("POST", "/pengganti/{pengganti_id}/akhiri"): Access(
         _set("kabid_sertifikasi", "admin"), "pengganti", refused=NOT_THEIRS
     ),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from api.store.models import User, UserRole
 from tests.support import sop, sop_branches
 from tests.support.api import Api
+from tests.support.pages import post, signed_in
 from tests.support.sop_branches import Calon, refused
 
 MEMBUKA = "Membuka pendaftaran uji kompetensi"
@@ -222,3 +223,25 @@ def test_a_substitute_of_the_ketua_signs_the_documents_of_her_task_a_n_ketua_lsp
     # The Nota Dinas the Direktur sent her still names the Ketua herself as its addressee.
     [nota] = sop_branches.documents(api, root, "nota_dinas")
     assert nota.data["kepada"]["username"] == "ketua_lsp"
+
+
+def test_the_page_refuses_at_the_field_and_only_officials_open_it(api: Api) -> None:
+    today = sop.today(api)
+    with signed_in(api.app, "kabid_sertifikasi") as kabid:
+        form = {"pengganti": "kabid_sertifikasi", "mulai": str(today), "sampai": str(today), "alasan": "sakit"}
+        self_ = post(kabid, "/pengganti", form)
+        named = post(kabid, "/pengganti", {**form, "pengganti": "direktur", "keterangan": "Rawat inap"})
+        listed = kabid.get(named.headers["location"]).text
+    assert self_.status_code == 422
+    assert "Anda tidak dapat menjadi pengganti diri sendiri" in self_.text and 'aria-invalid="true"' in self_.text
+    assert named.status_code == 303 and "Pengganti telah ditunjuk." in listed and "Sakit: Rawat inap" in listed
+    [made] = semua(api)
+    assert (made["diwakili"], made["pengganti"], made["alasan"]) == ("kabid_sertifikasi", "direktur", "sakit")
+    with signed_in(api.app, "direktur") as direktur:
+        page = direktur.get("/pengganti").text
+    assert "Saya menjadi pengganti" in page and "Agus Salim, S.T., M.Kom." in page
+    for who in ("peserta", "asesor", "desainer"):
+        with signed_in(api.app, who) as other:
+            assert other.get("/pengganti").status_code == 403
+            assert post(other, "/pengganti", form).status_code == 403
+    assert len(semua(api)) == 1
