@@ -26,6 +26,7 @@ from api.routes import (
     master,
     me,
     notifikasi,
+    pengganti,
     tasks,
     users,
     verifikasi,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, clo
         audit,
         notifikasi,
         komentar,
+        pengganti,
     )
     for module in routes:
         app.include_router(module.router)

@@ -3,6 +3,8 @@
 Routes ask this module (`user: Staff`, `permissions.may_work_on(...)`); they never list roles themselves.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from sqlalchemy import or_, select
@@ -45,6 +47,15 @@ DESIGNERS: frozenset[Role] = frozenset({Role.DESAINER, Role.ADMIN})
 # Who approves a deployment changing where issuing operators (certificates, SKs) run: Ketua LSP, never a
 # designer and never the person who uploaded it (`may_approve_deployment`).
 DEPLOYMENT_APPROVERS: frozenset[Role] = frozenset({Role.KETUA_LSP})
+# Substitutes (api/services/pengganti.py): who may be away with a substitute working on their tasks, and who may
+# be named one: the officials of the SOP's staff lanes. Never a candidate (`PENGGANTI_DITOLAK`), never someone
+# whose only roles are IT's (admin, desainer) or asesor.
+PENGGANTI_ROLES: frozenset[Role] = frozenset(
+    {Role.DIREKTUR, Role.KETUA_LSP, Role.KABID_ADMINISTRASI, Role.KABID_SERTIFIKASI}
+)
+PENGGANTI_DITOLAK: frozenset[Role] = frozenset({Role.PESERTA})
+# Who names or ends a substitute for someone else (the absent person names or ends their own).
+PENGGANTI_ADMINS: frozenset[Role] = frozenset({Role.ADMIN})
 
 
 def _sorted(roles: frozenset[Role]) -> tuple[str, ...]:
@@ -65,6 +76,8 @@ DeploymentApprover = Annotated[CurrentUser, require_roles(*_sorted(DEPLOYMENT_AP
 DeploymentReader = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS | DEPLOYMENT_APPROVERS))]
 DasborReader = Annotated[CurrentUser, require_roles(*_sorted(DASBOR_READERS))]
 AuditReader = Annotated[CurrentUser, require_roles(*_sorted(AUDIT_READERS))]
+# Who reads and names substitutes: the officials and the administrator.
+PenggantiUser = Annotated[CurrentUser, require_roles(*_sorted(PENGGANTI_ROLES | PENGGANTI_ADMINS))]
 Admin = Annotated[CurrentUser, require_roles(Role.ADMIN)]
 AsesorRole = Annotated[CurrentUser, require_roles(Role.ASESOR)]
 PesertaRole = Annotated[CurrentUser, require_roles(Role.PESERTA)]
@@ -82,10 +95,45 @@ def may_read_audit(user: CurrentUser) -> bool:
     return user.has_any(*AUDIT_READERS)
 
 
-def may_work_on(user: CurrentUser, task: HumanTask) -> bool:
+@dataclass(frozen=True)
+class Diwakili:
+    """An absent person the user stands in for now, as their substitute (api/services/pengganti.py)."""
+
+    username: str
+    nama: str
+    roles: frozenset[str]
+
+
+def acting_as(
+    user: CurrentUser, role: str | None, assignee: str | None, diwakili: Iterable[Diwakili] = ()
+) -> str | None:
+    """Whom the user works on a task (of lane `role`, narrowed to `assignee` or not) as: themselves when it is
+    theirs; else the first absent person they stand in for whose task it is; None when it is neither's.
+
+    The one rule of who may work on a task: `may_work_on`, the inbox's rows and counts
+    (api/services/tasks.py) and the task pages all come here."""
+    if role in user.roles and assignee in (None, user.username):
+        return user.username
+    for d in diwakili:
+        if role in d.roles and assignee in (None, d.username):
+            return d.username
+    return None
+
+
+def may_work_on(user: CurrentUser, task: HumanTask, diwakili: Iterable[Diwakili] = ()) -> bool:
     """A task is for the users of its lane, unless it is narrowed to one of them (an asesor's candidates,
-    a candidate's own tasks)."""
-    return task.role in user.roles and task.assignee in (None, user.username)
+    a candidate's own tasks); and, inside the range of a substitution, for the absent person's substitute."""
+    return acting_as(user, task.role, task.assignee, diwakili) is not None
+
+
+def assessed_what_it_decides(session: Session, username: str, task: HumanTask) -> bool:
+    """The separation of assessing and deciding (the pleno's rule in service_tasks/pemeriksaan/sertifikasi.py,
+    `periksa_pleno`: a decision-maker is no asesor of whom they decide), for a substitute: True when `username`
+    held a task narrowed to them (an asesor's, a verifikator's) in the task's period about the task's subject,
+    or, for a task about the whole period (a pleno, an SK), about anyone of it."""
+    about = HumanTask.subject == task.subject if task.subject else HumanTask.subject.is_not(None)
+    held = select(HumanTask.id).where(HumanTask.root_id == task.root_id, HumanTask.assignee == username, about)
+    return session.scalars(held.limit(1)).first() is not None
 
 
 def may_approve_deployment(user: CurrentUser, uploaded_by: str) -> bool:

@@ -26,6 +26,9 @@ class ServiceContext:
     now: datetime
     data: dict[str, Any]
     nomor_format: str
+    # The absent person `actor` stands in for as their substitute (api/services/pengganti.py): a document
+    # signed by the actor is signed "a.n." them (service_tasks/snapshot.py, `penandatangan`).
+    atas_nama: str | None = None
     # Delivers a BPMN signal to the running child instances started by a call activity of this instance.
     signal_children: Callable[[str, str], int] = field(default=lambda _call, _signal: 0)
 

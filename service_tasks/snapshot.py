@@ -164,8 +164,35 @@ def target(m: MasterData, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+# The title a substitute signs under, "a.n." the absent official's (their first staff role in this order).
+JABATAN_PERAN = (
+    (Role.KETUA_LSP, "Ketua LSP"),
+    (Role.DIREKTUR, "Direktur"),
+    (Role.KABID_SERTIFIKASI, "Kepala Bidang Sertifikasi"),
+    (Role.KABID_ADMINISTRASI, "Kepala Bidang Administrasi"),
+)
+
+
+def jabatan_pengguna(ctx: ServiceContext, username: str) -> str:
+    roles = set(ctx.session.scalars(select(UserRole.role).join(User).where(User.username == username)))
+    return next((jabatan for role, jabatan in JABATAN_PERAN if role in roles), "Pejabat pengganti")
+
+
 def penandatangan(m: MasterData, ctx: ServiceContext, jabatan: str) -> dict[str, Any]:
-    return {"jabatan": jabatan, **orang(m, ctx.actor)}
+    """Who signs as `jabatan`: the actor; a substitute standing in for the absent official (`ctx.atas_nama`)
+    signs "a.n." that title under their own (documents/_ttd.html prints `atas_nama`)."""
+    if ctx.atas_nama is None:
+        return {"jabatan": jabatan, **orang(m, ctx.actor)}
+    return {"jabatan": jabatan_pengguna(ctx, ctx.actor), **orang(m, ctx.actor), "atas_nama": jabatan}
+
+
+def ketua_menandatangani(m: MasterData, ctx: ServiceContext) -> dict[str, Any]:
+    """The Ketua LSP as the signatory of a document issued on the actor's completion: the Ketua; when the actor
+    stands in for the absent Ketua, the substitute "a.n. Ketua LSP"."""
+    signer = ketua(m)
+    if ctx.atas_nama is not None and ctx.atas_nama == signer.get("username"):
+        return penandatangan(m, ctx, "Ketua LSP")
+    return signer
 
 
 def direktur(ctx: ServiceContext) -> dict[str, Any]:

@@ -44,6 +44,7 @@ STAFF_OR_DESIGNER = STAFF | {"desainer"}
 ASESOR = _set("asesor", "asesor_lain")
 PESERTA = _set("peserta", "peserta_lain")
 AUDIT_READERS = _set("admin", "ketua_lsp", "direktur")
+PENGGANTI = STAFF  # the officials (Direktur, Ketua LSP, the Kabids) and admin
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,18 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/modeler/pratinjau-formulir"): Access(STAFF_OR_DESIGNER),
     ("GET", "/api/process-definitions/{key}/versions/{version}/diff"): Access(
         STAFF_OR_DESIGNER, "version", found=False
+    ),
+    # Substitutes (api/services/pengganti.py): the officials and admin read and name theirs; a substitution is
+    # ended by the absent person who named it or by admin (its substitute is refused, anyone else does not find it).
+    ("GET", "/api/pengganti"): Access(PENGGANTI),
+    ("POST", "/api/pengganti"): Access(PENGGANTI),
+    ("POST", "/api/pengganti/{pengganti_id}/akhiri"): Access(
+        _set("kabid_sertifikasi", "admin"), "pengganti", refused=NOT_THEIRS
+    ),
+    ("GET", "/pengganti"): Access(PENGGANTI),
+    ("POST", "/pengganti"): Access(PENGGANTI - {"admin"}),  # the page names one's own; admin names via the API
+    ("POST", "/pengganti/{pengganti_id}/akhiri"): Access(
+        _set("kabid_sertifikasi", "admin"), "pengganti", refused=NOT_THEIRS
     ),
     # Users: admin.
     ("GET", "/api/users"): Access(_set("admin")),

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from api.auth import CurrentUser
-from api.permissions import may_declare_konflik, may_read_document, may_work_on
+from api.permissions import Diwakili, acting_as, may_declare_konflik, may_read_document, may_work_on
 from api.store.master import Asesor
 from api.store.models import Dokumen, HumanTask, User, UserRole
 
@@ -29,6 +29,18 @@ def test_a_task_narrowed_to_one_asesor_is_only_theirs() -> None:
     task = HumanTask(role="asesor", assignee="asesor1")
     assert may_work_on(user("asesor1", "asesor"), task)
     assert not may_work_on(user("asesor2", "asesor"), task)
+
+
+def test_a_substitute_works_on_the_absent_persons_tasks_as_them_and_on_their_own_as_themselves() -> None:
+    ketua = user("ketua", "ketua_lsp")
+    kabid = Diwakili("kabid", "Sri", frozenset({"kabid_administrasi"}))
+    assert acting_as(ketua, "kabid_administrasi", None, [kabid]) == "kabid"
+    assert acting_as(ketua, "kabid_administrasi", "kabid", [kabid]) == "kabid"
+    assert acting_as(ketua, "ketua_lsp", None, [kabid]) == "ketua"
+    assert acting_as(ketua, "kabid_administrasi", "kabid_lain", [kabid]) is None
+    assert acting_as(ketua, "kabid_sertifikasi", None, [kabid]) is None
+    assert acting_as(ketua, "kabid_administrasi", None) is None  # outside the range: no one is absent
+    assert may_work_on(ketua, HumanTask(role="kabid_administrasi", assignee=None), [kabid])
 
 
 @pytest.mark.parametrize("role", ["admin", "direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi"])

@@ -159,6 +159,7 @@ TOUR = [
     ("asesor", "/asesor", ["phone", "desktop"]),
     ("ketua_lsp", "/dasbor", ["desktop"]),
     ("peserta", "/akun", ["phone"]),
+    ("kabid_sertifikasi", "/pengganti", ["phone", "desktop"]),
     ("desainer", "/modeler", ["desktop"]),
 ]
 

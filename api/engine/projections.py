@@ -43,6 +43,7 @@ _ROW_COMPLETED = (
         completed_at=bindparam("b_at"),
         completed_by=bindparam("b_by"),
         claimed_by=bindparam("b_claimed"),
+        atas_nama=bindparam("b_atas_nama"),
     )
 )
 _ROWS_CANCELLED = (
@@ -112,9 +113,11 @@ class Projections:
         actor: str,
         *,
         new: bool = False,
+        atas_nama: str | None = None,
     ) -> None:
         """The instance's `human_task` rows follow its ready user tasks: a row for each task that became ready,
-        its end for each row whose task is no longer ready (completed by `actor`, or cancelled).
+        its end for each row whose task is no longer ready (completed by `actor`, for `atas_nama` when they stood
+        in for them, or cancelled).
 
         Written at once with statements of their own and no autoflush: the engine's other changes (the
         instance's steps, documents) go out with the state in the runtime's one flush."""
@@ -122,7 +125,7 @@ class Projections:
         held, info[_HOLD] = info.get(_HOLD, False), True  # its own queries read no events
         try:
             with self.session.no_autoflush:
-                self._sync_human_tasks(row, wf, model, completed_now, actor, new=new)
+                self._sync_human_tasks(row, wf, model, completed_now, actor, new=new, atas_nama=atas_nama)
         finally:
             info[_HOLD] = held
 
@@ -135,6 +138,7 @@ class Projections:
         actor: str,
         *,
         new: bool,
+        atas_nama: str | None,
     ) -> None:
         ready = wf.get_tasks(state=TaskState.READY, manual=True, max_depth=ALL)
         # An instance inserted in this transaction has no tasks yet.
@@ -204,8 +208,18 @@ class Projections:
         cancelled = [ht for ht in gone if ht.id not in completed_now]
         for ht in ended:  # completing an unclaimed task claims it
             claimed_by = ht.claimed_by or actor
-            self.session.execute(_ROW_COMPLETED, {"b_id": ht.id, "b_at": now, "b_by": actor, "b_claimed": claimed_by})
-            _loaded(ht, state=HumanTaskState.COMPLETED, completed_at=now, completed_by=actor, claimed_by=claimed_by)
+            self.session.execute(
+                _ROW_COMPLETED,
+                {"b_id": ht.id, "b_at": now, "b_by": actor, "b_claimed": claimed_by, "b_atas_nama": atas_nama},
+            )
+            _loaded(
+                ht,
+                state=HumanTaskState.COMPLETED,
+                completed_at=now,
+                completed_by=actor,
+                claimed_by=claimed_by,
+                atas_nama=atas_nama,
+            )
         for ht in cancelled:
             self.event(row, EventType.TASK_CANCELLED, None, task_id=ht.id, task_name=ht.name, lane=ht.lane)
             _loaded(ht, state=HumanTaskState.CANCELLED, completed_at=now)
@@ -230,8 +244,10 @@ class Projections:
         task_id: str | None = None,
         task_name: str | None = None,
         lane: str | None = None,
+        atas_nama: str | None = None,
     ) -> None:
-        """A history event, written with the others of the transaction in one INSERT (`write_events`)."""
+        """A history event, written with the others of the transaction in one INSERT (`write_events`); `atas_nama`
+        the absent person the actor stood in for."""
         if task is not None:
             task_id = str(task.id)
             task_name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
@@ -246,6 +262,7 @@ class Projections:
                 "task_name": task_name,
                 "lane": lane,
                 "actor": actor,
+                "atas_nama": atas_nama,
                 "data": jsonable(data or {}),
             }
         )

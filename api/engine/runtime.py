@@ -77,6 +77,7 @@ class Host:
     wf: BpmnWorkflow
     actor: str
     completed_now: set[str] = field(default_factory=set)
+    atas_nama: str | None = None  # the absent person the actor stands in for (`Pengganti`)
 
     def service_context(self, task: Task) -> ServiceContext:
         return ServiceContext(
@@ -89,6 +90,7 @@ class Host:
             task_name=task.task_spec.bpmn_name or task.task_spec.name,
             lane=task.task_spec.lane,
             actor=self.actor,
+            atas_nama=self.atas_nama,
             now=self.runtime.clock.now(),
             data=task.data,
             nomor_format=self.runtime.nomor_format,
@@ -199,12 +201,17 @@ class Runtime:
         self._advance(row, wf, actor, new=True)
         return row
 
-    def complete_task(self, row: ProcessInstance, task_id: str, data: dict[str, Any], actor: str) -> None:
+    def complete_task(
+        self, row: ProcessInstance, task_id: str, data: dict[str, Any], actor: str, atas_nama: str | None = None
+    ) -> None:
+        """Complete a ready task as `actor`; `atas_nama` the absent person they stand in for, recorded in the
+        history, on the task and in what the operators that run on see (`ServiceContext.atas_nama`)."""
         wf = self.load(row)
         task = find_task(wf, task_id)
         if task is None or task.state != TaskState.READY:
             raise TaskNotReady(task_id)
         host = self._attach(row, wf, actor)
+        host.atas_nama = atas_nama
         # The form, then the SOP's rules, then the engine: no caller can skip a check.
         schema = load_form(self.session, self.model_for(row).deployment_id, properties(task.task_spec).get(Prop.FORM))
         if schema is not None and (errors := form_errors(schema, data)):
@@ -213,7 +220,7 @@ class Runtime:
             if refusals := service_tasks.check(name, host.service_context(task), data):
                 raise TaskRefused(name, refusals)
         task.data.update(deepcopy(data))
-        self._event(row, EventType.TASK_COMPLETED, actor, task, data=data)
+        self._event(row, EventType.TASK_COMPLETED, actor, task, data=data, atas_nama=atas_nama)
         self._run(wf, lambda: task.run(), task)
         host.completed_now.add(task_id)
         self._advance(row, wf, actor, host)
@@ -307,7 +314,9 @@ class Runtime:
         self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
         while children.start_requested(self, row, wf, actor):  # a fan-out over nothing completes at once
             self._run(wf, lambda: wf.do_engine_steps(did_complete_task=did_complete), None)
-        self.projections.sync_human_tasks(row, wf, model, host.completed_now, host.actor, new=new)
+        self.projections.sync_human_tasks(
+            row, wf, model, host.completed_now, host.actor, new=new, atas_nama=host.atas_nama
+        )
         self.projections.note_completed_steps(row, wf, model)
         if wf.is_completed():
             self._finish(row, wf)
@@ -353,14 +362,23 @@ class Runtime:
         task_id: str | None = None,
         task_name: str | None = None,
         lane: str | None = None,
+        atas_nama: str | None = None,
     ) -> None:
-        self.projections.event(row, type_, actor, task, data=data, task_id=task_id, task_name=task_name, lane=lane)
+        self.projections.event(
+            row, type_, actor, task, data=data, task_id=task_id, task_name=task_name, lane=lane, atas_nama=atas_nama
+        )
 
     def record(
-        self, row: ProcessInstance, type_: str, actor: str, ht: HumanTask, data: dict[str, Any] | None = None
+        self,
+        row: ProcessInstance,
+        type_: str,
+        actor: str,
+        ht: HumanTask,
+        data: dict[str, Any] | None = None,
+        atas_nama: str | None = None,
     ) -> None:
         """A history event about a human task that did not change the workflow (claim, unclaim)."""
-        self._event(row, type_, actor, data=data, task_id=ht.id, task_name=ht.name, lane=ht.lane)
+        self._event(row, type_, actor, data=data, task_id=ht.id, task_name=ht.name, lane=ht.lane, atas_nama=atas_nama)
 
 
 def find_task(wf: BpmnWorkflow, task_id: str) -> Task | None:

@@ -12,10 +12,10 @@ router = APIRouter(prefix="/api", tags=["komentar"])
 
 
 @router.get("/tasks/{task_id}/komentar", response_model=list[KomentarOut])
-def of_task(task_id: str, db: Db, user: Caller) -> list[KomentarOut]:
+def of_task(task_id: str, db: Db, now: Now, user: Caller) -> list[KomentarOut]:
     """The comments on a task the caller may see (as `GET /api/tasks/{id}`), oldest first; a candidate reads
     those written for them (`untuk_peserta`) and their own, never a staff note kept internal."""
-    return komentar.of_task(db, user, task_id)
+    return komentar.of_task(db, now, user, task_id)
 
 
 @router.post("/tasks/{task_id}/komentar", response_model=KomentarOut, status_code=status.HTTP_201_CREATED)

@@ -82,7 +82,7 @@ def complete_from_spreadsheet(
 ) -> CompletedTask:
     """Complete a task whose form has a list (its `importXlsx` property) from a spreadsheet's rows, e.g. the
     certificate numbers BNSP sends back: same form, same checks as `complete`."""
-    path = tasks.import_path(db, user, task_id)
+    path = tasks.import_path(db, user, task_id, clock.now())
     content = read_upload(file, tasks.MAX_SPREADSHEET_BYTES)
     out = tasks.complete_from_spreadsheet(db, clock, settings, user, task_id, path, content)
     worker.wake()
@@ -118,6 +118,6 @@ def save_draft(task_id: str, body: DraftIn, db: Db, now: Now, settings: AppSetti
 
 
 @router.delete("/{task_id}/draft", status_code=204)
-def discard_draft(task_id: str, db: Db, user: Caller) -> Response:
-    drafts.discard(db, user, task_id)
+def discard_draft(task_id: str, db: Db, now: Now, user: Caller) -> Response:
+    drafts.discard(db, now, user, task_id)
     return Response(status_code=204)

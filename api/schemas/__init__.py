@@ -64,6 +64,10 @@ class TaskSummary(BaseModel):
     subject_nim: str | None = None
     skema: str | None = None
     skema_judul: str | None = None
+    # The absent person whose task this is and for whom the caller works on it as their substitute ("atas
+    # nama", api/services/pengganti.py), with their name; None when the task is the caller's own.
+    atas_nama: str | None = None
+    atas_nama_nama: str | None = None
 
 
 class ActiveTask(BaseModel):
@@ -113,6 +117,8 @@ class HistoryEntry(BaseModel):
     task_name: str | None
     lane: str | None
     actor: str | None
+    # The absent person the actor acted for, as their substitute; None: in the actor's own name.
+    atas_nama: str | None = None
     data: dict[str, Any]
 
 
@@ -145,6 +151,8 @@ class TaskDetail(TaskSummary):
     state: str
     completed_at: datetime | None
     completed_by: str | None
+    # Whom the completion was for, when a substitute completed it "atas nama" the absent person.
+    completed_atas_nama: str | None = None
     form: Form
     data: dict[str, Any]
     # The caller's own draft of this task (PUT /api/tasks/{id}/draft); null for everyone else.

@@ -72,7 +72,7 @@ def upload(
     quota; nothing is written (nor the file looked at) for someone who may not, past the cap or quota."""
     name = _clean_name(upload.filename)
     with db.transaction() as session:
-        task = task_for_work(session, task_id, user)
+        task = task_for_work(session, task_id, user, now)
         content_type = require_type(peek(upload), PDF_OR_IMAGE, upload.filename or "the file")
         check = _quota_check(settings, *_used(session, user.username, task.instance_id))
         # The file before the row: a row never points at no file.

@@ -44,7 +44,7 @@ def save(
 ) -> Draft:
     """Keep `data` as the user's draft of a task they may work on now (else 403/404/409), replacing the last."""
     with db.transaction() as session:
-        t = task_for_work(session, task_id, user)  # who may, before what they sent: 403 before 413
+        t = task_for_work(session, task_id, user, now)  # who may, before what they sent: 403 before 413
         _checked(data, settings.max_draft_bytes)
         draft = session.get(TaskDraft, (t.id, user.username))
         if draft is None:
@@ -56,8 +56,8 @@ def save(
         return Draft.model_validate(draft)
 
 
-def discard(db: Database, user: CurrentUser, task_id: str) -> None:
+def discard(db: Database, now: datetime, user: CurrentUser, task_id: str) -> None:
     """Delete the user's draft of a task they may work on (none is fine: a DELETE is idempotent)."""
     with db.transaction() as session:
-        t = task_for(session, task_id, user)
+        t = task_for(session, task_id, user, now)
         session.execute(delete(TaskDraft).where(TaskDraft.task_id == t.id, TaskDraft.username == user.username))

@@ -70,10 +70,10 @@ def _readable(session: Session, user: CurrentUser, *where: object) -> list[Komen
     return _out(session, [k for k in rows if may_read_komentar(user, k)])
 
 
-def of_task(db: Database, user: CurrentUser, task_id: str) -> list[KomentarOut]:
+def of_task(db: Database, now: datetime, user: CurrentUser, task_id: str) -> list[KomentarOut]:
     """The comments on a task the user may see (else 403/404), oldest first, those they may read."""
     with db.reading() as session:
-        t = task_for(session, task_id, user)
+        t = task_for(session, task_id, user, now)
         return _readable(session, user, Komentar.task_id == t.id)
 
 
@@ -85,11 +85,11 @@ def of_instance(db: Database, user: CurrentUser, instance_id: int) -> list[Komen
         return _readable(session, user, Komentar.instance_id == row.id)
 
 
-def instance_of_task(db: Database, user: CurrentUser, task_id: str) -> int | None:
+def instance_of_task(db: Database, now: datetime, user: CurrentUser, task_id: str) -> int | None:
     """The instance of a task the user may see, when they may see that instance's comments too (the task page
     links them), else None."""
     with db.reading() as session:
-        t = task_for(session, task_id, user)
+        t = task_for(session, task_id, user, now)
         row = session.get(ProcessInstance, t.instance_id)
         return row.id if row is not None and may_see_instance(session, user, row) else None
 
@@ -135,7 +135,7 @@ def _write(
 def write_on_task(db: Database, now: datetime, user: CurrentUser, task_id: str, body: KomentarIn) -> KomentarOut:
     """A comment on a task the user may see (else 403/404), in whatever state the task is."""
     with db.transaction() as session:
-        t = task_for(session, task_id, user)
+        t = task_for(session, task_id, user, now)
         return _write(session, now, user, session.get_one(ProcessInstance, t.instance_id), t, body)
 
 

@@ -10,10 +10,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.elements import BindParameter
 
 from api.auth import CurrentUser
 from api.clock import Clock
@@ -24,10 +37,10 @@ from api.engine.forms import form_of
 from api.engine.process_models import properties
 from api.engine.runtime import Runtime, model_of_definition
 from api.errors import Answer, ApiError, answer_to
-from api.permissions import may_work_on
+from api.permissions import Diwakili, acting_as, assessed_what_it_decides, may_work_on
 from api.schemas import CompletedTask, Draft, Form, TaskDetail, TaskSummary
 from api.schemas.batch import BatchItem, BatchOutcome, BatchResult
-from api.services import task_rows
+from api.services import pengganti, task_rows
 from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
 from api.store.db import Database, is_retryable
@@ -55,9 +68,43 @@ def inbox(
 ) -> list[dict[str, Any]]:
     """One page of the user's inbox, as plain dicts ready for JSON: validating a page of models costs more
     than the query."""
-    roles = sorted(r for r in user.roles if r in LANE_ROLES.values())
-    if not roles:
-        return []
+    with db.reading() as session:
+        diwakili = pengganti.diwakili_oleh(session, user.username, now)
+        people = _people(user, diwakili)
+        roles = sorted({r for _, rs in people for r in rs})
+        if not roles:
+            return []
+        return _inbox_page(session, user, diwakili, people, roles, now, where, page, page_size)
+
+
+def _people(user: CurrentUser, diwakili: tuple[Diwakili, ...]) -> list[tuple[str, list[str]]]:
+    """Whose tasks the user's inbox holds, each with their lanes: the user, then whom they stand in for now."""
+    lanes = set(LANE_ROLES.values())
+    people = [(user.username, sorted(r for r in user.roles if r in lanes))]
+    people += [(d.username, sorted(r for r in d.roles if r in lanes)) for d in diwakili]
+    return people
+
+
+def _atas_nama(user: CurrentUser, diwakili: tuple[Diwakili, ...], rows: list[dict[str, Any]]) -> None:
+    """Mark the rows the user works on for an absent person ("atas nama"), with that person's name."""
+    names = {d.username: d.nama for d in diwakili}
+    for row in rows:
+        who = acting_as(user, LANE_ROLES.get(row.get("lane") or ""), row.get("assignee"), diwakili)
+        row["atas_nama"] = who if who != user.username else None
+        row["atas_nama_nama"] = names.get(who or "") if who != user.username else None
+
+
+def _inbox_page(
+    session: Session,
+    user: CurrentUser,
+    diwakili: tuple[Diwakili, ...],
+    people: list[tuple[str, list[str]]],
+    roles: list[str],
+    now: datetime,
+    where: InboxFilter,
+    page: int,
+    page_size: int,
+) -> list[dict[str, Any]]:
     period_id = int(where.period) if where.period is not None and where.period.isdigit() else None
     period_key = where.period if where.period is not None and period_id is None else None
     by = InboxBy(
@@ -71,8 +118,10 @@ def inbox(
         bool(where.q),
         where.mine,
     )
-    query = _inbox_query(len(roles), by)
+    query = _inbox_query(len(roles), len(people), by)
     params = {
+        **{f"p_{i}": who for i, (who, _) in enumerate(people)},
+        **{f"p_roles_{i}": lanes or [""] for i, (_, lanes) in enumerate(people)},
         "period_id": period_id,
         "period_key": period_key,
         "step": where.step,
@@ -88,13 +137,13 @@ def inbox(
         "skip": (page - 1) * page_size,
         "page_size": page_size,
     }
-    with db.reading() as session:
-        # Core execution: the statement names columns only, so the ORM's compile and loading steps add nothing
-        # but time (as much as the query itself on a page of 50).
-        result = session.connection().execute(query, params)
-        keys = list(result.keys())
-        rows = [dict(zip(keys, row, strict=True)) for row in result]
-        described = task_rows.describe(session, rows)
+    # Core execution: the statement names columns only, so the ORM's compile and loading steps add nothing
+    # but time (as much as the query itself on a page of 50).
+    result = session.connection().execute(query, params)
+    keys = list(result.keys())
+    rows = [dict(zip(keys, row, strict=True)) for row in result]
+    described = task_rows.describe(session, rows)
+    _atas_nama(user, diwakili, described)
     for row in described:
         row["created_at"], row["due_at"] = _iso(row["created_at"]), _iso(row["due_at"])
     return described
@@ -133,7 +182,7 @@ _SUMMARY_COLUMNS = (
 
 
 @functools.cache
-def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
+def _inbox_query(lanes: int, people: int, by: InboxBy) -> Select[Any]:
     """The inbox statement for one combination of filters and number of lanes, built once: building it costs
     more than running it.
 
@@ -141,12 +190,16 @@ def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
     due date by due date, without one by creation), merged in one statement: a single OR, an IN over the
     lanes or a mixed ORDER BY would make the database sort every open task of the lanes. The scans use
     the partial indexes `ix_task_lane_open (role, due_at, created_at)` and
-    `ix_task_assigned (assignee, due_at, created_at)` (migration 0004)."""
+    `ix_task_assigned (assignee, due_at, created_at)` (migration 0004).
+
+    `people` counts whose tasks the inbox holds: the user (`p_0`, also `me`) and the absent people they stand in
+    for now (`p_1`...), each with their lanes (`p_roles_i`); `roles` is every lane among them."""
+    persons: list[BindParameter[Any]] = [bindparam(f"p_{i}") for i in range(people)]
     filters = [
         # A literal, not a parameter: the partial indexes (WHERE state = 'ready') are only usable when the
         # statement itself says so (SQLite always, PostgreSQL also in a generic plan of a prepared statement).
         HumanTask.state == literal_column("'ready'"),
-        or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == bindparam("me")),
+        or_(HumanTask.claimed_by.is_(None), *(HumanTask.claimed_by == p for p in persons)),
     ]
     if by.instance:
         filters.append(HumanTask.instance_id == bindparam("instance_id"))
@@ -163,7 +216,7 @@ def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
     if by.q:
         filters.append(HumanTask.subject.in_(task_rows.subjects_named()))
     if by.mine:
-        filters.append(or_(HumanTask.claimed_by == bindparam("me"), HumanTask.assignee == bindparam("me")))
+        filters.append(or_(*(HumanTask.claimed_by == p for p in persons), *(HumanTask.assignee == p for p in persons)))
     if by.overdue is True:
         filters.append(HumanTask.due_at < bindparam("now"))
     elif by.overdue is False:
@@ -171,7 +224,13 @@ def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
     if by.q:
         # A candidate or a TUK has a handful of open tasks: find them by subject (ix_task_subject_open)
         # and sort those, rather than walk every open task of the lanes in order.
-        visible = or_(HumanTask.assignee.is_(None), HumanTask.assignee == bindparam("me"))
+        visible = or_(
+            HumanTask.assignee.is_(None),
+            *(
+                and_(HumanTask.assignee == p, HumanTask.role.in_(bindparam(f"p_roles_{i}", expanding=True)))
+                for i, p in enumerate(persons)
+            ),
+        )
         found = (
             select(*_SUMMARY_COLUMNS)
             .where(*filters, visible, HumanTask.role.in_(bindparam("roles", expanding=True)))
@@ -188,7 +247,10 @@ def _inbox_query(lanes: int, by: InboxBy) -> Select[Any]:
     scopes: list[tuple[ColumnElement[bool], ColumnElement[bool]]] = [
         (HumanTask.assignee.is_(None), HumanTask.role == bindparam(f"role_{i}")) for i in range(lanes)
     ]
-    scopes.append((HumanTask.assignee == bindparam("me"), HumanTask.role.in_(bindparam("roles", expanding=True))))
+    scopes += [
+        (HumanTask.assignee == p, HumanTask.role.in_(bindparam(f"p_roles_{i}", expanding=True)))
+        for i, p in enumerate(persons)
+    ]
     # due_at is NULL in every row of the undated scans, so ordering by it too changes nothing but lets
     # PostgreSQL walk the index in order: for its planner, IS NULL does not fix a column's value.
     order = (HumanTask.due_at, HumanTask.created_at)
@@ -231,11 +293,17 @@ class InboxCounts:
 def inbox_counts(db: Database, user: CurrentUser, now: datetime) -> InboxCounts:
     """The counts of the user's inbox (the tasks `inbox` lists without filters), in one grouped query: a
     period has a handful of steps and skema, so the groups stay few however many tasks there are."""
-    roles = sorted(r for r in user.roles if r in LANE_ROLES.values())
-    if not roles:
-        return InboxCounts(0, 0, 0, [], [], [])
-    me = user.username
-    mine = or_(HumanTask.claimed_by == me, HumanTask.assignee == me)
+    with db.reading() as session:
+        people = _people(user, pengganti.diwakili_oleh(session, user.username, now))
+        roles = sorted({r for _, rs in people for r in rs})
+        if not roles:
+            return InboxCounts(0, 0, 0, [], [], [])
+        return _counts(session, people, roles, now)
+
+
+def _counts(session: Session, people: list[tuple[str, list[str]]], roles: list[str], now: datetime) -> InboxCounts:
+    persons = [who for who, _ in people]
+    mine = or_(HumanTask.claimed_by.in_(persons), HumanTask.assignee.in_(persons))
     stmt = (
         select(
             HumanTask.root_id,
@@ -248,17 +316,19 @@ def inbox_counts(db: Database, user: CurrentUser, now: datetime) -> InboxCounts:
         .where(
             HumanTask.state == literal_column("'ready'"),
             HumanTask.role.in_(roles),
-            or_(HumanTask.assignee.is_(None), HumanTask.assignee == me),
-            or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by == me),
+            or_(
+                HumanTask.assignee.is_(None),
+                *(and_(HumanTask.assignee == who, HumanTask.role.in_(lanes or [""])) for who, lanes in people),
+            ),
+            or_(HumanTask.claimed_by.is_(None), HumanTask.claimed_by.in_(persons)),
         )
         .group_by(HumanTask.root_id, HumanTask.step, HumanTask.skema)
     )
-    with db.reading() as session:
-        groups = [
-            {"root_id": root_id, "step": step, "skema": skema, "subject": None, "n": n, "mine": m, "late": late}
-            for root_id, step, skema, n, m, late in session.execute(stmt)
-        ]
-        described = task_rows.describe(session, groups)
+    groups = [
+        {"root_id": root_id, "step": step, "skema": skema, "subject": None, "n": n, "mine": m, "late": late}
+        for root_id, step, skema, n, m, late in session.execute(stmt)
+    ]
+    described = task_rows.describe(session, groups)
     steps: dict[str, tuple[str | None, int]] = {}
     periods: dict[str, tuple[str | None, int]] = {}
     skema: dict[str, tuple[str | None, int]] = {}
@@ -289,9 +359,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-def _summary(session: Session, t: HumanTask) -> TaskSummary:
+def _summary(session: Session, t: HumanTask, acting: "Acting | None" = None) -> TaskSummary:
     row = {c.key: getattr(t, c.key) for c in _SUMMARY_COLUMNS}
-    return TaskSummary.model_validate(task_rows.describe(session, [row])[0])
+    described = task_rows.describe(session, [row])
+    if acting is not None:
+        _atas_nama(acting.user, acting.diwakili, described)
+    return TaskSummary.model_validate(described[0])
 
 
 # Built once: building a statement costs about what SQLite takes to run it.
@@ -299,17 +372,40 @@ _TASK = select(HumanTask).where(HumanTask.id == bindparam("task_id"))
 _TASK_LOCKED = _TASK.with_for_update()
 
 
-def task_for(session: Session, task_id: str, user: CurrentUser, *, lock: bool = False) -> HumanTask:
-    """A task this user may work on (locked on PostgreSQL when asked): else 404 or 403."""
+@dataclass(frozen=True)
+class Acting:
+    """Who works on a task and as whom: the user, the absent people they stand in for at the moment, and
+    `atas_nama`, the one of them whose task this is (None: the user's own)."""
+
+    user: CurrentUser
+    diwakili: tuple[Diwakili, ...]
+    atas_nama: str | None
+
+
+def acting_on(session: Session, task_id: str, user: CurrentUser, now: datetime, *, lock: bool = False) -> Acting:
+    """The task this user may work on (locked on PostgreSQL when asked), and as whom: else 404 or 403."""
+    task = _task(session, task_id, lock)
+    diwakili = pengganti.diwakili_oleh(session, user.username, now)
+    who = acting_as(user, task.role, task.assignee, diwakili)
+    if who is None:
+        if task.role not in user.roles:
+            raise ApiError(403, f"task is in lane {task.lane!r}, not one of yours")
+        raise ApiError(403, "task is assigned to another user")
+    return Acting(user, diwakili, who if who != user.username else None)
+
+
+def _task(session: Session, task_id: str, lock: bool) -> HumanTask:
     stmt = _TASK_LOCKED if lock and session.get_bind().dialect.name == "postgresql" else _TASK
     task = session.scalars(stmt, {"task_id": task_id}).first()
     if task is None:
         raise ApiError(404, f"no task {task_id}")
-    if not may_work_on(user, task):
-        if task.role not in user.roles:
-            raise ApiError(403, f"task is in lane {task.lane!r}, not one of yours")
-        raise ApiError(403, "task is assigned to another user")
     return task
+
+
+def task_for(session: Session, task_id: str, user: CurrentUser, now: datetime, *, lock: bool = False) -> HumanTask:
+    """A task this user may work on now (locked on PostgreSQL when asked): else 404 or 403."""
+    acting_on(session, task_id, user, now, lock=lock)
+    return _task(session, task_id, False)  # the identity map's row: no second query
 
 
 def _ready(task: HumanTask) -> None:
@@ -317,20 +413,42 @@ def _ready(task: HumanTask) -> None:
         raise ApiError(409, f"task is no longer ready (it is {task.state})")
 
 
-def task_for_work(session: Session, task_id: str, user: CurrentUser) -> HumanTask:
-    """A ready task this user may act on now (locked on PostgreSQL): else 403/404/409."""
-    t = task_for(session, task_id, user, lock=True)
+def work_on(session: Session, task_id: str, user: CurrentUser, now: datetime) -> tuple[HumanTask, Acting]:
+    """A ready task this user may act on now (locked on PostgreSQL), and as whom: else 403/404/409.
+
+    A substitute may act on a task the absent person had claimed, never on one that decides what they
+    assessed themselves (`permissions.assessed_what_it_decides`: 403 naming `pengganti`)."""
+    acting = acting_on(session, task_id, user, now, lock=True)
+    t = _task(session, task_id, False)
     _ready(t)
-    if t.claimed_by not in (None, user.username):
+    if t.claimed_by not in (None, user.username, acting.atas_nama):
         raise ApiError(409, f"task is claimed by {t.claimed_by}")
-    return t
+    if acting.atas_nama is not None and assessed_what_it_decides(session, user.username, t):
+        raise ApiError(
+            403,
+            "a substitute never decides what they assessed",
+            [
+                {
+                    "path": "pengganti",
+                    "message": "Anda asesor dalam perkara ini: sebagai pengganti Anda tidak boleh memutuskan "
+                    "peserta yang Anda nilai sendiri; tugas ini menunggu pejabatnya atau pengganti lain",
+                }
+            ],
+        )
+    return t, acting
+
+
+def task_for_work(session: Session, task_id: str, user: CurrentUser, now: datetime) -> HumanTask:
+    """A ready task this user may act on now (locked on PostgreSQL): else 403/404/409."""
+    return work_on(session, task_id, user, now)[0]
 
 
 def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str) -> TaskDetail:
     """A task as its user reads it: a ready task's form carries the choices and pre-filled values its fields
     declare (api/engine/form_sources.py)."""
     with db.reading() as session:
-        t = task_for(session, task_id, user)
+        acting = acting_on(session, task_id, user, clock.now())
+        t = _task(session, task_id, False)
         row = session.get_one(ProcessInstance, t.instance_id)
         schema = form_of(session, row, t.form)
         if schema is not None and t.state == TaskState.READY:
@@ -353,12 +471,13 @@ def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, ta
                 )
             ).first()
         return TaskDetail(
-            **_summary(session, t).model_dump(),
+            **_summary(session, t, acting).model_dump(),
             process_key=t.process_key,
             element_id=t.element_id,
             state=t.state,
             completed_at=t.completed_at,
             completed_by=t.completed_by,
+            completed_atas_nama=t.atas_nama,
             form=form,
             data=t.context or {},
             draft=Draft.model_validate(draft) if draft is not None else None,
@@ -371,28 +490,37 @@ def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, ta
 
 def claim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str) -> TaskSummary:
     with db.transaction() as session:
-        t = task_for_work(session, task_id, user)
+        t, acting = work_on(session, task_id, user, clock.now())
         if t.claimed_by is None:
             t.claimed_by = user.username
             Runtime.for_app(session, clock, settings).record(
-                session.get_one(ProcessInstance, t.instance_id), EventType.TASK_CLAIMED, user.username, t
+                session.get_one(ProcessInstance, t.instance_id),
+                EventType.TASK_CLAIMED,
+                user.username,
+                t,
+                atas_nama=acting.atas_nama,
             )
-        return _summary(session, t)
+        return _summary(session, t, acting)
 
 
 def unclaim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str) -> TaskSummary:
     with db.transaction() as session:
-        t = task_for(session, task_id, user, lock=True)
+        acting = acting_on(session, task_id, user, clock.now(), lock=True)
+        t = _task(session, task_id, False)
         _ready(t)
         if t.claimed_by is None:
-            return _summary(session, t)
+            return _summary(session, t, acting)
         if t.claimed_by != user.username:
             raise ApiError(409, f"task is claimed by {t.claimed_by}; only they can unclaim it")
         t.claimed_by = None
         Runtime.for_app(session, clock, settings).record(
-            session.get_one(ProcessInstance, t.instance_id), EventType.TASK_UNCLAIMED, user.username, t
+            session.get_one(ProcessInstance, t.instance_id),
+            EventType.TASK_UNCLAIMED,
+            user.username,
+            t,
+            atas_nama=acting.atas_nama,
         )
-        return _summary(session, t)
+        return _summary(session, t, acting)
 
 
 def complete(
@@ -407,13 +535,15 @@ def complete(
     for attempt in range(1, ATTEMPTS_ON_LOST_RACE + 1):
         try:
             with db.transaction() as session:
-                t = task_for_work(session, task_id, user)
+                t, acting = work_on(session, task_id, user, clock.now())
                 row = session.get_one(ProcessInstance, t.instance_id)
                 if row.status != InstanceStatus.RUNNING:
                     raise ApiError(409, f"instance is {row.status}")
                 # The runtime checks the form, then the SOP's validator (FormInvalid, TaskRefused: 422).
                 # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
-                Runtime.for_app(session, clock, settings).complete_task(row, t.id, data, user.username)
+                Runtime.for_app(session, clock, settings).complete_task(
+                    row, t.id, data, user.username, atas_nama=acting.atas_nama
+                )
                 return CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
         except (StaleDataError, DBAPIError) as exc:
             if attempt == ATTEMPTS_ON_LOST_RACE or not (isinstance(exc, StaleDataError) or is_retryable(exc)):
@@ -421,10 +551,10 @@ def complete(
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def import_path(db: Database, user: CurrentUser, task_id: str) -> str:
+def import_path(db: Database, user: CurrentUser, task_id: str, now: datetime) -> str:
     """Where a spreadsheet's rows go in the task's data (its `importXlsx` property): else 422."""
     with db.reading() as session:
-        t = task_for(session, task_id, user)
+        t = task_for(session, task_id, user, now)
         row = session.get_one(ProcessInstance, t.instance_id)
         spec = model_of_definition(session, row.definition_id).spec.task_specs.get(t.element_id)
         path = properties(spec).get(Prop.IMPORT_XLSX) if spec is not None else None
@@ -484,7 +614,7 @@ def complete_batch(
     500 for that item alone. Refused whole, before anything is done (422): a task named twice, or tasks of more
     than one kind among those the caller may work on (a task they may not work on is that item's 403 or 404)."""
     _each_task_once(items)
-    _one_kind(db, user, items)
+    _one_kind(db, user, items, clock.now())
     outcomes: list[BatchOutcome] = []
     busy: Answer | None = None
     for i, item in enumerate(items):
@@ -530,14 +660,15 @@ def _each_task_once(items: list[BatchItem]) -> None:
         )
 
 
-def _one_kind(db: Database, user: CurrentUser, items: list[BatchItem]) -> None:
+def _one_kind(db: Database, user: CurrentUser, items: list[BatchItem], now: datetime) -> None:
     """422 unless the tasks the user may work on are all of one BPMN element (process key and element id)."""
     wanted = [item.task_id for item in items]
     with db.reading() as session:
+        diwakili = pengganti.diwakili_oleh(session, user.username, now)
         found = {
             t.id: (t.process_key, t.element_id, t.name)
             for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(wanted)))
-            if may_work_on(user, t)
+            if may_work_on(user, t, diwakili)
         }
     kinds = [(i, found[task_id]) for i, task_id in enumerate(wanted) if task_id in found]
     if not kinds:
@@ -576,7 +707,7 @@ def batch_form(
         message = f"Pilih paling banyak {BATCH_PAGE_MAX} tugas sekaligus."
         raise ApiError(422, f"at most {BATCH_PAGE_MAX} tasks", [{"path": "ids", "message": message}])
     found = [detail(db, clock, settings, user, task_id) for task_id in wanted]
-    gone = [t for t in found if t.state != TaskState.READY or t.claimed_by not in (None, user.username)]
+    gone = [t for t in found if t.state != TaskState.READY or t.claimed_by not in (None, user.username, t.atas_nama)]
     if gone:
         names = ", ".join(t.subject_name or t.name for t in gone)
         message = f"Tugas ini sudah tidak terbuka untuk Anda: {names}."

@@ -59,6 +59,15 @@ class EventType(StrEnum):
     KOMENTAR_DITULIS = "komentar_ditulis"
 
 
+class AlasanPengganti(StrEnum):
+    """Why a staff member names a substitute (`pengganti.alasan`)."""
+
+    CUTI = "cuti"
+    DINAS_LUAR = "dinas_luar"
+    SAKIT = "sakit"
+    LAINNYA = "lainnya"
+
+
 class InstanceStatus(StrEnum):
     """`process_instance.status`."""
 

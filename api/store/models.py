@@ -1,12 +1,13 @@
 """Tables: users and roles, deployments, instances with their projections, history, documents, task drafts,
 comments."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -218,6 +219,8 @@ class HumanTask(Base):
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
+    # Whom `completed_by` completed it for, standing in as their substitute (`Pengganti`); None: in their own name.
+    atas_nama: Mapped[str | None] = mapped_column(String(64))
     # The task's data when it became ready; only the task detail reads it, so inbox queries skip it.
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
 
@@ -248,6 +251,8 @@ class Event(Base):
     task_name: Mapped[str | None] = mapped_column(String(300))
     lane: Mapped[str | None] = mapped_column(String(100))
     actor: Mapped[str | None] = mapped_column(String(64))
+    # The absent person `actor` acted for, as their substitute (`Pengganti`); None: in the actor's own name.
+    atas_nama: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -460,6 +465,47 @@ class Komentar(Base):
     isi: Mapped[str] = mapped_column(Text)
     untuk_peserta: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Pengganti(Base):
+    """A staff member's substitute for a date range (api/services/pengganti.py, migration 0017_pengganti): from
+    `mulai` to `sampai` (WIB dates, both included) `pengganti` works on `diwakili`'s tasks in their own name, "atas
+    nama" them. Its own audit record: never deleted, and nothing changes after it is written but its early end,
+    set once (enforced below)."""
+
+    __tablename__ = "pengganti"
+    __table_args__ = (
+        Index("ix_pengganti_pengganti", "pengganti", "sampai"),
+        Index("ix_pengganti_diwakili", "diwakili", "sampai"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    diwakili: Mapped[str] = mapped_column(String(64))  # the absent person (username)
+    pengganti: Mapped[str] = mapped_column(String(64))  # their substitute (username)
+    mulai: Mapped[date] = mapped_column(Date)
+    sampai: Mapped[date] = mapped_column(Date)
+    alasan: Mapped[str] = mapped_column(String(32))  # AlasanPengganti
+    keterangan: Mapped[str | None] = mapped_column(String(500))
+    dibuat_oleh: Mapped[str] = mapped_column(String(64))
+    dibuat_pada: Mapped[datetime] = mapped_column(UtcDateTime)
+    diakhiri_oleh: Mapped[str | None] = mapped_column(String(64))
+    diakhiri_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+@event.listens_for(Pengganti, "before_update")
+def _substitutions_change_only_by_their_end(mapper: object, connection: object, target: Pengganti) -> None:
+    state = inspect(target)
+    for attr in state.attrs:
+        if attr.key in ("diakhiri_oleh", "diakhiri_pada"):
+            if attr.history.deleted and attr.history.deleted != [None]:
+                raise PermissionError(f"substitution {target.id} has already ended")
+        elif attr.history.deleted:
+            raise PermissionError(f"substitution {target.id}: {attr.key} is never changed; end it and name another")
+
+
+@event.listens_for(Pengganti, "before_delete")
+def _substitutions_are_kept(mapper: object, connection: object, target: Pengganti) -> None:
+    raise PermissionError("substitutions are kept as their own audit record")
 
 
 @event.listens_for(Dokumen, "before_update")

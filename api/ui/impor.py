@@ -122,7 +122,7 @@ def formulir(
     request: Request, task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: PageUser
 ) -> Response:
     try:
-        path = tasks.import_path(db, user, task_id)
+        path = tasks.import_path(db, user, task_id, clock.now())
         detail = tasks.detail(db, clock, settings, user, task_id)
     except ApiError as exc:
         return _galat(request, user, exc)
@@ -161,7 +161,7 @@ def _templat(node: dict[str, Any]) -> bytes:
 def templat(request: Request, task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: PageUser) -> Response:
     """The .xlsx to fill in, pre-filled as the task's form is (the same choices and defaults the API serves)."""
     try:
-        path = tasks.import_path(db, user, task_id)
+        path = tasks.import_path(db, user, task_id, clock.now())
         detail = tasks.detail(db, clock, settings, user, task_id)
     except ApiError as exc:
         return _galat(request, user, exc)
@@ -185,7 +185,7 @@ def impor(
 ) -> Response:
     """Complete the task from the sheet (nothing is saved unless every row passes), then show it done."""
     try:
-        path = tasks.import_path(db, user, task_id)
+        path = tasks.import_path(db, user, task_id, clock.now())
         detail = tasks.detail(db, clock, settings, user, task_id)
     except ApiError as exc:
         return _galat(request, user, exc)

@@ -7,6 +7,7 @@ without JavaScript (a redirect back to the panel, or the form again with its mes
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -45,15 +46,15 @@ class Panel:
     semua: str = ""  # a task's panel: the address of its instance's comments, when the user may read them
 
 
-def panel_tugas(db: Db, user: CurrentUser, task_id: str) -> Panel | None:
+def panel_tugas(db: Db, now: datetime, user: CurrentUser, task_id: str) -> Panel | None:
     """The panel of a task's page (None: the user may not see the task, and the page says so already)."""
     try:
-        daftar = komentar.of_task(db, user, task_id)
+        daftar = komentar.of_task(db, now, user, task_id)
     except ApiError as exc:
         if exc.status in (403, 404):
             return None
         raise
-    instance_id = komentar.instance_of_task(db, user, task_id)
+    instance_id = komentar.instance_of_task(db, now, user, task_id)
     semua = f"/instances/{instance_id}/komentar" if instance_id is not None else ""
     return Panel(daftar, f"/tasks/{task_id}/komentar", may_read_internal_komentar(user), semua=semua)
 
@@ -111,7 +112,7 @@ def tulis_pada_tugas(
     isi: Annotated[str, Form(max_length=MAX_FORM_ISI)] = "",
     untuk_peserta: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    panel = panel_tugas(db, user, task_id)
+    panel = panel_tugas(db, now, user, task_id)
     if panel is None:
         return _not_found(request, "Tugas tidak ditemukan")
     return _posted(
@@ -122,7 +123,7 @@ def tulis_pada_tugas(
         isi,
         untuk_peserta,
         lambda body: komentar.write_on_task(db, now, user, task_id, body),
-        lambda: panel_tugas(db, user, task_id),
+        lambda: panel_tugas(db, now, user, task_id),
     )
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import CurrentUser
-from api.permissions import AUDIT_READERS, DASBOR_READERS
+from api.permissions import AUDIT_READERS, DASBOR_READERS, PENGGANTI_ADMINS, PENGGANTI_ROLES
 from api.services import notifikasi
 from api.store.enums import Role
 from api.ui.sesi import COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_token
@@ -54,6 +54,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Dokumen", "/dokumen", "dokumen"),
     NavItem("Perancang", "/modeler", "perancang", frozenset({Role.DESAINER, Role.ADMIN})),
     NavItem("Jejak audit", "/audit", "audit", AUDIT_READERS),
+    NavItem("Pengganti", "/pengganti", "pengganti", PENGGANTI_ROLES | PENGGANTI_ADMINS),
     NavItem("Akun", "/akun", "akun"),
 )
 

@@ -499,7 +499,7 @@ def _task_page(
         konflik=konflik,
         konfirmasi=konfirmasi or [],
         pesan=pesan,
-        kom=komentar.panel_tugas(db, user, t.id),
+        kom=komentar.panel_tugas(db, request.app.state.clock.now(), user, t.id),
         status_code=status_code,
     )
 

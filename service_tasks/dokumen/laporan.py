@@ -144,7 +144,7 @@ def terbitkan_laporan(
         "periode": periode,
         "tanggal": hari_ini(ctx).isoformat(),
         "lsp": snapshot.lsp(m),
-        "penandatangan": snapshot.ketua(m),
+        "penandatangan": snapshot.ketua_menandatangani(m, ctx),
         "target": snapshot.target(m, target),
         "langkah": _waktu_langkah(ctx),
         "per_skema": dict(per_skema),

@@ -94,7 +94,7 @@ def terbitkan_surat_tugas_asesor(
         data: dict[str, Any] = {
             "lsp": lsp,
             "tanggal": hari_ini(ctx).isoformat(),
-            "penandatangan": snapshot.ketua(m),
+            "penandatangan": snapshot.ketua_menandatangani(m, ctx),
             "asesor": snapshot.asesor(m, asesor),
             "peran": "Asesor Kompetensi",
             "skema": skema,
@@ -134,7 +134,7 @@ def terbitkan_surat_tugas_verifikasi_tuk(
         data: dict[str, Any] = {
             "lsp": lsp,
             "tanggal": hari_ini(ctx).isoformat(),
-            "penandatangan": snapshot.ketua(m),
+            "penandatangan": snapshot.ketua_menandatangani(m, ctx),
             "verifikator": snapshot.asesor(m, t.get("verifikator")),
             "peran": "Verifikator TUK",
             "tuk": snapshot.tuk(m, t["kode"], t),

@@ -54,7 +54,7 @@ def terbitkan_tor(
         "tor": require_object("tor", tor),
         "jadwal": jadwal,
         "tuk": [snapshot.tuk(m, t.get("kode"), t) for t in require_objects("tuk", tuk or [])],
-        "penandatangan": snapshot.ketua(m),
+        "penandatangan": snapshot.ketua_menandatangani(m, ctx),
     }
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["tor"], f"TOR uji kompetensi dan sertifikasi {periode}", data)
 
@@ -99,7 +99,7 @@ def terbitkan_sk_jadwal(
         "jadwal": jadwal,
         "tuk": [snapshot.tuk(m, t.get("kode"), t) for t in require_objects("tuk", tuk)],
         "target": snapshot.target(m, require_objects("target", target or [])),
-        "penandatangan": snapshot.ketua(m),
+        "penandatangan": snapshot.ketua_menandatangani(m, ctx),
         "revisi": keputusan_kuota is not None,
     }
     if keputusan_kuota is not None:

@@ -13,6 +13,7 @@ of these identities.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -76,6 +77,15 @@ def build(api: Api) -> dict[str, Obyek]:
     api.complete(c.asesor, _task(api, c.asesor, sop_branches.AK02, c.username), sop.penilaian(api, c.skema))
     api.drain()
     second = sop.start_period(api, SECOND_PERIOD)["id"]
+    # A substitution named by Kabid Sertifikasi from tomorrow: not in force, so no one's tasks change hands.
+    besok = sop.today(api) + timedelta(days=1)
+    r = api.post(
+        "kabid_sertifikasi",
+        "/api/pengganti",
+        json={"pengganti": "kabid_administrasi", "mulai": str(besok), "sampai": str(besok), "alasan": "cuti"},
+    )
+    assert r.status_code == 201, r.text
+    pengganti_id = r.json()["id"]
 
     # A notification of `peserta` (the worker writes them; here one row, as it would: the routes read it).
     with api.app.state.db.transaction() as session:
@@ -125,6 +135,7 @@ def build(api: Api) -> dict[str, Obyek]:
         instance_peserta = session.scalars(select(HumanTask.instance_id).where(HumanTask.id == task_peserta)).one()
         objects = {
             "period": Obyek({"instance_id": root}),
+            "pengganti": Obyek({"pengganti_id": pengganti_id}),
             "dasbor_csv": Obyek({"instance_id": root, "panel": "corong"}),
             "second_period": Obyek({"instance_id": second}),
             "notifikasi": Obyek({"notifikasi_id": notice_id}),

@@ -1,7 +1,7 @@
 """audit: the change history of master data, and the indexes of the audit search over the history
 
 Revision ID: 0018_audit
-Revises: 0016_notifikasi
+Revises: 0017_pengganti
 Create Date: 2026-11-30 21:20:00
 
 `perubahan_data_induk` records every create, update, deactivation and activation of master data (who, when,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018_audit"
-down_revision: str | None = "0016_notifikasi"
+down_revision: str | None = "0017_pengganti"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
