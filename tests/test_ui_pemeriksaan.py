@@ -263,6 +263,52 @@ def test_simpan_dan_berikutnya_sends_the_check_and_opens_the_next_oldest_and_a_r
     assert counts(doc)[:2] == ["2 menunggu pemeriksaan", "1 dikembalikan, sedang direvisi peserta"]
 
 
+def test_a_refusal_in_the_split_view_is_asked_about_once_more_and_ya_kirim_sends_it_and_opens_the_next(
+    api: Api, clock: Clock, browser: Any
+) -> None:
+    root = b.registration_open(api, [Calon("peserta"), Calon("peserta2")])
+    submit_in_order(api, clock, ["peserta2", "peserta"], SKEMA)
+    kabid = browser("kabid_administrasi")
+    kabid.get(f"/berkas/antrian?periode={root}")
+    first = kabid.post("/berkas/antrian/berikutnya", {"periode": root}).headers["location"]
+    pairs = [(k, v) for k, v in form_html.submitted(the_form(kabid.page(first)[1])) if k != "csrf"]
+    pairs += [
+        ("pemeriksaan.bukti.0.status", "ada_tidak_memenuhi"),
+        ("pemeriksaan.keputusan", "ditolak"),
+        ("pemeriksaan.alasan", "Bukan mahasiswa tingkat akhir"),
+    ]
+
+    # Either way of sending asks first; nothing is sent, the answers stay on the page.
+    for pressed in ("berikutnya", "kembali"):
+        r = kabid.post(first, [*pairs, ("aksi", pressed)])
+        assert r.status_code == 200, r.text
+        doc = lxml.html.fromstring(r.text)
+        [ask] = doc.xpath("//div[@id='konfirmasi']")
+        assert "Anda memilih Ditolak. Pilihan ini tidak dapat dibatalkan setelah dikirim." in text(ask)
+        [ya] = ask.xpath(".//button")
+        assert (text(ya), ya.get("form"), ya.get("name"), ya.get("value")) == (
+            "Ya, kirim",
+            "formulir-periksa",
+            "konfirmasi",
+            pressed,
+        )
+        assert doc.xpath("//input[@name='pemeriksaan.keputusan' and @value='ditolak']/@checked")
+        assert len(sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA)) == 2
+
+    # "Ya, kirim" (of "Simpan & berikutnya"): sent, and the next oldest (Andi) opens at once.
+    again = [(k, v) for k, v in form_html.submitted(the_form(r.text)) if k != "csrf"]
+    r = kabid.post(first, [*again, ("konfirmasi", "berikutnya")])
+    assert r.status_code == 303, r.text
+    assert r.headers["location"].startswith("/berkas/periksa/") and r.headers["location"].endswith("?tersimpan=1")
+    assert text(kabid.get(r.headers["location"]).xpath("//h1")[0]) == "Periksa berkas Andi Pratama"
+    assert counts(kabid.get(f"/berkas/antrian?periode={root}")) == [
+        "1 menunggu pemeriksaan",
+        "0 dikembalikan, sedang direvisi peserta",
+        "0 diterima",
+        "1 ditolak",
+    ]
+
+
 def test_the_last_check_of_the_queue_leads_back_to_the_queue_saying_it_is_empty(
     api: Api, clock: Clock, browser: Any
 ) -> None:
