@@ -309,6 +309,29 @@ def test_a_refusal_in_the_split_view_is_asked_about_once_more_and_ya_kirim_sends
     ]
 
 
+def test_a_check_sent_meanwhile_says_so_in_the_split_view_and_sends_nothing_again(
+    api: Api, clock: Clock, browser: Any
+) -> None:
+    root = b.registration_open(api, [Calon("peserta")])
+    sop.submit_apl(api, "peserta", sop.JWD)
+    kabid = browser("kabid_administrasi")
+    kabid.get("/berkas/antrian")
+    location = kabid.post("/berkas/antrian/berikutnya", {"periode": root}).headers["location"]
+    pairs = [(k, v) for k, v in form_html.submitted(the_form(kabid.page(location)[1])) if k != "csrf"]
+    pairs += [("pemeriksaan.bukti.0.status", "ada_memenuhi"), ("pemeriksaan.keputusan", "diterima")]
+    [check] = sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA)
+    sop.check_files(api, {"peserta": ("ditolak", "Dikirim dari tab lain")})  # the same user, another tab
+
+    r = kabid.post(location, [*pairs, ("aksi", "berikutnya")])
+    assert r.status_code == 409
+    doc = lxml.html.fromstring(r.text)
+    [alert] = doc.xpath("//div[@role='alert' and contains(@class,'pemberitahuan-konflik')]")
+    assert text(alert) == "Tugas ini sudah dikerjakan oleh Anda. Jawaban Anda tidak dikirim. Kembali ke antrian"
+    assert alert.xpath(".//a/@href") == [f"/berkas/antrian?periode={root}"]
+    assert doc.xpath("//form[@id='formulir-periksa']") == []
+    assert sop.task_detail(api, "kabid_administrasi", check["id"])["submitted"]["pemeriksaan"]["keputusan"] == "ditolak"
+
+
 def test_the_last_check_of_the_queue_leads_back_to_the_queue_saying_it_is_empty(
     api: Api, clock: Clock, browser: Any
 ) -> None:

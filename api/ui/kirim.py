@@ -19,11 +19,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.datastructures import FormData
 
+from api.auth import CurrentUser
+from api.background.worker import Worker
+from api.clock import Clock
 from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
 from api.errors import ApiError, answer_to
 from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db
 from api.schemas import TaskDetail
 from api.services import drafts, tasks
+from api.settings import Settings
+from api.store.db import Database
 from api.store.enums import TaskState
 from api.ui import formulir
 from api.ui.galat import halaman_galat
@@ -37,6 +42,27 @@ async def _submitted(request: Request) -> FormData:
 
 Submitted = Annotated[FormData, Depends(_submitted)]
 
+
+@dataclass(frozen=True)
+class Pengirim:
+    """The signed-in user with what sending their task needs (the request's dependencies, taken once)."""
+
+    request: Request
+    db: Database
+    clock: Clock
+    settings: Settings
+    worker: Worker
+    user: CurrentUser
+
+
+def _pengirim(
+    request: Request, db: Db, clock: ClockDep, settings: AppSettings, worker: BackgroundWorker, user: PageUser
+) -> Pengirim:
+    return Pengirim(request, db, clock, settings, worker, user)
+
+
+Dari = Annotated[Pengirim, Depends(_pengirim)]
+
 # A choice that cannot be taken back once sent: the screen asks once more before sending it.
 IRREVERSIBLE: dict[str, str] = {
     "ditolak": "Ditolak",
@@ -48,10 +74,10 @@ IRREVERSIBLE: dict[str, str] = {
 DECISION_KEYS = frozenset({"keputusan", "rekomendasi", "kesimpulan", "hasil"})
 
 
-def tugas_untuk(db: Db, clock: ClockDep, settings: AppSettings, user: Any, task_id: str) -> TaskDetail | None:
+def tugas_untuk(p: Pengirim, task_id: str) -> TaskDetail | None:
     """The task as the user may read it, or None: a task they may not see is as absent as one that is not."""
     try:
-        return tasks.detail(db, clock, settings, user, task_id)
+        return tasks.detail(p.db, p.clock, p.settings, p.user, task_id)
     except ApiError as exc:
         if exc.status in (403, 404):
             return None
@@ -169,59 +195,45 @@ class Layar:
     draf: str = ""
 
 
-def kirim(
-    request: Request,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    worker: BackgroundWorker,
-    user: PageUser,
-    task: TaskDetail,
-    form: FormData,
-    layar: Layar,
-) -> Response:
+def kirim(p: Pengirim, task: TaskDetail, form: FormData, layar: Layar) -> Response:
     """Send the posted form as `task`'s answer (see the module's docstring)."""
     schema = task.form.schema_
     data = formulir.parse(schema, form) if schema is not None else {}
     if not form.get("konfirmasi") and (choices := pilihan_final(schema, data)):
         return layar.gambar(task, Ulang(data=data, konfirmasi=choices))
     try:
-        tasks.complete(db, clock, settings, user, task.id, data)
+        tasks.complete(p.db, p.clock, p.settings, p.user, task.id, data)
     except (ApiError, FormInvalid, TaskRefused, EngineError, TaskNotReady, StaleDataError) as exc:
-        answer = answer_to(exc, f"{request.method} {request.url.path}")
+        answer = answer_to(exc, f"{p.request.method} {p.request.url.path}")
         if answer.status == 422:
             errors = [e for e in answer.body.get("errors") or [] if isinstance(e, dict)]
             return layar.gambar(task, Ulang(data=data, errors=errors, status_code=422))
         if answer.status == 409:
-            now = tugas_untuk(db, clock, settings, user, task.id) or task
-            return layar.gambar(now, Ulang(konflik=konflik(now, user), status_code=409))
+            now = tugas_untuk(p, task.id) or task
+            return layar.gambar(now, Ulang(konflik=konflik(now, p.user), status_code=409))
         if answer.status in (403, 404):
-            return tidak_ditemukan(request)
-        return halaman_galat(request, answer.status, headers=answer.headers)
-    worker.wake()
+            return tidak_ditemukan(p.request)
+        return halaman_galat(p.request, answer.status, headers=answer.headers)
+    p.worker.wake()
     return RedirectResponse(layar.sesudah(), status_code=303)
 
 
-def simpan(
-    db: Db, clock: ClockDep, settings: AppSettings, user: PageUser, task: TaskDetail, form: FormData
-) -> tuple[Any, TaskDetail | None]:
+def simpan(p: Pengirim, task: TaskDetail, form: FormData) -> tuple[Any, TaskDetail | None]:
     """Keep the form as typed (not checked) as the user's draft: (the saved draft, None), or on a 409 (the task
     was sent, cancelled or taken meanwhile) (None, the task as it is now)."""
     data = formulir.parse(task.form.schema_, form) if task.form.schema_ is not None else {}
     try:
-        return drafts.save(db, clock.now(), settings, user, task.id, data), None
+        return drafts.save(p.db, p.clock.now(), p.settings, p.user, task.id, data), None
     except ApiError as exc:
         if exc.status != 409:
             raise
-        return None, tugas_untuk(db, clock, settings, user, task.id) or task
+        return None, tugas_untuk(p, task.id) or task
 
 
-def simpan_draf(
-    db: Db, clock: ClockDep, settings: AppSettings, user: PageUser, task: TaskDetail, form: FormData, layar: Layar
-) -> Response:
+def simpan_draf(p: Pengirim, task: TaskDetail, form: FormData, layar: Layar) -> Response:
     """Simpan draf: the draft kept, then the screen again saying so (`Layar.draf`); a 409 draws the screen
     with what the conflict means."""
-    _, now = simpan(db, clock, settings, user, task, form)
+    _, now = simpan(p, task, form)
     if now is not None:
-        return layar.gambar(now, Ulang(konflik=konflik(now, user), status_code=409))
+        return layar.gambar(now, Ulang(konflik=konflik(now, p.user), status_code=409))
     return RedirectResponse(layar.draf, status_code=303)

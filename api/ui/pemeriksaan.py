@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
-from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, ClockDep, Db, Id, PageNumber
+from api.routes.deps import MAX_ID, AppSettings, ClockDep, Db, Id, PageNumber
 from api.schemas import TaskDetail
 from api.services import antrian, berkas, drafts, tasks
 from api.store.enums import TaskState
@@ -215,63 +215,46 @@ def _periksa_page(
     )
 
 
-def _check(db: Db, clock: ClockDep, settings: AppSettings, user: PageUser, task_id: str) -> TaskDetail:
-    task = tasks.detail(db, clock, settings, user, task_id)
+def _check(p: kirim.Pengirim, task_id: str) -> TaskDetail:
+    task = tasks.detail(p.db, p.clock, p.settings, p.user, task_id)
     if task.form.file != antrian.FORM_PERIKSA:
         raise ApiError(404, f"task {task_id} is not an evidence check")
     return task
 
 
 @router.get("/berkas/periksa/{task_id}", response_class=HTMLResponse)
-def periksa(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    tersimpan: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
+def periksa(p: kirim.Dari, task_id: str, tersimpan: Annotated[str, Query(max_length=20)] = "") -> Response:
     """The check as a split view: the candidate's APL.01 and each evidence file beside the verdicts, which
     start from the user's draft or the form's proposal (`kirim.isian_awal`), never an earlier check's."""
-    task = _check(db, clock, settings, user, task_id)
+    task = _check(p, task_id)
     if task.state != TaskState.READY:
         return RedirectResponse(f"/tasks/{task_id}", status_code=303)
-    return _periksa_page(request, db, user, task, kirim.Ulang(), tersimpan=tersimpan)
+    return _periksa_page(p.request, p.db, p.user, task, kirim.Ulang(), tersimpan=tersimpan)
 
 
 @router.post("/berkas/periksa/{task_id}")
-def periksa_kirim(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    worker: BackgroundWorker,
-    user: PageUser,
-    form: Submitted,
-) -> Response:
+def periksa_kirim(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
     """Send the check (`kirim.kirim`: a refusal or BK asked about once more, a 422 shows the page again with
     the errors at their fields, nothing saved), then open the next one ("Simpan & berikutnya") or go back to
     the queue ("Simpan & kembali ke antrian"); "Simpan draf" keeps it as the user's draft."""
-    task = _check(db, clock, settings, user, task_id)
+    task = _check(p, task_id)
     pressed = kirim.aksi(form)
     periode = task.period_id
 
     def sesudah() -> str:
         if pressed == "kembali":
             return antrian_url(periode, tersimpan=1)
-        nxt = antrian.berikutnya(db, clock, settings, user, periode)
+        nxt = antrian.berikutnya(p.db, p.clock, p.settings, p.user, periode)
         return antrian_url(periode, kosong=1, tersimpan=1) if nxt is None else f"/berkas/periksa/{nxt}?tersimpan=1"
 
     def gambar(t: TaskDetail, u: kirim.Ulang) -> HTMLResponse:
         u.aksi = pressed
-        return _periksa_page(request, db, user, t, u)
+        return _periksa_page(p.request, p.db, p.user, t, u)
 
     layar = kirim.Layar(gambar=gambar, sesudah=sesudah, draf=f"/berkas/periksa/{task_id}?tersimpan=draf")
     if pressed == "draf":
-        return kirim.simpan_draf(db, clock, settings, user, task, form, layar)
-    return kirim.kirim(request, db, clock, settings, worker, user, task, form, layar)
+        return kirim.simpan_draf(p, task, form, layar)
+    return kirim.kirim(p, task, form, layar)
 
 
 # "Membuka pendaftaran" for hundreds of candidates: the rows the picker chose are shown read-only (each
@@ -285,8 +268,8 @@ UI_BUKA: dict[str, dict[str, object]] = {
 }
 
 
-def _buka_task(db: Db, clock: ClockDep, settings: AppSettings, user: PageUser, task_id: str) -> TaskDetail:
-    task = tasks.detail(db, clock, settings, user, task_id)
+def _buka_task(p: kirim.Pengirim, task_id: str) -> TaskDetail:
+    task = tasks.detail(p.db, p.clock, p.settings, p.user, task_id)
     if task.form.file != FORM_BUKA:
         raise ApiError(404, f"task {task_id} does not open registration")
     return task
@@ -328,46 +311,29 @@ def _buka_page(
 
 
 @router.get("/pendaftaran/buka/{task_id}", response_class=HTMLResponse)
-def buka(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    tersimpan: bool = False,
-) -> Response:
+def buka(p: kirim.Dari, task_id: str, tersimpan: bool = False) -> Response:
     """The picker over every active candidate beside the rows it chose, then "Buka pendaftaran"."""
-    task = _buka_task(db, clock, settings, user, task_id)
+    task = _buka_task(p, task_id)
     if task.state != TaskState.READY:
         return RedirectResponse(f"/tasks/{task_id}", status_code=303)
-    return _buka_page(request, db, user, task, kirim.Ulang(), tersimpan=tersimpan)
+    return _buka_page(p.request, p.db, p.user, task, kirim.Ulang(), tersimpan=tersimpan)
 
 
 @router.post("/pendaftaran/buka/{task_id}")
-def buka_kirim(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    worker: BackgroundWorker,
-    user: PageUser,
-    form: Submitted,
-) -> Response:
+def buka_kirim(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
     """Send the form (`kirim.kirim`); then the queue of the period, where the worker's progress opening
     registration for each candidate (100 per transaction) is polled. A 422 shows the page again."""
-    task = _buka_task(db, clock, settings, user, task_id)
+    task = _buka_task(p, task_id)
     layar = kirim.Layar(
-        gambar=lambda t, u: _buka_page(request, db, user, t, u),
+        gambar=lambda t, u: _buka_page(p.request, p.db, p.user, t, u),
         sesudah=lambda: antrian_url(task.period_id or task.instance_id, dibuka=1),
     )
-    return kirim.kirim(request, db, clock, settings, worker, user, task, form, layar)
+    return kirim.kirim(p, task, form, layar)
 
 
 @router.post("/berkas/periksa/{task_id}/lepas")
-def periksa_lepas(task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: PageUser) -> Response:
+def periksa_lepas(p: kirim.Dari, task_id: str) -> Response:
     """Leave a check unsent for a colleague (`services.tasks.unclaim`), back to the queue."""
-    task = _check(db, clock, settings, user, task_id)
-    tasks.unclaim(db, clock, settings, user, task_id)
+    task = _check(p, task_id)
+    tasks.unclaim(p.db, p.clock, p.settings, p.user, task_id)
     return RedirectResponse(antrian_url(task.period_id, dilepas=1), status_code=303)

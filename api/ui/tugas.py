@@ -159,28 +159,20 @@ def _klaim(claim: bool) -> Callable[..., Response]:
     """The page route of Klaim (`claim`) or Lepas (`unclaim`): one body for both. An htmx click gets the row
     and the tabs' counts back; a plain post a redirect to where it was clicked, saying what happened."""
 
-    def route(
-        request: Request,
-        task_id: str,
-        db: Db,
-        clock: ClockDep,
-        settings: AppSettings,
-        user: PageUser,
-        kembali: Annotated[str, Form(max_length=2000)] = "/tasks",
-    ) -> Response:
-        back = _back(kembali)
+    def route(p: kirim.Dari, task_id: str, kembali: Annotated[str, Form(max_length=2000)] = "/tasks") -> Response:
+        back, htmx = _back(kembali), bool(p.request.headers.get("HX-Request"))
         try:
-            done = (tasks.claim if claim else tasks.unclaim)(db, clock, settings, user, task_id)
+            done = (tasks.claim if claim else tasks.unclaim)(p.db, p.clock, p.settings, p.user, task_id)
         except ApiError as exc:
             if exc.status not in (403, 404, 409):
                 raise
             if exc.status != 409:
-                return kirim.tidak_ditemukan(request)  # not theirs to claim: as if it did not exist (the API's 403/404)
-            if request.headers.get("HX-Request"):
-                return page(request, "tugas_baris_hilang.html", user, title="", task_id=task_id, status_code=200)
+                return kirim.tidak_ditemukan(p.request)  # not theirs: as if it did not exist (the API's 403/404)
+            if htmx:
+                return page(p.request, "tugas_baris_hilang.html", p.user, title="", task_id=task_id)
             return RedirectResponse(_with(back, pesan="diambil"), status_code=303)
-        if request.headers.get("HX-Request"):
-            return _row_response(request, db, clock.now(), user, done.model_dump(mode="json"), back)
+        if htmx:
+            return _row_response(p.request, p.db, p.clock.now(), p.user, done.model_dump(mode="json"), back)
         return RedirectResponse(_with(back, pesan="diklaim" if claim else "dilepas"), status_code=303)
 
     route.__name__ = "claim" if claim else "unclaim"
@@ -424,29 +416,21 @@ def _task_page(
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
-def task_page(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    pesan: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
-    t = kirim.tugas_untuk(db, clock, settings, user, task_id)
+def task_page(p: kirim.Dari, task_id: str, pesan: Annotated[str, Query(max_length=20)] = "") -> Response:
+    t = kirim.tugas_untuk(p, task_id)
     if t is None:
-        return kirim.tidak_ditemukan(request)
-    return _task_page(request, db, user, t, pesan=PESAN_TUGAS.get(pesan))
+        return kirim.tidak_ditemukan(p.request)
+    return _task_page(p.request, p.db, p.user, t, pesan=PESAN_TUGAS.get(pesan))
 
 
-def _layar(request: Request, db: Db, user: Any) -> kirim.Layar:
+def _layar(p: kirim.Pengirim, draf: str = "") -> kirim.Layar:
     """Kerjakan tugas as a screen that sends: drawn again by `_task_page`; once sent, the inbox says so."""
 
     def gambar(t: TaskDetail, u: kirim.Ulang) -> HTMLResponse:
         return _task_page(
-            request,
-            db,
-            user,
+            p.request,
+            p.db,
+            p.user,
             t,
             data=u.data,
             errors=u.errors,
@@ -455,54 +439,36 @@ def _layar(request: Request, db: Db, user: Any) -> kirim.Layar:
             status_code=u.status_code,
         )
 
-    return kirim.Layar(gambar=gambar, sesudah=lambda: "/tasks?pesan=terkirim")
+    return kirim.Layar(gambar=gambar, sesudah=lambda: "/tasks?pesan=terkirim", draf=draf)
 
 
 @router.post("/tasks/{task_id}/complete", response_class=HTMLResponse)
-def complete(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    worker: BackgroundWorker,
-    user: PageUser,
-    form: Submitted,
-) -> Response:
+def complete(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
     """Kirim: `kirim.kirim` (a 422 shows the form again with what was typed, the summary on top and each message
     at its field; a choice that cannot be taken back is asked about once more), then the inbox."""
-    t = kirim.tugas_untuk(db, clock, settings, user, task_id)
+    t = kirim.tugas_untuk(p, task_id)
     if t is None:
-        return kirim.tidak_ditemukan(request)
-    return kirim.kirim(request, db, clock, settings, worker, user, t, form, _layar(request, db, user))
+        return kirim.tidak_ditemukan(p.request)
+    return kirim.kirim(p, t, form, _layar(p))
 
 
 @router.post("/tasks/{task_id}/draft", response_class=HTMLResponse)
-def save_draft(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    form: Submitted,
-) -> Response:
+def save_draft(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
     """Simpan draf: the form as typed so far, kept on the server (not checked); htmx's autosave gets the line
     "Draf tersimpan 14.05 WIB", a plain post the task page again."""
-    t = kirim.tugas_untuk(db, clock, settings, user, task_id)
+    t = kirim.tugas_untuk(p, task_id)
     if t is None:
-        return kirim.tidak_ditemukan(request)
-    if not request.headers.get("HX-Request"):
-        layar = kirim.Layar(_layar(request, db, user).gambar, sesudah=str, draf=f"/tasks/{task_id}?pesan=draf")
-        return kirim.simpan_draf(db, clock, settings, user, t, form, layar)
+        return kirim.tidak_ditemukan(p.request)
+    if not p.request.headers.get("HX-Request"):
+        return kirim.simpan_draf(p, t, form, _layar(p, draf=f"/tasks/{task_id}?pesan=draf"))
     try:
-        saved, now = kirim.simpan(db, clock, settings, user, t, form)
+        saved, now = kirim.simpan(p, t, form)
     except ApiError as exc:
         if exc.status == 413:
             return HTMLResponse(_draft_line("Draf terlalu besar untuk disimpan.", galat=True))
         raise
     if now is not None:
-        return HTMLResponse(_draft_line(f"Draf tidak tersimpan. {kirim.konflik(now, user)}", galat=True))
+        return HTMLResponse(_draft_line(f"Draf tidak tersimpan. {kirim.konflik(now, p.user)}", galat=True))
     return HTMLResponse(_draft_line(f"Draf tersimpan {saved.updated_at.astimezone(WIB):%H.%M} WIB"))
 
 
