@@ -1,8 +1,9 @@
 """Kabid Administrasi's screens as a signed-in user sees them: the queue of evidence checks (oldest first, the
 period's counts), the check as a split view (the candidate's own evidence beside the verdicts, "Simpan &
-berikutnya" to the next, a refusal asked about once more, a check sent meanwhile said so), an evidence file shown inline to staff and refused to another candidate, the
-candidate picker of "Membuka pendaftaran", and the progress of a fan-out. The period is driven through the
-REST API (tests/support/sop.py); names come from api/seed/demo.json, written by hand."""
+berikutnya" to the next, a refusal asked about once more, a check sent meanwhile said so), an evidence file
+shown inline to staff and refused to another candidate, the candidate picker of "Membuka pendaftaran", and the
+progress of a fan-out. The period is driven through the REST API (tests/support/sop.py); names come from
+api/seed/demo.json, written by hand."""
 
 from collections.abc import Iterator
 from datetime import timedelta
