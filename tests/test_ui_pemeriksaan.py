@@ -310,9 +310,9 @@ def test_a_refusal_in_the_split_view_is_asked_about_once_more_and_ya_kirim_sends
     ]
 
 
-def test_a_check_sent_meanwhile_says_so_in_the_split_view_and_sends_nothing_again(
-    api: Api, clock: Clock, browser: Any
-) -> None:
+def andis_check_opened(api: Api, browser: Any) -> tuple[int, Any, str, list[tuple[str, str]]]:
+    """Andi's registration the only one sent; the Kabid opens it with "Buka berikutnya" and marks it accepted:
+    (the period, the Kabid's browser, the split view's address, the form's pairs as they would be sent)."""
     root = b.registration_open(api, [Calon("peserta")])
     sop.submit_apl(api, "peserta", sop.JWD)
     kabid = browser("kabid_administrasi")
@@ -320,6 +320,13 @@ def test_a_check_sent_meanwhile_says_so_in_the_split_view_and_sends_nothing_agai
     location = kabid.post("/berkas/antrian/berikutnya", {"periode": root}).headers["location"]
     pairs = [(k, v) for k, v in form_html.submitted(the_form(kabid.page(location)[1])) if k != "csrf"]
     pairs += [("pemeriksaan.bukti.0.status", "ada_memenuhi"), ("pemeriksaan.keputusan", "diterima")]
+    return root, kabid, location, pairs
+
+
+def test_a_check_sent_meanwhile_says_so_in_the_split_view_and_sends_nothing_again(
+    api: Api, clock: Clock, browser: Any
+) -> None:
+    root, kabid, location, pairs = andis_check_opened(api, browser)
     [check] = sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA)
     sop.check_files(api, {"peserta": ("ditolak", "Dikirim dari tab lain")})  # the same user, another tab
 
@@ -336,14 +343,7 @@ def test_a_check_sent_meanwhile_says_so_in_the_split_view_and_sends_nothing_agai
 def test_the_last_check_of_the_queue_leads_back_to_the_queue_saying_it_is_empty(
     api: Api, clock: Clock, browser: Any
 ) -> None:
-    root = b.registration_open(api, [Calon("peserta")])
-    sop.submit_apl(api, "peserta", sop.JWD)
-    kabid = browser("kabid_administrasi")
-    kabid.get("/berkas/antrian")
-    location = kabid.post("/berkas/antrian/berikutnya", {"periode": root}).headers["location"]
-    html = kabid.page(location)[1]
-    pairs = [(k, v) for k, v in form_html.submitted(the_form(html)) if k != "csrf"]
-    pairs += [("pemeriksaan.bukti.0.status", "ada_memenuhi"), ("pemeriksaan.keputusan", "diterima")]
+    root, kabid, location, pairs = andis_check_opened(api, browser)
     r = kabid.post(location, [*pairs, ("aksi", "berikutnya")])
     assert r.status_code == 303
     doc = kabid.get(r.headers["location"])
