@@ -1,8 +1,9 @@
 """Kabid Administrasi's screens as a signed-in user sees them: the queue of evidence checks (oldest first, the
 period's counts), the check as a split view (the candidate's own evidence beside the verdicts, "Simpan &
-berikutnya" to the next), an evidence file shown inline to staff and refused to another candidate, the
-candidate picker of "Membuka pendaftaran", and the progress of a fan-out. The period is driven through the
-REST API (tests/support/sop.py); names come from api/seed/demo.json, written by hand."""
+berikutnya" to the next, a refusal asked about once more, a check sent meanwhile said so), an evidence file
+shown inline to staff and refused to another candidate, the candidate picker of "Membuka pendaftaran", and the
+progress of a fan-out. The period is driven through the REST API (tests/support/sop.py); names come from
+api/seed/demo.json, written by hand."""
 
 from collections.abc import Iterator
 from datetime import timedelta
@@ -263,17 +264,86 @@ def test_simpan_dan_berikutnya_sends_the_check_and_opens_the_next_oldest_and_a_r
     assert counts(doc)[:2] == ["2 menunggu pemeriksaan", "1 dikembalikan, sedang direvisi peserta"]
 
 
-def test_the_last_check_of_the_queue_leads_back_to_the_queue_saying_it_is_empty(
+def test_a_refusal_in_the_split_view_is_asked_about_once_more_and_ya_kirim_sends_it_and_opens_the_next(
     api: Api, clock: Clock, browser: Any
 ) -> None:
+    root = b.registration_open(api, [Calon("peserta"), Calon("peserta2")])
+    submit_in_order(api, clock, ["peserta2", "peserta"], SKEMA)
+    kabid = browser("kabid_administrasi")
+    kabid.get(f"/berkas/antrian?periode={root}")
+    first = kabid.post("/berkas/antrian/berikutnya", {"periode": root}).headers["location"]
+    pairs = [(k, v) for k, v in form_html.submitted(the_form(kabid.page(first)[1])) if k != "csrf"]
+    pairs += [
+        ("pemeriksaan.bukti.0.status", "ada_tidak_memenuhi"),
+        ("pemeriksaan.keputusan", "ditolak"),
+        ("pemeriksaan.alasan", "Bukan mahasiswa tingkat akhir"),
+    ]
+
+    # Either way of sending asks first; nothing is sent, the answers stay on the page.
+    for pressed in ("berikutnya", "kembali"):
+        r = kabid.post(first, [*pairs, ("aksi", pressed)])
+        assert r.status_code == 200, r.text
+        doc = lxml.html.fromstring(r.text)
+        [ask] = doc.xpath("//div[@id='konfirmasi']")
+        assert "Anda memilih Ditolak. Pilihan ini tidak dapat dibatalkan setelah dikirim." in text(ask)
+        [ya] = ask.xpath(".//button")
+        assert (text(ya), ya.get("form"), ya.get("name"), ya.get("value")) == (
+            "Ya, kirim",
+            "formulir-periksa",
+            "konfirmasi",
+            pressed,
+        )
+        assert doc.xpath("//input[@name='pemeriksaan.keputusan' and @value='ditolak']/@checked")
+        assert len(sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA)) == 2
+
+    # "Ya, kirim" (of "Simpan & berikutnya"): sent, and the next oldest (Andi) opens at once.
+    again = [(k, v) for k, v in form_html.submitted(the_form(r.text)) if k != "csrf"]
+    r = kabid.post(first, [*again, ("konfirmasi", "berikutnya")])
+    assert r.status_code == 303, r.text
+    assert r.headers["location"].startswith("/berkas/periksa/") and r.headers["location"].endswith("?tersimpan=1")
+    assert text(kabid.get(r.headers["location"]).xpath("//h1")[0]) == "Periksa berkas Andi Pratama"
+    assert counts(kabid.get(f"/berkas/antrian?periode={root}")) == [
+        "1 menunggu pemeriksaan",
+        "0 dikembalikan, sedang direvisi peserta",
+        "0 diterima",
+        "1 ditolak",
+    ]
+
+
+def andis_check_opened(api: Api, browser: Any) -> tuple[int, Any, str, list[tuple[str, str]]]:
+    """Andi's registration the only one sent; the Kabid opens it with "Buka berikutnya" and marks it accepted:
+    (the period, the Kabid's browser, the split view's address, the form's pairs as they would be sent)."""
     root = b.registration_open(api, [Calon("peserta")])
     sop.submit_apl(api, "peserta", sop.JWD)
     kabid = browser("kabid_administrasi")
     kabid.get("/berkas/antrian")
     location = kabid.post("/berkas/antrian/berikutnya", {"periode": root}).headers["location"]
-    html = kabid.page(location)[1]
-    pairs = [(k, v) for k, v in form_html.submitted(the_form(html)) if k != "csrf"]
+    pairs = [(k, v) for k, v in form_html.submitted(the_form(kabid.page(location)[1])) if k != "csrf"]
     pairs += [("pemeriksaan.bukti.0.status", "ada_memenuhi"), ("pemeriksaan.keputusan", "diterima")]
+    return root, kabid, location, pairs
+
+
+def test_a_check_sent_meanwhile_says_so_in_the_split_view_and_sends_nothing_again(
+    api: Api, clock: Clock, browser: Any
+) -> None:
+    root, kabid, location, pairs = andis_check_opened(api, browser)
+    [check] = sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA)
+    sop.check_files(api, {"peserta": ("ditolak", "Dikirim dari tab lain")})  # the same user, another tab
+
+    r = kabid.post(location, [*pairs, ("aksi", "berikutnya")])
+    assert r.status_code == 409
+    doc = lxml.html.fromstring(r.text)
+    [alert] = doc.xpath("//div[@role='alert' and contains(@class,'pemberitahuan-konflik')]")
+    assert text(alert) == "Tugas ini sudah dikerjakan oleh Anda. Jawaban Anda tidak dikirim. Kembali ke antrian"
+    assert alert.xpath(".//a/@href") == [f"/berkas/antrian?periode={root}"]
+    assert doc.xpath("//form[@id='formulir-periksa']") == []
+    assert sop.task_detail(api, "kabid_administrasi", check["id"])["submitted"]["pemeriksaan"]["keputusan"] == "ditolak"
+
+
+def test_the_last_check_of_the_queue_leads_back_to_the_queue_saying_it_is_empty(
+    api: Api, clock: Clock, browser: Any
+) -> None:
+    root, kabid, location, pairs = andis_check_opened(api, browser)
     r = kabid.post(location, [*pairs, ("aksi", "berikutnya")])
     assert r.status_code == 303
     doc = kabid.get(r.headers["location"])

@@ -663,3 +663,50 @@ def test_a_draft_of_a_form_with_more_than_a_thousand_fields_is_kept(browser: Any
     assert len(sop.task_detail(api, "direktur", task_id)["draft"]["data"]["target"]) == 600
     r = page.post(f"/tasks/{task_id}/draft", values, htmx=True)
     assert r.status_code == 200 and "Draf tersimpan" in r.text
+
+
+def test_the_check_of_a_revised_registration_starts_without_the_earlier_verdicts_and_the_revision_keeps_its_answers(
+    browser: Any, api: Api, evidence_check: int
+) -> None:
+    """The task's data still holds the earlier check (its decision, reason, marks and the id of the file since
+    replaced): the task page draws the check from the form's proposal, as the split view does, while the
+    candidate's revision starts from their own earlier answers."""
+    kabid, andi = browser("kabid_administrasi"), browser("peserta")
+    first = row_of(kabid.get("/tasks"), "Andi Pratama").get("id").removeprefix("tugas-")
+    sent = sop.task_data(api, "kabid_administrasi", first)["apl01"]["bukti"][0]["berkas_id"]
+    verdict = {
+        "bukti": [{"berkas_id": sent, "nama": "Kartu tanda mahasiswa", "status": "ada_tidak_memenuhi"}],
+        "keputusan": "dikembalikan",
+        "alasan": "Pindaian KTM tidak terbaca",
+    }
+    api.complete("kabid_administrasi", first, {"pemeriksaan": verdict})
+
+    [revision] = api.inbox("peserta")
+    answers = form_values(andi.get(f"/tasks/{revision['id']}"))
+    assert answers["apl01.pendidikan"] == ["D3 (tingkat akhir)"]
+    assert answers["apl01.bukti.0.nama"] == ["Kartu tanda mahasiswa"]
+    replaced = sop.upload(api, "peserta", revision["id"], "ktm-baru.pdf").json()["id"]
+    data = sop.task_data(api, "peserta", revision["id"])
+    api.complete(
+        "peserta",
+        revision["id"],
+        {
+            "apl01": {
+                **data["apl01"],
+                "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": replaced}],
+            },
+            "apl02": data["apl02"],
+        },
+    )
+
+    again = row_of(kabid.get("/tasks"), "Andi Pratama").get("id").removeprefix("tugas-")
+    assert again != first
+    assert sop.task_data(api, "kabid_administrasi", again)["pemeriksaan"] == verdict  # the data still holds it
+    values = form_values(kabid.get(f"/tasks/{again}"))
+    assert values.get("pemeriksaan.keputusan") is None and values.get("pemeriksaan.bukti.0.status") is None
+    assert values["pemeriksaan.alasan"] == [""]
+    assert values["pemeriksaan.bukti.0.berkas_id"] == [str(replaced)]
+    assert values["pemeriksaan.bukti.0.nama"] == ["Kartu tanda mahasiswa"]
+    # The split view starts from the same place.
+    split = form_values(kabid.get(f"/berkas/periksa/{again}"), "formulir-periksa")
+    assert {k: v for k, v in split.items() if k != "csrf"} == {k: v for k, v in values.items() if k != "csrf"}

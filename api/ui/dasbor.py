@@ -21,6 +21,7 @@ from api.auth import CurrentUser
 from api.routes.deps import MAX_ID, Db, Now
 from api.schemas.dasbor import CorongBaris, Dasbor
 from api.services import dasbor
+from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
 from api.ui.templating import ROLE_LABELS, page
 from service_tasks import format_indonesia as fmt
@@ -41,28 +42,24 @@ TAHAP = (
 
 
 def _refused(request: Request, user: CurrentUser) -> HTMLResponse:
-    return page(
+    return halaman_galat(
         request,
-        "dasbor_galat.html",
-        user,
-        title="Tidak berhak",
-        aktif="dasbor",
+        403,
         judul="Anda tidak berhak membuka dasbor",
         pesan="Dasbor periode hanya untuk Ketua LSP, Direktur, Kepala Bidang dan administrator.",
-        status_code=403,
+        kembali=("/", "Ke beranda"),
+        aktif="dasbor",
     )
 
 
 def _not_found(request: Request, user: CurrentUser) -> HTMLResponse:
-    return page(
+    return halaman_galat(
         request,
-        "dasbor_galat.html",
-        user,
-        title="Periode tidak ditemukan",
-        aktif="dasbor",
+        404,
         judul="Periode tidak ditemukan",
         pesan="Periode yang Anda cari tidak ada. Pilih periode dari daftar.",
-        status_code=404,
+        kembali=("/", "Ke beranda"),
+        aktif="dasbor",
     )
 
 

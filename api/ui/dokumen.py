@@ -18,6 +18,7 @@ from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now
 from api.services import dokumen
 from api.store.enums import Role
 from api.store.storage import attachment_disposition
+from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
 from api.ui.templating import page
 from service_tasks.format_indonesia import as_date
@@ -45,17 +46,8 @@ def galat_page(request: Request, user: PageUser, exc: ApiError, *, kembali: str 
     if exc.status == 409 and "failed" in str(exc):  # rendered_file: "... (last attempt failed: ...)"
         judul = "Dokumen gagal dibuat"
         pesan = "Berkas dokumen ini gagal dibuat. Staf LSP dapat membuatnya lagi dari halaman Dokumen."
-    return page(
-        request,
-        "dokumen_galat.html",
-        user,
-        title=judul,
-        aktif="dokumen",
-        judul=judul,
-        pesan=pesan,
-        kembali=kembali,
-        status_code=exc.status if 400 <= exc.status < 500 else 500,
-    )
+    status = exc.status if 400 <= exc.status < 500 else 500
+    return halaman_galat(request, status, judul=judul, pesan=pesan, kembali=(kembali, "Kembali"), aktif="dokumen")
 
 
 def _list_url(where: dokumen.DokumenFilter, halaman: int) -> str:
@@ -176,16 +168,9 @@ def coba_lagi(
     except ApiError as exc:
         if exc.status == 409:
             pesan = "Dokumen ini tidak sedang gagal: sudah selesai dibuat atau masih menunggu giliran."
-            return page(
-                request,
-                "dokumen_galat.html",
-                user,
-                title="Tidak perlu dicoba lagi",
-                aktif="dokumen",
-                judul="Tidak perlu dicoba lagi",
-                pesan=pesan,
-                kembali=_back(kembali),
-                status_code=409,
+            judul = "Tidak perlu dicoba lagi"
+            return halaman_galat(
+                request, 409, judul=judul, pesan=pesan, kembali=(_back(kembali), "Kembali"), aktif="dokumen"
             )
         return galat_page(request, user, exc, kembali=_back(kembali))
     worker.wake()

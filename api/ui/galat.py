@@ -56,9 +56,11 @@ def halaman_galat(
     rincian: list[str] | None = None,
     kembali: tuple[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    aktif: str = "",
 ) -> HTMLResponse:
     """The error page (or, for htmx, its message alone into `#isi`): a title, what happened in plain words,
-    the Indonesian messages of a 422 if any, and a link back (default: the user's landing page)."""
+    the Indonesian messages of a 422 if any, and a link back (default: the user's landing page); `aktif` the
+    menu item of the screen it stands for. Every page's refusal is drawn by this one page."""
     user = optional_user(request)
     ctx: dict[str, Any] = {
         "status": status,
@@ -73,6 +75,7 @@ def halaman_galat(
         "galat_isi.html" if fragment else "galat.html",
         user,
         title=str(ctx["judul"]),
+        aktif=aktif,
         status_code=status,
         **ctx,
     )

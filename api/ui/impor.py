@@ -19,6 +19,7 @@ from api.schemas import TaskDetail
 from api.services import dokumen, tasks
 from api.store.enums import TaskState
 from api.store.storage import UploadRejected, attachment_disposition, read_upload
+from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
 from api.ui.templating import page
 from service_tasks.jenis_dokumen import CONTENT_TYPES, Format
@@ -41,17 +42,8 @@ _BERKAS: tuple[tuple[str, str], ...] = (
 
 def _galat(request: Request, user: PageUser, exc: ApiError) -> HTMLResponse:
     judul, pesan = _GALAT.get(exc.status, ("Terjadi kesalahan", "Permintaan ini tidak dapat dipenuhi."))
-    return page(
-        request,
-        "dokumen_galat.html",
-        user,
-        title=judul,
-        aktif="tugas",
-        judul=judul,
-        pesan=pesan,
-        kembali="/tasks",
-        status_code=exc.status if 400 <= exc.status < 500 else 500,
-    )
+    status = exc.status if 400 <= exc.status < 500 else 500
+    return halaman_galat(request, status, judul=judul, pesan=pesan, kembali=("/tasks", "Kembali"), aktif="tugas")
 
 
 def _list_schema(schema: dict[str, Any] | None, path: str) -> dict[str, Any]:

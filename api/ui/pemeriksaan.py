@@ -14,14 +14,14 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.engine.errors import FormInvalid, TaskRefused
-from api.errors import ApiError, answer_to
-from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, ClockDep, Db, Id, PageNumber
+from api.errors import ApiError
+from api.routes.deps import MAX_ID, AppSettings, ClockDep, Db, Id, PageNumber
 from api.schemas import TaskDetail
 from api.services import antrian, berkas, drafts, tasks
 from api.store.enums import TaskState
 from api.store.storage import inline_disposition
-from api.ui import formulir
+from api.ui import formulir, kirim
+from api.ui.kirim import Submitted
 from api.ui.konteks import for_form
 from api.ui.konteks.pendaftaran_buka import skema_per_prodi
 from api.ui.sesi import MAX_FORM_FIELDS, PageUser
@@ -186,10 +186,8 @@ def _periksa_page(
     db: Db,
     user: PageUser,
     task: TaskDetail,
-    data: dict[str, object],
-    errors: list[dict[str, object]],
+    ulang: kirim.Ulang,
     *,
-    status_code: int = 200,
     tersimpan: str = "",
 ) -> HTMLResponse:
     panel = for_form(task.form.file)
@@ -197,6 +195,7 @@ def _periksa_page(
     files = {b["berkas"].id: b["berkas"] for b in k.get("bukti", []) if b.get("berkas") is not None}
     schema = task.form.schema_ or {}
     nama = task.subject_name or task.subject or "peserta"
+    data = ulang.data if ulang.data is not None else kirim.isian_awal(task)
     return page(
         request,
         "pemeriksaan_periksa.html",
@@ -206,77 +205,56 @@ def _periksa_page(
         task=task,
         k=k,
         halaman_periksa=True,
-        ringkasan=formulir.error_summary(errors, schema) if errors else "",
-        isian=formulir.render(schema, data, errors, ui_schema=UI_PERIKSA, berkas=files),
+        ringkasan=formulir.error_summary(ulang.errors, schema) if ulang.errors else "",
+        isian=formulir.render(schema, data, ulang.errors, ui_schema=UI_PERIKSA, berkas=files),
+        konfirmasi=ulang.konfirmasi,
+        aksi_dikonfirmasi=ulang.aksi,
+        konflik=ulang.konflik,
         tersimpan=tersimpan,
-        status_code=status_code,
+        status_code=ulang.status_code,
     )
 
 
-def _check(db: Db, clock: ClockDep, settings: AppSettings, user: PageUser, task_id: str) -> TaskDetail:
-    task = tasks.detail(db, clock, settings, user, task_id)
+def _check(p: kirim.Pengirim, task_id: str) -> TaskDetail:
+    task = tasks.detail(p.db, p.clock, p.settings, p.user, task_id)
     if task.form.file != antrian.FORM_PERIKSA:
         raise ApiError(404, f"task {task_id} is not an evidence check")
     return task
 
 
 @router.get("/berkas/periksa/{task_id}", response_class=HTMLResponse)
-def periksa(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    tersimpan: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
-    """The check as a split view: the candidate's APL.01 and each evidence file beside the verdicts."""
-    task = _check(db, clock, settings, user, task_id)
+def periksa(p: kirim.Dari, task_id: str, tersimpan: Annotated[str, Query(max_length=20)] = "") -> Response:
+    """The check as a split view: the candidate's APL.01 and each evidence file beside the verdicts, which
+    start from the user's draft or the form's proposal (`kirim.isian_awal`), never an earlier check's."""
+    task = _check(p, task_id)
     if task.state != TaskState.READY:
         return RedirectResponse(f"/tasks/{task_id}", status_code=303)
-    # The user's draft, else the form's proposal (one row per evidence item): never an earlier check's
-    # verdicts, which were about files the candidate has since replaced.
-    data = task.draft.data if task.draft is not None else {}
-    return _periksa_page(request, db, user, task, data, [], tersimpan=tersimpan)
+    return _periksa_page(p.request, p.db, p.user, task, kirim.Ulang(), tersimpan=tersimpan)
 
 
 @router.post("/berkas/periksa/{task_id}")
-async def periksa_kirim(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    worker: BackgroundWorker,
-    user: PageUser,
-) -> Response:
-    """Send the check (`services.tasks.complete`, the API's completion), then open the next one ("Simpan &
-    berikutnya") or go back to the queue; "Simpan draf" keeps it as the user's draft. A refusal (422) shows
-    the page again with the errors at their fields, nothing saved."""
-    form = await request.form(max_fields=MAX_FORM_FIELDS)
-    aksi = form.get("aksi")
-    task = await run_in_threadpool(_check, db, clock, settings, user, task_id)
-    schema = task.form.schema_ or {}
-    data = formulir.parse(schema, form)
+def periksa_kirim(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
+    """Send the check (`kirim.kirim`: a refusal or BK asked about once more, a 422 shows the page again with
+    the errors at their fields, nothing saved), then open the next one ("Simpan & berikutnya") or go back to
+    the queue ("Simpan & kembali ke antrian"); "Simpan draf" keeps it as the user's draft."""
+    task = _check(p, task_id)
+    pressed = kirim.aksi(form)
     periode = task.period_id
-    if aksi == "draf":
-        await run_in_threadpool(drafts.save, db, clock.now(), settings, user, task_id, data)
-        return RedirectResponse(f"/berkas/periksa/{task_id}?tersimpan=draf", status_code=303)
-    try:
-        await run_in_threadpool(tasks.complete, db, clock, settings, user, task_id, data)
-    except (FormInvalid, TaskRefused, ApiError) as exc:
-        answer = answer_to(exc, f"POST /berkas/periksa/{task_id}")
-        if answer.status != 422:
-            raise
-        errors = list(answer.body.get("errors") or [])
-        return await run_in_threadpool(_periksa_page, request, db, user, task, data, errors, status_code=422)
-    worker.wake()
-    if aksi == "kembali":
-        return RedirectResponse(antrian_url(periode, tersimpan=1), status_code=303)
-    nxt = await run_in_threadpool(antrian.berikutnya, db, clock, settings, user, periode)
-    if nxt is None:
-        return RedirectResponse(antrian_url(periode, kosong=1, tersimpan=1), status_code=303)
-    return RedirectResponse(f"/berkas/periksa/{nxt}?tersimpan=1", status_code=303)
+
+    def sesudah() -> str:
+        if pressed == "kembali":
+            return antrian_url(periode, tersimpan=1)
+        nxt = antrian.berikutnya(p.db, p.clock, p.settings, p.user, periode)
+        return antrian_url(periode, kosong=1, tersimpan=1) if nxt is None else f"/berkas/periksa/{nxt}?tersimpan=1"
+
+    def gambar(t: TaskDetail, u: kirim.Ulang) -> HTMLResponse:
+        u.aksi = pressed
+        return _periksa_page(p.request, p.db, p.user, t, u)
+
+    layar = kirim.Layar(gambar=gambar, sesudah=sesudah, draf=f"/berkas/periksa/{task_id}?tersimpan=draf")
+    if pressed == "draf":
+        return kirim.simpan_draf(p, task, form, layar)
+    return kirim.kirim(p, task, form, layar)
 
 
 # "Membuka pendaftaran" for hundreds of candidates: the rows the picker chose are shown read-only (each
@@ -290,8 +268,8 @@ UI_BUKA: dict[str, dict[str, object]] = {
 }
 
 
-def _buka_task(db: Db, clock: ClockDep, settings: AppSettings, user: PageUser, task_id: str) -> TaskDetail:
-    task = tasks.detail(db, clock, settings, user, task_id)
+def _buka_task(p: kirim.Pengirim, task_id: str) -> TaskDetail:
+    task = tasks.detail(p.db, p.clock, p.settings, p.user, task_id)
     if task.form.file != FORM_BUKA:
         raise ApiError(404, f"task {task_id} does not open registration")
     return task
@@ -302,14 +280,13 @@ def _buka_page(
     db: Db,
     user: PageUser,
     task: TaskDetail,
-    data: dict[str, object],
-    errors: list[dict[str, object]],
+    ulang: kirim.Ulang,
     *,
-    status_code: int = 200,
     tersimpan: bool = False,
 ) -> HTMLResponse:
     panel = for_form(task.form.file)
     schema = task.form.schema_ or {}
+    data = ulang.data if ulang.data is not None else kirim.isian_awal(task)
     rows = data.get("daftar_pendaftar") if "daftar_pendaftar" in data else None
     shown = (
         rows if isinstance(rows, list) else (schema.get("properties") or {}).get("daftar_pendaftar", {}).get("default")
@@ -324,61 +301,39 @@ def _buka_page(
         k=panel.build(db, user, task) if panel is not None else {},
         halaman_buka=True,
         jumlah=len(shown) if isinstance(shown, list) else 0,
-        ringkasan=formulir.error_summary(errors, schema) if errors else "",
-        isian=formulir.render(schema, data, errors, ui_schema=UI_BUKA),
+        ringkasan=formulir.error_summary(ulang.errors, schema) if ulang.errors else "",
+        isian=formulir.render(schema, data, ulang.errors, ui_schema=UI_BUKA),
+        konfirmasi=ulang.konfirmasi,
+        konflik=ulang.konflik,
         tersimpan=tersimpan,
-        status_code=status_code,
+        status_code=ulang.status_code,
     )
 
 
 @router.get("/pendaftaran/buka/{task_id}", response_class=HTMLResponse)
-def buka(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    tersimpan: bool = False,
-) -> Response:
+def buka(p: kirim.Dari, task_id: str, tersimpan: bool = False) -> Response:
     """The picker over every active candidate beside the rows it chose, then "Buka pendaftaran"."""
-    task = _buka_task(db, clock, settings, user, task_id)
+    task = _buka_task(p, task_id)
     if task.state != TaskState.READY:
         return RedirectResponse(f"/tasks/{task_id}", status_code=303)
-    data = task.draft.data if task.draft is not None else {}
-    return _buka_page(request, db, user, task, data, [], tersimpan=tersimpan)
+    return _buka_page(p.request, p.db, p.user, task, kirim.Ulang(), tersimpan=tersimpan)
 
 
 @router.post("/pendaftaran/buka/{task_id}")
-async def buka_kirim(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    worker: BackgroundWorker,
-    user: PageUser,
-) -> Response:
-    """Send the form (`services.tasks.complete`); then the queue of the period, where the worker's progress
-    opening registration for each candidate (100 per transaction) is polled. A 422 shows the page again."""
-    form = await request.form(max_fields=MAX_FORM_FIELDS)
-    task = await run_in_threadpool(_buka_task, db, clock, settings, user, task_id)
-    data = formulir.parse(task.form.schema_ or {}, form)
-    try:
-        await run_in_threadpool(tasks.complete, db, clock, settings, user, task_id, data)
-    except (FormInvalid, TaskRefused, ApiError) as exc:
-        answer = answer_to(exc, f"POST /pendaftaran/buka/{task_id}")
-        if answer.status != 422:
-            raise
-        errors = list(answer.body.get("errors") or [])
-        return await run_in_threadpool(_buka_page, request, db, user, task, data, errors, status_code=422)
-    worker.wake()
-    return RedirectResponse(antrian_url(task.period_id or task.instance_id, dibuka=1), status_code=303)
+def buka_kirim(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
+    """Send the form (`kirim.kirim`); then the queue of the period, where the worker's progress opening
+    registration for each candidate (100 per transaction) is polled. A 422 shows the page again."""
+    task = _buka_task(p, task_id)
+    layar = kirim.Layar(
+        gambar=lambda t, u: _buka_page(p.request, p.db, p.user, t, u),
+        sesudah=lambda: antrian_url(task.period_id or task.instance_id, dibuka=1),
+    )
+    return kirim.kirim(p, task, form, layar)
 
 
 @router.post("/berkas/periksa/{task_id}/lepas")
-def periksa_lepas(task_id: str, db: Db, clock: ClockDep, settings: AppSettings, user: PageUser) -> Response:
+def periksa_lepas(p: kirim.Dari, task_id: str) -> Response:
     """Leave a check unsent for a colleague (`services.tasks.unclaim`), back to the queue."""
-    task = _check(db, clock, settings, user, task_id)
-    tasks.unclaim(db, clock, settings, user, task_id)
+    task = _check(p, task_id)
+    tasks.unclaim(p.db, p.clock, p.settings, p.user, task_id)
     return RedirectResponse(antrian_url(task.period_id, dilepas=1), status_code=303)

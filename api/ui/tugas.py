@@ -7,42 +7,33 @@ Simpan draf (also saved as the user types), Klaim and Lepas.
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
-from sqlalchemy.orm.exc import StaleDataError
-from starlette.datastructures import FormData
 
-from api.engine.errors import EngineError, FormInvalid, TaskNotReady, TaskRefused
+from api.clock import Clock
 from api.engine.form_rules import BERKAS
-from api.errors import ApiError, answer_to
+from api.errors import ApiError
 from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db, Now
 from api.schemas import TaskDetail
 from api.schemas.batch import BatchItem
-from api.services import berkas, drafts, tasks
+from api.services import berkas, tasks
 from api.store.enums import TaskState
-from api.ui import formulir, komentar, konteks
+from api.ui import formulir, kirim, komentar, konteks
 from api.ui.galat import halaman_galat
-from api.ui.sesi import MAX_FORM_FIELDS, PageUser
+from api.ui.kirim import Submitted
+from api.ui.sesi import PageUser
 from api.ui.templating import page
 from service_tasks import format_indonesia as fmt
 from service_tasks.format_indonesia import WIB
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
-
-
-async def _submitted(request: Request) -> FormData:
-    """The posted form, read once in the event loop, so the page's handler can run in the thread pool."""
-    return await request.form(max_fields=MAX_FORM_FIELDS)
-
-
-Submitted = Annotated[FormData, Depends(_submitted)]
 
 PAGE_SIZE = 25
 FEW = 3  # an inbox of this many tasks or fewer (a candidate's) shows no filters nor counts per step
@@ -165,67 +156,32 @@ def _row_response(
     )
 
 
-def _claim_or_unclaim(
-    request: Request,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    task_id: str,
-    kembali: str,
-    *,
-    claim: bool,
-) -> Response:
-    back = _back(kembali)
-    try:
-        done = (tasks.claim if claim else tasks.unclaim)(db, clock, settings, user, task_id)
-    except ApiError as exc:
-        if exc.status not in (403, 404, 409):
-            raise
-        if exc.status != 409:
-            return _not_found(request)  # not theirs to claim: as if it did not exist (the API's 403/404)
-        if request.headers.get("HX-Request"):
-            return page(request, "tugas_baris_hilang.html", user, title="", task_id=task_id, status_code=200)
-        return RedirectResponse(_with(back, pesan="diambil"), status_code=303)
-    if request.headers.get("HX-Request"):
-        return _row_response(request, db, clock.now(), user, done.model_dump(mode="json"), back)
-    return RedirectResponse(_with(back, pesan="diklaim" if claim else "dilepas"), status_code=303)
+def _klaim(claim: bool) -> Callable[..., Response]:
+    """The page route of Klaim (`claim`) or Lepas (`unclaim`): one body for both. An htmx click gets the row
+    and the tabs' counts back; a plain post a redirect to where it was clicked, saying what happened."""
+
+    def route(p: kirim.Dari, task_id: str, kembali: Annotated[str, Form(max_length=2000)] = "/tasks") -> Response:
+        back, htmx = _back(kembali), bool(p.request.headers.get("HX-Request"))
+        try:
+            done = (tasks.claim if claim else tasks.unclaim)(p.db, p.clock, p.settings, p.user, task_id)
+        except ApiError as exc:
+            if exc.status not in (403, 404, 409):
+                raise
+            if exc.status != 409:
+                return kirim.tidak_ditemukan(p.request)  # not theirs: as if it did not exist (the API's 403/404)
+            if htmx:
+                return page(p.request, "tugas_baris_hilang.html", p.user, title="", task_id=task_id)
+            return RedirectResponse(_with(back, pesan="diambil"), status_code=303)
+        if htmx:
+            return _row_response(p.request, p.db, p.clock.now(), p.user, done.model_dump(mode="json"), back)
+        return RedirectResponse(_with(back, pesan="diklaim" if claim else "dilepas"), status_code=303)
+
+    route.__name__ = "claim" if claim else "unclaim"
+    return route
 
 
-@router.post("/tasks/{task_id}/claim")
-def claim(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    kembali: Annotated[str, Form(max_length=2000)] = "/tasks",
-) -> Response:
-    return _claim_or_unclaim(request, db, clock, settings, user, task_id, kembali, claim=True)
-
-
-@router.post("/tasks/{task_id}/unclaim")
-def unclaim(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    kembali: Annotated[str, Form(max_length=2000)] = "/tasks",
-) -> Response:
-    return _claim_or_unclaim(request, db, clock, settings, user, task_id, kembali, claim=False)
-
-
-def _not_found(request: Request) -> HTMLResponse:
-    return halaman_galat(
-        request,
-        404,
-        judul="Tugas tidak ditemukan",
-        pesan="Tugas ini tidak ada atau bukan untuk Anda.",
-        kembali=("/tasks", "Kembali ke Tugas saya"),
-    )
+router.post("/tasks/{task_id}/claim")(_klaim(claim=True))
+router.post("/tasks/{task_id}/unclaim")(_klaim(claim=False))
 
 
 # ---- Kerjakan beberapa sekaligus (before /tasks/{task_id}, which would take "sekaligus" for an id) ----
@@ -292,7 +248,7 @@ def batch(
         found = tasks.batch_form(db, clock, settings, user, ids)
     except ApiError as exc:
         if exc.status in (403, 404):
-            return _not_found(request)
+            return kirim.tidak_ditemukan(request)
         return _batch_refused(request, exc)
     return _batch_page(request, db, user, found)
 
@@ -314,7 +270,7 @@ def complete_batch(
         found = tasks.batch_form(db, clock, settings, user, ids)
     except ApiError as exc:
         if exc.status in (403, 404):
-            return _not_found(request)
+            return kirim.tidak_ditemukan(request)
         return _batch_refused(request, exc)
     schema = found[0].form.schema_
     data = formulir.parse(schema, form) if schema is not None else {}
@@ -341,55 +297,12 @@ def complete_batch(
 
 # ---- Kerjakan tugas ----
 
-# A choice that cannot be taken back once sent: Kirim asks once more before sending it.
-IRREVERSIBLE: dict[str, str] = {
-    "ditolak": "Ditolak",
-    "BK": "Belum kompeten (BK)",
-    "batal": "Batal",
-    "tidak_lanjut": "Tidak dilanjutkan",
-}
-DECISION_KEYS = frozenset({"keputusan", "rekomendasi", "kesimpulan", "hasil"})
 PESAN_TUGAS: dict[str, tuple[str, str]] = {
     "draf": ("Draf tersimpan. Anda dapat melanjutkannya nanti.", "sukses"),
     "diklaim": ("Tugas diklaim: kini hanya Anda yang melihatnya sampai Anda melepasnya.", "sukses"),
     "dilepas": ("Tugas dilepas.", "sukses"),
     "diambil": ("Tugas ini sudah diambil orang lain atau tidak lagi tersedia.", ""),
 }
-
-
-def _detail(db: Db, clock: ClockDep, settings: AppSettings, user: Any, task_id: str) -> TaskDetail | None:
-    """The task as the user may read it, or None: a task they may not see is as absent as one that is not."""
-    try:
-        return tasks.detail(db, clock, settings, user, task_id)
-    except ApiError as exc:
-        if exc.status in (403, 404):
-            return None
-        raise
-
-
-def _walk(schema: Any, value: Any) -> Iterator[tuple[dict[str, Any], Any, str]]:
-    """(subschema, value, property name) of every value in `value` the schema describes."""
-    if not isinstance(schema, dict):
-        return
-    if isinstance(value, dict):
-        for key, sub in (schema.get("properties") or {}).items():
-            if key in value:
-                yield sub, value[key], key
-                yield from _walk(sub, value[key])
-    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for item in value:
-            yield schema["items"], item, ""
-            yield from _walk(schema["items"], item)
-
-
-def _irreversible(schema: dict[str, Any] | None, data: dict[str, Any]) -> list[str]:
-    """The choices in `data` that cannot be taken back (a refusal, BK, a cancellation), as the form titles them."""
-    found = []
-    for sub, value, key in _walk(schema, data):
-        if key in DECISION_KEYS and isinstance(value, str) and value in IRREVERSIBLE:
-            titles = {c.get("const"): c.get("title") for c in sub.get("oneOf") or [] if isinstance(c, dict)}
-            found.append(str(titles.get(value) or IRREVERSIBLE[value]))
-    return list(dict.fromkeys(found))
 
 
 def _readable(key: str) -> str:
@@ -453,6 +366,7 @@ def _context(db: Db, user: Any, t: TaskDetail, panel: konteks.Konteks) -> dict[s
 def _task_page(
     request: Request,
     db: Db,
+    clock: Clock,
     user: Any,
     t: TaskDetail,
     *,
@@ -465,7 +379,7 @@ def _task_page(
 ) -> HTMLResponse:
     schema = t.form.schema_
     open_ = t.state == TaskState.READY and t.claimed_by in (None, user.username) and not konflik
-    values = data if data is not None else (t.draft.data if t.draft is not None else t.data)
+    values = data if data is not None else kirim.isian_awal(t)
     form_html = summary = Markup("")
     if open_ and schema is not None:
         shown = berkas.info(db, user, set(formulir.berkas_ids(schema, values)))
@@ -499,110 +413,67 @@ def _task_page(
         konflik=konflik,
         konfirmasi=konfirmasi or [],
         pesan=pesan,
-        kom=komentar.panel_tugas(db, request.app.state.clock.now(), user, t.id),
+        kom=komentar.panel_tugas(db, clock.now(), user, t.id),
         status_code=status_code,
     )
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
-def task_page(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    user: PageUser,
-    pesan: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
-    t = _detail(db, clock, settings, user, task_id)
+def task_page(p: kirim.Dari, task_id: str, pesan: Annotated[str, Query(max_length=20)] = "") -> Response:
+    t = kirim.tugas_untuk(p, task_id)
     if t is None:
-        return _not_found(request)
-    return _task_page(request, db, user, t, pesan=PESAN_TUGAS.get(pesan))
+        return kirim.tidak_ditemukan(p.request)
+    return _task_page(p.request, p.db, p.clock, p.user, t, pesan=PESAN_TUGAS.get(pesan))
 
 
-def _conflict(t: TaskDetail, user: Any) -> str:
-    """What a 409 means for this task now, in the user's words."""
-    if t.state == TaskState.COMPLETED:
-        who = t.completed_by_name or t.completed_by or "orang lain"
-        return f"Tugas ini sudah dikerjakan oleh {'Anda' if t.completed_by == user.username else who}."
-    if t.state == TaskState.CANCELLED:
-        return "Tugas ini sudah dibatalkan: prosesnya tidak lagi menunggu tugas ini."
-    if t.claimed_by and t.claimed_by != user.username:
-        return f"Tugas ini sedang dikerjakan oleh {t.claimed_by_name or t.claimed_by}."
-    return "Tugas ini baru saja berubah. Muat ulang halaman untuk melihat keadaan terbaru."
+def _layar(p: kirim.Pengirim, draf: str = "") -> kirim.Layar:
+    """Kerjakan tugas as a screen that sends: drawn again by `_task_page`; once sent, the inbox says so."""
+
+    def gambar(t: TaskDetail, u: kirim.Ulang) -> HTMLResponse:
+        return _task_page(
+            p.request,
+            p.db,
+            p.clock,
+            p.user,
+            t,
+            data=u.data,
+            errors=u.errors,
+            konfirmasi=u.konfirmasi,
+            konflik=u.konflik,
+            status_code=u.status_code,
+        )
+
+    return kirim.Layar(gambar=gambar, sesudah=lambda: "/tasks?pesan=terkirim", draf=draf)
 
 
 @router.post("/tasks/{task_id}/complete", response_class=HTMLResponse)
-def complete(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    settings: AppSettings,
-    worker: BackgroundWorker,
-    user: PageUser,
-    form: Submitted,
-) -> Response:
-    """Kirim: the form read back by the schema and completed as POST /api/tasks/{id}/complete does; a 422 shows
-    the form again with what was typed, the summary on top and each message at its field. A choice that cannot
-    be taken back (a refusal, BK) is asked about once more before it is sent."""
-    t = _detail(db, clock, settings, user, task_id)
+def complete(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
+    """Kirim: `kirim.kirim` (a 422 shows the form again with what was typed, the summary on top and each message
+    at its field; a choice that cannot be taken back is asked about once more), then the inbox."""
+    t = kirim.tugas_untuk(p, task_id)
     if t is None:
-        return _not_found(request)
-    schema = t.form.schema_
-    data = formulir.parse(schema, form) if schema is not None else {}
-    if form.get("konfirmasi") != "ya" and (choices := _irreversible(schema, data)):
-        return _task_page(request, db, user, t, data=data, konfirmasi=choices)
-    try:
-        tasks.complete(db, clock, settings, user, task_id, data)
-    except (ApiError, FormInvalid, TaskRefused, EngineError, TaskNotReady, StaleDataError) as exc:
-        answer = answer_to(exc, f"POST /tasks/{task_id}/complete")
-        if answer.status == 422:
-            errors = [e for e in answer.body.get("errors") or [] if isinstance(e, dict)]
-            return _task_page(request, db, user, t, data=data, errors=errors, status_code=422)
-        if answer.status == 409:
-            now = _detail(db, clock, settings, user, task_id) or t
-            return _task_page(request, db, user, now, konflik=_conflict(now, user), status_code=409)
-        if answer.status in (403, 404):
-            return _not_found(request)
-        return halaman_galat(request, answer.status, headers=answer.headers)
-    worker.wake()
-    return RedirectResponse("/tasks?pesan=terkirim", status_code=303)
+        return kirim.tidak_ditemukan(p.request)
+    return kirim.kirim(p, t, form, _layar(p))
 
 
 @router.post("/tasks/{task_id}/draft", response_class=HTMLResponse)
-def save_draft(
-    request: Request,
-    task_id: str,
-    db: Db,
-    clock: ClockDep,
-    now: Now,
-    settings: AppSettings,
-    user: PageUser,
-    form: Submitted,
-) -> Response:
+def save_draft(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
     """Simpan draf: the form as typed so far, kept on the server (not checked); htmx's autosave gets the line
     "Draf tersimpan 14.05 WIB", a plain post the task page again."""
-    htmx = bool(request.headers.get("HX-Request"))
-    t = _detail(db, clock, settings, user, task_id)
+    t = kirim.tugas_untuk(p, task_id)
     if t is None:
-        return _not_found(request)
-    data = formulir.parse(t.form.schema_, form) if t.form.schema_ is not None else {}
+        return kirim.tidak_ditemukan(p.request)
+    if not p.request.headers.get("HX-Request"):
+        return kirim.simpan_draf(p, t, form, _layar(p, draf=f"/tasks/{task_id}?pesan=draf"))
     try:
-        saved = drafts.save(db, now, settings, user, task_id, data)
+        saved, now = kirim.simpan(p, t, form)
     except ApiError as exc:
-        if exc.status == 409:
-            current = _detail(db, clock, settings, user, task_id) or t
-            message = _conflict(current, user)
-            if htmx:
-                return HTMLResponse(_draft_line(f"Draf tidak tersimpan. {message}", galat=True))
-            return _task_page(request, db, user, current, konflik=message, status_code=409)
-        if exc.status == 413 and htmx:
+        if exc.status == 413:
             return HTMLResponse(_draft_line("Draf terlalu besar untuk disimpan.", galat=True))
         raise
-    if htmx:
-        return HTMLResponse(_draft_line(f"Draf tersimpan {saved.updated_at.astimezone(WIB):%H.%M} WIB"))
-    return RedirectResponse(f"/tasks/{task_id}?pesan=draf", status_code=303)
+    if now is not None:
+        return HTMLResponse(_draft_line(f"Draf tidak tersimpan. {kirim.konflik(now, p.user)}", galat=True))
+    return HTMLResponse(_draft_line(f"Draf tersimpan {saved.updated_at.astimezone(WIB):%H.%M} WIB"))
 
 
 def _draft_line(words: str, *, galat: bool = False) -> str:
