@@ -110,9 +110,7 @@ def test_the_ketua_sees_who_is_behind_and_each_role_and_steps_share_of_tasks_don
     assert bar.xpath("title/text()") == ["Sri Wahyuni, S.E.: 66,7% tepat waktu"]
     assert bar.xpath("desc/text()") == ["2 tepat waktu, 0 selesai terlambat, 1 terbuka lewat batas, 0 berjalan"]
     # A step links to its tasks in the inbox.
-    assert tree.xpath("//table[@id='patuh-langkah']/tbody/tr[3]/th/a/@href") == [
-        f"/tasks?period={instance_id}&step=3"
-    ]
+    assert tree.xpath("//table[@id='patuh-langkah']/tbody/tr[3]/th/a/@href") == [f"/tasks?period={instance_id}&step=3"]
 
 
 def test_compliance_tables_download_as_csv_and_xlsx_with_the_same_figures(api: Api, clock: Clock) -> None:

@@ -55,5 +55,6 @@ def test_the_dashboard_and_the_trend_pass_axe_and_fit_the_screen(site: Site, pag
     chart = page.get_by_role("img", name="Sri Wahyuni, S.E.: 66,7% tepat waktu")
     assert chart.count() == 1
     goto(page, site.base, "/dasbor/tren")
-    assert page.get_by_role("img", name="Target dan sertifikat per periode, dengan persen tugas tepat waktu").count() == 1
+    name = "Target dan sertifikat per periode, dengan persen tugas tepat waktu"
+    assert page.get_by_role("img", name=name).count() == 1
     assert pages.errors() == []
