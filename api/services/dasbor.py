@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.background.renderer import progress_by_kind
@@ -98,7 +98,7 @@ def dasbor(db: Database, now: datetime, period_id: int) -> Dasbor | None:
             keputusan=keputusan,
             keputusan_tuk=per_tuk,
             keputusan_asesor=per_asesor,
-            kepatuhan=_kepatuhan(session, root, now, {s.nomor: s.nama for s in langkah}),
+            kepatuhan=_kepatuhan(session, root, now, {s.nomor: s.nama for s in langkah}, [e.task_id for e in eskalasi]),
             dokumen=_dokumen(session, root.id),
             laporan=_laporan(session, root.id),
         )
@@ -453,16 +453,15 @@ def _task_counts(now: datetime) -> list[Any]:
     ]
 
 
-def _tasks_with_due(root_ids: list[int]) -> Any:
+def _tasks_with_due(root_ids: list[int], escalations: list[str]) -> Any:
     """The period's tasks that have a due and did not end with the period (a cancelled task was never owed), but
-    the escalations."""
-    escalations = select(Event.task_id).where(Event.root_id.in_(root_ids), Event.type == EventType.STEP_ESCALATED)
+    the escalations (`escalations`: their task ids, a handful: an escalation is raised once its step is past the
+    due; it follows the lateness up, it is not late)."""
     return and_(
         HumanTask.instance_id.in_(select(ProcessInstance.id).where(ProcessInstance.root_id.in_(root_ids))),
         HumanTask.due_at.is_not(None),
         HumanTask.state.in_([TaskState.READY, TaskState.COMPLETED]),
-        # An escalation is raised once its step is past the due: it follows the lateness up, it is not late.
-        HumanTask.id.not_in(escalations),
+        HumanTask.id.not_in(escalations) if escalations else true(),
     )
 
 
@@ -490,13 +489,15 @@ class _Patuh:
         )
 
 
-def _kepatuhan(session: Session, root: ProcessInstance, now: datetime, step_names: dict[str, str]) -> Kepatuhan:
+def _kepatuhan(
+    session: Session, root: ProcessInstance, now: datetime, step_names: dict[str, str], escalations: list[str]
+) -> Kepatuhan:
     """Every task with a due (its SOP step's) done by it, after it, or open past it: one grouped query, by step,
     role and person (who completed it, or holds it open). Candidates count per role, not one by one."""
     person = func.coalesce(HumanTask.completed_by, HumanTask.claimed_by, HumanTask.assignee)
     rows = session.execute(
         select(HumanTask.step, HumanTask.role, person, *_task_counts(now))
-        .where(_tasks_with_due([root.id]))
+        .where(_tasks_with_due([root.id], escalations))
         .group_by(HumanTask.step, HumanTask.role, person)
     ).all()
     per_step: dict[str, _Patuh] = {}
@@ -560,19 +561,16 @@ def _corong_per_periode(session: Session, root_ids: list[int]) -> dict[int, tupl
     """(registered, accepted, present) per period, counted in SQL in one statement: the candidates who submitted
     FR.APL.01, those whose last check by Kabid Administrasi accepted them, those whose last attendance record by
     their asesor says present (the rules of `_submissions`, without a row per candidate leaving the database)."""
-    apl = Event.data["apl01"].as_string()
-    keputusan = Event.data[("pemeriksaan", "keputusan")].as_string()
-    hadir = Event.data[("kehadiran", "hadir")].as_boolean()
-    answers = (
+    # Each answer read from its JSON once per row, then the rows that hold their role's answer, the last first.
+    read = (
         select(
+            Event.id.label("id"),
             Event.root_id.label("root_id"),
             HumanTask.role.label("role"),
             HumanTask.subject.label("subject"),
-            keputusan.label("keputusan"),
-            hadir.label("hadir"),
-            func.row_number()
-            .over(partition_by=(Event.root_id, HumanTask.subject, HumanTask.role), order_by=Event.id.desc())
-            .label("terakhir"),
+            Event.data["apl01"].as_string().is_not(None).label("apl"),
+            Event.data[("pemeriksaan", "keputusan")].as_string().label("keputusan"),
+            Event.data[("kehadiran", "hadir")].as_boolean().label("hadir"),
         )
         .join(HumanTask, HumanTask.id == Event.task_id)
         .where(
@@ -580,11 +578,25 @@ def _corong_per_periode(session: Session, root_ids: list[int]) -> dict[int, tupl
             Event.type == EventType.TASK_COMPLETED,
             Event.actor.is_not(None),
             HumanTask.subject.is_not(None),
+            HumanTask.role.in_([Role.PESERTA, Role.KABID_ADMINISTRASI, Role.ASESOR]),
+        )
+        .subquery()
+    )
+    r = read.c
+    answers = (
+        select(
+            r.root_id,
+            r.role,
+            r.keputusan,
+            r.hadir,
+            func.row_number().over(partition_by=(r.root_id, r.subject, r.role), order_by=r.id.desc()).label("terakhir"),
+        )
+        .where(
             or_(
-                and_(HumanTask.role == Role.PESERTA, apl.is_not(None)),
-                and_(HumanTask.role == Role.KABID_ADMINISTRASI, keputusan.is_not(None)),
-                and_(HumanTask.role == Role.ASESOR, hadir.is_not(None)),
-            ),
+                and_(r.role == Role.PESERTA, r.apl),
+                and_(r.role == Role.KABID_ADMINISTRASI, r.keputusan.is_not(None)),
+                and_(r.role == Role.ASESOR, r.hadir.is_not(None)),
+            )
         )
         .subquery()
     )
@@ -616,19 +628,20 @@ def tren(db: Database, now: datetime) -> list[TrenPeriode]:
         ids = [r.id for r in roots]
         if not ids:
             return []
+        escalated = session.execute(
+            select(Event.root_id, Event.task_id).where(Event.root_id.in_(ids), Event.type == EventType.STEP_ESCALATED)
+        ).all()
+        escalations: dict[int, int] = defaultdict(int)
+        for root_id, _ in escalated:
+            escalations[int(root_id)] += 1
         tasks = {
             int(root_id): tuple(int(n or 0) for n in counts)
             for root_id, *counts in session.execute(
-                select(HumanTask.root_id, *_task_counts(now)).where(_tasks_with_due(ids)).group_by(HumanTask.root_id)
+                select(HumanTask.root_id, *_task_counts(now))
+                .where(_tasks_with_due(ids, [str(t) for _, t in escalated if t]))
+                .group_by(HumanTask.root_id)
             ).all()
         }
-        escalations = dict(
-            session.execute(
-                select(Event.root_id, func.count())
-                .where(Event.root_id.in_(ids), Event.type == EventType.STEP_ESCALATED)
-                .group_by(Event.root_id)
-            ).all()
-        )
         funnel = _corong_per_periode(session, ids)
         certificates = dict(
             session.execute(
