@@ -561,16 +561,19 @@ def _corong_per_periode(session: Session, root_ids: list[int]) -> dict[int, tupl
     """(registered, accepted, present) per period, counted in SQL in one statement: the candidates who submitted
     FR.APL.01, those whose last check by Kabid Administrasi accepted them, those whose last attendance record by
     their asesor says present (the rules of `_submissions`, without a row per candidate leaving the database)."""
-    # Each answer read from its JSON once per row, then the rows that hold their role's answer, the last first.
+    # Each row's answer read from its JSON, then the rows that hold their role's answer, the last first.
     read = (
         select(
             Event.id.label("id"),
             Event.root_id.label("root_id"),
             HumanTask.role.label("role"),
             HumanTask.subject.label("subject"),
-            Event.data["apl01"].as_string().is_not(None).label("apl"),
-            Event.data[("pemeriksaan", "keputusan")].as_string().label("keputusan"),
-            Event.data[("kehadiran", "hadir")].as_boolean().label("hadir"),
+            # Only the answer the task's role gives is read: the JSON is parsed once per row.
+            case((HumanTask.role == Role.PESERTA, Event.data["apl01"].as_string())).label("apl"),
+            case(
+                (HumanTask.role == Role.KABID_ADMINISTRASI, Event.data[("pemeriksaan", "keputusan")].as_string())
+            ).label("keputusan"),
+            case((HumanTask.role == Role.ASESOR, Event.data[("kehadiran", "hadir")].as_boolean())).label("hadir"),
         )
         .join(HumanTask, HumanTask.id == Event.task_id)
         .where(
@@ -593,7 +596,7 @@ def _corong_per_periode(session: Session, root_ids: list[int]) -> dict[int, tupl
         )
         .where(
             or_(
-                and_(r.role == Role.PESERTA, r.apl),
+                and_(r.role == Role.PESERTA, r.apl.is_not(None)),
                 and_(r.role == Role.KABID_ADMINISTRASI, r.keputusan.is_not(None)),
                 and_(r.role == Role.ASESOR, r.hadir.is_not(None)),
             )
