@@ -128,6 +128,11 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/dasbor"): Access(STAFF),
     ("GET", "/dasbor/{instance_id}"): Access(STAFF, "period"),
     ("GET", "/dasbor/{instance_id}/{panel}.csv"): Access(STAFF, "dasbor_csv"),
+    ("GET", "/dasbor/{instance_id}/{panel}.xlsx"): Access(STAFF, "dasbor_csv"),
+    ("GET", "/dasbor/tren"): Access(STAFF),
+    ("GET", "/dasbor/tren.csv"): Access(STAFF),
+    ("GET", "/dasbor/tren.xlsx"): Access(STAFF),
+    ("GET", "/api/periode/tren"): Access(STAFF),
     ("GET", "/api/periode"): Access(STAFF),
     ("GET", "/api/periode/{instance_id}/dasbor"): Access(STAFF, "period"),
     # Jejak audit: every instance's history and master-data changes: admin, Ketua LSP, Direktur (never a Kabid).

@@ -109,6 +109,66 @@ class LaporanPeriode(BaseModel):
     siap: bool = Field(description="its PDF is rendered (`GET /api/dokumen/{id}`)")
 
 
+class KepatuhanBaris(BaseModel):
+    """Tasks with a due (their step's) of one step, role or person against it: done by the due, done after it,
+    still open past it. The share on time counts the tasks decided (done, or open past the due)."""
+
+    kunci: str = Field(description="the step's number, the role, or the person's username")
+    judul: str = Field(description="the step's name, the role's or the person's name")
+    peran: str | None = Field(description="the role of the person's tasks (per person only)")
+    tepat_waktu: int = Field(description="done by their due")
+    terlambat_selesai: int = Field(description="done after their due")
+    terlambat_terbuka: int = Field(description="still open past their due (who is behind)")
+    berjalan: int = Field(description="still open, not yet due")
+    persen_tepat_waktu: float | None = Field(
+        description="tepat_waktu / (tepat_waktu + terlambat_selesai + terlambat_terbuka) x 100; null when none"
+    )
+
+
+class Kepatuhan(BaseModel):
+    """Time-standard compliance of the period's tasks (each task's due is its SOP step's due)."""
+
+    per_langkah: list[KepatuhanBaris]
+    per_peran: list[KepatuhanBaris]
+    per_orang: list[KepatuhanBaris] = Field(
+        description="staff and asesors (the person who completed the task, or holds it open), most behind first"
+    )
+    total: KepatuhanBaris
+
+
+class KeputusanKelompok(BaseModel):
+    """The final decisions of the candidates assessed at one TUK or by one asesor (as Kabid Sertifikasi assigned
+    them: the last assignment holds)."""
+
+    kunci: str = Field(description="the TUK's code or the asesor's username")
+    judul: str
+    k: int
+    bk: int
+    ditunda: int
+
+
+class TrenPeriode(BaseModel):
+    """One period's figures beside the others'."""
+
+    id: int
+    business_key: str | None
+    status: str
+    mulai: datetime
+    target: int
+    terdaftar: int
+    diterima: int
+    hadir: int
+    kompeten: int
+    belum_kompeten: int
+    sertifikat: int
+    langkah_selesai: int
+    langkah_terlambat: int = Field(description="steps done after their due, or running (or stopped) past it")
+    tugas_tepat_waktu: int
+    tugas_diputuskan: int = Field(description="tasks done, or open past their due")
+    persen_tepat_waktu: float | None
+    eskalasi: int = Field(description="escalations raised in the period")
+
+
 class Dasbor(BaseModel):
     periode: PeriodeRingkas
     pada: datetime = Field(description="when these figures were read")
@@ -118,5 +178,8 @@ class Dasbor(BaseModel):
     corong_total: CorongBaris
     corong_prodi: list[CorongBaris]
     keputusan: list[KeputusanSkema]
+    keputusan_tuk: list[KeputusanKelompok]
+    keputusan_asesor: list[KeputusanKelompok]
+    kepatuhan: Kepatuhan
     dokumen: DokumenProgres
     laporan: LaporanPeriode | None

@@ -9,7 +9,14 @@ Queries only, in one read-only transaction, a fixed number per panel whatever th
   check and attendance as their entitled roles submitted them (one query over the period's submissions,
   reading only the few answers it counts), the final decisions as recorded (the Laporan's
   `keputusan_periode`) and the certificate register (one query);
+- K/BK per TUK and asesor: the final decisions above against Kabid Sertifikasi's assignment of each candidate
+  (one query over the period's assignment submissions, a handful);
+- time-standard compliance: the period's tasks that have a due, done by it, after it or open past it, per step,
+  role and person (one grouped query on `human_task`);
 - documents: render progress per kind (one grouped query), and the Laporan's latest version (one query).
+
+The trend (`tren`) sets the last periods side by side: the funnel's totals per period as above, and the step
+and task compliance of every period in one grouped query each.
 """
 
 from collections import defaultdict
@@ -17,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.background.renderer import progress_by_kind
@@ -29,14 +36,18 @@ from api.schemas.dasbor import (
     DokumenJenis,
     DokumenProgres,
     Eskalasi,
+    Kepatuhan,
+    KepatuhanBaris,
+    KeputusanKelompok,
     KeputusanSkema,
     LangkahDasbor,
     LaporanPeriode,
     PeriodeRingkas,
+    TrenPeriode,
 )
 from api.store.db import Database
-from api.store.enums import EventType, Role, SertifikatStatus, TaskState
-from api.store.master import Peserta, Sertifikat, Skema
+from api.store.enums import LANE_ROLES, EventType, Role, SertifikatStatus, TaskState
+from api.store.master import Peserta, Sertifikat, Skema, Tuk
 from api.store.models import Dokumen, Event, HumanTask, ProcessInstance, User
 from service_tasks.dokumen.laporan import keputusan_tercatat_periode, waktu_langkah
 from service_tasks.guards import objects
@@ -44,6 +55,8 @@ from service_tasks.jenis_dokumen import label_of
 from service_tasks.keputusan_tercatat import terakhir
 
 PERIODE_MAKS = 200  # the periods listed, newest first (an LSP runs two or three a year)
+TREN_MAKS = 10  # the periods the trend compares, the newest ones
+LANE_OF: dict[str, str] = {role: lane for lane, role in LANE_ROLES.items()}
 TANPA_PRODI = "(prodi tidak tercatat)"
 TANPA_SKEMA = "-"
 
@@ -71,7 +84,9 @@ def dasbor(db: Database, now: datetime, period_id: int) -> Dasbor | None:
             return None
         eskalasi = _eskalasi(session, root)
         langkah = _langkah(session, root, now, eskalasi)
-        corong, total, prodi, keputusan = _corong(session, root)
+        calon = _calon(session, root)
+        corong, total, prodi, keputusan = _corong(session, root, calon)
+        per_tuk, per_asesor = _keputusan_kelompok(session, root.id, calon)
         return Dasbor(
             periode=_ringkas(root, sum(1 for e in eskalasi if e.terbuka)),
             pada=now,
@@ -81,6 +96,9 @@ def dasbor(db: Database, now: datetime, period_id: int) -> Dasbor | None:
             corong_total=total,
             corong_prodi=prodi,
             keputusan=keputusan,
+            keputusan_tuk=per_tuk,
+            keputusan_asesor=per_asesor,
+            kepatuhan=_kepatuhan(session, root, now, {s.nomor: s.nama for s in langkah}, [e.task_id for e in eskalasi]),
             dokumen=_dokumen(session, root.id),
             laporan=_laporan(session, root.id),
         )
@@ -289,9 +307,8 @@ def _target(session: Session, root_id: int) -> list[dict[str, Any]]:
     return objects((s.event.data or {}).get("target")) if s is not None else []
 
 
-def _corong(
-    session: Session, root: ProcessInstance
-) -> tuple[list[CorongBaris], CorongBaris, list[CorongBaris], list[KeputusanSkema]]:
+def _calon(session: Session, root: ProcessInstance) -> dict[str, _Calon]:
+    """Every candidate of the period as its records say: submissions, final decision, certificates."""
     calon = _submissions(session, root.id)
     for username, k in keputusan_tercatat_periode(session, root.id).items():
         c = calon[username]
@@ -308,6 +325,12 @@ def _corong(
         c.sertifikat += 1
         c.skema = c.skema or nomor
         c.prodi = c.prodi or prodi
+    return calon
+
+
+def _corong(
+    session: Session, root: ProcessInstance, calon: dict[str, _Calon]
+) -> tuple[list[CorongBaris], CorongBaris, list[CorongBaris], list[KeputusanSkema]]:
     target = _target(session, root.id)
 
     nomors = {c.skema for c in calon.values() if c.skema} | {str(t.get("skema_nomor")) for t in target}
@@ -353,6 +376,313 @@ def _corong(
             for n, k in sorted(keputusan.items())
         ],
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# K/BK per TUK and asesor
+
+
+def _penugasan(session: Session, root_id: int) -> dict[str, tuple[str | None, str | None]]:
+    """Each candidate's (TUK, asesor) as Kabid Sertifikasi last assigned them in the period: one query over
+    Kabid Sertifikasi's few submissions, reading only their assignment."""
+    penugasan = Event.data["penugasan_asesor"]
+    rows = session.scalars(
+        select(penugasan)
+        .join(HumanTask, HumanTask.id == Event.task_id)
+        .where(
+            Event.root_id == root_id,
+            Event.type == EventType.TASK_COMPLETED,
+            Event.actor.is_not(None),
+            HumanTask.role == Role.KABID_SERTIFIKASI,
+        )
+        .order_by(Event.id)
+    ).all()
+    found: dict[str, tuple[str | None, str | None]] = {}
+    for assigned in rows:
+        for a in objects(assigned):
+            if isinstance(a.get("username"), str):
+                tuk, asesor = a.get("tuk_kode"), a.get("asesor")
+                found[a["username"]] = (
+                    tuk if isinstance(tuk, str) else None,
+                    asesor if isinstance(asesor, str) else None,
+                )
+    return found
+
+
+def _keputusan_kelompok(
+    session: Session, root_id: int, calon: dict[str, _Calon]
+) -> tuple[list[KeputusanKelompok], list[KeputusanKelompok]]:
+    """The final decisions per TUK and per asesor the candidates were assigned to."""
+    assigned = _penugasan(session, root_id)
+    per_tuk: dict[str, dict[str, int]] = {}
+    per_asesor: dict[str, dict[str, int]] = {}
+    for username, c in calon.items():
+        if not c.keputusan:
+            continue
+        tuk, asesor = assigned.get(username, (None, None))
+        kolom = c.keputusan if c.keputusan in ("K", "BK") else "ditunda"
+        for table, key in ((per_tuk, tuk or TANPA_SKEMA), (per_asesor, asesor or TANPA_SKEMA)):
+            table.setdefault(key, {"K": 0, "BK": 0, "ditunda": 0})[kolom] += 1
+    tuks = dict(session.execute(select(Tuk.kode, Tuk.nama).where(Tuk.kode.in_(sorted(per_tuk)))).all())
+    people = dict(
+        session.execute(select(User.username, User.full_name).where(User.username.in_(sorted(per_asesor)))).all()
+    )
+
+    def rows(table: dict[str, dict[str, int]], names: dict[str, str]) -> list[KeputusanKelompok]:
+        return [
+            KeputusanKelompok(kunci=key, judul=names.get(key) or key, k=n["K"], bk=n["BK"], ditunda=n["ditunda"])
+            for key, n in sorted(table.items())
+        ]
+
+    return rows(per_tuk, tuks), rows(per_asesor, people)
+
+
+# --------------------------------------------------------------------------------------------------
+# Time-standard compliance of the tasks
+
+
+def _task_counts(now: datetime) -> list[Any]:
+    """The columns counting tasks with a due against it (each a SUM over the grouped rows)."""
+    done = HumanTask.state == TaskState.COMPLETED
+    ready = HumanTask.state == TaskState.READY
+    return [
+        func.sum(case((and_(done, HumanTask.completed_at <= HumanTask.due_at), 1), else_=0)),
+        func.sum(case((and_(done, HumanTask.completed_at > HumanTask.due_at), 1), else_=0)),
+        func.sum(case((and_(ready, HumanTask.due_at < now), 1), else_=0)),
+        func.sum(case((and_(ready, HumanTask.due_at >= now), 1), else_=0)),
+    ]
+
+
+def _tasks_with_due(root_ids: list[int], escalations: list[str]) -> Any:
+    """The period's tasks that have a due and did not end with the period (a cancelled task was never owed), but
+    the escalations (`escalations`: their task ids, a handful: an escalation is raised once its step is past the
+    due; it follows the lateness up, it is not late)."""
+    return and_(
+        HumanTask.instance_id.in_(select(ProcessInstance.id).where(ProcessInstance.root_id.in_(root_ids))),
+        HumanTask.due_at.is_not(None),
+        HumanTask.state.in_([TaskState.READY, TaskState.COMPLETED]),
+        HumanTask.id.not_in(escalations) if escalations else true(),
+    )
+
+
+@dataclass
+class _Patuh:
+    judul: str
+    peran: str | None = None
+    n: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+    def add(self, counts: tuple[Any, ...]) -> None:
+        self.n = [a + int(b or 0) for a, b in zip(self.n, counts, strict=True)]
+
+    def baris(self, kunci: str) -> KepatuhanBaris:
+        tepat, lambat, terbuka, berjalan = self.n
+        decided = tepat + lambat + terbuka
+        return KepatuhanBaris(
+            kunci=kunci,
+            judul=self.judul,
+            peran=self.peran,
+            tepat_waktu=tepat,
+            terlambat_selesai=lambat,
+            terlambat_terbuka=terbuka,
+            berjalan=berjalan,
+            persen_tepat_waktu=round(tepat * 100 / decided, 1) if decided else None,
+        )
+
+
+def _kepatuhan(
+    session: Session, root: ProcessInstance, now: datetime, step_names: dict[str, str], escalations: list[str]
+) -> Kepatuhan:
+    """Every task with a due (its SOP step's) done by it, after it, or open past it: one grouped query, by step,
+    role and person (who completed it, or holds it open). Candidates count per role, not one by one."""
+    person = func.coalesce(HumanTask.completed_by, HumanTask.claimed_by, HumanTask.assignee)
+    rows = session.execute(
+        select(HumanTask.step, HumanTask.role, person, *_task_counts(now))
+        .where(_tasks_with_due([root.id], escalations))
+        .group_by(HumanTask.step, HumanTask.role, person)
+    ).all()
+    per_step: dict[str, _Patuh] = {}
+    per_role: dict[str, _Patuh] = {}
+    per_person: dict[tuple[str, str], _Patuh] = {}
+    total = _Patuh("Jumlah")
+    for step, role, username, *counts in rows:
+        counts_ = tuple(counts)
+        nomor = step or TANPA_SKEMA
+        per_step.setdefault(nomor, _Patuh(step_names.get(nomor) or f"Langkah {nomor}")).add(counts_)
+        per_role.setdefault(role or "", _Patuh(LANE_OF.get(role or "", role or "-"))).add(counts_)
+        total.add(counts_)
+        if role != Role.PESERTA:
+            key = (username or "", role or "")
+            per_person.setdefault(key, _Patuh("", role)).add(counts_)
+    names = dict(
+        session.execute(
+            select(User.username, User.full_name).where(User.username.in_(sorted({u for u, _ in per_person if u})))
+        ).all()
+    )
+    orang = []
+    for (username, _), p in per_person.items():
+        p.judul = names.get(username) or username or "(belum diambil siapa pun)"
+        orang.append(p.baris(username))
+    # Who is behind first: the most tasks open past their due, then the lowest share on time.
+    orang.sort(
+        key=lambda b: (-b.terlambat_terbuka, b.persen_tepat_waktu if b.persen_tepat_waktu is not None else 101, b.judul)
+    )
+    return Kepatuhan(
+        per_langkah=[per_step[n].baris(n) for n in sorted(per_step, key=lambda n: (len(n), n))],
+        per_peran=[per_role[r].baris(r) for r in sorted(per_role, key=lambda r: _ROLE_ORDER.get(r, 99))],
+        per_orang=orang,
+        total=total.baris(""),
+    )
+
+
+_ROLE_ORDER: dict[str, int] = {str(role): i for i, role in enumerate(LANE_ROLES.values())}
+
+
+# --------------------------------------------------------------------------------------------------
+# Across periods
+
+
+def _langkah_terlambat(root: ProcessInstance, now: datetime) -> tuple[int, int]:
+    """(steps done, steps late) of a period from its step record."""
+    done = late = 0
+    for row in waktu_langkah(root.steps):
+        mulai, batas, selesai = _aware(row.get("mulai")), _aware(row.get("batas")), _aware(row.get("selesai"))
+        end = selesai or ((root.ended_at or now) if mulai else None)
+        done += int(selesai is not None)
+        late += int(batas is not None and end is not None and end > batas)
+    return done, late
+
+
+def _jumlah(t: dict[str, Any]) -> int:
+    jumlah = t.get("jumlah")
+    return jumlah if isinstance(jumlah, int) and not isinstance(jumlah, bool) else 0
+
+
+def _corong_per_periode(session: Session, root_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """(registered, accepted, present) per period, counted in SQL in one statement: the candidates who submitted
+    FR.APL.01, those whose last check by Kabid Administrasi accepted them, those whose last attendance record by
+    their asesor says present (the rules of `_submissions`, without a row per candidate leaving the database)."""
+    # Each row's answer read from its JSON, then the rows that hold their role's answer, the last first.
+    read = (
+        select(
+            Event.id.label("id"),
+            Event.root_id.label("root_id"),
+            HumanTask.role.label("role"),
+            HumanTask.subject.label("subject"),
+            # Only the answer the task's role gives is read: the JSON is parsed once per row.
+            case((HumanTask.role == Role.PESERTA, Event.data["apl01"].as_string())).label("apl"),
+            case(
+                (HumanTask.role == Role.KABID_ADMINISTRASI, Event.data[("pemeriksaan", "keputusan")].as_string())
+            ).label("keputusan"),
+            case((HumanTask.role == Role.ASESOR, Event.data[("kehadiran", "hadir")].as_boolean())).label("hadir"),
+        )
+        .join(HumanTask, HumanTask.id == Event.task_id)
+        .where(
+            Event.root_id.in_(root_ids),
+            Event.type == EventType.TASK_COMPLETED,
+            Event.actor.is_not(None),
+            HumanTask.subject.is_not(None),
+            HumanTask.role.in_([Role.PESERTA, Role.KABID_ADMINISTRASI, Role.ASESOR]),
+        )
+        .subquery()
+    )
+    r = read.c
+    answers = (
+        select(
+            r.root_id,
+            r.role,
+            r.keputusan,
+            r.hadir,
+            func.row_number().over(partition_by=(r.root_id, r.subject, r.role), order_by=r.id.desc()).label("terakhir"),
+        )
+        .where(
+            or_(
+                and_(r.role == Role.PESERTA, r.apl.is_not(None)),
+                and_(r.role == Role.KABID_ADMINISTRASI, r.keputusan.is_not(None)),
+                and_(r.role == Role.ASESOR, r.hadir.is_not(None)),
+            )
+        )
+        .subquery()
+    )
+    a = answers.c
+    last = a.terakhir == 1
+    rows = session.execute(
+        select(
+            a.root_id,
+            func.sum(case((and_(last, a.role == Role.PESERTA), 1), else_=0)),
+            func.sum(case((and_(last, a.role == Role.KABID_ADMINISTRASI, a.keputusan == "diterima"), 1), else_=0)),
+            func.sum(case((and_(last, a.role == Role.ASESOR, a.hadir == True), 1), else_=0)),  # noqa: E712
+        ).group_by(a.root_id)
+    ).all()
+    return {int(r): (int(t or 0), int(d or 0), int(h or 0)) for r, t, d, h in rows}
+
+
+def tren(db: Database, now: datetime) -> list[TrenPeriode]:
+    """The last `TREN_MAKS` periods, oldest first, each with its funnel's totals, K/BK, steps late and the share
+    of its tasks done on time."""
+    with db.reading() as session:
+        roots = list(
+            session.scalars(
+                select(ProcessInstance)
+                .where(ProcessInstance.parent_id.is_(None), ProcessInstance.key == SOP_PROCESS)
+                .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+                .limit(TREN_MAKS)
+            )
+        )[::-1]
+        ids = [r.id for r in roots]
+        if not ids:
+            return []
+        escalated = session.execute(
+            select(Event.root_id, Event.task_id).where(Event.root_id.in_(ids), Event.type == EventType.STEP_ESCALATED)
+        ).all()
+        escalations: dict[int, int] = defaultdict(int)
+        for root_id, _ in escalated:
+            escalations[int(root_id)] += 1
+        tasks = {
+            int(root_id): tuple(int(n or 0) for n in counts)
+            for root_id, *counts in session.execute(
+                select(HumanTask.root_id, *_task_counts(now))
+                .where(_tasks_with_due(ids, [str(t) for _, t in escalated if t]))
+                .group_by(HumanTask.root_id)
+            ).all()
+        }
+        funnel = _corong_per_periode(session, ids)
+        certificates = dict(
+            session.execute(
+                select(Sertifikat.root_id, func.count(func.distinct(Sertifikat.peserta_username)))
+                .where(Sertifikat.root_id.in_(ids), Sertifikat.status != SertifikatStatus.DIGANTI)
+                .group_by(Sertifikat.root_id)
+            ).all()
+        )
+        out = []
+        for root in roots:
+            terdaftar, diterima, hadir = funnel.get(root.id, (0, 0, 0))
+            decided = [k.keputusan for k in keputusan_tercatat_periode(session, root.id).values()]
+            target = _target(session, root.id)
+            done, late = _langkah_terlambat(root, now)
+            tepat, lambat, terbuka, _ = tasks.get(root.id, (0, 0, 0, 0))
+            owed = tepat + lambat + terbuka
+            out.append(
+                TrenPeriode(
+                    id=root.id,
+                    business_key=root.business_key,
+                    status=root.status,
+                    mulai=root.started_at,
+                    target=sum(_jumlah(t) for t in target),
+                    terdaftar=terdaftar,
+                    diterima=diterima,
+                    hadir=hadir,
+                    kompeten=decided.count("K"),
+                    belum_kompeten=decided.count("BK"),
+                    sertifikat=int(certificates.get(root.id, 0)),
+                    langkah_selesai=done,
+                    langkah_terlambat=late,
+                    tugas_tepat_waktu=tepat,
+                    tugas_diputuskan=owed,
+                    persen_tepat_waktu=round(tepat * 100 / owed, 1) if owed else None,
+                    eskalasi=int(escalations.get(root.id, 0)),
+                )
+            )
+        return out
 
 
 # --------------------------------------------------------------------------------------------------

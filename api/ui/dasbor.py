@@ -1,9 +1,11 @@
 """Dasbor: a period at a glance for Ketua LSP and Direktur (the Kabids and the administrator may read it).
 
 `/dasbor` lists the periods; `/dasbor/{id}` shows one: the SOP steps against their time standards, the
-escalations, the counts from target to certificate, K/BK per skema and the documents' progress, each panel a
-table beside server-drawn bars, and a CSV per panel (`/dasbor/{id}/{panel}.csv`). Figures from
-`api.services.dasbor`, the same as `GET /api/periode/{id}/dasbor`.
+escalations, the counts from target to certificate, the tasks done on time per step, role and person, K/BK per
+skema, TUK and asesor, and the documents' progress, each panel a table beside server-drawn bars (SVG with a
+title and a description; the table is the accessible source), and each table as CSV and XLSX
+(`/dasbor/{id}/{panel}.csv|.xlsx`). `/dasbor/tren` sets the last periods side by side (`/dasbor/tren.csv|.xlsx`).
+Figures from `api.services.dasbor`, the same as `GET /api/periode/{id}/dasbor` and `GET /api/periode/tren`.
 """
 
 import csv
@@ -15,11 +17,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from api import permissions
 from api.auth import CurrentUser
 from api.routes.deps import MAX_ID, Db, Now
-from api.schemas.dasbor import CorongBaris, Dasbor
+from api.schemas.dasbor import CorongBaris, Dasbor, KepatuhanBaris, KeputusanKelompok, TrenPeriode
 from api.services import dasbor
 from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
@@ -82,6 +86,36 @@ def daftar_periode(request: Request, db: Db, user: PageUser) -> Response:
     )
 
 
+@router.get("/dasbor/tren")
+def tren_periode(request: Request, db: Db, now: Now, user: PageUser) -> Response:
+    if not permissions.may_read_dasbor(user):
+        return _refused(request, user)
+    return page(
+        request,
+        "dasbor_tren.html",
+        user,
+        title="Tren antarperiode",
+        aktif="dasbor",
+        tren=dasbor.tren(db, now),
+        pada=now,
+        STATUS_PERIODE=STATUS_PERIODE,
+    )
+
+
+@router.get("/dasbor/tren.csv")
+def tren_csv(request: Request, db: Db, now: Now, user: PageUser) -> Response:
+    if not permissions.may_read_dasbor(user):
+        return _refused(request, user)
+    return _download(_tren(dasbor.tren(db, now)), "dasbor-tren", "csv")
+
+
+@router.get("/dasbor/tren.xlsx")
+def tren_xlsx(request: Request, db: Db, now: Now, user: PageUser) -> Response:
+    if not permissions.may_read_dasbor(user):
+        return _refused(request, user)
+    return _download(_tren(dasbor.tren(db, now)), "dasbor-tren", "xlsx")
+
+
 @router.get("/dasbor/{instance_id}")
 def dasbor_periode(request: Request, instance_id: str, db: Db, now: Now, user: PageUser) -> Response:
     if not permissions.may_read_dasbor(user):
@@ -105,6 +139,17 @@ def dasbor_periode(request: Request, instance_id: str, db: Db, now: Now, user: P
 
 @router.get("/dasbor/{instance_id}/{panel}.csv")
 def dasbor_csv(request: Request, instance_id: str, panel: str, db: Db, now: Now, user: PageUser) -> Response:
+    return _panel(request, instance_id, panel, db, now, user, "csv")
+
+
+@router.get("/dasbor/{instance_id}/{panel}.xlsx")
+def dasbor_xlsx(request: Request, instance_id: str, panel: str, db: Db, now: Now, user: PageUser) -> Response:
+    return _panel(request, instance_id, panel, db, now, user, "xlsx")
+
+
+def _panel(
+    request: Request, instance_id: str, panel: str, db: Db, now: datetime, user: CurrentUser, format_: str
+) -> Response:
     if not permissions.may_read_dasbor(user):
         return _refused(request, user)
     pid = _period_id(instance_id)
@@ -112,12 +157,35 @@ def dasbor_csv(request: Request, instance_id: str, panel: str, db: Db, now: Now,
     if found is None:
         return _not_found(request, user)
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", found.periode.business_key or str(found.periode.id)).strip("-")
-    return Response(
-        # A byte-order mark: spreadsheet programs then read the names' letters as UTF-8.
-        "\ufeff" + _csv(PANELS[panel](found)),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="dasbor-{name or pid}-{panel}.csv"'},
-    )
+    return _download(PANELS[panel](found), f"dasbor-{name or pid}-{panel}", format_)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(rows: list[list[Any]], filename: str, format_: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}.{format_}"'}
+    if format_ == "xlsx":
+        return Response(_xlsx(rows), media_type=XLSX, headers=headers)
+    # A byte-order mark: spreadsheet programs then read the names' letters as UTF-8.
+    return Response("\ufeff" + _csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    """One sheet: the header row bold-free and plain, counts as numbers, every text a text (never a formula)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Dasbor")
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=None if value == "" else value)
+            if isinstance(value, str) and value:
+                cell.data_type = "s"  # a name starting with "=" stays a name
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -209,11 +277,72 @@ def _dokumen(d: Dasbor) -> list[list[Any]]:
     return rows
 
 
+def _persen(value: float | None) -> Any:
+    return value if value is not None else ""
+
+
+def _kepatuhan_rows(first: list[str], rows: list[KepatuhanBaris], total: KepatuhanBaris | None) -> list[list[Any]]:
+    head = ["Tepat waktu", "Selesai terlambat", "Terbuka lewat batas", "Berjalan", "Persen tepat waktu"]
+    out: list[list[Any]] = [first + head]
+    for r in rows + ([total] if total is not None else []):
+        lead = [r.kunci, r.judul] + ([ROLE_LABELS.get(r.peran or "", r.peran or "")] if len(first) == 3 else [])
+        out.append(
+            lead + [r.tepat_waktu, r.terlambat_selesai, r.terlambat_terbuka, r.berjalan, _persen(r.persen_tepat_waktu)]
+        )
+    return out
+
+
+def _kepatuhan_langkah(d: Dasbor) -> list[list[Any]]:
+    return _kepatuhan_rows(["Langkah", "Nama"], d.kepatuhan.per_langkah, d.kepatuhan.total)
+
+
+def _kepatuhan_peran(d: Dasbor) -> list[list[Any]]:
+    return _kepatuhan_rows(["Kode peran", "Peran"], d.kepatuhan.per_peran, d.kepatuhan.total)
+
+
+def _kepatuhan_orang(d: Dasbor) -> list[list[Any]]:
+    return _kepatuhan_rows(["Pengguna", "Nama", "Peran"], d.kepatuhan.per_orang, None)
+
+
+def _kelompok(first: list[str], rows: list[KeputusanKelompok]) -> list[list[Any]]:
+    out: list[list[Any]] = [first + ["Kompeten (K)", "Belum kompeten (BK)", "Ditunda"]]
+    out += [[k.kunci, k.judul, k.k, k.bk, k.ditunda] for k in rows]
+    return out
+
+
+def _keputusan_tuk(d: Dasbor) -> list[list[Any]]:
+    return _kelompok(["Kode TUK", "TUK"], d.keputusan_tuk)
+
+
+def _keputusan_asesor(d: Dasbor) -> list[list[Any]]:
+    return _kelompok(["Pengguna", "Asesor"], d.keputusan_asesor)
+
+
 PANELS: dict[str, Callable[[Dasbor], list[list[Any]]]] = {
     "langkah": _langkah,
     "eskalasi": _eskalasi,
     "corong": _corong,
     "prodi": _prodi,
     "keputusan": _keputusan,
+    "keputusan_tuk": _keputusan_tuk,
+    "keputusan_asesor": _keputusan_asesor,
+    "kepatuhan_langkah": _kepatuhan_langkah,
+    "kepatuhan_peran": _kepatuhan_peran,
+    "kepatuhan_orang": _kepatuhan_orang,
     "dokumen": _dokumen,
 }
+
+
+def _tren(rows: list[TrenPeriode]) -> list[list[Any]]:
+    out: list[list[Any]] = [
+        ["Periode", "Keadaan", "Dimulai (WIB)", "Target", "Terdaftar", "Diterima", "Hadir", "Kompeten (K)"]
+        + ["Belum kompeten (BK)", "Sertifikat", "Langkah selesai", "Langkah terlambat", "Tugas tepat waktu"]
+        + ["Tugas diputuskan", "Persen tepat waktu", "Eskalasi"]
+    ]
+    for t in rows:
+        out.append(
+            [t.business_key or str(t.id), STATUS_PERIODE.get(t.status, t.status), _waktu(t.mulai), t.target]
+            + [t.terdaftar, t.diterima, t.hadir, t.kompeten, t.belum_kompeten, t.sertifikat, t.langkah_selesai]
+            + [t.langkah_terlambat, t.tugas_tepat_waktu, t.tugas_diputuskan, _persen(t.persen_tepat_waktu), t.eskalasi]
+        )
+    return out
