@@ -16,7 +16,7 @@ def _table(rows: list[tuple[str, str]]) -> Table:
 
 def _translate(table: Table, text: str) -> str | None:
     for pattern, words in table:
-        if match := pattern.fullmatch(text.strip()):
+        if match := pattern.fullmatch(text.strip().rstrip(".").rstrip()):
             return match.expand(words) if isinstance(words, str) else words(match)
     return None
 
@@ -143,11 +143,50 @@ _PARSER = _table(
         (r"Cannot resolve dataInputAssociation (\S+)", r"asosiasi data input \1 tidak menunjuk data yang ada"),
         (r"Cannot resolve dataOutputAssociation (\S+)", r"asosiasi data output \1 tidak menunjuk data yang ada"),
         (r"(Signal|Error|Escalation|Correlation) identifier is missing from bpmn xml", r"id \1 tidak ada di BPMN"),
+        (
+            r"Non-default exclusive outgoing sequence flow without condition",
+            "alur keluar gateway eksklusif ini tidak punya kondisi dan bukan alur default: beri kondisi atau "
+            "jadikan alur default gateway-nya",
+        ),
+        (
+            r"A multiinstance task must specify a cardinality or a loop input data reference",
+            "tugas multi-instance harus menyebut loopCardinality atau loopDataInputRef",
+        ),
+        (
+            r"A multiinstance task must specify exactly one of cardinality or loop input data reference",
+            "tugas multi-instance harus menyebut tepat satu: loopCardinality atau loopDataInputRef",
+        ),
+        (
+            r"Multiple outgoing flows are not supported for tasks of type.*",
+            "tugas jenis ini hanya boleh punya satu alur keluar",
+        ),
+        (
+            r"A loopMaximum or loopCondition must be specified for Loop Tasks",
+            "tugas berulang harus punya loopMaximum atau loopCondition",
+        ),
+        (r"Expected an? (\w+) node", r"definisi \1 yang dirujuk tidak ada"),
+        (
+            r"Element '\{[^}]*\}(\w+)': This element is not expected.*",
+            r"elemen <\1> tidak boleh ada di tempat ini menurut skema BPMN",
+        ),
+        (
+            r"Element '\{[^}]*\}(\w+)', attribute '([^']+)': The attribute '[^']+' is not allowed.*",
+            r"atribut \2 tidak boleh ada pada <\1> menurut skema BPMN",
+        ),
+        (
+            r"Element '\{[^}]*\}(\w+)', attribute '([^']+)': '(.*)' is not a valid value of the atomic type 'xs:ID'.*",
+            r"'\3' bukan id yang sah untuk atribut \2 pada <\1>: id diawali huruf atau '_', tanpa spasi",
+        ),
+        (
+            r"Element '\{[^}]*\}(\w+)', attribute '([^']+)': (.*?)\.*",
+            r"atribut \2 pada <\1> tidak sah menurut skema BPMN (\3)",
+        ),
+        (r"Element '\{[^}]*\}(\w+)': (.*?)\.*", r"elemen <\1> tidak sah menurut skema BPMN (\2)"),
     ]
 )
 
 
 def parser_message(message: str) -> str:
     """SpiffWorkflow's ValidationException (its own checks and the BPMN XSD's)."""
-    first = message.strip().splitlines()[0] if message.strip() else message
-    return f"Parser BPMN menolak: {_translate(_PARSER, first) or f'({message.strip()})'}"
+    text = message.strip().splitlines()[0].strip() if message.strip() else ""
+    return f"Parser BPMN menolak: {_translate(_PARSER, text) or f'({text})'}"
