@@ -92,11 +92,26 @@ TIMERS = {
         "<bpmn:timeDuration>PT1H</bpmn:timeDuration>",
         "timeDuration PT1H dibaca sebagai nama Python: beri tanda kutip ('PT1H')",
     ),
-    "invalid-duration": ("<bpmn:timeDuration>'PTXYZ'</bpmn:timeDuration>", "timeDuration: bukan durasi ISO-8601: 'PTXYZ' (contoh: P2D, P7D atau PT1H)"),
-    "endless-cycle": ("<bpmn:timeCycle>'R/PT1S'</bpmn:timeCycle>", "timeCycle: timer siklus 'R/PT1S' berulang tanpa henti: beri jumlah ulangan (mis. 'R3/PT1H')"),
-    "too-many-cycles": ("<bpmn:timeCycle>'R5000/PT1S'</bpmn:timeCycle>", "timer siklus 'R5000/PT1S' berulang lebih dari 1000 kali"),
-    "invalid-date": ("<bpmn:timeDate>'2026-13-45'</bpmn:timeDate>", "timeDate: bukan tanggal dan waktu ISO 8601: '2026-13-45'"),
-    "unknown-name": ("<bpmn:timeDate>batas_langkh('2')</bpmn:timeDate>", "timeDate membaca batas_langkh, yang tidak diisi apa pun di proses 'uji_kompetensi'"),
+    "invalid-duration": (
+        "<bpmn:timeDuration>'PTXYZ'</bpmn:timeDuration>",
+        ("timeDuration: bukan durasi ISO-8601: 'PTXYZ' (contoh: P2D, P7D atau PT1H)"),
+    ),
+    "endless-cycle": (
+        "<bpmn:timeCycle>'R/PT1S'</bpmn:timeCycle>",
+        ("timeCycle: timer siklus 'R/PT1S' berulang tanpa henti: beri jumlah ulangan (mis. 'R3/PT1H')"),
+    ),
+    "too-many-cycles": (
+        "<bpmn:timeCycle>'R5000/PT1S'</bpmn:timeCycle>",
+        ("timer siklus 'R5000/PT1S' berulang lebih dari 1000 kali"),
+    ),
+    "invalid-date": (
+        "<bpmn:timeDate>'2026-13-45'</bpmn:timeDate>",
+        ("timeDate: bukan tanggal dan waktu ISO 8601: '2026-13-45'"),
+    ),
+    "unknown-name": (
+        "<bpmn:timeDate>batas_langkh('2')</bpmn:timeDate>",
+        ("timeDate membaca batas_langkh, yang tidak diisi apa pun di proses 'uji_kompetensi'"),
+    ),
 }
 
 

@@ -57,7 +57,12 @@ def _target_form(field: str, spec: dict[str, Any]) -> str:
 @pytest.mark.parametrize(
     ("field", "spec", "element_id", "words"),
     [
-        ("jenis", {"type": "string", "enum": ["a", "b"]}, "properties.jenis.enum", "enum ['a', 'b'] tidak punya judul: tulis pilihannya sebagai oneOf"),
+        (
+            "jenis",
+            {"type": "string", "enum": ["a", "b"]},
+            "properties.jenis.enum",
+            ("enum ['a', 'b'] tidak punya judul: tulis pilihannya sebagai oneOf"),
+        ),
         (
             "berkas_id",
             {"type": "integer", "minimum": 1},

@@ -225,7 +225,8 @@ def test_an_edit_in_the_xml_tab_is_validated_and_its_warnings_listed(server: tup
     page.click("#validate")
     page.wait_for_selector("#problems li.warning")
     assert "sah, 1 peringatan" in page.inner_text("#status")
-    assert "[tanpa_gambar]" in page.inner_text("#problems") and "tidak punya bentuk di diagram" in page.inner_text("#problems")
+    listed = page.inner_text("#problems")
+    assert "[tanpa_gambar]" in listed and "tidak punya bentuk di diagram" in listed
     assert f"{SOP}.bpmn *" in page.inner_text("#tabs")
     page.click("#tabs [data-view='diagram']")  # the edited XML draws (the new task has no shape to draw)
     page.wait_for_selector(".djs-element")

@@ -146,7 +146,8 @@ def test_validate_reports_what_deploy_refuses_and_deploys_nothing(api: Api) -> N
     r = _validate(api, {SOP_FILE.name: broken})
     assert r.status_code == 200, r.text
     [error] = r.json()["errors"]
-    assert error["element_id"] == flow_id and error["message"].startswith("Kondisi ini bukan ekspresi Python yang sah: baris 1: ")
+    assert error["element_id"] == flow_id
+    assert error["message"].startswith("Kondisi ini bukan ekspresi Python yang sah: baris 1: ")
     assert _deploy(api, {SOP_FILE.name: broken}).json() == {
         "detail": "the deployment is invalid (1 error(s)); nothing was deployed",
         "errors": r.json()["errors"],

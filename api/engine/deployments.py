@@ -22,7 +22,7 @@ from api.engine.form_rules import FORM_ERRORS
 from api.engine.lint_rules import LintContext, Problem, lint
 from api.engine.penerbitan import perubahan_penerbitan
 from api.engine.process_models import add_files, latest_definition, new_parser
-from api.engine.tool_messages import json_message, parser_message, xml_message
+from api.engine.tool_messages import json_message, parser_message, schema_message, xml_message
 from api.store.enums import LANE_ROLES, DeploymentStatus
 from api.store.models import Deployment, DeploymentFile, ProcessDefinition
 
@@ -199,7 +199,7 @@ def form_problems(name: str, content: bytes | str) -> tuple[Any, list[Problem]]:
         jsonschema.validators.validator_for(schema).check_schema(schema)
     except jsonschema.SchemaError as exc:
         path = ".".join(str(p) for p in exc.absolute_path) or None
-        return None, [Problem(name, path, None, f"Bukan JSON Schema yang sah: {exc.message}")]
+        return None, [Problem(name, path, None, schema_message(exc.message))]
     return schema, [p for rule in FORM_ERRORS for p in rule(name, schema)]
 
 
@@ -240,7 +240,8 @@ def _file_defining(trees: dict[str, Any], process_id: str) -> str:
 def _from_validation(exc: ValidationException, file: str, tree: Any) -> Problem:
     element_id = getattr(exc, "id", None) or None
     line = getattr(exc, "line_number", None) or _line_of(tree, element_id)
-    message = parser_message(str(getattr(exc, "message", None) or exc))
+    said = str(getattr(exc, "message", None) or exc)
+    message = parser_message(said)
     return Problem(file or getattr(exc, "file_name", "") or "", element_id, int(line) if line else None, message)
 
 

@@ -191,7 +191,8 @@ def timer_expressions(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         namespaces=NS,
     ):
         if problem := check_syntax(timer.text or "", "eval"):
-            yield ctx.problem(element_of(timer), f"Ekspresi timer bukan Python yang sah: {problem}")
+            # The event the timer belongs to (its definition may have an id of its own, but no shape).
+            yield ctx.problem(element_of(timer.getparent()), f"Ekspresi timer bukan Python yang sah: {problem}")
 
 
 def child_subjects(tree: Any, ctx: LintContext) -> Iterator[Problem]:
@@ -203,14 +204,12 @@ def child_subjects(tree: Any, ctx: LintContext) -> Iterator[Problem]:
 
 
 def time_standards(tree: Any, ctx: LintContext) -> Iterator[Problem]:
-    for el in tree.xpath(
-        "//*[spiffworkflow:properties or bpmn:extensionElements/spiffworkflow:properties]", namespaces=NS
-    ):
-        for p in el.xpath(".//spiffworkflow:property[@name=$n]", namespaces=NS, n=Prop.TIME_STANDARD.value):
-            try:
-                parse_duration(p.get("value") or "")
-            except ValueError as exc:
-                yield ctx.problem(el, f"{Prop.TIME_STANDARD}: {exc}")
+    """Each time standard is an ISO 8601 duration, reported once, on the element it belongs to."""
+    for p in tree.xpath("//spiffworkflow:property[@name=$n]", namespaces=NS, n=Prop.TIME_STANDARD.value):
+        try:
+            parse_duration(p.get("value") or "")
+        except ValueError as exc:
+            yield ctx.problem(element_of(p), f"{Prop.TIME_STANDARD}: {exc}")
 
 
 def sop_lanes(tree: Any, ctx: LintContext) -> Iterator[Problem]:
@@ -455,7 +454,7 @@ def endless_loops(tree: Any, ctx: LintContext) -> Iterator[Problem]:
                         todo.append(target)
             reach[node] = seen
         reported: set[str] = set()
-        for node in sorted(nodes, key=lambda i: graph.elements[i].sourceline or 0):
+        for node in sorted(nodes, key=lambda i: (graph.elements[i].sourceline or 0, i)):
             if node in reported or node not in reach[node]:
                 continue
             loop = {n for n in reach[node] if node in reach[n]}

@@ -181,9 +181,32 @@ _PARSER = _table(
             r"Element '\{[^}]*\}(\w+)', attribute '([^']+)': (.*?)\.*",
             r"atribut \2 pada <\1> tidak sah menurut skema BPMN (\3)",
         ),
+        (
+            r"Element '\{[^}]*\}(\w+)': Missing child element\(s\)\. Expected is \( \{[^}]*\}(\w+) \)",
+            r"elemen <\1> harus berisi elemen <\2>",
+        ),
         (r"Element '\{[^}]*\}(\w+)': (.*?)\.*", r"elemen <\1> tidak sah menurut skema BPMN (\2)"),
     ]
 )
+
+
+_SCHEMA = _table(
+    [
+        (r"(.+) is not a 'regex'", r"\1 bukan ekspresi reguler yang sah"),
+        (r"(.+) is not of type (.+)", r"\1 bukan bertipe \2"),
+        (r"(.+) is not valid under any of the given schemas", r"\1 tidak sah di tempat ini"),
+        (r"(.+) is less than the minimum of (.+)", r"\1 kurang dari minimum \2"),
+        (r"(.+) is not one of (.+)", r"\1 bukan salah satu dari \2"),
+        (r"(.+) is a required property", r"\1 wajib ada"),
+        (r"(.+) is too short", r"\1 terlalu pendek"),
+        (r"(.+) has non-unique elements", r"\1 berisi unsur yang sama lebih dari sekali"),
+    ]
+)
+
+
+def schema_message(message: str) -> str:
+    """jsonschema's SchemaError `message`: what in a form is no JSON Schema at all."""
+    return f"Bukan JSON Schema yang sah: {_translate(_SCHEMA, message) or f'({message})'}"
 
 
 def parser_message(message: str) -> str:

@@ -324,7 +324,9 @@ def test_the_deploy_lint_refuses_else_refs_and_type_lists_and_non_choice_oneof()
         said["properties.a.type"]
         == "type harus salah satu dari array, boolean, integer, number, object, string (satu tipe, bukan daftar)"
     )
-    assert said["properties.b.oneOf"] == 'oneOf harus berisi pilihan {"const": nilai, "title": "Label berbahasa Indonesia"}'
+    assert said["properties.b.oneOf"] == (
+        'oneOf harus berisi pilihan {"const": nilai, "title": "Label berbahasa Indonesia"}'
+    )
     assert said["properties.d.if"] == "if memerlukan then"
 
 
