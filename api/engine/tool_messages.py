@@ -10,7 +10,7 @@ from collections.abc import Callable
 Table = list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]]
 
 
-def _table(rows: list[tuple[str, str]]) -> Table:
+def _table(rows: list[tuple[str, str | Callable[[re.Match[str]], str]]]) -> Table:
     return [(re.compile(pattern), words) for pattern, words in rows]
 
 
@@ -62,7 +62,10 @@ _SANDBOX = _table(
             r'baris \1: atribut "\2" tidak boleh diawali "_"',
         ),
         (r'Line (\d+): "(.+)" is a reserved name\.?', r'baris \1: "\2" adalah nama yang dicadangkan'),
-        (r"Line (\d+): (\w+) calls are not allowed\.?", r"baris \1: pemanggilan \2 tidak diizinkan"),
+        (
+            r"Line (\d+): (\w+) calls are not allowed\.?",
+            lambda m: f"baris {m[1]}: pemanggilan {m[2].lower()} tidak diizinkan",
+        ),
         (r"Line (\d+): (.+) statements are not allowed\.?", r"baris \1: pernyataan \2 tidak diizinkan"),
         (r"operator (\S+) is not allowed", r"operator \1 tidak diizinkan"),
     ]
