@@ -27,6 +27,8 @@ def _files(path: Path) -> dict[str, bytes]:
 
 
 def _print_problems(problems: Iterable["Problem"], label: str) -> None:
+    """One line per problem, as the modeller lists it: file:line: [element] galat|peringatan: the designer's
+    Indonesian message (what is wrong and what to do)."""
     for p in problems:
         where = f"{p.file}:{p.line}" if p.line else p.file
         element = f" [{p.element_id}]" if p.element_id else ""
@@ -139,8 +141,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         Base.metadata.create_all(database.engine)
     with database.reading() as session:
         errors, warnings = validate(session, _files(Path(args.path)))
-    _print_problems(warnings, "warning")
-    _print_problems(errors, "error")
+    _print_problems(warnings, "peringatan")
+    _print_problems(errors, "galat")
     if errors:
         print(f"ujikom: {len(errors)} error(s); fix them before deploying", file=sys.stderr)
         return 1
@@ -158,9 +160,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         with Database(settings.effective_database_url).transaction() as session:
             result = deploy(session, _files(Path(args.path)), args.user, CLOCK.now())
             lines = [f"{d.key} v{d.version}" for d in result.definitions]
-            _print_problems(result.warnings, "warning")
+            _print_problems(result.warnings, "peringatan")
     except DeploymentInvalid as exc:
-        _print_problems(exc.errors, "error")
+        _print_problems(exc.errors, "galat")
         print(f"ujikom: deploy refused, {len(exc.errors)} error(s); nothing was deployed", file=sys.stderr)
         return 1
     if not result.created:

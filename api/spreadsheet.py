@@ -10,7 +10,13 @@ from openpyxl import load_workbook
 
 
 class SpreadsheetError(ValueError):
-    pass
+    """A sheet that cannot be read: `detail` for integrators (English), `message` for the person who uploaded
+    it (Indonesian, with what to do)."""
+
+    def __init__(self, detail: str, message: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.message = message
 
 
 def _column(header: Any) -> str:
@@ -30,12 +36,17 @@ def spreadsheet_rows(content: bytes) -> list[dict[str, Any]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SpreadsheetError(f"not a readable .xlsx file: {exc}") from exc
+        raise SpreadsheetError(
+            f"not a readable .xlsx file: {exc}",
+            "Berkas ini bukan lembar kerja .xlsx yang dapat dibaca: simpan sebagai .xlsx.",
+        ) from exc
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if not header or not any(header):
-        raise SpreadsheetError("the first row must name the columns")
+        raise SpreadsheetError(
+            "the first row must name the columns", "Baris pertama lembar kerja harus berisi nama kolom."
+        )
     columns = [_column(h) for h in header]
     out: list[dict[str, Any]] = []
     for values in rows:
@@ -44,5 +55,8 @@ def spreadsheet_rows(content: bytes) -> list[dict[str, Any]]:
         out.append({c: _cell(v) for c, v in zip(columns, values, strict=False) if c})
     book.close()
     if not out:
-        raise SpreadsheetError("the sheet has no rows under its header")
+        raise SpreadsheetError(
+            "the sheet has no rows under its header",
+            "Lembar kerja tidak berisi baris data di bawah baris nama kolom.",
+        )
     return out

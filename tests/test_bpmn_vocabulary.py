@@ -62,7 +62,9 @@ def test_an_unknown_property_name_is_a_warning_naming_the_element_not_an_error(a
     assert report["errors"] == []
     [warning] = report["warnings"]
     assert warning["element_id"] == "menetapkan_target"
-    assert warning["message"].startswith("property 'timeStandar' is not one the service reads (known: assignee, ")
+    assert warning["message"].startswith(
+        "Properti 'timeStandar' tidak dibaca layanan (salah ketik?); properti yang dikenal: assignee, "
+    )
     assert warning["line"] == 100  # the user task's own line in processes/uji_kompetensi.bpmn
 
 

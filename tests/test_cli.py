@@ -81,7 +81,7 @@ def test_validate_accepts_the_shipped_processes(seeded: str, capsys: pytest.Capt
     assert cli.main(["validate", str(PROJECT_ROOT / "processes")]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip() == "valid"
-    assert " error: " not in captured.err
+    assert " galat: " not in captured.err
 
 
 def test_validate_reports_file_line_element_and_message_and_exits_1(
@@ -90,7 +90,10 @@ def test_validate_reports_file_line_element_and_message_and_exits_1(
     processes, line = broken_copy
     assert cli.main(["validate", str(processes)]) == 1
     err = capsys.readouterr().err
-    expected = f"uji_kompetensi.bpmn:{line}: [flow_mulai_menetapkan_target] error: condition is not valid Python"
+    expected = (
+        f"uji_kompetensi.bpmn:{line}: [flow_mulai_menetapkan_target] galat: "
+        "Kondisi ini bukan ekspresi Python yang sah: baris 1: sintaks tidak sah"
+    )
     assert expected in err
     assert "1 error(s); fix them before deploying" in err
 
@@ -101,7 +104,7 @@ def test_deploy_of_a_broken_file_exits_1_and_deploys_nothing(
     processes, line = broken_copy
     assert cli.main(["deploy", str(processes / "uji_kompetensi.bpmn"), "--user", "tester"]) == 1
     err = capsys.readouterr().err
-    assert f"uji_kompetensi.bpmn:{line}: [flow_mulai_menetapkan_target] error:" in err
+    assert f"uji_kompetensi.bpmn:{line}: [flow_mulai_menetapkan_target] galat: Kondisi ini bukan ekspresi" in err
     assert "nothing was deployed" in err
     assert _count(seeded, Deployment) == 1
     assert _count(seeded, ProcessDefinition) == 7

@@ -52,9 +52,10 @@ def _refused(api: Api, text: str, element_id: str, line_marker: str, words: list
     before = _versions(api)
     r = _upload(api, "/api/deployments", {"uji_kompetensi.bpmn": text})
     assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "the deployment is invalid (1 error(s)); nothing was deployed"
     [error] = r.json()["errors"]
     assert error["file"] == "uji_kompetensi.bpmn"
-    assert error["element_id"] == element_id
+    assert error["element_id"] == error["path"] == element_id
     assert error["line"] == _line_of(text, line_marker)
     for word in words:
         assert word in error["message"], error["message"]
@@ -68,7 +69,10 @@ def test_a_known_operator_given_an_unknown_parameter_is_refused(api: Api) -> Non
         text,
         "menerbitkan_nota_dinas",
         '<bpmn:serviceTask id="menerbitkan_nota_dinas"',
-        ["service operator 'terbitkan_nota_dinas': wrong parameters: unknown bukan_param (it takes: periode, target)"],
+        [
+            "Operator layanan 'terbitkan_nota_dinas': parameternya salah: tidak dikenal bukan_param "
+            "(parameternya: periode, target)"
+        ],
     )
 
 
@@ -79,20 +83,35 @@ def test_a_known_operator_missing_a_required_parameter_is_refused(api: Api) -> N
         text,
         "menerbitkan_nota_dinas",
         '<bpmn:serviceTask id="menerbitkan_nota_dinas"',
-        ["service operator 'terbitkan_nota_dinas': wrong parameters: missing target (it takes: periode, target)"],
+        ["Operator layanan 'terbitkan_nota_dinas': parameternya salah: kurang target (parameternya: periode, target)"],
     )
 
 
 TIMERS = {
     "unquoted-duration": (
         "<bpmn:timeDuration>PT1H</bpmn:timeDuration>",
-        "timeDuration PT1H is read as a Python name: quote it ('PT1H')",
+        "timeDuration PT1H dibaca sebagai nama Python: beri tanda kutip ('PT1H')",
     ),
-    "invalid-duration": ("<bpmn:timeDuration>'PTXYZ'</bpmn:timeDuration>", "not an ISO-8601 duration: 'PTXYZ'"),
-    "endless-cycle": ("<bpmn:timeCycle>'R/PT1S'</bpmn:timeCycle>", "timer cycle 'R/PT1S' repeats forever"),
-    "too-many-cycles": ("<bpmn:timeCycle>'R5000/PT1S'</bpmn:timeCycle>", "repeats more than 1000 times"),
-    "invalid-date": ("<bpmn:timeDate>'2026-13-45'</bpmn:timeDate>", "not an ISO 8601 date and time: '2026-13-45'"),
-    "unknown-name": ("<bpmn:timeDate>batas_langkh('2')</bpmn:timeDate>", "timeDate reads batas_langkh"),
+    "invalid-duration": (
+        "<bpmn:timeDuration>'PTXYZ'</bpmn:timeDuration>",
+        ("timeDuration: bukan durasi ISO-8601: 'PTXYZ' (contoh: P2D, P7D atau PT1H)"),
+    ),
+    "endless-cycle": (
+        "<bpmn:timeCycle>'R/PT1S'</bpmn:timeCycle>",
+        ("timeCycle: timer siklus 'R/PT1S' berulang tanpa henti: beri jumlah ulangan (mis. 'R3/PT1H')"),
+    ),
+    "too-many-cycles": (
+        "<bpmn:timeCycle>'R5000/PT1S'</bpmn:timeCycle>",
+        ("timer siklus 'R5000/PT1S' berulang lebih dari 1000 kali"),
+    ),
+    "invalid-date": (
+        "<bpmn:timeDate>'2026-13-45'</bpmn:timeDate>",
+        ("timeDate: bukan tanggal dan waktu ISO 8601: '2026-13-45'"),
+    ),
+    "unknown-name": (
+        "<bpmn:timeDate>batas_langkh('2')</bpmn:timeDate>",
+        ("timeDate membaca batas_langkh, yang tidak diisi apa pun di proses 'uji_kompetensi'"),
+    ),
 }
 
 
@@ -126,7 +145,7 @@ def test_a_condition_reading_a_name_nothing_assigns_is_refused(api: Api) -> None
         text,
         "flow_kuota_terpenuhi_penugasan_gabung",
         'id="flow_kuota_terpenuhi_penugasan_gabung"',
-        ["condition reads jumlah_ditrima, which nothing in process 'uji_kompetensi' assigns"],
+        ["Kondisi membaca jumlah_ditrima, yang tidak diisi apa pun di proses 'uji_kompetensi'"],
     )
 
 
@@ -154,8 +173,8 @@ def test_a_form_pattern_prone_to_catastrophic_backtracking_is_refused(api: Api, 
     assert r.status_code == 422, r.text
     [error] = r.json()["errors"]
     assert error["file"] == "menetapkan_target.json"
-    assert error["element_id"] == "properties.target.pattern"
-    assert f"pattern {pattern!r} can take exponential time" in error["message"]
+    assert error["element_id"] == error["path"] == "properties.target.pattern"
+    assert f"Pola {pattern!r} bisa memakan waktu eksponensial" in error["message"]
     assert _versions(api) == before
 
 
@@ -205,7 +224,10 @@ def test_a_loop_that_never_waits_and_cannot_be_left_is_refused(api: Api) -> None
     [error] = r.json()["errors"]
     assert error["file"] == "putaran.bpmn" and error["element_id"] == "n0"
     assert error["line"] == _line_of(text, '<bpmn:scriptTask id="n0"')
-    assert error["message"] == "the loop through n0, n1, pilih never waits and nothing leaves it: it would run forever"
+    assert error["message"] == (
+        "Perulangan melalui n0, n1, pilih tidak pernah menunggu dan tidak ada jalan keluarnya: "
+        "ia akan berjalan tanpa henti"
+    )
     assert _versions(api) == before
 
 

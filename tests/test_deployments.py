@@ -66,7 +66,7 @@ BROKEN = {
         ),
         "flow_mulai_menetapkan_target",
         'id="flow_mulai_menetapkan_target"',
-        "condition is not valid Python",
+        "Kondisi ini bukan ekspresi Python yang sah: baris 1: sintaks tidak sah",
     ),
     "unregistered-operator": (
         "uji_kompetensi.bpmn",
@@ -75,21 +75,23 @@ BROKEN = {
         ),
         None,  # checked separately below: which id the error names
         None,
-        "service operator 'terbitkan_surat_palsu' is not registered",
+        "Operator layanan 'terbitkan_surat_palsu' tidak terdaftar; daftar operator: ",
     ),
     "missing-form-file": (
         "uji_kompetensi.bpmn",
         _replace(UJI, 'value="menetapkan_target.json"', 'value="target_tidak_ada.json"'),
         "menetapkan_target",
         '<bpmn:userTask id="menetapkan_target"',
-        "form file 'target_tidak_ada.json' is neither in this deployment nor deployed",
+        "Berkas formulir 'target_tidak_ada.json' tidak ada di penerapan ini dan belum pernah diterapkan: "
+        "unggah bersama BPMN-nya",
     ),
     "gateway-flow-without-condition-or-default": (
         "penerbitan_sertifikat.bpmn",
         _replace(PENERBITAN, ' default="flow_sk_disetujui_pleno_gabung"', ""),
         "flow_sk_disetujui_pleno_gabung",
         'id="flow_sk_disetujui_pleno_gabung"',
-        "Non-default exclusive outgoing sequence flow without condition",
+        "Parser BPMN menolak: alur keluar gateway eksklusif ini tidak punya kondisi dan bukan alur default: "
+        "beri kondisi atau jadikan alur default gateway-nya",
     ),
 }
 
@@ -104,11 +106,11 @@ def test_a_broken_element_is_refused_with_422_naming_file_element_and_line_and_n
     r = _deploy(api, {name: text})
     assert r.status_code == 422, r.text
     [error] = r.json()["errors"]
-    assert set(error) == {"file", "element_id", "line", "message"}
+    assert set(error) == {"file", "element_id", "line", "message", "path"}
     assert error["file"] == name
     assert message in error["message"]
     if element_id is not None:
-        assert error["element_id"] == element_id
+        assert error["element_id"] == error["path"] == element_id
         assert error["line"] == _line_of(text, line_marker)
     assert _snapshot(api) == before
     assert [(d["key"], d["version"]) for d in api.get("desainer", "/api/process-definitions").json()] == [
@@ -133,7 +135,10 @@ def test_an_invalid_parameter_expression_error_names_the_service_task_element(ap
     r = _deploy(api, {"uji_kompetensi.bpmn": text})
     assert r.status_code == 422
     [error] = r.json()["errors"]
-    assert "parameter 'target' is not a valid Python expression" in error["message"]
+    assert error["message"] == (
+        "Parameter 'target' bukan ekspresi Python yang sah: baris 1: sintaks tidak sah "
+        "(teks ditulis dengan tanda kutip, mis. 'P2D')"
+    )
     assert error["element_id"] == "menerbitkan_nota_dinas"
 
 
@@ -144,8 +149,8 @@ def test_malformed_xml_is_refused_with_the_line_and_nothing_is_deployed(api: Api
     assert r.status_code == 422
     [error] = r.json()["errors"]
     assert error["file"] == "uji_kompetensi.bpmn"
-    assert error["message"].startswith("malformed XML: ")
-    assert "oops" in error["message"]
+    assert error["message"].startswith("XML tidak sah: tag pembuka <oops> (baris ")
+    assert error["message"].endswith("; perbaiki di tab XML")
     assert isinstance(error["line"], int) and error["line"] > _line_of(text, "<oops>")
     assert _snapshot(api) == before
 
@@ -200,7 +205,7 @@ def test_a_deployment_of_only_forms_or_of_other_file_types_is_refused(api: Api) 
     before = _snapshot(api)
     r = _deploy(api, {"menetapkan_target.json": "{}"})
     assert r.status_code == 422
-    assert r.json()["errors"][0]["message"] == "a deployment needs at least one .bpmn file"
+    assert r.json()["errors"][0]["message"] == "Penerapan memerlukan setidaknya satu berkas .bpmn"
     r = _deploy(api, {"uji_kompetensi.bpmn": RENAMED, "catatan.txt": "x"})
     assert r.status_code == 422
     assert r.json()["errors"] == [
@@ -208,7 +213,8 @@ def test_a_deployment_of_only_forms_or_of_other_file_types_is_refused(api: Api) 
             "file": "catatan.txt",
             "element_id": None,
             "line": None,
-            "message": "only .bpmn and form .json files can be deployed",
+            "message": "Hanya berkas .bpmn dan formulir .json yang dapat diterapkan",
+            "path": "catatan.txt",
         }
     ]
     assert _snapshot(api) == before

@@ -47,9 +47,17 @@ def test_the_preview_draws_the_edited_form_with_sample_choices_from_its_sources(
 def test_the_preview_says_what_a_deployment_would_refuse_and_draws_nothing(api: Api) -> None:
     html = _preview(api, '{"type": "object", "properties": {"a": {"$ref": "#/x"}}}')
     assert "Formulir ini akan ditolak saat diterapkan" in html
-    assert "$ref" in html
+    assert (
+        "<li><code>properties.a.$ref</code> &#39;$ref&#39; tidak dapat digambar oleh perender formulir "
+        "(api/ui/formulir.py): nyatakan dengan kata kunci yang dikenalnya ("
+    ) in html
     assert "<form" not in html
-    assert "Formulir ini akan ditolak saat diterapkan" in _preview(api, '{"type": "object",')
+    broken = _preview(api, '{"type": "object",')
+    assert "Formulir ini akan ditolak saat diterapkan" in broken
+    assert (
+        "<li>baris 1: Berkas ini bukan JSON yang sah: baris 1 kolom 19: "
+        "nama properti harus diapit tanda kutip ganda</li>"
+    ) in broken
 
 
 def test_the_preview_needs_the_session_csrf_token_and_a_designer_or_staff(api: Api) -> None:

@@ -57,12 +57,17 @@ def _target_form(field: str, spec: dict[str, Any]) -> str:
 @pytest.mark.parametrize(
     ("field", "spec", "element_id", "words"),
     [
-        ("jenis", {"type": "string", "enum": ["a", "b"]}, "properties.jenis.enum", "enum ['a', 'b'] has no titles"),
+        (
+            "jenis",
+            {"type": "string", "enum": ["a", "b"]},
+            "properties.jenis.enum",
+            ("enum ['a', 'b'] tidak punya judul: tulis pilihannya sebagai oneOf"),
+        ),
         (
             "berkas_id",
             {"type": "integer", "minimum": 1},
             "properties.berkas_id",
-            "file field 'berkas_id' does not declare its file",
+            "Kolom berkas 'berkas_id' tidak menyatakan berkasnya: tambahkan x-berkas",
         ),
     ],
 )

@@ -214,12 +214,20 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
 @pytest.mark.parametrize(
     ("spec", "element_id", "words"),
     [
-        ({"type": "string", "x-sumber": "skema_semua"}, "properties.isian.x-sumber", "'skema_semua' is not a known"),
-        ({"type": "string", "x-isian": "skema_aktif"}, "properties.isian.x-isian", "source of pre-filled values"),
+        (
+            {"type": "string", "x-sumber": "skema_semua"},
+            "properties.isian.x-sumber",
+            ("x-sumber 'skema_semua' bukan sumber pilihan yang dikenal; yang dikenal: "),
+        ),
+        (
+            {"type": "string", "x-isian": "skema_aktif"},
+            "properties.isian.x-isian",
+            ("x-isian 'skema_aktif' bukan sumber isian awal yang dikenal"),
+        ),
         (
             {"type": "string", "x-sumber": "skema_aktif", "oneOf": [{"const": "a", "title": "A"}]},
             "properties.isian.x-sumber",
-            "takes its choices from the source",
+            "Kolom dengan x-sumber mengambil pilihannya dari sumber itu: hapus oneOf/enum/const-nya",
         ),
     ],
 )

@@ -115,10 +115,11 @@ def test_a_designer_renames_a_step_in_the_browser_and_only_new_periods_follow_it
     page.click("#deploy")
     page.wait_for_selector(".status.error")
     assert "Penerapan ditolak: 1 galat" in page.inner_text("#status")
-    assert flow_id in page.inner_text("#problems") and "condition is not valid Python" in page.inner_text("#problems")
+    problems = page.inner_text("#problems")
+    assert flow_id in problems and "Kondisi ini bukan ekspresi Python yang sah: baris 1: " in problems
     page.wait_for_selector(f".djs-connection.ujikom-error[data-element-id='{flow_id}']", state="attached")
     note = page.locator(f".problem-note.error[data-element-id='{flow_id}']")
-    assert "condition is not valid Python" in note.inner_text()
+    assert "Kondisi ini bukan ekspresi Python yang sah" in note.inner_text()
     page.screenshot(path=str(tmp_path / "refused.png"))
     assert [v["version"] for v in api.get("desainer", f"/api/process-definitions/{SOP}/versions").json()] == [1]
 
@@ -234,7 +235,8 @@ def test_an_edit_in_the_xml_tab_is_validated_and_its_warnings_listed(server: tup
     page.click("#validate")
     page.wait_for_selector("#problems li.warning")
     assert "sah, 1 peringatan" in page.inner_text("#status")
-    assert "[tanpa_gambar]" in page.inner_text("#problems") and "no diagram shape" in page.inner_text("#problems")
+    listed = page.inner_text("#problems")
+    assert "[tanpa_gambar]" in listed and "tidak punya bentuk di diagram" in listed
     assert f"{SOP}.bpmn *" in page.inner_text("#tabs")
     page.click("#tabs [data-view='diagram']")  # the edited XML draws (the new task has no shape to draw)
     page.wait_for_selector(".djs-element")

@@ -129,7 +129,7 @@ def test_the_reports_tight_cycle_is_refused_at_deploy_naming_an_element_of_the_c
     assert r.status_code == 422, r.text
     [error] = r.json()["errors"]
     assert error["element_id"] in ("n0", "n1")
-    assert "never waits" in error["message"]
+    assert "tidak pernah menunggu dan tidak ada jalan keluarnya: ia akan berjalan tanpa henti" in error["message"]
 
 
 # A loop the deploy lint cannot prove endless (it has a way out), whose way out never opens at run time.

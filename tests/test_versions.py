@@ -146,8 +146,12 @@ def test_validate_reports_what_deploy_refuses_and_deploys_nothing(api: Api) -> N
     r = _validate(api, {SOP_FILE.name: broken})
     assert r.status_code == 200, r.text
     [error] = r.json()["errors"]
-    assert error["element_id"] == flow_id and "condition is not valid Python" in error["message"]
-    assert _deploy(api, {SOP_FILE.name: broken}).json() == {"errors": r.json()["errors"]}
+    assert error["element_id"] == flow_id
+    assert error["message"].startswith("Kondisi ini bukan ekspresi Python yang sah: baris 1: ")
+    assert _deploy(api, {SOP_FILE.name: broken}).json() == {
+        "detail": "the deployment is invalid (1 error(s)); nothing was deployed",
+        "errors": r.json()["errors"],
+    }
     assert [v["version"] for v in api.get("desainer", f"/api/process-definitions/{SOP}/versions").json()] == [1]
 
     ok = _validate(api, {SOP_FILE.name: SOP_FILE.read_text()}).json()
@@ -171,7 +175,7 @@ def test_the_cli_reports_the_same_problems_as_the_modellers_validate(
         get_settings.cache_clear()
     err = capsys.readouterr().err
     for e in errors:
-        assert f"{e['file']}:{e['line']}: [{e['element_id']}] error: {e['message']}" in err
+        assert f"{e['file']}:{e['line']}: [{e['element_id']}] galat: {e['message']}" in err
 
 
 def test_a_linked_sop_deployed_alone_reaches_new_periods_while_a_running_period_keeps_its_own(api: Api) -> None:

@@ -1,6 +1,8 @@
 """Deploying BPMN and form files: validate everything, store the files, version each changed process.
 
-Errors name the file, the BPMN element and the line, so a designer can find them in the modeller.
+Errors name the file, the BPMN element and the line, so a designer can find them in the modeller; their
+messages are Indonesian, for the designer (the lint's rules in lint_rules.py and form_rules.py; what the
+parsers say, in tool_messages.py).
 """
 
 import hashlib
@@ -20,10 +22,11 @@ from api.engine.form_rules import FORM_ERRORS
 from api.engine.lint_rules import LintContext, Problem, lint
 from api.engine.penerbitan import perubahan_penerbitan
 from api.engine.process_models import add_files, latest_definition, new_parser
+from api.engine.tool_messages import json_message, parser_message, schema_message, xml_message
 from api.store.enums import LANE_ROLES, DeploymentStatus
 from api.store.models import Deployment, DeploymentFile, ProcessDefinition
 
-__all__ = ["NS", "DeploymentInvalid", "Problem", "deploy", "form_problems", "validate"]
+__all__ = ["NS", "DeploymentInvalid", "Problem", "deploy", "form_problems", "problem_json", "validate"]
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _MAX_NAME = int(getattr(DeploymentFile.__table__.c.name.type, "length", 200))
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=\s*[\"']([^\"']*)[\"']")
@@ -40,7 +43,18 @@ class DeploymentInvalid(Exception):
         self.errors = errors
 
     def as_json(self) -> dict[str, Any]:
-        return {"errors": [asdict(p) for p in self.errors]}
+        """The 422 body: `detail` for integrators (English); each error names its file, line and `path` (the
+        BPMN element, or the dotted path in a form; the file when the whole file is at fault) with an
+        Indonesian `message` for the designer."""
+        return {
+            "detail": f"the deployment is invalid ({len(self.errors)} error(s)); nothing was deployed",
+            "errors": [problem_json(p) for p in self.errors],
+        }
+
+
+def problem_json(p: Problem) -> dict[str, Any]:
+    """A problem as the API answers it: its fields and `path`, what it names."""
+    return {**asdict(p), "path": p.element_id or p.file}
 
 
 def _sha(content: bytes) -> str:
@@ -69,15 +83,15 @@ def _not_utf8(name: str, content: bytes) -> Problem | None:
     declared = _XML_ENCODING.match(content)
     if declared and declared.group(1).decode("ascii", "replace").lower() not in _UTF8:
         encoding = declared.group(1).decode("ascii", "replace")
-        return Problem(name, None, 1, f"the file declares encoding {encoding!r}: save it as UTF-8")
+        return Problem(name, None, 1, f"Berkas ini menyatakan encoding {encoding!r}: simpan sebagai UTF-8")
     try:
         decoded = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
-        return Problem(name, None, line, f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8")
+        return Problem(name, None, line, f"Berkas ini bukan teks UTF-8 (byte ke-{exc.start}): simpan sebagai UTF-8")
     if "\x00" in decoded:
         line = decoded[: decoded.index("\x00")].count("\n") + 1
-        return Problem(name, None, line, "the file holds a NUL character")
+        return Problem(name, None, line, "Berkas ini memuat karakter NUL: hapus karakter itu")
     return None
 
 
@@ -94,7 +108,8 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
                     name[:_MAX_NAME],
                     None,
                     None,
-                    f"file names may use letters, digits, '.', '_' and '-' only, at most {_MAX_NAME} of them",
+                    f"Nama berkas hanya boleh memakai huruf, angka, '.', '_' dan '-', "
+                    f"paling banyak {_MAX_NAME} karakter",
                 )
             )
         elif problem := _not_utf8(name, content):
@@ -103,16 +118,16 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
             try:
                 trees[name] = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False)).getroottree()
             except etree.XMLSyntaxError as exc:
-                errors.append(Problem(name, None, exc.lineno, f"malformed XML: {exc.msg}"))
+                errors.append(Problem(name, None, exc.lineno, xml_message(exc.msg)))
         elif name.endswith(".json"):
             schema, problems = form_problems(name, content)
             if schema is not None:
                 forms[name] = schema
             errors += problems
         else:
-            errors.append(Problem(name, None, None, "only .bpmn and form .json files can be deployed"))
+            errors.append(Problem(name, None, None, "Hanya berkas .bpmn dan formulir .json yang dapat diterapkan"))
     if not trees and not errors:
-        errors.append(Problem("", None, None, "a deployment needs at least one .bpmn file"))
+        errors.append(Problem("", None, None, "Penerapan memerlukan setidaknya satu berkas .bpmn"))
     if errors:
         return errors, warnings
 
@@ -135,7 +150,8 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
                         name,
                         el.get("id"),
                         el.sourceline,
-                        f"called process {missing!r} is neither in this deployment nor deployed",
+                        f"Proses yang dipanggil, {missing!r}, tidak ada di penerapan ini dan belum pernah diterapkan: "
+                        "unggah bersama atau periksa calledElement",
                     )
                 )
     if errors:
@@ -147,7 +163,9 @@ def validate(session: Session, files: dict[str, bytes]) -> tuple[list[Problem], 
             file = exc.file_name or _file_defining(trees, process_id)
             errors.append(_from_validation(exc, file, trees.get(file)))
         except Exception as exc:  # the parser's own bugs still point at the process
-            errors.append(Problem(_file_defining(trees, process_id), process_id, None, f"cannot parse: {exc}"))
+            errors.append(
+                Problem(_file_defining(trees, process_id), process_id, None, f"Proses ini tidak dapat dibaca ({exc})")
+            )
 
     called_here = {
         c.get("calledElement") for tree in trees.values() for c in tree.xpath("//bpmn:callActivity", namespaces=NS)
@@ -173,9 +191,15 @@ def form_problems(name: str, content: bytes | str) -> tuple[Any, list[Problem]]:
     it: what a deployment checks of one form, and what the form editor shows while it is typed."""
     try:
         schema = json.loads(content)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(name, None, exc.lineno, f"Berkas ini {json_message(exc.msg, exc.lineno, exc.colno)}")]
+    except ValueError as exc:  # bytes that are not UTF-8 (a deployment refuses them before)
+        return None, [Problem(name, None, None, f"Berkas ini bukan teks UTF-8 ({exc}): simpan sebagai UTF-8")]
+    try:
         jsonschema.validators.validator_for(schema).check_schema(schema)
-    except (ValueError, jsonschema.SchemaError) as exc:
-        return None, [Problem(name, None, getattr(exc, "lineno", None), f"not a valid JSON Schema: {exc}")]
+    except jsonschema.SchemaError as exc:
+        path = ".".join(str(p) for p in exc.absolute_path) or None
+        return None, [Problem(name, path, None, schema_message(exc.message))]
     return schema, [p for rule in FORM_ERRORS for p in rule(name, schema)]
 
 
@@ -216,7 +240,8 @@ def _file_defining(trees: dict[str, Any], process_id: str) -> str:
 def _from_validation(exc: ValidationException, file: str, tree: Any) -> Problem:
     element_id = getattr(exc, "id", None) or None
     line = getattr(exc, "line_number", None) or _line_of(tree, element_id)
-    message = str(getattr(exc, "message", None) or exc).strip()
+    said = str(getattr(exc, "message", None) or exc)
+    message = parser_message(said)
     return Problem(file or getattr(exc, "file_name", "") or "", element_id, int(line) if line else None, message)
 
 

@@ -1,5 +1,6 @@
 """ISO-8601 durations as the SOP's time standards use them (P2D, PT1H, P1W...), and the check of a timer
-event's literal value (a duration, a repeating interval that ends, a date) at deploy."""
+event's literal value (a duration, a repeating interval that ends, a date) at deploy. The problems are
+Indonesian: the deploy lint shows them to the process designer."""
 
 import re
 from collections.abc import Callable
@@ -20,7 +21,7 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(bare)
     # The pattern's parts are all optional: "P", "PT" and a T with no time after it ("P2DT") match it.
     if not match or bare in ("P", "PT") or bare.endswith("T"):
-        raise ValueError(f"not an ISO-8601 duration: {text!r} (expected e.g. P2D, P7D or PT1H)")
+        raise ValueError(f"bukan durasi ISO-8601: {text!r} (contoh: P2D, P7D atau PT1H)")
     parts = {k: int(v) for k, v in match.groupdict().items() if v}
     return timedelta(**parts)
 
@@ -40,15 +41,15 @@ def _duration_problem(text: str) -> str | None:
 def _cycle_problem(text: str) -> str | None:
     repeat = re.fullmatch(r"R(\d*)/(.+)", text.strip(), re.IGNORECASE)
     if repeat is None:
-        return f"not an ISO 8601 repeating interval: {text!r} (expected e.g. 'R3/PT1H')"
+        return f"bukan interval berulang ISO 8601: {text!r} (contoh: 'R3/PT1H')"
     if not repeat.group(1):
-        return f"timer cycle {text!r} repeats forever: give a count (e.g. 'R3/PT1H')"
+        return f"timer siklus {text!r} berulang tanpa henti: beri jumlah ulangan (mis. 'R3/PT1H')"
     if int(repeat.group(1)) > MAX_TIMER_REPETITIONS:
-        return f"timer cycle {text!r} repeats more than {MAX_TIMER_REPETITIONS} times"
+        return f"timer siklus {text!r} berulang lebih dari {MAX_TIMER_REPETITIONS} kali: kurangi jumlah ulangannya"
     try:
         TimerEventDefinition.parse_iso_recurring_interval(text.strip())
     except Exception:
-        return f"not an ISO 8601 repeating interval: {text!r} (expected e.g. 'R3/PT1H')"
+        return f"bukan interval berulang ISO 8601: {text!r} (contoh: 'R3/PT1H')"
     return None
 
 
@@ -57,7 +58,7 @@ def _date_problem(text: str) -> str | None:
         TimerEventDefinition.get_datetime(text.strip())
         return None
     except ValueError:
-        return f"not an ISO 8601 date and time: {text!r} (expected e.g. '2026-12-31T09:00:00+07:00')"
+        return f"bukan tanggal dan waktu ISO 8601: {text!r} (contoh: '2026-12-31T09:00:00+07:00')"
 
 
 TIMER_CHECKS: dict[str, Callable[[str], str | None]] = {

@@ -5,7 +5,8 @@ its file (`x-berkas`), and every source of choices (`x-sumber`) or pre-filled va
 names is one service_tasks/sumber_formulir.py registers.
 
 A rule takes the file name and the parsed schema and yields problems naming the file and the dotted
-path to the keyword at fault.
+path to the keyword at fault; its message is Indonesian, for the process designer (the form editor's
+preview and the modeller show it), and keeps keywords and names verbatim.
 """
 
 import re
@@ -25,7 +26,7 @@ ISIAN = "x-isian"
 # Subschemas that test data rather than describe a field someone fills in (no titles shown there).
 _TESTS = frozenset({"if", "not"})
 _FILE_FIELD = re.compile(r"^(.+_)?berkas_id$")
-_README = "see forms/README.md"
+_README = "lihat forms/README.md"
 
 
 def _patterns(schema: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -47,15 +48,17 @@ def form_patterns(name: str, schema: Any) -> Iterator[Problem]:
         try:
             slow = catastrophic(pattern)
         except re.error as exc:
-            yield Problem(name, path, None, f"pattern {pattern!r} is not a valid regular expression: {exc}")
+            where = f" di posisi {exc.pos}" if exc.pos is not None else ""
+            yield Problem(name, path, None, f"Pola {pattern!r} bukan ekspresi reguler yang sah{where} ({exc.msg})")
             continue
         if slow:
             yield Problem(
                 name,
                 path,
                 None,
-                f"pattern {pattern!r} can take exponential time on a crafted answer (a repeated group that "
-                "matches the same text in several ways, like (a+)+ or (a|a)*): rewrite it",
+                f"Pola {pattern!r} bisa memakan waktu eksponensial pada jawaban yang sengaja dibuat (grup "
+                "berulang yang dapat mencocokkan teks yang sama dengan beberapa cara, seperti (a+)+ atau (a|a)*): "
+                "tulis ulang polanya",
             )
 
 
@@ -94,31 +97,35 @@ def form_choice_titles(name: str, schema: Any) -> Iterator[Problem]:
                 name,
                 f"{path}enum",
                 None,
-                f'enum {values!r} has no titles: write the choices as oneOf [{{"const": value, "title": '
-                f'"Indonesian label"}}, ...] so no code reaches a person raw ({_README})',
+                f'enum {values!r} tidak punya judul: tulis pilihannya sebagai oneOf [{{"const": nilai, "title": '
+                f'"Label berbahasa Indonesia"}}, ...] agar tidak ada kode mentah yang sampai ke pengguna ({_README})',
             )
         for i, branch in enumerate(choices(node) or []):
             if not (isinstance(branch.get("title"), str) and branch["title"].strip()):
-                yield Problem(name, f"{path}oneOf.{i}", None, f"choice {branch['const']!r} has no title ({_README})")
+                yield Problem(
+                    name, f"{path}oneOf.{i}", None, f"Pilihan {branch['const']!r} tidak punya title ({_README})"
+                )
 
 
 def _berkas_problem(spec: Any) -> str | None:
     if not isinstance(spec, dict):
-        return f"{BERKAS} must be an object"
+        return f"{BERKAS} harus berupa objek"
     if unknown := sorted(set(spec) - {"upload", "download", "accept", "max_bytes"}):
-        return f"{BERKAS} has unknown keys {unknown}"
+        return f"{BERKAS} memuat kunci yang tidak dikenal {unknown}"
     if not isinstance(spec.get("download"), str):
-        return f"{BERKAS}.download must name the endpoint that serves the file, e.g. /api/berkas/{{berkas_id}}"
+        return f"{BERKAS}.download harus menamai endpoint yang menyajikan berkasnya, mis. /api/berkas/{{berkas_id}}"
     if "upload" not in spec:
-        return None if not {"accept", "max_bytes"} & set(spec) else f"{BERKAS}: accept and max_bytes need upload"
+        return None if not {"accept", "max_bytes"} & set(spec) else f"{BERKAS}: accept dan max_bytes memerlukan upload"
     accept = spec.get("accept")
     if not isinstance(spec["upload"], str):
-        return f"{BERKAS}.upload must name the upload endpoint, e.g. /api/tasks/{{task_id}}/berkas"
+        return f"{BERKAS}.upload harus menamai endpoint unggah, mis. /api/tasks/{{task_id}}/berkas"
     if not (isinstance(accept, list) and accept and all(a in PDF_OR_IMAGE for a in accept)):
-        return f"{BERKAS}.accept must list the content types the upload takes, among {', '.join(PDF_OR_IMAGE)}"
+        return (
+            f"{BERKAS}.accept harus mendaftar jenis konten yang diterima unggahan, di antara {', '.join(PDF_OR_IMAGE)}"
+        )
     max_bytes = spec.get("max_bytes")
     if not (isinstance(max_bytes, int) and not isinstance(max_bytes, bool) and max_bytes > 0):
-        return f"{BERKAS}.max_bytes must be a positive whole number of bytes"
+        return f"{BERKAS}.max_bytes harus bilangan bulat positif (jumlah byte)"
     return None
 
 
@@ -135,7 +142,7 @@ def form_file_fields(name: str, schema: Any) -> Iterator[Problem]:
                     name,
                     f"{path}properties.{field}",
                     None,
-                    f"file field {field!r} does not declare its file: add {BERKAS} "
+                    f"Kolom berkas {field!r} tidak menyatakan berkasnya: tambahkan {BERKAS} "
                     f'{{"upload": "/api/tasks/{{task_id}}/berkas", "download": "/api/berkas/{{berkas_id}}", '
                     f'"accept": [...], "max_bytes": ...}} ({_README})',
                 )
@@ -159,16 +166,16 @@ def form_sources(name: str, schema: Any) -> Iterator[Problem]:
                     name,
                     f"{path}{keyword}",
                     None,
-                    f"{keyword} {source!r} is not a known source of "
-                    f"{'choices' if jenis == sumber_formulir.Jenis.PILIHAN else 'pre-filled values'}; "
-                    f"known: {_sources(jenis)} ({_README})",
+                    f"{keyword} {source!r} bukan sumber "
+                    f"{'pilihan' if jenis == sumber_formulir.Jenis.PILIHAN else 'isian awal'} yang dikenal; "
+                    f"yang dikenal: {_sources(jenis)} ({_README})",
                 )
         if SUMBER in node and ({"oneOf", "enum", "const"} & set(node)):
             yield Problem(
                 name,
                 f"{path}{SUMBER}",
                 None,
-                f"a field with {SUMBER} takes its choices from the source: remove its oneOf/enum/const ({_README})",
+                f"Kolom dengan {SUMBER} mengambil pilihannya dari sumber itu: hapus oneOf/enum/const-nya ({_README})",
             )
 
 
@@ -228,13 +235,13 @@ def _schemas(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 _WHY = {
-    "type": f"type must be one of {', '.join(sorted(_TYPES))} (one type, not a list)",
-    "format": f"format must be one of {', '.join(sorted(FORM_FORMATS))}",
-    "oneOf": 'oneOf must list choices {"const": value, "title": "Indonesian label"}',
-    "allOf": "allOf may only hold if/then conditions",
-    "if": "if needs its then",
-    "then": "then needs its if",
-    "items": "items must be one schema",
+    "type": f"type harus salah satu dari {', '.join(sorted(_TYPES))} (satu tipe, bukan daftar)",
+    "format": f"format harus salah satu dari {', '.join(sorted(FORM_FORMATS))}",
+    "oneOf": 'oneOf harus berisi pilihan {"const": nilai, "title": "Label berbahasa Indonesia"}',
+    "allOf": "allOf hanya boleh berisi kondisi if/then",
+    "if": "if memerlukan then",
+    "then": "then memerlukan if",
+    "items": "items harus berupa satu skema",
 }
 
 
@@ -247,8 +254,8 @@ def form_keywords(name: str, schema: Any) -> Iterator[Problem]:
                 _WHY[keyword]
                 if known
                 else (
-                    f"{keyword!r} cannot be drawn by the form renderer (api/ui/formulir.py): say it with the keywords "
-                    f"it knows ({', '.join(sorted(FORM_KEYWORDS))})"
+                    f"{keyword!r} tidak dapat digambar oleh perender formulir (api/ui/formulir.py): nyatakan dengan "
+                    f"kata kunci yang dikenalnya ({', '.join(sorted(FORM_KEYWORDS))})"
                 )
             )
             yield Problem(name, f"{path}{keyword}", None, f"{why} ({_README})")

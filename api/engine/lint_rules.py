@@ -3,6 +3,9 @@
 A rule reads one BPMN file (`tree`, with its processes read once in `context.graphs`) and yields the
 problems it finds, each naming the file, the element and its line. `ERRORS` refuse a deployment;
 `WARNINGS` are reported beside it. A new check is one function added to a list, and one test.
+
+A problem's message is read by a process designer in the modeller, the form editor and `ujikom deploy`: it is
+Indonesian, says what to do, and keeps ids, property and file names verbatim.
 """
 
 import builtins
@@ -104,14 +107,16 @@ def python_expressions(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     """Conditions, scripts and service-task parameters are Python the sandbox accepts."""
     for cond in tree.xpath("//bpmn:conditionExpression", namespaces=NS):
         if problem := check_syntax(cond.text or "", "eval"):
-            yield ctx.problem(element_of(cond), f"condition is not valid Python: {problem}")
+            yield ctx.problem(element_of(cond), f"Kondisi ini bukan ekspresi Python yang sah: {problem}")
     for script in tree.xpath("//bpmn:scriptTask/bpmn:script", namespaces=NS):
         if problem := check_syntax(script.text or "", "exec"):
-            yield ctx.problem(element_of(script), f"script is not valid Python: {problem}")
+            yield ctx.problem(element_of(script), f"Skrip ini bukan kode Python yang sah: {problem}")
     for param in tree.xpath("//spiffworkflow:parameter", namespaces=NS):
         if problem := check_syntax(param.get("value") or "", "eval"):
             yield ctx.problem(
-                element_of(param), f"parameter {param.get('id')!r} is not a valid Python expression: {problem}"
+                element_of(param),
+                f"Parameter {param.get('id')!r} bukan ekspresi Python yang sah: {problem} "
+                "(teks ditulis dengan tanda kutip, mis. 'P2D')",
             )
 
 
@@ -120,7 +125,7 @@ def service_operators(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         if op.get("id") not in service_tasks.REGISTRY:
             yield ctx.problem(
                 element_of(op),
-                f"service operator {op.get('id')!r} is not registered (known: {_known(service_tasks.REGISTRY)})",
+                f"Operator layanan {op.get('id')!r} tidak terdaftar; daftar operator: {_known(service_tasks.REGISTRY)}",
             )
 
 
@@ -130,8 +135,14 @@ def user_task_lanes(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         lane_el = graph.lane_of.get(task.get("id"))
         lane = None if lane_el is None else (lane_el.get("name") or "")
         if lane not in LANE_ROLES:
+            where = (
+                "tidak berada di lane mana pun"
+                if lane is None
+                else f"ada di lane {lane!r}, yang tidak terhubung ke peran mana pun"
+            )
             yield ctx.problem(
-                task, f"user task is in lane {lane!r}, which maps to no role (lanes: {', '.join(LANE_ROLES)})"
+                task,
+                f"Tugas pengguna {task.get('id')!r} {where}: pindahkan ke salah satu lane {', '.join(LANE_ROLES)}",
             )
 
 
@@ -140,30 +151,38 @@ def forms_present(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     for _, task in ctx.user_tasks():
         props = element_properties(task)
         if not props.get(Prop.FORM):
-            yield ctx.problem(task, f"user task has no form (property {Prop.FORM})")
+            yield ctx.problem(task, f"Tugas pengguna {task.get('id')!r} tidak punya formulir: isi properti {Prop.FORM}")
         for key in (Prop.FORM, Prop.UI_FORM):
             ref = props.get(key)
             if ref and ref not in ctx.forms and not ctx.form_deployed(ref):
-                yield ctx.problem(task, f"form file {ref!r} is neither in this deployment nor deployed")
+                yield ctx.problem(
+                    task,
+                    f"Berkas formulir {ref!r} tidak ada di penerapan ini dan belum pernah diterapkan: "
+                    "unggah bersama BPMN-nya",
+                )
 
 
 def assignees(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     for _, task in ctx.user_tasks():
         expr = element_properties(task).get(Prop.ASSIGNEE)
         if expr and (problem := check_syntax(expr, "eval")):
-            yield ctx.problem(task, f"assignee is not a valid Python expression: {problem}")
+            yield ctx.problem(task, f"{Prop.ASSIGNEE} bukan ekspresi Python yang sah: {problem}")
 
 
 def validators_registered(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     for _, task in ctx.user_tasks():
         if (name := element_properties(task).get(Prop.VALIDATOR)) and name not in service_tasks.VALIDATORS:
-            yield ctx.problem(task, f"validator {name!r} is not registered (known: {_known(service_tasks.VALIDATORS)})")
+            yield ctx.problem(
+                task,
+                f"Tugas {task.get('id')!r} menamai validator {name!r} yang tidak terdaftar; "
+                f"daftar validator: {_known(service_tasks.VALIDATORS)}",
+            )
 
 
 def escalation_steps(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     for _, task in ctx.user_tasks():
         if (step := element_properties(task).get(Prop.ESKALASI_LANGKAH)) is not None and not step.isdigit():
-            yield ctx.problem(task, f"{Prop.ESKALASI_LANGKAH} must be an SOP step number, not {step!r}")
+            yield ctx.problem(task, f"{Prop.ESKALASI_LANGKAH} harus nomor langkah SOP (mis. 3), bukan {step!r}")
 
 
 def timer_expressions(tree: Any, ctx: LintContext) -> Iterator[Problem]:
@@ -172,7 +191,8 @@ def timer_expressions(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         namespaces=NS,
     ):
         if problem := check_syntax(timer.text or "", "eval"):
-            yield ctx.problem(element_of(timer), f"timer expression is not valid Python: {problem}")
+            # The event the timer belongs to (its definition may have an id of its own, but no shape).
+            yield ctx.problem(element_of(timer.getparent()), f"Ekspresi timer bukan Python yang sah: {problem}")
 
 
 def child_subjects(tree: Any, ctx: LintContext) -> Iterator[Problem]:
@@ -180,18 +200,16 @@ def child_subjects(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         "//bpmn:callActivity//spiffworkflow:property[@name=$n]", namespaces=NS, n=Prop.CHILD_SUBJECT.value
     ):
         if problem := check_syntax(prop.get("value") or "", "eval"):
-            yield ctx.problem(element_of(prop), f"{Prop.CHILD_SUBJECT} is not a valid Python expression: {problem}")
+            yield ctx.problem(element_of(prop), f"{Prop.CHILD_SUBJECT} bukan ekspresi Python yang sah: {problem}")
 
 
 def time_standards(tree: Any, ctx: LintContext) -> Iterator[Problem]:
-    for el in tree.xpath(
-        "//*[spiffworkflow:properties or bpmn:extensionElements/spiffworkflow:properties]", namespaces=NS
-    ):
-        for p in el.xpath(".//spiffworkflow:property[@name=$n]", namespaces=NS, n=Prop.TIME_STANDARD.value):
-            try:
-                parse_duration(p.get("value") or "")
-            except ValueError as exc:
-                yield ctx.problem(el, str(exc))
+    """Each time standard is an ISO 8601 duration, reported once, on the element it belongs to."""
+    for p in tree.xpath("//spiffworkflow:property[@name=$n]", namespaces=NS, n=Prop.TIME_STANDARD.value):
+        try:
+            parse_duration(p.get("value") or "")
+        except ValueError as exc:
+            yield ctx.problem(element_of(p), f"{Prop.TIME_STANDARD}: {exc}")
 
 
 def sop_lanes(tree: Any, ctx: LintContext) -> Iterator[Problem]:
@@ -202,7 +220,10 @@ def sop_lanes(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         names = {lane.get("name") for lane in graph.lanes()}
         for lane in SOP_LANES:
             if lane not in names:
-                yield ctx.problem(graph.process, f"the SOP process must keep the lane {lane!r}")
+                yield ctx.problem(
+                    graph.process,
+                    f"Proses SOP harus tetap memiliki lane {lane!r}: lane itu menentukan siapa yang mengerjakan apa",
+                )
 
 
 def issuing_processes(tree: Any, ctx: LintContext) -> Iterator[Problem]:
@@ -221,7 +242,11 @@ def diagram_shapes(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     for graph in ctx.graphs:
         for element_id, el in graph.elements.items():
             if el is not graph.process and local_name(el) in DRAWN and element_id not in shapes:
-                yield ctx.problem(el, "element has no diagram shape: modellers will not show it")
+                yield ctx.problem(
+                    el,
+                    "Elemen ini tidak punya bentuk di diagram, jadi modeller tidak menampilkannya: "
+                    "gambar ulang elemennya",
+                )
 
 
 def unknown_properties(tree: Any, ctx: LintContext) -> Iterator[Problem]:
@@ -230,7 +255,8 @@ def unknown_properties(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     for prop in tree.xpath("//spiffworkflow:properties/spiffworkflow:property", namespaces=NS):
         if (name := prop.get("name") or "") not in known:
             yield ctx.problem(
-                element_of(prop), f"property {name!r} is not one the service reads (known: {_known(known)})"
+                element_of(prop),
+                f"Properti {name!r} tidak dibaca layanan (salah ketik?); properti yang dikenal: {_known(known)}",
             )
 
 
@@ -287,13 +313,13 @@ def operator_parameters(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         any_keyword = any(p.kind == p.VAR_KEYWORD for p in params)
         unknown = set() if any_keyword else given - keyword
         missing = {p.name for p in params if p.name in keyword and p.default is p.empty} - given
-        wrong = [f"unknown {_known(unknown)}"] if unknown else []
-        wrong += [f"missing {_known(missing)}"] if missing else []
+        wrong = [f"tidak dikenal {_known(unknown)}"] if unknown else []
+        wrong += [f"kurang {_known(missing)}"] if missing else []
         if wrong:
             yield ctx.problem(
                 element_of(op),
-                f"service operator {op.get('id')!r}: wrong parameters: {'; '.join(wrong)} "
-                f"(it takes: {_known(keyword)})",
+                f"Operator layanan {op.get('id')!r}: parameternya salah: {'; '.join(wrong)} "
+                f"(parameternya: {_known(keyword)})",
             )
 
 
@@ -313,7 +339,7 @@ def timer_literals(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         elif _ISO_WORD.match(expression):
             yield ctx.problem(
                 element_of(timer.getparent()),
-                f"{local_name(timer)} {expression} is read as a Python name: quote it ('{expression}')",
+                f"{local_name(timer)} {expression} dibaca sebagai nama Python: beri tanda kutip ('{expression}')",
             )
 
 
@@ -364,11 +390,12 @@ def condition_names(tree: Any, ctx: LintContext) -> Iterator[Problem]:
             if known is None and (known := process_data_names(graph, ctx)) is None:
                 break
             if unknown := [n for n in free if n not in known]:
-                what = local_name(el) if timer else "condition"
+                what = local_name(el) if timer else "Kondisi"
                 yield ctx.problem(
                     element_of(el.getparent() if timer else el),
-                    f"{what} reads {_known(unknown)}, which nothing in process {graph.id!r} assigns "
-                    "(a script, a form field, a data input, a call's output or a service task's result)",
+                    f"{what} membaca {_known(unknown)}, yang tidak diisi apa pun di proses {graph.id!r} "
+                    "(skrip, kolom formulir, data input, keluaran pemanggilan atau hasil tugas layanan): "
+                    "periksa ejaannya",
                 )
 
 
@@ -376,21 +403,21 @@ def stored_lengths(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     """Ids and names the service stores fit their columns (a longer one would fail only at run time)."""
     for graph in ctx.graphs:
         if len(graph.id) > MAX_KEY:
-            yield ctx.problem(graph.process, f"process id is longer than {MAX_KEY} characters")
+            yield ctx.problem(graph.process, f"Id proses lebih dari {MAX_KEY} karakter: persingkat")
         if len(graph.process.get("name") or "") > MAX_NAME:
-            yield ctx.problem(graph.process, f"process name is longer than {MAX_NAME} characters")
+            yield ctx.problem(graph.process, f"Nama proses lebih dari {MAX_NAME} karakter: persingkat")
         for element_id, el in graph.elements.items():
             if el is graph.process:
                 continue
             if len(element_id) > MAX_ELEMENT_ID:
-                yield ctx.problem(el, f"element id is longer than {MAX_ELEMENT_ID} characters")
+                yield ctx.problem(el, f"Id elemen lebih dari {MAX_ELEMENT_ID} karakter: persingkat")
             limit = MAX_LANE if local_name(el) == "lane" else MAX_NAME
             if len(el.get("name") or "") > limit:
-                yield ctx.problem(el, f"element name is longer than {limit} characters")
+                yield ctx.problem(el, f"Nama elemen lebih dari {limit} karakter: persingkat")
     for _, task in ctx.user_tasks():
         for key in FORM_PROPS:
             if len(element_properties(task).get(key) or "") > MAX_ELEMENT_ID:
-                yield ctx.problem(task, f"{key} is longer than {MAX_ELEMENT_ID} characters")
+                yield ctx.problem(task, f"{key} lebih dari {MAX_ELEMENT_ID} karakter: persingkat nama berkasnya")
 
 
 ERRORS += [operator_parameters, timer_literals, condition_names, stored_lengths]
@@ -427,7 +454,7 @@ def endless_loops(tree: Any, ctx: LintContext) -> Iterator[Problem]:
                         todo.append(target)
             reach[node] = seen
         reported: set[str] = set()
-        for node in sorted(nodes, key=lambda i: graph.elements[i].sourceline or 0):
+        for node in sorted(nodes, key=lambda i: (graph.elements[i].sourceline or 0, i)):
             if node in reported or node not in reach[node]:
                 continue
             loop = {n for n in reach[node] if node in reach[n]}
@@ -436,7 +463,8 @@ def endless_loops(tree: Any, ctx: LintContext) -> Iterator[Problem]:
             if not leaves:
                 yield ctx.problem(
                     graph.elements[node],
-                    f"the loop through {_known(loop)} never waits and nothing leaves it: it would run forever",
+                    f"Perulangan melalui {_known(loop)} tidak pernah menunggu dan tidak ada jalan keluarnya: "
+                    "ia akan berjalan tanpa henti",
                 )
 
 

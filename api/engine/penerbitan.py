@@ -48,8 +48,9 @@ def issuing_start_lanes(graph: ProcessGraph, called: bool) -> Iterator[tuple[Any
         if lane in LANES_TERLARANG:
             yield (
                 start,
-                f"start event lies in lane {lane!r}: a process calling issuing operators ({operators}) "
-                f"cannot be started by {', '.join(sorted(LANES_TERLARANG))}",
+                f"Start event ini ada di lane {lane!r}: proses yang memanggil operator penerbitan ({operators}) "
+                f"tidak boleh dimulai oleh {', '.join(sorted(LANES_TERLARANG))}; "
+                f"pindahkan start event ke lane {', '.join(sorted(set(LANE_ROLES) - LANES_TERLARANG))}",
             )
 
 

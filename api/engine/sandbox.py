@@ -33,6 +33,8 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 
+from api.engine.tool_messages import sandbox_message, syntax_message
+
 # The largest integer result of **, * or << a script may compute (bits; 10**30000 is ~100,000 bits).
 MAX_INT_BITS = 100_000
 # The longest str, bytes, list or tuple a repetition (`'a' * n`, `[0] * n`) may build.
@@ -178,7 +180,10 @@ def compile_script(script: str) -> CodeType:
 
 
 def check_syntax(code: str, mode: str) -> str | None:
-    """The first problem with an expression ('eval') or script ('exec'), or None."""
+    """The first problem with an expression ('eval') or script ('exec'), or None; in Indonesian, for the
+    process designer reading the deploy lint (api/engine/tool_messages.py)."""
+    if mode == "eval" and not code.strip():
+        return "kosong: tulis ekspresinya"
     try:
         ast.parse(code.strip() if mode == "eval" else code, mode=mode)
         if mode == "eval":
@@ -186,9 +191,9 @@ def check_syntax(code: str, mode: str) -> str | None:
         else:
             compile_script(code)
     except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}"
+        return syntax_message(exc.lineno, exc.msg)
     except ScriptRejected as exc:
-        return str(exc)
+        return sandbox_message(str(exc))
     return None
 
 

@@ -4,12 +4,11 @@ A deployment changing where issuing operators (certificates, SKs) run waits for 
 `/setujui` deploys it or `/tolak` rejects it (api/engine/penerbitan.py says what needs approval).
 """
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Response, UploadFile, status
 
-from api.engine.deployments import ApprovalRefused, DeployResult, deploy, setujui, tolak
+from api.engine.deployments import ApprovalRefused, DeployResult, deploy, problem_json, setujui, tolak
 from api.errors import ApiError
 from api.permissions import DeploymentApprover, DeploymentReader, Designer, may_approve_deployment
 from api.routes.deps import Db, Now
@@ -45,7 +44,7 @@ def _out(
 
 def _result(result: DeployResult) -> DeploymentOut:
     names = [f.name for f in result.deployment.files]
-    return _out(result.deployment, names, result.definitions, [asdict(w) for w in result.warnings])
+    return _out(result.deployment, names, result.definitions, [problem_json(w) for w in result.warnings])
 
 
 @router.get("", response_model=list[DeploymentOut])

@@ -13,7 +13,7 @@ from fastapi import APIRouter, File, Response, UploadFile
 from pydantic import BaseModel
 
 from api.engine.bpmn import PROP_DESCRIPTIONS
-from api.engine.deployments import validate
+from api.engine.deployments import problem_json, validate
 from api.permissions import Designer, StaffOrDesigner
 from api.routes.deps import Db, Id, IdFilter
 from api.services import definitions
@@ -156,4 +156,4 @@ def validate_files(
     contents = definitions.read_files(files)
     with db.reading() as session:
         errors, warnings = validate(session, contents)
-    return Problems(errors=[asdict(p) for p in errors], warnings=[asdict(p) for p in warnings])
+    return Problems(errors=[problem_json(p) for p in errors], warnings=[problem_json(p) for p in warnings])

@@ -571,7 +571,7 @@ def complete_from_spreadsheet(
     try:
         rows = spreadsheet_rows(content)
     except SpreadsheetError as exc:
-        raise ApiError(422, str(exc), [{"path": "file", "message": str(exc)}]) from exc
+        raise ApiError(422, exc.detail, [{"path": "file", "message": exc.message}]) from exc
     data: dict[str, Any] = {}
     target = data
     *parents, leaf = path.split(".")

@@ -32,12 +32,6 @@ _GALAT: dict[int, tuple[str, str]] = {
     409: ("Tugas tidak dapat dikerjakan", "Tugas ini sudah selesai atau sedang dikerjakan orang lain."),
     422: ("Tidak ada impor", "Tugas ini tidak diisi dari lembar kerja .xlsx."),
 }
-# The spreadsheet reader's refusals (api/spreadsheet.py words them in English), by how they begin.
-_BERKAS: tuple[tuple[str, str], ...] = (
-    ("not a readable .xlsx", "Berkas ini bukan lembar kerja .xlsx yang dapat dibaca: simpan sebagai .xlsx."),
-    ("the first row must name", "Baris pertama lembar kerja harus berisi nama kolom."),
-    ("the sheet has no rows", "Lembar kerja tidak berisi baris data di bawah baris nama kolom."),
-)
 
 
 def _galat(request: Request, user: PageUser, exc: ApiError) -> HTMLResponse:
@@ -65,8 +59,6 @@ def _errors(body: dict[str, Any], path: str, titles: dict[str, str]) -> list[dic
     out: list[dict[str, Any]] = []
     for e in body.get("errors") or []:
         where, message = str(e.get("path", "")), str(e.get("message", ""))
-        if where == "file":
-            message = next((m for start, m in _BERKAS if message.startswith(start)), message)
         column = ""
         if where.startswith(path + "."):
             rest = where[len(path) + 1 :].split(".")

@@ -26,12 +26,29 @@ export async function api(path, options = {}) {
   return response;
 }
 
+// What a refusal says to the person: the API's Indonesian `errors[].message`, else its status in words. The
+// English `detail` is for integrators and the console, never the page.
+const PESAN_STATUS = {
+  403: 'Anda tidak berhak melakukan ini.',
+  404: 'Yang dicari tidak ada.',
+  409: 'Data ini baru saja berubah; muat ulang lalu coba lagi.',
+  413: 'Berkas terlalu besar.',
+  422: 'Permintaan ditolak.',
+  503: 'Server sedang sibuk; tidak ada yang tersimpan, coba lagi sebentar lagi.',
+};
+
+export function pesanGalat(status, body) {
+  const said = ((body && body.errors) || []).map((e) => e && e.message).filter(Boolean);
+  return said.length ? said.join('; ') : PESAN_STATUS[status] || `Permintaan gagal (${status}).`;
+}
+
 export async function apiJson(path, options = {}) {
   const response = await api(path, options);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = new Error(body.detail || `${path}: ${response.status}`);
+    const error = new Error(pesanGalat(response.status, body));
     error.status = response.status;
+    error.detail = body.detail || `${path}: ${response.status}`;
     throw error;
   }
   return body;

@@ -1,6 +1,6 @@
 // The BPMN modeller: open a deployed process with its linked SOPs, edit it (diagram, spiffworkflow
 // properties, XML), validate and deploy it, and see every error on the element at fault.
-import { api, apiJson, escapeHtml, me, NotLoggedIn } from './auth.js';
+import { api, apiJson, escapeHtml, me, NotLoggedIn, pesanGalat } from './auth.js';
 import { indonesian, translatePopups } from './bpmn-id.js';
 import { restoreUnresolvedReferences } from './moddle-refs.js';
 
@@ -355,7 +355,7 @@ async function deploy() {
     return;
   }
   if (!response.ok) {
-    status(body.detail || `penerapan gagal (${response.status})`, 'error');
+    status(`Penerapan gagal: ${pesanGalat(response.status, body)}`, 'error');
     return;
   }
   if (response.status === 202) {

@@ -150,3 +150,36 @@ def test_certificate_numbers_imported_from_a_spreadsheet_issue_certificates_for_
     assert {d.candidate: d.number for d in b.documents(api, root, "sertifikat")} == {
         r["username"]: r["no_sertifikat"] for r in good
     }
+
+
+def test_a_sheet_that_cannot_be_read_is_refused_in_indonesian_naming_the_file_and_nothing_is_saved(
+    api: Api,
+) -> None:
+    root, task = numbers_waiting(api)
+    before = b.snapshot(api, root, ("kabid_administrasi", task))
+    for content, detail, message in [
+        (
+            b"bukan lembar kerja",
+            "not a readable .xlsx file: File is not a zip file",
+            "Berkas ini bukan lembar kerja .xlsx yang dapat dibaca: simpan sebagai .xlsx.",
+        ),
+        (
+            xlsx([{"": "x"}], header=[""]),  # a value under a blank header
+            "the first row must name the columns",
+            "Baris pertama lembar kerja harus berisi nama kolom.",
+        ),
+        (
+            xlsx([]),
+            "the sheet has no rows under its header",
+            "Lembar kerja tidak berisi baris data di bawah baris nama kolom.",
+        ),
+    ]:
+        r = api.post(
+            "kabid_administrasi",
+            f"/api/tasks/{task}/import",
+            files={"file": ("nomor.xlsx", content, "application/octet-stream")},
+        )
+        assert r.status_code == 422, r.text
+        assert r.json() == {"detail": detail, "errors": [{"path": "file", "message": message}]}
+    assert b.snapshot(api, root, ("kabid_administrasi", task)) == before
+    no_certificate_yet(api, root)

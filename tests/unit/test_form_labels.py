@@ -133,7 +133,7 @@ def _problems(rule: Any, schema: dict[str, Any]) -> list[tuple[str, str | None]]
 def test_the_lint_refuses_a_bare_enum_naming_file_and_path() -> None:
     [problem] = list(form_choice_titles("f.json", _form({"type": "string", "enum": ["K", "BK"]})))
     assert (problem.file, problem.element_id) == ("f.json", "properties.daftar.items.properties.x.enum")
-    assert "enum ['K', 'BK'] has no titles" in problem.message and "oneOf" in problem.message
+    assert "enum ['K', 'BK'] tidak punya judul" in problem.message and "oneOf" in problem.message
 
 
 def test_the_lint_refuses_a_choice_without_a_title_naming_the_choice() -> None:
@@ -155,18 +155,18 @@ def test_the_lint_accepts_a_one_value_enum_and_an_enum_that_only_tests_data() ->
 def test_the_lint_refuses_a_file_field_without_x_berkas_naming_file_and_path(field: str) -> None:
     [problem] = list(form_file_fields("f.json", _form({"type": "integer", "minimum": 1}, field)))
     assert (problem.file, problem.element_id) == ("f.json", f"properties.daftar.items.properties.{field}")
-    assert f"file field {field!r} does not declare its file: add x-berkas" in problem.message
+    assert f"Kolom berkas {field!r} tidak menyatakan berkasnya: tambahkan x-berkas" in problem.message
 
 
 @pytest.mark.parametrize(
     ("spec", "words"),
     [
-        ("ya", "x-berkas must be an object"),
+        ("ya", "x-berkas harus berupa objek"),
         ({"upload": "/api/tasks/{task_id}/berkas", "accept": ["application/pdf"], "max_bytes": 1}, "download"),
-        ({**UPLOAD, "accept": ["application/msword"]}, "accept must list"),
-        ({**UPLOAD, "max_bytes": 0}, "max_bytes must be a positive"),
-        ({**UPLOAD, "maks": 1}, "unknown keys ['maks']"),
-        ({"download": "/api/berkas/{berkas_id}", "max_bytes": 1}, "accept and max_bytes need upload"),
+        ({**UPLOAD, "accept": ["application/msword"]}, "x-berkas.accept harus mendaftar jenis konten"),
+        ({**UPLOAD, "max_bytes": 0}, "x-berkas.max_bytes harus bilangan bulat positif"),
+        ({**UPLOAD, "maks": 1}, "x-berkas memuat kunci yang tidak dikenal ['maks']"),
+        ({"download": "/api/berkas/{berkas_id}", "max_bytes": 1}, "x-berkas: accept dan max_bytes memerlukan upload"),
     ],
 )
 def test_the_lint_refuses_a_malformed_x_berkas(spec: Any, words: str) -> None:

@@ -304,7 +304,7 @@ def test_an_unsupported_keyword_is_shown_as_such_and_refused_at_deploy() -> None
     assert unsupported(schema["properties"]["a"]) == ["anyOf"]
     problems = list(form_keywords("x.json", schema))
     assert [(p.file, p.element_id) for p in problems] == [("x.json", "properties.a.anyOf")]
-    assert "cannot be drawn by the form renderer" in problems[0].message
+    assert "'anyOf' tidak dapat digambar oleh perender formulir (api/ui/formulir.py)" in problems[0].message
 
 
 def test_the_deploy_lint_refuses_else_refs_and_type_lists_and_non_choice_oneof() -> None:
@@ -318,14 +318,16 @@ def test_the_deploy_lint_refuses_else_refs_and_type_lists_and_non_choice_oneof()
             "d": {"type": "object", "if": {"required": ["x"]}},
         },
     }
-    said = {p.element_id or "": p.message.split(" (see")[0] for p in form_keywords("y.json", schema)}
+    said = {p.element_id or "": p.message.split(" (lihat")[0] for p in form_keywords("y.json", schema)}
     assert sorted(said) == ["$defs", "properties.a.type", "properties.b.oneOf", "properties.c.else", "properties.d.if"]
     assert (
         said["properties.a.type"]
-        == "type must be one of array, boolean, integer, number, object, string (one type, not a list)"
+        == "type harus salah satu dari array, boolean, integer, number, object, string (satu tipe, bukan daftar)"
     )
-    assert said["properties.b.oneOf"] == 'oneOf must list choices {"const": value, "title": "Indonesian label"}'
-    assert said["properties.d.if"] == "if needs its then"
+    assert said["properties.b.oneOf"] == (
+        'oneOf harus berisi pilihan {"const": nilai, "title": "Label berbahasa Indonesia"}'
+    )
+    assert said["properties.d.if"] == "if memerlukan then"
 
 
 PEKERJAAN: dict[str, Any] = {
