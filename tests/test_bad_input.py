@@ -178,10 +178,10 @@ LATIN1_BYTES = LATIN1.replace("encoding='ISO-8859-1'", "encoding='UTF-8'").encod
 @pytest.mark.parametrize(
     ("name", "content", "words"),
     [
-        ("uji_kompetensi.bpmn", LATIN1.encode("latin-1"), "declares encoding 'ISO-8859-1': save it as UTF-8"),
-        ("uji_kompetensi.bpmn", UJI.encode("utf-16"), "not UTF-8 text"),
-        ("form_utf16.json", '{"type": "object"}'.encode("utf-16"), "not UTF-8 text"),
-        ("uji_kompetensi.bpmn", LATIN1_BYTES, "not UTF-8 text"),
+        ("uji_kompetensi.bpmn", LATIN1.encode("latin-1"), "Berkas ini menyatakan encoding 'ISO-8859-1': simpan sebagai UTF-8"),
+        ("uji_kompetensi.bpmn", UJI.encode("utf-16"), "Berkas ini bukan teks UTF-8"),
+        ("form_utf16.json", '{"type": "object"}'.encode("utf-16"), "Berkas ini bukan teks UTF-8"),
+        ("uji_kompetensi.bpmn", LATIN1_BYTES, "Berkas ini bukan teks UTF-8"),
     ],
     ids=["latin1-declared", "utf16-bpmn", "utf16-form", "latin1-bytes"],
 )
@@ -221,7 +221,7 @@ def test_a_process_id_longer_than_its_column_is_refused_naming_the_process(api: 
     r = _upload(api, "/api/deployments", {"panjang.bpmn": text.encode()})
     assert r.status_code == 422, r.text
     errors = [e for e in r.json()["errors"] if e["element_id"] == long_id]
-    assert [e["message"] for e in errors] == ["process id is longer than 200 characters"]
+    assert [e["message"] for e in errors] == ["Id proses lebih dari 200 karakter: persingkat"]
     assert errors[0]["file"] == "panjang.bpmn" and errors[0]["line"] is not None
     assert _rows(api) == before
 

@@ -314,4 +314,4 @@ def test_a_form_with_a_keyword_no_page_can_draw_is_refused_at_deploy(api: Api) -
     assert r.status_code == 200, r.text
     [error] = r.json()["errors"]
     assert (error["file"], error["element_id"]) == ("menetapkan_target.json", "properties.catatan.anyOf")
-    assert "'anyOf' cannot be drawn by the form renderer" in error["message"]
+    assert "'anyOf' tidak dapat digambar oleh perender formulir" in error["message"]
