@@ -7,8 +7,6 @@ The order is (at, kind, id) descending: a history event before a master-data cha
 source is read with its own index (migration 0018_audit) up to one page, and the two are merged.
 """
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import ApiError
 from api.schemas.audit import AuditPage, AuditRow
+from api.services.ekspor import csv_text
 from api.store.db import Database, UtcDateTime
 from api.store.enums import AksiDataInduk, EventType, JenisAudit
 from api.store.master import PerubahanDataInduk, Peserta, Skema
@@ -388,12 +387,6 @@ def csv_line(row: Row) -> list[str]:
     return ["" if v is None else str(v) for v in values]
 
 
-def _csv_text(lines: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(lines)
-    return buffer.getvalue()
-
-
 def csv_stream(db: Database, where: AuditFilter) -> Iterator[str]:
     """Every row of the search as CSV, streamed a chunk at a time (each chunk its own short read)."""
     check(where)
@@ -403,13 +396,13 @@ def csv_stream(db: Database, where: AuditFilter) -> Iterator[str]:
 
 
 def _csv_chunks(db: Database, where: AuditFilter, scope: _Scope) -> Iterator[str]:
-    yield "\ufeff" + _csv_text([list(CSV_HEADER)])  # the BOM: spreadsheets read the text as UTF-8
+    yield "\ufeff" + csv_text([list(CSV_HEADER)])  # the BOM: spreadsheets read the text as UTF-8
     cursor: Cursor | None = None
     while True:
         with db.reading() as session:
             rows, next_cursor = _page(session, where, scope, cursor, CSV_CHUNK)
         if rows:
-            yield _csv_text([csv_line(r) for r in rows])
+            yield csv_text([csv_line(r) for r in rows])
         if next_cursor is None:
             return
         cursor = parse_cursor(next_cursor)

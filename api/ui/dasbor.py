@@ -8,10 +8,9 @@ title and a description; the table is the accessible source), and each table as 
 Figures from `api.services.dasbor`, the same as `GET /api/periode/{id}/dasbor` and `GET /api/periode/tren`.
 """
 
-import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +24,7 @@ from api.auth import CurrentUser
 from api.routes.deps import MAX_ID, Db, Now
 from api.schemas.dasbor import CorongBaris, Dasbor, KepatuhanBaris, KeputusanKelompok, TrenPeriode
 from api.services import dasbor
+from api.services.ekspor import csv_text
 from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
 from api.ui.templating import ROLE_LABELS, page
@@ -168,7 +168,7 @@ def _download(rows: list[list[Any]], filename: str, format_: str) -> Response:
     if format_ == "xlsx":
         return Response(_xlsx(rows), media_type=XLSX, headers=headers)
     # A byte-order mark: spreadsheet programs then read the names' letters as UTF-8.
-    return Response("\ufeff" + _csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response("\ufeff" + csv_text(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _xlsx(rows: list[list[Any]]) -> bytes:
@@ -190,12 +190,6 @@ def _xlsx(rows: list[list[Any]]) -> bytes:
 
 # --------------------------------------------------------------------------------------------------
 # The panels as CSV: Indonesian column names, WIB times as "2026-11-30 14:30", counts as numbers.
-
-
-def _csv(rows: Iterable[Iterable[Any]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
 
 
 def _waktu(value: datetime | None) -> str:
