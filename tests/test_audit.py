@@ -449,7 +449,7 @@ def test_the_audit_page_shows_a_substitution_in_indonesian(api: Api, clock: Cloc
 
     assert r.status_code == 200, r.text
     text = " ".join(r.text.split())
-    assert '<option value="pengganti" selected>Penunjukan pengganti</option>' in text
+    assert '<option value="pengganti" selected>Pengganti</option>' in text
     assert '<option value="pengganti_diakhiri">Penggantian diakhiri</option>' in text
     assert text.count("kabid_administrasi digantikan oleh ketua_lsp") == 2
     assert text.count("3 Agustus 2026 s.d. 8 Agustus 2026, dinas luar") == 2

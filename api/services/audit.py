@@ -1,7 +1,7 @@
 """The audit search: one search over every instance's history (`event`), the change history of master data
-(`perubahan_data_induk`) and the substitutions named and ended (`pengganti`, two rows each), by actor, event type, kind, period, candidate, skema, date range and task; newest
-first, paged by a cursor (keyset: the page after a given row is an index range, as fast at a million events
-as at ten thousand), and streamed whole as CSV.
+(`perubahan_data_induk`) and the substitutions named and ended (`pengganti`, two rows each), by actor, event
+type, kind, period, candidate, skema, date range and task; newest first, paged by a cursor (keyset: the page
+after a given row is an index range, as fast at a million events as at ten thousand), and streamed whole as CSV.
 
 The order is (at, kind, id) descending: a substitution's end, then its naming, then a history event, then a
 master-data change of the same moment. Each source is read up to one page, newest first, and they are merged:

@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 JENIS_LABELS = {
     JenisAudit.PROSES: "Riwayat proses",
     JenisAudit.DATA_INDUK: "Perubahan data induk",
-    JenisAudit.PENGGANTI: "Penunjukan pengganti",
+    JenisAudit.PENGGANTI: "Pengganti",
 }
 TYPE_LABELS: dict[str, str] = {
     EventType.INSTANCE_STARTED: "Proses dimulai",
