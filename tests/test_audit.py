@@ -14,6 +14,7 @@ import pytest
 from api.clock import Clock
 from tests.support import sop
 from tests.support.api import Api
+from tests.support.pages import signed_in
 
 P1, P2 = "LSP-2026-GENAP", "LSP-2027-GANJIL"
 APL = "Mengisi FR.APL.01 dan FR.APL.02"
@@ -323,3 +324,134 @@ def test_the_change_history_cannot_be_rewritten(api: Api) -> None:
         row = session.query(PerubahanDataInduk).one()
         row.actor = "orang_lain"
         session.flush()
+
+
+def _name_and_end_a_substitute(api: Api, clock: Clock) -> int:
+    """At 09.00 WIB on 3 August 2026 Kabid Administrasi names Ketua LSP her substitute for 3 to 8 August (dinas
+    luar); at 10.30 WIB she ends it early."""
+    body = {
+        "pengganti": "ketua_lsp",
+        "mulai": "2026-08-03",
+        "sampai": "2026-08-08",
+        "alasan": "dinas_luar",
+        "keterangan": "Diklat BNSP",
+    }
+    r = api.post("kabid_administrasi", "/api/pengganti", json=body)
+    assert r.status_code == 201, r.text
+    clock.advance(timedelta(minutes=90))
+    r = api.post("kabid_administrasi", f"/api/pengganti/{r.json()['id']}/akhiri")
+    assert r.status_code == 200, r.text
+    return int(r.json()["id"])
+
+
+SUBSTITUTION = {
+    "diwakili": "kabid_administrasi",
+    "pengganti": "ketua_lsp",
+    "mulai": "2026-08-03",
+    "sampai": "2026-08-08",
+    "alasan": "dinas_luar",
+    "keterangan": "Diklat BNSP",
+}
+
+
+def test_a_substitute_named_and_ended_is_two_rows_of_the_audit_search(api: Api, clock: Clock) -> None:
+    pengganti_id = _name_and_end_a_substitute(api, clock)
+
+    rows = search(api, kind="pengganti")
+
+    assert [(r["jenis"], r["type"], r["actor"], r["at"], r["subjek"], r["record_id"]) for r in rows] == [
+        ("pengganti", "pengganti_diakhiri", "kabid_administrasi", "2026-08-03T03:30:00Z", "kabid_administrasi", 1),
+        ("pengganti", "pengganti_ditunjuk", "kabid_administrasi", "2026-08-03T02:00:00Z", "kabid_administrasi", 1),
+    ]
+    assert pengganti_id == 1
+    assert [r["rincian"] for r in rows] == [SUBSTITUTION, SUBSTITUTION]
+    # By its event type; by who acted, and by the absent person or the substitute (the `actor` filter).
+    assert [r["type"] for r in search(api, type="pengganti_ditunjuk")] == ["pengganti_ditunjuk"]
+    assert search(api, actor="kabid_administrasi", kind="pengganti") == rows
+    assert search(api, actor="ketua_lsp") == rows
+    assert search(api, actor="kabid_sertifikasi", kind="pengganti") == []
+    # A date range of WIB days holds them or leaves them out.
+    assert search(api, kind="pengganti", date_from="2026-08-03", date_to="2026-08-03") == rows
+    assert search(api, kind="pengganti", date_from="2026-08-04") == []
+    assert search(api, kind="pengganti", date_to="2026-08-02") == []
+    # No candidate, period, skema or task is part of a substitution.
+    assert search(api, peserta="peserta") == []
+    assert search(api, skema=sop.OPR, kind="pengganti") == []
+    # Another kind's type is refused at its field.
+    r = api.get("admin", "/api/audit", params={"kind": "pengganti", "type": "diubah"})
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"path": "type", "message": "jenis peristiwa 'diubah' bukan peristiwa pengganti"}]
+
+
+def test_the_csv_holds_a_substitutes_two_rows(api: Api, clock: Clock) -> None:
+    _name_and_end_a_substitute(api, clock)
+
+    r = api.get("direktur", "/api/audit.csv", params={"kind": "pengganti"})
+
+    assert r.status_code == 200
+    lines = r.content.decode("utf-8-sig").split("\r\n")
+    rincian = (
+        '"{""alasan"": ""dinas_luar"", ""diwakili"": ""kabid_administrasi"", ""keterangan"": ""Diklat BNSP"", '
+        '""mulai"": ""2026-08-03"", ""pengganti"": ""ketua_lsp"", ""sampai"": ""2026-08-08""}"'
+    )
+    assert lines[1:] == [
+        "2026-08-03T10:30:00+07:00,pengganti,pengganti_diakhiri,kabid_administrasi,,,,kabid_administrasi,,,,1,"
+        + rincian,
+        "2026-08-03T09:00:00+07:00,pengganti,pengganti_ditunjuk,kabid_administrasi,,,,kabid_administrasi,,,,1,"
+        + rincian,
+        "",
+    ]
+
+
+def test_a_search_of_every_kind_pages_through_all_three_without_repeats_or_gaps(api: Api, clock: Clock) -> None:
+    # At 09.00 WIB, the same moment: a period starts, a TUK is recorded and a substitute is named.
+    instance = sop.start_period(api, P1)["id"]
+    tuk = {"kode": "TUK-09", "nama": "Bengkel Mitra", "jenis": "tempat_kerja", "alamat": "Jl. Industri 9"}
+    r = api.post("admin", "/api/tuk", json={**tuk, "penanggung_jawab": "Budi", "kapasitas": 12})
+    assert r.status_code == 201, r.text
+    tuk_id = r.json()["id"]
+    r = api.post(
+        "kabid_administrasi",
+        "/api/pengganti",
+        json={"pengganti": "ketua_lsp", "mulai": "2026-08-03", "sampai": "2026-08-08", "alasan": "cuti"},
+    )
+    assert r.status_code == 201, r.text
+    clock.advance(timedelta(minutes=1))  # 09.01: the period's first steps
+    sop.step_1_and_2(api, instance)
+    clock.advance(timedelta(minutes=1))  # 09.02: the substitution ends, the TUK is deactivated
+    assert api.post("kabid_administrasi", f"/api/pengganti/{r.json()['id']}/akhiri").status_code == 200
+    assert api.post("admin", f"/api/tuk/{tuk_id}/nonaktifkan").status_code == 200
+
+    whole = search(api)
+    paged = search(api, page_size=2)
+
+    assert paged == whole
+    keys = [(r["jenis"], r["type"], r["id"]) for r in whole]
+    assert len(set(keys)) == len(keys)
+    # Newest first; at one moment a substitution's rows before the history, the history before master data.
+    assert [(r["jenis"], r["type"], r["at"]) for r in whole if r["jenis"] != "proses"] == [
+        ("pengganti", "pengganti_diakhiri", "2026-08-03T02:02:00Z"),
+        ("data_induk", "dinonaktifkan", "2026-08-03T02:02:00Z"),
+        ("pengganti", "pengganti_ditunjuk", "2026-08-03T02:00:00Z"),
+        ("data_induk", "dibuat", "2026-08-03T02:00:00Z"),
+    ]
+    assert whole[0]["type"] == "pengganti_diakhiri"
+    assert whole[-1]["type"] == "dibuat"
+    assert whole[-2]["type"] == "instance_started"
+    assert {r["jenis"] for r in whole} == {"proses", "data_induk", "pengganti"}
+
+
+def test_the_audit_page_shows_a_substitution_in_indonesian(api: Api, clock: Clock) -> None:
+    _name_and_end_a_substitute(api, clock)
+
+    with signed_in(api.app, "ketua_lsp") as ketua:
+        r = ketua.get("/audit", params={"kind": "pengganti"})
+
+    assert r.status_code == 200, r.text
+    text = " ".join(r.text.split())
+    assert '<option value="pengganti" selected>Pengganti</option>' in text
+    assert '<option value="pengganti_diakhiri">Penggantian diakhiri</option>' in text
+    assert text.count("kabid_administrasi digantikan oleh ketua_lsp") == 2
+    assert text.count("3 Agustus 2026 s.d. 8 Agustus 2026, dinas luar") == 2
+    assert "Pengganti ditunjuk<br>" in text
+    assert "Penggantian diakhiri<br>" in text

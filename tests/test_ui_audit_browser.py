@@ -72,3 +72,28 @@ def test_a_backwards_date_range_is_refused_at_its_field_and_the_page_passes_axe(
         assert _fits(page)
         axe(page)
     assert pages.errors() == []
+
+
+def test_the_direktur_finds_a_substitution_named_and_ended_at_phone_and_desktop_width(site: Site, pages: Pages) -> None:
+    today = sop.today(site.api)
+    body = {"pengganti": "ketua_lsp", "mulai": str(today), "sampai": str(today), "alasan": "sakit"}
+    r = site.api.post("kabid_administrasi", "/api/pengganti", json=body)
+    assert r.status_code == 201, r.text
+    assert site.api.post("kabid_administrasi", f"/api/pengganti/{r.json()['id']}/akhiri").status_code == 200
+    for size in ("phone", "desktop"):
+        page = pages.open(size, f"direktur-pengganti-{size}")
+        log_in(page, site.base, "direktur")
+        goto(page, site.base, "/audit")
+        page.get_by_label("Asal").select_option("pengganti")
+        page.get_by_role("button", name="Cari").click()
+        page.wait_for_url(lambda url: "kind=pengganti" in url)
+        rows = page.locator("table.tabel-audit tbody tr")
+        assert rows.count() == 2
+        assert "Penggantian diakhiri" in rows.nth(0).inner_text()
+        assert "Pengganti ditunjuk" in rows.nth(1).inner_text()
+        assert "kabid_administrasi digantikan oleh ketua_lsp" in rows.nth(1).inner_text()
+        assert ", sakit" in rows.nth(1).inner_text()
+        assert _fits(page)
+        page.screenshot(path=f"/tmp/i14-audit-{size}.png", full_page=True)
+        axe(page)
+    assert pages.errors() == []

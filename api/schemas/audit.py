@@ -8,12 +8,14 @@ from pydantic import BaseModel
 
 
 class AuditRow(BaseModel):
-    """One row: a history event of an instance (`jenis` "proses") or a change of master data ("data_induk")."""
+    """One row: a history event of an instance (`jenis` "proses"), a change of master data ("data_induk"), or a
+    substitute named or ended ("pengganti": `subjek` the absent person, `record_id` the substitution's id,
+    `rincian` its diwakili, pengganti, mulai, sampai, alasan and keterangan)."""
 
     jenis: str
     id: int
     at: datetime
-    type: str  # an EventType, or an AksiDataInduk for a master-data change
+    type: str  # an EventType, an AksiDataInduk for a master-data change, a PeristiwaPengganti
     actor: str | None
     # A history event: its period (the root instance's business key), instance, process and what it is about.
     periode: str | None = None

@@ -1,10 +1,17 @@
-"""The audit search: one search over every instance's history (`event`) and the change history of master data
-(`perubahan_data_induk`), by actor, event type, kind, period, candidate, skema, date range and task; newest
-first, paged by a cursor (keyset: the page after a given row is an index range, as fast at a million events
-as at ten thousand), and streamed whole as CSV.
+"""The audit search: one search over every instance's history (`event`), the change history of master data
+(`perubahan_data_induk`) and the substitutions named and ended (`pengganti`, two rows each), by actor, event
+type, kind, period, candidate, skema, date range and task; newest first, paged by a cursor (keyset: the page
+after a given row is an index range, as fast at a million events as at ten thousand), and streamed whole as CSV.
 
-The order is (at, kind, id) descending: a history event before a master-data change of the same moment. Each
-source is read with its own index (migration 0018_audit) up to one page, and the two are merged.
+The order is (at, kind, id) descending: a substitution's end, then its naming, then a history event, then a
+master-data change of the same moment. Each source is read up to one page, newest first, and they are merged:
+the history and the changes with their own indexes (migration 0018_audit); the substitutions, a small table
+(a row per absence of an official), by a range on their moment without an index of their own.
+
+A substitution's rows are about two people besides the one who acted: `actor` finds the rows the person
+named or ended, and also those where they are the absent person (`diwakili`) or the substitute (`pengganti`):
+an auditor asking what someone did needs to see when they acted for another, and for whom. A substitution is
+no part of a period, a task, a candidate's file or a skema: those filters leave it out.
 """
 
 import json
@@ -21,21 +28,25 @@ from api.errors import ApiError
 from api.schemas.audit import AuditPage, AuditRow
 from api.services.ekspor import csv_text
 from api.store.db import Database, UtcDateTime
-from api.store.enums import AksiDataInduk, EventType, JenisAudit
+from api.store.enums import AksiDataInduk, EventType, JenisAudit, PeristiwaPengganti
 from api.store.master import PerubahanDataInduk, Peserta, Skema
-from api.store.models import Event, HumanTask, ProcessInstance, User
+from api.store.models import Event, HumanTask, Pengganti, ProcessInstance, User
 from service_tasks.format_indonesia import WIB
 
 # A candidate named by part of their name may be several people: the search follows at most this many.
 MAX_PESERTA = 100
 CSV_CHUNK = 1000
 FEW_INSTANCES = 500
-# The rank of each kind in the order (a history event before a master-data change of the same moment).
+# The rank of each kind in the order (a history event before a master-data change of the same moment); a
+# substitution's two rows are two sources, its end ranked after its naming (newest first: the end first).
 _RANK = {JenisAudit.PROSES: 1, JenisAudit.DATA_INDUK: 0}
+_RANK_PENGGANTI = {PeristiwaPengganti.DITUNJUK: 2, PeristiwaPengganti.DIAKHIRI: 3}
+_RANKS = {*_RANK.values(), *_RANK_PENGGANTI.values()}
 _TASK_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TYPES: dict[str, JenisAudit] = {
     **{str(t): JenisAudit.PROSES for t in EventType},
     **{str(a): JenisAudit.DATA_INDUK for a in AksiDataInduk},
+    **{str(p): JenisAudit.PENGGANTI for p in PeristiwaPengganti},
 }
 
 
@@ -77,7 +88,7 @@ def parse_cursor(text: str | None) -> Cursor | None:
         cursor = Cursor(at, int(rank), int(id_))
     except ValueError:
         cursor = None
-    if cursor is None or at.tzinfo is None or cursor.rank not in (0, 1) or not 0 < cursor.id < 2**31:
+    if cursor is None or at.tzinfo is None or cursor.rank not in _RANKS or not 0 < cursor.id < 2**31:
         raise _field_error(
             "cursor", "not a cursor of this search", "penanda halaman tidak dikenal; mulai lagi dari halaman pertama"
         )
@@ -161,7 +172,7 @@ def _peserta_usernames(session: Session, text: str) -> list[str]:
 
 
 def _scope(session: Session, where: AuditFilter) -> _Scope:
-    kinds: tuple[JenisAudit, ...] = (JenisAudit.PROSES, JenisAudit.DATA_INDUK)
+    kinds: tuple[JenisAudit, ...] = (JenisAudit.PROSES, JenisAudit.DATA_INDUK, JenisAudit.PENGGANTI)
     if where.kind is not None:
         kinds = (where.kind,)
     elif where.type is not None:
@@ -252,6 +263,27 @@ def _changes(where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: in
     return select(*columns).where(*conditions).order_by(row.at.desc(), row.id.desc()).limit(limit)
 
 
+def _substitutions(
+    where: AuditFilter, scope: _Scope, cursor: Cursor | None, limit: int, peristiwa: PeristiwaPengganti
+) -> Select[Any] | None:
+    """The substitutions named (or ended) as rows of one source: the moment and the actor of that act."""
+    if JenisAudit.PENGGANTI not in scope.kinds or where.peserta or where.skema or where.period or where.task:
+        return None
+    if where.type is not None and where.type != peristiwa:
+        return None
+    row = Pengganti
+    ended = peristiwa == PeristiwaPengganti.DIAKHIRI
+    at, actor = (row.diakhiri_pada, row.diakhiri_oleh) if ended else (row.dibuat_pada, row.dibuat_oleh)
+    conditions = _range(at, where) + _after(at, row.id, _RANK_PENGGANTI[peristiwa], cursor)
+    if ended:
+        conditions.append(at.is_not(None))
+    if where.actor:
+        conditions.append(or_(actor == where.actor, row.diwakili == where.actor, row.pengganti == where.actor))
+    columns: tuple[Any, ...] = (row.id, at.label("at"), actor.label("actor"), row.diwakili, row.pengganti)
+    columns += (row.mulai, row.sampai, row.alasan, row.keterangan)
+    return select(*columns).where(*conditions).order_by(at.desc(), row.id.desc()).limit(limit)
+
+
 @dataclass(slots=True)
 class Row:
     """A row of the search as the service builds it (the fields of `AuditRow`, without validating each)."""
@@ -326,6 +358,32 @@ def _change_rows(changes: list[Any]) -> list[tuple[Cursor, Row]]:
     ]
 
 
+def _substitution_rows(peristiwa: PeristiwaPengganti, found: list[Any]) -> list[tuple[Cursor, Row]]:
+    return [
+        (
+            Cursor(p.at, _RANK_PENGGANTI[peristiwa], p.id),
+            Row(
+                jenis=JenisAudit.PENGGANTI,
+                id=p.id,
+                at=p.at,
+                type=peristiwa,
+                actor=p.actor,
+                subjek=p.diwakili,
+                record_id=p.id,
+                rincian={
+                    "diwakili": p.diwakili,
+                    "pengganti": p.pengganti,
+                    "mulai": p.mulai.isoformat(),
+                    "sampai": p.sampai.isoformat(),
+                    "alasan": p.alasan,
+                    "keterangan": p.keterangan,
+                },
+            ),
+        )
+        for p in found
+    ]
+
+
 def _page(
     session: Session, where: AuditFilter, scope: _Scope, cursor: Cursor | None, size: int
 ) -> tuple[list[Row], str | None]:
@@ -335,6 +393,9 @@ def _page(
         rows += _event_rows(session, list(session.execute(query)))
     if (query := _changes(where, scope, cursor, size + 1)) is not None:
         rows += _change_rows(list(session.execute(query)))
+    for peristiwa in PeristiwaPengganti:
+        if (query := _substitutions(where, scope, cursor, size + 1, peristiwa)) is not None:
+            rows += _substitution_rows(peristiwa, list(session.execute(query)))
     rows.sort(key=lambda r: (r[0].at, r[0].rank, r[0].id), reverse=True)
     more = len(rows) > size
     rows = rows[:size]

@@ -120,11 +120,20 @@ class JenisTuk(StrEnum):
 
 
 class JenisAudit(StrEnum):
-    """What a row of the audit search (`GET /api/audit`) records: an instance's history event, or a change of
-    master data (`perubahan_data_induk`)."""
+    """What a row of the audit search (`GET /api/audit`) records: an instance's history event, a change of
+    master data (`perubahan_data_induk`), or a substitute named or ended (`pengganti`)."""
 
     PROSES = "proses"
     DATA_INDUK = "data_induk"
+    PENGGANTI = "pengganti"
+
+
+class PeristiwaPengganti(StrEnum):
+    """The audit search's rows of a substitution (`pengganti`): it was named (at `dibuat_pada`, by
+    `dibuat_oleh`) and, perhaps, ended early (at `diakhiri_pada`, by `diakhiri_oleh`)."""
+
+    DITUNJUK = "pengganti_ditunjuk"
+    DIAKHIRI = "pengganti_diakhiri"
 
 
 class AksiDataInduk(StrEnum):

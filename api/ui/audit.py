@@ -15,14 +15,18 @@ from api.errors import ApiError
 from api.permissions import may_read_audit
 from api.routes.deps import Db
 from api.services import audit
-from api.store.enums import AksiDataInduk, DataInduk, EventType, JenisAudit
+from api.store.enums import AksiDataInduk, AlasanPengganti, DataInduk, EventType, JenisAudit, PeristiwaPengganti
 from api.ui.sesi import PageUser
 from api.ui.templating import page
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
-JENIS_LABELS = {JenisAudit.PROSES: "Riwayat proses", JenisAudit.DATA_INDUK: "Perubahan data induk"}
+JENIS_LABELS = {
+    JenisAudit.PROSES: "Riwayat proses",
+    JenisAudit.DATA_INDUK: "Perubahan data induk",
+    JenisAudit.PENGGANTI: "Pengganti",
+}
 TYPE_LABELS: dict[str, str] = {
     EventType.INSTANCE_STARTED: "Proses dimulai",
     EventType.INSTANCE_COMPLETED: "Proses selesai",
@@ -46,6 +50,14 @@ TYPE_LABELS: dict[str, str] = {
     AksiDataInduk.DIUBAH: "Data diubah",
     AksiDataInduk.DINONAKTIFKAN: "Data dinonaktifkan",
     AksiDataInduk.DIAKTIFKAN: "Data diaktifkan",
+    PeristiwaPengganti.DITUNJUK: "Pengganti ditunjuk",
+    PeristiwaPengganti.DIAKHIRI: "Penggantian diakhiri",
+}
+ALASAN_LABELS = {
+    AlasanPengganti.CUTI: "cuti",
+    AlasanPengganti.DINAS_LUAR: "dinas luar",
+    AlasanPengganti.SAKIT: "sakit",
+    AlasanPengganti.LAINNYA: "alasan lain",
 }
 DATA_LABELS = {
     DataInduk.LSP: "Profil LSP",
@@ -126,6 +138,8 @@ def jejak(request: Request, db: Db, user: PageUser) -> HTMLResponse:
         DATA_LABELS=DATA_LABELS,
         proses_types=[t for t in EventType],
         data_types=[a for a in AksiDataInduk],
+        pengganti_types=[p for p in PeristiwaPengganti],
+        ALASAN_LABELS=ALASAN_LABELS,
         nilai_pendek=_nilai,
         status_code=422 if errors else 200,
     )
