@@ -178,7 +178,11 @@ LATIN1_BYTES = LATIN1.replace("encoding='ISO-8859-1'", "encoding='UTF-8'").encod
 @pytest.mark.parametrize(
     ("name", "content", "words"),
     [
-        ("uji_kompetensi.bpmn", LATIN1.encode("latin-1"), "Berkas ini menyatakan encoding 'ISO-8859-1': simpan sebagai UTF-8"),
+        (
+            "uji_kompetensi.bpmn",
+            LATIN1.encode("latin-1"),
+            "Berkas ini menyatakan encoding 'ISO-8859-1': simpan sebagai UTF-8",
+        ),
         ("uji_kompetensi.bpmn", UJI.encode("utf-16"), "Berkas ini bukan teks UTF-8"),
         ("form_utf16.json", '{"type": "object"}'.encode("utf-16"), "Berkas ini bukan teks UTF-8"),
         ("uji_kompetensi.bpmn", LATIN1_BYTES, "Berkas ini bukan teks UTF-8"),
