@@ -1,6 +1,8 @@
-"""`/api/health` says what waits for the worker and the renderer: ok, degraded (200: work waits too long or
-documents failed), stuck (503: a loop of this process makes no progress); `/api/health/live` is one query."""
+"""`/api/health` says what waits for the worker, the renderer and the notifier: ok, degraded (200: work waits
+too long, documents or e-mails failed), stuck (503: a loop of this process makes no progress);
+`/api/health/live` is one query."""
 
+import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -8,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from api.background import notifikasi as notifikasi_module
 from api.background import renderer as renderer_module
 from api.background.renderer import MAX_ATTEMPTS
 from api.clock import Clock
 from service_tasks.render import Rendered, RenderJob
 from tests.support import sop
 from tests.support.api import Api
+from tests.test_notifikasi import returned_registration
 from tests.test_timers import TIMER_BPMN
 
 DEADLINE_SECONDS = 120.0
@@ -58,6 +62,15 @@ def test_health_is_ok_and_names_every_figure_when_nothing_waits(api: Api) -> Non
         "oldest_waiting_seconds": None,
         "documents_failed": 0,
         "last_rendered_at": None,
+    }
+    assert body["notifier"] == {
+        "running": False,
+        "last_pass_at": None,
+        "pass_stalled_seconds": None,
+        "emails_waiting": 0,
+        "oldest_waiting_seconds": None,
+        "emails_failed": 0,
+        "last_sent_at": None,
     }
     live = api.client.get("/api/health/live")
     assert (live.status_code, live.json()["status"]) == (200, "ok")
@@ -151,3 +164,89 @@ def test_a_renderer_frozen_in_a_pass_makes_health_stuck_with_503_until_it_moves_
     finally:
         release.set()
         renderer.stop()
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: every SMTP connection to it is refused at once."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+def test_emails_waiting_too_long_then_failing_every_attempt_make_health_degraded(api: Api) -> None:
+    settings = api.app.state.settings
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", closed_port()  # an SMTP server that is down
+    notifier = api.app.state.worker.notifier
+    assert notifier.settings is settings
+    # Two notifications to e-mail: the candidate's returned files, and the Kabid's daily digest (16:00 WIB is
+    # past its 07:00).
+    returned_registration(api)
+    settings.render_processes = 0
+    api.app.state.worker.render_documents()  # the period's documents have their files: only e-mails wait
+    notifier.run_pass()
+    body = health(api)
+    assert (body["status"], body["reasons"]) == ("ok", [])
+    mail = body["notifier"]
+    assert (mail["emails_waiting"], mail["oldest_waiting_seconds"], mail["emails_failed"]) == (2, 0.0, 0)
+
+    api.app.state.clock.advance(timedelta(minutes=6))
+    body = health(api)
+    assert body["status"] == "degraded"
+    assert body["reasons"] == ["notification e-mails waiting to be sent: 2, the oldest for 360 s"]
+
+    # Seven more refused tries, each after its pause (1, 2, 4 ... 64 minutes): the eighth is the last.
+    for _ in range(7):
+        api.app.state.clock.advance(timedelta(minutes=65))
+        notifier.run_pass()
+    body = health(api)
+    mail = body["notifier"]
+    assert (body["status"], mail["emails_waiting"], mail["emails_failed"], mail["last_sent_at"]) == (
+        "degraded",
+        0,
+        2,
+        None,
+    )
+    assert body["reasons"] == [
+        "notification e-mails that failed all 8 send attempts: 2; check the SMTP settings and the addresses "
+        "(the notifications stay in-app)"
+    ]
+
+
+def test_a_notifier_frozen_in_a_pass_makes_health_stuck_with_503_until_it_moves_again(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = api.app.state.settings
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", closed_port()
+    returned_registration(api)
+    settings.render_processes = 0
+    api.app.state.worker.render_documents()
+    entered, release = threading.Event(), threading.Event()
+
+    def hung(*args: Any, **kwargs: Any) -> Any:  # an SMTP server that accepts and never answers
+        entered.set()
+        release.wait(DEADLINE_SECONDS)
+        raise OSError("the SMTP server did not answer")
+
+    monkeypatch.setattr(notifikasi_module.smtplib, "SMTP", hung)
+    notifier = api.app.state.worker.notifier
+    notifier.start()
+    try:
+        assert entered.wait(DEADLINE_SECONDS)
+        assert health(api)["notifier"]["running"] is True
+        api.app.state.clock.advance(timedelta(minutes=6))
+        body = health(api, expect=503)
+        assert body["status"] == "stuck"
+        assert body["reasons"][0] == "the notifier of this process has made no progress for 360 s in one pass"
+        assert body["notifier"]["pass_stalled_seconds"] == 360.0
+
+        release.set()
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while api.client.get("/api/health").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        body = health(api)  # moving again; the e-mail it could not send waits for its retry
+        assert (body["status"], body["notifier"]["emails_waiting"]) == ("degraded", 2)
+        assert body["reasons"] == ["notification e-mails waiting to be sent: 2, the oldest for 360 s"]
+    finally:
+        release.set()
+        notifier.stop()

@@ -245,3 +245,26 @@ def test_the_page_refuses_at_the_field_and_only_officials_open_it(api: Api) -> N
             assert other.get("/pengganti").status_code == 403
             assert post(other, "/pengganti", form).status_code == 403
     assert len(semua(api)) == 1
+
+
+def test_a_substitutes_ready_count_includes_the_absent_kabids_tasks_only_inside_the_range(api: Api) -> None:
+    root = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, root)
+    today = sop.today(api)
+    r = tunjuk(api, "kabid_administrasi", "kabid_sertifikasi", today + timedelta(days=1), today + timedelta(days=2))
+    assert r.status_code == 201, r.text
+
+    def tugas_siap(username: str) -> int:
+        r = api.get(username, "/api/me/status")
+        assert r.status_code == 200, r.text
+        return int(r.json()["tugas_siap"])
+
+    # Before the range: only the substitute's own lane (nothing of Kabid Sertifikasi's is open yet).
+    assert (tugas_siap("kabid_sertifikasi"), tugas_siap("kabid_administrasi")) == (0, 1)
+    advance(api, timedelta(days=1))
+    # Inside it: also the Kabid Administrasi's "Membuka pendaftaran", as "Tugas saya" shows.
+    assert (tugas_siap("kabid_sertifikasi"), tugas_siap("kabid_administrasi")) == (1, 1)
+    assert tugas_siap("kabid_sertifikasi") == len(api.inbox("kabid_sertifikasi"))
+    advance(api, timedelta(days=2))
+    # After it: the tasks went back.
+    assert tugas_siap("kabid_sertifikasi") == 0

@@ -1,16 +1,17 @@
-"""What health reports about background work: what waits for the worker and the renderer (read from the
-database, so it covers every worker process), and whether this process's own loops are moving.
+"""What health reports about background work: what waits for the worker, the renderer and the notifier
+(read from the database, so it covers every worker process), and whether this process's own loops are moving.
 
-- **degraded** (HTTP 200): work has waited longer than `BEHIND_AFTER` (documents, child completions, due
-  timers, children to start, signals to deliver), or documents failed every render attempt. Every server
-  shares the database and says the same, so a load balancer must not act on it (it would take every server
-  out at once): a monitor should alert.
+- **degraded** (HTTP 200): work has waited longer than `BEHIND_AFTER` (documents, notification e-mails,
+  child completions, due timers, children to start, signals to deliver), or documents failed every render
+  attempt, or e-mails every send attempt. Every server shares the database and says the same, so a load
+  balancer must not act on it (it would take every server out at once): a monitor should alert.
 - **stuck** (HTTP 503): a loop running in this process has gone `STUCK_AFTER` inside one pass without
-  progress (a frozen script, a hung render). Restarting this process cures it, so a load balancer or an
-  orchestrator may act on it.
+  progress (a frozen script, a hung render or SMTP server). Restarting this process cures it, so a load
+  balancer or an orchestrator may act on it.
 
-Eight aggregate queries, each served by an index (the render queue, the pending completions, the next timer,
-the fan-outs still starting children) or over a queue the worker keeps short (the pending signals).
+Eleven small queries, each served by an index (the render queue, the e-mail outbox, the newest notification
+by id, the pending completions, the next timer, the fan-outs still starting children) or over a queue the
+worker keeps short (the pending signals).
 """
 
 from datetime import datetime, timedelta
@@ -20,12 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.background.loop import BackgroundLoop
+from api.background.notifikasi import MAX_ATTEMPTS as SEND_ATTEMPTS
 from api.background.renderer import MAX_ATTEMPTS
 from api.background.worker import Worker
-from api.schemas.health import Health, RendererHealth, WorkerHealth
+from api.schemas.health import Health, NotifierHealth, RendererHealth, WorkerHealth
 from api.store.db import Database
-from api.store.enums import InstanceStatus
-from api.store.models import ChildCompletion, Dokumen, Fanout, PendingSignal, ProcessInstance
+from api.store.enums import InstanceStatus, StatusEmail
+from api.store.models import ChildCompletion, Dokumen, Fanout, Notifikasi, PendingSignal, ProcessInstance
 
 BEHIND_AFTER = timedelta(minutes=5)
 STUCK_AFTER = timedelta(minutes=5)
@@ -60,6 +62,29 @@ def _renderer(session: Session, loop: BackgroundLoop, now: datetime) -> Renderer
             "oldest_waiting_seconds": _age(now, oldest),
             "documents_failed": failed or 0,
             "last_rendered_at": session.scalar(select(func.max(Dokumen.rendered_at))),
+        }
+    )
+
+
+def _notifier(session: Session, loop: BackgroundLoop, now: datetime) -> NotifierHealth:
+    waiting, oldest = session.execute(
+        select(func.count(), func.min(Notifikasi.created_at)).where(Notifikasi.email_status == StatusEmail.MENUNGGU)
+    ).one()
+    failed = session.scalar(select(func.count()).where(Notifikasi.email_status == StatusEmail.GAGAL))
+    return NotifierHealth.model_validate(
+        {
+            **_loop(loop, now),
+            "emails_waiting": waiting,
+            "oldest_waiting_seconds": _age(now, oldest),
+            "emails_failed": failed or 0,
+            # The newest notification e-mailed (by id, backwards along the primary key: `email_sent_at` has no
+            # index); a retry sent later than a newer notification's e-mail is not the one shown.
+            "last_sent_at": session.scalar(
+                select(Notifikasi.email_sent_at)
+                .where(Notifikasi.email_status == StatusEmail.TERKIRIM)
+                .order_by(Notifikasi.id.desc())
+                .limit(1)
+            ),
         }
     )
 
@@ -101,6 +126,7 @@ def report(db: Database, worker: Worker, now: datetime) -> Health:
     with db.reading() as session:
         renderer = _renderer(session, worker.renderer, now)
         work = _worker(session, worker, now)
+        notifier = _notifier(session, worker.notifier, now)
     behind, stuck = BEHIND_AFTER.total_seconds(), STUCK_AFTER.total_seconds()
     degraded: list[str] = []
     if (renderer.oldest_waiting_seconds or 0) > behind:
@@ -112,6 +138,16 @@ def report(db: Database, worker: Worker, now: datetime) -> Health:
         degraded.append(
             f"documents that failed all {MAX_ATTEMPTS} render attempts: {renderer.documents_failed}; "
             "staff may retry them (POST /api/dokumen/{id}/retry-render)"
+        )
+    if (notifier.oldest_waiting_seconds or 0) > behind:
+        degraded.append(
+            f"notification e-mails waiting to be sent: {notifier.emails_waiting}, the oldest for "
+            f"{notifier.oldest_waiting_seconds:.0f} s"
+        )
+    if notifier.emails_failed:
+        degraded.append(
+            f"notification e-mails that failed all {SEND_ATTEMPTS} send attempts: {notifier.emails_failed}; "
+            "check the SMTP settings and the addresses (the notifications stay in-app)"
         )
     if (work.oldest_child_completion_seconds or 0) > behind:
         degraded.append(
@@ -134,7 +170,7 @@ def report(db: Database, worker: Worker, now: datetime) -> Health:
         )
     stuck_loops = [
         f"the {name} of this process has made no progress for {loop.pass_stalled_seconds:.0f} s in one pass"
-        for name, loop in (("worker", work), ("renderer", renderer))
+        for name, loop in (("worker", work), ("renderer", renderer), ("notifier", notifier))
         if (loop.pass_stalled_seconds or 0) > stuck
     ]
     status: Literal["ok", "degraded", "stuck"] = "stuck" if stuck_loops else "degraded" if degraded else "ok"
@@ -144,4 +180,5 @@ def report(db: Database, worker: Worker, now: datetime) -> Health:
         database=db.engine.dialect.name,
         worker=work,
         renderer=renderer,
+        notifier=notifier,
     )

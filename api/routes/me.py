@@ -4,7 +4,7 @@ choice of e-mail for notifications (`/api/me/notifikasi`)."""
 from fastapi import APIRouter
 
 from api.auth import Caller
-from api.routes.deps import Db
+from api.routes.deps import Db, Now
 from api.schemas.notifikasi import PreferensiNotifikasi, PreferensiPatch
 from api.schemas.status import StatusSaya
 from api.services import notifikasi, status
@@ -13,14 +13,15 @@ router = APIRouter(prefix="/api/me", tags=["me"])
 
 
 @router.get("/status", response_model=StatusSaya)
-def status_saya(db: Db, user: Caller) -> StatusSaya:
+def status_saya(db: Db, now: Now, user: Caller) -> StatusSaya:
     """Every signed-in user gets 200. A candidate (`peserta`): each period they are in, the SOP step they
     stand at, their ready tasks with due dates, the open tasks of others about them (by task and role), the
     results recorded (registration check, attendance, K/BK) and the documents about them they may read. An
     asesor (`asesor`): per period, their candidates with each one's step, the asesor's own ready tasks
     about them and what each waits for. Staff, designers and admin: both lists empty, with the number of
-    ready tasks in their inbox (`tugas_siap`). Only the caller's own data: never another candidate's."""
-    return status.status_saya(db, user)
+    ready tasks in their inbox (`tugas_siap`, for everyone: what "Tugas saya" holds, inside a
+    substitution's range also the absent official's tasks). Only the caller's own data: never another candidate's."""
+    return status.status_saya(db, user, now)
 
 
 @router.get("/notifikasi", response_model=PreferensiNotifikasi)

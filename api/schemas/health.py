@@ -1,4 +1,4 @@
-"""What `/api/health` answers: whether the worker and the renderer keep up, and what waits for them."""
+"""What `/api/health` answers: whether the worker, the renderer and the notifier keep up, and what waits for them."""
 
 from datetime import datetime
 from typing import Literal
@@ -33,6 +33,13 @@ class RendererHealth(LoopHealth):
     last_rendered_at: datetime | None = Field(description="by any renderer")
 
 
+class NotifierHealth(LoopHealth):
+    emails_waiting: int = Field(description="notification e-mails waiting to be sent (or for their next retry)")
+    oldest_waiting_seconds: float | None
+    emails_failed: int = Field(description="notification e-mails whose every send attempt failed")
+    last_sent_at: datetime | None = Field(description="when the newest notification e-mailed was sent, by any notifier")
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded", "stuck"] = Field(
         description="ok; degraded (200: work is behind or failed, see reasons); stuck (503: a loop of this "
@@ -42,6 +49,7 @@ class Health(BaseModel):
     database: str
     worker: WorkerHealth
     renderer: RendererHealth
+    notifier: NotifierHealth
 
 
 class Liveness(BaseModel):

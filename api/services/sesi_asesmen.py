@@ -153,7 +153,7 @@ def beranda(db: Database, user: CurrentUser, now: datetime) -> BerandaAsesor:
             calon=[],
             dokumen=_dokumen(session, user, mine),
         )
-    out.calon = status.status_saya(db, user).asesor
+    out.calon = status.status_saya(db, user, now).asesor
     for periode in out.calon:
         periode.calon.sort(key=lambda c: (c.nim or "", c.nama))
     out.sesi.sort(key=lambda s: (not s.berjalan, s.mulai or date.max, s.tuk_kode))

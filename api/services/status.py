@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from api.auth import CurrentUser
@@ -38,6 +38,7 @@ from api.schemas.status import (
     StatusSaya,
     TugasSaya,
 )
+from api.services import tasks
 from api.store.db import Database
 from api.store.enums import EventType, InstanceStatus, Role, TaskState
 from api.store.master import Peserta
@@ -50,30 +51,22 @@ from service_tasks.keputusan_tercatat import keputusan_akhir
 _SUBJECT_KEYS = ("peserta_asesmen", "peserta_pra_asesmen", "pendaftar", "peserta_banding")
 
 
-def status_saya(db: Database, user: CurrentUser) -> StatusSaya:
+def status_saya(db: Database, user: CurrentUser, now: datetime) -> StatusSaya:
     with db.reading() as session:
         return StatusSaya(
             username=user.username,
             peran=sorted(user.roles),
-            tugas_siap=_ready_count(session, user),
+            # What "Tugas saya" holds: inside a substitution's range also the absent official's tasks.
+            tugas_siap=tasks.ready_total(session, user, now),
             peserta=_peserta(session, user) if user.has_any(Role.PESERTA) else [],
             asesor=_asesor(session, user.username) if user.has_any(Role.ASESOR) else [],
         )
 
 
-def _ready_count(session: Session, user: CurrentUser) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(HumanTask)
-            .where(
-                HumanTask.state == TaskState.READY,
-                HumanTask.role.in_(sorted(user.roles)),
-                or_(HumanTask.assignee.is_(None), HumanTask.assignee == user.username),
-            )
-        )
-        or 0
-    )
+def peserta_saya(db: Database, user: CurrentUser) -> list[PeriodeSaya]:
+    """The candidate's part of `status_saya` alone (each period they are in)."""
+    with db.reading() as session:
+        return _peserta(session, user) if user.has_any(Role.PESERTA) else []
 
 
 # --------------------------------------------------------------------------------------------------

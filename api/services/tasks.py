@@ -301,7 +301,18 @@ def inbox_counts(db: Database, user: CurrentUser, now: datetime) -> InboxCounts:
         return _counts(session, people, roles, now)
 
 
-def _counts(session: Session, people: list[tuple[str, list[str]]], roles: list[str], now: datetime) -> InboxCounts:
+def ready_total(session: Session, user: CurrentUser, now: datetime) -> int:
+    """How many tasks the user's inbox ("Tugas saya") holds: `inbox_counts`'s total, by the same grouped
+    query (their own lanes and, inside a substitution's range, the absent person's), without the labels."""
+    people = _people(user, pengganti.diwakili_oleh(session, user.username, now))
+    roles = sorted({r for _, rs in people for r in rs})
+    return sum(int(g["n"]) for g in _count_groups(session, people, roles, now)) if roles else 0
+
+
+def _count_groups(
+    session: Session, people: list[tuple[str, list[str]]], roles: list[str], now: datetime
+) -> list[dict[str, Any]]:
+    """The inbox's ready tasks grouped by period, step and skema: how many, how many mine, how many late."""
     persons = [who for who, _ in people]
     mine = or_(HumanTask.claimed_by.in_(persons), HumanTask.assignee.in_(persons))
     stmt = (
@@ -324,11 +335,14 @@ def _counts(session: Session, people: list[tuple[str, list[str]]], roles: list[s
         )
         .group_by(HumanTask.root_id, HumanTask.step, HumanTask.skema)
     )
-    groups = [
+    return [
         {"root_id": root_id, "step": step, "skema": skema, "subject": None, "n": n, "mine": m, "late": late}
         for root_id, step, skema, n, m, late in session.execute(stmt)
     ]
-    described = task_rows.describe(session, groups)
+
+
+def _counts(session: Session, people: list[tuple[str, list[str]]], roles: list[str], now: datetime) -> InboxCounts:
+    described = task_rows.describe(session, _count_groups(session, people, roles, now))
     steps: dict[str, tuple[str | None, int]] = {}
     periods: dict[str, tuple[str | None, int]] = {}
     skema: dict[str, tuple[str | None, int]] = {}

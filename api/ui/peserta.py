@@ -228,7 +228,7 @@ def dokumen_tautan(d: DokumenSaya) -> str:
 def status_saya(request: Request, db: Db, now: Now, user: PageUser) -> Response:
     if not user.has_any(Role.PESERTA):
         return RedirectResponse(landing(user), status_code=303)
-    body = status.status_saya(db, user)
+    body = status.status_saya(db, user, now)
     periode = [
         {"p": p, "tahapan": tahapan(p), "sekarang": sekarang(p)}
         for p in sorted(body.peserta, key=lambda p: p.instance_id, reverse=True)

@@ -14,7 +14,7 @@ from api.ui.konteks import konteks
 def asesmen(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     periode = None
     if task.assignee == user.username:  # the candidate's own task: their own status, nobody else's
-        periode = next((p for p in status.status_saya(db, user).peserta if p.instance_id == task.period_id), None)
+        periode = next((p for p in status.peserta_saya(db, user) if p.instance_id == task.period_id), None)
     data: dict[str, Any] = task.data or {}
     about: dict[str, Any] = data["peserta_asesmen"] if isinstance(data.get("peserta_asesmen"), dict) else {}
     return {
