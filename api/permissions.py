@@ -208,11 +208,13 @@ def may_see_instance(session: Session, user: CurrentUser, instance: ProcessInsta
     return False
 
 
-def may_read_internal_komentar(user: CurrentUser) -> bool:
-    return user.has_any(*INTERNAL_KOMENTAR_READERS)
+def may_read_internal_komentar(user: CurrentUser, subject: str | None) -> bool:
+    """Staff and asesor read and write internal notes, but never on an instance about themselves (`subject`): a
+    candidate who is also an asesor or staff reads there only what is written for the candidate."""
+    return user.has_any(*INTERNAL_KOMENTAR_READERS) and subject != user.username
 
 
-def may_read_komentar(user: CurrentUser, komentar: Komentar) -> bool:
-    """Of a task or instance the user may see (checked first): a comment written for the candidate, one's
-    own, and, for staff and asesor, the internal notes too."""
-    return komentar.untuk_peserta or komentar.penulis == user.username or may_read_internal_komentar(user)
+def may_read_komentar(user: CurrentUser, komentar: Komentar, subject: str | None) -> bool:
+    """Of a task or instance the user may see (checked first; `subject` is whom the instance is about): a
+    comment written for the candidate, one's own, and, for staff and asesor, the internal notes too."""
+    return komentar.untuk_peserta or komentar.penulis == user.username or may_read_internal_komentar(user, subject)

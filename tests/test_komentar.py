@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.store.models import Event, HumanTask, Komentar
+from api.store.models import Event, HumanTask, Komentar, User, UserRole
 from tests.support import sop
 from tests.support.api import Api
 from tests.support.sop_branches import MENUGASKAN, PRA_ASESMEN, Calon, message_at, penugasan, registered, snapshot
@@ -204,3 +204,23 @@ def test_a_comment_is_never_edited_nor_deleted(api: Api, periode: Periode) -> No
     with pytest.raises(PermissionError), api.app.state.db.transaction() as session:
         session.scalars(select(Event).where(Event.type == "komentar_ditulis")).one().data = {}
     assert [k[2] for k in comments(api)] == ["Tulisan pertama"]
+
+
+def test_a_candidate_who_is_also_an_asesor_reads_and_writes_no_internal_note_about_themselves(
+    api: Api, periode: Periode
+) -> None:
+    with api.app.state.db.transaction() as session:
+        peserta = session.scalars(select(User).where(User.username == "peserta")).one()
+        session.add(UserRole(user_id=peserta.id, role="asesor"))
+    api.app.state.user_cache.pop("peserta", None)
+    own = f"/api/instances/{periode.pendaftaran['peserta']}/komentar"
+    tulis(api, "kabid_administrasi", own, "Ijazah asli diperiksa saat asesmen.")  # internal by default
+    tulis(api, "kabid_administrasi", own, "Mohon bawa ijazah asli saat asesmen.", untuk_peserta=True)
+    # Asked to keep it internal, their own words are still the candidate's, read by them and by staff.
+    assert tulis(api, "peserta", own, "Ijazah asli saya bawa.", untuk_peserta=False)["untuk_peserta"] is True
+
+    assert isi(api, "peserta", own) == ["Mohon bawa ijazah asli saat asesmen.", "Ijazah asli saya bawa."]
+    page = api.get("peserta", f"/instances/{periode.pendaftaran['peserta']}/komentar")
+    assert page.status_code == 200
+    assert "Ijazah asli diperiksa" not in page.text
+    assert "Tampilkan kepada peserta" not in page.text

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["komentar"])
 def of_task(task_id: str, db: Db, now: Now, user: Caller) -> list[KomentarOut]:
     """The comments on a task the caller may see (as `GET /api/tasks/{id}`), oldest first; a candidate reads
     those written for them (`untuk_peserta`) and their own, never a staff note kept internal."""
-    return komentar.of_task(db, now, user, task_id)
+    return komentar.of_task(db, now, user, task_id).daftar
 
 
 @router.post("/tasks/{task_id}/komentar", response_model=KomentarOut, status_code=status.HTTP_201_CREATED)
@@ -28,7 +28,7 @@ def write_on_task(task_id: str, body: KomentarIn, db: Db, now: Now, user: Caller
 def of_instance(instance_id: Id, db: Db, user: Caller) -> list[KomentarOut]:
     """The comments on an instance and its tasks: for staff, the candidate it is about and an asesor who holds
     or held a task in it (anyone else 404)."""
-    return komentar.of_instance(db, user, instance_id)
+    return komentar.of_instance(db, user, instance_id).daftar
 
 
 @router.post("/instances/{instance_id}/komentar", response_model=KomentarOut, status_code=status.HTTP_201_CREATED)

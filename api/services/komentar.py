@@ -13,6 +13,7 @@ records a `komentar_ditulis` event in the instance's history, in the same transa
 id (not its text: the history is read by staff, the text through these permissions).
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -65,24 +66,33 @@ def _out(session: Session, rows: list[Komentar]) -> list[KomentarOut]:
     ]
 
 
-def _readable(session: Session, user: CurrentUser, *where: object) -> list[KomentarOut]:
+@dataclass(frozen=True)
+class Diskusi:
+    """The comments a user reads on a task or instance, and whether they may write internal notes there."""
+
+    daftar: list[KomentarOut]
+    boleh_internal: bool
+
+
+def _readable(session: Session, user: CurrentUser, row: ProcessInstance, *where: object) -> Diskusi:
     rows = session.scalars(select(Komentar).where(*where).order_by(Komentar.id))  # type: ignore[arg-type]
-    return _out(session, [k for k in rows if may_read_komentar(user, k)])
+    daftar = _out(session, [k for k in rows if may_read_komentar(user, k, row.subject)])
+    return Diskusi(daftar, may_read_internal_komentar(user, row.subject))
 
 
-def of_task(db: Database, now: datetime, user: CurrentUser, task_id: str) -> list[KomentarOut]:
+def of_task(db: Database, now: datetime, user: CurrentUser, task_id: str) -> Diskusi:
     """The comments on a task the user may see (else 403/404), oldest first, those they may read."""
     with db.reading() as session:
         t = task_for(session, task_id, user, now)
-        return _readable(session, user, Komentar.task_id == t.id)
+        return _readable(session, user, session.get_one(ProcessInstance, t.instance_id), Komentar.task_id == t.id)
 
 
-def of_instance(db: Database, user: CurrentUser, instance_id: int) -> list[KomentarOut]:
+def of_instance(db: Database, user: CurrentUser, instance_id: int) -> Diskusi:
     """The comments on an instance the user may see (else 404) and on its tasks, oldest first, those they may
     read."""
     with db.reading() as session:
         row = _instance(session, user, instance_id)
-        return _readable(session, user, Komentar.instance_id == row.id)
+        return _readable(session, user, row, Komentar.instance_id == row.id)
 
 
 def instance_of_task(db: Database, now: datetime, user: CurrentUser, task_id: str) -> int | None:
@@ -103,7 +113,7 @@ def _write(
     body: KomentarIn,
 ) -> KomentarOut:
     # A candidate's words are read by staff and by themselves: there is nothing to keep internal.
-    untuk_peserta = body.untuk_peserta or not may_read_internal_komentar(user)
+    untuk_peserta = body.untuk_peserta or not may_read_internal_komentar(user, row.subject)
     komentar = Komentar(
         instance_id=row.id,
         root_id=row.root_id or row.id,

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from api.auth import CurrentUser
 from api.errors import ApiError
-from api.permissions import is_staff, may_read_internal_komentar
+from api.permissions import is_staff
 from api.routes.deps import Db, Id, Now
 from api.schemas.komentar import MAX_ISI, KomentarIn, KomentarOut
 from api.services import komentar
@@ -49,24 +49,24 @@ class Panel:
 def panel_tugas(db: Db, now: datetime, user: CurrentUser, task_id: str) -> Panel | None:
     """The panel of a task's page (None: the user may not see the task, and the page says so already)."""
     try:
-        daftar = komentar.of_task(db, now, user, task_id)
+        diskusi = komentar.of_task(db, now, user, task_id)
     except ApiError as exc:
         if exc.status in (403, 404):
             return None
         raise
     instance_id = komentar.instance_of_task(db, now, user, task_id)
     semua = f"/instances/{instance_id}/komentar" if instance_id is not None else ""
-    return Panel(daftar, f"/tasks/{task_id}/komentar", may_read_internal_komentar(user), semua=semua)
+    return Panel(diskusi.daftar, f"/tasks/{task_id}/komentar", diskusi.boleh_internal, semua=semua)
 
 
 def _panel_instans(db: Db, user: CurrentUser, instance_id: int) -> Panel | None:
     try:
-        daftar = komentar.of_instance(db, user, instance_id)
+        diskusi = komentar.of_instance(db, user, instance_id)
     except ApiError as exc:
         if exc.status in (403, 404):
             return None
         raise
-    return Panel(daftar, f"/instances/{instance_id}/komentar", may_read_internal_komentar(user), instance_id)
+    return Panel(diskusi.daftar, f"/instances/{instance_id}/komentar", diskusi.boleh_internal, instance_id)
 
 
 def _not_found(request: Request, judul: str) -> HTMLResponse:
