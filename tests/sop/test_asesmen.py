@@ -66,6 +66,9 @@ def test_a_candidate_refusing_fr_ak_01_is_recorded_as_refusing_not_absent_wherev
     t = b.task_about(api, "asesor", b.KEHADIRAN, "peserta")
     api.complete("asesor", t["id"], sop.kehadiran())  # present: checked with the kartu peserta
     t = sop.one(api, "peserta", b.AK01)
+    # A refusal says why: without a reason it is refused at the reason's field, and nothing changes.
+    for catatan, words in (({}, "catatan wajib diisi"), ({"catatan": ""}, "tidak boleh kosong")):
+        b.refused(api, "peserta", t["id"], {"ak01": {"setuju": False, **catatan}}, root, {"ak01.catatan": [words]})
     api.complete("peserta", t["id"], {"ak01": {"setuju": False, "catatan": "Belum siap"}})
     assert sop.tasks_named(api, "asesor", b.AK02) == [] and sop.tasks_named(api, "peserta", b.AK03) == []
     b.assess(api, absen)

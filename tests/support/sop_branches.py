@@ -237,7 +237,11 @@ def assess(api: Api, c: Calon) -> None:
     if not c.hadir:
         return
     t = sop.one(api, c.username, AK01)
-    ak01 = {"setuju": c.setuju, "bukti_yang_dikumpulkan": ["observasi"]} if c.setuju else {"setuju": False}
+    ak01 = (
+        {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}
+        if c.setuju
+        else {"setuju": False, "catatan": "Belum siap mengikuti asesmen"}
+    )
     api.complete(c.username, t["id"], {"ak01": ak01})
     if not c.setuju:
         return
