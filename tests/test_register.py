@@ -398,7 +398,9 @@ def test_an_sk_is_amended_only_by_its_signatory_as_a_new_sk_with_its_own_number(
         f"NOMOR {new['number']}",
         f"TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR {sk.number} TENTANG",
         "Menimbang : a. bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor",
-        "perlu diubah karena tempat rapat pleno keliru",
+        "perlu diubah karena tempat rapat pleno keliru; b. bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam"
+        " huruf a, perlu menetapkan Keputusan Ketua LSP Politeknik STMI Jakarta tentang Perubahan atas Keputusan Ketua"
+        f" LSP Politeknik STMI Jakarta Nomor {sk.number}; Mengingat",
         "Berita Acara Rapat Pleno Nomor",
         "di Ruang Rapat Direktorat",
         "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor",
@@ -407,6 +409,7 @@ def test_an_sk_is_amended_only_by_its_signatory_as_a_new_sk_with_its_own_number(
     ):
         assert phrase in text, phrase
     assert "Perbaikan ke-1" not in text
+    assert "telah dibahas dalam rapat pleno" not in text  # the amended SK's own considerations stay in it
     with api.app.state.db.reading() as session:
         old = session.get(Dokumen, sk.id)
         assert old is not None and old.number == sk.number and old.data == sk.data  # the amended SK stays
