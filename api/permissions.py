@@ -157,6 +157,13 @@ def may_read_document(user: CurrentUser, doc: Dokumen) -> bool:
     return False
 
 
+def asesor_readers(kind: str, data: dict[str, Any]) -> list[str]:
+    """The asesor a document of `kind` with this data is read by (its registry's `asesor_membaca_sebagai`)."""
+    jenis = JENIS_DOKUMEN.get(kind)
+    path = jenis.asesor_membaca_sebagai if jenis is not None else None
+    return sorted(_usernames_at(data, path.split("."))) if path else []
+
+
 def _usernames_at(data: Any, path: list[str]) -> set[str]:
     """The usernames of the people at a dotted path of a document's data ("*" walks a list)."""
     if not path:

@@ -113,7 +113,9 @@ _SEMUA = (
     JenisDokumen("permohonan_blangko_lampiran", "Lampiran Surat Permohonan Blangko", "PB", format=Format.XLSX),
     JenisDokumen("sertifikat", "Sertifikat Kompetensi", None, peserta_membaca=True),
     JenisDokumen("berita_acara_kerusakan_blangko", "Berita Acara Kerusakan Blangko Sertifikat", "BA-KB"),
-    JenisDokumen("ralat", "Ralat", "RL"),
+    # A ralat is read by whoever reads the letter it corrects (api/services/register.py sets its candidate only
+    # where candidates read that letter, and names that letter's asesor in `dibaca_asesor`).
+    JenisDokumen("ralat", "Ralat", "RL", peserta_membaca=True, asesor_membaca_sebagai="dibaca_asesor.*"),
     JenisDokumen("laporan", "Laporan Uji Kompetensi dan Sertifikasi Kompetensi", "LAP"),
 )
 

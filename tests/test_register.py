@@ -7,6 +7,7 @@ Every refusal is checked to change nothing (`tests.support.sop_branches.refused`
 for routes that are not task completions)."""
 
 import io
+import json
 import os
 import re
 from datetime import timedelta
@@ -24,6 +25,7 @@ from tests.sop.test_sertifikat import CERT_CALON, nomor, numbers_waiting
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
+from tests.support.pages import signed_in
 
 ADMIN = "kabid_administrasi"
 JWD_NO = "62090 2512 4 0000001 2026"
@@ -468,3 +470,20 @@ def test_a_letter_is_corrected_by_a_ralat_with_its_own_number_and_the_letter_kee
         assert phrase in text, phrase
     letter = rendered(api, corrected["id"])
     assert hal in letter and "Perbaikan ke-1" not in letter and f"diralat dengan No. {ralat.number}" in letter
+
+
+def test_a_ralat_is_read_by_whoever_reads_the_letter_it_corrects(api: Api) -> None:
+    root = b.assigned(api, [b.Calon("peserta", asesor="asesor"), b.Calon("peserta3", asesor="asesor2", tuk="TUK-02")])
+    api.drain()
+    [st] = [d for d in b.documents(api, root, "surat_tugas_asesor") if "asesor2" not in json.dumps(d.data)]
+    change = {"alasan": "hal surat tugas kurang lengkap", "data": {"hal": "Penugasan asesor kompetensi"}}
+    r = api.post(ADMIN, f"/api/dokumen/{st.id}/koreksi", json=change)
+    assert r.status_code == 201, r.text
+    [ralat] = b.documents(api, root, "ralat")
+    rendered(api, ralat.id)
+    assert api.get("asesor", f"/api/dokumen/{ralat.id}").status_code == 200  # the asesor the letter names
+    for other in ("asesor2", "peserta"):  # another asesor; a candidate, who never reads a surat tugas
+        assert api.get(other, f"/api/dokumen/{ralat.id}").status_code == 403, other
+    for username, listed in (("asesor", True), ("asesor2", False)):  # on their documents page
+        with signed_in(api.app, username) as page:
+            assert (ralat.number in page.get("/dokumen").text) is listed, username

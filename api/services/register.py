@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import CurrentUser
 from api.errors import ApiError
+from api.permissions import asesor_readers
 from api.schemas.dokumen import Correction, DokumenOut, Penggantian, PenggantianOut
 from api.services import dokumen
 from api.services.dokumen import merge_patch, readable
@@ -197,8 +198,10 @@ def ralat(
             seq=seq,
             month=when.month,
             year=when.year,
-            candidate=old.candidate,
+            # Read by whoever reads the letter it corrects: its candidate, if candidates read that kind, and its asesor.
+            candidate=old.candidate if jenis.peserta_membaca else None,
             data={
+                "dibaca_asesor": [{"username": u} for u in asesor_readers(old.kind, old.data or {})],
                 "tanggal": when.date().isoformat(),
                 "lsp": old.data.get("lsp") or snapshot.lsp(m),
                 "penandatangan": signatory,
