@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from api.schemas.master import LspIn
 from api.store.master import POLA_NO_REGISTRASI, POLA_NO_SERTIFIKAT, Sertifikat
 from api.store.models import Dokumen
 from tests.sop.test_sertifikat import CERT_CALON, nomor, numbers_waiting
@@ -388,7 +389,7 @@ def test_an_sk_is_amended_only_by_its_signatory_as_a_new_sk_with_its_own_number(
         change,
         root,
         403,
-        {"": ["Keputusan hanya dapat diubah oleh penandatangannya (Ir. Ratna Dewi Lestari, M.M.)"]},
+        {"": ["Keputusan hanya dapat diubah oleh penandatangannya (Ir. Ratna Dewi Lestari, M.M.) atau penggantinya"]},
     )
     r = api.post("ketua_lsp", f"/api/dokumen/{sk.id}/koreksi", json=change)
     assert r.status_code == 201, r.text
@@ -487,3 +488,33 @@ def test_a_ralat_is_read_by_whoever_reads_the_letter_it_corrects(api: Api) -> No
     for username, listed in (("asesor", True), ("asesor2", False)):  # on their documents page
         with signed_in(api.app, username) as page:
             assert (ralat.number in page.get("/dokumen").text) is listed, username
+
+
+def test_a_successor_as_ketua_lsp_amends_the_sk_of_their_predecessor_and_signs_the_amendment(api: Api) -> None:
+    root = b.decided(api, CERT_CALON)
+    [sk] = b.documents(api, root, "sk_penetapan")
+    baru = {"username": "ketua2", "full_name": "Dr. Hendra Wijaya, M.T.", "password": "ketua2-demo"}
+    assert api.post("admin", "/api/users", json={**baru, "roles": ["ketua_lsp"]}).status_code == 201
+    change = {"alasan": "tempat rapat pleno keliru", "data": {"pleno": {"tempat": "Ruang Rapat Direktorat"}}}
+    # Not yet Ketua LSP: a second user of the role is no successor.
+    refused_request(
+        api,
+        "ketua2",
+        f"/api/dokumen/{sk.id}/koreksi",
+        change,
+        root,
+        403,
+        {"": ["atau penggantinya sebagai Ketua LSP"]},
+    )
+    profil = {k: v for k, v in api.get("ketua_lsp", "/api/lsp").json().items() if k in LspIn.model_fields}
+    assert (
+        api.client.put("/api/lsp", headers=api.headers("admin"), json={**profil, "ketua": "ketua2"}).status_code == 200
+    )
+    r = api.post("ketua2", f"/api/dokumen/{sk.id}/koreksi", json=change)
+    assert r.status_code == 201, r.text
+    text = rendered(api, r.json()["id"])
+    assert "Dr. Hendra Wijaya, M.T." in text and "Ratna Dewi Lestari" not in text
+    # The predecessor, no longer Ketua, amends no more.
+    refused_request(
+        api, "ketua_lsp", f"/api/dokumen/{r.json()['id']}/koreksi", change, root, 403, {"": ["penandatangannya"]}
+    )

@@ -68,17 +68,21 @@ def _draw(session: Session, settings: Settings, code: str, now: datetime) -> tup
 def amend_sk(
     db: Database, settings: Settings, now: datetime, user: CurrentUser, doc_id: int, body: Correction
 ) -> DokumenOut:
-    """An SK amended by its signatory: a new SK with its own number, "tentang Perubahan atas Keputusan ..."."""
+    """An SK amended by its signatory, or by their successor in the signing office (the Ketua LSP now): a new SK
+    with its own number, "tentang Perubahan atas Keputusan ...", signed by whoever amends."""
     with db.transaction() as session:
         old = readable(session, doc_id, user)
         signatory = (old.data.get("penandatangan") or {}) if isinstance(old.data, dict) else {}
-        if signatory.get("username") != user.username:
+        current = snapshot.ketua(MasterData(session))
+        successor = signatory.get("jabatan") == current["jabatan"] and current.get("username") == user.username
+        if signatory.get("username") != user.username and not successor:
             nama = signatory.get("nama") or signatory.get("username") or "penandatangan"
             raise _refuse(
                 403,
-                "only the SK's signatory amends it, by a new SK",
+                "only the SK's signatory, or their successor as Ketua LSP, amends it, by a new SK",
                 "",
-                f"Keputusan hanya dapat diubah oleh penandatangannya ({nama}), dengan keputusan perubahan",
+                f"Keputusan hanya dapat diubah oleh penandatangannya ({nama}) atau penggantinya sebagai Ketua LSP,"
+                " dengan keputusan perubahan",
             )
         _not_superseded(session, old)
         seq, number, when = _draw(session, settings, old.code or "SK", now)
@@ -92,6 +96,8 @@ def amend_sk(
             "asal": asal or {"nomor": old.number, "tentang": old.title},
         }
         data["tanggal"] = when.date().isoformat()
+        if signatory.get("username") != user.username:
+            data["penandatangan"] = current
         new = Dokumen(
             instance_id=old.instance_id,
             root_id=old.root_id,
