@@ -4,12 +4,12 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from api.store.enums import SertifikatStatus
+from api.store.enums import EventType, Role, SertifikatStatus
 from api.store.master import Sertifikat
-from api.store.models import ProcessInstance
+from api.store.models import Event, HumanTask, ProcessInstance
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext
 from service_tasks.data_induk import MasterData
@@ -44,6 +44,69 @@ def keputusan_tercatat_periode(session: Session, root_id: int) -> dict[str, Kepu
     for instance_id in penerbitan:
         akhir.update(keputusan_akhir(session, instance_id))
     return akhir
+
+
+# Where the period's own history says how registration, pre-assessment and FR.AK.03 went: (the child
+# process, the role that submits, the form's top-level object).
+PENDAFTARAN = ("pendaftaran_uji_kompetensi", Role.KABID_ADMINISTRASI, "pemeriksaan")
+PRA_ASESMEN = ("pra_asesmen", Role.ASESOR, "pra_asesmen")
+UMPAN_BALIK = ("pelaksanaan_uji_kompetensi", Role.PESERTA, "ak03")
+KOMENTAR_DIKUTIP = 5  # the first FR.AK.03 comments the Laporan quotes
+PANJANG_KUTIPAN = 200
+
+
+def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
+    """From the history of the period's children, each instance's last submission counting: the registrations
+    (pendaftar, diterima, ditolak, tidak dilengkapi: returned and never accepted nor refused), the
+    pre-assessments (lanjut, tidak lanjut) and FR.AK.03 (respondents, "ya" per statement, the first comments)."""
+    sumber = (PENDAFTARAN, PRA_ASESMEN, UMPAN_BALIK)
+    pendaftar = session.scalar(
+        select(func.count())
+        .select_from(ProcessInstance)
+        .where(ProcessInstance.root_id == root_id, ProcessInstance.key == PENDAFTARAN[0])
+    )
+    rows = session.execute(
+        select(ProcessInstance.key, Event.instance_id, Event.data)
+        .join(ProcessInstance, ProcessInstance.id == Event.instance_id)
+        .join(HumanTask, HumanTask.id == Event.task_id)
+        .where(
+            Event.root_id == root_id,
+            Event.type == EventType.TASK_COMPLETED,
+            or_(*(and_(ProcessInstance.key == k, HumanTask.role == r) for k, r, _ in sumber)),
+        )
+        .order_by(Event.id)
+    ).all()
+    objek_of = {k: o for k, _, o in sumber}
+    terakhir: dict[tuple[str, int], dict[str, Any]] = {}  # (process, instance) -> its last submission
+    for key, instance_id, data in rows:
+        isi = (data or {}).get(objek_of[key])
+        if isinstance(isi, dict):
+            terakhir[(key, instance_id)] = isi
+    keputusan = [d.get("keputusan") for (k, _), d in terakhir.items() if k == PENDAFTARAN[0]]
+    rekomendasi = [d.get("rekomendasi") for (k, _), d in terakhir.items() if k == PRA_ASESMEN[0]]
+    umpan_balik = [d for (k, _), d in terakhir.items() if k == UMPAN_BALIK[0]]
+    butir: dict[str, int] = {}
+    for d in umpan_balik:
+        for nama, nilai in d.items():
+            if isinstance(nilai, bool):
+                butir[nama] = butir.get(nama, 0) + (1 if nilai else 0)
+    komentar = [str(d["komentar"]).strip() for d in umpan_balik if str(d.get("komentar") or "").strip()]
+    diterima, ditolak, pendaftar = keputusan.count("diterima"), keputusan.count("ditolak"), pendaftar or 0
+    return {
+        "pendaftaran": {
+            "pendaftar": pendaftar,
+            "diterima": diterima,
+            "ditolak": ditolak,
+            "tidak_dilengkapi": pendaftar - diterima - ditolak,
+        },
+        "pra_asesmen": {"lanjut": rekomendasi.count("lanjut"), "tidak_lanjut": rekomendasi.count("tidak_lanjut")},
+        "umpan_balik": {
+            "responden": len(umpan_balik),
+            "ya": butir,
+            "komentar": [k[:PANJANG_KUTIPAN] for k in komentar[:KOMENTAR_DIKUTIP]],
+            "komentar_lain": max(0, len(komentar) - KOMENTAR_DIKUTIP),
+        },
+    }
 
 
 def _aware(value: Any) -> datetime | None:
@@ -163,6 +226,7 @@ def terbitkan_laporan(
             "diterima": sum(1 for b in banding if b.get("status") == "diterima"),
             "ditolak": sum(1 for b in banding if b.get("status") == "ditolak"),
         },
+        **jalannya_proses(ctx.session, ctx.root_id),
         "anggaran": anggaran if rab is not None else None,
         "realisasi_anggaran": evaluasi.get("realisasi_anggaran") if isinstance(evaluasi, dict) else None,
         "evaluasi": evaluasi,
