@@ -45,4 +45,5 @@ def test_the_laporan_counts_an_upheld_appeal_as_kompeten_and_shows_the_recommend
     assert "E. UMPAN BALIK PESERTA (FR.AK.03) Diisi oleh 3 asesi." in text
     assert "1 Mendapatkan penjelasan yang cukup memadai mengenai proses asesmen/uji kompetensi 3 0 100%" in text
     assert "Komentar asesi: Baik Baik Baik" in text
+    assert "- berjalan saat laporan disusun" in text  # step 7 itself, in which the Laporan is issued
     assert "F. WAKTU PELAKSANAAN TERHADAP STANDAR SOP" in text and "H. TEMUAN DAN REKOMENDASI" in text
