@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.background.notifikasi import Notifier
 from api.settings import Settings
-from api.store.models import Notifikasi
+from api.store.models import Dokumen, Notifikasi
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
@@ -385,3 +385,43 @@ def test_an_email_held_under_another_workers_lease_is_sent_only_when_the_lease_r
     clock.advance(timedelta(minutes=5, seconds=1))
     passes(api)
     assert [m["Subject"] for m in smtp.to(ANDI)] == [RETURNED]
+
+
+def test_a_document_committed_after_one_with_a_higher_id_is_still_announced_on_postgresql(api: Api) -> None:
+    if not api.app.state.db.is_postgres:
+        pytest.skip("SQLite commits one writer at a time, in id order: nothing can land behind the cursor")
+    root = sop.start_period(api)["id"]
+    passes(api)
+    with api.app.state.db.reading() as session:
+        top = session.scalar(select(func.max(Dokumen.id))) or 0
+
+    def kartu(doc_id: int, number: str) -> None:
+        with api.app.state.db.transaction() as session:
+            session.add(
+                Dokumen(
+                    id=doc_id,
+                    instance_id=root,
+                    root_id=root,
+                    task_id=f"t-{number}",
+                    element_id="e",
+                    kind="kartu_peserta",
+                    key=number,
+                    title="Kartu Peserta Uji Kompetensi",
+                    number=number,
+                    month=12,
+                    year=2026,
+                    candidate="peserta",
+                    data={},
+                    created_at=api.app.state.clock.now(),
+                    rendered_at=api.app.state.clock.now(),
+                )
+            )
+
+    kartu(top + 5, "KP-2")  # its transaction commits first
+    passes(api)
+    kartu(top + 2, "KP-1")  # a lower id, committed later
+    passes(api)
+    assert [n.tautan for n in rows(api, "peserta")] == [
+        f"/dokumen/{top + 5}/pratinjau",
+        f"/dokumen/{top + 2}/pratinjau",
+    ]

@@ -16,7 +16,7 @@ A pass does two things, each in short transactions:
      `ringkasan_jam` WIB.
    The history is read by event id from a stored cursor (`notifikasi_kursor`), re-reading the last
    `LOOKBACK` ids (a PostgreSQL transaction may commit an event after one with a higher id); the documents
-   by id from the lowest one not yet rendered.
+   by id from the lowest one not yet rendered, with the same look back on PostgreSQL.
 2. **Send** the e-mails waiting (`email_status = menunggu`): each batch taken under a lease
    (`email_claimed_by/_until`, `FOR UPDATE SKIP LOCKED` on PostgreSQL) as the renderer takes documents, so
    two workers never send one twice; an SMTP failure counts an attempt and retries after a growing pause,
@@ -223,11 +223,12 @@ class Notifier(BackgroundLoop):
 
     def _from_documents(self, session: Session) -> Found:
         kursor = _kursor(session, "dokumen")
+        lookback = LOOKBACK if self.db.is_postgres else 0  # as for events: a later commit may hold a lower id
         rows = session.execute(
             select(Dokumen.id, Dokumen.kind, Dokumen.candidate, Dokumen.title, Dokumen.rendered_at)
             .add_columns(Dokumen.render_attempts)
             .where(
-                Dokumen.id > kursor.nilai,
+                Dokumen.id > max(kursor.nilai - lookback, 0),
                 or_(
                     Dokumen.candidate.is_not(None) & Dokumen.kind.in_(DOKUMEN_PESERTA),
                     Dokumen.kind == SK_PENETAPAN,
