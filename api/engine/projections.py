@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Executable, Table, TextClause, bindparam, delete, insert, select, update
+from sqlalchemy import Executable, Table, TableClause, TextClause, bindparam, delete, insert, select, update
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -310,7 +310,8 @@ def _may_read_events(statement: Executable) -> bool:
     other tables only, so the events wait for the runtime's one INSERT."""
     if isinstance(statement, TextClause):
         return True
-    return any(element is EVENT_TABLE for element in visitors.iterate(statement))
+    # The ORM names a table through annotated copies of it: compare names (a table's name is unique).
+    return any(isinstance(e, TableClause) and e.name == EVENT_TABLE.name for e in visitors.iterate(statement))
 
 
 @listens_for(Session, "after_rollback")
