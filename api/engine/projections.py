@@ -12,7 +12,18 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Executable, Table, TableClause, TextClause, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ClauseElement,
+    Executable,
+    Table,
+    TableClause,
+    TextClause,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -308,7 +319,7 @@ def _may_read_events(statement: Executable) -> bool:
     """Whether an ORM statement may read the `event` table: it names it somewhere (a join, a subquery, an
     alias), or it is text the ORM cannot see into. The master-data reads of a validator or an operator name
     other tables only, so the events wait for the runtime's one INSERT."""
-    if isinstance(statement, TextClause):
+    if isinstance(statement, TextClause) or not isinstance(statement, ClauseElement):
         return True
     # The ORM names a table through annotated copies of it: compare names (a table's name is unique).
     return any(isinstance(e, TableClause) and e.name == EVENT_TABLE.name for e in visitors.iterate(statement))

@@ -48,7 +48,7 @@ def _in_force(today: date | BindParameter[date], now: datetime | BindParameter[d
 
 
 @functools.cache
-def _diwakili_query() -> Select[tuple[str, str, str]]:
+def _diwakili_query() -> Select[str, str, str]:
     """`diwakili_oleh`'s statement, built once: every request on a task or the inbox runs it, and building it
     cost more than running it."""
     today, now = bindparam("today", type_=Date), bindparam("now", type_=UtcDateTime)
