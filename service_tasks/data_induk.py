@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session, SessionTransaction, lazyload
+from sqlalchemy.orm import Session, SessionTransaction, joinedload, lazyload
 
 from api.store.master import (
     Asesor,
@@ -69,6 +69,7 @@ class MasterData:
         if shared is None:
             shared = session.info[_SHARED] = {"lsp": {}}
         self._lsp_cache: dict[int, LspProfil | None] = shared["lsp"]
+        self._institusi: dict[int, Institusi | None] = shared.setdefault("institusi", {})
         self._skema: dict[str, Skema | None] = shared.setdefault("skema", {})
         self._tuk: dict[str, Tuk | None] = shared.setdefault("tuk", {})
         self._user: dict[str, User | None] = shared.setdefault("user", {})
@@ -80,13 +81,16 @@ class MasterData:
         if 1 not in self._lsp_cache:
             # The Ketua is loaded only when a document names them; nobody here reads a user's roles.
             self._lsp_cache[1] = self.session.get(
-                LspProfil, 1, options=[lazyload(LspProfil.ketua).lazyload(User.roles)]
+                LspProfil, 1, options=[joinedload(LspProfil.ketua).lazyload(User.roles)]
             )
         return self._lsp_cache[1]
 
     def institusi(self) -> Institusi | None:
-        """The institution the LSP belongs to (None until its profile is recorded)."""
-        return self.session.get(Institusi, 1)
+        """The institution the LSP belongs to (None until its profile is recorded). Read once per transaction
+        like the LSP profile: the identity map remembers a row, not that there is none."""
+        if 1 not in self._institusi:
+            self._institusi[1] = self.session.get(Institusi, 1)
+        return self._institusi[1]
 
     def rasio(self) -> int:
         lsp = self.lsp()

@@ -1,9 +1,10 @@
 """Completing tasks and starting instances: form checks, races, refusals that change nothing."""
 
+import re
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from api.engine.runtime import Runtime
 from api.store.models import Dokumen, ProcessInstance
@@ -202,3 +203,61 @@ def test_a_completion_that_loses_a_race_with_the_worker_is_run_again_and_succeed
     assert raced == [period]
     assert len(_completed_events(api, period, task["id"])) == 1
     assert sop.one(api, "ketua_lsp", "Menyusun rencana uji kompetensi", instance_id=period)
+
+
+def _statement_kind(statement: str) -> tuple[str, str]:
+    """A statement as (verb, first table it names): ("SELECT", "skema"), ("INSERT", "event")."""
+    verb = statement.split(None, 1)[0].upper()
+    table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", statement)
+    return verb, table.group(1) if table else ""
+
+
+def test_completing_the_first_task_sends_a_fixed_list_of_statements(api: Api, period: int) -> None:
+    # The first task of a period: its validator (periksa_target) reads the LSP's licence and the skema, then
+    # the Nota Dinas operator issues the document. Each read once: the master data are shared between the
+    # validator and the operator, the task is read once, the history written in one INSERT at the end.
+    task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
+    sop.task_detail(api, "direktur", task["id"])  # opened first, as a person does: its form is read and kept
+    data = {"periode": sop.PERIODE, "target": [sop.TARGET["target"][0]]}
+    statements: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = api.app.state.db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        api.complete("direktur", task["id"], data)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+    sent = [_statement_kind(s) for s in statements if not s.startswith("BEGIN")]  # SQLite's BEGIN IMMEDIATE
+    assert sent == [
+        ("SELECT", "human_task"),  # the task (locked on PostgreSQL)
+        ("SELECT", "app_user"),  # whom the caller stands in for now (pengganti)
+        ("SELECT", "process_instance"),
+        ("SELECT", "lsp_profil"),  # the validator: the licence; the Ketua joined for the Nota Dinas
+        ("SELECT", "skema"),
+        ("SELECT", "institusi"),  # the operator: the kop surat, read once for the snapshot and the register
+        ("SELECT", "app_user"),  # the signatory
+        ("SELECT", "document"),  # issued already (a retried service task)?
+        ("INSERT", "number_sequence"),
+        ("INSERT", "document"),
+        ("SELECT", "human_task"),  # the instance's open tasks, for the projection
+        ("INSERT", "human_task"),  # the next task
+        ("UPDATE", "human_task"),  # the completed one
+        ("DELETE", "task_draft"),
+        ("UPDATE", "process_instance"),
+        ("INSERT", "event"),  # task_completed and service_task_completed, in one executemany
+    ], "\n".join(f"{v} {t}" for v, t in sent)
+    # The history as before, in the order it happened.
+    assert [e["type"] for e in api.history(period)] == [
+        "instance_started",
+        "step_started",
+        "task_created",
+        "task_completed",
+        "service_task_completed",
+        "step_started",
+        "task_created",
+        "step_completed",
+    ]

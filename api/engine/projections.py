@@ -12,10 +12,22 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ClauseElement,
+    Executable,
+    Table,
+    TableClause,
+    TextClause,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import visitors
 
 from api.clock import Clock
 from api.engine.bpmn import Prop, properties
@@ -299,8 +311,18 @@ def _write_before_commit(session: Session) -> None:
 @listens_for(Session, "do_orm_execute")
 def _write_before_orm_statement(state: ORMExecuteState) -> None:
     info = state.session.info
-    if info.get(_PENDING) and not info.get(_HOLD):
+    if info.get(_PENDING) and not info.get(_HOLD) and _may_read_events(state.statement):
         write_events(state.session)
+
+
+def _may_read_events(statement: Executable) -> bool:
+    """Whether an ORM statement may read the `event` table: it names it somewhere (a join, a subquery, an
+    alias), or it is text the ORM cannot see into. The master-data reads of a validator or an operator name
+    other tables only, so the events wait for the runtime's one INSERT."""
+    if isinstance(statement, TextClause) or not isinstance(statement, ClauseElement):
+        return True
+    # The ORM names a table through annotated copies of it: compare names (a table's name is unique).
+    return any(isinstance(e, TableClause) and e.name == EVENT_TABLE.name for e in visitors.iterate(statement))
 
 
 @listens_for(Session, "after_rollback")

@@ -396,8 +396,11 @@ class Acting:
     atas_nama: str | None
 
 
-def acting_on(session: Session, task_id: str, user: CurrentUser, now: datetime, *, lock: bool = False) -> Acting:
-    """The task this user may work on (locked on PostgreSQL when asked), and as whom: else 404 or 403."""
+def _task_acting(
+    session: Session, task_id: str, user: CurrentUser, now: datetime, lock: bool
+) -> tuple[HumanTask, Acting]:
+    """The task this user may work on (locked on PostgreSQL when asked), and as whom: else 404 or 403. One
+    read of the task: the caller uses the row this returns rather than select it again."""
     task = _task(session, task_id, lock)
     diwakili = pengganti.diwakili_oleh(session, user.username, now)
     who = acting_as(user, task.role, task.assignee, diwakili)
@@ -405,7 +408,7 @@ def acting_on(session: Session, task_id: str, user: CurrentUser, now: datetime, 
         if task.role not in user.roles:
             raise ApiError(403, f"task is in lane {task.lane!r}, not one of yours")
         raise ApiError(403, "task is assigned to another user")
-    return Acting(user, diwakili, who if who != user.username else None)
+    return task, Acting(user, diwakili, who if who != user.username else None)
 
 
 def _task(session: Session, task_id: str, lock: bool) -> HumanTask:
@@ -418,8 +421,7 @@ def _task(session: Session, task_id: str, lock: bool) -> HumanTask:
 
 def task_for(session: Session, task_id: str, user: CurrentUser, now: datetime, *, lock: bool = False) -> HumanTask:
     """A task this user may work on now (locked on PostgreSQL when asked): else 404 or 403."""
-    acting_on(session, task_id, user, now, lock=lock)
-    return _task(session, task_id, False)  # the identity map's row: no second query
+    return _task_acting(session, task_id, user, now, lock)[0]
 
 
 def _ready(task: HumanTask) -> None:
@@ -432,8 +434,7 @@ def work_on(session: Session, task_id: str, user: CurrentUser, now: datetime) ->
 
     A substitute may act on a task the absent person had claimed, never on one that decides what they
     assessed themselves (`permissions.assessed_what_it_decides`: 403 naming `pengganti`)."""
-    acting = acting_on(session, task_id, user, now, lock=True)
-    t = _task(session, task_id, False)
+    t, acting = _task_acting(session, task_id, user, now, True)
     _ready(t)
     if t.claimed_by not in (None, user.username, acting.atas_nama):
         raise ApiError(409, f"task is claimed by {t.claimed_by}")
@@ -461,8 +462,7 @@ def detail(db: Database, clock: Clock, settings: Settings, user: CurrentUser, ta
     """A task as its user reads it: a ready task's form carries the choices and pre-filled values its fields
     declare (api/engine/form_sources.py)."""
     with db.reading() as session:
-        acting = acting_on(session, task_id, user, clock.now())
-        t = _task(session, task_id, False)
+        t, acting = _task_acting(session, task_id, user, clock.now(), False)
         row = session.get_one(ProcessInstance, t.instance_id)
         schema = form_of(session, row, t.form)
         if schema is not None and t.state == TaskState.READY:
@@ -519,8 +519,7 @@ def claim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, tas
 
 def unclaim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str) -> TaskSummary:
     with db.transaction() as session:
-        acting = acting_on(session, task_id, user, clock.now(), lock=True)
-        t = _task(session, task_id, False)
+        t, acting = _task_acting(session, task_id, user, clock.now(), True)
         _ready(t)
         if t.claimed_by is None:
             return _summary(session, t, acting)
