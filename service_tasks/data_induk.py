@@ -144,6 +144,20 @@ class MasterData:
             for name in chunk:
                 self._peserta[name] = found.get(name)
 
+    def peserta_aktif(self, usernames: Iterable[Any]) -> dict[str, bool]:
+        """Whether each candidate in the peserta master is active (record and account both active), by
+        username; a username without a peserta record is absent. Column reads in chunks, no ORM objects:
+        a validator over thousands of rows stays linear and cheap."""
+        found: dict[str, bool] = {}
+        for chunk in chunks(u for u in usernames if isinstance(u, str)):
+            rows = self.session.execute(
+                select(User.username, Peserta.aktif, User.active)
+                .join(Peserta, Peserta.user_id == User.id)
+                .where(User.username.in_(chunk))
+            )
+            found.update((username, bool(aktif) and bool(active)) for username, aktif, active in rows)
+        return found
+
     def peserta(self, username: Any) -> Peserta | None:
         if not isinstance(username, str):
             return None
