@@ -175,7 +175,11 @@ class MasterData:
         out = []
         for r in rows:
             skema = self.skema(r.get("skema_nomor"))
-            master = {**found.get(r.get("username"), {}), "skema_judul": skema.judul if skema is not None else None}
+            username = r.get("username")
+            master = {
+                **(found.get(username, {}) if isinstance(username, str) else {}),
+                "skema_judul": skema.judul if skema is not None else None,
+            }
             out.append({**r, **{k: v for k, v in master.items() if r.get(k) is None}})
         return out
 
