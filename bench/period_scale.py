@@ -12,8 +12,8 @@ What runs (the period's own steps through the API, each candidate's through the 
     (users, `asesor` records competent for the three demo skema: the LSP's 1:10 ratio holds);
  2. API: start the period, step 1 (target over the three demo skema), step 2 (plan, TUK-01 and TUK-02);
  3. API, timed: the task read five times (its form with the choices and proposals of its sources, issue 10),
-    then "Membuka pendaftaran" with N rows in one request: periksa_pendaftar validates N rows,
-    data_pendaftar reads N master records, N registration children are started in one transaction;
+    then "Membuka pendaftaran" with N rows in one request: periksa_pendaftar validates N rows
+    (the period keeps the rows as chosen: ids, no master-data copy), the registration children are started;
  4. untimed: one evidence upload (`berkas` row) per candidate, bulk inserted, owned by the candidate and
     pointing at their own registration child, so periksa_apl accepts it;
  5. runtime, timed per child: (1 - no_show) x N candidates submit FR.APL.01/02 (validator periksa_apl),

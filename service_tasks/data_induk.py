@@ -148,6 +148,45 @@ class MasterData:
             for name in chunk:
                 self._peserta[name] = found.get(name)
 
+    def peserta_aktif(self, usernames: Iterable[Any]) -> dict[str, bool]:
+        """Whether each candidate in the peserta master is active (record and account both active), by
+        username; a username without a peserta record is absent. Column reads in chunks, no ORM objects:
+        a validator over thousands of rows stays linear and cheap."""
+        found: dict[str, bool] = {}
+        for chunk in chunks(u for u in usernames if isinstance(u, str)):
+            rows = self.session.execute(
+                select(User.username, Peserta.aktif, User.active)
+                .join(Peserta, Peserta.user_id == User.id)
+                .where(User.username.in_(chunk))
+            )
+            found.update((username, bool(aktif) and bool(active)) for username, aktif, active in rows)
+        return found
+
+    def data_peserta(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows (each with `username` and `skema_nomor`, as the period routes on them) with the candidate's
+        `nama`, `nim` and `prodi` from the peserta master and the skema's `judul` as `skema_judul`, where a row
+        does not carry them already. Column reads in chunks: the period keeps ids, this is where what is shown
+        is read."""
+        rows = list(rows)
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in chunks(r.get("username") for r in rows if isinstance(r.get("username"), str)):
+            columns = (User.username, User.full_name, Peserta.nim, Peserta.prodi)
+            query = select(*columns).join(Peserta, Peserta.user_id == User.id).where(User.username.in_(chunk))
+            found.update(
+                (username, {"nama": nama, "nim": nim, "prodi": prodi})
+                for username, nama, nim, prodi in self.session.execute(query)
+            )
+        out = []
+        for r in rows:
+            skema = self.skema(r.get("skema_nomor"))
+            username = r.get("username")
+            master = {
+                **(found.get(username, {}) if isinstance(username, str) else {}),
+                "skema_judul": skema.judul if skema is not None else None,
+            }
+            out.append({**r, **{k: v for k, v in master.items() if r.get(k) is None}})
+        return out
+
     def peserta(self, username: Any) -> Peserta | None:
         if not isinstance(username, str):
             return None

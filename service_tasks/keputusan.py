@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from service_tasks import operator
 from service_tasks.context import ServiceContext
+from service_tasks.data_induk import MasterData
 from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.keputusan_tercatat import kompeten_tercatat, pleno_tercatat, sempitkan
 
@@ -233,9 +234,11 @@ def susun_peserta_asesmen(
     tuk: list[dict[str, Any]],
     penugasan_verifikator: list[dict[str, Any]],
 ) -> dict[str, list[dict[str, Any]]]:
-    """See :func:`peserta_asesmen`; the process unpacks the three lists into its own variables."""
+    """See :func:`peserta_asesmen`; the process unpacks the three lists into its own variables. The
+    pre-assessment list carries ids (username, skema, asesor, TUK): the candidates' name, NIM, prodi and the
+    skema's title are read from the master data here."""
     return peserta_asesmen(
-        require_objects("peserta_pra_asesmen", peserta_pra_asesmen),
+        MasterData(ctx.session).data_peserta(require_objects("peserta_pra_asesmen", peserta_pra_asesmen)),
         require_objects("hasil_pra_asesmen", hasil_pra_asesmen),
         require_objects("tuk", tuk),
         require_objects("penugasan_verifikator", penugasan_verifikator),

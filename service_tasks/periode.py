@@ -1,4 +1,4 @@
-"""Operators of the period that are not documents: master-data look-ups, closing registration, a
+"""Operators of the period that are not documents: the TUK master-data look-up, closing registration, a
 candidate's FR.APL.02 for the pre-assessment, recording a TUK as verified, the banding deadline.
 
 Each is idempotent per (instance, task): a retry returns the same result and writes nothing twice.
@@ -38,34 +38,6 @@ def data_tuk(ctx: ServiceContext, tuk_kode: list[str]) -> list[dict[str, Any]]:
         if tuk is None:
             raise ServiceTaskError(f"TUK {kode} tidak ada di data master TUK")
         rows.append(tuk_data(tuk))
-    return rows
-
-
-@operator("data_pendaftar")
-def data_pendaftar(ctx: ServiceContext, daftar_pendaftar: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each registrant with name, NIM and prodi from the peserta master and the skema's title."""
-    m = MasterData(ctx.session)
-    daftar = require_list_of("daftar_pendaftar", daftar_pendaftar, dict)
-    m.load_peserta(p.get("username") for p in daftar)
-    rows = []
-    for p in daftar:
-        username = p.get("username")
-        peserta = m.peserta(username)
-        if peserta is None:
-            raise ServiceTaskError(f"{username} tidak terdaftar di data master peserta")
-        skema = m.skema(p.get("skema_nomor"))
-        if skema is None:
-            raise ServiceTaskError(f"Skema {p.get('skema_nomor')} tidak ada di data master skema")
-        rows.append(
-            {
-                "username": username,
-                "nama": peserta.user.full_name,
-                "nim": peserta.nim,
-                "prodi": peserta.prodi,
-                "skema_nomor": skema.nomor,
-                "skema_judul": skema.judul,
-            }
-        )
     return rows
 
 

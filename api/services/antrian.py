@@ -404,3 +404,12 @@ def judul_skema(db: Database, nomors: set[str]) -> dict[str, str]:
         return {}
     with db.reading() as session:
         return dict(session.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(sorted(nomors)))).all())
+
+
+def data_peserta(db: Database, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Candidate rows as the period routes on them (username, skema_nomor...) with name, NIM, prodi and the
+    skema's title read from the master data (`MasterData.data_peserta`), in one query per kind."""
+    if not rows:
+        return rows
+    with db.reading() as session:
+        return MasterData(session).data_peserta(rows)

@@ -43,6 +43,7 @@ from api.store.db import Database
 from api.store.enums import EventType, InstanceStatus, Role, TaskState
 from api.store.master import Peserta
 from api.store.models import Dokumen, Event, HumanTask, ProcessInstance, User
+from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import as_date
 from service_tasks.jenis_dokumen import label_of
 from service_tasks.keputusan_tercatat import keputusan_akhir
@@ -299,6 +300,11 @@ def _about(task: HumanTask, username: str) -> dict[str, Any]:
     return {}
 
 
+def _judul(master: MasterData, nomor: Any) -> str | None:
+    skema = master.skema(nomor)
+    return skema.judul if skema is not None else None
+
+
 def _asesor(session: Session, username: str) -> list[PeriodeAsesor]:
     mine = list(
         session.scalars(
@@ -336,6 +342,7 @@ def _asesor(session: Session, username: str) -> list[PeriodeAsesor]:
     ready = _ready(session, {k.id for k in kids})
     roots = _roots(session, {r for r, _ in pairs})
 
+    master = MasterData(session)  # a skema's title where the task's record carries ids only (pre-assessment)
     out = []
     for root in sorted(roots.values(), key=lambda r: r.started_at):
         calon = []
@@ -354,7 +361,7 @@ def _asesor(session: Session, username: str) -> list[PeriodeAsesor]:
                     nama=nama,
                     nim=nim,
                     skema_nomor=about.get("skema_nomor"),
-                    skema_judul=about.get("skema_judul"),
+                    skema_judul=about.get("skema_judul") or _judul(master, about.get("skema_nomor")),
                     tuk_kode=about.get("tuk_kode"),
                     langkah=_step_of(open_, theirs, root),
                     harus=[_tugas(t) for t in open_ if t.assignee == username],

@@ -26,7 +26,7 @@ def periksa_pendaftar(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
     if not daftar:
         return [Refusal("daftar_pendaftar", "Isi sekurang-kurangnya satu pendaftar")]
     target_skema = {t.get("skema_nomor") for t in proses_list(ctx.data, "target")}
-    m.load_peserta(p.get("username") for p in daftar)
+    aktif = m.peserta_aktif(p.get("username") for p in daftar)
     seen: dict[Any, int] = {}
     for i, p in enumerate(daftar):
         username = p.get("username")
@@ -39,12 +39,11 @@ def periksa_pendaftar(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
             )
             continue
         seen[username] = i
-        peserta = m.peserta(username)
-        if peserta is None:
+        if username not in aktif:
             refusals.append(
                 Refusal(f"daftar_pendaftar.{i}.username", f"{username} tidak terdaftar di data master peserta")
             )
-        elif not peserta.aktif or not peserta.user.active:
+        elif not aktif[username]:
             refusals.append(Refusal(f"daftar_pendaftar.{i}.username", f"Peserta {m.nama(username)} tidak aktif"))
         nomor = p.get("skema_nomor")
         if nomor not in target_skema:

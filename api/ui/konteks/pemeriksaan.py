@@ -60,6 +60,8 @@ def _list(value: Any) -> list[dict[str, Any]]:
 def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     data = _dict(task.data)
     pendaftar = _dict(data.get("pendaftar"))
+    if isinstance(pendaftar.get("username"), str):  # the period hands ids: name, NIM, prodi from the master data
+        pendaftar = antrian.data_peserta(db, [pendaftar])[0]
     apl01 = _dict(data.get("apl01"))
     candidate = task.subject or pendaftar.get("username")
     judul = _judul_apl()

@@ -12,7 +12,7 @@ from api.ui.konteks.penilaian import candidate_of
 
 @konteks("pra_asesmen.json", template="pra_asesmen.html")
 def pra_asesmen(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
-    peserta = candidate_of(task)
+    peserta = candidate_of(db, task)
     if not peserta or task.period_id is None:
         return {"peserta": peserta, "daftar": None}
     daftar = sesi_asesmen.pendaftaran(db, user, task.period_id, peserta["username"])
