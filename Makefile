@@ -56,9 +56,11 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-# Lint, then every test: on SQLite, and on PostgreSQL too when UJIKOM_TEST_DATABASE_URL is set.
+# Lint, then every test: on SQLite, and on PostgreSQL too when UJIKOM_TEST_DATABASE_URL is set. The tests run
+# in TEST_WORKERS processes (pytest-xdist; each builds its own database templates): one per core, at most 4.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 test: lint $(CHROMIUM)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 bench: setup
 	$(BIN)/python bench/latency.py
