@@ -455,3 +455,34 @@ def test_the_audit_page_shows_a_substitution_in_indonesian(api: Api, clock: Cloc
     assert text.count("3 Agustus 2026 s.d. 8 Agustus 2026, dinas luar") == 2
     assert "Pengganti ditunjuk<br>" in text
     assert "Penggantian diakhiri<br>" in text
+
+
+def test_an_account_created_corrected_and_deactivated_is_recorded_and_found_by_the_search(
+    api: Api, clock: Clock
+) -> None:
+    baru = {"username": "asesor9", "full_name": "Rina", "password": "rahasia-panjang", "roles": ["asesor"]}
+    assert api.post("admin", "/api/users", json=baru).status_code == 201
+    clock.advance(timedelta(minutes=1))
+    r = api.client.patch("/api/users/asesor9", headers=api.headers("admin"), json={"full_name": "Rina Marlina, S.T."})
+    assert r.status_code == 200, r.text
+    clock.advance(timedelta(minutes=1))
+    assert api.post("admin", "/api/users/asesor9/nonaktifkan").status_code == 200
+    assert api.post("admin", "/api/users/asesor9/nonaktifkan").status_code == 200  # already so: nothing to record
+
+    rows = search(api, kind="data_induk")
+    assert [(r["data_induk"], r["subjek"], r["type"], r["actor"], r["rincian"]) for r in rows] == [
+        ("akun", "asesor9", "dinonaktifkan", "admin", {"active": {"sebelum": True, "sesudah": False}}),
+        ("akun", "asesor9", "diubah", "admin", {"full_name": {"sebelum": "Rina", "sesudah": "Rina Marlina, S.T."}}),
+        (
+            "akun",
+            "asesor9",
+            "dibuat",
+            "admin",
+            {
+                "full_name": {"sebelum": None, "sesudah": "Rina"},
+                "nip": {"sebelum": None, "sesudah": None},
+                "roles": {"sebelum": None, "sesudah": ["asesor"]},
+                "active": {"sebelum": None, "sesudah": True},
+            },
+        ),
+    ]

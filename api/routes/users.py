@@ -21,30 +21,30 @@ def list_users(db: Db, user: Admin) -> list[UserOut]:
 
 @router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED)
 def create_user(body: UserIn, db: Db, now: Now, cache: UserCache, user: Admin) -> UserOut:
-    out = users.create(db, now, body)
+    out = users.create(db, now, user.username, body)
     cache.pop(out.username, None)
     return out
 
 
 @router.patch("/{username}", response_model=UserOut)
-def update_user(username: Username, body: UserUpdate, db: Db, cache: UserCache, user: Admin) -> UserOut:
+def update_user(username: Username, body: UserUpdate, db: Db, now: Now, cache: UserCache, user: Admin) -> UserOut:
     """Correct the name printed for the user or their NIP (documents issued before keep what they printed)."""
-    out = users.update(db, username, body)
+    out = users.update(db, now, user.username, username, body)
     cache.pop(username, None)
     return out
 
 
 @router.post("/{username}/nonaktifkan", response_model=UserOut)
-def deactivate(username: Username, db: Db, cache: UserCache, user: Admin) -> UserOut:
+def deactivate(username: Username, db: Db, now: Now, cache: UserCache, user: Admin) -> UserOut:
     """The user can no longer log in, and every token issued to them is refused from now on."""
-    out = users.set_active(db, username, False)
+    out = users.set_active(db, now, user.username, username, False)
     cache.pop(username, None)
     return out
 
 
 @router.post("/{username}/aktifkan", response_model=UserOut)
-def activate(username: Username, db: Db, cache: UserCache, user: Admin) -> UserOut:
+def activate(username: Username, db: Db, now: Now, cache: UserCache, user: Admin) -> UserOut:
     """Undo a deactivation; the user logs in again (old tokens stay refused)."""
-    out = users.set_active(db, username, True)
+    out = users.set_active(db, now, user.username, username, True)
     cache.pop(username, None)
     return out

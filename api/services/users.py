@@ -1,5 +1,7 @@
 """User accounts: the list, a new account, who a login is, and ending sessions (logout, a password change,
-deactivation), each of which bumps the user's token version so every token issued before is refused."""
+deactivation), each of which bumps the user's token version so every token issued before is refused. Creating,
+correcting, deactivating and reactivating an account is recorded in the master-data change history
+(`perubahan_data_induk`, data `akun`), searched like the rest on the audit page; passwords are not."""
 
 from datetime import datetime
 
@@ -10,8 +12,10 @@ from sqlalchemy.orm import Session
 from api.auth import authenticate, create_token, hash_password
 from api.errors import ApiError
 from api.schemas import UserIn, UserOut, UserUpdate
+from api.services.master.crud import catat
 from api.settings import Settings
 from api.store.db import Database
+from api.store.enums import AksiDataInduk, DataInduk
 from api.store.models import ROLES, User, UserRole
 
 PASSWORD_MIN_CHARS = 10
@@ -46,7 +50,12 @@ def list_users(db: Database) -> list[UserOut]:
         return [_out(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
-def create(db: Database, now: datetime, body: UserIn) -> UserOut:
+def _dicatat(u: User) -> dict[str, object]:
+    """What the change history keeps of an account."""
+    return {"full_name": u.full_name, "nip": u.nip, "roles": u.role_codes, "active": u.active}
+
+
+def create(db: Database, now: datetime, actor: str, body: UserIn) -> UserOut:
     unknown = sorted(set(body.roles) - set(ROLES))
     if unknown:
         raise ApiError(
@@ -69,6 +78,7 @@ def create(db: Database, now: datetime, body: UserIn) -> UserOut:
             session.flush()
         except IntegrityError as exc:  # the same account created at the same moment by another request
             raise ApiError(409, f"user {body.username!r} exists", _USERNAME_TAKEN) from exc
+        catat(session, now, actor, DataInduk.AKUN, u.id, u.username, AksiDataInduk.DIBUAT, {}, _dicatat(u))
         return _out(u)
 
 
@@ -114,26 +124,41 @@ def change_password(db: Database, settings: Settings, now: datetime, username: s
         return create_token(user, settings.secret_key, settings.token_minutes, now)
 
 
-def set_active(db: Database, username: str, active: bool) -> UserOut:
+def set_active(db: Database, now: datetime, actor: str, username: str, active: bool) -> UserOut:
     """Deactivate (ending every session) or reactivate a user; users are never deleted."""
     with db.transaction() as session:
         user = _user(session, username)
         if user.active and not active:
             user.token_version += 1
+        if user.active != active:
+            aksi = AksiDataInduk.DIAKTIFKAN if active else AksiDataInduk.DINONAKTIFKAN
+            catat(
+                session,
+                now,
+                actor,
+                DataInduk.AKUN,
+                user.id,
+                username,
+                aksi,
+                {"active": user.active},
+                {"active": active},
+            )
         user.active = active
         session.flush()
         return _out(user)
 
 
-def update(db: Database, username: str, body: UserUpdate) -> UserOut:
+def update(db: Database, now: datetime, actor: str, username: str, body: UserUpdate) -> UserOut:
     """Correct the name printed for a user or their NIP; only the fields sent change (a null NIP removes it)."""
     if "full_name" in body.model_fields_set and body.full_name is None:
         raise ApiError(422, "full_name may not be null", [{"path": "full_name", "message": "nama lengkap wajib diisi"}])
     with db.transaction() as session:
         user = _user(session, username)
+        before = _dicatat(user)
         if body.full_name is not None:
             user.full_name = body.full_name
         if "nip" in body.model_fields_set:
             user.nip = body.nip
         session.flush()
+        catat(session, now, actor, DataInduk.AKUN, user.id, username, AksiDataInduk.DIUBAH, before, _dicatat(user))
         return _out(user)

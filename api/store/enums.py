@@ -155,6 +155,7 @@ class DataInduk(StrEnum):
     KONFLIK = "konflik"
     TUK = "tuk"
     PESERTA = "peserta"
+    AKUN = "akun"  # a user account: created, its name or NIP corrected, deactivated or reactivated
 
 
 class JenisNotifikasi(StrEnum):
