@@ -177,8 +177,20 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+# SpiffWorkflow logs every task's state change at INFO ("spiff.task", "spiff.workflow", ...): thousands of lines
+# a minute under load that say nothing an operator needs; its warnings and errors still show.
+QUIET_LOGGERS = ("spiff",)
+
+
+def configure_logging() -> None:
+    """The service's logging (`serve`, `worker` and the other commands): INFO, less SpiffWorkflow's chatter."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_logging()
     parser = argparse.ArgumentParser(prog="ujikom", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the REST API (with the embedded worker)")
