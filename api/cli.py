@@ -2,8 +2,11 @@
 
 import argparse
 import logging
+import os
+import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,10 +73,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-    # uvloop and httptools (pinned): uvicorn's fast event loop and HTTP parser, named so a missing one fails loudly.
-    uvicorn.run(
-        create_app(settings, db), host=args.host, port=args.port, log_level="info", loop="uvloop", http="httptools"
-    )
+    # uvicorn stops on SIGINT and SIGTERM (its lifespan stops the embedded worker and its render processes), then
+    # raises the signal again: SIGTERM raises KeyboardInterrupt as SIGINT does, which uvicorn.run takes as a
+    # clean stop, so the service exits 0 rather than being killed by its own signal.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        # uvloop and httptools (pinned): uvicorn's fast event loop and HTTP parser, named so a missing one fails
+        # loudly.
+        uvicorn.run(
+            create_app(settings, db), host=args.host, port=args.port, log_level="info", loop="uvloop", http="httptools"
+        )
+    except KeyboardInterrupt:
+        pass  # a signal before uvicorn took over
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 
@@ -91,17 +104,47 @@ def cmd_worker(args: argparse.Namespace) -> int:
         print(f"notifications made and e-mails tried: {worker.notifier.run_until_idle()}")
         worker.renderer.close()
         return 0
-    logging.getLogger(__name__).info("worker running; Ctrl-C stops it")
-    worker.renderer.start()
-    worker.notifier.start()
-    try:
-        worker.run_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        worker.renderer.stop()
-        worker.notifier.stop()
+    log = logging.getLogger(__name__)
+    with _stop_signals() as wait_for_stop:
+        worker.start()  # its loop, the renderer and the notifier, each in its thread
+        log.info("worker running; Ctrl-C (SIGINT) or SIGTERM stops it")
+        try:
+            received = wait_for_stop()
+            log.info("worker stopping (%s): the passes end after their current transaction", received.name)
+        finally:
+            worker.stop()  # the loops, then the render processes
+    log.info("worker stopped")
     return 0
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _stop_signals() -> Iterator[Callable[[], signal.Signals]]:
+    """Within the block SIGINT and SIGTERM only wake the main thread, which waits for them with the function
+    yielded: they never raise inside a transaction or a render wherever they land (as KeyboardInterrupt did),
+    and SIGTERM no longer ends the process on the spot, leaving its render processes behind. A signal
+    during the shutdown is noted and ignored: the shutdown is bounded (api/background/loop.py)."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in STOP_SIGNALS}
+    wakeup = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+
+    def wait_for_stop() -> signal.Signals:
+        while True:  # the signal handler's C part writes each signal's number to the pipe
+            number = os.read(read_end, 1)[0]
+            if number in STOP_SIGNALS:
+                return signal.Signals(number)
+
+    try:
+        yield wait_for_stop
+    finally:
+        signal.set_wakeup_fd(wakeup)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        os.close(read_end)
+        os.close(write_end)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -177,8 +220,20 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+# SpiffWorkflow logs every task's state change at INFO ("spiff.task", "spiff.workflow", ...): thousands of lines
+# a minute under load that say nothing an operator needs; its warnings and errors still show.
+QUIET_LOGGERS = ("spiff",)
+
+
+def configure_logging() -> None:
+    """The service's logging (`serve`, `worker` and the other commands): INFO, less SpiffWorkflow's chatter."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_logging()
     parser = argparse.ArgumentParser(prog="ujikom", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the REST API (with the embedded worker)")

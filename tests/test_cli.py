@@ -1,5 +1,6 @@
 """The `ujikom` command line, run in-process against a temporary SQLite database."""
 
+import logging
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from sqlalchemy import create_engine, func, select, update
 from api import cli
 from api.settings import PROJECT_ROOT, get_settings
 from api.store.models import Deployment, ProcessDefinition, User
+from tests.support import sop
+from tests.support.api import Api
 
 BAD_CONDITION = '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">periode ==</bpmn:conditionExpression>'
 START_FLOW = '<bpmn:sequenceFlow id="flow_mulai_menetapkan_target" sourceRef="mulai" targetRef="menetapkan_target"/>'
@@ -196,3 +199,27 @@ def test_the_worker_starts_with_a_random_secret(
     get_settings.cache_clear()
     assert cli.main(["worker", "--once"]) == 0
     assert "documents rendered: 0" in capsys.readouterr().out
+
+
+def test_serve_keeps_spiffworkflow_state_changes_out_of_its_log(
+    seeded: str,
+    monkeypatch: pytest.MonkeyPatch,
+    no_server: list[Any],
+    caplog: pytest.LogCaptureFixture,
+    api: Api,
+) -> None:
+    spiff = logging.getLogger("spiff")
+    monkeypatch.setattr(spiff, "level", logging.NOTSET)  # as in a new process (restored after the test)
+    spiff.setLevel(logging.NOTSET)  # also clears the loggers' cached levels
+    caplog.set_level(logging.INFO)
+    monkeypatch.setenv("UJIKOM_SECRET_KEY", secrets.token_urlsafe(32))
+    get_settings.cache_clear()
+    assert cli.main(["serve"]) == 0  # the service's logging is set up; uvicorn itself is not started here
+    caplog.clear()
+
+    instance_id = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, instance_id)  # SpiffWorkflow moves tasks through their states, logging each at INFO
+
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("spiff") and r.levelno < logging.WARNING] == []
+    assert logging.getLogger("spiff.task").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("spiff.workflow").getEffectiveLevel() == logging.WARNING

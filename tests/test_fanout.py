@@ -2,21 +2,27 @@
 signalled and applied in batches, each exactly once, also with two workers and a request racing them."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.background.worker import Worker
 from api.engine import children
 from api.engine.children import BATCH, FIRST_BATCH, SIGNAL_FIRST_BATCH
+from api.engine.errors import EngineError
+from api.engine.projections import pending_events
 from api.engine.runtime import Runtime
 from api.settings import Settings
+from api.store.db import Database
 from api.store.models import ChildCompletion, Event, FanoutItem, PendingSignal, ProcessInstance
+from service_tasks import REGISTRY, ServiceContext, operator
+from tests.support import bpmn
 from tests.support.api import Api
 from tests.support.concurrency import run_concurrently
-from tests.test_engine_rules import _deploy
+from tests.test_engine_rules import CHILD, PARENT, _deploy
 
 MANY = FIRST_BATCH + BATCH + 50  # past the request's first batch and one worker batch
 
@@ -214,3 +220,78 @@ def test_many_ends_are_applied_in_short_passes_and_the_parent_moves_on_once_afte
     assert [h["x"] for h in _end_data(api, instance_id)["hasil_semua"]] == _names(5)
     completed = [e for e in api.history(instance_id, include_children=False) if e["type"] == "child_completed"]
     assert sorted(e["data"]["child_id"] for e in completed) == [c.id for c in _children(api, instance_id)]
+
+
+if "uji_gema" not in REGISTRY:
+
+    @operator("uji_gema")
+    def uji_gema(ctx: ServiceContext) -> str:
+        return "diterima"
+
+
+# After the signal a service task runs (its event is buffered), then a script that fails for calon0010 and
+# calon0011: the signal's delivery to them fails with events in the buffer.
+SERVICE = """<bpmn:serviceTask id="gema"><bpmn:extensionElements>
+      <spiffworkflow:serviceTaskOperator id="uji_gema" resultVariable="gema"><spiffworkflow:parameters/>
+      </spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>"""
+FAILING = "hasil = {'x': x, 'status': 'ditutup', 'n': 1 / 0 if x in ('calon0010', 'calon0011') else 0}"
+
+
+def test_a_queued_signal_whose_delivery_fails_leaves_no_event_of_it_and_keeps_the_others(api: Api) -> None:
+    """The worker delivers queued signals one savepoint each: the events a delivery that fails had buffered go
+    with its savepoint; those buffered before it (the failure of the delivery before) stay."""
+    child = CHILD.replace("hasil = {'x': x, 'status': 'ditutup'}", FAILING)
+    child = child.replace('<bpmn:endEvent id="e"/>', '<bpmn:endEvent id="e"/>' + SERVICE)
+    child = child.replace('sourceRef="sinyal" targetRef="s2"', 'sourceRef="sinyal" targetRef="gema"')
+    child = child.replace('"s1", "s2", "e"', '"s1", "s2", "e", "gema"')
+    child = child.replace("</bpmn:process>", bpmn.flow("f6", "gema", "s2") + "</bpmn:process>")
+    assert child.count("gema") >= 3
+    files = [("files", (n, t.encode(), "text/xml")) for n, t in (("uji_anak.bpmn", child), ("uji_induk.bpmn", PARENT))]
+    r = api.post("desainer", "/api/deployments", files=files)
+    assert r.status_code == 201, r.text
+    instance_id = _start(api, [f"calon{i:04d}" for i in range(SIGNAL_FIRST_BATCH + 3)])
+
+    assert _close(api, instance_id).status_code == 200
+    assert _count(api, PendingSignal) == 3  # calon0010, calon0011 and calon0012 wait for the worker
+    api.drain()
+
+    by_name = {c.subject: c for c in _children(api, instance_id)}
+    assert [by_name[n].status for n in ("calon0010", "calon0011", "calon0012")] == ["error", "error", "completed"]
+    with api.app.state.db.reading() as session:
+        types = {
+            name: session.scalars(select(Event.type).where(Event.instance_id == c.id).order_by(Event.id)).all()
+            for name, c in by_name.items()
+        }
+    failed = ["instance_started", "task_created", "instance_failed"]
+    assert types["calon0010"] == types["calon0011"] == failed
+    ended = ["instance_started", "task_created", "signal_received", "service_task_completed", "task_cancelled"]
+    assert types["calon0012"] == [*ended, "instance_completed"]
+
+
+def _buffer(session: Session, type_: str) -> None:
+    pending_events(session).append(
+        {"at": datetime(2026, 1, 5, 9, 0, tzinfo=UTC), "instance_id": 987654, "root_id": 987654, "type": type_}
+        | {"task_id": None, "task_name": None, "lane": None, "actor": "system", "atas_nama": None, "data": {}}
+    )
+
+
+@pytest.mark.parametrize("reads_inside", [False, True], ids=["buffered", "written-inside"])
+def test_events_of_a_rolled_back_savepoint_are_dropped_and_those_around_it_kept(
+    db: Database, reads_inside: bool
+) -> None:
+    """The buffer itself, as `deliver_signals` uses it: events buffered before a savepoint stay, also when a
+    statement inside it writes the buffer (inside the savepoint); those buffered inside it go with it."""
+    with db.transaction() as session:
+        session.scalars(select(Event.id).limit(1)).all()  # the transaction holds its connection, as the worker's
+        _buffer(session, "instance_started")
+        with pytest.raises(EngineError), session.begin_nested():
+            _buffer(session, "signal_received")
+            if reads_inside:
+                session.scalars(select(Event.id).limit(1)).all()  # writes the buffer first
+            raise EngineError("the child's process failed", "s2")
+        _buffer(session, "instance_failed")
+    with db.reading() as session:
+        assert session.scalars(select(Event.type).where(Event.instance_id == 987654).order_by(Event.id)).all() == [
+            "instance_started",
+            "instance_failed",
+        ]

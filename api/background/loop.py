@@ -81,11 +81,18 @@ class BackgroundLoop:
             self._thread = threading.Thread(target=self.run_forever, name=self.name, daemon=True)
             self._thread.start()
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Ask the loop to stop: its pass ends after the transaction it is in (each is short and whole), and no
+        new pass starts. `stop` waits for that."""
         self._stop.set()
         self._wake.set()
+
+    def stop(self) -> None:
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout=self.join_seconds)
+            if self._thread.is_alive():  # its transaction rolls back when the process exits: nothing half-applied
+                log.warning("%s: still in its pass after %.0f s; abandoned", self.name, self.join_seconds)
             self._thread = None
 
     def run_forever(self) -> None:

@@ -9,6 +9,7 @@ submit, and logs each incident once, however many futures it failed.
 import logging
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -17,6 +18,8 @@ from typing import Any
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
+CLOSE_SECONDS = 30.0  # how long a render still running at shutdown may take to finish
+KILL_SECONDS = 10.0  # how long a terminated render process may take to end before it is killed
 
 __all__ = ["BrokenProcessPool", "RenderPool"]
 
@@ -68,8 +71,24 @@ class RenderPool:
             processes = getattr(self._executor, "_processes", None) or {}
             return list(processes)
 
-    def close(self) -> None:
+    def close(self, wait_seconds: float = CLOSE_SECONDS) -> None:
+        """Stop the render processes: those idle end at once; one still rendering gets `wait_seconds` to
+        finish, then is terminated (its documents are still leased to this renderer: they render again when
+        the lease runs out). None is left running."""
         with self._lock:
             executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if executor is None:
+            return
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + wait_seconds
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+        for process in processes:
+            if process.is_alive():
+                log.warning("render process %s still running at shutdown: terminated", process.pid)
+                process.terminate()
+                process.join(KILL_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join()

@@ -53,13 +53,18 @@ class Worker(BackgroundLoop):
 
     # --- one pass ---------------------------------------------------------------------
     def run_once(self) -> int:
-        return (
-            self.start_children()
-            + self.deliver_signals()
-            + self.apply_fanouts()
-            + self.apply_child_completions()
-            + self.fire_due_timers()
-        )
+        done = 0
+        for step in (
+            self.start_children,
+            self.deliver_signals,
+            self.apply_fanouts,
+            self.apply_child_completions,
+            self.fire_due_timers,
+        ):
+            if self.stopping:  # asked to stop: the rest waits for the next start (or another worker)
+                break
+            done += step()
+        return done
 
     def run_pass(self) -> int:
         return self.run_once()
@@ -100,6 +105,8 @@ class Worker(BackgroundLoop):
 
         done = 0
         for fanout_id, parent_id in pending:
+            if self.stopping:
+                break
             done += self._act_on(parent_id, partial(start, fanout_id=fanout_id))
             self.progressed()
         return done
@@ -148,6 +155,8 @@ class Worker(BackgroundLoop):
 
         done = 0
         for fanout_id, parent_id in pending:
+            if self.stopping:
+                break
             done += self._act_on(parent_id, partial(apply, fanout_id=fanout_id))
             self.progressed()
         return done
@@ -174,6 +183,8 @@ class Worker(BackgroundLoop):
             ).all()
         done = 0
         for parent_id in parent_ids:
+            if self.stopping:
+                break
             done += self._apply_to(parent_id)
             self.progressed()  # health: a pass over many parents is moving, not stuck
         return done
@@ -231,7 +242,7 @@ class Worker(BackgroundLoop):
             self.runtime(session).fire_timers(row)
             return 1
 
-        return sum(self._act_on(i, partial(fire, instance_id=i)) for i in due)
+        return sum(self._act_on(i, partial(fire, instance_id=i)) for i in due if not self.stopping)
 
     def _lock(self, session: Session, instance_id: int, *, running: bool = False) -> ProcessInstance | None:
         stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
@@ -277,7 +288,14 @@ class Worker(BackgroundLoop):
         self.notifier.start()
         super().start()
 
+    def request_stop(self) -> None:
+        super().request_stop()
+        self.renderer.request_stop()
+        self.notifier.request_stop()
+
     def stop(self) -> None:
+        """Stop the three loops (all asked at once, so they wind down side by side) and the render processes."""
+        self.request_stop()
         super().stop()
         self.renderer.stop()
         self.notifier.stop()

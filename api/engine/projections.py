@@ -25,7 +25,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.event import listens_for
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import visitors
 
@@ -288,7 +289,10 @@ class Projections:
 # Events are buffered in the session and written in one executemany INSERT: before any ORM statement
 # (service tasks and validators read the history of the transaction: a decision recorded a step earlier),
 # by the runtime before its flush, and before the transaction commits for anything left (a claim's event);
-# a rollback drops them. `event.instance_id` has no foreign key: no order to keep with the instance rows.
+# a rollback drops them. A savepoint (a queued signal's delivery, api/engine/children.py) starts with none
+# buffered: those of the transaction around it are written first, before the SAVEPOINT, so the savepoint's
+# rollback drops only its own (SQLAlchemy's `after_rollback` fires only for the outermost transaction).
+# `event.instance_id` has no foreign key: no order to keep with the instance rows.
 _PENDING = "ujikom_pending_events"
 _HOLD = "ujikom_events_held"  # set while the projection's own queries run (they read no events)
 
@@ -328,3 +332,24 @@ def _may_read_events(statement: Executable) -> bool:
 @listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+@listens_for(Session, "after_transaction_create")
+def _write_before_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    """A savepoint begins: write the events buffered so far on the connection the session already holds. The
+    SAVEPOINT itself is emitted only with the savepoint's first statement, so they are written before it, in
+    the transaction (or the savepoint) around it."""
+    if not transaction.nested or not session.info.get(_PENDING):
+        return
+    try:
+        connection = session.get_transaction().bound_connection(Event)  # type: ignore[union-attr]
+    except InvalidRequestError:  # nothing read or written yet, so nothing of it to keep apart
+        return
+    connection.execute(insert(EVENT_TABLE), session.info.pop(_PENDING))
+
+
+@listens_for(Session, "after_soft_rollback")
+def _drop_after_savepoint_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    """A savepoint rolled back: what is buffered was buffered inside it (it began with none buffered)."""
+    if previous_transaction.nested:
+        session.info.pop(_PENDING, None)
