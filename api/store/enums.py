@@ -155,6 +155,7 @@ class DataInduk(StrEnum):
     KONFLIK = "konflik"
     TUK = "tuk"
     PESERTA = "peserta"
+    PENGURUS_PLENO = "pengurus_pleno"
 
 
 class JenisNotifikasi(StrEnum):
