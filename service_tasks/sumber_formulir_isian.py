@@ -196,10 +196,14 @@ def isian_keputusan_pleno(ctx: SumberContext) -> list[dict[str, Any]] | None:
 
 
 def _anggota_pleno_usulan(ctx: SumberContext) -> list[str]:
-    """The proposed pleno: for each field decided, a member competent in it, then others up to two. The Ketua
-    LSP comes last: they record the appeal decisions, which no member of the appealed pleno may."""
+    """The proposed pleno: for each field decided, a member competent in it, then others up to two; LSP staff
+    before asesor (who may be asked to re-assess after an appeal), the Ketua LSP last: they record the appeal
+    decisions, which no member of the appealed pleno may."""
     if "anggota_pleno_usulan" not in ctx.memo:
-        calon = sorted(calon_anggota_pleno(ctx), key=lambda p: Role.KETUA_LSP in p.user.role_codes)
+        calon = sorted(
+            calon_anggota_pleno(ctx),
+            key=lambda p: (Role.KETUA_LSP in p.user.role_codes, Role.ASESOR in p.user.role_codes),
+        )
         pilih: list[str] = []
         for bidang in bidang_diputuskan(ctx):
             if not any(kompeten_bidang(p, bidang) for p in calon if p.username in pilih):
@@ -213,7 +217,8 @@ def _anggota_pleno_usulan(ctx: SumberContext) -> list[str]:
 @isian("anggota_pleno_usulan")
 def isian_anggota_pleno(ctx: SumberContext) -> list[str] | None:
     """Pengurus pleno yang boleh duduk di pleno ini, sekurang-kurangnya satu kompeten di bidang setiap skema
-    yang diputuskan, dua orang bila cukup; Ketua LSP (yang memutuskan banding) dipilih terakhir."""
+    yang diputuskan, dua orang bila cukup; pengurus sebelum asesor, Ketua LSP (yang memutuskan banding)
+    terakhir."""
     calon = _anggota_pleno_usulan(ctx)
     return calon if len(calon) >= 2 else None
 
