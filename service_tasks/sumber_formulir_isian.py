@@ -7,15 +7,18 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+from api.store.enums import Role
 from service_tasks.data_induk import proses_list, tanggal_asesmen
 from service_tasks.format_indonesia import as_date, hari_ini
 from service_tasks.guards import object_at, objects
 from service_tasks.keputusan import hasil_kompeten, rekap, total_rab
 from service_tasks.pemeriksaan._common import periode_tuk
+from service_tasks.pengurus_pleno import kompeten_bidang
 from service_tasks.sumber_formulir import SumberContext, isian
 from service_tasks.sumber_formulir_pilihan import (
     asesor_aktif,
     asesor_untuk,
+    bidang_diputuskan,
     calon_anggota_pleno,
     calon_tim_banding,
     peserta_aktif,
@@ -192,11 +195,46 @@ def isian_keputusan_pleno(ctx: SumberContext) -> list[dict[str, Any]] | None:
     ] or None
 
 
+def _anggota_pleno_usulan(ctx: SumberContext) -> list[str]:
+    """The proposed pleno: for each field decided, a member competent in it, then others up to two; LSP staff
+    before asesor (who may be asked to re-assess after an appeal), the Ketua LSP last: they record the appeal
+    decisions, which no member of the appealed pleno may."""
+    if "anggota_pleno_usulan" not in ctx.memo:
+        calon = sorted(
+            calon_anggota_pleno(ctx),
+            key=lambda p: (Role.KETUA_LSP in p.user.role_codes, Role.ASESOR in p.user.role_codes),
+        )
+        pilih: list[str] = []
+        for bidang in bidang_diputuskan(ctx):
+            if not any(kompeten_bidang(p, bidang) for p in calon if p.username in pilih):
+                pilih += [p.username for p in calon if kompeten_bidang(p, bidang)][:1]
+        pilih += [p.username for p in calon if p.username not in pilih][: max(0, 2 - len(pilih))]
+        ctx.memo["anggota_pleno_usulan"] = pilih
+    found: list[str] = ctx.memo["anggota_pleno_usulan"]
+    return found
+
+
 @isian("anggota_pleno_usulan")
 def isian_anggota_pleno(ctx: SumberContext) -> list[str] | None:
-    """Dua pengurus pertama yang boleh menjadi anggota pleno (Ketua LSP dan Kabid Sertifikasi bila boleh)."""
-    calon = [u.username for u, _ in calon_anggota_pleno(ctx)]
-    return calon[:2] if len(calon) >= 2 else None
+    """Pengurus pleno yang boleh duduk di pleno ini, sekurang-kurangnya satu kompeten di bidang setiap skema
+    yang diputuskan, dua orang bila cukup; pengurus sebelum asesor, Ketua LSP (yang memutuskan banding)
+    terakhir."""
+    calon = _anggota_pleno_usulan(ctx)
+    return calon if len(calon) >= 2 else None
+
+
+@isian("notulis_pleno_usulan")
+def isian_notulis_pleno(ctx: SumberContext) -> str | None:
+    """Anggota pleno terakhir yang diusulkan mencatat jalannya rapat."""
+    calon = _anggota_pleno_usulan(ctx)
+    return calon[-1] if len(calon) >= 2 else None
+
+
+@isian("hadir_pleno_usulan")
+def isian_hadir_pleno(ctx: SumberContext) -> list[str] | None:
+    """Daftar hadir: semua anggota pleno yang diusulkan (notulis termasuk di antaranya)."""
+    calon = _anggota_pleno_usulan(ctx)
+    return list(calon) if len(calon) >= 2 else None
 
 
 @isian("tim_banding_usulan")

@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
 from api.store.enums import LANE_ROLES, Role
-from api.store.master import Asesor, Peserta, Skema, Tuk
+from api.store.master import Asesor, PengurusPleno, Peserta, Skema, Tuk
 from api.store.models import User, UserRole
 from service_tasks.data_induk import proses_list, tanggal_asesmen
 from service_tasks.format_indonesia import hari_ini, tanggal
 from service_tasks.guards import chunks, object_at, objects
 from service_tasks.pemeriksaan._common import periode_tuk
+from service_tasks.pengurus_pleno import bukan_pengambil_keputusan, pengurus_aktif
 from service_tasks.sumber_formulir import Pilihan, SumberContext, pilihan
 
 # How a person's role reads next to their name (the SOP's lane names).
@@ -119,14 +120,37 @@ def peserta_dinilai(ctx: SumberContext) -> list[dict[str, Any]]:
     return [h for h in proses_list(ctx.data, "hasil_asesmen") if h.get("status") == "dinilai"]
 
 
-def calon_anggota_pleno(ctx: SumberContext) -> list[tuple[User, str]]:
-    """Staff who may sit on the pleno: not a candidate of the period, not the asesor of anyone it decides."""
+def calon_anggota_pleno(ctx: SumberContext) -> list[PengurusPleno]:
+    """The LSP's eligible pleno staff (`pengurus_pleno`, active) who may sit on this pleno: never a candidate or
+    an IT role, not a candidate of the period, not the asesor of anyone it decides; by name."""
     hasil = proses_list(ctx.data, "hasil_asesmen")
     peserta = proses_list(ctx.data, "peserta_asesmen")
     kandidat = {h.get("username") for h in hasil} | {p.get("username") for p in peserta}
     dinilai = {h.get("username") for h in peserta_dinilai(ctx)}
     asesor = {p.get("asesor") for p in peserta + hasil if p.get("username") in dinilai}
-    return [(u, r) for u, r in staf(ctx) if u.username not in kandidat | asesor]
+    return sorted(
+        (
+            p
+            for u, p in pengurus_aktif(ctx.service.session).items()
+            if u not in kandidat | asesor and bukan_pengambil_keputusan(p.user) is None
+        ),
+        key=lambda p: (p.nama, p.username),
+    )
+
+
+def bidang_diputuskan(ctx: SumberContext) -> list[str]:
+    """The fields (`Skema.bidang`) of the skema of the candidates the pleno decides, each once."""
+    out: list[str] = []
+    for h in peserta_dinilai(ctx):
+        skema = ctx.master.skema(h.get("skema_nomor"))
+        if skema is not None and skema.bidang not in out:
+            out.append(skema.bidang)
+    return out
+
+
+def judul_pengurus(p: PengurusPleno) -> str:
+    bidang = f" (bidang {', '.join(p.bidang)})" if p.bidang else ""
+    return f"{p.nama} — {p.jabatan}{bidang}"
 
 
 def calon_tim_banding(ctx: SumberContext) -> list[tuple[User, str]]:
@@ -293,8 +317,24 @@ def pilihan_asesor_ulang(ctx: SumberContext) -> list[Pilihan]:
 
 @pilihan("anggota_pleno")
 def pilihan_anggota_pleno(ctx: SumberContext) -> list[Pilihan]:
-    """Pengurus LSP yang boleh menjadi anggota pleno: bukan peserta, bukan asesor peserta yang diputuskan."""
-    return [Pilihan(u.username, judul_staf(u, r)) for u, r in calon_anggota_pleno(ctx)]
+    """Pengurus pleno yang ditetapkan LSP dan boleh duduk di pleno ini: bukan peserta, bukan peran TI, bukan
+    asesor peserta yang diputuskan."""
+    return [Pilihan(p.username, judul_pengurus(p)) for p in calon_anggota_pleno(ctx)]
+
+
+@pilihan("notulis_pleno")
+def pilihan_notulis_pleno(ctx: SumberContext) -> list[Pilihan]:
+    """Pengurus LSP yang mencatat rapat pleno (notulis): bukan peserta periode ini."""
+    kandidat = {h.get("username") for h in proses_list(ctx.data, "hasil_asesmen")}
+    return [Pilihan(u.username, judul_staf(u, r)) for u, r in staf(ctx) if u.username not in kandidat]
+
+
+@pilihan("hadir_pleno")
+def pilihan_hadir_pleno(ctx: SumberContext) -> list[Pilihan]:
+    """Yang dapat tercatat di daftar hadir rapat pleno: anggota pleno dan notulis."""
+    anggota = pilihan_anggota_pleno(ctx)
+    sudah = {p.const for p in anggota}
+    return anggota + [p for p in pilihan_notulis_pleno(ctx) if p.const not in sudah]
 
 
 @pilihan("anggota_tim_banding")

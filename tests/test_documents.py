@@ -135,7 +135,13 @@ def expected_phrases(doc: Dokumen) -> list[str]:
     if kind == "berita_acara_pleno":
         return (
             common
-            + ["BERITA ACARA RAPAT PLENO", PADA_HARI_INI]
+            + [
+                "BERITA ACARA RAPAT PLENO",
+                PADA_HARI_INI,
+                "pukul 09.00 WIB",
+                "Notulis rapat:",
+                "DAFTAR HADIR RAPAT PLENO",
+            ]
             + [a["nama"] for a in d["anggota"]]
             + [k["nama"] for k in d["keputusan"]]
         )

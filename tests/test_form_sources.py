@@ -19,6 +19,7 @@ from tests.support import sop_branches as b
 from tests.support.api import Api
 from tests.support.sop_branches import Calon, refused
 
+SEMUA_BIDANG = "Teknologi Informasi dan Komunikasi, Industri Otomotif, Industri Kimia Polimer"
 UJI = (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text()
 
 
@@ -149,14 +150,12 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
     t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
     schema = form(api, "kabid_sertifikasi", t["id"])
     assert choices(schema, "pleno.keputusan.[].username") == [ANDI, BUNGA, CAHYO]
-    # asesor and asesor2 assessed the candidates decided: not offered
+    # only the LSP's eligible pleno staff; asesor and asesor2 assessed the candidates decided: not offered
     assert choices(schema, "pleno.anggota.[]") == [
-        ("ketua_lsp", "Ir. Ratna Dewi Lestari, M.M. — Ketua LSP"),
-        ("kabid_sertifikasi", "Agus Salim, S.T., M.Kom. — Kabid Sertifikasi"),
-        ("kabid_administrasi", "Sri Wahyuni, S.E. — Kabid Administrasi"),
-        ("direktur", "Dr. Mustofa, S.T., M.T. — Direktur"),
-        ("asesor3", "Dr. Lestari Handayani, S.Si., M.Si. — Asesor Kompetensi"),
-        ("asesor4", "Ir. Rudi Hartono, M.T. — Asesor Kompetensi"),
+        ("kabid_sertifikasi", f"Agus Salim, S.T., M.Kom. — Kepala Bidang Sertifikasi (bidang {SEMUA_BIDANG})"),
+        ("ketua_lsp", "Ir. Ratna Dewi Lestari, M.M. — Ketua LSP (bidang Teknologi Informasi dan Komunikasi)"),
+        ("asesor4", f"Ir. Rudi Hartono, M.T. — Asesor Kompetensi (komite teknis) (bidang {SEMUA_BIDANG})"),
+        ("kabid_administrasi", "Sri Wahyuni, S.E. — Kepala Bidang Administrasi"),
     ]
     # the asesor's recommendation proposed: peserta3 has a unit BK
     assert defaults(schema)["pleno"]["keputusan"] == [
@@ -164,7 +163,10 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
         {"username": "peserta2", "keputusan": "K", "catatan": ""},
         {"username": "peserta3", "keputusan": "BK", "catatan": ""},
     ]
-    assert defaults(schema)["pleno"]["anggota"] == ["ketua_lsp", "kabid_sertifikasi"]
+    # one competent in the skema's fields, staff before asesor, the Ketua LSP (who decides appeals) last
+    assert defaults(schema)["pleno"]["anggota"] == ["kabid_sertifikasi", "kabid_administrasi"]
+    assert defaults(schema)["pleno"]["notulis"] == "kabid_administrasi"
+    assert defaults(schema)["pleno"]["hadir"] == ["kabid_sertifikasi", "kabid_administrasi"]
     forced = sop.pleno({"peserta": "K", "peserta2": "K", "peserta3": "BK"}, ["ketua_lsp", "asesor"])
     refused(api, "kabid_sertifikasi", t["id"], forced, root, {"pleno.anggota.1": ["adalah asesor dari"]})
     sop.step_6_decision(api)
@@ -172,18 +174,18 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
     t = sop.one(api, "peserta3", "Mengajukan banding (FR.AK.04)")
     api.complete("peserta3", t["id"], sop.banding())
     t = sop.one(api, "ketua_lsp", "Membentuk tim banding")
-    # not the candidate, not their asesor (asesor2), not the pleno (ketua_lsp, kabid_sertifikasi)
+    # not the candidate, not their asesor (asesor2), not the pleno (kabid_sertifikasi, kabid_administrasi)
     assert choices(form(api, "ketua_lsp", t["id"]), "tim_banding.anggota.[]") == [
-        ("kabid_administrasi", "Sri Wahyuni, S.E. — Kabid Administrasi"),
+        ("ketua_lsp", "Ir. Ratna Dewi Lestari, M.M. — Ketua LSP"),
         ("direktur", "Dr. Mustofa, S.T., M.T. — Direktur"),
         ("asesor", "Budi Santoso, S.Kom., M.T. — Asesor Kompetensi"),
         ("asesor3", "Dr. Lestari Handayani, S.Si., M.Si. — Asesor Kompetensi"),
         ("asesor4", "Ir. Rudi Hartono, M.T. — Asesor Kompetensi"),
     ]
     assert defaults(form(api, "ketua_lsp", t["id"])) == {
-        "tim_banding": {"anggota": ["kabid_administrasi", "direktur", "asesor"]}
+        "tim_banding": {"anggota": ["ketua_lsp", "direktur", "asesor"]}
     }
-    forced = {"tim_banding": {"anggota": ["direktur", "asesor3", "ketua_lsp"]}}
+    forced = {"tim_banding": {"anggota": ["direktur", "asesor3", "kabid_administrasi"]}}
     refused(api, "ketua_lsp", t["id"], forced, root, {"tim_banding.anggota.2": ["tim banding harus independen"]})
     api.complete("ketua_lsp", t["id"], {"tim_banding": {"anggota": sop.TIM_BANDING}})
     t = sop.one(api, "ketua_lsp", "Memutuskan banding")
@@ -392,12 +394,15 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
     api.drain()
 
     t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
-    # every asesor assessed someone decided: the pleno proposed is the first two independent staff
+    # every asesor assessed someone decided: the pleno proposed is eligible staff, one competent in each field
     data = confirm(api, "kabid_sertifikasi", t, {"pleno": {"tempat": "Ruang Rapat LSP"}})
     assert data["pleno"] == {
         "tanggal": d.isoformat(),
+        "waktu": "09.00",
         "tempat": "Ruang Rapat LSP",
-        "anggota": ["ketua_lsp", "kabid_sertifikasi"],
+        "anggota": ["kabid_sertifikasi", "kabid_administrasi"],
+        "notulis": "kabid_administrasi",
+        "hadir": ["kabid_sertifikasi", "kabid_administrasi"],
         "keputusan": [{"username": u, "keputusan": "K", "catatan": ""} for u in sop.CANDIDATES],
     }
     t = sop.one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")

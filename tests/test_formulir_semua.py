@@ -177,8 +177,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "rapat_pleno.json": {
         "pleno": {
             "tanggal": "2026-06-20",
+            "waktu": "09.30",
             "tempat": "Ruang Rapat LSP",
-            "anggota": ["kabid_sertifikasi", "ketua_lsp"],
+            "anggota": ["kabid_sertifikasi", "kabid_administrasi"],
+            "notulis": "kabid_administrasi",
+            "hadir": ["kabid_sertifikasi", "kabid_administrasi"],
             "keputusan": [
                 {"username": "peserta", "keputusan": "K"},
                 {"username": "peserta3", "keputusan": "ditunda", "catatan": "Menunggu bukti tambahan"},

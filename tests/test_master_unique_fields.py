@@ -13,6 +13,7 @@ def test_each_unique_constraint_names_its_request_field_as_postgresql_reports_it
         "uq_peserta_user_id": "username",
         "uq_peserta_nim": "nim",
         "uq_konflik_asesor_peserta": "peserta_username",
+        "uq_pengurus_pleno_user_id": "username",
     }
 
 
@@ -25,4 +26,5 @@ def test_each_unique_constraint_names_its_request_field_as_sqlite_reports_it() -
         "peserta.user_id": "username",
         "peserta.nim": "nim",
         "konflik_kepentingan.asesor_id": "peserta_username",
+        "pengurus_pleno.user_id": "username",
     }

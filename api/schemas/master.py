@@ -361,3 +361,31 @@ class PesertaOut(BaseModel):
     aktif: bool
     created_at: datetime
     updated_at: datetime
+
+
+# --- Pengurus pleno: the LSP's decision-makers eligible for a rapat pleno
+
+Jabatan = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Bidang = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class PengurusPlenoIn(Input):
+    username: Username
+    jabatan: Jabatan
+    bidang: list[Bidang] = Field(default_factory=list, description="the skema fields (skema.bidang) of competence")
+
+
+class PengurusPlenoPatch(Patch):
+    jabatan: Jabatan | None = None
+    bidang: list[Bidang] | None = None
+
+
+class PengurusPlenoOut(BaseModel):
+    id: int
+    username: str
+    nama: str
+    jabatan: str
+    bidang: list[str]
+    aktif: bool
+    created_at: datetime
+    updated_at: datetime

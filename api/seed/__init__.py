@@ -1,4 +1,5 @@
-"""Demo data: one LSP P1 (Politeknik STMI Jakarta) with its staff, 3 skema, 2 TUK, 4 asesor and 40 candidates,
+"""Demo data: one LSP P1 (Politeknik STMI Jakarta) with its staff, 3 skema, 2 TUK, 4 asesor, 40 candidates and the
+staff eligible for a rapat pleno,
 plus the shipped processes deployed.
 
 The data lives in `demo.json` next to this module (edited without Python); the demo LSP's logo in
@@ -25,7 +26,17 @@ from api.clock import CLOCK
 from api.engine.deployments import deploy
 from api.settings import Settings
 from api.store.db import Database
-from api.store.master import Asesor, AsesorSkema, Institusi, KonflikKepentingan, LspProfil, Peserta, Skema, Tuk
+from api.store.master import (
+    Asesor,
+    AsesorSkema,
+    Institusi,
+    KonflikKepentingan,
+    LspProfil,
+    PengurusPleno,
+    Peserta,
+    Skema,
+    Tuk,
+)
 from api.store.migrate import upgrade
 from api.store.models import User, UserRole
 from api.store.storage import stores
@@ -58,6 +69,12 @@ class KonflikRecord(TypedDict):
     dinyatakan_oleh: str
 
 
+class PengurusPlenoRecord(TypedDict):
+    username: str
+    jabatan: str
+    bidang: list[str]  # skema fields (skema.bidang) of competence
+
+
 class Demo(TypedDict):
     """The shape of demo.json. lsp, skema, tuk and peserta records carry their table's columns as they are
     (dates as ISO strings); lsp names its ketua by username, peserta their user by username and nama."""
@@ -70,6 +87,7 @@ class Demo(TypedDict):
     asesor: list[AsesorRecord]
     peserta: list[dict[str, Any]]
     konflik: list[KonflikRecord]
+    pengurus_pleno: list[PengurusPlenoRecord]
 
 
 @cache
@@ -149,6 +167,7 @@ def seed_master_data(session: Session) -> None:
     _seed_asesor(session, demo, user_id, now)
     _seed_peserta(session, demo, user_id, now)
     _seed_konflik(session, demo, user_id, now)
+    _seed_pengurus_pleno(session, demo, user_id, now)
     session.flush()
 
 
@@ -253,6 +272,22 @@ def _seed_konflik(session: Session, demo: Demo, user_id: dict[str, int], now: da
             )
     if rows:
         session.execute(insert(KonflikKepentingan), rows)
+
+
+def _seed_pengurus_pleno(session: Session, demo: Demo, user_id: dict[str, int], now: datetime) -> None:
+    rows = [
+        {
+            "user_id": user_id[p["username"]],
+            "jabatan": p["jabatan"],
+            "bidang": p["bidang"],
+            "aktif": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for p in demo["pengurus_pleno"]
+        if p["username"] in user_id
+    ]
+    _insert_missing(session, PengurusPleno.user_id, rows)
 
 
 def shipped_files(settings: Settings) -> dict[str, bytes]:

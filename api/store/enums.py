@@ -156,6 +156,7 @@ class DataInduk(StrEnum):
     TUK = "tuk"
     PESERTA = "peserta"
     AKUN = "akun"  # a user account: created, its name or NIP corrected, deactivated or reactivated
+    PENGURUS_PLENO = "pengurus_pleno"
 
 
 class JenisNotifikasi(StrEnum):

@@ -177,6 +177,34 @@ class Asesor(Base):
         return self.met_berlaku_sd >= tanggal
 
 
+class PengurusPleno(Base):
+    """A decision-maker the LSP allows on a rapat pleno (its configurable set of eligible staff): a user holding
+    an LSP role (never only an IT role, never a candidate), with the skema fields (`Skema.bidang`) they are
+    competent in. A pleno needs, for each skema it decides, one member competent in that skema's field."""
+
+    __tablename__ = "pengurus_pleno"
+    __table_args__ = (UniqueConstraint("user_id", name="uq_pengurus_pleno_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    jabatan: Mapped[str] = mapped_column(String(200))
+    # The fields of competence, each a `Skema.bidang` ("Teknologi Informasi dan Komunikasi").
+    bidang: Mapped[list[str]] = mapped_column(JSON)
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    @property
+    def nama(self) -> str:
+        return self.user.full_name
+
+
 class Peserta(Base):
     __tablename__ = "peserta"
     __table_args__ = (

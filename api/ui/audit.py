@@ -68,6 +68,7 @@ DATA_LABELS = {
     DataInduk.TUK: "TUK",
     DataInduk.PESERTA: "Peserta",
     DataInduk.AKUN: "Akun pengguna",
+    DataInduk.PENGURUS_PLENO: "Pengurus pleno",
 }
 FIELDS = ("actor", "type", "kind", "period", "peserta", "skema", "date_from", "date_to", "task")
 TANGGAL_SALAH = "isi tanggal dengan format tttt-bb-hh"

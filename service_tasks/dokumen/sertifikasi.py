@@ -20,6 +20,7 @@ from service_tasks.keputusan import (
 )
 from service_tasks.keputusan_tercatat import banding_tercatat, kompeten_tercatat, pleno_tercatat, sempitkan
 from service_tasks.nomor_surat import terbitkan_dokumen
+from service_tasks.pengurus_pleno import pengurus_aktif
 
 SERTIFIKASI = ("penerbitan_sertifikat",)
 
@@ -59,13 +60,32 @@ def terbitkan_berita_acara_pleno(
     hasil = require_objects("hasil", hasil)
     keputusan = _keputusan_pleno(m, pleno, hasil)
     anggota = pleno.get("anggota") or []
-    m.load_users(anggota)
-    m.load_asesor(anggota)
+    notulis = pleno.get("notulis")
+    # A pleno recorded before the daftar hadir was a field: every member attended.
+    hadir = pleno.get("hadir") or list(anggota)
+    m.load_users([*anggota, *hadir, notulis])
+    m.load_asesor([*anggota, *hadir, notulis])
+    pengurus = pengurus_aktif(ctx.session, [*anggota, *hadir])
+
+    def orang(a: Any) -> dict[str, Any]:
+        row = snapshot.asesor(m, a) if m.asesor(a) is not None else snapshot.orang(m, a)
+        jabatan = pengurus[a].jabatan if a in pengurus else None
+        return {**row, "jabatan": jabatan, "bidang": list(pengurus[a].bidang) if a in pengurus else []}
+
+    def kedudukan(a: Any) -> str:
+        if anggota and a == anggota[0]:
+            return "Ketua rapat"
+        peran = ["Anggota"] if a in anggota else []
+        return " dan ".join(peran + (["Notulis"] if a == notulis else []))
+
     data: dict[str, Any] = {
         "periode": periode,
         "lsp": snapshot.lsp(m),
-        "pleno": {k: v for k, v in pleno.items() if k not in ("anggota", "keputusan")},
-        "anggota": [snapshot.asesor(m, a) if m.asesor(a) is not None else snapshot.orang(m, a) for a in anggota],
+        "pleno": {k: v for k, v in pleno.items() if k not in ("anggota", "keputusan", "notulis", "hadir")},
+        "anggota": [{**orang(a), "hadir": a in hadir} for a in anggota],
+        "notulis": orang(notulis) if notulis else None,
+        # The pleno's own attendance list (daftar hadir): who attended, in the order recorded.
+        "hadir": [{**orang(a), "kedudukan": kedudukan(a)} for a in hadir],
         "keputusan": keputusan,
         "tidak_dinilai": [
             {"username": h.get("username"), "nama": snapshot.peserta(m, h)["nama"], "status": h.get("status")}

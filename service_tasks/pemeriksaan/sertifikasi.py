@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from api.store.master import PengurusPleno
 from api.store.master import Sertifikat as SertifikatRow
 from service_tasks import daftar_sertifikat as register
 from service_tasks import validator
@@ -19,6 +20,7 @@ from service_tasks.pemeriksaan._common import (
     asesor_boleh_menilai,
     tanggal_kejadian,
 )
+from service_tasks.pengurus_pleno import bukan_pengambil_keputusan, kompeten_bidang, pengurus_aktif
 
 
 @validator("periksa_pleno")
@@ -39,6 +41,8 @@ def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     diputuskan_user = set(dinilai) | {k.get("username") for k in keputusan}
     m.load_users(set(anggota) | set(dinilai))
 
+    pengurus = pengurus_aktif(ctx.session, anggota)
+
     def tidak_independen(a: Any) -> str | None:
         if a in peserta_periode:
             return f"{m.nama(a)} adalah peserta uji kompetensi: tidak boleh menjadi anggota pleno"
@@ -48,11 +52,17 @@ def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
                 f"{m.nama(a)} adalah asesor dari {gabung_nama(m.nama(u) for u in diasesori)}: "
                 "pengambil keputusan tidak boleh asesor peserta yang diputuskan"
             )
+        user = m.user(a)
+        if user is not None and (alasan := bukan_pengambil_keputusan(user)) is not None:
+            return alasan
+        if a not in pengurus:
+            return f"{m.nama(a)} bukan pengurus pleno yang ditetapkan LSP: tidak boleh menjadi anggota pleno"
         return None
 
     refusals.extend(
         anggota_independen(m, anggota, "pleno.anggota", 2, "Rapat pleno sekurang-kurangnya 2 anggota", tidak_independen)
     )
+    refusals.extend(_kehadiran_dan_bidang(m, pleno, anggota, pengurus, list(dinilai.values())))
     # The pleno has been held, and after the last assessment it decides on.
     pada, salah = tanggal_kejadian(pleno.get("tanggal"), "pleno.tanggal", "rapat pleno", hari_ini(ctx))
     refusals.extend(salah)
@@ -107,6 +117,54 @@ def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     return refusals
 
 
+def _kehadiran_dan_bidang(
+    m: MasterData,
+    pleno: dict[str, Any],
+    anggota: list[Any],
+    pengurus: dict[str, PengurusPleno],
+    dinilai: list[dict[str, Any]],
+) -> list[Refusal]:
+    """The notulis is LSP staff; the daftar hadir lists only members and the notulis, the notulis among them and
+    at least two members; of the members present, one is competent in the field of each skema decided."""
+    refusals: list[Refusal] = []
+    notulis = pleno.get("notulis")
+    hadir = list_at(pleno, "hadir")
+    m.load_users([notulis, *hadir])
+    user = m.user(notulis)
+    if user is None or not user.active:
+        refusals.append(Refusal("pleno.notulis", f"Notulis {m.nama(notulis)} bukan pengguna aktif"))
+    elif bukan_pengambil_keputusan(user) is not None:
+        refusals.append(
+            Refusal("pleno.notulis", f"Notulis {m.nama(notulis)} bukan pengurus LSP: notulis rapat pleno pengurus LSP")
+        )
+    boleh = set(anggota) | {notulis}
+    for i, h in enumerate(hadir):
+        if h not in boleh:
+            refusals.append(
+                Refusal(f"pleno.hadir.{i}", f"{m.nama(h)} bukan anggota pleno atau notulis: tidak masuk daftar hadir")
+            )
+    if notulis not in hadir and user is not None:
+        refusals.append(Refusal("pleno.hadir", f"Notulis {m.nama(notulis)} tidak tercantum di daftar hadir"))
+    anggota_hadir = [a for a in anggota if a in hadir]
+    if len(set(anggota_hadir)) < 2:
+        refusals.append(Refusal("pleno.hadir", "Rapat pleno dihadiri sekurang-kurangnya 2 anggota pleno"))
+    skema_diputuskan: dict[str, Any] = {}
+    for h in dinilai:
+        skema = m.skema(h.get("skema_nomor"))
+        if skema is not None:
+            skema_diputuskan.setdefault(skema.bidang, skema)
+    for bidang, skema in skema_diputuskan.items():
+        if not any(kompeten_bidang(pengurus.get(a), bidang) for a in anggota_hadir):
+            refusals.append(
+                Refusal(
+                    "pleno.anggota",
+                    f"Tidak ada anggota pleno yang hadir dan kompeten di bidang {bidang} (skema {skema.judul}): "
+                    "sekurang-kurangnya satu anggota kompeten di bidang skema yang diputuskan",
+                )
+            )
+    return refusals
+
+
 @validator("periksa_tim_banding")
 def periksa_tim_banding(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
@@ -128,6 +186,25 @@ def periksa_tim_banding(ctx: ServiceContext, data: dict[str, Any]) -> list[Refus
     return anggota_independen(
         m, anggota, "tim_banding.anggota", 3, "Tim banding sekurang-kurangnya 3 orang yang berbeda", tidak_independen
     )
+
+
+@validator("periksa_keputusan_banding")
+def periksa_keputusan_banding(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """The appeal decision is recorded by someone who did not sit on the appealed pleno (nor stands in for
+    one who did)."""
+    m = MasterData(ctx.session)
+    pleno = set(object_at(ctx.data, "peserta_banding").get("anggota_pleno") or [])
+    for siapa in (ctx.actor, ctx.atas_nama):
+        if siapa is not None and siapa in pleno:
+            wakil = f" (a.n. {m.nama(ctx.atas_nama)})" if ctx.atas_nama is not None else ""
+            return [
+                Refusal(
+                    "keputusan_banding",
+                    f"{m.nama(ctx.actor)}{wakil}: {m.nama(siapa)} anggota rapat pleno yang keputusannya dibanding; "
+                    "keputusan banding dicatat oleh orang yang tidak duduk di pleno tersebut",
+                )
+            ]
+    return []
 
 
 @validator("periksa_asesor_ulang")

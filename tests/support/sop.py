@@ -34,8 +34,9 @@ TUK_GAGAL_DULU = {"TUK-01"}
 ABSENT = {"peserta4"}
 BK = {"peserta3"}
 ASESOR_ULANG = {"peserta3": "asesor4"}
-PLENO = ["kabid_sertifikasi", "ketua_lsp"]
-TIM_BANDING = ["direktur", "asesor3", "kabid_administrasi"]
+# Ketua LSP records the appeal decisions, so sits on no pleno; Kabid Sertifikasi is competent in every field.
+PLENO = ["kabid_sertifikasi", "kabid_administrasi"]
+TIM_BANDING = ["direktur", "asesor3", "ketua_lsp"]
 KOMPETEN = ["peserta", "peserta2", "peserta3"]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -359,8 +360,11 @@ def pleno(keputusan: dict[str, str], anggota: list[str] | None = None) -> dict[s
     return {
         "pleno": {
             "tanggal": datetime.now(WIB).date().isoformat(),
+            "waktu": "09.00",
             "tempat": "Ruang Rapat LSP",
             "anggota": anggota or PLENO,
+            "notulis": (anggota or PLENO)[-1],
+            "hadir": anggota or PLENO,
             "keputusan": [{"username": u, "keputusan": k, "catatan": ""} for u, k in keputusan.items()],
         }
     }

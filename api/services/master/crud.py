@@ -47,7 +47,7 @@ def duplicate(field: str, value: object) -> ApiError:
 
 # The master tables whose unique constraints a request can run into, and the request fields named other than
 # their column.
-_UNIQUE_TABLES = ("skema", "tuk", "asesor", "peserta", "konflik_kepentingan")
+_UNIQUE_TABLES = ("skema", "tuk", "asesor", "peserta", "konflik_kepentingan", "pengurus_pleno")
 _FIELD_OF_COLUMN = {"user_id": "username", "peserta_id": "peserta_username"}
 
 
