@@ -243,6 +243,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     **master("/api/tuk", "tuk", STAFF | ASESOR, None),
     **master("/api/asesor", "asesor", STAFF, ASESOR),
     **master("/api/peserta", "peserta", STAFF, PESERTA),
+    # Eligible pleno staff: read as TUK are (the pleno's form offers them), written by the master writers.
+    **master("/api/pengurus-pleno", "pengurus", STAFF | ASESOR, None),
     # A conflict of interest: master writers, or the asesor about themselves.
     ("POST", "/api/asesor/{asesor_id}/konflik"): Access(MASTER_WRITERS | {"asesor"}, "asesor"),
     # Documents.

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.store.master import Asesor, Berkas, Peserta, Skema, Tuk
+from api.store.master import Asesor, Berkas, PengurusPleno, Peserta, Skema, Tuk
 from api.store.models import Dokumen, HumanTask, Notifikasi, ProcessDefinition, User
 from tests.support import sop, sop_branches
 from tests.support.api import Api
@@ -161,6 +161,8 @@ def build(api: Api) -> dict[str, Obyek]:
             # asesor4 is no one's asesor in these periods: retiring and restoring the record disturbs nothing.
             "asesor": Obyek({"asesor_id": master_id(Asesor, Asesor.user_id, user_id("asesor4"))}, asesor="asesor4"),
             "peserta": Obyek({"peserta_id": master_id(Peserta, Peserta.user_id, user_id("peserta40"))}),
+            # asesor4 as pleno staff: no pleno of these periods waits on them.
+            "pengurus": Obyek({"pengurus_id": master_id(PengurusPleno, PengurusPleno.user_id, user_id("asesor4"))}),
             "version": Obyek({"key": "uji_kompetensi", "version": definition.version}),
             "version_form": Obyek(
                 {"key": "uji_kompetensi", "version": definition.version, "name": "menetapkan_target.json"}
