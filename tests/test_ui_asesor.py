@@ -140,6 +140,20 @@ def test_asesmen_saya_lists_my_session_my_candidates_and_my_open_attendance_task
         assert name not in text
 
 
+def test_my_pre_assessment_tasks_name_the_candidate_though_the_period_routes_on_ids(api: Api) -> None:
+    root = sb.registered(api, CALON)
+    t = sop.one(api, "kabid_sertifikasi", sb.MENUGASKAN, instance_id=root)
+    api.complete("kabid_sertifikasi", t["id"], sb.penugasan(CALON))
+    api.drain()
+    sign_in(api, "asesor")
+    page = get_page(api, "/asesor")
+    tugas = [words(li) for li in find(page, f"//ul[{cls('daftar-tugas')}]/li")]
+    assert tugas == [
+        "Meninjau FR.APL.02 (pra-asesmen) Andi Pratama (2303001) 7 hari lagi",
+        "Meninjau FR.APL.02 (pra-asesmen) Bunga Maharani (2303002) 7 hari lagi",
+    ]
+
+
 def test_another_asesor_never_sees_my_candidates_nor_opens_my_session(api: Api) -> None:
     root = sb.ready(api, CALON)
     sign_in(api, "asesor2")

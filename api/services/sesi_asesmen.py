@@ -30,6 +30,7 @@ from api.store.db import Database
 from api.store.enums import EventType, InstanceStatus, Role, TaskState
 from api.store.master import Asesor, Berkas, Skema, Tuk, VerifikasiTuk
 from api.store.models import Dokumen, Event, HumanTask, ProcessInstance
+from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import WIB, as_date
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, label_of
 
@@ -146,12 +147,13 @@ def beranda(db: Database, user: CurrentUser, now: datetime) -> BerandaAsesor:
     today = now.astimezone(WIB).date()
     with db.reading() as session:
         mine = _my_tasks(session, user.username)
+        entries = _entries(session, mine)
         out = BerandaAsesor(
             met=_met(session, user, today),
-            sesi=_sesi(session, user.username, mine),
-            tugas=_tugas(mine),
+            sesi=_sesi(session, user.username, mine, entries),
+            tugas=_tugas(mine, entries),
             calon=[],
-            dokumen=_dokumen(session, user, mine),
+            dokumen=_dokumen(session, user, mine, entries),
         )
     out.calon = status.status_saya(db, user, now).asesor
     for periode in out.calon:
@@ -164,7 +166,7 @@ def sesi(db: Database, user: CurrentUser, root_id: int, tuk_kode: str) -> Sesi:
     """One of my sessions with its candidates; 404 when I have no candidate at that TUK in that period."""
     with db.reading() as session:
         mine = [t for t in _my_tasks(session, user.username) if t.root_id == root_id]
-        found = [s for s in _sesi(session, user.username, mine) if s.tuk_kode == tuk_kode]
+        found = [s for s in _sesi(session, user.username, mine, _entries(session, mine)) if s.tuk_kode == tuk_kode]
     if not found:
         raise ApiError(404, f"no candidate of yours at TUK {tuk_kode} in period {root_id}")
     return found[0]
@@ -388,11 +390,18 @@ def _entry(context: dict[str, Any], username: str | None = None) -> dict[str, An
     return {}
 
 
-def _sesi(session: Session, username: str, mine: list[HumanTask]) -> list[Sesi]:
+def _entries(session: Session, mine: list[HumanTask]) -> dict[str, dict[str, Any]]:
+    """Each of my tasks about a candidate: its entry, with the name, NIM and skema title from the master data
+    where the task's data routes on ids only (the pre-assessment), one read for them all."""
+    found = {t.id: e for t in mine if (e := _entry(t.context or {}))}
+    return dict(zip(found, MasterData(session).data_peserta(found.values()), strict=True))
+
+
+def _sesi(session: Session, username: str, mine: list[HumanTask], entries: dict[str, dict[str, Any]]) -> list[Sesi]:
     # (root, TUK) -> candidate -> their entry, from my tasks about candidates.
     groups: dict[tuple[int, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for t in mine:
-        e = _entry(t.context or {})
+        e = entries.get(t.id, {})
         if e and isinstance(e.get("tuk_kode"), str):
             groups[(t.root_id, e["tuk_kode"])][e["username"]] = e
     if not groups:
@@ -504,7 +513,7 @@ def _recorded(
     return out
 
 
-def _tugas(mine: list[HumanTask]) -> list[tuple[str, list[TugasAsesor]]]:
+def _tugas(mine: list[HumanTask], entries: dict[str, dict[str, Any]]) -> list[tuple[str, list[TugasAsesor]]]:
     grouped: dict[str, list[TugasAsesor]] = defaultdict(list)
     kind = {form: name for name, forms in KELOMPOK_TUGAS for form in forms}
     ready = sorted(
@@ -512,14 +521,14 @@ def _tugas(mine: list[HumanTask]) -> list[tuple[str, list[TugasAsesor]]]:
         key=lambda t: (t.due_at is None, t.due_at or datetime.max.replace(tzinfo=WIB), t.created_at),
     )
     for t in ready:
-        grouped[kind.get(t.form or "", LAINNYA)].append(TugasAsesor(t.id, t.name, _subjek(t), t.due_at))
+        subjek = _subjek(t, entries.get(t.id, {}))
+        grouped[kind.get(t.form or "", LAINNYA)].append(TugasAsesor(t.id, t.name, subjek, t.due_at))
     order = [name for name, _ in KELOMPOK_TUGAS] + [LAINNYA]
     return [(name, grouped[name]) for name in order if grouped.get(name)]
 
 
-def _subjek(t: HumanTask) -> str:
+def _subjek(t: HumanTask, e: dict[str, Any]) -> str:
     ctx = t.context or {}
-    e = _entry(ctx)
     if e:
         return f"{e.get('nama') or e['username']} ({e['nim']})" if e.get("nim") else str(e.get("nama") or "")
     tuk_ = ctx.get("tuk_verifikasi")
@@ -536,7 +545,9 @@ def _met(session: Session, user: CurrentUser, today: date) -> Met | None:
     return Met(asesor.no_reg_met, asesor.met_berlaku_sd, sisa) if sisa <= MET_PERINGATAN_HARI else None
 
 
-def _dokumen(session: Session, user: CurrentUser, mine: list[HumanTask]) -> list[DokumenAsesor]:
+def _dokumen(
+    session: Session, user: CurrentUser, mine: list[HumanTask], entries: dict[str, dict[str, Any]]
+) -> list[DokumenAsesor]:
     """The documents of the periods I work in that name me (`may_read_document`), newest first, the last
     version of each: the letters and forms addressed to me, and the kartu and records of my own candidates
     (never a period's every candidate document)."""
@@ -556,7 +567,7 @@ def _dokumen(session: Session, user: CurrentUser, mine: list[HumanTask]) -> list
         )
     )
     superseded = {d.supersedes_id for d in docs if d.supersedes_id is not None}
-    names = {e["username"]: str(e.get("nama") or e["username"]) for t in mine if (e := _entry(t.context or {}))}
+    names = {e["username"]: str(e.get("nama") or e["username"]) for e in entries.values()}
     return [
         DokumenAsesor(
             id=d.id,
