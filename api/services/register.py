@@ -74,15 +74,19 @@ def amend_sk(
         old = readable(session, doc_id, user)
         signatory = (old.data.get("penandatangan") or {}) if isinstance(old.data, dict) else {}
         current = snapshot.ketua(MasterData(session))
-        successor = signatory.get("jabatan") == current["jabatan"] and current.get("username") == user.username
-        if signatory.get("username") != user.username and not successor:
+        # The Ketua LSP's SK is amended by whoever is Ketua now (no longer a predecessor); another's by its signatory.
+        if signatory.get("jabatan") == current["jabatan"]:
+            allowed = current.get("username") == user.username
+        else:
+            allowed = signatory.get("username") == user.username
+        if not allowed:
             nama = signatory.get("nama") or signatory.get("username") or "penandatangan"
             raise _refuse(
                 403,
                 "only the SK's signatory, or their successor as Ketua LSP, amends it, by a new SK",
                 "",
                 f"Keputusan hanya dapat diubah oleh penandatangannya ({nama}) atau penggantinya sebagai Ketua LSP,"
-                " dengan keputusan perubahan",
+                " yang menjabat saat ini, dengan keputusan perubahan",
             )
         _not_superseded(session, old)
         seq, number, when = _draw(session, settings, old.code or "SK", now)
