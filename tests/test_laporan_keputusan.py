@@ -38,8 +38,14 @@ def test_the_laporan_counts_an_upheld_appeal_as_kompeten_and_shows_the_recommend
     assert "Keputusan akhir : Kompeten 3, Belum Kompeten 0, ditunda 0 (rapat pleno, SK penetapan dan banding)" in text
     assert "Rekomendasi asesor : Kompeten 2, Belum Kompeten 1" in text
     assert "Sertifikat terbit : 3 lembar" in text
-    assert data["pendaftaran"] == {"pendaftar": 5, "diterima": 4, "ditolak": 1, "tidak_dilengkapi": 0}
-    assert "Pendaftar : 5 orang (diterima 4, ditolak 1, tidak dilengkapi 0)" in text
+    assert data["pendaftaran"] == {
+        "pendaftar": 5,
+        "diterima": 4,
+        "ditolak": 1,
+        "tidak_dilengkapi": 0,
+        "tidak_diperiksa": 0,
+    }
+    assert "Pendaftar : 5 orang (diterima 4, ditolak 1, dikembalikan dan tidak dilengkapi 0, tidak diperiksa 0)" in text
     assert "Pra-asesmen : lanjut 4, tidak lanjut 0" in text
     # FR.AK.03: peserta, peserta2 and peserta3 (after the re-assessment, its last answers) agreed with everything.
     assert "E. UMPAN BALIK PESERTA (FR.AK.03) Diisi oleh 3 asesi." in text

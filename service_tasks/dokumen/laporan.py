@@ -57,7 +57,8 @@ PANJANG_KUTIPAN = 200
 
 def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
     """From the history of the period's children, each instance's last submission counting: the registrations
-    (pendaftar, diterima, ditolak, tidak dilengkapi: returned and never accepted nor refused), the
+    (pendaftar, diterima, ditolak, tidak dilengkapi: returned and never sent back complete, tidak diperiksa:
+    never sent or never checked before registration closed), the
     pre-assessments (lanjut, tidak lanjut) and FR.AK.03 (respondents, "ya" per statement, the first comments)."""
     sumber = (PENDAFTARAN, PRA_ASESMEN, UMPAN_BALIK)
     pendaftar = session.scalar(
@@ -92,12 +93,15 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
                 butir[nama] = butir.get(nama, 0) + (1 if nilai else 0)
     komentar = [str(d["komentar"]).strip() for d in umpan_balik if str(d.get("komentar") or "").strip()]
     diterima, ditolak, pendaftar = keputusan.count("diterima"), keputusan.count("ditolak"), pendaftar or 0
+    dikembalikan = keputusan.count("dikembalikan")  # returned, and never sent back complete
     return {
         "pendaftaran": {
             "pendaftar": pendaftar,
             "diterima": diterima,
             "ditolak": ditolak,
-            "tidak_dilengkapi": pendaftar - diterima - ditolak,
+            "tidak_dilengkapi": dikembalikan,
+            # never sent, or sent and not checked, when registration closed
+            "tidak_diperiksa": pendaftar - diterima - ditolak - dikembalikan,
         },
         "pra_asesmen": {"lanjut": rekomendasi.count("lanjut"), "tidak_lanjut": rekomendasi.count("tidak_lanjut")},
         "umpan_balik": {
