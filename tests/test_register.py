@@ -520,3 +520,38 @@ def test_a_successor_as_ketua_lsp_amends_the_sk_of_their_predecessor_and_signs_t
         refused_request(
             api, "ketua_lsp", f"/api/dokumen/{doc_id}/koreksi", change, root, 403, {"": ["yang menjabat saat ini"]}
         )
+
+
+def test_an_sk_a_substitute_signed_for_the_ketua_is_amended_by_the_ketua_not_by_the_substitute(api: Api) -> None:
+    root = b.decided(api, CERT_CALON)
+    [sk] = b.documents(api, root, "sk_penetapan")
+    with api.app.state.db.transaction() as session:  # an SK as issued while kabid_sertifikasi stood in for the Ketua
+        row = session.get_one(Dokumen, sk.id)
+        wakil = {"jabatan": "Kepala Bidang Sertifikasi", "username": "kabid_sertifikasi", "atas_nama": "Ketua LSP"}
+        copy = Dokumen(
+            **{
+                c: getattr(row, c) for c in ("instance_id", "root_id", "task_id", "element_id", "kind", "title", "code")
+            },
+            key=f"{row.key}-an",
+            number=f"{row.number}-AN",
+            month=row.month,
+            year=row.year,
+            data={**row.data, "penandatangan": {**row.data["penandatangan"], **wakil}},
+            created_at=row.created_at,
+        )
+        session.add(copy)
+        session.flush()
+        sk_id = copy.id
+    change = {"alasan": "tempat rapat pleno keliru", "data": {"pleno": {"tempat": "Ruang Rapat Direktorat"}}}
+    refused_request(
+        api,
+        "kabid_sertifikasi",
+        f"/api/dokumen/{sk_id}/koreksi",
+        change,
+        root,
+        403,
+        {"": ["atau penggantinya sebagai Ketua LSP"]},
+    )
+    r = api.post("ketua_lsp", f"/api/dokumen/{sk_id}/koreksi", json=change)
+    assert r.status_code == 201, r.text
+    assert "Ir. Ratna Dewi Lestari, M.M." in rendered(api, r.json()["id"])  # the Ketua signs the amendment

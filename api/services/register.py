@@ -75,7 +75,7 @@ def amend_sk(
         signatory = (old.data.get("penandatangan") or {}) if isinstance(old.data, dict) else {}
         current = snapshot.ketua(MasterData(session))
         # The Ketua LSP's SK is amended by whoever is Ketua now (no longer a predecessor); another's by its signatory.
-        if signatory.get("jabatan") == current["jabatan"]:
+        if current["jabatan"] in (signatory.get("jabatan"), signatory.get("atas_nama")):  # a.n. Ketua LSP too
             allowed = current.get("username") == user.username
         else:
             allowed = signatory.get("username") == user.username
