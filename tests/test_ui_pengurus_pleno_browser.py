@@ -71,6 +71,7 @@ def test_the_ketua_adds_and_deactivates_a_pleno_member_on_a_phone(
         assert page.get_by_label("Pengguna (wajib)").get_attribute("aria-invalid") == "true"
         assert _fits(page)
         axe(page)
+        page.screenshot(path=str(tmp_path / "pengurus-pleno-galat-390.png"), full_page=True)
 
         page.get_by_label("Pengguna (wajib)").select_option(label=f"{MUSTOFA} (direktur)")
         page.get_by_label("Jabatan (wajib)").fill("Direktur")
