@@ -245,6 +245,11 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     **master("/api/peserta", "peserta", STAFF, PESERTA),
     # Eligible pleno staff: read as TUK are (the pleno's form offers them), written by the master writers.
     **master("/api/pengurus-pleno", "pengurus", STAFF | ASESOR, None),
+    # Its page (api/ui/pengurus_pleno.py): read as the API is, written by the same master writers.
+    ("GET", "/pengurus-pleno"): Access(STAFF | ASESOR),
+    ("POST", "/pengurus-pleno"): Access(MASTER_WRITERS),
+    ("POST", "/pengurus-pleno/{pengurus_id}/nonaktifkan"): Access(MASTER_WRITERS, "pengurus"),
+    ("POST", "/pengurus-pleno/{pengurus_id}/aktifkan"): Access(MASTER_WRITERS, "pengurus"),
     # A conflict of interest: master writers, or the asesor about themselves.
     ("POST", "/api/asesor/{asesor_id}/konflik"): Access(MASTER_WRITERS | {"asesor"}, "asesor"),
     # Documents.

@@ -160,6 +160,8 @@ TOUR = [
     ("ketua_lsp", "/dasbor", ["desktop"]),
     ("peserta", "/akun", ["phone"]),
     ("kabid_sertifikasi", "/pengganti", ["phone", "desktop"]),
+    ("kabid_administrasi", "/pengurus-pleno", ["phone", "desktop"]),
+    ("direktur", "/pengurus-pleno", ["phone"]),  # the list alone, without the form
     ("desainer", "/modeler", ["desktop"]),
 ]
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import CurrentUser
-from api.permissions import AUDIT_READERS, DASBOR_READERS, PENGGANTI_ADMINS, PENGGANTI_ROLES
+from api.permissions import AUDIT_READERS, DASBOR_READERS, PENGGANTI_ADMINS, PENGGANTI_ROLES, STAFF
 from api.services import notifikasi
 from api.store.enums import Role
 from api.ui.sesi import COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_token
@@ -55,6 +55,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Perancang", "/modeler", "perancang", frozenset({Role.DESAINER, Role.ADMIN})),
     NavItem("Jejak audit", "/audit", "audit", AUDIT_READERS),
     NavItem("Pengganti", "/pengganti", "pengganti", PENGGANTI_ROLES | PENGGANTI_ADMINS),
+    # The master writers keep it; the Direktur reads it. (An asesor may open it too, without a menu item.)
+    NavItem("Pengurus pleno", "/pengurus-pleno", "pengurus", STAFF),
     NavItem("Akun", "/akun", "akun"),
 )
 

@@ -53,6 +53,21 @@ def _query() -> Select[Any]:
     return select(PengurusPleno).join(PengurusPleno.user).options(contains_eager(PengurusPleno.user))
 
 
+def calon(db: Database) -> list[tuple[str, str]]:
+    """Who may be added (username, full name): the active accounts that may decide on a pleno
+    (`bukan_pengambil_keputusan`) and are not eligible pleno staff yet, by name."""
+    with db.reading() as session:
+        taken = set(session.scalars(select(PengurusPleno.user_id)))
+        users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name, User.username))
+        return [(u.username, u.full_name) for u in users if u.id not in taken and bukan_pengambil_keputusan(u) is None]
+
+
+def bidang_skema(db: Database) -> list[str]:
+    """The skema fields a member may be competent in (`Skema.bidang`), each once, sorted."""
+    with db.reading() as session:
+        return sorted(set(session.scalars(select(Skema.bidang).distinct())), key=str.casefold)
+
+
 def list_page(db: Database, q: str | None, aktif: bool | None, page: int, page_size: int) -> Page[PengurusPlenoOut]:
     where = crud.search(q, User.username, User.full_name, PengurusPleno.jabatan)
     if aktif is not None:
