@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from service_tasks import operator
 from service_tasks.context import ServiceContext
-from service_tasks.data_induk import MasterData
 from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.keputusan_tercatat import kompeten_tercatat, pleno_tercatat, sempitkan
 
@@ -68,7 +67,7 @@ def susun_hasil_asesmen(
     unit = require_object("penilaian", penilaian).get("unit")
     hadir = kehadiran if isinstance(kehadiran, dict) else {}
     return {
-        **{k: peserta.get(k) for k in ("username", "nama", "skema_nomor", "skema_judul", "asesor", "tuk_kode")},
+        **{k: peserta.get(k) for k in ("username", "skema_nomor", "asesor", "tuk_kode")},
         "status": "dinilai",
         "alasan": "",
         "tanggal": hadir.get("tanggal"),
@@ -99,7 +98,7 @@ def peserta_banding(hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_ba
     putusan = keputusan_pleno(pleno)
     return [
         {
-            **{k: h.get(k) for k in ("username", "nama", "skema_nomor", "skema_judul", "asesor", "tuk_kode")},
+            **{k: h.get(k) for k in ("username", "skema_nomor", "asesor", "tuk_kode")},
             "keputusan": putusan.get(h.get("username")),
             "anggota_pleno": pleno.get("anggota"),
             "batas_banding": batas_banding,
@@ -134,9 +133,7 @@ def kompeten_akhir(
     def baris(h: dict[str, Any], asesor: Any, unit: Any, melalui_banding: bool) -> dict[str, Any]:
         return {
             "username": h.get("username"),
-            "nama": h.get("nama"),
             "skema_nomor": h.get("skema_nomor"),
-            "skema_judul": h.get("skema_judul"),
             "asesor": asesor,
             "tuk_kode": h.get("tuk_kode"),
             "unit": unit,
@@ -198,11 +195,11 @@ def peserta_asesmen(
     def lanjut(p: dict[str, Any]) -> bool:
         return pra(p).get("rekomendasi") == "lanjut"
 
-    kolom = ("username", "nama", "nim", "prodi", "skema_nomor", "skema_judul", "asesor", "tuk_kode")
+    kolom = ("username", "skema_nomor", "asesor", "tuk_kode")  # ids: names and titles stay in the master data
     asesmen = [{k: p.get(k) for k in kolom} for p in peserta_pra if lanjut(p)]
     tidak_lanjut = [
         {
-            **{k: p.get(k) for k in ("username", "nama", "skema_nomor", "skema_judul", "asesor")},
+            **{k: p.get(k) for k in ("username", "skema_nomor", "asesor")},
             "catatan": pra(p).get("catatan"),
         }
         for p in peserta_pra
@@ -234,11 +231,11 @@ def susun_peserta_asesmen(
     tuk: list[dict[str, Any]],
     penugasan_verifikator: list[dict[str, Any]],
 ) -> dict[str, list[dict[str, Any]]]:
-    """See :func:`peserta_asesmen`; the process unpacks the three lists into its own variables. The
-    pre-assessment list carries ids (username, skema, asesor, TUK): the candidates' name, NIM, prodi and the
-    skema's title are read from the master data here."""
+    """See :func:`peserta_asesmen`; the process unpacks the three lists into its own variables. Like the
+    pre-assessment list, the assessment list carries ids (username, skema, asesor, TUK): the candidates' name,
+    NIM, prodi and the skema's title are read from the master data where a page or document shows them."""
     return peserta_asesmen(
-        MasterData(ctx.session).data_peserta(require_objects("peserta_pra_asesmen", peserta_pra_asesmen)),
+        require_objects("peserta_pra_asesmen", peserta_pra_asesmen),
         require_objects("hasil_pra_asesmen", hasil_pra_asesmen),
         require_objects("tuk", tuk),
         require_objects("penugasan_verifikator", penugasan_verifikator),

@@ -209,3 +209,10 @@ def ketua(m: MasterData) -> dict[str, Any]:
     """The Ketua LSP as a signatory."""
     orang_ = lsp(m).get("ketua") or {"username": None, "nama": None}
     return {"jabatan": "Ketua LSP", **orang_}
+
+
+def bernama(m: MasterData, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Result rows (ids: username, skema_nomor) with the candidate's `nama` and the skema's `skema_judul` from
+    the master data, as a document keeps them beside what it prints."""
+    found = m.data_peserta(rows)
+    return [{**r, "nama": f.get("nama"), "skema_judul": f.get("skema_judul")} for r, f in zip(rows, found, strict=True)]

@@ -71,7 +71,7 @@ def terbitkan_berita_acara_asesmen(
 ) -> dict[str, Any]:
     """Berita Acara Asesmen: per skema and TUK, its asesor (No. Reg. MET) and each candidate's K/BK."""
     m = MasterData(ctx.session)
-    hasil = require_objects("hasil", hasil)
+    hasil = snapshot.bernama(m, require_objects("hasil", hasil))  # the results carry ids
     m.load_peserta(h.get("username") for h in hasil)
     m.load_asesor(h.get("asesor") for h in hasil)
     tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}

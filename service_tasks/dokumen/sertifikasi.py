@@ -57,7 +57,7 @@ def terbitkan_berita_acara_pleno(
 ) -> dict[str, Any]:
     m = MasterData(ctx.session)
     pleno = pleno_tercatat(ctx, require_object("pleno", pleno))
-    hasil = require_objects("hasil", hasil)
+    hasil = snapshot.bernama(m, require_objects("hasil", hasil))  # the results carry ids
     keputusan = _keputusan_pleno(m, pleno, hasil)
     anggota = pleno.get("anggota") or []
     notulis = pleno.get("notulis")

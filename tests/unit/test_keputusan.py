@@ -19,9 +19,7 @@ from service_tasks.keputusan import (
 def hasil(username: str, **extra: Any) -> dict[str, Any]:
     return {
         "username": username,
-        "nama": username.title(),
         "skema_nomor": "SKM-01",
-        "skema_judul": "Pemrogram",
         "asesor": "asesor1",
         "tuk_kode": "TUK-A",
         "status": "dinilai",
@@ -67,9 +65,7 @@ def test_the_final_list_holds_the_pleno_k_then_the_upheld_appeals_reassessed_k()
     assert kompeten_akhir(daftar, pleno, banding) == [
         {
             "username": "andi",
-            "nama": "Andi",
             "skema_nomor": "SKM-01",
-            "skema_judul": "Pemrogram",
             "asesor": "asesor1",
             "tuk_kode": "TUK-A",
             "unit": [{"kode": "U1", "rekomendasi": "K"}],
@@ -77,9 +73,7 @@ def test_the_final_list_holds_the_pleno_k_then_the_upheld_appeals_reassessed_k()
         },
         {
             "username": "budi",
-            "nama": "Budi",
             "skema_nomor": "SKM-01",
-            "skema_judul": "Pemrogram",
             "asesor": "asesor2",
             "tuk_kode": "TUK-A",
             "unit": ["baru"],
@@ -97,6 +91,7 @@ def test_without_a_final_list_documents_fall_back_on_the_pleno_k_completed_from_
 
 
 def test_after_pra_asesmen_only_lanjut_goes_on_and_each_used_tuk_gets_its_first_verifikator() -> None:
+    # Names and titles a row may carry are not copied on: the assessment list holds ids.
     pra = [
         {"username": "andi", "nama": "Andi", "nim": "1", "prodi": "TI", "skema_nomor": "S", "skema_judul": "J",
          "asesor": "a1", "tuk_kode": "TUK-A"},
@@ -118,12 +113,10 @@ def test_after_pra_asesmen_only_lanjut_goes_on_and_each_used_tuk_gets_its_first_
     ]
     assert peserta_asesmen(pra, hasil_pra, tuk, verifikator) == {
         "peserta_asesmen": [
-            {"username": "andi", "nama": "Andi", "nim": "1", "prodi": "TI", "skema_nomor": "S", "skema_judul": "J",
-             "asesor": "a1", "tuk_kode": "TUK-A"},
+            {"username": "andi", "skema_nomor": "S", "asesor": "a1", "tuk_kode": "TUK-A"},
         ],
         "tidak_lanjut": [
-            {"username": "budi", "nama": "Budi", "skema_nomor": "S", "skema_judul": "J", "asesor": "a1",
-             "catatan": "Belum layak"},
+            {"username": "budi", "skema_nomor": "S", "asesor": "a1", "catatan": "Belum layak"},
         ],
         "tuk_verifikasi": [
             {"kode": "TUK-A", "nama": "Lab A", "jenis": "sewaktu", "alamat": "Jl. A", "verifikator": "v1"},
@@ -167,9 +160,7 @@ def test_only_the_assessed_candidates_the_pleno_decided_bk_may_appeal() -> None:
     assert peserta_banding(daftar, pleno, "2026-06-25T00:00:00+07:00") == [
         {
             "username": "budi",
-            "nama": "Budi",
             "skema_nomor": "SKM-01",
-            "skema_judul": "Pemrogram",
             "asesor": "asesor1",
             "tuk_kode": "TUK-A",
             "keputusan": "BK",

@@ -22,6 +22,7 @@ def _rows(value: Any) -> list[dict[str, Any]]:
 def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     data = task.data or {}
     hasil = _rows(data.get("hasil_asesmen")) or _rows(data.get("daftar_hasil_asesmen"))
+    hasil = antrian.data_peserta(db, hasil)  # the results carry ids: name and skema title from the master data
     period = task.period_id or task.instance_id
     records = antrian.dokumen_peserta(db, user, period, "rekaman_asesmen")
     names = antrian.nama_pengguna(db, {str(h.get("asesor")) for h in hasil if h.get("asesor")})
