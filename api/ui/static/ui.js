@@ -14,6 +14,13 @@
     if (summary) { summary.focus(); }
   }
   document.addEventListener("DOMContentLoaded", function () { focusSummary(document); });
+  // A PDF preview (<object>) loading after the page may take the focus its autofocus control was given (the
+  // second look's "Ya, kirim" beside the evidence): once everything has loaded, give it back.
+  window.addEventListener("load", function () {
+    var auto = document.querySelector("[autofocus]");
+    var active = document.activeElement;
+    if (auto && active && active !== auto && active.tagName === "OBJECT") { auto.focus(); }
+  });
   document.addEventListener("htmx:after:swap", function (event) { focusSummary(event.target); });
   window.ujikom = { focusSummary: focusSummary };
 })();
