@@ -1,7 +1,9 @@
 """The whole SOP, from the Direktur's target to the Direktur receiving the report, over HTTP."""
 
+import pytest
 from sqlalchemy import select
 
+from api.engine.script_engine import STATS
 from api.store.models import Dokumen
 from tests.support import sop
 from tests.support.api import Api
@@ -28,6 +30,17 @@ def test_a_period_runs_all_seven_steps_with_each_role_and_a_child_instance_per_c
     # The appeal runs inside the certificate issuance, one per candidate decided BK.
     appeals = api.get("admin", "/api/instances", params={"parent_id": by_key["penerbitan_sertifikat"][0]["id"]}).json()
     assert [(a["key"], a["subject"]) for a in appeals["items"]] == [("banding_asesmen", u) for u in sop.BK]
+
+
+def test_on_sqlite_a_whole_period_runs_every_script_outside_the_write_lock(api: Api) -> None:
+    if api.app.state.db.is_postgres:
+        pytest.skip("SQLite's write lock (on PostgreSQL a script holds only its instance's rows)")
+    outside, under_lock = STATS.outside, STATS.under_lock
+
+    sop.walk_period(api)
+
+    assert STATS.under_lock == under_lock  # no script held SQLite's write lock
+    assert STATS.outside - outside >= 15  # the SOP's scripts and costly conditions ran (19 today), each outside
 
 
 def test_history_of_the_period_has_every_task_with_its_actor_and_time(api: Api) -> None:

@@ -121,8 +121,7 @@ class Worker(BackgroundLoop):
             return children.deliver_signals(self.runtime(session), list(session.scalars(stmt)))
 
         try:
-            with self.db.transaction() as session:
-                return deliver(session)
+            return self.db.write(deliver)
         except StaleDataError:
             return 0  # a child moved on meanwhile: the batch is delivered on the next pass
 

@@ -2,6 +2,7 @@
 deploy lint uses them to find names a condition reads that nothing in its process assigns."""
 
 import ast
+from functools import lru_cache
 from typing import Any
 
 
@@ -45,3 +46,14 @@ def free_names(expression: str) -> list[str]:
     bound = assigned_in(expression, "eval")
     read = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
     return [n for n in dict.fromkeys(read) if n not in bound]
+
+
+@lru_cache(maxsize=4096)
+def names_in(code: str, mode: str) -> frozenset[str]:
+    """Every variable name an expression ("eval") or script ("exec") mentions, read, bound or deleted (an
+    unparsable one: none)."""
+    try:
+        tree = ast.parse(code.strip(), mode=mode)
+    except SyntaxError:
+        return frozenset()
+    return frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))

@@ -75,7 +75,8 @@ def _business_key_taken(key: str, business_key: str, taken: int | None) -> ApiEr
 def _start(
     db: Database, clock: Clock, settings: Settings, user: CurrentUser, key: str, body: StartInstance
 ) -> InstanceOut:
-    with db.transaction() as session:
+
+    def act(session: Session) -> InstanceOut:
         definition = latest_definition(session, key)
         if definition is None or not definition.startable:
             raise ApiError(404, f"no startable process {key!r}")
@@ -98,6 +99,8 @@ def _start(
             definition, business_key=body.business_key, data=data, actor=user.username
         )
         return _outs(session, [row])[0]
+
+    return db.write(act)
 
 
 def _outs(session: Session, rows: list[ProcessInstance]) -> list[InstanceOut]:
@@ -178,12 +181,15 @@ def cancel(
     db: Database, clock: Clock, settings: Settings, user: CurrentUser, instance_id: int, alasan: str
 ) -> InstanceOut:
     """Cancel a period (or one child) with its whole subtree: open tasks leave every inbox."""
-    with db.transaction() as session:
+
+    def act(session: Session) -> InstanceOut:
         row = get_or_404(session, instance_id)
         if row.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
             raise ApiError(409, f"instance is already {row.status}")
         Runtime.for_app(session, clock, settings).cancel(row, user.username, alasan)
         return _outs(session, [row])[0]
+
+    return db.write(act)
 
 
 def descendant_ids(session: Session, row: ProcessInstance) -> list[int]:

@@ -9,7 +9,6 @@
 The register's rules (BNSP's shapes, blangko serials printed once) are :mod:`service_tasks.daftar_sertifikat`.
 """
 
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +22,7 @@ from api.schemas.dokumen import Correction, DokumenOut, Penggantian, Penggantian
 from api.services import dokumen
 from api.services.dokumen import merge_patch, readable
 from api.settings import Settings
-from api.store.db import Database
+from api.store.db import Database, replayable_token
 from api.store.enums import Role, SertifikatStatus
 from api.store.master import Sertifikat
 from api.store.models import Dokumen
@@ -361,7 +360,7 @@ def reissue(
         )
         session.add(ba)
         session.flush()
-        kode = secrets.token_urlsafe(12)
+        kode = replayable_token(12)
         data: dict[str, Any] = {
             **old_doc.data,
             **numbers,

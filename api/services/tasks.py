@@ -23,7 +23,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import BindParameter
@@ -43,7 +42,7 @@ from api.schemas.batch import BatchItem, BatchOutcome, BatchResult
 from api.services import pengganti, task_rows
 from api.settings import Settings
 from api.spreadsheet import SpreadsheetError, spreadsheet_rows
-from api.store.db import Database, is_retryable
+from api.store.db import Database
 from api.store.enums import EventType, InstanceStatus, TaskState
 from api.store.models import LANE_ROLES, Event, HumanTask, ProcessInstance, TaskDraft, User
 
@@ -545,23 +544,20 @@ def complete(
     rolled everything back, so run the whole request again on the new revision rather than answer 409 (so too
     a PostgreSQL deadlock or serialization failure, `is_retryable`).
     Against another user completing the same task, the retry finds it done and answers 409."""
-    for attempt in range(1, ATTEMPTS_ON_LOST_RACE + 1):
-        try:
-            with db.transaction() as session:
-                t, acting = work_on(session, task_id, user, clock.now())
-                row = session.get_one(ProcessInstance, t.instance_id)
-                if row.status != InstanceStatus.RUNNING:
-                    raise ApiError(409, f"instance is {row.status}")
-                # The runtime checks the form, then the SOP's validator (FormInvalid, TaskRefused: 422).
-                # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
-                Runtime.for_app(session, clock, settings).complete_task(
-                    row, t.id, data, user.username, atas_nama=acting.atas_nama
-                )
-                return CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
-        except (StaleDataError, DBAPIError) as exc:
-            if attempt == ATTEMPTS_ON_LOST_RACE or not (isinstance(exc, StaleDataError) or is_retryable(exc)):
-                raise
-    raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def act(session: Session) -> CompletedTask:
+        t, acting = work_on(session, task_id, user, clock.now())
+        row = session.get_one(ProcessInstance, t.instance_id)
+        if row.status != InstanceStatus.RUNNING:
+            raise ApiError(409, f"instance is {row.status}")
+        # The runtime checks the form, then the SOP's validator (FormInvalid, TaskRefused: 422).
+        # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
+        Runtime.for_app(session, clock, settings).complete_task(
+            row, t.id, data, user.username, atas_nama=acting.atas_nama
+        )
+        return CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
+
+    return db.write(act, attempts=ATTEMPTS_ON_LOST_RACE, retry_on=(StaleDataError,))
 
 
 def import_path(db: Database, user: CurrentUser, task_id: str, now: datetime) -> str:

@@ -13,11 +13,13 @@ On PostgreSQL rows are locked, not the database: a deadlock or a serialization f
 `Database.write` and otherwise answered 503 too (`is_busy`).
 """
 
+import secrets
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +29,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from api.clock import standing_still
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -71,6 +75,54 @@ class DatabaseBusy(Exception):
 _SQLITE_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _PG_RETRYABLE = {"40001", "40P01"}
 _PG_BUSY = _PG_RETRYABLE | {"55P03"}
+
+
+class OutsideTransaction(BaseException):
+    """Raised inside `Database.write`'s transaction by work that must first be done outside any transaction:
+    above all a script, which must never run while its transaction holds SQLite's write lock (or, on
+    PostgreSQL, the instance's row). `write` rolls the transaction back (nothing of it is saved, the lock is
+    released), calls `run_outside()`, then runs the whole transaction again, which finds the result ready.
+
+    A BaseException, like GeneratorExit: the engine's and SpiffWorkflow's `except Exception` let it through."""
+
+    def run_outside(self) -> None:
+        raise NotImplementedError
+
+
+# What the attempts of one `Database.write` on SQLite share, from the first to the one that commits (the
+# results of the work done outside the transaction between them); None elsewhere.
+UNIT: ContextVar[dict[str, Any] | None] = ContextVar("ujikom_unit_of_work", default=None)
+# Whether this thread is inside a read-write transaction now; whether that holds SQLite's write lock.
+_WRITING: ContextVar[bool] = ContextVar("ujikom_writing", default=False)
+_LOCKING: ContextVar[bool] = ContextVar("ujikom_locking", default=False)
+# How many times one `write` may step out of its transaction: each time does one piece of work (one script),
+# so this bounds the scripts of one unit of work; the engine stops asking well before (script_engine.py).
+MAX_OUTSIDE_ROUNDS = 1_000
+
+
+def in_transaction() -> bool:
+    """Whether the caller runs inside a read-write transaction."""
+    return _WRITING.get()
+
+
+def holds_write_lock() -> bool:
+    """Whether the caller runs inside a read-write transaction on SQLite, holding the database's only write
+    lock (on PostgreSQL a transaction locks rows, never the database)."""
+    return _LOCKING.get()
+
+
+def replayable_token(nbytes: int) -> str:
+    """A random URL-safe token (`secrets.token_urlsafe`); inside a `write`, each attempt draws the same tokens
+    in the same order, so what was computed outside the transaction from one attempt's token fits the next."""
+    unit = UNIT.get()
+    if unit is None:
+        return secrets.token_urlsafe(nbytes)
+    tokens: list[str] = unit.setdefault("tokens", [])
+    drawn = unit.get("drawn", 0)
+    unit["drawn"] = drawn + 1
+    if drawn == len(tokens):
+        tokens.append(secrets.token_urlsafe(nbytes))
+    return tokens[drawn]
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -225,31 +277,71 @@ class Database:
         """A read-write transaction, committed when the block ends without an exception. On SQLite it first
         waits for its turn in the process's write queue (`WriteGate`): `DatabaseBusy` after
         `write_wait_seconds`."""
-        if self.gate is None:
-            with self.sessionmaker() as session, session.begin():
-                yield session
-            return
-        if not self.gate.acquire(self.write_wait_seconds):
-            raise DatabaseBusy(f"no turn to write within {self.write_wait_seconds:g} s")
+        writing = _WRITING.set(True)
         try:
-            with self.sessionmaker() as session, session.begin():
-                yield session
-        finally:
-            self.gate.release()
-
-    def write(self, act: Callable[[Session], T], attempts: int | None = None) -> T:
-        """`act` in a transaction, run again (at most `write_attempts` times in all) when it loses a race the
-        database reports (`is_retryable`: a deadlock, a serialization failure); the last loss is raised."""
-        attempts = attempts or self.write_attempts
-        for attempt in range(1, attempts + 1):
+            if self.gate is None:
+                with self.sessionmaker() as session, session.begin():
+                    yield session
+                return
+            if not self.gate.acquire(self.write_wait_seconds):
+                raise DatabaseBusy(f"no turn to write within {self.write_wait_seconds:g} s")
+            locking = _LOCKING.set(True)
             try:
-                with self.transaction() as session:
-                    return act(session)
-            except DBAPIError as exc:
-                if attempt == attempts or not is_retryable(exc):
-                    raise
-            time.sleep(0.01 * attempt)  # let the winner commit
-        raise AssertionError("unreachable: the last attempt returns or raises")
+                with self.sessionmaker() as session, session.begin():
+                    yield session
+            finally:
+                _LOCKING.reset(locking)
+                self.gate.release()
+        finally:
+            _WRITING.reset(writing)
+
+    def write(
+        self,
+        act: Callable[[Session], T],
+        attempts: int | None = None,
+        retry_on: tuple[type[Exception], ...] = (),
+    ) -> T:
+        """`act` in a transaction, one unit of work:
+
+        - run again (at most `write_attempts` times in all) when it loses a race the database reports
+          (`is_retryable`: a deadlock, a serialization failure) or raises one of `retry_on`; the last loss is
+          raised;
+        - on SQLite, run again, without counting, each time it steps out for work to be done outside the
+          transaction (`OutsideTransaction`: a script), with that work's result ready in `UNIT`.
+
+        The clock stands still for the whole unit (`api.clock.standing_still`), as PostgreSQL's `now()` does
+        in a transaction: each attempt sees the same time, so the work done outside for one attempt (a
+        script reading a date) fits the next. A `write` inside another one's transaction is one attempt."""
+        if in_transaction():
+            with self.transaction() as session:
+                return act(session)
+        attempts = attempts or self.write_attempts
+        unit: dict[str, Any] = {}
+        token = UNIT.set(unit if self.gate is not None else None)
+        try:
+            with standing_still():
+                attempt, rounds = 1, 0
+                while True:
+                    unit["drawn"] = 0  # each attempt draws the same tokens again (`replayable_token`)
+                    try:
+                        with self.transaction() as session:
+                            return act(session)
+                    except OutsideTransaction as outside:
+                        rounds += 1
+                        if rounds > MAX_OUTSIDE_ROUNDS:
+                            raise RuntimeError(f"a write stepped out of its transaction {rounds - 1} times") from None
+                        outside.run_outside()
+                        continue
+                    except DBAPIError as exc:
+                        if attempt == attempts or not is_retryable(exc):
+                            raise
+                    except retry_on:
+                        if attempt == attempts:
+                            raise
+                    time.sleep(0.01 * attempt)  # let the winner commit
+                    attempt += 1
+        finally:
+            UNIT.reset(token)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -1,12 +1,12 @@
 """The certificates of SOP step 6: one per Kompeten candidate, numbered with BNSP's numbers."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
 
+from api.store.db import replayable_token
 from api.store.master import Sertifikat
 from service_tasks import daftar_sertifikat as register
 from service_tasks import operator, snapshot
@@ -101,7 +101,7 @@ def _terbitkan_satu(
         skema["unit"] = [{"kode": u.get("kode"), "judul": u.get("judul")} for u in d["unit"]]
     terbit: date = row.terbit if row is not None else hari_ini(ctx)
     berlaku_sd: date = row.berlaku_sd if row is not None else tambah_tahun(terbit, tahun)
-    kode_verifikasi = row.kode_verifikasi if row is not None else secrets.token_urlsafe(12)
+    kode_verifikasi = row.kode_verifikasi if row is not None else replayable_token(12)
     doc = terbitkan_dokumen(
         ctx,
         JENIS_DOKUMEN["sertifikat"],
