@@ -10,7 +10,6 @@ The script is held in the evaluator pool by the test (it "runs" until the test r
 observed without timing anything.
 """
 
-import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,7 +18,6 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from api.engine.evaluator import POOL
-from api.engine.script_engine import STATS
 from api.store.db import Database
 from api.store.models import Event, ProcessInstance
 from tests.support.api import Api
@@ -164,15 +162,19 @@ def test_a_completion_runs_its_script_once_on_sqlite_outside_the_transaction_and
     api: Api, held: HeldScript
 ) -> None:
     task_id = deploy(api)
-    before = dataclasses.replace(STATS)
+    before = api.client.get("/api/health").json()["scripts"]
     held.release()
 
     r = api.post("direktur", f"/api/tasks/{task_id}/complete", json={"data": {"diterima": True}})
 
     assert r.status_code == 200, r.text
+    after = api.client.get("/api/health").json()["scripts"]
     # On PostgreSQL the script runs in place (a transaction there locks only the instance's rows).
     expected = (0, 0) if api.app.state.db.is_postgres else (1, 0)
-    assert (STATS.outside - before.outside, STATS.under_lock - before.under_lock) == expected
+    assert (
+        after["outside_transaction"] - before["outside_transaction"],
+        after["under_write_lock"] - before["under_write_lock"],
+    ) == expected
     assert held.calls == 1  # run once; on SQLite outside, the second attempt took its result
     [lihat] = [t for t in api.inbox("direktur") if t["name"] == "Lihat hasil"]
     detail = api.get("direktur", f"/api/tasks/{lihat['id']}").json()

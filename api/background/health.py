@@ -9,6 +9,9 @@
   progress (a frozen script, a hung render or SMTP server). Restarting this process cures it, so a load
   balancer or an orchestrator may act on it.
 
+It also counts, for this process, where scripts ran: outside any transaction, or (rarely, see README "Writes
+and scripts") inside a SQLite write transaction, holding the lock.
+
 Eleven small queries, each served by an index (the render queue, the e-mail outbox, the newest notification
 by id, the pending completions, the next timer, the fan-outs still starting children) or over a queue the
 worker keeps short (the pending signals).
@@ -24,7 +27,8 @@ from api.background.loop import BackgroundLoop
 from api.background.notifikasi import MAX_ATTEMPTS as SEND_ATTEMPTS
 from api.background.renderer import MAX_ATTEMPTS
 from api.background.worker import Worker
-from api.schemas.health import Health, NotifierHealth, RendererHealth, WorkerHealth
+from api.engine.script_engine import STATS as SCRIPTS
+from api.schemas.health import Health, NotifierHealth, RendererHealth, ScriptHealth, WorkerHealth
 from api.store.db import Database
 from api.store.enums import InstanceStatus, StatusEmail
 from api.store.models import ChildCompletion, Dokumen, Fanout, Notifikasi, PendingSignal, ProcessInstance
@@ -181,4 +185,5 @@ def report(db: Database, worker: Worker, now: datetime) -> Health:
         worker=work,
         renderer=renderer,
         notifier=notifier,
+        scripts=ScriptHealth(outside_transaction=SCRIPTS.outside, under_write_lock=SCRIPTS.under_lock),
     )

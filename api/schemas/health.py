@@ -40,6 +40,16 @@ class NotifierHealth(LoopHealth):
     last_sent_at: datetime | None = Field(description="when the newest notification e-mailed was sent, by any notifier")
 
 
+class ScriptHealth(BaseModel):
+    outside_transaction: int = Field(
+        description="scripts this process ran with no transaction open (on SQLite: outside the write lock)"
+    )
+    under_write_lock: int = Field(
+        description="scripts this process ran inside a SQLite write transaction, holding the lock (their input "
+        "changed between attempts, or a cycle ran over 200): 0 is what to expect"
+    )
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded", "stuck"] = Field(
         description="ok; degraded (200: work is behind or failed, see reasons); stuck (503: a loop of this "
@@ -50,6 +60,7 @@ class Health(BaseModel):
     worker: WorkerHealth
     renderer: RendererHealth
     notifier: NotifierHealth
+    scripts: ScriptHealth
 
 
 class Liveness(BaseModel):
