@@ -78,8 +78,10 @@ def _periksa_nomor(
         if no_blangko is not None and (used := register.blangko_terpakai(ctx.session, [no_blangko])):
             raise ServiceTaskError(f"{username}: {register.pesan_blangko(no_blangko, used[no_blangko])}")
         lama = register.aktif(ctx.session, str(username), skema_nomor, hari_ini(ctx))
-        tujuan = register.tujuan_pendaftaran(ctx.session, ctx.root_id, str(username))
-        if lama is not None and not register.boleh_sertifikat_kedua(tujuan):
+        # The registration's purpose is read (from the period's history) only for a holder of an active one.
+        if lama is not None and not register.boleh_sertifikat_kedua(
+            register.tujuan_pendaftaran(ctx.session, ctx.root_id, str(username))
+        ):
             raise ServiceTaskError(f"{username}: {register.pesan_aktif(str(username), lama)}")
     return NomorSertifikat(no_sertifikat, no_registrasi, no_blangko), row
 
