@@ -39,6 +39,8 @@ DASBOR_READERS: frozenset[Role] = STAFF
 # audits it; and the Direktur, who oversees the LSP for the institution. Not the Kabids: they do the work and
 # write the master data being audited (each still reads an instance's own history).
 AUDIT_READERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP, Role.DIREKTUR})
+# Who downloads a period's whole archive (every document of every candidate): the staff, who read them all.
+ARSIP_READERS: frozenset[Role] = STAFF
 # Who reads a comment kept internal (`untuk_peserta` false, a staff note): everyone who may see its task or
 # instance but a candidate. A candidate reads the comments written for them (`untuk_peserta`) and their own.
 INTERNAL_KOMENTAR_READERS: frozenset[Role] = STAFF | {Role.ASESOR}
@@ -89,6 +91,10 @@ def is_staff(user: CurrentUser) -> bool:
 
 def may_read_dasbor(user: CurrentUser) -> bool:
     return user.has_any(*DASBOR_READERS)
+
+
+def may_read_arsip(user: CurrentUser) -> bool:
+    return user.has_any(*ARSIP_READERS)
 
 
 def may_read_audit(user: CurrentUser) -> bool:

@@ -2,11 +2,13 @@
 
 A kind is its code (`Dokumen.kind`, the template `documents/<kind>.html`), the register whose letter
 numbers it draws (None where the number comes from outside, as BNSP's on a certificate), its label in a
-page footer, its file format, and who besides the LSP's staff may read it. Adding a kind is one entry here
-and one template; `tests/unit/test_jenis_dokumen.py` checks every kind has its template.
+page footer, its file format, who besides the LSP's staff may read it, and where it is filed in the
+period's archive (SOP Pengelolaan Arsip Aktif): its archive classification, with that classification's
+retention. Adding a kind is one entry here and one template; `tests/unit/test_jenis_dokumen.py` checks
+every kind has its template and a classification.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -28,6 +30,39 @@ class Penerbit(StrEnum):
     INSTITUSI = "institusi"  # the polytechnic's Direktur writes on the institution's kop, in its register
 
 
+class NasibAkhir(StrEnum):
+    """What becomes of a record once its retention has run (jadwal retensi arsip)."""
+
+    MUSNAH = "musnah"
+    PERMANEN = "permanen"
+
+
+@dataclass(frozen=True)
+class Klasifikasi:
+    """A class of the LSP's archive with its retention: kept `aktif_tahun` years at hand (arsip aktif), then
+    `inaktif_tahun` years in storage (arsip inaktif), then destroyed or kept for good."""
+
+    kode: str
+    uraian: str
+    aktif_tahun: int
+    inaktif_tahun: int
+    nasib_akhir: NasibAkhir
+
+
+# The LSP's classification of the SOP's records and their retention, as the archive's daftar arsip prints it.
+# The retention of assessment records outlasts a certificate's validity (three years) and a recertification;
+# decisions and the certificate register are kept for good. An LSP with its own jadwal retensi arsip edits
+# these rows (a kind names its class by code).
+_KLASIFIKASI = (
+    Klasifikasi("UK.01", "Perencanaan uji kompetensi", 2, 3, NasibAkhir.MUSNAH),
+    Klasifikasi("UK.02", "Pelaksanaan asesmen", 5, 5, NasibAkhir.MUSNAH),
+    Klasifikasi("UK.03", "Keputusan sertifikasi", 5, 10, NasibAkhir.PERMANEN),
+    Klasifikasi("UK.04", "Penerbitan sertifikat", 5, 10, NasibAkhir.PERMANEN),
+    Klasifikasi("UK.05", "Pelaporan", 2, 8, NasibAkhir.PERMANEN),
+)
+KLASIFIKASI: dict[str, Klasifikasi] = {k.kode: k for k in _KLASIFIKASI}
+
+
 @dataclass(frozen=True)
 class JenisDokumen:
     kind: str
@@ -45,6 +80,8 @@ class JenisDokumen:
     penerbit: Penerbit = Penerbit.LSP
     # A letter sent out: corrected by a ralat (a letter of its own citing it), not only by a new version.
     surat: bool = False
+    # Its class in the period's archive (`KLASIFIKASI`); None: the class of the letter it corrects (a ralat).
+    klasifikasi: str | None = field(kw_only=True)
 
     @property
     def template(self) -> str:
@@ -56,13 +93,20 @@ class JenisDokumen:
 
 
 _SEMUA = (
-    JenisDokumen("nota_dinas", "Nota Dinas", "ND", penerbit=Penerbit.INSTITUSI, surat=True),
-    JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR"),
-    JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB"),
-    JenisDokumen("sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK", rujukan=("nota_dinas",)),
+    JenisDokumen("nota_dinas", "Nota Dinas", "ND", penerbit=Penerbit.INSTITUSI, surat=True, klasifikasi="UK.01"),
+    JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR", klasifikasi="UK.01"),
+    JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB", klasifikasi="UK.01"),
+    JenisDokumen(
+        "sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK", rujukan=("nota_dinas",), klasifikasi="UK.01"
+    ),
     # The asesor reads the kartu of their candidates (they check it on the day).
     JenisDokumen(
-        "kartu_peserta", "Kartu Peserta Uji Kompetensi", "KP", peserta_membaca=True, asesor_membaca_sebagai="asesor"
+        "kartu_peserta",
+        "Kartu Peserta Uji Kompetensi",
+        "KP",
+        peserta_membaca=True,
+        asesor_membaca_sebagai="asesor",
+        klasifikasi="UK.02",
     ),
     JenisDokumen(
         "surat_tugas_asesor",
@@ -71,6 +115,7 @@ _SEMUA = (
         asesor_membaca_sebagai="asesor",
         rujukan=("sk_jadwal",),
         surat=True,
+        klasifikasi="UK.02",
     ),
     JenisDokumen(
         "surat_tugas_verifikasi_tuk",
@@ -79,9 +124,14 @@ _SEMUA = (
         asesor_membaca_sebagai="verifikator",
         rujukan=("sk_jadwal",),
         surat=True,
+        klasifikasi="UK.02",
     ),
     JenisDokumen(
-        "formulir_verifikasi_tuk", "Formulir Hasil Verifikasi TUK", "VT", asesor_membaca_sebagai="verifikator"
+        "formulir_verifikasi_tuk",
+        "Formulir Hasil Verifikasi TUK",
+        "VT",
+        asesor_membaca_sebagai="verifikator",
+        klasifikasi="UK.02",
     ),
     JenisDokumen(
         "rekaman_asesmen",
@@ -89,19 +139,32 @@ _SEMUA = (
         "AK02",
         peserta_membaca=True,
         asesor_membaca_sebagai="asesor",
+        klasifikasi="UK.02",
     ),
     # Every asesor of a group signs its Berita Acara, and reads it.
-    JenisDokumen("berita_acara_asesmen", "Berita Acara Asesmen", "BA-AS", asesor_membaca_sebagai="kelompok.*.asesor.*"),
-    JenisDokumen("berita_acara_pleno", "Berita Acara Rapat Pleno", "BA-PL"),
+    JenisDokumen(
+        "berita_acara_asesmen",
+        "Berita Acara Asesmen",
+        "BA-AS",
+        asesor_membaca_sebagai="kelompok.*.asesor.*",
+        klasifikasi="UK.02",
+    ),
+    JenisDokumen("berita_acara_pleno", "Berita Acara Rapat Pleno", "BA-PL", klasifikasi="UK.03"),
     JenisDokumen(
         "sk_penetapan",
         "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
         "SK",
         rujukan=("sk_jadwal", "berita_acara_asesmen", "berita_acara_pleno"),
+        klasifikasi="UK.03",
     ),
     # The candidate who appealed reads the decision on their appeal.
     JenisDokumen(
-        "sk_banding", "Keputusan Ketua LSP (Hasil Banding)", "SK", peserta_membaca=True, rujukan=("sk_penetapan",)
+        "sk_banding",
+        "Keputusan Ketua LSP (Hasil Banding)",
+        "SK",
+        peserta_membaca=True,
+        rujukan=("sk_penetapan",),
+        klasifikasi="UK.03",
     ),
     JenisDokumen(
         "permohonan_blangko",
@@ -109,14 +172,25 @@ _SEMUA = (
         "PB",
         rujukan=("berita_acara_asesmen", "sk_penetapan", "sk_banding"),
         surat=True,
+        klasifikasi="UK.04",
     ),
-    JenisDokumen("permohonan_blangko_lampiran", "Lampiran Surat Permohonan Blangko", "PB", format=Format.XLSX),
-    JenisDokumen("sertifikat", "Sertifikat Kompetensi", None, peserta_membaca=True),
-    JenisDokumen("berita_acara_kerusakan_blangko", "Berita Acara Kerusakan Blangko Sertifikat", "BA-KB"),
+    JenisDokumen(
+        "permohonan_blangko_lampiran",
+        "Lampiran Surat Permohonan Blangko",
+        "PB",
+        format=Format.XLSX,
+        klasifikasi="UK.04",
+    ),
+    JenisDokumen("sertifikat", "Sertifikat Kompetensi", None, peserta_membaca=True, klasifikasi="UK.04"),
+    JenisDokumen(
+        "berita_acara_kerusakan_blangko", "Berita Acara Kerusakan Blangko Sertifikat", "BA-KB", klasifikasi="UK.04"
+    ),
     # A ralat is read by whoever reads the letter it corrects (api/services/register.py sets its candidate only
     # where candidates read that letter, and names that letter's asesor in `dibaca_asesor`).
-    JenisDokumen("ralat", "Ralat", "RL", peserta_membaca=True, asesor_membaca_sebagai="dibaca_asesor.*"),
-    JenisDokumen("laporan", "Laporan Uji Kompetensi dan Sertifikasi Kompetensi", "LAP"),
+    JenisDokumen(
+        "ralat", "Ralat", "RL", peserta_membaca=True, asesor_membaca_sebagai="dibaca_asesor.*", klasifikasi=None
+    ),
+    JenisDokumen("laporan", "Laporan Uji Kompetensi dan Sertifikasi Kompetensi", "LAP", klasifikasi="UK.05"),
 )
 
 JENIS_DOKUMEN: dict[str, JenisDokumen] = {j.kind: j for j in _SEMUA}
@@ -137,3 +211,14 @@ def format_of(kind: str) -> Format:
     """The file format a kind renders to (a PDF for a kind no longer registered)."""
     found = JENIS_DOKUMEN.get(kind)
     return found.format if found is not None else Format.PDF
+
+
+def klasifikasi_of(kind: str, key: str = "") -> Klasifikasi | None:
+    """Where a document is filed: its kind's class; a ralat (keyed "<kind>:<key>:<version>") is filed with the
+    letter it corrects. None for a kind no longer registered."""
+    found = JENIS_DOKUMEN.get(kind)
+    if found is not None and found.klasifikasi is None and ":" in key:
+        found = JENIS_DOKUMEN.get(key.split(":", 1)[0])
+    if found is None or found.klasifikasi is None:
+        return None
+    return KLASIFIKASI[found.klasifikasi]

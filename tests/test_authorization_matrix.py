@@ -171,6 +171,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     # Dokumen (api/ui/dokumen.py): the list shows each user what they may read; a document as the API's.
     ("GET", "/dokumen"): Access(SIGNED_IN),
     ("GET", "/dokumen/progres/{instance_id}"): Access(STAFF, "period"),
+    ("GET", "/dokumen/arsip/{instance_id}"): Access(STAFF, "period"),
     ("GET", "/dokumen/{document_id}/unduh"): ON_DOCUMENTS,
     ("GET", "/dokumen/{document_id}/pratinjau"): ON_DOCUMENTS,
     ("POST", "/dokumen/{document_id}/coba-lagi"): Access(STAFF, "dokumen_staff"),
@@ -217,6 +218,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/api/instances/{instance_id}/diagram-state"): Access(STAFF, "period"),
     # Everyone lists a period's documents, each seeing only those they may read (checked below).
     ("GET", "/api/instances/{instance_id}/dokumen"): Access(SIGNED_IN, "period"),
+    # A period's whole archive (every candidate's documents): the staff, who read them all.
+    ("GET", "/api/instances/{instance_id}/arsip"): Access(STAFF, "period"),
     # The inbox: a task is for the users of its lane, narrowed to the candidate or their asesor.
     ("GET", "/api/tasks"): Access(SIGNED_IN),
     ("GET", "/api/tasks/{task_id}"): ON_TASKS,

@@ -1,5 +1,6 @@
 """Output documents: the list of an instance's (or a whole period's) documents, the file (PDF or .xlsx), an
-HTML preview, corrections as new versions, revocation of a certificate, and the LSP's logo for the kop surat.
+HTML preview, corrections as new versions, revocation of a certificate, the LSP's logo for the kop surat, and a
+period's whole archive as one ZIP with its daftar arsip.
 
 Who reads what is `api.permissions.may_read_document`: the LSP's staff read every document; a candidate only
 their own card, assessment record and certificate; an asesor only the records of the candidates they
@@ -9,14 +10,14 @@ assessed and the letters and forms addressed to them.
 from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 
 from api.auth import Caller
 from api.permissions import DocumentCorrector, Reissuer, Revoker, Staff
 from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now
 from api.schemas.dokumen import Correction, DokumenOut, Penggantian, PenggantianOut, Revocation
-from api.services import dokumen, register
-from api.store.storage import IMAGE, inline_disposition, read_upload, require_type
+from api.services import arsip, dokumen, register
+from api.store.storage import IMAGE, attachment_disposition, inline_disposition, read_upload, require_type
 
 router = APIRouter(prefix="/api", tags=["dokumen"])
 
@@ -25,6 +26,23 @@ router = APIRouter(prefix="/api", tags=["dokumen"])
 def list_documents(instance_id: Id, db: Db, user: Caller, include_children: bool = False) -> list[DokumenOut]:
     """An instance's documents, oldest first; with include_children=true on a period, the whole period's."""
     return dokumen.of_instance(db, user, instance_id, include_children)
+
+
+@router.get(
+    "/instances/{instance_id}/arsip",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}, "description": "the period's archive"}},
+)
+def download_archive(instance_id: Id, db: Db, settings: AppSettings, user: Caller) -> StreamingResponse:
+    """A period's archive (SOP Pengelolaan Arsip Aktif), for the LSP's staff: every document of the period, each
+    version, filed in folders by archive class, with `daftar_arsip.xlsx` (class, retention, file of each record).
+    409 while a document of the period still waits for its file; 404 for an id that is not a period."""
+    found = arsip.unduh(db, settings, user, instance_id)
+    return StreamingResponse(
+        found.chunks,
+        media_type="application/zip",
+        headers={"Content-Disposition": attachment_disposition(found.name), "Cache-Control": "no-store"},
+    )
 
 
 @router.get("/dokumen/{document_id}", response_class=Response)

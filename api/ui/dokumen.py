@@ -10,12 +10,12 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from api.errors import ApiError
 from api.permissions import is_staff
 from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now
-from api.services import dokumen
+from api.services import arsip, dokumen
 from api.store.enums import Role
 from api.store.storage import attachment_disposition
 from api.ui.galat import halaman_galat
@@ -118,6 +118,31 @@ def progres(request: Request, instance_id: str, db: Db, user: PageUser) -> HTMLR
         return galat_page(request, user, exc)
     template = "_progres.html" if request.headers.get("HX-Request") else "dokumen_progres.html"
     return page(request, template, user, title="Pembuatan dokumen", aktif="dokumen", progres=p)
+
+
+@router.get("/dokumen/arsip/{instance_id}")
+def arsip_unduh(request: Request, instance_id: str, db: Db, settings: AppSettings, user: PageUser) -> Response:
+    """A period's whole archive as a ZIP download (staff); an Indonesian page when refused or not complete yet."""
+    try:
+        found = arsip.unduh(db, settings, user, _int_or_none(instance_id) or _no(instance_id))
+    except ApiError as exc:
+        if exc.status == 403:
+            pesan = "Hanya staf LSP yang dapat mengunduh arsip periode."
+        elif exc.status == 404:
+            pesan = "Periode yang Anda cari tidak ada."
+        else:
+            errors = exc.body.get("errors") or [{"message": "arsip belum dapat diunduh"}]
+            pesan = str(errors[0]["message"]).capitalize() + "."
+        judul = {403: "Tidak berhak", 404: "Periode tidak ditemukan"}.get(exc.status, "Arsip belum lengkap")
+        status = exc.status if 400 <= exc.status < 500 else 500
+        return halaman_galat(
+            request, status, judul=judul, pesan=pesan, kembali=("/dokumen", "Kembali"), aktif="dokumen"
+        )
+    return StreamingResponse(
+        found.chunks,
+        media_type="application/zip",
+        headers={"Content-Disposition": attachment_disposition(found.name), "Cache-Control": "no-store"},
+    )
 
 
 @router.get("/dokumen/{document_id}/unduh")

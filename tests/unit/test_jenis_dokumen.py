@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN, KLASIFIKASI, Format, NasibAkhir, klasifikasi_of
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
 # Templates that are not a document kind: partials (`_*.html`) and the public verification page.
@@ -26,3 +26,17 @@ def test_every_document_template_is_a_registered_kind() -> None:
 def test_the_blangko_list_is_the_only_spreadsheet_and_the_certificate_the_only_kind_without_a_register() -> None:
     assert [j.kind for j in JENIS_DOKUMEN.values() if j.format is Format.XLSX] == ["permohonan_blangko_lampiran"]
     assert [j.kind for j in JENIS_DOKUMEN.values() if j.register is None] == ["sertifikat"]
+
+
+def test_every_kind_is_filed_in_a_known_archive_class_and_only_a_ralat_follows_the_letter_it_corrects() -> None:
+    assert [j.kind for j in JENIS_DOKUMEN.values() if j.klasifikasi is None] == ["ralat"]
+    assert [j.kind for j in JENIS_DOKUMEN.values() if j.klasifikasi not in KLASIFIKASI and j.klasifikasi] == []
+
+
+def test_a_ralat_is_filed_with_the_letter_it_corrects_and_an_sk_is_kept_for_good() -> None:
+    ralat = klasifikasi_of("ralat", "surat_tugas_asesor:asesor2:1")
+    assert ralat is not None and (ralat.kode, ralat.uraian) == ("UK.02", "Pelaksanaan asesmen")
+    sk = klasifikasi_of("sk_penetapan")
+    assert sk is not None
+    assert (sk.kode, sk.aktif_tahun, sk.inaktif_tahun, sk.nasib_akhir) == ("UK.03", 5, 10, NasibAkhir.PERMANEN)
+    assert klasifikasi_of("tidak_terdaftar") is None
