@@ -435,6 +435,7 @@ def test_in_a_browser_the_progress_bar_follows_the_renderer_and_stops_polling_wh
         page.wait_for_url(f"{server.base}/dokumen?periode={root}")
         assert page.get_by_text("Sedang dibuat").count() == 0
         assert page.get_by_role("link", name=re.compile("^Unduh PDF")).count() == 4
+        assert page.get_by_role("link", name="Unduh arsip periode LSP-2026-GENAP (ZIP)").count() == 1
     except Exception:
         page.screenshot(path=str(tmp_path / "gagal.png"), full_page=True)
         print(f"screenshot: {tmp_path / 'gagal.png'}")
