@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.store.enums import TUJUAN_SERTIFIKASI_ULANG, EventType, SertifikatStatus
 from api.store.master import POLA_NO_REGISTRASI, POLA_NO_SERTIFIKAT, LspProfil, Sertifikat
 from api.store.models import Event
 from service_tasks.format_indonesia import tanggal
+from service_tasks.guards import chunks
 
 CONTOH = {"no_sertifikat": "62090 2512 4 0000001 2026", "no_registrasi": "TIK 1234 00001 2026"}
 BENTUK_BNSP = {
@@ -64,10 +65,12 @@ def bentuk_salah(p: Pola, key: str, value: str) -> str | None:
 
 def blangko_terpakai(session: Session, serials: list[str]) -> dict[str, Sertifikat]:
     """The certificates (replaced ones included) already printed on these blangko serials."""
-    if not serials:
-        return {}
-    rows = session.scalars(select(Sertifikat).where(Sertifikat.no_blangko.in_(serials)))
-    return {str(r.no_blangko): r for r in rows}
+    found: dict[str, Sertifikat] = {}
+    for chunk in chunks(serials):
+        found.update(
+            {str(r.no_blangko): r for r in session.scalars(select(Sertifikat).where(Sertifikat.no_blangko.in_(chunk)))}
+        )
+    return found
 
 
 def pesan_blangko(value: str, row: Sertifikat) -> str:
@@ -90,6 +93,39 @@ def aktif(session: Session, username: str, skema_nomor: Any, pada: date) -> Sert
         )
         .order_by(Sertifikat.id)
     ).first()
+
+
+def aktif_semua(session: Session, usernames: list[str], pada: date) -> dict[tuple[str, str], Sertifikat]:
+    """`aktif` for many holders at once: by (holder, skema number), the first active certificate of each."""
+    found: dict[tuple[str, str], Sertifikat] = {}
+    for chunk in chunks(usernames):
+        rows = session.scalars(
+            select(Sertifikat)
+            .where(
+                Sertifikat.peserta_username.in_(chunk),
+                Sertifikat.status == SertifikatStatus.AKTIF,
+                Sertifikat.berlaku_sd >= pada,
+            )
+            .order_by(Sertifikat.id)
+        )
+        for r in rows:
+            found.setdefault((r.peserta_username, r.skema_nomor), r)
+    return found
+
+
+def bernomor(session: Session, numbers: list[str]) -> dict[str, Sertifikat]:
+    """The certificates carrying any of these certificate or registration numbers, by each of their numbers."""
+    found: dict[str, Sertifikat] = {}
+    for chunk in chunks(numbers):
+        rows = session.scalars(
+            select(Sertifikat)
+            .where(or_(Sertifikat.no_sertifikat.in_(chunk), Sertifikat.no_registrasi.in_(chunk)))
+            .order_by(Sertifikat.id)
+        )
+        for r in rows:
+            found.setdefault(r.no_sertifikat, r)
+            found.setdefault(r.no_registrasi, r)
+    return found
 
 
 def tujuan_pendaftaran(session: Session, root_id: int, username: str) -> str | None:

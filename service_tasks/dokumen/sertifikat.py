@@ -1,10 +1,8 @@
 """The certificates of SOP step 6: one per Kompeten candidate, numbered with BNSP's numbers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-
-from sqlalchemy import or_, select
 
 from api.store.db import replayable_token
 from api.store.master import Sertifikat
@@ -49,8 +47,32 @@ def _nomor_per_peserta(nomor: dict[str, Any] | list[dict[str, Any]], kompeten: s
     return found
 
 
+@dataclass
+class Terdaftar:
+    """What the register already holds for the numbers of one issuance, read once for all its candidates, and
+    the numbers this issuance has used so far (a number twice in one list is caught as in the register)."""
+
+    pola: register.Pola
+    bernomor: dict[str, Sertifikat]
+    blangko: dict[str, Sertifikat]
+    aktif: dict[tuple[str, str], Sertifikat]
+    dipakai: dict[str, str] = field(default_factory=dict)  # number or blangko serial -> the holder it went to
+
+    @classmethod
+    def baca(cls, ctx: ServiceContext, nomor_by_user: dict[Any, dict[str, Any]]) -> "Terdaftar":
+        rows = list(nomor_by_user.values())
+        numbers = [str(n.get(k) or "").strip() for n in rows for k in ("no_sertifikat", "no_registrasi")]
+        serials = [str(n.get("no_blangko") or "").strip() for n in rows]
+        return cls(
+            register.pola(ctx.session),
+            register.bernomor(ctx.session, [x for x in numbers if x]),
+            register.blangko_terpakai(ctx.session, [x for x in serials if x]),
+            register.aktif_semua(ctx.session, [str(u) for u in nomor_by_user], hari_ini(ctx)),
+        )
+
+
 def _periksa_nomor(
-    ctx: ServiceContext, username: Any, n: dict[str, Any], skema_nomor: Any
+    ctx: ServiceContext, terdaftar: Terdaftar, username: Any, n: dict[str, Any], skema_nomor: Any
 ) -> tuple[NomorSertifikat, Sertifikat | None]:
     """The candidate's numbers, filled in, in BNSP's shapes and not used by another certificate, the blangko
     never printed before, no other active certificate of the skema (unless re-certifying); with the row this
@@ -60,29 +82,43 @@ def _periksa_nomor(
     no_registrasi = str(n.get("no_registrasi") or "").strip()
     if not no_sertifikat or not no_registrasi:
         raise ServiceTaskError(f"{username}: nomor sertifikat dan nomor registrasi BNSP wajib diisi")
-    p = register.pola(ctx.session)
     for key, value in (("no_sertifikat", no_sertifikat), ("no_registrasi", no_registrasi)):
-        if salah := register.bentuk_salah(p, key, value):
+        if salah := register.bentuk_salah(terdaftar.pola, key, value):
             raise ServiceTaskError(f"{username}: {salah}")
-    row = ctx.session.scalars(
-        select(Sertifikat).where(
-            or_(Sertifikat.no_sertifikat == no_sertifikat, Sertifikat.no_registrasi == no_registrasi)
-        )
-    ).first()
+    row = terdaftar.bernomor.get(no_sertifikat) or terdaftar.bernomor.get(no_registrasi)
     if row is not None and (row.instance_id != ctx.instance_id or row.peserta_username != username):
+        pemegang: str | None = row.peserta_username  # another certificate: an earlier period's or another holder's
+    else:
+        pemegang = next(
+            (
+                terdaftar.dipakai[x]
+                for x in (no_sertifikat, no_registrasi)
+                if terdaftar.dipakai.get(x, username) != username
+            ),
+            None,
+        )
+    if pemegang is not None:
         raise ServiceTaskError(
-            f"{username}: nomor {no_sertifikat} / {no_registrasi} sudah dipakai sertifikat {row.peserta_username}"
+            f"{username}: nomor {no_sertifikat} / {no_registrasi} sudah dipakai sertifikat {pemegang}"
         )
     no_blangko = str(n.get("no_blangko") or "").strip() or None
     if row is None:
-        if no_blangko is not None and (used := register.blangko_terpakai(ctx.session, [no_blangko])):
-            raise ServiceTaskError(f"{username}: {register.pesan_blangko(no_blangko, used[no_blangko])}")
-        lama = register.aktif(ctx.session, str(username), skema_nomor, hari_ini(ctx))
+        if no_blangko is not None and (used := terdaftar.blangko.get(no_blangko)) is not None:
+            raise ServiceTaskError(f"{username}: {register.pesan_blangko(no_blangko, used)}")
+        if no_blangko is not None and terdaftar.dipakai.get(no_blangko, username) != username:
+            raise ServiceTaskError(
+                f"{username}: nomor blangko {no_blangko} sudah dipakai sertifikat {terdaftar.dipakai[no_blangko]}: "
+                "satu blangko hanya dicetak sekali"
+            )
+        lama = terdaftar.aktif.get((str(username), str(skema_nomor)))
         # The registration's purpose is read (from the period's history) only for a holder of an active one.
         if lama is not None and not register.boleh_sertifikat_kedua(
             register.tujuan_pendaftaran(ctx.session, ctx.root_id, str(username))
         ):
             raise ServiceTaskError(f"{username}: {register.pesan_aktif(str(username), lama)}")
+    for used_now in (no_sertifikat, no_registrasi, no_blangko):
+        if used_now is not None:
+            terdaftar.dipakai[used_now] = str(username)
     return NomorSertifikat(no_sertifikat, no_registrasi, no_blangko), row
 
 
@@ -178,9 +214,11 @@ def terbitkan_sertifikat(
     )
     m.load_peserta(nomor_by_user)
     tanpa_nomor = [u for u in by_user if u not in nomor_by_user]
+    terdaftar = Terdaftar.baca(ctx, nomor_by_user)
     sertifikat, rows = [], []
     for username in [u for u in by_user if u in nomor_by_user]:
-        nomor_ini, row = _periksa_nomor(ctx, username, nomor_by_user[username], by_user[username].get("skema_nomor"))
+        skema_nomor = by_user[username].get("skema_nomor")
+        nomor_ini, row = _periksa_nomor(ctx, terdaftar, username, nomor_by_user[username], skema_nomor)
         doc, row = _terbitkan_satu(ctx, m, by_user[username], nomor_ini, row, tahun)
         sertifikat.append(doc)
         rows.append(
