@@ -99,6 +99,15 @@ _SEMUA = (
     JenisDokumen(
         "sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK", rujukan=("nota_dinas",), klasifikasi="UK.01"
     ),
+    # A candidate whose registration is refused is told so, and why, in a letter they read.
+    JenisDokumen(
+        "pemberitahuan_pendaftaran",
+        "Surat Pemberitahuan Hasil Pemeriksaan Berkas Pendaftaran",
+        "PHP",
+        peserta_membaca=True,
+        surat=True,
+        klasifikasi="UK.02",
+    ),
     # The asesor reads the kartu of their candidates (they check it on the day).
     JenisDokumen(
         "kartu_peserta",

@@ -1,5 +1,5 @@
-"""Documents of SOP step 3 (registration and assignment): candidate cards and the letters of assignment
-of asesor and TUK verifikator."""
+"""Documents of SOP step 3 (registration and assignment): the letter telling a candidate their registration is
+refused, candidate cards and the letters of assignment of asesor and TUK verifikator."""
 
 from collections import defaultdict
 from typing import Any
@@ -11,6 +11,43 @@ from service_tasks.format_indonesia import hari_ini
 from service_tasks.guards import require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.nomor_surat import terbitkan_dokumen
+
+STATUS_BUKTI = {"ada_tidak_memenuhi": "Ada tetapi tidak memenuhi syarat", "tidak_ada": "Tidak ada"}
+
+
+@operator("terbitkan_pemberitahuan_ditolak")
+def terbitkan_pemberitahuan_ditolak(
+    ctx: ServiceContext, pendaftar: dict[str, Any], pemeriksaan: dict[str, Any], periode: str | None = None
+) -> dict[str, Any]:
+    """The letter to a candidate whose registration Kabid Administrasi refused: the skema and period they
+    registered for, the reason, each piece of evidence that fell short (with its note), and that they may
+    register again in a later period. Signed by the Ketua LSP; the candidate reads it."""
+    m = MasterData(ctx.session)
+    username = str(pendaftar.get("username"))
+    m.load_peserta([username])
+    bukti = [
+        {"nama": b.get("nama"), "status": STATUS_BUKTI[str(b.get("status"))], "catatan": b.get("catatan") or ""}
+        for b in require_objects("pemeriksaan.bukti", pemeriksaan.get("bukti") or [])
+        if b.get("status") in STATUS_BUKTI
+    ]
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "penandatangan": snapshot.ketua(m),
+        "tanggal": hari_ini(ctx).isoformat(),
+        "peserta": snapshot.peserta(m, {"username": username}),
+        "skema": snapshot.skema(m, pendaftar.get("skema_nomor"), None),
+        "periode": periode,
+        "alasan": str(pemeriksaan.get("alasan") or "").strip(),
+        "bukti": bukti,
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["pemberitahuan_pendaftaran"],
+        f"Pemberitahuan pendaftaran ditolak {data['peserta']['nama'] or username}",
+        data,
+        key=username,
+        candidate=username,
+    )
 
 
 @operator("terbitkan_kartu_peserta")
