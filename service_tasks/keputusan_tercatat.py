@@ -30,7 +30,6 @@ from api.store.enums import DeploymentStatus, EventType, Role
 from api.store.models import Deployment, Dokumen, Event, HumanTask, ProcessInstance
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.guards import chunks, object_at, objects
-from service_tasks.nomor_surat import berlaku
 
 
 @dataclass(frozen=True)
@@ -124,19 +123,23 @@ def banding_tercatat(ctx: ServiceContext, username: Any) -> dict[str, Any]:
 def sk_penetapan_berlaku(session: Session, instance_id: int) -> Dokumen | None:
     """The approved SK Penetapan of this instance in the version in force (its last amendment), or None."""
     approved = _sk_penetapan_disetujui(session, instance_id)
-    return berlaku(session, approved[1]) if approved is not None else None
+    return approved[3] if approved is not None else None
 
 
-def _sk_penetapan_disetujui(session: Session, instance_id: int) -> tuple[_Submitted, Dokumen, _Submitted] | None:
-    """(the pleno, the SK Penetapan issued from it, Ketua LSP's approval) of the last approved SK, or None."""
-    sk_by_task = {
-        d.task_id: d
-        for d in session.scalars(
-            select(Dokumen).where(
-                Dokumen.instance_id == instance_id, Dokumen.kind == "sk_penetapan", Dokumen.version == 1
-            )
+def _sk_penetapan_disetujui(
+    session: Session, instance_id: int
+) -> tuple[_Submitted, Dokumen, _Submitted, Dokumen] | None:
+    """(the pleno, the SK Penetapan issued from it, Ketua LSP's approval, that SK in the version in force: its last
+    amending SK, by hand or after appeals) of the last approved SK, or None."""
+    semua = list(
+        session.scalars(
+            select(Dokumen)
+            .where(Dokumen.instance_id == instance_id, Dokumen.kind == "sk_penetapan")
+            .order_by(Dokumen.id)
         )
-    }
+    )
+    sk_by_task = {d.task_id: d for d in semua if d.version == 1}
+    pengganti = {d.supersedes_id: d for d in semua if d.supersedes_id is not None}
     pleno: _Submitted | None = None
     sk: Dokumen | None = None
     approved = None
@@ -149,7 +152,12 @@ def _sk_penetapan_disetujui(session: Session, instance_id: int) -> tuple[_Submit
             if pleno is not None and sk is not None and s.data("persetujuan_sk").get("disetujui") is True:
                 approved = (pleno, sk, s)
             sk = None
-    return approved
+    if approved is None:
+        return None
+    berlaku = approved[1]
+    while berlaku.id in pengganti:
+        berlaku = pengganti[berlaku.id]
+    return (*approved, berlaku)
 
 
 @dataclass(frozen=True)
@@ -208,8 +216,7 @@ def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTe
     approved = _sk_penetapan_disetujui(session, instance_id)
     if approved is None:
         return {}
-    pleno, sk_awal, persetujuan = approved
-    sk = berlaku(session, sk_awal)
+    pleno, sk_awal, persetujuan, sk = approved
     kata_pleno = {k.get("username"): k.get("keputusan") for k in objects(pleno.data("pleno").get("keputusan"))}
     bk_awal = {
         str(r.get("username")) for r in objects((sk_awal.data or {}).get("daftar")) if r.get("keputusan") == "BK"

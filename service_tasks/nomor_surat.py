@@ -124,13 +124,6 @@ def perubahan_atas(old: Dokumen, alasan: str) -> dict[str, Any]:
     }
 
 
-def berlaku(session: Session, doc: Dokumen) -> Dokumen:
-    """The version of `doc` in force: the last of the documents replacing it (an amending SK, a correction)."""
-    while (newer := session.scalars(select(Dokumen).where(Dokumen.supersedes_id == doc.id)).first()) is not None:
-        doc = newer
-    return doc
-
-
 def terbit_pada_tugas(ctx: ServiceContext, kind: str) -> Dokumen | None:
     """The document of `kind` this service task already issued (a retried step), or None."""
     return ctx.session.scalars(
