@@ -79,15 +79,28 @@ def susun_hasil_asesmen(
 
 @operator("susun_hasil_banding")
 def susun_hasil_banding(
-    ctx: ServiceContext, peserta: dict[str, Any], asesor_ulang: Any, penilaian: dict[str, Any], pertimbangan: Any
+    ctx: ServiceContext,
+    peserta: dict[str, Any],
+    asesor_ulang: Any,
+    penilaian: dict[str, Any],
+    pertimbangan: Any,
+    keputusan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An upheld appeal's result: the re-assessing asesor, K when every re-assessed unit is K, the units."""
+    """An upheld appeal's result: the re-assessing asesor, the units, and K when the tim banding decided K on the
+    re-assessment (`keputusan`, checked against the units: every one K). Without the tim's decision (a
+    process version before it), K by the units alone; the final decision reads the database anyway."""
     unit = require_object("penilaian", penilaian).get("unit")
+    kompeten = unit_kompeten(objects(unit))
+    diputuskan = None
+    if keputusan is not None:
+        diputuskan = require_object("keputusan", keputusan).get("keputusan")
+        kompeten = kompeten and diputuskan == "K"
     return {
         "username": require_object("peserta", peserta).get("username"),
         "status": "diterima",
         "asesor_ulang": asesor_ulang,
-        "kompeten": unit_kompeten(objects(unit)),
+        "kompeten": kompeten,
+        "keputusan_tim": diputuskan,
         "unit": unit,
         "alasan": pertimbangan,
     }

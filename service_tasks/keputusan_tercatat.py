@@ -5,12 +5,15 @@ a `task_completed` event is what a user submitted, and its `human_task` row says
 for (only users of that role may complete it). So, for one `penerbitan_sertifikat` instance:
 
 - the pleno's decisions are what Kabid Sertifikasi submitted on the pleno task (`pleno.keputusan`);
-- the SK Penetapan is the `sk_penetapan` document issued after that pleno, as issued (version 1);
-- it is approved when Ketua LSP then submits `persetujuan_sk.disetujui = true`; the last approved SK holds;
-- a candidate is K when both the pleno and the approved SK say K; BK when the SK says BK;
-- a BK candidate is K after an appeal (a child instance of this one) when the candidate filed it
-  (`banding.ajukan`), Ketua LSP upheld it (`keputusan_banding.keputusan = diterima`, the SK Banding issued),
-  Kabid Sertifikasi named the re-assessing asesor and that asesor found every unit K.
+- the SK Penetapan is the `sk_penetapan` document issued after that pleno (version 1);
+- it is approved when Ketua LSP then submits `persetujuan_sk.disetujui = true`; the last approved SK holds,
+  in the version in force: the last SK amending it ("Perubahan atas Keputusan ..."), if any;
+- a candidate is K when the SK in force says K and the pleno said K; BK when the SK in force says BK;
+- a candidate the approved SK made BK is K through an appeal (a child instance of this one) only when the
+  SK in force says K and the candidate filed it (`banding.ajukan`), Ketua LSP upheld it
+  (`keputusan_banding.keputusan = diterima`, the SK Banding issued), Kabid Sertifikasi named the re-assessing
+  asesor, that asesor found every unit K, and then the tim banding, through Ketua LSP and by no one on the
+  appealed pleno nor the re-assessing asesor, decided K (`keputusan_asesmen_ulang.keputusan = K`).
 
 The issuing operators (certificates, the request for blanks, the final Kompeten list) ask
 :func:`keputusan_akhir`; the workflow data may narrow what they issue, never widen it.
@@ -40,8 +43,9 @@ class KeputusanTercatat:
     sumber: str  # pleno or banding
     diputuskan_oleh: str | None
     diputuskan_at: datetime
-    disetujui_oleh: str | None  # Ketua LSP: who approved the SK Penetapan (pleno) or decided the appeal
-    dokumen_id: int  # the SK Penetapan, or the SK Banding for a decision through an appeal
+    disetujui_oleh: str | None  # Ketua LSP: who approved the SK Penetapan (pleno) or recorded the tim's decision
+    dokumen_id: int  # the SK Penetapan, or the SK Banding for a decision through an appeal (its amending SK
+    # Penetapan is what the candidate's K stands on; the candidate reads the SK Banding)
 
 
 @dataclass
@@ -116,16 +120,26 @@ def banding_tercatat(ctx: ServiceContext, username: Any) -> dict[str, Any]:
     return keputusan.data("keputusan_banding")
 
 
-def _sk_penetapan_disetujui(session: Session, instance_id: int) -> tuple[_Submitted, Dokumen, _Submitted] | None:
-    """(the pleno, the SK Penetapan issued from it, Ketua LSP's approval) of the last approved SK, or None."""
-    sk_by_task = {
-        d.task_id: d
-        for d in session.scalars(
-            select(Dokumen).where(
-                Dokumen.instance_id == instance_id, Dokumen.kind == "sk_penetapan", Dokumen.version == 1
-            )
+def sk_penetapan_berlaku(session: Session, instance_id: int) -> Dokumen | None:
+    """The approved SK Penetapan of this instance in the version in force (its last amendment), or None."""
+    approved = _sk_penetapan_disetujui(session, instance_id)
+    return approved[3] if approved is not None else None
+
+
+def _sk_penetapan_disetujui(
+    session: Session, instance_id: int
+) -> tuple[_Submitted, Dokumen, _Submitted, Dokumen] | None:
+    """(the pleno, the SK Penetapan issued from it, Ketua LSP's approval, that SK in the version in force: its last
+    amending SK, by hand or after appeals) of the last approved SK, or None."""
+    semua = list(
+        session.scalars(
+            select(Dokumen)
+            .where(Dokumen.instance_id == instance_id, Dokumen.kind == "sk_penetapan")
+            .order_by(Dokumen.id)
         )
-    }
+    )
+    sk_by_task = {d.task_id: d for d in semua if d.version == 1}
+    pengganti = {d.supersedes_id: d for d in semua if d.supersedes_id is not None}
     pleno: _Submitted | None = None
     sk: Dokumen | None = None
     approved = None
@@ -138,14 +152,31 @@ def _sk_penetapan_disetujui(session: Session, instance_id: int) -> tuple[_Submit
             if pleno is not None and sk is not None and s.data("persetujuan_sk").get("disetujui") is True:
                 approved = (pleno, sk, s)
             sk = None
-    return approved
+    if approved is None:
+        return None
+    berlaku = approved[1]
+    while berlaku.id in pengganti:
+        berlaku = pengganti[berlaku.id]
+    return (*approved, berlaku)
 
 
-def _banding_diterima_kompeten(
-    session: Session, instance_id: int, bk: set[str]
-) -> dict[str, tuple[_Submitted, Dokumen]]:
-    """BK candidates made K by an upheld appeal: username -> (Ketua LSP's decision, the SK Banding)."""
-    found: dict[str, tuple[_Submitted, Dokumen]] = {}
+@dataclass(frozen=True)
+class BandingKompeten:
+    """An upheld appeal whose re-assessment the tim banding decided K."""
+
+    keputusan: _Submitted  # the tim's decision on the re-assessment, as Ketua LSP recorded it
+    sk_banding: Dokumen
+    asesor_ulang: str
+
+    @property
+    def alasan(self) -> str:
+        return str(self.keputusan.data("keputusan_asesmen_ulang").get("alasan") or "")
+
+
+def banding_kompeten(session: Session, instance_id: int, bk: set[str], pleno: set[str]) -> dict[str, BandingKompeten]:
+    """BK candidates the tim banding decided K after an upheld appeal and their re-assessment, by username.
+    `pleno`: the appealed pleno's members, who may not record that decision."""
+    found: dict[str, BandingKompeten] = {}
     children = list(session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == instance_id)))
     histories = _histories(session, children)
     sk_banding_of: dict[int, Dokumen] = {}
@@ -158,7 +189,7 @@ def _banding_diterima_kompeten(
             sk_banding_of.setdefault(d.instance_id, d)
     for child in children:
         sk_banding = sk_banding_of.get(child)
-        pemohon = keputusan = asesor_ulang = None
+        pemohon = keputusan = asesor_ulang = putusan_tim = None
         kompeten = False
         for s in histories.get(child, []):
             if _by(s, Role.PESERTA) and s.data("banding").get("ajukan") is True:
@@ -169,10 +200,13 @@ def _banding_diterima_kompeten(
                 asesor_ulang = s.data("asesor_ulang").get("asesor")
             elif _by(s, Role.ASESOR) and asesor_ulang and s.event.actor == asesor_ulang:
                 unit = objects(s.data("penilaian").get("unit"))
-                kompeten = bool(unit) and all(u.get("rekomendasi") == "K" for u in unit)
-        if pemohon in bk and keputusan is not None and kompeten and sk_banding is not None:
+                kompeten, putusan_tim = bool(unit) and all(u.get("rekomendasi") == "K" for u in unit), None
+            elif _by(s, Role.KETUA_LSP) and kompeten and s.event.actor not in pleno | {asesor_ulang}:
+                if "keputusan_asesmen_ulang" in (s.event.data or {}):
+                    putusan_tim = s if s.data("keputusan_asesmen_ulang").get("keputusan") == "K" else None
+        if pemohon in bk and keputusan is not None and putusan_tim is not None and sk_banding is not None:
             if object_at(sk_banding.data, "peserta").get("username") == pemohon:
-                found[str(pemohon)] = (keputusan, sk_banding)
+                found[str(pemohon)] = BandingKompeten(putusan_tim, sk_banding, str(asesor_ulang))
     return found
 
 
@@ -182,15 +216,34 @@ def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTe
     approved = _sk_penetapan_disetujui(session, instance_id)
     if approved is None:
         return {}
-    pleno, sk, persetujuan = approved
+    pleno, sk_awal, persetujuan, sk = approved
     kata_pleno = {k.get("username"): k.get("keputusan") for k in objects(pleno.data("pleno").get("keputusan"))}
+    bk_awal = {
+        str(r.get("username")) for r in objects((sk_awal.data or {}).get("daftar")) if r.get("keputusan") == "BK"
+    }
+    anggota = {a for a in pleno.data("pleno").get("anggota") or [] if isinstance(a, str)}
+    lewat_banding = banding_kompeten(session, instance_id, bk_awal, anggota)
     hasil: dict[str, KeputusanTercatat] = {}
     for row in objects((sk.data or {}).get("daftar")):
         username = row.get("username")
         if not isinstance(username, str):
             continue
         di_sk, di_pleno = row.get("keputusan"), kata_pleno.get(username)
-        keputusan = "K" if di_sk == "K" and di_pleno == "K" else "BK" if di_sk == "BK" else "ditunda"
+        if di_sk == "K" and username in lewat_banding:
+            putusan = lewat_banding[username].keputusan
+            hasil[username] = KeputusanTercatat(
+                username=username,
+                skema_nomor=row.get("skema_nomor"),
+                skema_judul=row.get("skema_judul"),
+                keputusan="K",
+                sumber="banding",
+                diputuskan_oleh=putusan.event.actor,
+                diputuskan_at=putusan.event.at,
+                disetujui_oleh=putusan.event.actor,
+                dokumen_id=lewat_banding[username].sk_banding.id,
+            )
+            continue
+        keputusan = "K" if di_sk == "K" and di_pleno == "K" else "BK" if "BK" in (di_sk, di_pleno) else "ditunda"
         hasil[username] = KeputusanTercatat(
             username=username,
             skema_nomor=row.get("skema_nomor"),
@@ -201,20 +254,6 @@ def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTe
             diputuskan_at=pleno.event.at,
             disetujui_oleh=persetujuan.event.actor,
             dokumen_id=sk.id,
-        )
-    bk = {u for u, k in hasil.items() if k.keputusan == "BK"}
-    for username, (keputusan_banding, sk_banding) in _banding_diterima_kompeten(session, instance_id, bk).items():
-        awal = hasil[username]
-        hasil[username] = KeputusanTercatat(
-            username=username,
-            skema_nomor=awal.skema_nomor,
-            skema_judul=awal.skema_judul,
-            keputusan="K",
-            sumber="banding",
-            diputuskan_oleh=keputusan_banding.event.actor,
-            diputuskan_at=keputusan_banding.event.at,
-            disetujui_oleh=keputusan_banding.event.actor,
-            dokumen_id=sk_banding.id,
         )
     return hasil
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.store.models import Dokumen, NumberSequence
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
-from service_tasks.format_indonesia import BULAN_ROMAWI, hari_ini
+from service_tasks.format_indonesia import BULAN_ROMAWI, WIB, hari_ini
 from service_tasks.jenis_dokumen import JenisDokumen, Penerbit
 
 
@@ -103,6 +103,63 @@ def terbitkan(
         data=data,
         created_at=ctx.now,
         created_by=ctx.actor,
+    )
+    ctx.session.add(doc)
+    ctx.session.flush()
+    return summary(doc)
+
+
+def perubahan_atas(old: Dokumen, alasan: str) -> dict[str, Any]:
+    """What an amending SK ("tentang Perubahan atas Keputusan ...") says of the SK it amends: its number, date and
+    title, why, and the first SK of the chain (documents/_sk.html prints it)."""
+    data = old.data if isinstance(old.data, dict) else {}
+    lama = data.get("perubahan")
+    asal = lama.get("asal") if isinstance(lama, dict) else None
+    return {
+        "nomor": old.number,
+        "tanggal": str(data.get("tanggal") or old.created_at.astimezone(WIB).date().isoformat()),
+        "tentang": old.title,
+        "alasan": alasan,
+        "asal": asal or {"nomor": old.number, "tentang": old.title},
+    }
+
+
+def terbit_pada_tugas(ctx: ServiceContext, kind: str) -> Dokumen | None:
+    """The document of `kind` this service task already issued (a retried step), or None."""
+    return ctx.session.scalars(
+        select(Dokumen)
+        .where(Dokumen.instance_id == ctx.instance_id, Dokumen.task_id == ctx.task_id, Dokumen.kind == kind)
+        .order_by(Dokumen.id)
+    ).first()
+
+
+def terbitkan_perubahan(ctx: ServiceContext, old: Dokumen, data: dict[str, Any], alasan: str) -> dict[str, Any]:
+    """Issue the SK amending `old` (the version in force) on this service task: a new SK with its own number in the
+    SK register, "Perubahan atas ..." with `data` and :func:`perubahan_atas`; a retry returns the one issued."""
+    if (existing := terbit_pada_tugas(ctx, old.kind)) is not None:
+        return summary(existing)
+    when = hari_ini(ctx)
+    code = old.code or "SK"
+    seq = next_seq(ctx.session, code, when.year)
+    doc = Dokumen(
+        instance_id=old.instance_id,
+        root_id=old.root_id,
+        task_id=ctx.task_id,
+        element_id=ctx.element_id,
+        kind=old.kind,
+        key=old.key,
+        title=f"Perubahan atas {old.title}",
+        number=nomor_surat(ctx.nomor_format, seq, code, when),
+        code=code,
+        seq=seq,
+        month=when.month,
+        year=when.year,
+        candidate=old.candidate,
+        data={**data, "tanggal": when.isoformat(), "perubahan": perubahan_atas(old, alasan)},
+        created_at=ctx.now,
+        created_by=ctx.actor,
+        version=old.version + 1,
+        supersedes_id=old.id,
     )
     ctx.session.add(doc)
     ctx.session.flush()

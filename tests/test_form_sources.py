@@ -206,6 +206,8 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
         "C.291000.015.01",
     ]
     api.complete("asesor4", t["id"], sop.penilaian(api, sop.OPR))
+    t = sop.one(api, "ketua_lsp", "Memutuskan hasil asesmen ulang")
+    api.complete("ketua_lsp", t["id"], sop.keputusan_asesmen_ulang())
     api.drain()
 
     t = sop.one(api, "kabid_administrasi", "Mencatat nomor sertifikat dari BNSP")

@@ -100,6 +100,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "kehadiran": {"hadir": False, "tanggal": "2026-06-11", "alasan_di_luar_jadwal": "Dimajukan", "catatan": "Sakit"}
     },
     "keputusan_banding.json": {"keputusan_banding": {"keputusan": "ditolak", "pertimbangan": "Bukti tidak baru"}},
+    "keputusan_asesmen_ulang.json": {
+        "keputusan_asesmen_ulang": {"keputusan": "K", "alasan": "Semua unit asesmen ulang Kompeten"}
+    },
     "membuka_pendaftaran.json": {
         "daftar_pendaftar": [
             {"username": "peserta", "skema_nomor": "SKM/LSP-STMI/001/2024"},

@@ -135,7 +135,9 @@ def walk(
     for d in docs:
         kinds.setdefault(d["kind"], []).append(d)
     for kind in ONE_PER_PERIOD:
-        assert len(kinds.get(kind, [])) == (2 if kind == "sk_jadwal" and rescheduled else 1), kind
+        # An SK amending the SK Penetapan after an upheld appeal is that SK's next version, not a second one.
+        first = [d for d in kinds.get(kind, []) if d["version"] == 1]
+        assert len(first) == (2 if kind == "sk_jadwal" and rescheduled else 1), kind
     return instance_id, client, kinds
 
 
@@ -198,6 +200,12 @@ def test_a_client_knowing_only_the_forms_runs_a_period_with_a_tuk_fixed_and_an_a
     assert done.count("Menindaklanjuti TUK belum sesuai") == 1
     assert done.count("Memverifikasi TUK dengan daftar periksa") == done.count("Menetapkan TUK terverifikasi") + 1
     assert candidates(kinds["sk_banding"]) == ["peserta3"]
+    # The tim banding decided K on the re-assessment (the form's first choice): the SK Penetapan is amended.
+    assert done.count("Memutuskan hasil asesmen ulang") == 1
+    assert [d["title"] for d in kinds["sk_penetapan"]] == [
+        "SK penetapan hasil asesmen 2026 Genap",
+        "Perubahan atas SK penetapan hasil asesmen 2026 Genap",
+    ]
     # One record per assessment and one more for Cahyo's re-assessment; certificates for all three.
     assert candidates(kinds["rekaman_asesmen"]) == ["peserta", "peserta2", "peserta3", "peserta3"]
     assert candidates(kinds["sertifikat"]) == ["peserta", "peserta2", "peserta3"]

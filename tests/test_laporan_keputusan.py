@@ -37,6 +37,10 @@ def test_the_laporan_counts_an_upheld_appeal_as_kompeten_and_shows_the_recommend
     text = " ".join(pages(r.content))
     assert "Keputusan akhir : Kompeten 3, Belum Kompeten 0, ditunda 0 (rapat pleno, SK penetapan dan banding)" in text
     assert "Rekomendasi asesor : Kompeten 2, Belum Kompeten 1" in text
+    assert (
+        "Banding : diajukan 1, diterima 1, ditolak 0; ditetapkan Kompeten setelah asesmen ulang "
+        "(SK perubahan penetapan) 1" in text
+    )
     assert "Sertifikat terbit : 3 lembar" in text
     assert data["pendaftaran"] == {
         "pendaftar": 5,

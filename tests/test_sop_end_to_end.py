@@ -98,7 +98,6 @@ def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
         "sk_jadwal",
         "berita_acara_asesmen",
         "berita_acara_pleno",
-        "sk_penetapan",
         "permohonan_blangko",
         "laporan",
     ):
@@ -112,6 +111,22 @@ def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
     # One record per assessment, and one more for each re-assessment after an upheld appeal.
     assert sorted(d.candidate for d in kinds["rekaman_asesmen"]) == sorted([*present, *sop.BK])
     assert {d.candidate for d in kinds["sk_banding"]} == sop.BK
+    # The SK Penetapan, and the SK amending it after peserta3's upheld appeal: its own number, the first one's
+    # next version, the Kompeten decision the tim banding took on the re-assessment.
+    penetapan, perubahan = sorted(kinds["sk_penetapan"], key=lambda d: d.id)
+    assert (perubahan.version, perubahan.supersedes_id) == (2, penetapan.id)
+    assert perubahan.title == "Perubahan atas SK penetapan hasil asesmen 2026 Genap"
+    assert {d["username"]: d["keputusan"] for d in penetapan.data["daftar"]} == {
+        "peserta": "K",
+        "peserta2": "K",
+        "peserta3": "BK",
+    }
+    assert {d["username"]: d["keputusan"] for d in perubahan.data["daftar"]} == {
+        "peserta": "K",
+        "peserta2": "K",
+        "peserta3": "K",
+    }
+    assert perubahan.id < kinds["permohonan_blangko"][0].id  # amended before the blangko request
     # Certificates only for the Kompeten, with BNSP's numbers as entered.
     numbers = {n["username"]: n["no_sertifikat"] for n in sop.nomor_sertifikat(sop.KOMPETEN)}
     assert {d.candidate: d.number for d in kinds["sertifikat"]} == numbers

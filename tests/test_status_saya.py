@@ -292,6 +292,7 @@ def test_a_candidate_decided_bk_sees_the_appeal_they_wait_for_and_then_k_through
     )
     t = sop.one(api, "asesor4", sb.MENILAI_ULANG)
     api.complete("asesor4", t["id"], sop.penilaian(api, sop.OPR))
+    sb.decide_reassessment(api)
     api.drain()
     period = the_period(api, "peserta3")
     assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["sumber"]) == ("K", "banding")

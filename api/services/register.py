@@ -31,7 +31,7 @@ from service_tasks import snapshot
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import WIB
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
-from service_tasks.nomor_surat import next_seq, nomor_surat
+from service_tasks.nomor_surat import next_seq, nomor_surat, perubahan_atas
 
 KERUSAKAN = JENIS_DOKUMEN["berita_acara_kerusakan_blangko"]
 
@@ -89,15 +89,8 @@ def amend_sk(
             )
         _not_superseded(session, old)
         seq, number, when = _draw(session, settings, old.code or "SK", now)
-        asal = old.data.get("perubahan", {}).get("asal") if isinstance(old.data.get("perubahan"), dict) else None
         data = merge_patch(old.data, body.data)
-        data["perubahan"] = {
-            "nomor": old.number,
-            "tanggal": str(old.data.get("tanggal") or old.created_at.astimezone(WIB).date().isoformat()),
-            "tentang": old.title,
-            "alasan": body.alasan,
-            "asal": asal or {"nomor": old.number, "tentang": old.title},
-        }
+        data["perubahan"] = perubahan_atas(old, body.alasan)
         data["tanggal"] = when.date().isoformat()
         if signatory.get("username") != user.username:
             data["penandatangan"] = current

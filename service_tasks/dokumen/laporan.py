@@ -167,7 +167,8 @@ def terbitkan_laporan(
     def baru() -> dict[str, int]:
         return {"peserta": 0, "k": 0, "bk": 0, "ditunda": 0, "tidak_hadir": 0, "tidak_setuju": 0}
 
-    akhir = keputusan_periode(ctx.session, ctx.root_id)
+    tercatat = keputusan_tercatat_periode(ctx.session, ctx.root_id)
+    akhir = {u: k.keputusan for u, k in tercatat.items()}
 
     per_skema: dict[str, dict[str, Any]] = defaultdict(lambda: {"target": 0, **baru(), "sertifikat": 0})
     per_tuk: dict[str, dict[str, Any]] = defaultdict(baru)
@@ -229,6 +230,8 @@ def terbitkan_laporan(
             "diajukan": sum(1 for b in banding if b.get("status") in ("ditolak", "diterima")),
             "diterima": sum(1 for b in banding if b.get("status") == "diterima"),
             "ditolak": sum(1 for b in banding if b.get("status") == "ditolak"),
+            # Decided K by the tim banding after the re-assessment and amended into the SK Penetapan, as recorded.
+            "kompeten": sum(1 for k in tercatat.values() if k.sumber == "banding"),
         },
         **jalannya_proses(ctx.session, ctx.root_id),
         "anggaran": anggaran if rab is not None else None,

@@ -7,10 +7,10 @@ Sertifikasi submitted, the appeal Ketua LSP decided, the SK Ketua LSP approved; 
 from typing import Any
 
 from service_tasks import operator, snapshot
-from service_tasks.context import ServiceContext
+from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import hari_ini
-from service_tasks.guards import require_object, require_objects
+from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import (
     daftar_kompeten,
@@ -18,8 +18,15 @@ from service_tasks.keputusan import (
     jumlah_keputusan,
     rekomendasi,
 )
-from service_tasks.keputusan_tercatat import banding_tercatat, kompeten_tercatat, pleno_tercatat, sempitkan
-from service_tasks.nomor_surat import terbitkan_dokumen
+from service_tasks.keputusan_tercatat import (
+    banding_kompeten,
+    banding_tercatat,
+    kompeten_tercatat,
+    pleno_tercatat,
+    sempitkan,
+    sk_penetapan_berlaku,
+)
+from service_tasks.nomor_surat import summary, terbit_pada_tugas, terbitkan_dokumen, terbitkan_perubahan
 from service_tasks.pengurus_pleno import pengurus_aktif
 
 SERTIFIKASI = ("penerbitan_sertifikat",)
@@ -123,6 +130,68 @@ def terbitkan_sk_penetapan(
         "jumlah_bk": jumlah_keputusan(daftar, "BK"),
     }
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["sk_penetapan"], f"SK penetapan hasil asesmen {periode}", data)
+
+
+@operator("terbitkan_sk_perubahan_penetapan", issuing=SERTIFIKASI)
+def terbitkan_sk_perubahan_penetapan(
+    ctx: ServiceContext, periode: str, hasil_banding: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The SK amending the SK Penetapan after upheld appeals ("Perubahan atas Keputusan Ketua LSP ... tentang
+    Penetapan Hasil Asesmen"), signed by the Ketua LSP in office: each candidate the SK made BK whose appeal was
+    upheld and whose re-assessment the tim banding decided K, as recorded (the workflow's `hasil_banding` may
+    only narrow it), is K in its lampiran, with the re-assessing asesor and the SK Banding. Refused when no such
+    decision is recorded: nothing to amend."""
+    if (issued := terbit_pada_tugas(ctx, "sk_penetapan")) is not None:
+        return summary(issued)
+    m = MasterData(ctx.session)
+    diterima = {
+        b.get("username") for b in require_objects("hasil_banding", hasil_banding) if b.get("status") == "diterima"
+    }
+    sk = sk_penetapan_berlaku(ctx.session, ctx.instance_id)
+    if sk is None:
+        raise ServiceTaskError("tidak ada SK penetapan hasil asesmen yang disetujui Ketua LSP pada proses ini")
+    daftar = objects(sk.data.get("daftar"))
+    bk = {str(d.get("username")) for d in daftar if d.get("keputusan") == "BK"}
+    anggota = {a for a in pleno_tercatat(ctx, None).get("anggota") or [] if isinstance(a, str)}
+    diubah = {u: b for u, b in banding_kompeten(ctx.session, ctx.instance_id, bk, anggota).items() if u in diterima}
+    if not diubah:
+        raise ServiceTaskError(
+            "tidak ada banding diterima yang diputuskan Kompeten oleh tim banding: SK penetapan tidak diubah"
+        )
+    m.load_asesor(b.asesor_ulang for b in diubah.values())
+    lsp = snapshot.lsp(m)
+    rows, alasan, banding = [], [], []
+    for d in daftar:
+        b = diubah.get(str(d.get("username")))
+        if b is None:
+            rows.append(d)
+            continue
+        sk_banding = {"nomor": b.sk_banding.number, "tanggal": b.sk_banding.data.get("tanggal")}
+        rows.append(
+            {
+                **d,
+                "keputusan": "K",
+                "asesor": snapshot.asesor(m, b.asesor_ulang),
+                "banding": sk_banding,
+                "catatan": b.alasan,
+            }
+        )
+        banding.append({"nama": d.get("nama"), **sk_banding})
+        alasan.append(
+            f"banding {d.get('nama')} diterima dengan Keputusan Ketua {lsp['nama']} Nomor {b.sk_banding.number} "
+            f"dan, setelah asesmen ulang, tim banding memutuskan {d.get('nama')} Kompeten (K)"
+        )
+    data: dict[str, Any] = {
+        **sk.data,
+        "periode": periode,
+        "lsp": lsp,
+        "penandatangan": snapshot.ketua_menandatangani(m, ctx),
+        "daftar": rows,
+        "banding": banding,
+        "jumlah_k": jumlah_keputusan(rows, "K"),
+        "jumlah_bk": jumlah_keputusan(rows, "BK"),
+    }
+    return terbitkan_perubahan(ctx, sk, data, "; ".join(alasan))
 
 
 @operator("terbitkan_sk_banding", issuing=("banding_asesmen",))

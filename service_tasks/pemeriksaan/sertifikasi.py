@@ -207,6 +207,47 @@ def periksa_keputusan_banding(ctx: ServiceContext, data: dict[str, Any]) -> list
     return []
 
 
+@validator("periksa_keputusan_asesmen_ulang")
+def periksa_keputusan_asesmen_ulang(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """The tim banding's decision on the re-assessment is recorded by someone who sat on neither the appealed pleno
+    nor the re-assessment (nor stands in for one who did); K only when every re-assessed unit is K."""
+    m = MasterData(ctx.session)
+    field = "keputusan_asesmen_ulang"
+    pleno = set(object_at(ctx.data, "peserta_banding").get("anggota_pleno") or [])
+    asesor = object_at(ctx.data, "asesor_ulang").get("asesor")
+    wakil = f" (a.n. {m.nama(ctx.atas_nama)})" if ctx.atas_nama is not None else ""
+    for siapa in (ctx.actor, ctx.atas_nama):
+        if siapa is not None and siapa in pleno:
+            return [
+                Refusal(
+                    field,
+                    f"{m.nama(ctx.actor)}{wakil}: {m.nama(siapa)} anggota rapat pleno yang keputusannya dibanding; "
+                    "keputusan atas asesmen ulang dicatat oleh orang yang tidak duduk di pleno tersebut",
+                )
+            ]
+        if siapa is not None and siapa == asesor:
+            return [
+                Refusal(
+                    field,
+                    f"{m.nama(ctx.actor)}{wakil}: {m.nama(siapa)} asesor asesmen ulang; keputusan sertifikasi "
+                    "tidak diambil oleh asesor yang menilai",
+                )
+            ]
+    keputusan = object_at(data, field).get("keputusan")
+    unit = objects(object_at(ctx.data, "penilaian").get("unit"))
+    if keputusan == "K" and not hasil_kompeten({"unit": unit}):
+        bk = [str(u.get("kode")) for u in unit if u.get("rekomendasi") != "K"]
+        rincian = f" (unit BK: {gabung_nama(bk)})" if bk else ""
+        return [
+            Refusal(
+                f"{field}.keputusan",
+                f"{m.nama(object_at(ctx.data, 'peserta_banding').get('username'))} tidak dapat diputuskan "
+                f"Kompeten{rincian}: Kompeten hanya bila semua unit asesmen ulang K",
+            )
+        ]
+    return []
+
+
 @validator("periksa_asesor_ulang")
 def periksa_asesor_ulang(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)

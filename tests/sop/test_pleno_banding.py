@@ -143,13 +143,17 @@ def test_a_rejected_appeal_leaves_the_decision_standing(api: Api) -> None:
     b.decide_appeal(api, "ditolak")
     api.drain()
     assert len(b.documents(api, root, "sk_banding")) == 1
+    assert len(b.documents(api, root, "sk_penetapan")) == 1  # no amending SK
     assert sop.tasks_named(api, "kabid_sertifikasi", b.ASESOR_ULANG) == []
     hasil = hasil_sertifikasi(api, root)
     assert [(x["username"], x["status"]) for x in hasil["banding"]] == [("peserta3", "ditolak")]
     assert hasil["kompeten"] == [] and b.certificates(api) == []
 
 
-def test_an_upheld_appeal_is_reassessed_by_a_different_asesor_and_kompeten_earns_a_certificate(api: Api) -> None:
+def test_an_upheld_appeal_is_reassessed_decided_k_by_the_tim_and_amends_the_sk_before_any_blangko_request(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)
     root = b.assessed(api, BK_ONLY)
     b.decide(api, {"peserta3": "BK"})
     b.appeal(api, "peserta3")
@@ -169,6 +173,38 @@ def test_an_upheld_appeal_is_reassessed_by_a_different_asesor_and_kompeten_earns
     api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
     api.drain()
 
+    # The asesor's K is a recommendation: no decision yet, the SK Penetapan unchanged, no blangko requested.
+    assert sop.tasks_named(api, "kabid_administrasi", b.NOMOR) == []
+    [sk] = b.documents(api, root, "sk_penetapan")
+    assert b.documents(api, root, "permohonan_blangko") == []
+    b.decide_reassessment(api, "K")
+    api.drain()
+
+    [_, perubahan] = b.documents(api, root, "sk_penetapan")
+    assert (perubahan.supersedes_id, perubahan.number) == (sk.id, "004/LSP-STMI/SK/XII/2026")
+    assert perubahan.title == "Perubahan atas SK penetapan hasil asesmen 2026 Genap"
+    text = pdf_text(api, perubahan.id)
+    for phrase in [
+        "NOMOR 004/LSP-STMI/SK/XII/2026 TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR "
+        "002/LSP-STMI/SK/XII/2026 TENTANG PENETAPAN HASIL ASESMEN UJI KOMPETENSI PERIODE 2026 GENAP",
+        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 002/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "perlu diubah karena banding Cahyo Nugroho diterima dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor "
+        "003/LSP-STMI/SK/XII/2026 dan, setelah asesmen ulang, tim banding memutuskan Cahyo Nugroho Kompeten (K);",
+        "tentang Perubahan atas Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 002/LSP-STMI/SK/XII/2026;",
+        "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang "
+        "Hasil Banding Asesmen Cahyo Nugroho, asesmen ulang (FR.AK.02) dan keputusan tim banding",
+        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 002/LSP-STMI/SK/XII/2026 tanggal "
+        "1 Desember 2026 tentang Penetapan Hasil Asesmen Uji Kompetensi Periode 2026 Genap, sehingga berbunyi",
+        "yaitu 1 asesi Kompeten (K) dan 0 asesi Belum Kompeten (BK).",
+        "1 Cahyo Nugroho hasil banding, Keputusan Nomor 003/LSP-STMI/SK/XII/2026 2301001 Operator Perakitan "
+        "Kendaraan Bermotor Roda Empat Ir. Rudi Hartono, M.T. MET.000.006092 2021 K",
+        "KETUA LSP POLITEKNIK STMI JAKARTA, Ir. Ratna Dewi Lestari, M.M. NIP 197805222005012001",
+    ]:
+        assert rapat(phrase) in text, phrase
+
+    # Only now is the blangko requested, for the candidate the amending SK made K, and the certificate issued.
+    [surat] = b.documents(api, root, "permohonan_blangko")
+    assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Cahyo Nugroho"]
     t = sop.one(api, "kabid_administrasi", b.NOMOR)
     api.complete(
         "kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(["peserta3"])}}
@@ -176,10 +212,79 @@ def test_an_upheld_appeal_is_reassessed_by_a_different_asesor_and_kompeten_earns
     api.drain()
     assert [c.peserta_username for c in b.certificates(api)] == ["peserta3"]
     hasil = hasil_sertifikasi(api, root)
-    assert [(x["username"], x["status"], x["asesor_ulang"]) for x in hasil["banding"]] == [
-        ("peserta3", "diterima", "asesor4")
+    assert [(x["username"], x["status"], x["asesor_ulang"], x["keputusan_tim"]) for x in hasil["banding"]] == [
+        ("peserta3", "diterima", "asesor4", "K")
     ]
     assert [k["username"] for k in hasil["kompeten"]] == ["peserta3"] and hasil["kompeten"][0]["melalui_banding"]
+
+
+def test_the_decision_on_a_reassessment_is_refused_to_a_member_of_the_appealed_pleno_and_changes_nothing(
+    api: Api,
+) -> None:
+    root = b.assessed(api, BK_ONLY)
+    b.decide(api, {"peserta3": "BK"})  # the pleno: kabid_sertifikasi and kabid_administrasi
+    b.appeal(api, "peserta3")
+    b.decide_appeal(api, "diterima")
+    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
+    api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
+    # The Ketua is away; Kabid Sertifikasi, who sat on the appealed pleno, stands in for her.
+    today = sop.today(api)
+    body = {"pengganti": "kabid_sertifikasi", "mulai": str(today), "sampai": str(today), "alasan": "cuti"}
+    r = api.post("ketua_lsp", "/api/pengganti", json=body)
+    assert r.status_code == 201, r.text
+    t = sop.one(api, "kabid_sertifikasi", b.HASIL_ULANG)
+    assert t["atas_nama"] == "ketua_lsp"
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        t["id"],
+        sop.keputusan_asesmen_ulang("K"),
+        root,
+        {
+            "keputusan_asesmen_ulang": [
+                "Agus Salim, S.T., M.Kom. (kabid_sertifikasi) (a.n. Ir. Ratna Dewi Lestari, M.M. (ketua_lsp))",
+                "anggota rapat pleno yang keputusannya dibanding",
+            ]
+        },
+    )
+    assert len(b.documents(api, root, "sk_penetapan")) == 1
+    assert sop.tasks_named(api, "kabid_administrasi", b.NOMOR) == [] and b.certificates(api) == []
+    # The Ketua, on no pleno, decides it.
+    assert api.post("ketua_lsp", f"/api/pengganti/{r.json()['id']}/akhiri").status_code == 200
+    b.decide_reassessment(api, "K")
+    api.drain()
+    assert len(b.documents(api, root, "sk_penetapan")) == 2
+    assert sop.tasks_named(api, "kabid_administrasi", b.NOMOR)
+
+
+def test_a_reassessment_with_a_bk_unit_cannot_be_decided_k_and_bk_leaves_the_sk_unamended(api: Api) -> None:
+    root = b.assessed(api, BK_ONLY)
+    b.decide(api, {"peserta3": "BK"})
+    b.appeal(api, "peserta3")
+    b.decide_appeal(api, "diterima")
+    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
+    api.complete("asesor4", t["id"], sop.penilaian(api, OPR, bk=True))
+    t = sop.one(api, "ketua_lsp", b.HASIL_ULANG)
+    b.refused(
+        api,
+        "ketua_lsp",
+        t["id"],
+        sop.keputusan_asesmen_ulang("K"),
+        root,
+        {"keputusan_asesmen_ulang.keputusan": ["Cahyo Nugroho", "C.291000.015.01", "semua unit asesmen ulang K"]},
+    )
+    api.complete("ketua_lsp", t["id"], sop.keputusan_asesmen_ulang("BK", "Unit C.291000.015.01 belum kompeten"))
+    api.drain()
+    assert len(b.documents(api, root, "sk_penetapan")) == 1  # no amending SK: the decision stands
+    hasil = hasil_sertifikasi(api, root)
+    assert [(x["username"], x["status"], x["kompeten"], x["keputusan_tim"]) for x in hasil["banding"]] == [
+        ("peserta3", "diterima", False, "BK")
+    ]
+    assert hasil["kompeten"] == [] and b.certificates(api) == []
 
 
 def test_a_tim_banding_must_be_three_people_independent_of_the_assessment_and_the_pleno(api: Api) -> None:

@@ -161,6 +161,7 @@ STEP_OF = {
     b.KEPUTUSAN_BANDING: "6",
     b.ASESOR_ULANG: "6",
     b.MENILAI_ULANG: "6",
+    b.HASIL_ULANG: "6",
     b.NOMOR: "6",
     b.EVALUASI: "7",
     "Menerima laporan uji kompetensi": "7",

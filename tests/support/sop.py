@@ -4,7 +4,8 @@ The walk goes through the branches an LSP is audited on:
 - peserta and peserta2 (Junior Web Developer, asesor `asesor`, TUK-01): peserta2's registration is
   returned once for revision, then accepted; both are Kompeten and get certificates;
 - peserta3 (Operator Perakitan, asesor `asesor2`, TUK-02): one unit BK, the pleno decides BK, the
-  appeal is upheld, `asesor4` re-assesses and finds every unit K: certificate;
+  appeal is upheld, `asesor4` re-assesses and finds every unit K, the tim banding (through Ketua LSP) decides
+  K and an SK amending the SK Penetapan is issued: certificate;
 - peserta4 (Operator Perakitan, TUK-02): absent on the day, carried to a later batch;
 - peserta5 (Analis Mutu Polimer): registration rejected with a reason;
 - TUK-01 fails its first verification, is fixed and re-verified; step 4 runs over its 1-hour standard
@@ -394,7 +395,14 @@ def step_6_appeal(api: Api) -> None:
         api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": ASESOR_ULANG[username], "catatan": ""}})
         t = one(api, ASESOR_ULANG[username], "Menilai ulang unit kompetensi (FR.AK.02)")
         api.complete(ASESOR_ULANG[username], t["id"], penilaian(api, CANDIDATES[username]))
+        t = one(api, "ketua_lsp", "Memutuskan hasil asesmen ulang")
+        api.complete("ketua_lsp", t["id"], keputusan_asesmen_ulang())
     api.drain()
+
+
+def keputusan_asesmen_ulang(keputusan: str = "K", alasan: str = "Semua unit asesmen ulang Kompeten") -> dict[str, Any]:
+    """The tim banding's decision on a re-assessment (recorded by Ketua LSP, who sits on no pleno)."""
+    return {"keputusan_asesmen_ulang": {"keputusan": keputusan, "alasan": alasan}}
 
 
 def nomor_sertifikat(candidates: list[str], start: int = 1) -> list[dict[str, str]]:

@@ -44,6 +44,7 @@ TIM_BANDING = "Membentuk tim banding"
 KEPUTUSAN_BANDING = "Memutuskan banding"
 ASESOR_ULANG = "Menugaskan asesor asesmen ulang"
 MENILAI_ULANG = "Menilai ulang unit kompetensi (FR.AK.02)"
+HASIL_ULANG = "Memutuskan hasil asesmen ulang"
 NOMOR = "Mencatat nomor sertifikat dari BNSP"
 KUOTA = "Memutuskan tindak lanjut kuota minimum"
 EVALUASI = "Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi"
@@ -287,6 +288,12 @@ def decide_appeal(api: Api, keputusan: str) -> None:
     api.complete(
         "ketua_lsp", t["id"], {"keputusan_banding": {"keputusan": keputusan, "pertimbangan": "Pertimbangan tim"}}
     )
+
+
+def decide_reassessment(api: Api, keputusan: str = "K") -> None:
+    """The tim banding decides on the re-assessment (Ketua LSP records it)."""
+    t = sop.one(api, "ketua_lsp", HASIL_ULANG)
+    api.complete("ketua_lsp", t["id"], sop.keputusan_asesmen_ulang(keputusan))
 
 
 # --------------------------------------------------------------------------------------------------
