@@ -99,6 +99,8 @@ def expected_phrases(doc: Dokumen) -> list[str]:
         ]
     if kind == "sk_jadwal":
         return common + ["KEPUTUSAN KETUA", "MEMUTUSKAN", TANGGAL_ASESMEN] + [t["nama"] for t in d["tuk"]]
+    if kind == "pemberitahuan_pendaftaran":
+        return common + ["Pemberitahuan Hasil Pemeriksaan", d["peserta"]["nama"], d["skema"]["judul"], d["alasan"]]
     if kind == "kartu_peserta":
         p = d["peserta"]
         return common + [
@@ -208,6 +210,7 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
         "tor",
         "rab",
         "sk_jadwal",
+        "pemberitahuan_pendaftaran",
         "kartu_peserta",
         "surat_tugas_asesor",
         "surat_tugas_verifikasi_tuk",

@@ -129,19 +129,18 @@ def daftar(db: Database, user: CurrentUser, instance_id: int) -> tuple[ProcessIn
                 ],
             )
         docs = session.scalars(select(Dokumen).where(Dokumen.root_id == period.id).order_by(Dokumen.id)).all()
-        latest: dict[tuple[int, str, str, str], int] = {}
-        for d in docs:
-            same = (d.instance_id, d.task_id, d.kind, d.key)
-            latest[same] = max(latest.get(same, 0), d.version)
+        newer = {d.supersedes_id: d for d in docs if d.supersedes_id is not None}
         ranked = sorted(docs, key=lambda d: (_rank(d), d.id))
         rows = []
         for no, d in enumerate(ranked, start=1):
             kelas = klasifikasi_of(d.kind, d.key)
             kode, uraian = (kelas.kode, kelas.uraian) if kelas else LAIN
-            newest = latest[(d.instance_id, d.task_id, d.kind, d.key)]
-            keterangan = "" if d.version == newest else f"diganti versi {d.version + 1}"
-            if d.correction_reason:
-                keterangan = "; ".join(filter(None, [f"koreksi: {d.correction_reason}", keterangan]))
+            keterangan = []
+            if d.supersedes_id is not None:  # a correction or an amendment (an amending SK has its own number)
+                keterangan.append(f"koreksi: {d.correction_reason}" if d.correction_reason else "perubahan")
+            if (after := newer.get(d.id)) is not None:
+                baru = f" ({after.number})" if after.number != d.number else ""
+                keterangan.append(f"diganti versi {after.version}{baru}")
             xlsx = format_of(d.kind) is Format.XLSX
             suffix = "xlsx" if xlsx else "pdf"
             versi = f" v{d.version}" if d.version > 1 else ""
@@ -157,7 +156,7 @@ def daftar(db: Database, user: CurrentUser, instance_id: int) -> tuple[ProcessIn
                     uraian=d.title,
                     peserta=d.candidate,
                     versi=d.version,
-                    keterangan=keterangan,
+                    keterangan="; ".join(keterangan),
                     aktif_tahun=kelas.aktif_tahun if kelas else None,
                     inaktif_tahun=kelas.inaktif_tahun if kelas else None,
                     nasib_akhir=NASIB_LABEL[kelas.nasib_akhir] if kelas else "",
