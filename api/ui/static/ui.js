@@ -16,11 +16,22 @@
   document.addEventListener("DOMContentLoaded", function () { focusSummary(document); });
   // A PDF preview (<object>) loading after the page may take the focus its autofocus control was given (the
   // second look's "Ya, kirim" beside the evidence): once everything has loaded, give it back.
-  window.addEventListener("load", function () {
+  // Whenever it happens before the person has touched the page (a late preview can take it after "load" too);
+  // a person who clicks or tabs into the preview keeps it there.
+  var touched = false;
+  ["pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { touched = true; }, true);
+  });
+  function giveBack() {
     var auto = document.querySelector("[autofocus]");
     var active = document.activeElement;
-    if (auto && active && active !== auto && active.tagName === "OBJECT") { auto.focus(); }
-  });
+    if (!touched && auto && active && active !== auto && active.tagName === "OBJECT") { auto.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", giveBack);
+  window.addEventListener("load", giveBack);
+  // The preview taking the focus fires no focusin on the <object> (Chromium), only a focusout on what had it:
+  // look once the focus has settled.
+  document.addEventListener("focusout", function () { setTimeout(giveBack, 0); });
   document.addEventListener("htmx:after:swap", function (event) { focusSummary(event.target); });
   window.ujikom = { focusSummary: focusSummary };
 })();
