@@ -102,10 +102,10 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
     assert (surat[1], surat[3], surat[7]) == (
         "UK.02",
         "Surat Pemberitahuan Hasil Pemeriksaan Berkas Pendaftaran",
-        "peserta5",
+        "Eko Saputra (peserta5)",
     )
     kartu = rows[6]
-    assert (kartu[3], kartu[7]) == ("Kartu Peserta Uji Kompetensi", "peserta")
+    assert (kartu[3], kartu[7]) == ("Kartu Peserta Uji Kompetensi", "Andi Pratama (peserta)")
     lampiran = rows[27]
     assert (lampiran[3], lampiran[13]) == ("Lampiran Surat Permohonan Blangko", "Elektronik (XLSX)")
     periode = load_workbook(io.BytesIO(z.read("daftar_arsip.xlsx")))["Periode"]

@@ -101,6 +101,15 @@ def _period(session: Session, instance_id: int) -> ProcessInstance:
     return row
 
 
+def _peserta(d: Dokumen) -> str | None:
+    """Whom a document is about, as an archivist finds them: the name the document prints, with the account."""
+    if d.candidate is None:
+        return None
+    orang = (d.data or {}).get("peserta")
+    nama = orang.get("nama") if isinstance(orang, dict) else None
+    return f"{nama} ({d.candidate})" if nama else d.candidate
+
+
 def _rank(d: Dokumen) -> int:
     """The position of a document's class in the registry's order (a kind no longer registered last)."""
     kelas = klasifikasi_of(d.kind, d.key)
@@ -154,7 +163,7 @@ def daftar(db: Database, user: CurrentUser, instance_id: int) -> tuple[ProcessIn
                     nomor=d.number,
                     tanggal=d.created_at.astimezone(WIB).date(),
                     uraian=d.title,
-                    peserta=d.candidate,
+                    peserta=_peserta(d),
                     versi=d.version,
                     keterangan="; ".join(keterangan),
                     aktif_tahun=kelas.aktif_tahun if kelas else None,
