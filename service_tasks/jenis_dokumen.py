@@ -142,6 +142,14 @@ _SEMUA = (
         asesor_membaca_sebagai="verifikator",
         klasifikasi="UK.02",
     ),
+    # Ketua LSP sets a verified TUK for the period (a TUK mandiri for a year), citing the verification form.
+    JenisDokumen(
+        "sk_penetapan_tuk",
+        "Keputusan Ketua LSP (Penetapan TUK)",
+        "SK-TUK",
+        asesor_membaca_sebagai="verifikator",
+        klasifikasi="UK.02",
+    ),
     JenisDokumen(
         "rekaman_asesmen",
         "FR.AK.02 Rekaman Asesmen Kompetensi",

@@ -421,6 +421,7 @@ def test_a_candidate_and_an_asesor_list_only_the_documents_they_may_read(api: Ap
     assert kinds("asesor2") == [
         ("formulir_verifikasi_tuk", None),
         ("kartu_peserta", "peserta3"),
+        ("sk_penetapan_tuk", None),
         ("surat_tugas_asesor", None),
         ("surat_tugas_verifikasi_tuk", None),
     ]

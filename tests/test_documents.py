@@ -120,6 +120,9 @@ def expected_phrases(doc: Dokumen) -> list[str]:
     if kind == "formulir_verifikasi_tuk":
         kesimpulan = "BELUM SESUAI" if d["kesimpulan"] == "belum_sesuai" else "SESUAI"
         return common + ["HASIL VERIFIKASI", d["tuk"]["nama"], d["verifikator"]["nama"], kesimpulan]
+    if kind == "sk_penetapan_tuk":
+        tuk, verifikator = d["tuk"]["nama"], d["verifikator"]["nama"]
+        return common + ["KEPUTUSAN KETUA", "TEMPAT UJI KOMPETENSI TERVERIFIKASI", tuk, verifikator]
     if kind == "rekaman_asesmen":
         hasil = "KOMPETEN (K)" if d["rekomendasi"] == "K" else "BELUM KOMPETEN (BK)"
         return (
@@ -215,6 +218,7 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
         "surat_tugas_asesor",
         "surat_tugas_verifikasi_tuk",
         "formulir_verifikasi_tuk",
+        "sk_penetapan_tuk",
         "rekaman_asesmen",
         "berita_acara_asesmen",
         "berita_acara_pleno",

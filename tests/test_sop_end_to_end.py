@@ -107,6 +107,8 @@ def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
     assert len(kinds["surat_tugas_verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)
     # TUK-01 failed its first verification: each verification has its own form.
     assert len(kinds["formulir_verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF) + len(sop.TUK_GAGAL_DULU)
+    # Ketua LSP sets each TUK verified in an SK of its own, once it passed.
+    assert len(kinds["sk_penetapan_tuk"]) == len(sop.VERIFIKATOR_OF)
     present = set(sop.ASESOR_OF) - sop.ABSENT
     # One record per assessment, and one more for each re-assessment after an upheld appeal.
     assert sorted(d.candidate for d in kinds["rekaman_asesmen"]) == sorted([*present, *sop.BK])

@@ -32,3 +32,45 @@ def terbitkan_formulir_verifikasi_tuk(
         f"Formulir hasil verifikasi TUK {data['tuk'].get('nama') or tuk.get('kode', '')}",
         data,
     )
+
+
+@operator("terbitkan_sk_penetapan_tuk")
+def terbitkan_sk_penetapan_tuk(
+    ctx: ServiceContext,
+    tuk: dict[str, Any],
+    penetapan: dict[str, Any],
+    terverifikasi: dict[str, Any],
+    formulir: dict[str, Any],
+    periode: str,
+    jadwal: dict[str, Any],
+) -> dict[str, Any]:
+    """SK penetapan TUK (step 4): Ketua LSP sets the TUK verified for this period's assessments, citing the
+    verification form by number and date; a TUK mandiri's penetapan holds for a year."""
+    m = MasterData(ctx.session)
+    tuk = require_object("tuk", tuk)
+    penetapan = require_object("penetapan", penetapan)
+    terverifikasi = require_object("terverifikasi", terverifikasi)
+    formulir = require_object("formulir", formulir)
+    jadwal = require_object("jadwal", jadwal)
+    data: dict[str, Any] = {
+        "tanggal": hari_ini(ctx).isoformat(),
+        "lsp": snapshot.lsp(m),
+        "penandatangan": snapshot.ketua_menandatangani(m, ctx),
+        "periode": periode,
+        "tuk": snapshot.tuk(m, tuk.get("kode"), tuk),
+        "verifikator": snapshot.asesor(m, terverifikasi.get("verifikator") or tuk.get("verifikator")),
+        "tanggal_verifikasi": terverifikasi.get("tanggal"),
+        # The form is dated the day of the verification it records (documents/formulir_verifikasi_tuk.html).
+        "formulir": [{"nomor": formulir.get("nomor"), "tanggal": terverifikasi.get("tanggal")}],
+        "berlaku_sd": terverifikasi.get("berlaku_sd"),
+        "asesmen_mulai": jadwal.get("asesmen_mulai"),
+        "asesmen_selesai": jadwal.get("asesmen_selesai"),
+        "catatan": penetapan.get("catatan"),
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["sk_penetapan_tuk"],
+        f"SK penetapan TUK {data['tuk'].get('nama') or tuk.get('kode', '')}",
+        data,
+        key=str(tuk.get("kode") or ""),
+    )

@@ -183,3 +183,30 @@ def test_a_tuk_verification_dated_in_the_future_or_after_the_sk_jadwals_assessme
     api.complete(b.VERIFIKATOR["TUK-01"], t, pada("2026-12-10"))
     [formulir] = b.documents(api, root, "formulir_verifikasi_tuk")
     assert rapat("10 Desember 2026") in pdf_text(api, formulir.id)
+
+
+def test_setting_a_tuk_verified_issues_the_ketuas_sk_citing_the_verification_form_read_by_its_verifikator(
+    api: Api,
+) -> None:
+    root = b.ready(api, [Calon("peserta")])
+
+    [formulir] = b.documents(api, root, "formulir_verifikasi_tuk")
+    [sk] = b.documents(api, root, "sk_penetapan_tuk")
+    assert sk.number == "001/LSP-STMI/SK-TUK/XII/2026"
+    text = pdf_text(api, sk.id)
+    for phrase in (
+        "KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA",
+        f"NOMOR {sk.number}",
+        "PENETAPAN LABORATORIUM KOMPUTER TERPADU SEBAGAI TEMPAT UJI KOMPETENSI TERVERIFIKASI PERIODE 2026 GENAP",
+        f"sebagaimana tercantum dalam Formulir Hasil Verifikasi TUK Nomor {formulir.number} tanggal",
+        "telah diverifikasi oleh Hendra Gunawan, S.T.",
+        "Menetapkan Laboratorium Komputer Terpadu (TUK-01)",
+        "sebagai tempat uji kompetensi terverifikasi untuk uji kompetensi dan sertifikasi kompetensi "
+        "periode 2026 Genap",
+        "Tembusan: Kepala Bidang Sertifikasi",
+        "Ir. Ratna Dewi Lestari, M.M. NIP 197805222005012001",
+    ):
+        assert rapat(phrase) in text, phrase
+
+    assert api.get(b.VERIFIKATOR["TUK-01"], f"/api/dokumen/{sk.id}").status_code == 200
+    assert api.get("peserta", f"/api/dokumen/{sk.id}").status_code == 403
