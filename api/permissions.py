@@ -31,6 +31,9 @@ REVOKERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP})
 # Who reports a spoiled blangko and re-issues the certificate on a new one: Kabid Administrasi prints
 # certificates (SOP step 6), Ketua LSP signs the berita acara.
 REISSUERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP, Role.KABID_ADMINISTRASI})
+# Who records a printed certificate handed over, and reads the period's register of them: Kabid Administrasi,
+# who prints and hands them out (SOP step 6), Ketua LSP, and the administrator.
+HANDOVER_RECORDERS: frozenset[Role] = frozenset({Role.ADMIN, Role.KETUA_LSP, Role.KABID_ADMINISTRASI})
 # Who reads a period's dashboard (`/dasbor`, `GET /api/periode/{id}/dasbor`): Ketua LSP and Direktur, for whom it
 # is made, the administrator, and the Kabids, who run the steps it times.
 DASBOR_READERS: frozenset[Role] = STAFF
@@ -70,6 +73,7 @@ MasterWriter = Annotated[CurrentUser, require_roles(*_sorted(MASTER_WRITERS))]
 DocumentCorrector = Annotated[CurrentUser, require_roles(*_sorted(DOCUMENT_CORRECTORS))]
 Revoker = Annotated[CurrentUser, require_roles(*_sorted(REVOKERS))]
 Reissuer = Annotated[CurrentUser, require_roles(*_sorted(REISSUERS))]
+HandoverRecorder = Annotated[CurrentUser, require_roles(*_sorted(HANDOVER_RECORDERS))]
 Designer = Annotated[CurrentUser, require_roles(*_sorted(DESIGNERS))]
 # Who reads process versions and their files: staff and designers.
 StaffOrDesigner = Annotated[CurrentUser, require_roles(*_sorted(STAFF | DESIGNERS))]
@@ -95,6 +99,10 @@ def may_read_dasbor(user: CurrentUser) -> bool:
 
 def may_read_arsip(user: CurrentUser) -> bool:
     return user.has_any(*ARSIP_READERS)
+
+
+def may_record_handover(user: CurrentUser) -> bool:
+    return user.has_any(*HANDOVER_RECORDERS)
 
 
 def may_read_audit(user: CurrentUser) -> bool:

@@ -39,6 +39,7 @@ STAFF = _set(*authz.STAFF)
 MASTER_WRITERS = STAFF - {"direktur"}
 REVOKERS = _set("admin", "ketua_lsp")
 REISSUERS = _set("admin", "ketua_lsp", "kabid_administrasi")
+HANDOVER_RECORDERS = _set("admin", "ketua_lsp", "kabid_administrasi")
 DESIGNERS = _set("desainer", "admin")
 STAFF_OR_DESIGNER = STAFF | {"desainer"}
 ASESOR = _set("asesor", "asesor_lain")
@@ -172,6 +173,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/dokumen"): Access(SIGNED_IN),
     ("GET", "/dokumen/progres/{instance_id}"): Access(STAFF, "period"),
     ("GET", "/dokumen/arsip/{instance_id}"): Access(STAFF, "period"),
+    ("GET", "/dokumen/register-sertifikat/{instance_id}"): Access(HANDOVER_RECORDERS, "period"),
+    ("POST", "/dokumen/{document_id}/serah-terima"): Access(HANDOVER_RECORDERS, "dokumen_staff"),
     ("GET", "/dokumen/{document_id}/unduh"): ON_DOCUMENTS,
     ("GET", "/dokumen/{document_id}/pratinjau"): ON_DOCUMENTS,
     ("POST", "/dokumen/{document_id}/coba-lagi"): Access(STAFF, "dokumen_staff"),
@@ -220,6 +223,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("GET", "/api/instances/{instance_id}/dokumen"): Access(SIGNED_IN, "period"),
     # A period's whole archive (every candidate's documents): the staff, who read them all.
     ("GET", "/api/instances/{instance_id}/arsip"): Access(STAFF, "period"),
+    ("GET", "/api/instances/{instance_id}/register-sertifikat"): Access(HANDOVER_RECORDERS, "period"),
     # The inbox: a task is for the users of its lane, narrowed to the candidate or their asesor.
     ("GET", "/api/tasks"): Access(SIGNED_IN),
     ("GET", "/api/tasks/{task_id}"): ON_TASKS,
@@ -261,6 +265,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/api/dokumen/{document_id}/koreksi"): Access(MASTER_WRITERS, "dokumen_staff"),
     ("POST", "/api/dokumen/{document_id}/cabut"): Access(REVOKERS, "dokumen_staff"),
     ("POST", "/api/dokumen/{document_id}/ganti-blangko"): Access(REISSUERS, "dokumen_staff"),
+    ("POST", "/api/dokumen/{document_id}/serah-terima"): Access(HANDOVER_RECORDERS, "dokumen_staff"),
     # Deployments and versions: designers deploy and validate; staff and designers read.
     ("GET", "/api/deployments"): Access(DESIGNERS),
     ("POST", "/api/deployments"): Access(DESIGNERS),

@@ -1,6 +1,7 @@
 """Output documents: the list of an instance's (or a whole period's) documents, the file (PDF or .xlsx), an
-HTML preview, corrections as new versions, revocation of a certificate, the LSP's logo for the kop surat, and a
-period's whole archive as one ZIP with its daftar arsip.
+HTML preview, corrections as new versions, revocation of a certificate, a printed certificate handed over and
+the period's register of certificates, the LSP's logo for the kop surat, and a period's whole archive as one ZIP
+with its daftar arsip.
 
 Who reads what is `api.permissions.may_read_document`: the LSP's staff read every document; a candidate only
 their own card, assessment record and certificate; an asesor only the records of the candidates they
@@ -13,10 +14,18 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from api.auth import Caller
-from api.permissions import DocumentCorrector, Reissuer, Revoker, Staff
+from api.permissions import DocumentCorrector, HandoverRecorder, Reissuer, Revoker, Staff
 from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now
-from api.schemas.dokumen import Correction, DokumenOut, Penggantian, PenggantianOut, Revocation
-from api.services import arsip, dokumen, register
+from api.schemas.dokumen import (
+    Correction,
+    DokumenOut,
+    Penggantian,
+    PenggantianOut,
+    Penyerahan,
+    PenyerahanOut,
+    Revocation,
+)
+from api.services import arsip, dokumen, register, serah_terima
 from api.store.storage import IMAGE, attachment_disposition, inline_disposition, read_upload, require_type
 
 router = APIRouter(prefix="/api", tags=["dokumen"])
@@ -100,6 +109,30 @@ def reissue(
     out = register.reissue(db, settings, now, user, document_id, body)
     worker.wake()
     return out
+
+
+@router.post("/dokumen/{document_id}/serah-terima", response_model=PenyerahanOut, status_code=status.HTTP_201_CREATED)
+def hand_over(document_id: Id, body: Penyerahan, db: Db, now: Now, user: HandoverRecorder) -> PenyerahanOut:
+    """A printed certificate handed over to its holder, or to someone with their surat kuasa (named): recorded
+    once, in the period's register. 409 when it already was, was re-issued or revoked; 422 at `tanggal` for a
+    day after today or before its issue."""
+    return serah_terima.catat(db, now, user, document_id, body)
+
+
+@router.get(
+    "/instances/{instance_id}/register-sertifikat",
+    response_class=Response,
+    responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+)
+def certificate_register(instance_id: Id, db: Db, user: HandoverRecorder) -> Response:
+    """A period's register of certificates as a workbook: every certificate issued in it with its numbers and
+    status, and when and to whom it was handed over (blank where not yet). 404 for an id that is not a period."""
+    name, content = serah_terima.register(db, instance_id)
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": attachment_disposition(name), "Cache-Control": "no-store"},
+    )
 
 
 @router.post("/dokumen/{document_id}/retry-render", response_model=DokumenOut, status_code=status.HTTP_202_ACCEPTED)

@@ -1,10 +1,12 @@
 """Bodies of the document and evidence-file API: output documents, their corrections and revocations,
 and the files a candidate uploads."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.store.enums import Penerima
 
 
 class DokumenOut(BaseModel):
@@ -57,6 +59,32 @@ class PenggantianOut(BaseModel):
     berita_acara: DokumenOut
     sertifikat: DokumenOut
     kode_verifikasi: str = Field(description="the re-issued certificate's code on the public verification page")
+
+
+class Penyerahan(BaseModel):
+    """A printed certificate handed over: the day, and who took it (its holder, or someone with their surat
+    kuasa, named)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tanggal: date = Field(description="the day it was handed over (WIB): not after today, not before it was issued")
+    penerima: Penerima = Field(default=Penerima.PEMEGANG, description="pemegang (the holder) or kuasa (authorised)")
+    diterima_oleh: str | None = Field(
+        default=None, max_length=200, description="the name of whoever took it; required when penerima is kuasa"
+    )
+    keterangan: str | None = Field(default=None, max_length=1000)
+
+
+class PenyerahanOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    sertifikat_id: int
+    tanggal: date
+    penerima: Penerima
+    diterima_oleh: str
+    keterangan: str | None
+    dicatat_oleh: str
+    dicatat_at: datetime
 
 
 class Revocation(BaseModel):

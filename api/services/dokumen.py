@@ -19,7 +19,7 @@ from api.services.instances import get_or_404, scope
 from api.settings import Settings
 from api.store.db import Database
 from api.store.enums import Role, SertifikatStatus
-from api.store.master import LspProfil, Sertifikat
+from api.store.master import LspProfil, PenyerahanSertifikat, Sertifikat
 from api.store.models import Dokumen, ProcessInstance, User
 from api.store.storage import stores
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format, format_of, label_of
@@ -261,6 +261,8 @@ class DokumenBaris:
     # A certificate's status (aktif, kedaluwarsa, dicabut, diganti) and its public verification code.
     sertifikat_status: str | None = None
     kode_verifikasi: str | None = None
+    # A certificate handed over (the register of certificates handed over): the day and who took it.
+    diserahkan: tuple[date, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -357,7 +359,8 @@ def readable_page(
 
 
 def _rows(session: Session, rows: list[Any], today: date) -> list[DokumenBaris]:
-    """The page's rows with the versions that replace them and their certificates' status: two queries."""
+    """The page's rows with the versions that replace them, their certificates' status and handover: three
+    queries."""
     ids = [r[0].id for r in rows]
     newer = {
         old: (new, version)
@@ -366,6 +369,12 @@ def _rows(session: Session, rows: list[Any], today: date) -> list[DokumenBaris]:
         ).all()
     }
     certs = {c.document_id: c for c in session.scalars(select(Sertifikat).where(Sertifikat.document_id.in_(ids)))}
+    handed = {
+        p.sertifikat_id: (p.tanggal, p.diterima_oleh)
+        for p in session.scalars(
+            select(PenyerahanSertifikat).where(PenyerahanSertifikat.sertifikat_id.in_([c.id for c in certs.values()]))
+        )
+    }
     out = []
     for doc, business_key, full_name in rows:
         cert = certs.get(doc.id)
@@ -389,6 +398,7 @@ def _rows(session: Session, rows: list[Any], today: date) -> list[DokumenBaris]:
                 replaced_by=newer.get(doc.id),
                 sertifikat_status=status_on(cert, today) if cert is not None else None,
                 kode_verifikasi=cert.kode_verifikasi if cert is not None else None,
+                diserahkan=handed.get(cert.id) if cert is not None else None,
             )
         )
     return out

@@ -103,6 +103,14 @@ class SertifikatStatus(StrEnum):
     DIGANTI = "diganti"
 
 
+class Penerima(StrEnum):
+    """Who took a certificate when it was handed over (`penyerahan_sertifikat.penerima`): its holder, or someone
+    they authorised in writing (surat kuasa)."""
+
+    PEMEGANG = "pemegang"
+    KUASA = "kuasa"
+
+
 # APL.01's purposes under which a holder of an active certificate of the skema may be certified again.
 TUJUAN_SERTIFIKASI_ULANG: frozenset[str] = frozenset({"sertifikasi_ulang", "pkt"})
 

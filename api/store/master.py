@@ -369,6 +369,28 @@ class Sertifikat(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class PenyerahanSertifikat(Base):
+    """A printed certificate handed over (the register of certificates handed over): when, to whom (its holder or
+    someone with their surat kuasa), recorded by whom. One per certificate row; a re-issued certificate is a new
+    row, handed over on its own (migration 0020_serah_terima)."""
+
+    __tablename__ = "penyerahan_sertifikat"
+    __table_args__ = (
+        UniqueConstraint("sertifikat_id", name="uq_penyerahan_sertifikat"),
+        Index("ix_penyerahan_root", "root_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sertifikat_id: Mapped[int] = mapped_column(ForeignKey("sertifikat.id"))
+    root_id: Mapped[int] = mapped_column(Integer)
+    tanggal: Mapped[date] = mapped_column(Date)
+    penerima: Mapped[str] = mapped_column(String(16))  # Penerima
+    diterima_oleh: Mapped[str] = mapped_column(String(200))
+    keterangan: Mapped[str | None] = mapped_column(Text)
+    dicatat_oleh: Mapped[str] = mapped_column(String(64))
+    dicatat_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class PerubahanDataInduk(Base):
     """A change of master data (created, updated, deactivated, activated): who, when, which record and the
     changed fields before and after ({field: {"sebelum": ..., "sesudah": ...}}). Append-only like the history,

@@ -1,11 +1,13 @@
 """Dokumen: the documents a user may read (staff: every period's, grouped by period and kind; a candidate their
 own; an asesor those addressed to them), with their render state, versions and certificates' status; a period's
-render progress polled every 2 s while documents wait for the renderer; preview, download and "Coba lagi".
+render progress polled every 2 s while documents wait for the renderer; preview, download and "Coba lagi"; a
+printed certificate handed over ("Catat penyerahan") and the period's register of certificates.
 
 The permission is the API's (`api.permissions.may_read_document` through `api.services.dokumen`); a refusal or a
 document still being rendered is an Indonesian page, never the API's JSON.
 """
 
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -13,10 +15,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from api.errors import ApiError
-from api.permissions import is_staff
+from api.permissions import is_staff, may_record_handover
 from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now
-from api.services import arsip, dokumen
-from api.store.enums import Role
+from api.schemas.dokumen import Penyerahan
+from api.services import arsip, dokumen, serah_terima
+from api.store.enums import Penerima, Role
 from api.store.storage import attachment_disposition
 from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
@@ -97,6 +100,8 @@ def daftar(
         filter=where,
         progres_list=dokumen.periods_rendering(db, user),
         staf=is_staff(user),
+        pencatat_penyerahan=may_record_handover(user),
+        hari_ini=today.isoformat(),
         hanya_peserta=user.roles <= {Role.PESERTA},
         halaman_terakhir=max(1, -(-daftar.total // PAGE_SIZE)),
         query=request.url.query,
@@ -200,3 +205,70 @@ def coba_lagi(
         return galat_page(request, user, exc, kembali=_back(kembali))
     worker.wake()
     return RedirectResponse(_back(kembali), status_code=303)
+
+
+@router.post("/dokumen/{document_id}/serah-terima")
+def serah_terima_catat(
+    request: Request,
+    document_id: str,
+    db: Db,
+    now: Now,
+    user: PageUser,
+    tanggal: Annotated[str, Form()] = "",
+    penerima: Annotated[str, Form()] = "pemegang",
+    diterima_oleh: Annotated[str, Form()] = "",
+    keterangan: Annotated[str, Form()] = "",
+    kembali: Annotated[str, Form()] = "/dokumen",
+) -> Response:
+    """A printed certificate handed over (as POST /api/dokumen/{id}/serah-terima); a refusal is a page saying
+    why, in Indonesian, with nothing recorded."""
+    if not may_record_handover(user):
+        return galat_page(request, user, ApiError(403), kembali=_back(kembali))
+    try:
+        pada = date.fromisoformat(tanggal.strip()[:10])
+    except ValueError:
+        pesan = "Isi tanggal penyerahan sertifikat."
+        return halaman_galat(
+            request,
+            422,
+            judul="Penyerahan belum dicatat",
+            pesan=pesan,
+            kembali=(_back(kembali), "Kembali"),
+            aktif="dokumen",
+        )
+    body = Penyerahan(
+        tanggal=pada,
+        penerima=Penerima.KUASA if penerima == "kuasa" else Penerima.PEMEGANG,
+        diterima_oleh=diterima_oleh.strip()[:200] or None,
+        keterangan=keterangan.strip()[:1000] or None,
+    )
+    try:
+        serah_terima.catat(db, now, user, _int_or_none(document_id) or _no(document_id), body)
+    except ApiError as exc:
+        if exc.status in (409, 422) and (errors := exc.body.get("errors")):
+            return halaman_galat(
+                request,
+                exc.status,
+                judul="Penyerahan belum dicatat",
+                pesan=str(errors[0]["message"]),
+                kembali=(_back(kembali), "Kembali"),
+                aktif="dokumen",
+            )
+        return galat_page(request, user, exc, kembali=_back(kembali))
+    return RedirectResponse(_back(kembali), status_code=303)
+
+
+@router.get("/dokumen/register-sertifikat/{instance_id}")
+def register_sertifikat(request: Request, instance_id: str, db: Db, user: PageUser) -> Response:
+    """The period's register of certificates (.xlsx), as GET /api/instances/{id}/register-sertifikat."""
+    if not may_record_handover(user):
+        return galat_page(request, user, ApiError(403))
+    try:
+        name, content = serah_terima.register(db, _int_or_none(instance_id) or _no(instance_id))
+    except ApiError as exc:
+        return galat_page(request, user, exc)
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": attachment_disposition(name), "Cache-Control": "no-store"},
+    )
