@@ -108,6 +108,16 @@ _SEMUA = (
         surat=True,
         klasifikasi="UK.02",
     ),
+    # A candidate whose pra-asesmen the asesor found "tidak dapat dilanjutkan" is told so, with the asesor's reason
+    # and what comes next, in a letter they read (the asesor's recommendation is on their own task).
+    JenisDokumen(
+        "pemberitahuan_pra_asesmen",
+        "Surat Pemberitahuan Hasil Pra-Asesmen",
+        "PPA",
+        peserta_membaca=True,
+        surat=True,
+        klasifikasi="UK.02",
+    ),
     # The asesor reads the kartu of their candidates (they check it on the day).
     JenisDokumen(
         "kartu_peserta",
@@ -172,6 +182,16 @@ _SEMUA = (
         "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
         "SK",
         rujukan=("sk_jadwal", "berita_acara_asesmen", "berita_acara_pleno"),
+        klasifikasi="UK.03",
+    ),
+    # Each candidate the approved SK Penetapan decided BK is told so when the appeal window opens: the SK, the units
+    # not yet competent, the right to appeal until the window closes, and how to register again.
+    JenisDokumen(
+        "pemberitahuan_hasil_uji",
+        "Surat Pemberitahuan Hasil Uji Kompetensi",
+        "PHU",
+        peserta_membaca=True,
+        surat=True,
         klasifikasi="UK.03",
     ),
     # The candidate who appealed reads the decision on their appeal.

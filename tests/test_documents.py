@@ -101,6 +101,14 @@ def expected_phrases(doc: Dokumen) -> list[str]:
         return common + ["KEPUTUSAN KETUA", "MEMUTUSKAN", TANGGAL_ASESMEN] + [t["nama"] for t in d["tuk"]]
     if kind == "pemberitahuan_pendaftaran":
         return common + ["Pemberitahuan Hasil Pemeriksaan", d["peserta"]["nama"], d["skema"]["judul"], d["alasan"]]
+    if kind == "pemberitahuan_pra_asesmen":
+        return common + ["Pemberitahuan Hasil Pra-Asesmen", d["peserta"]["nama"], d["skema"]["judul"], d["alasan"]]
+    if kind == "pemberitahuan_hasil_uji":
+        return (
+            common
+            + ["Pemberitahuan Hasil Uji Kompetensi", d["peserta"]["nama"], d["sk_penetapan"]["nomor"], "Belum Kompeten"]
+            + [u["kode"] for u in d["unit_bk"]]
+        )
     if kind == "kartu_peserta":
         p = d["peserta"]
         return common + [
@@ -223,6 +231,7 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
         "berita_acara_asesmen",
         "berita_acara_pleno",
         "sk_penetapan",
+        "pemberitahuan_hasil_uji",
         "sk_banding",
         "permohonan_blangko",
         "permohonan_blangko_lampiran",

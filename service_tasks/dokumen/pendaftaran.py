@@ -1,14 +1,15 @@
-"""Documents of SOP step 3 (registration and assignment): the letter telling a candidate their registration is
-refused, candidate cards and the letters of assignment of asesor and TUK verifikator."""
+"""Documents of SOP step 3 (registration and assignment): the letters telling a candidate their registration is
+refused or their pra-asesmen cannot be continued, candidate cards and the letters of assignment of asesor and TUK
+verifikator."""
 
 from collections import defaultdict
 from typing import Any
 
 from service_tasks import operator, snapshot
-from service_tasks.context import ServiceContext
+from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import hari_ini
-from service_tasks.guards import require_objects
+from service_tasks.guards import require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.nomor_surat import terbitkan_dokumen
 
@@ -44,6 +45,42 @@ def terbitkan_pemberitahuan_ditolak(
         ctx,
         JENIS_DOKUMEN["pemberitahuan_pendaftaran"],
         f"Pemberitahuan pendaftaran ditolak {data['peserta']['nama'] or username}",
+        data,
+        key=username,
+        candidate=username,
+    )
+
+
+@operator("terbitkan_pemberitahuan_pra_asesmen")
+def terbitkan_pemberitahuan_pra_asesmen(
+    ctx: ServiceContext, peserta: dict[str, Any], pra_asesmen: dict[str, Any], periode: str | None = None
+) -> dict[str, Any]:
+    """The letter to a candidate whose pra-asesmen (the asesor's review of their FR.APL.02) found the assessment
+    cannot be continued: the skema and period, the asesor (No. Reg. MET) and their reason, and what follows (no
+    assessment nor kartu peserta this period; prepare, then register again). Signed by the Ketua LSP; the
+    candidate reads it. Refused for a recommendation other than "tidak_lanjut"."""
+    peserta = require_object("peserta", peserta)
+    pra_asesmen = require_object("pra_asesmen", pra_asesmen)
+    if pra_asesmen.get("rekomendasi") != "tidak_lanjut":
+        raise ServiceTaskError("pra_asesmen.rekomendasi: the assessment may be continued; no notice to issue")
+    m = MasterData(ctx.session)
+    username = str(peserta.get("username"))
+    m.load_peserta([username])
+    m.load_asesor([peserta.get("asesor")])
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "penandatangan": snapshot.ketua(m),
+        "tanggal": hari_ini(ctx).isoformat(),
+        "peserta": snapshot.peserta(m, {"username": username}),
+        "skema": snapshot.skema(m, peserta.get("skema_nomor"), None),
+        "asesor": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+        "periode": periode,
+        "alasan": str(pra_asesmen.get("catatan") or "").strip(),
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["pemberitahuan_pra_asesmen"],
+        f"Pemberitahuan hasil pra-asesmen {data['peserta']['nama'] or username}",
         data,
         key=username,
         candidate=username,

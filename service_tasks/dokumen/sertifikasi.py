@@ -1,15 +1,20 @@
-"""Documents of SOP step 6 up to the certificates: the pleno's Berita Acara, the SK Penetapan, the SK of an
-appeal and the request for certificate blanks from BNSP.
+"""Documents of SOP step 6 up to the certificates: the pleno's Berita Acara, the SK Penetapan, the letter telling
+each candidate it decided BK of the result and the right to appeal, the SK of an appeal and the request for
+certificate blanks from BNSP.
 
 Each rests on decisions the database recorded (:mod:`service_tasks.keputusan_tercatat`): the pleno Kabid
 Sertifikasi submitted, the appeal Ketua LSP decided, the SK Ketua LSP approved; never on workflow data alone."""
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
+from api.store.models import Dokumen
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
-from service_tasks.format_indonesia import hari_ini
+from service_tasks.format_indonesia import WIB, hari_ini
 from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import (
@@ -130,6 +135,87 @@ def terbitkan_sk_penetapan(
         "jumlah_bk": jumlah_keputusan(daftar, "BK"),
     }
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["sk_penetapan"], f"SK penetapan hasil asesmen {periode}", data)
+
+
+def _rekaman_asesmen(ctx: ServiceContext, username: str) -> Dokumen | None:
+    """The candidate's FR.AK.02 in this period as it stands (the last issued, not superseded), or None."""
+    rows = list(
+        ctx.session.scalars(
+            select(Dokumen)
+            .where(Dokumen.root_id == ctx.root_id, Dokumen.kind == "rekaman_asesmen", Dokumen.candidate == username)
+            .order_by(Dokumen.id)
+        )
+    )
+    superseded = {d.supersedes_id for d in rows}
+    current = [d for d in rows if d.id not in superseded]
+    return current[-1] if current else None
+
+
+def _unit_bk(units: Any) -> list[dict[str, Any]]:
+    return [
+        {k: u.get(k) for k in ("kode", "judul", "catatan", "tindak_lanjut")}
+        for u in objects(units)
+        if u.get("rekomendasi") == "BK"
+    ]
+
+
+@operator("terbitkan_pemberitahuan_hasil_uji")
+def terbitkan_pemberitahuan_hasil_uji(
+    ctx: ServiceContext,
+    periode: str,
+    peserta_banding: list[dict[str, Any]],
+    hasil: list[dict[str, Any]],
+    batas_banding: str,
+) -> dict[str, Any]:
+    """One letter to each candidate the approved SK Penetapan decided BK, issued as the appeal window opens
+    (after Ketua LSP approved the SK, before any appeal): the SK by number and date and its decision, the units
+    the FR.AK.02 found not yet competent, the right to appeal until `batas_banding` (the window's timer in
+    banding_asesmen.bpmn), and how to register again. It states what the SK decided and the appeal against it;
+    an appeal's outcome is a later SK of its own. The SK and its BK list are the records' (the workflow's
+    `peserta_banding` only narrows who gets one); refused when no approved SK is recorded."""
+    sk = sk_penetapan_berlaku(ctx.session, ctx.instance_id)
+    if sk is None:
+        raise ServiceTaskError("tidak ada SK penetapan hasil asesmen yang disetujui Ketua LSP pada proses ini")
+    bk = {d.get("username"): d for d in objects(sk.data.get("daftar")) if d.get("keputusan") == "BK"}
+    daftar = [p for p in require_objects("peserta_banding", peserta_banding) if p.get("username") in bk]
+    hasil_by_user = {h.get("username"): h for h in require_objects("hasil", hasil)}
+    batas = datetime.fromisoformat(str(batas_banding)).astimezone(WIB)
+    m = MasterData(ctx.session)
+    m.load_peserta(p.get("username") for p in daftar)
+    lsp = snapshot.lsp(m)
+    hari = hari_ini(ctx)
+    surat = []
+    for p in daftar:
+        username = str(p.get("username"))
+        ak02 = _rekaman_asesmen(ctx, username)
+        units = (ak02.data.get("penilaian") or {}).get("unit") if ak02 is not None else None
+        data: dict[str, Any] = {
+            "periode": periode,
+            "tanggal": hari.isoformat(),
+            "lsp": lsp,
+            "penandatangan": snapshot.ketua_menandatangani(m, ctx),
+            "peserta": snapshot.peserta(m, p),
+            "skema": snapshot.skema(m, p.get("skema_nomor"), bk[username].get("skema_judul")),
+            "sk_penetapan": {"nomor": sk.number, "tanggal": sk.data.get("tanggal")},
+            "rekaman_asesmen": {"nomor": ak02.number, "tanggal": ak02.data.get("tanggal")} if ak02 else None,
+            "unit_bk": _unit_bk(units if units is not None else hasil_by_user.get(username, {}).get("unit")),
+            "batas_banding": {
+                "tanggal": batas.date().isoformat(),
+                "pukul": batas.strftime("%H.%M"),
+                "hari": (batas.date() - hari).days,
+            },
+        }
+        surat.append(
+            terbitkan_dokumen(
+                ctx,
+                JENIS_DOKUMEN["pemberitahuan_hasil_uji"],
+                f"Pemberitahuan hasil uji kompetensi {data['peserta']['nama'] or username}",
+                data,
+                key=username,
+                candidate=username,
+            )
+        )
+    return {"jumlah": len(surat), "dokumen": surat}
 
 
 @operator("terbitkan_sk_perubahan_penetapan", issuing=SERTIFIKASI)
