@@ -159,7 +159,9 @@ def tahapan(p: PeriodeSaya) -> list[Tahap]:
     # Pleno, a possible appeal, and the certificate.
     if h.keputusan is not None and h.keputusan.dibawa:
         alasan = f" ({h.keputusan.alasan})" if h.keputusan.alasan else ""
-        t["Pleno"] = Tahap("Pleno", "berhenti", f"Keputusan ditunda: dibawa ke periode uji kompetensi berikutnya{alasan}")
+        t["Pleno"] = Tahap(
+            "Pleno", "berhenti", f"Keputusan ditunda: dibawa ke periode uji kompetensi berikutnya{alasan}"
+        )
         return _tanpa_banding(t)
     if h.keputusan is None or h.keputusan.keputusan == "ditunda":
         ket = (
