@@ -248,7 +248,7 @@ def test_a_postponed_candidate_carried_to_a_later_batch_is_recorded_so_and_repor
     assert rapat(
         "Keputusan yang ditunda : diputuskan dalam rapat pleno lanjutan setelah bukti tambahan: Kompeten 0, Belum "
         "Kompeten 0; dibawa ke periode berikutnya 1: Cahyo Nugroho (Operator Perakitan Kendaraan Bermotor Roda "
-        "Empat), Peserta sakit, bukti belum dapat dikumpulkan"
+        "Empat), alasan: Peserta sakit, bukti belum dapat dikumpulkan"
     ) in pdf_text(api, laporan.id)
 
 
