@@ -155,6 +155,9 @@ def terbitkan_sk_perubahan_penetapan(
     daftar = objects(sk.data.get("daftar"))
     bk = {str(d.get("username")) for d in daftar if d.get("keputusan") == "BK"}
     anggota = {a for a in pleno_tercatat(ctx, None).get("anggota") or [] if isinstance(a, str)}
+    if (lanjutan := tindak_lanjut_disetujui(ctx.session, ctx.instance_id)) is not None:
+        # A BK by the follow-up pleno on a postponed candidate: its members decided too.
+        anggota |= {a for a in lanjutan[0].data("pleno_lanjutan").get("anggota") or [] if isinstance(a, str)}
     diubah = {u: b for u, b in banding_kompeten(ctx.session, ctx.instance_id, bk, anggota).items() if u in diterima}
     if not diubah:
         raise ServiceTaskError(

@@ -184,7 +184,7 @@ def test_the_follow_up_pleno_keeps_the_plenos_membership_rules_and_its_refusals_
     assert len(b.documents(api, root, "sk_penetapan")) == 1
 
 
-def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after_the_follow_up_may_appeal(
+def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after_the_follow_up_may_appeal_and_win(
     api: Api,
 ) -> None:
     root = postponed(api, CALON_BK)
@@ -217,6 +217,24 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
     about = sop.task_data(api, "peserta3", t["id"])["peserta_banding"]
     assert (about["keputusan"], about["anggota_pleno"]) == ("BK", sop.PLENO)
     assert b.documents(api, root, "permohonan_blangko") == []  # the appeal window comes first
+
+    # Upheld, re-assessed K by another asesor and decided K by the tim banding: the SK's third version says K.
+    b.appeal(api, "peserta3")
+    b.decide_appeal(api, "diterima")
+    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
+    api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
+    api.drain()
+    b.decide_reassessment(api, "K")
+    api.drain()
+    [_, _, banding] = b.documents(api, root, "sk_penetapan")
+    assert (banding.version, banding.supersedes_id) == (3, perubahan.id)
+    assert [(d["username"], d["keputusan"]) for d in banding.data["daftar"]] == [("peserta", "K"), ("peserta3", "K")]
+    [surat] = b.documents(api, root, "permohonan_blangko")
+    assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama", "Cahyo Nugroho"]
+    certificates_for(api, ["peserta", "peserta3"])
+    assert sorted(c.peserta_username for c in b.certificates(api)) == ["peserta", "peserta3"]
 
 
 def test_a_postponed_candidate_carried_to_a_later_batch_is_recorded_so_and_reported(api: Api) -> None:
