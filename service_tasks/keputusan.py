@@ -13,7 +13,7 @@ from typing import Any, Literal
 from service_tasks import operator
 from service_tasks.context import ServiceContext
 from service_tasks.guards import objects, require_object, require_objects
-from service_tasks.keputusan_tercatat import kompeten_tercatat, pleno_tercatat, sempitkan
+from service_tasks.keputusan_tercatat import kompeten_tercatat, pleno_tercatat, sempitkan, tindak_lanjut_disetujui
 
 Rekomendasi = Literal["K", "BK"]
 
@@ -106,14 +106,29 @@ def susun_hasil_banding(
     }
 
 
-def peserta_banding(hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_banding: Any) -> list[dict[str, Any]]:
-    """Who may appeal (FR.AK.04): the candidates assessed and decided BK by the pleno."""
+def setelah_tindak_lanjut(pleno: dict[str, Any] | None, lanjutan: dict[str, Any] | None) -> dict[Any, Any]:
+    """username -> the pleno's decision, a postponed (ditunda) one replaced by the follow-up pleno's K or BK
+    (`lanjutan`: its `keputusan` rows; a candidate carried to a later batch stays ditunda)."""
     putusan = keputusan_pleno(pleno)
+    for k in objects((lanjutan or {}).get("keputusan")):
+        if putusan.get(k.get("username")) == "ditunda" and k.get("keputusan") in ("K", "BK"):
+            putusan[k.get("username")] = k.get("keputusan")
+    return putusan
+
+
+def peserta_banding(
+    hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_banding: Any, lanjutan: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Who may appeal (FR.AK.04): the candidates assessed and decided BK by the pleno, or by the follow-up pleno
+    on those it postponed (`lanjutan`; its members then count as the appealed pleno's too)."""
+    putusan = setelah_tindak_lanjut(pleno, lanjutan)
+    anggota = list(pleno.get("anggota") or [])
+    anggota += [a for a in (lanjutan or {}).get("anggota") or [] if a not in anggota]
     return [
         {
             **{k: h.get(k) for k in ("username", "skema_nomor", "asesor", "tuk_kode")},
             "keputusan": putusan.get(h.get("username")),
-            "anggota_pleno": pleno.get("anggota"),
+            "anggota_pleno": anggota,
             "batas_banding": batas_banding,
         }
         for h in hasil
@@ -126,9 +141,12 @@ def susun_peserta_banding(
     ctx: ServiceContext, hasil: list[dict[str, Any]], pleno: dict[str, Any], batas_banding: Any
 ) -> list[dict[str, Any]]:
     """See :func:`peserta_banding`, for the process's `daftar_peserta_banding`: the BK decisions are the
-    pleno's as Kabid Sertifikasi recorded it, so a rewritten `pleno` takes no one's appeal away."""
+    pleno's and the follow-up pleno's as Kabid Sertifikasi recorded them, so a rewritten `pleno` takes no one's
+    appeal away."""
     tercatat = pleno_tercatat(ctx, require_object("pleno", pleno))
-    return peserta_banding(require_objects("hasil", hasil), tercatat, batas_banding)
+    lanjutan = tindak_lanjut_disetujui(ctx.session, ctx.instance_id)
+    rapat = {**lanjutan[0].data("pleno_lanjutan"), "keputusan": list(lanjutan[1].values())} if lanjutan else None
+    return peserta_banding(require_objects("hasil", hasil), tercatat, batas_banding, rapat)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -136,11 +154,15 @@ def susun_peserta_banding(
 
 
 def kompeten_akhir(
-    hasil: list[dict[str, Any]], pleno: dict[str, Any] | None, hasil_banding: list[dict[str, Any]]
+    hasil: list[dict[str, Any]],
+    pleno: dict[str, Any] | None,
+    hasil_banding: list[dict[str, Any]],
+    lanjutan: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Who is Kompeten at the end of step 6: decided K by the pleno, then those whose appeal was upheld
-    and whose re-assessment was K (with the re-assessing asesor and the new units)."""
-    putusan = keputusan_pleno(pleno)
+    """Who is Kompeten at the end of step 6: decided K by the pleno (or, for those it postponed, by the follow-up
+    pleno `lanjutan`), then those whose appeal was upheld and whose re-assessment was K (with the re-assessing
+    asesor and the new units)."""
+    putusan = setelah_tindak_lanjut(pleno, lanjutan)
     banding = {b.get("username"): b for b in hasil_banding if b.get("status") == "diterima" and b.get("kompeten")}
 
     def baris(h: dict[str, Any], asesor: Any, unit: Any, melalui_banding: bool) -> dict[str, Any]:
@@ -181,11 +203,15 @@ def tetapkan_kompeten(
     hasil: list[dict[str, Any]],
     pleno: dict[str, Any],
     hasil_banding: list[dict[str, Any]] | None = None,
+    pleno_lanjutan: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The final Kompeten list (see :func:`kompeten_akhir`), for the process's `kompeten`, narrowed to the
-    candidates the database records K (the approved SK Penetapan, upheld appeals)."""
+    candidates the database records K (the approved SK Penetapan as amended, upheld appeals, the follow-up
+    pleno on those postponed)."""
     banding = require_objects("hasil_banding", hasil_banding or [])
-    return sempitkan(kompeten_akhir(require_objects("hasil", hasil), pleno, banding), kompeten_tercatat(ctx))
+    lanjutan = require_object("pleno_lanjutan", pleno_lanjutan) if pleno_lanjutan is not None else None
+    rows = kompeten_akhir(require_objects("hasil", hasil), pleno, banding, lanjutan)
+    return sempitkan(rows, kompeten_tercatat(ctx))
 
 
 # --------------------------------------------------------------------------------------------------

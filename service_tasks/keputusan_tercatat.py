@@ -13,20 +13,23 @@ for (only users of that role may complete it). So, for one `penerbitan_sertifika
   SK in force says K and the candidate filed it (`banding.ajukan`), Ketua LSP upheld it
   (`keputusan_banding.keputusan = diterima`, the SK Banding issued), Kabid Sertifikasi named the re-assessing
   asesor, that asesor found every unit K, and then the tim banding, through Ketua LSP and by no one on the
-  appealed pleno nor the re-assessing asesor, decided K (`keputusan_asesmen_ulang.keputusan = K`).
+  appealed pleno nor the re-assessing asesor, decided K (`keputusan_asesmen_ulang.keputusan = K`);
+- a candidate the pleno postponed (ditunda) is K or BK when, after Ketua LSP approved the SK, Kabid Sertifikasi
+  recorded the follow-up pleno (`pleno_lanjutan.keputusan`) deciding so and the SK in force (amended after it)
+  says the same; carried to a later batch (`dibawa`) when the follow-up pleno said so; otherwise still ditunda.
 
 The issuing operators (certificates, the request for blanks, the final Kompeten list) ask
 :func:`keputusan_akhir`; the workflow data may narrow what they issue, never widen it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.store.enums import DeploymentStatus, EventType, Role
+from api.store.enums import DeploymentStatus, EventType, InstanceStatus, Role
 from api.store.models import Deployment, Dokumen, Event, HumanTask, ProcessInstance
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.guards import chunks, object_at, objects
@@ -46,6 +49,8 @@ class KeputusanTercatat:
     disetujui_oleh: str | None  # Ketua LSP: who approved the SK Penetapan (pleno) or recorded the tim's decision
     dokumen_id: int  # the SK Penetapan, or the SK Banding for a decision through an appeal (its amending SK
     # Penetapan is what the candidate's K stands on; the candidate reads the SK Banding)
+    dibawa: bool = False  # ditunda, and the follow-up pleno carried the candidate to a later batch
+    alasan: str | None = None  # the follow-up pleno's reason (a decision after a postponement)
 
 
 @dataclass
@@ -160,6 +165,37 @@ def _sk_penetapan_disetujui(
     return (*approved, berlaku)
 
 
+def tindak_lanjut_tercatat(
+    session: Session, instance_id: int, sesudah: int
+) -> tuple[_Submitted, dict[str, Any]] | None:
+    """The follow-up pleno on the postponed candidates as Kabid Sertifikasi last submitted it in this instance after
+    event `sesudah` (Ketua LSP's approval of the SK), with its decisions by username; None when there is none."""
+    found = None
+    for s in _history(session, instance_id):
+        if s.event.id > sesudah and _by(s, Role.KABID_SERTIFIKASI) and "pleno_lanjutan" in (s.event.data or {}):
+            found = s
+    if found is None:
+        return None
+    rows = objects(found.data("pleno_lanjutan").get("keputusan"))
+    return found, {str(r.get("username")): r for r in rows if isinstance(r.get("username"), str)}
+
+
+def tindak_lanjut_disetujui(session: Session, instance_id: int) -> tuple[_Submitted, dict[str, Any]] | None:
+    """:func:`tindak_lanjut_tercatat` after the approval of the SK in force, narrowed to the candidates the approved
+    SK's pleno postponed; None without an approved SK or a follow-up."""
+    approved = _sk_penetapan_disetujui(session, instance_id)
+    if approved is None:
+        return None
+    pleno, _, persetujuan, _ = approved
+    found = tindak_lanjut_tercatat(session, instance_id, persetujuan.event.id)
+    if found is None:
+        return None
+    ditunda = {
+        k.get("username") for k in objects(pleno.data("pleno").get("keputusan")) if k.get("keputusan") == "ditunda"
+    }
+    return found[0], {u: r for u, r in found[1].items() if u in ditunda}
+
+
 @dataclass(frozen=True)
 class BandingKompeten:
     """An upheld appeal whose re-assessment the tim banding decided K."""
@@ -218,10 +254,16 @@ def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTe
         return {}
     pleno, sk_awal, persetujuan, sk = approved
     kata_pleno = {k.get("username"): k.get("keputusan") for k in objects(pleno.data("pleno").get("keputusan"))}
+    lanjutan = tindak_lanjut_disetujui(session, instance_id)
+    kata_lanjutan = lanjutan[1] if lanjutan is not None else {}
+    di_sk_berlaku = {r.get("username"): r.get("keputusan") for r in objects((sk.data or {}).get("daftar"))}
+    # BK by the SK approved, or by the follow-up pleno and the SK amended after it: both may appeal.
     bk_awal = {
         str(r.get("username")) for r in objects((sk_awal.data or {}).get("daftar")) if r.get("keputusan") == "BK"
-    }
+    } | {u for u, r in kata_lanjutan.items() if r.get("keputusan") == "BK" and di_sk_berlaku.get(u) in ("BK", "K")}
     anggota = {a for a in pleno.data("pleno").get("anggota") or [] if isinstance(a, str)}
+    if lanjutan is not None:
+        anggota |= {a for a in lanjutan[0].data("pleno_lanjutan").get("anggota") or [] if isinstance(a, str)}
     lewat_banding = banding_kompeten(session, instance_id, bk_awal, anggota)
     hasil: dict[str, KeputusanTercatat] = {}
     for row in objects((sk.data or {}).get("daftar")):
@@ -243,6 +285,25 @@ def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTe
                 dokumen_id=lewat_banding[username].sk_banding.id,
             )
             continue
+        if di_pleno == "ditunda" and lanjutan is not None and username in kata_lanjutan:
+            kata = kata_lanjutan[username].get("keputusan")
+            dibawa = kata == "dibawa"
+            if not dibawa and kata != di_sk and not (kata == "BK" and di_sk is not None):
+                kata = "ditunda"  # the follow-up said K but no amending SK says it
+            hasil[username] = KeputusanTercatat(
+                username=username,
+                skema_nomor=row.get("skema_nomor"),
+                skema_judul=row.get("skema_judul"),
+                keputusan="BK" if kata == "BK" or di_sk == "BK" else "K" if kata == "K" else "ditunda",
+                sumber="pleno_lanjutan",
+                diputuskan_oleh=lanjutan[0].event.actor,
+                diputuskan_at=lanjutan[0].event.at,
+                disetujui_oleh=persetujuan.event.actor,
+                dokumen_id=sk.id,
+                dibawa=dibawa,
+                alasan=str(kata_lanjutan[username].get("alasan") or "") or None,
+            )
+            continue
         keputusan = "K" if di_sk == "K" and di_pleno == "K" else "BK" if "BK" in (di_sk, di_pleno) else "ditunda"
         hasil[username] = KeputusanTercatat(
             username=username,
@@ -255,6 +316,13 @@ def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTe
             disetujui_oleh=persetujuan.event.actor,
             dokumen_id=sk.id,
         )
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is not None and instance.status == InstanceStatus.COMPLETED:
+        # Step 6 is over: whoever is still ditunda (the follow-up lapsed, or a process version without it) is
+        # carried to a later batch.
+        for username, k in hasil.items():
+            if k.keputusan == "ditunda" and not k.dibawa:
+                hasil[username] = replace(k, dibawa=True)
     return hasil
 
 

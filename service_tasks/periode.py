@@ -135,6 +135,17 @@ def pastikan_tuk_terverifikasi(ctx: ServiceContext, tuk_kode: str) -> dict[str, 
     return {"kode": tuk.kode, "diverifikasi_pada": row.ditetapkan_at.isoformat()}
 
 
+# SOP step 6's time standard (2 minggu): the follow-up on a postponed decision ends by then.
+HARI_TINDAK_LANJUT_DITUNDA = 14
+
+
+@operator("batas_tindak_lanjut_ditunda")
+def batas_tindak_lanjut_ditunda(ctx: ServiceContext) -> str:
+    """The end of the follow-up on candidates the pleno postponed (ditunda): now + step 6's time standard, in WIB.
+    When it passes before the follow-up pleno has decided, the candidates are carried to a later batch."""
+    return (ctx.now + timedelta(days=HARI_TINDAK_LANJUT_DITUNDA)).astimezone(WIB).isoformat()
+
+
 @operator("batas_banding")
 def batas_banding(ctx: ServiceContext) -> str:
     """The end of the banding window: now + the LSP's masa banding (days), in WIB."""

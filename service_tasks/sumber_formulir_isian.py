@@ -23,6 +23,7 @@ from service_tasks.sumber_formulir_pilihan import (
     calon_tim_banding,
     peserta_aktif,
     peserta_dinilai,
+    peserta_ditunda,
     tuk_aktif,
     unit_peserta,
 )
@@ -192,6 +193,35 @@ def isian_keputusan_pleno(ctx: SumberContext) -> list[dict[str, Any]] | None:
     return [
         {"username": h.get("username"), "keputusan": "K" if hasil_kompeten(h) else "BK", "catatan": ""}
         for h in peserta_dinilai(ctx)
+    ] or None
+
+
+@isian("bukti_tambahan_usulan")
+def isian_bukti_tambahan(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per peserta yang ditunda, dengan catatan pleno sebagai bukti yang diminta."""
+    catatan = {k.get("username"): k.get("catatan") for k in objects(object_at(ctx.data, "pleno").get("keputusan"))}
+    return [
+        {
+            "username": p.get("username"),
+            "bukti": "",
+            "rekomendasi": "dibawa",
+            "alasan": catatan.get(p.get("username")) or "",
+        }
+        for p in peserta_ditunda(ctx)
+    ] or None
+
+
+@isian("keputusan_ditunda_usulan")
+def isian_keputusan_ditunda(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per peserta yang ditunda, dengan rekomendasi atas bukti tambahannya."""
+    bukti = {b.get("username"): b for b in objects(object_at(ctx.data, "bukti_tambahan").get("peserta"))}
+    return [
+        {
+            "username": p.get("username"),
+            "keputusan": (bukti.get(p.get("username")) or {}).get("rekomendasi") or "dibawa",
+            "alasan": (bukti.get(p.get("username")) or {}).get("alasan") or "",
+        }
+        for p in peserta_ditunda(ctx)
     ] or None
 
 

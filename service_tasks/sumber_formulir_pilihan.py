@@ -120,6 +120,18 @@ def peserta_dinilai(ctx: SumberContext) -> list[dict[str, Any]]:
     return [h for h in proses_list(ctx.data, "hasil_asesmen") if h.get("status") == "dinilai"]
 
 
+def peserta_ditunda(ctx: SumberContext) -> list[dict[str, Any]]:
+    """The candidates the pleno decided `ditunda` (its `pleno` in the process data), in the pleno's order, as the
+    assessment results name them: the follow-up gathers evidence on them and decides them."""
+    ditunda = [
+        k.get("username")
+        for k in objects(object_at(ctx.data, "pleno").get("keputusan"))
+        if k.get("keputusan") == "ditunda"
+    ]
+    hasil = {h.get("username"): h for h in peserta_dinilai(ctx)}
+    return [hasil.get(u) or {"username": u} for u in ditunda]
+
+
 def calon_anggota_pleno(ctx: SumberContext) -> list[PengurusPleno]:
     """The LSP's eligible pleno staff (`pengurus_pleno`, active) who may sit on this pleno: never a candidate or
     an IT role, not a candidate of the period, not the asesor of anyone it decides; by name."""
@@ -269,6 +281,12 @@ def pilihan_peserta_diterima(ctx: SumberContext) -> list[Pilihan]:
 def pilihan_peserta_dinilai(ctx: SumberContext) -> list[Pilihan]:
     """Peserta yang telah dinilai asesor, yang diputuskan pleno."""
     return judul_calon(ctx, peserta_dinilai(ctx))
+
+
+@pilihan("peserta_ditunda")
+def pilihan_peserta_ditunda(ctx: SumberContext) -> list[Pilihan]:
+    """Peserta yang keputusannya ditunda rapat pleno (menunggu bukti tambahan)."""
+    return judul_calon(ctx, peserta_ditunda(ctx))
 
 
 @pilihan("peserta_kompeten")

@@ -100,6 +100,33 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "kehadiran": {"hadir": False, "tanggal": "2026-06-11", "alasan_di_luar_jadwal": "Dimajukan", "catatan": "Sakit"}
     },
     "keputusan_banding.json": {"keputusan_banding": {"keputusan": "ditolak", "pertimbangan": "Bukti tidak baru"}},
+    "bukti_tambahan_ditunda.json": {
+        "bukti_tambahan": {
+            "peserta": [
+                {
+                    "username": "peserta3",
+                    "bukti": "Portofolio proyek perakitan",
+                    "rekomendasi": "K",
+                    "alasan": "Bukti tambahan memadai",
+                },
+                {"username": "peserta5", "rekomendasi": "dibawa", "alasan": "Peserta sakit"},
+            ]
+        }
+    },
+    "keputusan_ditunda.json": {
+        "pleno_lanjutan": {
+            "tanggal": "2026-06-27",
+            "waktu": "10.00",
+            "tempat": "Ruang Rapat LSP",
+            "anggota": ["kabid_sertifikasi", "kabid_administrasi"],
+            "notulis": "kabid_administrasi",
+            "hadir": ["kabid_sertifikasi", "kabid_administrasi"],
+            "keputusan": [
+                {"username": "peserta3", "keputusan": "K", "alasan": "Bukti tambahan menunjukkan semua unit K"},
+                {"username": "peserta5", "keputusan": "dibawa", "alasan": "Peserta sakit"},
+            ],
+        }
+    },
     "keputusan_asesmen_ulang.json": {
         "keputusan_asesmen_ulang": {"keputusan": "K", "alasan": "Semua unit asesmen ulang Kompeten"}
     },
@@ -304,8 +331,14 @@ def test_every_served_form_of_a_period_draws_and_reads_back_what_the_walk_submit
     drawing = Drawing(api)
     monkeypatch.setattr(api, "complete", drawing)
     sop.walk_period(api)
-    # The walk meets no escalation nor a quota shortfall: those two forms are drawn from their files above.
-    assert sorted(set(FORMS) - drawing.seen) == ["eskalasi.json", "memutuskan_kuota.json"]
+    # The walk meets no escalation, no quota shortfall and no postponed decision: those forms are drawn from their
+    # files above.
+    assert sorted(set(FORMS) - drawing.seen) == [
+        "bukti_tambahan_ditunda.json",
+        "eskalasi.json",
+        "keputusan_ditunda.json",
+        "memutuskan_kuota.json",
+    ]
 
 
 def test_a_form_with_a_keyword_no_page_can_draw_is_refused_at_deploy(api: Api) -> None:

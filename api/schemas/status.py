@@ -68,10 +68,17 @@ class HasilPraAsesmen(BaseModel):
 
 
 class HasilKeputusan(BaseModel):
-    keputusan: str = Field(description="K, BK or ditunda, as the approved SK (and an upheld appeal) records it")
-    sumber: str = Field(description="pleno or banding")
+    keputusan: str = Field(
+        description="K, BK or ditunda, as the approved SK (as amended after the follow-up pleno on a postponed "
+        "decision, and after an upheld appeal) records it"
+    )
+    sumber: str = Field(description="pleno, pleno_lanjutan (the follow-up pleno on a postponed decision) or banding")
     pada: datetime
     dokumen_id: int
+    dibawa: bool = Field(
+        default=False, description="ditunda, and carried to a later batch (by the follow-up pleno or when step 6 ended)"
+    )
+    alasan: str | None = Field(default=None, description="the follow-up pleno's reason, when it decided")
 
 
 class Hasil(BaseModel):

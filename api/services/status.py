@@ -282,7 +282,12 @@ def _hasil(session: Session, username: str, child_ids: set[int], root_ids: set[i
             k = keputusan_akhir(session, instance_id).get(username)
             if k is not None:
                 hasil[root_id].keputusan = HasilKeputusan(
-                    keputusan=k.keputusan, sumber=k.sumber, pada=k.diputuskan_at, dokumen_id=k.dokumen_id
+                    keputusan=k.keputusan,
+                    sumber=k.sumber,
+                    pada=k.diputuskan_at,
+                    dokumen_id=k.dokumen_id,
+                    dibawa=k.dibawa,
+                    alasan=k.alasan,
                 )
     return hasil
 

@@ -157,12 +157,25 @@ def tahapan(p: PeriodeSaya) -> list[Tahap]:
     t["Umpan balik"].keadaan = "selesai"
 
     # Pleno, a possible appeal, and the certificate.
+    if h.keputusan is not None and h.keputusan.dibawa:
+        alasan = f" ({h.keputusan.alasan})" if h.keputusan.alasan else ""
+        t["Pleno"] = Tahap(
+            "Pleno", "berhenti", f"Keputusan ditunda: dibawa ke periode uji kompetensi berikutnya{alasan}"
+        )
+        return _tanpa_banding(t)
     if h.keputusan is None or h.keputusan.keputusan == "ditunda":
-        ket = "Keputusan ditunda" if h.keputusan else "Menunggu keputusan rapat pleno"
+        ket = (
+            "Keputusan ditunda: bukti tambahan dikumpulkan untuk rapat pleno lanjutan"
+            if h.keputusan
+            else "Menunggu keputusan rapat pleno"
+        )
         t["Pleno"] = Tahap("Pleno", "sekarang", ket)
         return _tanpa_banding(t)
     pleno_bk = h.keputusan.keputusan == "BK" or h.keputusan.sumber == "banding"
-    t["Pleno"] = Tahap("Pleno", "selesai", "Keputusan ditetapkan")
+    lanjutan = h.keputusan.sumber == "pleno_lanjutan"
+    t["Pleno"] = Tahap(
+        "Pleno", "selesai", "Keputusan ditetapkan rapat pleno lanjutan" if lanjutan else "Keputusan ditetapkan"
+    )
     if banding is not None or pleno_bk:
         if _running(banding) and p.harus:
             t["Banding"] = Tahap("Banding", "sekarang", "Anda dapat mengajukan banding (FR.AK.04)")

@@ -46,6 +46,27 @@ def keputusan_tercatat_periode(session: Session, root_id: int) -> dict[str, Kepu
     return akhir
 
 
+def _ditunda(m: MasterData, tercatat: dict[str, KeputusanTercatat]) -> dict[str, Any]:
+    """What became of the candidates the pleno postponed: K and BK by the follow-up pleno; the others, carried to a
+    later batch, by name with the skema and the reason."""
+    lanjutan = [k for k in tercatat.values() if k.sumber == "pleno_lanjutan" and k.keputusan in ("K", "BK")]
+    dibawa = [k for k in tercatat.values() if k.keputusan == "ditunda"]
+    m.load_peserta(k.username for k in dibawa)
+    return {
+        "k": sum(1 for k in lanjutan if k.keputusan == "K"),
+        "bk": sum(1 for k in lanjutan if k.keputusan == "BK"),
+        "dibawa": [
+            {
+                "username": k.username,
+                "nama": snapshot.peserta(m, {"username": k.username})["nama"],
+                "skema_judul": k.skema_judul,
+                "alasan": k.alasan or "tidak diputuskan sampai tahap penerbitan sertifikat selesai",
+            }
+            for k in sorted(dibawa, key=lambda k: k.username)
+        ],
+    }
+
+
 # Where the period's own history says how registration, pre-assessment and FR.AK.03 went: (the child
 # process, the role that submits, the form's top-level object).
 PENDAFTARAN = ("pendaftaran_uji_kompetensi", Role.KABID_ADMINISTRASI, "pemeriksaan")
@@ -233,6 +254,8 @@ def terbitkan_laporan(
             # Decided K by the tim banding after the re-assessment and amended into the SK Penetapan, as recorded.
             "kompeten": sum(1 for k in tercatat.values() if k.sumber == "banding"),
         },
+        # The pleno's postponed decisions: decided by the follow-up pleno (amending the SK), or carried over.
+        "ditunda": _ditunda(m, tercatat),
         **jalannya_proses(ctx.session, ctx.root_id),
         "anggaran": anggaran if rab is not None else None,
         "realisasi_anggaran": evaluasi.get("realisasi_anggaran") if isinstance(evaluasi, dict) else None,

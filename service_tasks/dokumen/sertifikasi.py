@@ -13,8 +13,8 @@ from sqlalchemy import select
 from api.store.models import Dokumen
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
-from service_tasks.data_induk import MasterData
-from service_tasks.format_indonesia import WIB, hari_ini
+from service_tasks.data_induk import MasterData, gabung_nama
+from service_tasks.format_indonesia import WIB, hari_ini, tanggal
 from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import (
@@ -30,6 +30,7 @@ from service_tasks.keputusan_tercatat import (
     pleno_tercatat,
     sempitkan,
     sk_penetapan_berlaku,
+    tindak_lanjut_disetujui,
 )
 from service_tasks.nomor_surat import summary, terbit_pada_tugas, terbitkan_dokumen, terbitkan_perubahan
 from service_tasks.pengurus_pleno import pengurus_aktif
@@ -133,6 +134,7 @@ def terbitkan_sk_penetapan(
         "daftar": daftar,
         "jumlah_k": jumlah_keputusan(daftar, "K"),
         "jumlah_bk": jumlah_keputusan(daftar, "BK"),
+        "jumlah_ditunda": jumlah_keputusan(daftar, "ditunda"),
     }
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["sk_penetapan"], f"SK penetapan hasil asesmen {periode}", data)
 
@@ -239,6 +241,9 @@ def terbitkan_sk_perubahan_penetapan(
     daftar = objects(sk.data.get("daftar"))
     bk = {str(d.get("username")) for d in daftar if d.get("keputusan") == "BK"}
     anggota = {a for a in pleno_tercatat(ctx, None).get("anggota") or [] if isinstance(a, str)}
+    if (lanjutan := tindak_lanjut_disetujui(ctx.session, ctx.instance_id)) is not None:
+        # A BK by the follow-up pleno on a postponed candidate: its members decided too.
+        anggota |= {a for a in lanjutan[0].data("pleno_lanjutan").get("anggota") or [] if isinstance(a, str)}
     diubah = {u: b for u, b in banding_kompeten(ctx.session, ctx.instance_id, bk, anggota).items() if u in diterima}
     if not diubah:
         raise ServiceTaskError(
@@ -278,6 +283,68 @@ def terbitkan_sk_perubahan_penetapan(
         "jumlah_bk": jumlah_keputusan(rows, "BK"),
     }
     return terbitkan_perubahan(ctx, sk, data, "; ".join(alasan))
+
+
+KATA_KEPUTUSAN = {"K": "Kompeten (K)", "BK": "Belum Kompeten (BK)"}
+
+
+@operator("terbitkan_sk_perubahan_ditunda", issuing=SERTIFIKASI)
+def terbitkan_sk_perubahan_ditunda(ctx: ServiceContext, periode: str, pleno_lanjutan: dict[str, Any]) -> dict[str, Any]:
+    """The SK amending the SK Penetapan after the follow-up pleno on the candidates it postponed ("Perubahan atas
+    Keputusan ..."), signed by the Ketua LSP in office: each postponed candidate the follow-up pleno decided K or BK,
+    as Kabid Sertifikasi recorded it (the workflow's `pleno_lanjutan` may only narrow it), is K or BK in its
+    lampiran; a candidate carried to a later batch stays ditunda, with the reason. Refused when the follow-up
+    decided no one K or BK: nothing to amend."""
+    if (issued := terbit_pada_tugas(ctx, "sk_penetapan")) is not None:
+        return summary(issued)
+    m = MasterData(ctx.session)
+    workflow = {
+        k.get("username"): k.get("keputusan")
+        for k in objects(require_object("pleno_lanjutan", pleno_lanjutan).get("keputusan"))
+    }
+    sk = sk_penetapan_berlaku(ctx.session, ctx.instance_id)
+    lanjutan = tindak_lanjut_disetujui(ctx.session, ctx.instance_id)
+    if sk is None or lanjutan is None:
+        raise ServiceTaskError("tidak ada keputusan rapat pleno lanjutan atas peserta yang ditunda pada proses ini")
+    rapat, kata = lanjutan[0].data("pleno_lanjutan"), lanjutan[1]
+    daftar = objects(sk.data.get("daftar"))
+    diubah = {
+        u: r for u, r in kata.items() if r.get("keputusan") in ("K", "BK") and workflow.get(u) == r.get("keputusan")
+    }
+    if not any(str(d.get("username")) in diubah and d.get("keputusan") == "ditunda" for d in daftar):
+        raise ServiceTaskError(
+            "rapat pleno lanjutan tidak memutuskan peserta yang ditunda Kompeten atau Belum Kompeten: "
+            "SK penetapan tidak diubah"
+        )
+    lsp = snapshot.lsp(m)
+    pada = {k: v for k, v in rapat.items() if k in ("tanggal", "waktu", "tempat")}
+    rows, alasan = [], []
+    for d in daftar:
+        username = str(d.get("username"))
+        r = kata.get(username)
+        if d.get("keputusan") != "ditunda" or r is None:
+            rows.append(d)
+        elif username in diubah:
+            rows.append({**d, "keputusan": r.get("keputusan"), "pleno_lanjutan": pada, "catatan": r.get("alasan")})
+            alasan.append(f"{d.get('nama')} {KATA_KEPUTUSAN[str(r.get('keputusan'))]}")
+        else:
+            rows.append({**d, "dibawa": r.get("keputusan") == "dibawa", "catatan": r.get("alasan")})
+    data: dict[str, Any] = {
+        **sk.data,
+        "periode": periode,
+        "lsp": lsp,
+        "penandatangan": snapshot.ketua_menandatangani(m, ctx),
+        "daftar": rows,
+        "pleno_lanjutan": pada,
+        "jumlah_k": jumlah_keputusan(rows, "K"),
+        "jumlah_bk": jumlah_keputusan(rows, "BK"),
+        "jumlah_ditunda": jumlah_keputusan(rows, "ditunda"),
+    }
+    sebab = (
+        f"rapat pleno lanjutan tanggal {tanggal(pada.get('tanggal'))}, setelah bukti tambahan, memutuskan "
+        f"{gabung_nama(alasan)} atas asesi yang keputusannya ditunda"
+    )
+    return terbitkan_perubahan(ctx, sk, data, sebab)
 
 
 @operator("terbitkan_sk_banding", issuing=("banding_asesmen",))

@@ -28,41 +28,13 @@ def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     m = MasterData(ctx.session)
     refusals: list[Refusal] = []
     pleno = object_at(data, "pleno")
-    anggota = list_at(pleno, "anggota")
     keputusan = objects(pleno.get("keputusan"))
     hasil = {h.get("username"): h for h in proses_list(ctx.data, "hasil_asesmen")}
     dinilai = {u: h for u, h in hasil.items() if h.get("status") == "dinilai"}
-    asesor_of: dict[Any, set[Any]] = defaultdict(set)
-    for p in proses_list(ctx.data, "peserta_asesmen") + list(hasil.values()):
-        if p.get("asesor"):
-            asesor_of[p.get("asesor")].add(p.get("username"))
-    peserta_periode = set(hasil) | {p.get("username") for p in proses_list(ctx.data, "peserta_asesmen")}
     # The pleno decides every assessed candidate: an asesor of any of them may not sit on it.
-    diputuskan_user = set(dinilai) | {k.get("username") for k in keputusan}
-    m.load_users(set(anggota) | set(dinilai))
-
-    pengurus = pengurus_aktif(ctx.session, anggota)
-
-    def tidak_independen(a: Any) -> str | None:
-        if a in peserta_periode:
-            return f"{m.nama(a)} adalah peserta uji kompetensi: tidak boleh menjadi anggota pleno"
-        diasesori = sorted(str(u) for u in asesor_of.get(a, set()) & diputuskan_user)
-        if diasesori:
-            return (
-                f"{m.nama(a)} adalah asesor dari {gabung_nama(m.nama(u) for u in diasesori)}: "
-                "pengambil keputusan tidak boleh asesor peserta yang diputuskan"
-            )
-        user = m.user(a)
-        if user is not None and (alasan := bukan_pengambil_keputusan(user)) is not None:
-            return alasan
-        if a not in pengurus:
-            return f"{m.nama(a)} bukan pengurus pleno yang ditetapkan LSP: tidak boleh menjadi anggota pleno"
-        return None
-
     refusals.extend(
-        anggota_independen(m, anggota, "pleno.anggota", 2, "Rapat pleno sekurang-kurangnya 2 anggota", tidak_independen)
+        _susunan_pleno(ctx, m, pleno, "pleno", set(dinilai) | {k.get("username") for k in keputusan}, dinilai)
     )
-    refusals.extend(_kehadiran_dan_bidang(m, pleno, anggota, pengurus, list(dinilai.values())))
     # The pleno has been held, and after the last assessment it decides on.
     pada, salah = tanggal_kejadian(pleno.get("tanggal"), "pleno.tanggal", "rapat pleno", hari_ini(ctx))
     refusals.extend(salah)
@@ -117,12 +89,57 @@ def periksa_pleno(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     return refusals
 
 
+def _susunan_pleno(
+    ctx: ServiceContext,
+    m: MasterData,
+    pleno: dict[str, Any],
+    field: str,
+    diputuskan_user: set[Any],
+    dinilai: dict[Any, dict[str, Any]],
+) -> list[Refusal]:
+    """Who sits on a pleno (the first or a follow-up one): LSP pleno staff, never a candidate of the period nor the
+    asesor of a candidate it decides (`diputuskan_user`), present with the notulis, one competent in each field of
+    the skema of `dinilai`. Refusals name `field`.anggota, .notulis, .hadir."""
+    anggota = list_at(pleno, "anggota")
+    hasil = {h.get("username"): h for h in proses_list(ctx.data, "hasil_asesmen")}
+    asesor_of: dict[Any, set[Any]] = defaultdict(set)
+    for p in proses_list(ctx.data, "peserta_asesmen") + list(hasil.values()):
+        if p.get("asesor"):
+            asesor_of[p.get("asesor")].add(p.get("username"))
+    peserta_periode = set(hasil) | {p.get("username") for p in proses_list(ctx.data, "peserta_asesmen")}
+    m.load_users(set(anggota) | set(dinilai))
+    pengurus = pengurus_aktif(ctx.session, anggota)
+
+    def tidak_independen(a: Any) -> str | None:
+        if a in peserta_periode:
+            return f"{m.nama(a)} adalah peserta uji kompetensi: tidak boleh menjadi anggota pleno"
+        diasesori = sorted(str(u) for u in asesor_of.get(a, set()) & diputuskan_user)
+        if diasesori:
+            return (
+                f"{m.nama(a)} adalah asesor dari {gabung_nama(m.nama(u) for u in diasesori)}: "
+                "pengambil keputusan tidak boleh asesor peserta yang diputuskan"
+            )
+        user = m.user(a)
+        if user is not None and (alasan := bukan_pengambil_keputusan(user)) is not None:
+            return alasan
+        if a not in pengurus:
+            return f"{m.nama(a)} bukan pengurus pleno yang ditetapkan LSP: tidak boleh menjadi anggota pleno"
+        return None
+
+    refusals = anggota_independen(
+        m, anggota, f"{field}.anggota", 2, "Rapat pleno sekurang-kurangnya 2 anggota", tidak_independen
+    )
+    refusals.extend(_kehadiran_dan_bidang(m, pleno, anggota, pengurus, list(dinilai.values()), field))
+    return refusals
+
+
 def _kehadiran_dan_bidang(
     m: MasterData,
     pleno: dict[str, Any],
     anggota: list[Any],
     pengurus: dict[str, PengurusPleno],
     dinilai: list[dict[str, Any]],
+    field: str = "pleno",
 ) -> list[Refusal]:
     """The notulis is LSP staff; the daftar hadir lists only members and the notulis, the notulis among them and
     at least two members; of the members present, one is competent in the field of each skema decided."""
@@ -132,22 +149,24 @@ def _kehadiran_dan_bidang(
     m.load_users([notulis, *hadir])
     user = m.user(notulis)
     if user is None or not user.active:
-        refusals.append(Refusal("pleno.notulis", f"Notulis {m.nama(notulis)} bukan pengguna aktif"))
+        refusals.append(Refusal(f"{field}.notulis", f"Notulis {m.nama(notulis)} bukan pengguna aktif"))
     elif bukan_pengambil_keputusan(user) is not None:
         refusals.append(
-            Refusal("pleno.notulis", f"Notulis {m.nama(notulis)} bukan pengurus LSP: notulis rapat pleno pengurus LSP")
+            Refusal(
+                f"{field}.notulis", f"Notulis {m.nama(notulis)} bukan pengurus LSP: notulis rapat pleno pengurus LSP"
+            )
         )
     boleh = set(anggota) | {notulis}
     for i, h in enumerate(hadir):
         if h not in boleh:
             refusals.append(
-                Refusal(f"pleno.hadir.{i}", f"{m.nama(h)} bukan anggota pleno atau notulis: tidak masuk daftar hadir")
+                Refusal(f"{field}.hadir.{i}", f"{m.nama(h)} bukan anggota pleno atau notulis: tidak masuk daftar hadir")
             )
     if notulis not in hadir and user is not None:
-        refusals.append(Refusal("pleno.hadir", f"Notulis {m.nama(notulis)} tidak tercantum di daftar hadir"))
+        refusals.append(Refusal(f"{field}.hadir", f"Notulis {m.nama(notulis)} tidak tercantum di daftar hadir"))
     anggota_hadir = [a for a in anggota if a in hadir]
     if len(set(anggota_hadir)) < 2:
-        refusals.append(Refusal("pleno.hadir", "Rapat pleno dihadiri sekurang-kurangnya 2 anggota pleno"))
+        refusals.append(Refusal(f"{field}.hadir", "Rapat pleno dihadiri sekurang-kurangnya 2 anggota pleno"))
     skema_diputuskan: dict[str, Any] = {}
     for h in dinilai:
         skema = m.skema(h.get("skema_nomor"))
@@ -157,7 +176,7 @@ def _kehadiran_dan_bidang(
         if not any(kompeten_bidang(pengurus.get(a), bidang) for a in anggota_hadir):
             refusals.append(
                 Refusal(
-                    "pleno.anggota",
+                    f"{field}.anggota",
                     f"Tidak ada anggota pleno yang hadir dan kompeten di bidang {bidang} (skema {skema.judul}): "
                     "sekurang-kurangnya satu anggota kompeten di bidang skema yang diputuskan",
                 )
@@ -246,6 +265,88 @@ def periksa_keputusan_asesmen_ulang(ctx: ServiceContext, data: dict[str, Any]) -
             )
         ]
     return []
+
+
+def _ditunda(ctx: ServiceContext) -> dict[Any, dict[str, Any]]:
+    """username -> assessment result of each candidate the pleno (`pleno` in the process data) decided ditunda."""
+    hasil = {h.get("username"): h for h in proses_list(ctx.data, "hasil_asesmen") if h.get("status") == "dinilai"}
+    return {
+        k.get("username"): hasil.get(k.get("username")) or {"username": k.get("username")}
+        for k in objects(object_at(ctx.data, "pleno").get("keputusan"))
+        if k.get("keputusan") == "ditunda"
+    }
+
+
+def _satu_baris_per_ditunda(
+    m: MasterData, rows: list[dict[str, Any]], field: str, kolom: str, ditunda: dict[Any, dict[str, Any]]
+) -> list[Refusal]:
+    """Each row one candidate the pleno postponed, each of them once, K only when every unit is K."""
+    refusals: list[Refusal] = []
+    seen: dict[Any, int] = {}
+    for i, r in enumerate(rows):
+        username = r.get("username")
+        if username not in ditunda:
+            refusals.append(
+                Refusal(f"{field}.{i}.username", f"{m.nama(username)} tidak ditunda oleh rapat pleno periode ini")
+            )
+            continue
+        if username in seen:
+            refusals.append(
+                Refusal(f"{field}.{i}.username", f"{m.nama(username)} sudah tercantum di baris {seen[username] + 1}")
+            )
+            continue
+        seen[username] = i
+        h = ditunda[username]
+        if r.get(kolom) == "K" and not hasil_kompeten(h):
+            bk = [str(u.get("kode")) for u in objects(h.get("unit")) if u.get("rekomendasi") != "K"]
+            rincian = f" (unit BK: {gabung_nama(bk)})" if bk else ""
+            refusals.append(
+                Refusal(
+                    f"{field}.{i}.{kolom}",
+                    f"{m.nama(username)} tidak dapat diputuskan Kompeten{rincian}: Kompeten hanya bila semua unit K",
+                )
+            )
+    belum = [m.nama(u) for u in ditunda if u not in seen]
+    if belum:
+        refusals.append(Refusal(field, f"Peserta ditunda yang belum dicatat: {gabung_nama(belum)}"))
+    return refusals
+
+
+@validator("periksa_bukti_tambahan")
+def periksa_bukti_tambahan(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """One row per candidate the pleno postponed: the evidence gathered and a recommendation (K only when every
+    unit is K), or carried to a later batch with the reason."""
+    m = MasterData(ctx.session)
+    ditunda = _ditunda(ctx)
+    m.load_users(ditunda)
+    rows = objects(object_at(data, "bukti_tambahan").get("peserta"))
+    return _satu_baris_per_ditunda(m, rows, "bukti_tambahan.peserta", "rekomendasi", ditunda)
+
+
+@validator("periksa_keputusan_ditunda")
+def periksa_keputusan_ditunda(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """The follow-up pleno on the postponed candidates: members by the pleno's rules (staff, independent of the
+    candidates it decides and of their asesor, one competent in each field), held after the pleno that postponed
+    and not in the future; every postponed candidate decided once (K only when every unit is K)."""
+    m = MasterData(ctx.session)
+    rapat = object_at(data, "pleno_lanjutan")
+    ditunda = _ditunda(ctx)
+    refusals = _susunan_pleno(ctx, m, rapat, "pleno_lanjutan", set(ditunda), ditunda)
+    pada, salah = tanggal_kejadian(
+        rapat.get("tanggal"), "pleno_lanjutan.tanggal", "rapat pleno lanjutan", hari_ini(ctx)
+    )
+    refusals.extend(salah)
+    pleno = as_date(object_at(ctx.data, "pleno").get("tanggal"))
+    if pada is not None and pleno is not None and pada < pleno:
+        refusals.append(
+            Refusal(
+                "pleno_lanjutan.tanggal",
+                f"Tanggal rapat pleno lanjutan {tanggal(pada)} sebelum rapat pleno yang menunda ({tanggal(pleno)})",
+            )
+        )
+    rows = objects(rapat.get("keputusan"))
+    refusals.extend(_satu_baris_per_ditunda(m, rows, "pleno_lanjutan.keputusan", "keputusan", ditunda))
+    return refusals
 
 
 @validator("periksa_asesor_ulang")

@@ -340,6 +340,12 @@ def test_a_decision_postponed_by_the_pleno_is_reported_to_bnsp_neither_as_k_nor_
     t = sop.one(api, "ketua_lsp", "Menyetujui SK penetapan hasil asesmen")
     api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
     api.drain()
+    # The follow-up (tests/sop/test_pleno_ditunda.py) carries the candidate to a later batch.
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan({"peserta3": "dibawa"}))
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
+    api.complete("kabid_sertifikasi", t["id"], b.pleno_lanjutan({"peserta3": "dibawa"}))
+    api.drain()
 
     assert sop.tasks_named(api, "peserta3", "Mengajukan banding (FR.AK.04)") == []  # only BK may appeal
     with api.app.state.db.reading() as session:

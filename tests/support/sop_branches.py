@@ -45,6 +45,8 @@ KEPUTUSAN_BANDING = "Memutuskan banding"
 ASESOR_ULANG = "Menugaskan asesor asesmen ulang"
 MENILAI_ULANG = "Menilai ulang unit kompetensi (FR.AK.02)"
 HASIL_ULANG = "Memutuskan hasil asesmen ulang"
+BUKTI_TAMBAHAN = "Mengumpulkan bukti tambahan peserta ditunda"
+PLENO_LANJUTAN = "Memutuskan peserta ditunda (rapat pleno lanjutan)"
 NOMOR = "Mencatat nomor sertifikat dari BNSP"
 KUOTA = "Memutuskan tindak lanjut kuota minimum"
 EVALUASI = "Evaluasi dan pelaporan pelaksanaan uji kompetensi dan sertifikasi"
@@ -266,6 +268,53 @@ def decide(api: Api, keputusan: dict[str, str], anggota: list[str] | None = None
     t = sop.one(api, "ketua_lsp", SK_PENETAPAN)
     api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
     api.drain()
+
+
+DITUNDA_KARENA = "Bukti portofolio perlu dilengkapi"
+
+
+def decide_postponing(api: Api, keputusan: dict[str, str], anggota: list[str] | None = None) -> None:
+    """The pleno decides, postponing (ditunda) some with the evidence it asks for, and Ketua LSP approves the SK."""
+    data = sop.pleno(keputusan, anggota)
+    for row in data["pleno"]["keputusan"]:
+        if row["keputusan"] == "ditunda":
+            row["catatan"] = DITUNDA_KARENA
+    t = sop.one(api, "kabid_sertifikasi", PLENO)
+    api.complete("kabid_sertifikasi", t["id"], data)
+    t = sop.one(api, "ketua_lsp", SK_PENETAPAN)
+    api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
+    api.drain()
+
+
+def bukti_tambahan(rekomendasi: dict[str, str]) -> dict[str, Any]:
+    """The additional evidence on each postponed candidate, with the recommendation (K, BK or dibawa)."""
+    return {
+        "bukti_tambahan": {
+            "peserta": [
+                {
+                    "username": u,
+                    "bukti": "Portofolio proyek perakitan dan wawancara lanjutan" if r != "dibawa" else "",
+                    "rekomendasi": r,
+                    "alasan": "Bukti tambahan memadai"
+                    if r != "dibawa"
+                    else "Peserta sakit, bukti belum dapat dikumpulkan",
+                }
+                for u, r in rekomendasi.items()
+            ]
+        }
+    }
+
+
+def pleno_lanjutan(keputusan: dict[str, str], anggota: list[str] | None = None) -> dict[str, Any]:
+    """The follow-up pleno on the postponed candidates (the pleno's members by default)."""
+    rapat = sop.pleno({}, anggota)["pleno"]
+    alasan = {
+        "K": "Bukti tambahan menunjukkan semua unit kompeten",
+        "BK": "Bukti tambahan tidak memadai",
+        "dibawa": "Peserta sakit, bukti belum dapat dikumpulkan",
+    }
+    rapat["keputusan"] = [{"username": u, "keputusan": k, "alasan": alasan[k]} for u, k in keputusan.items()]
+    return {"pleno_lanjutan": rapat}
 
 
 def decided(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = None) -> int:

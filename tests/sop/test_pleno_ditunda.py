@@ -1,0 +1,303 @@
+"""Step 6, a decision the pleno postponed (ditunda): the additional evidence, the follow-up pleno by the pleno's
+membership rules, an amending SK Penetapan before the appeal window and the blangko request, or the candidate
+carried to a later batch, and the time standard that ends the follow-up. (How these tests work:
+tests/sop/__init__.py.)
+"""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.support import sop
+from tests.support import sop_branches as b
+from tests.support.api import Api
+from tests.support.hari import on_the_day, pdf_text, rapat
+from tests.support.sop_branches import Calon
+from tests.test_ui_peserta import open_status, stepper
+
+OPR = sop.OPR
+
+# peserta: K directly; peserta3 (Cahyo Nugroho, every unit K) postponed by the pleno.
+CALON = [Calon("peserta", asesor="asesor"), Calon("peserta3", OPR, asesor="asesor2", tuk="TUK-02")]
+# The same with a BK unit for peserta3.
+CALON_BK = [Calon("peserta", asesor="asesor"), Calon("peserta3", OPR, asesor="asesor2", tuk="TUK-02", bk=True)]
+
+
+def postponed(api: Api, calon: list[Calon] = CALON) -> int:
+    root = b.assessed(api, calon)
+    b.decide_postponing(api, {"peserta": "K", "peserta3": "ditunda"})
+    return root
+
+
+def evidence(api: Api, rekomendasi: str) -> None:
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan({"peserta3": rekomendasi}))
+    api.drain()
+
+
+def follow_up(api: Api, keputusan: str) -> None:
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
+    api.complete("kabid_sertifikasi", t["id"], b.pleno_lanjutan({"peserta3": keputusan}))
+    api.drain()
+
+
+def certificates_for(api: Api, usernames: list[str]) -> None:
+    t = sop.one(api, "kabid_administrasi", b.NOMOR)
+    api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(usernames)}})
+    api.drain()
+
+
+def hasil_sertifikasi(api: Api, root: int) -> dict[str, Any]:
+    """What step 6 handed to step 7, as Ketua LSP's evaluation task sees it."""
+    t = sop.one(api, "ketua_lsp", b.EVALUASI, instance_id=root)
+    return sop.task_data(api, "ketua_lsp", t["id"])["hasil_sertifikasi"]
+
+
+def test_a_postponed_candidate_waits_for_more_evidence_and_nothing_goes_to_bnsp_before_the_follow_up(
+    api: Api,
+) -> None:
+    root = postponed(api)
+    assert b.documents(api, root, "permohonan_blangko") == []
+    assert len(b.documents(api, root, "sk_penetapan")) == 1
+    assert sop.tasks_named(api, "kabid_administrasi", b.NOMOR) == []
+    assert sop.tasks_named(api, "peserta3", b.BANDING) == []
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    form = sop.task_detail(api, "kabid_sertifikasi", t["id"])["form"]["schema"]
+    rows = form["properties"]["bukti_tambahan"]["properties"]["peserta"]
+    # The form offers the postponed candidate only, with the evidence the pleno asked for as the reason.
+    assert [c["const"] for c in rows["items"]["properties"]["username"]["oneOf"]] == ["peserta3"]
+    assert rows["default"] == [
+        {"username": "peserta3", "bukti": "", "rekomendasi": "dibawa", "alasan": b.DITUNDA_KARENA}
+    ]
+    assert [s for s in stepper(open_status(api, "peserta3")) if s.startswith("Pleno")] == [
+        "Pleno: Sedang berlangsung: Keputusan ditunda: bukti tambahan dikumpulkan untuk rapat pleno lanjutan"
+    ]
+
+
+def test_a_postponed_candidate_decided_k_by_the_follow_up_pleno_gets_an_amending_sk_and_a_certificate_this_period(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)
+    root = postponed(api)
+    evidence(api, "K")
+    assert b.documents(api, root, "permohonan_blangko") == []  # the evidence is a recommendation, not a decision
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
+    form = sop.task_detail(api, "kabid_sertifikasi", t["id"])["form"]["schema"]
+    assert form["properties"]["pleno_lanjutan"]["properties"]["keputusan"]["default"] == [
+        {"username": "peserta3", "keputusan": "K", "alasan": "Bukti tambahan memadai"}
+    ]
+    follow_up(api, "K")
+
+    [sk, perubahan] = b.documents(api, root, "sk_penetapan")
+    assert (perubahan.supersedes_id, perubahan.version, perubahan.number) == (sk.id, 2, "003/LSP-STMI/SK/XII/2026")
+    assert perubahan.title == "Perubahan atas SK penetapan hasil asesmen 2026 Genap"
+    for phrase in [
+        "yaitu 1 asesi Kompeten (K), 0 asesi Belum Kompeten (BK) dan 1 asesi yang keputusannya ditunda.",
+        "KEEMPAT : Keputusan atas asesi yang ditunda ditetapkan dalam rapat pleno lanjutan setelah bukti tambahan "
+        "dikumpulkan, atau asesi dibawa ke periode uji kompetensi berikutnya.",
+        "2 Cahyo Nugroho 2301001 Operator Perakitan Kendaraan Bermotor Roda Empat Hendra Gunawan, S.T. "
+        "MET.000.002517 2018 Ditunda",
+    ]:
+        assert rapat(phrase) in pdf_text(api, sk.id), phrase
+    text = pdf_text(api, perubahan.id)
+    for phrase in [
+        "NOMOR 003/LSP-STMI/SK/XII/2026 TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR "
+        "002/LSP-STMI/SK/XII/2026 TENTANG PENETAPAN HASIL ASESMEN UJI KOMPETENSI PERIODE 2026 GENAP",
+        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 002/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "perlu diubah karena rapat pleno lanjutan tanggal 1 Desember 2026, setelah bukti tambahan, memutuskan "
+        "Cahyo Nugroho Kompeten (K) atas asesi yang keputusannya ditunda;",
+        "d. Hasil rapat pleno lanjutan tanggal 1 Desember 2026 di Ruang Rapat LSP atas bukti tambahan asesi yang "
+        "keputusannya ditunda;",
+        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 002/LSP-STMI/SK/XII/2026 tanggal "
+        "1 Desember 2026 tentang Penetapan Hasil Asesmen Uji Kompetensi Periode 2026 Genap, sehingga berbunyi",
+        "yaitu 2 asesi Kompeten (K) dan 0 asesi Belum Kompeten (BK).",
+        "Berdasarkan rapat pleno tanggal 1 Desember 2026 dan rapat pleno lanjutan tanggal 1 Desember 2026.",
+        "2 Cahyo Nugroho rapat pleno lanjutan tanggal 1 Desember 2026 2301001 Operator Perakitan Kendaraan Bermotor "
+        "Roda Empat Hendra Gunawan, S.T. MET.000.002517 2018 K",
+        "KETUA LSP POLITEKNIK STMI JAKARTA, Ir. Ratna Dewi Lestari, M.M. NIP 197805222005012001",
+    ]:
+        assert rapat(phrase) in text, phrase
+    assert "ditunda.KEEMPAT" not in text  # nothing is left postponed in the amended SK
+
+    # The blangko request follows the amending SK, for both candidates; both get a certificate in this period.
+    [surat] = b.documents(api, root, "permohonan_blangko")
+    assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama", "Cahyo Nugroho"]
+    certificates_for(api, ["peserta", "peserta3"])
+    assert sorted(c.peserta_username for c in b.certificates(api)) == ["peserta", "peserta3"]
+    hasil = hasil_sertifikasi(api, root)
+    assert [k["username"] for k in hasil["kompeten"]] == ["peserta", "peserta3"]
+    assert [(k["username"], k["keputusan"]) for k in hasil["pleno_lanjutan"]["keputusan"]] == [("peserta3", "K")]
+    status = stepper(open_status(api, "peserta3"))
+    assert status[-2:] == [
+        "Pleno: Selesai: Keputusan ditetapkan rapat pleno lanjutan",
+        "Sertifikat: Selesai: Sertifikat terbit",
+    ]
+
+
+def test_the_follow_up_pleno_keeps_the_plenos_membership_rules_and_its_refusals_change_nothing(api: Api) -> None:
+    root = postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        t["id"],
+        b.bukti_tambahan({"peserta": "K"}),
+        root,
+        {
+            "bukti_tambahan.peserta.0.username": ["(peserta)", "tidak ditunda"],
+            "bukti_tambahan.peserta": ["belum dicatat", "(peserta3)"],
+        },
+    )
+    evidence(api, "K")
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
+    # peserta3's asesor may not decide on peserta3.
+    with_asesor = b.pleno_lanjutan({"peserta3": "K"}, anggota=["kabid_sertifikasi", "kabid_administrasi", "asesor2"])
+    b.refused(
+        api, "kabid_sertifikasi", t["id"], with_asesor, root, {"pleno_lanjutan.anggota.2": ["(asesor2)", "asesor dari"]}
+    )
+    # A student is never a member, and the follow-up is held after the pleno that postponed, not before.
+    data = b.pleno_lanjutan({"peserta3": "K"}, anggota=["kabid_sertifikasi", "kabid_administrasi", "peserta2"])
+    data["pleno_lanjutan"]["tanggal"] = (
+        date.fromisoformat(data["pleno_lanjutan"]["tanggal"]) - timedelta(days=1)
+    ).isoformat()
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        t["id"],
+        data,
+        root,
+        {
+            "pleno_lanjutan.anggota.2": ["(peserta2)", "peserta"],
+            "pleno_lanjutan.tanggal": ["sebelum rapat pleno yang menunda"],
+        },
+    )
+    # Every postponed candidate is decided, and only they.
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        t["id"],
+        b.pleno_lanjutan({"peserta": "BK"}),
+        root,
+        {"pleno_lanjutan.keputusan.0.username": ["(peserta)"], "pleno_lanjutan.keputusan": ["(peserta3)"]},
+    )
+    assert len(b.documents(api, root, "sk_penetapan")) == 1
+
+
+def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after_the_follow_up_may_appeal_and_win(
+    api: Api,
+) -> None:
+    root = postponed(api, CALON_BK)
+    bk_unit = sop.units(api, OPR)[-1]["kode"]
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        t["id"],
+        b.bukti_tambahan({"peserta3": "K"}),
+        root,
+        {"bukti_tambahan.peserta.0.rekomendasi": ["(peserta3)", "Kompeten", bk_unit]},
+    )
+    evidence(api, "BK")
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
+    b.refused(
+        api,
+        "kabid_sertifikasi",
+        t["id"],
+        b.pleno_lanjutan({"peserta3": "K"}),
+        root,
+        {"pleno_lanjutan.keputusan.0.keputusan": ["(peserta3)", "Kompeten", bk_unit]},
+    )
+    follow_up(api, "BK")
+
+    [_, perubahan] = b.documents(api, root, "sk_penetapan")
+    assert [(d["username"], d["keputusan"]) for d in perubahan.data["daftar"]] == [("peserta", "K"), ("peserta3", "BK")]
+    # BK by the follow-up pleno: the candidate may appeal, and the tim banding is independent of both plenos.
+    t = sop.one(api, "peserta3", b.BANDING)
+    about = sop.task_data(api, "peserta3", t["id"])["peserta_banding"]
+    assert (about["keputusan"], about["anggota_pleno"]) == ("BK", sop.PLENO)
+    assert b.documents(api, root, "permohonan_blangko") == []  # the appeal window comes first
+
+    # Upheld, re-assessed K by another asesor and decided K by the tim banding: the SK's third version says K.
+    b.appeal(api, "peserta3")
+    b.decide_appeal(api, "diterima")
+    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
+    api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
+    api.drain()
+    b.decide_reassessment(api, "K")
+    api.drain()
+    [_, _, banding] = b.documents(api, root, "sk_penetapan")
+    assert (banding.version, banding.supersedes_id) == (3, perubahan.id)
+    assert [(d["username"], d["keputusan"]) for d in banding.data["daftar"]] == [("peserta", "K"), ("peserta3", "K")]
+    [surat] = b.documents(api, root, "permohonan_blangko")
+    assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama", "Cahyo Nugroho"]
+    certificates_for(api, ["peserta", "peserta3"])
+    assert sorted(c.peserta_username for c in b.certificates(api)) == ["peserta", "peserta3"]
+
+
+def test_a_postponed_candidate_carried_to_a_later_batch_is_recorded_so_and_reported(api: Api) -> None:
+    root = postponed(api)
+    evidence(api, "dibawa")
+    follow_up(api, "dibawa")
+    assert len(b.documents(api, root, "sk_penetapan")) == 1  # nothing decided: the SK stands
+    [surat] = b.documents(api, root, "permohonan_blangko")
+    assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama"]
+    certificates_for(api, ["peserta"])
+    hasil = hasil_sertifikasi(api, root)
+    assert [k["username"] for k in hasil["kompeten"]] == ["peserta"]
+    [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
+    keputusan = period["hasil"]["keputusan"]
+    assert (keputusan["keputusan"], keputusan["sumber"], keputusan["dibawa"], keputusan["alasan"]) == (
+        "ditunda",
+        "pleno_lanjutan",
+        True,
+        "Peserta sakit, bukti belum dapat dikumpulkan",
+    )
+    assert (
+        "Pleno: Berhenti di sini: Keputusan ditunda: dibawa ke periode uji kompetensi berikutnya "
+        "(Peserta sakit, bukti belum dapat dikumpulkan)"
+    ) in stepper(open_status(api, "peserta3"))
+    sop.step_7(api, root)
+    api.drain()
+    [laporan] = b.documents(api, root, "laporan")
+    assert (laporan.data["jumlah_k"], laporan.data["jumlah_bk"], laporan.data["jumlah_ditunda"]) == (1, 0, 1)
+    assert rapat(
+        "Keputusan yang ditunda : diputuskan dalam rapat pleno lanjutan setelah bukti tambahan: Kompeten 0, Belum "
+        "Kompeten 0; dibawa ke periode berikutnya 1: Cahyo Nugroho (Operator Perakitan Kendaraan Bermotor Roda "
+        "Empat), alasan: Peserta sakit, bukti belum dapat dikumpulkan"
+    ) in pdf_text(api, laporan.id)
+
+
+def test_when_the_follow_up_outlasts_the_step_6_time_standard_the_candidate_is_carried_over_and_the_period_goes_on(
+    api: Api, clock: Any
+) -> None:
+    root = postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    batas = datetime.fromisoformat(sop.task_data(api, "kabid_sertifikasi", t["id"])["batas_tindak_lanjut"])
+    assert timedelta(days=14) - timedelta(minutes=5) < batas - api.app.state.clock.now() <= timedelta(days=14)
+    evidence(api, "K")
+    b.advance_to(api, clock, batas - timedelta(minutes=1))
+    assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)  # still within the time standard
+
+    b.advance_to(api, clock, batas + timedelta(minutes=1))
+    assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN) == []
+    assert any(e["type"] == "timer_fired" for e in b.history_of(api, root))
+    assert len(b.documents(api, root, "sk_penetapan")) == 1
+    [surat] = b.documents(api, root, "permohonan_blangko")
+    assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama"]
+    certificates_for(api, ["peserta"])
+    hasil = hasil_sertifikasi(api, root)
+    assert hasil["pleno_lanjutan"] == {
+        "lewat_waktu": True,
+        "keputusan": [
+            {
+                "username": "peserta3",
+                "keputusan": "dibawa",
+                "alasan": "batas waktu tindak lanjut keputusan ditunda lewat",
+            }
+        ],
+    }
+    [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
+    assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["dibawa"]) == ("ditunda", True)
