@@ -50,13 +50,15 @@ def document_store(settings: Settings) -> FileStore:
 
 
 def logo_store(settings: Settings) -> FileStore:
-    """The LSP's logo lives with the other uploaded files (data_dir/berkas), by its SHA-256."""
+    """The LSP's logo lives with the other uploaded files (data_dir/berkas), by its SHA-256; so does a
+    candidate's pas foto."""
     return stores(settings.data_dir).berkas
 
 
 def job_for(session: Session, row: Dokumen, settings: Settings, logos: dict[str, str | None]) -> RenderJob:
-    """What a render needs from a row: its snapshot, number, version, and the logo of the kop it is written on
-    (the institution's for a letter on its kop, `kop_surat`; the LSP's otherwise)."""
+    """What a render needs from a row: its snapshot, number, version, the logo of the kop it is written on
+    (the institution's for a letter on its kop, `kop_surat`; the LSP's otherwise) and the candidate's pas foto
+    (`peserta.foto`: the kartu peserta, the certificate)."""
     lsp = (row.data or {}).get("kop_surat") or (row.data or {}).get("lsp") or {}
     logo_sha = lsp.get("logo_sha256")
     if logo_sha and logo_sha not in logos:
@@ -64,6 +66,12 @@ def job_for(session: Session, row: Dokumen, settings: Settings, logos: dict[str,
         logos[logo_sha] = (
             data_uri(path.read_bytes(), lsp.get("logo_content_type") or "image/png") if path.exists() else None
         )
+    peserta = (row.data or {}).get("peserta")
+    foto = peserta.get("foto") if isinstance(peserta, dict) else None
+    foto_uri = None
+    if isinstance(foto, dict) and foto.get("sha256"):
+        path = logo_store(settings).path(str(foto["sha256"]))
+        foto_uri = data_uri(path.read_bytes(), str(foto.get("content_type") or "image/jpeg")) if path.exists() else None
     original, seen = row, {row.id}  # a correction prints the date of the first version it corrects
     while original.supersedes_id is not None and original.supersedes_id not in seen:
         previous = session.get(Dokumen, original.supersedes_id)
@@ -83,6 +91,7 @@ def job_for(session: Session, row: Dokumen, settings: Settings, logos: dict[str,
         original_created_at=original.created_at.isoformat(),
         correction_reason=row.correction_reason,
         logo=logos.get(logo_sha) if logo_sha else None,
+        foto=foto_uri,
         public_base_url=settings.public_base_url,
         store_root=str(document_store(settings).root),
     )
