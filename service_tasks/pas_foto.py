@@ -22,6 +22,7 @@ MIN_LEBAR, MIN_TINGGI = 300, 400
 RASIO = 3 / 4  # width : height
 TOLERANSI = 0.05  # of RASIO
 FIELD = "apl01.pas_foto_berkas_id"
+BATAS_ID = 2**31  # ids are 32-bit: a larger number in the data names no file (and is never sent to the database)
 
 
 def _mb(size: int) -> str:
@@ -66,7 +67,11 @@ def foto_peserta(session: Session, root_id: int, usernames: list[str]) -> dict[s
             .order_by(Event.id)
         ):
             apl01 = (data or {}).get("apl01")
-            if isinstance(apl01, dict) and isinstance(apl01.get("pas_foto_berkas_id"), int):
+            if (
+                isinstance(apl01, dict)
+                and isinstance(apl01.get("pas_foto_berkas_id"), int)
+                and (0 < apl01["pas_foto_berkas_id"] < BATAS_ID)
+            ):
                 named[str(actor)] = apl01["pas_foto_berkas_id"]
     found: dict[int, Berkas] = {}
     for ids in chunks(named.values()):

@@ -108,6 +108,7 @@ def test_a_registration_refuses_a_pas_foto_of_the_wrong_type_size_or_shape_at_it
     assert bukti.status_code == 201, bukti.text
     refused(api, "peserta", task, with_photo(data, bukti.json()["id"]), root, {FIELD: ["bukan sebagai pas foto"]})
     refused(api, "peserta", task, with_photo(data, 987654), root, {FIELD: ["tidak ditemukan", "unggah pas foto"]})
+    refused(api, "peserta", task, with_photo(data, 2**40), root, {FIELD: ["tidak ditemukan"]})
 
     # A JPEG of 3 × 4 within the tolerance (35 × 45 mm, 350 × 450) is taken.
     baik = photo(api, task, foto.pas_foto(350, 450, "JPEG"), "pas-foto.jpg", "image/jpeg")
@@ -159,6 +160,22 @@ def test_the_kartu_prints_the_pas_foto_and_a_registration_before_the_field_print
     assert "Pas foto 3 × 4" not in text(kartu["peserta"])
     assert images(kartu["peserta2"]) == []
     assert "Pas foto 3 × 4" in text(kartu["peserta2"])
+
+    # A correction of the card whose data names no stored picture prints the empty frame, never an error.
+    with api.app.state.db.reading() as session:
+        card = session.scalars(
+            select(Dokumen.id).where(
+                Dokumen.root_id == root, Dokumen.kind == "kartu_peserta", Dokumen.candidate == "peserta"
+            )
+        ).one()
+    bogus = {"foto": {"sha256": "../../secret_key", "content_type": "text/plain"}}
+    body = {"alasan": "Pas foto salah", "data": {"peserta": bogus}}
+    r = api.post(STAFF, f"/api/dokumen/{card}/koreksi", json=body)
+    assert r.status_code == 201, r.text
+    api.app.state.worker.render_documents()
+    corrected = api.get(STAFF, f"/api/dokumen/{r.json()['id']}")
+    assert corrected.status_code == 200, corrected.text
+    assert images(corrected.content) == [] and "Pas foto 3 × 4" in text(corrected.content)
 
     # The photo itself: the candidate and staff read it; their asesor reads their evidence but not the photo.
     with api.app.state.db.reading() as session:

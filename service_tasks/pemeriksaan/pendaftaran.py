@@ -92,7 +92,7 @@ def periksa_apl(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
             )
     foto_id = apl01.get("pas_foto_berkas_id")
     if isinstance(foto_id, int):
-        foto = ctx.session.get(Berkas, foto_id)
+        foto = ctx.session.get(Berkas, foto_id) if 0 < foto_id < pas_foto.BATAS_ID else None
         if (salah := pas_foto.masalah(foto, foto_id, ctx.actor, ctx.instance_id)) is not None:
             refusals.append(Refusal(pas_foto.FIELD, salah))
     pendaftar = object_at(ctx.data, "pendaftar")
