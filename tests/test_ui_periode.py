@@ -292,7 +292,7 @@ def test_a_whole_period_is_worked_through_the_pages_alone_by_every_role_the_cand
     # Each candidate's evidence and pas foto were picked in the page's file inputs and uploaded by the page;
     # Bunga's twice.
     with site.app.state.db.reading() as session:
-        uploads = Counter(session.execute(select(Berkas.uploaded_by, Berkas.jenis)).tuples().all())
+        uploads = Counter((u, j) for u, j in session.execute(select(Berkas.uploaded_by, Berkas.jenis)))
     assert {u: uploads[(u, None)] for u in PESERTA} == {"peserta": 1, "peserta2": 2, "peserta3": 1}
     assert {u: uploads[(u, "pas_foto")] for u in PESERTA} == {"peserta": 1, "peserta2": 2, "peserta3": 1}
     assert {u for u, _, _ in walk.done} >= {"direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi"}
