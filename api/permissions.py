@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.auth import CurrentUser, require_roles
-from api.store.enums import Role
+from api.store.enums import JenisBerkas, Role
 from api.store.master import Asesor, Berkas
 from api.store.models import Dokumen, HumanTask, Komentar, ProcessInstance
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
@@ -190,9 +190,12 @@ def _usernames_at(data: Any, path: list[str]) -> set[str]:
 
 def may_read_file(session: Session, user: CurrentUser, berkas: Berkas) -> bool:
     """The candidate who uploaded it, staff, and an asesor who holds (or held) a task about that candidate
-    in the same period."""
+    in the same period; the candidate's pas foto only the candidate and staff (it reaches others printed on
+    the documents that carry it: the kartu peserta, the certificate)."""
     if berkas.uploaded_by == user.username or is_staff(user):
         return True
+    if berkas.jenis == JenisBerkas.PAS_FOTO:
+        return False
     instance = session.get(ProcessInstance, berkas.instance_id)
     if instance is None:
         return False

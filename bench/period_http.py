@@ -72,7 +72,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from api import seed
 from api.store.models import Dokumen, ProcessInstance
-from tests.support import sop
+from tests.support import foto, sop
 
 ROOT = Path(__file__).resolve().parent.parent
 PLENO = ["kabid_sertifikasi", "ketua_lsp"]
@@ -620,6 +620,13 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
                 u,
                 files={"file": ("ktm.pdf", sop.PDF, "application/pdf")},
             ).json()
+            pas_foto = c.call(
+                "upload pas foto",
+                "POST",
+                f"/api/tasks/{t['id']}/berkas?jenis=pas_foto",
+                u,
+                files={"file": ("pas-foto.png", foto.PNG, "image/png")},
+            ).json()
             c.complete(
                 "complete FR.APL.01/02",
                 u,
@@ -628,6 +635,7 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
                     "apl01": {
                         "tujuan_asesmen": "sertifikasi",
                         "pendidikan": "D3 (tingkat akhir)",
+                        "pas_foto_berkas_id": pas_foto["id"],
                         "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": up["id"]}],
                     },
                     "apl02": [

@@ -69,9 +69,11 @@ from api.engine import children
 from api.engine.runtime import Runtime
 from api.engine.script_engine import RestrictedEnvironment
 from api.services import tasks as api_tasks
+from api.store.enums import JenisBerkas
 from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema
 from api.store.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole
 from api.store.storage import FileStore
+from tests.support import foto
 
 JWD = "SKM/LSP-STMI/001/2024"
 OPR = "SKM/LSP-STMI/002/2024"
@@ -266,11 +268,13 @@ def skema_units(db: Any) -> dict[str, list[dict[str, Any]]]:
         return {s.nomor: list(s.unit or []) for s in session.scalars(select(Skema))}
 
 
-def bulk_berkas(db: Any, data_dir: Path) -> tuple[dict[str, int], float]:
-    """One uploaded evidence file per candidate: the bytes stored once (content-addressed), one `berkas`
-    row per candidate owned by them and pointing at their registration child (as the upload route writes)."""
+def bulk_berkas(db: Any, data_dir: Path) -> tuple[dict[str, int], dict[str, int], float]:
+    """One uploaded evidence file and one pas foto per candidate: the bytes stored once (content-addressed), one
+    `berkas` row each per candidate owned by them and pointing at their registration child (as the upload route
+    writes)."""
     t0 = time.perf_counter()
     sha256 = FileStore(data_dir / "berkas").put(PDF)
+    foto_sha256 = FileStore(data_dir / "berkas").put(foto.PNG)
     now = datetime.now(UTC)
     with db.transaction() as session:
         tasks = session.execute(
@@ -278,23 +282,32 @@ def bulk_berkas(db: Any, data_dir: Path) -> tuple[dict[str, int], float]:
                 HumanTask.state == "ready", HumanTask.element_id == "mengisi_apl"
             )
         ).all()
-        rows = [
-            {
-                "sha256": sha256,
-                "nama": "ktm.pdf",
-                "content_type": "application/pdf",
-                "size": len(PDF),
-                "instance_id": instance_id,
-                "task_id": task_id,
-                "uploaded_by": assignee,
-                "created_at": now,
-            }
+        common = [
+            {"instance_id": instance_id, "task_id": task_id, "uploaded_by": assignee, "created_at": now}
             for task_id, instance_id, assignee in tasks
+        ]
+        rows = [
+            {**c, "sha256": sha256, "nama": "ktm.pdf", "content_type": "application/pdf", "size": len(PDF)}
+            for c in common
+        ] + [
+            {
+                **c,
+                "sha256": foto_sha256,
+                "nama": "pas-foto.png",
+                "content_type": "image/png",
+                "size": len(foto.PNG),
+                "jenis": JenisBerkas.PAS_FOTO,
+                "lebar": 300,
+                "tinggi": 400,
+            }
+            for c in common
         ]
         for k in range(0, len(rows), CHUNK):
             session.execute(insert(Berkas), rows[k : k + CHUNK])
-        berkas = dict(session.execute(select(Berkas.uploaded_by, Berkas.id)).all())
-    return berkas, time.perf_counter() - t0
+        found = session.execute(select(Berkas.uploaded_by, Berkas.id, Berkas.jenis)).all()
+    berkas = {u: i for u, i, jenis in found if jenis is None}
+    pas_foto = {u: i for u, i, jenis in found if jenis == JenisBerkas.PAS_FOTO}
+    return berkas, pas_foto, time.perf_counter() - t0
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -452,8 +465,8 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
         report(f"worker starts the other {started:,} registration children", f"{time.perf_counter() - t0:.2f} s")
 
         # 4. one evidence upload per candidate
-        berkas, seconds = bulk_berkas(db, data_dir)
-        print(f"  (setup) {len(berkas):,} berkas rows bulk inserted in {seconds:.1f} s")
+        berkas, pas_foto, seconds = bulk_berkas(db, data_dir)
+        print(f"  (setup) {len(berkas) + len(pas_foto):,} berkas rows bulk inserted in {seconds:.1f} s")
 
         # 5. the candidates' FR.APL.01/02 and the evidence checks, through the runtime (no HTTP)
         def complete_children(
@@ -484,6 +497,7 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
                 "apl01": {
                     "tujuan_asesmen": "sertifikasi",
                     "pendidikan": "D3 (tingkat akhir)",
+                    "pas_foto_berkas_id": pas_foto[username],
                     "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": berkas[username]}],
                 },
                 "apl02": [

@@ -1,7 +1,7 @@
 """Rendering an issued document: its Jinja2 template in ``documents/`` to HTML, and WeasyPrint to PDF (the
 blangko request's candidate list to .xlsx). Runs in the worker's render processes, off the instance's
 transaction: a job carries everything the template needs (the document's data snapshot, its number, the
-LSP's logo), so a render reads no database and the same job always prints the same letter.
+LSP's logo, the candidate's pas foto), so a render reads no database and the same job always prints the same letter.
 """
 
 import base64
@@ -43,6 +43,7 @@ class RenderJob:
     original_created_at: str | None = None
     correction_reason: str | None = None
     logo: str | None = None  # a data URI of the LSP profile's logo
+    foto: str | None = None  # a data URI of the candidate's pas foto (kartu peserta, certificate)
     public_base_url: str = "http://127.0.0.1:8000"
     store_root: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -104,6 +105,7 @@ def context(job: RenderJob) -> dict[str, Any]:
         **data,
         "lsp": lsp,
         "logo": job.logo,
+        "foto": job.foto,
         "dokumen": {
             "id": job.id,
             "jenis": job.kind,

@@ -13,6 +13,7 @@ import pytest
 
 from api.settings import PROJECT_ROOT
 from api.ui import formulir
+from tests.support import foto
 
 BASE = "http://formulir.test"
 STATIC = PROJECT_ROOT / "api" / "ui" / "static"
@@ -39,6 +40,7 @@ class Site:
     def __init__(self, html: str) -> None:
         self.html = html
         self.uploads: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}  # what GET /api/berkas/{id} serves (an uploaded picture's preview)
         self.answer: tuple[int, dict[str, Any]] = (
             201,
             {"id": 42, "nama": "sertifikat.pdf", "content_type": "application/pdf", "size": 2048, "sha256": "0"},
@@ -53,12 +55,14 @@ class Site:
             name = path.rsplit("/", 1)[-1]
             kind = "text/css" if name.endswith(".css") else "text/javascript"
             route.fulfill(status=200, content_type=kind, body=(STATIC / name).read_text())
-        elif path == "/api/tasks/t1/berkas" and request.method == "POST":
+        elif path.partition("?")[0] == "/api/tasks/t1/berkas" and request.method == "POST":
             self.uploads.append(
-                {"csrf": request.headers.get("x-csrf-token"), "size": len(request.post_data_buffer or b"")}
+                {"csrf": request.headers.get("x-csrf-token"), "size": len(request.post_data_buffer or b""), "url": path}
             )
             status, body = self.answer
             route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+        elif path in self.files:
+            route.fulfill(status=200, content_type="image/png", body=self.files[path])
         else:
             route.fulfill(status=404, body="")
 
@@ -141,6 +145,38 @@ def test_a_row_added_with_an_upload_and_the_first_removed_submit_as_the_rows_on_
         {"jenis": "administratif", "nama": "Transkrip", "berkas_id": 12},
         {"jenis": "portofolio", "nama": "Sertifikat pelatihan", "berkas_id": 42},
     ]
+
+
+def test_the_registration_asks_for_the_pas_foto_in_a_field_of_its_own_and_uploads_it_as_the_photo(
+    open_page: Any, tmp_path: Path
+) -> None:
+    schema = schema_of("apl01_apl02.json")
+    page, site = open_page(schema, APL)
+    picker = page.get_by_label("Pas foto 3 × 4")
+    assert picker.get_attribute("type") == "file" and picker.get_attribute("accept") == "image/jpeg,image/png"
+    field = page.locator(".bidang", has=page.locator("#f-apl01-pas_foto_berkas_id"))
+    hint = " ".join(field.inner_text().split())
+    assert "Foto diri tegak (potret) berbanding 3 × 4, paling kecil 300 × 400 piksel" in hint
+    assert "Berkas JPEG atau PNG, paling besar 2 MB." in hint
+    box = field.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390  # no sideways scrolling on a phone
+
+    # A PDF is refused in the page already, naming what the field takes.
+    picker.set_input_files(files=[{"name": "foto.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+    info = field.locator("[data-berkas-info]")
+    assert info.inner_text() == "Jenis berkas ini tidak diterima: pilih JPEG atau PNG."
+    assert site.uploads == []
+
+    site.answer = (201, {"id": 43, "nama": "pas-foto.png", "content_type": "image/png", "size": len(foto.PNG)})
+    site.files["/api/berkas/43"] = foto.PNG
+    picker.set_input_files(files=[{"name": "pas-foto.png", "mimeType": "image/png", "buffer": foto.PNG}])
+    page.wait_for_function("document.querySelector('[name=\"apl01.pas_foto_berkas_id\"]').value === '43'")
+    assert site.uploads[-1]["url"] == "/api/tasks/t1/berkas?jenis=pas_foto"  # marked as the photo
+    preview = field.locator("img.pratinjau")
+    preview.wait_for()
+    assert preview.get_attribute("alt") == "Pratinjau pas-foto.png"
+    assert formulir.parse(schema, submitted(page))["apl01"]["pas_foto_berkas_id"] == 43
+    field.screenshot(path=str(tmp_path / "pas-foto.png"))
 
 
 def test_the_reason_appears_when_the_decision_needs_one(open_page: Any) -> None:

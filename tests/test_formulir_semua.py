@@ -67,6 +67,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
                 "telepon": "021-4247890",
                 "email": "hrd@majujaya.co.id",
             },
+            "pas_foto_berkas_id": 10,
             "bukti": [
                 {"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": 11},
                 {"jenis": "portofolio", "nama": "Laporan praktik kerja", "berkas_id": 12},

@@ -183,9 +183,9 @@ def test_the_check_shows_the_candidates_own_evidence_beside_the_verdicts_and_not
     pdf = sop.upload(api, "peserta", t["id"], "transkrip.pdf")
     assert png.status_code == pdf.status_code == 201
     own = [png.json()["id"], pdf.json()["id"]]
-    data = sop.apl(api, "peserta", t["id"], sop.JWD)  # uploads a third file, the KTM as PDF
+    data = sop.apl(api, "peserta", t["id"], sop.JWD)  # uploads a third file, the KTM as PDF, and the pas foto
     data["apl01"]["bukti"] += [
-        {"jenis": "dasar", "nama": "Pas foto", "berkas_id": own[0]},
+        {"jenis": "portofolio", "nama": "Foto praktik kerja", "berkas_id": own[0]},
         {"jenis": "administratif", "nama": "Transkrip nilai", "berkas_id": own[1]},
     ]
     api.complete("peserta", t["id"], data)
@@ -204,10 +204,15 @@ def test_the_check_shows_the_candidates_own_evidence_beside_the_verdicts_and_not
     items = [text(h) for h in panel.xpath(".//article/h4")]
     assert items == [
         "Bukti 1 dari 3: Kartu tanda mahasiswa",
-        "Bukti 2 dari 3: Pas foto",
+        "Bukti 2 dari 3: Foto praktik kerja",
         "Bukti 3 dari 3: Transkrip nilai",
     ]
-    assert panel.xpath(".//img/@src") == [f"/berkas/{own[0]}/lihat"]
+    # The pas foto above the candidate's data, then the picture among the evidence.
+    foto = data["apl01"]["pas_foto_berkas_id"]
+    assert panel.xpath(".//img/@src") == [f"/berkas/{foto}/lihat", f"/berkas/{own[0]}/lihat"]
+    assert text(panel.xpath(".//figure/figcaption")[0]) == (
+        "Pas foto (pas-foto.png): dicetak pada kartu peserta dan sertifikat"
+    )
     assert f"/berkas/{own[1]}/lihat" in panel.xpath(".//object/@data")
     shown = " ".join(panel.xpath(".//@src | .//@data | .//@href"))
     assert all(f"/berkas/{i}/" not in shown for i in others)
@@ -216,7 +221,7 @@ def test_the_check_shows_the_candidates_own_evidence_beside_the_verdicts_and_not
     assert [text(fs.xpath("./legend")[0]) for fs in form.xpath(".//fieldset[contains(@id,'-status')]")] == [
         "Status (wajib)"
     ] * 3
-    assert "Pas foto" in text(form)
+    assert "Foto praktik kerja" in text(form)
 
     # The evidence of another candidate named for this candidate is never shown.
     found = antrian.bukti_pemeriksaan(api.app.state.db, kabid_user(api), root, "peserta", [*own, *others])

@@ -289,10 +289,12 @@ def test_a_whole_period_is_worked_through_the_pages_alone_by_every_role_the_cand
     assert walk.revised == {"peserta2"}
     assert walk.done.count(("peserta2", b.APL, "peserta2")) == 2
     assert walk.done.count(("kabid_administrasi", b.MEMERIKSA, "peserta2")) == 2
-    # Each candidate's evidence was picked in the page's file input and uploaded by the page; Bunga's twice.
+    # Each candidate's evidence and pas foto were picked in the page's file inputs and uploaded by the page;
+    # Bunga's twice.
     with site.app.state.db.reading() as session:
-        uploads = Counter(session.scalars(select(Berkas.uploaded_by)).all())
-    assert {u: uploads[u] for u in PESERTA} == {"peserta": 1, "peserta2": 2, "peserta3": 1}
+        uploads = Counter((u, j) for u, j in session.execute(select(Berkas.uploaded_by, Berkas.jenis)))
+    assert {u: uploads[(u, None)] for u in PESERTA} == {"peserta": 1, "peserta2": 2, "peserta3": 1}
+    assert {u: uploads[(u, "pas_foto")] for u in PESERTA} == {"peserta": 1, "peserta2": 2, "peserta3": 1}
     assert {u for u, _, _ in walk.done} >= {"direktur", "ketua_lsp", "kabid_administrasi", "kabid_sertifikasi"}
     assert {"peserta", "peserta2", "peserta3"} <= {u for u, _, _ in walk.done}
     docs = site.api.get("direktur", f"/api/instances/{instance_id}/dokumen", params={"include_children": "true"}).json()

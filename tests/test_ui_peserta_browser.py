@@ -72,7 +72,7 @@ def returned_registration(api: LiveApi) -> None:
 
 
 def test_a_candidate_revises_a_returned_registration_step_by_step_on_a_phone(
-    live_server: LiveServer, phone: Any
+    live_server: LiveServer, phone: Any, tmp_path: Path
 ) -> None:
     api = LiveApi(live_server.base, live_server.database_url)
     returned_registration(api)
@@ -104,6 +104,12 @@ def test_a_candidate_revises_a_returned_registration_step_by_step_on_a_phone(
     assert "Transkrip belum dilegalisir" in page.locator("#f-apl01-bukti-1").inner_text()
     assert "Transkrip belum dilegalisir" not in page.locator("#f-apl01-bukti-0").inner_text()
     assert "Lengkapi legalisir transkrip" in page.locator("#konteks-pemeriksaan").inner_text()
+    # The pas foto sent before is shown in its own field of this step, with its picture.
+    foto = page.locator(".bidang", has=page.locator("#f-apl01-pas_foto_berkas_id"))
+    assert foto.is_visible() and "Pas foto 3 × 4" in foto.inner_text() and "pas-foto.png" in foto.inner_text()
+    box = foto.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    page.screenshot(path=str(tmp_path / "langkah-bukti.png"), full_page=True)
     no_axe_violations(page)
 
     page.get_by_role("button", name="5. Periksa & kirim").click()

@@ -34,7 +34,8 @@ from api.clock import CLOCK, Clock
 from api.settings import Settings
 from api.store.db import Database
 from api.store.models import Dokumen
-from api.store.storage import FileStore, stores
+from api.store.storage import SHA256, FileStore, stores
+from service_tasks import pas_foto
 from service_tasks.render import Rendered, RenderJob, data_uri, render_many, warm_up
 
 log = logging.getLogger(__name__)
@@ -50,13 +51,29 @@ def document_store(settings: Settings) -> FileStore:
 
 
 def logo_store(settings: Settings) -> FileStore:
-    """The LSP's logo lives with the other uploaded files (data_dir/berkas), by its SHA-256."""
+    """The LSP's logo lives with the other uploaded files (data_dir/berkas), by its SHA-256; so does a
+    candidate's pas foto."""
     return stores(settings.data_dir).berkas
 
 
+def foto_uri(settings: Settings, data: dict[str, Any]) -> str | None:
+    """The candidate's pas foto a document snapshots (`peserta.foto`: sha256, content_type) as a data URI; None
+    (the template's empty frame) without one, or when it names no stored JPEG or PNG (a correction's data might
+    name anything)."""
+    peserta = data.get("peserta")
+    foto = peserta.get("foto") if isinstance(peserta, dict) else None
+    if not (isinstance(foto, dict) and SHA256.fullmatch(str(foto.get("sha256")))):
+        return None
+    if foto.get("content_type") not in pas_foto.JENIS:
+        return None
+    path = logo_store(settings).path(str(foto["sha256"]))
+    return data_uri(path.read_bytes(), str(foto["content_type"])) if path.exists() else None
+
+
 def job_for(session: Session, row: Dokumen, settings: Settings, logos: dict[str, str | None]) -> RenderJob:
-    """What a render needs from a row: its snapshot, number, version, and the logo of the kop it is written on
-    (the institution's for a letter on its kop, `kop_surat`; the LSP's otherwise)."""
+    """What a render needs from a row: its snapshot, number, version, the logo of the kop it is written on
+    (the institution's for a letter on its kop, `kop_surat`; the LSP's otherwise) and the candidate's pas foto
+    (`peserta.foto`: the kartu peserta, the certificate)."""
     lsp = (row.data or {}).get("kop_surat") or (row.data or {}).get("lsp") or {}
     logo_sha = lsp.get("logo_sha256")
     if logo_sha and logo_sha not in logos:
@@ -83,6 +100,7 @@ def job_for(session: Session, row: Dokumen, settings: Settings, logos: dict[str,
         original_created_at=original.created_at.isoformat(),
         correction_reason=row.correction_reason,
         logo=logos.get(logo_sha) if logo_sha else None,
+        foto=foto_uri(settings, row.data or {}),
         public_base_url=settings.public_base_url,
         store_root=str(document_store(settings).root),
     )

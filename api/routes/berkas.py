@@ -7,12 +7,13 @@ with `nosniff`, a CSP `sandbox` (no scripts, whatever the bytes), `no-store`, an
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from api.auth import Caller
 from api.routes.deps import AppSettings, Db, Id, Now
 from api.schemas.dokumen import BerkasOut
 from api.services import berkas
+from api.store.enums import JenisBerkas
 from api.store.storage import attachment_disposition, inline_disposition
 
 router = APIRouter(prefix="/api", tags=["berkas"])
@@ -26,11 +27,18 @@ FILE_HEADERS = {
 
 @router.post("/tasks/{task_id}/berkas", response_model=BerkasOut, status_code=status.HTTP_201_CREATED)
 def upload(
-    task_id: str, db: Db, settings: AppSettings, now: Now, user: Caller, file: Annotated[UploadFile, File()]
+    task_id: str,
+    db: Db,
+    settings: AppSettings,
+    now: Now,
+    user: Caller,
+    file: Annotated[UploadFile, File()],
+    jenis: Annotated[JenisBerkas | None, Query(description="pas_foto: the candidate's 3 × 4 photo")] = None,
 ) -> BerkasOut:
     """403 unless the user may work on the task (checked before the file is looked at), 413 past the size cap
-    or the candidate's quota per period (files and bytes), 415 not PDF/PNG/JPEG."""
-    return berkas.upload(db, settings, now, user, task_id, file)
+    or the candidate's quota per period (files and bytes), 415 not PDF/PNG/JPEG. `jenis=pas_foto` marks the
+    candidate's photo (FR.APL.01 `pas_foto_berkas_id`), read only by the candidate, staff and documents."""
+    return berkas.upload(db, settings, now, user, task_id, file, jenis)
 
 
 @router.get("/berkas/{berkas_id}", response_class=Response)

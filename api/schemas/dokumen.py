@@ -99,3 +99,6 @@ class BerkasOut(BaseModel):
     content_type: str
     size: int
     sha256: str
+    jenis: str | None = None  # "pas_foto": the candidate's photo
+    lebar: int | None = None  # a pas foto's width and height in pixels, as shown
+    tinggi: int | None = None

@@ -16,9 +16,10 @@ from api.services.dokumen import StoredFile
 from api.services.tasks import task_for_work
 from api.settings import Settings
 from api.store.db import Database
+from api.store.enums import JenisBerkas
 from api.store.master import Berkas
 from api.store.models import ProcessInstance
-from api.store.storage import PDF_OR_IMAGE, Upload, UploadRejected, peek, require_type, stores
+from api.store.storage import PDF_OR_IMAGE, Upload, UploadRejected, image_size, peek, require_type, stores
 
 
 def _clean_name(filename: str | None) -> str:
@@ -67,16 +68,24 @@ def upload(
     user: CurrentUser,
     task_id: str,
     upload: Upload,
+    jenis: JenisBerkas | None = None,
 ) -> BerkasOut:
     """Store a file for a task the user may work on now, streamed to disk with the size cap and within the
-    quota; nothing is written (nor the file looked at) for someone who may not, past the cap or quota."""
+    quota; nothing is written (nor the file looked at) for someone who may not, past the cap or quota.
+
+    A pas foto (`jenis`) is stored with its size in pixels when it is a PNG or JPEG; whether it is a photo the
+    LSP can print (type, bytes, size, 3 × 4) is the registration's check on submit (`periksa_apl`), at the
+    form's field."""
     name = _clean_name(upload.filename)
     with db.transaction() as session:
         task = task_for_work(session, task_id, user, now)
         content_type = require_type(peek(upload), PDF_OR_IMAGE, upload.filename or "the file")
         check = _quota_check(settings, *_used(session, user.username, task.instance_id))
         # The file before the row: a row never points at no file.
-        sha256, size = stores(settings.data_dir).berkas.put_stream(upload.file, settings.max_upload_bytes, name, check)
+        store = stores(settings.data_dir).berkas
+        sha256, size = store.put_stream(upload.file, settings.max_upload_bytes, name, check)
+        photo = jenis is not None and content_type.startswith("image/")
+        lebar_tinggi = image_size(store.path(sha256)) if photo else None
         row = Berkas(
             sha256=sha256,
             nama=name,
@@ -86,6 +95,9 @@ def upload(
             task_id=task.id,
             uploaded_by=user.username,
             created_at=now,
+            jenis=jenis,
+            lebar=lebar_tinggi[0] if lebar_tinggi else None,
+            tinggi=lebar_tinggi[1] if lebar_tinggi else None,
         )
         session.add(row)
         session.flush()

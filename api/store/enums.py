@@ -185,3 +185,9 @@ class StatusEmail(StrEnum):
     TERKIRIM = "terkirim"
     GAGAL = "gagal"  # retries used up
     TIDAK_DIKIRIM = "tidak_dikirim"  # no SMTP configured, the user turned e-mail off, or has no address
+
+
+class JenisBerkas(StrEnum):
+    """`berkas.jenis`: an upload that is more than evidence (NULL: an evidence file of FR.APL.01)."""
+
+    PAS_FOTO = "pas_foto"  # the candidate's 3 × 4 photo, printed on the kartu peserta and the certificate

@@ -301,7 +301,8 @@ class VerifikasiTuk(Base):
 
 
 class Berkas(Base):
-    """An uploaded evidence file's metadata; the same content (sha256) may be uploaded more than once."""
+    """An uploaded file's metadata (evidence, the candidate's pas foto); the same content (sha256) may be uploaded
+    more than once."""
 
     __tablename__ = "berkas"
     __table_args__ = (Index("ix_berkas_sha256", "sha256"), Index("ix_berkas_instance", "instance_id"))
@@ -315,6 +316,11 @@ class Berkas(Base):
     task_id: Mapped[str] = mapped_column(String(36))
     uploaded_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # "pas_foto" for the candidate's photo (FR.APL.01 `pas_foto_berkas_id`), with its size in pixels as shown
+    # (EXIF orientation applied), read at upload; NULL for evidence files.
+    jenis: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
+    lebar: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    tinggi: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
 
 
 class Sertifikat(Base):

@@ -3,8 +3,8 @@
 
 Also the one reading of an upload: `read_upload` (size cap, empty file refused; small files read whole),
 `FileStore.put_stream` (evidence: copied to disk in chunks with its cap, never whole in memory), `sniff`
-(the type from the first bytes, never from the name or the Content-Type the client claims), and `stores`
-(the two stores under the data directory).
+(the type from the first bytes, never from the name or the Content-Type the client claims), `image_size` (a
+photo's pixel size, from its header), and `stores` (the two stores under the data directory).
 """
 
 import hashlib
@@ -197,3 +197,25 @@ def require_type(content: bytes, allowed: Iterable[str], what: str) -> str:
             f"berkas harus berupa {listed} atau {names[-1]}",
         )
     return kind
+
+
+# EXIF orientations that turn the stored picture a quarter turn: shown, its width and height swap.
+_QUARTER_TURNS = {5, 6, 7, 8}
+_EXIF_ORIENTATION = 0x0112
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's or JPEG's (width, height) in pixels as it is shown (EXIF orientation applied), read from its
+    header (the pixels are not decoded); None when Pillow cannot read it as an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            if image.format not in ("PNG", "JPEG"):
+                return None
+            width, height = image.size
+            if image.getexif().get(_EXIF_ORIENTATION) in _QUARTER_TURNS:
+                width, height = height, width
+            return int(width), int(height)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None

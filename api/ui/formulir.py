@@ -358,7 +358,9 @@ def _file(f: Field, schema: Mapping[str, Any], value: Any, ctx: _Ctx, options: l
     f.attrs["accept"] = ",".join(accept)
     f.attrs["maks"] = str(spec.get("max_bytes") or "")
     if ctx.upload_url:
-        f.attrs["unggah"] = ctx.upload_url
+        # The page's upload endpoint, with what the field's own says of the file (`?jenis=pas_foto`).
+        query = str(spec["upload"]).partition("?")[2]
+        f.attrs["unggah"] = f"{ctx.upload_url}?{query}" if query else ctx.upload_url
     types = [_TYPES.get(a, a) for a in accept]
     said = (", ".join(types[:-1]) + " atau " + types[-1]) if len(types) > 1 else "".join(types)
     limit = f", paling besar {_size(spec['max_bytes'])}" if spec.get("max_bytes") else ""

@@ -5,7 +5,7 @@ verifikator."""
 from collections import defaultdict
 from typing import Any
 
-from service_tasks import operator, snapshot
+from service_tasks import operator, pas_foto, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import hari_ini
@@ -100,11 +100,12 @@ def terbitkan_kartu_peserta(
     m.load_asesor(p.get("asesor") for p in daftar)
     tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
     lsp = snapshot.lsp(m)
+    foto = pas_foto.foto_peserta(ctx.session, ctx.root_id, [str(p.get("username")) for p in daftar])
     kartu = []
     for p in daftar:
         data: dict[str, Any] = {
             "lsp": lsp,
-            "peserta": snapshot.peserta(m, p),
+            "peserta": {**snapshot.peserta(m, p), "foto": foto.get(str(p.get("username")))},
             "skema": snapshot.skema(m, p.get("skema_nomor"), p.get("skema_judul")),
             "tuk": snapshot.tuk(m, p.get("tuk_kode"), tuk_by_kode.get(p.get("tuk_kode"))),
             "jadwal": {k: jadwal.get(k) for k in ("asesmen_mulai", "asesmen_selesai")} if jadwal else {},

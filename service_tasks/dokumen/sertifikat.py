@@ -7,7 +7,7 @@ from typing import Any
 from api.store.db import replayable_token
 from api.store.master import Sertifikat
 from service_tasks import daftar_sertifikat as register
-from service_tasks import operator, snapshot
+from service_tasks import operator, pas_foto, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import hari_ini
@@ -129,11 +129,12 @@ def _terbitkan_satu(
     nomor: NomorSertifikat,
     row: Sertifikat | None,
     tahun: int,
+    foto: dict[str, str] | None,
 ) -> tuple[dict[str, Any], Sertifikat]:
     """One candidate's certificate: the document and its `sertifikat` row (both once per task)."""
     username = str(d.get("username"))
     lsp_data = snapshot.lsp(m)
-    peserta = snapshot.peserta(m, d)
+    peserta = {**snapshot.peserta(m, d), "foto": foto}
     skema = snapshot.skema(m, d.get("skema_nomor"), d.get("skema_judul"), unit=True)
     if not skema["unit"] and d.get("unit"):
         skema["unit"] = [{"kode": u.get("kode"), "judul": u.get("judul")} for u in d["unit"]]
@@ -215,11 +216,12 @@ def terbitkan_sertifikat(
     m.load_peserta(nomor_by_user)
     tanpa_nomor = [u for u in by_user if u not in nomor_by_user]
     terdaftar = Terdaftar.baca(ctx, nomor_by_user)
+    foto = pas_foto.foto_peserta(ctx.session, ctx.root_id, [str(u) for u in nomor_by_user])
     sertifikat, rows = [], []
     for username in [u for u in by_user if u in nomor_by_user]:
         skema_nomor = by_user[username].get("skema_nomor")
         nomor_ini, row = _periksa_nomor(ctx, terdaftar, username, nomor_by_user[username], skema_nomor)
-        doc, row = _terbitkan_satu(ctx, m, by_user[username], nomor_ini, row, tahun)
+        doc, row = _terbitkan_satu(ctx, m, by_user[username], nomor_ini, row, tahun, foto.get(str(username)))
         sertifikat.append(doc)
         rows.append(
             {

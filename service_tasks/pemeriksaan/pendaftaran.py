@@ -8,7 +8,7 @@ from sqlalchemy import select
 from api.store.master import Berkas
 from api.store.models import Event
 from service_tasks import daftar_sertifikat as register
-from service_tasks import validator
+from service_tasks import pas_foto, validator
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData, gabung_nama, proses_list
 from service_tasks.format_indonesia import as_date, hari_ini, tanggal
@@ -90,6 +90,11 @@ def periksa_apl(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
                     "untuk pendaftaran ini: unggah berkasnya dahulu",
                 )
             )
+    foto_id = apl01.get("pas_foto_berkas_id")
+    if isinstance(foto_id, int):
+        foto = ctx.session.get(Berkas, foto_id) if 0 < foto_id < pas_foto.BATAS_ID else None
+        if (salah := pas_foto.masalah(foto, foto_id, ctx.actor, ctx.instance_id)) is not None:
+            refusals.append(Refusal(pas_foto.FIELD, salah))
     pendaftar = object_at(ctx.data, "pendaftar")
     nomor = pendaftar.get("skema_nomor")
     skema = m.skema(nomor)

@@ -31,14 +31,12 @@ from typing import Any
 
 from jsonschema import validators
 
+from tests.support import foto
 from tests.support.api import Api
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-FILES = {"application/pdf": ("bukti.pdf", PDF), "image/png": ("bukti.png", PNG)}
+# A 300 × 400 picture: an image any of the forms' file fields takes, the FR.APL.01 pas foto's too.
+FILES = {"application/pdf": ("bukti.pdf", PDF), "image/png": ("bukti.png", foto.PNG)}
 MISSING: Any = object()
 
 

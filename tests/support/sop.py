@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.support import foto
 from tests.support.api import Api
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -120,14 +121,25 @@ def upload(api: Api, username: str, task_id: str, name: str = "ktm.pdf", content
     return api.post(username, f"/api/tasks/{task_id}/berkas", files={"file": (name, content, "application/pdf")})
 
 
+def upload_foto(api: Api, username: str, task_id: str, content: bytes = foto.PNG, name: str = "pas-foto.png") -> Any:
+    """The candidate's pas foto, uploaded as the form's field declares (`?jenis=pas_foto`)."""
+    return api.post(
+        username, f"/api/tasks/{task_id}/berkas?jenis=pas_foto", files={"file": (name, content, "image/png")}
+    )
+
+
 def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:
-    """FR.APL.01 with a freshly uploaded evidence PDF and FR.APL.02 answering every unit of skema `nomor`."""
+    """FR.APL.01 with a freshly uploaded pas foto (300 × 400 PNG) and evidence PDF, and FR.APL.02 answering every
+    unit of skema `nomor`."""
     r = upload(api, username, task_id)
     assert r.status_code == 201, r.text
+    f = upload_foto(api, username, task_id)
+    assert f.status_code == 201, f.text
     return {
         "apl01": {
             "tujuan_asesmen": "sertifikasi",
             "pendidikan": "D3 (tingkat akhir)",
+            "pas_foto_berkas_id": f.json()["id"],
             "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": r.json()["id"]}],
         },
         "apl02": [{"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"} for u in units(api, nomor)],

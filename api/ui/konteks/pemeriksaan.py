@@ -70,6 +70,9 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     earlier_by_name: dict[Any, dict[str, Any]] = {b.get("nama"): b for b in _list(earlier.get("bukti"))}
     items = _list(apl01.get("bukti"))
     ids = [b["berkas_id"] for b in items if isinstance(b.get("berkas_id"), int)]
+    foto = apl01.get("pas_foto_berkas_id")
+    if isinstance(foto, int):
+        ids.append(foto)
     files = antrian.bukti_pemeriksaan(db, user, task.period_id or task.instance_id, candidate, ids)
     bukti = []
     for i, b in enumerate(items):
@@ -101,6 +104,7 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
         "tujuan": judul["tujuan"].get(apl01.get("tujuan_asesmen"), _dibaca(apl01.get("tujuan_asesmen"))),
         "pendidikan": apl01.get("pendidikan"),
         "pekerjaan": pekerjaan,
+        "pas_foto": files.get(foto) if isinstance(foto, int) else None,
         "bukti": bukti,
         "sebelumnya": {
             "keputusan": KEPUTUSAN.get(earlier.get("keputusan"), ""),

@@ -27,7 +27,7 @@ JENIS_KELAMIN = {"L": "Laki-laki", "P": "Perempuan"}
 LANGKAH: list[dict[str, Any]] = [
     {"judul": "Data diri", "bagian": ["konteks-data-diri", ".formulir-keterangan"]},
     {"judul": "Tujuan & pendidikan", "bagian": ["f-apl01-tujuan_asesmen", "f-apl01-pendidikan", "f-apl01-pekerjaan"]},
-    {"judul": "Bukti", "bagian": ["konteks-pemeriksaan", "f-apl01-bukti"]},
+    {"judul": "Bukti", "bagian": ["konteks-pemeriksaan", "f-apl01-pas_foto_berkas_id", "f-apl01-bukti"]},
     {"judul": "Asesmen mandiri", "bagian": ["f-apl02"]},
     {"judul": "Periksa & kirim", "semua": True},
 ]

@@ -107,7 +107,11 @@
     if (!file) { return; }
     var max = parseInt(input.dataset.maks || "0", 10), accept = (input.accept || "").split(",").filter(Boolean);
     if (max && file.size > max) { info.textContent = "Berkas " + size(file.size) + " terlalu besar: paling besar " + size(max) + "."; input.value = ""; return; }
-    if (accept.length && file.type && accept.indexOf(file.type) < 0) { info.textContent = "Jenis berkas ini tidak diterima: pilih PDF, PNG atau JPEG."; input.value = ""; return; }
+    if (accept.length && file.type && accept.indexOf(file.type) < 0) {
+      var names = accept.map(function (a) { return { "application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG" }[a] || a; });
+      var said = names.length > 1 ? names.slice(0, -1).join(", ") + " atau " + names[names.length - 1] : names[0];
+      info.textContent = "Jenis berkas ini tidak diterima: pilih " + said + "."; input.value = ""; return;
+    }
     var xhr = new XMLHttpRequest(), data = new FormData();
     data.append("file", file);
     xhr.open("POST", input.dataset.unggah);
