@@ -487,6 +487,7 @@ def rencana(n: int) -> dict[str, Any]:
             "asesmen_mulai": (today + timedelta(days=10)).isoformat(),
             "asesmen_selesai": (today + timedelta(days=11)).isoformat(),
             "kuota_min": 2,
+            "sesi": period_scale.sesi(today),
         },
         "tuk_kode": period_scale.TUK,
     }
@@ -658,7 +659,9 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
             lambda t: {"penutupan": {"alasan": "Semua berkas telah diperiksa"}},
         )
         penugasan = {
-            "penugasan_asesor": [{"username": u, "asesor": asesor_of[u], "tuk_kode": tuk_of[u]} for u in peserta],
+            "penugasan_asesor": period_scale.dengan_sesi(
+                [{"username": u, "asesor": asesor_of[u], "tuk_kode": tuk_of[u]} for u in peserta]
+            ),
             "penugasan_verifikator": [{"tuk_kode": k, "verifikator": v} for k, v in period_scale.VERIFIKATOR.items()],
         }
         t0 = time.perf_counter()

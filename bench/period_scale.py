@@ -90,8 +90,44 @@ TARGET = {
 PRODI = {JWD: "Sistem Informasi Industri Otomotif", OPR: "Teknik Industri Otomotif", MUTU: "Teknik Kimia Polimer"}
 TUK = ["TUK-01", "TUK-02"]
 VERIFIKATOR = {"TUK-01": "asesor2", "TUK-02": "asesor3"}  # demo asesor, MET valid through 2028-2029
+KAPASITAS = {"TUK-01": 30, "TUK-02": 20}  # the demo TUK's capacity per session
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CHUNK = 2000
+
+
+def sesi(today: date) -> list[dict[str, str]]:
+    """The plan's sessions: half an hour each from 07.00 to 17.00 on both assessment days (40 sessions of 50
+    places: room for every candidate)."""
+    out = []
+    for n in (10, 11):
+        for k in range(20):
+            mulai, selesai = 7 * 60 + 30 * k, 7 * 60 + 30 * (k + 1)
+            out.append(
+                {
+                    "tanggal": (today + timedelta(days=n)).isoformat(),
+                    "mulai": f"{mulai // 60:02d}.{mulai % 60:02d}",
+                    "selesai": f"{selesai // 60:02d}.{selesai % 60:02d}",
+                }
+            )
+    return out
+
+
+def dengan_sesi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each assignment row in the first session where its TUK has room and its asesor is at no other TUK."""
+    terisi: dict[tuple[int, str], int] = defaultdict(int)
+    tempat: dict[tuple[str, int], str] = {}
+    out = []
+    for r in rows:
+        s = next(
+            s
+            for s in range(1, 41)
+            if terisi[(s, r["tuk_kode"])] < KAPASITAS[r["tuk_kode"]]
+            and tempat.get((r["asesor"], s), r["tuk_kode"]) == r["tuk_kode"]
+        )
+        terisi[(s, r["tuk_kode"])] += 1
+        tempat.setdefault((r["asesor"], s), r["tuk_kode"])
+        out.append({**r, "sesi": s})
+    return out
 
 
 def candidate(i: int) -> str:
@@ -421,6 +457,7 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
                 "asesmen_mulai": (today + timedelta(days=10)).isoformat(),
                 "asesmen_selesai": (today + timedelta(days=11)).isoformat(),
                 "kuota_min": 2,
+                "sesi": sesi(today),
             },
             "tuk_kode": TUK,
         }
@@ -582,10 +619,12 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
             "eligible asesor per candidate (MET, competence, conflicts) and a proposal within the ratio",
         )
         accepted = sorted(submit)
-        penugasan = [
-            {"username": u, "asesor": asesor[i % len(asesor)], "tuk_kode": TUK[i % len(TUK)]}
-            for i, u in enumerate(accepted)
-        ]
+        penugasan = dengan_sesi(
+            [
+                {"username": u, "asesor": asesor[i % len(asesor)], "tuk_kode": TUK[i % len(TUK)]}
+                for i, u in enumerate(accepted)
+            ]
+        )
         verifikator = [{"tuk_kode": k, "verifikator": VERIFIKATOR[k]} for k in TUK]
         with (
             probe.wrap(Runtime, "start", "child start", when=is_child_start),

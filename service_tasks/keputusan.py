@@ -234,7 +234,7 @@ def peserta_asesmen(
     def lanjut(p: dict[str, Any]) -> bool:
         return pra(p).get("rekomendasi") == "lanjut"
 
-    kolom = ("username", "skema_nomor", "asesor", "tuk_kode")  # ids: names and titles stay in the master data
+    kolom = ("username", "skema_nomor", "asesor", "tuk_kode", "sesi")  # ids: names and titles stay in the master data
     asesmen = [{k: p.get(k) for k in kolom} for p in peserta_pra if lanjut(p)]
     tidak_lanjut = [
         {

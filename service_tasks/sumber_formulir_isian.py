@@ -14,6 +14,7 @@ from service_tasks.guards import object_at, objects
 from service_tasks.keputusan import hasil_kompeten, rekap, total_rab
 from service_tasks.pemeriksaan._common import periode_tuk
 from service_tasks.pengurus_pleno import kompeten_bidang
+from service_tasks.sesi_jadwal import daftar_sesi, jam_teks
 from service_tasks.sumber_formulir import SumberContext, isian
 from service_tasks.sumber_formulir_pilihan import (
     asesor_aktif,
@@ -54,7 +55,8 @@ def isian_periode(ctx: SumberContext) -> Any:
 
 @isian("jadwal_usulan")
 def isian_jadwal(ctx: SumberContext) -> dict[str, Any]:
-    """Jadwal dari standar waktu SOP (langkah 3, 4, 5) mulai hari ini; kuota minimum = jumlah target.
+    """Jadwal dari standar waktu SOP (langkah 3, 4, 5) mulai hari ini; kuota minimum = jumlah target; sesi pagi
+    (08.00–12.00) dan siang (13.00–16.00) setiap hari kerja masa asesmen.
 
     Pendaftaran selama standar langkah 3, asesmen sesudah verifikasi TUK (langkah 4) selama standar langkah 5."""
     mulai = hari_ini(ctx.service)
@@ -67,7 +69,20 @@ def isian_jadwal(ctx: SumberContext) -> dict[str, Any]:
         "asesmen_mulai": asesmen.isoformat(),
         "asesmen_selesai": (asesmen + timedelta(days=_hari(ctx, "5") - 1)).isoformat(),
         "kuota_min": max(1, jumlah),
+        "sesi": _sesi_usulan(asesmen, asesmen + timedelta(days=_hari(ctx, "5") - 1)),
     }
+
+
+# The sessions proposed for each working day of an assessment window (WIB).
+SESI_HARIAN = (("08.00", "12.00"), ("13.00", "16.00"))
+
+
+def _sesi_usulan(mulai: date, selesai: date) -> list[dict[str, str]]:
+    """A morning and an afternoon session on each day of the window from Monday to Friday (every day when the
+    window has no weekday)."""
+    hari = [mulai + timedelta(days=n) for n in range((selesai - mulai).days + 1)]
+    kerja = [d for d in hari if d.weekday() < 5] or hari
+    return [{"tanggal": d.isoformat(), "mulai": a, "selesai": b} for d in kerja for a, b in SESI_HARIAN]
 
 
 @isian("tuk_usulan")
@@ -89,6 +104,20 @@ def isian_tunda_selesai(ctx: SumberContext) -> str:
     mulai, selesai = as_date(jadwal.get("asesmen_mulai")), as_date(jadwal.get("asesmen_selesai"))
     lama = (selesai - mulai) if mulai is not None and selesai is not None and selesai >= mulai else timedelta(0)
     return (date.fromisoformat(isian_tunda_mulai(ctx)) + lama).isoformat()
+
+
+@isian("jadwal_tunda_sesi")
+def isian_tunda_sesi(ctx: SumberContext) -> list[dict[str, str]]:
+    """Sesi jadwal semula digeser sejauh penundaan (hari mulai semula ke hari mulai yang baru)."""
+    jadwal = object_at(ctx.data, "jadwal")
+    semula = as_date(jadwal.get("asesmen_mulai"))
+    baru = date.fromisoformat(isian_tunda_mulai(ctx))
+    geser = baru - semula if semula is not None else timedelta(0)
+    rows = [
+        {"tanggal": (s.tanggal + geser).isoformat(), "mulai": jam_teks(s.mulai), "selesai": jam_teks(s.selesai)}
+        for s in daftar_sesi(jadwal)
+    ]
+    return rows or _sesi_usulan(baru, date.fromisoformat(isian_tunda_selesai(ctx)))
 
 
 @isian("pendaftar_usulan")
@@ -147,18 +176,29 @@ def _penugasan(ctx: SumberContext) -> dict[str, list[dict[str, Any]]]:
             asesor = min(calon, key=beban.__getitem__)  # min keeps the first (by name) of equal load
             beban[asesor] += 1
             pilihan[username] = asesor
-    sisa = {k: (t.kapasitas if (t := ctx.master.tuk(k)) is not None else 0) for k in periode_tuk(ctx.data)}
+    kapasitas = {k: (t.kapasitas if (t := ctx.master.tuk(k)) is not None else 0) for k in periode_tuk(ctx.data)}
+    nomor_sesi = [s.nomor for s in daftar_sesi(object_at(ctx.data, "jadwal"))] or [0]
+    # Places in session order, each TUK of the period in every session; an asesor stays at one TUK per session.
+    sisa = {(s, k): n for s in nomor_sesi for k, n in kapasitas.items()}
+    tempat: dict[tuple[str, int], str] = {}
     rows = []
     for p in diterima:
         username = str(p.get("username"))
-        kode = next((k for k, n in sisa.items() if n > 0), next(iter(sisa), None))
-        if kode is not None:
-            sisa[kode] -= 1
-        row = {"username": username}
-        if username in pilihan:
-            row["asesor"] = pilihan[username]
-        if kode is not None:
-            row["tuk_kode"] = kode
+        penilai = pilihan.get(username)
+        slot = next(
+            ((s, k) for (s, k), n in sisa.items() if n > 0 and (penilai is None or tempat.get((penilai, s), k) == k)),
+            next(iter(sisa), None),
+        )
+        row: dict[str, Any] = {"username": username}
+        if penilai is not None:
+            row["asesor"] = penilai
+        if slot is not None:
+            sisa[slot] -= 1
+            row["tuk_kode"] = slot[1]
+            if slot[0]:
+                row["sesi"] = slot[0]
+            if penilai is not None:
+                tempat.setdefault((penilai, slot[0]), slot[1])
         rows.append(row)
     verifikator = []
     penilai_di: dict[str, set[str]] = {}

@@ -16,6 +16,7 @@ from service_tasks.format_indonesia import hari_ini, tanggal
 from service_tasks.guards import chunks, object_at, objects
 from service_tasks.pemeriksaan._common import periode_tuk
 from service_tasks.pengurus_pleno import bukan_pengambil_keputusan, pengurus_aktif
+from service_tasks.sesi_jadwal import daftar_sesi
 from service_tasks.sumber_formulir import Pilihan, SumberContext, pilihan
 
 # How a person's role reads next to their name (the SOP's lane names).
@@ -251,6 +252,12 @@ def pilihan_tuk_periode(ctx: SumberContext) -> list[Pilihan]:
         t = ctx.master.tuk(kode)
         out.append(Pilihan(kode, judul_tuk(t) if t is not None else kode))
     return out
+
+
+@pilihan("sesi_jadwal")
+def pilihan_sesi_jadwal(ctx: SumberContext) -> list[Pilihan]:
+    """Sesi jadwal periode ini (langkah 2, atau jadwal baru bila ditunda): hari, tanggal dan pukul."""
+    return [Pilihan(s.nomor, s.judul) for s in daftar_sesi(object_at(ctx.data, "jadwal"))]
 
 
 @pilihan("tuk_pengganti")

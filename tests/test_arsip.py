@@ -38,23 +38,26 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
 
     assert z.testzip() is None
     names = z.namelist()
-    assert len(names) == 35  # the daftar arsip and the period's 34 documents
-    assert names[:5] == [
+    assert len(names) == 36  # the daftar arsip and the period's 35 documents
+    assert names[:6] == [
         "daftar_arsip.xlsx",
         "UK.01 Perencanaan uji kompetensi/0001 Nota Dinas ND-001-PSTMI-XII-2026.pdf",
         "UK.01 Perencanaan uji kompetensi/0002 Kerangka Acuan Kerja (TOR) 001-LSP-STMI-TOR-XII-2026.pdf",
         "UK.01 Perencanaan uji kompetensi/0003 Rencana Anggaran Biaya 001-LSP-STMI-RAB-XII-2026.pdf",
         "UK.01 Perencanaan uji kompetensi/0004 Keputusan Ketua LSP (Jadwal Uji Kompetensi) "
         "001-LSP-STMI-SK-XII-2026.pdf",
+        # the SK amending it once the candidates are in their sessions: the schedule as assigned
+        "UK.01 Perencanaan uji kompetensi/0005 Keputusan Ketua LSP (Jadwal Uji Kompetensi) "
+        "002-LSP-STMI-SK-XII-2026 v2.pdf",
     ]
     assert (
-        "UK.03 Keputusan sertifikasi/0025 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 002-LSP-STMI-SK-XII-2026.pdf"
+        "UK.03 Keputusan sertifikasi/0026 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 003-LSP-STMI-SK-XII-2026.pdf"
         in names
     )
-    assert "UK.04 Penerbitan sertifikat/0030 Lampiran Surat Permohonan Blangko 001-LSP-STMI-PB-XII-2026.xlsx" in names
+    assert "UK.04 Penerbitan sertifikat/0031 Lampiran Surat Permohonan Blangko 001-LSP-STMI-PB-XII-2026.xlsx" in names
     assert (
         names[-1]
-        == "UK.05 Pelaporan/0034 Laporan Uji Kompetensi dan Sertifikasi Kompetensi 001-LSP-STMI-LAP-XII-2026.pdf"
+        == "UK.05 Pelaporan/0035 Laporan Uji Kompetensi dan Sertifikasi Kompetensi 001-LSP-STMI-LAP-XII-2026.pdf"
     )
     [nd] = b.documents(api, root, "nota_dinas")
     same_file = api.get("ketua_lsp", f"/api/dokumen/{nd.id}").content
@@ -77,49 +80,56 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "Nasib Akhir",
         "Media",
     )
-    assert len(rows) == 35
+    assert len(rows) == 36
+    jadwal, jadwal_v2 = rows[4], rows[5]
+    assert (jadwal[4], jadwal[8], jadwal[9]) == (
+        "001/LSP-STMI/SK/XII/2026",
+        1,
+        "diganti versi 2 (002/LSP-STMI/SK/XII/2026)",
+    )
+    assert (jadwal_v2[4], jadwal_v2[8], jadwal_v2[9]) == ("002/LSP-STMI/SK/XII/2026", 2, "perubahan")
     nota = rows[1]
     assert nota[:5] == (1, "UK.01", "Perencanaan uji kompetensi", "Nota Dinas", "ND-001/PSTMI/XII/2026")
     assert isinstance(nota[5], datetime)  # a date cell, not text
     assert nota[10:14] == (2, 3, "Musnah", "Elektronik (PDF) dan kertas")
-    sk = rows[25]
+    sk = rows[26]
     assert sk[:5] == (
-        25,
+        26,
         "UK.03",
         "Keputusan sertifikasi",
         "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
-        "002/LSP-STMI/SK/XII/2026",
+        "003/LSP-STMI/SK/XII/2026",
     )
     assert sk[10:13] == (5, 10, "Permanen")
     # peserta3's upheld appeal amended it: the amending SK is its version 2, with its own number, filed beside it.
-    assert sk[8:10] == (1, "diganti versi 2 (004/LSP-STMI/SK/XII/2026)")
+    assert sk[8:10] == (1, "diganti versi 2 (005/LSP-STMI/SK/XII/2026)")
     # The letter telling peserta3 the SK decided BK, issued as the appeal window opened, is filed with the decisions.
-    hasil = rows[26]
+    hasil = rows[27]
     assert (hasil[1], hasil[3], hasil[4], hasil[7]) == (
         "UK.03",
         "Surat Pemberitahuan Hasil Uji Kompetensi",
         "001/LSP-STMI/PHU/XII/2026",
         "Cahyo Nugroho (peserta3)",
     )
-    amended = rows[28]
-    assert (amended[4], amended[8], amended[9]) == ("004/LSP-STMI/SK/XII/2026", 2, "perubahan")
+    amended = rows[29]
+    assert (amended[4], amended[8], amended[9]) == ("005/LSP-STMI/SK/XII/2026", 2, "perubahan")
     assert amended[14] == (
-        "UK.03 Keputusan sertifikasi/0028 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 004-LSP-STMI-SK-XII-2026 v2.pdf"
+        "UK.03 Keputusan sertifikasi/0029 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 005-LSP-STMI-SK-XII-2026 v2.pdf"
     )
-    surat = rows[5]  # the refused candidate's letter, issued at registration, filed with the assessment's
+    surat = rows[6]  # the refused candidate's letter, issued at registration, filed with the assessment's
     assert (surat[1], surat[3], surat[7]) == (
         "UK.02",
         "Surat Pemberitahuan Hasil Pemeriksaan Berkas Pendaftaran",
         "Eko Saputra (peserta5)",
     )
-    kartu = rows[6]
+    kartu = rows[7]
     assert (kartu[3], kartu[7]) == ("Kartu Peserta Uji Kompetensi", "Andi Pratama (peserta)")
-    lampiran = rows[30]
+    lampiran = rows[31]
     assert (lampiran[3], lampiran[13]) == ("Lampiran Surat Permohonan Blangko", "Elektronik (XLSX)")
     periode = load_workbook(io.BytesIO(z.read("daftar_arsip.xlsx")))["Periode"]
     assert [r[:2] for r in periode.iter_rows(values_only=True)][::3] == [
         ("Lembaga", "LSP Politeknik STMI Jakarta"),
-        ("Jumlah arsip", 34),
+        ("Jumlah arsip", 35),
     ]
 
 

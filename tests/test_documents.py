@@ -60,6 +60,13 @@ TANGGAL_SURAT = "1 Desember 2026"
 TANGGAL_ASESMEN = "11 Desember 2026"  # the plan's asesmen_mulai: ten days on (tests/support/sop.py, jadwal)
 BERLAKU_SD = "1 Desember 2029"  # masa_berlaku_sertifikat_tahun = 3
 PADA_HARI_INI = "Pada hari ini Selasa tanggal satu bulan Desember tahun dua ribu dua puluh enam"
+# The session each kartu prints: sop.SESI_OF in the plan's sessions (sop.jadwal), written out.
+SESI_KARTU = {
+    "peserta": "Sesi 1, 08.00–12.00 WIB",
+    "peserta2": "Sesi 2, 13.00–16.00 WIB",
+    "peserta3": "Sesi 1, 08.00–12.00 WIB",
+    "peserta4": "Sesi 1, 08.00–12.00 WIB",
+}
 RAB_TOTAL = "Rp2.175.000,00"  # 4 OH x Rp500.000 + 5 OK x Rp35.000
 RAB_TERBILANG = "Dua juta seratus tujuh puluh lima ribu rupiah"
 
@@ -97,8 +104,23 @@ def expected_phrases(doc: Dokumen) -> list[str]:
             "Disetujui oleh",
             d["disetujui_oleh"]["nama"],
         ]
+    if kind == "sk_jadwal" and "pelaksanaan" in d:  # the SK amending it once every candidate has a session
+        return common + [
+            "PERUBAHAN ATAS KEPUTUSAN KETUA",
+            "JADWAL PELAKSANAAN UJI KOMPETENSI",
+            TANGGAL_ASESMEN,
+            "Jumlah peserta : 4 orang",
+            "Budi Santoso, S.Kom., M.T.",
+            "Hendra Gunawan, S.T.",
+            "13.00–16.00",
+        ]
     if kind == "sk_jadwal":
-        return common + ["KEPUTUSAN KETUA", "MEMUTUSKAN", TANGGAL_ASESMEN] + [t["nama"] for t in d["tuk"]]
+        return (
+            common
+            + ["KEPUTUSAN KETUA", "MEMUTUSKAN", TANGGAL_ASESMEN, "Sesi Asesmen", "Sabtu, 12 Desember 2026"]
+            + ["Tembusan: Direktur Kepala Bidang Administrasi LSP Kepala Bidang Sertifikasi LSP"]
+            + [t["nama"] for t in d["tuk"]]
+        )
     if kind == "pemberitahuan_pendaftaran":
         return common + ["Pemberitahuan Hasil Pemeriksaan", d["peserta"]["nama"], d["skema"]["judul"], d["alasan"]]
     if kind == "pemberitahuan_pra_asesmen":
@@ -118,6 +140,8 @@ def expected_phrases(doc: Dokumen) -> list[str]:
             d["skema"]["judul"],
             d["tuk"]["nama"],
             d["asesor"]["nama"],
+            "Jumat, 11 Desember 2026",
+            SESI_KARTU[doc.candidate],
         ]
     if kind == "surat_tugas_asesor":
         return (

@@ -290,7 +290,15 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
         "asesmen_mulai": (d + timedelta(days=8)).isoformat(),
         "asesmen_selesai": (d + timedelta(days=14)).isoformat(),
         "kuota_min": 5,
+        # a morning and an afternoon session on each of the window's five weekdays
+        "sesi": [
+            {"tanggal": hari.isoformat(), "mulai": mulai, "selesai": selesai}
+            for hari in (d + timedelta(days=n) for n in range(8, 15))
+            if hari.weekday() < 5
+            for mulai, selesai in (("08.00", "12.00"), ("13.00", "16.00"))
+        ],
     }
+    assert len(data["jadwal"]["sesi"]) == 10
     assert data["tuk_kode"] == ["TUK-01", "TUK-02"]
 
     t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
@@ -341,11 +349,11 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
     assert not jsonschema.Draft202012Validator(schema).is_valid(wrong)
     data = confirm(api, "kabid_sertifikasi", t)
     assert data["penugasan_asesor"] == [
-        {"username": "peserta", "asesor": "asesor", "tuk_kode": "TUK-01"},
-        {"username": "peserta2", "asesor": "asesor2", "tuk_kode": "TUK-01"},
-        {"username": "peserta3", "asesor": "asesor4", "tuk_kode": "TUK-01"},
-        {"username": "peserta4", "asesor": "asesor", "tuk_kode": "TUK-01"},
-        {"username": "peserta5", "asesor": "asesor3", "tuk_kode": "TUK-01"},
+        {"username": "peserta", "asesor": "asesor", "tuk_kode": "TUK-01", "sesi": 1},
+        {"username": "peserta2", "asesor": "asesor2", "tuk_kode": "TUK-01", "sesi": 1},
+        {"username": "peserta3", "asesor": "asesor4", "tuk_kode": "TUK-01", "sesi": 1},
+        {"username": "peserta4", "asesor": "asesor", "tuk_kode": "TUK-01", "sesi": 1},
+        {"username": "peserta5", "asesor": "asesor3", "tuk_kode": "TUK-01", "sesi": 1},
     ]
     assert data["penugasan_verifikator"] == [{"tuk_kode": "TUK-01", "verifikator": "asesor"}]
     asesor_of = {r["username"]: r["asesor"] for r in data["penugasan_asesor"]}
@@ -444,10 +452,16 @@ def test_a_postponed_assessment_is_proposed_a_registration_standard_from_today_f
     t = sop.one(api, "ketua_lsp", b.KUOTA, instance_id=root)
     d = sop.today(api)
     # the plan's assessment takes two days (sop.jadwal); step 3's standard is P7D
+    # the plan's sessions (days 10 and 11, sop.jadwal) moved as far as the start: three days earlier
     assert defaults(form(api, "ketua_lsp", t["id"])) == {
         "keputusan_kuota": {
             "asesmen_mulai": (d + timedelta(days=7)).isoformat(),
             "asesmen_selesai": (d + timedelta(days=8)).isoformat(),
+            "sesi": [
+                {"tanggal": (d + timedelta(days=7)).isoformat(), "mulai": "08.00", "selesai": "12.00"},
+                {"tanggal": (d + timedelta(days=7)).isoformat(), "mulai": "13.00", "selesai": "16.00"},
+                {"tanggal": (d + timedelta(days=8)).isoformat(), "mulai": "08.00", "selesai": "12.00"},
+            ],
         }
     }
     confirm(api, "ketua_lsp", t, {"keputusan_kuota": {"keputusan": "tunda", "alasan": "Menunggu peserta"}})
@@ -502,8 +516,8 @@ def test_an_asesor_with_a_declared_conflict_is_not_offered_for_that_candidate_no
     assert narrowed == {("peserta",): ["asesor", "asesor2", "asesor4"], ("peserta12",): ["asesor", "asesor2"]}
     # peserta12 has fewer asesor to choose from: served first (asesor), then peserta the least loaded (asesor2)
     assert defaults(schema)["penugasan_asesor"] == [
-        {"username": "peserta", "asesor": "asesor2", "tuk_kode": "TUK-01"},
-        {"username": "peserta12", "asesor": "asesor", "tuk_kode": "TUK-01"},
+        {"username": "peserta", "asesor": "asesor2", "tuk_kode": "TUK-01", "sesi": 1},
+        {"username": "peserta12", "asesor": "asesor", "tuk_kode": "TUK-01", "sesi": 1},
     ]
     forced = merged(defaults(schema), {"penugasan_asesor": [{}, {"asesor": "asesor4"}]})
     refused(api, "kabid_sertifikasi", t["id"], forced, root, {"penugasan_asesor.1.asesor": ["konflik kepentingan"]})

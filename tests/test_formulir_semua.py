@@ -152,6 +152,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "keputusan": "tunda",
             "asesmen_mulai": "2026-07-01",
             "asesmen_selesai": "2026-07-02",
+            "sesi": [{"tanggal": "2026-07-01", "mulai": "08.00", "selesai": "12.00"}],
             "alasan": "Peserta belum mencapai kuota",
         }
     },
@@ -182,8 +183,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "menugaskan_asesor.json": {
         "penugasan_asesor": [
-            {"username": "peserta", "asesor": "asesor", "tuk_kode": "TUK-01"},
-            {"username": "peserta3", "asesor": "asesor2", "tuk_kode": "TUK-02"},
+            {"username": "peserta", "asesor": "asesor", "tuk_kode": "TUK-01", "sesi": 1},
+            {"username": "peserta3", "asesor": "asesor2", "tuk_kode": "TUK-02", "sesi": 2},
         ],
         "penugasan_verifikator": [{"tuk_kode": "TUK-01", "verifikator": "asesor2"}],
     },
@@ -201,6 +202,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "asesmen_mulai": "2026-06-11",
             "asesmen_selesai": "2026-06-12",
             "kuota_min": 2,
+            "sesi": [
+                {"tanggal": "2026-06-11", "mulai": "08.00", "selesai": "12.00"},
+                {"tanggal": "2026-06-12", "mulai": "13:00", "selesai": "16:30"},
+            ],
         },
         "tuk_kode": ["TUK-01", "TUK-02"],
     },

@@ -515,7 +515,7 @@ def test_a_successor_as_ketua_lsp_amends_the_sk_of_their_predecessor_and_signs_t
     text = rendered(api, r.json()["id"])
     assert "Dr. Hendra Wijaya, M.T." in text and "Ratna Dewi Lestari" not in text
     # The predecessor, no longer Ketua, amends no more: neither the amendment nor an SK they signed themselves.
-    [jadwal] = b.documents(api, root, "sk_jadwal")
+    jadwal = b.documents(api, root, "sk_jadwal")[0]  # step 2's (the assignment's amendment follows it)
     for doc_id in (r.json()["id"], jadwal.id):
         refused_request(
             api, "ketua_lsp", f"/api/dokumen/{doc_id}/koreksi", change, root, 403, {"": ["yang menjabat saat ini"]}

@@ -95,13 +95,26 @@ def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
         "nota_dinas",
         "tor",
         "rab",
-        "sk_jadwal",
         "berita_acara_asesmen",
         "berita_acara_pleno",
         "permohonan_blangko",
         "laporan",
     ):
         assert len(kinds[kind]) == 1, kind
+    # The SK Jadwal of step 2, and the SK amending it once the candidates are in their sessions (step 3): its own
+    # number, the first one's next version, the schedule as assigned (session, TUK, skema, asesor, candidates).
+    jadwal, pelaksanaan = sorted(kinds["sk_jadwal"], key=lambda d: d.id)
+    assert (pelaksanaan.version, pelaksanaan.supersedes_id) == (2, jadwal.id)
+    assert pelaksanaan.title == "Perubahan atas SK Jadwal Uji Kompetensi 2026 Genap"
+    assert [
+        (b["sesi"], b["tuk_kode"], b["skema_nomor"], b["asesor_nama"], b["jumlah"])
+        for b in pelaksanaan.data["pelaksanaan"]
+    ] == [
+        (1, "TUK-01", sop.JWD, "Budi Santoso, S.Kom., M.T.", 1),
+        (1, "TUK-02", sop.OPR, "Hendra Gunawan, S.T.", 2),
+        (2, "TUK-01", sop.JWD, "Budi Santoso, S.Kom., M.T.", 1),
+    ]
+    assert pelaksanaan.id < min(d.id for d in kinds["kartu_peserta"])  # signed before the kartu cite it
     assert {d.candidate for d in kinds["kartu_peserta"]} == set(sop.ASESOR_OF)
     assert len(kinds["surat_tugas_asesor"]) == len(set(sop.ASESOR_OF.values()))
     assert len(kinds["surat_tugas_verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)

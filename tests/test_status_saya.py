@@ -169,7 +169,9 @@ def test_after_the_assessment_and_pleno_a_candidate_sees_k_their_card_and_their_
         "Laboratorium Komputer Terpadu",
         "Budi Santoso, S.Kom., M.T.",
     )
-    assert (at(jadwal["asesmen_selesai"]) - at(jadwal["asesmen_mulai"])).days == 1  # sop.jadwal: days 10 and 11
+    # their own session, not the window (sop.jadwal: days 10 and 11): session 1, day 10's morning
+    assert jadwal["asesmen_mulai"] == jadwal["asesmen_selesai"]
+    assert (jadwal["sesi"], jadwal["pukul"]) == (1, "08.00–12.00 WIB")
     assert [(p["key"], p["status"]) for p in period["proses"]] == [
         ("pendaftaran_uji_kompetensi", "completed"),
         ("pra_asesmen", "completed"),

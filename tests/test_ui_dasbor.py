@@ -159,7 +159,7 @@ def test_after_a_whole_period_the_counts_run_from_target_to_certificate_per_skem
     assert "sedang dibuat" in text(r.text).split("Laporan periode nomor ")[1].split("Angka per")[0]
     # 32: 29, the refused candidate's letter, the letter telling peserta3 the SK decided BK (with the right to appeal),
     # and the SK amending the SK Penetapan after peserta3's upheld appeal.
-    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 34"]
+    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 35"]
     # The funnel's bars say in words what they draw.
     titles = lxml.html.fromstring(r.text).xpath("//section[@id='corong']//ul[@class='grafik']//svg/title/text()")
     assert titles == [

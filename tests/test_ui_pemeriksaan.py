@@ -528,6 +528,10 @@ def test_beside_the_assignment_each_asesors_load_is_shown_against_the_ratio(api:
     assert sum(int(r[1].split("/")[0]) for r in load) == 3
     assert all(r[1].endswith("/10") for r in load)
     assert "3 peserta diterima" in text(panel) and "belum mendapat asesor" not in text(panel)
+    # the proposal puts all three in the first session at the first TUK, which holds 30 in a session
+    [(sesi, tuk, jumlah)] = [[text(td) for td in tr.xpath("./td")] for tr in panel.xpath("(.//table)[2]/tbody/tr")]
+    assert sesi.startswith("Sesi 1 — ") and sesi.endswith("pukul 08.00–12.00 WIB")
+    assert (tuk, jumlah) == ("Laboratorium Komputer Terpadu (TUK-01) — kapasitas 30 orang", "3")
 
 
 def test_the_task_pages_of_opening_registration_and_of_a_check_link_to_their_own_screens(

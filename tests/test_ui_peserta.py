@@ -201,10 +201,11 @@ def test_at_the_assessment_the_candidate_sees_the_schedule_tuk_address_asesor_an
         "Umpan balik: Belum",
     ]
     assert words(now_card(doc).xpath(".//p[@class='tugas-nama']")[0]) == "Menyetujui asesmen (FR.AK.01)"
-    # The schedule of sop.jadwal (assessment 10 and 11 days from today), TUK-01 and asesor as master data has them.
-    mulai, selesai = (fmt.hari_tanggal(sop.today(api) + timedelta(days=n)) for n in (10, 11))
+    # Their own session of sop.jadwal (session 1: ten days from today, the morning), TUK-01 and asesor as master
+    # data has them.
+    hari = fmt.hari_tanggal(sop.today(api) + timedelta(days=10))
     assert words(section(doc, "Jadwal asesmen")) == (
-        f"Jadwal asesmen Tanggal {mulai} s.d. {selesai} "
+        f"Jadwal asesmen Tanggal {hari} Sesi, pukul Sesi 1, 08.00–12.00 WIB "
         "Tempat uji kompetensi Laboratorium Komputer Terpadu Gedung C Lantai 2, Politeknik STMI Jakarta, "
         "Jl. Letjen Suprapto No. 26, Cempaka Putih, Jakarta Pusat 10510 "
         "Asesor Budi Santoso, S.Kom., M.T."

@@ -116,6 +116,8 @@ class JadwalSaya(BaseModel):
     tuk_nama: str | None
     tuk_alamat: str | None
     asesor_nama: str | None
+    sesi: int | None = None  # the candidate's own session of the schedule (then both dates are its day)
+    pukul: str | None = None  # its time, e.g. "08.00–12.00 WIB"
 
 
 class PeriodeSaya(BaseModel):

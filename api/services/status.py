@@ -203,14 +203,17 @@ def _jadwal(docs: list[Dokumen]) -> JadwalSaya | None:
     if not kartu:
         return None
     data = kartu[-1].data or {}
-    jadwal, tuk, asesor = (_obj(data.get(k)) for k in ("jadwal", "tuk", "asesor"))
+    jadwal, tuk, asesor, sesi = (_obj(data.get(k)) for k in ("jadwal", "tuk", "asesor", "sesi"))
+    hari = as_date(sesi.get("tanggal"))
     return JadwalSaya(
-        asesmen_mulai=as_date(jadwal.get("asesmen_mulai")),
-        asesmen_selesai=as_date(jadwal.get("asesmen_selesai")),
+        asesmen_mulai=hari or as_date(jadwal.get("asesmen_mulai")),
+        asesmen_selesai=hari or as_date(jadwal.get("asesmen_selesai")),
         tuk_kode=tuk.get("kode"),
         tuk_nama=tuk.get("nama"),
         tuk_alamat=tuk.get("alamat"),
         asesor_nama=asesor.get("nama"),
+        sesi=sesi.get("nomor") if hari is not None else None,
+        pukul=f"{sesi.get('mulai')}–{sesi.get('selesai')} WIB" if hari is not None else None,
     )
 
 

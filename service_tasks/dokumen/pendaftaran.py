@@ -12,6 +12,7 @@ from service_tasks.format_indonesia import hari_ini
 from service_tasks.guards import require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.nomor_surat import terbitkan_dokumen
+from service_tasks.sesi_jadwal import sesi_menurut_nomor
 
 STATUS_BUKTI = {"ada_tidak_memenuhi": "Ada tetapi tidak memenuhi syarat", "tidak_ada": "Tidak ada"}
 
@@ -99,16 +100,20 @@ def terbitkan_kartu_peserta(
     m.load_peserta(p.get("username") for p in daftar)
     m.load_asesor(p.get("asesor") for p in daftar)
     tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
+    sesi = sesi_menurut_nomor(jadwal or {})
     lsp = snapshot.lsp(m)
     foto = pas_foto.foto_peserta(ctx.session, ctx.root_id, [str(p.get("username")) for p in daftar])
     kartu = []
     for p in daftar:
+        sesi_peserta = sesi.get(p["sesi"]) if isinstance(p.get("sesi"), int) else None
         data: dict[str, Any] = {
             "lsp": lsp,
             "peserta": {**snapshot.peserta(m, p), "foto": foto.get(str(p.get("username")))},
             "skema": snapshot.skema(m, p.get("skema_nomor"), p.get("skema_judul")),
             "tuk": snapshot.tuk(m, p.get("tuk_kode"), tuk_by_kode.get(p.get("tuk_kode"))),
             "jadwal": {k: jadwal.get(k) for k in ("asesmen_mulai", "asesmen_selesai")} if jadwal else {},
+            # The candidate's own session (day and time); a period planned without sessions has the window only.
+            "sesi": sesi_peserta.dokumen() if sesi_peserta is not None else None,
             "asesor": snapshot.asesor(m, p.get("asesor")) if p.get("asesor") else None,
         }
         kartu.append(
@@ -148,10 +153,18 @@ def terbitkan_surat_tugas_asesor(
     m.load_asesor(asesor_list)
     m.load_peserta(p.get("username") for p in sumber)
     tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
+    sesi = sesi_menurut_nomor(jadwal or {})
     lsp = snapshot.lsp(m)
     surat = []
     for asesor in asesor_list:
         calon = per_asesor[asesor]
+        # Where and when the asesor works: one row per session and TUK, in session order.
+        tugas: dict[tuple[int, str], int] = {}
+        for p in calon:
+            if isinstance(p.get("sesi"), int) and p["sesi"] in sesi:
+                key = (p["sesi"], str(p.get("tuk_kode")))
+                tugas[key] = tugas.get(key, 0) + 1
+        jadwal_tugas = [{**sesi[s].dokumen(), "tuk_kode": k, "jumlah": n} for (s, k), n in sorted(tugas.items())]
         baris = [
             {
                 "username": p["username"],
@@ -161,6 +174,7 @@ def terbitkan_surat_tugas_asesor(
                 "skema_nomor": p.get("skema_nomor"),
                 "skema_judul": snapshot.skema(m, p.get("skema_nomor"), p.get("skema_judul"))["judul"],
                 "tuk_kode": p.get("tuk_kode"),
+                "sesi": p.get("sesi"),
             }
             for p in calon
         ]
@@ -175,6 +189,7 @@ def terbitkan_surat_tugas_asesor(
             "skema": skema,
             "tuk": tuk_rows,
             "jadwal": jadwal,
+            "jadwal_tugas": jadwal_tugas,
             "peserta": baris,
             "jumlah_peserta": len(baris),
         }

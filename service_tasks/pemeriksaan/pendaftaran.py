@@ -16,6 +16,7 @@ from service_tasks.guards import blank, chunks, object_at, objects
 from service_tasks.pemeriksaan._common import (
     unit_skema,
 )
+from service_tasks.sesi_jadwal import periksa_sesi
 
 
 @validator("periksa_pendaftar")
@@ -226,6 +227,12 @@ def periksa_keputusan_kuota(ctx: ServiceContext, data: dict[str, Any]) -> list[R
                     f"Akhir asesmen ({tanggal(selesai)}) sebelum mulai asesmen ({tanggal(mulai)})",
                 )
             )
+        jendela_sah = mulai is not None and selesai is not None and mulai <= selesai
+        refusals.extend(
+            periksa_sesi(
+                kk.get("sesi"), mulai if jendela_sah else None, selesai if jendela_sah else None, "keputusan_kuota.sesi"
+            )
+        )
         jumlah = ctx.data.get("jumlah_diterima")
         if not isinstance(jumlah, int) or jumlah < 1:
             refusals.append(

@@ -8,8 +8,9 @@ from service_tasks import validator
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData, gabung_nama, proses_list, tanggal_asesmen
 from service_tasks.format_indonesia import hari_ini
-from service_tasks.guards import objects
+from service_tasks.guards import object_at, objects
 from service_tasks.pemeriksaan._common import asesor_boleh_menilai, periksa_asesor, periode_tuk
+from service_tasks.sesi_jadwal import Sesi, sesi_menurut_nomor
 
 
 def _periksa_asesor_peserta(
@@ -30,6 +31,9 @@ def _periksa_asesor_peserta(
     assigned: dict[Any, int] = {}
     beban: Counter[Any] = Counter()
     tuk_dipakai: dict[str, int] = {}
+    sesi = sesi_menurut_nomor(object_at(ctx.data, "jadwal"))
+    terisi: Counter[tuple[str, int]] = Counter()
+    tempat_asesor: dict[tuple[Any, int], tuple[str, int]] = {}
     for i, p in enumerate(penugasan):
         username, nama_asesor, kode = p.get("username"), p.get("asesor"), p.get("tuk_kode")
         field = f"penugasan_asesor.{i}"
@@ -50,6 +54,8 @@ def _periksa_asesor_peserta(
             refusals.append(Refusal(f"{field}.tuk_kode", f"TUK {kode} untuk {m.nama(username)} bukan TUK periode ini"))
         else:
             tuk_dipakai.setdefault(str(kode), i)
+            if sesi:  # a period planned before sessions existed has none to check
+                refusals.extend(_periksa_sesi(m, p, field, sesi, m.nama(username), terisi, tempat_asesor, i))
         masalah = asesor_boleh_menilai(
             m,
             nama_asesor,
@@ -76,6 +82,46 @@ def _periksa_asesor_peserta(
     if belum:
         refusals.append(Refusal("penugasan_asesor", f"Peserta yang belum ditugaskan asesor: {gabung_nama(belum)}"))
     return refusals, tuk_dipakai
+
+
+def _periksa_sesi(
+    m: MasterData,
+    p: dict[str, Any],
+    field: str,
+    sesi: dict[int, Sesi],
+    nama: str,
+    terisi: Counter[tuple[str, int]],
+    tempat_asesor: dict[tuple[Any, int], tuple[str, int]],
+    i: int,
+) -> list[Refusal]:
+    """The row's session is one of the schedule's, its TUK has room in that session, and its asesor is at no
+    other TUK in that session (`terisi` and `tempat_asesor` carry what the rows before it took)."""
+    kode, nomor, asesor = str(p.get("tuk_kode")), p.get("sesi"), p.get("asesor")
+    if not isinstance(nomor, int) or isinstance(nomor, bool) or nomor not in sesi:
+        return [Refusal(f"{field}.sesi", f"Sesi {nomor} untuk {nama} tidak ada pada jadwal (sesi 1 s.d. {len(sesi)})")]
+    s = sesi[nomor]
+    refusals: list[Refusal] = []
+    tuk = m.tuk(kode)
+    terisi[(kode, nomor)] += 1
+    if tuk is not None and terisi[(kode, nomor)] > tuk.kapasitas:
+        refusals.append(
+            Refusal(
+                f"{field}.sesi",
+                f"TUK {kode} ({tuk.nama}) menampung {tuk.kapasitas} peserta per sesi: {nama} adalah peserta "
+                f"ke-{terisi[(kode, nomor)]} pada {s.judul}",
+            )
+        )
+    if asesor is not None:
+        lain = tempat_asesor.setdefault((asesor, nomor), (kode, i))
+        if lain[0] != kode:
+            refusals.append(
+                Refusal(
+                    f"{field}.asesor",
+                    f"Asesor {m.nama(asesor)} sudah bertugas di TUK {lain[0]} pada {s.judul} (baris {lain[1] + 1}): "
+                    f"tidak dapat sekaligus di TUK {kode}",
+                )
+            )
+    return refusals
 
 
 def _periksa_verifikator(
@@ -112,7 +158,8 @@ def periksa_penugasan(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
     Refused: a candidate not accepted, assigned twice or not at all; an asesor who is not an active asesor,
     whose MET is not valid through the end of the assessment, who is not competent for the candidate's
     skema, who declared a conflict of interest with the candidate, who is the candidate, or beyond the
-    LSP's asesor:asesi ratio; a TUK outside the period's; a TUK used without exactly one verifikator, a
+    LSP's asesor:asesi ratio; a TUK outside the period's; a session not in the schedule, a TUK beyond its
+    capacity in a session, an asesor at two TUK in one session; a TUK used without exactly one verifikator, a
     verifikator for a TUK not used, a verifikator who is not an active asesor with a valid MET.
     """
     m = MasterData(ctx.session)

@@ -8,6 +8,7 @@ from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import as_date, hari_ini, tanggal
 from service_tasks.guards import list_at, object_at, objects
+from service_tasks.sesi_jadwal import periksa_sesi
 
 
 @validator("periksa_target")
@@ -103,6 +104,15 @@ def periksa_rencana(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
                 f"({tanggal(d['asesmen_mulai'])})",
             )
         )
+    jendela_sah = {"asesmen_mulai", "asesmen_selesai"} <= d.keys() and d["asesmen_mulai"] <= d["asesmen_selesai"]
+    refusals.extend(
+        periksa_sesi(
+            jadwal.get("sesi"),
+            d["asesmen_mulai"] if jendela_sah else None,
+            d["asesmen_selesai"] if jendela_sah else None,
+            "jadwal.sesi",
+        )
+    )
     today = hari_ini(ctx)
     if "pendaftaran_selesai" in d and d["pendaftaran_selesai"] < today:
         refusals.append(

@@ -273,15 +273,26 @@ def test_a_postponed_quota_shortfall_reissues_the_sk_jadwal_with_the_new_dates_a
     t = sop.one(api, "ketua_lsp", b.KUOTA, instance_id=root)
     d = sop.today(api)
     mulai, selesai = (d + timedelta(days=30)).isoformat(), (d + timedelta(days=31)).isoformat()
-    keputusan = {"keputusan": "tunda", "asesmen_mulai": mulai, "asesmen_selesai": selesai, "alasan": "Menunggu"}
+    sesi = [
+        {"tanggal": mulai, "mulai": "09.00", "selesai": "12.00"},
+        {"tanggal": selesai, "mulai": "09.00", "selesai": "12.00"},
+    ]
+    keputusan = {
+        "keputusan": "tunda",
+        "asesmen_mulai": mulai,
+        "asesmen_selesai": selesai,
+        "sesi": sesi,
+        "alasan": "Menunggu",
+    }
     api.complete("ketua_lsp", t["id"], {"keputusan_kuota": keputusan})
 
     sk = b.documents(api, root, "sk_jadwal")
     assert len(sk) == 2 and sk[0].number != sk[1].number
     assert sk[1].data["jadwal"]["asesmen_mulai"] == mulai
+    assert sk[1].data["sesi"] == [{"nomor": 1, **sesi[0]}, {"nomor": 2, **sesi[1]}]
     t = sop.one(api, "kabid_sertifikasi", b.MENUGASKAN, instance_id=root)
     jadwal = sop.task_data(api, "kabid_sertifikasi", t["id"])["jadwal"]
-    assert (jadwal["asesmen_mulai"], jadwal["asesmen_selesai"]) == (mulai, selesai)
+    assert (jadwal["asesmen_mulai"], jadwal["asesmen_selesai"], jadwal["sesi"]) == (mulai, selesai, sesi)
 
 
 def test_quota_decisions_missing_what_they_need_are_refused(api: Api) -> None:
@@ -290,8 +301,27 @@ def test_quota_decisions_missing_what_they_need_are_refused(api: Api) -> None:
     gabung = {"keputusan_kuota": {"keputusan": "gabung", "alasan": "Digabung ke gelombang berikut"}}
     b.refused(api, "ketua_lsp", t["id"], gabung, root, {"keputusan_kuota.digabung_ke": ["digabung_ke"]})
     kemarin = (sop.today(api) - timedelta(days=1)).isoformat()
-    tunda = {"keputusan": "tunda", "asesmen_mulai": kemarin, "asesmen_selesai": kemarin, "alasan": "Menunggu"}
+    sesi = [{"tanggal": kemarin, "mulai": "08.00", "selesai": "12.00"}]
+    tunda = {
+        "keputusan": "tunda",
+        "asesmen_mulai": kemarin,
+        "asesmen_selesai": kemarin,
+        "sesi": sesi,
+        "alasan": "Menunggu",
+    }
     b.refused(
         api, "ketua_lsp", t["id"], {"keputusan_kuota": tunda}, root, {"keputusan_kuota.asesmen_mulai": ["setelah"]}
+    )
+    # the new sessions lie inside the new window
+    besok = (sop.today(api) + timedelta(days=1)).isoformat()
+    lusa = (sop.today(api) + timedelta(days=2)).isoformat()
+    tunda = {**tunda, "asesmen_mulai": besok, "asesmen_selesai": besok, "sesi": [{**sesi[0], "tanggal": lusa}]}
+    b.refused(
+        api,
+        "ketua_lsp",
+        t["id"],
+        {"keputusan_kuota": tunda},
+        root,
+        {"keputusan_kuota.sesi.0.tanggal": ["Sesi 1", "di luar masa asesmen"]},
     )
     assert len(b.documents(api, root, "sk_jadwal")) == 1

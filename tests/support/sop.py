@@ -31,6 +31,8 @@ REJECTED = {"peserta5"}
 ACCEPTED = [u for u in CANDIDATES if u not in REJECTED]
 ASESOR_OF = {"peserta": "asesor", "peserta2": "asesor", "peserta3": "asesor2", "peserta4": "asesor2"}
 TUK_OF = {"peserta": "TUK-01", "peserta2": "TUK-01", "peserta3": "TUK-02", "peserta4": "TUK-02"}
+# The session of the plan (sop.jadwal) each candidate sits in: 1 is the first day's morning, 2 its afternoon.
+SESI_OF = {"peserta": 1, "peserta2": 2, "peserta3": 1, "peserta4": 1}
 VERIFIKATOR_OF = {"TUK-01": "asesor2", "TUK-02": "asesor3"}
 TUK_GAGAL_DULU = {"TUK-01"}
 ABSENT = {"peserta4"}
@@ -57,6 +59,11 @@ def jadwal(api: Api, kuota_min: int = 2) -> dict[str, Any]:
         "asesmen_mulai": (d + timedelta(days=10)).isoformat(),
         "asesmen_selesai": (d + timedelta(days=11)).isoformat(),
         "kuota_min": kuota_min,
+        "sesi": [
+            {"tanggal": (d + timedelta(days=10)).isoformat(), "mulai": "08.00", "selesai": "12.00"},
+            {"tanggal": (d + timedelta(days=10)).isoformat(), "mulai": "13.00", "selesai": "16.00"},
+            {"tanggal": (d + timedelta(days=11)).isoformat(), "mulai": "08.00", "selesai": "12.00"},
+        ],
     }
 
 
@@ -292,7 +299,9 @@ def assignment(candidates: list[str] | None = None) -> dict[str, Any]:
     candidates = candidates if candidates is not None else ACCEPTED
     tuks = sorted({TUK_OF[u] for u in candidates})
     return {
-        "penugasan_asesor": [{"username": u, "asesor": ASESOR_OF[u], "tuk_kode": TUK_OF[u]} for u in candidates],
+        "penugasan_asesor": [
+            {"username": u, "asesor": ASESOR_OF[u], "tuk_kode": TUK_OF[u], "sesi": SESI_OF[u]} for u in candidates
+        ],
         "penugasan_verifikator": [{"tuk_kode": k, "verifikator": VERIFIKATOR_OF[k]} for k in tuks],
     }
 

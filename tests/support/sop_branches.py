@@ -63,6 +63,7 @@ class Calon:
     hadir: bool = True
     setuju: bool = True
     bk: bool = False
+    sesi: int | None = None  # None: the first session of sop.jadwal in which their asesor is at no other TUK
 
 
 # --------------------------------------------------------------------------------------------------
@@ -167,8 +168,14 @@ def advance_to(api: Api, clock: Any, moment: datetime) -> None:
 def penugasan(calon: list[Calon], verifikator: dict[str, str] | None = None) -> dict[str, Any]:
     verifikator = verifikator or VERIFIKATOR
     tuks = sorted({c.tuk for c in calon})
+    tempat: dict[tuple[str, int], str] = {}
+    rows = []
+    for c in calon:
+        sesi = c.sesi or next(s for s in range(1, 100) if tempat.get((c.asesor, s), c.tuk) == c.tuk)
+        tempat.setdefault((c.asesor, sesi), c.tuk)
+        rows.append({"username": c.username, "asesor": c.asesor, "tuk_kode": c.tuk, "sesi": sesi})
     return {
-        "penugasan_asesor": [{"username": c.username, "asesor": c.asesor, "tuk_kode": c.tuk} for c in calon],
+        "penugasan_asesor": rows,
         "penugasan_verifikator": [{"tuk_kode": k, "verifikator": verifikator[k]} for k in tuks],
     }
 

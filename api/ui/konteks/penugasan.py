@@ -1,6 +1,7 @@
 """Beside "Menugaskan asesor dan verifikator TUK" (forms/menugaskan_asesor.json): per accepted candidate the
-proposed (or drafted) asesor and TUK, how many asesor may assess them, and each asesor's load against the
-LSP's ratio ("7/10"). The pickers in the form offer only the eligible (`x-sumber`); the validator decides."""
+proposed (or drafted) asesor, TUK and session, how many asesor may assess them, each asesor's load against the
+LSP's ratio ("7/10") and the candidates per session and TUK. The pickers in the form offer only the eligible
+(`x-sumber`); the validator decides."""
 
 from collections import Counter
 from typing import Any
@@ -50,6 +51,7 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     row_schema = field.get("items") or {}
     asesor_titles = _titles(_field(schema, "penugasan_asesor", "*", "asesor"))
     tuk_titles = _titles(_field(schema, "penugasan_asesor", "*", "tuk_kode"))
+    sesi_titles = _titles(_field(schema, "penugasan_asesor", "*", "sesi"))
     eligible = eligible_per_candidate(row_schema, "asesor")
     data = task.data or {}
     diterima = [dict(p) for p in _rows(data.get("pendaftar_diterima")) or _rows(data.get("daftar_pendaftar_diterima"))]
@@ -81,16 +83,23 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
             "skema": p.get("skema_judul") or p.get("skema_nomor"),
             "asesor": names.get(a, a) if (a := (by_candidate.get(p.get("username")) or {}).get("asesor")) else "",
             "tuk": tuk_titles.get(t, t) if (t := (by_candidate.get(p.get("username")) or {}).get("tuk_kode")) else "",
+            "sesi": sesi_titles.get(s, s) if (s := (by_candidate.get(p.get("username")) or {}).get("sesi")) else "",
             "memenuhi": eligible.get(p.get("username")),
         }
         for p in diterima
     ]
     tuk = Counter(r.get("tuk_kode") for r in rows if r.get("tuk_kode"))
+    per_sesi = Counter((r.get("sesi"), r.get("tuk_kode")) for r in rows if r.get("sesi") and r.get("tuk_kode"))
     return {
         "rasio": rasio,
         "beban": beban,
         "peserta": peserta,
         "tuk": [(tuk_titles.get(kode, kode), n) for kode, n in sorted(tuk.items())],
+        # candidates per session and TUK (a TUK holds its capacity in each session; the validator checks it)
+        "sesi": [
+            (sesi_titles.get(s, f"Sesi {s}"), tuk_titles.get(kode, kode), n)
+            for (s, kode), n in sorted(per_sesi.items(), key=lambda item: (str(item[0][0]).zfill(4), str(item[0][1])))
+        ],
         "dari_draf": "penugasan_asesor" in draft,
         "tanpa_asesor": sum(1 for p in peserta if not p["asesor"]),
     }
