@@ -92,3 +92,35 @@ def periksa_penilaian(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
     if belum:
         refusals.append(Refusal("penilaian.unit", f"Unit skema {skema.nomor} yang belum dinilai: {gabung_nama(belum)}"))
     return refusals
+
+
+@validator("periksa_laporan_asesmen")
+def periksa_laporan_asesmen(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """FR.AK.05: the asesor writes each aspect (not blanks), and a suggestion for improvement when one of their
+    candidates is Belum Kompeten."""
+    m = MasterData(ctx.session)
+    laporan = object_at(data, "laporan_asesmen")
+    judul = {
+        "aspek_positif": "Aspek positif",
+        "aspek_negatif": "Aspek negatif",
+        "penolakan_hasil": "Pencatatan penolakan hasil asesmen",
+    }
+    refusals = [
+        Refusal(f"laporan_asesmen.{k}", f"{label} wajib diisi")
+        for k, label in judul.items()
+        if k in laporan and blank(laporan.get(k))
+    ]
+    bk = [
+        p.get("username")
+        for p in objects(object_at(ctx.data, "kelompok_laporan").get("peserta"))
+        if p.get("rekomendasi") == "BK"
+    ]
+    if bk and blank(laporan.get("saran_perbaikan")):
+        m.load_users(bk)
+        refusals.append(
+            Refusal(
+                "laporan_asesmen.saran_perbaikan",
+                f"Saran perbaikan wajib diisi: {gabung_nama([m.nama(u) for u in bk])} direkomendasikan Belum Kompeten",
+            )
+        )
+    return refusals
