@@ -187,7 +187,8 @@ _SEMUA = (
         rujukan=("sk_penetapan",),
         klasifikasi="UK.03",
     ),
-    # The asesor re-assessing a candidate after an upheld appeal is sent by a letter of their own, citing the SK.
+    # The asesor re-assessing a candidate after an upheld appeal is sent by a letter of their own, citing the SK;
+    # filed with the assessment's records, as the re-assessment's FR.AK.02 is.
     JenisDokumen(
         "surat_tugas_asesor_ulang",
         "Surat Tugas Asesor Asesmen Ulang (Banding)",
@@ -195,7 +196,7 @@ _SEMUA = (
         asesor_membaca_sebagai="asesor",
         rujukan=("sk_jadwal",),
         surat=True,
-        klasifikasi="UK.03",
+        klasifikasi="UK.02",
     ),
     JenisDokumen(
         "permohonan_blangko",

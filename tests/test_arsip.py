@@ -38,7 +38,7 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
 
     assert z.testzip() is None
     names = z.namelist()
-    assert len(names) == 32  # the daftar arsip and the period's 31 documents
+    assert len(names) == 35  # the daftar arsip and the period's 34 documents
     assert names[:5] == [
         "daftar_arsip.xlsx",
         "UK.01 Perencanaan uji kompetensi/0001 Nota Dinas ND-001-PSTMI-XII-2026.pdf",
@@ -48,13 +48,13 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "001-LSP-STMI-SK-XII-2026.pdf",
     ]
     assert (
-        "UK.03 Keputusan sertifikasi/0023 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 002-LSP-STMI-SK-XII-2026.pdf"
+        "UK.03 Keputusan sertifikasi/0026 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 002-LSP-STMI-SK-XII-2026.pdf"
         in names
     )
-    assert "UK.04 Penerbitan sertifikat/0027 Lampiran Surat Permohonan Blangko 001-LSP-STMI-PB-XII-2026.xlsx" in names
+    assert "UK.04 Penerbitan sertifikat/0030 Lampiran Surat Permohonan Blangko 001-LSP-STMI-PB-XII-2026.xlsx" in names
     assert (
         names[-1]
-        == "UK.05 Pelaporan/0031 Laporan Uji Kompetensi dan Sertifikasi Kompetensi 001-LSP-STMI-LAP-XII-2026.pdf"
+        == "UK.05 Pelaporan/0034 Laporan Uji Kompetensi dan Sertifikasi Kompetensi 001-LSP-STMI-LAP-XII-2026.pdf"
     )
     [nd] = b.documents(api, root, "nota_dinas")
     same_file = api.get("ketua_lsp", f"/api/dokumen/{nd.id}").content
@@ -77,14 +77,14 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "Nasib Akhir",
         "Media",
     )
-    assert len(rows) == 32
+    assert len(rows) == 35
     nota = rows[1]
     assert nota[:5] == (1, "UK.01", "Perencanaan uji kompetensi", "Nota Dinas", "ND-001/PSTMI/XII/2026")
     assert isinstance(nota[5], datetime)  # a date cell, not text
     assert nota[10:14] == (2, 3, "Musnah", "Elektronik (PDF) dan kertas")
-    sk = rows[23]
+    sk = rows[26]
     assert sk[:5] == (
-        23,
+        26,
         "UK.03",
         "Keputusan sertifikasi",
         "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
@@ -93,10 +93,10 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
     assert sk[10:13] == (5, 10, "Permanen")
     # peserta3's upheld appeal amended it: the amending SK is its version 2, with its own number, filed beside it.
     assert sk[8:10] == (1, "diganti versi 2 (004/LSP-STMI/SK/XII/2026)")
-    amended = rows[25]
+    amended = rows[28]
     assert (amended[4], amended[8], amended[9]) == ("004/LSP-STMI/SK/XII/2026", 2, "perubahan")
     assert amended[14] == (
-        "UK.03 Keputusan sertifikasi/0025 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 004-LSP-STMI-SK-XII-2026 v2.pdf"
+        "UK.03 Keputusan sertifikasi/0028 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 004-LSP-STMI-SK-XII-2026 v2.pdf"
     )
     surat = rows[5]  # the refused candidate's letter, issued at registration, filed with the assessment's
     assert (surat[1], surat[3], surat[7]) == (
@@ -106,12 +106,12 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
     )
     kartu = rows[6]
     assert (kartu[3], kartu[7]) == ("Kartu Peserta Uji Kompetensi", "Andi Pratama (peserta)")
-    lampiran = rows[27]
+    lampiran = rows[30]
     assert (lampiran[3], lampiran[13]) == ("Lampiran Surat Permohonan Blangko", "Elektronik (XLSX)")
     periode = load_workbook(io.BytesIO(z.read("daftar_arsip.xlsx")))["Periode"]
     assert [r[:2] for r in periode.iter_rows(values_only=True)][::3] == [
         ("Lembaga", "LSP Politeknik STMI Jakarta"),
-        ("Jumlah arsip", 31),
+        ("Jumlah arsip", 34),
     ]
 
 

@@ -148,7 +148,7 @@ def expected_phrases(doc: Dokumen) -> list[str]:
             d["asesor"]["nama"],
             d["peserta"]["nama"],
             d["skema"]["judul"],
-            d["sk_banding"]["nomor"],
+            "tentang Hasil Banding Asesmen atas nama",  # the SK's number: tests/sop/test_laporan_asesmen.py
             "Asesor semula",
             d["asesor_semula"]["nama"],
         ]

@@ -6,6 +6,7 @@ who re-assesses after an upheld appeal (issue 12).
 from typing import Any
 
 import pytest
+from lxml import html as lxml_html
 
 from tests.support import sop
 from tests.support import sop_branches as b
@@ -48,7 +49,7 @@ def test_each_asesor_reports_on_their_group_before_the_pleno_and_the_pleno_cites
     [t2] = sop.tasks_named(api, "asesor2", LAPORAN)
     assert sop.tasks_named(api, "asesor3", LAPORAN) == [] and sop.tasks_named(api, "kabid_sertifikasi", b.PLENO) == []
 
-    api.complete("asesor", t1["id"], laporan(saran_perbaikan=""))  # no one BK: no suggestion needed
+    api.complete("asesor", t1["id"], laporan(saran_perbaikan="Tidak ada"))  # no one BK: nothing to suggest
     api.complete(
         "asesor2",
         t2["id"],
@@ -102,16 +103,30 @@ def test_each_asesor_reports_on_their_group_before_the_pleno_and_the_pleno_cites
     ) in pdf_text(api, ba.id)
 
 
-def test_a_report_without_a_suggestion_for_a_bk_candidate_or_with_a_blank_aspect_is_refused(api: Api) -> None:
+def test_a_report_saying_no_suggestion_for_a_bk_candidate_or_with_a_blank_aspect_is_refused(api: Api) -> None:
     root = assessed_without_reports(api)
     [t] = sop.tasks_named(api, "asesor2", LAPORAN)
+    # Beside the form, the asesor sees their candidates with the K/BK of their FR.AK.02 (not typed again).
+    api.client.cookies.clear()
+    r = api.client.post("/login", data={"username": "asesor2", "password": "asesor2-demo"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    page = api.client.get(f"/tasks/{t['id']}")
+    assert page.status_code == 200, page.text
+    shown = " ".join(lxml_html.fromstring(page.text).xpath("string(//section[@aria-labelledby])").split())
+    for phrase in [
+        "Asesi yang Anda laporkan",
+        "Operator Perakitan Kendaraan Bermotor Roda Empat, TUK-02.",
+        "Cahyo Nugroho NIM 2301001 Belum kompeten (BK) BK: C.291000.015.01 Buka",
+        "Dian Puspitasari NIM 2301002 Tidak hadir: Sakit -",
+    ]:
+        assert phrase in shown, (phrase, shown)
     b.refused(
         api,
         "asesor2",
         t["id"],
-        laporan(saran_perbaikan=" "),
+        laporan(saran_perbaikan="Tidak ada."),
         root,
-        {"laporan_asesmen.saran_perbaikan": ["Saran perbaikan wajib", "Cahyo Nugroho (peserta3)", "Belum Kompeten"]},
+        {"laporan_asesmen.saran_perbaikan": ["Tuliskan saran perbaikan", "Cahyo Nugroho (peserta3)", "Belum Kompeten"]},
     )
     b.refused(
         api,
