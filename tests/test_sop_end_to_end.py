@@ -28,7 +28,7 @@ def test_a_period_runs_all_seven_steps_with_each_role_and_a_child_instance_per_c
     assert len(by_key["pelaksanaan_uji_kompetensi"]) == len(sop.ASESOR_OF)
     assert len(by_key["penerbitan_sertifikat"]) == 1
     # One FR.AK.05 per asesor, skema and TUK where they assessed someone: asesor (JWD, TUK-01), asesor2 (OPR, TUK-02).
-    assert sorted(c["subject"] for c in by_key["laporan_asesmen"]) == ["asesor", "asesor2"]
+    assert sorted(c["subject"] for c in by_key["laporan_asesmen"]) == ["TUK-01", "TUK-02"]  # each named by its TUK
     # The appeal runs inside the certificate issuance, one per candidate decided BK.
     appeals = api.get("admin", "/api/instances", params={"parent_id": by_key["penerbitan_sertifikat"][0]["id"]}).json()
     assert [(a["key"], a["subject"]) for a in appeals["items"]] == [("banding_asesmen", u) for u in sop.BK]
