@@ -88,6 +88,14 @@ def test_each_asesor_reports_on_their_group_before_the_pleno_and_the_pleno_cites
     ]:
         assert rapat(phrase) in text, phrase
 
+    # The surat tugas asks the asesor for what is collected: FR.AK.02 per consenting candidate, then this report.
+    [surat_tugas] = [d for d in b.documents(api, root, "surat_tugas_asesor") if d.key == "asesor2"]
+    assert rapat(
+        "mengisi rekaman asesmen (FR.AK.02) setiap asesi yang telah menyetujui asesmen (FR.AK.01), dan menyerahkan "
+        "laporan asesmen (FR.AK.05) beserta rekomendasi hasil asesmen kepada Kepala Bidang Sertifikasi paling lambat "
+        "2 (dua) hari setelah asesmen."
+    ) in pdf_text(api, surat_tugas.id)
+
     # Only the asesor who signs it reads it, besides staff.
     assert api.get("asesor2", f"/api/dokumen/{ak05_asesor2.id}").status_code == 200
     assert api.get("asesor", f"/api/dokumen/{ak05_asesor2.id}").status_code == 403
