@@ -157,8 +157,9 @@ def test_after_a_whole_period_the_counts_run_from_target_to_certificate_per_skem
     assert "Tidak ada eskalasi" in text(r.text)
     # Every document of the period is counted; none rendered yet in this test (no renderer runs).
     assert "sedang dibuat" in text(r.text).split("Laporan periode nomor ")[1].split("Angka per")[0]
-    # 31: 29, the refused candidate's letter, and the SK amending the SK Penetapan after peserta3's upheld appeal.
-    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 31"]
+    # 34: 29, the refused candidate's letter, the SK amending the SK Penetapan after peserta3's upheld appeal, the
+    # FR.AK.05 of asesor and asesor2, and the surat tugas of asesor4, who re-assessed peserta3.
+    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 34"]
     # The funnel's bars say in words what they draw.
     titles = lxml.html.fromstring(r.text).xpath("//section[@id='corong']//ul[@class='grafik']//svg/title/text()")
     assert titles == [
