@@ -732,6 +732,17 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
             c.complete("complete FR.AK.03", u, t["id"], {"ak03": {**{s: True for s in statements}, "komentar": "Baik"}})
 
         phase("attendance, FR.AK.01, FR.AK.02, FR.AK.03, per candidate", assess, peserta)
+
+        # each asesor's FR.AK.05, one per skema and TUK they assessed at (named in the inbox by the TUK)
+        laporan = Counter((a, t) for a, t, _ in {(asesor_of[u], tuk_of[u], skema_of[u]) for u in peserta})
+
+        def report(c: Client, group: str) -> None:
+            a, tuk = group.split("|")
+            for _ in range(laporan[(a, tuk)]):
+                t = c.wait_task(a, sop.LAPORAN, "inbox search (asesor)", subject=tuk)
+                c.complete("complete FR.AK.05", a, t["id"], sop.laporan_asesmen_isi())
+
+        phase("FR.AK.05, per asesor and TUK", report, [f"{a}|{t}" for a, t in sorted(laporan)])
         state_kb("after the assessment", period)
         step_done("5 assessment")
 

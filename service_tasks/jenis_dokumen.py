@@ -176,7 +176,19 @@ _SEMUA = (
         asesor_membaca_sebagai="kelompok.*.asesor.*",
         klasifikasi="UK.02",
     ),
-    JenisDokumen("berita_acara_pleno", "Berita Acara Rapat Pleno", "BA-PL", klasifikasi="UK.03"),
+    # Each asesor's report on the candidates they assessed at one TUK in one skema (the surat tugas demands it);
+    # the asesor who signs it reads it.
+    JenisDokumen(
+        "laporan_asesmen",
+        "FR.AK.05 Laporan Asesmen",
+        "AK05",
+        asesor_membaca_sebagai="asesor",
+        klasifikasi="UK.02",
+    ),
+    # The pleno decides on the asesors' reports: its Berita Acara cites them by number and date.
+    JenisDokumen(
+        "berita_acara_pleno", "Berita Acara Rapat Pleno", "BA-PL", rujukan=("laporan_asesmen",), klasifikasi="UK.03"
+    ),
     JenisDokumen(
         "sk_penetapan",
         "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
@@ -202,6 +214,17 @@ _SEMUA = (
         peserta_membaca=True,
         rujukan=("sk_penetapan",),
         klasifikasi="UK.03",
+    ),
+    # The asesor re-assessing a candidate after an upheld appeal is sent by a letter of their own, citing the SK;
+    # filed with the assessment's records, as the re-assessment's FR.AK.02 is.
+    JenisDokumen(
+        "surat_tugas_asesor_ulang",
+        "Surat Tugas Asesor Asesmen Ulang (Banding)",
+        "ST-AS",
+        asesor_membaca_sebagai="asesor",
+        rujukan=("sk_jadwal",),
+        surat=True,
+        klasifikasi="UK.02",
     ),
     JenisDokumen(
         "permohonan_blangko",

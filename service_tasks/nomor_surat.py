@@ -209,3 +209,23 @@ def rujukan(ctx: ServiceContext, kinds: tuple[str, ...]) -> dict[str, list[dict[
     for kind, number, created_at in rows:
         cited[kind].append({"nomor": number, "tanggal": created_at.isoformat()})
     return cited
+
+
+def dokumen_peserta(ctx: ServiceContext, kind: str, candidates: list[str]) -> dict[str, dict[str, str]]:
+    """The period's first document of `kind` about each of these candidates (its number and the date it was first
+    issued), for a document citing it by number and date."""
+    rows = ctx.session.execute(
+        select(Dokumen.candidate, Dokumen.number, Dokumen.created_at)
+        .where(
+            Dokumen.root_id == ctx.root_id,
+            Dokumen.kind == kind,
+            Dokumen.candidate.in_(candidates),
+            Dokumen.version == 1,
+            Dokumen.number.is_not(None),
+        )
+        .order_by(Dokumen.id)
+    ).all()
+    cited: dict[str, dict[str, str]] = {}
+    for candidate, number, created_at in rows:
+        cited.setdefault(str(candidate), {"nomor": number, "tanggal": created_at.isoformat()})
+    return cited

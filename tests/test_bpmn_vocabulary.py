@@ -65,7 +65,7 @@ def test_an_unknown_property_name_is_a_warning_naming_the_element_not_an_error(a
     assert warning["message"].startswith(
         "Properti 'timeStandar' tidak dibaca layanan (salah ketik?); properti yang dikenal: assignee, "
     )
-    assert warning["line"] == 100  # the user task's own line in processes/uji_kompetensi.bpmn
+    assert warning["line"] == 104  # the user task's own line in processes/uji_kompetensi.bpmn
 
 
 def test_the_modeller_keeps_no_list_of_its_own() -> None:

@@ -49,6 +49,7 @@ def test_designers_see_the_seeded_deployment(api: Api) -> None:
         ("pra_asesmen", 1),
         ("verifikasi_tuk", 1),
         ("pelaksanaan_uji_kompetensi", 1),
+        ("laporan_asesmen", 1),
         ("penerbitan_sertifikat", 1),
         ("banding_asesmen", 1),
     }

@@ -169,6 +169,24 @@ def expected_phrases(doc: Dokumen) -> list[str]:
             + [p["nama"] for k in d["kelompok"] for p in k["peserta"]]
             + [a["no_reg_met"] for k in d["kelompok"] for a in k["asesor"]]
         )
+    if kind == "laporan_asesmen":
+        return (
+            common
+            + ["FR.AK.05. LAPORAN ASESMEN", d["skema"]["judul"], d["asesor"]["nama"], d["asesor"]["no_reg_met"]]
+            + [p["nama"] for p in d["peserta"]]
+            + [d["laporan"]["aspek_positif"], d["laporan"]["penolakan_hasil"]]
+        )
+    if kind == "surat_tugas_asesor_ulang":
+        return common + [
+            "SURAT TUGAS",
+            TANGGAL_SURAT,
+            d["asesor"]["nama"],
+            d["peserta"]["nama"],
+            d["skema"]["judul"],
+            "tentang Hasil Banding Asesmen atas nama",  # the SK's number: tests/sop/test_laporan_asesmen.py
+            "Asesor semula",
+            d["asesor_semula"]["nama"],
+        ]
     if kind == "berita_acara_pleno":
         return (
             common
@@ -253,10 +271,12 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
         "sk_penetapan_tuk",
         "rekaman_asesmen",
         "berita_acara_asesmen",
+        "laporan_asesmen",
         "berita_acara_pleno",
         "sk_penetapan",
         "pemberitahuan_hasil_uji",
         "sk_banding",
+        "surat_tugas_asesor_ulang",
         "permohonan_blangko",
         "permohonan_blangko_lampiran",
         "sertifikat",
@@ -337,6 +357,7 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
         "rekaman_asesmen",
         "surat_tugas_asesor",
         "berita_acara_asesmen",
+        "laporan_asesmen",
     }
     assert {d["candidate"] for d in theirs if d["kind"] == "rekaman_asesmen"} == {"peserta", "peserta2"}
     assert {d["candidate"] for d in theirs if d["kind"] == "kartu_peserta"} == {"peserta", "peserta2"}

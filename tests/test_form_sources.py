@@ -402,6 +402,7 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
     for username in asesor_of:
         sop.umpan_balik(api, username)
     api.drain()
+    sop.laporan_asesor(api)  # FR.AK.05: nothing to pre-fill but its table; the asesor's words are typed
 
     t = sop.one(api, "kabid_sertifikasi", "Melaksanakan rapat pleno")
     # every asesor assessed someone decided: the pleno proposed is eligible staff, one competent in each field

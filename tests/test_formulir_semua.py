@@ -78,7 +78,23 @@ SAMPLES: dict[str, dict[str, Any]] = {
             {"unit_kode": "J.620100.009.01", "kompeten": False},
         ],
     },
-    "asesor_ulang.json": {"asesor_ulang": {"asesor": "asesor4", "catatan": "Bukan asesor semula"}},
+    "ak05_laporan.json": {
+        "laporan_asesmen": {
+            "aspek_positif": "Asesi siap dan TUK lengkap",
+            "aspek_negatif": "Satu asesi terlambat",
+            "penolakan_hasil": "Tidak ada",
+            "saran_perbaikan": "Latihan ulang unit 3",
+            "catatan": "Lancar",
+        }
+    },
+    "asesor_ulang.json": {
+        "asesor_ulang": {
+            "asesor": "asesor4",
+            "tanggal_mulai": "2026-12-03",
+            "tanggal_selesai": "2026-12-04",
+            "catatan": "Bukan asesor semula",
+        }
+    },
     "banding_ak04.json": {
         "banding": {
             "ajukan": True,

@@ -27,6 +27,8 @@ def test_a_period_runs_all_seven_steps_with_each_role_and_a_child_instance_per_c
     assert len(by_key["verifikasi_tuk"]) == len(sop.VERIFIKATOR_OF)  # one per TUK
     assert len(by_key["pelaksanaan_uji_kompetensi"]) == len(sop.ASESOR_OF)
     assert len(by_key["penerbitan_sertifikat"]) == 1
+    # One FR.AK.05 per asesor, skema and TUK where they assessed someone: asesor (JWD, TUK-01), asesor2 (OPR, TUK-02).
+    assert sorted(c["subject"] for c in by_key["laporan_asesmen"]) == ["TUK-01", "TUK-02"]  # each named by its TUK
     # The appeal runs inside the certificate issuance, one per candidate decided BK.
     appeals = api.get("admin", "/api/instances", params={"parent_id": by_key["penerbitan_sertifikat"][0]["id"]}).json()
     assert [(a["key"], a["subject"]) for a in appeals["items"]] == [("banding_asesmen", u) for u in sop.BK]
@@ -126,6 +128,8 @@ def test_each_step_issues_its_numbered_output_documents(api: Api) -> None:
     # One record per assessment, and one more for each re-assessment after an upheld appeal.
     assert sorted(d.candidate for d in kinds["rekaman_asesmen"]) == sorted([*present, *sop.BK])
     assert {d.candidate for d in kinds["sk_banding"]} == sop.BK
+    assert sorted(d.data["asesor"]["username"] for d in kinds["laporan_asesmen"]) == ["asesor", "asesor2"]
+    assert [d.key for d in kinds["surat_tugas_asesor_ulang"]] == sorted(sop.BK)  # one per upheld appeal
     # The SK Penetapan, and the SK amending it after peserta3's upheld appeal: its own number, the first one's
     # next version, the Kompeten decision the tim banding took on the re-assessment.
     penetapan, perubahan = sorted(kinds["sk_penetapan"], key=lambda d: d.id)

@@ -157,9 +157,11 @@ def test_after_a_whole_period_the_counts_run_from_target_to_certificate_per_skem
     assert "Tidak ada eskalasi" in text(r.text)
     # Every document of the period is counted; none rendered yet in this test (no renderer runs).
     assert "sedang dibuat" in text(r.text).split("Laporan periode nomor ")[1].split("Angka per")[0]
-    # 32: 29, the refused candidate's letter, the letter telling peserta3 the SK decided BK (with the right to appeal),
-    # and the SK amending the SK Penetapan after peserta3's upheld appeal.
-    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 35"]
+    # 38: 29, the refused candidate's letter, the letter telling peserta3 the SK decided BK (with the right to appeal),
+    # the SK amending the SK Penetapan after peserta3's upheld appeal, the FR.AK.05 of asesor and asesor2, the surat
+    # tugas of asesor4, who re-assessed peserta3, the Ketua's SK setting each of the two TUK verified and the SK
+    # amending the SK Jadwal with the schedule.
+    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 38"]
     # The funnel's bars say in words what they draw.
     titles = lxml.html.fromstring(r.text).xpath("//section[@id='corong']//ul[@class='grafik']//svg/title/text()")
     assert titles == [

@@ -1,4 +1,5 @@
-"""Documents of SOP step 5: each candidate's FR.AK.02 record and the Berita Acara Asesmen."""
+"""Documents of SOP step 5: each candidate's FR.AK.02 record, the Berita Acara Asesmen and each asesor's FR.AK.05
+Laporan Asesmen."""
 
 from collections import defaultdict
 from typing import Any
@@ -15,7 +16,7 @@ from service_tasks.keputusan import (
     tidak_dinilai,
     unit_kompeten,
 )
-from service_tasks.nomor_surat import terbitkan_dokumen
+from service_tasks.nomor_surat import dokumen_peserta, terbitkan_dokumen
 
 
 @operator("terbitkan_rekaman_asesmen")
@@ -126,3 +127,81 @@ def terbitkan_berita_acara_asesmen(
         **rekap(hasil),
     }
     return terbitkan_dokumen(ctx, JENIS_DOKUMEN["berita_acara_asesmen"], f"Berita acara asesmen {periode}", data)
+
+
+@operator("susun_laporan_asesor")
+def susun_laporan_asesor(ctx: ServiceContext, hasil: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The FR.AK.05 each asesor owes (surat tugas asesor: the report within two days of the assessment): one per
+    asesor, skema and TUK where they assessed at least one candidate, listing every candidate of that group with
+    the result of their FR.AK.02 (or why they were not assessed)."""
+    kelompok: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for h in require_objects("hasil", hasil):
+        if h.get("asesor"):
+            kelompok[(str(h.get("asesor")), str(h.get("skema_nomor")), str(h.get("tuk_kode")))].append(h)
+    return [
+        {
+            "asesor": asesor,
+            "skema_nomor": skema,
+            "tuk_kode": tuk,
+            "peserta": [
+                {
+                    "username": h.get("username"),
+                    "rekomendasi": rekomendasi(h),
+                    "status": tidak_dinilai(h) or "dinilai",
+                    "alasan": h.get("alasan") or "",
+                    "tanggal": h.get("tanggal"),
+                    "unit_bk": [u.get("kode") for u in objects(h.get("unit")) if u.get("rekomendasi") == "BK"],
+                }
+                for h in anggota
+            ],
+        }
+        for (asesor, skema, tuk), anggota in sorted(kelompok.items())
+        if any(rekomendasi(h) is not None for h in anggota)
+    ]
+
+
+@operator("terbitkan_laporan_asesmen")
+def terbitkan_laporan_asesmen(
+    ctx: ServiceContext, kelompok: dict[str, Any], laporan: dict[str, Any], tuk: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """FR.AK.05 Laporan Asesmen of one asesor for one skema and TUK: each candidate with the recommendation of
+    their FR.AK.02 (cited by number), what the asesor wrote on the assessment, signed with their No. Reg. MET."""
+    m = MasterData(ctx.session)
+    kelompok = require_object("kelompok", kelompok)
+    laporan = require_object("laporan", laporan)
+    anggota = require_objects("kelompok.peserta", kelompok.get("peserta"))
+    m.load_peserta(p.get("username") for p in anggota)
+    ak02 = dokumen_peserta(ctx, "rekaman_asesmen", [str(p.get("username")) for p in anggota])
+    tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
+    hari = sorted({d for p in anggota if (d := as_date(p.get("tanggal"))) is not None}) or [hari_ini(ctx)]
+    asesor = snapshot.asesor(m, kelompok.get("asesor"))
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "tanggal": hari_ini(ctx).isoformat(),
+        "tanggal_asesmen_mulai": hari[0].isoformat(),
+        "tanggal_asesmen": hari[-1].isoformat(),
+        "skema": snapshot.skema(m, kelompok.get("skema_nomor")),
+        "tuk": snapshot.tuk(m, kelompok.get("tuk_kode"), tuk_by_kode.get(kelompok.get("tuk_kode"))),
+        "asesor": asesor,
+        "peserta": [
+            {
+                "no": i,
+                **{k: snapshot.peserta(m, p)[k] for k in ("username", "nama", "nim", "prodi")},
+                "rekomendasi": p.get("rekomendasi"),
+                "status": p.get("status"),
+                "alasan": p.get("alasan") or "",
+                "unit_bk": p.get("unit_bk") or [],
+                "ak02": ak02.get(str(p.get("username"))),
+            }
+            for i, p in enumerate(anggota, start=1)
+        ],
+        "laporan": laporan,
+        **rekap([{"status": p.get("status"), "rekomendasi": p.get("rekomendasi")} for p in anggota]),
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["laporan_asesmen"],
+        f"Laporan asesmen (FR.AK.05) {asesor['nama']}, {data['skema']['judul']}, {data['tuk'].get('nama') or ''}",
+        data,
+        key=f"{kelompok.get('asesor')}:{kelompok.get('skema_nomor')}:{kelompok.get('tuk_kode')}",
+    )

@@ -1,11 +1,11 @@
 """Documents of SOP step 6 up to the certificates: the pleno's Berita Acara, the SK Penetapan, the letter telling
-each candidate it decided BK of the result and the right to appeal, the SK of an appeal and the request for
-certificate blanks from BNSP.
+each candidate it decided BK of the result and the right to appeal, the SK of an appeal, the surat tugas of the
+asesor re-assessing after it, and the request for certificate blanks from BNSP.
 
 Each rests on decisions the database recorded (:mod:`service_tasks.keputusan_tercatat`): the pleno Kabid
 Sertifikasi submitted, the appeal Ketua LSP decided, the SK Ketua LSP approved; never on workflow data alone."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from api.store.models import Dokumen
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData, gabung_nama
-from service_tasks.format_indonesia import WIB, hari_ini, tanggal
+from service_tasks.format_indonesia import WIB, as_date, hari_ini, tanggal
 from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import (
@@ -32,7 +32,13 @@ from service_tasks.keputusan_tercatat import (
     sk_penetapan_berlaku,
     tindak_lanjut_disetujui,
 )
-from service_tasks.nomor_surat import summary, terbit_pada_tugas, terbitkan_dokumen, terbitkan_perubahan
+from service_tasks.nomor_surat import (
+    dokumen_peserta,
+    summary,
+    terbit_pada_tugas,
+    terbitkan_dokumen,
+    terbitkan_perubahan,
+)
 from service_tasks.pengurus_pleno import pengurus_aktif
 
 SERTIFIKASI = ("penerbitan_sertifikat",)
@@ -385,6 +391,46 @@ def terbitkan_sk_banding(
         data,
         key=str(username or ""),
         candidate=username,
+    )
+
+
+@operator("terbitkan_surat_tugas_asesor_ulang")
+def terbitkan_surat_tugas_asesor_ulang(
+    ctx: ServiceContext, peserta: dict[str, Any], asesor_ulang: dict[str, Any], lama_hari: Any = 7
+) -> dict[str, Any]:
+    """Surat tugas of the asesor re-assessing a candidate after an upheld appeal: the candidate, the skema, the SK
+    hasil banding it follows (number and date, as issued in this period), the asesor who assessed first (who may
+    not re-assess) and the window: the dates Kabid Sertifikasi gave, else `lama_hari` days from the letter."""
+    m = MasterData(ctx.session)
+    peserta = require_object("peserta", peserta)
+    ulang = require_object("asesor_ulang", asesor_ulang)
+    username = str(peserta.get("username") or "")
+    hari = hari_ini(ctx)
+    mulai = as_date(ulang.get("tanggal_mulai")) or hari
+    selesai = as_date(ulang.get("tanggal_selesai")) or mulai + timedelta(days=int(lama_hari))
+    m.load_peserta([username])
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "tanggal": hari.isoformat(),
+        "penandatangan": snapshot.ketua_menandatangani(m, ctx),
+        "asesor": snapshot.asesor(m, ulang.get("asesor")),
+        "asesor_semula": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+        "peran": "Asesor Kompetensi (asesmen ulang)",
+        "peserta": snapshot.peserta(m, peserta),
+        "skema": snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul")),
+        "tuk": snapshot.tuk(m, peserta.get("tuk_kode")) if peserta.get("tuk_kode") else None,
+        "sk_banding": dokumen_peserta(ctx, "sk_banding", [username]).get(username),
+        "tanggal_mulai": mulai.isoformat(),
+        "tanggal_selesai": selesai.isoformat(),
+        "catatan": ulang.get("catatan") or "",
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["surat_tugas_asesor_ulang"],
+        f"Surat tugas asesor asesmen ulang {data['asesor']['nama']} ({data['peserta']['nama'] or username})",
+        data,
+        key=username,
+        candidate=None,
     )
 
 

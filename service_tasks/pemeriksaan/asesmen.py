@@ -92,3 +92,38 @@ def periksa_penilaian(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal
     if belum:
         refusals.append(Refusal("penilaian.unit", f"Unit skema {skema.nomor} yang belum dinilai: {gabung_nama(belum)}"))
     return refusals
+
+
+@validator("periksa_laporan_asesmen")
+def periksa_laporan_asesmen(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """FR.AK.05: the asesor writes each part (not blanks), and a real suggestion for improvement (not "tidak ada")
+    when one of their candidates is Belum Kompeten."""
+    m = MasterData(ctx.session)
+    laporan = object_at(data, "laporan_asesmen")
+    judul = {
+        "aspek_positif": "Aspek positif",
+        "aspek_negatif": "Aspek negatif",
+        "penolakan_hasil": "Pencatatan penolakan hasil asesmen",
+        "saran_perbaikan": "Saran perbaikan",
+    }
+    refusals = [
+        Refusal(f"laporan_asesmen.{k}", f"{label} wajib diisi")
+        for k, label in judul.items()
+        if k in laporan and blank(laporan.get(k))
+    ]
+    peserta = objects(object_at(ctx.data, "kelompok_laporan").get("peserta"))
+    bk = [p.get("username") for p in peserta if p.get("rekomendasi") == "BK"]
+    saran = str(laporan.get("saran_perbaikan") or "").strip(" .").lower()
+    if bk and not blank(laporan.get("saran_perbaikan")) and saran in TANPA_ISI:
+        m.load_users(bk)
+        refusals.append(
+            Refusal(
+                "laporan_asesmen.saran_perbaikan",
+                f"Tuliskan saran perbaikan: {gabung_nama([m.nama(u) for u in bk])} direkomendasikan Belum Kompeten",
+            )
+        )
+    return refusals
+
+
+# What an asesor writes for "nothing to say".
+TANPA_ISI = frozenset({"-", "tidak ada", "tidak ada saran", "nihil"})

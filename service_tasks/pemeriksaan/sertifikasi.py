@@ -2,6 +2,7 @@
 certificate numbers."""
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -357,11 +358,42 @@ def periksa_asesor_ulang(ctx: ServiceContext, data: dict[str, Any]) -> list[Refu
     username = ulang.get("asesor")
     peserta = object_at(ctx.data, "peserta_banding")
     kandidat = peserta.get("username")
+    refusals = jendela_asesmen_ulang(ulang, hari_ini(ctx))
     if username == peserta.get("asesor"):
-        return [Refusal(field, f"Asesmen ulang harus oleh asesor lain, bukan {m.nama(username)} yang menilai semula")]
-    return asesor_boleh_menilai(
-        m, username, kandidat, peserta.get("skema_nomor"), hari_ini(ctx), field, sebut_peserta=False
-    )
+        return [
+            Refusal(field, f"Asesmen ulang harus oleh asesor lain, bukan {m.nama(username)} yang menilai semula"),
+            *refusals,
+        ]
+    return [
+        *asesor_boleh_menilai(
+            m, username, kandidat, peserta.get("skema_nomor"), hari_ini(ctx), field, sebut_peserta=False
+        ),
+        *refusals,
+    ]
+
+
+def jendela_asesmen_ulang(ulang: dict[str, Any], hari: date) -> list[Refusal]:
+    """The re-assessment's window, as its surat tugas prints it: it starts today or later, ends on or after it
+    starts."""
+    refusals: list[Refusal] = []
+    mulai, selesai = ulang.get("tanggal_mulai"), ulang.get("tanggal_selesai")
+    awal = as_date(mulai) if not blank(mulai) else hari
+    if not blank(mulai) and awal is not None and awal < hari:
+        refusals.append(
+            Refusal(
+                "asesor_ulang.tanggal_mulai",
+                f"Asesmen ulang mulai {tanggal(awal)} sudah lewat: tidak boleh sebelum hari ini ({tanggal(hari)})",
+            )
+        )
+    akhir = as_date(selesai) if not blank(selesai) else None
+    if akhir is not None and awal is not None and akhir < awal:
+        refusals.append(
+            Refusal(
+                "asesor_ulang.tanggal_selesai",
+                f"Batas asesmen ulang {tanggal(akhir)} sebelum mulainya ({tanggal(awal)})",
+            )
+        )
+    return refusals
 
 
 @validator("periksa_nomor_sertifikat")

@@ -31,6 +31,7 @@ def test_an_absent_candidate_gets_no_consent_task_is_recorded_tidak_hadir_and_ge
     assert sop.tasks_named(api, "peserta2", b.AK01) == []
     b.assess(api, calon[0])
     api.drain()
+    sop.laporan_asesor(api)  # asesor reports on peserta (FR.AK.05); asesor2 assessed no one and owes none
 
     hasil = hasil_asesmen(api)
     assert hasil["peserta2"]["status"] == "tidak_hadir" and hasil["peserta2"]["kompeten"] is None
@@ -74,6 +75,7 @@ def test_a_candidate_refusing_fr_ak_01_is_recorded_as_refusing_not_absent_wherev
     b.assess(api, absen)
     b.assess(api, kompeten)
     api.drain()
+    sop.laporan_asesor(api)
 
     # The history holds her own refusal; the process path took the refusal's end (only it records
     # `tidak_setuju`), never the absence's.

@@ -154,6 +154,7 @@ STEP_OF = {
     b.AK01: "5",
     b.AK02: "5",
     b.AK03: "5",
+    sop.LAPORAN: "5",
     b.PLENO: "6",
     b.SK_PENETAPAN: "6",
     b.BANDING: "6",

@@ -38,6 +38,7 @@ TUK_GAGAL_DULU = {"TUK-01"}
 ABSENT = {"peserta4"}
 BK = {"peserta3"}
 ASESOR_ULANG = {"peserta3": "asesor4"}
+ASESOR_SEMUA = ["asesor", "asesor2", "asesor3", "asesor4"]  # the demo's asesor
 # Ketua LSP records the appeal decisions, so sits on no pleno; Kabid Sertifikasi is competent in every field.
 PLENO = ["kabid_sertifikasi", "kabid_administrasi"]
 TIM_BANDING = ["direktur", "asesor3", "ketua_lsp"]
@@ -368,6 +369,30 @@ def step_5(api: Api) -> None:
         api.complete(asesor, t["id"], penilaian(api, CANDIDATES[username], bk=username in BK))
     for username in present:
         umpan_balik(api, username)
+    api.drain()
+    laporan_asesor(api)
+
+
+LAPORAN = "Menyusun laporan asesmen (FR.AK.05)"
+
+
+def laporan_asesmen_isi(saran: str = "Peserta BK mengulang unit yang belum kompeten") -> dict[str, Any]:
+    return {
+        "laporan_asesmen": {
+            "aspek_positif": "Asesi siap dan TUK lengkap",
+            "aspek_negatif": "Tidak ada",
+            "penolakan_hasil": "Tidak ada",
+            "saran_perbaikan": saran,
+            "catatan": "",
+        }
+    }
+
+
+def laporan_asesor(api: Api) -> None:
+    """Every asesor hands in their FR.AK.05 for each skema and TUK they assessed at (the pleno waits for them)."""
+    for asesor in ASESOR_SEMUA:
+        for t in tasks_named(api, asesor, LAPORAN):
+            api.complete(asesor, t["id"], laporan_asesmen_isi())
     api.drain()
 
 

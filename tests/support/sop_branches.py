@@ -261,11 +261,12 @@ def assess(api: Api, c: Calon) -> None:
 
 
 def assessed(api: Api, calon: list[Calon], verifikator: dict[str, str] | None = None) -> int:
-    """Step 5 done for everyone: the rapat pleno task waits."""
+    """Step 5 done for everyone, each asesor's FR.AK.05 handed in: the rapat pleno task waits."""
     root = ready(api, calon, verifikator)
     for c in calon:
         assess(api, c)
     api.drain()
+    sop.laporan_asesor(api)
     return root
 
 
