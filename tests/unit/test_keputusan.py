@@ -94,7 +94,7 @@ def test_after_pra_asesmen_only_lanjut_goes_on_and_each_used_tuk_gets_its_first_
     # Names and titles a row may carry are not copied on: the assessment list holds ids.
     pra = [
         {"username": "andi", "nama": "Andi", "nim": "1", "prodi": "TI", "skema_nomor": "S", "skema_judul": "J",
-         "asesor": "a1", "tuk_kode": "TUK-A"},
+         "asesor": "a1", "tuk_kode": "TUK-A", "sesi": 2},
         {"username": "budi", "nama": "Budi", "nim": "2", "prodi": "TI", "skema_nomor": "S", "skema_judul": "J",
          "asesor": "a1", "tuk_kode": "TUK-B"},
     ]  # fmt: skip
@@ -113,7 +113,7 @@ def test_after_pra_asesmen_only_lanjut_goes_on_and_each_used_tuk_gets_its_first_
     ]
     assert peserta_asesmen(pra, hasil_pra, tuk, verifikator) == {
         "peserta_asesmen": [
-            {"username": "andi", "skema_nomor": "S", "asesor": "a1", "tuk_kode": "TUK-A"},
+            {"username": "andi", "skema_nomor": "S", "asesor": "a1", "tuk_kode": "TUK-A", "sesi": 2},
         ],
         "tidak_lanjut": [
             {"username": "budi", "skema_nomor": "S", "asesor": "a1", "catatan": "Belum layak"},

@@ -60,6 +60,9 @@ def test_the_shipped_conditions_timers_and_parameters_stay_in_the_host_but_a_com
     assert costly == [
         "len([b for b in daftar_hasil_banding if b['status'] == 'diterima' and b['kompeten']]) > 0",
         "len([h for h in daftar_hasil_asesmen if h['status'] == 'dinilai']) > 0",
+        # the ditunda follow-up's two gateways: once per period each, in the evaluator
+        "len([k for k in pleno['keputusan'] if k['keputusan'] == 'ditunda']) > 0",
+        "len([k for k in pleno_lanjutan['keputusan'] if k['keputusan'] in ('K', 'BK')]) > 0",
     ]
 
 
