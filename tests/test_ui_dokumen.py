@@ -153,7 +153,10 @@ def test_staff_see_the_periods_documents_grouped_by_kind_with_their_labels_and_r
     assert r.status_code == 200
     assert listed_ids(r.text) == {siap, waiting, failed}
     text = text_of(r.text)
-    assert "Periode LSP-2026-GENAP Unduh arsip periode LSP-2026-GENAP (ZIP) Nota Dinas" in text
+    assert (
+        "Periode LSP-2026-GENAP Unduh arsip periode LSP-2026-GENAP (ZIP) "
+        "Unduh register sertifikat LSP-2026-GENAP (.xlsx) Nota Dinas" in text
+    )
     assert "Kartu Peserta Uji Kompetensi" in text
     assert text.index("Nota Dinas") < text.index("Kartu Peserta Uji Kompetensi")  # the registry's order
     assert "Siap" in row_of(r.text, siap) and "Unduh PDF" in row_of(r.text, siap)
