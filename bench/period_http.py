@@ -42,6 +42,7 @@ import functools
 import itertools
 import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -71,7 +72,7 @@ import period_scale
 from sqlalchemy import create_engine, func, select, text
 
 from api import seed
-from api.store.models import Dokumen, ProcessInstance
+from api.store.models import Dokumen, ProcessInstance, StateBlob
 from tests.support import foto, sop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -509,7 +510,7 @@ class Run:
     stats: Stats
     steps: list[tuple[str, float]] = field(default_factory=list)
     period_requests: list[tuple[str, float]] = field(default_factory=list)
-    states: list[tuple[str, float]] = field(default_factory=list)
+    states: list[tuple[str, float, float, float]] = field(default_factory=list)
     phases: list[tuple[str, int, float]] = field(default_factory=list)  # per-candidate phases: completions, s
     waits: list[tuple[str, float]] = field(default_factory=list)
     wall: float = 0.0
@@ -545,13 +546,17 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
     engine = create_engine(db_url)
 
     def state_kb(label: str, instance_id: int) -> None:
+        """The period's state row, and the large values it refers to (api/engine/state_blobs.py): each kept
+        once, and the state_blob table's total for the whole database (every instance's, every version)."""
         with engine.connect() as conn:
-            size = conn.scalar(
-                select(func.length(ProcessInstance.__table__.c.state)).where(
-                    ProcessInstance.__table__.c.id == instance_id
-                )
+            state = conn.scalar(
+                select(ProcessInstance.__table__.c.state).where(ProcessInstance.__table__.c.id == instance_id)
             )
-        run.states.append((label, (size or 0) / 1024))
+            refs = set(re.findall(r'\\u0000blob":"([0-9a-f]{64})"', state or ""))
+            blob = StateBlob.__table__.c
+            referred = conn.scalar(select(func.sum(blob.size)).where(blob.hash.in_(refs))) if refs else 0
+            table = conn.scalar(select(func.sum(blob.size)))
+        run.states.append((label, len(state or "") / 1024, (referred or 0) / 1024, (table or 0) / 1024))
 
     pool = Pool(bases, tokens, stats, clients)
     t_run = time.perf_counter()
@@ -880,7 +885,9 @@ def report(run: Run, label: str) -> None:
     for line in s.transport_errors:
         print(f"  {line}")
     print(f"503 + Retry-After answers waited out: {s.busy} ({s.busy_wait_s:.1f} s of waiting)")
-    print("period state: " + ", ".join(f"{label} {kb:,.0f} KB" for label, kb in run.states))
+    print("period state row (+ the large values it refers to, each once; + every instance's in state_blob):")
+    for label, kb, referred, table in run.states:
+        print(f"  {label:<24} {kb:9,.0f} KB  (+ {referred:,.0f} KB referred; state_blob {table:,.0f} KB)")
     total = sum(run.documents.values())
     rate = run.rendered / run.render_span_s if run.render_span_s else 0
     print(

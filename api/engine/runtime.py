@@ -30,6 +30,7 @@ from api.clock import CURRENT as CURRENT_CLOCK
 from api.engine import (
     children,
     spiff_timers,  # noqa: F401 - timers read the service clock
+    state_blobs,
 )
 from api.engine.bpmn import Prop, properties
 from api.engine.call_activity import child_outputs
@@ -47,7 +48,7 @@ from api.engine.script_engine import (
     StepCounter,
     element_in_traceback,
 )
-from api.engine.serializer import dump_workflow, load_workflow
+from api.engine.serializer import dump_state, load_workflow
 from api.settings import Settings
 from api.store.enums import EventType, InstanceStatus
 from api.store.enums import TaskState as HumanTaskState
@@ -140,7 +141,7 @@ class Runtime:
 
     def load(self, row: ProcessInstance) -> BpmnWorkflow:
         model = self.model_for(row)
-        wf = load_workflow(row.state, model.spec, model.subprocess_specs)
+        wf = load_workflow(state_blobs.loads(self.session, row.state), model.spec, model.subprocess_specs)
         wf.script_engine = SCRIPT_ENGINE  # not serialized: reattach or it runs unrestricted
         return wf
 
@@ -321,7 +322,9 @@ class Runtime:
         if wf.is_completed():
             self._finish(row, wf)
         row.next_timer_at = _next_timer(wf)
-        row.state = self.limits.checked_state(self._run(wf, lambda: dump_workflow(wf), None), wf.last_task)
+        shrunk = self._run(wf, lambda: dump_state(wf), None)
+        row.state = self.limits.checked_state(shrunk.text, wf.last_task, shrunk.size)
+        state_blobs.save(self.session, shrunk.blobs)
         self.projections.write_events()
         self.session.flush()  # the revision check happens here: a lost race raises StaleDataError
 

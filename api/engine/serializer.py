@@ -6,6 +6,7 @@ process version, so it is cached per deployment and handed back on load instead 
 
 import json
 import threading
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from api.engine.call_activity import HostedCallActivity, HostedCallActivityConverter
+from api.engine.state_blobs import Shrinker
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -64,8 +66,38 @@ def dump_workflow(workflow: BpmnWorkflow) -> str:
         serializer.registry._encoder_mode = False
 
 
-def load_workflow(state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
-    dct = json.loads(state)
+@dataclass(frozen=True)
+class Shrunk:
+    """A workflow serialized for its state row: `text` with its large data values as references to `blobs`
+    (hash -> JSON text, see :mod:`api.engine.state_blobs`); `size` is what the text would be with them inline."""
+
+    text: str
+    blobs: dict[str, str]
+    size: int
+
+
+def dump_state(workflow: BpmnWorkflow) -> Shrunk:
+    serializer = _serializer()
+    encoder = serializer._encoder_cls
+    serializer.registry._encoder_mode = True
+    try:
+
+        def dumps(value: Any) -> str:
+            return json.dumps(value, cls=encoder, separators=(",", ":"))
+
+        shrinker = Shrinker(dumps)
+        text = dumps(shrinker.shrink(serializer.registry.convert(workflow)))
+        return Shrunk(text, shrinker.blobs, len(text) + shrinker.expanded)
+    finally:
+        serializer.registry._encoder_mode = False
+
+
+def load_workflow(
+    state: str | dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+) -> BpmnWorkflow:
+    """A workflow from its serialized state: the text `dump_workflow` wrote, or a state already parsed (the runtime's
+    reads, their references resolved by `state_blobs.loads`)."""
+    dct = json.loads(state) if isinstance(state, str) else state
     dct["spec"] = spec
     dct["subprocess_specs"] = subprocess_specs
     return _serializer().registry.restore(dct)

@@ -160,6 +160,17 @@ class ProcessInstance(Base):
     __mapper_args__ = {"version_id_col": revision}
 
 
+class StateBlob(Base):
+    """A large value of an instance's data, kept once under the sha256 of its JSON and referred to from
+    `process_instance.state` (api/engine/state_blobs.py). Written once, never changed nor deleted."""
+
+    __tablename__ = "state_blob"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+
+
 class HumanTask(Base):
     """Projection of every user task: what inboxes read, so no read deserializes a workflow."""
 
