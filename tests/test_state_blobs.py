@@ -49,7 +49,7 @@ def test_a_collection_held_in_three_places_is_stored_once_and_read_back_whole(db
     assert _blobs(db) - before == 1
     assert len(text) < 1000
     assert "peserta0199" not in text and '"periode":"2026/1"' in text
-    state_blobs.CACHE.clear()  # read from the database, not from this process's cache
+    state_blobs.forget()  # read from the database, not from this process's cache
     with db.reading() as session:
         assert state_blobs.loads(session, text) == wf
 
@@ -73,7 +73,7 @@ def test_a_clients_data_shaped_like_a_reference_is_read_back_as_it_was_sent(db: 
     wf = _workflow(kecil=tricky, besar=[{"n": i, "isi": tricky, "juga": nested} for i in range(100)], dalam=nested)
     text, shrinker = _store(db, wf)
     assert len(shrinker.blobs) == 1
-    state_blobs.CACHE.clear()
+    state_blobs.forget()
     with db.reading() as session:
         assert state_blobs.loads(session, text) == wf
 

@@ -24,8 +24,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import insert, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from api.store.models import StateBlob
@@ -70,7 +71,27 @@ class _TextCache:
             self.size = 0
 
 
-CACHE = _TextCache(256 * 1024 * 1024)
+CACHE_CHARACTERS = 256 * 1024 * 1024
+# One cache per database (engine): what it says about a hash existing holds for that database only (a process
+# can reach several: the tests, a bench, a restore beside the running service).
+_CACHES: "WeakKeyDictionary[Engine, _TextCache]" = WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def _cache(session: Session) -> _TextCache:
+    engine = session.get_bind().engine
+    with _CACHES_LOCK:
+        cache = _CACHES.get(engine)
+        if cache is None:
+            cache = _CACHES[engine] = _TextCache(CACHE_CHARACTERS)
+        return cache
+
+
+def forget() -> None:
+    """Drop what this process remembers of every database's blobs (tests read them from the database again)."""
+    with _CACHES_LOCK:
+        for cache in _CACHES.values():
+            cache.clear()
 
 
 def _data_dicts(dct: dict[str, Any]) -> Iterable[dict[str, Any]]:
@@ -138,7 +159,8 @@ def _escaped(value: Any) -> Any:
 
 def save(session: Session, blobs: dict[str, str]) -> None:
     """Write the blobs the database does not hold yet (in the caller's transaction)."""
-    unknown = [key for key in blobs if CACHE.get(key) is None]
+    cache = _cache(session)
+    unknown = [key for key in blobs if cache.get(key) is None]
     if not unknown:
         return
     held = set(session.scalars(select(StateBlob.hash).where(StateBlob.hash.in_(unknown))))
@@ -177,10 +199,11 @@ def loads(session: Session, state: str) -> dict[str, Any]:
 
 
 def _texts(session: Session, keys: set[str]) -> dict[str, str]:
+    cache = _cache(session)
     found: dict[str, str] = {}
     missing = []
     for key in keys:
-        text = CACHE.get(key)
+        text = cache.get(key)
         if text is None:
             missing.append(key)
         else:
@@ -188,7 +211,7 @@ def _texts(session: Session, keys: set[str]) -> dict[str, str]:
     if missing:
         for key, text in session.execute(select(StateBlob.hash, StateBlob.content).where(StateBlob.hash.in_(missing))):
             found[key] = text
-            CACHE.put(key, text)
+            cache.put(key, text)
     if lost := [key for key in keys if key not in found]:
         raise LookupError(f"the instance's state refers to data that is not stored: {', '.join(sorted(lost))}")
     return found
