@@ -13,11 +13,12 @@ the app's exception handlers answer with it, and a batch (`POST /api/tasks/compl
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic_core.core_schema import ErrorType
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -61,6 +62,69 @@ def conflicting_field(exc: IntegrityError) -> str | None:
 
 RETRY_AFTER_BUSY_SECONDS = 2
 
+# What pydantic's checks of a request say, for the people reading `errors[].message` (pydantic's own words are
+# English; `detail` says "invalid request" for integrators). A type not listed here is one of ours
+# (`PydanticCustomError`, already Indonesian) or a rare one of pydantic's, said generally.
+_TANGGAL = "bukan tanggal yang sah: tulis TTTT-BB-HH, misalnya 2026-12-01"
+_WAKTU = "bukan waktu yang sah: tulis TTTT-BB-HHTjj:mm:dd dengan zona waktunya, misalnya 2026-12-01T08:00:00+07:00"
+_PESAN_VALIDASI: dict[str, str] = {
+    "missing": "wajib diisi",
+    "json_invalid": "bukan JSON yang sah",
+    "extra_forbidden": "isian ini tidak dikenal",
+    "int_parsing": "harus bilangan bulat",
+    "int_from_float": "harus bilangan bulat",
+    "int_type": "harus bilangan bulat",
+    "float_parsing": "harus angka",
+    "float_type": "harus angka",
+    "bool_parsing": "harus true atau false",
+    "bool_type": "harus true atau false",
+    "string_type": "harus teks",
+    "dict_type": "harus objek JSON",
+    "model_type": "harus objek JSON",
+    "model_attributes_type": "harus objek JSON",
+    "list_type": "harus daftar",
+    "date_parsing": _TANGGAL,
+    "date_from_datetime_parsing": _TANGGAL,
+    "date_from_datetime_inexact": _TANGGAL,
+    "date_type": _TANGGAL,
+    "datetime_parsing": _WAKTU,
+    "datetime_from_date_parsing": _WAKTU,
+    "datetime_type": _WAKTU,
+    "timezone_aware": "waktu harus menyebut zona waktunya, misalnya 2026-12-01T08:00:00+07:00",
+    "string_too_short": "terlalu pendek: paling sedikit {min_length} karakter",
+    "string_too_long": "terlalu panjang: paling banyak {max_length} karakter",
+    "too_short": "terlalu sedikit: paling sedikit {min_length} butir",
+    "too_long": "terlalu banyak: paling banyak {max_length} butir",
+    "string_pattern_mismatch": "bentuknya tidak sesuai",
+    "greater_than": "harus lebih dari {gt}",
+    "greater_than_equal": "paling kecil {ge}",
+    "less_than": "harus kurang dari {lt}",
+    "less_than_equal": "paling besar {le}",
+    "literal_error": "bukan pilihan yang dikenal; pilih salah satu: {expected}",
+    "enum": "bukan pilihan yang dikenal; pilih salah satu: {expected}",
+    "uuid_parsing": "bukan UUID yang sah",
+    "url_parsing": "bukan alamat URL yang sah",
+}
+
+
+_PYDANTIC_TYPES = frozenset(get_args(ErrorType))
+
+
+def pesan_validasi(error: Any) -> str:
+    """pydantic's error on one field of a request, in Indonesian (see `_PESAN_VALIDASI`)."""
+    kind = str(error.get("type", ""))
+    template = _PESAN_VALIDASI.get(kind)
+    if template is not None:
+        try:
+            return template.format(**(error.get("ctx") or {}))
+        except (KeyError, IndexError, ValueError):
+            return template.split(":")[0]
+    if kind == "value_error":  # a plain ValueError of ours: its words are for integrators
+        return "isian tidak valid"
+    if kind in _PYDANTIC_TYPES:  # pydantic's own, not worded above: English
+        return "isian tidak valid"
+    return str(error.get("msg", "isian tidak valid"))
+
 
 class ApiError(Exception):
     def __init__(self, status: int, detail: str | None = None, errors: list[dict[str, Any]] | None = None) -> None:
@@ -98,7 +162,7 @@ def answer_to(exc: Exception, where: str) -> Answer:
         case UploadRejected():
             return Answer(exc.status, {"detail": exc.detail, "errors": [{"path": "file", "message": exc.message}]})
         case RequestValidationError():
-            errors = [{"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+            errors = [{"path": ".".join(str(p) for p in e["loc"]), "message": pesan_validasi(e)} for e in exc.errors()]
             return Answer(422, {"detail": "invalid request", "errors": errors})
         case StaleDataError():
             return Answer(409, {"detail": "the instance was changed by another request at the same time; retry"})

@@ -123,7 +123,16 @@ def test_a_handover_dated_after_today_or_before_the_certificate_was_issued_is_re
         "tanggal",
         "Tanggal penyerahan tidak boleh sebelum sertifikat terbit",
     )
-    refused(api, ADMIN, cert.document_id, {"tanggal": "kemarin"}, root, 422, "body.tanggal", "date")
+    refused(
+        api,
+        ADMIN,
+        cert.document_id,
+        {"tanggal": "kemarin"},
+        root,
+        422,
+        "body.tanggal",
+        "bukan tanggal yang sah: tulis TTTT-BB-HH",
+    )
 
 
 def test_a_revoked_certificate_or_one_replaced_after_a_misprint_is_not_handed_over(api: Api) -> None:

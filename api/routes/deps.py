@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, AwareDatetime
+from pydantic_core import PydanticCustomError
 from starlette.datastructures import UploadFile
 
 from api.background.worker import Worker
@@ -83,7 +84,7 @@ def _in_utc(moment: datetime) -> datetime:
     try:
         return moment.astimezone(UTC)
     except OverflowError as exc:
-        raise ValueError("the moment is out of range once in UTC") from exc
+        raise PydanticCustomError("di_luar_kalender", "waktu ini di luar tahun 1-9999 setelah diubah ke UTC") from exc
 
 
 # A moment a list is filtered by: with its UTC offset (a naive one would be read in an unknown zone), 422
