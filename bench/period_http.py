@@ -7,6 +7,8 @@
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/ujikom_bench    # DROPS its public schema
     .venv/bin/python bench/period_http.py --n 100 --database-url postgresql+psycopg://... \\
         --servers 1,2 --workers 1,2                             # scale out: every combination, one period each
+    .venv/bin/python bench/period_http.py --n 50 --database-url postgresql+psycopg://... \
+        --servers 1,2 --workers 1,2 --rounds 3                  # paired: the four interleaved, three rounds
 
 What runs, for each N (a fresh database each time):
  1. untimed setup in this process: migrate and seed the demo data; bulk insert N users with role `peserta` and
@@ -921,6 +923,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-minutes", type=float, help="stop a run after this long and report how far it got (default: no limit)"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run every configuration this many times, interleaved (each round runs them all, in a rotated order), "
+        "and compare them by their medians: a paired comparison on a machine whose load drifts (default 1)",
+    )
     args = parser.parse_args(argv)
     # A SIGTERM (timeout, kill) ends the run through its `finally`s: the servers and workers are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -949,11 +958,14 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     results: list[tuple[str, Run]] = []
+    configurations = [(s, w) for s in servers for w in workers]
     for n in sizes:
-        for s in servers:
-            for w in workers:
+        for r in range(args.rounds):
+            # Each round starts one configuration later, so none always runs first (or last) in the drift.
+            k = r % len(configurations)
+            for s, w in configurations[k:] + configurations[:k]:
                 label = f"{s} serve, " + (f"{w} ujikom worker" if w else "embedded worker")
-                print(f"\n--- N = {n:,}, {label}", flush=True)
+                print(f"\n--- N = {n:,}, {label}" + (f", round {r + 1} of {args.rounds}" if args.rounds > 1 else ""))
                 run = one_run(args.database_url, n, s, w, args.clients, args.max_minutes)
                 report(run, label)
                 results.append((label, run))
@@ -964,16 +976,44 @@ def main(argv: list[str] | None = None) -> int:
             f"{'docs/s':>7} {'backlog docs/s':>14} {'non-2xx':>7} {'503':>5}"
         )
         for label, run in results:
-            done = sum(d for _, d, _ in run.phases)
-            sec = sum(t for _, _, t in run.phases)
-            rate = run.rendered / run.render_span_s if run.render_span_s else 0
+            compl, rate = throughput(run)
             backlog = run.waiting_at_receipt / run.drain_s if run.waiting_at_receipt > 0 and run.drain_s else 0
             apply = next((t for w, t in run.waits if w.startswith("registrations applied")), 0.0)
             print(
-                f"  {run.n:>6,} {label:<28} {run.wall:7.0f} {done / sec if sec else 0:14.1f} {apply:9.1f} "
+                f"  {run.n:>6,} {label:<28} {run.wall:7.0f} {compl:14.1f} {apply:9.1f} "
                 f"{rate:7.1f} {backlog:14.1f} {len(run.stats.failures):7} {run.stats.busy:5}"
             )
+    if args.rounds > 1:
+        paired(results)
     return 1 if any(r.stats.failures or r.stats.transport_errors or r.stuck for _, r in results) else 0
+
+
+def throughput(run: Run) -> tuple[float, float]:
+    """Per-candidate completions per second over the run's per-candidate phases, and documents rendered per
+    second from the first render to the last."""
+    done = sum(d for _, d, _ in run.phases)
+    sec = sum(t for _, _, t in run.phases)
+    return (done / sec if sec else 0.0), (run.rendered / run.render_span_s if run.render_span_s else 0.0)
+
+
+def paired(results: list[tuple[str, Run]]) -> None:
+    """Each configuration's medians over the rounds, and as ratios to the first configuration's in the same
+    rounds (the figures the comparison rests on: absolute ones drift with the machine's load)."""
+    by_config: dict[tuple[int, str], list[Run]] = defaultdict(list)
+    for label, run in results:
+        by_config[(run.n, label)].append(run)
+    print("\npaired comparison (medians over the rounds; ratio to the first configuration of the same N):")
+    print(f"  {'N':>6} {'configuration':<28} {'wall s':>7} {'x':>6} {'compl./s':>9} {'x':>6} {'docs/s':>7} {'x':>6}")
+    base: dict[int, tuple[float, float, float]] = {}
+    for (n, label), runs in by_config.items():
+        wall = statistics.median(r.wall for r in runs)
+        compl = statistics.median(throughput(r)[0] for r in runs)
+        docs = statistics.median(throughput(r)[1] for r in runs)
+        b = base.setdefault(n, (wall, compl, docs))
+        print(
+            f"  {n:>6,} {label:<28} {wall:7.0f} {wall / b[0]:6.2f} {compl:9.1f} {compl / b[1] if b[1] else 0:6.2f} "
+            f"{docs:7.1f} {docs / b[2] if b[2] else 0:6.2f}"
+        )
 
 
 if __name__ == "__main__":
