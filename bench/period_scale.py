@@ -183,31 +183,31 @@ class Probe:
 
 @contextmanager
 def period_io(probe: Probe, min_bytes: int = 100_000) -> Iterator[None]:
-    """Times the runtime's load_workflow / dump_workflow of large states (the period's: children are a few KB)."""
+    """Times the runtime's load (`Runtime.load`: the state row parsed, the blobs it refers to read, the workflow
+    restored) and dump (`dump_state`) of large states (the period's: children are a few KB), by their full size."""
     import api.engine.runtime as runtime_module
 
-    load, dump = runtime_module.load_workflow, runtime_module.dump_workflow
+    load, dump = runtime_module.Runtime.load, runtime_module.dump_state
 
-    def timed_load(state: str, *args: Any) -> Any:
+    def timed_load(self: Any, row: Any) -> Any:
         t0 = time.perf_counter()
-        try:
-            return load(state, *args)
-        finally:
-            if len(state) >= min_bytes:
-                probe.times["period load"].append(time.perf_counter() - t0)
+        wf = load(self, row)
+        if len(row.state) >= min_bytes or "\\u0000blob" in row.state:
+            probe.times["period load"].append(time.perf_counter() - t0)
+        return wf
 
-    def timed_dump(wf: Any) -> str:
+    def timed_dump(wf: Any) -> Any:
         t0 = time.perf_counter()
         out = dump(wf)
-        if len(out) >= min_bytes:
+        if out.size >= min_bytes:
             probe.times["period dump"].append(time.perf_counter() - t0)
         return out
 
-    runtime_module.load_workflow, runtime_module.dump_workflow = timed_load, timed_dump
+    runtime_module.Runtime.load, runtime_module.dump_state = timed_load, timed_dump  # type: ignore[method-assign]
     try:
         yield
     finally:
-        runtime_module.load_workflow, runtime_module.dump_workflow = load, dump
+        runtime_module.Runtime.load, runtime_module.dump_state = load, dump  # type: ignore[method-assign]
 
 
 def scripts(times: list[float]) -> str:

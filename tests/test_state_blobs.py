@@ -23,7 +23,11 @@ def _workflow(**data: Any) -> dict[str, Any]:
     """The shape of a serialized workflow the state is made of: its data, a task's data, a subprocess's."""
     return {
         "data": dict(data),
-        "tasks": {"t1": {"state": 64, "data": {"kompeten": data.get("kompeten")}, "internal_data": {}}},
+        "tasks": {
+            "t1": {"state": 64, "data": {"kompeten": data.get("kompeten")}, "internal_data": {}},
+            # SpiffWorkflow 3 keeps a task's data as what it changed.
+            "t3": {"delta": {"updates": {"kompeten": data.get("kompeten")}, "deletions": ["lama"]}},
+        },
         "subprocesses": {"s1": {"data": {}, "tasks": {"t2": {"data": {"salinan": data.get("kompeten")}}}}},
     }
 

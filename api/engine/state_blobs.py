@@ -95,14 +95,17 @@ def forget() -> None:
 
 
 def _data_dicts(dct: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    """Every data dict of a serialized workflow: its own, its tasks', and its subprocesses' (recursively)."""
-    for key in ("data",):
-        if isinstance(dct.get(key), dict):
-            yield dct[key]
+    """Every data dict of a serialized workflow: its own, its tasks' (SpiffWorkflow keeps a task's data as the
+    `delta` of what it changed: `updates`, and `deletions`), and its subprocesses' (recursively)."""
+    if isinstance(dct.get("data"), dict):
+        yield dct["data"]
     for task in (dct.get("tasks") or {}).values():
         for key in ("data", "internal_data"):
             if isinstance(task.get(key), dict):
                 yield task[key]
+        delta = task.get("delta")
+        if isinstance(delta, dict) and isinstance(delta.get("updates"), dict):
+            yield delta["updates"]
     for sub in (dct.get("subprocesses") or {}).values():
         yield from _data_dicts(sub)
 
