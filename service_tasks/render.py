@@ -206,11 +206,11 @@ def lapisan_cetak(job: RenderJob) -> bytes:
     return document.write_pdf(font_config=_font_config())
 
 
-@lru_cache(maxsize=1)
 def kolom_blangko() -> dict[str, Any]:
     """The columns of BNSP's blangko upload list, as a designer edits them in
-    documents/permohonan_blangko_lampiran.json: each column's code (the header) and the key of an asesi row
-    it is filled from (`sumber`), or one value for every row (`nilai`), its kind (teks, angka, tanggal)."""
+    documents/permohonan_blangko_lampiran.json (read at each render, as a template is): each column's code (the
+    header) and the key of an asesi row it is filled from (`sumber`), or one value for every row (`nilai`), its
+    kind (teks, angka, tanggal)."""
     spec: dict[str, Any] = json.loads((DOCUMENTS_DIR / "permohonan_blangko_lampiran.json").read_text("utf-8"))
     return spec
 

@@ -116,6 +116,9 @@ def test_the_blangko_list_is_one_sheet_per_skema_with_the_column_codes_in_row_on
     for cell in (jwd["E2"], jwd["P2"], opr["E2"], opr["P2"]):
         assert cell.is_date and cell.number_format == "DD/MM/YYYY"
     assert jwd["C2"].data_type == "s" and jwd["C2"].number_format == "@"
+    # Every column a designer fills from the data names a key the operator keeps for each candidate.
+    sources = {k["sumber"] for k in render.kolom_blangko()["kolom"] if k["sumber"]}
+    assert sources - {"nomor_urut"} <= set(lampiran.data["asesi"][0])
 
 
 def job(asesi: list[dict[str, Any]]) -> RenderJob:
