@@ -7,8 +7,10 @@ LSP's logo, the candidate's pas foto), so a render reads no database and the sam
 import base64
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -175,77 +177,106 @@ def pdf(job: RenderJob) -> bytes:
     return document.write_pdf(font_config=_font_config())
 
 
+# The certificate's print layer for BNSP's pre-printed blangko: its template, and the positions of its fields
+# (millimetres, edited by a designer), which `lapisan_cetak_versi` fingerprints so a changed layout prints anew.
+LAPISAN_CETAK = ("sertifikat_cetak.html", "sertifikat_cetak.json", "_ttd.html")
+
+
+def tata_letak_cetak() -> dict[str, Any]:
+    layout: dict[str, Any] = json.loads((DOCUMENTS_DIR / "sertifikat_cetak.json").read_text("utf-8"))
+    return layout
+
+
+def lapisan_cetak_versi() -> str:
+    """A digest of what the print layer is made from besides the certificate's own data."""
+    digest = hashlib.sha256()
+    for name in LAPISAN_CETAK:
+        digest.update(name.encode() + b"\0" + (DOCUMENTS_DIR / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def lapisan_cetak(job: RenderJob) -> bytes:
+    """The certificate's variable fields alone, placed for the pre-printed blangko, as a PDF (the full design is
+    the certificate's own file)."""
+    from weasyprint import HTML
+
+    template = environment().get_template(LAPISAN_CETAK[0])
+    markup = template.render(**context(job), tata_letak=tata_letak_cetak())
+    document = HTML(string=markup, base_url=str(DOCUMENTS_DIR), url_fetcher=url_fetcher())
+    return document.write_pdf(font_config=_font_config())
+
+
+def kolom_blangko() -> dict[str, Any]:
+    """The columns of BNSP's blangko upload list, as a designer edits them in
+    documents/permohonan_blangko_lampiran.json (read at each render, as a template is): each column's code (the
+    header) and the key of an asesi row it is filled from (`sumber`), or one value for every row (`nilai`), its
+    kind (teks, angka, tanggal)."""
+    spec: dict[str, Any] = json.loads((DOCUMENTS_DIR / "permohonan_blangko_lampiran.json").read_text("utf-8"))
+    return spec
+
+
+def nama_lembar(nomor: Any, taken: set[str]) -> str:
+    """A sheet's name from a skema's number: Excel forbids []:*?/\\ and allows 31 characters."""
+    base = (re.sub(r"[\[\]:*?/\\]", "-", str(nomor or "Tanpa skema")).strip("'") or "Tanpa skema")[:31]
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def _nilai_sel(kolom: dict[str, Any], row: dict[str, Any]) -> Any:
+    value = row.get(kolom["sumber"]) if kolom.get("sumber") else kolom.get("nilai")
+    if value in (None, ""):
+        return None
+    if kolom.get("jenis") == "tanggal":
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    if kolom.get("jenis") == "angka":
+        return value
+    return str(value)  # text: a 16-digit NIK must not become a float
+
+
 def xlsx(job: RenderJob) -> bytes:
-    """The blangko request's candidate list, one row per assessed candidate (K and BK), per skema."""
+    """The blangko request's candidate list in BNSP's upload layout: one sheet per skema, the column codes in
+    row 1, one row per assessed candidate (K and BK), dates as Excel dates."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    from service_tasks.format_indonesia import tanggal
-
-    data = job.data
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
+    spec = kolom_blangko()
+    columns: list[dict[str, Any]] = spec["kolom"]
+    per_skema: dict[Any, list[dict[str, Any]]] = {}
+    for a in job.data.get("asesi") or []:
+        per_skema.setdefault(a.get("skema_nomor"), []).append(a)
     wb = Workbook()
-    ws = wb.active
-    assert isinstance(ws, Worksheet)
-    ws.title = "Daftar Asesi"
-    lsp = data.get("lsp") or {}
-    ws.append([f"Daftar asesi uji kompetensi {data.get('periode', '')} - {lsp.get('nama', '')}"])
-    ws.append([f"Lampiran surat nomor {data.get('nomor_surat', job.number)} tanggal {tanggal(data.get('tanggal'))}"])
-    ws.append([])
-    header = [
-        "No. Urut",
-        "Nama Lengkap",
-        "NIK",
-        "Tempat Lahir",
-        "Tanggal Lahir",
-        "Jenis Kelamin",
-        "Alamat",
-        "Telepon",
-        "Email",
-        "Pendidikan (Prodi)",
-        "NIM",
-        "Nomor Skema",
-        "Judul Skema",
-        "TUK",
-        "Hasil (K/BK)",
-    ]
-    ws.append(header)
-    thin = Side(style="thin")
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDDDDD")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    for a in data.get("asesi") or []:
-        ws.append(
-            [
-                a.get("no"),
-                a.get("nama"),
-                a.get("nik") or "",  # text: a 16-digit NIK must not become a float
-                a.get("tempat_lahir") or "",
-                a.get("tanggal_lahir") or "",
-                {"L": "Laki-laki", "P": "Perempuan"}.get(a.get("jenis_kelamin") or "", a.get("jenis_kelamin") or ""),
-                a.get("alamat") or "",
-                a.get("telepon") or "",
-                a.get("email") or "",
-                a.get("prodi") or "",
-                a.get("nim") or "",
-                a.get("skema_nomor") or "",
-                a.get("skema_judul") or "",
-                a.get("tuk_kode") or "",
-                a.get("hasil") or "",
-            ]
-        )
-    for row in ws.iter_rows(min_row=5):
-        for cell in row:
-            cell.number_format = "@"
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    ws["A1"].font = Font(bold=True, size=12)
-    widths = (8, 28, 20, 14, 13, 12, 36, 15, 26, 30, 10, 24, 40, 9, 11)
-    for column, width in zip("ABCDEFGHIJKLMNO", widths, strict=True):
-        ws.column_dimensions[column].width = width
-    ws.freeze_panes = "A5"
+    first = wb.active
+    assert isinstance(first, Worksheet)
+    wb.remove(first)
+    lsp = job.data.get("lsp") or {}
+    wb.properties.title = f"Daftar asesi {job.data.get('periode', '')} ({job.data.get('nomor_surat', job.number)})"
+    wb.properties.creator = str(lsp.get("nama") or "")
+    taken: set[str] = set()
+    for nomor, asesi in (per_skema or {None: []}).items():
+        ws = wb.create_sheet(nama_lembar(nomor, taken))
+        ws.append([k["kode"] for k in columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for i, a in enumerate(asesi, start=1):
+            ws.append([_nilai_sel(k, {**a, "nomor_urut": i}) for k in columns])
+        for index, k in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            ws.column_dimensions[letter].width = k.get("lebar", 12)
+            number_format = spec["format_tanggal"] if k.get("jenis") == "tanggal" else "General"
+            if k.get("jenis") == "teks":
+                number_format = "@"
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = number_format
+        ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

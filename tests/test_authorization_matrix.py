@@ -177,6 +177,7 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     ("POST", "/dokumen/{document_id}/serah-terima"): Access(HANDOVER_RECORDERS, "dokumen_staff"),
     ("GET", "/dokumen/{document_id}/unduh"): ON_DOCUMENTS,
     ("GET", "/dokumen/{document_id}/pratinjau"): ON_DOCUMENTS,
+    ("GET", "/dokumen/{document_id}/cetak"): Access(STAFF, "dokumen_staff"),
     ("POST", "/dokumen/{document_id}/coba-lagi"): Access(STAFF, "dokumen_staff"),
     ("GET", "/tasks/{task_id}/impor"): ON_TASKS,
     ("POST", "/tasks/{task_id}/impor"): ON_TASKS,
@@ -262,6 +263,8 @@ RULES: dict[tuple[str, str], Access | tuple[Access, ...]] = {
     # Documents.
     ("GET", "/api/dokumen/{document_id}"): ON_DOCUMENTS,
     ("GET", "/api/dokumen/{document_id}/html"): ON_DOCUMENTS,
+    # A certificate's print layer for the blangko: the staff who print (422 on a document that is not one).
+    ("GET", "/api/dokumen/{document_id}/cetak"): Access(STAFF, "dokumen_staff"),
     ("POST", "/api/dokumen/{document_id}/koreksi"): Access(MASTER_WRITERS, "dokumen_staff"),
     ("POST", "/api/dokumen/{document_id}/cabut"): Access(REVOKERS, "dokumen_staff"),
     ("POST", "/api/dokumen/{document_id}/ganti-blangko"): Access(REISSUERS, "dokumen_staff"),

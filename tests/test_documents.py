@@ -291,9 +291,10 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
         assert r.status_code == 200
         if doc.kind == "permohonan_blangko_lampiran":
             assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
-            sheet = load_workbook(io.BytesIO(r.content)).active
-            values = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
-            assert [(v[1], v[2], v[14]) for v in values] == [
+            # One sheet per skema, the column codes in row 1 (tests/test_bnsp.py reads it cell by cell).
+            workbook = load_workbook(io.BytesIO(r.content))
+            values = [[c.value for c in row] for ws in workbook.worksheets for row in ws.iter_rows(min_row=2)]
+            assert [(v[1], v[2], v[18]) for v in values] == [
                 (a["nama"], a["nik"], a["hasil"]) for a in doc.data["asesi"]
             ]
             assert {v[1] for v in values} == {by_id_name for by_id_name in _names(sop.KOMPETEN, doc)}

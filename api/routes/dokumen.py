@@ -1,7 +1,7 @@
 """Output documents: the list of an instance's (or a whole period's) documents, the file (PDF or .xlsx), an
-HTML preview, corrections as new versions, revocation of a certificate, a printed certificate handed over and
-the period's register of certificates, the LSP's logo for the kop surat, and a period's whole archive as one ZIP
-with its daftar arsip.
+HTML preview, a certificate's print layer for BNSP's pre-printed blangko, corrections as new versions,
+revocation of a certificate, a printed certificate handed over and the period's register of certificates, the
+LSP's logo for the kop surat, and a period's whole archive as one ZIP with its daftar arsip.
 
 Who reads what is `api.permissions.may_read_document`: the LSP's staff read every document; a candidate only
 their own card, assessment record and certificate; an asesor only the records of the candidates they
@@ -65,6 +65,29 @@ def download(document_id: Id, db: Db, settings: AppSettings, user: Caller) -> Re
             "Content-Disposition": inline_disposition(f.name),
             "ETag": f'"{f.sha256}"',
             # Rendered by the service itself; no CSP sandbox here, which would stop Chromium showing the PDF.
+            "Content-Security-Policy": "frame-ancestors 'none'",
+        },
+    )
+
+
+@router.get(
+    "/dokumen/{document_id}/cetak",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "the certificate's print layer"}},
+)
+def print_layer(document_id: Id, db: Db, settings: AppSettings, user: Staff) -> Response:
+    """A certificate's print layer for BNSP's pre-printed blangko, for the staff who print it: only its variable
+    fields (name, numbers, skema, dates, signatory, QR code, photo; the units on the back), placed as
+    documents/sertifikat_cetak.json says, with no border, logo or printed caption. The certificate's own file
+    stays the full design. 422 for a document that is not a certificate; 409 while it is not rendered, or once
+    it is revoked or re-issued."""
+    f = dokumen.print_layer(db, settings, user, document_id)
+    return Response(
+        f.content,
+        media_type=f.content_type,
+        headers={
+            "Content-Disposition": inline_disposition(f.name),
+            "ETag": f'"{f.sha256}"',
             "Content-Security-Policy": "frame-ancestors 'none'",
         },
     )

@@ -3,6 +3,10 @@ new versions (certificates and SKs take their own routes: api.services.register)
 certificate, the LSP's logo, and what the public verification page shows; for the Dokumen page, every
 document a user reads (paged, filtered) and a period's render progress."""
 
+import hashlib
+import os
+import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,9 +25,9 @@ from api.store.db import Database
 from api.store.enums import Role, SertifikatStatus
 from api.store.master import LspProfil, PenyerahanSertifikat, Sertifikat
 from api.store.models import Dokumen, ProcessInstance, User
-from api.store.storage import stores
+from api.store.storage import FileStore, stores
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format, format_of, label_of
-from service_tasks.render import RenderError, RenderJob, html
+from service_tasks.render import RenderError, RenderJob, html, lapisan_cetak, lapisan_cetak_versi
 
 
 def readable(session: Session, document_id: int, user: CurrentUser) -> Dokumen:
@@ -64,6 +68,42 @@ def rendered_file(db: Database, settings: Settings, user: CurrentUser, document_
             raise ApiError(409, detail)
         sha256, content_type, name = doc.sha256, doc.content_type, doc.file_name or "dokumen"
     return StoredFile(stores(settings.data_dir).dokumen.read(sha256), content_type, name, sha256)
+
+
+# WeasyPrint in the web process renders one print layer at a time (its font configuration is shared).
+_CETAK = threading.Lock()
+
+
+def print_layer(db: Database, settings: Settings, user: CurrentUser, document_id: int) -> StoredFile:
+    """A certificate's print layer for BNSP's pre-printed blangko (only its variable fields, where
+    documents/sertifikat_cetak.json places them), rendered when first asked for and kept under the data
+    directory, named by the certificate's file and the layout it was placed with: asked again it is read back,
+    and a designer's changed layout prints anew. The certificate's own file (the full design) is untouched.
+    422 for a document that is not a certificate; 409 while it is not rendered, or once it is revoked or
+    re-issued on a new blangko (print the replacement)."""
+    with db.reading() as session:
+        doc = readable(session, document_id, user)
+        if doc.kind != "sertifikat":
+            raise ApiError(422, f"document {document_id} is not a certificate: only a certificate has a print layer")
+        if doc.sha256 is None:
+            raise ApiError(409, f"certificate {document_id} is not rendered yet")
+        cert = session.scalars(select(Sertifikat).where(Sertifikat.document_id == doc.id)).first()
+        if cert is not None and cert.status in (SertifikatStatus.DICABUT, SertifikatStatus.DIGANTI):
+            raise ApiError(409, f"certificate {document_id} is {cert.status}: it is not printed again")
+        job = job_for(session, doc, settings, {})
+        name = (doc.file_name or f"sertifikat_{doc.id}.pdf").removesuffix(".pdf") + "_cetak.pdf"
+    key = hashlib.sha256(f"{doc.sha256}:{lapisan_cetak_versi()}".encode()).hexdigest()
+    path = FileStore(settings.data_dir / "cetak").path(key)
+    if not path.exists():
+        with _CETAK:
+            content = lapisan_cetak(job)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cetak-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)  # atomic: a reader never sees half a file
+    content = path.read_bytes()
+    return StoredFile(content, "application/pdf", name, hashlib.sha256(content).hexdigest())
 
 
 def preview(db: Database, settings: Settings, user: CurrentUser, document_id: int) -> str:

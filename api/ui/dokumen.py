@@ -20,7 +20,7 @@ from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now
 from api.schemas.dokumen import Penyerahan
 from api.services import arsip, dokumen, serah_terima
 from api.store.enums import Penerima, Role
-from api.store.storage import attachment_disposition
+from api.store.storage import attachment_disposition, inline_disposition
 from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
 from api.ui.templating import page
@@ -161,6 +161,33 @@ def unduh(request: Request, document_id: str, db: Db, settings: AppSettings, use
         f.content,
         media_type=f.content_type,
         headers={"Content-Disposition": attachment_disposition(f.name), "ETag": f'"{f.sha256}"'},
+    )
+
+
+@router.get("/dokumen/{document_id}/cetak")
+def cetak(request: Request, document_id: str, db: Db, settings: AppSettings, user: PageUser) -> Response:
+    """A certificate's print layer for BNSP's pre-printed blangko (staff, as GET /api/dokumen/{id}/cetak), opened
+    in the browser to print; an Indonesian page when refused."""
+    if not is_staff(user):
+        return galat_page(request, user, ApiError(403))
+    try:
+        f = dokumen.print_layer(db, settings, user, _int_or_none(document_id) or _no(document_id))
+    except ApiError as exc:
+        if exc.status == 409 and ("dicabut" in str(exc) or "diganti" in str(exc)):
+            pesan = "Sertifikat ini sudah dicabut atau diganti dengan blangko baru: cetak penggantinya."
+            return halaman_galat(
+                request, 409, judul="Tidak dicetak lagi", pesan=pesan, kembali=("/dokumen", "Kembali"), aktif="dokumen"
+            )
+        if exc.status == 422:
+            pesan = "Hanya sertifikat yang dicetak di atas blangko BNSP."
+            return halaman_galat(
+                request, 422, judul="Bukan sertifikat", pesan=pesan, kembali=("/dokumen", "Kembali"), aktif="dokumen"
+            )
+        return galat_page(request, user, exc)
+    return Response(
+        f.content,
+        media_type=f.content_type,
+        headers={"Content-Disposition": inline_disposition(f.name), "ETag": f'"{f.sha256}"'},
     )
 
 

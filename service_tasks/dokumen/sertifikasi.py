@@ -448,6 +448,7 @@ def terbitkan_permohonan_blangko(
     # Only the candidates recorded K (approved SK, upheld appeals): the workflow data narrows, never widens.
     daftar = sempitkan(daftar_kompeten(kompeten, pleno, hasil), kompeten_tercatat(ctx))
     m.load_peserta([d.get("username") for d in daftar] + [h.get("username") for h in hasil])
+    m.load_asesor(h.get("asesor") for h in hasil)
     kompeten_user = {d.get("username") for d in daftar}
     # BK is what the pleno decided (and an appeal did not overturn): a candidate whose decision was
     # postponed (ditunda) is neither K nor BK and is not reported to BNSP.
@@ -466,6 +467,7 @@ def terbitkan_permohonan_blangko(
         else:
             continue
         skema = snapshot.skema(m, h.get("skema_nomor"), h.get("skema_judul"))
+        asesor = snapshot.asesor(m, h.get("asesor"))
         asesi.append(
             {
                 "no": len(asesi) + 1,
@@ -473,6 +475,10 @@ def terbitkan_permohonan_blangko(
                 "skema_nomor": skema["nomor"],
                 "skema_judul": skema["judul"],
                 "tuk_kode": h.get("tuk_kode"),
+                # BNSP's list names the day of the test and the asesor (No. Reg. MET) who assessed
+                "tanggal_uji": h.get("tanggal"),
+                "asesor_nama": asesor["nama"],
+                "asesor_met": asesor["no_reg_met"],
                 "hasil": hasil_akhir,
             }
         )

@@ -5,8 +5,9 @@ from pathlib import Path
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, KLASIFIKASI, Format, NasibAkhir, klasifikasi_of
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
-# Templates that are not a document kind: partials (`_*.html`) and the public verification page.
-NOT_KINDS = {"halaman_verifikasi.html"}
+# Templates that are not a document kind: partials (`_*.html`), the public verification page, and the
+# certificate's print layer for BNSP's pre-printed blangko (a rendering of a `sertifikat`).
+NOT_KINDS = {"halaman_verifikasi.html", "sertifikat_cetak.html"}
 
 
 def test_every_registered_pdf_kind_has_its_template() -> None:

@@ -1,0 +1,279 @@
+"""The BNSP interface: the blangko request's candidate list in BNSP's upload layout (one sheet per skema, the column
+codes in row 1, dates as dates), and the certificate's print layer for BNSP's pre-printed blangko (only the
+variable fields; the certificate's own file stays the full design)."""
+
+import io
+from datetime import datetime
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from api.services import dokumen as dokumen_service
+from api.store.models import Dokumen
+from service_tasks import render
+from service_tasks.render import RenderJob
+from tests.support.api import Api
+from tests.test_documents import STAFF, on_the_day_of_the_period, pdf_text, period_with_files
+from tests.test_ui_dokumen import Page, row_of
+
+HEADER = [
+    "NOMOR URUT",
+    "NAMA ASESI",
+    "NIK",
+    "TEMPAT LAHIR",
+    "TANGGAL LAHIR",
+    "JENIS KELAMIN",
+    "ALAMAT",
+    "KODE KOTA",
+    "KODE PROVINSI",
+    "TELEPON",
+    "EMAIL",
+    "KODE PENDIDIKAN",
+    "KODE PEKERJAAN",
+    "NOMOR SKEMA",
+    "KODE TUK",
+    "TANGGAL UJI",
+    "NO. REG. ASESOR",
+    "KODE SUMBER ANGGARAN",
+    "REKOMENDASI",
+]
+
+
+def the_document(api: Api, instance_id: int, kind: str, candidate: str | None = None) -> Dokumen:
+    with api.app.state.db.reading() as session:
+        query = select(Dokumen).where(Dokumen.root_id == instance_id, Dokumen.kind == kind)
+        if candidate is not None:
+            query = query.where(Dokumen.candidate == candidate)
+        return session.scalars(query).one()
+
+
+def test_the_blangko_list_is_one_sheet_per_skema_with_the_column_codes_in_row_one_and_dates_as_dates(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day_of_the_period(api, monkeypatch)
+    instance_id = period_with_files(api)
+    lampiran = the_document(api, instance_id, "permohonan_blangko_lampiran")
+    r = api.get(STAFF, f"/api/dokumen/{lampiran.id}")
+    assert r.status_code == 200
+    workbook = load_workbook(io.BytesIO(r.content))
+
+    # A sheet per skema with an assessed candidate, named by the skema's number ("/" is not allowed in a name).
+    assert workbook.sheetnames == ["SKM-LSP-STMI-001-2024", "SKM-LSP-STMI-002-2024"]
+    jwd, opr = workbook.worksheets
+    for sheet in (jwd, opr):
+        assert [c.value for c in sheet[1]] == HEADER  # the header is row 1: no title rows above it
+    assert [[c.value for c in row] for row in jwd.iter_rows(min_row=2)] == [
+        [
+            1,
+            "Andi Pratama",
+            "3171041203040001",
+            "Jakarta",
+            datetime(2004, 3, 12),
+            "L",
+            "Jl. Pramuka Raya No. 10, Jakarta",
+            None,
+            None,
+            "081290007919",
+            "peserta@example.ac.id",
+            None,
+            None,
+            "SKM/LSP-STMI/001/2024",
+            "TUK-01",
+            datetime(2026, 12, 1),
+            "MET.000.001234 2019",
+            None,
+            "K",
+        ],
+        [
+            2,
+            "Bunga Maharani",
+            "3275036507040002",
+            "Bekasi",
+            datetime(2004, 7, 25),
+            "P",
+            "Jl. Pemuda No. 17, Jakarta",
+            None,
+            None,
+            "081290015838",
+            "peserta2@example.ac.id",
+            None,
+            None,
+            "SKM/LSP-STMI/001/2024",
+            "TUK-01",
+            datetime(2026, 12, 1),
+            "MET.000.001234 2019",
+            None,
+            "K",
+        ],
+    ]
+    # Each sheet counts from 1; the asesor of the other skema is theirs.
+    assert [(c.value) for c in opr[2]][:3] == [1, "Cahyo Nugroho", "3374020211030003"]
+    assert opr["Q2"].value == "MET.000.002517 2018"
+    # Dates are Excel dates shown day/month/year; a NIK is text, never a number that loses its digits.
+    for cell in (jwd["E2"], jwd["P2"], opr["E2"], opr["P2"]):
+        assert cell.is_date and cell.number_format == "DD/MM/YYYY"
+    assert jwd["C2"].data_type == "s" and jwd["C2"].number_format == "@"
+    # Every column a designer fills from the data names a key the operator keeps for each candidate.
+    sources = {k["sumber"] for k in render.kolom_blangko()["kolom"] if k["sumber"]}
+    assert sources - {"nomor_urut"} <= set(lampiran.data["asesi"][0])
+
+
+def job(asesi: list[dict[str, Any]]) -> RenderJob:
+    return RenderJob(
+        id=1,
+        kind="permohonan_blangko_lampiran",
+        number="001/LSP-STMI/PB/XII/2026",
+        title="Lampiran",
+        version=1,
+        created_at="2026-12-01T02:00:00+00:00",
+        data={"periode": "2026 Genap", "nomor_surat": "001/LSP-STMI/PB/XII/2026", "asesi": asesi},
+    )
+
+
+def test_a_sheet_name_drops_what_excel_forbids_and_stays_unique_within_31_characters() -> None:
+    taken: set[str] = set()
+    assert render.nama_lembar("SKM/LSP:X*1?[2]", taken) == "SKM-LSP-X-1--2-"
+    assert render.nama_lembar("skm/lsp:x*1?[2]", taken) == "skm-lsp-x-1--2- (2)"
+    long = "SKM/LSP-POLITEKNIK-STMI-JAKARTA/001/2024"
+    assert render.nama_lembar(long, taken) == "SKM-LSP-POLITEKNIK-STMI-JAKARTA"
+    assert render.nama_lembar(long, taken) == "SKM-LSP-POLITEKNIK-STMI-JAK (2)"
+    assert render.nama_lembar(None, taken) == "Tanpa skema"
+
+
+def test_a_column_a_designer_gives_one_value_fills_every_row_and_a_missing_date_is_left_blank(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = {
+        "format_tanggal": "DD/MM/YYYY",
+        "kolom": [
+            {"kode": "NOMOR URUT", "sumber": "nomor_urut", "jenis": "angka"},
+            {"kode": "NAMA ASESI", "sumber": "nama", "jenis": "teks"},
+            {"kode": "TANGGAL UJI", "sumber": "tanggal_uji", "jenis": "tanggal"},
+            {"kode": "KODE SUMBER ANGGARAN", "sumber": None, "nilai": "2", "jenis": "teks"},
+        ],
+    }
+    monkeypatch.setattr(render, "kolom_blangko", lambda: spec)
+    # A list issued before the test date was kept (no `tanggal_uji`) still renders.
+    content = render.xlsx(job([{"skema_nomor": "SKM/A/1", "nama": "Andi Pratama", "hasil": "K"}]))
+    sheet = load_workbook(io.BytesIO(content))["SKM-A-1"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["NOMOR URUT", "NAMA ASESI", "TANGGAL UJI", "KODE SUMBER ANGGARAN"],
+        [1, "Andi Pratama", None, "2"],
+    ]
+
+
+# On BNSP's blangko these are printed already: the print layer must never print them again.
+STATIC_TEXT = [  # as the full design prints them
+    "SERTIFIKAT KOMPETENSI",
+    "Certificate of Competence",
+    "Dengan ini menyatakan bahwa",
+    "This is to certify that",
+    "Telah kompeten pada bidang",
+    "Dengan Kualifikasi",
+    "Sertifikat ini berlaku untuk",
+    "Atas nama",
+    "Badan Nasional Sertifikasi Profesi",
+    "On behalf of",
+    "No. Reg.",
+    "No. Blangko",
+    "Lisensi BNSP",
+    "LSP POLITEKNIK STMI JAKARTA",
+    "Pindai untuk verifikasi",
+    "Pas foto",
+    "DAFTAR UNIT KOMPETENSI",
+    "Kode Unit",
+    "Judul Unit",
+    "Tanda tangan pemilik",
+    "http",
+]
+
+
+def test_staff_download_a_certificates_print_layer_with_only_its_variable_fields_once_rendered_then_kept(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day_of_the_period(api, monkeypatch)
+    instance_id = period_with_files(api)
+    cert = the_document(api, instance_id, "sertifikat", candidate="peserta")
+    full_design = api.get(STAFF, f"/api/dokumen/{cert.id}").content
+    renders: list[int] = []
+    real = dokumen_service.lapisan_cetak
+
+    def counted(job: RenderJob) -> bytes:
+        renders.append(job.id)
+        return real(job)
+
+    monkeypatch.setattr(dokumen_service, "lapisan_cetak", counted)
+
+    r = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/pdf"
+    assert 'filename="sertifikat_' in r.headers["content-disposition"]
+    assert "_peserta_cetak.pdf" in r.headers["content-disposition"]
+    reader = PdfReader(io.BytesIO(r.content))
+    assert len(reader.pages) == 2  # the front, and the units on the back
+    front = " ".join((reader.pages[0].extract_text() or "").split())
+    back = " ".join((reader.pages[1].extract_text() or "").split())
+    for field in (
+        "62090 2512 4 0000001 2026",
+        "Andi Pratama",
+        "TIK 1234 00001 2026",
+        "Teknologi Informasi dan Komunikasi",
+        "Junior Web Developer",
+        "SKM/LSP-STMI/001/2024",
+        "1 Desember 2029",
+        "Jakarta Pusat, 1 Desember 2026",
+        "Ketua LSP Politeknik STMI Jakarta",
+        "Ir. Ratna Dewi Lestari, M.M.",
+    ):
+        assert field in front, field
+    for field in ("J.620100.004.02", "Menggunakan Struktur Data", "J.620100.019.02", "Andi Pratama"):
+        assert field in back, field
+    text = pdf_text(r.content)
+    assert [s for s in STATIC_TEXT if s in text] == []
+    assert len(reader.pages[0].images) == 1  # the holder's pas foto (the QR code is drawn, not an image)
+
+    # Asked again it is read back, not rendered again; the certificate's own file is still the full design.
+    again = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
+    assert again.content == r.content and renders == [cert.id]
+    assert api.get(STAFF, f"/api/dokumen/{cert.id}").content == full_design
+    preview = pdf_text(full_design)
+    for phrase in ("SERTIFIKAT KOMPETENSI", "Dengan ini menyatakan bahwa", "DAFTAR UNIT KOMPETENSI", "No. Blangko"):
+        assert phrase in preview
+    # A designer's changed layout prints anew.
+    monkeypatch.setattr(dokumen_service, "lapisan_cetak_versi", lambda: "tata letak baru")
+    assert api.get(STAFF, f"/api/dokumen/{cert.id}/cetak").status_code == 200
+    assert renders == [cert.id, cert.id]
+
+
+def test_only_staff_get_a_print_layer_and_only_of_a_certificate_still_in_force(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day_of_the_period(api, monkeypatch)
+    instance_id = period_with_files(api)
+    cert = the_document(api, instance_id, "sertifikat", candidate="peserta")
+    # The holder reads their certificate (the full design) but does not print on a blangko; nor does an asesor.
+    assert api.get("peserta", f"/api/dokumen/{cert.id}").status_code == 200
+    for username in ("peserta", "asesor"):
+        r = api.get(username, f"/api/dokumen/{cert.id}/cetak")
+        assert r.status_code == 403, (username, r.text)
+    lampiran = the_document(api, instance_id, "permohonan_blangko_lampiran")
+    r = api.get(STAFF, f"/api/dokumen/{lampiran.id}/cetak")
+    assert r.status_code == 422 and "not a certificate" in r.json()["detail"]
+    # On the Dokumen page staff find "Cetak di blangko" beside the certificate; its holder does not.
+    staf, pemegang = Page(api, STAFF), Page(api, "peserta")
+    assert "Cetak di blangko" in row_of(staf.get("/dokumen", params={"jenis": "sertifikat"}).text, cert.id)
+    assert "Cetak di blangko" not in row_of(pemegang.get("/dokumen").text, cert.id)
+    page = staf.get(f"/dokumen/{cert.id}/cetak")
+    assert page.status_code == 200 and page.headers["content-type"] == "application/pdf"
+    assert page.content == api.get(STAFF, f"/api/dokumen/{cert.id}/cetak").content
+    assert pemegang.get(f"/dokumen/{cert.id}/cetak").status_code == 403
+    assert (
+        api.post("ketua_lsp", f"/api/dokumen/{cert.id}/cabut", json={"alasan": "Bukti dipalsukan"}).status_code == 204
+    )
+    r = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
+    assert r.status_code == 409 and "dicabut" in r.json()["detail"]
+    assert "Cetak di blangko" not in row_of(staf.get("/dokumen", params={"jenis": "sertifikat"}).text, cert.id)
+    assert "Tidak dicetak lagi" in staf.get(f"/dokumen/{cert.id}/cetak").text
