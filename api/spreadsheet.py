@@ -1,12 +1,44 @@
-"""Rows of an .xlsx sheet as dicts: the first row names the columns (as the form's property names)."""
+""".xlsx sheets read and written: rows of an uploaded sheet as dicts (the first row names the columns, as the
+form's property names), and the workbooks the service writes (header in row 1, dates as dates)."""
 
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+FORMAT_TANGGAL = "DD/MM/YYYY"
+
+
+Lembar = tuple[str, Sequence[Any] | None, Iterable[Sequence[Any]]]  # a sheet's title, header (or None), rows
+
+
+def xlsx_bytes(*sheets: Lembar) -> bytes:
+    """A workbook of these sheets, in order: each header in row 1 in bold, then the rows, every date in them a
+    date cell shown DD/MM/YYYY."""
+    wb = Workbook()
+    first = wb.active
+    assert isinstance(first, Worksheet)
+    wb.remove(first)
+    for title, header, rows in sheets:
+        sheet = wb.create_sheet(title)
+        if header is not None:
+            sheet.append(list(header))
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+        for values in rows:
+            sheet.append(list(values))
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, date | datetime):
+                    cell.number_format = FORMAT_TANGGAL
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 class SpreadsheetError(ValueError):

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +23,7 @@ from api.auth import CurrentUser
 from api.errors import ApiError
 from api.permissions import may_read_arsip
 from api.settings import Settings
+from api.spreadsheet import xlsx_bytes
 from api.store.db import Database
 from api.store.master import LspProfil
 from api.store.models import Dokumen, ProcessInstance
@@ -182,48 +181,51 @@ def daftar(db: Database, user: CurrentUser, instance_id: int) -> tuple[ProcessIn
 def _index(period: ProcessInstance, lsp: str, rows: list[BarisArsip]) -> bytes:
     """The daftar arsip as a workbook: the records (header in row 1, dates as dates), the classes and their
     retention, and what the archive is of."""
-    wb = Workbook()
-    sheet = wb.active
-    assert sheet is not None
-    sheet.title = "Daftar Arsip"
-    sheet.append(HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        sheet.append(
+    return xlsx_bytes(
+        (
+            "Daftar Arsip",
+            HEADER,
+            (
+                [
+                    r.no,
+                    r.kode,
+                    r.klasifikasi,
+                    r.jenis,
+                    r.nomor,
+                    r.tanggal,
+                    r.uraian,
+                    r.peserta or "",
+                    r.versi,
+                    r.keterangan,
+                    r.aktif_tahun,
+                    r.inaktif_tahun,
+                    r.nasib_akhir,
+                    r.media,
+                    r.berkas,
+                    r.sha256,
+                ]
+                for r in rows
+            ),
+        ),
+        (
+            "Klasifikasi",
+            ["Kode", "Klasifikasi", "Retensi Aktif (tahun)", "Retensi Inaktif (tahun)", "Nasib Akhir"],
+            (
+                [k.kode, k.uraian, k.aktif_tahun, k.inaktif_tahun, NASIB_LABEL[k.nasib_akhir]]
+                for k in KLASIFIKASI.values()
+            ),
+        ),
+        (
+            "Periode",
+            None,
             [
-                r.no,
-                r.kode,
-                r.klasifikasi,
-                r.jenis,
-                r.nomor,
-                r.tanggal,
-                r.uraian,
-                r.peserta or "",
-                r.versi,
-                r.keterangan,
-                r.aktif_tahun,
-                r.inaktif_tahun,
-                r.nasib_akhir,
-                r.media,
-                r.berkas,
-                r.sha256,
-            ]
-        )
-        sheet.cell(row=sheet.max_row, column=6).number_format = "DD/MM/YYYY"
-    kelas = wb.create_sheet("Klasifikasi")
-    kelas.append(["Kode", "Klasifikasi", "Retensi Aktif (tahun)", "Retensi Inaktif (tahun)", "Nasib Akhir"])
-    for k in KLASIFIKASI.values():
-        kelas.append([k.kode, k.uraian, k.aktif_tahun, k.inaktif_tahun, NASIB_LABEL[k.nasib_akhir]])
-    about = wb.create_sheet("Periode")
-    about.append(["Lembaga", lsp])
-    about.append(["Periode", period.business_key or str(period.id)])
-    about.append(["Dimulai", period.started_at.astimezone(WIB).date()])
-    about.append(["Jumlah arsip", len(rows)])
-    about.cell(row=3, column=2).number_format = "DD/MM/YYYY"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+                ["Lembaga", lsp],
+                ["Periode", period.business_key or str(period.id)],
+                ["Dimulai", period.started_at.astimezone(WIB).date()],
+                ["Jumlah arsip", len(rows)],
+            ],
+        ),
+    )
 
 
 class _Sink(io.RawIOBase):

@@ -5,11 +5,8 @@ Only a certificate in force is handed over: a replaced one (misprint, BA kerusak
 re-issue, a revoked one is not handed over. The day is a real one: not after today, not before it was issued.
 """
 
-import io
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,6 +15,7 @@ from api.auth import CurrentUser
 from api.errors import ApiError
 from api.schemas.dokumen import Penyerahan, PenyerahanOut
 from api.services.dokumen import readable
+from api.spreadsheet import xlsx_bytes
 from api.store.db import Database
 from api.store.enums import Penerima, SertifikatStatus
 from api.store.master import PenyerahanSertifikat, Sertifikat
@@ -138,37 +136,32 @@ def register(db: Database, instance_id: int) -> tuple[str, bytes]:
             .where(Sertifikat.root_id == instance_id)
             .order_by(Sertifikat.id)
         ).all()
-        wb = Workbook()
-        sheet = wb.active
-        assert sheet is not None
-        sheet.title = "Register Sertifikat"
-        sheet.append(HEADER)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for no, (cert, p) in enumerate(rows, start=1):
-            sheet.append(
-                [
-                    no,
-                    cert.nama,
-                    cert.peserta_username,
-                    cert.skema_nomor,
-                    cert.skema_judul,
-                    cert.no_sertifikat,
-                    cert.no_registrasi,
-                    cert.no_blangko or "",
-                    cert.terbit,
-                    cert.berlaku_sd,
-                    STATUS_LABEL.get(SertifikatStatus(cert.status), cert.status),
-                    p.tanggal if p is not None else None,
-                    p.diterima_oleh if p is not None else "",
-                    PENERIMA_LABEL[Penerima(p.penerima)] if p is not None else "",
-                    (p.keterangan or "") if p is not None else "",
-                    p.dicatat_oleh if p is not None else "",
-                ]
+        content = xlsx_bytes(
+            (
+                "Register Sertifikat",
+                HEADER,
+                (
+                    [
+                        no,
+                        cert.nama,
+                        cert.peserta_username,
+                        cert.skema_nomor,
+                        cert.skema_judul,
+                        cert.no_sertifikat,
+                        cert.no_registrasi,
+                        cert.no_blangko or "",
+                        cert.terbit,
+                        cert.berlaku_sd,
+                        STATUS_LABEL.get(SertifikatStatus(cert.status), cert.status),
+                        p.tanggal if p is not None else None,
+                        p.diterima_oleh if p is not None else "",
+                        PENERIMA_LABEL[Penerima(p.penerima)] if p is not None else "",
+                        (p.keterangan or "") if p is not None else "",
+                        p.dicatat_oleh if p is not None else "",
+                    ]
+                    for no, (cert, p) in enumerate(rows, start=1)
+                ),
             )
-            for column in (9, 10, 12):
-                sheet.cell(row=sheet.max_row, column=column).number_format = "DD/MM/YYYY"
-        out = io.BytesIO()
-        wb.save(out)
+        )
         name = f"register_sertifikat_{period.business_key or period.id}.xlsx".replace(" ", "_")
-        return name, out.getvalue()
+        return name, content
