@@ -86,7 +86,26 @@ def terbitkan(
         code = register.sequence
         seq = next_seq(ctx.session, code, when.year)
         number = nomor_surat(register.format or ctx.nomor_format, seq, register.kode, when, register.instansi)
-    doc = Dokumen(
+    doc = _dokumen(ctx, kind, title, data, key=key, candidate=candidate, number=number, code=code, seq=seq)
+    ctx.session.add(doc)
+    ctx.session.flush()
+    return summary(doc)
+
+
+def _dokumen(
+    ctx: ServiceContext,
+    kind: str,
+    title: str,
+    data: dict[str, Any],
+    *,
+    key: str,
+    candidate: str | None,
+    number: str,
+    code: str | None = None,
+    seq: int | None = None,
+) -> Dokumen:
+    when = hari_ini(ctx)
+    return Dokumen(
         instance_id=ctx.instance_id,
         root_id=ctx.root_id,
         task_id=ctx.task_id,
@@ -104,9 +123,45 @@ def terbitkan(
         created_at=ctx.now,
         created_by=ctx.actor,
     )
-    ctx.session.add(doc)
-    ctx.session.flush()
-    return summary(doc)
+
+
+@dataclass(frozen=True)
+class Terbitan:
+    """One document of a batch (:func:`terbitkan_bernomor`), numbered from outside (BNSP's number)."""
+
+    key: str
+    title: str
+    data: dict[str, Any]
+    number: str
+    candidate: str | None = None
+
+
+def terbitkan_bernomor(ctx: ServiceContext, jenis: JenisDokumen, batch: list[Terbitan]) -> dict[str, Dokumen]:
+    """Issue many documents of one kind on this task, each numbered from outside (no register): the ones a retry
+    of the task already issued are read back in one query, the new ones inserted in one flush. By key."""
+    if jenis.rujukan:
+        raise ServiceTaskError(f"{jenis.kind}: a kind citing other documents is issued one by one")
+    issued = {
+        d.key: d
+        for d in ctx.session.scalars(
+            select(Dokumen).where(
+                Dokumen.instance_id == ctx.instance_id,
+                Dokumen.task_id == ctx.task_id,
+                Dokumen.kind == jenis.kind,
+                Dokumen.version == 1,
+            )
+        )
+    }
+    new = [
+        _dokumen(ctx, jenis.kind, t.title, t.data, key=t.key, candidate=t.candidate, number=t.number)
+        for t in batch
+        if t.key not in issued
+    ]
+    if new:
+        ctx.session.add_all(new)
+        ctx.session.flush()  # one INSERT of many rows (SQLAlchemy's insertmanyvalues), their ids returned
+    issued.update((d.key, d) for d in new)
+    return {t.key: issued[t.key] for t in batch}
 
 
 def perubahan_atas(old: Dokumen, alasan: str) -> dict[str, Any]:
