@@ -188,6 +188,13 @@ CASES = [
         "timeStandard: bukan durasi ISO-8601: 'dua hari' (contoh: P2D, P7D atau PT1H)",
     ),
     Case(
+        "time_standards",
+        {"cek.bpmn": _process(bpmn.user_task("t1", "Menyusun laporan", sopStep="5", dueAfter="2 hari"))},
+        "cek.bpmn",
+        "t1",
+        "dueAfter: bukan durasi ISO-8601: '2 hari' (contoh: P2D, P7D atau PT1H)",
+    ),
+    Case(
         "sop_lanes",
         {
             "uji_kompetensi.bpmn": bpmn.definitions(

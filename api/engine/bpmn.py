@@ -28,6 +28,7 @@ class Prop(StrEnum):
     ESKALASI_LANGKAH = "eskalasiLangkah"
     SOP_STEP = "sopStep"
     TIME_STANDARD = "timeStandard"
+    DUE_AFTER = "dueAfter"
     SOP_INPUTS = "sopInputs"
     SOP_OUTPUTS = "sopOutputs"
     LINKED_SOP = "linkedSop"
@@ -44,6 +45,8 @@ PROP_DESCRIPTIONS: dict[Prop, str] = {
     Prop.ESKALASI_LANGKAH: "user task: an escalation of this SOP step number (records step_escalated)",
     Prop.SOP_STEP: "the SOP step number an activity belongs to",
     Prop.TIME_STANDARD: "step activity: the step's time standard, an ISO 8601 duration (P2D, PT1H)",
+    Prop.DUE_AFTER: "user task: its own time standard, an ISO 8601 duration from the moment it is ready; "
+    "it is due at the earlier of that and its SOP step's due date",
     Prop.SOP_INPUTS: "step activity: the SOP step's inputs, as the SOP names them",
     Prop.SOP_OUTPUTS: "step activity: the SOP step's outputs, as the SOP names them",
     Prop.LINKED_SOP: "step activity: the linked SOP the step runs",

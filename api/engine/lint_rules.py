@@ -204,12 +204,14 @@ def child_subjects(tree: Any, ctx: LintContext) -> Iterator[Problem]:
 
 
 def time_standards(tree: Any, ctx: LintContext) -> Iterator[Problem]:
-    """Each time standard is an ISO 8601 duration, reported once, on the element it belongs to."""
-    for p in tree.xpath("//spiffworkflow:property[@name=$n]", namespaces=NS, n=Prop.TIME_STANDARD.value):
-        try:
-            parse_duration(p.get("value") or "")
-        except ValueError as exc:
-            yield ctx.problem(element_of(p), f"{Prop.TIME_STANDARD}: {exc}")
+    """Each time standard (a step's, a task's own) is an ISO 8601 duration, reported once, on the element it
+    belongs to."""
+    for prop in (Prop.TIME_STANDARD, Prop.DUE_AFTER):
+        for p in tree.xpath("//spiffworkflow:property[@name=$n]", namespaces=NS, n=prop.value):
+            try:
+                parse_duration(p.get("value") or "")
+            except ValueError as exc:
+                yield ctx.problem(element_of(p), f"{prop}: {exc}")
 
 
 def sop_lanes(tree: Any, ctx: LintContext) -> Iterator[Problem]:

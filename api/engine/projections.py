@@ -32,6 +32,7 @@ from sqlalchemy.sql import visitors
 
 from api.clock import Clock
 from api.engine.bpmn import Prop, properties
+from api.engine.durations import parse_duration
 from api.engine.errors import EngineError
 from api.engine.inbox_rows import row_fields
 from api.engine.process_models import ProcessModel
@@ -112,10 +113,18 @@ class Projections:
                     self.note_step(row, model, wf.get_next_task(spec_name=spec_name), completed=True)
 
     def due_at(self, row: ProcessInstance, task: Task) -> datetime | None:
-        step = properties(task.task_spec).get(Prop.SOP_STEP)
+        """When a task becoming ready now is due: its SOP step's due date (the step's time standard, or the
+        parent's step it inherits), or sooner when the task has a time standard of its own (`dueAfter`)."""
+        props = properties(task.task_spec)
+        step = props.get(Prop.SOP_STEP)
         if step and step in (row.steps or {}):
-            return datetime.fromisoformat(row.steps[step]["due_at"])
-        return row.inherited_due_at
+            due: datetime | None = datetime.fromisoformat(row.steps[step]["due_at"])
+        else:
+            due = row.inherited_due_at
+        if own := props.get(Prop.DUE_AFTER):
+            mine = self.clock.now() + parse_duration(own)
+            due = mine if due is None else min(due, mine)
+        return due
 
     def sync_human_tasks(
         self,

@@ -3,6 +3,7 @@ who re-assesses after an upheld appeal (issue 12).
 (How these tests work: tests/sop/__init__.py.)
 """
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -211,3 +212,14 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
     assert api.get("asesor4", f"/api/dokumen/{surat.id}").status_code == 200
     assert api.get("asesor2", f"/api/dokumen/{surat.id}").status_code == 403
     assert b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
+
+
+def test_the_report_is_due_two_days_after_the_asesor_is_asked_for_it_as_the_surat_tugas_says(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)
+    assessed_without_reports(api)
+    [t] = sop.tasks_named(api, "asesor", LAPORAN)
+    # "paling lambat 2 (dua) hari setelah asesmen": the task's own time standard (dueAfter P2D), sooner than
+    # step 5's due date.
+    assert datetime.fromisoformat(t["due_at"]) - datetime.fromisoformat(t["created_at"]) == timedelta(days=2)
