@@ -8,7 +8,11 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from api.store.models import ProcessInstance
+from service_tasks import call
+from service_tasks.context import ServiceContext, ServiceTaskError
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
@@ -131,6 +135,35 @@ def test_a_candidate_who_refuses_fr_ak_01_gets_no_fr_ak_01_and_is_not_assessed(a
     assert [d.candidate for d in b.documents(api, root, "umpan_balik_asesmen")] == ["peserta2"]
     [period] = api.get("peserta", "/api/me/status").json()["peserta"]
     assert period["hasil"]["persetujuan"]["setuju"] is False
+
+    # Even asked to, the operator prints no FR.AK.01 for the candidate whose recorded answer is a refusal.
+    db = api.app.state.db
+    with db.transaction() as session:
+        [instance_id] = session.scalars(
+            select(ProcessInstance.id).where(
+                ProcessInstance.root_id == root,
+                ProcessInstance.subject == "peserta",
+                ProcessInstance.key == "pelaksanaan_uji_kompetensi",
+            )
+        ).all()
+        ctx = ServiceContext(
+            session=session,
+            instance_id=instance_id,
+            root_id=root,
+            business_key=None,
+            task_id="uji-ak01",
+            element_id="menerbitkan_persetujuan_asesmen",
+            task_name="Menerbitkan persetujuan asesmen (FR.AK.01)",
+            lane=None,
+            actor="asesor",
+            now=api.app.state.clock.now(),
+            data={},
+            nomor_format=api.app.state.settings.nomor_format,
+        )
+        peserta = {"username": "peserta", "skema_nomor": sop.JWD, "asesor": "asesor", "tuk_kode": "TUK-01", "sesi": 1}
+        with pytest.raises(ServiceTaskError, match="peserta tidak menyetujui asesmen"):
+            call("terbitkan_persetujuan_asesmen", ctx, peserta=peserta)
+    assert [d.candidate for d in b.documents(api, root, "persetujuan_asesmen")] == ["peserta2"]
 
 
 def test_the_candidate_who_appeals_files_fr_ak_04_and_one_who_does_not_appeal_files_none(
