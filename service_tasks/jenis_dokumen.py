@@ -160,10 +160,29 @@ _SEMUA = (
         asesor_membaca_sebagai="verifikator",
         klasifikasi="UK.02",
     ),
+    # The candidate's agreement to the assessment and the asesor's confidentiality statement, issued only when the
+    # candidate agreed (a refusal is recorded as such, not printed as an agreement); both sign it and read it.
+    JenisDokumen(
+        "persetujuan_asesmen",
+        "FR.AK.01 Persetujuan Asesmen dan Kerahasiaan",
+        "AK01",
+        peserta_membaca=True,
+        asesor_membaca_sebagai="asesor",
+        klasifikasi="UK.02",
+    ),
     JenisDokumen(
         "rekaman_asesmen",
         "FR.AK.02 Rekaman Asesmen Kompetensi",
         "AK02",
+        peserta_membaca=True,
+        asesor_membaca_sebagai="asesor",
+        klasifikasi="UK.02",
+    ),
+    # The candidate's feedback on their assessment, given after it: the candidate and their asesor read it.
+    JenisDokumen(
+        "umpan_balik_asesmen",
+        "FR.AK.03 Umpan Balik dan Catatan Asesmen",
+        "AK03",
         peserta_membaca=True,
         asesor_membaca_sebagai="asesor",
         klasifikasi="UK.02",
@@ -204,6 +223,16 @@ _SEMUA = (
         "PHU",
         peserta_membaca=True,
         surat=True,
+        klasifikasi="UK.03",
+    ),
+    # The appeal as the candidate filed it (FR.AK.04), citing the SK Penetapan appealed: the candidate reads it, the
+    # asesor whose decision is appealed does not (the tim banding decides, through Ketua LSP).
+    JenisDokumen(
+        "banding_asesmen",
+        "FR.AK.04 Banding Asesmen",
+        "AK04",
+        peserta_membaca=True,
+        rujukan=("sk_penetapan",),
         klasifikasi="UK.03",
     ),
     # The candidate who appealed reads the decision on their appeal.

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from api.store.enums import DeploymentStatus, EventType, InstanceStatus, Role
 from api.store.models import Deployment, Dokumen, Event, HumanTask, ProcessInstance
 from service_tasks.context import ServiceContext, ServiceTaskError
+from service_tasks.format_indonesia import as_date, hari_ini
 from service_tasks.guards import chunks, object_at, objects
 
 
@@ -96,6 +97,16 @@ def terakhir(session: Session, instance_id: int, role: Role, key: str) -> _Submi
         if _by(s, role) and key in (s.event.data or {}):
             found = s
     return found
+
+
+def diserahkan_peserta(ctx: ServiceContext, key: str, username: str) -> tuple[dict[str, Any], str]:
+    """Form `key` as the candidate `username` last submitted it in this instance (the history, not the workflow
+    data), and the day they submitted it (ISO, WIB). Refused when they submitted none."""
+    s = terakhir(ctx.session, ctx.instance_id, Role.PESERTA, key)
+    if s is None or s.event.actor != username:
+        raise ServiceTaskError(f"{username}: peserta ini tidak mengisi formulir {key} pada proses ini")
+    pada = as_date(s.event.at) or hari_ini(ctx)
+    return s.data(key), pada.isoformat()
 
 
 def pleno_tercatat(ctx: ServiceContext, pleno: dict[str, Any] | None) -> dict[str, Any]:

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from service_tasks.context import Refusal
+from sqlalchemy import select
+
+from api.store.models import Dokumen
+from service_tasks.context import Refusal, ServiceContext
 from service_tasks.format_indonesia import as_date, hari_tanggal, tanggal
-from service_tasks.guards import objects
+from service_tasks.guards import object_at, objects
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,18 @@ def daftar_sesi(jadwal: dict[str, Any]) -> list[Sesi]:
         if d is not None and m is not None and e is not None:
             out.append(Sesi(i + 1, d, m, e))
     return out
+
+
+def jadwal_berlaku(ctx: ServiceContext) -> dict[str, Any]:
+    """The period's schedule in force: the `jadwal` of its last SK Jadwal issued (the amending SK once each
+    candidate has a session), else the `jadwal` in the process data (a process run without an SK Jadwal)."""
+    sk = ctx.session.scalars(
+        select(Dokumen)
+        .where(Dokumen.root_id == ctx.root_id, Dokumen.kind == "sk_jadwal")
+        .order_by(Dokumen.id.desc())
+        .limit(1)
+    ).first()
+    return object_at(sk.data or {}, "jadwal") if sk is not None else object_at(ctx.data, "jadwal")
 
 
 def sesi_menurut_nomor(jadwal: dict[str, Any]) -> dict[int, Sesi]:

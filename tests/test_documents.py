@@ -162,6 +162,35 @@ def expected_phrases(doc: Dokumen) -> list[str]:
             + ["FR.AK.02", d["peserta"]["nama"], d["asesor"]["nama"], hasil]
             + [u["kode"] for u in d["penilaian"]["unit"]]
         )
+    if kind == "persetujuan_asesmen":
+        return common + [
+            "FR.AK.01. PERSETUJUAN ASESMEN DAN KERAHASIAAN",
+            d["peserta"]["nama"],
+            d["asesor"]["nama"],
+            d["asesor"]["no_reg_met"],
+            d["skema"]["judul"],
+            d["tuk"]["nama"],
+            "☑ Hasil observasi langsung",
+            "Hari/tanggal: Selasa, 1 Desember 2026",
+            "Saya setuju mengikuti asesmen",
+        ]
+    if kind == "umpan_balik_asesmen":
+        return common + [
+            "FR.AK.03. UMPAN BALIK DAN CATATAN ASESMEN",
+            d["peserta"]["nama"],
+            d["asesor"]["nama"],
+            "Tanggal asesmen : Selasa, 1 Desember 2026",
+            "Catatan/komentar lainnya: Baik",
+        ]
+    if kind == "banding_asesmen":
+        return common + [
+            "FR.AK.04. BANDING ASESMEN",
+            d["peserta"]["nama"],
+            d["asesor"]["nama"],
+            d["skema"]["judul"],
+            "Apakah Anda telah mendiskusikan banding dengan asesor?",
+            d["banding"]["alasan"],
+        ]
     if kind == "berita_acara_asesmen":
         return (
             common
@@ -269,12 +298,15 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
         "surat_tugas_verifikasi_tuk",
         "formulir_verifikasi_tuk",
         "sk_penetapan_tuk",
+        "persetujuan_asesmen",
         "rekaman_asesmen",
+        "umpan_balik_asesmen",
         "berita_acara_asesmen",
         "laporan_asesmen",
         "berita_acara_pleno",
         "sk_penetapan",
         "pemberitahuan_hasil_uji",
+        "banding_asesmen",
         "sk_banding",
         "surat_tugas_asesor_ulang",
         "permohonan_blangko",
@@ -327,7 +359,7 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
     def of(kind: str, candidate: str) -> Dokumen:
         return next(d for d in by_kind[kind] if d.candidate == candidate)
 
-    for kind in ("kartu_peserta", "rekaman_asesmen", "sertifikat"):
+    for kind in ("kartu_peserta", "persetujuan_asesmen", "rekaman_asesmen", "umpan_balik_asesmen", "sertifikat"):
         own = of(kind, "peserta")
         assert api.get("peserta", f"/api/dokumen/{own.id}").status_code == 200
         assert api.get("peserta2", f"/api/dokumen/{own.id}").status_code == 403
@@ -349,13 +381,22 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
     mine = documents(api, instance_id, "peserta")
     assert {(d["kind"], d["candidate"]) for d in mine} == {
         ("kartu_peserta", "peserta"),
+        ("persetujuan_asesmen", "peserta"),
         ("rekaman_asesmen", "peserta"),
+        ("umpan_balik_asesmen", "peserta"),
         ("sertifikat", "peserta"),
     }
+    # peserta3's appeal (FR.AK.04): they and the staff read it, not the asesor whose assessment they appealed.
+    appeal = of("banding_asesmen", "peserta3")
+    assert api.get("peserta3", f"/api/dokumen/{appeal.id}").status_code == 200
+    assert api.get("asesor2", f"/api/dokumen/{appeal.id}").status_code == 403
+    assert api.get("peserta", f"/api/dokumen/{appeal.id}").status_code == 403
     theirs = documents(api, instance_id, "asesor")
     assert {d["kind"] for d in theirs} == {
         "kartu_peserta",
+        "persetujuan_asesmen",
         "rekaman_asesmen",
+        "umpan_balik_asesmen",
         "surat_tugas_asesor",
         "berita_acara_asesmen",
         "laporan_asesmen",

@@ -178,18 +178,26 @@ def test_after_the_assessment_and_pleno_a_candidate_sees_k_their_card_and_their_
         ("pelaksanaan_uji_kompetensi", "completed"),
     ]
     assert period["batas_banding"] is None  # decided K: nothing to appeal
-    kartu, rekaman = period["dokumen"]
+    kartu, persetujuan, rekaman, umpan_balik = period["dokumen"]
     assert (kartu["kind"], kartu["label"]) == ("kartu_peserta", "Kartu Peserta Uji Kompetensi")
+    assert (persetujuan["kind"], persetujuan["label"]) == (
+        "persetujuan_asesmen",
+        "FR.AK.01 Persetujuan Asesmen dan Kerahasiaan",
+    )
+    assert (umpan_balik["kind"], umpan_balik["label"]) == (
+        "umpan_balik_asesmen",
+        "FR.AK.03 Umpan Balik dan Catatan Asesmen",
+    )
     assert re.fullmatch(r"001/LSP-STMI/KP/[IVX]+/\d{4}", kartu["nomor"]), kartu["nomor"]
     assert (rekaman["kind"], rekaman["label"]) == ("rekaman_asesmen", "FR.AK.02 Rekaman Asesmen Kompetensi")
     assert re.fullmatch(r"\d{3}/LSP-STMI/AK02/[IVX]+/\d{4}", rekaman["nomor"]), rekaman["nomor"]
     assert (kartu["dirender"], rekaman["dirender"]) == (False, False)  # no renderer runs in these tests
-    for d in (kartu, rekaman):
+    for d in (kartu, persetujuan, rekaman, umpan_balik):
         assert d["tautan"] == f"/api/dokumen/{d['id']}"
         assert {x.id: x.candidate for x in sb.documents(api, root)}[d["id"]] == "peserta"
     # Nothing of the other candidates of the same period: names, NIMs, usernames, their documents' numbers.
     others = [d for d in sb.documents(api, root) if d.candidate not in (None, "peserta")]
-    assert len(others) == 4  # peserta2's and peserta3's cards and records
+    assert len(others) == 8  # peserta2's and peserta3's cards, FR.AK.01, FR.AK.02 and FR.AK.03
     never_mentions(body, "peserta2", "peserta3", "Bunga Maharani", "Cahyo Nugroho", "2303002", "2301001")
     never_mentions(body, *[d.number for d in others])
     assert {d["id"] for d in period["dokumen"]}.isdisjoint({d.id for d in others})

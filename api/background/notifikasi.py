@@ -7,8 +7,8 @@ A pass does two things, each in short transactions:
    - a candidate whose registration was returned for revision (a `task_completed` event whose
      `pemeriksaan.keputusan` is `dikembalikan`; the candidate is the registration instance's subject);
    - a candidate whose document is rendered (the kinds `service_tasks/jenis_dokumen.py` lets candidates read:
-     kartu peserta, the FR.AK.02 result, the appeal's SK, the certificate), and each candidate the SK penetapan
-     decides, once it is rendered (their K or BK);
+     kartu peserta, FR.AK.01, the FR.AK.02 result, FR.AK.03, FR.AK.04, the appeal's SK, the certificate), and each
+     candidate the SK penetapan decides, once it is rendered (their K or BK);
    - a candidate whose ready task closes within a day (the instance's next timer: the appeal window,
      `batas_banding_lewat` in banding_asesmen.bpmn);
    - the users of the lane an escalation task was created in (`step_escalated`), at once;
@@ -75,7 +75,10 @@ WINDOW = timedelta(days=1)  # a candidate is told this long before their task's 
 DOKUMEN_PESERTA = {j.kind for j in JENIS_DOKUMEN.values() if j.peserta_membaca}
 JUDUL_DOKUMEN = {
     "kartu_peserta": "Kartu peserta Anda sudah siap",
+    "persetujuan_asesmen": "Persetujuan asesmen Anda (FR.AK.01) sudah terbit",
     "rekaman_asesmen": "Hasil asesmen Anda (FR.AK.02) sudah terbit",
+    "umpan_balik_asesmen": "Umpan balik asesmen Anda (FR.AK.03) sudah terbit",
+    "banding_asesmen": "Pengajuan banding Anda (FR.AK.04) sudah tercatat",
     "sk_banding": "Keputusan banding Anda sudah terbit",
     "sertifikat": "Sertifikat kompetensi Anda sudah terbit",
 }

@@ -1,11 +1,14 @@
-"""Documents of SOP step 5: each candidate's FR.AK.02 record, the Berita Acara Asesmen and each asesor's FR.AK.05
-Laporan Asesmen."""
+"""Documents of SOP step 5: each candidate's FR.AK.01 agreement, FR.AK.02 record and FR.AK.03 feedback, the Berita
+Acara Asesmen and each asesor's FR.AK.05 Laporan Asesmen.
+
+The candidate's own forms (FR.AK.01, FR.AK.03) print what the candidate submitted, as the history recorded it
+(:func:`service_tasks.keputusan_tercatat.diserahkan_peserta`), dated the day they submitted it."""
 
 from collections import defaultdict
 from typing import Any
 
 from service_tasks import operator, snapshot
-from service_tasks.context import ServiceContext
+from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import as_date, hari_ini
 from service_tasks.guards import object_at, objects, require_object, require_objects
@@ -16,7 +19,87 @@ from service_tasks.keputusan import (
     tidak_dinilai,
     unit_kompeten,
 )
+from service_tasks.keputusan_tercatat import diserahkan_peserta
 from service_tasks.nomor_surat import dokumen_peserta, terbitkan_dokumen
+from service_tasks.sesi_jadwal import jadwal_berlaku, sesi_menurut_nomor
+
+
+@operator("terbitkan_persetujuan_asesmen")
+def terbitkan_persetujuan_asesmen(
+    ctx: ServiceContext, peserta: dict[str, Any], kehadiran: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """FR.AK.01 of one candidate who agreed to the assessment: the asesi, the asesor (No. Reg. MET), the skema, the
+    TUK, the evidence to be collected, when and where the assessment is held (the day recorded with the attendance,
+    the candidate's session in the SK Jadwal in force), the statements, both signatures dated the day the candidate
+    agreed. Refused for a candidate who did not agree: a refusal is never printed as an agreement."""
+    m = MasterData(ctx.session)
+    peserta = require_object("peserta", peserta)
+    username = str(peserta.get("username") or "")
+    persetujuan, pada = diserahkan_peserta(ctx, "ak01", username)
+    if persetujuan.get("setuju") is not True:
+        raise ServiceTaskError(f"{username}: peserta tidak menyetujui asesmen (FR.AK.01); tidak ada yang diterbitkan")
+    hadir = kehadiran if isinstance(kehadiran, dict) else {}
+    hari_asesmen = as_date(hadir.get("tanggal")) or as_date(pada)
+    jadwal = jadwal_berlaku(ctx)
+    nomor_sesi = peserta.get("sesi")
+    sesi = sesi_menurut_nomor(jadwal).get(nomor_sesi) if isinstance(nomor_sesi, int) else None
+    mulai, selesai = as_date(jadwal.get("asesmen_mulai")), as_date(jadwal.get("asesmen_selesai"))
+    di_luar = bool(hari_asesmen and mulai and selesai and not mulai <= hari_asesmen <= selesai)
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "peserta": snapshot.peserta(m, peserta),
+        "skema": snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul")),
+        "tuk": snapshot.tuk(m, peserta.get("tuk_kode")) if peserta.get("tuk_kode") else None,
+        "asesor": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+        "tanggal": pada,
+        "tanggal_asesmen": hari_asesmen.isoformat() if hari_asesmen else None,
+        # The session prints its time only when the assessment was held on its day.
+        "sesi": sesi.dokumen() if sesi is not None else None,
+        "sesi_pada_hari_asesmen": sesi is not None and sesi.tanggal == hari_asesmen,
+        "alasan_di_luar_jadwal": (hadir.get("alasan_di_luar_jadwal") or "") if di_luar else "",
+        "persetujuan": persetujuan,
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["persetujuan_asesmen"],
+        f"Persetujuan asesmen dan kerahasiaan (FR.AK.01) {data['peserta']['nama'] or username}",
+        data,
+        key=username,
+        candidate=username,
+    )
+
+
+@operator("terbitkan_umpan_balik_asesmen")
+def terbitkan_umpan_balik_asesmen(
+    ctx: ServiceContext, peserta: dict[str, Any], kehadiran: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """FR.AK.03 of one candidate: their Ya/Tidak to each statement on the assessment and their comment, as they
+    submitted it, with the asesor, the skema and the day of the assessment; signed by the candidate the day they
+    gave it."""
+    m = MasterData(ctx.session)
+    peserta = require_object("peserta", peserta)
+    username = str(peserta.get("username") or "")
+    umpan_balik, pada = diserahkan_peserta(ctx, "ak03", username)
+    hadir = kehadiran if isinstance(kehadiran, dict) else {}
+    hari_asesmen = as_date(hadir.get("tanggal"))
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "peserta": snapshot.peserta(m, peserta),
+        "skema": snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul")),
+        "tuk": snapshot.tuk(m, peserta.get("tuk_kode")) if peserta.get("tuk_kode") else None,
+        "asesor": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+        "tanggal": pada,
+        "tanggal_asesmen": hari_asesmen.isoformat() if hari_asesmen else None,
+        "umpan_balik": umpan_balik,
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["umpan_balik_asesmen"],
+        f"Umpan balik dan catatan asesmen (FR.AK.03) {data['peserta']['nama'] or username}",
+        data,
+        key=username,
+        candidate=username,
+    )
 
 
 @operator("terbitkan_rekaman_asesmen")

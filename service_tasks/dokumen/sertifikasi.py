@@ -1,5 +1,6 @@
 """Documents of SOP step 6 up to the certificates: the pleno's Berita Acara, the SK Penetapan, the letter telling
-each candidate it decided BK of the result and the right to appeal, the SK of an appeal, the surat tugas of the
+each candidate it decided BK of the result and the right to appeal, the appeal as the candidate filed it
+(FR.AK.04), the SK of an appeal, the surat tugas of the
 asesor re-assessing after it, and the request for certificate blanks from BNSP.
 
 Each rests on decisions the database recorded (:mod:`service_tasks.keputusan_tercatat`): the pleno Kabid
@@ -26,6 +27,7 @@ from service_tasks.keputusan import (
 from service_tasks.keputusan_tercatat import (
     banding_kompeten,
     banding_tercatat,
+    diserahkan_peserta,
     kompeten_tercatat,
     pleno_tercatat,
     sempitkan,
@@ -351,6 +353,49 @@ def terbitkan_sk_perubahan_ditunda(ctx: ServiceContext, periode: str, pleno_lanj
         f"{gabung_nama(alasan)} atas asesi yang keputusannya ditunda"
     )
     return terbitkan_perubahan(ctx, sk, data, sebab)
+
+
+@operator("terbitkan_banding_asesmen")
+def terbitkan_banding_asesmen(ctx: ServiceContext, peserta: dict[str, Any]) -> dict[str, Any]:
+    """FR.AK.04 of the candidate who filed an appeal: the asesi, the asesor whose assessment is appealed, the day of
+    that assessment (their FR.AK.02's), the skema, the decision appealed (the SK Penetapan, cited), the candidate's
+    answers to the form's questions and their reasons, signed the day they filed it. Refused when the candidate
+    filed no appeal here."""
+    m = MasterData(ctx.session)
+    peserta = require_object("peserta", peserta)
+    username = str(peserta.get("username") or "")
+    banding, pada = diserahkan_peserta(ctx, "banding", username)
+    if banding.get("ajukan") is not True:
+        raise ServiceTaskError(f"{username}: peserta tidak mengajukan banding; tidak ada yang diterbitkan")
+    ak02 = ctx.session.scalars(
+        select(Dokumen)
+        .where(
+            Dokumen.root_id == ctx.root_id,
+            Dokumen.kind == "rekaman_asesmen",
+            Dokumen.candidate == username,
+            Dokumen.version == 1,
+        )
+        .order_by(Dokumen.id)
+        .limit(1)
+    ).first()
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "tanggal": pada,
+        "peserta": snapshot.peserta(m, peserta),
+        "skema": snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul")),
+        "asesor": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+        "tanggal_asesmen": (ak02.data or {}).get("tanggal") if ak02 is not None else None,
+        "keputusan": peserta.get("keputusan"),
+        "banding": banding,
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["banding_asesmen"],
+        f"Banding asesmen (FR.AK.04) {data['peserta']['nama'] or username}",
+        data,
+        key=username,
+        candidate=username,
+    )
 
 
 @operator("terbitkan_sk_banding", issuing=("banding_asesmen",))

@@ -1,0 +1,230 @@
+"""Step 5's FR.AK.01 (persetujuan asesmen dan kerahasiaan) and FR.AK.03 (umpan balik dan catatan asesmen), and step
+6's FR.AK.04 (banding asesmen): the filled forms an LSP files and BNSP accepts, as each candidate submitted them
+(issue 12).
+(How these tests work: tests/sop/__init__.py.)
+"""
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from api.store.models import ProcessInstance
+from service_tasks import call
+from service_tasks.context import ServiceContext, ServiceTaskError
+from tests.support import sop
+from tests.support import sop_branches as b
+from tests.support.api import Api
+from tests.support.hari import on_the_day, pdf_text, rapat
+from tests.support.sop_branches import Calon
+
+OPR = sop.OPR
+
+
+def hadir_pada(tanggal: str) -> dict[str, Any]:
+    return {"kehadiran": {"hadir": True, "tanggal": tanggal, "alasan_di_luar_jadwal": "", "catatan": ""}}
+
+
+def umpan_balik(**tidak: bool) -> dict[str, Any]:
+    """FR.AK.03: Ya to every statement but those given, with a comment."""
+    ya = [
+        "penjelasan_proses",
+        "kesempatan_mempelajari_standar",
+        "diskusi_metode",
+        "menggali_bukti",
+        "kesempatan_demonstrasi",
+        "penjelasan_keputusan",
+        "umpan_balik_asesor",
+        "mempelajari_dokumen",
+        "jaminan_kerahasiaan",
+        "komunikasi_efektif",
+    ]
+    return {"ak03": {**{s: True for s in ya}, **tidak, "komentar": "Jadwal asesmen tidak dibicarakan dengan saya"}}
+
+
+def test_a_candidate_who_agrees_signs_fr_ak_01_for_their_session_and_gives_fr_ak_03_after_the_decision(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)
+    root = b.ready(api, [Calon("peserta")])
+    # The assessment is held on the day of the candidate's session (Sesi 1 of the SK Jadwal: 11 December, 08.00).
+    on_the_day(api, monkeypatch, datetime(2026, 12, 11, 9, 0, tzinfo=sop.WIB))
+    t = b.task_about(api, "asesor", b.KEHADIRAN, "peserta")
+    api.complete("asesor", t["id"], hadir_pada("2026-12-11"))
+    assert b.documents(api, root, "persetujuan_asesmen") == []
+    t = sop.one(api, "peserta", b.AK01)
+    ak01 = {"setuju": True, "bukti_yang_dikumpulkan": ["portofolio", "observasi", "lisan"]}
+    api.complete("peserta", t["id"], {"ak01": ak01})
+    t = b.task_about(api, "asesor", b.AK02, "peserta")
+    api.complete("asesor", t["id"], sop.penilaian(api, sop.JWD))
+    assert b.documents(api, root, "umpan_balik_asesmen") == []
+    t = sop.one(api, "peserta", b.AK03)
+    api.complete("peserta", t["id"], umpan_balik(diskusi_metode=False))
+    api.drain()
+
+    [ak01_doc] = b.documents(api, root, "persetujuan_asesmen")
+    assert (ak01_doc.number, ak01_doc.candidate) == ("001/LSP-STMI/AK01/XII/2026", "peserta")
+    text = pdf_text(api, ak01_doc.id)
+    for phrase in [
+        "FR.AK.01. PERSETUJUAN ASESMEN DAN KERAHASIAAN Nomor: 001/LSP-STMI/AK01/XII/2026",
+        "Persetujuan asesmen ini untuk menjamin bahwa asesi telah diberi arahan secara rinci tentang perencanaan dan "
+        "proses asesmen.",
+        "Skema sertifikasi (Okupasi) Judul: Junior Web Developer Nomor: SKM/LSP-STMI/001/2024",
+        "TUK Laboratorium Komputer Terpadu (TUK Sewaktu)",
+        "Nama asesor Budi Santoso, S.Kom., M.T. (No. Reg. MET.000.001234 2019)",
+        "Nama asesi Andi Pratama (NIM 2303001)",
+        # Every kind of evidence of the form, the ones the candidate agreed to ticked.
+        "Bukti yang akan dikumpulkan ☑ Hasil verifikasi portofolio ☐ Hasil reviu produk ☑ Hasil observasi langsung "
+        "☐ Hasil kegiatan terstruktur ☐ Hasil tanya jawab ☐ Hasil pertanyaan tertulis ☑ Hasil pertanyaan lisan "
+        "☐ Hasil pertanyaan wawancara",
+        "Pelaksanaan asesmen disepakati pada Hari/tanggal: Jumat, 11 Desember 2026 Waktu: Sesi 1, pukul 08.00–12.00 "
+        "WIB TUK: Laboratorium Komputer Terpadu, Gedung C Lantai 2, Politeknik STMI Jakarta, Jl. Letjen Suprapto "
+        "No. 26, Cempaka Putih, Jakarta Pusat 10510",
+        "Asesi: Bahwa saya telah mendapatkan penjelasan terkait hak dan prosedur banding asesmen dari asesor.",
+        "Asesor: Menyatakan tidak akan membuka hasil pekerjaan yang saya peroleh karena penugasan saya sebagai asesor "
+        "dalam pekerjaan asesmen kepada siapa pun atau organisasi apa pun selain kepada pihak yang berwenang "
+        "sehubungan dengan kewajiban saya sebagai asesor yang ditugaskan oleh LSP.",
+        "Asesi: Saya setuju mengikuti asesmen dengan pemahaman bahwa informasi yang dikumpulkan hanya digunakan untuk "
+        "pengembangan profesional dan hanya dapat diakses oleh orang tertentu saja.",
+        "Jakarta Pusat, 11 Desember 2026 Asesi, Andi Pratama Jakarta Pusat, 11 Desember 2026 Asesor Kompetensi, "
+        "Budi Santoso, S.Kom., M.T. No. Reg. MET.000.001234 2019",
+        "Hal. 1 dari 1",
+    ]:
+        assert rapat(phrase) in text, phrase
+    assert rapat("Di luar jadwal") not in text
+
+    [ak03_doc] = b.documents(api, root, "umpan_balik_asesmen")
+    assert (ak03_doc.number, ak03_doc.candidate) == ("001/LSP-STMI/AK03/XII/2026", "peserta")
+    text = pdf_text(api, ak03_doc.id)
+    for phrase in [
+        "FR.AK.03. UMPAN BALIK DAN CATATAN ASESMEN Nomor: 001/LSP-STMI/AK03/XII/2026",
+        "Nama asesi : Andi Pratama (NIM 2303001)",
+        "Nama asesor : Budi Santoso, S.Kom., M.T. (No. Reg. MET.000.001234 2019)",
+        "Skema sertifikasi : Junior Web Developer (SKM/LSP-STMI/001/2024)",
+        "Tanggal asesmen : Jumat, 11 Desember 2026",
+        "Umpan balik dari asesi (diisi oleh asesi setelah pengambilan keputusan): No. Komponen Ya Tidak",
+        "1 Saya mendapatkan penjelasan yang cukup memadai mengenai proses asesmen/uji kompetensi ✓",
+        # The one statement the candidate answered Tidak: its mark in the last column.
+        "2 Saya diberikan kesempatan untuk mempelajari standar kompetensi yang akan diujikan dan menilai diri sendiri "
+        "terhadap pencapaiannya ✓ 3 Asesor memberikan kesempatan untuk mendiskusikan/menegosiasikan metode, "
+        "instrumen dan sumber asesmen serta jadwal asesmen ✓ 4 Asesor berusaha",
+        "10 Asesor menggunakan keterampilan komunikasi yang efektif selama asesmen ✓",
+        "Catatan/komentar lainnya: Jadwal asesmen tidak dibicarakan dengan saya",
+        "Jakarta Pusat, 11 Desember 2026 Asesi, Andi Pratama",
+    ]:
+        assert rapat(phrase) in text, phrase
+    assert ak03_doc.data["umpan_balik"]["diskusi_metode"] is False
+
+    # The candidate and their asesor read both; another asesor and another candidate do not.
+    for doc in (ak01_doc, ak03_doc):
+        assert api.get("peserta", f"/api/dokumen/{doc.id}").status_code == 200
+        assert api.get("asesor", f"/api/dokumen/{doc.id}").status_code == 200
+        assert api.get("asesor2", f"/api/dokumen/{doc.id}").status_code == 403
+        assert api.get("peserta2", f"/api/dokumen/{doc.id}").status_code == 403
+
+
+def test_a_candidate_who_refuses_fr_ak_01_gets_no_fr_ak_01_and_is_not_assessed(api: Api) -> None:
+    root = b.ready(api, [Calon("peserta", setuju=False), Calon("peserta2")])
+    for c in (Calon("peserta", setuju=False), Calon("peserta2")):
+        b.assess(api, c)
+    api.drain()
+    # Only the candidate who agreed has an FR.AK.01; the refusal is recorded as a refusal, not printed as agreed.
+    assert [d.candidate for d in b.documents(api, root, "persetujuan_asesmen")] == ["peserta2"]
+    assert [d.candidate for d in b.documents(api, root, "rekaman_asesmen")] == ["peserta2"]
+    assert [d.candidate for d in b.documents(api, root, "umpan_balik_asesmen")] == ["peserta2"]
+    [period] = api.get("peserta", "/api/me/status").json()["peserta"]
+    assert period["hasil"]["persetujuan"]["setuju"] is False
+
+    # Even asked to, the operator prints no FR.AK.01 for the candidate whose recorded answer is a refusal.
+    db = api.app.state.db
+    with db.transaction() as session:
+        [instance_id] = session.scalars(
+            select(ProcessInstance.id).where(
+                ProcessInstance.root_id == root,
+                ProcessInstance.subject == "peserta",
+                ProcessInstance.key == "pelaksanaan_uji_kompetensi",
+            )
+        ).all()
+        ctx = ServiceContext(
+            session=session,
+            instance_id=instance_id,
+            root_id=root,
+            business_key=None,
+            task_id="uji-ak01",
+            element_id="menerbitkan_persetujuan_asesmen",
+            task_name="Menerbitkan persetujuan asesmen (FR.AK.01)",
+            lane=None,
+            actor="asesor",
+            now=api.app.state.clock.now(),
+            data={},
+            nomor_format=api.app.state.settings.nomor_format,
+        )
+        peserta = {"username": "peserta", "skema_nomor": sop.JWD, "asesor": "asesor", "tuk_kode": "TUK-01", "sesi": 1}
+        with pytest.raises(ServiceTaskError, match="peserta tidak menyetujui asesmen"):
+            call("terbitkan_persetujuan_asesmen", ctx, peserta=peserta)
+    assert [d.candidate for d in b.documents(api, root, "persetujuan_asesmen")] == ["peserta2"]
+
+
+def test_the_candidate_who_appeals_files_fr_ak_04_and_one_who_does_not_appeal_files_none(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)  # Tuesday 1 December 2026, before the SK Jadwal's window (11-12 December)
+    calon = [
+        Calon("peserta3", OPR, asesor="asesor2", tuk="TUK-02", bk=True),
+        Calon("peserta4", OPR, asesor="asesor2", tuk="TUK-02", bk=True),
+    ]
+    root = b.decided(api, calon)
+    [sk_penetapan] = b.documents(api, root, "sk_penetapan")
+    t = sop.one(api, "peserta4", b.BANDING)
+    api.complete("peserta4", t["id"], sop.banding(ajukan=False))
+    assert b.documents(api, root, "banding_asesmen") == []
+    t = sop.one(api, "peserta3", b.BANDING)
+    api.complete("peserta3", t["id"], sop.banding())
+    api.drain()
+
+    [ak04] = b.documents(api, root, "banding_asesmen")
+    assert (ak04.number, ak04.candidate) == ("001/LSP-STMI/AK04/XII/2026", "peserta3")
+    text = pdf_text(api, ak04.id)
+    for phrase in [
+        "FR.AK.04. BANDING ASESMEN Nomor: 001/LSP-STMI/AK04/XII/2026",
+        "Nama asesi : Cahyo Nugroho (NIM 2301001)",
+        "Nama asesor : Hendra Gunawan, S.T. (No. Reg. MET.000.002517 2018)",
+        "Tanggal asesmen : 1 Desember 2026",
+        "Jawablah dengan Ya atau Tidak pertanyaan-pertanyaan berikut ini: No. Pertanyaan Ya Tidak",
+        "1 Apakah proses banding telah dijelaskan kepada Anda? ✓",
+        "2 Apakah Anda telah mendiskusikan banding dengan asesor? ✓",
+        "3 Apakah Anda mau melibatkan “orang lain” membantu Anda dalam proses banding? ✓",
+        "Banding ini diajukan atas keputusan asesmen Belum Kompeten (BK) sebagaimana ditetapkan dalam Keputusan Ketua "
+        f"LSP Politeknik STMI Jakarta Nomor {sk_penetapan.number} tanggal 1 Desember 2026 tentang Penetapan Hasil "
+        "Asesmen yang dibuat terhadap skema sertifikasi berikut:",
+        "Skema sertifikasi : Operator Perakitan Kendaraan Bermotor Roda Empat",
+        "No. skema sertifikasi : SKM/LSP-STMI/002/2024",
+        "Banding ini diajukan atas alasan sebagai berikut: Unit terakhir dinilai tanpa kesempatan demonstrasi ulang",
+        "Anda mempunyai hak mengajukan banding jika Anda menilai proses asesmen tidak sesuai SOP dan tidak memenuhi "
+        "prinsip asesmen. Jakarta Pusat, 1 Desember 2026 Asesi, Cahyo Nugroho",
+        "Hal. 1 dari 1",
+    ]:
+        assert rapat(phrase) in text, phrase
+    assert ak04.data["banding"]["melibatkan_orang_lain"] is False
+
+    # The candidate and the LSP's staff read it; the asesor whose assessment is appealed and other candidates do not.
+    for user, status in [
+        ("peserta3", 200),
+        ("kabid_sertifikasi", 200),
+        ("ketua_lsp", 200),
+        ("asesor2", 403),
+        ("peserta4", 403),
+    ]:
+        assert api.get(user, f"/api/dokumen/{ak04.id}").status_code == status, user
+
+    # This candidate was assessed before the schedule: their FR.AK.01 says so, and why, with their session.
+    [ak01] = [d for d in b.documents(api, root, "persetujuan_asesmen") if d.candidate == "peserta3"]
+    assert rapat(
+        "Hari/tanggal: Selasa, 1 Desember 2026 Waktu: - TUK: Workshop Otomotif dan Laboratorium Polimer, Gedung D "
+        "Lantai 1, Politeknik STMI Jakarta"
+    ) in pdf_text(api, ak01.id)
+    assert rapat(
+        "Di luar jadwal SK Jadwal (Sesi 1, Jumat, 11 Desember 2026, pukul 08.00–12.00 WIB): Asesmen dimajukan atas "
+        "permintaan program studi"
+    ) in pdf_text(api, ak01.id)
