@@ -513,6 +513,7 @@ class Run:
     steps: list[tuple[str, float]] = field(default_factory=list)
     period_requests: list[tuple[str, float]] = field(default_factory=list)
     states: list[tuple[str, float, float, float]] = field(default_factory=list)
+    load_ms: tuple[float, float] = (0.0, 0.0)
     phases: list[tuple[str, int, float]] = field(default_factory=list)  # per-candidate phases: completions, s
     waits: list[tuple[str, float]] = field(default_factory=list)
     wall: float = 0.0
@@ -796,6 +797,7 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
         )
         step_done("7 evaluation and receipt")
         state_kb("period ended", period)
+        run.load_ms = load_cost(db_url, period)
 
         # the render queue drained (and nothing left for the worker)
         t0 = time.perf_counter()
@@ -831,6 +833,38 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
             if first is not None and last is not None:
                 run.render_span_s = (last - first).total_seconds()
         engine.dispose()
+
+
+def load_cost(db_url: str, instance_id: int, samples: int = 7) -> tuple[float, float]:
+    """CPU ms to restore the ended period's workflow (median of `samples`, this process, paired): from its state
+    with every value inline (as before state_blob) and from its state row with the references the runtime reads
+    (api/engine/state_blobs.py)."""
+    from api.clock import Clock
+    from api.engine import state_blobs
+    from api.engine.runtime import Runtime
+    from api.engine.serializer import dump_workflow, load_workflow
+    from api.settings import Settings
+    from api.store.db import Database
+
+    db = Database(db_url)
+    try:
+        with db.reading() as session:
+            row = session.get_one(ProcessInstance, instance_id)
+            runtime = Runtime.for_app(session, Clock(), Settings(database_url=db_url))
+            model = runtime.model_for(row)
+            inline = dump_workflow(runtime.load(row))
+            full, kept = [], []
+            for _ in range(samples):
+                t0 = time.process_time()
+                load_workflow(inline, model.spec, model.subprocess_specs)
+                full.append(time.process_time() - t0)
+                t0 = time.process_time()
+                state, reader = state_blobs.parse(session, row.state)
+                load_workflow(state, model.spec, model.subprocess_specs, reader)
+                kept.append(time.process_time() - t0)
+        return statistics.median(full) * 1000, statistics.median(kept) * 1000
+    finally:
+        db.engine.dispose()
 
 
 # --- one configuration -----------------------------------------------------------------------
@@ -887,6 +921,12 @@ def report(run: Run, label: str) -> None:
     for line in s.transport_errors:
         print(f"  {line}")
     print(f"503 + Retry-After answers waited out: {s.busy} ({s.busy_wait_s:.1f} s of waiting)")
+    if run.load_ms[1]:
+        full, kept = run.load_ms
+        print(
+            f"restoring the ended period (CPU, this process): {full:.1f} ms with every value inline, {kept:.1f} ms "
+            f"from its row and state_blob ({full / kept:.1f}x)"
+        )
     print("period state row (+ the large values it refers to, each once; + every instance's in state_blob):")
     for label, kb, referred, table in run.states:
         print(f"  {label:<24} {kb:9,.0f} KB  (+ {referred:,.0f} KB referred; state_blob {table:,.0f} KB)")

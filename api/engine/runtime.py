@@ -141,7 +141,8 @@ class Runtime:
 
     def load(self, row: ProcessInstance) -> BpmnWorkflow:
         model = self.model_for(row)
-        wf = load_workflow(state_blobs.loads(self.session, row.state), model.spec, model.subprocess_specs)
+        state, reader = state_blobs.parse(self.session, row.state)
+        wf = load_workflow(state, model.spec, model.subprocess_specs, reader)
         wf.script_engine = SCRIPT_ENGINE  # not serialized: reattach or it runs unrestricted
         return wf
 

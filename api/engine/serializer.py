@@ -16,11 +16,12 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter,
     WorkflowConverter,
 )
+from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from api.engine.call_activity import HostedCallActivity, HostedCallActivityConverter
-from api.engine.state_blobs import Shrinker
+from api.engine.state_blobs import ESCAPE, MARK, Reader, Shrinker
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -42,6 +43,26 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class _Registry(DefaultRegistry):
+    """SpiffWorkflow's registry, restoring a state whose large values are kept apart (api/engine/state_blobs.py):
+    a reference is replaced by its value where the data is restored, parsed by `json` and walked by the registry
+    only if it holds a typed value (a date, a UUID); an escaped dict of a client's is made a dict again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reader: Reader | None = None
+
+    def restore(self, val: Any, **kwargs: Any) -> Any:
+        if type(val) is dict and len(val) == 1:
+            if MARK in val and self.reader is not None:
+                key = val[MARK]
+                value = self.reader.value(key)
+                return super().restore(value, **kwargs) if '"typename"' in self.reader.text(key) else value
+            if ESCAPE in val and isinstance(val[ESCAPE], list):
+                return {k: self.restore(v, **kwargs) for k, v in val[ESCAPE]}
+        return super().restore(val, **kwargs)
+
+
 _config = dict(SPIFF_CONFIG)
 _config[HostedCallActivity] = HostedCallActivityConverter
 _config[BpmnWorkflow] = SpeclessWorkflowConverter
@@ -53,7 +74,7 @@ def _serializer() -> BpmnWorkflowSerializer:
     registry shared by request threads could convert one thread's workflow in the other's mode."""
     serializer = getattr(_local, "serializer", None)
     if serializer is None:
-        serializer = _local.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
+        serializer = _local.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config, _Registry()))
     return serializer
 
 
@@ -93,14 +114,23 @@ def dump_state(workflow: BpmnWorkflow) -> Shrunk:
 
 
 def load_workflow(
-    state: str | dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+    state: str | dict[str, Any],
+    spec: BpmnProcessSpec,
+    subprocess_specs: dict[str, BpmnProcessSpec],
+    reader: Reader | None = None,
 ) -> BpmnWorkflow:
-    """A workflow from its serialized state: the text `dump_workflow` wrote, or a state already parsed (the runtime's
-    reads, their references resolved by `state_blobs.loads`)."""
+    """A workflow from its serialized state: the text `dump_workflow` wrote, or a state already parsed with the
+    reader of its references (`state_blobs.parse`: the runtime's reads)."""
     dct = json.loads(state) if isinstance(state, str) else state
     dct["spec"] = spec
     dct["subprocess_specs"] = subprocess_specs
-    return _serializer().registry.restore(dct)
+    registry = _serializer().registry
+    assert isinstance(registry, _Registry)
+    registry.reader = reader
+    try:
+        return registry.restore(dct)
+    finally:
+        registry.reader = None
 
 
 def roundtrip_spec(spec: BpmnProcessSpec) -> BpmnProcessSpec:

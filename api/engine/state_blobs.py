@@ -173,10 +173,39 @@ def save(session: Session, blobs: dict[str, str]) -> None:
     # Not cached here: the transaction may still roll back. The next load reads them and caches them.
 
 
-def loads(session: Session, state: str) -> dict[str, Any]:
-    """A stored state as the serializer wrote it, every reference replaced by its value."""
+class Reader:
+    """One load's references: the blob texts it needs (read in one query, or from this process's cache), and
+    each reference's value parsed from its text, its nested references and escaped dicts resolved as it is."""
+
+    def __init__(self, session: Session, needed: set[str]) -> None:
+        self.session = session
+        self.texts = _texts(session, needed) if needed else {}
+
+    def text(self, key: str) -> str:
+        text = self.texts.get(key)
+        if text is None:  # a blob referring to blobs not read yet
+            text = self.texts[key] = _texts(self.session, {key})[key]
+        return text
+
+    def value(self, key: str) -> Any:
+        text = self.text(key)
+        return json.loads(text, object_hook=self._hook) if _NUL in text else json.loads(text)
+
+    def _hook(self, d: dict[str, Any]) -> Any:
+        if len(d) == 1:
+            if MARK in d:
+                return self.value(d[MARK])
+            if ESCAPE in d:
+                return dict(d[ESCAPE])
+        return d
+
+
+def parse(session: Session, state: str) -> tuple[dict[str, Any], Reader | None]:
+    """A stored state parsed, its references left as they are, and the reader that resolves them (None: the state
+    has none). The serializer's registry resolves each where it restores data (api/engine/serializer.py), so a
+    large value is parsed by `json` alone and never walked by SpiffWorkflow's restore in Python."""
     if _NUL not in state:
-        return json.loads(state)
+        return json.loads(state), None
     needed: set[str] = set()
 
     def collect(d: dict[str, Any]) -> dict[str, Any]:
@@ -184,21 +213,16 @@ def loads(session: Session, state: str) -> dict[str, Any]:
             needed.add(d[MARK])
         return d
 
-    json.loads(state, object_hook=collect)
-    texts = _texts(session, needed)
+    return json.loads(state, object_hook=collect), Reader(session, needed)
 
-    def hook(d: dict[str, Any]) -> Any:
-        if len(d) == 1:
-            if MARK in d:
-                text = texts.get(d[MARK])
-                if text is None:  # a blob referring to blobs not read yet
-                    text = texts[d[MARK]] = _texts(session, {d[MARK]})[d[MARK]]
-                return json.loads(text, object_hook=hook) if _NUL in text else json.loads(text)
-            if ESCAPE in d:
-                return dict(d[ESCAPE])
-        return d
 
-    return json.loads(state, object_hook=hook)
+def loads(session: Session, state: str) -> dict[str, Any]:
+    """A stored state as the serializer wrote it, every reference replaced by its value (for reading a state
+    outside the engine: the runtime restores through `parse`)."""
+    dct, reader = parse(session, state)
+    if reader is None:
+        return dct
+    return json.loads(state, object_hook=reader._hook)
 
 
 def _texts(session: Session, keys: set[str]) -> dict[str, str]:
