@@ -164,7 +164,15 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
 
     # The amended SK Jadwal schedules the 9 who went on after the pre-assessment: JWD 5 at TUK-01, OPR 4 at TUK-02.
     [_, jadwal] = text_of(api, root, "sk_jadwal")
-    says(jadwal, "Jumlah peserta : 9 orang")
+    says(jadwal, "NOMOR 002/LSP-STMI/SK/XII/2026", "Jumlah peserta : 9 orang")
+    # The surat tugas, issued after that amendment, cite the SK Jadwal as amended.
+    for surat_tugas in text_of(api, root, "surat_tugas_asesor") + text_of(api, root, "surat_tugas_verifikasi_tuk"):
+        says(
+            surat_tugas,
+            "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 001/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+            "tentang Jadwal Uji Kompetensi yang dilaksanakan mulai 11 Desember 2026, sebagaimana telah diubah dengan "
+            "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 002/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026.",
+        )
 
     # The Berita Acara Asesmen, per skema and TUK: the asesor's recommendations, the absent and the refusing.
     [ba_asesmen] = text_of(api, root, "berita_acara_asesmen")
@@ -193,6 +201,9 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
     says(
         sk,
         "NOMOR 003/LSP-STMI/SK/XII/2026",
+        "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 001/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang "
+        "Jadwal Uji Kompetensi dan Sertifikasi Kompetensi Periode 2026 Genap sebagaimana telah diubah dengan Keputusan "
+        "Ketua LSP Politeknik STMI Jakarta Nomor 002/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026;",
         "yaitu 3 asesi Kompeten (K), 3 asesi Belum Kompeten (BK) dan 1 asesi yang keputusannya ditunda.",
         "4 Indah Lestari 2303006 Junior Web Developer Budi Santoso, S.Kom., M.T. MET.000.001234 2019 Ditunda",
         "5 Cahyo Nugroho 2301001 Operator Perakitan Kendaraan Bermotor Roda Empat Hendra Gunawan, S.T. "
@@ -220,7 +231,14 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
     # The appeals: Hafidz's rejected, Cahyo's upheld.
     [ditolak, diterima] = text_of(api, root, "sk_banding")
     says(ditolak, "NOMOR 005/LSP-STMI/SK/XII/2026", "Hafidz Maulana", "dinyatakan DITOLAK")
-    says(diterima, "NOMOR 006/LSP-STMI/SK/XII/2026", "Cahyo Nugroho")
+    says(
+        diterima,
+        "NOMOR 006/LSP-STMI/SK/XII/2026",
+        # Appealed after the follow-up pleno amended the SK: the SK in force is the first as amended.
+        "sebagaimana ditetapkan dalam Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 "
+        "tanggal 1 Desember 2026 tentang Penetapan Hasil Asesmen sebagaimana telah diubah dengan Keputusan Ketua LSP "
+        "Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 dengan alasan:",
+    )
 
     # The blangko request: 5 blangko, JWD 3 K / 1 BK, OPR 2 K / 1 BK, on the SK as amended.
     surat, asesi = permohonan_blangko(api, root)
@@ -230,6 +248,11 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         "1 Junior Web Developer SKM/LSP-STMI/001/2024 3 1 3",
         "2 Operator Perakitan Kendaraan Bermotor Roda Empat SKM/LSP-STMI/002/2024 2 1 2",
         "Jumlah 5 2 5",
+        "Keputusan Ketua LSP Nomor 003/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang Penetapan Hasil Asesmen "
+        "sebagaimana telah diubah dengan Keputusan Ketua LSP Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "dan Nomor 007/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026, Keputusan Ketua LSP Nomor "
+        "005/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 dan Nomor 006/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "tentang Hasil Banding,",
     )
     for nama in ["Andi Pratama", "Bunga Maharani", "Indah Lestari", "Qonita Azzahra", "Cahyo Nugroho"]:
         says(surat, nama)
