@@ -192,9 +192,18 @@ def nomor_tanggal(daftar: Any) -> str:
     return " " + (", ".join(bagian[:-1]) + " dan " + bagian[-1] if len(bagian) > 1 else bagian[0])
 
 
+def sebagaimana_diubah(daftar: Any, dengan: str = "Keputusan") -> str:
+    """How a letter cites the amendments of the documents it cites (their `perubahan`, see `rujukan`): " sebagaimana
+    telah diubah dengan Keputusan Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026" (with its leading space,
+    nothing when none was amended); several joined by "dan"."""
+    perubahan = [p for d in (daftar or []) for p in (d.get("perubahan") or [])]
+    return f" sebagaimana telah diubah dengan {dengan}{nomor_tanggal(perubahan)}" if perubahan else ""
+
+
 FILTERS = {
     "kalimat": kalimat,
     "nomor_tanggal": nomor_tanggal,
+    "sebagaimana_diubah": sebagaimana_diubah,
     "tanggal": tanggal,
     "hari": hari,
     "hari_tanggal": hari_tanggal,

@@ -96,8 +96,15 @@ _SEMUA = (
     JenisDokumen("nota_dinas", "Nota Dinas", "ND", penerbit=Penerbit.INSTITUSI, surat=True, klasifikasi="UK.01"),
     JenisDokumen("tor", "Kerangka Acuan Kerja (TOR)", "TOR", klasifikasi="UK.01"),
     JenisDokumen("rab", "Rencana Anggaran Biaya", "RAB", klasifikasi="UK.01"),
+    # The amending SK Jadwal (its `pelaksanaan`: skema, TUK, session, asesor) is sent to each asesor it schedules
+    # ("Tembusan: Asesor kompetensi yang bersangkutan"): they read it; the step 2 SK names no asesor.
     JenisDokumen(
-        "sk_jadwal", "Keputusan Ketua LSP (Jadwal Uji Kompetensi)", "SK", rujukan=("nota_dinas",), klasifikasi="UK.01"
+        "sk_jadwal",
+        "Keputusan Ketua LSP (Jadwal Uji Kompetensi)",
+        "SK",
+        asesor_membaca_sebagai="pelaksanaan.*.asesor",
+        rujukan=("nota_dinas",),
+        klasifikasi="UK.01",
     ),
     # A candidate whose registration is refused is told so, and why, in a letter they read.
     JenisDokumen(

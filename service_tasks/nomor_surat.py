@@ -247,22 +247,30 @@ def terbitkan_dokumen(
     )
 
 
-def rujukan(ctx: ServiceContext, kinds: tuple[str, ...]) -> dict[str, list[dict[str, str]]]:
+def rujukan(ctx: ServiceContext, kinds: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
     """The period's documents of these kinds, each number once with the date it was first issued (a correction
-    keeps the number and the date), in the order they were issued."""
+    keeps the number and the date), in the order they were issued; a document amended by a later version under a
+    number of its own (an SK perubahan) carries those amendments, in order, as `perubahan`: the document in force is
+    the first as amended by them."""
     rows = ctx.session.execute(
-        select(Dokumen.kind, Dokumen.number, Dokumen.created_at)
-        .where(
-            Dokumen.root_id == ctx.root_id,
-            Dokumen.kind.in_(kinds),
-            Dokumen.version == 1,
-            Dokumen.number.is_not(None),
-        )
+        select(Dokumen.id, Dokumen.kind, Dokumen.number, Dokumen.created_at, Dokumen.version, Dokumen.supersedes_id)
+        .where(Dokumen.root_id == ctx.root_id, Dokumen.kind.in_(kinds), Dokumen.number.is_not(None))
         .order_by(Dokumen.id)
     ).all()
-    cited: dict[str, list[dict[str, str]]] = {kind: [] for kind in kinds}
-    for kind, number, created_at in rows:
-        cited[kind].append({"nomor": number, "tanggal": created_at.isoformat()})
+    cited: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+    cited_as: dict[int, dict[str, Any]] = {}  # a document's id -> the citation of the first version of its line
+    for doc_id, kind, number, created_at, version, supersedes_id in rows:
+        if version == 1:
+            cited_as[doc_id] = {"nomor": number, "tanggal": created_at.isoformat()}
+            cited[kind].append(cited_as[doc_id])
+        elif supersedes_id in cited_as:
+            first = cited_as[doc_id] = cited_as[supersedes_id]
+            perubahan = first.setdefault("perubahan", [])
+            if number != first["nomor"] and number not in (p["nomor"] for p in perubahan):
+                perubahan.append({"nomor": number, "tanggal": created_at.isoformat()})
+    for citation in cited_as.values():
+        if citation.get("perubahan") == []:
+            del citation["perubahan"]
     return cited
 
 

@@ -398,9 +398,11 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
         "rekaman_asesmen",
         "umpan_balik_asesmen",
         "surat_tugas_asesor",
+        "sk_jadwal",  # the amendment scheduling them, not step 2's
         "berita_acara_asesmen",
         "laporan_asesmen",
     }
+    assert [d["number"] for d in theirs if d["kind"] == "sk_jadwal"] == ["002/LSP-STMI/SK/XII/2026"]
     assert {d["candidate"] for d in theirs if d["kind"] == "rekaman_asesmen"} == {"peserta", "peserta2"}
     assert {d["candidate"] for d in theirs if d["kind"] == "kartu_peserta"} == {"peserta", "peserta2"}
 

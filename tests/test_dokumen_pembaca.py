@@ -47,3 +47,18 @@ def test_an_asesor_reads_the_berita_acara_they_sign_and_the_kartu_of_their_own_c
     assert status_of(api, "asesor", kartu["peserta3"]) == 403  # asesor2's candidate
     assert status_of(api, "asesor2", kartu["peserta3"]) == 200
     assert status_of(api, "peserta2", kartu["peserta"]) == 403
+
+
+def test_an_asesor_reads_the_amended_sk_jadwal_that_schedules_them_and_nobody_unscheduled_reads_it(api: Api) -> None:
+    instance_id = sop.walk_period(api)
+    sk, perubahan = sorted(by_kind(api, instance_id)["sk_jadwal"], key=lambda d: d["id"])
+    assert (sk["number"], perubahan["number"]) == ("001/LSP-STMI/SK/XII/2026", "002/LSP-STMI/SK/XII/2026")
+    # The amendment's lampiran: asesor at TUK-01 (JWD), asesor2 at TUK-02 (OPR); asesor3 verified a TUK only,
+    # asesor4 re-assessed after the appeal, later and by a surat tugas of their own.
+    assert status_of(api, "asesor", perubahan) == 200
+    assert status_of(api, "asesor2", perubahan) == 200
+    assert status_of(api, "asesor3", perubahan) == 403
+    assert status_of(api, "asesor4", perubahan) == 403
+    assert status_of(api, "peserta", perubahan) == 403
+    # The step 2 SK names no asesor.
+    assert status_of(api, "asesor", sk) == 403

@@ -72,6 +72,10 @@ def _ditunda(m: MasterData, tercatat: dict[str, KeputusanTercatat]) -> dict[str,
 PENDAFTARAN = ("pendaftaran_uji_kompetensi", Role.KABID_ADMINISTRASI, "pemeriksaan")
 PRA_ASESMEN = ("pra_asesmen", Role.ASESOR, "pra_asesmen")
 UMPAN_BALIK = ("pelaksanaan_uji_kompetensi", Role.PESERTA, "ak03")
+# A skema's registrations and pre-assessments before any is counted.
+PENDAFTARAN_NOL = dict.fromkeys(
+    ("pendaftar", "diterima", "ditolak", "tidak_dilengkapi", "tidak_diperiksa", "tidak_lanjut"), 0
+)
 KOMENTAR_DIKUTIP = 5  # the first FR.AK.03 comments the Laporan quotes
 PANJANG_KUTIPAN = 200
 
@@ -116,6 +120,7 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
     diterima, ditolak, pendaftar = keputusan.count("diterima"), keputusan.count("ditolak"), pendaftar or 0
     dikembalikan = keputusan.count("dikembalikan")  # returned, and never sent back complete
     return {
+        "pendaftaran_per_skema": _per_skema(session, root_id, terakhir),
         "pendaftaran": {
             "pendaftar": pendaftar,
             "diterima": diterima,
@@ -132,6 +137,37 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
             "komentar_lain": max(0, len(komentar) - KOMENTAR_DIKUTIP),
         },
     }
+
+
+def _per_skema(
+    session: Session, root_id: int, terakhir: dict[tuple[str, int], dict[str, Any]]
+) -> dict[str, dict[str, int]]:
+    """:func:`jalannya_proses`'s registrations and pre-assessments per skema (nomor): each registration or
+    pre-assessment instance in the skema its tasks are about (`HumanTask.skema`)."""
+    skema_of = {
+        instance_id: str(skema)
+        for instance_id, skema in session.execute(
+            select(HumanTask.instance_id, HumanTask.skema).where(
+                HumanTask.root_id == root_id,
+                HumanTask.process_key.in_((PENDAFTARAN[0], PRA_ASESMEN[0])),
+                HumanTask.skema.is_not(None),
+            )
+        )
+    }
+    pendaftaran = session.scalars(
+        select(ProcessInstance.id).where(ProcessInstance.root_id == root_id, ProcessInstance.key == PENDAFTARAN[0])
+    ).all()
+    per_skema: dict[str, dict[str, int]] = defaultdict(lambda: dict(PENDAFTARAN_NOL))
+    for instance_id in pendaftaran:
+        row = per_skema[skema_of.get(instance_id, "-")]
+        row["pendaftar"] += 1
+        keputusan = terakhir.get((PENDAFTARAN[0], instance_id), {}).get("keputusan")
+        kolom = {"diterima": "diterima", "ditolak": "ditolak", "dikembalikan": "tidak_dilengkapi"}
+        row[kolom.get(str(keputusan), "tidak_diperiksa")] += 1
+    for (key, instance_id), isi in terakhir.items():
+        if key == PRA_ASESMEN[0] and isi.get("rekomendasi") == "tidak_lanjut":
+            per_skema[skema_of.get(instance_id, "-")]["tidak_lanjut"] += 1
+    return dict(per_skema)
 
 
 def _aware(value: Any) -> datetime | None:
@@ -191,7 +227,9 @@ def terbitkan_laporan(
     tercatat = keputusan_tercatat_periode(ctx.session, ctx.root_id)
     akhir = {u: k.keputusan for u, k in tercatat.items()}
 
-    per_skema: dict[str, dict[str, Any]] = defaultdict(lambda: {"target": 0, **baru(), "sertifikat": 0})
+    per_skema: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"target": 0, **PENDAFTARAN_NOL, **baru(), "sertifikat": 0}
+    )
     per_tuk: dict[str, dict[str, Any]] = defaultdict(baru)
     per_asesor: dict[str, dict[str, Any]] = defaultdict(baru)
     for t in require_objects("target", target):
@@ -224,6 +262,10 @@ def terbitkan_laporan(
     ).all()
     for nomor, jumlah in terbit:
         per_skema[str(nomor)]["sertifikat"] += int(jumlah)
+    proses = jalannya_proses(ctx.session, ctx.root_id)
+    # Registrations and pre-assessments per skema, so that the table adds up to the summary.
+    for nomor, angka in proses.pop("pendaftaran_per_skema").items():
+        per_skema[nomor].update(angka)
     for nomor, row in per_skema.items():
         row["judul"] = snapshot.skema(m, nomor)["judul"]
     jumlah_sertifikat = sum(int(j) for _, j in terbit)
@@ -256,7 +298,7 @@ def terbitkan_laporan(
         },
         # The pleno's postponed decisions: decided by the follow-up pleno (amending the SK), or carried over.
         "ditunda": _ditunda(m, tercatat),
-        **jalannya_proses(ctx.session, ctx.root_id),
+        **proses,
         "anggaran": anggaran if rab is not None else None,
         "realisasi_anggaran": evaluasi.get("realisasi_anggaran") if isinstance(evaluasi, dict) else None,
         "evaluasi": evaluasi,

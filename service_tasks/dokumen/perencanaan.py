@@ -153,6 +153,7 @@ def terbitkan_jadwal_pelaksanaan(
                 "tuk_nama": tuk.get("nama") or kode,
                 "skema_nomor": skema_nomor,
                 "skema_judul": skema.get("judul"),
+                "asesor": penilai,  # who reads the SK (jenis_dokumen: asesor_membaca_sebagai)
                 "asesor_nama": penilai.get("nama"),
                 "asesor_no_reg_met": penilai.get("no_reg_met"),
                 "jumlah": n,

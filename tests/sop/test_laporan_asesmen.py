@@ -192,8 +192,10 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
     text = pdf_text(api, surat.id)
     for phrase in [
         "SURAT TUGAS Nomor: 003/LSP-STMI/ST-AS/XII/2026",
+        # The SK Jadwal as amended once every candidate had a session (before this letter).
         "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 001/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
-        "tentang Jadwal Uji Kompetensi;",
+        "tentang Jadwal Uji Kompetensi sebagaimana telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta "
+        "Nomor 002/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026;",
         "4. Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "tentang Hasil Banding Asesmen atas nama Cahyo Nugroho, yang menerima banding dan memerintahkan asesmen ulang.",
         "1 Ir. Rudi Hartono, M.T. MET.000.006092 2021 Asesor Kompetensi (asesmen ulang)",

@@ -15,6 +15,7 @@ from service_tasks.format_indonesia import (
     kalimat,
     persen,
     rupiah,
+    sebagaimana_diubah,
     tanggal,
     terbilang,
     terbilang_rupiah,
@@ -226,3 +227,37 @@ def test_a_share_is_printed_with_one_decimal_rounded_half_up_and_a_decimal_comma
     bagian: int, dari: int, teks: str
 ) -> None:
     assert persen(bagian, dari) == teks
+
+
+SK = {"nomor": "003/LSP-STMI/SK/XII/2026", "tanggal": "2026-12-01T02:00:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("daftar", "teks"),
+    [
+        ([], ""),
+        ([SK], ""),
+        (
+            [SK | {"perubahan": [{"nomor": "004/LSP-STMI/SK/XII/2026", "tanggal": "2026-12-02T02:00:00+00:00"}]}],
+            " sebagaimana telah diubah dengan Keputusan Ketua LSP Nomor 004/LSP-STMI/SK/XII/2026"
+            " tanggal 2 Desember 2026",
+        ),
+        (
+            [
+                SK
+                | {
+                    "perubahan": [
+                        {"nomor": "004/LSP-STMI/SK/XII/2026", "tanggal": "2026-12-02T02:00:00+00:00"},
+                        {"nomor": "007/LSP-STMI/SK/XII/2026", "tanggal": "2026-12-09T02:00:00+00:00"},
+                    ]
+                }
+            ],
+            " sebagaimana telah diubah dengan Keputusan Ketua LSP Nomor 004/LSP-STMI/SK/XII/2026"
+            " tanggal 2 Desember 2026 dan Nomor 007/LSP-STMI/SK/XII/2026 tanggal 9 Desember 2026",
+        ),
+    ],
+)
+def test_a_cited_decision_names_the_decisions_that_amended_it_and_nothing_when_none_did(
+    daftar: list[dict[str, Any]], teks: str
+) -> None:
+    assert sebagaimana_diubah(daftar, "Keputusan Ketua LSP") == teks
