@@ -133,16 +133,13 @@ def permohonan_blangko(api: Api, root: int) -> tuple[str, dict[str, tuple[str, s
     [lampiran] = b.documents(api, root, "permohonan_blangko_lampiran")
     r = api.get("kabid_administrasi", f"/api/dokumen/{lampiran.id}")
     assert r.status_code == 200, r.text
-    sheet = load_workbook(io.BytesIO(r.content)).active
-    assert sheet is not None
-    rows = list(sheet.iter_rows(values_only=True))
-    [header] = [i for i, row in enumerate(rows) if "Nama Lengkap" in row]
-    kolom = {str(name): i for i, name in enumerate(rows[header]) if name}
-    asesi = {
-        str(row[kolom["Nama Lengkap"]]): (str(row[kolom["Nomor Skema"]]), str(row[kolom["Hasil (K/BK)"]]))
-        for row in rows[header + 1 :]
-        if row[kolom["Nama Lengkap"]]
-    }
+    asesi: dict[str, tuple[str, str]] = {}
+    for sheet in load_workbook(io.BytesIO(r.content)).worksheets:  # BNSP's upload layout: one sheet per skema
+        rows = list(sheet.iter_rows(values_only=True))
+        kolom = {str(name): i for i, name in enumerate(rows[0]) if name}  # the column codes in row 1
+        for row in rows[1:]:
+            if row[kolom["NAMA ASESI"]]:
+                asesi[str(row[kolom["NAMA ASESI"]])] = (str(row[kolom["NOMOR SKEMA"]]), str(row[kolom["REKOMENDASI"]]))
     return pdf_text(api, surat.id), asesi
 
 
