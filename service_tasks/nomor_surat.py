@@ -164,19 +164,33 @@ def terbitkan_bernomor(ctx: ServiceContext, jenis: JenisDokumen, batch: list[Ter
     return {t.key: issued[t.key] for t in batch}
 
 
+# An amendment's ordinal in its title: "Perubahan atas ...", then "Perubahan Kedua atas ...", and so on.
+KE = ("", "", "Kedua", "Ketiga", "Keempat", "Kelima", "Keenam", "Ketujuh", "Kedelapan", "Kesembilan", "Kesepuluh")
+
+
 def perubahan_atas(old: Dokumen, alasan: str) -> dict[str, Any]:
-    """What an amending SK ("tentang Perubahan atas Keputusan ...") says of the SK it amends: its number, date and
-    title, why, and the first SK of the chain (documents/_sk.html prints it)."""
+    """What an amending SK says of the SK it amends (documents/_sk.html prints it): the SK in force it replaces
+    (number, date, title) and why; the first SK of the chain (`asal`), which an amendment is always "atas"; its
+    ordinal (`ke`: the second amendment is "Perubahan Kedua atas Keputusan ... Nomor <asal>"); and the amendments
+    before it (`riwayat`: "... sebagaimana telah diubah dengan Keputusan ... Nomor ...")."""
     data = old.data if isinstance(old.data, dict) else {}
-    lama = data.get("perubahan")
-    asal = lama.get("asal") if isinstance(lama, dict) else None
-    return {
-        "nomor": old.number,
-        "tanggal": str(data.get("tanggal") or old.created_at.astimezone(WIB).date().isoformat()),
-        "tentang": old.title,
-        "alasan": alasan,
-        "asal": asal or {"nomor": old.number, "tentang": old.title},
-    }
+    lama = data.get("perubahan") if isinstance(data.get("perubahan"), dict) else None
+    tanggal_lama = str(data.get("tanggal") or old.created_at.astimezone(WIB).date().isoformat())
+    this = {"nomor": old.number, "tanggal": tanggal_lama, "tentang": old.title, "alasan": alasan}
+    if lama is None:
+        return {**this, "asal": {k: this[k] for k in ("nomor", "tanggal", "tentang")}, "ke": 1, "riwayat": []}
+    asal = dict(lama.get("asal") or {"nomor": lama.get("nomor"), "tentang": lama.get("tentang")})
+    if not asal.get("tanggal") and asal.get("nomor") == lama.get("nomor"):
+        asal["tanggal"] = lama.get("tanggal")  # an amendment recorded before asal kept its date
+    riwayat = [*(lama.get("riwayat") or []), {"nomor": old.number, "tanggal": tanggal_lama}]
+    return {**this, "asal": asal, "ke": int(lama.get("ke") or 1) + 1, "riwayat": riwayat}
+
+
+def judul_perubahan(old: Dokumen, perubahan: dict[str, Any]) -> str:
+    """The register's title of an amending SK: "Perubahan atas <the first SK's title>", "Perubahan kedua atas ..."."""
+    ke = int(perubahan.get("ke") or 1)
+    asal = str((perubahan.get("asal") or {}).get("tentang") or old.title)
+    return f"Perubahan {KE[ke].lower()} atas {asal}" if 1 < ke < len(KE) else f"Perubahan atas {asal}"
 
 
 def terbit_pada_tugas(ctx: ServiceContext, kind: str) -> Dokumen | None:
@@ -196,6 +210,7 @@ def terbitkan_perubahan(ctx: ServiceContext, old: Dokumen, data: dict[str, Any],
     when = hari_ini(ctx)
     code = old.code or "SK"
     seq = next_seq(ctx.session, code, when.year)
+    perubahan = perubahan_atas(old, alasan)
     doc = Dokumen(
         instance_id=old.instance_id,
         root_id=old.root_id,
@@ -203,14 +218,14 @@ def terbitkan_perubahan(ctx: ServiceContext, old: Dokumen, data: dict[str, Any],
         element_id=ctx.element_id,
         kind=old.kind,
         key=old.key,
-        title=f"Perubahan atas {old.title}",
+        title=judul_perubahan(old, perubahan),
         number=nomor_surat(ctx.nomor_format, seq, code, when),
         code=code,
         seq=seq,
         month=when.month,
         year=when.year,
         candidate=old.candidate,
-        data={**data, "tanggal": when.isoformat(), "perubahan": perubahan_atas(old, alasan)},
+        data={**data, "tanggal": when.isoformat(), "perubahan": perubahan},
         created_at=ctx.now,
         created_by=ctx.actor,
         version=old.version + 1,

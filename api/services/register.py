@@ -31,7 +31,7 @@ from service_tasks import snapshot
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import WIB
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
-from service_tasks.nomor_surat import next_seq, nomor_surat, perubahan_atas
+from service_tasks.nomor_surat import judul_perubahan, next_seq, nomor_surat, perubahan_atas
 
 KERUSAKAN = JENIS_DOKUMEN["berita_acara_kerusakan_blangko"]
 
@@ -101,7 +101,7 @@ def amend_sk(
             element_id=old.element_id,
             kind=old.kind,
             key=old.key,
-            title=f"Perubahan atas {old.title}",
+            title=judul_perubahan(old, data["perubahan"]),
             number=number,
             code=old.code,
             seq=seq,

@@ -216,6 +216,16 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
     says(
         sk_banding,
         "NOMOR 007/LSP-STMI/SK/XII/2026",
+        # The second amendment is "atas" the first SK, as amended by the first.
+        "TENTANG PERUBAHAN KEDUA ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR 003/LSP-STMI/SK/XII/2026",
+        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "sebagaimana telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 "
+        "tanggal 1 Desember 2026 perlu diubah karena",
+        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal "
+        "1 Desember 2026 tentang Penetapan Hasil Asesmen",
+        "Ketentuan lain dalam Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 sebagaimana "
+        "telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal "
+        "1 Desember 2026 yang tidak diubah dengan Keputusan ini dinyatakan tetap berlaku.",
         "banding Cahyo Nugroho diterima dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor "
         "006/LSP-STMI/SK/XII/2026",
         "yaitu 5 asesi Kompeten (K) dan 2 asesi Belum Kompeten (BK).",
