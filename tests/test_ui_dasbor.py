@@ -160,8 +160,9 @@ def test_after_a_whole_period_the_counts_run_from_target_to_certificate_per_skem
     # 38: 29, the refused candidate's letter, the letter telling peserta3 the SK decided BK (with the right to appeal),
     # the SK amending the SK Penetapan after peserta3's upheld appeal, the FR.AK.05 of asesor and asesor2, the surat
     # tugas of asesor4, who re-assessed peserta3, the Ketua's SK setting each of the two TUK verified and the SK
-    # amending the SK Jadwal with the schedule.
-    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 38"]
+    # amending the SK Jadwal with the schedule; 47 with the FR.APL.01 of the five candidates decided at registration
+    # and the FR.APL.02 of the four who had a pra-asesmen.
+    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 47"]
     # The funnel's bars say in words what they draw.
     titles = lxml.html.fromstring(r.text).xpath("//section[@id='corong']//ul[@class='grafik']//svg/title/text()")
     assert titles == [
