@@ -175,15 +175,16 @@ def test_fr_apl_02_is_issued_when_the_asesor_ends_the_pra_asesmen_with_each_unit
         "Skema sertifikasi : Junior Web Developer Nomor skema : SKM/LSP-STMI/001/2024 "
         "Nama asesi : Andi Pratama (NIM 2303001) "
         "Nama asesor : Budi Santoso, S.Kom., M.T. (No. Reg. MET.000.001234 2019)",
-        "Unit kompetensi 1: J.620100.004.02 Menggunakan Struktur Data "
-        "Dapatkah saya melakukan unit ini? (elemen dan kriteria unjuk kerja) K BK Bukti yang relevan "
+        "No. Dapatkah saya melakukan unit ini? (unit kompetensi, elemen dan kriteria unjuk kerja) K BK "
+        "Bukti yang relevan",
+        "1 J.620100.004.02 Menggunakan Struktur Data "
         "Elemen 1: Mengidentifikasi konsep data dan struktur data "
         "1.1 Konsep data dan struktur data diidentifikasi sesuai konteks permasalahan "
         "1.2 Alternatif struktur data dibandingkan kelebihan dan kekurangannya "
         "Elemen 2: Menerapkan struktur data dan akses terhadap struktur data "
         "2.1 Struktur data diimplementasikan sesuai bahasa pemrograman yang dipergunakan "
         "2.2 Akses terhadap data dinyatakan dalam algoritma yang efisien ✓ Laporan praktik",
-        "Unit kompetensi 6: J.620100.019.02 Menggunakan Library atau Komponen Pre-Existing",
+        "6 J.620100.019.02 Menggunakan Library atau Komponen Pre-Existing",
         "2.3 Program yang dihubungkan dengan library diterapkan ✓ Belum pernah memakai library pihak ketiga",
         "Asesi: Nama : Andi Pratama Tanggal : 1 Desember 2026 Tanda tangan :",
         "Ditinjau oleh asesor: Nama : Budi Santoso, S.Kom., M.T. No. Reg. MET : MET.000.001234 2019 "
