@@ -106,6 +106,15 @@ _SEMUA = (
         rujukan=("nota_dinas",),
         klasifikasi="UK.01",
     ),
+    # The candidate's application as Kabid Administrasi decided it (accepted or refused): their data, the skema and
+    # its units, each piece of evidence as checked, and the LSP's recommendation; the candidate reads it.
+    JenisDokumen(
+        "permohonan_sertifikasi",
+        "FR.APL.01 Permohonan Sertifikasi Kompetensi",
+        "APL01",
+        peserta_membaca=True,
+        klasifikasi="UK.02",
+    ),
     # A candidate whose registration is refused is told so, and why, in a letter they read.
     JenisDokumen(
         "pemberitahuan_pendaftaran",
@@ -113,6 +122,16 @@ _SEMUA = (
         "PHP",
         peserta_membaca=True,
         surat=True,
+        klasifikasi="UK.02",
+    ),
+    # The candidate's self-assessment per unit with the asesor's pra-asesmen review: the candidate and that asesor
+    # read it.
+    JenisDokumen(
+        "asesmen_mandiri",
+        "FR.APL.02 Asesmen Mandiri",
+        "APL02",
+        peserta_membaca=True,
+        asesor_membaca_sebagai="asesor",
         klasifikasi="UK.02",
     ),
     # A candidate whose pra-asesmen the asesor found "tidak dapat dilanjutkan" is told so, with the asesor's reason

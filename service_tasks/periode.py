@@ -48,10 +48,9 @@ def tutup_pendaftaran(ctx: ServiceContext, call_activity: str, signal: str) -> d
     return {"ditutup_pada": ctx.now.isoformat(), "pendaftaran_dihentikan": n}
 
 
-@operator("apl02_peserta")
-def apl02_peserta(ctx: ServiceContext, username: str) -> list[dict[str, Any]]:
-    """The FR.APL.02 the candidate last submitted in this period's registration: read from the registration's
-    history, so the period does not carry every candidate's answers to the pre-assessment."""
+def pengajuan_apl(ctx: ServiceContext, username: str) -> Event:
+    """The candidate's last submission of FR.APL.01/02 in this period's registration (its data and its moment):
+    read from the registration's history, so the period does not carry every candidate's answers."""
     # The candidate's few instances by subject (its index), then their history (by instance): not the
     # period's thousands of children.
     instances = ctx.session.execute(
@@ -61,14 +60,20 @@ def apl02_peserta(ctx: ServiceContext, username: str) -> list[dict[str, Any]]:
     ).all()
     ids = [i.id for i in instances if i.root_id == ctx.root_id and i.status == InstanceStatus.COMPLETED]
     submitted = ctx.session.scalars(
-        select(Event.data)
+        select(Event)
         .where(Event.instance_id.in_(ids), Event.type == EventType.TASK_COMPLETED)
         .order_by(Event.id.desc())
     )
-    for data in submitted:
-        if isinstance(data, dict) and isinstance(data.get("apl02"), list):
-            return list(data["apl02"])
+    for event in submitted:
+        if isinstance(event.data, dict) and isinstance(event.data.get("apl02"), list):
+            return event
     raise ServiceTaskError(f"FR.APL.02 {username} tidak ditemukan di pendaftaran periode ini")
+
+
+@operator("apl02_peserta")
+def apl02_peserta(ctx: ServiceContext, username: str) -> list[dict[str, Any]]:
+    """The FR.APL.02 the candidate last submitted in this period's registration (:func:`pengajuan_apl`)."""
+    return list(pengajuan_apl(ctx, username).data["apl02"])
 
 
 def _verifikasi_data(row: VerifikasiTuk) -> dict[str, Any]:

@@ -419,14 +419,25 @@ def test_a_candidate_and_an_asesor_list_only_the_documents_they_may_read(api: Ap
         assert r.status_code == 200, r.text
         return sorted((d["kind"], d["candidate"]) for d in r.json())
 
-    assert kinds("peserta") == [("kartu_peserta", "peserta"), ("rekaman_asesmen", "peserta")]
-    assert kinds("peserta3") == [("kartu_peserta", "peserta3")]
+    assert kinds("peserta") == [
+        ("asesmen_mandiri", "peserta"),
+        ("kartu_peserta", "peserta"),
+        ("permohonan_sertifikasi", "peserta"),
+        ("rekaman_asesmen", "peserta"),
+    ]
+    assert kinds("peserta3") == [
+        ("asesmen_mandiri", "peserta3"),
+        ("kartu_peserta", "peserta3"),
+        ("permohonan_sertifikasi", "peserta3"),
+    ]
     assert kinds("asesor") == [
+        ("asesmen_mandiri", "peserta"),
         ("kartu_peserta", "peserta"),
         ("rekaman_asesmen", "peserta"),
         ("surat_tugas_asesor", None),
     ]
     assert kinds("asesor2") == [
+        ("asesmen_mandiri", "peserta3"),
         ("formulir_verifikasi_tuk", None),
         ("kartu_peserta", "peserta3"),
         ("sk_penetapan_tuk", None),

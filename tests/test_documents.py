@@ -123,6 +123,19 @@ def expected_phrases(doc: Dokumen) -> list[str]:
         )
     if kind == "pemberitahuan_pendaftaran":
         return common + ["Pemberitahuan Hasil Pemeriksaan", d["peserta"]["nama"], d["skema"]["judul"], d["alasan"]]
+    if kind == "permohonan_sertifikasi":
+        return common + [
+            "FR.APL.01. PERMOHONAN SERTIFIKASI KOMPETENSI",
+            d["peserta"]["nama"],
+            d["skema"]["judul"],
+            "Rekomendasi (diisi oleh LSP)",
+        ]
+    if kind == "asesmen_mandiri":
+        return (
+            common
+            + ["FR.APL.02. ASESMEN MANDIRI", d["peserta"]["nama"], d["asesor"]["nama"]]
+            + [u["kode"] for u in d["unit"]]
+        )
     if kind == "pemberitahuan_pra_asesmen":
         return common + ["Pemberitahuan Hasil Pra-Asesmen", d["peserta"]["nama"], d["skema"]["judul"], d["alasan"]]
     if kind == "pemberitahuan_hasil_uji":
@@ -292,7 +305,9 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
         "tor",
         "rab",
         "sk_jadwal",
+        "permohonan_sertifikasi",
         "pemberitahuan_pendaftaran",
+        "asesmen_mandiri",
         "kartu_peserta",
         "surat_tugas_asesor",
         "surat_tugas_verifikasi_tuk",
@@ -380,6 +395,8 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
     # Listing shows each caller only what they may read.
     mine = documents(api, instance_id, "peserta")
     assert {(d["kind"], d["candidate"]) for d in mine} == {
+        ("permohonan_sertifikasi", "peserta"),
+        ("asesmen_mandiri", "peserta"),
         ("kartu_peserta", "peserta"),
         ("persetujuan_asesmen", "peserta"),
         ("rekaman_asesmen", "peserta"),
@@ -393,6 +410,7 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
     assert api.get("peserta", f"/api/dokumen/{appeal.id}").status_code == 403
     theirs = documents(api, instance_id, "asesor")
     assert {d["kind"] for d in theirs} == {
+        "asesmen_mandiri",
         "kartu_peserta",
         "persetujuan_asesmen",
         "rekaman_asesmen",
@@ -405,6 +423,7 @@ def test_candidates_and_asesor_read_only_their_own_documents(api: Api) -> None:
     assert [d["number"] for d in theirs if d["kind"] == "sk_jadwal"] == ["002/LSP-STMI/SK/XII/2026"]
     assert {d["candidate"] for d in theirs if d["kind"] == "rekaman_asesmen"} == {"peserta", "peserta2"}
     assert {d["candidate"] for d in theirs if d["kind"] == "kartu_peserta"} == {"peserta", "peserta2"}
+    assert {d["candidate"] for d in theirs if d["kind"] == "asesmen_mandiri"} == {"peserta", "peserta2"}
 
 
 def test_a_correction_is_a_new_version_with_its_own_file_and_the_old_one_stays(api: Api) -> None:

@@ -277,10 +277,17 @@ def test_a_candidates_kartu_is_announced_when_its_file_is_rendered(api: Api, smt
     assert [n["judul"] for n in mine(api, "peserta")["items"]] == []  # issued, not yet rendered
     api.app.state.worker.render_documents()
     passes(api)
-    [n] = mine(api, "peserta")["items"]
-    assert n["judul"] == "Kartu peserta Anda sudah siap"
+    # With the kartu, the FR.APL.01 Kabid Administrasi decided and the FR.APL.02 the asesor reviewed.
+    judul = [
+        "Asesmen mandiri Anda (FR.APL.02) sudah ditinjau asesor",
+        "Kartu peserta Anda sudah siap",
+        "Permohonan sertifikasi Anda (FR.APL.01) sudah diperiksa",
+    ]
+    items = {n["judul"]: n for n in mine(api, "peserta")["items"]}
+    assert sorted(items) == judul
+    n = items["Kartu peserta Anda sudah siap"]
     assert n["tautan"].startswith("/dokumen/") and n["tautan"].endswith("/pratinjau")
-    assert [m["Subject"] for m in smtp.to(ANDI)] == ["Kartu peserta Anda sudah siap"]
+    assert sorted(m["Subject"] for m in smtp.to(ANDI)) == judul
 
 
 def test_a_bk_candidate_learns_their_result_and_is_told_a_day_before_the_appeal_window_closes(

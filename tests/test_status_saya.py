@@ -178,7 +178,9 @@ def test_after_the_assessment_and_pleno_a_candidate_sees_k_their_card_and_their_
         ("pelaksanaan_uji_kompetensi", "completed"),
     ]
     assert period["batas_banding"] is None  # decided K: nothing to appeal
-    kartu, persetujuan, rekaman, umpan_balik = period["dokumen"]
+    apl01, apl02, kartu, persetujuan, rekaman, umpan_balik = period["dokumen"]
+    assert (apl01["kind"], apl01["label"]) == ("permohonan_sertifikasi", "FR.APL.01 Permohonan Sertifikasi Kompetensi")
+    assert (apl02["kind"], apl02["label"]) == ("asesmen_mandiri", "FR.APL.02 Asesmen Mandiri")
     assert (kartu["kind"], kartu["label"]) == ("kartu_peserta", "Kartu Peserta Uji Kompetensi")
     assert (persetujuan["kind"], persetujuan["label"]) == (
         "persetujuan_asesmen",
@@ -197,7 +199,8 @@ def test_after_the_assessment_and_pleno_a_candidate_sees_k_their_card_and_their_
         assert {x.id: x.candidate for x in sb.documents(api, root)}[d["id"]] == "peserta"
     # Nothing of the other candidates of the same period: names, NIMs, usernames, their documents' numbers.
     others = [d for d in sb.documents(api, root) if d.candidate not in (None, "peserta")]
-    assert len(others) == 8  # peserta2's and peserta3's cards, FR.AK.01, FR.AK.02 and FR.AK.03
+    # peserta2's and peserta3's FR.APL.01, FR.APL.02, cards, FR.AK.01, FR.AK.02 and FR.AK.03
+    assert len(others) == 12
     never_mentions(body, "peserta2", "peserta3", "Bunga Maharani", "Cahyo Nugroho", "2303002", "2301001")
     never_mentions(body, *[d.number for d in others])
     assert {d["id"] for d in period["dokumen"]}.isdisjoint({d.id for d in others})

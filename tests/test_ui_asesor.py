@@ -230,14 +230,18 @@ def test_documents_addressed_to_me_are_listed_and_never_another_asesors(api: Api
     sb.ready(api, CALON)
     sign_in(api, "asesor")
     listed = [words(li) for li in find(get_page(api, "/asesor"), f"//ul[{cls('daftar-dokumen')}]/li")]
-    # asesor's surat tugas, the SK Jadwal amended with their session, and the kartu of Andi and Bunga (nothing is
-    # rendered in these tests).
-    assert len(listed) == 4, listed
+    # asesor's surat tugas, the SK Jadwal amended with their session, and the kartu and the FR.APL.02 they reviewed
+    # of Andi and Bunga (nothing is rendered in these tests).
+    assert len(listed) == 6, listed
     assert any(x.startswith("Keputusan Ketua LSP (Jadwal Uji Kompetensi) No. 002/") for x in listed)
     assert any(x.startswith("Surat Tugas Asesor Kompetensi No. ") and x.endswith("Sedang dibuat") for x in listed)
     assert sorted(x.split(" No. ")[0] for x in listed if x.startswith("Kartu")) == [
         "Kartu Peserta Uji Kompetensi · Andi Pratama",
         "Kartu Peserta Uji Kompetensi · Bunga Maharani",
+    ]
+    assert sorted(x.split(" No. ")[0] for x in listed if x.startswith("FR.APL.02")) == [
+        "FR.APL.02 Asesmen Mandiri · Andi Pratama",
+        "FR.APL.02 Asesmen Mandiri · Bunga Maharani",
     ]
     # asesor2 assesses Cahyo and verified TUK-01: their own letters and Cahyo's kartu, nothing of asesor's.
     sign_in(api, "asesor2")

@@ -231,6 +231,8 @@ def test_after_the_pleno_the_candidate_sees_k_and_downloads_only_their_own_docum
     listed = [words(li) for li in section(doc, "Dokumen saya").xpath(".//li")]
     mine = {d.kind: d for d in sb.documents(api, root) if d.candidate == "peserta"}
     assert listed == [
+        f"FR.APL.01 Permohonan Sertifikasi Kompetensi Nomor {mine['permohonan_sertifikasi'].number} Sedang dibuat",
+        f"FR.APL.02 Asesmen Mandiri Nomor {mine['asesmen_mandiri'].number} Sedang dibuat",
         f"Kartu Peserta Uji Kompetensi Nomor {mine['kartu_peserta'].number} Sedang dibuat",
         f"FR.AK.01 Persetujuan Asesmen dan Kerahasiaan Nomor {mine['persetujuan_asesmen'].number} Sedang dibuat",
         f"FR.AK.02 Rekaman Asesmen Kompetensi Nomor {mine['rekaman_asesmen'].number} Sedang dibuat",
@@ -238,7 +240,8 @@ def test_after_the_pleno_the_candidate_sees_k_and_downloads_only_their_own_docum
     ]
     html = lxml.html.tostring(doc, encoding="unicode")
     others = [d for d in sb.documents(api, root) if d.candidate not in (None, "peserta")]
-    assert len(others) == 8  # peserta2's and peserta3's kartu, FR.AK.01, FR.AK.02 and FR.AK.03
+    # peserta2's and peserta3's FR.APL.01, FR.APL.02, kartu, FR.AK.01, FR.AK.02 and FR.AK.03
+    assert len(others) == 12
     for word in ["peserta2", "peserta3", "Bunga Maharani", "Cahyo Nugroho", "2303002", "2301001"] + [
         d.number for d in others
     ]:

@@ -74,6 +74,8 @@ WINDOW = timedelta(days=1)  # a candidate is told this long before their task's 
 # The candidate's documents and what their notice says.
 DOKUMEN_PESERTA = {j.kind for j in JENIS_DOKUMEN.values() if j.peserta_membaca}
 JUDUL_DOKUMEN = {
+    "permohonan_sertifikasi": "Permohonan sertifikasi Anda (FR.APL.01) sudah diperiksa",
+    "asesmen_mandiri": "Asesmen mandiri Anda (FR.APL.02) sudah ditinjau asesor",
     "kartu_peserta": "Kartu peserta Anda sudah siap",
     "persetujuan_asesmen": "Persetujuan asesmen Anda (FR.AK.01) sudah terbit",
     "rekaman_asesmen": "Hasil asesmen Anda (FR.AK.02) sudah terbit",

@@ -1,20 +1,168 @@
-"""Documents of SOP step 3 (registration and assignment): the letters telling a candidate their registration is
-refused or their pra-asesmen cannot be continued, candidate cards and the letters of assignment of asesor and TUK
-verifikator."""
+"""Documents of SOP step 3 (registration and assignment): the candidate's FR.APL.01 and FR.APL.02 as decided, the
+letters telling a candidate their registration is refused or their pra-asesmen cannot be continued, candidate cards
+and the letters of assignment of asesor and TUK verifikator."""
 
 from collections import defaultdict
 from typing import Any
 
+from api.store.enums import Role
+from api.store.models import Event
 from service_tasks import operator, pas_foto, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
-from service_tasks.format_indonesia import hari_ini
-from service_tasks.guards import require_object, require_objects
+from service_tasks.format_indonesia import as_date, hari_ini
+from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
+from service_tasks.keputusan_tercatat import terakhir
 from service_tasks.nomor_surat import terbitkan_dokumen
+from service_tasks.periode import pengajuan_apl
 from service_tasks.sesi_jadwal import sesi_menurut_nomor
 
 STATUS_BUKTI = {"ada_tidak_memenuhi": "Ada tetapi tidak memenuhi syarat", "tidak_ada": "Tidak ada"}
+
+
+KABID_ADMINISTRASI = "Kepala Bidang Administrasi"
+
+
+def _tanggal(event: Event | None, ctx: ServiceContext) -> str:
+    """The day (WIB) a recorded submission was made; today for one not found in the history."""
+    when = as_date(event.at) if event is not None else None
+    return (when or hari_ini(ctx)).isoformat()
+
+
+def _penanda(m: MasterData, ctx: ServiceContext, event: Event | None, jabatan: str) -> dict[str, Any]:
+    """Who signs as `jabatan` for a recorded submission: the person who submitted it (a substitute "a.n." the
+    absent official, as the history names them); the actor of this step when the history has none."""
+    actor = event.actor if event is not None and event.actor else ctx.actor
+    if event is not None and event.atas_nama:
+        return {"jabatan": snapshot.jabatan_pengguna(ctx, actor), **snapshot.orang(m, actor), "atas_nama": jabatan}
+    return {"jabatan": jabatan, **snapshot.orang(m, actor)}
+
+
+@operator("terbitkan_fr_apl_01")
+def terbitkan_fr_apl_01(
+    ctx: ServiceContext,
+    pendaftar: dict[str, Any],
+    apl01: dict[str, Any],
+    pemeriksaan: dict[str, Any],
+    periode: str | None = None,
+) -> dict[str, Any]:
+    """FR.APL.01 as Kabid Administrasi decided it: the candidate's personal data (master data) with the education
+    and work they entered, the skema with its units, each piece of evidence with the status it was checked with,
+    and the LSP's recommendation (diterima / tidak diterima, the reason) signed by whoever checked it; dated the
+    days the candidate submitted it and Kabid Administrasi decided. Refused for a berkas returned for revision
+    (nothing is decided yet). The candidate reads it."""
+    pendaftar = require_object("pendaftar", pendaftar)
+    apl01 = require_object("apl01", apl01)
+    pemeriksaan = require_object("pemeriksaan", pemeriksaan)
+    keputusan = pemeriksaan.get("keputusan")
+    if keputusan not in ("diterima", "ditolak"):
+        raise ServiceTaskError("pemeriksaan.keputusan: the registration is not decided; no FR.APL.01 to issue")
+    m = MasterData(ctx.session)
+    username = str(pendaftar.get("username"))
+    m.load_peserta([username])
+    diajukan = terakhir(ctx.session, ctx.instance_id, Role.PESERTA, "apl01")
+    diperiksa = terakhir(ctx.session, ctx.instance_id, Role.KABID_ADMINISTRASI, "pemeriksaan")
+    diperiksa_event = diperiksa.event if diperiksa is not None else None
+    status = {b.get("berkas_id"): b for b in objects(pemeriksaan.get("bukti"))}
+    bukti = []
+    for b in objects(apl01.get("bukti")):
+        hasil = status.get(b.get("berkas_id")) or {}
+        bukti.append(
+            {
+                "jenis": b.get("jenis"),
+                "nama": b.get("nama"),
+                "status": hasil.get("status"),
+                "catatan": str(hasil.get("catatan") or "").strip(),
+            }
+        )
+    foto = pas_foto.foto_peserta(ctx.session, ctx.root_id, [username]).get(username)
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "periode": periode,
+        "peserta": {**snapshot.peserta(m, {"username": username}), "foto": foto},
+        "pendidikan": apl01.get("pendidikan"),
+        "pekerjaan": apl01.get("pekerjaan") if isinstance(apl01.get("pekerjaan"), dict) else None,
+        "skema": snapshot.skema(m, pendaftar.get("skema_nomor"), pendaftar.get("skema_judul"), unit=True),
+        "tujuan_asesmen": apl01.get("tujuan_asesmen"),
+        "bukti": bukti,
+        "tanggal_pengajuan": _tanggal(diajukan.event if diajukan is not None else None, ctx),
+        "keputusan": keputusan,
+        "alasan": str(pemeriksaan.get("alasan") or "").strip(),
+        "pemeriksa": _penanda(m, ctx, diperiksa_event, KABID_ADMINISTRASI),
+        "tanggal_pemeriksaan": _tanggal(diperiksa_event, ctx),
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["permohonan_sertifikasi"],
+        f"FR.APL.01 permohonan sertifikasi kompetensi {data['peserta']['nama'] or username}",
+        data,
+        key=username,
+        candidate=username,
+    )
+
+
+@operator("terbitkan_fr_apl_02")
+def terbitkan_fr_apl_02(
+    ctx: ServiceContext,
+    peserta: dict[str, Any],
+    pra_asesmen: dict[str, Any],
+    periode: str | None = None,
+) -> dict[str, Any]:
+    """FR.APL.02 as the asesor reviewed it: per unit of the skema its elements and KUK, the candidate's answer
+    (K/BK, per unit as the form asks it) and the evidence they named, dated the day they submitted it; then the
+    asesor's recommendation (asesmen dapat / tidak dapat dilanjutkan), note, name, No. Reg. MET and the day of the
+    review. The candidate and that asesor read it."""
+    peserta = require_object("peserta", peserta)
+    pra_asesmen = require_object("pra_asesmen", pra_asesmen)
+    if pra_asesmen.get("rekomendasi") not in ("lanjut", "tidak_lanjut"):
+        raise ServiceTaskError("pra_asesmen.rekomendasi: the asesor has not recommended; no FR.APL.02 to issue")
+    username = str(peserta.get("username"))
+    diajukan = pengajuan_apl(ctx, username)
+    ditinjau = terakhir(ctx.session, ctx.instance_id, Role.ASESOR, "pra_asesmen")
+    ditinjau_event = ditinjau.event if ditinjau is not None else None
+    asesor = ditinjau_event.actor if ditinjau_event is not None and ditinjau_event.actor else peserta.get("asesor")
+    m = MasterData(ctx.session)
+    m.load_peserta([username])
+    m.load_asesor([asesor])
+    skema = snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul"), unit=True)
+    master = m.skema(peserta.get("skema_nomor"))
+    elemen = {u.get("kode"): u.get("elemen") or [] for u in (master.unit if master is not None else [])}
+    jawaban = {j.get("unit_kode"): j for j in objects(diajukan.data.get("apl02"))}
+    unit = []
+    for u in skema.get("unit") or [{"kode": k} for k in jawaban]:
+        j = jawaban.get(u.get("kode"))
+        unit.append(
+            {
+                **u,
+                "elemen": [
+                    {"judul": e.get("judul"), "kuk": [str(k) for k in e.get("kuk") or []]}
+                    for e in objects(elemen.get(u.get("kode")))
+                ],
+                "kompeten": j.get("kompeten") if j is not None else None,
+                "bukti": str(j.get("bukti") or "").strip() if j is not None else "",
+            }
+        )
+    data: dict[str, Any] = {
+        "lsp": snapshot.lsp(m),
+        "periode": periode,
+        "peserta": snapshot.peserta(m, {"username": username}),
+        "skema": {k: v for k, v in skema.items() if k != "unit"},
+        "unit": unit,
+        "tanggal_pengajuan": _tanggal(diajukan, ctx),
+        "asesor": snapshot.asesor(m, asesor),
+        "rekomendasi": pra_asesmen.get("rekomendasi"),
+        "catatan": str(pra_asesmen.get("catatan") or "").strip(),
+        "tanggal_peninjauan": _tanggal(ditinjau_event, ctx),
+    }
+    return terbitkan_dokumen(
+        ctx,
+        JENIS_DOKUMEN["asesmen_mandiri"],
+        f"FR.APL.02 asesmen mandiri {data['peserta']['nama'] or username}",
+        data,
+        key=username,
+        candidate=username,
+    )
 
 
 @operator("terbitkan_pemberitahuan_ditolak")
