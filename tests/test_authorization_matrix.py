@@ -419,10 +419,12 @@ def test_a_candidate_and_an_asesor_list_only_the_documents_they_may_read(api: Ap
         assert r.status_code == 200, r.text
         return sorted((d["kind"], d["candidate"]) for d in r.json())
 
+    # peserta agreed to FR.AK.01 and was assessed (FR.AK.03 not yet given); peserta3 not assessed yet.
     assert kinds("peserta") == [
         ("asesmen_mandiri", "peserta"),
         ("kartu_peserta", "peserta"),
         ("permohonan_sertifikasi", "peserta"),
+        ("persetujuan_asesmen", "peserta"),
         ("rekaman_asesmen", "peserta"),
     ]
     assert kinds("peserta3") == [
@@ -430,16 +432,20 @@ def test_a_candidate_and_an_asesor_list_only_the_documents_they_may_read(api: Ap
         ("kartu_peserta", "peserta3"),
         ("permohonan_sertifikasi", "peserta3"),
     ]
+    # Each asesor also reads the SK Jadwal as amended with their sessions.
     assert kinds("asesor") == [
         ("asesmen_mandiri", "peserta"),
         ("kartu_peserta", "peserta"),
+        ("persetujuan_asesmen", "peserta"),
         ("rekaman_asesmen", "peserta"),
+        ("sk_jadwal", None),
         ("surat_tugas_asesor", None),
     ]
     assert kinds("asesor2") == [
         ("asesmen_mandiri", "peserta3"),
         ("formulir_verifikasi_tuk", None),
         ("kartu_peserta", "peserta3"),
+        ("sk_jadwal", None),
         ("sk_penetapan_tuk", None),
         ("surat_tugas_asesor", None),
         ("surat_tugas_verifikasi_tuk", None),
