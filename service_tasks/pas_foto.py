@@ -61,11 +61,14 @@ def foto_peserta(session: Session, root_id: int, usernames: list[str]) -> dict[s
     registered before the form had the field has none (the documents print the empty frame)."""
     named: dict[str, Any] = {}
     for chunk in chunks(usernames):
-        for actor, data in session.execute(
-            select(Event.actor, Event.data)
-            .where(Event.root_id == root_id, Event.type == EventType.TASK_COMPLETED, Event.actor.in_(chunk))
-            .order_by(Event.id)
+        # The candidates' own events (index on actor), the period and the kind picked here: with them in the
+        # statement SQLite's planner walked the whole period's history by (root_id, id) for each call, and FR.APL.01
+        # asks for one candidate at a time (a period of N candidates read N x N events).
+        for actor, root, kind, data in session.execute(
+            select(Event.actor, Event.root_id, Event.type, Event.data).where(Event.actor.in_(chunk)).order_by(Event.id)
         ):
+            if root != root_id or kind != EventType.TASK_COMPLETED:
+                continue
             apl01 = (data or {}).get("apl01")
             if (
                 isinstance(apl01, dict)

@@ -348,6 +348,9 @@ class Dokumen(Base):
         UniqueConstraint("instance_id", "task_id", "kind", "key", "version", name="uq_document_task_kind_key_version"),
         UniqueConstraint("code", "year", "seq"),
         Index("ix_document_root", "root_id"),
+        # A period's documents of a kind, newest last (the SK in force, what a letter cites): not its thousands of
+        # per-candidate documents read for each.
+        Index("ix_document_root_kind", "root_id", "kind", "id"),
         # The render queue: rows without a file yet, oldest first.
         Index("ix_document_render_queue", "rendered_at", "id"),
     )
