@@ -111,7 +111,8 @@ def test_two_worker_processes_apply_each_completion_once_and_render_each_documen
     _copy_documents(api)
     completions, documents = _waiting(api)
     assert completions == len(sop.CANDIDATES)
-    assert documents == 4 * (1 + COPIES)  # nota dinas, TOR, RAB and SK jadwal of steps 1 and 2, and copies
+    # nota dinas, TOR, RAB and SK jadwal of steps 1 and 2, the FR.APL.01 of the five candidates registered, and copies
+    assert documents == 9 * (1 + COPIES)
 
     done = _workers(settings, 2)
     print("work per process:", done)
