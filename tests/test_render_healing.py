@@ -80,6 +80,8 @@ def test_documents_issued_after_a_render_process_was_killed_are_rendered(api: Ap
     first = render_until(api, lambda docs: all(d.rendered_at for d in docs.values()), instance_id)
     assert len(first) == 4 and all(d.rendered_at for d in first.values())
     [pid] = renderer.pool.pids()
+    # Background work: the render process runs 10 lower than this process (a person's request comes first).
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
 
     os.kill(pid, 9)  # kill -9 of the idle render process: its pool is broken
     wait_dead(pid)
