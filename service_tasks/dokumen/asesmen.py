@@ -24,6 +24,18 @@ from service_tasks.nomor_surat import dokumen_peserta, terbitkan_dokumen
 from service_tasks.sesi_jadwal import jadwal_berlaku, sesi_menurut_nomor
 
 
+def _asesi(m: MasterData, peserta: dict[str, Any]) -> dict[str, Any]:
+    """Who and what a candidate's own assessment form is about: the LSP, the candidate, the skema, the TUK and the
+    asesor, as the master data says at issue."""
+    return {
+        "lsp": snapshot.lsp(m),
+        "peserta": snapshot.peserta(m, peserta),
+        "skema": snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul")),
+        "tuk": snapshot.tuk(m, peserta.get("tuk_kode")) if peserta.get("tuk_kode") else None,
+        "asesor": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+    }
+
+
 @operator("terbitkan_persetujuan_asesmen")
 def terbitkan_persetujuan_asesmen(
     ctx: ServiceContext, peserta: dict[str, Any], kehadiran: dict[str, Any] | None = None
@@ -46,11 +58,7 @@ def terbitkan_persetujuan_asesmen(
     mulai, selesai = as_date(jadwal.get("asesmen_mulai")), as_date(jadwal.get("asesmen_selesai"))
     di_luar = bool(hari_asesmen and mulai and selesai and not mulai <= hari_asesmen <= selesai)
     data: dict[str, Any] = {
-        "lsp": snapshot.lsp(m),
-        "peserta": snapshot.peserta(m, peserta),
-        "skema": snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul")),
-        "tuk": snapshot.tuk(m, peserta.get("tuk_kode")) if peserta.get("tuk_kode") else None,
-        "asesor": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+        **_asesi(m, peserta),
         "tanggal": pada,
         "tanggal_asesmen": hari_asesmen.isoformat() if hari_asesmen else None,
         # The session prints its time only when the assessment was held on its day.
@@ -83,11 +91,7 @@ def terbitkan_umpan_balik_asesmen(
     hadir = kehadiran if isinstance(kehadiran, dict) else {}
     hari_asesmen = as_date(hadir.get("tanggal"))
     data: dict[str, Any] = {
-        "lsp": snapshot.lsp(m),
-        "peserta": snapshot.peserta(m, peserta),
-        "skema": snapshot.skema(m, peserta.get("skema_nomor"), peserta.get("skema_judul")),
-        "tuk": snapshot.tuk(m, peserta.get("tuk_kode")) if peserta.get("tuk_kode") else None,
-        "asesor": snapshot.asesor(m, peserta.get("asesor")) if peserta.get("asesor") else None,
+        **_asesi(m, peserta),
         "tanggal": pada,
         "tanggal_asesmen": hari_asesmen.isoformat() if hari_asesmen else None,
         "umpan_balik": umpan_balik,
