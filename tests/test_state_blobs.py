@@ -86,3 +86,12 @@ def test_a_state_written_before_values_were_kept_apart_reads_as_it_is(db: Databa
     old = _dumps(_workflow(kompeten=PESERTA))
     with db.reading() as session:
         assert state_blobs.loads(session, old) == _workflow(kompeten=PESERTA)
+
+
+def test_saving_leaves_the_live_workflows_data_as_it_was() -> None:
+    # The serializer hands over a root task's own data dict: references go into the state, never into it.
+    live = {"kompeten": PESERTA, "periode": "2026/1"}
+    dct = {"data": {}, "tasks": {"root": {"data": live, "delta": {}}}, "subprocesses": {}}
+    shrunk = Shrinker(_dumps).shrink(dct)
+    assert live == {"kompeten": PESERTA, "periode": "2026/1"}
+    assert "\x00blob" in shrunk["tasks"]["root"]["data"]["kompeten"]

@@ -94,18 +94,20 @@ def forget() -> None:
             cache.clear()
 
 
-def _data_dicts(dct: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    """Every data dict of a serialized workflow: its own, its tasks' (SpiffWorkflow keeps a task's data as the
-    `delta` of what it changed: `updates`, and `deletions`), and its subprocesses' (recursively)."""
+def _data_dicts(dct: dict[str, Any]) -> Iterable[tuple[dict[str, Any], str]]:
+    """Where a serialized workflow keeps data dicts, as (holder, key): its own data, its tasks' (SpiffWorkflow keeps
+    a task's data as the `delta` of what it changed: `updates`, and `deletions`), and its subprocesses'
+    (recursively). A holder's dict may be the live workflow's own (a root task's `data` is not copied by the
+    serializer), so it is replaced, never changed in place."""
     if isinstance(dct.get("data"), dict):
-        yield dct["data"]
+        yield dct, "data"
     for task in (dct.get("tasks") or {}).values():
         for key in ("data", "internal_data"):
             if isinstance(task.get(key), dict):
-                yield task[key]
+                yield task, key
         delta = task.get("delta")
         if isinstance(delta, dict) and isinstance(delta.get("updates"), dict):
-            yield delta["updates"]
+            yield delta, "updates"
     for sub in (dct.get("subprocesses") or {}).values():
         yield from _data_dicts(sub)
 
@@ -120,9 +122,8 @@ class Shrinker:
         self.expanded = 0  # characters the references stand for (each reference counted where it is)
 
     def shrink(self, dct: dict[str, Any]) -> dict[str, Any]:
-        for data in _data_dicts(dct):
-            for key, value in data.items():
-                data[key] = self._value(value)
+        for holder, key in list(_data_dicts(dct)):
+            holder[key] = {k: self._value(v) for k, v in holder[key].items()}
         return dct
 
     def _value(self, value: Any) -> Any:
