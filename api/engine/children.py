@@ -378,7 +378,16 @@ def apply_fanout(runtime: "Runtime", fanout: Fanout, lock_parent: Any) -> int:
         return 0
     more = len(pending) > APPLY_BATCH  # a short transaction: the rest in the next pass, the parent then
     pending = pending[:APPLY_BATCH]
-    ended = session.scalar(select(func.count()).select_from(ChildCompletion).where(*of_fanout)) or 0
+    # The ends this pass accounts for: those applied before (stable: appliers take the fan-out row first) and the
+    # pending ones it read. Not a second count of every row: on PostgreSQL (read committed) a child ending between
+    # the two statements would be counted without being applied here, the fan-out completed, and that child's end
+    # then applied with no child_completed event.
+    ended = len(pending) + (
+        session.scalar(
+            select(func.count()).select_from(ChildCompletion).where(*of_fanout, ChildCompletion.applied_at.is_not(None))
+        )
+        or 0
+    )
     parent = None
     if fanout.completed_at is None and ended >= fanout.total and not more:
         parent = lock_parent()
