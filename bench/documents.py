@@ -30,8 +30,20 @@ from tests.support import sop
 from tests.support.api import Api
 
 
-def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]:
-    """kind, count in the period, median HTML ms, median PDF ms, pages, bytes."""
+def pdf_style_inline(job) -> bytes:
+    """The PDF as it was rendered before the shared style was parsed once per process: the style in the page."""
+    from weasyprint import HTML
+
+    from service_tasks.render import DOCUMENTS_DIR, _font_config, url_fetcher
+
+    document = HTML(string=html(job), base_url=str(DOCUMENTS_DIR), url_fetcher=url_fetcher())
+    return document.write_pdf(font_config=_font_config())
+
+
+def per_kind(app, samples: int) -> list[tuple[str, int, float, float, float, int, int]]:
+    """kind, count in the period, median HTML ms, median PDF ms, median PDF ms with the style in the page (the
+    renderer before the style was parsed once; measured alternately with the other, in the same run), pages,
+    bytes."""
     import io
 
     from pypdf import PdfReader
@@ -50,9 +62,9 @@ def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]
             for _ in range(samples):
                 rendered = render(job)
             ms = (time.perf_counter() - t0) / samples * 1000
-            out.append((kind, len(kind_jobs), float("nan"), ms, 1, rendered.size or 0))
+            out.append((kind, len(kind_jobs), float("nan"), ms, float("nan"), 1, rendered.size or 0))
             continue
-        html_ms, pdf_ms = [], []
+        html_ms, pdf_ms, inline_ms = [], [], []
         content = b""
         for _ in range(samples):
             t0 = time.perf_counter()
@@ -61,8 +73,21 @@ def per_kind(app, samples: int) -> list[tuple[str, int, float, float, int, int]]
             t0 = time.perf_counter()
             content = pdf(job)
             pdf_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            pdf_style_inline(job)
+            inline_ms.append((time.perf_counter() - t0) * 1000)
         pages = len(PdfReader(io.BytesIO(content)).pages)
-        out.append((kind, len(kind_jobs), statistics.median(html_ms), statistics.median(pdf_ms), pages, len(content)))
+        out.append(
+            (
+                kind,
+                len(kind_jobs),
+                statistics.median(html_ms),
+                statistics.median(pdf_ms),
+                statistics.median(inline_ms),
+                pages,
+                len(content),
+            )
+        )
     return out
 
 
@@ -117,9 +142,19 @@ def main() -> int:
         warm_up()
 
         print(f"Per document (median of {args.samples}, one process, after warm-up):")
-        print(f"{'kind':32} {'in period':>9} {'HTML ms':>8} {'PDF ms':>8} {'pages':>5} {'KB':>6}")
-        for kind, n, html_ms, pdf_ms, pages, size in per_kind(app, args.samples):
-            print(f"{kind:32} {n:9d} {html_ms:8.1f} {pdf_ms:8.1f} {pages:5d} {size / 1024:6.1f}")
+        head = f"{'kind':32} {'in period':>9} {'HTML ms':>8} {'PDF ms':>8} {'inline':>8} {'ratio':>6}"
+        print(f"{head} {'pages':>5} {'KB':>6}")
+        total = total_inline = 0.0
+        for kind, n, html_ms, pdf_ms, inline_ms, pages, size in per_kind(app, args.samples):
+            ratio = pdf_ms / inline_ms if inline_ms == inline_ms else float("nan")
+            if inline_ms == inline_ms:
+                total, total_inline = total + n * pdf_ms, total_inline + n * inline_ms
+            row = f"{kind:32} {n:9d} {html_ms:8.1f} {pdf_ms:8.1f} {inline_ms:8.1f} {ratio:6.2f}"
+            print(f"{row} {pages:5d} {size / 1024:6.1f}")
+        print(
+            f"The period's PDFs, each kind's median times its count: {total / 1000:.2f} s, "
+            f"{total_inline / 1000:.2f} s with the style in the page ({total / total_inline:.2f}x)"
+        )
         print(f"\nThe walked period's {count} documents through the queue, one process (cold): {period_s:.2f} s")
 
         for processes in (1, 2):

@@ -350,6 +350,15 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
         text = pdf_text(r.content).lower()  # headings are upper-cased by the style sheet
         for phrase in expected_phrases(doc):
             assert " ".join(str(phrase).split()).lower() in text, (doc.kind, phrase)
+        # The shared style (documents/_gaya.css, given to the renderer apart) numbers every page of a letter and
+        # names the document in its footer; a kartu and a certificate print no footer.
+        footer = {"kartu_peserta": "kartu peserta uji kompetensi no. ", "sertifikat": "sertifikat kompetensi no. "}
+        if doc.kind in footer:
+            assert "hal. 1 dari" not in text and footer[doc.kind] not in text, doc.kind
+        else:
+            assert "hal. 1 dari" in text, doc.kind
+        if doc.kind == "rekaman_asesmen":
+            assert "fr.ak.02 rekaman asesmen kompetensi no. " in text
 
     # A certificate for each competent candidate and none for anyone else; its QR code encodes the verify URL.
     certs = [by_id[d["id"]] for d in listed if d["kind"] == "sertifikat"]
@@ -357,6 +366,8 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
     preview = api.get(STAFF, f"/api/dokumen/{certs[0].id}/html")
     assert preview.status_code == 200 and preview.headers["content-type"].startswith("text/html")
     assert qr_svg(verify_url(sop_base_url, certs[0].data["kode_verifikasi"])) in preview.text
+    # The preview carries the shared style in the page itself.
+    assert 'html { font-family: "Liberation Serif"' in preview.text
     # The kop surat carries the LSP profile's logo.
     assert 'src="data:image/svg+xml;base64,' in api.get(STAFF, f"/api/dokumen/{listed[0]['id']}/html").text
 
