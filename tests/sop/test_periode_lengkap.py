@@ -301,15 +301,12 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         "Sertifikat terbit : 5 lembar",
         "Banding : diajukan 2, diterima 1, ditolak 1; ditetapkan Kompeten setelah asesmen ulang (SK perubahan "
         "penetapan) 1",
+        # Section B lists each skema once, in full; its tables of counts name the skema by its place in that list.
+        "No. Skema Nomor skema 1 Junior Web Developer SKM/LSP-STMI/001/2024 2 Operator Perakitan Kendaraan Bermotor "
+        "Roda Empat SKM/LSP-STMI/002/2024 3 Analis Pengendalian Mutu Produk Polimer SKM/LSP-STMI/003/2024",
         # Skema | Target | Pendaftar | Diterima | Ditolak | Tidak dilengkapi | Tidak diperiksa |
         # Pra-asesmen tidak lanjut | Peserta terjadwal
-        "1 Junior Web Developer SKM/LSP-STMI/001/2024 2 6 6 0 0 0 1 5",
-        "2 Operator Perakitan Kendaraan Bermotor Roda Empat SKM/LSP-STMI/002/2024 2 4 4 0 0 0 0 4",
-        "3 Analis Pengendalian Mutu Produk Polimer SKM/LSP-STMI/003/2024 1 1 0 1 0 0 0 0",
-        "Jumlah 5 11 10 1 0 0 1 9",
+        "1 2 6 6 0 0 0 1 5 2 2 4 4 0 0 0 0 4 3 1 1 0 1 0 0 0 0 Jumlah 5 11 10 1 0 0 1 9",
         # Skema | Target | Peserta | K | BK | Ditunda | Tidak hadir | Menolak FR.AK.01 | Sertifikat | Realisasi
-        "1 Junior Web Developer SKM/LSP-STMI/001/2024 2 5 3 1 0 0 1 3 150%",
-        "2 Operator Perakitan Kendaraan Bermotor Roda Empat SKM/LSP-STMI/002/2024 2 4 2 1 0 1 0 2 100%",
-        "3 Analis Pengendalian Mutu Produk Polimer SKM/LSP-STMI/003/2024 1 0 0 0 0 0 0 0 0%",
-        "Jumlah 5 9 5 2 0 1 1 5 100%",
+        "1 2 5 3 1 0 0 1 3 150% 2 2 4 2 1 0 1 0 2 100% 3 1 0 0 0 0 0 0 0 0% Jumlah 5 9 5 2 0 1 1 5 100%",
     )
