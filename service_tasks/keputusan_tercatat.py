@@ -52,6 +52,9 @@ class KeputusanTercatat:
     # Penetapan is what the candidate's K stands on; the candidate reads the SK Banding)
     dibawa: bool = False  # ditunda, and the follow-up pleno carried the candidate to a later batch
     alasan: str | None = None  # the follow-up pleno's reason (a decision after a postponement)
+    # The asesor whose recommendation the decision rests on when it is not the assigned one: the re-assessing
+    # asesor of an upheld appeal, whom the amending SK Penetapan names.
+    asesor_ulang: str | None = None
 
 
 @dataclass
@@ -294,6 +297,7 @@ def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTe
                 diputuskan_at=putusan.event.at,
                 disetujui_oleh=putusan.event.actor,
                 dokumen_id=lewat_banding[username].sk_banding.id,
+                asesor_ulang=lewat_banding[username].asesor_ulang,
             )
             continue
         if di_pleno == "ditunda" and lanjutan is not None and username in kata_lanjutan:

@@ -28,8 +28,13 @@ def test_the_laporan_counts_an_upheld_appeal_as_kompeten_and_shows_the_recommend
     }
     assert per_skema[sop.JWD] == (2, 2, 2, 0, 0, 0, 2)
     assert per_skema[sop.OPR] == (2, 2, 1, 0, 0, 1, 1)
-    assert data["per_asesor"]["asesor2"]["k"] == 1  # peserta3, decided K through the appeal
-    assert data["per_asesor"]["asesor2"]["bk"] == 0
+    # peserta3's K, decided through the appeal, counts under asesor4 who re-assessed him (the amending SK names
+    # asesor4), not under asesor2 who first assessed him; asesor2 keeps peserta4, absent.
+    per_asesor = {
+        u: (r["peserta"], r["k"], r["bk"], r["ditunda"], r["tidak_hadir"], r["tidak_setuju"])
+        for u, r in data["per_asesor"].items()
+    }
+    assert per_asesor == {"asesor": (2, 2, 0, 0, 0, 0), "asesor2": (1, 0, 0, 0, 1, 0), "asesor4": (1, 1, 0, 0, 0, 0)}
 
     api.app.state.settings.render_processes = 0
     api.app.state.worker.render_documents()
@@ -42,6 +47,10 @@ def test_the_laporan_counts_an_upheld_appeal_as_kompeten_and_shows_the_recommend
         "(SK perubahan penetapan) 1" in text
     )
     assert "Sertifikat terbit : 3 lembar" in text
+    assert (
+        "Cahyo Nugroho (Operator Perakitan Kendaraan Bermotor Roda Empat), semula diases oleh Hendra Gunawan, S.T., "
+        "diases ulang oleh Ir. Rudi Hartono, M.T." in text
+    )
     assert data["pendaftaran"] == {
         "pendaftar": 5,
         "diterima": 4,

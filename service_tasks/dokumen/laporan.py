@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.store.enums import EventType, Role, SertifikatStatus
 from api.store.master import Sertifikat
-from api.store.models import Event, HumanTask, ProcessInstance
+from api.store.models import Dokumen, Event, HumanTask, ProcessInstance
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext
 from service_tasks.data_induk import MasterData
@@ -22,7 +22,7 @@ from service_tasks.keputusan import (
     tidak_dinilai,
     total_rab,
 )
-from service_tasks.keputusan_tercatat import KeputusanTercatat, keputusan_akhir
+from service_tasks.keputusan_tercatat import KeputusanTercatat, keputusan_akhir, sk_penetapan_berlaku
 from service_tasks.nomor_surat import terbitkan_dokumen
 
 
@@ -65,6 +65,41 @@ def _ditunda(m: MasterData, tercatat: dict[str, KeputusanTercatat]) -> dict[str,
             for k in sorted(dibawa, key=lambda k: k.username)
         ],
     }
+
+
+def asesor_keputusan(hasil: dict[str, Any], tercatat: dict[str, KeputusanTercatat]) -> str:
+    """The asesor a candidate's final decision is counted under: the one whose recommendation it rests on, so the
+    re-assessing asesor of an upheld appeal (as the amending SK Penetapan names them), else the assigned one."""
+    k = tercatat.get(str(hasil.get("username")))
+    return str((k.asesor_ulang if k is not None else None) or hasil.get("asesor") or "-")
+
+
+def _asesmen_ulang(
+    session: Session, m: MasterData, hasil: list[dict[str, Any]], tercatat: dict[str, KeputusanTercatat]
+) -> list[dict[str, Any]]:
+    """The candidates counted under another asesor than the one who first assessed them (an upheld appeal
+    re-assessed), by name: the skema, both asesor, the SK Banding and the SK Penetapan in force (the amendment
+    naming the re-assessing asesor), for the note under the table per asesor."""
+    rows = []
+    for h in hasil:
+        k = tercatat.get(str(h.get("username")))
+        if k is None or not k.asesor_ulang or k.asesor_ulang == h.get("asesor"):
+            continue
+        sk_banding = session.get(Dokumen, k.dokumen_id)
+        banding = session.get(ProcessInstance, sk_banding.instance_id) if sk_banding is not None else None
+        penetapan = sk_penetapan_berlaku(session, banding.parent_id) if banding and banding.parent_id else None
+        rows.append(
+            {
+                "username": k.username,
+                "nama": snapshot.peserta(m, {"username": k.username})["nama"],
+                "skema_judul": k.skema_judul,
+                "asesor_awal": snapshot.asesor(m, h.get("asesor")).get("nama") or h.get("asesor"),
+                "asesor_ulang": snapshot.asesor(m, k.asesor_ulang).get("nama") or k.asesor_ulang,
+                "sk_banding": sk_banding.number if sk_banding is not None else None,
+                "sk_penetapan": penetapan.number if penetapan is not None else None,
+            }
+        )
+    return sorted(rows, key=lambda r: str(r["nama"]))
 
 
 # Where the period's own history says how registration, pre-assessment and FR.AK.03 went: (the child
@@ -244,7 +279,7 @@ def terbitkan_laporan(
         for table, key in (
             (per_skema, h.get("skema_nomor") or h.get("skema_kode")),
             (per_tuk, h.get("tuk_kode")),
-            (per_asesor, h.get("asesor")),
+            (per_asesor, asesor_keputusan(h, tercatat)),
         ):
             row = table[str(key or "-")]
             row["peserta"] += 1
@@ -281,6 +316,7 @@ def terbitkan_laporan(
         "per_skema": dict(per_skema),
         "per_tuk": dict(per_tuk),
         "per_asesor": dict(per_asesor),
+        "asesmen_ulang": _asesmen_ulang(ctx.session, m, hasil, tercatat),
         **rekap(hasil),
         # The rekap's K/BK are the asesor's recommendations; the report's results are the final decisions.
         "rekomendasi_k": rekap(hasil)["jumlah_k"],

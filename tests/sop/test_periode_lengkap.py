@@ -18,7 +18,8 @@ Two skema, eleven candidates, each on a branch an LSP is audited on:
 
 So, written by hand: 11 registered, 1 rejected, 10 accepted; pre-assessment 9 continued, 1 not; 9 scheduled,
 1 absent, 1 refusing, 7 assessed; the pleno 3 K, 3 BK, 1 ditunda; after the follow-up 4 K, 3 BK; after the upheld
-appeal 5 K, 2 BK (JWD 3 K / 1 BK, OPR 2 K / 1 BK); 5 blangko, 5 certificates.
+appeal 5 K, 2 BK (JWD 3 K / 1 BK, OPR 2 K / 1 BK; per asesor asesor 3 K / 1 BK, asesor2 1 K / 1 BK, asesor4, who
+re-assessed Cahyo, 1 K); 5 blangko, 5 certificates.
 """
 
 import io
@@ -301,15 +302,22 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         "Sertifikat terbit : 5 lembar",
         "Banding : diajukan 2, diterima 1, ditolak 1; ditetapkan Kompeten setelah asesmen ulang (SK perubahan "
         "penetapan) 1",
+        # Section B lists each skema once, in full; its tables of counts name the skema by its place in that list.
+        "No. Skema Nomor skema 1 Junior Web Developer SKM/LSP-STMI/001/2024 2 Operator Perakitan Kendaraan Bermotor "
+        "Roda Empat SKM/LSP-STMI/002/2024 3 Analis Pengendalian Mutu Produk Polimer SKM/LSP-STMI/003/2024",
         # Skema | Target | Pendaftar | Diterima | Ditolak | Tidak dilengkapi | Tidak diperiksa |
         # Pra-asesmen tidak lanjut | Peserta terjadwal
-        "1 Junior Web Developer SKM/LSP-STMI/001/2024 2 6 6 0 0 0 1 5",
-        "2 Operator Perakitan Kendaraan Bermotor Roda Empat SKM/LSP-STMI/002/2024 2 4 4 0 0 0 0 4",
-        "3 Analis Pengendalian Mutu Produk Polimer SKM/LSP-STMI/003/2024 1 1 0 1 0 0 0 0",
-        "Jumlah 5 11 10 1 0 0 1 9",
+        "1 2 6 6 0 0 0 1 5 2 2 4 4 0 0 0 0 4 3 1 1 0 1 0 0 0 0 Jumlah 5 11 10 1 0 0 1 9",
         # Skema | Target | Peserta | K | BK | Ditunda | Tidak hadir | Menolak FR.AK.01 | Sertifikat | Realisasi
-        "1 Junior Web Developer SKM/LSP-STMI/001/2024 2 5 3 1 0 0 1 3 150%",
-        "2 Operator Perakitan Kendaraan Bermotor Roda Empat SKM/LSP-STMI/002/2024 2 4 2 1 0 1 0 2 100%",
-        "3 Analis Pengendalian Mutu Produk Polimer SKM/LSP-STMI/003/2024 1 0 0 0 0 0 0 0 0%",
-        "Jumlah 5 9 5 2 0 1 1 5 100%",
+        "1 2 5 3 1 0 0 1 3 150% 2 2 4 2 1 0 1 0 2 100% 3 1 0 0 0 0 0 0 0 0% Jumlah 5 9 5 2 0 1 1 5 100%",
+        # Per asesor: Cahyo's K counted under Rudi Hartono (asesor4), who re-assessed him and whom SK 007 names;
+        # Hendra Gunawan keeps Dian (absent), Putra (BK) and Qonita (K). 5 + 3 + 1 = 9 candidates, K 3 + 1 + 1 = 5.
+        # Asesor | No. Reg. MET | Peserta | K | BK | Ditunda | Tidak hadir | Menolak FR.AK.01
+        "1 Budi Santoso, S.Kom., M.T. MET.000.001234 2019 5 3 1 0 0 1",
+        "2 Hendra Gunawan, S.T. MET.000.002517 2018 3 1 1 0 1 0",
+        "3 Ir. Rudi Hartono, M.T. MET.000.006092 2021 1 1 0 0 0 0",
+        "Keputusan akhir asesi yang diases ulang setelah bandingnya diterima dihitung pada asesor yang menilai ulang: "
+        "Cahyo Nugroho (Operator Perakitan Kendaraan Bermotor Roda Empat), semula diases oleh Hendra Gunawan, S.T., "
+        "diases ulang oleh Ir. Rudi Hartono, M.T. (banding diterima dengan Keputusan Nomor 006/LSP-STMI/SK/XII/2026; "
+        "Kompeten menurut Keputusan Nomor 007/LSP-STMI/SK/XII/2026).",
     )
