@@ -488,7 +488,7 @@ def rencana(n: int) -> dict[str, Any]:
             "pendaftaran_mulai": today.isoformat(),
             "pendaftaran_selesai": (today + timedelta(days=7)).isoformat(),
             "asesmen_mulai": (today + timedelta(days=10)).isoformat(),
-            "asesmen_selesai": (today + timedelta(days=11)).isoformat(),
+            "asesmen_selesai": (today + timedelta(days=period_scale.HARI_ASESMEN[-1])).isoformat(),
             "kuota_min": 2,
             "sesi": period_scale.sesi(today),
         },

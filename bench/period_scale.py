@@ -91,16 +91,19 @@ PRODI = {JWD: "Sistem Informasi Industri Otomotif", OPR: "Teknik Industri Otomot
 TUK = ["TUK-01", "TUK-02"]
 VERIFIKATOR = {"TUK-01": "asesor2", "TUK-02": "asesor3"}  # demo asesor, MET valid through 2028-2029
 KAPASITAS = {"TUK-01": 30, "TUK-02": 20}  # the demo TUK's capacity per session
+HARI_ASESMEN = (10, 11, 12)  # the assessment days, counted from today
+SESI_PER_HARI = 20
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CHUNK = 2000
 
 
 def sesi(today: date) -> list[dict[str, str]]:
-    """The plan's sessions: half an hour each from 07.00 to 17.00 on both assessment days (40 sessions of 50
-    places: room for every candidate)."""
+    """The plan's sessions: half an hour each from 07.00 to 17.00 on three assessment days (60 sessions of 50
+    places: room for 2,000 candidates with the TUK taken in turn, 1,000 at TUK-02 whose 20 places a session fill
+    50 sessions)."""
     out = []
-    for n in (10, 11):
-        for k in range(20):
+    for n in HARI_ASESMEN:
+        for k in range(SESI_PER_HARI):
             mulai, selesai = 7 * 60 + 30 * k, 7 * 60 + 30 * (k + 1)
             out.append(
                 {
@@ -120,7 +123,7 @@ def dengan_sesi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in rows:
         s = next(
             s
-            for s in range(1, 41)
+            for s in range(1, len(HARI_ASESMEN) * SESI_PER_HARI + 1)
             if terisi[(s, r["tuk_kode"])] < KAPASITAS[r["tuk_kode"]]
             and tempat.get((r["asesor"], s), r["tuk_kode"]) == r["tuk_kode"]
         )
@@ -455,7 +458,7 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
                 "pendaftaran_mulai": today.isoformat(),
                 "pendaftaran_selesai": (today + timedelta(days=7)).isoformat(),
                 "asesmen_mulai": (today + timedelta(days=10)).isoformat(),
-                "asesmen_selesai": (today + timedelta(days=11)).isoformat(),
+                "asesmen_selesai": (today + timedelta(days=HARI_ASESMEN[-1])).isoformat(),
                 "kuota_min": 2,
                 "sesi": sesi(today),
             },
