@@ -75,13 +75,14 @@ def download(document_id: Id, db: Db, settings: AppSettings, user: Caller) -> Re
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "the certificate's print layer"}},
 )
-def print_layer(document_id: Id, db: Db, settings: AppSettings, user: Staff) -> Response:
+def print_layer(document_id: Id, db: Db, settings: AppSettings, worker: BackgroundWorker, user: Staff) -> Response:
     """A certificate's print layer for BNSP's pre-printed blangko, for the staff who print it: only its variable
     fields (name, numbers, skema, dates, signatory, QR code, photo; the units on the back), placed as
     documents/sertifikat_cetak.json says, with no border, logo or printed caption. The certificate's own file
     stays the full design. 422 for a document that is not a certificate; 409 while it is not rendered, or once
-    it is revoked or re-issued."""
-    f = dokumen.print_layer(db, settings, user, document_id)
+    it is revoked or re-issued; 503 when it cannot be rendered (nothing is kept): the render processes failed
+    (with Retry-After), or its template or layout did. Rendered in the renderer's processes, waiting its turn."""
+    f = dokumen.print_layer(db, settings, worker.renderer, user, document_id)
     return Response(
         f.content,
         media_type=f.content_type,
