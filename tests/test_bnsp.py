@@ -337,8 +337,17 @@ def test_a_print_layer_that_cannot_be_rendered_answers_503_in_both_languages_kee
     assert page.status_code == 503
     assert "Lapisan cetak gagal dibuat" in page.text and "minta perancang dokumen memperbaikinya" in page.text
 
-    # A render process that dies: 503 with Retry-After, nothing kept.
+    # A layout file gone: the same.
     (documents / "sertifikat_cetak.html").write_text(good, "utf-8")
+    layout = (documents / "sertifikat_cetak.json").read_bytes()
+    (documents / "sertifikat_cetak.json").unlink()
+    r = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
+    assert r.status_code == 503 and "FileNotFoundError" in r.json()["detail"], r.text
+    assert r.json()["errors"] == body["errors"]
+    assert cached_print_layers(api) == []
+    (documents / "sertifikat_cetak.json").write_bytes(layout)
+
+    # A render process that dies: 503 with Retry-After, nothing kept.
     api.app.state.settings.render_processes = 1
     renderer = api.app.state.worker.renderer
 

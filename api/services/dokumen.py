@@ -99,7 +99,11 @@ def print_layer(
             raise ApiError(409, f"certificate {document_id} is {cert.status}: it is not printed again")
         job = job_for(session, doc, settings, {})
         name = (doc.file_name or f"sertifikat_{doc.id}.pdf").removesuffix(".pdf") + "_cetak.pdf"
-    key = hashlib.sha256(f"{doc.sha256}:{lapisan_cetak_versi()}".encode()).hexdigest()
+    try:
+        layout = lapisan_cetak_versi()
+    except OSError as exc:  # a layout file a designer removed or made unreadable
+        raise print_layer_failed(document_id, PrintLayer(error=f"{type(exc).__name__}: {exc}")) from exc
+    key = hashlib.sha256(f"{doc.sha256}:{layout}".encode()).hexdigest()
     path = FileStore(settings.data_dir / "cetak").path(key)
     if not path.exists():
         rendered = renderer.print_layer(job)
