@@ -127,9 +127,16 @@ def pesan_validasi(error: Any) -> str:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, detail: str | None = None, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail or "")
         self.status = status
+        self.headers = headers  # e.g. Retry-After on a 503
         self.body: dict[str, Any] = {}
         if detail:
             self.body["detail"] = detail
@@ -158,7 +165,7 @@ def answer_to(exc: Exception, where: str) -> Answer:
     Anything not a known failure is a bug: logged with its traceback, answered `BUG`."""
     match exc:
         case ApiError():
-            return Answer(exc.status, exc.body)
+            return Answer(exc.status, exc.body, exc.headers)
         case UploadRejected():
             return Answer(exc.status, {"detail": exc.detail, "errors": [{"path": "file", "message": exc.message}]})
         case RequestValidationError():

@@ -226,6 +226,25 @@ def lapisan_cetak(job: RenderJob) -> bytes:
     return document.write_pdf(font_config=_font_config())
 
 
+@dataclass(frozen=True)
+class PrintLayer:
+    """A print layer as a render process gives it back: its PDF, or why it could not be rendered (as data, like
+    `Rendered`: a template's exception need not survive pickling); `retry` when the failure was the render
+    processes' (one died, the pool was closing), not the layer's."""
+
+    content: bytes | None = None
+    error: str | None = None
+    retry: bool = False
+
+
+def render_print_layer(job: RenderJob) -> PrintLayer:
+    """`lapisan_cetak` in a render process: a template or layout error comes back as data."""
+    try:
+        return PrintLayer(content=lapisan_cetak(job))
+    except Exception as exc:
+        return PrintLayer(error=f"{type(exc).__name__}: {exc}"[:2000])
+
+
 def kolom_blangko() -> dict[str, Any]:
     """The columns of BNSP's blangko upload list, as a designer edits them in
     documents/permohonan_blangko_lampiran.json (read at each render, as a template is): each column's code (the

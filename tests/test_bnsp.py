@@ -2,8 +2,14 @@
 codes in row 1, dates as dates), and the certificate's print layer for BNSP's pre-printed blangko (only the
 variable fields; the certificate's own file stays the full design)."""
 
+import hashlib
 import io
+import os
+import shutil
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,14 +204,18 @@ def test_staff_download_a_certificates_print_layer_with_only_its_variable_fields
     instance_id = period_with_files(api)
     cert = the_document(api, instance_id, "sertifikat", candidate="peserta")
     full_design = api.get(STAFF, f"/api/dokumen/{cert.id}").content
-    renders: list[int] = []
-    real = dokumen_service.lapisan_cetak
+    # Rendered by the renderer's process pool (the processes that render the issued documents), never in the
+    # web process: each render sent to the pool is counted.
+    api.app.state.settings.render_processes = 1
+    renderer = api.app.state.worker.renderer
+    renders: list[tuple[str, int]] = []
+    submit = renderer.pool.submit
 
-    def counted(job: RenderJob) -> bytes:
-        renders.append(job.id)
-        return real(job)
+    def counted(fn: Any, job: RenderJob) -> Any:
+        renders.append((fn.__name__, job.id))
+        return submit(fn, job)
 
-    monkeypatch.setattr(dokumen_service, "lapisan_cetak", counted)
+    monkeypatch.setattr(renderer.pool, "submit", counted)
 
     r = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
     assert r.status_code == 200, r.text
@@ -236,8 +246,17 @@ def test_staff_download_a_certificates_print_layer_with_only_its_variable_fields
     assert len(reader.pages[0].images) == 1  # the holder's pas foto (the QR code is drawn, not an image)
 
     # Asked again it is read back, not rendered again; the certificate's own file is still the full design.
+    assert renders == [("render_print_layer", cert.id)]
+    [pid] = renderer.pool.pids()
+    assert pid != os.getpid()
     again = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
-    assert again.content == r.content and renders == [cert.id]
+    assert again.content == r.content and renders == [("render_print_layer", cert.id)]
+    assert again.headers["content-disposition"] == r.headers["content-disposition"]
+    # The print layer and the document's own file are answered with the same headers.
+    for answer in (r, api.get(STAFF, f"/api/dokumen/{cert.id}")):
+        assert answer.headers["content-disposition"].startswith('inline; filename="sertifikat_')
+        assert answer.headers["etag"] == f'"{hashlib.sha256(answer.content).hexdigest()}"'
+        assert answer.headers["content-security-policy"] == "frame-ancestors 'none'"
     assert api.get(STAFF, f"/api/dokumen/{cert.id}").content == full_design
     preview = pdf_text(full_design)
     for phrase in ("SERTIFIKAT KOMPETENSI", "Dengan ini menyatakan bahwa", "DAFTAR UNIT KOMPETENSI", "No. Blangko"):
@@ -245,7 +264,7 @@ def test_staff_download_a_certificates_print_layer_with_only_its_variable_fields
     # A designer's changed layout prints anew.
     monkeypatch.setattr(dokumen_service, "lapisan_cetak_versi", lambda: "tata letak baru")
     assert api.get(STAFF, f"/api/dokumen/{cert.id}/cetak").status_code == 200
-    assert renders == [cert.id, cert.id]
+    assert renders == [("render_print_layer", cert.id)] * 2
 
 
 def test_only_staff_get_a_print_layer_and_only_of_a_certificate_still_in_force(
@@ -277,3 +296,84 @@ def test_only_staff_get_a_print_layer_and_only_of_a_certificate_still_in_force(
     assert r.status_code == 409 and "dicabut" in r.json()["detail"]
     assert "Cetak di blangko" not in row_of(staf.get("/dokumen", params={"jenis": "sertifikat"}).text, cert.id)
     assert "Tidak dicetak lagi" in staf.get(f"/dokumen/{cert.id}/cetak").text
+
+
+def cached_print_layers(api: Api) -> list[str]:
+    """The files under data_dir/cetak (the kept print layers, and any half-written one)."""
+    root = Path(api.app.state.settings.data_dir) / "cetak"
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_a_print_layer_that_cannot_be_rendered_answers_503_in_both_languages_keeps_nothing_and_prints_once_fixed(
+    api: Api, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    on_the_day_of_the_period(api, monkeypatch)
+    instance_id = period_with_files(api)
+    cert = the_document(api, instance_id, "sertifikat", candidate="peserta")
+    # A designer's template with a syntax error, in a copy of documents/ the renderer reads instead.
+    documents = tmp_path / "documents"
+    shutil.copytree(render.DOCUMENTS_DIR, documents)
+    good = (documents / "sertifikat_cetak.html").read_text("utf-8")
+    (documents / "sertifikat_cetak.html").write_text(good + "\n{% if %}\n", "utf-8")
+    environment = render.environment
+    monkeypatch.setattr(render, "DOCUMENTS_DIR", documents)
+    monkeypatch.setattr(render, "environment", lambda: environment(str(documents)))
+
+    r = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
+    assert r.status_code == 503, r.text
+    body = r.json()
+    assert body["detail"].startswith(f"the print layer of certificate {cert.id} could not be rendered (")
+    assert "TemplateSyntaxError" in body["detail"] and "needs a fix" in body["detail"]
+    assert body["errors"] == [
+        {
+            "path": "",
+            "message": "Lapisan cetak tidak dapat dibuat: templat atau tata letaknya (documents/sertifikat_cetak.html, "
+            "sertifikat_cetak.json) bermasalah. Tidak ada yang disimpan; minta perancang dokumen memperbaikinya.",
+        }
+    ]
+    assert "retry-after" not in r.headers  # asking again fails again until the template is fixed
+    assert cached_print_layers(api) == []
+    page = Page(api, STAFF).get(f"/dokumen/{cert.id}/cetak")
+    assert page.status_code == 503
+    assert "Lapisan cetak gagal dibuat" in page.text and "minta perancang dokumen memperbaikinya" in page.text
+
+    # A layout file gone: the same.
+    (documents / "sertifikat_cetak.html").write_text(good, "utf-8")
+    layout = (documents / "sertifikat_cetak.json").read_bytes()
+    (documents / "sertifikat_cetak.json").unlink()
+    r = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
+    assert r.status_code == 503 and "FileNotFoundError" in r.json()["detail"], r.text
+    assert r.json()["errors"] == body["errors"]
+    assert cached_print_layers(api) == []
+    (documents / "sertifikat_cetak.json").write_bytes(layout)
+
+    # A render process that dies: 503 with Retry-After, nothing kept.
+    api.app.state.settings.render_processes = 1
+    renderer = api.app.state.worker.renderer
+
+    def died(fn: Any, job: RenderJob) -> tuple[Future[Any], Any]:
+        future: Future[Any] = Future()
+        future.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
+        return future, object()
+
+    submit = renderer.pool.submit
+    monkeypatch.setattr(renderer.pool, "submit", died)
+    r = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
+    assert r.status_code == 503, r.text
+    assert r.headers["retry-after"] == "5"
+    assert r.json()["detail"].endswith("nothing was kept, retry")
+    assert r.json()["errors"] == [
+        {
+            "path": "",
+            "message": "Lapisan cetak belum dapat dibuat: proses pembuat PDF terhenti. Tidak ada yang disimpan; "
+            "coba lagi.",
+        }
+    ]
+    assert cached_print_layers(api) == []
+
+    # Fixed, and the processes back: it prints, and is kept.
+    monkeypatch.setattr(renderer.pool, "submit", submit)
+    r = api.get(STAFF, f"/api/dokumen/{cert.id}/cetak")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(r.content)).pages) == 2
+    assert len(cached_print_layers(api)) == 1

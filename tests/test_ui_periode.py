@@ -307,6 +307,11 @@ def test_a_whole_period_is_worked_through_the_pages_alone_by_every_role_the_cand
     walk.check(page, "ketua_lsp")
     for user in ("kabid_administrasi", "peserta"):
         walk.check(walk.visit(user, "/dokumen"), user)
+    # The certificates, each with "Cetak di blangko" (its print layer for BNSP's pre-printed blangko) for staff.
+    site.app.state.worker.render_documents()
+    page = walk.visit("kabid_administrasi", "/dokumen?jenis=sertifikat")
+    assert page.get_by_role("link", name=re.compile(r"^Cetak di blangko sertifikat ")).count() == 2
+    walk.check(page, "kabid_administrasi", " (sertifikat)")
     page = walk.visit("peserta", "/status")
     walk.check(page, "peserta", " (periode selesai)")
     assert "Kompeten" in page.locator("main").inner_text()

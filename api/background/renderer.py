@@ -12,6 +12,9 @@ before rendering it (`render_claimed_by`, `render_claimed_until`; `FOR UPDATE SK
 single writer on SQLite), so no document is rendered twice; the lease of a renderer that died runs out and
 another takes its documents. A render process that dies breaks the pool: `RenderPool` rebuilds it and the
 chunk it was rendering counts one attempt for each of its documents.
+
+The same processes render a certificate's print layer on request (`Renderer.print_layer`), so WeasyPrint never
+runs in a web process: the request waits its turn behind the chunks already submitted.
 """
 
 import logging
@@ -20,7 +23,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Set as AbstractSet
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -36,7 +39,7 @@ from api.store.db import Database
 from api.store.models import Dokumen
 from api.store.storage import SHA256, FileStore, stores
 from service_tasks import pas_foto
-from service_tasks.render import Rendered, RenderJob, data_uri, render_many, warm_up
+from service_tasks.render import PrintLayer, Rendered, RenderJob, data_uri, render_many, render_print_layer, warm_up
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -115,6 +118,9 @@ class Renderer(BackgroundLoop):
         self.db = db
         self.settings = settings
         self.pool = RenderPool(settings, initializer=warm_up)
+        # With no render processes (`render_processes` 0) WeasyPrint runs in this process: one render at a time
+        # (its font configuration is shared), the queue's and a print layer's alike.
+        self._inline = threading.Lock()
         # Who holds a render lease: unique per renderer, readable by an operator (host and process).
         self.identity = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-100:]
 
@@ -186,7 +192,8 @@ class Renderer(BackgroundLoop):
             for chunk in chunks + alone:
                 if stop is not None and stop.is_set():
                     break
-                results.extend(render_many(chunk))
+                with self._inline:
+                    results.extend(render_many(chunk))
             return results
         results = self._in_pool(chunks, stop)
         for chunk in alone:
@@ -220,6 +227,30 @@ class Renderer(BackgroundLoop):
                 log.exception("documents %s: the render process failed", [j.id for j in chunk])
                 results.extend(failed(chunk, exc))
         return results
+
+    def print_layer(self, job: RenderJob) -> PrintLayer:
+        """A certificate's print layer (`service_tasks.render.lapisan_cetak`) rendered in the render processes, the
+        niced ones that render the issued documents, so WeasyPrint never runs in a web process; the caller waits
+        for it however long the chunks submitted before it take. A failure comes back as data: the layer's own
+        (a template or layout error), or the pool's (`retry`: a render process died, the pool was closing)."""
+        if self.settings.render_processes <= 0:
+            with self._inline:
+                return render_print_layer(job)
+        try:
+            future, executor = self.pool.submit(render_print_layer, job)
+        except (BrokenProcessPool, RuntimeError) as exc:  # new processes that cannot start; a pool shutting down
+            return PrintLayer(error=f"render processes unavailable: {type(exc).__name__}: {exc}", retry=True)
+        try:
+            result: PrintLayer = future.result()
+        except BrokenProcessPool as exc:
+            self.pool.drop(executor, exc)
+            return PrintLayer(error=f"render process failed: {type(exc).__name__}: {exc}", retry=True)
+        except CancelledError:  # the pool closed (the service is stopping) before its turn came
+            return PrintLayer(error="the render processes were stopped before it was rendered", retry=True)
+        except Exception as exc:  # it could not be sent or returned (pickling)
+            log.exception("document %s: the print layer's render process failed", job.id)
+            return PrintLayer(error=f"render process failed: {type(exc).__name__}: {exc}", retry=True)
+        return result
 
     def _record(self, results: list[Rendered]) -> None:
         """Write each file's record (the first result wins; a document is never rendered over) or count the

@@ -31,6 +31,20 @@ from api.store.storage import IMAGE, attachment_disposition, inline_disposition,
 router = APIRouter(prefix="/api", tags=["dokumen"])
 
 
+def file_response(f: dokumen.StoredFile) -> Response:
+    """A file the service rendered, shown in the browser (the document's own file, a print layer), named and
+    tagged by its SHA-256. No CSP sandbox, which would stop Chromium showing the PDF; no framing elsewhere."""
+    return Response(
+        f.content,
+        media_type=f.content_type,
+        headers={
+            "Content-Disposition": inline_disposition(f.name),
+            "ETag": f'"{f.sha256}"',
+            "Content-Security-Policy": "frame-ancestors 'none'",
+        },
+    )
+
+
 @router.get("/instances/{instance_id}/dokumen", response_model=list[DokumenOut])
 def list_documents(instance_id: Id, db: Db, user: Caller, include_children: bool = False) -> list[DokumenOut]:
     """An instance's documents, oldest first; with include_children=true on a period, the whole period's."""
@@ -57,17 +71,7 @@ def download_archive(instance_id: Id, db: Db, settings: AppSettings, user: Calle
 @router.get("/dokumen/{document_id}", response_class=Response)
 def download(document_id: Id, db: Db, settings: AppSettings, user: Caller) -> Response:
     """The rendered file (application/pdf; the blangko list as .xlsx); 409 while it is still being rendered."""
-    f = dokumen.rendered_file(db, settings, user, document_id)
-    return Response(
-        f.content,
-        media_type=f.content_type,
-        headers={
-            "Content-Disposition": inline_disposition(f.name),
-            "ETag": f'"{f.sha256}"',
-            # Rendered by the service itself; no CSP sandbox here, which would stop Chromium showing the PDF.
-            "Content-Security-Policy": "frame-ancestors 'none'",
-        },
-    )
+    return file_response(dokumen.rendered_file(db, settings, user, document_id))
 
 
 @router.get(
@@ -75,22 +79,14 @@ def download(document_id: Id, db: Db, settings: AppSettings, user: Caller) -> Re
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "the certificate's print layer"}},
 )
-def print_layer(document_id: Id, db: Db, settings: AppSettings, user: Staff) -> Response:
+def print_layer(document_id: Id, db: Db, settings: AppSettings, worker: BackgroundWorker, user: Staff) -> Response:
     """A certificate's print layer for BNSP's pre-printed blangko, for the staff who print it: only its variable
     fields (name, numbers, skema, dates, signatory, QR code, photo; the units on the back), placed as
     documents/sertifikat_cetak.json says, with no border, logo or printed caption. The certificate's own file
     stays the full design. 422 for a document that is not a certificate; 409 while it is not rendered, or once
-    it is revoked or re-issued."""
-    f = dokumen.print_layer(db, settings, user, document_id)
-    return Response(
-        f.content,
-        media_type=f.content_type,
-        headers={
-            "Content-Disposition": inline_disposition(f.name),
-            "ETag": f'"{f.sha256}"',
-            "Content-Security-Policy": "frame-ancestors 'none'",
-        },
-    )
+    it is revoked or re-issued; 503 when it cannot be rendered (nothing is kept): the render processes failed
+    (with Retry-After), or its template or layout did. Rendered in the renderer's processes, waiting its turn."""
+    return file_response(dokumen.print_layer(db, settings, worker.renderer, user, document_id))
 
 
 @router.get("/dokumen/{document_id}/html", response_class=HTMLResponse)

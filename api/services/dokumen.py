@@ -4,18 +4,19 @@ certificate, the LSP's logo, and what the public verification page shows; for th
 document a user reads (paged, filtered) and a period's render progress."""
 
 import hashlib
+import logging
 import os
 import tempfile
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Text, case, cast, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from api.auth import CurrentUser
-from api.background.renderer import job_for, progress
+from api.background.renderer import Renderer, job_for, progress
 from api.errors import ApiError
 from api.permissions import is_staff, may_read_document
 from api.schemas.dokumen import Correction, DokumenOut
@@ -27,7 +28,9 @@ from api.store.master import LspProfil, PenyerahanSertifikat, Sertifikat
 from api.store.models import Dokumen, ProcessInstance, User
 from api.store.storage import FileStore, stores
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format, format_of, label_of
-from service_tasks.render import RenderError, RenderJob, html, lapisan_cetak, lapisan_cetak_versi
+from service_tasks.render import PrintLayer, RenderError, RenderJob, html, lapisan_cetak_versi
+
+log = logging.getLogger(__name__)
 
 
 def readable(session: Session, document_id: int, user: CurrentUser) -> Dokumen:
@@ -70,17 +73,21 @@ def rendered_file(db: Database, settings: Settings, user: CurrentUser, document_
     return StoredFile(stores(settings.data_dir).dokumen.read(sha256), content_type, name, sha256)
 
 
-# WeasyPrint in the web process renders one print layer at a time (its font configuration is shared).
-_CETAK = threading.Lock()
+# How soon a client may ask again for a print layer whose render processes failed (the pool is rebuilt at once).
+RETRY_AFTER_PRINT_SECONDS = 5
 
 
-def print_layer(db: Database, settings: Settings, user: CurrentUser, document_id: int) -> StoredFile:
+def print_layer(
+    db: Database, settings: Settings, renderer: Renderer, user: CurrentUser, document_id: int
+) -> StoredFile:
     """A certificate's print layer for BNSP's pre-printed blangko (only its variable fields, where
-    documents/sertifikat_cetak.json places them), rendered when first asked for and kept under the data
-    directory, named by the certificate's file and the layout it was placed with: asked again it is read back,
-    and a designer's changed layout prints anew. The certificate's own file (the full design) is untouched.
+    documents/sertifikat_cetak.json places them), rendered when first asked for, in the renderer's processes
+    (waiting its turn behind the documents they render), and kept under data_dir/cetak, named by the
+    certificate's file and the layout it was placed with: asked again it is read back, and a designer's changed
+    layout prints anew. The certificate's own file (the full design) is untouched.
     422 for a document that is not a certificate; 409 while it is not rendered, or once it is revoked or
-    re-issued on a new blangko (print the replacement)."""
+    re-issued on a new blangko (print the replacement); 503 when it cannot be rendered (`print_layer_failed`):
+    nothing is kept then."""
     with db.reading() as session:
         doc = readable(session, document_id, user)
         if doc.kind != "sertifikat":
@@ -92,18 +99,52 @@ def print_layer(db: Database, settings: Settings, user: CurrentUser, document_id
             raise ApiError(409, f"certificate {document_id} is {cert.status}: it is not printed again")
         job = job_for(session, doc, settings, {})
         name = (doc.file_name or f"sertifikat_{doc.id}.pdf").removesuffix(".pdf") + "_cetak.pdf"
-    key = hashlib.sha256(f"{doc.sha256}:{lapisan_cetak_versi()}".encode()).hexdigest()
+    try:
+        layout = lapisan_cetak_versi()
+    except OSError as exc:  # a layout file a designer removed or made unreadable
+        raise print_layer_failed(document_id, PrintLayer(error=f"{type(exc).__name__}: {exc}")) from exc
+    key = hashlib.sha256(f"{doc.sha256}:{layout}".encode()).hexdigest()
     path = FileStore(settings.data_dir / "cetak").path(key)
     if not path.exists():
-        with _CETAK:
-            content = lapisan_cetak(job)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cetak-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, path)  # atomic: a reader never sees half a file
+        rendered = renderer.print_layer(job)
+        if rendered.content is None:
+            raise print_layer_failed(document_id, rendered)
+        _write_atomically(path, rendered.content)
     content = path.read_bytes()
     return StoredFile(content, "application/pdf", name, hashlib.sha256(content).hexdigest())
+
+
+def print_layer_failed(document_id: int, rendered: PrintLayer) -> ApiError:
+    """The 503 of a print layer not rendered: the render processes failed (retry soon), or its template or layout
+    did (a designer fixes documents/sertifikat_cetak.html or .json; asking again fails again until then)."""
+    log.warning("certificate %s: print layer not rendered: %s", document_id, rendered.error)
+    if rendered.retry:
+        detail = f"the print layer of certificate {document_id} was not rendered ({rendered.error}); nothing was kept"
+        pesan = "Lapisan cetak belum dapat dibuat: proses pembuat PDF terhenti. Tidak ada yang disimpan; coba lagi."
+        headers = {"Retry-After": str(RETRY_AFTER_PRINT_SECONDS)}
+        return ApiError(503, detail + ", retry", [{"path": "", "message": pesan}], headers)
+    detail = (
+        f"the print layer of certificate {document_id} could not be rendered ({rendered.error}); nothing was kept: "
+        "its template or layout (documents/sertifikat_cetak.html, sertifikat_cetak.json) needs a fix"
+    )
+    pesan = (
+        "Lapisan cetak tidak dapat dibuat: templat atau tata letaknya (documents/sertifikat_cetak.html, "
+        "sertifikat_cetak.json) bermasalah. Tidak ada yang disimpan; minta perancang dokumen memperbaikinya."
+    )
+    return ApiError(503, detail, [{"path": "", "message": pesan}])
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write `path` whole or not at all: a reader never sees half a file, and a failed write leaves none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cetak-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def preview(db: Database, settings: Settings, user: CurrentUser, document_id: int) -> str:

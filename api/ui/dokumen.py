@@ -165,14 +165,27 @@ def unduh(request: Request, document_id: str, db: Db, settings: AppSettings, use
 
 
 @router.get("/dokumen/{document_id}/cetak")
-def cetak(request: Request, document_id: str, db: Db, settings: AppSettings, user: PageUser) -> Response:
+def cetak(
+    request: Request, document_id: str, db: Db, settings: AppSettings, worker: BackgroundWorker, user: PageUser
+) -> Response:
     """A certificate's print layer for BNSP's pre-printed blangko (staff, as GET /api/dokumen/{id}/cetak), opened
-    in the browser to print; an Indonesian page when refused."""
+    in the browser to print; an Indonesian page when refused or when it cannot be rendered."""
     if not is_staff(user):
         return galat_page(request, user, ApiError(403))
     try:
-        f = dokumen.print_layer(db, settings, user, _int_or_none(document_id) or _no(document_id))
+        f = dokumen.print_layer(db, settings, worker.renderer, user, _int_or_none(document_id) or _no(document_id))
     except ApiError as exc:
+        if exc.status == 503:  # the service's Indonesian message: the render processes, or the template
+            pesan = str((exc.body.get("errors") or [{}])[0].get("message") or "Lapisan cetak belum dapat dibuat.")
+            return halaman_galat(
+                request,
+                503,
+                judul="Lapisan cetak gagal dibuat",
+                pesan=pesan,
+                kembali=("/dokumen", "Kembali"),
+                headers=exc.headers,
+                aktif="dokumen",
+            )
         if exc.status == 409 and ("dicabut" in str(exc) or "diganti" in str(exc)):
             pesan = "Sertifikat ini sudah dicabut atau diganti dengan blangko baru: cetak penggantinya."
             return halaman_galat(
