@@ -53,6 +53,7 @@ _SUBJECT_KEYS = ("peserta_asesmen", "peserta_pra_asesmen", "pendaftar", "peserta
 # The child process of step 5: its FR.AK.01 is the assessment's (an upheld appeal's re-assessment asks again, in
 # banding_asesmen, and is not the assessment's consent).
 PROSES_ASESMEN = "pelaksanaan_uji_kompetensi"
+FORM_BANDING = "banding_ak04.json"  # the candidate's appeal (FR.AK.04), open while the window is
 
 
 def status_saya(db: Database, user: CurrentUser, now: datetime) -> StatusSaya:
@@ -225,8 +226,11 @@ def _obj(value: Any) -> dict[str, Any]:
 
 
 def _batas_banding(mine: list[HumanTask]) -> datetime | None:
-    """The end of the appeal window, from the candidate's open FR.AK.04 task (`peserta_banding`)."""
+    """The end of the appeal window, from the candidate's open FR.AK.04 task (`peserta_banding`; the re-assessment's
+    FR.AK.01 and FR.AK.03 after an upheld appeal carry it too, but the window is over then)."""
     for t in mine:
+        if t.form != FORM_BANDING:
+            continue
         banding = (t.context or {}).get("peserta_banding")
         if isinstance(banding, dict) and banding.get("username") == t.assignee:
             return _aware(banding.get("batas_banding"))

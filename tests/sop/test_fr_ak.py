@@ -258,6 +258,8 @@ def test_an_upheld_appeals_reassessment_is_agreed_with_fr_ak_01_naming_the_reass
     [surat] = b.documents(api, root, "surat_tugas_asesor_ulang")
     # The re-assessment waits for the candidate's agreement: nothing reaches the re-assessing asesor before it.
     assert sop.tasks_named(api, "asesor4", b.MENILAI_ULANG) == []
+    [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
+    assert ([t["nama"] for t in period["harus"]], period["batas_banding"]) == ([sop.AK01_ULANG], None)
     [ak01_semula] = about(api, root, "persetujuan_asesmen", "peserta3")
 
     on_the_day(api, monkeypatch, datetime(2026, 12, 3, 9, 0, tzinfo=sop.WIB))
