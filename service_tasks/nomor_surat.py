@@ -307,3 +307,20 @@ def dokumen_peserta(ctx: ServiceContext, kind: str, candidates: list[str]) -> di
     for candidate, number, created_at in rows:
         cited.setdefault(str(candidate), {"nomor": number, "tanggal": created_at.isoformat()})
     return cited
+
+
+def dokumen_proses(ctx: ServiceContext, kind: str) -> dict[str, str] | None:
+    """The first document of `kind` issued in this instance (its number and the date it was first issued), for a
+    document citing it by number and date; None when none was issued here."""
+    row = ctx.session.execute(
+        select(Dokumen.number, Dokumen.created_at)
+        .where(
+            Dokumen.instance_id == ctx.instance_id,
+            Dokumen.kind == kind,
+            Dokumen.version == 1,
+            Dokumen.number.is_not(None),
+        )
+        .order_by(Dokumen.id)
+        .limit(1)
+    ).first()
+    return {"nomor": row.number, "tanggal": row.created_at.isoformat()} if row is not None else None

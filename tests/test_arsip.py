@@ -38,7 +38,7 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
 
     assert z.testzip() is None
     names = z.namelist()
-    assert len(names) == 55  # the daftar arsip and the period's 54 documents
+    assert len(names) == 57  # the daftar arsip and the period's 56 documents
     assert names[:6] == [
         "daftar_arsip.xlsx",
         "UK.01 Perencanaan uji kompetensi/0001 Nota Dinas ND-001-PSTMI-XII-2026.pdf",
@@ -51,13 +51,13 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "002-LSP-STMI-SK-XII-2026 v2.pdf",
     ]
     assert (
-        "UK.03 Keputusan sertifikasi/0044 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 003-LSP-STMI-SK-XII-2026.pdf"
+        "UK.03 Keputusan sertifikasi/0046 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 003-LSP-STMI-SK-XII-2026.pdf"
         in names
     )
-    assert "UK.04 Penerbitan sertifikat/0050 Lampiran Surat Permohonan Blangko 001-LSP-STMI-PB-XII-2026.xlsx" in names
+    assert "UK.04 Penerbitan sertifikat/0052 Lampiran Surat Permohonan Blangko 001-LSP-STMI-PB-XII-2026.xlsx" in names
     assert (
         names[-1]
-        == "UK.05 Pelaporan/0054 Laporan Uji Kompetensi dan Sertifikasi Kompetensi 001-LSP-STMI-LAP-XII-2026.pdf"
+        == "UK.05 Pelaporan/0056 Laporan Uji Kompetensi dan Sertifikasi Kompetensi 001-LSP-STMI-LAP-XII-2026.pdf"
     )
     [nd] = b.documents(api, root, "nota_dinas")
     same_file = api.get("ketua_lsp", f"/api/dokumen/{nd.id}").content
@@ -80,7 +80,7 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "Nasib Akhir",
         "Media",
     )
-    assert len(rows) == 55
+    assert len(rows) == 57
     jadwal, jadwal_v2 = rows[4], rows[5]
     assert (jadwal[4], jadwal[8], jadwal[9]) == (
         "001/LSP-STMI/SK/XII/2026",
@@ -92,9 +92,9 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
     assert nota[:5] == (1, "UK.01", "Perencanaan uji kompetensi", "Nota Dinas", "ND-001/PSTMI/XII/2026")
     assert isinstance(nota[5], datetime)  # a date cell, not text
     assert nota[10:14] == (2, 3, "Musnah", "Elektronik (PDF) dan kertas")
-    sk = rows[44]
+    sk = rows[46]
     assert sk[:5] == (
-        44,
+        46,
         "UK.03",
         "Keputusan sertifikasi",
         "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
@@ -104,7 +104,7 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
     # peserta3's upheld appeal amended it: the amending SK is its version 2, with its own number, filed beside it.
     assert sk[8:10] == (1, "diganti versi 2 (005/LSP-STMI/SK/XII/2026)")
     # The letter telling peserta3 the SK decided BK, issued as the appeal window opened, is filed with the decisions.
-    hasil = rows[45]
+    hasil = rows[47]
     assert (hasil[1], hasil[3], hasil[4], hasil[7]) == (
         "UK.03",
         "Surat Pemberitahuan Hasil Uji Kompetensi",
@@ -112,17 +112,17 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "Cahyo Nugroho (peserta3)",
     )
     # The appeal peserta3 filed (FR.AK.04) is filed with the decisions, before the SK deciding on it.
-    banding = rows[46]
+    banding = rows[48]
     assert (banding[1], banding[3], banding[4], banding[7]) == (
         "UK.03",
         "FR.AK.04 Banding Asesmen",
         "001/LSP-STMI/AK04/XII/2026",
         "Cahyo Nugroho (peserta3)",
     )
-    amended = rows[48]
+    amended = rows[50]
     assert (amended[4], amended[8], amended[9]) == ("005/LSP-STMI/SK/XII/2026", 2, "perubahan")
     assert amended[14] == (
-        "UK.03 Keputusan sertifikasi/0048 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 005-LSP-STMI-SK-XII-2026 v2.pdf"
+        "UK.03 Keputusan sertifikasi/0050 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 005-LSP-STMI-SK-XII-2026 v2.pdf"
     )
     # Each candidate's FR.APL.01 is filed when Kabid Administrasi decides it (peserta2's only once, when accepted
     # after the return), their FR.APL.02 when the asesor ends the pra-asesmen.
@@ -151,12 +151,12 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
     )
     kartu = rows[16]
     assert (kartu[3], kartu[7]) == ("Kartu Peserta Uji Kompetensi", "Andi Pratama (peserta)")
-    lampiran = rows[50]
+    lampiran = rows[52]
     assert (lampiran[3], lampiran[13]) == ("Lampiran Surat Permohonan Blangko", "Elektronik (XLSX)")
     periode = load_workbook(io.BytesIO(z.read("daftar_arsip.xlsx")))["Periode"]
     assert [r[:2] for r in periode.iter_rows(values_only=True)][::3] == [
         ("Lembaga", "LSP Politeknik STMI Jakarta"),
-        ("Jumlah arsip", 54),
+        ("Jumlah arsip", 56),
     ]
 
 

@@ -197,6 +197,7 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
     forced = {"asesor_ulang": {"asesor": "asesor2", "catatan": ""}}
     refused(api, "kabid_sertifikasi", t["id"], forced, root, {"asesor_ulang.asesor": ["asesor lain"]})
     api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    sop.setuju_asesmen_ulang(api, "peserta3")
     t = sop.one(api, "asesor4", "Menilai ulang unit kompetensi (FR.AK.02)")
     assert [c for c, _ in choices(form(api, "asesor4", t["id"]), "penilaian.unit.[].kode")] == [
         "C.291000.001.01",
@@ -206,6 +207,7 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
         "C.291000.015.01",
     ]
     api.complete("asesor4", t["id"], sop.penilaian(api, sop.OPR))
+    sop.umpan_balik(api, "peserta3", ulang=True)
     t = sop.one(api, "ketua_lsp", "Memutuskan hasil asesmen ulang")
     api.complete("ketua_lsp", t["id"], sop.keputusan_asesmen_ulang())
     api.drain()

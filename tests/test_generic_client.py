@@ -206,8 +206,10 @@ def test_a_client_knowing_only_the_forms_runs_a_period_with_a_tuk_fixed_and_an_a
         "SK penetapan hasil asesmen 2026 Genap",
         "Perubahan atas SK penetapan hasil asesmen 2026 Genap",
     ]
-    # One record per assessment and one more for Cahyo's re-assessment; certificates for all three.
-    assert candidates(kinds["rekaman_asesmen"]) == ["peserta", "peserta2", "peserta3", "peserta3"]
+    # One record per assessment and one more for Cahyo's re-assessment, which he agreed to (FR.AK.01) and gave
+    # feedback on (FR.AK.03) as on his assessment; certificates for all three.
+    for kind in ("persetujuan_asesmen", "rekaman_asesmen", "umpan_balik_asesmen"):
+        assert candidates(kinds[kind]) == ["peserta", "peserta2", "peserta3", "peserta3"], kind
     assert candidates(kinds["sertifikat"]) == ["peserta", "peserta2", "peserta3"]
     assert len({d["number"] for d in kinds["sertifikat"]}) == 3
 

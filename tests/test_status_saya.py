@@ -297,6 +297,9 @@ def test_a_candidate_decided_bk_sees_the_appeal_they_wait_for_and_then_k_through
     sb.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", sb.ASESOR_ULANG)
     api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    period = the_period(api, "peserta3")
+    assert tasks(period["harus"]) == [("Menyetujui asesmen ulang (FR.AK.01)", "6")]
+    sop.setuju_asesmen_ulang(api, "peserta3")
     [calon] = status(api, "asesor4")["asesor"][0]["calon"]
     assert (calon["username"], calon["nama"], tasks(calon["harus"])) == (
         "peserta3",
@@ -305,6 +308,7 @@ def test_a_candidate_decided_bk_sees_the_appeal_they_wait_for_and_then_k_through
     )
     t = sop.one(api, "asesor4", sb.MENILAI_ULANG)
     api.complete("asesor4", t["id"], sop.penilaian(api, sop.OPR))
+    sop.umpan_balik(api, "peserta3", ulang=True)
     sb.decide_reassessment(api)
     api.drain()
     period = the_period(api, "peserta3")

@@ -162,8 +162,8 @@ def test_after_a_whole_period_the_counts_run_from_target_to_certificate_per_skem
     # tugas of asesor4, who re-assessed peserta3, the Ketua's SK setting each of the two TUK verified and the SK
     # amending the SK Jadwal with the schedule; 45: and the FR.AK.01 and FR.AK.03 of each of the three candidates
     # assessed, and peserta3's FR.AK.04; 54 with the FR.APL.01 of the five candidates decided at registration and the
-    # FR.APL.02 of the four who had a pra-asesmen.
-    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 54"]
+    # FR.APL.02 of the four who had a pra-asesmen; 56 with peserta3's FR.AK.01 and FR.AK.03 of the re-assessment.
+    assert rows(r.text, "dokumen", "tfoot") == ["Jumlah 0 0 56"]
     # The funnel's bars say in words what they draw.
     titles = lxml.html.fromstring(r.text).xpath("//section[@id='corong']//ul[@class='grafik']//svg/title/text()")
     assert titles == [

@@ -284,6 +284,23 @@ def test_a_candidate_decided_bk_is_offered_the_appeal_with_the_days_left(api: Ap
     assert not any(s.startswith("Banding") for s in stepper(open_status(api)))
 
 
+def test_a_candidate_whose_appeal_is_upheld_is_asked_to_agree_to_the_reassessment_not_to_appeal_again(
+    api: Api,
+) -> None:
+    bk = Calon("peserta3", skema=sop.OPR, asesor="asesor2", tuk="TUK-02", bk=True)
+    sb.decided(api, [bk, PESERTA])
+    sb.appeal(api, "peserta3")
+    sb.decide_appeal(api, "diterima")
+    t = sop.one(api, "kabid_sertifikasi", sb.ASESOR_ULANG)
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    doc = open_status(api, "peserta3")
+    assert stepper(doc)[7] == "Banding: Sedang berlangsung: Banding diterima: asesmen ulang menunggu Anda"
+    card = now_card(doc)
+    assert words(card.xpath(".//p[@class='tugas-nama']")[0]) == "Menyetujui asesmen ulang (FR.AK.01)"
+    # The appeal window is over: the card counts no days left of it.
+    assert "sisa 14 hari" not in words(card)
+
+
 def test_staff_opening_status_go_to_their_own_landing_page_and_a_stranger_to_the_login(api: Api) -> None:
     r = browser(api, "kabid_administrasi").get("/status", follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (303, "/tasks")

@@ -489,12 +489,12 @@ def _recorded(
     if not instances:
         return out
     rows = session.execute(
-        select(Event.instance_id, Event.actor, Event.data, HumanTask.role)
+        select(Event.instance_id, Event.actor, Event.data, HumanTask.role, HumanTask.process_key)
         .join(HumanTask, HumanTask.id == Event.task_id)
         .where(Event.instance_id.in_(sorted(instances)), Event.type == EventType.TASK_COMPLETED)
         .order_by(Event.id)
     ).all()
-    for instance_id, actor, data, role in rows:
+    for instance_id, actor, data, role, process_key in rows:
         root_id, who = instances[instance_id]
         if root_id is None or who is None or not isinstance(data, dict):
             continue
@@ -505,7 +505,12 @@ def _recorded(
         if role == Role.ASESOR and isinstance(hadir, dict) and isinstance(hadir.get("hadir"), bool):
             c.hadir, c.tanggal_hadir = hadir["hadir"], as_date(hadir.get("tanggal"))
             c.catatan_hadir = str(hadir.get("catatan") or "") or None
-        elif role == Role.PESERTA and isinstance(ak01, dict) and isinstance(ak01.get("setuju"), bool):
+        elif (
+            role == Role.PESERTA
+            and process_key == status.PROSES_ASESMEN  # the session's FR.AK.01, not a re-assessment's after an appeal
+            and isinstance(ak01, dict)
+            and isinstance(ak01.get("setuju"), bool)
+        ):
             c.setuju_ak01 = ak01["setuju"]
         elif role == Role.ASESOR and actor == username and isinstance(penilaian, dict):
             unit = [u for u in penilaian.get("unit") or [] if isinstance(u, dict)]

@@ -50,6 +50,10 @@ from service_tasks.keputusan_tercatat import keputusan_akhir
 
 # Where a task's data names the candidate it is about (the call activities' inputs).
 _SUBJECT_KEYS = ("peserta_asesmen", "peserta_pra_asesmen", "pendaftar", "peserta_banding")
+# The child process of step 5: its FR.AK.01 is the assessment's (an upheld appeal's re-assessment asks again, in
+# banding_asesmen, and is not the assessment's consent).
+PROSES_ASESMEN = "pelaksanaan_uji_kompetensi"
+FORM_BANDING = "banding_ak04.json"  # the candidate's appeal (FR.AK.04), open while the window is
 
 
 def status_saya(db: Database, user: CurrentUser, now: datetime) -> StatusSaya:
@@ -222,8 +226,11 @@ def _obj(value: Any) -> dict[str, Any]:
 
 
 def _batas_banding(mine: list[HumanTask]) -> datetime | None:
-    """The end of the appeal window, from the candidate's open FR.AK.04 task (`peserta_banding`)."""
+    """The end of the appeal window, from the candidate's open FR.AK.04 task (`peserta_banding`; the re-assessment's
+    FR.AK.01 and FR.AK.03 after an upheld appeal carry it too, but the window is over then)."""
     for t in mine:
+        if t.form != FORM_BANDING:
+            continue
         banding = (t.context or {}).get("peserta_banding")
         if isinstance(banding, dict) and banding.get("username") == t.assignee:
             return _aware(banding.get("batas_banding"))
@@ -247,12 +254,12 @@ def _hasil(session: Session, username: str, child_ids: set[int], root_ids: set[i
     hasil: dict[int, Hasil] = defaultdict(Hasil)
     if child_ids:
         rows = session.execute(
-            select(Event, HumanTask.role)
+            select(Event, HumanTask.role, HumanTask.process_key)
             .join(HumanTask, HumanTask.id == Event.task_id)
             .where(Event.instance_id.in_(sorted(child_ids)), Event.type == EventType.TASK_COMPLETED)
             .order_by(Event.id)
         ).all()
-        for e, role in rows:
+        for e, role, process_key in rows:
             data = e.data or {}
             periksa, hadir, ak01 = data.get("pemeriksaan"), data.get("kehadiran"), data.get("ak01")
             pra = data.get("pra_asesmen")
@@ -271,7 +278,12 @@ def _hasil(session: Session, username: str, child_ids: set[int], root_ids: set[i
                     catatan=hadir.get("catatan") or None,
                     pada=e.at,
                 )
-            elif role == Role.PESERTA and isinstance(ak01, dict) and isinstance(ak01.get("setuju"), bool):
+            elif (
+                role == Role.PESERTA
+                and process_key == PROSES_ASESMEN  # not the consent to a re-assessment after an appeal
+                and isinstance(ak01, dict)
+                and isinstance(ak01.get("setuju"), bool)
+            ):
                 hasil[e.root_id].persetujuan = Persetujuan(
                     setuju=ak01["setuju"], catatan=ak01.get("catatan") or None, pada=e.at
                 )

@@ -177,8 +177,10 @@ def tahapan(p: PeriodeSaya) -> list[Tahap]:
         "Pleno", "selesai", "Keputusan ditetapkan rapat pleno lanjutan" if lanjutan else "Keputusan ditetapkan"
     )
     if banding is not None or pleno_bk:
-        if _running(banding) and p.harus:
+        if _running(banding) and p.harus and p.batas_banding:
             t["Banding"] = Tahap("Banding", "sekarang", "Anda dapat mengajukan banding (FR.AK.04)")
+        elif _running(banding) and p.harus:  # upheld: the re-assessment's FR.AK.01 or FR.AK.03 waits for them
+            t["Banding"] = Tahap("Banding", "sekarang", "Banding diterima: asesmen ulang menunggu Anda")
         elif _running(banding):
             t["Banding"] = Tahap("Banding", "sekarang", "Banding Anda sedang diproses")
         elif _done(banding) and h.keputusan.sumber == "banding":

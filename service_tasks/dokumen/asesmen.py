@@ -7,6 +7,7 @@ The candidate's own forms (FR.AK.01, FR.AK.03) print what the candidate submitte
 from collections import defaultdict
 from typing import Any
 
+from api.store.enums import Role
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
@@ -19,8 +20,8 @@ from service_tasks.keputusan import (
     tidak_dinilai,
     unit_kompeten,
 )
-from service_tasks.keputusan_tercatat import diserahkan_peserta
-from service_tasks.nomor_surat import dokumen_peserta, terbitkan_dokumen
+from service_tasks.keputusan_tercatat import diserahkan_peserta, terakhir
+from service_tasks.nomor_surat import dokumen_peserta, dokumen_proses, terbitkan_dokumen
 from service_tasks.sesi_jadwal import jadwal_berlaku, sesi_menurut_nomor
 
 
@@ -36,20 +37,35 @@ def _asesi(m: MasterData, peserta: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _asesmen_ulang(ctx: ServiceContext, asesor: str | None) -> dict[str, Any] | None:
+    """In a re-assessment after an upheld appeal (`asesor`: the re-assessing asesor), the surat tugas that sends
+    them, as issued in this instance (number and date); None in an assessment of step 5."""
+    if not asesor:
+        return None
+    return {"surat_tugas": dokumen_proses(ctx, "surat_tugas_asesor_ulang")}
+
+
 @operator("terbitkan_persetujuan_asesmen")
 def terbitkan_persetujuan_asesmen(
-    ctx: ServiceContext, peserta: dict[str, Any], kehadiran: dict[str, Any] | None = None
+    ctx: ServiceContext, peserta: dict[str, Any], kehadiran: dict[str, Any] | None = None, asesor: str | None = None
 ) -> dict[str, Any]:
     """FR.AK.01 of one candidate who agreed to the assessment: the asesi, the asesor (No. Reg. MET), the skema, the
     TUK, the evidence to be collected, when and where the assessment is held (the day recorded with the attendance,
     the candidate's session in the SK Jadwal in force), the statements, both signatures dated the day the candidate
-    agreed. Refused for a candidate who did not agree: a refusal is never printed as an agreement."""
+    agreed. Refused for a candidate who did not agree: a refusal is never printed as an agreement.
+
+    In a re-assessment after an upheld appeal, `asesor` is the re-assessing asesor: they are named and sign, the
+    assessment is agreed for the day the candidate agreed (no session of the SK Jadwal: the surat tugas sends the
+    asesor, and is cited)."""
     m = MasterData(ctx.session)
     peserta = require_object("peserta", peserta)
     username = str(peserta.get("username") or "")
     persetujuan, pada = diserahkan_peserta(ctx, "ak01", username)
     if persetujuan.get("setuju") is not True:
         raise ServiceTaskError(f"{username}: peserta tidak menyetujui asesmen (FR.AK.01); tidak ada yang diterbitkan")
+    ulang = _asesmen_ulang(ctx, asesor)
+    if ulang is not None:
+        peserta = {**peserta, "asesor": asesor, "sesi": None}
     hadir = kehadiran if isinstance(kehadiran, dict) else {}
     hari_asesmen = as_date(hadir.get("tanggal")) or as_date(pada)
     jadwal = jadwal_berlaku(ctx)
@@ -65,12 +81,14 @@ def terbitkan_persetujuan_asesmen(
         "sesi": sesi.dokumen() if sesi is not None else None,
         "sesi_pada_hari_asesmen": sesi is not None and sesi.tanggal == hari_asesmen,
         "alasan_di_luar_jadwal": (hadir.get("alasan_di_luar_jadwal") or "") if di_luar else "",
+        "asesmen_ulang": ulang,
         "persetujuan": persetujuan,
     }
+    judul = "Persetujuan asesmen ulang" if ulang is not None else "Persetujuan asesmen"
     return terbitkan_dokumen(
         ctx,
         JENIS_DOKUMEN["persetujuan_asesmen"],
-        f"Persetujuan asesmen dan kerahasiaan (FR.AK.01) {data['peserta']['nama'] or username}",
+        f"{judul} dan kerahasiaan (FR.AK.01) {data['peserta']['nama'] or username}",
         data,
         key=username,
         candidate=username,
@@ -79,27 +97,35 @@ def terbitkan_persetujuan_asesmen(
 
 @operator("terbitkan_umpan_balik_asesmen")
 def terbitkan_umpan_balik_asesmen(
-    ctx: ServiceContext, peserta: dict[str, Any], kehadiran: dict[str, Any] | None = None
+    ctx: ServiceContext, peserta: dict[str, Any], kehadiran: dict[str, Any] | None = None, asesor: str | None = None
 ) -> dict[str, Any]:
     """FR.AK.03 of one candidate: their Ya/Tidak to each statement on the assessment and their comment, as they
     submitted it, with the asesor, the skema and the day of the assessment; signed by the candidate the day they
-    gave it."""
+    gave it. In a re-assessment (`asesor`: the re-assessing asesor) the day of the assessment is the day that
+    asesor recorded the re-assessment's FR.AK.02 in this instance."""
     m = MasterData(ctx.session)
     peserta = require_object("peserta", peserta)
     username = str(peserta.get("username") or "")
     umpan_balik, pada = diserahkan_peserta(ctx, "ak03", username)
+    ulang = _asesmen_ulang(ctx, asesor)
     hadir = kehadiran if isinstance(kehadiran, dict) else {}
     hari_asesmen = as_date(hadir.get("tanggal"))
+    if ulang is not None:
+        peserta = {**peserta, "asesor": asesor}
+        dinilai = terakhir(ctx.session, ctx.instance_id, Role.ASESOR, "penilaian")
+        hari_asesmen = as_date(dinilai.event.at) if dinilai is not None else None
     data: dict[str, Any] = {
         **_asesi(m, peserta),
         "tanggal": pada,
         "tanggal_asesmen": hari_asesmen.isoformat() if hari_asesmen else None,
+        "asesmen_ulang": ulang,
         "umpan_balik": umpan_balik,
     }
+    judul = "Umpan balik asesmen ulang" if ulang is not None else "Umpan balik"
     return terbitkan_dokumen(
         ctx,
         JENIS_DOKUMEN["umpan_balik_asesmen"],
-        f"Umpan balik dan catatan asesmen (FR.AK.03) {data['peserta']['nama'] or username}",
+        f"{judul} dan catatan asesmen (FR.AK.03) {data['peserta']['nama'] or username}",
         data,
         key=username,
         candidate=username,

@@ -228,3 +228,149 @@ def test_the_candidate_who_appeals_files_fr_ak_04_and_one_who_does_not_appeal_fi
         "Di luar jadwal SK Jadwal (Sesi 1, Jumat, 11 Desember 2026, pukul 08.00–12.00 WIB): Asesmen dimajukan atas "
         "permintaan program studi"
     ) in pdf_text(api, ak01.id)
+
+
+UPHELD = [Calon("peserta3", OPR, asesor="asesor2", tuk="TUK-02", bk=True)]
+
+
+def reassessor_assigned(api: Api) -> int:
+    """peserta3 assessed BK by asesor2 on Tuesday 1 December 2026, the appeal upheld, asesor4 sent to re-assess
+    on 3-4 December: the period's root."""
+    root = b.decided(api, UPHELD)
+    b.appeal(api, "peserta3")
+    b.decide_appeal(api, "diterima")
+    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
+    ulang = {"asesor": "asesor4", "tanggal_mulai": "2026-12-03", "tanggal_selesai": "2026-12-04", "catatan": ""}
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": ulang})
+    api.drain()
+    return root
+
+
+def about(api: Api, root: int, kind: str, candidate: str) -> list[Any]:
+    return [d for d in b.documents(api, root, kind) if d.candidate == candidate]
+
+
+def test_an_upheld_appeals_reassessment_is_agreed_with_fr_ak_01_naming_the_reassessor_and_ends_with_fr_ak_03(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)  # Tuesday 1 December 2026: assessed, decided BK, appealed, upheld, asesor4 sent
+    root = reassessor_assigned(api)
+    [surat] = b.documents(api, root, "surat_tugas_asesor_ulang")
+    # The re-assessment waits for the candidate's agreement: nothing reaches the re-assessing asesor before it.
+    assert sop.tasks_named(api, "asesor4", b.MENILAI_ULANG) == []
+    [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
+    assert ([t["nama"] for t in period["harus"]], period["batas_banding"]) == ([sop.AK01_ULANG], None)
+    [ak01_semula] = about(api, root, "persetujuan_asesmen", "peserta3")
+
+    on_the_day(api, monkeypatch, datetime(2026, 12, 3, 9, 0, tzinfo=sop.WIB))
+    t = sop.one(api, "peserta3", sop.AK01_ULANG)
+    api.complete("peserta3", t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi", "lisan"]}})
+    on_the_day(api, monkeypatch, datetime(2026, 12, 4, 10, 0, tzinfo=sop.WIB))
+    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
+    api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
+    # The tim banding decides only once the candidate has given their feedback on the re-assessment.
+    assert sop.tasks_named(api, "ketua_lsp", b.HASIL_ULANG) == []
+    on_the_day(api, monkeypatch, datetime(2026, 12, 5, 8, 0, tzinfo=sop.WIB))
+    t = sop.one(api, "peserta3", sop.AK03_ULANG)
+    api.complete("peserta3", t["id"], umpan_balik(kesempatan_demonstrasi=False))
+    assert sop.tasks_named(api, "ketua_lsp", b.HASIL_ULANG)
+    api.drain()
+
+    [semula, ak01] = about(api, root, "persetujuan_asesmen", "peserta3")
+    assert semula.id == ak01_semula.id
+    assert ak01.number == "002/LSP-STMI/AK01/XII/2026"
+    assert surat.number == "002/LSP-STMI/ST-AS/XII/2026"
+    text = pdf_text(api, ak01.id)
+    for phrase in [
+        "FR.AK.01. PERSETUJUAN ASESMEN DAN KERAHASIAAN Nomor: 002/LSP-STMI/AK01/XII/2026 — asesmen ulang (banding)",
+        "Skema sertifikasi (Klaster) Judul: Operator Perakitan Kendaraan Bermotor Roda Empat "
+        "Nomor: SKM/LSP-STMI/002/2024",
+        "Asesmen ulang Atas banding yang diterima, menurut Surat Tugas Nomor 002/LSP-STMI/ST-AS/XII/2026 tanggal "
+        "1 Desember 2026",
+        # The re-assessing asesor, not the one who assessed first.
+        "Nama asesor Ir. Rudi Hartono, M.T. (No. Reg. MET.000.006092 2021)",
+        "Nama asesi Cahyo Nugroho (NIM 2301001)",
+        "Bukti yang akan dikumpulkan ☐ Hasil verifikasi portofolio ☐ Hasil reviu produk ☑ Hasil observasi langsung "
+        "☐ Hasil kegiatan terstruktur ☐ Hasil tanya jawab ☐ Hasil pertanyaan tertulis ☑ Hasil pertanyaan lisan "
+        "☐ Hasil pertanyaan wawancara",
+        # Agreed on the day the candidate agreed; no session of the SK Jadwal (the surat tugas sends the asesor).
+        "Pelaksanaan asesmen disepakati pada Hari/tanggal: Kamis, 3 Desember 2026 Waktu: - TUK: Workshop Otomotif "
+        "dan Laboratorium Polimer, Gedung D Lantai 1, Politeknik STMI Jakarta",
+        "Jakarta Pusat, 3 Desember 2026 Asesi, Cahyo Nugroho Jakarta Pusat, 3 Desember 2026 Asesor Kompetensi, "
+        "Ir. Rudi Hartono, M.T. No. Reg. MET.000.006092 2021",
+        "Hal. 1 dari 1",
+    ]:
+        assert rapat(phrase) in text, phrase
+    for absent in ("Hendra Gunawan", "Sesi 1", "Di luar jadwal"):
+        assert rapat(absent) not in text, absent
+
+    [ak03_semula, ak03] = about(api, root, "umpan_balik_asesmen", "peserta3")
+    assert ak03.number == "002/LSP-STMI/AK03/XII/2026"
+    text = pdf_text(api, ak03.id)
+    for phrase in [
+        "FR.AK.03. UMPAN BALIK DAN CATATAN ASESMEN Nomor: 002/LSP-STMI/AK03/XII/2026 — asesmen ulang (banding)",
+        "Nama asesi : Cahyo Nugroho (NIM 2301001)",
+        "Nama asesor : Ir. Rudi Hartono, M.T. (No. Reg. MET.000.006092 2021)",
+        "Asesmen ulang : Atas banding yang diterima, menurut Surat Tugas Nomor 002/LSP-STMI/ST-AS/XII/2026 tanggal "
+        "1 Desember 2026",
+        # The day the re-assessing asesor recorded FR.AK.02; the candidate signs the day they gave their feedback.
+        "Tanggal asesmen : Jumat, 4 Desember 2026",
+        "4 Asesor berusaha menggali seluruh bukti pendukung yang sesuai dengan latar belakang pelatihan dan "
+        "pengalaman yang saya miliki ✓ 5 Saya sepenuhnya diberikan kesempatan untuk mendemonstrasikan kompetensi "
+        "yang saya miliki selama asesmen ✓ 6",
+        "Catatan/komentar lainnya: Jadwal asesmen tidak dibicarakan dengan saya",
+        "Jakarta Pusat, 5 Desember 2026 Asesi, Cahyo Nugroho",
+    ]:
+        assert rapat(phrase) in text, phrase
+    assert ak03.data["umpan_balik"]["kesempatan_demonstrasi"] is False
+    assert rapat("Hendra Gunawan") not in text
+
+    # The candidate and the re-assessing asesor read both; the asesor who assessed first does not (nor another
+    # candidate), while the first assessment's forms stay theirs.
+    for doc in (ak01, ak03):
+        for user, status in [("peserta3", 200), ("asesor4", 200), ("asesor2", 403), ("peserta4", 403)]:
+            assert api.get(user, f"/api/dokumen/{doc.id}").status_code == status, (doc.kind, user)
+    for doc in (semula, ak03_semula):
+        for user, status in [("peserta3", 200), ("asesor2", 200), ("asesor4", 403)]:
+            assert api.get(user, f"/api/dokumen/{doc.id}").status_code == status, (doc.kind, user)
+    # The candidate's consent to the assessment of step 5 is still the one they gave then.
+    [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
+    assert (period["hasil"]["persetujuan"]["setuju"], period["hasil"]["persetujuan"]["pada"][:10]) == (
+        True,
+        "2026-12-01",
+    )
+
+
+def test_a_candidate_who_refuses_the_reassessment_gets_no_fr_ak_01_is_not_reassessed_and_is_recorded_refusing(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)
+    root = reassessor_assigned(api)
+    t = sop.one(api, "peserta3", sop.AK01_ULANG)
+    # A refusal needs the candidate's reason: without one it is refused and nothing changes.
+    b.refused(api, "peserta3", t["id"], {"ak01": {"setuju": False}}, root, {"ak01.catatan": ["wajib"]})
+    sop.setuju_asesmen_ulang(api, "peserta3", setuju=False)
+    api.drain()
+
+    # Only the first assessment's forms: no FR.AK.01 printed for the refusal, no re-assessment, no FR.AK.03.
+    for kind in ("persetujuan_asesmen", "rekaman_asesmen", "umpan_balik_asesmen"):
+        assert [(d.candidate, d.number[:3]) for d in b.documents(api, root, kind)] == [("peserta3", "001")], kind
+    assert sop.tasks_named(api, "asesor4", b.MENILAI_ULANG) == []
+    assert sop.tasks_named(api, "peserta3", sop.AK03_ULANG) == []
+    assert sop.tasks_named(api, "ketua_lsp", b.HASIL_ULANG) == []
+    # Recorded as a refusal of the re-assessment, with the candidate's reason: the BK decision stands.
+    t = sop.one(api, "ketua_lsp", b.EVALUASI, instance_id=root)
+    [banding] = sop.task_data(api, "ketua_lsp", t["id"])["hasil_sertifikasi"]["banding"]
+    assert {k: banding[k] for k in ("username", "status", "asesor_ulang", "asesmen_ulang", "kompeten")} == {
+        "username": "peserta3",
+        "status": "diterima",
+        "asesor_ulang": "asesor4",
+        "asesmen_ulang": "tidak_setuju",
+        "kompeten": False,
+    }
+    assert banding["alasan_tidak_setuju"] == "Saya memilih mengikuti uji kompetensi pada periode berikutnya"
+    assert len(b.documents(api, root, "sk_penetapan")) == 1 and b.certificates(api) == []
+    # The candidate's consent to the assessment of step 5 is not overwritten by the refusal.
+    [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
+    assert period["hasil"]["persetujuan"]["setuju"] is True
+    assert period["hasil"]["keputusan"]["keputusan"] == "BK"

@@ -213,6 +213,8 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
     # The re-assessing asesor reads their letter; the asesor who assessed first does not.
     assert api.get("asesor4", f"/api/dokumen/{surat.id}").status_code == 200
     assert api.get("asesor2", f"/api/dokumen/{surat.id}").status_code == 403
+    # The candidate agrees to the re-assessment (FR.AK.01); then it reaches the re-assessing asesor.
+    sop.setuju_asesmen_ulang(api, "peserta3")
     assert b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
 
 

@@ -169,8 +169,7 @@ def test_an_upheld_appeal_is_reassessed_decided_k_by_the_tim_and_amends_the_sk_b
     )
     assert sop.tasks_named(api, "asesor2", b.MENILAI_ULANG) == []
     api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
-    api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
+    b.reassess(api, "peserta3")
     api.drain()
 
     # The asesor's K is a recommendation: no decision yet, the SK Penetapan unchanged, no blangko requested.
@@ -227,8 +226,7 @@ def test_the_decision_on_a_reassessment_is_refused_to_a_member_of_the_appealed_p
     b.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
     api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
-    api.complete("asesor4", t["id"], sop.penilaian(api, OPR))
+    b.reassess(api, "peserta3")
     # The Ketua is away; Kabid Sertifikasi, who sat on the appealed pleno, stands in for her.
     today = sop.today(api)
     body = {"pengganti": "kabid_sertifikasi", "mulai": str(today), "sampai": str(today), "alasan": "cuti"}
@@ -266,8 +264,7 @@ def test_a_reassessment_with_a_bk_unit_cannot_be_decided_k_and_bk_leaves_the_sk_
     b.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
     api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    t = b.task_about(api, "asesor4", b.MENILAI_ULANG, "peserta3")
-    api.complete("asesor4", t["id"], sop.penilaian(api, OPR, bk=True))
+    b.reassess(api, "peserta3", bk=True)
     t = sop.one(api, "ketua_lsp", b.HASIL_ULANG)
     b.refused(
         api,

@@ -396,11 +396,26 @@ def laporan_asesor(api: Api) -> None:
     api.drain()
 
 
-def umpan_balik(api: Api, username: str) -> None:
-    """The candidate agrees with every statement of FR.AK.03."""
-    t = one(api, username, "Memberi umpan balik asesmen (FR.AK.03)")
+def umpan_balik(api: Api, username: str, ulang: bool = False) -> None:
+    """The candidate agrees with every statement of FR.AK.03 (`ulang`: on their re-assessment after an appeal)."""
+    t = one(api, username, AK03_ULANG if ulang else "Memberi umpan balik asesmen (FR.AK.03)")
     statements = api.get(username, f"/api/tasks/{t['id']}").json()["form"]["schema"]["properties"]["ak03"]["required"]
     api.complete(username, t["id"], {"ak03": {**{s: True for s in statements}, "komentar": "Baik"}})
+
+
+AK01_ULANG = "Menyetujui asesmen ulang (FR.AK.01)"
+AK03_ULANG = "Memberi umpan balik asesmen ulang (FR.AK.03)"
+
+
+def setuju_asesmen_ulang(api: Api, username: str, setuju: bool = True) -> None:
+    """The candidate whose appeal was upheld agrees to the re-assessment (FR.AK.01), or refuses it with a reason."""
+    t = one(api, username, AK01_ULANG)
+    ak01: dict[str, Any] = (
+        {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}
+        if setuju
+        else {"setuju": False, "catatan": "Saya memilih mengikuti uji kompetensi pada periode berikutnya"}
+    )
+    api.complete(username, t["id"], {"ak01": ak01})
 
 
 def pleno(keputusan: dict[str, str], anggota: list[str] | None = None) -> dict[str, Any]:
@@ -439,8 +454,10 @@ def step_6_appeal(api: Api) -> None:
         )
         t = one(api, "kabid_sertifikasi", "Menugaskan asesor asesmen ulang")
         api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": ASESOR_ULANG[username], "catatan": ""}})
+        setuju_asesmen_ulang(api, username)
         t = one(api, ASESOR_ULANG[username], "Menilai ulang unit kompetensi (FR.AK.02)")
         api.complete(ASESOR_ULANG[username], t["id"], penilaian(api, CANDIDATES[username]))
+        umpan_balik(api, username, ulang=True)
         t = one(api, "ketua_lsp", "Memutuskan hasil asesmen ulang")
         api.complete("ketua_lsp", t["id"], keputusan_asesmen_ulang())
     api.drain()

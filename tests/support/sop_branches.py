@@ -347,6 +347,15 @@ def decide_appeal(api: Api, keputusan: str) -> None:
     )
 
 
+def reassess(api: Api, username: str = "peserta3", asesor: str = "asesor4", bk: bool = False) -> None:
+    """The re-assessment after an upheld appeal, as an assessment: the candidate agrees to it (FR.AK.01), the
+    re-assessing asesor records FR.AK.02 (every unit K, or the last BK), the candidate gives FR.AK.03."""
+    sop.setuju_asesmen_ulang(api, username)
+    t = task_about(api, asesor, MENILAI_ULANG, username)
+    api.complete(asesor, t["id"], sop.penilaian(api, sop.CANDIDATES[username], bk=bk))
+    sop.umpan_balik(api, username, ulang=True)
+
+
 def decide_reassessment(api: Api, keputusan: str = "K") -> None:
     """The tim banding decides on the re-assessment (Ketua LSP records it)."""
     t = sop.one(api, "ketua_lsp", HASIL_ULANG)
