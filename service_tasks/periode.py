@@ -1,5 +1,5 @@
 """Operators of the period that are not documents: the TUK master-data look-up, closing registration, a
-candidate's FR.APL.02 for the pre-assessment, recording a TUK as verified, the banding deadline.
+candidate's FR.APL.02 for the pre-assessment, recording a TUK as verified, the follow-up and banding deadlines.
 
 Each is idempotent per (instance, task): a retry returns the same result and writes nothing twice.
 """
@@ -15,6 +15,7 @@ from api.store.models import Event, ProcessInstance
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData, tanggal_asesmen
+from service_tasks.durasi import Durasi, parse_duration
 from service_tasks.format_indonesia import WIB, as_date, hari_ini
 from service_tasks.guards import require_list_of
 from service_tasks.snapshot import tuk_data
@@ -140,15 +141,16 @@ def pastikan_tuk_terverifikasi(ctx: ServiceContext, tuk_kode: str) -> dict[str, 
     return {"kode": tuk.kode, "diverifikasi_pada": row.ditetapkan_at.isoformat()}
 
 
-# SOP step 6's time standard (2 minggu): the follow-up on a postponed decision ends by then.
-HARI_TINDAK_LANJUT_DITUNDA = 14
-
-
 @operator("batas_tindak_lanjut_ditunda")
-def batas_tindak_lanjut_ditunda(ctx: ServiceContext) -> str:
-    """The end of the follow-up on candidates the pleno postponed (ditunda): now + step 6's time standard, in WIB.
-    When it passes before the follow-up pleno has decided, the candidates are carried to a later batch."""
-    return (ctx.now + timedelta(days=HARI_TINDAK_LANJUT_DITUNDA)).astimezone(WIB).isoformat()
+def batas_tindak_lanjut_ditunda(ctx: ServiceContext, lama: Durasi) -> str:
+    """The end of the follow-up on candidates the pleno postponed (ditunda): now + `lama`, the ISO 8601 duration
+    the BPMN gives (the shipped process: 'P14D', step 6's time standard), in WIB. When it passes before the
+    follow-up pleno has decided, the candidates are carried to a later batch."""
+    try:
+        durasi = parse_duration(str(lama))
+    except ValueError as exc:
+        raise ServiceTaskError(f"parameter 'lama': {exc}") from exc
+    return (ctx.now + durasi).astimezone(WIB).isoformat()
 
 
 @operator("batas_banding")

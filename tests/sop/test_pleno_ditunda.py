@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from api.settings import PROJECT_ROOT
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
@@ -301,3 +302,16 @@ def test_when_the_follow_up_outlasts_the_step_6_time_standard_the_candidate_is_c
     }
     [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
     assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["dibawa"]) == ("ditunda", True)
+
+
+def test_the_follow_up_window_is_the_duration_the_process_designer_writes_in_the_bpmn(api: Api) -> None:
+    text = (PROJECT_ROOT / "processes" / "penerbitan_sertifikat.bpmn").read_text()
+    lama = """<spiffworkflow:parameter id="lama" type="any" value="'P14D'"/>"""
+    assert text.count(lama) == 1
+    files = [("files", ("penerbitan_sertifikat.bpmn", text.replace("'P14D'", "'P3D'").encode(), "text/xml"))]
+    r = api.post("desainer", "/api/deployments", files=files)
+    assert r.status_code == 201, r.text  # a duration is no issuing change: it deploys at once
+    postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    batas = datetime.fromisoformat(sop.task_data(api, "kabid_sertifikasi", t["id"])["batas_tindak_lanjut"])
+    assert timedelta(days=3) - timedelta(minutes=5) < batas - api.app.state.clock.now() <= timedelta(days=3)
