@@ -315,3 +315,54 @@ def test_the_follow_up_window_is_the_duration_the_process_designer_writes_in_the
     t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
     batas = datetime.fromisoformat(sop.task_data(api, "kabid_sertifikasi", t["id"])["batas_tindak_lanjut"])
     assert timedelta(days=3) - timedelta(minutes=5) < batas - api.app.state.clock.now() <= timedelta(days=3)
+
+
+def registration_proposal(api: Api, root: int) -> list[dict[str, Any]]:
+    """The rows Kabid Administrasi's "Membuka pendaftaran" opens with in period `root`."""
+    sop.step_1_and_2(api, root)
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
+    schema = sop.task_detail(api, "kabid_administrasi", t["id"])["form"]["schema"]
+    rows: list[dict[str, Any]] = schema["properties"]["daftar_pendaftar"]["default"]
+    return rows
+
+
+def test_a_candidate_carried_to_a_later_batch_is_proposed_first_when_the_next_period_opens_registration(
+    api: Api,
+) -> None:
+    postponed(api)
+    evidence(api, "dibawa")
+    follow_up(api, "dibawa")
+    kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
+    # peserta3 first, counted in the Teknik Industri Otomotif target of 2 for OPR: one more of that prodi by NIM.
+    assert registration_proposal(api, kedua) == [
+        {"username": "peserta3", "skema_nomor": OPR},
+        {"username": "peserta", "skema_nomor": sop.JWD},
+        {"username": "peserta2", "skema_nomor": sop.JWD},
+        {"username": "peserta4", "skema_nomor": OPR},
+        {"username": "peserta5", "skema_nomor": sop.MUTU},
+    ]
+    sop.open_registration(api, kedua, {"peserta3": OPR, "peserta": sop.JWD})
+    api.drain()
+    # Registered again: a later period owes peserta3 nothing more.
+    ketiga = sop.start_period(api, "LSP-2027-GENAP")["id"]
+    assert registration_proposal(api, ketiga) == [
+        {"username": "peserta", "skema_nomor": sop.JWD},
+        {"username": "peserta2", "skema_nomor": sop.JWD},
+        {"username": "peserta3", "skema_nomor": OPR},
+        {"username": "peserta4", "skema_nomor": OPR},
+        {"username": "peserta5", "skema_nomor": sop.MUTU},
+    ]
+
+
+def test_a_candidate_decided_after_the_postponement_is_not_carried_into_the_next_period(api: Api) -> None:
+    postponed(api)
+    evidence(api, "BK")
+    follow_up(api, "BK")
+    kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
+    assert [r["username"] for r in registration_proposal(api, kedua)] == [
+        "peserta",
+        "peserta2",
+        "peserta3",
+        "peserta4",
+        "peserta5",
+    ]
