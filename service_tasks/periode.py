@@ -17,7 +17,7 @@ from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData, tanggal_asesmen
 from service_tasks.durasi import Durasi, parse_duration
 from service_tasks.format_indonesia import WIB, as_date, hari_ini
-from service_tasks.guards import require_list_of
+from service_tasks.guards import objects, require_list_of, require_object, require_objects
 from service_tasks.snapshot import tuk_data
 
 
@@ -151,6 +151,39 @@ def batas_tindak_lanjut_ditunda(ctx: ServiceContext, lama: Durasi) -> str:
     except ValueError as exc:
         raise ServiceTaskError(f"parameter 'lama': {exc}") from exc
     return (ctx.now + durasi).astimezone(WIB).isoformat()
+
+
+@operator("susun_kelompok_ditunda")
+def susun_kelompok_ditunda(
+    ctx: ServiceContext, pleno: dict[str, Any], hasil: list[dict[str, Any]], bukti_tambahan: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Who reviews the additional evidence: one group per asesor who assessed a candidate the pleno postponed
+    (ditunda), each candidate with their skema, their units as the asesor assessed them, what the pleno asked
+    for and the evidence Kabid Sertifikasi gathered. The asesor's recommendation on it goes to the follow-up
+    pleno (SOP step 6: the pleno reviews the evidence and the asesor's recommendation)."""
+    pleno = require_object("pleno", pleno)
+    bukti_tambahan = require_object("bukti_tambahan", bukti_tambahan)
+    by_username = {h.get("username"): h for h in require_objects("hasil", hasil)}
+    bukti = {b.get("username"): b for b in objects(bukti_tambahan.get("peserta"))}
+    kelompok: dict[str, list[dict[str, Any]]] = {}
+    for k in objects(pleno.get("keputusan")):
+        if k.get("keputusan") != "ditunda":
+            continue
+        h = by_username.get(k.get("username")) or {}
+        if not h.get("asesor"):
+            raise ServiceTaskError(f"peserta ditunda {k.get('username')} tidak memiliki asesor")
+        b = bukti.get(k.get("username")) or {}
+        kelompok.setdefault(str(h["asesor"]), []).append(
+            {
+                "username": k.get("username"),
+                "skema_nomor": h.get("skema_nomor"),
+                "unit": objects(h.get("unit")),
+                "catatan_pleno": k.get("catatan") or "",
+                "bukti": b.get("bukti") or "",
+                "berkas_id": b.get("berkas_id"),
+            }
+        )
+    return [{"asesor": asesor, "peserta": peserta} for asesor, peserta in sorted(kelompok.items())]
 
 
 @operator("batas_banding")

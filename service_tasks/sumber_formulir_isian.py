@@ -255,28 +255,34 @@ def isian_keputusan_pleno(ctx: SumberContext) -> list[dict[str, Any]] | None:
 
 @isian("bukti_tambahan_usulan")
 def isian_bukti_tambahan(ctx: SumberContext) -> list[dict[str, Any]] | None:
-    """Satu baris per peserta yang ditunda, dengan catatan pleno sebagai bukti yang diminta."""
-    catatan = {k.get("username"): k.get("catatan") for k in objects(object_at(ctx.data, "pleno").get("keputusan"))}
+    """Satu baris per peserta yang ditunda; bukti yang dikumpulkan diisi Kabid Sertifikasi."""
+    return [{"username": p.get("username"), "bukti": ""} for p in peserta_ditunda(ctx)] or None
+
+
+@isian("rekomendasi_ditunda_usulan")
+def isian_rekomendasi_ditunda(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per peserta ditunda yang dinilai asesor ini, dengan rekomendasi asesmennya semula (K bila semua
+    unit K, selain itu BK); alasannya diisi asesor."""
     return [
-        {
-            "username": p.get("username"),
-            "bukti": "",
-            "rekomendasi": "dibawa",
-            "alasan": catatan.get(p.get("username")) or "",
-        }
-        for p in peserta_ditunda(ctx)
+        {"username": p.get("username"), "rekomendasi": "K" if hasil_kompeten(p) else "BK", "alasan": ""}
+        for p in objects(object_at(ctx.data, "kelompok_ditunda").get("peserta"))
     ] or None
 
 
 @isian("keputusan_ditunda_usulan")
 def isian_keputusan_ditunda(ctx: SumberContext) -> list[dict[str, Any]] | None:
-    """Satu baris per peserta yang ditunda, dengan rekomendasi atas bukti tambahannya."""
-    bukti = {b.get("username"): b for b in objects(object_at(ctx.data, "bukti_tambahan").get("peserta"))}
+    """Satu baris per peserta yang ditunda, dengan rekomendasi asesornya atas bukti tambahan (dibawa ke periode
+    berikutnya bila asesor tidak memberikannya)."""
+    rekomendasi = {
+        r.get("username"): r
+        for kelompok in proses_list(ctx.data, "rekomendasi_ditunda")
+        for r in objects(kelompok.get("peserta"))
+    }
     return [
         {
             "username": p.get("username"),
-            "keputusan": (bukti.get(p.get("username")) or {}).get("rekomendasi") or "dibawa",
-            "alasan": (bukti.get(p.get("username")) or {}).get("alasan") or "",
+            "keputusan": (rekomendasi.get(p.get("username")) or {}).get("rekomendasi") or "dibawa",
+            "alasan": (rekomendasi.get(p.get("username")) or {}).get("alasan") or "",
         }
         for p in peserta_ditunda(ctx)
     ] or None

@@ -32,9 +32,8 @@ def postponed(api: Api, calon: list[Calon] = CALON) -> int:
 
 
 def evidence(api: Api, rekomendasi: str) -> None:
-    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan({"peserta3": rekomendasi}))
-    api.drain()
+    """Kabid Sertifikasi gathers peserta3's additional evidence; their asesor (asesor2) recommends on it."""
+    b.evidence_reviewed(api, {"peserta3": rekomendasi})
 
 
 def follow_up(api: Api, keputusan: str) -> None:
@@ -66,14 +65,73 @@ def test_a_postponed_candidate_waits_for_more_evidence_and_nothing_goes_to_bnsp_
     t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
     form = sop.task_detail(api, "kabid_sertifikasi", t["id"])["form"]["schema"]
     rows = form["properties"]["bukti_tambahan"]["properties"]["peserta"]
-    # The form offers the postponed candidate only, with the evidence the pleno asked for as the reason.
+    # The form offers the postponed candidate only; Kabid Sertifikasi records the evidence, not a recommendation.
     assert [c["const"] for c in rows["items"]["properties"]["username"]["oneOf"]] == ["peserta3"]
-    assert rows["default"] == [
-        {"username": "peserta3", "bukti": "", "rekomendasi": "dibawa", "alasan": b.DITUNDA_KARENA}
-    ]
+    assert rows["default"] == [{"username": "peserta3", "bukti": ""}]
+    assert "rekomendasi" not in rows["items"]["properties"]
     assert [s for s in stepper(open_status(api, "peserta3")) if s.startswith("Pleno")] == [
         "Pleno: Sedang berlangsung: Keputusan ditunda: bukti tambahan dikumpulkan untuk rapat pleno lanjutan"
     ]
+
+
+def test_the_candidates_own_asesor_reviews_the_additional_evidence_before_the_follow_up_pleno_decides(
+    api: Api,
+) -> None:
+    root = postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
+    api.drain()
+    assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN) == []  # waits for the asesor
+    assert sop.tasks_named(api, "asesor", b.REKOMENDASI_DITUNDA) == []  # not peserta3's asesor
+    t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
+    detail = sop.task_detail(api, "asesor2", t["id"])
+    peserta = detail["data"]["kelompok_ditunda"]["peserta"]
+    assert [(p["username"], p["catatan_pleno"], p["bukti"]) for p in peserta] == [
+        ("peserta3", "Bukti portofolio perlu dilengkapi", "Portofolio proyek perakitan dan wawancara lanjutan")
+    ]
+    rows = detail["form"]["schema"]["properties"]["rekomendasi_ditunda"]["properties"]["peserta"]
+    assert [c["const"] for c in rows["items"]["properties"]["username"]["oneOf"]] == ["peserta3"]
+    # Proposed: the asesor's own FR.AK.02 recommendation (every unit K); the reason is theirs to write.
+    assert rows["default"] == [{"username": "peserta3", "rekomendasi": "K", "alasan": ""}]
+    b.refused(
+        api,
+        "asesor2",
+        t["id"],
+        b.rekomendasi_ditunda({"peserta": "K"}),
+        root,
+        {
+            "rekomendasi_ditunda.peserta.0.username": ["Andi Pratama", "bukan peserta ditunda yang Anda nilai"],
+            "rekomendasi_ditunda.peserta": ["belum dicatat", "Cahyo Nugroho"],
+        },
+    )
+    api.complete("asesor2", t["id"], b.rekomendasi_ditunda({"peserta3": "BK"}))
+    api.drain()
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
+    form = sop.task_detail(api, "kabid_sertifikasi", t["id"])["form"]["schema"]
+    # The follow-up pleno opens with the asesor's recommendation.
+    assert form["properties"]["pleno_lanjutan"]["properties"]["keputusan"]["default"] == [
+        {"username": "peserta3", "keputusan": "BK", "alasan": "Bukti tambahan memadai"}
+    ]
+
+
+def test_when_the_asesor_gives_no_recommendation_by_the_deadline_the_candidate_is_carried_over(
+    api: Api, clock: Any
+) -> None:
+    root = postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    batas = datetime.fromisoformat(sop.task_data(api, "kabid_sertifikasi", t["id"])["batas_tindak_lanjut"])
+    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
+    api.drain()
+    assert sop.tasks_named(api, "asesor2", b.REKOMENDASI_DITUNDA)
+    b.advance_to(api, clock, batas + timedelta(minutes=1))
+    assert sop.tasks_named(api, "asesor2", b.REKOMENDASI_DITUNDA) == []
+    assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN) == []
+    [surat] = b.documents(api, root, "permohonan_blangko")
+    assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama"]
+    certificates_for(api, ["peserta"])
+    assert hasil_sertifikasi(api, root)["pleno_lanjutan"]["lewat_waktu"] is True
+    [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
+    assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["dibawa"]) == ("ditunda", True)
 
 
 def test_a_postponed_candidate_decided_k_by_the_follow_up_pleno_gets_an_amending_sk_and_a_certificate_this_period(
@@ -191,15 +249,19 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
     root = postponed(api, CALON_BK)
     bk_unit = sop.units(api, OPR)[-1]["kode"]
     t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
+    api.drain()
+    t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
     b.refused(
         api,
-        "kabid_sertifikasi",
+        "asesor2",
         t["id"],
-        b.bukti_tambahan({"peserta3": "K"}),
+        b.rekomendasi_ditunda({"peserta3": "K"}),
         root,
-        {"bukti_tambahan.peserta.0.rekomendasi": ["(peserta3)", "Kompeten", bk_unit]},
+        {"rekomendasi_ditunda.peserta.0.rekomendasi": ["(peserta3)", "Kompeten", bk_unit]},
     )
-    evidence(api, "BK")
+    api.complete("asesor2", t["id"], b.rekomendasi_ditunda({"peserta3": "BK"}))
+    api.drain()
     t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
     b.refused(
         api,
