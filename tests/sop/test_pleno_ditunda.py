@@ -7,6 +7,7 @@ tests/sop/__init__.py.)
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import lxml.html
 import pytest
 
 from api.settings import PROJECT_ROOT
@@ -15,7 +16,7 @@ from tests.support import sop_branches as b
 from tests.support.api import Api
 from tests.support.hari import on_the_day, pdf_text, rapat
 from tests.support.sop_branches import Calon
-from tests.test_ui_peserta import open_status, stepper
+from tests.test_ui_peserta import browser, open_status, stepper, words
 
 OPR = sop.OPR
 
@@ -112,6 +113,32 @@ def test_the_candidates_own_asesor_reviews_the_additional_evidence_before_the_fo
     assert form["properties"]["pleno_lanjutan"]["properties"]["keputusan"]["default"] == [
         {"username": "peserta3", "keputusan": "BK", "alasan": "Bukti tambahan memadai"}
     ]
+
+
+def test_the_reviewing_asesor_sees_the_evidence_beside_the_form_and_may_open_its_file_as_no_other_asesor_may(
+    api: Api,
+) -> None:
+    postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    r = sop.upload(api, "kabid_sertifikasi", t["id"], "portofolio.pdf")
+    assert r.status_code == 201, r.text
+    berkas = r.json()["id"]
+    data = b.bukti_tambahan(["peserta3"])
+    data["bukti_tambahan"]["peserta"][0]["berkas_id"] = berkas
+    api.complete("kabid_sertifikasi", t["id"], data)
+    api.drain()
+    assert api.get("asesor2", f"/api/berkas/{berkas}").status_code == 200  # peserta3's asesor
+    assert api.get("asesor", f"/api/berkas/{berkas}").status_code == 403  # peserta's, not peserta3's
+    t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
+    page = browser(api, "asesor2").get(f"/tasks/{t['id']}")
+    assert page.status_code == 200
+    panel = lxml.html.fromstring(page.text).get_element_by_id("judul-rekomendasi-ditunda").getparent()
+    assert words(panel.find(".//tbody")) == (
+        "Cahyo Nugroho NIM 2301001 Operator Perakitan Kendaraan Bermotor Roda Empat Semua unit K Buka FR.AK.02 "
+        "Cahyo Nugroho (tab baru) Bukti portofolio perlu dilengkapi Portofolio proyek perakitan dan wawancara "
+        "lanjutan Buka berkas bukti tambahan Cahyo Nugroho (tab baru)"
+    )
+    assert panel.xpath(".//a[starts-with(@href, '/api/berkas/')]/@href") == [f"/api/berkas/{berkas}"]
 
 
 def test_when_the_asesor_gives_no_recommendation_by_the_deadline_the_candidate_is_carried_over(
