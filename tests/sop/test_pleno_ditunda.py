@@ -430,6 +430,15 @@ def test_a_candidate_carried_to_a_later_batch_is_proposed_first_when_the_next_pe
         {"username": "peserta4", "skema_nomor": OPR},
         {"username": "peserta5", "skema_nomor": sop.MUTU},
     ]
+    # Kabid Administrasi sees who was carried over, from where and why, beside the form.
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=kedua)
+    page = browser(api, "kabid_administrasi").get(f"/tasks/{t['id']}")
+    assert page.status_code == 200
+    table = lxml.html.fromstring(page.text).xpath("//table[@aria-labelledby='judul-dibawa']")[0]
+    assert [words(row) for row in table.xpath("./tbody/tr")] == [
+        "Cahyo Nugroho NIM 2301001 dari LSP-2026-GENAP Operator Perakitan Kendaraan Bermotor Roda Empat "
+        "diusulkan di formulir Peserta sakit, bukti belum dapat dikumpulkan"
+    ]
     sop.open_registration(api, kedua, {"peserta3": OPR, "peserta": sop.JWD})
     api.drain()
     # Registered again: a later period owes peserta3 nothing more.
