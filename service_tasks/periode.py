@@ -141,8 +141,13 @@ def pastikan_tuk_terverifikasi(ctx: ServiceContext, tuk_kode: str) -> dict[str, 
     return {"kode": tuk.kode, "diverifikasi_pada": row.ditetapkan_at.isoformat()}
 
 
+# What the process versions deployed before `lama` was a parameter run with (step 6's time standard); a new
+# deployment gives it in the BPMN (the deploy lint's `duration_parameters` refuses one that does not).
+LAMA_VERSI_LAMA = Durasi("P14D")
+
+
 @operator("batas_tindak_lanjut_ditunda")
-def batas_tindak_lanjut_ditunda(ctx: ServiceContext, lama: Durasi) -> str:
+def batas_tindak_lanjut_ditunda(ctx: ServiceContext, lama: Durasi = LAMA_VERSI_LAMA) -> str:
     """The end of the follow-up on candidates the pleno postponed (ditunda): now + `lama`, the ISO 8601 duration
     the BPMN gives (the shipped process: 'P14D', step 6's time standard), in WIB. When it passes before the
     follow-up pleno has decided, the candidates are carried to a later batch."""

@@ -278,6 +278,10 @@ def isian_keputusan_ditunda(ctx: SumberContext) -> list[dict[str, Any]] | None:
         for kelompok in proses_list(ctx.data, "rekomendasi_ditunda")
         for r in objects(kelompok.get("peserta"))
     }
+    # A process version without the asesor's review had Kabid Sertifikasi record the recommendation.
+    for r in objects(object_at(ctx.data, "bukti_tambahan").get("peserta")):
+        if r.get("rekomendasi") and r.get("username") not in rekomendasi:
+            rekomendasi[r.get("username")] = r
     return [
         {
             "username": p.get("username"),

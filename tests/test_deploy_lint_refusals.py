@@ -285,3 +285,19 @@ def test_a_follow_up_window_written_in_weeks_passes_validation(api: Api) -> None
     r = _upload(api, "/api/deployments/validate", {"penerbitan_sertifikat.bpmn": text})
     assert r.status_code == 200
     assert r.json()["errors"] == []
+
+
+def test_a_follow_up_window_left_out_of_the_bpmn_is_refused_though_python_has_one_for_older_versions(
+    api: Api,
+) -> None:
+    text = _replace(PENERBITAN, LAMA_DITUNDA, "")
+    before = _versions(api)
+    r = _upload(api, "/api/deployments", {"penerbitan_sertifikat.bpmn": text})
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert (error["file"], error["element_id"]) == ("penerbitan_sertifikat.bpmn", "menetapkan_batas_tindak_lanjut")
+    assert error["message"] == (
+        "Operator layanan 'batas_tindak_lanjut_ditunda': parameter 'lama' (durasi ISO-8601 bertanda kutip, "
+        "mis. 'P14D') harus diisi di BPMN"
+    )
+    assert _versions(api) == before
