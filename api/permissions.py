@@ -11,9 +11,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from api.auth import CurrentUser, require_roles
-from api.store.enums import JenisBerkas, Role
+from api.store.enums import EventType, JenisBerkas, Role
 from api.store.master import Asesor, Berkas
-from api.store.models import Dokumen, HumanTask, Komentar, ProcessInstance
+from api.store.models import Dokumen, Event, HumanTask, Komentar, ProcessInstance
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 
 # The LSP's staff (the SOP lanes above asesor and peserta) and the administrator: they read every instance,
@@ -188,10 +188,28 @@ def _usernames_at(data: Any, path: list[str]) -> set[str]:
     return _usernames_at(data.get(head), rest) if isinstance(data, dict) else set()
 
 
+def _berkas_tentang(session: Session, berkas: Berkas) -> str:
+    """Whom a file is about: the candidate who uploaded it, or, for the additional evidence Kabid Sertifikasi
+    gathered on a postponed candidate, the candidate the submission that used it names (`bukti_tambahan`)."""
+    submitted = session.scalars(
+        select(Event.data).where(
+            Event.instance_id == berkas.instance_id,
+            Event.task_id == berkas.task_id,
+            Event.type == EventType.TASK_COMPLETED,
+        )
+    ).all()
+    for data in submitted:
+        rows = ((data or {}).get("bukti_tambahan") or {}).get("peserta") if isinstance(data, dict) else None
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and row.get("berkas_id") == berkas.id and isinstance(row.get("username"), str):
+                return str(row["username"])
+    return berkas.uploaded_by
+
+
 def may_read_file(session: Session, user: CurrentUser, berkas: Berkas) -> bool:
-    """The candidate who uploaded it, staff, and an asesor who holds (or held) a task about that candidate
-    in the same period; the candidate's pas foto only the candidate and staff (it reaches others printed on
-    the documents that carry it: the kartu peserta, the certificate)."""
+    """The candidate who uploaded it, staff, and an asesor who holds (or held) a task about the candidate it is
+    about (`_berkas_tentang`) in the same period; the candidate's pas foto only the candidate and staff (it
+    reaches others printed on the documents that carry it: the kartu peserta, the certificate)."""
     if berkas.uploaded_by == user.username or is_staff(user):
         return True
     if berkas.jenis == JenisBerkas.PAS_FOTO:
@@ -200,7 +218,7 @@ def may_read_file(session: Session, user: CurrentUser, berkas: Berkas) -> bool:
     if instance is None:
         return False
     subject_instances = select(ProcessInstance.id).where(
-        ProcessInstance.root_id == instance.root_id, ProcessInstance.subject == berkas.uploaded_by
+        ProcessInstance.root_id == instance.root_id, ProcessInstance.subject == _berkas_tentang(session, berkas)
     )
     asesor_task = select(HumanTask.id).where(
         HumanTask.assignee == user.username, HumanTask.instance_id.in_(subject_instances)

@@ -1,5 +1,5 @@
 """Operators of the period that are not documents: the TUK master-data look-up, closing registration, a
-candidate's FR.APL.02 for the pre-assessment, recording a TUK as verified, the banding deadline.
+candidate's FR.APL.02 for the pre-assessment, recording a TUK as verified, the follow-up and banding deadlines.
 
 Each is idempotent per (instance, task): a retry returns the same result and writes nothing twice.
 """
@@ -15,8 +15,9 @@ from api.store.models import Event, ProcessInstance
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData, tanggal_asesmen
+from service_tasks.durasi import Durasi, parse_duration
 from service_tasks.format_indonesia import WIB, as_date, hari_ini
-from service_tasks.guards import require_list_of
+from service_tasks.guards import objects, require_list_of, require_object, require_objects
 from service_tasks.snapshot import tuk_data
 
 
@@ -140,15 +141,54 @@ def pastikan_tuk_terverifikasi(ctx: ServiceContext, tuk_kode: str) -> dict[str, 
     return {"kode": tuk.kode, "diverifikasi_pada": row.ditetapkan_at.isoformat()}
 
 
-# SOP step 6's time standard (2 minggu): the follow-up on a postponed decision ends by then.
-HARI_TINDAK_LANJUT_DITUNDA = 14
+# What the process versions deployed before `lama` was a parameter run with (step 6's time standard); a new
+# deployment gives it in the BPMN (the deploy lint's `duration_parameters` refuses one that does not).
+LAMA_VERSI_LAMA = Durasi("P14D")
 
 
 @operator("batas_tindak_lanjut_ditunda")
-def batas_tindak_lanjut_ditunda(ctx: ServiceContext) -> str:
-    """The end of the follow-up on candidates the pleno postponed (ditunda): now + step 6's time standard, in WIB.
-    When it passes before the follow-up pleno has decided, the candidates are carried to a later batch."""
-    return (ctx.now + timedelta(days=HARI_TINDAK_LANJUT_DITUNDA)).astimezone(WIB).isoformat()
+def batas_tindak_lanjut_ditunda(ctx: ServiceContext, lama: Durasi = LAMA_VERSI_LAMA) -> str:
+    """The end of the follow-up on candidates the pleno postponed (ditunda): now + `lama`, the ISO 8601 duration
+    the BPMN gives (the shipped process: 'P14D', step 6's time standard), in WIB. When it passes before the
+    follow-up pleno has decided, the candidates are carried to a later batch."""
+    try:
+        durasi = parse_duration(str(lama))
+    except ValueError as exc:
+        raise ServiceTaskError(f"parameter 'lama': {exc}") from exc
+    return (ctx.now + durasi).astimezone(WIB).isoformat()
+
+
+@operator("susun_kelompok_ditunda")
+def susun_kelompok_ditunda(
+    ctx: ServiceContext, pleno: dict[str, Any], hasil: list[dict[str, Any]], bukti_tambahan: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Who reviews the additional evidence: one group per asesor who assessed a candidate the pleno postponed
+    (ditunda), each candidate with their skema, their units as the asesor assessed them, what the pleno asked
+    for and the evidence Kabid Sertifikasi gathered. The asesor's recommendation on it goes to the follow-up
+    pleno (SOP step 6: the pleno reviews the evidence and the asesor's recommendation)."""
+    pleno = require_object("pleno", pleno)
+    bukti_tambahan = require_object("bukti_tambahan", bukti_tambahan)
+    by_username = {h.get("username"): h for h in require_objects("hasil", hasil)}
+    bukti = {b.get("username"): b for b in objects(bukti_tambahan.get("peserta"))}
+    kelompok: dict[str, list[dict[str, Any]]] = {}
+    for k in objects(pleno.get("keputusan")):
+        if k.get("keputusan") != "ditunda":
+            continue
+        h = by_username.get(k.get("username")) or {}
+        if not h.get("asesor"):
+            raise ServiceTaskError(f"peserta ditunda {k.get('username')} tidak memiliki asesor")
+        b = bukti.get(k.get("username")) or {}
+        kelompok.setdefault(str(h["asesor"]), []).append(
+            {
+                "username": k.get("username"),
+                "skema_nomor": h.get("skema_nomor"),
+                "unit": objects(h.get("unit")),
+                "catatan_pleno": k.get("catatan") or "",
+                "bukti": b.get("bukti") or "",
+                "berkas_id": b.get("berkas_id"),
+            }
+        )
+    return [{"asesor": asesor, "peserta": peserta} for asesor, peserta in sorted(kelompok.items())]
 
 
 @operator("batas_banding")

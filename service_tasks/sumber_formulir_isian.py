@@ -12,6 +12,7 @@ from service_tasks.data_induk import proses_list, tanggal_asesmen
 from service_tasks.format_indonesia import as_date, hari_ini
 from service_tasks.guards import object_at, objects
 from service_tasks.keputusan import hasil_kompeten, rekap, total_rab
+from service_tasks.keputusan_tercatat import peserta_dibawa
 from service_tasks.pemeriksaan._common import periode_tuk
 from service_tasks.pengurus_pleno import kompeten_bidang
 from service_tasks.sesi_jadwal import daftar_sesi, jam_teks
@@ -122,16 +123,32 @@ def isian_tunda_sesi(ctx: SumberContext) -> list[dict[str, str]]:
 
 @isian("pendaftar_usulan")
 def isian_pendaftar(ctx: SumberContext) -> list[dict[str, Any]] | None:
-    """Per baris target: sebanyak jumlah target, peserta aktif prodi itu (urut NIM) dengan skema target itu."""
+    """Lebih dulu peserta yang dibawa dari periode sebelumnya (keputusan ditunda, belum didaftarkan lagi) bila
+    skemanya termasuk target; lalu per baris target sebanyak jumlah target (dikurangi peserta dibawa prodi dan
+    skema itu), peserta aktif prodi itu (urut NIM) dengan skema target itu."""
     by_prodi: dict[str, list[str]] = {}
+    prodi_of: dict[str, str] = {}
     for p in peserta_aktif(ctx):
-        by_prodi.setdefault(p.prodi.strip().casefold(), []).append(p.user.username)
-    rows: list[dict[str, Any]] = []
-    taken: set[str] = set()
-    for t in proses_list(ctx.data, "target"):
+        prodi = p.prodi.strip().casefold()
+        by_prodi.setdefault(prodi, []).append(p.user.username)
+        prodi_of[p.user.username] = prodi
+    target = proses_list(ctx.data, "target")
+    skema_target = {t.get("skema_nomor") for t in target}
+    dibawa_ke_sini = [
+        d
+        for d in peserta_dibawa(ctx.service.session, ctx.service.root_id)
+        if d.username in prodi_of and d.skema_nomor in skema_target
+    ]
+    rows: list[dict[str, Any]] = [{"username": d.username, "skema_nomor": d.skema_nomor} for d in dibawa_ke_sini]
+    taken = {d.username for d in dibawa_ke_sini}
+    dibawa = Counter((prodi_of[d.username], d.skema_nomor) for d in dibawa_ke_sini)
+    for t in target:
+        prodi = str(t.get("prodi") or "").strip().casefold()
         jumlah = t["jumlah"] if isinstance(t.get("jumlah"), int) else 0
-        calon = [u for u in by_prodi.get(str(t.get("prodi") or "").strip().casefold(), []) if u not in taken]
-        for username in calon[: max(0, jumlah)]:
+        sudah = min(jumlah, dibawa[(prodi, t.get("skema_nomor"))])
+        dibawa[(prodi, t.get("skema_nomor"))] -= sudah
+        calon = [u for u in by_prodi.get(prodi, []) if u not in taken]
+        for username in calon[: max(0, jumlah - sudah)]:
             taken.add(username)
             rows.append({"username": username, "skema_nomor": t.get("skema_nomor")})
     return rows or None
@@ -238,28 +255,38 @@ def isian_keputusan_pleno(ctx: SumberContext) -> list[dict[str, Any]] | None:
 
 @isian("bukti_tambahan_usulan")
 def isian_bukti_tambahan(ctx: SumberContext) -> list[dict[str, Any]] | None:
-    """Satu baris per peserta yang ditunda, dengan catatan pleno sebagai bukti yang diminta."""
-    catatan = {k.get("username"): k.get("catatan") for k in objects(object_at(ctx.data, "pleno").get("keputusan"))}
+    """Satu baris per peserta yang ditunda; bukti yang dikumpulkan diisi Kabid Sertifikasi."""
+    return [{"username": p.get("username"), "bukti": ""} for p in peserta_ditunda(ctx)] or None
+
+
+@isian("rekomendasi_ditunda_usulan")
+def isian_rekomendasi_ditunda(ctx: SumberContext) -> list[dict[str, Any]] | None:
+    """Satu baris per peserta ditunda yang dinilai asesor ini, dengan rekomendasi asesmennya semula (K bila semua
+    unit K, selain itu BK); alasannya diisi asesor."""
     return [
-        {
-            "username": p.get("username"),
-            "bukti": "",
-            "rekomendasi": "dibawa",
-            "alasan": catatan.get(p.get("username")) or "",
-        }
-        for p in peserta_ditunda(ctx)
+        {"username": p.get("username"), "rekomendasi": "K" if hasil_kompeten(p) else "BK", "alasan": ""}
+        for p in objects(object_at(ctx.data, "kelompok_ditunda").get("peserta"))
     ] or None
 
 
 @isian("keputusan_ditunda_usulan")
 def isian_keputusan_ditunda(ctx: SumberContext) -> list[dict[str, Any]] | None:
-    """Satu baris per peserta yang ditunda, dengan rekomendasi atas bukti tambahannya."""
-    bukti = {b.get("username"): b for b in objects(object_at(ctx.data, "bukti_tambahan").get("peserta"))}
+    """Satu baris per peserta yang ditunda, dengan rekomendasi asesornya atas bukti tambahan (dibawa ke periode
+    berikutnya bila asesor tidak memberikannya)."""
+    rekomendasi = {
+        r.get("username"): r
+        for kelompok in proses_list(ctx.data, "rekomendasi_ditunda")
+        for r in objects(kelompok.get("peserta"))
+    }
+    # A process version without the asesor's review had Kabid Sertifikasi record the recommendation.
+    for r in objects(object_at(ctx.data, "bukti_tambahan").get("peserta")):
+        if r.get("rekomendasi") and r.get("username") not in rekomendasi:
+            rekomendasi[r.get("username")] = r
     return [
         {
             "username": p.get("username"),
-            "keputusan": (bukti.get(p.get("username")) or {}).get("rekomendasi") or "dibawa",
-            "alasan": (bukti.get(p.get("username")) or {}).get("alasan") or "",
+            "keputusan": (rekomendasi.get(p.get("username")) or {}).get("rekomendasi") or "dibawa",
+            "alasan": (rekomendasi.get(p.get("username")) or {}).get("alasan") or "",
         }
         for p in peserta_ditunda(ctx)
     ] or None

@@ -296,6 +296,12 @@ def pilihan_peserta_ditunda(ctx: SumberContext) -> list[Pilihan]:
     return judul_calon(ctx, peserta_ditunda(ctx))
 
 
+@pilihan("peserta_kelompok_ditunda")
+def pilihan_peserta_kelompok_ditunda(ctx: SumberContext) -> list[Pilihan]:
+    """Peserta ditunda yang dinilai asesor ini, yang bukti tambahannya ia tinjau."""
+    return judul_calon(ctx, objects(object_at(ctx.data, "kelompok_ditunda").get("peserta")))
+
+
 @pilihan("peserta_kompeten")
 def pilihan_peserta_kompeten(ctx: SumberContext) -> list[Pilihan]:
     """Peserta yang diputuskan kompeten (penerima sertifikat)."""

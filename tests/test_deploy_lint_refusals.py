@@ -243,3 +243,61 @@ def test_a_loop_a_condition_can_leave_passes_validation(api: Api) -> None:
     r = _upload(api, "/api/deployments/validate", {"putaran.bpmn": text})
     assert r.status_code == 200
     assert r.json()["errors"] == []
+
+
+PENERBITAN = (PROJECT_ROOT / "processes" / "penerbitan_sertifikat.bpmn").read_text()
+LAMA_DITUNDA = """<spiffworkflow:parameter id="lama" type="any" value="'P14D'"/>"""
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (
+            "'14 hari'",
+            "Operator layanan 'batas_tindak_lanjut_ditunda', parameter 'lama': bukan durasi ISO-8601: '14 hari' "
+            "(contoh: P2D, P7D atau PT1H)",
+        ),
+        (
+            "P14D",
+            "Operator layanan 'batas_tindak_lanjut_ditunda', parameter 'lama': bukan durasi ISO-8601 bertanda kutip: "
+            "'P14D' (contoh: 'P14D', 'P2D' atau 'PT1H')",
+        ),
+        ("14", "parameter 'lama': bukan durasi ISO-8601 bertanda kutip: '14'"),
+    ],
+)
+def test_a_malformed_follow_up_window_of_a_postponed_decision_is_refused_naming_its_task(
+    api: Api, value: str, words: str
+) -> None:
+    text = _replace(PENERBITAN, LAMA_DITUNDA, LAMA_DITUNDA.replace("'P14D'", value))
+    before = _versions(api)
+    r = _upload(api, "/api/deployments", {"penerbitan_sertifikat.bpmn": text})
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert error["file"] == "penerbitan_sertifikat.bpmn"
+    assert error["element_id"] == "menetapkan_batas_tindak_lanjut"
+    assert error["line"] == _line_of(text, '<bpmn:serviceTask id="menetapkan_batas_tindak_lanjut"')
+    assert words in error["message"], error["message"]
+    assert _versions(api) == before
+
+
+def test_a_follow_up_window_written_in_weeks_passes_validation(api: Api) -> None:
+    text = _replace(PENERBITAN, LAMA_DITUNDA, LAMA_DITUNDA.replace("'P14D'", "'P3W'"))
+    r = _upload(api, "/api/deployments/validate", {"penerbitan_sertifikat.bpmn": text})
+    assert r.status_code == 200
+    assert r.json()["errors"] == []
+
+
+def test_a_follow_up_window_left_out_of_the_bpmn_is_refused_though_python_has_one_for_older_versions(
+    api: Api,
+) -> None:
+    text = _replace(PENERBITAN, LAMA_DITUNDA, "")
+    before = _versions(api)
+    r = _upload(api, "/api/deployments", {"penerbitan_sertifikat.bpmn": text})
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert (error["file"], error["element_id"]) == ("penerbitan_sertifikat.bpmn", "menetapkan_batas_tindak_lanjut")
+    assert error["message"] == (
+        "Operator layanan 'batas_tindak_lanjut_ditunda': parameter 'lama' (durasi ISO-8601 bertanda kutip, "
+        "mis. 'P14D') harus diisi di BPMN"
+    )
+    assert _versions(api) == before

@@ -52,6 +52,7 @@ def test_designers_see_the_seeded_deployment(api: Api) -> None:
         ("laporan_asesmen", 1),
         ("penerbitan_sertifikat", 1),
         ("banding_asesmen", 1),
+        ("rekomendasi_ditunda", 1),
     }
 
 

@@ -120,12 +120,15 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "bukti_tambahan_ditunda.json": {
         "bukti_tambahan": {
             "peserta": [
-                {
-                    "username": "peserta3",
-                    "bukti": "Portofolio proyek perakitan",
-                    "rekomendasi": "K",
-                    "alasan": "Bukti tambahan memadai",
-                },
+                {"username": "peserta3", "bukti": "Portofolio proyek perakitan"},
+                {"username": "peserta5", "bukti": "Peserta tidak menyerahkan bukti tambahan"},
+            ]
+        }
+    },
+    "rekomendasi_ditunda.json": {
+        "rekomendasi_ditunda": {
+            "peserta": [
+                {"username": "peserta3", "rekomendasi": "K", "alasan": "Bukti tambahan memadai"},
                 {"username": "peserta5", "rekomendasi": "dibawa", "alasan": "Peserta sakit"},
             ]
         }
@@ -360,6 +363,7 @@ def test_every_served_form_of_a_period_draws_and_reads_back_what_the_walk_submit
         "eskalasi.json",
         "keputusan_ditunda.json",
         "memutuskan_kuota.json",
+        "rekomendasi_ditunda.json",
     ]
 
 

@@ -228,6 +228,22 @@ CASES = [
         "start event ke lane Direktur, Kabid Administrasi, Kabid Sertifikasi, Ketua LSP",
     ),
     Case(
+        "duration_parameters",
+        {
+            "cek.bpmn": _process(
+                '<bpmn:serviceTask id="t1"><bpmn:extensionElements>'
+                '<spiffworkflow:serviceTaskOperator id="batas_tindak_lanjut_ditunda"><spiffworkflow:parameters>'
+                """<spiffworkflow:parameter id="lama" type="any" value="'2 minggu'"/>"""
+                "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator></bpmn:extensionElements>"
+                "</bpmn:serviceTask>"
+            )
+        },
+        "cek.bpmn",
+        "t1",
+        "Operator layanan 'batas_tindak_lanjut_ditunda', parameter 'lama': bukan durasi ISO-8601: '2 minggu' "
+        "(contoh: P2D, P7D atau PT1H)",
+    ),
+    Case(
         "operator_parameters",
         {
             "cek.bpmn": _process(

@@ -1,29 +1,19 @@
 """ISO-8601 durations as the SOP's time standards use them (P2D, PT1H, P1W...), and the check of a timer
 event's literal value (a duration, a repeating interval that ends, a date) at deploy. The problems are
-Indonesian: the deploy lint shows them to the process designer."""
+Indonesian: the deploy lint shows them to the process designer. The duration grammar itself is
+`service_tasks.durasi`'s, which operators use too."""
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from service_tasks.durasi import parse_duration
+
+__all__ = ["MAX_TIMER_REPETITIONS", "TIMER_CHECKS", "parse_duration", "timer_problem"]
+
 # A cycle timer repeats at most this often: `R/...` (forever) or a larger count never ends in practice.
 MAX_TIMER_REPETITIONS = 1000
-
-_DURATION = re.compile(
-    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
-)
-
-
-def parse_duration(text: str) -> timedelta:
-    bare = text.strip().strip("'\"")
-    match = _DURATION.match(bare)
-    # The pattern's parts are all optional: "P", "PT" and a T with no time after it ("P2DT") match it.
-    if not match or bare in ("P", "PT") or bare.endswith("T"):
-        raise ValueError(f"bukan durasi ISO-8601: {text!r} (contoh: P2D, P7D atau PT1H)")
-    parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    return timedelta(**parts)
 
 
 def _duration_problem(text: str) -> str | None:

@@ -13,7 +13,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_type_hints
 
 from lxml import etree
 
@@ -25,6 +25,7 @@ from api.engine.penerbitan import issuing_start_lanes
 from api.engine.sandbox import check_syntax
 from api.store.enums import LANE_ROLES, SOP_LANES
 from api.store.models import HumanTask, ProcessDefinition
+from service_tasks.durasi import Durasi
 
 SOP_PROCESS = "uji_kompetensi"
 # Flow elements a modeller can only show with a diagram shape (or edge).
@@ -325,6 +326,41 @@ def operator_parameters(tree: Any, ctx: LintContext) -> Iterator[Problem]:
             )
 
 
+def duration_parameters(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """An operator parameter the operator takes as a duration (annotated `Durasi`) is given, and is a quoted ISO
+    8601 duration ('P14D'), as a time standard is: it is data the process designer edits, checked here, not at run
+    time (a default in Python only serves the versions deployed before it was a parameter)."""
+    for op in tree.xpath("//spiffworkflow:serviceTaskOperator", namespaces=NS):
+        fn = service_tasks.REGISTRY.get(op.get("id") or "")
+        if fn is None:
+            continue  # service_operators reports it
+        try:
+            hints = get_type_hints(fn)
+        except Exception:  # an annotation that does not resolve declares no duration
+            continue
+        given = {p.get("id") for p in op.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NS)}
+        for name in sorted(n for n, hint in hints.items() if hint is Durasi and n not in given):
+            yield ctx.problem(
+                element_of(op),
+                f"Operator layanan {op.get('id')!r}: parameter {name!r} (durasi ISO-8601 bertanda kutip, mis. "
+                "'P14D') harus diisi di BPMN",
+            )
+        for param in op.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NS):
+            name, value = param.get("id") or "", (param.get("value") or "").strip()
+            if hints.get(name) is not Durasi or check_syntax(value, "eval"):
+                continue  # python_expressions reports what is not Python
+            literal = string_literal(value)
+            if literal is None:
+                problem = f"bukan durasi ISO-8601 bertanda kutip: {value!r} (contoh: 'P14D', 'P2D' atau 'PT1H')"
+            else:
+                try:
+                    parse_duration(literal)
+                    continue
+                except ValueError as exc:
+                    problem = str(exc)
+            yield ctx.problem(element_of(op), f"Operator layanan {op.get('id')!r}, parameter {name!r}: {problem}")
+
+
 _ISO_WORD = re.compile(r"^(R\d*_?)?P[0-9WDTHMS_]*$|^R\d*$", re.IGNORECASE)
 
 
@@ -422,7 +458,7 @@ def stored_lengths(tree: Any, ctx: LintContext) -> Iterator[Problem]:
                 yield ctx.problem(task, f"{key} lebih dari {MAX_ELEMENT_ID} karakter: persingkat nama berkasnya")
 
 
-ERRORS += [operator_parameters, timer_literals, condition_names, stored_lengths]
+ERRORS += [operator_parameters, duration_parameters, timer_literals, condition_names, stored_lengths]
 
 
 # Flow nodes that run straight on: a loop made only of these never waits for a person, a timer or a child.

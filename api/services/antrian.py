@@ -10,8 +10,9 @@
   candidate), how many children the worker has started of how many (api/engine/children.py).
 - `bukti_pemeriksaan`: the evidence files a check is about, as stored: the candidate's own uploads in the
   period, each checked with `permissions.may_read_file`.
-- beside the other Kabid forms: the candidates registration may be opened for (`peserta_pilihan`), the
-  asesor ratio (`rasio_asesor`), a period's documents per candidate (`dokumen_peserta`, e.g. FR.AK.02).
+- beside the other Kabid forms: the candidates registration may be opened for (`peserta_pilihan`) and those
+  earlier periods carried over to it (`peserta_dibawa`), the asesor ratio (`rasio_asesor`), a period's
+  documents per candidate (`dokumen_peserta`, e.g. FR.AK.02).
 
 A bounded number of queries per call, never one per row.
 """
@@ -35,6 +36,7 @@ from api.store.db import Database
 from api.store.enums import EventType, TaskState
 from api.store.master import Berkas, Peserta, Skema
 from api.store.models import Dokumen, Event, Fanout, HumanTask, ProcessDefinition, ProcessInstance, User
+from service_tasks import keputusan_tercatat
 from service_tasks.data_induk import MasterData
 
 FORM_PERIKSA = "memeriksa_berkas.json"
@@ -386,6 +388,19 @@ def dokumen_peserta(db: Database, user: CurrentUser, period_id: int, kind: str) 
             .order_by(Dokumen.id)
         ).all()
         return {d.candidate: d.id for d in rows if d.candidate and may_read_document(user, d)}
+
+
+def peserta_dibawa(db: Database, user: CurrentUser, period_id: int) -> list[dict[str, Any]]:
+    """The candidates earlier periods carried to a later batch that no period has registered since
+    (`keputusan_tercatat.peserta_dibawa`), with name, NIM, skema title, the period and the reason."""
+    if not is_staff(user):
+        raise ApiError(403, "the candidate list is for the LSP's staff")
+    with db.reading() as session:
+        rows = [
+            {"username": d.username, "skema_nomor": d.skema_nomor, "periode": d.periode, "alasan": d.alasan}
+            for d in keputusan_tercatat.peserta_dibawa(session, period_id)
+        ]
+        return MasterData(session).data_peserta(rows)
 
 
 def nama_pengguna(db: Database, usernames: set[str]) -> dict[str, str]:

@@ -279,7 +279,12 @@ def _ditunda(ctx: ServiceContext) -> dict[Any, dict[str, Any]]:
 
 
 def _satu_baris_per_ditunda(
-    m: MasterData, rows: list[dict[str, Any]], field: str, kolom: str, ditunda: dict[Any, dict[str, Any]]
+    m: MasterData,
+    rows: list[dict[str, Any]],
+    field: str,
+    kolom: str,
+    ditunda: dict[Any, dict[str, Any]],
+    asing: str = "tidak ditunda oleh rapat pleno periode ini",
 ) -> list[Refusal]:
     """Each row one candidate the pleno postponed, each of them once, K only when every unit is K."""
     refusals: list[Refusal] = []
@@ -287,9 +292,7 @@ def _satu_baris_per_ditunda(
     for i, r in enumerate(rows):
         username = r.get("username")
         if username not in ditunda:
-            refusals.append(
-                Refusal(f"{field}.{i}.username", f"{m.nama(username)} tidak ditunda oleh rapat pleno periode ini")
-            )
+            refusals.append(Refusal(f"{field}.{i}.username", f"{m.nama(username)} {asing}"))
             continue
         if username in seen:
             refusals.append(
@@ -315,13 +318,25 @@ def _satu_baris_per_ditunda(
 
 @validator("periksa_bukti_tambahan")
 def periksa_bukti_tambahan(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
-    """One row per candidate the pleno postponed: the evidence gathered and a recommendation (K only when every
-    unit is K), or carried to a later batch with the reason."""
+    """One row per candidate the pleno postponed, each once: the evidence gathered (the asesor recommends on it)."""
     m = MasterData(ctx.session)
     ditunda = _ditunda(ctx)
     m.load_users(ditunda)
     rows = objects(object_at(data, "bukti_tambahan").get("peserta"))
     return _satu_baris_per_ditunda(m, rows, "bukti_tambahan.peserta", "rekomendasi", ditunda)
+
+
+@validator("periksa_rekomendasi_ditunda")
+def periksa_rekomendasi_ditunda(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
+    """The asesor's recommendation on the additional evidence: one row per postponed candidate they assessed
+    (`kelompok_ditunda`), each once, K only when every unit is K."""
+    m = MasterData(ctx.session)
+    kelompok = {p.get("username"): p for p in objects(object_at(ctx.data, "kelompok_ditunda").get("peserta"))}
+    m.load_users(kelompok)
+    rows = objects(object_at(data, "rekomendasi_ditunda").get("peserta"))
+    return _satu_baris_per_ditunda(
+        m, rows, "rekomendasi_ditunda.peserta", "rekomendasi", kelompok, "bukan peserta ditunda yang Anda nilai"
+    )
 
 
 @validator("periksa_keputusan_ditunda")

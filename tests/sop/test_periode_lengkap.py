@@ -97,8 +97,7 @@ def walk(api: Api) -> int:
         {"peserta": "K", "peserta2": "K", "peserta8": "BK", "peserta9": "ditunda"}
         | {"peserta3": "BK", "peserta16": "BK", "peserta17": "K"},
     )
-    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan({"peserta9": "K"}))
+    b.evidence_reviewed(api, {"peserta9": "K"})
     t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
     api.complete("kabid_sertifikasi", t["id"], b.pleno_lanjutan({"peserta9": "K"}))
     api.drain()

@@ -338,8 +338,7 @@ def test_a_decision_postponed_by_the_pleno_is_reported_to_bnsp_neither_as_k_nor_
     api.complete("ketua_lsp", t["id"], {"persetujuan_sk": {"disetujui": True, "catatan": ""}})
     api.drain()
     # The follow-up (tests/sop/test_pleno_ditunda.py) carries the candidate to a later batch.
-    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan({"peserta3": "dibawa"}))
+    b.evidence_reviewed(api, {"peserta3": "dibawa"})
     t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
     api.complete("kabid_sertifikasi", t["id"], b.pleno_lanjutan({"peserta3": "dibawa"}))
     api.drain()

@@ -7,14 +7,16 @@ tests/sop/__init__.py.)
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import lxml.html
 import pytest
 
+from api.settings import PROJECT_ROOT
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
 from tests.support.hari import on_the_day, pdf_text, rapat
 from tests.support.sop_branches import Calon
-from tests.test_ui_peserta import open_status, stepper
+from tests.test_ui_peserta import browser, open_status, stepper, words
 
 OPR = sop.OPR
 
@@ -31,9 +33,8 @@ def postponed(api: Api, calon: list[Calon] = CALON) -> int:
 
 
 def evidence(api: Api, rekomendasi: str) -> None:
-    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan({"peserta3": rekomendasi}))
-    api.drain()
+    """Kabid Sertifikasi gathers peserta3's additional evidence; their asesor (asesor2) recommends on it."""
+    b.evidence_reviewed(api, {"peserta3": rekomendasi})
 
 
 def follow_up(api: Api, keputusan: str) -> None:
@@ -65,14 +66,99 @@ def test_a_postponed_candidate_waits_for_more_evidence_and_nothing_goes_to_bnsp_
     t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
     form = sop.task_detail(api, "kabid_sertifikasi", t["id"])["form"]["schema"]
     rows = form["properties"]["bukti_tambahan"]["properties"]["peserta"]
-    # The form offers the postponed candidate only, with the evidence the pleno asked for as the reason.
+    # The form offers the postponed candidate only; Kabid Sertifikasi records the evidence, not a recommendation.
     assert [c["const"] for c in rows["items"]["properties"]["username"]["oneOf"]] == ["peserta3"]
-    assert rows["default"] == [
-        {"username": "peserta3", "bukti": "", "rekomendasi": "dibawa", "alasan": b.DITUNDA_KARENA}
-    ]
+    assert rows["default"] == [{"username": "peserta3", "bukti": ""}]
+    assert "rekomendasi" not in rows["items"]["properties"]
     assert [s for s in stepper(open_status(api, "peserta3")) if s.startswith("Pleno")] == [
         "Pleno: Sedang berlangsung: Keputusan ditunda: bukti tambahan dikumpulkan untuk rapat pleno lanjutan"
     ]
+
+
+def test_the_candidates_own_asesor_reviews_the_additional_evidence_before_the_follow_up_pleno_decides(
+    api: Api,
+) -> None:
+    root = postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
+    api.drain()
+    assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN) == []  # waits for the asesor
+    assert sop.tasks_named(api, "asesor", b.REKOMENDASI_DITUNDA) == []  # not peserta3's asesor
+    t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
+    detail = sop.task_detail(api, "asesor2", t["id"])
+    peserta = detail["data"]["kelompok_ditunda"]["peserta"]
+    assert [(p["username"], p["catatan_pleno"], p["bukti"]) for p in peserta] == [
+        ("peserta3", "Bukti portofolio perlu dilengkapi", "Portofolio proyek perakitan dan wawancara lanjutan")
+    ]
+    rows = detail["form"]["schema"]["properties"]["rekomendasi_ditunda"]["properties"]["peserta"]
+    assert [c["const"] for c in rows["items"]["properties"]["username"]["oneOf"]] == ["peserta3"]
+    # Proposed: the asesor's own FR.AK.02 recommendation (every unit K); the reason is theirs to write.
+    assert rows["default"] == [{"username": "peserta3", "rekomendasi": "K", "alasan": ""}]
+    b.refused(
+        api,
+        "asesor2",
+        t["id"],
+        b.rekomendasi_ditunda({"peserta": "K"}),
+        root,
+        {
+            "rekomendasi_ditunda.peserta.0.username": ["Andi Pratama", "bukan peserta ditunda yang Anda nilai"],
+            "rekomendasi_ditunda.peserta": ["belum dicatat", "Cahyo Nugroho"],
+        },
+    )
+    api.complete("asesor2", t["id"], b.rekomendasi_ditunda({"peserta3": "BK"}))
+    api.drain()
+    t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
+    form = sop.task_detail(api, "kabid_sertifikasi", t["id"])["form"]["schema"]
+    # The follow-up pleno opens with the asesor's recommendation.
+    assert form["properties"]["pleno_lanjutan"]["properties"]["keputusan"]["default"] == [
+        {"username": "peserta3", "keputusan": "BK", "alasan": "Bukti tambahan memadai"}
+    ]
+
+
+def test_the_reviewing_asesor_sees_the_evidence_beside_the_form_and_may_open_its_file_as_no_other_asesor_may(
+    api: Api,
+) -> None:
+    postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    r = sop.upload(api, "kabid_sertifikasi", t["id"], "portofolio.pdf")
+    assert r.status_code == 201, r.text
+    berkas = r.json()["id"]
+    data = b.bukti_tambahan(["peserta3"])
+    data["bukti_tambahan"]["peserta"][0]["berkas_id"] = berkas
+    api.complete("kabid_sertifikasi", t["id"], data)
+    api.drain()
+    assert api.get("asesor2", f"/api/berkas/{berkas}").status_code == 200  # peserta3's asesor
+    assert api.get("asesor", f"/api/berkas/{berkas}").status_code == 403  # peserta's, not peserta3's
+    t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
+    page = browser(api, "asesor2").get(f"/tasks/{t['id']}")
+    assert page.status_code == 200
+    panel = lxml.html.fromstring(page.text).get_element_by_id("judul-rekomendasi-ditunda").getparent()
+    assert words(panel.find(".//tbody")) == (
+        "Cahyo Nugroho NIM 2301001 Operator Perakitan Kendaraan Bermotor Roda Empat Semua unit K Buka FR.AK.02 "
+        "Cahyo Nugroho (tab baru) Bukti portofolio perlu dilengkapi Portofolio proyek perakitan dan wawancara "
+        "lanjutan Buka berkas bukti tambahan Cahyo Nugroho (tab baru)"
+    )
+    assert panel.xpath(".//a[starts-with(@href, '/api/berkas/')]/@href") == [f"/api/berkas/{berkas}"]
+
+
+def test_when_the_asesor_gives_no_recommendation_by_the_deadline_the_candidate_is_carried_over(
+    api: Api, clock: Any
+) -> None:
+    root = postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    batas = datetime.fromisoformat(sop.task_data(api, "kabid_sertifikasi", t["id"])["batas_tindak_lanjut"])
+    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
+    api.drain()
+    assert sop.tasks_named(api, "asesor2", b.REKOMENDASI_DITUNDA)
+    b.advance_to(api, clock, batas + timedelta(minutes=1))
+    assert sop.tasks_named(api, "asesor2", b.REKOMENDASI_DITUNDA) == []
+    assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN) == []
+    [surat] = b.documents(api, root, "permohonan_blangko")
+    assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama"]
+    certificates_for(api, ["peserta"])
+    assert hasil_sertifikasi(api, root)["pleno_lanjutan"]["lewat_waktu"] is True
+    [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
+    assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["dibawa"]) == ("ditunda", True)
 
 
 def test_a_postponed_candidate_decided_k_by_the_follow_up_pleno_gets_an_amending_sk_and_a_certificate_this_period(
@@ -190,15 +276,19 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
     root = postponed(api, CALON_BK)
     bk_unit = sop.units(api, OPR)[-1]["kode"]
     t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
+    api.drain()
+    t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
     b.refused(
         api,
-        "kabid_sertifikasi",
+        "asesor2",
         t["id"],
-        b.bukti_tambahan({"peserta3": "K"}),
+        b.rekomendasi_ditunda({"peserta3": "K"}),
         root,
-        {"bukti_tambahan.peserta.0.rekomendasi": ["(peserta3)", "Kompeten", bk_unit]},
+        {"rekomendasi_ditunda.peserta.0.rekomendasi": ["(peserta3)", "Kompeten", bk_unit]},
     )
-    evidence(api, "BK")
+    api.complete("asesor2", t["id"], b.rekomendasi_ditunda({"peserta3": "BK"}))
+    api.drain()
     t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
     b.refused(
         api,
@@ -300,3 +390,76 @@ def test_when_the_follow_up_outlasts_the_step_6_time_standard_the_candidate_is_c
     }
     [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
     assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["dibawa"]) == ("ditunda", True)
+
+
+def test_the_follow_up_window_is_the_duration_the_process_designer_writes_in_the_bpmn(api: Api) -> None:
+    text = (PROJECT_ROOT / "processes" / "penerbitan_sertifikat.bpmn").read_text()
+    lama = """<spiffworkflow:parameter id="lama" type="any" value="'P14D'"/>"""
+    assert text.count(lama) == 1
+    files = [("files", ("penerbitan_sertifikat.bpmn", text.replace("'P14D'", "'P3D'").encode(), "text/xml"))]
+    r = api.post("desainer", "/api/deployments", files=files)
+    assert r.status_code == 201, r.text  # a duration is no issuing change: it deploys at once
+    postponed(api)
+    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
+    batas = datetime.fromisoformat(sop.task_data(api, "kabid_sertifikasi", t["id"])["batas_tindak_lanjut"])
+    assert timedelta(days=3) - timedelta(minutes=5) < batas - api.app.state.clock.now() <= timedelta(days=3)
+
+
+def registration_proposal(api: Api, root: int) -> list[dict[str, Any]]:
+    """The rows Kabid Administrasi's "Membuka pendaftaran" opens with in period `root`."""
+    sop.step_1_and_2(api, root)
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
+    schema = sop.task_detail(api, "kabid_administrasi", t["id"])["form"]["schema"]
+    rows: list[dict[str, Any]] = schema["properties"]["daftar_pendaftar"]["default"]
+    return rows
+
+
+def test_a_candidate_carried_to_a_later_batch_is_proposed_first_when_the_next_period_opens_registration(
+    api: Api,
+) -> None:
+    postponed(api)
+    evidence(api, "dibawa")
+    follow_up(api, "dibawa")
+    kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
+    # peserta3 first, counted in the Teknik Industri Otomotif target of 2 for OPR: one more of that prodi by NIM.
+    assert registration_proposal(api, kedua) == [
+        {"username": "peserta3", "skema_nomor": OPR},
+        {"username": "peserta", "skema_nomor": sop.JWD},
+        {"username": "peserta2", "skema_nomor": sop.JWD},
+        {"username": "peserta4", "skema_nomor": OPR},
+        {"username": "peserta5", "skema_nomor": sop.MUTU},
+    ]
+    # Kabid Administrasi sees who was carried over, from where and why, beside the form.
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=kedua)
+    page = browser(api, "kabid_administrasi").get(f"/tasks/{t['id']}")
+    assert page.status_code == 200
+    table = lxml.html.fromstring(page.text).xpath("//table[@aria-labelledby='judul-dibawa']")[0]
+    assert [words(row) for row in table.xpath("./tbody/tr")] == [
+        "Cahyo Nugroho NIM 2301001 dari LSP-2026-GENAP Operator Perakitan Kendaraan Bermotor Roda Empat "
+        "diusulkan di formulir Peserta sakit, bukti belum dapat dikumpulkan"
+    ]
+    sop.open_registration(api, kedua, {"peserta3": OPR, "peserta": sop.JWD})
+    api.drain()
+    # Registered again: a later period owes peserta3 nothing more.
+    ketiga = sop.start_period(api, "LSP-2027-GENAP")["id"]
+    assert registration_proposal(api, ketiga) == [
+        {"username": "peserta", "skema_nomor": sop.JWD},
+        {"username": "peserta2", "skema_nomor": sop.JWD},
+        {"username": "peserta3", "skema_nomor": OPR},
+        {"username": "peserta4", "skema_nomor": OPR},
+        {"username": "peserta5", "skema_nomor": sop.MUTU},
+    ]
+
+
+def test_a_candidate_decided_after_the_postponement_is_not_carried_into_the_next_period(api: Api) -> None:
+    postponed(api)
+    evidence(api, "BK")
+    follow_up(api, "BK")
+    kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
+    assert [r["username"] for r in registration_proposal(api, kedua)] == [
+        "peserta",
+        "peserta2",
+        "peserta3",
+        "peserta4",
+        "peserta5",
+    ]

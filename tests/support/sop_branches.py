@@ -9,6 +9,7 @@ and NOTHING changed (every inbox, the period's history with its children, the in
 certificates, uploads and TUK verifications, and the refused task itself).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -46,6 +47,7 @@ ASESOR_ULANG = "Menugaskan asesor asesmen ulang"
 MENILAI_ULANG = "Menilai ulang unit kompetensi (FR.AK.02)"
 HASIL_ULANG = "Memutuskan hasil asesmen ulang"
 BUKTI_TAMBAHAN = "Mengumpulkan bukti tambahan peserta ditunda"
+REKOMENDASI_DITUNDA = "Meninjau bukti tambahan peserta ditunda"
 PLENO_LANJUTAN = "Memutuskan peserta ditunda (rapat pleno lanjutan)"
 NOMOR = "Mencatat nomor sertifikat dari BNSP"
 KUOTA = "Memutuskan tindak lanjut kuota minimum"
@@ -294,14 +296,24 @@ def decide_postponing(api: Api, keputusan: dict[str, str], anggota: list[str] | 
     api.drain()
 
 
-def bukti_tambahan(rekomendasi: dict[str, str]) -> dict[str, Any]:
-    """The additional evidence on each postponed candidate, with the recommendation (K, BK or dibawa)."""
+def bukti_tambahan(usernames: Iterable[str]) -> dict[str, Any]:
+    """Kabid Sertifikasi's record of the additional evidence gathered on each postponed candidate."""
     return {
         "bukti_tambahan": {
             "peserta": [
+                {"username": u, "bukti": "Portofolio proyek perakitan dan wawancara lanjutan"} for u in usernames
+            ]
+        }
+    }
+
+
+def rekomendasi_ditunda(rekomendasi: dict[str, str]) -> dict[str, Any]:
+    """An asesor's recommendation (K, BK or dibawa) on the additional evidence of their postponed candidates."""
+    return {
+        "rekomendasi_ditunda": {
+            "peserta": [
                 {
                     "username": u,
-                    "bukti": "Portofolio proyek perakitan dan wawancara lanjutan" if r != "dibawa" else "",
                     "rekomendasi": r,
                     "alasan": "Bukti tambahan memadai"
                     if r != "dibawa"
@@ -311,6 +323,21 @@ def bukti_tambahan(rekomendasi: dict[str, str]) -> dict[str, Any]:
             ]
         }
     }
+
+
+def evidence_reviewed(api: Api, rekomendasi: dict[str, str]) -> None:
+    """Kabid Sertifikasi records the additional evidence on each postponed candidate, then each candidate's asesor
+    recommends on it (K, BK or dibawa): the follow-up pleno's task waits."""
+    t = sop.one(api, "kabid_sertifikasi", BUKTI_TAMBAHAN)
+    api.complete("kabid_sertifikasi", t["id"], bukti_tambahan(rekomendasi))
+    api.drain()
+    for asesor in sop.ASESOR_SEMUA:
+        for t in sop.tasks_named(api, asesor, REKOMENDASI_DITUNDA):
+            rows = sop.task_data(api, asesor, t["id"])["kelompok_ditunda"]["peserta"]
+            api.complete(
+                asesor, t["id"], rekomendasi_ditunda({r["username"]: rekomendasi[r["username"]] for r in rows})
+            )
+    api.drain()
 
 
 def pleno_lanjutan(keputusan: dict[str, str], anggota: list[str] | None = None) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Beside "Membuka pendaftaran" (forms/membuka_pendaftaran.json): a picker over every active candidate for
 hundreds of them (search by name or NIM, "pilih semua prodi X", the count chosen against the period's
-target per prodi). The picker fills the form's rows as the user's draft (`POST /pendaftaran/{task}/pilihan`,
-`services.drafts`); the form itself (the renderer) is what is sent, checked by the form and the SOP validator.
+target per prodi), and the candidates earlier periods carried over to this one (postponed, then carried to a
+later batch: the form proposes them first when the period targets their skema). The picker fills the form's
+rows as the user's draft (`POST /pendaftaran/{task}/pilihan`, `services.drafts`); the form itself (the
+renderer) is what is sent, checked by the form and the SOP validator.
 """
 
 from collections import Counter
@@ -74,8 +76,13 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
         }
         for t in target
     ]
+    dibawa = [
+        {**d, "di_target": d.get("skema_nomor") in skema_target, "dipilih": d.get("username") in chosen}
+        for d in antrian.peserta_dibawa(db, user, task.period_id or task.instance_id)
+    ]
     return {
         "task_id": task.id,
+        "dibawa": dibawa,
         "baris": rows,
         "prodi": sorted(by_prodi.items()),
         "target": targets,
