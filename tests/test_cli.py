@@ -76,7 +76,7 @@ def test_db_upgrade_then_seed_demo_twice_deploys_only_once(database: str, capsys
     assert "demo users created: 0" in out
     assert "processes already deployed, unchanged" in out
     assert _count(database, Deployment) == 1
-    assert _count(database, ProcessDefinition) == 8
+    assert _count(database, ProcessDefinition) == 9
     assert cli.main(["db", "upgrade"]) == 0  # idempotent
 
 
@@ -110,7 +110,7 @@ def test_deploy_of_a_broken_file_exits_1_and_deploys_nothing(
     assert f"uji_kompetensi.bpmn:{line}: [flow_mulai_menetapkan_target] galat: Kondisi ini bukan ekspresi" in err
     assert "nothing was deployed" in err
     assert _count(seeded, Deployment) == 1
-    assert _count(seeded, ProcessDefinition) == 8
+    assert _count(seeded, ProcessDefinition) == 9
 
 
 def test_deploy_of_a_changed_file_makes_a_new_version(
