@@ -646,6 +646,7 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
                         "pendidikan": "D3 (tingkat akhir)",
                         "pas_foto_berkas_id": pas_foto["id"],
                         "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": up["id"]}],
+                        "pernyataan": True,
                     },
                     "apl02": [
                         {"unit_kode": x["kode"], "kompeten": True, "bukti": "Laporan praktik"}

@@ -539,6 +539,7 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
                     "pendidikan": "D3 (tingkat akhir)",
                     "pas_foto_berkas_id": pas_foto[username],
                     "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": berkas[username]}],
+                    "pernyataan": True,
                 },
                 "apl02": [
                     {"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"}

@@ -112,6 +112,7 @@ APL = {
             {"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": 11},
             {"jenis": "administratif", "nama": "Transkrip", "berkas_id": 12},
         ],
+        "pernyataan": True,
     },
     "apl02": [{"unit_kode": "J.620100.004.02", "kompeten": True}],
 }

@@ -72,6 +72,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
                 {"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": 11},
                 {"jenis": "portofolio", "nama": "Laporan praktik kerja", "berkas_id": 12},
             ],
+            "pernyataan": True,
         },
         "apl02": [
             {"unit_kode": "J.620100.004.02", "kompeten": True, "bukti": "Laporan praktik"},

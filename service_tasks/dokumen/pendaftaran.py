@@ -49,9 +49,9 @@ def terbitkan_fr_apl_01(
 ) -> dict[str, Any]:
     """FR.APL.01 as Kabid Administrasi decided it: the candidate's personal data (master data) with the education
     and work they entered, the skema with its units, each piece of evidence with the status it was checked with,
-    and the LSP's recommendation (diterima / tidak diterima, the reason) signed by whoever checked it; dated the
-    days the candidate submitted it and Kabid Administrasi decided. Refused for a berkas returned for revision
-    (nothing is decided yet). The candidate reads it."""
+    the candidate's declaration that the data is true, and the LSP's recommendation (diterima / tidak diterima, the
+    reason) signed by whoever checked it; dated the days the candidate submitted it and Kabid Administrasi decided.
+    Refused for a berkas returned for revision (nothing is decided yet). The candidate reads it."""
     pendaftar = require_object("pendaftar", pendaftar)
     apl01 = require_object("apl01", apl01)
     pemeriksaan = require_object("pemeriksaan", pemeriksaan)
@@ -86,6 +86,9 @@ def terbitkan_fr_apl_01(
         "skema": snapshot.skema(m, pendaftar.get("skema_nomor"), pendaftar.get("skema_judul"), unit=True),
         "tujuan_asesmen": apl01.get("tujuan_asesmen"),
         "bukti": bukti,
+        # The applicant's declaration (forms/apl01_apl02.json `pernyataan`), printed over their name and the day they
+        # submitted; a submission made before the form asked for it has none.
+        "pernyataan": apl01.get("pernyataan") is True,
         "tanggal_pengajuan": _tanggal(diajukan.event if diajukan is not None else None, ctx),
         "keputusan": keputusan,
         "alasan": str(pemeriksaan.get("alasan") or "").strip(),

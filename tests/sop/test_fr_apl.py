@@ -92,7 +92,8 @@ def test_fr_apl_01_is_issued_when_the_berkas_is_decided_not_while_returned_dated
         "1 Kartu tanda mahasiswa Persyaratan dasar ✓",
         "Rekomendasi (diisi oleh LSP): Berdasarkan ketentuan persyaratan dasar, maka pemohon: ☑ Diterima "
         "☐ Tidak diterima sebagai peserta sertifikasi.",
-        "Pemohon/Kandidat: Nama : Andi Pratama Tanggal : 3 Desember 2026 Tanda tangan :",
+        "Pemohon/Kandidat: ☑ Dengan ini saya menyatakan bahwa data yang saya isikan adalah benar dan dapat "
+        "dipertanggungjawabkan. Nama : Andi Pratama Tanggal : 3 Desember 2026 Tanda tangan :",
         "Admin LSP: Jabatan : Kepala Bidang Administrasi Nama : Sri Wahyuni, S.E. NIP : 198001102006042003 "
         "Tanggal : 4 Desember 2026 Tanda tangan :",
     ):
@@ -121,7 +122,8 @@ def test_fr_apl_01_is_issued_when_the_berkas_is_decided_not_while_returned_dated
         "5 C.222000.014.01 Menyusun Laporan Hasil Pengujian Mutu SKKNI",
         "1 Kartu tanda mahasiswa Persyaratan dasar Catatan: KTM semester lalu ✓",
         "☐ Diterima ☑ Tidak diterima sebagai peserta sertifikasi. Catatan: Bukan mahasiswa tingkat akhir.",
-        "Pemohon/Kandidat: Nama : Eko Saputra Tanggal : 1 Desember 2026",
+        "Pemohon/Kandidat: ☑ Dengan ini saya menyatakan bahwa data yang saya isikan adalah benar dan dapat "
+        "dipertanggungjawabkan. Nama : Eko Saputra Tanggal : 1 Desember 2026",
         "Nama : Sri Wahyuni, S.E. NIP : 198001102006042003 Tanggal : 2 Desember 2026",
     ):
         assert hari.rapat(phrase) in text, phrase

@@ -144,6 +144,17 @@ def test_an_apl_missing_a_unit_of_the_skema_is_refused(api: Api) -> None:
     assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
 
 
+def test_an_apl_without_the_applicants_declaration_ticked_is_refused_naming_it(api: Api) -> None:
+    root = b.registration_open(api, [Calon("peserta")])
+    t = sop.one(api, "peserta", b.APL)
+    data = sop.apl(api, "peserta", t["id"], JWD)
+    tidak = {**data, "apl01": {**data["apl01"], "pernyataan": False}}
+    b.refused(api, "peserta", t["id"], tidak, root, {"apl01.pernyataan": ["Pernyataan pemohon wajib dicentang"]})
+    tanpa = {**data, "apl01": {k: v for k, v in data["apl01"].items() if k != "pernyataan"}}
+    b.refused(api, "peserta", t["id"], tanpa, root, {"apl01.pernyataan": ["pernyataan wajib diisi"]})
+    assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
+
+
 def test_an_apl_citing_a_file_that_is_not_the_candidates_own_upload_is_refused(api: Api) -> None:
     root = b.registration_open(api, [Calon("peserta"), Calon("peserta2")])
     other = sop.one(api, "peserta2", b.APL)

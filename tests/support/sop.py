@@ -137,8 +137,8 @@ def upload_foto(api: Api, username: str, task_id: str, content: bytes = foto.PNG
 
 
 def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:
-    """FR.APL.01 with a freshly uploaded pas foto (300 × 400 PNG) and evidence PDF, and FR.APL.02 answering every
-    unit of skema `nomor`."""
+    """FR.APL.01 with a freshly uploaded pas foto (300 × 400 PNG) and evidence PDF and the declaration ticked, and
+    FR.APL.02 answering every unit of skema `nomor`."""
     r = upload(api, username, task_id)
     assert r.status_code == 201, r.text
     f = upload_foto(api, username, task_id)
@@ -149,6 +149,7 @@ def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:
             "pendidikan": "D3 (tingkat akhir)",
             "pas_foto_berkas_id": f.json()["id"],
             "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": r.json()["id"]}],
+            "pernyataan": True,
         },
         "apl02": [{"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"} for u in units(api, nomor)],
     }
