@@ -114,7 +114,12 @@ APL = {
         ],
         "pernyataan": True,
     },
-    "apl02": [{"unit_kode": "J.620100.004.02", "kompeten": True}],
+    "apl02": [
+        {
+            "unit_kode": "J.620100.004.02",
+            "elemen": [{"elemen": "Mengidentifikasi konsep data dan struktur data", "kompeten": True}],
+        }
+    ],
 }
 
 

@@ -75,8 +75,18 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "pernyataan": True,
         },
         "apl02": [
-            {"unit_kode": "J.620100.004.02", "kompeten": True, "bukti": "Laporan praktik"},
-            {"unit_kode": "J.620100.009.01", "kompeten": False},
+            {
+                "unit_kode": "J.620100.004.02",
+                "elemen": [
+                    {
+                        "elemen": "Mengidentifikasi konsep data dan struktur data",
+                        "kompeten": True,
+                        "bukti": "Laporan praktik",
+                    },
+                    {"elemen": "Menerapkan struktur data dan akses terhadap struktur data", "kompeten": False},
+                ],
+            },
+            {"unit_kode": "J.620100.009.01", "elemen": [{"elemen": "Menyusun dokumentasi", "kompeten": False}]},
         ],
     },
     "ak05_laporan.json": {
