@@ -646,11 +646,9 @@ def drive(run: Run, bases: list[str], db_url: str, secret: str, clients: int) ->
                         "pendidikan": "D3 (tingkat akhir)",
                         "pas_foto_berkas_id": pas_foto["id"],
                         "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": up["id"]}],
+                        "pernyataan": True,
                     },
-                    "apl02": [
-                        {"unit_kode": x["kode"], "kompeten": True, "bukti": "Laporan praktik"}
-                        for x in units[skema_of[u]]
-                    ],
+                    "apl02": [sop.mandiri(x) for x in units[skema_of[u]]],
                 },
             )
             t = c.wait_task(

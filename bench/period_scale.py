@@ -73,7 +73,7 @@ from api.store.enums import JenisBerkas
 from api.store.master import Asesor, AsesorSkema, Berkas, Peserta, Skema
 from api.store.models import ChildCompletion, HumanTask, ProcessInstance, User, UserRole
 from api.store.storage import FileStore
-from tests.support import foto
+from tests.support import foto, sop
 
 JWD = "SKM/LSP-STMI/001/2024"
 OPR = "SKM/LSP-STMI/002/2024"
@@ -539,11 +539,9 @@ def run(n: int, args: argparse.Namespace) -> dict[str, float]:
                     "pendidikan": "D3 (tingkat akhir)",
                     "pas_foto_berkas_id": pas_foto[username],
                     "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": berkas[username]}],
+                    "pernyataan": True,
                 },
-                "apl02": [
-                    {"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"}
-                    for u in units[skema_of[username]]
-                ],
+                "apl02": [sop.mandiri(u) for u in units[skema_of[username]]],
             }
 
         def periksa(username: str, _instance_id: int) -> dict[str, Any]:

@@ -156,8 +156,12 @@ def isian_pendaftar(ctx: SumberContext) -> list[dict[str, Any]] | None:
 
 @isian("unit_apl02")
 def isian_unit_apl02(ctx: SumberContext) -> list[dict[str, Any]] | None:
-    """Satu baris per unit skema pendaftar (kode unit), penilaian diri diisi peserta."""
-    return [{"unit_kode": u["kode"]} for u in unit_peserta(ctx)] or None
+    """Satu baris per unit skema pendaftar (kode unit) dengan satu baris per elemennya, penilaian diri diisi
+    peserta."""
+    return [
+        {"unit_kode": u["kode"], "elemen": [{"elemen": e["judul"]} for e in objects(u.get("elemen")) if e.get("judul")]}
+        for u in unit_peserta(ctx)
+    ] or None
 
 
 @isian("unit_penilaian")

@@ -380,6 +380,21 @@ def pilihan_unit_skema(ctx: SumberContext) -> list[Pilihan]:
     return [Pilihan(u["kode"], f"{u['kode']} — {u.get('judul') or ''}".rstrip(" —")) for u in unit_peserta(ctx)]
 
 
+@pilihan("elemen_skema")
+def pilihan_elemen_skema(ctx: SumberContext) -> list[Pilihan]:
+    """Elemen setiap unit skema peserta dengan kriteria unjuk kerjanya (kode unit · elemen n: judul — KUK)."""
+    out = []
+    for u in unit_peserta(ctx):
+        for n, e in enumerate(objects(u.get("elemen")), start=1):
+            if not e.get("judul"):
+                continue
+            kuk = "; ".join(f"{n}.{i} {k}" for i, k in enumerate(e.get("kuk") or [], start=1))
+            out.append(
+                Pilihan(e["judul"], f"{u['kode']} · Elemen {n}: {e['judul']}" + (f" — KUK {kuk}" if kuk else ""))
+            )
+    return out
+
+
 @pilihan("berkas_pendaftar")
 def pilihan_berkas_pendaftar(ctx: SumberContext) -> list[Pilihan]:
     """Berkas bukti yang diunggah pendaftar pada FR.APL.01."""

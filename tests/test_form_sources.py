@@ -105,7 +105,17 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
     sop.open_registration(api, root)
 
     t = sop.one(api, "peserta", "Mengisi FR.APL.01 dan FR.APL.02")
-    assert choices(form(api, "peserta", t["id"]), "apl02.[].unit_kode") == JWD_UNITS
+    schema = form(api, "peserta", t["id"])
+    assert choices(schema, "apl02.[].unit_kode") == JWD_UNITS
+    # Each element of the skema's units, with its KUK, to answer per element.
+    elemen = choices(schema, "apl02.[].elemen.[].elemen")
+    assert len(elemen) == 13
+    assert elemen[0] == (
+        "Mengidentifikasi konsep data dan struktur data",
+        "J.620100.004.02 · Elemen 1: Mengidentifikasi konsep data dan struktur data — KUK 1.1 Konsep data dan "
+        "struktur data diidentifikasi sesuai konteks permasalahan; 1.2 Alternatif struktur data dibandingkan "
+        "kelebihan dan kekurangannya",
+    )
     for username in sop.CANDIDATES:
         sop.submit_apl(api, username)
     t = sop.tasks_named(api, "kabid_administrasi", "Memeriksa kelengkapan berkas pendaftaran")[0]
@@ -312,9 +322,13 @@ def test_a_period_runs_on_the_pre_filled_values_with_only_the_judgements_typed(a
     for username, nomor in sop.CANDIDATES.items():
         t = sop.one(api, username, "Mengisi FR.APL.01 dan FR.APL.02")
         apl = sop.apl(api, username, t["id"], nomor)
-        units = [u["kode"] for u in sop.units(api, nomor)]
-        assert defaults(form(api, username, t["id"]))["apl02"] == [{"unit_kode": k} for k in units]
-        confirm(api, username, t, {"apl01": apl["apl01"], "apl02": [{"kompeten": True} for _ in units]})
+        # One row per unit, each with one row per element: only the K/BK judgement is the candidate's to give.
+        units = sop.units(api, nomor)
+        assert defaults(form(api, username, t["id"]))["apl02"] == [
+            {"unit_kode": u["kode"], "elemen": [{"elemen": e["judul"]} for e in u["elemen"]]} for u in units
+        ]
+        ya = [{"elemen": [{"kompeten": True} for _ in u["elemen"]]} for u in units]
+        confirm(api, username, t, {"apl01": apl["apl01"], "apl02": ya})
     for t in sop.tasks_named(api, "kabid_administrasi", "Memeriksa kelengkapan berkas pendaftaran"):
         detail = sop.task_detail(api, "kabid_administrasi", t["id"])
         [bukti] = detail["data"]["apl01"]["bukti"]

@@ -112,8 +112,14 @@ APL = {
             {"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": 11},
             {"jenis": "administratif", "nama": "Transkrip", "berkas_id": 12},
         ],
+        "pernyataan": True,
     },
-    "apl02": [{"unit_kode": "J.620100.004.02", "kompeten": True}],
+    "apl02": [
+        {
+            "unit_kode": "J.620100.004.02",
+            "elemen": [{"elemen": "Mengidentifikasi konsep data dan struktur data", "kompeten": True}],
+        }
+    ],
 }
 
 

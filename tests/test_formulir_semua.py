@@ -72,10 +72,21 @@ SAMPLES: dict[str, dict[str, Any]] = {
                 {"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": 11},
                 {"jenis": "portofolio", "nama": "Laporan praktik kerja", "berkas_id": 12},
             ],
+            "pernyataan": True,
         },
         "apl02": [
-            {"unit_kode": "J.620100.004.02", "kompeten": True, "bukti": "Laporan praktik"},
-            {"unit_kode": "J.620100.009.01", "kompeten": False},
+            {
+                "unit_kode": "J.620100.004.02",
+                "elemen": [
+                    {
+                        "elemen": "Mengidentifikasi konsep data dan struktur data",
+                        "kompeten": True,
+                        "bukti": "Laporan praktik",
+                    },
+                    {"elemen": "Menerapkan struktur data dan akses terhadap struktur data", "kompeten": False},
+                ],
+            },
+            {"unit_kode": "J.620100.009.01", "elemen": [{"elemen": "Menyusun dokumentasi", "kompeten": False}]},
         ],
     },
     "ak05_laporan.json": {

@@ -411,7 +411,7 @@ def panel(page: HtmlElement) -> HtmlElement:
 
 
 def apl02_rows(page: HtmlElement) -> list[list[str]]:
-    return [[words(td) for td in find(tr, "./td")] for tr in find(panel(page), ".//table//tbody/tr")]
+    return [[words(td) for td in find(tr, "./th|./td")] for tr in find(panel(page), ".//table//tbody/tr")]
 
 
 def test_the_ak02_page_shows_the_candidates_apl02_answer_beside_each_prefilled_unit(api: Api) -> None:
@@ -443,7 +443,21 @@ def test_the_pre_assessment_page_shows_self_assessment_and_evidence_side_by_side
     page = get_page(api, f"/tasks/{pra}")
     text = words(panel(page))
     assert "Bunga Maharani (2303002)" in text
-    assert [r[1:] for r in apl02_rows(page)] == [["Kompeten (K)", "Laporan praktik"]] * 6
+    # Per unit a row heading its elements (6 units, 13 elements), each element with its KUK and Bunga's answer:
+    # every element K with "Laporan praktik" (tests/support/sop.py apl()), so every unit K.
+    rows = apl02_rows(page)
+    assert len(rows) == 6 + 13
+    assert rows[:2] == [
+        ["J.620100.004.02 Menggunakan Struktur Data", "Kompeten (K)", "Laporan praktik"],
+        [
+            "Elemen 1: Mengidentifikasi konsep data dan struktur data "
+            "1.1 Konsep data dan struktur data diidentifikasi sesuai konteks permasalahan "
+            "1.2 Alternatif struktur data dibandingkan kelebihan dan kekurangannya",
+            "Kompeten (K)",
+            "Laporan praktik",
+        ],
+    ]
+    assert [r[1:] for r in rows] == [["Kompeten (K)", "Laporan praktik"]] * 19
     [link] = find(panel(page), ".//a[starts-with(@href, '/api/berkas/')]")
     assert words(link) == "Buka ktm.pdf (tab baru)"
     assert "Kartu tanda mahasiswa (Persyaratan dasar)" in text

@@ -96,6 +96,9 @@ def pesan(error: Any, extra: list[str]) -> str:
         return f"maksimal {expected} isian"
     if v == "enum":
         return f"{error.instance!r} bukan pilihan yang sah; pilih salah satu: {', '.join(map(str, expected))}"
+    if v == "const" and expected is True:  # a confirmation the person must tick (FR.APL.01's declaration)
+        title = (error.schema or {}).get("title") if isinstance(error.schema, dict) else None
+        return f"{title or 'Kolom ini'} wajib dicentang (disetujui)"
     if v == "const":
         return f"harus {expected!r}"
     if v == "oneOf" and (labels := _titles(expected)):

@@ -213,11 +213,47 @@ def catat_kehadiran(
 
 
 @dataclass(frozen=True)
+class ElemenMandiri:
+    nomor: int
+    judul: str
+    kuk: list[str]
+    kompeten: bool | None  # None: not answered
+    bukti: str | None
+
+
+@dataclass(frozen=True)
 class UnitMandiri:
     kode: str
     judul: str | None
-    kompeten: bool | None  # None: not answered
+    kompeten: bool | None  # every element K: True; any BK: False; None: not answered
     bukti: str | None
+    elemen: list[ElemenMandiri] = field(default_factory=list)
+
+
+def _unit_mandiri(kode: str, unit: dict[str, Any] | None, answer: dict[str, Any]) -> UnitMandiri:
+    """The candidate's FR.APL.02 answers to one unit: per element of the master's unit (matched by its title), and
+    for the unit K when every element is K, BK when one is; a submission answering per unit keeps that answer."""
+    per_elemen = {a.get("elemen"): a for a in answer.get("elemen") or [] if isinstance(a, dict)}
+    elemen = []
+    for n, e in enumerate([e for e in (unit or {}).get("elemen") or [] if isinstance(e, dict)], start=1):
+        a = per_elemen.get(e.get("judul")) or {}
+        elemen.append(
+            ElemenMandiri(
+                nomor=n,
+                judul=str(e.get("judul") or ""),
+                kuk=[str(k) for k in e.get("kuk") or []],
+                kompeten=a.get("kompeten") if isinstance(a.get("kompeten"), bool) else None,
+                bukti=str(a.get("bukti") or "") or None,
+            )
+        )
+    jawab = [e.kompeten for e in elemen if e.kompeten is not None]
+    if isinstance(answer.get("kompeten"), bool):
+        kompeten: bool | None = answer["kompeten"]
+        bukti = str(answer.get("bukti") or "") or None
+    else:
+        kompeten = False if False in jawab else True if jawab and len(jawab) == len(elemen) else None
+        bukti = "; ".join(dict.fromkeys(e.bukti for e in elemen if e.bukti)) or None
+    return UnitMandiri(kode=kode, judul=(unit or {}).get("judul"), kompeten=kompeten, bukti=bukti, elemen=elemen)
 
 
 @dataclass(frozen=True)
@@ -273,19 +309,11 @@ def pendaftaran(db: Database, user: CurrentUser, root_id: int, username: str) ->
         out.ditemukan = True
         apl01 = data.get("apl01") if isinstance(data.get("apl01"), dict) else {}
         skema_nomor = apl01.get("skema_nomor") if isinstance(apl01, dict) else None
-        judul = _unit_titles(session, root_id, username, skema_nomor)
+        units = _units(session, root_id, username, skema_nomor)
         answers = {str(a.get("unit_kode") or ""): a for a in data["apl02"] if isinstance(a, dict)}
         # The skema's order (the order FR.AK.02 pre-fills its units in), then any answer for another code.
-        for kode in list(judul) + [k for k in answers if k not in judul]:
-            a = answers.get(kode, {})
-            out.unit.append(
-                UnitMandiri(
-                    kode=kode,
-                    judul=judul.get(kode),
-                    kompeten=a.get("kompeten") if isinstance(a.get("kompeten"), bool) else None,
-                    bukti=str(a.get("bukti") or "") or None,
-                )
-            )
+        for kode in list(units) + [k for k in answers if k not in units]:
+            out.unit.append(_unit_mandiri(kode, units.get(kode), answers.get(kode, {})))
         bukti = [b for b in (apl01.get("bukti") or []) if isinstance(b, dict)] if isinstance(apl01, dict) else []
         ids = [b["berkas_id"] for b in bukti if isinstance(b.get("berkas_id"), int)]
         files = {b.id: b for b in session.scalars(select(Berkas).where(Berkas.id.in_(ids)))} if ids else {}
@@ -304,9 +332,9 @@ def pendaftaran(db: Database, user: CurrentUser, root_id: int, username: str) ->
         return out
 
 
-def _unit_titles(session: Session, root_id: int, username: str, skema_nomor: Any) -> dict[str, str]:
-    """Unit code -> title of the candidate's skema, in the skema's order (the skema named by the registration,
-    else by the period's task data about them)."""
+def _units(session: Session, root_id: int, username: str, skema_nomor: Any) -> dict[str, dict[str, Any]]:
+    """Unit code -> unit (title, elements and KUK) of the candidate's skema, in the skema's order (the skema named by
+    the registration, else by the period's task data about them)."""
     if not isinstance(skema_nomor, str):
         contexts = session.scalars(
             select(HumanTask.context)
@@ -323,7 +351,9 @@ def _unit_titles(session: Session, root_id: int, username: str, skema_nomor: Any
             None,
         )
     skema = session.scalars(select(Skema).where(Skema.nomor == skema_nomor)).first() if skema_nomor else None
-    return {str(u.get("kode")): str(u.get("judul") or "") for u in (skema.unit or [])} if skema is not None else {}
+    if skema is None:
+        return {}
+    return {str(u.get("kode")): u for u in skema.unit or [] if isinstance(u, dict)}
 
 
 @dataclass(frozen=True)

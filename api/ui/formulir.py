@@ -39,6 +39,7 @@ Errors = Iterable[Mapping[str, Any]]
 # More choices than this are a <select>; fewer are radios (a field whose choices come from data is always a select).
 RADIO_MAX = 5
 ROW_CHOICES_MAX = 20  # more choices from data than this in a filled row: the value is named, not offered
+ROW_TITLE_MAX = 120  # nor a value from data whose title is longer than this (FR.APL.02's element with its KUK)
 # Fields people write sentences in (a <textarea>); everything else is one line.
 _LONG = re.compile(
     r"(^|_)(catatan|alasan|komentar|ringkasan|temuan|rekomendasi|pertimbangan|tindakan|tindak_lanjut|umpan_balik|"
@@ -204,9 +205,16 @@ def _build(
     kind = schema.get("type")
     bad, options = ctx.read(schema)
     # In a row, a value chosen from data among many is named, not offered again: a list of hundreds of rows
-    # would each list everyone. Remove the row and add another to change it.
+    # would each list everyone. So is one whose title a list cannot show whole (an element with its KUK). Remove
+    # the row and add another to change it.
     in_row = path.count(".") and path.split(".")[-2].isdigit()
-    long = in_row and SUMBER in schema and len(options or []) > ROW_CHOICES_MAX
+    long = (
+        in_row
+        and SUMBER in schema
+        and (
+            len(options or []) > ROW_CHOICES_MAX or any(v == value and len(t) > ROW_TITLE_MAX for v, t in options or [])
+        )
+    )
     widget = ui.get("widget") or ("hanya-baca" if (keyed or long) and _filled(value) else None)
     if bad:
         f.kind = "tak-didukung"

@@ -49,9 +49,9 @@ def terbitkan_fr_apl_01(
 ) -> dict[str, Any]:
     """FR.APL.01 as Kabid Administrasi decided it: the candidate's personal data (master data) with the education
     and work they entered, the skema with its units, each piece of evidence with the status it was checked with,
-    and the LSP's recommendation (diterima / tidak diterima, the reason) signed by whoever checked it; dated the
-    days the candidate submitted it and Kabid Administrasi decided. Refused for a berkas returned for revision
-    (nothing is decided yet). The candidate reads it."""
+    the candidate's declaration that the data is true, and the LSP's recommendation (diterima / tidak diterima, the
+    reason) signed by whoever checked it; dated the days the candidate submitted it and Kabid Administrasi decided.
+    Refused for a berkas returned for revision (nothing is decided yet). The candidate reads it."""
     pendaftar = require_object("pendaftar", pendaftar)
     apl01 = require_object("apl01", apl01)
     pemeriksaan = require_object("pemeriksaan", pemeriksaan)
@@ -86,6 +86,9 @@ def terbitkan_fr_apl_01(
         "skema": snapshot.skema(m, pendaftar.get("skema_nomor"), pendaftar.get("skema_judul"), unit=True),
         "tujuan_asesmen": apl01.get("tujuan_asesmen"),
         "bukti": bukti,
+        # The applicant's declaration (forms/apl01_apl02.json `pernyataan`), printed over their name and the day they
+        # submitted; a submission made before the form asked for it has none.
+        "pernyataan": apl01.get("pernyataan") is True,
         "tanggal_pengajuan": _tanggal(diajukan.event if diajukan is not None else None, ctx),
         "keputusan": keputusan,
         "alasan": str(pemeriksaan.get("alasan") or "").strip(),
@@ -109,10 +112,10 @@ def terbitkan_fr_apl_02(
     pra_asesmen: dict[str, Any],
     periode: str | None = None,
 ) -> dict[str, Any]:
-    """FR.APL.02 as the asesor reviewed it: per unit of the skema its elements and KUK, the candidate's answer
-    (K/BK, per unit as the form asks it) and the evidence they named, dated the day they submitted it; then the
-    asesor's recommendation (asesmen dapat / tidak dapat dilanjutkan), note, name, No. Reg. MET and the day of the
-    review. The candidate and that asesor read it."""
+    """FR.APL.02 as the asesor reviewed it: per unit of the skema, per element its KUK, the candidate's answer
+    (K/BK) and the evidence they named, dated the day they submitted it; then the asesor's recommendation (asesmen
+    dapat / tidak dapat dilanjutkan), note, name, No. Reg. MET and the day of the review. The candidate and that
+    asesor read it."""
     peserta = require_object("peserta", peserta)
     pra_asesmen = require_object("pra_asesmen", pra_asesmen)
     if pra_asesmen.get("rekomendasi") not in ("lanjut", "tidak_lanjut"):
@@ -131,16 +134,26 @@ def terbitkan_fr_apl_02(
     jawaban = {j.get("unit_kode"): j for j in objects(diajukan.data.get("apl02"))}
     unit = []
     for u in skema.get("unit") or [{"kode": k} for k in jawaban]:
-        j = jawaban.get(u.get("kode"))
+        j = jawaban.get(u.get("kode")) or {}
+        per_elemen = {a.get("elemen"): a for a in objects(j.get("elemen"))}
+        baris = []
+        for e in objects(elemen.get(u.get("kode"))):
+            a = per_elemen.get(e.get("judul")) or {}
+            baris.append(
+                {
+                    "judul": e.get("judul"),
+                    "kuk": [str(k) for k in e.get("kuk") or []],
+                    "kompeten": a.get("kompeten") if isinstance(a.get("kompeten"), bool) else None,
+                    "bukti": str(a.get("bukti") or "").strip(),
+                }
+            )
         unit.append(
             {
                 **u,
-                "elemen": [
-                    {"judul": e.get("judul"), "kuk": [str(k) for k in e.get("kuk") or []]}
-                    for e in objects(elemen.get(u.get("kode")))
-                ],
-                "kompeten": j.get("kompeten") if j is not None else None,
-                "bukti": str(j.get("bukti") or "").strip() if j is not None else "",
+                "elemen": baris,
+                # Answered per unit (a submission made before the form asked per element): that answer, else None.
+                "kompeten": j.get("kompeten") if isinstance(j.get("kompeten"), bool) else None,
+                "bukti": str(j.get("bukti") or "").strip(),
             }
         )
     data: dict[str, Any] = {

@@ -103,11 +103,14 @@ def periksa_apl(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
         refusals.append(Refusal("apl02", f"Skema {nomor} pendaftaran ini tidak ada di data master skema"))
         return refusals
     units = unit_skema(skema)
-    judul = {u.get("kode"): u.get("judul") for u in skema.unit or []}
+    unit_master = {u.get("kode"): u for u in objects(skema.unit or [])}
+    judul = {k: u.get("judul") for k, u in unit_master.items()}
     apl02 = objects(data.get("apl02"))
     dijawab: dict[Any, int] = {}
     for i, a in enumerate(apl02):
         kode = a.get("unit_kode")
+        if kode in judul and kode not in dijawab:
+            refusals += periksa_elemen(i, unit_master[kode], objects(a.get("elemen")))
         if kode not in judul:
             refusals.append(
                 Refusal(
@@ -132,6 +135,34 @@ def periksa_apl(ctx: ServiceContext, data: dict[str, Any]) -> list[Refusal]:
     if lama is not None and not register.boleh_sertifikat_kedua(apl01.get("tujuan_asesmen")):
         nama = m.nama(pendaftar.get("username"))
         refusals.append(Refusal("apl01.tujuan_asesmen", register.pesan_aktif(nama, lama)))
+    return refusals
+
+
+def periksa_elemen(i: int, unit: dict[str, Any], jawaban: list[dict[str, Any]]) -> list[Refusal]:
+    """FR.APL.02 asks per element: row `i` (unit `unit` of the skema) answers each of the unit's elements once, and
+    only its elements (named by their title, as forms/apl01_apl02.json `elemen` offers them)."""
+    kode = unit.get("kode")
+    nama = f"{kode} ({unit.get('judul')})"
+    elemen = [str(e.get("judul")) for e in objects(unit.get("elemen")) if e.get("judul")]
+    refusals: list[Refusal] = []
+    dijawab: dict[Any, int] = {}
+    for j, a in enumerate(jawaban):
+        judul = a.get("elemen")
+        path = f"apl02.{i}.elemen.{j}.elemen"
+        if judul not in elemen:
+            refusals.append(Refusal(path, f"{judul} bukan elemen unit {nama}"))
+        elif judul in dijawab:
+            nomor = elemen.index(judul) + 1
+            refusals.append(
+                Refusal(path, f"Elemen {nomor} ({judul}) unit {kode} sudah diisi di baris {dijawab[judul] + 1}")
+            )
+        else:
+            dijawab[judul] = j
+    kurang = [f"elemen {n} ({e})" for n, e in enumerate(elemen, start=1) if e not in dijawab]
+    if kurang:
+        refusals.append(
+            Refusal(f"apl02.{i}.elemen", f"Asesmen mandiri (FR.APL.02) unit {nama} belum mengisi {gabung_nama(kurang)}")
+        )
     return refusals
 
 

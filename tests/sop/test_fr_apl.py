@@ -24,14 +24,14 @@ PEKERJAAN = {
 
 
 def submit(api: Api, username: str, nomor: str, bk: dict[str, str] | None = None, **apl01: Any) -> dict[str, Any]:
-    """The candidate submits FR.APL.01/02 (sop.apl: every unit K, "Laporan praktik") with `apl01` fields changed and
-    the units in `bk` answered BK with the evidence given."""
+    """The candidate submits FR.APL.01/02 (sop.apl: every element K, "Laporan praktik") with `apl01` fields changed
+    and the last element of each unit in `bk` answered BK with the evidence given."""
     t = sop.one(api, username, b.APL)
     data = sop.apl(api, username, t["id"], nomor)
     data["apl01"] |= apl01
     for jawaban in data["apl02"]:
         if jawaban["unit_kode"] in (bk or {}):
-            jawaban |= {"kompeten": False, "bukti": (bk or {})[jawaban["unit_kode"]]}
+            jawaban["elemen"][-1] |= {"kompeten": False, "bukti": (bk or {})[jawaban["unit_kode"]]}
     api.complete(username, t["id"], data)
     return data
 
@@ -92,7 +92,8 @@ def test_fr_apl_01_is_issued_when_the_berkas_is_decided_not_while_returned_dated
         "1 Kartu tanda mahasiswa Persyaratan dasar ✓",
         "Rekomendasi (diisi oleh LSP): Berdasarkan ketentuan persyaratan dasar, maka pemohon: ☑ Diterima "
         "☐ Tidak diterima sebagai peserta sertifikasi.",
-        "Pemohon/Kandidat: Nama : Andi Pratama Tanggal : 3 Desember 2026 Tanda tangan :",
+        "Pemohon/Kandidat: ☑ Dengan ini saya menyatakan bahwa data yang saya isikan adalah benar dan dapat "
+        "dipertanggungjawabkan. Nama : Andi Pratama Tanggal : 3 Desember 2026 Tanda tangan :",
         "Admin LSP: Jabatan : Kepala Bidang Administrasi Nama : Sri Wahyuni, S.E. NIP : 198001102006042003 "
         "Tanggal : 4 Desember 2026 Tanda tangan :",
     ):
@@ -121,7 +122,8 @@ def test_fr_apl_01_is_issued_when_the_berkas_is_decided_not_while_returned_dated
         "5 C.222000.014.01 Menyusun Laporan Hasil Pengujian Mutu SKKNI",
         "1 Kartu tanda mahasiswa Persyaratan dasar Catatan: KTM semester lalu ✓",
         "☐ Diterima ☑ Tidak diterima sebagai peserta sertifikasi. Catatan: Bukan mahasiswa tingkat akhir.",
-        "Pemohon/Kandidat: Nama : Eko Saputra Tanggal : 1 Desember 2026",
+        "Pemohon/Kandidat: ☑ Dengan ini saya menyatakan bahwa data yang saya isikan adalah benar dan dapat "
+        "dipertanggungjawabkan. Nama : Eko Saputra Tanggal : 1 Desember 2026",
         "Nama : Sri Wahyuni, S.E. NIP : 198001102006042003 Tanggal : 2 Desember 2026",
     ):
         assert hari.rapat(phrase) in text, phrase
@@ -134,7 +136,7 @@ def test_fr_apl_01_is_issued_when_the_berkas_is_decided_not_while_returned_dated
     assert api.get("asesor", f"/api/dokumen/{diterima.id}").status_code == 403
 
 
-def test_fr_apl_02_is_issued_when_the_asesor_ends_the_pra_asesmen_with_each_units_answer_and_the_review(
+def test_fr_apl_02_is_issued_when_the_asesor_ends_the_pra_asesmen_with_each_elements_answer_and_the_review(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hari.on_the_day(api, monkeypatch, HARI[0])
@@ -159,14 +161,19 @@ def test_fr_apl_02_is_issued_when_the_asesor_ends_the_pra_asesmen_with_each_unit
         ("peserta", "001/LSP-STMI/APL02/XII/2026"),
         ("peserta2", "002/LSP-STMI/APL02/XII/2026"),
     ]
-    # The candidate's answers per unit as they gave them: the last unit BK with their evidence, the others K.
-    assert [(u["kode"], u["kompeten"], u["bukti"]) for u in tidak_lanjut.data["unit"]] == [
-        ("J.620100.004.02", True, "Laporan praktik"),
-        ("J.620100.005.02", True, "Laporan praktik"),
-        ("J.620100.010.01", True, "Laporan praktik"),
-        ("J.620100.016.01", True, "Laporan praktik"),
-        ("J.620100.017.02", True, "Laporan praktik"),
-        ("J.620100.019.02", False, "Belum pernah memakai library pihak ketiga"),
+    # The candidate's answers per element as they gave them: the last element of the last unit BK with their
+    # evidence, the others K; nothing answered per unit.
+    k = (True, "Laporan praktik")
+    assert [
+        (u["kode"], u["kompeten"], [(e["kompeten"], e["bukti"]) for e in u["elemen"]])
+        for u in tidak_lanjut.data["unit"]
+    ] == [
+        ("J.620100.004.02", None, [k, k]),
+        ("J.620100.005.02", None, [k, k]),
+        ("J.620100.010.01", None, [k, k]),
+        ("J.620100.016.01", None, [k, k]),
+        ("J.620100.017.02", None, [k, k, k]),
+        ("J.620100.019.02", None, [k, (False, "Belum pernah memakai library pihak ketiga")]),
     ]
     text = hari.pdf_text(api, tidak_lanjut.id)
     for phrase in (
@@ -175,16 +182,16 @@ def test_fr_apl_02_is_issued_when_the_asesor_ends_the_pra_asesmen_with_each_unit
         "Skema sertifikasi : Junior Web Developer Nomor skema : SKM/LSP-STMI/001/2024 "
         "Nama asesi : Andi Pratama (NIM 2303001) "
         "Nama asesor : Budi Santoso, S.Kom., M.T. (No. Reg. MET.000.001234 2019)",
-        "No. Dapatkah saya melakukan unit ini? (unit kompetensi, elemen dan kriteria unjuk kerja) K BK "
-        "Bukti yang relevan",
+        "No. Dapatkah saya melakukan elemen ini? (elemen kompetensi dan kriteria unjuk kerja) K BK Bukti yang relevan",
         "1 J.620100.004.02 Menggunakan Struktur Data "
-        "Elemen 1: Mengidentifikasi konsep data dan struktur data "
+        "1.1 Elemen 1: Mengidentifikasi konsep data dan struktur data "
         "1.1 Konsep data dan struktur data diidentifikasi sesuai konteks permasalahan "
-        "1.2 Alternatif struktur data dibandingkan kelebihan dan kekurangannya "
-        "Elemen 2: Menerapkan struktur data dan akses terhadap struktur data "
+        "1.2 Alternatif struktur data dibandingkan kelebihan dan kekurangannya ✓ Laporan praktik "
+        "1.2 Elemen 2: Menerapkan struktur data dan akses terhadap struktur data "
         "2.1 Struktur data diimplementasikan sesuai bahasa pemrograman yang dipergunakan "
         "2.2 Akses terhadap data dinyatakan dalam algoritma yang efisien ✓ Laporan praktik",
-        "6 J.620100.019.02 Menggunakan Library atau Komponen Pre-Existing",
+        "6 J.620100.019.02 Menggunakan Library atau Komponen Pre-Existing "
+        "6.1 Elemen 1: Melakukan pemilihan unit-unit reuse yang potensial",
         "2.3 Program yang dihubungkan dengan library diterapkan ✓ Belum pernah memakai library pihak ketiga",
         "Asesi: Nama : Andi Pratama Tanggal : 1 Desember 2026 Tanda tangan :",
         "Ditinjau oleh asesor: Nama : Budi Santoso, S.Kom., M.T. No. Reg. MET : MET.000.001234 2019 "

@@ -144,6 +144,54 @@ def test_an_apl_missing_a_unit_of_the_skema_is_refused(api: Api) -> None:
     assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
 
 
+def test_an_apl_02_is_answered_per_element_a_missing_or_foreign_element_is_refused(api: Api) -> None:
+    root = b.registration_open(api, [Calon("peserta")])
+    t = sop.one(api, "peserta", b.APL)
+    data = sop.apl(api, "peserta", t["id"], JWD)
+    # J.620100.017.02 has three elements; the candidate leaves out the second and answers the first twice.
+    assert data["apl02"][4]["unit_kode"] == "J.620100.017.02"
+    kedua = data["apl02"][4]["elemen"].pop(1)
+    assert kedua["elemen"] == "Membuat program sederhana"
+    data["apl02"][4]["elemen"].append(dict(data["apl02"][4]["elemen"][0]))
+    # An element of another unit under J.620100.004.02.
+    data["apl02"][0]["elemen"][1]["elemen"] = "Mengeksekusi source code"
+    b.refused(
+        api,
+        "peserta",
+        t["id"],
+        data,
+        root,
+        {
+            "apl02.4.elemen": [
+                "Asesmen mandiri (FR.APL.02) unit J.620100.017.02 (Mengimplementasikan Pemrograman Terstruktur) "
+                "belum mengisi elemen 2 (Membuat program sederhana)"
+            ],
+            "apl02.4.elemen.2.elemen": [
+                "Elemen 1 (Menggunakan tipe data dan kontrol program) unit J.620100.017.02 sudah diisi di baris 1"
+            ],
+            "apl02.0.elemen.1.elemen": [
+                "Mengeksekusi source code bukan elemen unit J.620100.004.02 (Menggunakan Struktur Data)"
+            ],
+        },
+    )
+    # Without any element the unit is refused by the form itself.
+    data = sop.apl(api, "peserta", t["id"], JWD)
+    data["apl02"][0]["elemen"] = []
+    b.refused(api, "peserta", t["id"], data, root, {"apl02.0.elemen": ["tidak boleh kosong"]})
+    assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
+
+
+def test_an_apl_without_the_applicants_declaration_ticked_is_refused_naming_it(api: Api) -> None:
+    root = b.registration_open(api, [Calon("peserta")])
+    t = sop.one(api, "peserta", b.APL)
+    data = sop.apl(api, "peserta", t["id"], JWD)
+    tidak = {**data, "apl01": {**data["apl01"], "pernyataan": False}}
+    b.refused(api, "peserta", t["id"], tidak, root, {"apl01.pernyataan": ["Pernyataan pemohon wajib dicentang"]})
+    tanpa = {**data, "apl01": {k: v for k, v in data["apl01"].items() if k != "pernyataan"}}
+    b.refused(api, "peserta", t["id"], tanpa, root, {"apl01.pernyataan": ["pernyataan wajib diisi"]})
+    assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
+
+
 def test_an_apl_citing_a_file_that_is_not_the_candidates_own_upload_is_refused(api: Api) -> None:
     root = b.registration_open(api, [Calon("peserta"), Calon("peserta2")])
     other = sop.one(api, "peserta2", b.APL)

@@ -137,8 +137,8 @@ def upload_foto(api: Api, username: str, task_id: str, content: bytes = foto.PNG
 
 
 def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:
-    """FR.APL.01 with a freshly uploaded pas foto (300 × 400 PNG) and evidence PDF, and FR.APL.02 answering every
-    unit of skema `nomor`."""
+    """FR.APL.01 with a freshly uploaded pas foto (300 × 400 PNG) and evidence PDF and the declaration ticked, and
+    FR.APL.02 answering every element of every unit of skema `nomor` K ("Laporan praktik")."""
     r = upload(api, username, task_id)
     assert r.status_code == 201, r.text
     f = upload_foto(api, username, task_id)
@@ -149,9 +149,16 @@ def apl(api: Api, username: str, task_id: str, nomor: str) -> dict[str, Any]:
             "pendidikan": "D3 (tingkat akhir)",
             "pas_foto_berkas_id": f.json()["id"],
             "bukti": [{"jenis": "dasar", "nama": "Kartu tanda mahasiswa", "berkas_id": r.json()["id"]}],
+            "pernyataan": True,
         },
-        "apl02": [{"unit_kode": u["kode"], "kompeten": True, "bukti": "Laporan praktik"} for u in units(api, nomor)],
+        "apl02": [mandiri(u) for u in units(api, nomor)],
     }
+
+
+def mandiri(unit: dict[str, Any], kompeten: bool = True, bukti: str = "Laporan praktik") -> dict[str, Any]:
+    """FR.APL.02's answer to `unit` (as /api/skema gives it): every element answered `kompeten`, with `bukti`."""
+    elemen = [{"elemen": e["judul"], "kompeten": kompeten, "bukti": bukti} for e in unit["elemen"]]
+    return {"unit_kode": unit["kode"], "elemen": elemen}
 
 
 def pemeriksaan(data: dict[str, Any], keputusan: str, alasan: str = "") -> dict[str, Any]:

@@ -567,3 +567,30 @@ def test_in_a_long_list_a_person_chosen_from_many_is_named_not_offered_again() -
     assert '<p class="nilai-baca">Peserta 7</p>' in page
     assert len(_options(page, "keputusan.1.username")) == 31  # a row without a value offers them all
     assert formulir.parse(schema, submitted(page)) == {"keputusan": [{"username": "p7"}, {}]}
+
+
+def test_in_a_row_a_value_from_data_whose_label_a_list_cannot_show_whole_is_named_not_offered_again() -> None:
+    kuk = (
+        "J.620100.017.02 · Elemen 2: Membuat program sederhana — KUK 2.1 Program baca tulis untuk memasukkan data dan "
+        "menampilkannya dibuat"
+    )
+    pilihan = [{"const": "a", "title": "Elemen 1: Menggunakan tipe data"}, {"const": "b", "title": kuk}]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "elemen": {
+                "type": "array",
+                "title": "Elemen",
+                "items": {
+                    "type": "object",
+                    "title": "Elemen",
+                    "properties": {"elemen": {"type": "string", "title": "Elemen", "x-sumber": "s", "oneOf": pilihan}},
+                },
+            }
+        },
+    }
+    page = str(formulir.render(schema, {"elemen": [{"elemen": "b"}, {"elemen": "a"}]}))
+    assert len(kuk) > 120
+    assert f'<p class="nilai-baca">{kuk}</p>' in page
+    assert [v for v, chosen, _ in _options(page, "elemen.1.elemen") if chosen] == ["a"]  # a short label stays a list
+    assert formulir.parse(schema, submitted(page)) == {"elemen": [{"elemen": "b"}, {"elemen": "a"}]}

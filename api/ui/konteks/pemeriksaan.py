@@ -89,7 +89,17 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
                 "catatan_sebelumnya": before.get("catatan") or "",
             }
         )
-    apl02 = _list(data.get("apl02"))
+    # Per unit: K when every element the candidate answered is K (a submission answering per unit keeps its answer).
+    apl02 = [
+        {
+            **u,
+            "elemen": _list(u.get("elemen")),
+            "kompeten": u["kompeten"]
+            if isinstance(u.get("kompeten"), bool)
+            else bool(_list(u.get("elemen"))) and all(e.get("kompeten") is True for e in _list(u.get("elemen"))),
+        }
+        for u in _list(data.get("apl02"))
+    ]
     pekerjaan = {k: v for k, v in _dict(apl01.get("pekerjaan")).items() if v}
     return {
         "task_id": task.id,

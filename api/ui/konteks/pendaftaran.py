@@ -29,7 +29,8 @@ LANGKAH: list[dict[str, Any]] = [
     {"judul": "Tujuan & pendidikan", "bagian": ["f-apl01-tujuan_asesmen", "f-apl01-pendidikan", "f-apl01-pekerjaan"]},
     {"judul": "Bukti", "bagian": ["konteks-pemeriksaan", "f-apl01-pas_foto_berkas_id", "f-apl01-bukti"]},
     {"judul": "Asesmen mandiri", "bagian": ["f-apl02"]},
-    {"judul": "Periksa & kirim", "semua": True},
+    # The applicant's declaration is ticked last, once everything is checked.
+    {"judul": "Periksa & kirim", "bagian": ["f-apl01-pernyataan"], "semua": True},
 ]
 
 
