@@ -155,8 +155,8 @@ class TaskForm:
         return self.page.locator(f"[name={_quoted(path)}]")
 
     def put(self, schema: dict[str, Any], value: Any, path: str) -> None:
-        if "const" in schema:
-            return
+        if "const" in schema and schema.get("type") != "boolean":
+            return  # the server's value; a boolean that must be true is a box the person ticks (a declaration)
         if "x-berkas" in schema:
             if isinstance(value, Unggah):
                 self.upload(path, value)
