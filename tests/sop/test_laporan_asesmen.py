@@ -204,8 +204,10 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
         "Asesor semula : Hendra Gunawan, S.T. (No. Reg. MET.000.002517 2018), tidak menilai ulang",
         "Waktu pelaksanaan : Kamis, 3 Desember 2026 s.d. Jumat, 4 Desember 2026",
         "Tempat (TUK) : Workshop Otomotif dan Laboratorium Polimer",
-        "mengisi rekaman asesmen ulang (FR.AK.02) beserta rekomendasinya untuk diputuskan tim banding paling lambat "
-        "4 Desember 2026.",
+        # The re-assessment's three forms, as the banding process collects them (consent, record, feedback).
+        "memperoleh persetujuan asesi atas asesmen ulang (FR.AK.01) sebelum menilai, mengisi rekaman asesmen ulang "
+        "(FR.AK.02) beserta rekomendasinya untuk diputuskan tim banding paling lambat 4 Desember 2026, dan memberi "
+        "kesempatan asesi menyampaikan umpan balik asesmen ulang (FR.AK.03).",
         "Jakarta Pusat, 1 Desember 2026 Ketua LSP Politeknik STMI Jakarta, Ir. Ratna Dewi Lestari, M.M. "
         "NIP 197805222005012001",
     ]:
