@@ -20,7 +20,7 @@ from api.store.db import Database
 from tests.support.api import Api
 from tests.support.browser import Pages, chromium, pages, site
 from tests.support.databases import PostgresTemplate, SqliteTemplate, Template, settings_for
-from tests.support.live_server import LiveServer, live_server_in
+from tests.support.live_server import LiveServer, live_server_in, serving
 
 __all__ = ["Api", "chromium", "pages", "site"]  # tests and bench/ have imported Api from here; browser fixtures
 
@@ -90,6 +90,14 @@ def app(settings: Settings, db: Database, clock: Clock) -> Any:
 def api(app: Any) -> Iterator[Api]:
     with TestClient(app) as client:
         yield Api(client, app)
+
+
+@pytest.fixture
+def served(api: Api) -> Iterator[str]:
+    """The `api` fixture's app (its database, clock and worker) served by uvicorn in a thread of this process, for a
+    browser beside a walk through the REST API; yields its base URL."""
+    with serving(api.app, lifespan="off") as base:
+        yield base
 
 
 @pytest.fixture

@@ -28,10 +28,11 @@ from api.store.models import ChildCompletion, HumanTask, ProcessInstance
 from tests.support import bpmn
 from tests.support.api import Api
 from tests.support.concurrency import run_concurrently
+from tests.support.waiting import PATIENCE_SECONDS
 
 CANDIDATES_PER_CLIENT = 3
 WORKER = "kabid_administrasi"
-GENEROUS = 300.0  # seconds: a deadline for a loaded machine, never an assertion on speed
+GENEROUS = PATIENCE_SECONDS  # a deadline for a loaded machine, never an assertion on speed
 
 CHILD = bpmn.definitions(
     "uji_peserta",
@@ -90,7 +91,7 @@ def deploy_and_open(api: Api, candidates: int) -> tuple[int, list[str]]:
     [buka] = api.inbox("direktur", instance_id=parent_id)
     api.complete("direktur", buka["id"], {"diterima": True})
     # The request starts the first children; the embedded worker starts the rest in batches (api/engine/children.py).
-    deadline = time.monotonic() + 600  # generous: only a worker that never starts them fails here
+    deadline = time.monotonic() + GENEROUS  # only a worker that never starts them fails here
     while len(tasks := ready_tasks(api.app.state.db)) < candidates and time.monotonic() < deadline:
         time.sleep(0.05)
     return parent_id, tasks

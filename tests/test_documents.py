@@ -3,7 +3,6 @@ new versions, the render queue and its progress, and the public certificate veri
 
 import io
 import threading
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from service_tasks.nomor_surat import terbitkan
 from service_tasks.render import qr_svg, verify_url
 from tests.support import sop
 from tests.support.api import Api
+from tests.support.waiting import wait_until
 
 STAFF = "kabid_administrasi"
 
@@ -288,12 +288,12 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
     worker = api.app.state.worker
     worker.renderer.start()
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            progress = api.get(STAFF, f"/api/instances/{instance_id}").json()["dokumen"]
-            if progress["done"] == progress["total"]:
-                break
-            time.sleep(0.2)
+
+        def finished() -> dict[str, int] | None:
+            now: dict[str, int] = api.get(STAFF, f"/api/instances/{instance_id}").json()["dokumen"]
+            return now if now["done"] + now["failed"] == now["total"] else None
+
+        progress = wait_until(finished, "the renderer rendering the period's documents", interval=0.2)
     finally:
         worker.renderer.stop()
     assert progress == {"done": len(listed), "total": len(listed), "failed": 0}

@@ -17,10 +17,11 @@ from api.clock import Clock
 from service_tasks.render import Rendered, RenderJob
 from tests.support import sop
 from tests.support.api import Api
+from tests.support.waiting import PATIENCE_SECONDS
 from tests.test_notifikasi import returned_registration
 from tests.test_timers import TIMER_BPMN
 
-DEADLINE_SECONDS = 120.0
+DEADLINE_SECONDS = PATIENCE_SECONDS
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ its lane deploy as version 2; the period running before the deploy finishes on v
 period follows version 2."""
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from tests.support import bpmn_edits, sop
 from tests.support.api import Api
 from tests.support.browser import WAIT_MS
 from tests.support.live_server import LiveServer
+from tests.support.waiting import wait_until
 
 SOP = "uji_kompetensi"
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
@@ -31,13 +31,13 @@ class LiveApi(Api):
 
     def drain(self) -> int:
         pending = select(func.count()).select_from(ChildCompletion).where(ChildCompletion.applied_at.is_(None))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+
+        def applied() -> bool:
             with self.engine.connect() as conn:
-                if conn.execute(pending).scalar_one() == 0:
-                    return 0
-            time.sleep(0.1)
-        raise AssertionError("the server's worker did not apply the finished child instances within 60 s")
+                return conn.execute(pending).scalar_one() == 0
+
+        wait_until(applied, "the server's worker applying the finished child instances")
+        return 0
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import httpx
 from tests.support import sop
 from tests.support.api import Api
 from tests.support.live_server import LiveServer
+from tests.support.waiting import PATIENCE_SECONDS
 
-DEADLINE_SECONDS = 240.0
+DEADLINE_SECONDS = PATIENCE_SECONDS
 
 
 def children(pid: int) -> list[int]:

@@ -6,44 +6,22 @@ The browser talks to the app of this process, served by uvicorn in a thread, so 
 the REST API as in tests/test_ui_asesor.py. A
 failure leaves a screenshot beside the test's temporary files."""
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from api.settings import PROJECT_ROOT
 from tests.conftest import Api
 from tests.support import sop
 from tests.support import sop_branches as sb
-from tests.support.live_server import free_port
 from tests.support.sop_branches import Calon
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WAIT = 60_000  # ms: the machine may be busy; nothing here waits on time, only on the page
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 CALON = [Calon("peserta"), Calon("peserta2"), Calon("peserta3", skema="SKM/LSP-STMI/002/2024", asesor="asesor2")]
-
-
-@pytest.fixture
-def served(api: Api) -> Iterator[str]:
-    """The test's app (the same database and worker the REST walk uses) served by uvicorn in a thread."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(api.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=120)
 
 
 @pytest.fixture

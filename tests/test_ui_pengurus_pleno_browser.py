@@ -6,41 +6,16 @@ WCAG 2.2 A/AA violation on the page, its refusal, and the page at desktop width.
 The browser talks to the test's own app (the database of the `api` fixture: SQLite, and PostgreSQL when
 configured), served by uvicorn in a thread."""
 
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-import uvicorn
-
 from tests.conftest import Api
 from tests.support.browser import axe, log_in
-from tests.support.live_server import free_port
 
 WAIT = 120_000  # ms: the machine may be busy; nothing here waits on time, only on the page
 TIK = "Teknologi Informasi dan Komunikasi"
 OTOMOTIF = "Industri Otomotif"
 MUSTOFA = "Dr. Mustofa, S.T., M.T."
-
-
-@pytest.fixture
-def served(api: Api) -> Iterator[str]:
-    """The test's app (the `api` fixture's database) served by uvicorn in a thread."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(api.app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=120)
 
 
 def _fits(page: Any) -> bool:

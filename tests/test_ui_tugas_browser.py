@@ -3,7 +3,6 @@ serve`, at phone width: claim and unclaim swap the row in place (htmx), the draf
 is there after a reload, and axe-core finds no WCAG 2.2 A/AA violation on the inbox and the task page (at
 phone and desktop width). A failure leaves a screenshot in the test's tmp_path."""
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from api.store.models import ChildCompletion
 from tests.support import sop
 from tests.support.api import Api
 from tests.support.live_server import LiveServer
+from tests.support.waiting import wait_until
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -29,13 +29,13 @@ class LiveApi(Api):
 
     def drain(self) -> int:
         pending = select(func.count()).select_from(ChildCompletion).where(ChildCompletion.applied_at.is_(None))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+
+        def applied() -> bool:
             with self.engine.connect() as conn:
-                if conn.execute(pending).scalar_one() == 0:
-                    return 0
-            time.sleep(0.1)
-        raise AssertionError("the server's worker did not apply the finished child instances within 60 s")
+                return conn.execute(pending).scalar_one() == 0
+
+        wait_until(applied, "the server's worker applying the finished child instances")
+        return 0
 
 
 def violations(page: Any) -> list[tuple[str, list[str]]]:

@@ -16,6 +16,7 @@ from api.store.models import ChildCompletion
 from tests.support import sop
 from tests.support.api import Api
 from tests.support.concurrency import run_concurrently
+from tests.support.waiting import wait_until
 
 ASSIGN = "Menugaskan asesor dan verifikator TUK"
 
@@ -58,10 +59,8 @@ def test_the_embedded_worker_moves_the_parent_on_without_anyone_draining(
         sop.step_1_and_2(api, instance_id)
         _register_everyone(api, instance_id)
 
-        deadline = time.monotonic() + 10
-        while not (tasks := _assign_tasks(api, instance_id)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(tasks) == 1, "the parent did not reach the Kabid Sertifikasi's task within 10 s"
+        tasks = wait_until(lambda: _assign_tasks(api, instance_id), "the parent reaching the Kabid Sertifikasi's task")
+        assert len(tasks) == 1
         assert len(_child_completed_events(api, instance_id)) == len(sop.CANDIDATES)
         registered = sop.task_data(api, "kabid_sertifikasi", tasks[0]["id"])
         assert registered  # the children's outputs reached the parent's task

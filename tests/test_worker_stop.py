@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -23,8 +22,9 @@ from api.store.models import Dokumen
 from tests.support import sop
 from tests.support.api import Api
 from tests.support.live_server import BIN, free_port
+from tests.support.waiting import PATIENCE_SECONDS, wait_until
 
-WAIT_SECONDS = 120.0  # bounds a hang only
+WAIT_SECONDS = PATIENCE_SECONDS  # bounds a hang only
 COPIES = 40  # copies of each of the period's four documents: the renderer is busy when the signal comes
 SIGNALS = [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGTERM, id="SIGTERM")]
 
@@ -60,14 +60,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has ended; only its parent has not reaped it yet
-
-
-def _wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {WAIT_SECONDS:.0f} s")
-        time.sleep(0.1)
 
 
 def _queue_copies(db: Database, copies: int) -> int:
@@ -127,7 +119,7 @@ def _stop(process: "subprocess.Popen[bytes]", sig: signal.Signals, log: Path) ->
         process.wait()
         pytest.fail(f"still running {WAIT_SECONDS:.0f} s after {sig.name}:\n{log.read_text(errors='replace')[-3000:]}")
     assert returncode == 0, log.read_text(errors="replace")[-3000:]
-    _wait_until(lambda: not any(_alive(pid) for pid in family), f"its processes {sorted(family)} ending")
+    wait_until(lambda: not any(_alive(pid) for pid in family), f"its processes {sorted(family)} ending")
 
 
 def _env(settings: Settings) -> dict[str, str]:
@@ -171,7 +163,7 @@ def test_the_worker_stops_on_a_signal_after_rendering_and_takes_its_render_proce
     log = Path(settings.data_dir) / "worker.log"
     process = _run([sys.executable, "-m", "api.cli", "worker"], settings, log)
     try:
-        _wait_until(lambda: _rendered(db) > 0, "the worker rendering a document")
+        wait_until(lambda: _rendered(db) > 0, "the worker rendering a document")
         _stop(process, sig, log)
     finally:
         if process.poll() is None:
@@ -190,7 +182,7 @@ def test_serve_stops_its_embedded_worker_on_a_signal_after_rendering(
     log = Path(settings.data_dir) / "serve.log"
     process = _run([BIN / "ujikom", "serve", "--port", str(port)], settings, log, UJIKOM_EMBEDDED_WORKER="true")
     try:
-        _wait_until(lambda: _rendered(db) > 0, "the embedded worker rendering a document")
+        wait_until(lambda: _rendered(db) > 0, "the embedded worker rendering a document")
         assert httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=WAIT_SECONDS).status_code == 200
         _stop(process, sig, log)
     finally:

@@ -22,8 +22,9 @@ from api.store.db import Database
 from api.store.models import Event, ProcessInstance
 from tests.support.api import Api
 from tests.support.bpmn import definitions, lanes, line, user_task
+from tests.support.waiting import PATIENCE_SECONDS
 
-GENEROUS = 120.0  # seconds: a deadline for a loaded machine, never an assertion on speed
+GENEROUS = PATIENCE_SECONDS  # a deadline for a loaded machine, never an assertion on speed
 MARKER = "hasil_hitung"
 
 

@@ -15,7 +15,6 @@ element, a URL), never on a fixed pause.
 """
 
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -255,15 +254,3 @@ def requires(path: str) -> None:
 
     if not any(getattr(r, "path", None) == path for m in SCREENS for r in m.router.routes):
         pytest.skip(f"the screen {path} is not on this branch yet")
-
-
-def wait_until(check: Any, what: str, seconds: float = WAIT_MS / 1000) -> Any:
-    """Poll `check()` until it answers something true (the server or the worker catching up)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds:.0f} s for {what}")
-        time.sleep(0.1)

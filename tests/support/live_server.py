@@ -16,13 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
 
+from tests.support.waiting import PATIENCE_SECONDS
+
 BIN = Path(sys.executable).parent
-READY_SECONDS = 120.0
+READY_SECONDS = PATIENCE_SECONDS
 STOP_SECONDS = 120.0
 
 
@@ -90,17 +92,18 @@ def live_server_in(data_dir: Path, database_url: str) -> Iterator[LiveServer]:
 
 
 @contextmanager
-def serving(app: Any) -> Iterator[str]:
+def serving(app: Any, lifespan: Literal["on", "off"] = "on") -> Iterator[str]:
     """Serve `app` (the test's own application object) with uvicorn in a thread of this process until the block
     ends; yields its base URL. The test keeps the app's clock and worker in hand: it moves time (the day of the
     assessment) and lets the worker run between a browser's steps, as the in-process tests do. The app's
-    lifespan runs here (the evaluator's processes; the embedded worker only if its settings ask for one)."""
+    lifespan runs here (the evaluator's processes; the embedded worker only if its settings ask for one), unless
+    `lifespan="off"`: the app's lifespan already ran (the `api` fixture's client started it)."""
     import threading
 
     import uvicorn
 
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan, access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
