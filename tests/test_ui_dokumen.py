@@ -2,6 +2,7 @@
 Dokumen screen and part 5): each role sees the documents it may read, in Indonesian, and nothing waits on a batch.
 """
 
+import hashlib
 import html
 import io
 import re
@@ -259,6 +260,9 @@ def test_download_gives_the_pdf_and_says_sedang_dibuat_while_the_document_is_ren
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/pdf"
     assert r.headers["content-disposition"].startswith("attachment;")
+    # The page answers with the API's headers: tagged by its SHA-256, framed nowhere.
+    assert r.headers["etag"] == f'"{hashlib.sha256(PDF + b"001/KP/XII/2026").hexdigest()}"'
+    assert r.headers["content-security-policy"] == "frame-ancestors 'none'"
     assert r.content == PDF + b"001/KP/XII/2026"
     r = page.get(f"/dokumen/{waiting}/unduh")
     assert r.status_code == 409

@@ -14,13 +14,16 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, AwareDatetime
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import UploadFile
+from starlette.responses import Response
 
 from api.background.worker import Worker
 from api.clock import Clock
 from api.errors import ApiError
 from api.login_guard import LoginGuard
+from api.services.dokumen import StoredFile
 from api.settings import Settings
 from api.store.db import Database
+from api.store.storage import attachment_disposition, inline_disposition
 
 
 # The dependencies below only read the app's state: `async def` runs them in the event loop; a plain `def`
@@ -166,3 +169,19 @@ async def refuse_nul(request: Request) -> None:  # the name predates NaN and dep
             f" and nesting is at most {MAX_DEPTH} levels; nothing was saved",
             [{"path": p, "message": m} for p, m in dict.fromkeys(found)],
         )
+
+
+def file_response(f: StoredFile, *, download: bool = False) -> Response:
+    """A file the service rendered (a document's own file, a print layer), for every route and page that sends one:
+    shown in the browser, or saved when `download`; named and tagged by its SHA-256. No CSP sandbox, which would
+    stop Chromium showing the PDF; no framing elsewhere."""
+    disposition = attachment_disposition(f.name) if download else inline_disposition(f.name)
+    return Response(
+        f.content,
+        media_type=f.content_type,
+        headers={
+            "Content-Disposition": disposition,
+            "ETag": f'"{f.sha256}"',
+            "Content-Security-Policy": "frame-ancestors 'none'",
+        },
+    )

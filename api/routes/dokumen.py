@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 
 from api.auth import Caller
 from api.permissions import DocumentCorrector, HandoverRecorder, Reissuer, Revoker, Staff
-from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now
+from api.routes.deps import AppSettings, BackgroundWorker, Db, Id, Now, file_response
 from api.schemas.dokumen import (
     Correction,
     DokumenOut,
@@ -26,23 +26,9 @@ from api.schemas.dokumen import (
     Revocation,
 )
 from api.services import arsip, dokumen, register, serah_terima
-from api.store.storage import IMAGE, attachment_disposition, inline_disposition, read_upload, require_type
+from api.store.storage import IMAGE, attachment_disposition, read_upload, require_type
 
 router = APIRouter(prefix="/api", tags=["dokumen"])
-
-
-def file_response(f: dokumen.StoredFile) -> Response:
-    """A file the service rendered, shown in the browser (the document's own file, a print layer), named and
-    tagged by its SHA-256. No CSP sandbox, which would stop Chromium showing the PDF; no framing elsewhere."""
-    return Response(
-        f.content,
-        media_type=f.content_type,
-        headers={
-            "Content-Disposition": inline_disposition(f.name),
-            "ETag": f'"{f.sha256}"',
-            "Content-Security-Policy": "frame-ancestors 'none'",
-        },
-    )
 
 
 @router.get("/instances/{instance_id}/dokumen", response_model=list[DokumenOut])

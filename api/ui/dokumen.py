@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from api.errors import ApiError
 from api.permissions import is_staff, may_record_handover
-from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now
+from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now, file_response
 from api.schemas.dokumen import Penyerahan
 from api.services import arsip, dokumen, serah_terima
 from api.store.enums import Penerima, Role
-from api.store.storage import attachment_disposition, inline_disposition
+from api.store.storage import attachment_disposition
 from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
 from api.ui.templating import page
@@ -157,11 +157,7 @@ def unduh(request: Request, document_id: str, db: Db, settings: AppSettings, use
         f = dokumen.rendered_file(db, settings, user, _int_or_none(document_id) or _no(document_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
-    return Response(
-        f.content,
-        media_type=f.content_type,
-        headers={"Content-Disposition": attachment_disposition(f.name), "ETag": f'"{f.sha256}"'},
-    )
+    return file_response(f, download=True)
 
 
 @router.get("/dokumen/{document_id}/cetak")
@@ -197,11 +193,7 @@ def cetak(
                 request, 422, judul="Bukan sertifikat", pesan=pesan, kembali=("/dokumen", "Kembali"), aktif="dokumen"
             )
         return galat_page(request, user, exc)
-    return Response(
-        f.content,
-        media_type=f.content_type,
-        headers={"Content-Disposition": inline_disposition(f.name), "ETag": f'"{f.sha256}"'},
-    )
+    return file_response(f)
 
 
 @router.get("/dokumen/{document_id}/pratinjau")
