@@ -8,6 +8,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -17,12 +18,13 @@ from api.background import renderer as renderer_module
 from api.background.renderer import LEASE, MAX_ATTEMPTS, Renderer
 from api.store.db import Database
 from api.store.models import Dokumen
-from service_tasks.render import Rendered, RenderJob
+from service_tasks.render import PrintLayer, Rendered, RenderJob
 from tests.support import render_crash, sop
 from tests.support.api import Api
+from tests.support.waiting import PATIENCE_SECONDS, wait_until
 
 STAFF = "kabid_administrasi"
-DEADLINE_SECONDS = 180.0
+DEADLINE_SECONDS = PATIENCE_SECONDS
 
 
 def rows(api: Api, instance_id: int) -> dict[int, Dokumen]:
@@ -237,3 +239,77 @@ def test_staff_give_a_failed_document_back_to_the_renderer_and_it_renders(
     api.app.state.worker.render_documents()
     assert api.get(STAFF, f"/api/dokumen/{rab.id}").status_code == 200
     assert rows(api, instance_id)[rab.id].render_attempts == 0
+
+
+class InOrderPool:
+    """A render pool of one process (a thread here): calls run one at a time in the order they were submitted, as
+    a `ProcessPoolExecutor` of one process takes them; it records that order and how many of the renderer's chunks were in it at most."""
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1)
+        self.submitted: list[str] = []
+        self.ran: list[str] = []
+        self.most_waiting = 0
+        self._futures: list[Future[Any]] = []
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> tuple[Future[Any], Any]:
+        name = "lapisan cetak" if fn is renderer_module.render_print_layer else f"chunk {len(self.submitted) + 1}"
+        if name != "lapisan cetak":  # the renderer's own chunks in the pool, this one included
+            self.most_waiting = max(self.most_waiting, sum(not f.done() for f in self._futures) + 1)
+        self.submitted.append(name)
+
+        def run() -> Any:
+            self.ran.append(name)
+            return fn(*args)
+
+        future = self.executor.submit(run)
+        if name != "lapisan cetak":
+            self._futures.append(future)
+        return future, self.executor
+
+    def drop(self, broken: Any, exc: BaseException) -> None:
+        raise AssertionError(f"no process dies here: {exc}")
+
+
+def test_a_print_layer_asked_for_during_a_large_backlog_waits_for_the_chunks_in_flight_only(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Staff at the printer press "Cetak di blangko" while the renderer works through a period's backlog: the
+    # renderer keeps one chunk more in the pool than it has processes, so the layer comes after those, not after
+    # the whole batch.
+    instance_id = sop.start_period(api)["id"]
+    sop.step_1_and_2(api, instance_id)
+    for i in range(24):
+        add_document(api, instance_id, f"Nota dinas {i}", key=str(i))
+    renderer = api.app.state.worker.renderer
+    api.app.state.settings.render_processes = 1
+    pool = InOrderPool()
+    monkeypatch.setattr(renderer, "pool", pool)
+    first_started, go_on = threading.Event(), threading.Event()
+
+    def render_many(jobs: list[RenderJob]) -> list[Rendered]:
+        if not first_started.is_set():
+            first_started.set()
+            assert go_on.wait(PATIENCE_SECONDS)
+        return [Rendered(id=j.id, sha256=f"{j.id:064d}", size=1, content_type="application/pdf") for j in jobs]
+
+    monkeypatch.setattr(renderer_module, "render_many", render_many)
+    monkeypatch.setattr(renderer_module, "render_print_layer", lambda job: PrintLayer(content=b"%PDF lapisan"))
+    rendering = threading.Thread(target=renderer.render_documents)
+    rendering.start()
+    assert first_started.wait(PATIENCE_SECONDS)
+    wait_until(lambda: len(pool.submitted) >= 2, "the renderer filling the pool")
+    layers: list[PrintLayer] = []
+    printing = threading.Thread(target=lambda: layers.append(renderer.print_layer(None)))
+    printing.start()
+    wait_until(lambda: "lapisan cetak" in pool.submitted, "the print layer reaching the pool")
+    go_on.set()
+    printing.join(PATIENCE_SECONDS)
+    rendering.join(PATIENCE_SECONDS)
+
+    assert layers == [PrintLayer(content=b"%PDF lapisan")]
+    chunks = [name for name in pool.ran if name != "lapisan cetak"]
+    assert len(chunks) >= 7  # the period's documents and the 24 added, 4 to a chunk
+    assert pool.ran[:3] == ["chunk 1", "chunk 2", "lapisan cetak"]
+    assert pool.most_waiting == 2  # one process: the chunk it renders and one more
+    assert all(d.rendered_at is not None for d in rows(api, instance_id).values())

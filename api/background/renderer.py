@@ -22,8 +22,9 @@ import os
 import socket
 import threading
 import uuid
+from collections import deque
 from collections.abc import Set as AbstractSet
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -201,31 +202,43 @@ class Renderer(BackgroundLoop):
         return results
 
     def _in_pool(self, chunks: list[list[RenderJob]], stop: threading.Event | None) -> list[Rendered]:
-        """The chunks rendered side by side in the pool. A chunk whose process died (or that was still
-        pending when another died) fails: one attempt for each of its documents."""
+        """The chunks rendered side by side in the pool, one more in flight than there are processes: the pool's
+        queue never holds a whole batch, so a print layer a person waits for (`print_layer`) comes next after
+        at most that many chunks, however large the backlog. A chunk whose process died (or that was in flight
+        when another died) fails: one attempt for each of its documents; the chunks not yet sent go to the
+        rebuilt pool."""
         results: list[Rendered] = []
-        submitted: list[tuple[Future[list[Rendered]], ProcessPoolExecutor, list[RenderJob]]] = []
-        for chunk in chunks:
-            if stop is not None and stop.is_set():
+        waiting = deque(chunks)
+        in_flight: dict[Future[list[Rendered]], tuple[ProcessPoolExecutor, list[RenderJob]]] = {}
+        depth = max(1, self.settings.render_processes) + 1
+        while waiting or in_flight:
+            while waiting and len(in_flight) < depth and not (stop is not None and stop.is_set()):
+                chunk = waiting.popleft()
+                try:
+                    future, executor = self.pool.submit(render_many, chunk)
+                except BrokenProcessPool as exc:  # a new pool broke at once: its processes cannot start
+                    results.extend(failed(chunk, exc))
+                    continue
+                in_flight[future] = (executor, chunk)
+            if stop is not None and stop.is_set():  # the rest stays in the queue, untouched, for the next start
+                for future in in_flight:
+                    future.cancel()
                 break
-            try:
-                future, executor = self.pool.submit(render_many, chunk)
-            except BrokenProcessPool as exc:  # a new pool broke at once: its processes cannot start
-                results.extend(failed(chunk, exc))
-                continue
-            submitted.append((future, executor, chunk))
-        for future, executor, chunk in submitted:
-            if stop is not None and stop.is_set():
-                future.cancel()
-                continue
-            try:
-                results.extend(future.result())
-            except BrokenProcessPool as exc:
-                self.pool.drop(executor, exc)
-                results.extend(failed(chunk, exc))
-            except Exception as exc:  # the chunk could not be sent or returned (pickling): retried later
-                log.exception("documents %s: the render process failed", [j.id for j in chunk])
-                results.extend(failed(chunk, exc))
+            if not in_flight:
+                break
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                executor, chunk = in_flight.pop(future)
+                try:
+                    results.extend(future.result())
+                except BrokenProcessPool as exc:
+                    self.pool.drop(executor, exc)
+                    results.extend(failed(chunk, exc))
+                except CancelledError as exc:  # the pool was closed under it (the service stopping)
+                    results.extend(failed(chunk, exc))
+                except Exception as exc:  # the chunk could not be sent or returned (pickling): retried later
+                    log.exception("documents %s: the render process failed", [j.id for j in chunk])
+                    results.extend(failed(chunk, exc))
         return results
 
     def print_layer(self, job: RenderJob) -> PrintLayer:
