@@ -187,7 +187,7 @@ FORM_KEYWORDS = frozenset(
         "$schema", "$id", "$comment", "title", "description", "default", "examples", "type", "properties",
         "required", "additionalProperties", "items", "minItems", "maxItems", "uniqueItems", "minLength",
         "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-        "multipleOf", "const", "enum", "oneOf", "allOf", "if", "then", BERKAS, SUMBER, ISIAN,
+        "multipleOf", "const", "enum", "oneOf", "allOf", "if", "then", "readOnly", BERKAS, SUMBER, ISIAN,
     }
 )  # fmt: skip
 # A `format` the renderer has a control for (other formats would be a plain text box the browser cannot help with).
@@ -217,6 +217,8 @@ def unsupported(node: Any) -> list[str]:
         bad.append("if" if "if" in node else "then")
     if "items" in node and not isinstance(node["items"], dict):
         bad.append("items")
+    if "readOnly" in node and not isinstance(node["readOnly"], bool):
+        bad.append("readOnly")
     return bad
 
 
@@ -242,6 +244,7 @@ _WHY = {
     "if": "if memerlukan then",
     "then": "then memerlukan if",
     "items": "items harus berupa satu skema",
+    "readOnly": "readOnly harus true atau false",
 }
 
 

@@ -17,6 +17,8 @@ back into JSON typed by the schema. No form library: the schema's keywords the d
 (`{"apl02.*.unit_kode": {"widget": "hanya-baca"}, "apl02": {"baris_tetap": True}}`): `widget` is one of
 `hanya-baca` (the value's title shown, sent as it is), `tersembunyi` (a hidden input), `radio`, `pilih`,
 `teks`, `teks-panjang`; `label` replaces the title; `baris_tetap` draws a list's rows without add/remove.
+A form says the same itself with JSON Schema's `readOnly: true`: a value shown as `hanya-baca`, a list's rows
+fixed (the data gave them).
 
 The page's behaviour (rows added and removed, conditional parts shown by `data-tampil-jika`, uploads with
 progress) is api/ui/static/formulir.js, included by the rendered form itself; without JavaScript the form is
@@ -215,7 +217,9 @@ def _build(
             len(options or []) > ROW_CHOICES_MAX or any(v == value and len(t) > ROW_TITLE_MAX for v, t in options or [])
         )
     )
-    widget = ui.get("widget") or ("hanya-baca" if (keyed or long) and _filled(value) else None)
+    # `readOnly` (a value the data fills, as the skema's units of an FR.APL.02): shown, sent back as it is.
+    fixed = keyed or long or schema.get("readOnly") is True
+    widget = ui.get("widget") or ("hanya-baca" if fixed and _filled(value) else None)
     if bad:
         f.kind = "tak-didukung"
     elif widget == "tersembunyi":
@@ -318,7 +322,8 @@ def _array(
         isinstance(sub, dict) and isinstance(sub.get(BERKAS), dict) and "upload" not in sub[BERKAS]
         for sub in (items.get("properties") or {}).values()
     )
-    f.kind, f.fixed = "daftar", bool(ui.get("baris_tetap", earlier))
+    # So are a `readOnly` list's rows: the data gave them (one per unit of the skema), none is added or removed.
+    f.kind, f.fixed = "daftar", bool(ui.get("baris_tetap", earlier or schema.get("readOnly") is True))
     if not rows and absent and f.required:
         rows = [None] * int(schema.get("minItems") or 0)  # blank rows to fill in
     name = str(items.get("title") or "Baris")

@@ -473,6 +473,48 @@ def test_a_page_may_show_a_field_read_only_or_hidden_and_fix_the_rows() -> None:
     assert formulir.parse(SCHEMA, submitted(page)) == DATA
 
 
+def test_a_form_s_read_only_list_keeps_its_rows_and_shows_their_read_only_values_as_text() -> None:
+    # FR.APL.02 as the candidate sees it: the skema's units, filled by the data, none added or removed, the unit
+    # named, not offered as a choice; only the answer is the candidate's.
+    schema = {
+        "type": "object",
+        "properties": {
+            "apl02": {
+                "type": "array",
+                "title": "Asesmen mandiri",
+                "readOnly": True,
+                "items": {
+                    "type": "object",
+                    "title": "Unit",
+                    "properties": {
+                        "unit_kode": {
+                            "type": "string",
+                            "title": "Kode unit",
+                            "readOnly": True,
+                            "oneOf": [
+                                {"const": "U1", "title": "U1 — Menulis kode"},
+                                {"const": "U2", "title": "U2 — Menguji"},
+                            ],
+                        },
+                        "kompeten": {"type": "boolean", "title": "Dapatkah saya melakukannya? (K)"},
+                    },
+                },
+            }
+        },
+    }
+    data = {"apl02": [{"unit_kode": "U1", "kompeten": True}, {"unit_kode": "U2", "kompeten": False}]}
+    page = str(formulir.render(schema, data, []))
+    assert "data-tambah" not in page and "data-hapus" not in page and "<template>" not in page
+    assert '<p class="nilai-baca">U1 — Menulis kode</p>' in page and '<p class="nilai-baca">U2 — Menguji</p>' in page
+    assert "<select" not in page and "<option" not in page
+    assert formulir.parse(schema, submitted(page)) == data
+
+
+def test_read_only_that_is_not_true_or_false_is_a_keyword_the_renderer_refuses() -> None:
+    assert unsupported({"type": "string", "readOnly": "ya"}) == ["readOnly"]
+    assert unsupported({"type": "string", "readOnly": True}) == []
+
+
 def test_an_error_whose_field_is_not_drawn_is_shown_at_the_top_and_another_step_s_errors_are_not() -> None:
     errors = [
         {"path": "", "message": "kolom 'x' tidak dikenal formulir ini"},
