@@ -52,7 +52,7 @@ PROP_DESCRIPTIONS: dict[Prop, str] = {
     Prop.SOP_OUTPUTS: "step activity: the SOP step's outputs, as the SOP names them",
     Prop.LINKED_SOP: "step activity: the linked SOP the step runs",
     Prop.CHILD_SUBJECT: "call activity: a Python expression naming what each child instance is about",
-    Prop.ASYNC_AFTER: "user task: \"true\": the completion is recorded and answered at once; what follows the task "
+    Prop.ASYNC_AFTER: 'user task: "true": the completion is recorded and answered at once; what follows the task '
     "(issuing documents, deciding over every candidate, starting children) is run by the worker",
 }
 FORM_PROPS = (Prop.FORM, Prop.UI_FORM)

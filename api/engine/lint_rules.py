@@ -211,7 +211,7 @@ def async_after(tree: Any, ctx: LintContext) -> Iterator[Problem]:
         if local_name(el) != "userTask":
             yield ctx.problem(el, f"{Prop.ASYNC_AFTER} hanya berlaku pada tugas pengguna, bukan pada {local_name(el)}")
         elif (value := prop.get("value")) != "true":
-            yield ctx.problem(el, f"{Prop.ASYNC_AFTER} harus bernilai \"true\", bukan {value!r}")
+            yield ctx.problem(el, f'{Prop.ASYNC_AFTER} harus bernilai "true", bukan {value!r}')
 
 
 def time_standards(tree: Any, ctx: LintContext) -> Iterator[Problem]:
