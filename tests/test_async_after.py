@@ -145,6 +145,8 @@ def test_completing_an_async_after_task_answers_before_what_follows_it_has_run(l
     assert ("task_completed", "Isi") in _types(lanjut, instance_id)
     assert ("service_task_completed", "Lanjut") not in _types(lanjut, instance_id)
     assert _letters(lanjut, instance_id) == []
+    worker = lanjut.client.get("/api/health").json()["worker"]
+    assert worker["continuations_pending"] == 1
 
 
 def test_the_workers_pass_runs_what_follows_as_the_person_who_completed_the_task(
