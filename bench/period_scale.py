@@ -34,6 +34,10 @@ SIGNAL_FIRST_BATCH waiting children and queues the rest for the worker. With sev
 default) each runs on its own fresh database and a last table gives each period-level request's server
 time and the period's state at every N, with the ratio to the smallest N.
 
+Each N runs once per mode (`--modes`, default both): `in-request`, the engine run on inside the request completing
+an `asyncAfter` task (as before the property), and `asyncAfter`, as shipped: the request stops at the task and
+the worker's continuation (`Worker.continue_instances`) is timed alone after it; a last table pairs them.
+
 Inside the timed requests, the runtime's per-child work (Runtime.start for a child, Runtime.signal) and
 the validators (service_tasks.check) are timed too, by wrapping them in this process.
 """
