@@ -38,6 +38,7 @@ def test_designers_and_staff_read_the_property_names_the_service_reads(api: Api)
             "sopOutputs",
             "linkedSop",
             "childSubject",
+            "asyncAfter",
         ]
         assert all(p["description"] for p in r.json())
     assert api.get("peserta", "/api/process-properties").status_code == 403
@@ -49,7 +50,7 @@ def test_every_property_in_the_shipped_processes_is_one_the_service_reads() -> N
         for prop in etree.parse(str(path)).iter("{http://spiffworkflow.org/bpmn/schema/1.0/core}property"):
             used.add(prop.get("name"))
     assert used <= {p.value for p in Prop}
-    assert {"validator", "importXlsx", "eskalasiLangkah", "dueAfter"} <= used
+    assert {"validator", "importXlsx", "eskalasiLangkah", "dueAfter", "asyncAfter"} <= used
 
 
 def test_an_unknown_property_name_is_a_warning_naming_the_element_not_an_error(api: Api) -> None:

@@ -54,6 +54,8 @@ def test_health_is_ok_and_names_every_figure_when_nothing_waits(api: Api) -> Non
         "oldest_child_to_start_seconds": None,
         "signals_pending": 0,
         "oldest_signal_seconds": None,
+        "continuations_pending": 0,
+        "oldest_continuation_seconds": None,
     }
     assert body["renderer"] == {
         "running": False,

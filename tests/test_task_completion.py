@@ -81,7 +81,7 @@ def test_a_request_body_without_an_object_as_data_is_422(api: Api, period: int) 
 def test_completing_a_task_twice_is_409_the_second_time(api: Api, period: int) -> None:
     task = sop.one(api, "direktur", TARGET_TASK, instance_id=period)
     first = api.complete("direktur", task["id"], sop.TARGET)
-    assert first == {"id": task["id"], "instance_id": period, "instance_status": "running"}
+    assert first == {"id": task["id"], "instance_id": period, "instance_status": "running", "continuing": False}
     second = api.complete("direktur", task["id"], sop.TARGET, expect=409)
     assert "no longer ready" in second["detail"]
     assert len(_completed_events(api, period, task["id"])) == 1

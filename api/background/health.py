@@ -110,6 +110,11 @@ def _worker(session: Session, loop: BackgroundLoop, now: datetime) -> WorkerHeal
         .where(Fanout.all_started_at.is_(None), ProcessInstance.status == InstanceStatus.RUNNING)
     ).one()
     signals, oldest_signal = session.execute(select(func.count(), func.min(PendingSignal.created_at))).one()
+    continuations, oldest_continuation = session.execute(
+        select(func.count(), func.min(ProcessInstance.continue_pending_at)).where(
+            ProcessInstance.continue_pending_at.is_not(None), ProcessInstance.status == InstanceStatus.RUNNING
+        )
+    ).one()
     return WorkerHealth.model_validate(
         {
             **_loop(loop, now),
@@ -117,6 +122,8 @@ def _worker(session: Session, loop: BackgroundLoop, now: datetime) -> WorkerHeal
             "oldest_child_to_start_seconds": _age(now, oldest_start),
             "signals_pending": signals,
             "oldest_signal_seconds": _age(now, oldest_signal),
+            "continuations_pending": continuations,
+            "oldest_continuation_seconds": _age(now, oldest_continuation),
             "child_completions_pending": pending,
             "oldest_child_completion_seconds": _age(now, oldest),
             "last_child_completion_applied_at": session.scalar(select(func.max(ChildCompletion.applied_at))),
@@ -167,6 +174,11 @@ def report(db: Database, worker: Worker, now: datetime) -> Health:
         degraded.append(
             f"signals waiting to be delivered to children: {work.signals_pending}, "
             f"the oldest for {work.oldest_signal_seconds:.0f} s"
+        )
+    if (work.oldest_continuation_seconds or 0) > behind:
+        degraded.append(
+            f"instances waiting for the engine to run on after an asyncAfter task: {work.continuations_pending}, "
+            f"the oldest for {work.oldest_continuation_seconds:.0f} s"
         )
     if (work.oldest_timer_due_seconds or 0) > behind:
         degraded.append(

@@ -55,6 +55,7 @@ class Worker(BackgroundLoop):
     def run_once(self) -> int:
         done = 0
         for step in (
+            self.continue_instances,
             self.start_children,
             self.deliver_signals,
             self.apply_fanouts,
@@ -81,6 +82,35 @@ class Worker(BackgroundLoop):
             if done == 0:
                 return total
         return total
+
+    # --- after an `asyncAfter` user task: one instance, one transaction ----------------------------------------
+    def continue_instances(self) -> int:
+        """Run the engine on in each instance waiting for it (oldest first): what the request completing an
+        `asyncAfter` user task left (the documents it issues, the decisions over every candidate, the children)."""
+        with self.db.reading() as session:
+            pending = session.scalars(
+                select(ProcessInstance.id)
+                .where(
+                    ProcessInstance.continue_pending_at.is_not(None), ProcessInstance.status == InstanceStatus.RUNNING
+                )
+                .order_by(ProcessInstance.continue_pending_at, ProcessInstance.id)
+                .limit(100)
+            ).all()
+
+        def run_on(session: Session, instance_id: int) -> int:
+            row = self._lock(session, instance_id, running=True)  # another worker's: skipped (PostgreSQL)
+            if row is None or row.continue_pending_at is None:
+                return 0  # run already (by another worker, a timer, a child's completion) or cancelled
+            self.runtime(session).continue_after(row)
+            return 1
+
+        done = 0
+        for instance_id in pending:
+            if self.stopping:
+                break
+            done += self._act_on(instance_id, partial(run_on, instance_id=instance_id))
+            self.progressed()
+        return done
 
     # --- fan-outs: each pass is one short transaction per fan-out, whose cost does not grow with it ----------
     def start_children(self) -> int:

@@ -33,6 +33,7 @@ class Prop(StrEnum):
     SOP_OUTPUTS = "sopOutputs"
     LINKED_SOP = "linkedSop"
     CHILD_SUBJECT = "childSubject"
+    ASYNC_AFTER = "asyncAfter"
 
 
 # What each property does, for the modeller and the API (English: it is machinery for designers).
@@ -51,6 +52,8 @@ PROP_DESCRIPTIONS: dict[Prop, str] = {
     Prop.SOP_OUTPUTS: "step activity: the SOP step's outputs, as the SOP names them",
     Prop.LINKED_SOP: "step activity: the linked SOP the step runs",
     Prop.CHILD_SUBJECT: "call activity: a Python expression naming what each child instance is about",
+    Prop.ASYNC_AFTER: 'user task: "true": the completion is recorded and answered at once; what follows the task '
+    "(issuing documents, deciding over every candidate, starting children) is run by the worker",
 }
 FORM_PROPS = (Prop.FORM, Prop.UI_FORM)
 _XML = etree.XMLParser(resolve_entities=False)

@@ -204,6 +204,16 @@ def child_subjects(tree: Any, ctx: LintContext) -> Iterator[Problem]:
             yield ctx.problem(element_of(prop), f"{Prop.CHILD_SUBJECT} bukan ekspresi Python yang sah: {problem}")
 
 
+def async_after(tree: Any, ctx: LintContext) -> Iterator[Problem]:
+    """`asyncAfter` belongs on a user task (the worker runs what follows its completion) and is "true"."""
+    for prop in tree.xpath("//spiffworkflow:property[@name=$n]", namespaces=NS, n=Prop.ASYNC_AFTER.value):
+        el = element_of(prop)
+        if local_name(el) != "userTask":
+            yield ctx.problem(el, f"{Prop.ASYNC_AFTER} hanya berlaku pada tugas pengguna, bukan pada {local_name(el)}")
+        elif (value := prop.get("value")) != "true":
+            yield ctx.problem(el, f'{Prop.ASYNC_AFTER} harus bernilai "true", bukan {value!r}')
+
+
 def time_standards(tree: Any, ctx: LintContext) -> Iterator[Problem]:
     """Each time standard (a step's, a task's own) is an ISO 8601 duration, reported once, on the element it
     belongs to."""
@@ -273,6 +283,7 @@ ERRORS: list[Rule] = [
     escalation_steps,
     timer_expressions,
     child_subjects,
+    async_after,
     time_standards,
     sop_lanes,
     issuing_processes,

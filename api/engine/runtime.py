@@ -3,6 +3,10 @@
 Every change to an instance goes through :class:`Runtime` inside the caller's DB transaction: the
 state is written with an optimistic revision check, and the `human_task` projection, history events,
 child instances, outbox rows and documents are written in the same transaction, or not at all.
+
+A user task with `asyncAfter="true"` ends its request once the task itself is done (`_defer`): the instance is
+saved with `continue_pending_at` set and the worker runs the engine on (`continue_after`), in a transaction of
+its own, as the person who completed it.
 """
 
 import logging
@@ -54,6 +58,7 @@ from api.store.enums import EventType, InstanceStatus
 from api.store.enums import TaskState as HumanTaskState
 from api.store.models import (
     ChildCompletion,
+    Event,
     HumanTask,
     ProcessDefinition,
     ProcessInstance,
@@ -225,7 +230,24 @@ class Runtime:
         self._event(row, EventType.TASK_COMPLETED, actor, task, data=data, atas_nama=atas_nama)
         self._run(wf, lambda: task.run(), task)
         host.completed_now.add(task_id)
-        self._advance(row, wf, actor, host)
+        if properties(task.task_spec).get(Prop.ASYNC_AFTER) == "true":
+            self._defer(row, wf, host)
+        else:
+            self._advance(row, wf, actor, host)
+
+    def continue_after(self, row: ProcessInstance) -> None:
+        """Run the engine on from an `asyncAfter` user task's completion (the worker's part of it): as the
+        person who completed it, for whom they stood in, as the request would have."""
+        actor, atas_nama = self.session.execute(
+            select(Event.actor, Event.atas_nama)
+            .where(Event.instance_id == row.id, Event.type == EventType.TASK_COMPLETED)
+            .order_by(Event.id.desc())
+            .limit(1)
+        ).one()
+        wf = self.load(row)
+        host = self._attach(row, wf, actor or "system")
+        host.atas_nama = atas_nama
+        self._advance(row, wf, host.actor, host)
 
     def apply_child_completions(self, row: ProcessInstance, completions: list[ChildCompletion]) -> int:
         """Complete the parent's waiting call activities with their children's outputs (one load/save)."""
@@ -248,6 +270,7 @@ class Runtime:
             current = frontier.pop()
             if current.status in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
                 current.status, current.ended_at = InstanceStatus.CANCELLED, now
+                current.continue_pending_at = None  # its continuation is never run
                 open_tasks = self.session.scalars(
                     select(HumanTask).where(
                         HumanTask.instance_id == current.id, HumanTask.state == HumanTaskState.READY
@@ -301,6 +324,7 @@ class Runtime:
     ) -> None:
         host = host or self._attach(row, wf, actor)
         model = self.model_for(row)
+        row.continue_pending_at = None  # every ready engine step runs now, an awaited continuation's too
 
         steps = StepCounter(self.limits.max_engine_steps)
 
@@ -322,6 +346,17 @@ class Runtime:
         self.projections.note_completed_steps(row, wf, model)
         if wf.is_completed():
             self._finish(row, wf)
+        self._save(row, wf)
+
+    def _defer(self, row: ProcessInstance, wf: BpmnWorkflow, host: Host) -> None:
+        """An `asyncAfter` user task was completed: its task leaves the inbox and the instance is saved as it
+        stands, waiting for the worker to run the engine on (`continue_after`)."""
+        model = self.model_for(row)
+        self.projections.sync_human_tasks(row, wf, model, host.completed_now, host.actor, atas_nama=host.atas_nama)
+        row.continue_pending_at = self.clock.now()
+        self._save(row, wf)
+
+    def _save(self, row: ProcessInstance, wf: BpmnWorkflow) -> None:
         row.next_timer_at = _next_timer(wf)
         shrunk = self._run(wf, lambda: dump_state(wf), None)
         row.state = self.limits.checked_state(shrunk.text, wf.last_task, shrunk.size)

@@ -98,6 +98,8 @@ class InstanceOut(BaseModel):
     active_tasks: list[ActiveTask] = Field(default_factory=list)
     steps: dict[str, Any] = Field(default_factory=dict)
     error: str | None = None
+    # Since when the worker has yet to run the engine on after a user task with `asyncAfter` (None: not waiting).
+    continue_pending_at: datetime | None = None
     # Rendering progress of the documents ({done, total, failed}; a period counts its whole tree); only on GET /{id}.
     dokumen: dict[str, int] | None = None
 
@@ -174,6 +176,9 @@ class CompletedTask(BaseModel):
     id: str
     instance_id: int
     instance_status: str
+    # True: the task had `asyncAfter`; the completion is recorded and the worker prepares what follows (the next
+    # task appears a moment later).
+    continuing: bool = False
 
 
 class DeployedProcess(BaseModel):

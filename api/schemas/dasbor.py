@@ -23,6 +23,11 @@ class PeriodeRingkas(BaseModel):
     langkah_berjalan: str | None = Field(description="the last SOP step started and not completed")
     langkah_berjalan_nama: str | None
     eskalasi_terbuka: int
+    sedang_diproses: bool = Field(
+        default=False,
+        description="one of the period's instances waits for the worker to run on after a step just completed "
+        "(a user task with asyncAfter); only in the period's own dashboard",
+    )
 
 
 class LangkahDasbor(BaseModel):

@@ -24,6 +24,10 @@ class WorkerHealth(LoopHealth):
     oldest_child_to_start_seconds: float | None
     signals_pending: int = Field(description="signals queued for child instances, not delivered yet")
     oldest_signal_seconds: float | None
+    continuations_pending: int = Field(
+        default=0, description="running instances waiting for the worker to run on after an asyncAfter user task"
+    )
+    oldest_continuation_seconds: float | None = None
 
 
 class RendererHealth(LoopHealth):

@@ -177,6 +177,13 @@ def get(db: Database, instance_id: int) -> InstanceOut:
         return _outs(session, [row])[0].model_copy(update={"dokumen": counts})
 
 
+def continuing(db: Database, instance_id: int) -> bool:
+    """Whether the worker has yet to run the instance on after a user task with `asyncAfter`."""
+    with db.reading() as session:
+        pending = select(ProcessInstance.continue_pending_at).where(ProcessInstance.id == instance_id)
+        return session.scalars(pending).first() is not None
+
+
 def cancel(
     db: Database, clock: Clock, settings: Settings, user: CurrentUser, instance_id: int, alasan: str
 ) -> InstanceOut:

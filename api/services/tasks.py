@@ -538,7 +538,8 @@ def unclaim(db: Database, clock: Clock, settings: Settings, user: CurrentUser, t
 def complete(
     db: Database, clock: Clock, settings: Settings, user: CurrentUser, task_id: str, data: dict[str, Any]
 ) -> CompletedTask:
-    """Complete a task with its form's data: the form is checked, then the engine runs on to the next wait.
+    """Complete a task with its form's data: the form is checked, then the engine runs on to the next wait (after a
+    task with `asyncAfter`, the worker does: `continuing`; until it has, the instance's other tasks answer 409).
 
     The worker may save the same instance a moment earlier (a child finished, a timer fired): the lost race
     rolled everything back, so run the whole request again on the new revision rather than answer 409 (so too
@@ -550,14 +551,30 @@ def complete(
         row = session.get_one(ProcessInstance, t.instance_id)
         if row.status != InstanceStatus.RUNNING:
             raise ApiError(409, f"instance is {row.status}")
+        if row.continue_pending_at is not None:
+            raise continuing(row)
         # The runtime checks the form, then the SOP's validator (FormInvalid, TaskRefused: 422).
         # Completing claims the task: the runtime sets claimed_by with completed_by, in one UPDATE.
         Runtime.for_app(session, clock, settings).complete_task(
             row, t.id, data, user.username, atas_nama=acting.atas_nama
         )
-        return CompletedTask(id=t.id, instance_id=row.id, instance_status=row.status)
+        return CompletedTask(
+            id=t.id, instance_id=row.id, instance_status=row.status, continuing=row.continue_pending_at is not None
+        )
 
     return db.write(act, attempts=ATTEMPTS_ON_LOST_RACE, retry_on=(StaleDataError,))
+
+
+def continuing(row: ProcessInstance) -> ApiError:
+    """409 while the worker has yet to run the engine on after an `asyncAfter` task of the instance: a completion
+    now would run that continuation inside this request (the cost the property moves out of requests) and be
+    answered for its failure; a moment later it goes through."""
+    return ApiError(
+        409,
+        f"instance {row.id} is being continued after a step just completed; complete this task again in a moment",
+        [{"path": "instance", "message": "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi"}],
+        headers={"Retry-After": "2"},
+    )
 
 
 def import_path(db: Database, user: CurrentUser, task_id: str, now: datetime) -> str:

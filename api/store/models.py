@@ -130,6 +130,14 @@ class ProcessInstance(Base):
             postgresql_where=text(PERIOD_WITH_KEY),
             sqlite_where=text(PERIOD_WITH_KEY),
         ),
+        # The few instances waiting for the worker to run on after an `asyncAfter` user task (migration
+        # 0024_continue_pending).
+        Index(
+            "ix_instance_continue_pending",
+            "continue_pending_at",
+            postgresql_where=text("continue_pending_at IS NOT NULL"),
+            sqlite_where=text("continue_pending_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,6 +164,9 @@ class ProcessInstance(Base):
     inherited_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sop_step: Mapped[str | None] = mapped_column(String(8))
     error: Mapped[str | None] = mapped_column(Text)
+    # Since when the instance waits for the worker to run the engine on after a user task with
+    # `asyncAfter="true"` (its completion is recorded, what follows is not run yet); None otherwise.
+    continue_pending_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __mapper_args__ = {"version_id_col": revision}
 

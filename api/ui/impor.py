@@ -16,7 +16,7 @@ from api.errors import ApiError
 from api.permissions import is_staff
 from api.routes.deps import AppSettings, BackgroundWorker, ClockDep, Db
 from api.schemas import TaskDetail
-from api.services import dokumen, tasks
+from api.services import dokumen, instances, tasks
 from api.store.enums import TaskState
 from api.store.storage import UploadRejected, attachment_disposition, read_upload
 from api.ui.galat import halaman_galat
@@ -97,6 +97,7 @@ def _page(
         galat=galat or [],
         nama_berkas=nama_berkas,
         progres=progres,
+        diproses=detail.state != TaskState.READY and instances.continuing(db, detail.instance_id),
         status_code=status,
     )
 

@@ -195,6 +195,10 @@ class Layar:
     draf: str = ""
 
 
+# Where a sent task with `asyncAfter` leads: the inbox, saying the next step is being prepared.
+DIPROSES = "/tasks?pesan=diproses"
+
+
 def kirim(p: Pengirim, task: TaskDetail, form: FormData, layar: Layar) -> Response:
     """Send the posted form as `task`'s answer (see the module's docstring)."""
     schema = task.form.schema_
@@ -202,7 +206,7 @@ def kirim(p: Pengirim, task: TaskDetail, form: FormData, layar: Layar) -> Respon
     if not form.get("konfirmasi") and (choices := pilihan_final(schema, data)):
         return layar.gambar(task, Ulang(data=data, konfirmasi=choices))
     try:
-        tasks.complete(p.db, p.clock, p.settings, p.user, task.id, data)
+        done = tasks.complete(p.db, p.clock, p.settings, p.user, task.id, data)
     except (ApiError, FormInvalid, TaskRefused, EngineError, TaskNotReady, StaleDataError) as exc:
         answer = answer_to(exc, f"{p.request.method} {p.request.url.path}")
         if answer.status == 422:
@@ -210,11 +214,15 @@ def kirim(p: Pengirim, task: TaskDetail, form: FormData, layar: Layar) -> Respon
             return layar.gambar(task, Ulang(data=data, errors=errors, status_code=422))
         if answer.status == 409:
             now = tugas_untuk(p, task.id) or task
-            return layar.gambar(now, Ulang(konflik=konflik(now, p.user), status_code=409))
+            # The instance runs on after a step just completed (services.tasks.continuing): its own words.
+            waits = [e["message"] for e in answer.body.get("errors") or [] if e.get("path") == "instance"]
+            return layar.gambar(now, Ulang(konflik=" ".join(waits) or konflik(now, p.user), status_code=409))
         if answer.status in (403, 404):
             return tidak_ditemukan(p.request)
         return halaman_galat(p.request, answer.status, headers=answer.headers)
     p.worker.wake()
+    if done.continuing:  # `asyncAfter`: what follows is being prepared by the worker; no next task to link yet
+        return RedirectResponse(DIPROSES, status_code=303)
     return RedirectResponse(layar.sesudah(), status_code=303)
 
 

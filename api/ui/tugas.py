@@ -41,6 +41,11 @@ TABS: dict[str, str] = {"semua": "Semua", "saya": "Milik saya", "terlambat": "Te
 # What a redirect back to the inbox says (a fixed set: no text from the address reaches the page).
 PESAN: dict[str, tuple[str, str]] = {
     "terkirim": ("Tugas terkirim. Terima kasih.", "sukses"),
+    "diproses": (
+        "Tugas terkirim dan tercatat. Langkah berikutnya sedang disiapkan; tugas berikutnya muncul di sini "
+        "sebentar lagi.",
+        "sukses",
+    ),
     "diklaim": ("Tugas diklaim: kini hanya Anda yang melihatnya sampai Anda melepasnya.", "sukses"),
     "dilepas": ("Tugas dilepas: kini rekan satu peran Anda dapat mengerjakannya.", "sukses"),
     "draf": ("Draf tersimpan.", "sukses"),

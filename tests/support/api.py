@@ -31,7 +31,8 @@ class Api:
         return self.client.post(path, headers=self.headers(username), **kw)
 
     def drain(self) -> int:
-        """Let the worker apply finished child instances to their parents (as `serve` does in the background)."""
+        """Let the worker do what requests left it (as `serve` does in the background): run the engine on after an
+        `asyncAfter` task, start children, apply finished ones to their parents, fire due timers."""
         return self.app.state.worker.run_until_idle()
 
     def inbox(self, username: str, **params: Any) -> list[dict[str, Any]]:
@@ -49,4 +50,6 @@ class Api:
     def complete(self, username: str, task_id: str, data: dict[str, Any], expect: int = 200) -> Any:
         r = self.post(username, f"/api/tasks/{task_id}/complete", json={"data": data})
         assert r.status_code == expect, r.text
+        if r.status_code == 200 and r.json()["continuing"]:
+            self.drain()  # an `asyncAfter` task: what follows it runs in the worker, as it would at once in `serve`
         return r.json()
