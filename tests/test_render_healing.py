@@ -243,7 +243,8 @@ def test_staff_give_a_failed_document_back_to_the_renderer_and_it_renders(
 
 class InOrderPool:
     """A render pool of one process (a thread here): calls run one at a time in the order they were submitted, as
-    a `ProcessPoolExecutor` of one process takes them; it records that order and how many of the renderer's chunks were in it at most."""
+    a `ProcessPoolExecutor` of one process takes them; it records that order and how many of the renderer's
+    chunks were in it at most."""
 
     def __init__(self) -> None:
         self.executor = ThreadPoolExecutor(max_workers=1)
