@@ -123,9 +123,9 @@ def isian_tunda_sesi(ctx: SumberContext) -> list[dict[str, str]]:
 
 @isian("pendaftar_usulan")
 def isian_pendaftar(ctx: SumberContext) -> list[dict[str, Any]] | None:
-    """Lebih dulu peserta yang dibawa dari periode sebelumnya (keputusan ditunda, belum didaftarkan lagi) bila
-    skemanya termasuk target; lalu per baris target sebanyak jumlah target (dikurangi peserta dibawa prodi dan
-    skema itu), peserta aktif prodi itu (urut NIM) dengan skema target itu."""
+    """Lebih dulu peserta yang dibawa dari periode sebelumnya (keputusan ditunda, belum diterima pendaftarannya di
+    periode lain) bila skemanya termasuk target; lalu per baris target sebanyak jumlah target (dikurangi peserta
+    dibawa prodi dan skema itu), peserta aktif prodi itu (urut NIM) dengan skema target itu."""
     by_prodi: dict[str, list[str]] = {}
     prodi_of: dict[str, str] = {}
     for p in peserta_aktif(ctx):

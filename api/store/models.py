@@ -1,5 +1,5 @@
 """Tables: users and roles, deployments, instances with their projections, history, documents, task drafts,
-comments."""
+comments, substitutes, candidates carried to a later batch."""
 
 from datetime import date, datetime
 from typing import Any
