@@ -48,6 +48,14 @@ def follow_up(api: Api, keputusan: str) -> None:
     api.drain()
 
 
+def carried_over(api: Api) -> int:
+    """peserta3 postponed, then carried to a later batch by the follow-up pleno; the period's id."""
+    root = postponed(api)
+    evidence(api, "dibawa")
+    follow_up(api, "dibawa")
+    return root
+
+
 def certificates_for(api: Api, usernames: list[str]) -> None:
     t = sop.one(api, "kabid_administrasi", b.NOMOR)
     api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(usernames)}})
@@ -377,9 +385,7 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
 
 
 def test_a_postponed_candidate_carried_to_a_later_batch_is_recorded_so_and_reported(api: Api) -> None:
-    root = postponed(api)
-    evidence(api, "dibawa")
-    follow_up(api, "dibawa")
+    root = carried_over(api)
     assert len(b.documents(api, root, "sk_penetapan")) == 1  # nothing decided: the SK stands
     [surat] = b.documents(api, root, "permohonan_blangko")
     assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama"]
@@ -471,8 +477,13 @@ def test_the_follow_up_window_is_the_duration_the_process_designer_writes_in_the
 
 
 def registration_proposal(api: Api, root: int) -> list[dict[str, Any]]:
-    """The rows Kabid Administrasi's "Membuka pendaftaran" opens with in period `root`."""
+    """The rows Kabid Administrasi's "Membuka pendaftaran" opens with in period `root`, steps 1 and 2 done first."""
     sop.step_1_and_2(api, root)
+    return proposed(api, root)
+
+
+def proposed(api: Api, root: int) -> list[dict[str, Any]]:
+    """The rows the waiting "Membuka pendaftaran" of period `root` opens with now."""
     t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
     schema = sop.task_detail(api, "kabid_administrasi", t["id"])["form"]["schema"]
     rows: list[dict[str, Any]] = schema["properties"]["daftar_pendaftar"]["default"]
@@ -482,9 +493,7 @@ def registration_proposal(api: Api, root: int) -> list[dict[str, Any]]:
 def test_a_candidate_carried_to_a_later_batch_is_proposed_first_when_the_next_period_opens_registration(
     api: Api,
 ) -> None:
-    postponed(api)
-    evidence(api, "dibawa")
-    follow_up(api, "dibawa")
+    carried_over(api)
     kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
     # peserta3 first, counted in the Teknik Industri Otomotif target of 2 for OPR: one more of that prodi by NIM.
     assert registration_proposal(api, kedua) == [
@@ -540,9 +549,7 @@ def test_a_candidate_decided_after_the_postponement_is_not_carried_into_the_next
 def test_a_carry_to_a_later_batch_is_stored_once_with_its_origin_sk_and_reason_even_when_the_step_runs_again(
     api: Api,
 ) -> None:
-    root = postponed(api)
-    evidence(api, "dibawa")
-    follow_up(api, "dibawa")
+    root = carried_over(api)
     [sk] = b.documents(api, root, "sk_penetapan")
     penerbitan = penerbitan_of(api, root)
     expected = [
@@ -582,9 +589,7 @@ def test_a_carry_to_a_later_batch_is_stored_once_with_its_origin_sk_and_reason_e
 def test_when_two_later_periods_open_at_once_the_first_to_accept_the_carried_candidate_takes_them_from_the_other(
     api: Api,
 ) -> None:
-    postponed(api)
-    evidence(api, "dibawa")
-    follow_up(api, "dibawa")
+    carried_over(api)
     kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
     ketiga = sop.start_period(api, "LSP-2027-GENAP")["id"]
     assert registration_proposal(api, kedua)[0] == {"username": "peserta3", "skema_nomor": OPR}
@@ -592,15 +597,14 @@ def test_when_two_later_periods_open_at_once_the_first_to_accept_the_carried_can
     registered_and_accepted(api, ketiga, "peserta3", OPR)
     assert [(c["peserta"], c["diambil_root_id"]) for c in carried(api)] == [("peserta3", ketiga)]
     # The other period no longer proposes them first, nor lists them beside its form.
-    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=kedua)
-    form = sop.task_detail(api, "kabid_administrasi", t["id"])["form"]["schema"]
-    assert form["properties"]["daftar_pendaftar"]["default"] == [
+    assert proposed(api, kedua) == [
         {"username": "peserta", "skema_nomor": sop.JWD},
         {"username": "peserta2", "skema_nomor": sop.JWD},
         {"username": "peserta3", "skema_nomor": OPR},
         {"username": "peserta4", "skema_nomor": OPR},
         {"username": "peserta5", "skema_nomor": sop.MUTU},
     ]
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=kedua)
     page = browser(api, "kabid_administrasi").get(f"/tasks/{t['id']}")
     assert page.status_code == 200
     assert lxml.html.fromstring(page.text).xpath("//table[@aria-labelledby='judul-dibawa']") == []
@@ -610,9 +614,7 @@ def test_when_two_later_periods_open_at_once_the_first_to_accept_the_carried_can
 
 
 def test_the_lookup_of_carried_candidates_is_one_query_however_many_earlier_periods_carried_them(api: Api) -> None:
-    postponed(api)
-    evidence(api, "dibawa")
-    follow_up(api, "dibawa")
+    carried_over(api)
     [record] = carried(api)
     earlier = [sop.start_period(api, f"LSP-2027-{n}")["id"] for n in ("A", "B", "C", "D")]
     later = sop.start_period(api, "LSP-2028-GANJIL")["id"]
