@@ -70,7 +70,7 @@ def call(name: str, ctx: ServiceContext, **params: Any) -> Any:
 
 
 # Importing the modules registers their operators.
-from service_tasks import dokumen, keputusan, pemeriksaan, periode  # noqa: E402,F401
+from service_tasks import dokumen, keputusan, pemeriksaan, periode, peserta_dibawa  # noqa: E402,F401
 from service_tasks.keputusan_tercatat import periksa_proses_penerbit  # noqa: E402
 
 __all__ = [

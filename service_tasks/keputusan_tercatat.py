@@ -341,55 +341,6 @@ def keputusan_akhir(session: Session, instance_id: int) -> dict[str, KeputusanTe
     return hasil
 
 
-@dataclass(frozen=True)
-class PesertaDibawa:
-    """A candidate an earlier period carried to a later batch, as its recorded decision says."""
-
-    username: str
-    skema_nomor: str | None
-    skema_judul: str | None
-    alasan: str | None
-    root_id: int  # the period that carried them
-    periode: str | None  # its business key
-
-
-def peserta_dibawa(session: Session, root_id: int) -> list[PesertaDibawa]:
-    """The candidates the periods before `root_id` carried to a later batch (postponed, then carried by the
-    follow-up pleno or by the end of step 6; :func:`keputusan_akhir`) and that no period has registered since:
-    the later batch owes them a place. Oldest period first, in the SK's order."""
-    pleno = session.execute(
-        select(Dokumen.root_id, Dokumen.instance_id)
-        .where(Dokumen.kind == "sk_penetapan", Dokumen.root_id < root_id)
-        .distinct()
-        .order_by(Dokumen.root_id, Dokumen.instance_id)
-    ).all()
-    dibawa: dict[str, PesertaDibawa] = {}
-    for carried_in, instance_id in pleno:
-        for username, k in keputusan_akhir(session, instance_id).items():
-            if k.keputusan == "ditunda" and k.dibawa:
-                dibawa.pop(username, None)  # carried again later: the later period's place, reason and order
-                dibawa[username] = PesertaDibawa(username, k.skema_nomor, k.skema_judul, k.alasan, carried_in, None)
-    if not dibawa:
-        return []
-    # Registered since (any instance about them in a later period): no longer owed a place.
-    since = session.execute(
-        select(ProcessInstance.subject, ProcessInstance.root_id).where(
-            ProcessInstance.subject.in_(list(dibawa)), ProcessInstance.root_id.is_not(None)
-        )
-    ).all()
-    for subject, later in since:
-        if subject in dibawa and later is not None and later > dibawa[subject].root_id:
-            del dibawa[subject]
-    keys = dict(
-        session.execute(
-            select(ProcessInstance.id, ProcessInstance.business_key).where(
-                ProcessInstance.id.in_({d.root_id for d in dibawa.values()})
-            )
-        ).all()
-    )
-    return [replace(d, periode=keys.get(d.root_id)) for d in dibawa.values()]
-
-
 def kompeten_tercatat(ctx: ServiceContext) -> dict[str, KeputusanTercatat]:
     """The candidates recorded K in this instance (see :func:`keputusan_akhir`)."""
     return {u: k for u, k in keputusan_akhir(ctx.session, ctx.instance_id).items() if k.keputusan == "K"}

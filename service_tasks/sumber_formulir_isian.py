@@ -12,9 +12,9 @@ from service_tasks.data_induk import proses_list, tanggal_asesmen
 from service_tasks.format_indonesia import as_date, hari_ini
 from service_tasks.guards import object_at, objects
 from service_tasks.keputusan import hasil_kompeten, rekap, total_rab
-from service_tasks.keputusan_tercatat import peserta_dibawa
 from service_tasks.pemeriksaan._common import periode_tuk
 from service_tasks.pengurus_pleno import kompeten_bidang
+from service_tasks.peserta_dibawa import peserta_dibawa
 from service_tasks.sesi_jadwal import daftar_sesi, jam_teks
 from service_tasks.sumber_formulir import SumberContext, isian
 from service_tasks.sumber_formulir_pilihan import (
@@ -123,9 +123,9 @@ def isian_tunda_sesi(ctx: SumberContext) -> list[dict[str, str]]:
 
 @isian("pendaftar_usulan")
 def isian_pendaftar(ctx: SumberContext) -> list[dict[str, Any]] | None:
-    """Lebih dulu peserta yang dibawa dari periode sebelumnya (keputusan ditunda, belum didaftarkan lagi) bila
-    skemanya termasuk target; lalu per baris target sebanyak jumlah target (dikurangi peserta dibawa prodi dan
-    skema itu), peserta aktif prodi itu (urut NIM) dengan skema target itu."""
+    """Lebih dulu peserta yang dibawa dari periode sebelumnya (keputusan ditunda, belum diterima pendaftarannya di
+    periode lain) bila skemanya termasuk target; lalu per baris target sebanyak jumlah target (dikurangi peserta
+    dibawa prodi dan skema itu), peserta aktif prodi itu (urut NIM) dengan skema target itu."""
     by_prodi: dict[str, list[str]] = {}
     prodi_of: dict[str, str] = {}
     for p in peserta_aktif(ctx):
@@ -141,7 +141,7 @@ def isian_pendaftar(ctx: SumberContext) -> list[dict[str, Any]] | None:
     ]
     rows: list[dict[str, Any]] = [{"username": d.username, "skema_nomor": d.skema_nomor} for d in dibawa_ke_sini]
     taken = {d.username for d in dibawa_ke_sini}
-    dibawa = Counter((prodi_of[d.username], d.skema_nomor) for d in dibawa_ke_sini)
+    dibawa: Counter[tuple[str, Any]] = Counter((prodi_of[d.username], d.skema_nomor) for d in dibawa_ke_sini)
     for t in target:
         prodi = str(t.get("prodi") or "").strip().casefold()
         jumlah = t["jumlah"] if isinstance(t.get("jumlah"), int) else 0

@@ -36,7 +36,7 @@ from api.store.db import Database
 from api.store.enums import EventType, TaskState
 from api.store.master import Berkas, Peserta, Skema
 from api.store.models import Dokumen, Event, Fanout, HumanTask, ProcessDefinition, ProcessInstance, User
-from service_tasks import keputusan_tercatat
+from service_tasks import peserta_dibawa as dibawa
 from service_tasks.data_induk import MasterData
 
 FORM_PERIKSA = "memeriksa_berkas.json"
@@ -392,13 +392,13 @@ def dokumen_peserta(db: Database, user: CurrentUser, period_id: int, kind: str) 
 
 def peserta_dibawa(db: Database, user: CurrentUser, period_id: int) -> list[dict[str, Any]]:
     """The candidates earlier periods carried to a later batch that no period has registered since
-    (`keputusan_tercatat.peserta_dibawa`), with name, NIM, skema title, the period and the reason."""
+    (the open records of `service_tasks.peserta_dibawa`), with name, NIM, skema title, the period and the reason."""
     if not is_staff(user):
         raise ApiError(403, "the candidate list is for the LSP's staff")
     with db.reading() as session:
         rows = [
             {"username": d.username, "skema_nomor": d.skema_nomor, "periode": d.periode, "alasan": d.alasan}
-            for d in keputusan_tercatat.peserta_dibawa(session, period_id)
+            for d in dibawa.peserta_dibawa(session, period_id)
         ]
         return MasterData(session).data_peserta(rows)
 

@@ -1,5 +1,5 @@
 """Tables: users and roles, deployments, instances with their projections, history, documents, task drafts,
-comments."""
+comments, substitutes, candidates carried to a later batch."""
 
 from datetime import date, datetime
 from typing import Any
@@ -515,6 +515,37 @@ class Pengganti(Base):
     dibuat_pada: Mapped[datetime] = mapped_column(UtcDateTime)
     diakhiri_oleh: Mapped[str | None] = mapped_column(String(64))
     diakhiri_pada: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PesertaDibawa(Base):
+    """A candidate a period carried to a later batch: the pleno postponed (ditunda) their decision and its follow-up
+    carried them over (the follow-up pleno said so, or its deadline passed). Written by the process when step 6's
+    follow-up ends (operator `catat_peserta_dibawa`, service_tasks/peserta_dibawa.py; migration 0024_peserta_dibawa),
+    once per (candidate, skema, period it came from); taken up by the first later period whose registration accepts
+    the candidate's berkas (`ambil_peserta_dibawa`), or closed with a reason. Open (neither) = a later batch owes
+    the candidate a place: what `pendaftar_usulan` proposes and Membuka pendaftaran shows."""
+
+    __tablename__ = "peserta_dibawa"
+    __table_args__ = (
+        UniqueConstraint("peserta_id", "skema_nomor", "asal_root_id", name="uq_peserta_dibawa_asal"),
+        # The open records (diambil_root_id and ditutup_at NULL) of the periods before one: one range read.
+        Index("ix_peserta_dibawa_terbuka", "diambil_root_id", "ditutup_at", "asal_root_id"),
+        Index("ix_peserta_dibawa_peserta", "peserta_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    peserta_id: Mapped[int] = mapped_column(ForeignKey("peserta.id"))
+    skema_nomor: Mapped[str] = mapped_column(String(100))
+    asal_root_id: Mapped[int] = mapped_column(Integer)  # the period that carried them
+    asal_instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))  # its penerbitan_sertifikat
+    dokumen_id: Mapped[int] = mapped_column(ForeignKey("document.id"))  # the SK Penetapan in force then
+    alasan: Mapped[str] = mapped_column(Text)  # the follow-up pleno's reason, or why no decision came
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    diambil_root_id: Mapped[int | None] = mapped_column(Integer)  # the later period that registered them
+    diambil_instance_id: Mapped[int | None] = mapped_column(Integer)  # that period's registration of them
+    diambil_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ditutup_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    alasan_ditutup: Mapped[str | None] = mapped_column(Text)
 
 
 @event.listens_for(Pengganti, "before_update")

@@ -24,6 +24,7 @@ from service_tasks.keputusan import (
 )
 from service_tasks.keputusan_tercatat import KeputusanTercatat, keputusan_akhir, sk_penetapan_berlaku
 from service_tasks.nomor_surat import terbitkan_dokumen
+from service_tasks.peserta_dibawa import ALASAN_TANPA_KEPUTUSAN, dibawa_dari
 
 
 def keputusan_periode(session: Session, root_id: int) -> dict[str, str]:
@@ -46,23 +47,29 @@ def keputusan_tercatat_periode(session: Session, root_id: int) -> dict[str, Kepu
     return akhir
 
 
-def _ditunda(m: MasterData, tercatat: dict[str, KeputusanTercatat]) -> dict[str, Any]:
+def _ditunda(session: Session, root_id: int, m: MasterData, tercatat: dict[str, KeputusanTercatat]) -> dict[str, Any]:
     """What became of the candidates the pleno postponed: K and BK by the follow-up pleno; the others, carried to a
-    later batch, by name with the skema and the reason."""
+    later batch as the process recorded them (`peserta_dibawa`: what a later period proposes), by name with the skema
+    and the reason; a candidate still ditunda without that record (a process version before it), with the reason
+    the record would give."""
     lanjutan = [k for k in tercatat.values() if k.sumber == "pleno_lanjutan" and k.keputusan in ("K", "BK")]
-    dibawa = [k for k in tercatat.values() if k.keputusan == "ditunda"]
-    m.load_peserta(k.username for k in dibawa)
+    dicatat = {d.username: (d.skema_nomor, d.alasan) for d in dibawa_dari(session, root_id)}
+    for k in tercatat.values():
+        if k.keputusan == "ditunda" and k.username not in dicatat and k.skema_nomor:
+            dicatat[k.username] = (k.skema_nomor, k.alasan or ALASAN_TANPA_KEPUTUSAN)
+    m.load_peserta(dicatat)
+    judul_di_sk = {u: k.skema_judul for u, k in tercatat.items()}
     return {
         "k": sum(1 for k in lanjutan if k.keputusan == "K"),
         "bk": sum(1 for k in lanjutan if k.keputusan == "BK"),
         "dibawa": [
             {
-                "username": k.username,
-                "nama": snapshot.peserta(m, {"username": k.username})["nama"],
-                "skema_judul": k.skema_judul,
-                "alasan": k.alasan or "tidak diputuskan sampai tahap penerbitan sertifikat selesai",
+                "username": username,
+                "nama": snapshot.peserta(m, {"username": username})["nama"],
+                "skema_judul": judul_di_sk.get(username) or snapshot.skema(m, skema_nomor)["judul"],
+                "alasan": alasan,
             }
-            for k in sorted(dibawa, key=lambda k: k.username)
+            for username, (skema_nomor, alasan) in sorted(dicatat.items())
         ],
     }
 
@@ -333,7 +340,7 @@ def terbitkan_laporan(
             "kompeten": sum(1 for k in tercatat.values() if k.sumber == "banding"),
         },
         # The pleno's postponed decisions: decided by the follow-up pleno (amending the SK), or carried over.
-        "ditunda": _ditunda(m, tercatat),
+        "ditunda": _ditunda(ctx.session, ctx.root_id, m, tercatat),
         **proses,
         "anggaran": anggaran if rab is not None else None,
         "realisasi_anggaran": evaluasi.get("realisasi_anggaran") if isinstance(evaluasi, dict) else None,

@@ -9,8 +9,13 @@ from typing import Any
 
 import lxml.html
 import pytest
+from sqlalchemy import event, select
 
 from api.settings import PROJECT_ROOT
+from api.store.master import Peserta
+from api.store.models import PesertaDibawa, ProcessInstance, User
+from service_tasks.context import ServiceContext
+from service_tasks.peserta_dibawa import catat_peserta_dibawa, peserta_dibawa
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
@@ -43,9 +48,62 @@ def follow_up(api: Api, keputusan: str) -> None:
     api.drain()
 
 
+def carried_over(api: Api) -> int:
+    """peserta3 postponed, then carried to a later batch by the follow-up pleno; the period's id."""
+    root = postponed(api)
+    evidence(api, "dibawa")
+    follow_up(api, "dibawa")
+    return root
+
+
 def certificates_for(api: Api, usernames: list[str]) -> None:
     t = sop.one(api, "kabid_administrasi", b.NOMOR)
     api.complete("kabid_administrasi", t["id"], {"nomor_sertifikat": {"sertifikat": sop.nomor_sertifikat(usernames)}})
+    api.drain()
+
+
+def carried(api: Api) -> list[dict[str, Any]]:
+    """Every stored record of a carry to a later batch, oldest first, with the candidate's username."""
+    with api.app.state.db.reading() as session:
+        rows = session.execute(
+            select(PesertaDibawa, User.username)
+            .join(Peserta, Peserta.id == PesertaDibawa.peserta_id)
+            .join(User, User.id == Peserta.user_id)
+            .order_by(PesertaDibawa.id)
+        ).all()
+        return [
+            {
+                "peserta": username,
+                "skema_nomor": r.skema_nomor,
+                "asal_root_id": r.asal_root_id,
+                "asal_instance_id": r.asal_instance_id,
+                "dokumen_id": r.dokumen_id,
+                "alasan": r.alasan,
+                "diambil_root_id": r.diambil_root_id,
+                "diambil": r.diambil_at is not None,
+                "ditutup_at": r.ditutup_at,
+            }
+            for r, username in rows
+        ]
+
+
+def penerbitan_of(api: Api, root: int) -> int:
+    with api.app.state.db.reading() as session:
+        return int(
+            session.scalars(
+                select(ProcessInstance.id).where(
+                    ProcessInstance.root_id == root, ProcessInstance.key == "penerbitan_sertifikat"
+                )
+            ).one()
+        )
+
+
+def registered_and_accepted(api: Api, root: int, username: str, nomor: str) -> None:
+    """Period `root` opens registration for `username` in skema `nomor`; they submit and their berkas is accepted."""
+    sop.open_registration(api, root, {username: nomor})
+    api.drain()
+    sop.submit_apl(api, username, nomor)
+    sop.check_files(api, {username: ("diterima", "")})
     api.drain()
 
 
@@ -327,9 +385,7 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
 
 
 def test_a_postponed_candidate_carried_to_a_later_batch_is_recorded_so_and_reported(api: Api) -> None:
-    root = postponed(api)
-    evidence(api, "dibawa")
-    follow_up(api, "dibawa")
+    root = carried_over(api)
     assert len(b.documents(api, root, "sk_penetapan")) == 1  # nothing decided: the SK stands
     [surat] = b.documents(api, root, "permohonan_blangko")
     assert [d["nama"] for d in surat.data["daftar_kompeten"]] == ["Andi Pratama"]
@@ -357,6 +413,18 @@ def test_a_postponed_candidate_carried_to_a_later_batch_is_recorded_so_and_repor
         "Kompeten 0; dibawa ke periode berikutnya 1: Cahyo Nugroho (Operator Perakitan Kendaraan Bermotor Roda "
         "Empat), alasan: Peserta sakit, bukti belum dapat dikumpulkan"
     ) in pdf_text(api, laporan.id)
+    # The Laporan lists whom the process recorded as carried over, with the recorded reason.
+    assert laporan.data["ditunda"]["dibawa"] == [
+        {
+            "username": "peserta3",
+            "nama": "Cahyo Nugroho",
+            "skema_judul": "Operator Perakitan Kendaraan Bermotor Roda Empat",
+            "alasan": "Peserta sakit, bukti belum dapat dikumpulkan",
+        }
+    ]
+    assert [(c["peserta"], c["alasan"]) for c in carried(api)] == [
+        ("peserta3", "Peserta sakit, bukti belum dapat dikumpulkan")
+    ]
 
 
 def test_when_the_follow_up_outlasts_the_step_6_time_standard_the_candidate_is_carried_over_and_the_period_goes_on(
@@ -390,6 +458,9 @@ def test_when_the_follow_up_outlasts_the_step_6_time_standard_the_candidate_is_c
     }
     [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
     assert (period["hasil"]["keputusan"]["keputusan"], period["hasil"]["keputusan"]["dibawa"]) == ("ditunda", True)
+    assert [(c["peserta"], c["asal_root_id"], c["alasan"]) for c in carried(api)] == [
+        ("peserta3", root, "tidak diputuskan sampai tahap penerbitan sertifikat selesai")
+    ]
 
 
 def test_the_follow_up_window_is_the_duration_the_process_designer_writes_in_the_bpmn(api: Api) -> None:
@@ -406,8 +477,13 @@ def test_the_follow_up_window_is_the_duration_the_process_designer_writes_in_the
 
 
 def registration_proposal(api: Api, root: int) -> list[dict[str, Any]]:
-    """The rows Kabid Administrasi's "Membuka pendaftaran" opens with in period `root`."""
+    """The rows Kabid Administrasi's "Membuka pendaftaran" opens with in period `root`, steps 1 and 2 done first."""
     sop.step_1_and_2(api, root)
+    return proposed(api, root)
+
+
+def proposed(api: Api, root: int) -> list[dict[str, Any]]:
+    """The rows the waiting "Membuka pendaftaran" of period `root` opens with now."""
     t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
     schema = sop.task_detail(api, "kabid_administrasi", t["id"])["form"]["schema"]
     rows: list[dict[str, Any]] = schema["properties"]["daftar_pendaftar"]["default"]
@@ -417,9 +493,7 @@ def registration_proposal(api: Api, root: int) -> list[dict[str, Any]]:
 def test_a_candidate_carried_to_a_later_batch_is_proposed_first_when_the_next_period_opens_registration(
     api: Api,
 ) -> None:
-    postponed(api)
-    evidence(api, "dibawa")
-    follow_up(api, "dibawa")
+    carried_over(api)
     kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
     # peserta3 first, counted in the Teknik Industri Otomotif target of 2 for OPR: one more of that prodi by NIM.
     assert registration_proposal(api, kedua) == [
@@ -440,7 +514,13 @@ def test_a_candidate_carried_to_a_later_batch_is_proposed_first_when_the_next_pe
     ]
     sop.open_registration(api, kedua, {"peserta3": OPR, "peserta": sop.JWD})
     api.drain()
-    # Registered again: a later period owes peserta3 nothing more.
+    assert [(c["peserta"], c["diambil_root_id"]) for c in carried(api)] == [("peserta3", None)]  # not yet accepted
+    sop.submit_apl(api, "peserta3", OPR)
+    sop.check_files(api, {"peserta3": ("diterima", "")})
+    api.drain()
+    # Their berkas accepted in this period: it took them up, and a later period owes peserta3 nothing more.
+    [record] = carried(api)
+    assert (record["peserta"], record["diambil_root_id"], record["diambil"]) == ("peserta3", kedua, True)
     ketiga = sop.start_period(api, "LSP-2027-GENAP")["id"]
     assert registration_proposal(api, ketiga) == [
         {"username": "peserta", "skema_nomor": sop.JWD},
@@ -455,6 +535,7 @@ def test_a_candidate_decided_after_the_postponement_is_not_carried_into_the_next
     postponed(api)
     evidence(api, "BK")
     follow_up(api, "BK")
+    assert carried(api) == []
     kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
     assert [r["username"] for r in registration_proposal(api, kedua)] == [
         "peserta",
@@ -463,3 +544,114 @@ def test_a_candidate_decided_after_the_postponement_is_not_carried_into_the_next
         "peserta4",
         "peserta5",
     ]
+
+
+def test_a_carry_to_a_later_batch_is_stored_once_with_its_origin_sk_and_reason_even_when_the_step_runs_again(
+    api: Api,
+) -> None:
+    root = carried_over(api)
+    [sk] = b.documents(api, root, "sk_penetapan")
+    penerbitan = penerbitan_of(api, root)
+    expected = [
+        {
+            "peserta": "peserta3",
+            "skema_nomor": OPR,
+            "asal_root_id": root,
+            "asal_instance_id": penerbitan,
+            "dokumen_id": sk.id,
+            "alasan": "Peserta sakit, bukti belum dapat dikumpulkan",
+            "diambil_root_id": None,
+            "diambil": False,
+            "ditutup_at": None,
+        }
+    ]
+    assert carried(api) == expected
+    # The step run again (a retry, or a second worker): nothing written twice.
+    with api.app.state.db.transaction() as session:
+        ctx = ServiceContext(
+            session=session,
+            instance_id=penerbitan,
+            root_id=root,
+            business_key="LSP-2026-GENAP",
+            task_id="ulang",
+            element_id="mencatat_peserta_dibawa",
+            task_name="Mencatat daftar peserta dibawa ke periode berikutnya",
+            lane=None,
+            actor="system",
+            now=api.app.state.clock.now(),
+            data={},
+            nomor_format="",
+        )
+        assert catat_peserta_dibawa(ctx) == ["peserta3"]
+    assert carried(api) == expected
+
+
+def test_when_two_later_periods_open_at_once_the_first_to_accept_the_carried_candidate_takes_them_from_the_other(
+    api: Api,
+) -> None:
+    carried_over(api)
+    kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
+    ketiga = sop.start_period(api, "LSP-2027-GENAP")["id"]
+    assert registration_proposal(api, kedua)[0] == {"username": "peserta3", "skema_nomor": OPR}
+    assert registration_proposal(api, ketiga)[0] == {"username": "peserta3", "skema_nomor": OPR}
+    registered_and_accepted(api, ketiga, "peserta3", OPR)
+    assert [(c["peserta"], c["diambil_root_id"]) for c in carried(api)] == [("peserta3", ketiga)]
+    # The other period no longer proposes them first, nor lists them beside its form.
+    assert proposed(api, kedua) == [
+        {"username": "peserta", "skema_nomor": sop.JWD},
+        {"username": "peserta2", "skema_nomor": sop.JWD},
+        {"username": "peserta3", "skema_nomor": OPR},
+        {"username": "peserta4", "skema_nomor": OPR},
+        {"username": "peserta5", "skema_nomor": sop.MUTU},
+    ]
+    t = sop.one(api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=kedua)
+    page = browser(api, "kabid_administrasi").get(f"/tasks/{t['id']}")
+    assert page.status_code == 200
+    assert lxml.html.fromstring(page.text).xpath("//table[@aria-labelledby='judul-dibawa']") == []
+    # Accepting them there too later changes nothing: the record stays with the period that took them first.
+    registered_and_accepted(api, kedua, "peserta3", OPR)
+    assert [(c["peserta"], c["diambil_root_id"]) for c in carried(api)] == [("peserta3", ketiga)]
+
+
+def test_the_lookup_of_carried_candidates_is_one_query_however_many_earlier_periods_carried_them(api: Api) -> None:
+    carried_over(api)
+    [record] = carried(api)
+    earlier = [sop.start_period(api, f"LSP-2027-{n}")["id"] for n in ("A", "B", "C", "D")]
+    later = sop.start_period(api, "LSP-2028-GANJIL")["id"]
+    db = api.app.state.db
+
+    def lookup() -> tuple[list[str], list[str]]:
+        statements: list[str] = []
+
+        def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):  # not the transaction's BEGIN
+                statements.append(statement)
+
+        with db.reading() as session:
+            event.listen(db.engine, "before_cursor_execute", note)
+            try:
+                found = peserta_dibawa(session, later)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", note)
+        return [d.username for d in found], statements
+
+    usernames, statements = lookup()
+    assert (usernames, len(statements)) == (["peserta3"], 1), statements
+    # Four more earlier periods, each having carried one more candidate.
+    with db.transaction() as session:
+        for asal, username in zip(earlier, ["peserta", "peserta2", "peserta4", "peserta5"], strict=True):
+            session.add(
+                PesertaDibawa(
+                    peserta_id=session.scalars(
+                        select(Peserta.id).join(User, User.id == Peserta.user_id).where(User.username == username)
+                    ).one(),
+                    skema_nomor=sop.JWD,
+                    asal_root_id=asal,
+                    asal_instance_id=record["asal_instance_id"],
+                    dokumen_id=record["dokumen_id"],
+                    alasan="Peserta sakit",
+                    created_at=api.app.state.clock.now(),
+                )
+            )
+    usernames, statements = lookup()
+    assert (usernames, len(statements)) == (["peserta3", "peserta", "peserta2", "peserta4", "peserta5"], 1), statements
