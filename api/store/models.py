@@ -520,7 +520,7 @@ class Pengganti(Base):
 class PesertaDibawa(Base):
     """A candidate a period carried to a later batch: the pleno postponed (ditunda) their decision and its follow-up
     carried them over (the follow-up pleno said so, or its deadline passed). Written by the process when step 6's
-    follow-up ends (operator `catat_peserta_dibawa`, service_tasks/peserta_dibawa.py; migration 0024_peserta_dibawa),
+    follow-up ends (operator `catat_peserta_dibawa`, service_tasks/peserta_dibawa.py; migration 0025_peserta_dibawa),
     once per (candidate, skema, period it came from); taken up by the first later period whose registration accepts
     the candidate's berkas (`ambil_peserta_dibawa`), or closed with a reason. Open (neither) = a later batch owes
     the candidate a place: what `pendaftar_usulan` proposes and Membuka pendaftaran shows."""

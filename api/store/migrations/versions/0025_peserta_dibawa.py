@@ -1,7 +1,7 @@
 """peserta_dibawa: the stored record of a candidate carried to a later batch
 
-Revision ID: 0024_peserta_dibawa
-Revises: 0023_document_root_kind
+Revision ID: 0025_peserta_dibawa
+Revises: 0024_continue_pending
 Create Date: 2026-12-01 19:45:00
 
 A postponed (ditunda) candidate whose follow-up carries them over was found again by reading every earlier
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0024_peserta_dibawa"
-down_revision: str | None = "0023_document_root_kind"
+revision: str = "0025_peserta_dibawa"
+down_revision: str | None = "0024_continue_pending"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
