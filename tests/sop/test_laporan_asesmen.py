@@ -188,7 +188,7 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
 
     [sk_banding] = b.documents(api, root, "sk_banding")
     [surat] = b.documents(api, root, "surat_tugas_asesor_ulang")
-    assert (sk_banding.number, surat.number) == ("004/LSP-STMI/SK/XII/2026", "003/LSP-STMI/ST-AS/XII/2026")
+    assert (sk_banding.number, surat.number) == ("006/LSP-STMI/SK/XII/2026", "003/LSP-STMI/ST-AS/XII/2026")
     text = pdf_text(api, surat.id)
     for phrase in [
         "SURAT TUGAS Nomor: 003/LSP-STMI/ST-AS/XII/2026",
@@ -196,7 +196,7 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
         "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 001/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "tentang Jadwal Uji Kompetensi sebagaimana telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta "
         "Nomor 002/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026;",
-        "4. Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "4. Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 006/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "tentang Hasil Banding Asesmen atas nama Cahyo Nugroho, yang menerima banding dan memerintahkan asesmen ulang.",
         "1 Ir. Rudi Hartono, M.T. MET.000.006092 2021 Asesor Kompetensi (asesmen ulang)",
         "Nama asesi : Cahyo Nugroho (NIM 2301001), Teknik Industri Otomotif",

@@ -176,7 +176,7 @@ def test_a_postponed_candidate_decided_k_by_the_follow_up_pleno_gets_an_amending
     follow_up(api, "K")
 
     [sk, perubahan] = b.documents(api, root, "sk_penetapan")
-    assert (perubahan.supersedes_id, perubahan.version, perubahan.number) == (sk.id, 2, "004/LSP-STMI/SK/XII/2026")
+    assert (perubahan.supersedes_id, perubahan.version, perubahan.number) == (sk.id, 2, "006/LSP-STMI/SK/XII/2026")
     assert perubahan.title == "Perubahan atas SK penetapan hasil asesmen 2026 Genap"
     for phrase in [
         "yaitu 1 asesi Kompeten (K), 0 asesi Belum Kompeten (BK) dan 1 asesi yang keputusannya ditunda.",
@@ -188,14 +188,14 @@ def test_a_postponed_candidate_decided_k_by_the_follow_up_pleno_gets_an_amending
         assert rapat(phrase) in pdf_text(api, sk.id), phrase
     text = pdf_text(api, perubahan.id)
     for phrase in [
-        "NOMOR 004/LSP-STMI/SK/XII/2026 TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR "
-        "003/LSP-STMI/SK/XII/2026 TENTANG PENETAPAN HASIL ASESMEN UJI KOMPETENSI PERIODE 2026 GENAP",
-        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "NOMOR 006/LSP-STMI/SK/XII/2026 TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR "
+        "005/LSP-STMI/SK/XII/2026 TENTANG PENETAPAN HASIL ASESMEN UJI KOMPETENSI PERIODE 2026 GENAP",
+        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "perlu diubah karena rapat pleno lanjutan tanggal 1 Desember 2026, setelah bukti tambahan, memutuskan "
         "Cahyo Nugroho Kompeten (K) atas asesi yang keputusannya ditunda;",
         "d. Hasil rapat pleno lanjutan tanggal 1 Desember 2026 di Ruang Rapat LSP atas bukti tambahan asesi yang "
         "keputusannya ditunda;",
-        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal "
+        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal "
         "1 Desember 2026 tentang Penetapan Hasil Asesmen Uji Kompetensi Periode 2026 Genap, sehingga berbunyi",
         "yaitu 2 asesi Kompeten (K) dan 0 asesi Belum Kompeten (BK).",
         "Berdasarkan rapat pleno tanggal 1 Desember 2026 dan rapat pleno lanjutan tanggal 1 Desember 2026.",
