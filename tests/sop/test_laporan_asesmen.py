@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from lxml import html as lxml_html
 
+from api.settings import PROJECT_ROOT
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
@@ -229,3 +230,30 @@ def test_the_report_is_due_two_days_after_the_asesor_is_asked_for_it_as_the_sura
     # "paling lambat 2 (dua) hari setelah asesmen": the task's own time standard (dueAfter P2D), sooner than
     # step 5's due date.
     assert datetime.fromisoformat(t["due_at"]) - datetime.fromisoformat(t["created_at"]) == timedelta(days=2)
+
+
+def test_the_surat_tugas_states_the_report_deadline_the_deployed_report_task_carries(api: Api) -> None:
+    # The process designer gives the asesor's report 3 days instead of 2; the caller is deployed with it (a called
+    # process is the newest deployed no later than its caller), the SOP's own text unchanged but for a note.
+    laporan_bpmn = (PROJECT_ROOT / "processes" / "laporan_asesmen.bpmn").read_text()
+    sop_bpmn = (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text()
+    assert laporan_bpmn.count('name="dueAfter" value="P2D"') == 1
+    files = {
+        "laporan_asesmen.bpmn": laporan_bpmn.replace('name="dueAfter" value="P2D"', 'name="dueAfter" value="P3D"'),
+        "uji_kompetensi.bpmn": sop_bpmn + "<!-- deployed with the report's new time standard -->\n",
+    }
+    upload = [("files", (name, body.encode(), "application/xml")) for name, body in files.items()]
+    r = api.post("desainer", "/api/deployments", files=upload)
+    assert r.status_code == 201, r.text
+
+    root = b.assigned(api, CALON)
+    [surat_tugas] = [d for d in b.documents(api, root, "surat_tugas_asesor") if d.key == "asesor2"]
+    text = pdf_text(api, surat_tugas.id)
+    assert (
+        rapat(
+            "dan menyerahkan laporan asesmen (FR.AK.05) beserta rekomendasi hasil asesmen kepada Kepala Bidang "
+            "Sertifikasi paling lambat 3 (tiga) hari setelah asesmen."
+        )
+        in text
+    )
+    assert rapat("2 (dua) hari") not in text
