@@ -68,7 +68,7 @@ def test_each_asesor_reports_on_their_group_before_the_pleno_and_the_pleno_cites
 
     [ak05_asesor, ak05_asesor2] = b.documents(api, root, "laporan_asesmen")
     assert (ak05_asesor.number, ak05_asesor2.number) == ("001/LSP-STMI/AK05/XII/2026", "002/LSP-STMI/AK05/XII/2026")
-    [ak02] = [d for d in b.documents(api, root, "rekaman_asesmen") if d.candidate == "peserta3"]
+    [ak02] = b.documents(api, root, "rekaman_asesmen", candidate="peserta3")
     text = pdf_text(api, ak05_asesor2.id)
     for phrase in [
         "FR.AK.05. LAPORAN ASESMEN",

@@ -222,11 +222,7 @@ def test_the_decision_on_a_reassessment_is_refused_to_a_member_of_the_appealed_p
 ) -> None:
     root = b.assessed(api, BK_ONLY)
     b.decide(api, {"peserta3": "BK"})  # the pleno: kabid_sertifikasi and kabid_administrasi
-    b.appeal(api, "peserta3")
-    b.decide_appeal(api, "diterima")
-    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    b.reassess(api, "peserta3")
+    b.upheld_and_reassessed(api, "peserta3")
     # The Ketua is away; Kabid Sertifikasi, who sat on the appealed pleno, stands in for her.
     today = sop.today(api)
     body = {"pengganti": "kabid_sertifikasi", "mulai": str(today), "sampai": str(today), "alasan": "cuti"}
@@ -260,11 +256,7 @@ def test_the_decision_on_a_reassessment_is_refused_to_a_member_of_the_appealed_p
 def test_a_reassessment_with_a_bk_unit_cannot_be_decided_k_and_bk_leaves_the_sk_unamended(api: Api) -> None:
     root = b.assessed(api, BK_ONLY)
     b.decide(api, {"peserta3": "BK"})
-    b.appeal(api, "peserta3")
-    b.decide_appeal(api, "diterima")
-    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    b.reassess(api, "peserta3", bk=True)
+    b.upheld_and_reassessed(api, "peserta3", bk=True)
     t = sop.one(api, "ketua_lsp", b.HASIL_ULANG)
     b.refused(
         api,

@@ -79,9 +79,7 @@ def test_the_candidates_own_asesor_reviews_the_additional_evidence_before_the_fo
     api: Api,
 ) -> None:
     root = postponed(api)
-    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
-    api.drain()
+    b.evidence_recorded(api, ["peserta3"])
     assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN) == []  # waits for the asesor
     assert sop.tasks_named(api, "asesor", b.REKOMENDASI_DITUNDA) == []  # not peserta3's asesor
     t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
@@ -275,9 +273,7 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
 ) -> None:
     root = postponed(api, CALON_BK)
     bk_unit = sop.units(api, OPR)[-1]["kode"]
-    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
-    api.drain()
+    b.evidence_recorded(api, ["peserta3"])
     t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
     b.refused(
         api,
@@ -309,11 +305,7 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
     assert b.documents(api, root, "permohonan_blangko") == []  # the appeal window comes first
 
     # Upheld, re-assessed K by another asesor and decided K by the tim banding: the SK's third version says K.
-    b.appeal(api, "peserta3")
-    b.decide_appeal(api, "diterima")
-    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    b.reassess(api, "peserta3")
+    b.upheld_and_reassessed(api, "peserta3")
     api.drain()
     b.decide_reassessment(api, "K")
     api.drain()
