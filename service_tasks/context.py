@@ -29,6 +29,9 @@ class ServiceContext:
     # The absent person `actor` stands in for as their substitute (api/services/pengganti.py): a document
     # signed by the actor is signed "a.n." them (service_tasks/snapshot.py, `penandatangan`).
     atas_nama: str | None = None
+    # The time standard (`dueAfter`, an ISO 8601 duration such as "P2D") of a user task, by process id and task id,
+    # in this instance's process or a process it calls, as deployed with it; None where that task has none.
+    standar_tugas: Callable[[str, str], str | None] = field(default=lambda _proses, _tugas: None)
     # Delivers a BPMN signal to the running child instances started by a call activity of this instance.
     signal_children: Callable[[str, str], int] = field(default=lambda _call, _signal: 0)
 

@@ -9,6 +9,7 @@ today's date, date parsing (:func:`as_date`) and formatting, as Jinja2 filters f
 - ``rupiah``: Rp1.500.000,00; ``terbilang_rupiah``: satu juta lima ratus ribu rupiah
 - ``terbilang``: 1500000 -> satu juta lima ratus ribu
 - ``bulan_romawi``: 6 -> VI
+- ``durasi_terbilang``: P2D -> 2 (dua) hari (a time standard as a letter states it)
 """
 
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -16,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from service_tasks.context import ServiceContext
+from service_tasks.durasi import parse_duration
 
 # Waktu Indonesia Barat: the LSP's calendar (Asia/Jakarta has had no daylight saving since 1964).
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -177,6 +179,17 @@ def durasi(value: Any) -> str:
     return " ".join(parts) or "kurang dari 1 menit"
 
 
+def durasi_terbilang(value: Any) -> str:
+    """A time standard (an ISO 8601 duration as the BPMN writes it, or a timedelta) as a letter states a deadline:
+    "P2D" -> "2 (dua) hari", "P1DT12H" -> "1 (satu) hari 12 (dua belas) jam", "PT30M" -> "30 (tiga puluh) menit"."""
+    lama = value if isinstance(value, timedelta) else parse_duration(str(value))
+    seconds = max(int(lama.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    parts = [(days, "hari"), (hours, "jam"), (rest // 60, "menit")]
+    return " ".join(f"{n} ({terbilang(n)}) {unit}" for n, unit in parts if n) or "0 (nol) menit"
+
+
 def kalimat(teks: str) -> str:
     """A sentence ends with one full stop: "Sri Wahyuni, S.E." stays as it is, "Cahyo Nugroho" gains one."""
     teks = str(teks).rstrip()
@@ -215,4 +228,5 @@ FILTERS = {
     "angka": angka,
     "persen": persen,
     "durasi": durasi,
+    "durasi_terbilang": durasi_terbilang,
 }

@@ -178,11 +178,13 @@ _SEMUA = (
         asesor_membaca_sebagai="verifikator",
         klasifikasi="UK.02",
     ),
-    # Ketua LSP sets a verified TUK for the period (a TUK mandiri for a year), citing the verification form.
+    # Ketua LSP sets a verified TUK for the period (a TUK mandiri for a year), citing the verification form: a
+    # keputusan of the Ketua like any other, numbered in the LSP's one SK register (SK-TUK numbers issued before
+    # it moved there stay as issued).
     JenisDokumen(
         "sk_penetapan_tuk",
         "Keputusan Ketua LSP (Penetapan TUK)",
-        "SK-TUK",
+        "SK",
         asesor_membaca_sebagai="verifikator",
         klasifikasi="UK.02",
     ),

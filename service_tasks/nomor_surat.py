@@ -12,7 +12,7 @@ from api.store.models import Dokumen, NumberSequence
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import BULAN_ROMAWI, WIB, hari_ini
-from service_tasks.jenis_dokumen import JenisDokumen, Penerbit
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN, JenisDokumen, Penerbit
 
 
 def next_seq(session: Session, code: str, year: int) -> int:
@@ -202,13 +202,21 @@ def terbit_pada_tugas(ctx: ServiceContext, kind: str) -> Dokumen | None:
     ).first()
 
 
+def register_perubahan(old: Dokumen) -> str:
+    """The register an SK amending `old` draws its number from: its kind's register as it is now (an SK Penetapan
+    TUK numbered in "SK-TUK" before that kind moved to the one "SK" register is amended by an SK numbered in "SK";
+    the numbers already issued stay as issued)."""
+    jenis = JENIS_DOKUMEN.get(old.kind)
+    return (jenis.register if jenis is not None else None) or old.code or "SK"
+
+
 def terbitkan_perubahan(ctx: ServiceContext, old: Dokumen, data: dict[str, Any], alasan: str) -> dict[str, Any]:
     """Issue the SK amending `old` (the version in force) on this service task: a new SK with its own number in the
     SK register, "Perubahan atas ..." with `data` and :func:`perubahan_atas`; a retry returns the one issued."""
     if (existing := terbit_pada_tugas(ctx, old.kind)) is not None:
         return summary(existing)
     when = hari_ini(ctx)
-    code = old.code or "SK"
+    code = register_perubahan(old)
     seq = next_seq(ctx.session, code, when.year)
     perubahan = perubahan_atas(old, alasan)
     doc = Dokumen(

@@ -51,7 +51,7 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "002-LSP-STMI-SK-XII-2026 v2.pdf",
     ]
     assert (
-        "UK.03 Keputusan sertifikasi/0046 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 003-LSP-STMI-SK-XII-2026.pdf"
+        "UK.03 Keputusan sertifikasi/0046 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 005-LSP-STMI-SK-XII-2026.pdf"
         in names
     )
     assert "UK.04 Penerbitan sertifikat/0052 Lampiran Surat Permohonan Blangko 001-LSP-STMI-PB-XII-2026.xlsx" in names
@@ -98,11 +98,11 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "UK.03",
         "Keputusan sertifikasi",
         "Keputusan Ketua LSP (Penetapan Hasil Asesmen)",
-        "003/LSP-STMI/SK/XII/2026",
+        "005/LSP-STMI/SK/XII/2026",
     )
     assert sk[10:13] == (5, 10, "Permanen")
     # peserta3's upheld appeal amended it: the amending SK is its version 2, with its own number, filed beside it.
-    assert sk[8:10] == (1, "diganti versi 2 (005/LSP-STMI/SK/XII/2026)")
+    assert sk[8:10] == (1, "diganti versi 2 (007/LSP-STMI/SK/XII/2026)")
     # The letter telling peserta3 the SK decided BK, issued as the appeal window opened, is filed with the decisions.
     hasil = rows[47]
     assert (hasil[1], hasil[3], hasil[4], hasil[7]) == (
@@ -120,9 +120,9 @@ def test_the_staff_download_a_whole_period_as_one_zip_filed_by_class_with_its_da
         "Cahyo Nugroho (peserta3)",
     )
     amended = rows[50]
-    assert (amended[4], amended[8], amended[9]) == ("005/LSP-STMI/SK/XII/2026", 2, "perubahan")
+    assert (amended[4], amended[8], amended[9]) == ("007/LSP-STMI/SK/XII/2026", 2, "perubahan")
     assert amended[14] == (
-        "UK.03 Keputusan sertifikasi/0050 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 005-LSP-STMI-SK-XII-2026 v2.pdf"
+        "UK.03 Keputusan sertifikasi/0050 Keputusan Ketua LSP (Penetapan Hasil Asesmen) 007-LSP-STMI-SK-XII-2026 v2.pdf"
     )
     # Each candidate's FR.APL.01 is filed when Kabid Administrasi decides it (peserta2's only once, when accepted
     # after the return), their FR.APL.02 when the asesor ends the pra-asesmen.

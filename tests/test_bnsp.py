@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from api.services import dokumen as dokumen_service
-from api.store.models import Dokumen
 from service_tasks import render
 from service_tasks.render import RenderJob
+from tests.support import sop_branches as b
 from tests.support.api import Api
 from tests.test_documents import STAFF, on_the_day_of_the_period, pdf_text, period_with_files
 from tests.test_ui_dokumen import Page, row_of
@@ -48,20 +47,17 @@ HEADER = [
 ]
 
 
-def the_document(api: Api, instance_id: int, kind: str, candidate: str | None = None) -> Dokumen:
-    with api.app.state.db.reading() as session:
-        query = select(Dokumen).where(Dokumen.root_id == instance_id, Dokumen.kind == kind)
-        if candidate is not None:
-            query = query.where(Dokumen.candidate == candidate)
-        return session.scalars(query).one()
+def rendered_period(api: Api, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The period walked on its day (tests/test_documents.py), every document rendered: its root."""
+    on_the_day_of_the_period(api, monkeypatch)
+    return period_with_files(api)
 
 
 def test_the_blangko_list_is_one_sheet_per_skema_with_the_column_codes_in_row_one_and_dates_as_dates(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    on_the_day_of_the_period(api, monkeypatch)
-    instance_id = period_with_files(api)
-    lampiran = the_document(api, instance_id, "permohonan_blangko_lampiran")
+    instance_id = rendered_period(api, monkeypatch)
+    [lampiran] = b.documents(api, instance_id, "permohonan_blangko_lampiran")
     r = api.get(STAFF, f"/api/dokumen/{lampiran.id}")
     assert r.status_code == 200
     workbook = load_workbook(io.BytesIO(r.content))
@@ -200,9 +196,8 @@ STATIC_TEXT = [  # as the full design prints them
 def test_staff_download_a_certificates_print_layer_with_only_its_variable_fields_once_rendered_then_kept(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    on_the_day_of_the_period(api, monkeypatch)
-    instance_id = period_with_files(api)
-    cert = the_document(api, instance_id, "sertifikat", candidate="peserta")
+    instance_id = rendered_period(api, monkeypatch)
+    [cert] = b.documents(api, instance_id, "sertifikat", candidate="peserta")
     full_design = api.get(STAFF, f"/api/dokumen/{cert.id}").content
     # Rendered by the renderer's process pool (the processes that render the issued documents), never in the
     # web process: each render sent to the pool is counted.
@@ -270,15 +265,14 @@ def test_staff_download_a_certificates_print_layer_with_only_its_variable_fields
 def test_only_staff_get_a_print_layer_and_only_of_a_certificate_still_in_force(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    on_the_day_of_the_period(api, monkeypatch)
-    instance_id = period_with_files(api)
-    cert = the_document(api, instance_id, "sertifikat", candidate="peserta")
+    instance_id = rendered_period(api, monkeypatch)
+    [cert] = b.documents(api, instance_id, "sertifikat", candidate="peserta")
     # The holder reads their certificate (the full design) but does not print on a blangko; nor does an asesor.
     assert api.get("peserta", f"/api/dokumen/{cert.id}").status_code == 200
     for username in ("peserta", "asesor"):
         r = api.get(username, f"/api/dokumen/{cert.id}/cetak")
         assert r.status_code == 403, (username, r.text)
-    lampiran = the_document(api, instance_id, "permohonan_blangko_lampiran")
+    [lampiran] = b.documents(api, instance_id, "permohonan_blangko_lampiran")
     r = api.get(STAFF, f"/api/dokumen/{lampiran.id}/cetak")
     assert r.status_code == 422 and "not a certificate" in r.json()["detail"]
     # On the Dokumen page staff find "Cetak di blangko" beside the certificate; its holder does not.
@@ -307,9 +301,8 @@ def cached_print_layers(api: Api) -> list[str]:
 def test_a_print_layer_that_cannot_be_rendered_answers_503_in_both_languages_keeps_nothing_and_prints_once_fixed(
     api: Api, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    on_the_day_of_the_period(api, monkeypatch)
-    instance_id = period_with_files(api)
-    cert = the_document(api, instance_id, "sertifikat", candidate="peserta")
+    instance_id = rendered_period(api, monkeypatch)
+    [cert] = b.documents(api, instance_id, "sertifikat", candidate="peserta")
     # A designer's template with a syntax error, in a copy of documents/ the renderer reads instead.
     documents = tmp_path / "documents"
     shutil.copytree(render.DOCUMENTS_DIR, documents)

@@ -203,15 +203,12 @@ def test_the_database_itself_refuses_a_blangko_serial_twice(api: Api) -> None:
 
 
 def test_a_holder_of_an_active_certificate_registers_for_the_skema_again_only_to_be_recertified(api: Api) -> None:
-    calon = [b.Calon("peserta")]
-    root = b.registration_open(api, calon)
+    root, task, data = b.apl_open(api)
     earlier_certificate(api, "peserta", "B-00500", nama="Andi Pratama")
-    t = sop.one(api, "peserta", "Mengisi FR.APL.01 dan FR.APL.02")
-    data = sop.apl(api, "peserta", t["id"], sop.JWD)
     b.refused(
         api,
         "peserta",
-        t["id"],
+        task,
         data,
         root,
         {
@@ -222,7 +219,7 @@ def test_a_holder_of_an_active_certificate_registers_for_the_skema_again_only_to
             ]
         },
     )
-    api.complete("peserta", t["id"], {**data, "apl01": {**data["apl01"], "tujuan_asesmen": "sertifikasi_ulang"}})
+    api.complete("peserta", task, {**data, "apl01": {**data["apl01"], "tujuan_asesmen": "sertifikasi_ulang"}})
     assert sop.tasks_named(api, ADMIN, "Memeriksa kelengkapan berkas pendaftaran") != []
 
 

@@ -291,8 +291,7 @@ def test_a_candidate_whose_appeal_is_upheld_is_asked_to_agree_to_the_reassessmen
     sb.decided(api, [bk, PESERTA])
     sb.appeal(api, "peserta3")
     sb.decide_appeal(api, "diterima")
-    t = sop.one(api, "kabid_sertifikasi", sb.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    sb.reassessor_assigned(api)
     doc = open_status(api, "peserta3")
     assert stepper(doc)[7] == "Banding: Sedang berlangsung: Banding diterima: asesmen ulang menunggu Anda"
     card = now_card(doc)

@@ -32,6 +32,9 @@ class ProcessModel:
     step_activities: dict[str, str] = field(default_factory=dict)
     # SOP step number -> the step activity's BPMN name ("Menerima pendaftaran uji kompetensi").
     step_names: dict[str, str] = field(default_factory=dict)
+    # (process id, user task id) -> the task's own time standard (`dueAfter`, "P2D"), in this process and in every
+    # process it calls as deployed with it: what a letter demanding that task's work prints as its deadline.
+    due_after: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def io_specification(self) -> Any:
@@ -108,6 +111,16 @@ def step_activities(spec: BpmnProcessSpec) -> dict[str, tuple[str, timedelta]]:
     return found
 
 
+def due_after(specs: dict[str, BpmnProcessSpec]) -> dict[tuple[str, str], str]:
+    """(process id, task spec name) -> `dueAfter` of each task carrying one, in these processes."""
+    return {
+        (process_id, task_spec.name): props[Prop.DUE_AFTER]
+        for process_id, spec in specs.items()
+        for task_spec in spec.task_specs.values()
+        if (props := properties(task_spec)).get(Prop.DUE_AFTER)
+    }
+
+
 class ProcessModelCache:
     def __init__(self) -> None:
         # Keyed by content, not only by row id: ids repeat across databases (tests, a restored backup).
@@ -141,6 +154,7 @@ class ProcessModelCache:
             step_standards={step: std for step, (_, std) in steps.items()},
             step_activities={step: name for step, (name, _) in steps.items()},
             step_names={step: spec.task_specs[name].bpmn_name or name for step, (name, _) in steps.items()},
+            due_after=due_after({**subprocess_specs, definition.key: spec}),
         )
 
     def clear(self) -> None:

@@ -100,6 +100,7 @@ class Host:
             now=self.runtime.clock.now(),
             data=task.data,
             nomor_format=self.runtime.nomor_format,
+            standar_tugas=lambda proses, tugas: self.runtime.model_for(self.row).due_after.get((proses, tugas)),
             signal_children=lambda call_activity, signal: children.signal_children(
                 self.runtime, self.row, self.wf, call_activity, signal
             ),

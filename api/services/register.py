@@ -31,7 +31,7 @@ from service_tasks import snapshot
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import WIB
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
-from service_tasks.nomor_surat import judul_perubahan, next_seq, nomor_surat, perubahan_atas
+from service_tasks.nomor_surat import judul_perubahan, next_seq, nomor_surat, perubahan_atas, register_perubahan
 
 KERUSAKAN = JENIS_DOKUMEN["berita_acara_kerusakan_blangko"]
 
@@ -88,7 +88,8 @@ def amend_sk(
                 " yang menjabat saat ini, dengan keputusan perubahan",
             )
         _not_superseded(session, old)
-        seq, number, when = _draw(session, settings, old.code or "SK", now)
+        code = register_perubahan(old)
+        seq, number, when = _draw(session, settings, code, now)
         data = merge_patch(old.data, body.data)
         data["perubahan"] = perubahan_atas(old, body.alasan)
         data["tanggal"] = when.date().isoformat()
@@ -103,7 +104,7 @@ def amend_sk(
             key=old.key,
             title=judul_perubahan(old, data["perubahan"]),
             number=number,
-            code=old.code,
+            code=code,
             seq=seq,
             month=when.month,
             year=when.year,

@@ -290,6 +290,10 @@ def terbitkan_kartu_peserta(
     return {"jumlah": len(kartu), "dokumen": kartu}
 
 
+# The asesor's report (FR.AK.05) their surat tugas demands: (process id, user task id) in processes/.
+TUGAS_LAPORAN = ("laporan_asesmen", "menyusun_laporan_asesmen")
+
+
 @operator("terbitkan_surat_tugas_asesor")
 def terbitkan_surat_tugas_asesor(
     ctx: ServiceContext,
@@ -316,6 +320,8 @@ def terbitkan_surat_tugas_asesor(
     tuk_by_kode = {t.get("kode"): t for t in require_objects("tuk", tuk or [])}
     sesi = sesi_menurut_nomor(jadwal or {})
     lsp = snapshot.lsp(m)
+    # The letter demands the asesor's FR.AK.05 within the report task's own time standard, as deployed.
+    batas_laporan = ctx.standar_tugas(*TUGAS_LAPORAN)
     surat = []
     for asesor in asesor_list:
         calon = per_asesor[asesor]
@@ -353,6 +359,7 @@ def terbitkan_surat_tugas_asesor(
             "jadwal_tugas": jadwal_tugas,
             "peserta": baris,
             "jumlah_peserta": len(baris),
+            "batas_laporan": batas_laporan,
         }
         surat.append(
             terbitkan_dokumen(

@@ -219,7 +219,7 @@ def test_the_candidate_who_appeals_files_fr_ak_04_and_one_who_does_not_appeal_fi
         assert api.get(user, f"/api/dokumen/{ak04.id}").status_code == status, user
 
     # This candidate was assessed before the schedule: their FR.AK.01 says so, and why, with their session.
-    [ak01] = [d for d in b.documents(api, root, "persetujuan_asesmen") if d.candidate == "peserta3"]
+    [ak01] = b.documents(api, root, "persetujuan_asesmen", candidate="peserta3")
     assert rapat(
         "Hari/tanggal: Selasa, 1 Desember 2026 Waktu: - TUK: Workshop Otomotif dan Laboratorium Polimer, Gedung D "
         "Lantai 1, Politeknik STMI Jakarta"
@@ -246,10 +246,6 @@ def reassessor_assigned(api: Api) -> int:
     return root
 
 
-def about(api: Api, root: int, kind: str, candidate: str) -> list[Any]:
-    return [d for d in b.documents(api, root, kind) if d.candidate == candidate]
-
-
 def test_an_upheld_appeals_reassessment_is_agreed_with_fr_ak_01_naming_the_reassessor_and_ends_with_fr_ak_03(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -260,7 +256,7 @@ def test_an_upheld_appeals_reassessment_is_agreed_with_fr_ak_01_naming_the_reass
     assert sop.tasks_named(api, "asesor4", b.MENILAI_ULANG) == []
     [period] = api.get("peserta3", "/api/me/status").json()["peserta"]
     assert ([t["nama"] for t in period["harus"]], period["batas_banding"]) == ([sop.AK01_ULANG], None)
-    [ak01_semula] = about(api, root, "persetujuan_asesmen", "peserta3")
+    [ak01_semula] = b.documents(api, root, "persetujuan_asesmen", candidate="peserta3")
 
     on_the_day(api, monkeypatch, datetime(2026, 12, 3, 9, 0, tzinfo=sop.WIB))
     t = sop.one(api, "peserta3", sop.AK01_ULANG)
@@ -276,7 +272,7 @@ def test_an_upheld_appeals_reassessment_is_agreed_with_fr_ak_01_naming_the_reass
     assert sop.tasks_named(api, "ketua_lsp", b.HASIL_ULANG)
     api.drain()
 
-    [semula, ak01] = about(api, root, "persetujuan_asesmen", "peserta3")
+    [semula, ak01] = b.documents(api, root, "persetujuan_asesmen", candidate="peserta3")
     assert semula.id == ak01_semula.id
     assert ak01.number == "002/LSP-STMI/AK01/XII/2026"
     assert surat.number == "002/LSP-STMI/ST-AS/XII/2026"
@@ -304,7 +300,7 @@ def test_an_upheld_appeals_reassessment_is_agreed_with_fr_ak_01_naming_the_reass
     for absent in ("Hendra Gunawan", "Sesi 1", "Di luar jadwal"):
         assert rapat(absent) not in text, absent
 
-    [ak03_semula, ak03] = about(api, root, "umpan_balik_asesmen", "peserta3")
+    [ak03_semula, ak03] = b.documents(api, root, "umpan_balik_asesmen", candidate="peserta3")
     assert ak03.number == "002/LSP-STMI/AK03/XII/2026"
     text = pdf_text(api, ak03.id)
     for phrase in [

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from lxml import html as lxml_html
 
+from api.settings import PROJECT_ROOT
 from tests.support import sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
@@ -67,7 +68,7 @@ def test_each_asesor_reports_on_their_group_before_the_pleno_and_the_pleno_cites
 
     [ak05_asesor, ak05_asesor2] = b.documents(api, root, "laporan_asesmen")
     assert (ak05_asesor.number, ak05_asesor2.number) == ("001/LSP-STMI/AK05/XII/2026", "002/LSP-STMI/AK05/XII/2026")
-    [ak02] = [d for d in b.documents(api, root, "rekaman_asesmen") if d.candidate == "peserta3"]
+    [ak02] = b.documents(api, root, "rekaman_asesmen", candidate="peserta3")
     text = pdf_text(api, ak05_asesor2.id)
     for phrase in [
         "FR.AK.05. LAPORAN ASESMEN",
@@ -188,7 +189,7 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
 
     [sk_banding] = b.documents(api, root, "sk_banding")
     [surat] = b.documents(api, root, "surat_tugas_asesor_ulang")
-    assert (sk_banding.number, surat.number) == ("004/LSP-STMI/SK/XII/2026", "003/LSP-STMI/ST-AS/XII/2026")
+    assert (sk_banding.number, surat.number) == ("006/LSP-STMI/SK/XII/2026", "003/LSP-STMI/ST-AS/XII/2026")
     text = pdf_text(api, surat.id)
     for phrase in [
         "SURAT TUGAS Nomor: 003/LSP-STMI/ST-AS/XII/2026",
@@ -196,7 +197,7 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
         "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 001/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "tentang Jadwal Uji Kompetensi sebagaimana telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta "
         "Nomor 002/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026;",
-        "4. Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "4. Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 006/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "tentang Hasil Banding Asesmen atas nama Cahyo Nugroho, yang menerima banding dan memerintahkan asesmen ulang.",
         "1 Ir. Rudi Hartono, M.T. MET.000.006092 2021 Asesor Kompetensi (asesmen ulang)",
         "Nama asesi : Cahyo Nugroho (NIM 2301001), Teknik Industri Otomotif",
@@ -229,3 +230,30 @@ def test_the_report_is_due_two_days_after_the_asesor_is_asked_for_it_as_the_sura
     # "paling lambat 2 (dua) hari setelah asesmen": the task's own time standard (dueAfter P2D), sooner than
     # step 5's due date.
     assert datetime.fromisoformat(t["due_at"]) - datetime.fromisoformat(t["created_at"]) == timedelta(days=2)
+
+
+def test_the_surat_tugas_states_the_report_deadline_the_deployed_report_task_carries(api: Api) -> None:
+    # The process designer gives the asesor's report 3 days instead of 2; the caller is deployed with it (a called
+    # process is the newest deployed no later than its caller), the SOP's own text unchanged but for a note.
+    laporan_bpmn = (PROJECT_ROOT / "processes" / "laporan_asesmen.bpmn").read_text()
+    sop_bpmn = (PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn").read_text()
+    assert laporan_bpmn.count('name="dueAfter" value="P2D"') == 1
+    files = {
+        "laporan_asesmen.bpmn": laporan_bpmn.replace('name="dueAfter" value="P2D"', 'name="dueAfter" value="P3D"'),
+        "uji_kompetensi.bpmn": sop_bpmn + "<!-- deployed with the report's new time standard -->\n",
+    }
+    upload = [("files", (name, body.encode(), "application/xml")) for name, body in files.items()]
+    r = api.post("desainer", "/api/deployments", files=upload)
+    assert r.status_code == 201, r.text
+
+    root = b.assigned(api, CALON)
+    [surat_tugas] = [d for d in b.documents(api, root, "surat_tugas_asesor") if d.key == "asesor2"]
+    text = pdf_text(api, surat_tugas.id)
+    assert (
+        rapat(
+            "dan menyerahkan laporan asesmen (FR.AK.05) beserta rekomendasi hasil asesmen kepada Kepala Bidang "
+            "Sertifikasi paling lambat 3 (tiga) hari setelah asesmen."
+        )
+        in text
+    )
+    assert rapat("2 (dua) hari") not in text

@@ -136,18 +136,14 @@ def test_the_end_of_the_registration_window_closes_registration_without_anyone_a
 
 
 def test_an_apl_missing_a_unit_of_the_skema_is_refused(api: Api) -> None:
-    root = b.registration_open(api, [Calon("peserta")])
-    t = sop.one(api, "peserta", b.APL)
-    data = sop.apl(api, "peserta", t["id"], JWD)
+    root, task, data = b.apl_open(api)
     left_out = data["apl02"].pop(2)["unit_kode"]
-    b.refused(api, "peserta", t["id"], data, root, {"apl02": ["FR.APL.02", left_out, JWD]})
+    b.refused(api, "peserta", task, data, root, {"apl02": ["FR.APL.02", left_out, JWD]})
     assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
 
 
 def test_an_apl_02_is_answered_per_element_a_missing_or_foreign_element_is_refused(api: Api) -> None:
-    root = b.registration_open(api, [Calon("peserta")])
-    t = sop.one(api, "peserta", b.APL)
-    data = sop.apl(api, "peserta", t["id"], JWD)
+    root, task, data = b.apl_open(api)
     # J.620100.017.02 has three elements; the candidate leaves out the second and answers the first twice.
     assert data["apl02"][4]["unit_kode"] == "J.620100.017.02"
     kedua = data["apl02"][4]["elemen"].pop(1)
@@ -158,7 +154,7 @@ def test_an_apl_02_is_answered_per_element_a_missing_or_foreign_element_is_refus
     b.refused(
         api,
         "peserta",
-        t["id"],
+        task,
         data,
         root,
         {
@@ -175,20 +171,18 @@ def test_an_apl_02_is_answered_per_element_a_missing_or_foreign_element_is_refus
         },
     )
     # Without any element the unit is refused by the form itself.
-    data = sop.apl(api, "peserta", t["id"], JWD)
+    data = sop.apl(api, "peserta", task, JWD)
     data["apl02"][0]["elemen"] = []
-    b.refused(api, "peserta", t["id"], data, root, {"apl02.0.elemen": ["tidak boleh kosong"]})
+    b.refused(api, "peserta", task, data, root, {"apl02.0.elemen": ["tidak boleh kosong"]})
     assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
 
 
 def test_an_apl_without_the_applicants_declaration_ticked_is_refused_naming_it(api: Api) -> None:
-    root = b.registration_open(api, [Calon("peserta")])
-    t = sop.one(api, "peserta", b.APL)
-    data = sop.apl(api, "peserta", t["id"], JWD)
+    root, task, data = b.apl_open(api)
     tidak = {**data, "apl01": {**data["apl01"], "pernyataan": False}}
-    b.refused(api, "peserta", t["id"], tidak, root, {"apl01.pernyataan": ["Pernyataan pemohon wajib dicentang"]})
+    b.refused(api, "peserta", task, tidak, root, {"apl01.pernyataan": ["Pernyataan pemohon wajib dicentang"]})
     tanpa = {**data, "apl01": {k: v for k, v in data["apl01"].items() if k != "pernyataan"}}
-    b.refused(api, "peserta", t["id"], tanpa, root, {"apl01.pernyataan": ["pernyataan wajib diisi"]})
+    b.refused(api, "peserta", task, tanpa, root, {"apl01.pernyataan": ["pernyataan wajib diisi"]})
     assert sop.tasks_named(api, "kabid_administrasi", b.MEMERIKSA) == []
 
 

@@ -107,11 +107,7 @@ def walk(api: Api) -> int:
     b.appeal(api, "peserta8")
     b.decide_appeal(api, "ditolak")
     api.drain()
-    b.appeal(api, "peserta3")
-    b.decide_appeal(api, "diterima")
-    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    b.reassess(api, "peserta3")
+    b.upheld_and_reassessed(api, "peserta3")
     api.drain()
     b.decide_reassessment(api, "K")
     api.drain()
@@ -161,6 +157,11 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
     # The amended SK Jadwal schedules the 9 who went on after the pre-assessment: JWD 5 at TUK-01, OPR 4 at TUK-02.
     [_, jadwal] = text_of(api, root, "sk_jadwal")
     says(jadwal, "NOMOR 002/LSP-STMI/SK/XII/2026", "Jumlah peserta : 9 orang")
+    # The Ketua's SK setting each TUK verified (TUK-01, TUK-02) takes its place in the LSP's one SK series.
+    assert [d.number for d in b.documents(api, root, "sk_penetapan_tuk")] == [
+        "003/LSP-STMI/SK/XII/2026",
+        "004/LSP-STMI/SK/XII/2026",
+    ]
     # The surat tugas, issued after that amendment, cite the SK Jadwal as amended.
     for surat_tugas in text_of(api, root, "surat_tugas_asesor") + text_of(api, root, "surat_tugas_verifikasi_tuk"):
         says(
@@ -196,7 +197,7 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
     [sk, sk_lanjutan, sk_banding] = text_of(api, root, "sk_penetapan")
     says(
         sk,
-        "NOMOR 003/LSP-STMI/SK/XII/2026",
+        "NOMOR 005/LSP-STMI/SK/XII/2026",
         "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 001/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang "
         "Jadwal Uji Kompetensi dan Sertifikasi Kompetensi Periode 2026 Genap sebagaimana telah diubah dengan Keputusan "
         "Ketua LSP Politeknik STMI Jakarta Nomor 002/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026;",
@@ -207,43 +208,43 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
     )
     says(
         sk_lanjutan,
-        "NOMOR 004/LSP-STMI/SK/XII/2026",
+        "NOMOR 006/LSP-STMI/SK/XII/2026",
         "memutuskan Indah Lestari Kompeten (K) atas asesi yang keputusannya ditunda;",
         "yaitu 4 asesi Kompeten (K) dan 3 asesi Belum Kompeten (BK).",
         "4 Indah Lestari rapat pleno lanjutan tanggal 1 Desember 2026 2303006 Junior Web Developer",
     )
     says(
         sk_banding,
-        "NOMOR 007/LSP-STMI/SK/XII/2026",
+        "NOMOR 009/LSP-STMI/SK/XII/2026",
         # The second amendment is "atas" the first SK, as amended by the first.
-        "TENTANG PERUBAHAN KEDUA ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR 003/LSP-STMI/SK/XII/2026",
-        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
-        "sebagaimana telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 "
+        "TENTANG PERUBAHAN KEDUA ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR 005/LSP-STMI/SK/XII/2026",
+        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "sebagaimana telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 006/LSP-STMI/SK/XII/2026 "
         "tanggal 1 Desember 2026 perlu diubah karena",
-        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal "
+        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal "
         "1 Desember 2026 tentang Penetapan Hasil Asesmen",
-        "Ketentuan lain dalam Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 sebagaimana "
-        "telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal "
+        "Ketentuan lain dalam Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 sebagaimana "
+        "telah diubah dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 006/LSP-STMI/SK/XII/2026 tanggal "
         "1 Desember 2026 yang tidak diubah dengan Keputusan ini dinyatakan tetap berlaku.",
         "banding Cahyo Nugroho diterima dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor "
-        "006/LSP-STMI/SK/XII/2026",
+        "008/LSP-STMI/SK/XII/2026",
         "yaitu 5 asesi Kompeten (K) dan 2 asesi Belum Kompeten (BK).",
         "3 Hafidz Maulana 2303005 Junior Web Developer Budi Santoso, S.Kom., M.T. MET.000.001234 2019 BK",
-        "5 Cahyo Nugroho hasil banding, Keputusan Nomor 006/LSP-STMI/SK/XII/2026 2301001 Operator Perakitan "
+        "5 Cahyo Nugroho hasil banding, Keputusan Nomor 008/LSP-STMI/SK/XII/2026 2301001 Operator Perakitan "
         "Kendaraan Bermotor Roda Empat Ir. Rudi Hartono, M.T. MET.000.006092 2021 K",
         "6 Putra Wijaya 2301003 Operator Perakitan Kendaraan Bermotor Roda Empat Hendra Gunawan, S.T. "
         "MET.000.002517 2018 BK",
     )
     # The appeals: Hafidz's rejected, Cahyo's upheld.
     [ditolak, diterima] = text_of(api, root, "sk_banding")
-    says(ditolak, "NOMOR 005/LSP-STMI/SK/XII/2026", "Hafidz Maulana", "dinyatakan DITOLAK")
+    says(ditolak, "NOMOR 007/LSP-STMI/SK/XII/2026", "Hafidz Maulana", "dinyatakan DITOLAK")
     says(
         diterima,
-        "NOMOR 006/LSP-STMI/SK/XII/2026",
+        "NOMOR 008/LSP-STMI/SK/XII/2026",
         # Appealed after the follow-up pleno amended the SK: the SK in force is the first as amended.
-        "sebagaimana ditetapkan dalam Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 "
+        "sebagaimana ditetapkan dalam Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 "
         "tanggal 1 Desember 2026 tentang Penetapan Hasil Asesmen sebagaimana telah diubah dengan Keputusan Ketua LSP "
-        "Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 dengan alasan:",
+        "Politeknik STMI Jakarta Nomor 006/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 dengan alasan:",
     )
 
     # The blangko request: 5 blangko, JWD 3 K / 1 BK, OPR 2 K / 1 BK, on the SK as amended.
@@ -254,10 +255,10 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         "1 Junior Web Developer SKM/LSP-STMI/001/2024 3 1 3",
         "2 Operator Perakitan Kendaraan Bermotor Roda Empat SKM/LSP-STMI/002/2024 2 1 2",
         "Jumlah 5 2 5",
-        "Keputusan Ketua LSP Nomor 003/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang Penetapan Hasil Asesmen "
-        "sebagaimana telah diubah dengan Keputusan Ketua LSP Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
-        "dan Nomor 007/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026, Keputusan Ketua LSP Nomor "
-        "005/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 dan Nomor 006/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "Keputusan Ketua LSP Nomor 005/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang Penetapan Hasil Asesmen "
+        "sebagaimana telah diubah dengan Keputusan Ketua LSP Nomor 006/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "dan Nomor 009/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026, Keputusan Ketua LSP Nomor "
+        "007/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 dan Nomor 008/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "tentang Hasil Banding,",
     )
     for nama in ["Andi Pratama", "Bunga Maharani", "Indah Lestari", "Qonita Azzahra", "Cahyo Nugroho"]:
@@ -308,7 +309,7 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         "1 2 6 6 0 0 0 1 5 2 2 4 4 0 0 0 0 4 3 1 1 0 1 0 0 0 0 Jumlah 5 11 10 1 0 0 1 9",
         # Skema | Target | Peserta | K | BK | Ditunda | Tidak hadir | Menolak FR.AK.01 | Sertifikat | Realisasi
         "1 2 5 3 1 0 0 1 3 150% 2 2 4 2 1 0 1 0 2 100% 3 1 0 0 0 0 0 0 0 0% Jumlah 5 9 5 2 0 1 1 5 100%",
-        # Per asesor: Cahyo's K counted under Rudi Hartono (asesor4), who re-assessed him and whom SK 007 names;
+        # Per asesor: Cahyo's K counted under Rudi Hartono (asesor4), who re-assessed him and whom SK 009 names;
         # Hendra Gunawan keeps Dian (absent), Putra (BK) and Qonita (K). 5 + 3 + 1 = 9 candidates, K 3 + 1 + 1 = 5.
         # Asesor | No. Reg. MET | Peserta | K | BK | Ditunda | Tidak hadir | Menolak FR.AK.01
         "1 Budi Santoso, S.Kom., M.T. MET.000.001234 2019 5 3 1 0 0 1",
@@ -316,6 +317,6 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         "3 Ir. Rudi Hartono, M.T. MET.000.006092 2021 1 1 0 0 0 0",
         "Keputusan akhir asesi yang diases ulang setelah bandingnya diterima dihitung pada asesor yang menilai ulang: "
         "Cahyo Nugroho (Operator Perakitan Kendaraan Bermotor Roda Empat), semula diases oleh Hendra Gunawan, S.T., "
-        "diases ulang oleh Ir. Rudi Hartono, M.T. (banding diterima dengan Keputusan Nomor 006/LSP-STMI/SK/XII/2026; "
-        "Kompeten menurut Keputusan Nomor 007/LSP-STMI/SK/XII/2026).",
+        "diases ulang oleh Ir. Rudi Hartono, M.T. (banding diterima dengan Keputusan Nomor 008/LSP-STMI/SK/XII/2026; "
+        "Kompeten menurut Keputusan Nomor 009/LSP-STMI/SK/XII/2026).",
     )

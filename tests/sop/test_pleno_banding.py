@@ -180,22 +180,22 @@ def test_an_upheld_appeal_is_reassessed_decided_k_by_the_tim_and_amends_the_sk_b
     api.drain()
 
     [_, perubahan] = b.documents(api, root, "sk_penetapan")
-    assert (perubahan.supersedes_id, perubahan.number) == (sk.id, "005/LSP-STMI/SK/XII/2026")
+    assert (perubahan.supersedes_id, perubahan.number) == (sk.id, "006/LSP-STMI/SK/XII/2026")
     assert perubahan.title == "Perubahan atas SK penetapan hasil asesmen 2026 Genap"
     text = pdf_text(api, perubahan.id)
     for phrase in [
-        "NOMOR 005/LSP-STMI/SK/XII/2026 TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR "
-        "003/LSP-STMI/SK/XII/2026 TENTANG PENETAPAN HASIL ASESMEN UJI KOMPETENSI PERIODE 2026 GENAP",
-        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "NOMOR 006/LSP-STMI/SK/XII/2026 TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR "
+        "004/LSP-STMI/SK/XII/2026 TENTANG PENETAPAN HASIL ASESMEN UJI KOMPETENSI PERIODE 2026 GENAP",
+        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "perlu diubah karena banding Cahyo Nugroho diterima dengan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor "
-        "004/LSP-STMI/SK/XII/2026 dan, setelah asesmen ulang, tim banding memutuskan Cahyo Nugroho Kompeten (K);",
-        "tentang Perubahan atas Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026;",
-        "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang "
+        "005/LSP-STMI/SK/XII/2026 dan, setelah asesmen ulang, tim banding memutuskan Cahyo Nugroho Kompeten (K);",
+        "tentang Perubahan atas Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026;",
+        "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang "
         "Hasil Banding Asesmen Cahyo Nugroho, asesmen ulang (FR.AK.02) dan keputusan tim banding",
-        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal "
+        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 004/LSP-STMI/SK/XII/2026 tanggal "
         "1 Desember 2026 tentang Penetapan Hasil Asesmen Uji Kompetensi Periode 2026 Genap, sehingga berbunyi",
         "yaitu 1 asesi Kompeten (K) dan 0 asesi Belum Kompeten (BK).",
-        "1 Cahyo Nugroho hasil banding, Keputusan Nomor 004/LSP-STMI/SK/XII/2026 2301001 Operator Perakitan "
+        "1 Cahyo Nugroho hasil banding, Keputusan Nomor 005/LSP-STMI/SK/XII/2026 2301001 Operator Perakitan "
         "Kendaraan Bermotor Roda Empat Ir. Rudi Hartono, M.T. MET.000.006092 2021 K",
         "KETUA LSP POLITEKNIK STMI JAKARTA, Ir. Ratna Dewi Lestari, M.M. NIP 197805222005012001",
     ]:
@@ -222,11 +222,7 @@ def test_the_decision_on_a_reassessment_is_refused_to_a_member_of_the_appealed_p
 ) -> None:
     root = b.assessed(api, BK_ONLY)
     b.decide(api, {"peserta3": "BK"})  # the pleno: kabid_sertifikasi and kabid_administrasi
-    b.appeal(api, "peserta3")
-    b.decide_appeal(api, "diterima")
-    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    b.reassess(api, "peserta3")
+    b.upheld_and_reassessed(api, "peserta3")
     # The Ketua is away; Kabid Sertifikasi, who sat on the appealed pleno, stands in for her.
     today = sop.today(api)
     body = {"pengganti": "kabid_sertifikasi", "mulai": str(today), "sampai": str(today), "alasan": "cuti"}
@@ -260,11 +256,7 @@ def test_the_decision_on_a_reassessment_is_refused_to_a_member_of_the_appealed_p
 def test_a_reassessment_with_a_bk_unit_cannot_be_decided_k_and_bk_leaves_the_sk_unamended(api: Api) -> None:
     root = b.assessed(api, BK_ONLY)
     b.decide(api, {"peserta3": "BK"})
-    b.appeal(api, "peserta3")
-    b.decide_appeal(api, "diterima")
-    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    b.reassess(api, "peserta3", bk=True)
+    b.upheld_and_reassessed(api, "peserta3", bk=True)
     t = sop.one(api, "ketua_lsp", b.HASIL_ULANG)
     b.refused(
         api,

@@ -137,9 +137,7 @@ def test_the_candidates_own_asesor_reviews_the_additional_evidence_before_the_fo
     api: Api,
 ) -> None:
     root = postponed(api)
-    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
-    api.drain()
+    b.evidence_recorded(api, ["peserta3"])
     assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN) == []  # waits for the asesor
     assert sop.tasks_named(api, "asesor", b.REKOMENDASI_DITUNDA) == []  # not peserta3's asesor
     t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
@@ -234,7 +232,7 @@ def test_a_postponed_candidate_decided_k_by_the_follow_up_pleno_gets_an_amending
     follow_up(api, "K")
 
     [sk, perubahan] = b.documents(api, root, "sk_penetapan")
-    assert (perubahan.supersedes_id, perubahan.version, perubahan.number) == (sk.id, 2, "004/LSP-STMI/SK/XII/2026")
+    assert (perubahan.supersedes_id, perubahan.version, perubahan.number) == (sk.id, 2, "006/LSP-STMI/SK/XII/2026")
     assert perubahan.title == "Perubahan atas SK penetapan hasil asesmen 2026 Genap"
     for phrase in [
         "yaitu 1 asesi Kompeten (K), 0 asesi Belum Kompeten (BK) dan 1 asesi yang keputusannya ditunda.",
@@ -246,14 +244,14 @@ def test_a_postponed_candidate_decided_k_by_the_follow_up_pleno_gets_an_amending
         assert rapat(phrase) in pdf_text(api, sk.id), phrase
     text = pdf_text(api, perubahan.id)
     for phrase in [
-        "NOMOR 004/LSP-STMI/SK/XII/2026 TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR "
-        "003/LSP-STMI/SK/XII/2026 TENTANG PENETAPAN HASIL ASESMEN UJI KOMPETENSI PERIODE 2026 GENAP",
-        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
+        "NOMOR 006/LSP-STMI/SK/XII/2026 TENTANG PERUBAHAN ATAS KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA NOMOR "
+        "005/LSP-STMI/SK/XII/2026 TENTANG PENETAPAN HASIL ASESMEN UJI KOMPETENSI PERIODE 2026 GENAP",
+        "bahwa Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 "
         "perlu diubah karena rapat pleno lanjutan tanggal 1 Desember 2026, setelah bukti tambahan, memutuskan "
         "Cahyo Nugroho Kompeten (K) atas asesi yang keputusannya ditunda;",
         "d. Hasil rapat pleno lanjutan tanggal 1 Desember 2026 di Ruang Rapat LSP atas bukti tambahan asesi yang "
         "keputusannya ditunda;",
-        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal "
+        "KESATU : Mengubah Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal "
         "1 Desember 2026 tentang Penetapan Hasil Asesmen Uji Kompetensi Periode 2026 Genap, sehingga berbunyi",
         "yaitu 2 asesi Kompeten (K) dan 0 asesi Belum Kompeten (BK).",
         "Berdasarkan rapat pleno tanggal 1 Desember 2026 dan rapat pleno lanjutan tanggal 1 Desember 2026.",
@@ -333,9 +331,7 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
 ) -> None:
     root = postponed(api, CALON_BK)
     bk_unit = sop.units(api, OPR)[-1]["kode"]
-    t = sop.one(api, "kabid_sertifikasi", b.BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], b.bukti_tambahan(["peserta3"]))
-    api.drain()
+    b.evidence_recorded(api, ["peserta3"])
     t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
     b.refused(
         api,
@@ -367,11 +363,7 @@ def test_a_postponed_candidate_with_a_bk_unit_cannot_be_decided_k_and_a_bk_after
     assert b.documents(api, root, "permohonan_blangko") == []  # the appeal window comes first
 
     # Upheld, re-assessed K by another asesor and decided K by the tim banding: the SK's third version says K.
-    b.appeal(api, "peserta3")
-    b.decide_appeal(api, "diterima")
-    t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
-    b.reassess(api, "peserta3")
+    b.upheld_and_reassessed(api, "peserta3")
     api.drain()
     b.decide_reassessment(api, "K")
     api.drain()

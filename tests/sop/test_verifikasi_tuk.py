@@ -192,7 +192,7 @@ def test_setting_a_tuk_verified_issues_the_ketuas_sk_citing_the_verification_for
 
     [formulir] = b.documents(api, root, "formulir_verifikasi_tuk")
     [sk] = b.documents(api, root, "sk_penetapan_tuk")
-    assert sk.number == "001/LSP-STMI/SK-TUK/XII/2026"
+    assert sk.number == "003/LSP-STMI/SK/XII/2026"  # after the SK Jadwal and its amendment, in the one SK series
     text = pdf_text(api, sk.id)
     for phrase in (
         "KEPUTUSAN KETUA LSP POLITEKNIK STMI JAKARTA",

@@ -90,11 +90,14 @@ def task_about(api: Api, username: str, name: str, candidate: str) -> dict[str, 
     return found[0]
 
 
-def documents(api: Api, root_id: int, kind: str | None = None) -> list[Dokumen]:
+def documents(api: Api, root_id: int, kind: str | None = None, candidate: str | None = None) -> list[Dokumen]:
+    """The period's documents (of `kind`, about `candidate`), in issue order."""
     with api.app.state.db.reading() as session:
         query = select(Dokumen).where(Dokumen.root_id == root_id).order_by(Dokumen.id)
         if kind is not None:
             query = query.where(Dokumen.kind == kind)
+        if candidate is not None:
+            query = query.where(Dokumen.candidate == candidate)
         rows = session.scalars(query).all()
         session.expunge_all()
         return list(rows)
@@ -202,6 +205,14 @@ def registered(api: Api, calon: list[Calon], kuota_min: int = 1) -> int:
     sop.check_files(api, {c.username: ("diterima", "") for c in calon})
     sop.close_registration(api, root)
     return root
+
+
+def apl_open(api: Api, username: str = "peserta", skema: str = sop.JWD) -> tuple[int, str, dict[str, Any]]:
+    """Registration open with `username` its one candidate: the period's root, their FR.APL.01/02 task and a complete
+    answer to it (files uploaded, every element K), not yet submitted."""
+    root = registration_open(api, [Calon(username, skema)])
+    t = sop.one(api, username, APL)
+    return root, t["id"], sop.apl(api, username, t["id"], skema)
 
 
 def pra_asesmen(api: Api, calon: list[Calon]) -> None:
@@ -325,12 +336,17 @@ def rekomendasi_ditunda(rekomendasi: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def evidence_recorded(api: Api, usernames: Iterable[str]) -> None:
+    """Kabid Sertifikasi records the additional evidence on each postponed candidate: their asesors' tasks wait."""
+    t = sop.one(api, "kabid_sertifikasi", BUKTI_TAMBAHAN)
+    api.complete("kabid_sertifikasi", t["id"], bukti_tambahan(usernames))
+    api.drain()
+
+
 def evidence_reviewed(api: Api, rekomendasi: dict[str, str]) -> None:
     """Kabid Sertifikasi records the additional evidence on each postponed candidate, then each candidate's asesor
     recommends on it (K, BK or dibawa): the follow-up pleno's task waits."""
-    t = sop.one(api, "kabid_sertifikasi", BUKTI_TAMBAHAN)
-    api.complete("kabid_sertifikasi", t["id"], bukti_tambahan(rekomendasi))
-    api.drain()
+    evidence_recorded(api, rekomendasi)
     for asesor in sop.ASESOR_SEMUA:
         for t in sop.tasks_named(api, asesor, REKOMENDASI_DITUNDA):
             rows = sop.task_data(api, asesor, t["id"])["kelompok_ditunda"]["peserta"]
@@ -372,6 +388,20 @@ def decide_appeal(api: Api, keputusan: str) -> None:
     api.complete(
         "ketua_lsp", t["id"], {"keputusan_banding": {"keputusan": keputusan, "pertimbangan": "Pertimbangan tim"}}
     )
+
+
+def reassessor_assigned(api: Api, asesor: str = "asesor4") -> None:
+    """After an upheld appeal Kabid Sertifikasi sends `asesor` to re-assess."""
+    t = sop.one(api, "kabid_sertifikasi", ASESOR_ULANG)
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": asesor, "catatan": ""}})
+
+
+def upheld_and_reassessed(api: Api, username: str = "peserta3", asesor: str = "asesor4", bk: bool = False) -> None:
+    """`username` appeals, the appeal is upheld, `asesor` is sent and re-assesses them (every unit K, or one BK)."""
+    appeal(api, username)
+    decide_appeal(api, "diterima")
+    reassessor_assigned(api, asesor)
+    reassess(api, username, asesor, bk)
 
 
 def reassess(api: Api, username: str = "peserta3", asesor: str = "asesor4", bk: bool = False) -> None:

@@ -1,7 +1,7 @@
 """What an Indonesian letter must print, written out by hand: dates, Rupiah, amounts in words, Roman-numeral
 months and letter numbers. A wrong formatter fails here; it cannot agree with itself."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 from service_tasks.format_indonesia import (
     as_date,
     bulan_romawi,
+    durasi_terbilang,
     hari_tanggal,
     hari_tanggal_terbilang,
     kalimat,
@@ -194,6 +195,21 @@ def test_a_letter_number_carries_the_sequence_register_roman_month_and_year(
     seq: int, kode: str, when: date, nomor: str
 ) -> None:
     assert nomor_surat(LETTER, seq, kode, when) == nomor
+
+
+@pytest.mark.parametrize(
+    ("standar", "teks"),
+    [
+        ("P2D", "2 (dua) hari"),
+        ("P1W", "7 (tujuh) hari"),
+        ("P1DT12H", "1 (satu) hari 12 (dua belas) jam"),
+        ("PT36H", "1 (satu) hari 12 (dua belas) jam"),
+        ("PT30M", "30 (tiga puluh) menit"),
+        (timedelta(days=14), "14 (empat belas) hari"),
+    ],
+)
+def test_a_time_standard_is_stated_as_a_letter_states_a_deadline_in_figures_and_words(standar: Any, teks: str) -> None:
+    assert durasi_terbilang(standar) == teks
 
 
 @pytest.mark.parametrize(

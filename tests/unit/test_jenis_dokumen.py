@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from api.store.models import Dokumen
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, KLASIFIKASI, Format, NasibAkhir, klasifikasi_of
+from service_tasks.nomor_surat import register_perubahan
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "documents"
 # Templates that are not a document kind: partials (`_*.html`), the public verification page, and the
@@ -41,3 +43,16 @@ def test_a_ralat_is_filed_with_the_letter_it_corrects_and_an_sk_is_kept_for_good
     assert sk is not None
     assert (sk.kode, sk.aktif_tahun, sk.inaktif_tahun, sk.nasib_akhir) == ("UK.03", 5, 10, NasibAkhir.PERMANEN)
     assert klasifikasi_of("tidak_terdaftar") is None
+
+
+def test_every_keputusan_of_the_ketua_lsp_is_numbered_in_the_one_sk_register() -> None:
+    sk = sorted(j.kind for j in JENIS_DOKUMEN.values() if j.label.startswith("Keputusan Ketua LSP"))
+    assert sk == ["sk_banding", "sk_jadwal", "sk_penetapan", "sk_penetapan_tuk"]
+    assert {JENIS_DOKUMEN[kind].register for kind in sk} == {"SK"}
+
+
+def test_an_sk_penetapan_tuk_numbered_in_the_old_sk_tuk_register_is_amended_by_an_sk_numbered_in_sk() -> None:
+    issued = Dokumen(kind="sk_penetapan_tuk", code="SK-TUK", number="001/LSP-STMI/SK-TUK/XII/2026")
+    assert register_perubahan(issued) == "SK"
+    assert issued.number == "001/LSP-STMI/SK-TUK/XII/2026"  # the number issued stays as issued
+    assert register_perubahan(Dokumen(kind="jenis_lama", code="XX")) == "XX"  # a kind no longer registered
