@@ -296,7 +296,9 @@ def test_a_candidate_decided_bk_sees_the_appeal_they_wait_for_and_then_k_through
     assert tasks(period["menunggu"]) == [("Memutuskan banding", "ketua_lsp")]
     sb.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", sb.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    api.complete(
+        "kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", **sop.PUKUL_ULANG, "catatan": ""}}
+    )
     period = the_period(api, "peserta3")
     assert tasks(period["harus"]) == [("Menyetujui asesmen ulang (FR.AK.01)", "6")]
     sop.setuju_asesmen_ulang(api, "peserta3")

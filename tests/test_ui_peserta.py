@@ -292,7 +292,9 @@ def test_a_candidate_whose_appeal_is_upheld_is_asked_to_agree_to_the_reassessmen
     sb.appeal(api, "peserta3")
     sb.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", sb.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    api.complete(
+        "kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", **sop.PUKUL_ULANG, "catatan": ""}}
+    )
     doc = open_status(api, "peserta3")
     assert stepper(doc)[7] == "Banding: Sedang berlangsung: Banding diterima: asesmen ulang menunggu Anda"
     card = now_card(doc)

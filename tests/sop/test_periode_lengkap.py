@@ -110,7 +110,9 @@ def walk(api: Api) -> int:
     b.appeal(api, "peserta3")
     b.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    api.complete(
+        "kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", **sop.PUKUL_ULANG, "catatan": ""}}
+    )
     b.reassess(api, "peserta3")
     api.drain()
     b.decide_reassessment(api, "K")

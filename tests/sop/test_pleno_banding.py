@@ -163,12 +163,14 @@ def test_an_upheld_appeal_is_reassessed_decided_k_by_the_tim_and_amends_the_sk_b
         api,
         "kabid_sertifikasi",
         t["id"],
-        {"asesor_ulang": {"asesor": "asesor2", "catatan": ""}},
+        {"asesor_ulang": {"asesor": "asesor2", **sop.PUKUL_ULANG, "catatan": ""}},
         root,
         {"asesor_ulang.asesor": ["asesor lain", "(asesor2)"]},
     )
     assert sop.tasks_named(api, "asesor2", b.MENILAI_ULANG) == []
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    api.complete(
+        "kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", **sop.PUKUL_ULANG, "catatan": ""}}
+    )
     b.reassess(api, "peserta3")
     api.drain()
 
@@ -225,7 +227,9 @@ def test_the_decision_on_a_reassessment_is_refused_to_a_member_of_the_appealed_p
     b.appeal(api, "peserta3")
     b.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    api.complete(
+        "kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", **sop.PUKUL_ULANG, "catatan": ""}}
+    )
     b.reassess(api, "peserta3")
     # The Ketua is away; Kabid Sertifikasi, who sat on the appealed pleno, stands in for her.
     today = sop.today(api)
@@ -263,7 +267,9 @@ def test_a_reassessment_with_a_bk_unit_cannot_be_decided_k_and_bk_leaves_the_sk_
     b.appeal(api, "peserta3")
     b.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    api.complete(
+        "kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", **sop.PUKUL_ULANG, "catatan": ""}}
+    )
     b.reassess(api, "peserta3", bk=True)
     t = sop.one(api, "ketua_lsp", b.HASIL_ULANG)
     b.refused(
