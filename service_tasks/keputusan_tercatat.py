@@ -57,6 +57,15 @@ class KeputusanTercatat:
     asesor_ulang: str | None = None
 
 
+def asesor_hasil(k: KeputusanTercatat | None, ditugaskan: str | None) -> str | None:
+    """The asesor a candidate's final result counts under, wherever results are counted per asesor (the Laporan,
+    the Ketua's dashboard): the one whose recommendation the final decision rests on, i.e. the re-assessing asesor
+    of an upheld appeal decided K (whom the amending SK Penetapan names), else the asesor first assigned
+    (`ditugaskan`, Kabid Sertifikasi's assignment). The TUK stays the one first assigned, also after a
+    re-assessment: assigning one (forms/asesor_ulang.json) records no TUK, and its FR.AK.01 names the first TUK."""
+    return (k.asesor_ulang if k is not None else None) or ditugaskan
+
+
 @dataclass
 class _Submitted:
     event: Event

@@ -221,24 +221,29 @@ def test_the_trend_sets_periods_side_by_side_oldest_first_as_page_json_csv_and_x
     assert values[2][0] == "LSP-2027-GASAL" and values[2][-2] is None
 
 
-def test_after_a_whole_period_k_bk_is_counted_per_tuk_and_per_asesor_as_assigned(api: Api) -> None:
+def test_after_a_whole_period_k_bk_is_counted_per_tuk_as_assigned_and_per_asesor_the_decision_rests_on(
+    api: Api,
+) -> None:
     instance_id = sop.walk_period(api)
     body = api.get("ketua_lsp", f"/api/periode/{instance_id}/dasbor").json()
-    # TUK-01: peserta and peserta2 (asesor Budi Santoso), K. TUK-02: peserta3 (asesor Hendra Gunawan), BK at the
-    # pleno and K after the upheld appeal (counted where assigned); peserta4 absent, no decision.
+    # TUK-01: peserta and peserta2 (asesor Budi Santoso), K. TUK-02: peserta3, assessed BK by Hendra Gunawan, BK at
+    # the pleno and K after the upheld appeal on the re-assessment by Rudi Hartono (asesor4): counted under asesor4,
+    # as the Laporan counts it and the amending SK names him (it used to count under asesor2, as first assigned,
+    # so the dashboard and the Laporan disagreed); at TUK-02, since a re-assessment records no TUK. peserta4
+    # absent, no decision.
     assert body["keputusan_tuk"] == [
         {"kunci": "TUK-01", "judul": "Laboratorium Komputer Terpadu", "k": 2, "bk": 0, "ditunda": 0},
         {"kunci": "TUK-02", "judul": "Workshop Otomotif dan Laboratorium Polimer", "k": 1, "bk": 0, "ditunda": 0},
     ]
     assert body["keputusan_asesor"] == [
         {"kunci": "asesor", "judul": "Budi Santoso, S.Kom., M.T.", "k": 2, "bk": 0, "ditunda": 0},
-        {"kunci": "asesor2", "judul": "Hendra Gunawan, S.T.", "k": 1, "bk": 0, "ditunda": 0},
+        {"kunci": "asesor4", "judul": "Ir. Rudi Hartono, M.T.", "k": 1, "bk": 0, "ditunda": 0},
     ]
     browser = signed_in(api, "ketua_lsp")
     page = browser.get(f"/dasbor/{instance_id}").text
     assert table(page, "keputusan-asesor") == [
         ["Budi Santoso, S.Kom., M.T. asesor", "2", "0", "0", ""],
-        ["Hendra Gunawan, S.T. asesor2", "1", "0", "0", ""],
+        ["Ir. Rudi Hartono, M.T. asesor4", "1", "0", "0", ""],
     ]
     sheet = load_workbook(io.BytesIO(browser.get(f"/dasbor/{instance_id}/keputusan_tuk.xlsx").content)).active
     assert sheet is not None

@@ -204,9 +204,11 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
     schema = form(api, "kabid_sertifikasi", t["id"])
     assert choices(schema, "asesor_ulang.asesor") == [BUDI, RUDI]
     assert defaults(schema) == {"asesor_ulang": {"asesor": "asesor"}}
-    forced = {"asesor_ulang": {"asesor": "asesor2", "catatan": ""}}
+    forced = {"asesor_ulang": {"asesor": "asesor2", **sop.PUKUL_ULANG, "catatan": ""}}
     refused(api, "kabid_sertifikasi", t["id"], forced, root, {"asesor_ulang.asesor": ["asesor lain"]})
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    api.complete(
+        "kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", **sop.PUKUL_ULANG, "catatan": ""}}
+    )
     sop.setuju_asesmen_ulang(api, "peserta3")
     t = sop.one(api, "asesor4", "Menilai ulang unit kompetensi (FR.AK.02)")
     assert [c for c, _ in choices(form(api, "asesor4", t["id"]), "penilaian.unit.[].kode")] == [

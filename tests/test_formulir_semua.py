@@ -102,6 +102,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "asesor_ulang": {
             "asesor": "asesor4",
             "tanggal_mulai": "2026-12-03",
+            "pukul_mulai": "09.00",
+            "pukul_selesai": "12.00",
             "tanggal_selesai": "2026-12-04",
             "catatan": "Bukan asesor semula",
         }

@@ -10,7 +10,8 @@ Queries only, in one read-only transaction, a fixed number per panel whatever th
   reading only the few answers it counts), the final decisions as recorded (the Laporan's
   `keputusan_periode`) and the certificate register (one query);
 - K/BK per TUK and asesor: the final decisions above against Kabid Sertifikasi's assignment of each candidate
-  (one query over the period's assignment submissions, a handful);
+  (one query over the period's assignment submissions, a handful); a K through an upheld appeal counts under the
+  re-assessing asesor, as in the Laporan (`keputusan_tercatat.asesor_hasil`);
 - time-standard compliance: the period's tasks that have a due, done by it, after it or open past it, per step,
   role and person (one grouped query on `human_task`);
 - documents: render progress per kind (one grouped query), and the Laporan's latest version (one query).
@@ -52,7 +53,7 @@ from api.store.models import Dokumen, Event, HumanTask, ProcessInstance, User
 from service_tasks.dokumen.laporan import keputusan_tercatat_periode, waktu_langkah
 from service_tasks.guards import objects
 from service_tasks.jenis_dokumen import label_of
-from service_tasks.keputusan_tercatat import terakhir
+from service_tasks.keputusan_tercatat import KeputusanTercatat, asesor_hasil, terakhir
 
 PERIODE_MAKS = 200  # the periods listed, newest first (an LSP runs two or three a year)
 TREN_MAKS = 10  # the periods the trend compares, the newest ones
@@ -255,6 +256,7 @@ class _Calon:
     pemeriksaan: str | None = None
     hadir: bool | None = None
     keputusan: str | None = None
+    tercatat: KeputusanTercatat | None = None  # the final decision's record
     sertifikat: int = 0
 
 
@@ -325,7 +327,7 @@ def _calon(session: Session, root: ProcessInstance) -> dict[str, _Calon]:
     calon = _submissions(session, root.id)
     for username, k in keputusan_tercatat_periode(session, root.id).items():
         c = calon[username]
-        c.keputusan = k.keputusan
+        c.keputusan, c.tercatat = k.keputusan, k
         c.skema = c.skema or k.skema_nomor
     certificates = session.execute(
         select(Sertifikat.peserta_username, Sertifikat.skema_nomor, Peserta.prodi)
@@ -425,14 +427,16 @@ def _penugasan(session: Session, root_id: int) -> dict[str, tuple[str | None, st
 def _keputusan_kelompok(
     session: Session, root_id: int, calon: dict[str, _Calon]
 ) -> tuple[list[KeputusanKelompok], list[KeputusanKelompok]]:
-    """The final decisions per TUK and per asesor the candidates were assigned to."""
+    """The final decisions per TUK the candidates were assigned to and per asesor the result counts under
+    (`asesor_hasil`, as the Laporan counts: the re-assessing asesor of an upheld appeal, else the one assigned)."""
     assigned = _penugasan(session, root_id)
     per_tuk: dict[str, dict[str, int]] = {}
     per_asesor: dict[str, dict[str, int]] = {}
     for username, c in calon.items():
         if not c.keputusan:
             continue
-        tuk, asesor = assigned.get(username, (None, None))
+        tuk, ditugaskan = assigned.get(username, (None, None))
+        asesor = asesor_hasil(c.tercatat, ditugaskan)
         kolom = c.keputusan if c.keputusan in ("K", "BK") else "ditunda"
         for table, key in ((per_tuk, tuk or TANPA_SKEMA), (per_asesor, asesor or TANPA_SKEMA)):
             table.setdefault(key, {"K": 0, "BK": 0, "ditunda": 0})[kolom] += 1

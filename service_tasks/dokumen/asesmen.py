@@ -7,7 +7,10 @@ The candidate's own forms (FR.AK.01, FR.AK.03) print what the candidate submitte
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import select
+
 from api.store.enums import Role
+from api.store.models import Dokumen
 from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.data_induk import MasterData
@@ -39,10 +42,26 @@ def _asesi(m: MasterData, peserta: dict[str, Any]) -> dict[str, Any]:
 
 def _asesmen_ulang(ctx: ServiceContext, asesor: str | None) -> dict[str, Any] | None:
     """In a re-assessment after an upheld appeal (`asesor`: the re-assessing asesor), the surat tugas that sends
-    them, as issued in this instance (number and date); None in an assessment of step 5."""
+    them, as issued in this instance (number and date), and the re-assessment's schedule it prints (the first day,
+    the hours on it: Kabid Sertifikasi's forms/asesor_ulang.json); None in an assessment of step 5."""
     if not asesor:
         return None
-    return {"surat_tugas": dokumen_proses(ctx, "surat_tugas_asesor_ulang")}
+    kind = "surat_tugas_asesor_ulang"
+    isi = (
+        ctx.session.scalar(
+            select(Dokumen.data)
+            .where(Dokumen.instance_id == ctx.instance_id, Dokumen.kind == kind, Dokumen.version == 1)
+            .order_by(Dokumen.id)
+            .limit(1)
+        )
+        or {}
+    )
+    return {
+        "surat_tugas": dokumen_proses(ctx, kind),
+        "tanggal_mulai": isi.get("tanggal_mulai"),
+        "pukul_mulai": isi.get("pukul_mulai"),
+        "pukul_selesai": isi.get("pukul_selesai"),
+    }
 
 
 @operator("terbitkan_persetujuan_asesmen")
@@ -55,8 +74,8 @@ def terbitkan_persetujuan_asesmen(
     agreed. Refused for a candidate who did not agree: a refusal is never printed as an agreement.
 
     In a re-assessment after an upheld appeal, `asesor` is the re-assessing asesor: they are named and sign, the
-    assessment is agreed for the day the candidate agreed (no session of the SK Jadwal: the surat tugas sends the
-    asesor, and is cited)."""
+    assessment is agreed for the first day and the hours its surat tugas gives (Kabid Sertifikasi's schedule; the
+    day the candidate agreed where the letter has no day), no session of the SK Jadwal: the surat tugas is cited."""
     m = MasterData(ctx.session)
     peserta = require_object("peserta", peserta)
     username = str(peserta.get("username") or "")
@@ -67,7 +86,7 @@ def terbitkan_persetujuan_asesmen(
     if ulang is not None:
         peserta = {**peserta, "asesor": asesor, "sesi": None}
     hadir = kehadiran if isinstance(kehadiran, dict) else {}
-    hari_asesmen = as_date(hadir.get("tanggal")) or as_date(pada)
+    hari_asesmen = as_date(hadir.get("tanggal")) or as_date((ulang or {}).get("tanggal_mulai")) or as_date(pada)
     jadwal = jadwal_berlaku(ctx)
     nomor_sesi = peserta.get("sesi")
     sesi = sesi_menurut_nomor(jadwal).get(nomor_sesi) if isinstance(nomor_sesi, int) else None

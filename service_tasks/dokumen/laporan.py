@@ -14,15 +14,16 @@ from service_tasks import operator, snapshot
 from service_tasks.context import ServiceContext
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import hari_ini
-from service_tasks.guards import require_objects
+from service_tasks.guards import objects, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import (
     rekap,
     rekomendasi,
     tidak_dinilai,
     total_rab,
+    unit_kompeten,
 )
-from service_tasks.keputusan_tercatat import KeputusanTercatat, keputusan_akhir, sk_penetapan_berlaku
+from service_tasks.keputusan_tercatat import KeputusanTercatat, asesor_hasil, keputusan_akhir, sk_penetapan_berlaku
 from service_tasks.nomor_surat import terbitkan_dokumen
 from service_tasks.peserta_dibawa import ALASAN_TANPA_KEPUTUSAN, dibawa_dari
 
@@ -74,13 +75,6 @@ def _ditunda(session: Session, root_id: int, m: MasterData, tercatat: dict[str, 
     }
 
 
-def asesor_keputusan(hasil: dict[str, Any], tercatat: dict[str, KeputusanTercatat]) -> str:
-    """The asesor a candidate's final decision is counted under: the one whose recommendation it rests on, so the
-    re-assessing asesor of an upheld appeal (as the amending SK Penetapan names them), else the assigned one."""
-    k = tercatat.get(str(hasil.get("username")))
-    return str((k.asesor_ulang if k is not None else None) or hasil.get("asesor") or "-")
-
-
 def _asesmen_ulang(
     session: Session, m: MasterData, hasil: list[dict[str, Any]], tercatat: dict[str, KeputusanTercatat]
 ) -> list[dict[str, Any]]:
@@ -114,6 +108,9 @@ def _asesmen_ulang(
 PENDAFTARAN = ("pendaftaran_uji_kompetensi", Role.KABID_ADMINISTRASI, "pemeriksaan")
 PRA_ASESMEN = ("pra_asesmen", Role.ASESOR, "pra_asesmen")
 UMPAN_BALIK = ("pelaksanaan_uji_kompetensi", Role.PESERTA, "ak03")
+# The re-assessment after an upheld appeal (banding_asesmen.bpmn): its FR.AK.02 and its FR.AK.03.
+PENILAIAN_ULANG = ("banding_asesmen", Role.ASESOR, "penilaian")
+UMPAN_BALIK_ULANG = ("banding_asesmen", Role.PESERTA, "ak03")
 # A skema's registrations and pre-assessments before any is counted.
 PENDAFTARAN_NOL = dict.fromkeys(
     ("pendaftar", "diterima", "ditolak", "tidak_dilengkapi", "tidak_diperiksa", "tidak_lanjut"), 0
@@ -126,15 +123,17 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
     """From the history of the period's children, each instance's last submission counting: the registrations
     (pendaftar, diterima, ditolak, tidak dilengkapi: returned and never sent back complete, tidak diperiksa:
     never sent or never checked before registration closed), the
-    pre-assessments (lanjut, tidak lanjut) and FR.AK.03 (respondents, "ya" per statement, the first comments)."""
-    sumber = (PENDAFTARAN, PRA_ASESMEN, UMPAN_BALIK)
+    pre-assessments (lanjut, tidak lanjut), the re-assessments' recommendations (K, BK: one per FR.AK.02 a
+    re-assessment issued) and FR.AK.03 (forms, of which after a re-assessment, candidates, "ya" per statement, the
+    first comments), the step-5 FR.AK.03 and the re-assessments' alike."""
+    sumber = (PENDAFTARAN, PRA_ASESMEN, UMPAN_BALIK, PENILAIAN_ULANG, UMPAN_BALIK_ULANG)
     pendaftar = session.scalar(
         select(func.count())
         .select_from(ProcessInstance)
         .where(ProcessInstance.root_id == root_id, ProcessInstance.key == PENDAFTARAN[0])
     )
     rows = session.execute(
-        select(ProcessInstance.key, Event.instance_id, Event.data)
+        select(ProcessInstance.key, HumanTask.role, Event.instance_id, Event.actor, Event.data)
         .join(ProcessInstance, ProcessInstance.id == Event.instance_id)
         .join(HumanTask, HumanTask.id == Event.task_id)
         .where(
@@ -144,15 +143,24 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
         )
         .order_by(Event.id)
     ).all()
-    objek_of = {k: o for k, _, o in sumber}
-    terakhir: dict[tuple[str, int], dict[str, Any]] = {}  # (process, instance) -> its last submission
-    for key, instance_id, data in rows:
-        isi = (data or {}).get(objek_of[key])
-        if isinstance(isi, dict):
-            terakhir[(key, instance_id)] = isi
-    keputusan = [d.get("keputusan") for (k, _), d in terakhir.items() if k == PENDAFTARAN[0]]
-    rekomendasi = [d.get("rekomendasi") for (k, _), d in terakhir.items() if k == PRA_ASESMEN[0]]
-    umpan_balik = [d for (k, _), d in terakhir.items() if k == UMPAN_BALIK[0]]
+    objek_of = {(k, r): o for k, r, o in sumber}
+    # (process, object, instance) -> its last submission, and who submitted it
+    terakhir: dict[tuple[str, str, int], tuple[dict[str, Any], str | None]] = {}
+    for key, role, instance_id, actor, data in rows:
+        objek = objek_of.get((key, role))
+        isi = (data or {}).get(objek) if objek else None
+        if objek and isinstance(isi, dict):
+            terakhir[(key, objek, instance_id)] = (isi, actor)
+
+    def dari(s: tuple[str, Role, str]) -> list[tuple[dict[str, Any], str | None]]:
+        return [v for (k, o, _), v in terakhir.items() if (k, o) == (s[0], s[2])]
+
+    keputusan = [d.get("keputusan") for d, _ in dari(PENDAFTARAN)]
+    rekomendasi = [d.get("rekomendasi") for d, _ in dari(PRA_ASESMEN)]
+    ulang = ["K" if unit_kompeten(objects(d.get("unit"))) else "BK" for d, _ in dari(PENILAIAN_ULANG)]
+    umpan_balik_ulang = dari(UMPAN_BALIK_ULANG)
+    umpan_balik_semua = dari(UMPAN_BALIK) + umpan_balik_ulang
+    umpan_balik = [d for d, _ in umpan_balik_semua]
     butir: dict[str, int] = {}
     for d in umpan_balik:
         for nama, nilai in d.items():
@@ -172,8 +180,12 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
             "tidak_diperiksa": pendaftar - diterima - ditolak - dikembalikan,
         },
         "pra_asesmen": {"lanjut": rekomendasi.count("lanjut"), "tidak_lanjut": rekomendasi.count("tidak_lanjut")},
+        "rekomendasi_ulang": {"k": ulang.count("K"), "bk": ulang.count("BK")},
         "umpan_balik": {
+            # FR.AK.03 forms (each candidate's after the assessment, and again after a re-assessment)
             "responden": len(umpan_balik),
+            "asesmen_ulang": len(umpan_balik_ulang),
+            "asesi": len({a for _, a in umpan_balik_semua}),
             "ya": butir,
             "komentar": [k[:PANJANG_KUTIPAN] for k in komentar[:KOMENTAR_DIKUTIP]],
             "komentar_lain": max(0, len(komentar) - KOMENTAR_DIKUTIP),
@@ -182,7 +194,7 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
 
 
 def _per_skema(
-    session: Session, root_id: int, terakhir: dict[tuple[str, int], dict[str, Any]]
+    session: Session, root_id: int, terakhir: dict[tuple[str, str, int], tuple[dict[str, Any], str | None]]
 ) -> dict[str, dict[str, int]]:
     """:func:`jalannya_proses`'s registrations and pre-assessments per skema (nomor): each registration or
     pre-assessment instance in the skema its tasks are about (`HumanTask.skema`)."""
@@ -203,10 +215,10 @@ def _per_skema(
     for instance_id in pendaftaran:
         row = per_skema[skema_of.get(instance_id, "-")]
         row["pendaftar"] += 1
-        keputusan = terakhir.get((PENDAFTARAN[0], instance_id), {}).get("keputusan")
+        keputusan = terakhir.get((PENDAFTARAN[0], PENDAFTARAN[2], instance_id), ({}, None))[0].get("keputusan")
         kolom = {"diterima": "diterima", "ditolak": "ditolak", "dikembalikan": "tidak_dilengkapi"}
         row[kolom.get(str(keputusan), "tidak_diperiksa")] += 1
-    for (key, instance_id), isi in terakhir.items():
+    for (key, _, instance_id), (isi, _) in terakhir.items():
         if key == PRA_ASESMEN[0] and isi.get("rekomendasi") == "tidak_lanjut":
             per_skema[skema_of.get(instance_id, "-")]["tidak_lanjut"] += 1
     return dict(per_skema)
@@ -286,7 +298,8 @@ def terbitkan_laporan(
         for table, key in (
             (per_skema, h.get("skema_nomor") or h.get("skema_kode")),
             (per_tuk, h.get("tuk_kode")),
-            (per_asesor, asesor_keputusan(h, tercatat)),
+            # keputusan_tercatat.asesor_hasil: the re-assessing asesor of an upheld appeal, as the dashboard counts.
+            (per_asesor, asesor_hasil(tercatat.get(str(h.get("username"))), h.get("asesor"))),
         ):
             row = table[str(key or "-")]
             row["peserta"] += 1

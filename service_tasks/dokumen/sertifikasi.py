@@ -42,6 +42,7 @@ from service_tasks.nomor_surat import (
     terbitkan_perubahan,
 )
 from service_tasks.pengurus_pleno import pengurus_aktif
+from service_tasks.sesi_jadwal import jam, jam_teks
 
 SERTIFIKASI = ("penerbitan_sertifikat",)
 
@@ -467,6 +468,9 @@ def terbitkan_surat_tugas_asesor_ulang(
         "sk_banding": dokumen_peserta(ctx, "sk_banding", [username]).get(username),
         "tanggal_mulai": mulai.isoformat(),
         "tanggal_selesai": selesai.isoformat(),
+        # The hours on the first day (forms/asesor_ulang.json); FR.AK.01 of the re-assessment prints them as agreed.
+        "pukul_mulai": jam_teks(p) if (p := jam(ulang.get("pukul_mulai"))) else None,
+        "pukul_selesai": jam_teks(q) if (q := jam(ulang.get("pukul_selesai"))) else None,
         "catatan": ulang.get("catatan") or "",
     }
     return terbitkan_dokumen(

@@ -22,6 +22,7 @@ from service_tasks.pemeriksaan._common import (
     tanggal_kejadian,
 )
 from service_tasks.pengurus_pleno import bukan_pengambil_keputusan, kompeten_bidang, pengurus_aktif
+from service_tasks.sesi_jadwal import jam, jam_teks
 
 
 @validator("periksa_pleno")
@@ -389,7 +390,7 @@ def periksa_asesor_ulang(ctx: ServiceContext, data: dict[str, Any]) -> list[Refu
 
 def jendela_asesmen_ulang(ulang: dict[str, Any], hari: date) -> list[Refusal]:
     """The re-assessment's window, as its surat tugas prints it: it starts today or later, ends on or after it
-    starts."""
+    starts; on its first day it ends after the hour it begins (FR.AK.01 prints both)."""
     refusals: list[Refusal] = []
     mulai, selesai = ulang.get("tanggal_mulai"), ulang.get("tanggal_selesai")
     awal = as_date(mulai) if not blank(mulai) else hari
@@ -406,6 +407,15 @@ def jendela_asesmen_ulang(ulang: dict[str, Any], hari: date) -> list[Refusal]:
             Refusal(
                 "asesor_ulang.tanggal_selesai",
                 f"Batas asesmen ulang {tanggal(akhir)} sebelum mulainya ({tanggal(awal)})",
+            )
+        )
+    pukul_mulai, pukul_selesai = jam(ulang.get("pukul_mulai")), jam(ulang.get("pukul_selesai"))
+    if pukul_mulai is not None and pukul_selesai is not None and pukul_selesai <= pukul_mulai:
+        refusals.append(
+            Refusal(
+                "asesor_ulang.pukul_selesai",
+                f"Asesmen ulang selesai pukul {jam_teks(pukul_selesai)}, tidak sesudah mulainya pukul "
+                f"{jam_teks(pukul_mulai)}",
             )
         )
     return refusals

@@ -240,7 +240,14 @@ def reassessor_assigned(api: Api) -> int:
     b.appeal(api, "peserta3")
     b.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    ulang = {"asesor": "asesor4", "tanggal_mulai": "2026-12-03", "tanggal_selesai": "2026-12-04", "catatan": ""}
+    ulang = {
+        "asesor": "asesor4",
+        "tanggal_mulai": "2026-12-03",
+        "tanggal_selesai": "2026-12-04",
+        "pukul_mulai": "09.00",
+        "pukul_selesai": "12.00",
+        "catatan": "",
+    }
     api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": ulang})
     api.drain()
     return root
@@ -289,9 +296,10 @@ def test_an_upheld_appeals_reassessment_is_agreed_with_fr_ak_01_naming_the_reass
         "Bukti yang akan dikumpulkan ☐ Hasil verifikasi portofolio ☐ Hasil reviu produk ☑ Hasil observasi langsung "
         "☐ Hasil kegiatan terstruktur ☐ Hasil tanya jawab ☐ Hasil pertanyaan tertulis ☑ Hasil pertanyaan lisan "
         "☐ Hasil pertanyaan wawancara",
-        # Agreed on the day the candidate agreed; no session of the SK Jadwal (the surat tugas sends the asesor).
-        "Pelaksanaan asesmen disepakati pada Hari/tanggal: Kamis, 3 Desember 2026 Waktu: - TUK: Workshop Otomotif "
-        "dan Laboratorium Polimer, Gedung D Lantai 1, Politeknik STMI Jakarta",
+        # On the first day and at the hours Kabid Sertifikasi scheduled (as its surat tugas prints them); no session
+        # of the SK Jadwal. The TUK first assigned: assigning a re-assessment records no TUK.
+        "Pelaksanaan asesmen disepakati pada Hari/tanggal: Kamis, 3 Desember 2026 Waktu: pukul 09.00–12.00 WIB "
+        "TUK: Workshop Otomotif dan Laboratorium Polimer, Gedung D Lantai 1, Politeknik STMI Jakarta",
         "Jakarta Pusat, 3 Desember 2026 Asesi, Cahyo Nugroho Jakarta Pusat, 3 Desember 2026 Asesor Kompetensi, "
         "Ir. Rudi Hartono, M.T. No. Reg. MET.000.006092 2021",
         "Hal. 1 dari 1",

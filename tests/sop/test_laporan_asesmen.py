@@ -158,24 +158,41 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
     b.appeal(api, "peserta3")
     b.decide_appeal(api, "diterima")
     t = sop.one(api, "kabid_sertifikasi", b.ASESOR_ULANG)
-    # The asesor who assessed first may not re-assess; the window starts today or later and ends after it starts.
+    # The asesor who assessed first may not re-assess; the window starts today or later and ends after it starts, on
+    # its first day after the hour it begins.
     b.refused(
         api,
         "kabid_sertifikasi",
         t["id"],
-        {"asesor_ulang": {"asesor": "asesor2", "tanggal_mulai": "2026-11-30", "tanggal_selesai": "2026-11-29"}},
+        {
+            "asesor_ulang": {
+                "asesor": "asesor2",
+                "tanggal_mulai": "2026-11-30",
+                "tanggal_selesai": "2026-11-29",
+                "pukul_mulai": "12.00",
+                "pukul_selesai": "09:00",
+            }
+        },
         root,
         {
             "asesor_ulang.asesor": ["asesor lain", "Hendra Gunawan, S.T. (asesor2)", "menilai semula"],
             "asesor_ulang.tanggal_mulai": ["30 November 2026 sudah lewat", "1 Desember 2026"],
             "asesor_ulang.tanggal_selesai": ["29 November 2026 sebelum mulainya (30 November 2026)"],
+            "asesor_ulang.pukul_selesai": ["selesai pukul 09.00, tidak sesudah mulainya pukul 12.00"],
         },
     )
     b.refused(
         api,
         "kabid_sertifikasi",
         t["id"],
-        {"asesor_ulang": {"asesor": "asesor4", "tanggal_mulai": "2026-12-07", "tanggal_selesai": "2026-12-04"}},
+        {
+            "asesor_ulang": {
+                "asesor": "asesor4",
+                "tanggal_mulai": "2026-12-07",
+                "tanggal_selesai": "2026-12-04",
+                **sop.PUKUL_ULANG,
+            }
+        },
         root,
         {"asesor_ulang.tanggal_selesai": ["4 Desember 2026 sebelum mulainya (7 Desember 2026)"]},
     )
@@ -183,7 +200,14 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
     api.complete(
         "kabid_sertifikasi",
         t["id"],
-        {"asesor_ulang": {"asesor": "asesor4", "tanggal_mulai": "2026-12-03", "tanggal_selesai": "2026-12-04"}},
+        {
+            "asesor_ulang": {
+                "asesor": "asesor4",
+                "tanggal_mulai": "2026-12-03",
+                "tanggal_selesai": "2026-12-04",
+                **sop.PUKUL_ULANG,
+            }
+        },
     )
     api.drain()
 
@@ -204,6 +228,7 @@ def test_the_asesor_picked_to_re_assess_gets_a_surat_tugas_citing_the_sk_banding
         "Skema sertifikasi : Operator Perakitan Kendaraan Bermotor Roda Empat (SKM/LSP-STMI/002/2024)",
         "Asesor semula : Hendra Gunawan, S.T. (No. Reg. MET.000.002517 2018), tidak menilai ulang",
         "Waktu pelaksanaan : Kamis, 3 Desember 2026 s.d. Jumat, 4 Desember 2026",
+        "Pukul : 09.00–12.00 WIB, Kamis, 3 Desember 2026",
         "Tempat (TUK) : Workshop Otomotif dan Laboratorium Polimer",
         # The re-assessment's three forms, as the banding process collects them (consent, record, feedback).
         "memperoleh persetujuan asesi atas asesmen ulang (FR.AK.01) sebelum menilai, mengisi rekaman asesmen ulang "

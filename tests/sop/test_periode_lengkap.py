@@ -288,6 +288,10 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         assert sum(1 for t in sertifikat if rapat(nama) in t and rapat(judul) in t) == 1, nama
 
     # The Laporan: the same story from registration to certificates, in totals and per skema.
+    assert (len(b.documents(api, root, "rekaman_asesmen")), len(b.documents(api, root, "umpan_balik_asesmen"))) == (
+        8,
+        8,
+    )
     [laporan] = text_of(api, root, "laporan")
     says(
         laporan,
@@ -297,7 +301,12 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         "Keputusan akhir : Kompeten 5, Belum Kompeten 2, ditunda 0",
         "Keputusan yang ditunda : diputuskan dalam rapat pleno lanjutan setelah bukti tambahan: Kompeten 1, Belum "
         "Kompeten 0; dibawa ke periode berikutnya 0",
-        "Rekomendasi asesor : Kompeten 4, Belum Kompeten 3",
+        # Step 5's seven FR.AK.02 and Cahyo's on his re-assessment: the eight the period issued.
+        "Rekomendasi asesor : Kompeten 4, Belum Kompeten 3 pada asesmen; Kompeten 1, Belum Kompeten 0 pada asesmen "
+        "ulang setelah banding (8 FR.AK.02)",
+        # FR.AK.03: the seven assessed after step 5, and Cahyo again after his re-assessment.
+        "E. UMPAN BALIK PESERTA (FR.AK.03) Diisi oleh 7 asesi: 8 formulir FR.AK.03, 1 di antaranya setelah asesmen "
+        "ulang (banding); jumlah dan persentase di bawah dihitung per formulir.",
         "Sertifikat terbit : 5 lembar",
         "Banding : diajukan 2, diterima 1, ditolak 1; ditetapkan Kompeten setelah asesmen ulang (SK perubahan "
         "penetapan) 1",

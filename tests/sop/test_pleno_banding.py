@@ -163,12 +163,14 @@ def test_an_upheld_appeal_is_reassessed_decided_k_by_the_tim_and_amends_the_sk_b
         api,
         "kabid_sertifikasi",
         t["id"],
-        {"asesor_ulang": {"asesor": "asesor2", "catatan": ""}},
+        {"asesor_ulang": {"asesor": "asesor2", **sop.PUKUL_ULANG, "catatan": ""}},
         root,
         {"asesor_ulang.asesor": ["asesor lain", "(asesor2)"]},
     )
     assert sop.tasks_named(api, "asesor2", b.MENILAI_ULANG) == []
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", "catatan": ""}})
+    api.complete(
+        "kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": "asesor4", **sop.PUKUL_ULANG, "catatan": ""}}
+    )
     b.reassess(api, "peserta3")
     api.drain()
 

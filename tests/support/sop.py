@@ -38,6 +38,8 @@ TUK_GAGAL_DULU = {"TUK-01"}
 ABSENT = {"peserta4"}
 BK = {"peserta3"}
 ASESOR_ULANG = {"peserta3": "asesor4"}
+# The hours Kabid Sertifikasi gives a re-assessment (forms/asesor_ulang.json), printed on its surat tugas and FR.AK.01.
+PUKUL_ULANG = {"pukul_mulai": "09.00", "pukul_selesai": "12.00"}
 ASESOR_SEMUA = ["asesor", "asesor2", "asesor3", "asesor4"]  # the demo's asesor
 # Ketua LSP records the appeal decisions, so sits on no pleno; Kabid Sertifikasi is competent in every field.
 PLENO = ["kabid_sertifikasi", "kabid_administrasi"]
@@ -460,7 +462,11 @@ def step_6_appeal(api: Api) -> None:
             {"keputusan_banding": {"keputusan": "diterima", "pertimbangan": "Bukti baru diterima tim banding"}},
         )
         t = one(api, "kabid_sertifikasi", "Menugaskan asesor asesmen ulang")
-        api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": ASESOR_ULANG[username], "catatan": ""}})
+        api.complete(
+            "kabid_sertifikasi",
+            t["id"],
+            {"asesor_ulang": {"asesor": ASESOR_ULANG[username], **PUKUL_ULANG, "catatan": ""}},
+        )
         setuju_asesmen_ulang(api, username)
         t = one(api, ASESOR_ULANG[username], "Menilai ulang unit kompetensi (FR.AK.02)")
         api.complete(ASESOR_ULANG[username], t["id"], penilaian(api, CANDIDATES[username]))

@@ -393,7 +393,7 @@ def decide_appeal(api: Api, keputusan: str) -> None:
 def reassessor_assigned(api: Api, asesor: str = "asesor4") -> None:
     """After an upheld appeal Kabid Sertifikasi sends `asesor` to re-assess."""
     t = sop.one(api, "kabid_sertifikasi", ASESOR_ULANG)
-    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": asesor, "catatan": ""}})
+    api.complete("kabid_sertifikasi", t["id"], {"asesor_ulang": {"asesor": asesor, **sop.PUKUL_ULANG, "catatan": ""}})
 
 
 def upheld_and_reassessed(api: Api, username: str = "peserta3", asesor: str = "asesor4", bk: bool = False) -> None:
