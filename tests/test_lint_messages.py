@@ -195,6 +195,13 @@ CASES = [
         "dueAfter: bukan durasi ISO-8601: '2 hari' (contoh: P2D, P7D atau PT1H)",
     ),
     Case(
+        "async_after",
+        {"cek.bpmn": _process(bpmn.user_task("t1", "Melaksanakan rapat pleno", asyncAfter="ya"))},
+        "cek.bpmn",
+        "t1",
+        "asyncAfter harus bernilai \"true\", bukan 'ya'",
+    ),
+    Case(
         "sop_lanes",
         {
             "uji_kompetensi.bpmn": bpmn.definitions(

@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from sqlalchemy.exc import DataError
 
 from api.app import create_app
 from api.background.worker import Worker
@@ -103,3 +104,21 @@ def test_two_workers_racing_apply_each_child_once(api: Api, settings: Settings) 
     events = _child_completed_events(api, instance_id)
     assert len(events) == len(sop.CANDIDATES)
     assert len({e["data"]["child_id"] for e in events}) == len(sop.CANDIDATES)
+
+
+def test_a_value_the_database_refuses_in_the_workers_step_marks_that_instance_error_and_the_pass_goes_on(
+    api: Api,
+) -> None:
+    # PostgreSQL refuses a string too long for its column (SQLite does not check): the worker's step on one
+    # instance fails with a DataError, which is that instance's failure; it must not end every pass for good.
+    instance_id = sop.start_period(api)["id"]
+    worker: Worker = api.app.state.worker
+
+    def too_long(session: Any) -> int:
+        raise DataError("INSERT INTO sertifikat ...", {}, Exception("value too long for type character varying(100)"))
+
+    assert worker._act_on(instance_id, too_long) == 0
+    period = api.get("kabid_administrasi", f"/api/instances/{instance_id}").json()
+    assert period["status"] == "error"
+    history = api.get("kabid_administrasi", f"/api/instances/{instance_id}/history").json()
+    assert "the database refused a value: value too long for type character varying(100)" in str(history)

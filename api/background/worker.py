@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 
 from sqlalchemy import and_, exists, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -240,14 +240,19 @@ class Worker(BackgroundLoop):
         """One instance, one short transaction (on SQLite it queues behind the requests already waiting, see
         api/background/loop.py). A lost race leaves the work for the next pass (a PostgreSQL deadlock is
         first run again by `Database.write`); a busy database ends the pass, which the loop runs again
-        soon; a process failure or a bug marks the instance `error` (a bug with its traceback in the log);
-        another database error (the database gone) ends the pass, which the loop logs and runs again."""
+        soon; a process failure, a value the database refuses or a bug marks the instance `error` (a bug with
+        its traceback in the log); another database error (the database gone) ends the pass, which the loop
+        logs and runs again."""
         try:
             return self.db.write(act)
         except StaleDataError:
             return 0  # another writer moved the instance on; the work is still pending for the next pass
         except EngineError as exc:
             self._mark_error(instance_id, exc.element_id, str(exc))
+        # A value the database refuses (too long for its column) is this instance's failure, not the pass's.
+        except DataError as exc:
+            log.error("instance %s: the database refused a value: %s", instance_id, exc.orig)
+            self._mark_error(instance_id, None, f"the database refused a value: {exc.orig}")
         except (SQLAlchemyError, DatabaseBusy):
             raise
         except Exception:
