@@ -203,7 +203,7 @@ def test_each_step_offers_the_master_data_and_the_period_s_own_data_as_titled_ch
     t = sop.one(api, "kabid_sertifikasi", "Menugaskan asesor asesmen ulang")
     schema = form(api, "kabid_sertifikasi", t["id"])
     assert choices(schema, "asesor_ulang.asesor") == [BUDI, RUDI]
-    assert defaults(schema) == {"asesor_ulang": {"asesor": "asesor"}}
+    assert defaults(schema) == {"asesor_ulang": {"asesor": "asesor", "pukul_mulai": "09.00", "pukul_selesai": "12.00"}}
     forced = {"asesor_ulang": {"asesor": "asesor2", **sop.PUKUL_ULANG, "catatan": ""}}
     refused(api, "kabid_sertifikasi", t["id"], forced, root, {"asesor_ulang.asesor": ["asesor lain"]})
     api.complete(
