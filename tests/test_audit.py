@@ -90,9 +90,11 @@ def test_an_auditor_finds_every_action_on_one_candidates_file_across_two_periods
 
     # The check issues FR.APL.01 in its transaction, after the completion that decided it.
     terbit = "Menerbitkan FR.APL.01 permohonan sertifikasi yang telah diperiksa"
+    ambil = "Mencatat peserta dibawa yang diterima periode ini"  # an accepted berkas takes up a carry, if any
     assert brief(rows) == [
         (P2, "instance_completed", None, None),
         (P2, "service_task_completed", terbit, "kabid_administrasi"),
+        (P2, "service_task_completed", ambil, "kabid_administrasi"),
         (P2, "task_completed", PERIKSA, "kabid_administrasi"),
         (P2, "task_created", PERIKSA, None),
         (P2, "task_completed", APL, "peserta"),
@@ -100,6 +102,7 @@ def test_an_auditor_finds_every_action_on_one_candidates_file_across_two_periods
         (P2, "instance_started", None, "kabid_administrasi"),
         (P1, "instance_completed", None, None),
         (P1, "service_task_completed", terbit, "kabid_administrasi"),
+        (P1, "service_task_completed", ambil, "kabid_administrasi"),
         (P1, "task_completed", PERIKSA, "kabid_administrasi"),
         (P1, "task_created", PERIKSA, None),
         (P1, "task_completed", APL, "peserta"),
@@ -107,8 +110,8 @@ def test_an_auditor_finds_every_action_on_one_candidates_file_across_two_periods
         (P1, "instance_started", None, "kabid_administrasi"),
     ]
     assert {r["subjek"] for r in rows} == {"peserta"}
-    assert rows[2]["at"] == "2026-09-12T02:04:00Z"
-    assert rows[2]["rincian"]["pemeriksaan"]["keputusan"] == "diterima"
+    assert rows[3]["at"] == "2026-09-12T02:04:00Z"
+    assert rows[3]["rincian"]["pemeriksaan"]["keputusan"] == "diterima"
     # By part of the name, in any case, or by username: the same file.
     assert search(api, peserta="andi PRAT") == rows
     assert search(api, peserta="peserta") == rows
