@@ -13,8 +13,11 @@ from api.ui.sesi import CSRF_FIELD
 
 @contextmanager
 def signed_in(app: Any, username: str, password: str | None = None) -> Iterator[TestClient]:
-    """A client of its own (cookies are per client) logged in through the login page as `username`."""
-    with TestClient(app) as client:
+    """A client of its own (cookies are per client) logged in through the login page as `username`. Not entered
+    as a context: the app's lifespan already ran in the `api` fixture's client, and leaving a second one would
+    stop the app's worker (which then no longer runs what an `asyncAfter` task leaves it)."""
+    client = TestClient(app)
+    try:
         answer = client.post(
             "/login",
             data={"username": username, "password": password or f"{username}-demo"},
@@ -22,6 +25,8 @@ def signed_in(app: Any, username: str, password: str | None = None) -> Iterator[
         )
         assert answer.status_code == 303, answer.text
         yield client
+    finally:
+        client.close()
 
 
 def csrf(client: TestClient) -> str:
