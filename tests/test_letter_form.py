@@ -70,9 +70,9 @@ def test_a_letter_cites_the_documents_it_rests_on_by_number_and_date(api: Api, m
         "tanggal 1 Desember 2026 tentang Jadwal Uji Kompetensi",
         "sk_penetapan": "Berita Acara Asesmen Nomor 001/LSP-STMI/BA-AS/XII/2026 tanggal 1 Desember 2026 dan "
         "rekomendasi asesor kompetensi",
-        "sk_banding": "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal "
+        "sk_banding": "Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal "
         "1 Desember 2026 tentang Penetapan Hasil Asesmen",
-        "permohonan_blangko": "Keputusan Ketua LSP Nomor 004/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang "
+        "permohonan_blangko": "Keputusan Ketua LSP Nomor 006/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026 tentang "
         "Hasil Banding",
     }
     for kind, phrase in cites.items():

@@ -7,37 +7,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from sqlalchemy import create_engine, func, select
 
-from api.store.models import LANE_ROLES, ChildCompletion
+from api.store.models import LANE_ROLES
 from tests.support import bpmn_edits, sop
-from tests.support.api import Api
 from tests.support.browser import WAIT_MS
-from tests.support.live_server import LiveServer
-from tests.support.waiting import wait_until
+from tests.support.live_server import LiveApi, LiveServer
 
 SOP = "uji_kompetensi"
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
-
-
-class LiveApi(Api):
-    """The tests' Api helper over HTTP against the real server; its own worker applies child completions."""
-
-    def __init__(self, base: str, database_url: str) -> None:
-        super().__init__(httpx.Client(base_url=base, timeout=60), app=None)
-        self.engine = create_engine(database_url)
-
-    def drain(self) -> int:
-        pending = select(func.count()).select_from(ChildCompletion).where(ChildCompletion.applied_at.is_(None))
-
-        def applied() -> bool:
-            with self.engine.connect() as conn:
-                return conn.execute(pending).scalar_one() == 0
-
-        wait_until(applied, "the server's worker applying the finished child instances")
-        return 0
 
 
 @pytest.fixture

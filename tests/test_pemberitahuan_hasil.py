@@ -59,7 +59,7 @@ def test_the_candidate_the_sk_decided_bk_gets_a_letter_citing_it_with_the_bk_uni
         "Nomor : 001/LSP-STMI/PHU/XII/2026",
         "Hal : Pemberitahuan Hasil Uji Kompetensi",
         "Yth. Sdr. Cahyo Nugroho NIM 2301001, Program Studi Teknik Industri Otomotif",
-        "Berdasarkan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 003/LSP-STMI/SK/XII/2026 tanggal "
+        "Berdasarkan Keputusan Ketua LSP Politeknik STMI Jakarta Nomor 005/LSP-STMI/SK/XII/2026 tanggal "
         "1 Desember 2026 tentang Penetapan Hasil Asesmen uji kompetensi periode 2026 Genap",
         "Saudara dinyatakan Belum Kompeten (BK) pada skema sertifikasi Operator Perakitan Kendaraan Bermotor "
         "Roda Empat (SKM/LSP-STMI/002/2024); sertifikat kompetensi belum dapat diterbitkan.",

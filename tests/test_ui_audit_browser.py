@@ -37,10 +37,11 @@ def test_the_ketua_finds_a_candidates_file_on_a_phone_and_downloads_it(site: Sit
     page.get_by_role("button", name="Cari").click()
     page.wait_for_url(lambda url: "peserta=2303001" in url)
     rows = page.locator("table.tabel-audit tbody tr")
-    # Newest first: the registration's end, its FR.APL.01 issued, Kabid Administrasi's check, ... (7 in all).
-    assert rows.count() == 7
-    assert "Tugas diselesaikan" in rows.nth(2).inner_text()
-    assert "kabid_administrasi" in rows.nth(2).inner_text()
+    # Newest first: the registration's end, its FR.APL.01 issued, a carry taken up (none here), Kabid
+    # Administrasi's check, ... (8 in all).
+    assert rows.count() == 8
+    assert "Tugas diselesaikan" in rows.nth(3).inner_text()
+    assert "kabid_administrasi" in rows.nth(3).inner_text()
     # At 390 px each row is a card: its cells stacked, nothing wider than the screen.
     assert rows.nth(0).evaluate("el => getComputedStyle(el).display") == "block"
     assert _fits(page)
@@ -52,7 +53,7 @@ def test_the_ketua_finds_a_candidates_file_on_a_phone_and_downloads_it(site: Sit
         link.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
     assert text.splitlines()[0].startswith("waktu,jenis,peristiwa,pelaku")
-    assert len(text.splitlines()) == 8  # the header and the 7 rows
+    assert len(text.splitlines()) == 9  # the header and the 8 rows
     axe(page)
 
 

@@ -439,9 +439,16 @@ def test_buka_pendaftaran_shows_the_chosen_rows_read_only_and_after_sending_the_
     r = kabid.post(f"/pendaftaran/buka/{t['id']}", pairs)
     assert r.status_code == 303
     assert r.headers["location"] == f"/berkas/antrian?periode={root}&dibuka=1"
+    # The task has `asyncAfter`: until the worker has run the period on, the queue says so and keeps asking.
     doc = kabid.get(r.headers["location"])
     assert "Pendaftaran dibuka." in text(doc)
+    assert "Langkah berikutnya sedang disiapkan; kemajuannya tampil di sini sebentar lagi." in text(doc)
+    assert doc.xpath("//div[@id='progres-periode']/@hx-trigger") == ["every 2s"]
+    api.drain()
+    doc = kabid.get(r.headers["location"])
     assert "Selesai: dimulai untuk 10 peserta." in text(doc)
+    assert "sedang disiapkan" not in text(doc)
+    assert doc.xpath("//div[@id='progres-periode']/@hx-trigger") == []
     assert counts(doc)[0] == "0 menunggu pemeriksaan"
 
 

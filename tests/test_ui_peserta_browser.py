@@ -12,8 +12,7 @@ import pytest
 
 from tests.support import sop
 from tests.support import sop_branches as sb
-from tests.support.live_server import LiveServer
-from tests.test_modeler_browser import LiveApi
+from tests.support.live_server import LiveApi, LiveServer
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WAIT_MS = 60_000  # a loaded machine: generous, never a short fixed sleep

@@ -6,36 +6,12 @@ phone and desktop width). A failure leaves a screenshot in the test's tmp_path."
 from pathlib import Path
 from typing import Any
 
-import httpx
-from sqlalchemy import create_engine, func, select
-
-from api.store.models import ChildCompletion
 from tests.support import sop
-from tests.support.api import Api
-from tests.support.live_server import LiveServer
-from tests.support.waiting import wait_until
+from tests.support.live_server import LiveApi, LiveServer
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 GENEROUS_MS = 60_000  # the machine is shared: waits are generous, never a measure of speed
-
-
-class LiveApi(Api):
-    """The tests' Api helper over HTTP against the real server; its own worker applies child completions."""
-
-    def __init__(self, base: str, database_url: str) -> None:
-        super().__init__(httpx.Client(base_url=base, timeout=60), app=None)  # type: ignore[arg-type]
-        self.engine = create_engine(database_url)
-
-    def drain(self) -> int:
-        pending = select(func.count()).select_from(ChildCompletion).where(ChildCompletion.applied_at.is_(None))
-
-        def applied() -> bool:
-            with self.engine.connect() as conn:
-                return conn.execute(pending).scalar_one() == 0
-
-        wait_until(applied, "the server's worker applying the finished child instances")
-        return 0
 
 
 def violations(page: Any) -> list[tuple[str, list[str]]]:

@@ -281,9 +281,23 @@ class Progres:
         return 100 if self.jumlah == 0 else min(100, self.dimulai * 100 // self.jumlah)
 
 
-def progres(db: Database, user: CurrentUser, period_id: int) -> list[Progres]:
+@dataclass(frozen=True)
+class Kemajuan:
+    """What the worker is doing for a period: whether it has yet to run an instance of it on after a sent step
+    (`asyncAfter`: e.g. "Buka pendaftaran" before its fan-out exists), and the period's fan-outs."""
+
+    disiapkan: bool
+    daftar: list[Progres]
+
+    @property
+    def berjalan(self) -> bool:
+        """Whether something is still under way (the page polls until nothing is)."""
+        return self.disiapkan or any(not p.selesai for p in self.daftar)
+
+
+def progres(db: Database, user: CurrentUser, period_id: int) -> Kemajuan:
     """The period's fan-outs, oldest first: the children started of each (the period's own and its
-    children's)."""
+    children's); and whether a step sent in one of them is still being continued."""
     if not is_staff(user):
         raise ApiError(403, "the period's progress is for the LSP's staff")
     with db.reading() as session:
@@ -296,10 +310,20 @@ def progres(db: Database, user: CurrentUser, period_id: int) -> list[Progres]:
             .where(Fanout.parent_id.in_(in_period))
             .order_by(Fanout.id)
         ).all()
-    return [
-        Progres(nama, int(started), int(total), at is not None, "TUK" if "tuk" in (item or "").lower() else "peserta")
-        for started, total, at, nama, item in rows
-    ]
+        pending = session.scalars(
+            select(ProcessInstance.id)
+            .where(ProcessInstance.id.in_(in_period), ProcessInstance.continue_pending_at.is_not(None))
+            .limit(1)
+        ).first()
+    return Kemajuan(
+        pending is not None,
+        [
+            Progres(
+                nama, int(started), int(total), at is not None, "TUK" if "tuk" in (item or "").lower() else "peserta"
+            )
+            for started, total, at, nama, item in rows
+        ],
+    )
 
 
 @dataclass(frozen=True)

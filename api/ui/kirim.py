@@ -188,11 +188,14 @@ class Ulang:
 @dataclass(frozen=True)
 class Layar:
     """A screen that sends a task: how it draws itself again, where it goes once the task is sent (asked only
-    then: the split view claims the next check), and where a saved draft leads."""
+    then: the split view claims the next check), and where a saved draft leads. `sesudah_saat_diproses`: the
+    screen after is also where a sent task with `asyncAfter` leads, for it shows the worker's progress itself
+    (otherwise the inbox says the next step is being prepared)."""
 
     gambar: Callable[[TaskDetail, Ulang], HTMLResponse]
     sesudah: Callable[[], str]
     draf: str = ""
+    sesudah_saat_diproses: bool = False
 
 
 # Where a sent task with `asyncAfter` leads: the inbox, saying the next step is being prepared.
@@ -221,7 +224,7 @@ def kirim(p: Pengirim, task: TaskDetail, form: FormData, layar: Layar) -> Respon
             return tidak_ditemukan(p.request)
         return halaman_galat(p.request, answer.status, headers=answer.headers)
     p.worker.wake()
-    if done.continuing:  # `asyncAfter`: what follows is being prepared by the worker; no next task to link yet
+    if done.continuing and not layar.sesudah_saat_diproses:  # `asyncAfter`: the worker prepares what follows
         return RedirectResponse(DIPROSES, status_code=303)
     return RedirectResponse(layar.sesudah(), status_code=303)
 

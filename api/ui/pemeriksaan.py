@@ -65,7 +65,7 @@ def daftar(
 ) -> HTMLResponse:
     """The queue; an htmx search asks for the list alone (`HX-Target: #daftar-antrian`)."""
     data = antrian.antrian(db, user, periode, q, halaman)
-    progres = antrian.progres(db, user, data.periode.id) if data.periode else []
+    progres = antrian.progres(db, user, data.periode.id) if data.periode else None
     fragment = request.headers.get("HX-Target", "").endswith("#daftar-antrian")
     return page(
         request,
@@ -100,7 +100,8 @@ def buka_berikutnya(
 
 @router.get("/berkas/antrian/progres", response_class=HTMLResponse)
 def progres(request: Request, db: Db, user: PageUser, periode: Annotated[int, Query(ge=1, le=MAX_ID)]) -> HTMLResponse:
-    """The period's fan-outs as progress bars (polled every 2 s by htmx while one is still starting)."""
+    """The period's fan-outs as progress bars (polled every 2 s by htmx while one is still starting, or while a
+    sent step is still being continued)."""
     return page(
         request,
         "pemeriksaan_progres.html",
@@ -327,6 +328,7 @@ def buka_kirim(p: kirim.Dari, task_id: str, form: Submitted) -> Response:
     layar = kirim.Layar(
         gambar=lambda t, u: _buka_page(p.request, p.db, p.user, t, u),
         sesudah=lambda: antrian_url(task.period_id or task.instance_id, dibuka=1),
+        sesudah_saat_diproses=True,
     )
     return kirim.kirim(p, task, form, layar)
 

@@ -20,8 +20,12 @@ from typing import Any, Literal
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, func, select
 
-from tests.support.waiting import PATIENCE_SECONDS
+from api.store.enums import InstanceStatus
+from api.store.models import ChildCompletion, ProcessInstance
+from tests.support.api import Api
+from tests.support.waiting import PATIENCE_SECONDS, wait_until
 
 BIN = Path(sys.executable).parent
 READY_SECONDS = PATIENCE_SECONDS
@@ -119,3 +123,28 @@ def serving(app: Any, lifespan: Literal["on", "off"] = "on") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(STOP_SECONDS)
+
+
+class LiveApi(Api):
+    """The tests' Api helper over HTTP against `ujikom serve`: its own worker does what requests leave it, so
+    `drain` waits (as patiently as the suite waits for anything) until nothing is left to it: no instance to run on
+    after an `asyncAfter` task, no finished child to apply to its parent."""
+
+    def __init__(self, base: str, database_url: str) -> None:
+        super().__init__(httpx.Client(base_url=base, timeout=60), app=None)  # type: ignore[arg-type]
+        self.engine = create_engine(database_url)
+
+    def drain(self) -> int:
+        continuing = (
+            select(func.count())
+            .select_from(ProcessInstance)
+            .where(ProcessInstance.continue_pending_at.is_not(None), ProcessInstance.status == InstanceStatus.RUNNING)
+        )
+        unapplied = select(func.count()).select_from(ChildCompletion).where(ChildCompletion.applied_at.is_(None))
+
+        def idle() -> bool:
+            with self.engine.connect() as conn:
+                return conn.execute(continuing).scalar_one() == 0 and conn.execute(unapplied).scalar_one() == 0
+
+        wait_until(idle, "the server's worker running instances on and applying finished children")
+        return 0
