@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 import service_tasks
 from api.background.worker import Worker
+from api.services import instances
 from api.settings import Settings
 from api.store.models import Dokumen, Event
 from service_tasks import ServiceContext, ServiceTaskError, nomor_surat
@@ -183,6 +184,7 @@ def test_a_failing_continuation_marks_the_instance_error_naming_the_element_and_
     assert (done["task_name"], done["actor"], done["data"]) == ("Isi", "direktur", FORM_DATA)
     assert lanjut.get("direktur", f"/api/tasks/{tasks['Isi']}").json()["state"] == "completed"
     assert _letters(lanjut, instance_id) == []
+    assert not instances.continuing(lanjut.app.state.db, instance_id)  # pages say it failed, not "being prepared"
     assert len(operator.calls) == 1  # not run again by the next pass
     lanjut.drain()
     assert len(operator.calls) == 1
@@ -211,7 +213,7 @@ def test_another_task_of_an_instance_waiting_for_its_continuation_is_refused_409
         f"instance {instance_id} is being continued after a step just completed; complete this task again in a moment"
     )
     assert r.json()["errors"] == [
-        {"path": "instance", "message": "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi"}
+        {"path": "instance", "message": "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi."}
     ]
     assert r.headers["Retry-After"] == "2"
     assert lanjut.get("direktur", f"/api/tasks/{tasks['Lain']}").json()["state"] == "ready"
@@ -297,7 +299,7 @@ def test_the_task_page_says_the_step_is_recorded_and_the_next_is_being_prepared(
         other = pages.post(page, f"/tasks/{tasks['Lain']}/complete", {"diterima": "true", "catatan": "Lengkap"})
 
         assert other.status_code == 409
-        assert "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi" in other.text
+        assert "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi." in other.text
 
 
 def test_deploy_refuses_async_after_anywhere_but_on_a_user_task_and_with_any_value_but_true(

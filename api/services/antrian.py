@@ -33,7 +33,7 @@ from api.services import task_rows
 from api.services import tasks as task_service
 from api.settings import Settings
 from api.store.db import Database
-from api.store.enums import EventType, TaskState
+from api.store.enums import EventType, InstanceStatus, TaskState
 from api.store.master import Berkas, Peserta, Skema
 from api.store.models import Dokumen, Event, Fanout, HumanTask, ProcessDefinition, ProcessInstance, User
 from service_tasks import peserta_dibawa as dibawa
@@ -312,7 +312,11 @@ def progres(db: Database, user: CurrentUser, period_id: int) -> Kemajuan:
         ).all()
         pending = session.scalars(
             select(ProcessInstance.id)
-            .where(ProcessInstance.id.in_(in_period), ProcessInstance.continue_pending_at.is_not(None))
+            .where(
+                ProcessInstance.id.in_(in_period),
+                ProcessInstance.continue_pending_at.is_not(None),
+                ProcessInstance.status == InstanceStatus.RUNNING,  # one in error is not being run on
+            )
             .limit(1)
         ).first()
     return Kemajuan(

@@ -178,9 +178,12 @@ def get(db: Database, instance_id: int) -> InstanceOut:
 
 
 def continuing(db: Database, instance_id: int) -> bool:
-    """Whether the worker has yet to run the instance on after a user task with `asyncAfter`."""
+    """Whether the worker has yet to run the instance on after a user task with `asyncAfter` (an instance whose
+    continuation failed is in error, and keeps the mark only so that a retry runs it on)."""
     with db.reading() as session:
-        pending = select(ProcessInstance.continue_pending_at).where(ProcessInstance.id == instance_id)
+        pending = select(ProcessInstance.continue_pending_at).where(
+            ProcessInstance.id == instance_id, ProcessInstance.status == InstanceStatus.RUNNING
+        )
         return session.scalars(pending).first() is not None
 
 

@@ -572,7 +572,7 @@ def continuing(row: ProcessInstance) -> ApiError:
     return ApiError(
         409,
         f"instance {row.id} is being continued after a step just completed; complete this task again in a moment",
-        [{"path": "instance", "message": "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi"}],
+        [{"path": "instance", "message": "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi."}],
         headers={"Retry-After": "2"},
     )
 
