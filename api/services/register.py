@@ -27,6 +27,7 @@ from api.store.enums import Role, SertifikatStatus
 from api.store.master import Sertifikat
 from api.store.models import Dokumen
 from service_tasks import daftar_sertifikat as register
+from service_tasks import peserta_dibawa as dibawa
 from service_tasks import snapshot
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import WIB
@@ -117,6 +118,8 @@ def amend_sk(
         )
         session.add(new)
         session.flush()
+        if new.kind == "sk_penetapan":  # a candidate carried over and decided by this SK no longer waits for a place
+            dibawa.tutup_yang_diputuskan(session, new, now)
         return DokumenOut.model_validate(new)
 
 

@@ -82,6 +82,7 @@ def carried(api: Api) -> list[dict[str, Any]]:
                 "diambil_root_id": r.diambil_root_id,
                 "diambil": r.diambil_at is not None,
                 "ditutup_at": r.ditutup_at,
+                "alasan_ditutup": r.alasan_ditutup,
             }
             for r, username in rows
         ]
@@ -538,6 +539,25 @@ def test_a_candidate_decided_after_the_postponement_is_not_carried_into_the_next
     ]
 
 
+def test_a_carried_candidate_the_ketua_decides_by_amending_the_sk_is_closed_and_no_longer_proposed(api: Api) -> None:
+    root = carried_over(api)
+    [sk] = b.documents(api, root, "sk_penetapan")
+    daftar = [dict(r, keputusan="K") if r["username"] == "peserta3" else r for r in sk.data["daftar"]]
+    change = {"alasan": "bukti tambahan peserta telah dinilai", "data": {"daftar": daftar}}
+    r = api.post("ketua_lsp", f"/api/dokumen/{sk.id}/koreksi", json=change)
+    assert r.status_code == 201, r.text
+    assert r.json()["number"] == "006/LSP-STMI/SK/XII/2026"  # after the SK Penetapan 005
+    [record] = carried(api)
+    assert record["ditutup_at"] is not None
+    assert record["alasan_ditutup"] == "diputuskan Kompeten (K) dengan Keputusan Nomor 006/LSP-STMI/SK/XII/2026"
+    kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
+    assert registration_proposal(api, kedua)[0] == {"username": "peserta", "skema_nomor": sop.JWD}  # not first now
+    # An amendment that decides no carried candidate closes nothing more.
+    r = api.post("ketua_lsp", f"/api/dokumen/{r.json()['id']}/koreksi", json={"alasan": "ralat", "data": {}})
+    assert r.status_code == 201, r.text
+    assert carried(api) == [record]
+
+
 def test_a_carry_to_a_later_batch_is_stored_once_with_its_origin_sk_and_reason_even_when_the_step_runs_again(
     api: Api,
 ) -> None:
@@ -555,6 +575,7 @@ def test_a_carry_to_a_later_batch_is_stored_once_with_its_origin_sk_and_reason_e
             "diambil_root_id": None,
             "diambil": False,
             "ditutup_at": None,
+            "alasan_ditutup": None,
         }
     ]
     assert carried(api) == expected
