@@ -16,6 +16,8 @@ from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.keputusan_tercatat import kompeten_tercatat, pleno_tercatat, sempitkan, tindak_lanjut_disetujui
 
 Rekomendasi = Literal["K", "BK"]
+# A decision as a letter, a notification or a record writes it out.
+KATA_KEPUTUSAN: dict[str, str] = {"K": "Kompeten (K)", "BK": "Belum Kompeten (BK)"}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -21,11 +21,11 @@ from api.store.models import Dokumen, PesertaDibawa, ProcessInstance, User
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
 from service_tasks.guards import objects
+from service_tasks.keputusan import KATA_KEPUTUSAN
 from service_tasks.keputusan_tercatat import keputusan_akhir
 
 # Why a candidate is carried when no follow-up decision gives a reason (its deadline passed).
 ALASAN_TANPA_KEPUTUSAN = "tidak diputuskan sampai tahap penerbitan sertifikat selesai"
-KEPUTUSAN = {"K": "Kompeten (K)", "BK": "Belum Kompeten (BK)"}
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def tutup_yang_diputuskan(session: Session, sk: Dokumen, now: datetime) -> list[
     decided = {
         str(r["username"]): str(r.get("keputusan"))
         for r in objects((sk.data or {}).get("daftar"))
-        if isinstance(r.get("username"), str) and r.get("keputusan") in KEPUTUSAN
+        if isinstance(r.get("username"), str) and r.get("keputusan") in KATA_KEPUTUSAN
     }
     if not decided:
         return []
@@ -150,7 +150,7 @@ def tutup_yang_diputuskan(session: Session, sk: Dokumen, now: datetime) -> list[
     ).all()
     for record, username in open_rows:
         record.ditutup_at = now
-        record.alasan_ditutup = f"diputuskan {KEPUTUSAN[decided[username]]} dengan Keputusan Nomor {sk.number}"
+        record.alasan_ditutup = f"diputuskan {KATA_KEPUTUSAN[decided[username]]} dengan Keputusan Nomor {sk.number}"
     return sorted(username for _, username in open_rows)
 
 

@@ -59,6 +59,7 @@ from api.store.models import (
 )
 from service_tasks import format_indonesia as fmt
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
+from service_tasks.keputusan import KATA_KEPUTUSAN
 
 log = logging.getLogger(__name__)
 NOTIFIKASI_TABLE = cast(Table, Notifikasi.__table__)
@@ -85,7 +86,6 @@ JUDUL_DOKUMEN = {
     "sertifikat": "Sertifikat kompetensi Anda sudah terbit",
 }
 SK_PENETAPAN = "sk_penetapan"  # the period's results, one row per candidate in its `daftar`
-KEPUTUSAN = {"K": "Kompeten (K)", "BK": "Belum Kompeten (BK)"}
 # What a source found: the notifications, and how far its cursors move ({"event": {"nilai": 42}}).
 Moves = dict[str, dict[str, Any]]
 Found = tuple[list[dict[str, Any]], Moves]
@@ -273,7 +273,7 @@ class Notifier(BackgroundLoop):
         for d in data.get("daftar") or []:
             if not isinstance(d, dict) or not isinstance(d.get("username"), str):
                 continue
-            keputusan = KEPUTUSAN.get(str(d.get("keputusan")), str(d.get("keputusan") or "-"))
+            keputusan = KATA_KEPUTUSAN.get(str(d.get("keputusan")), str(d.get("keputusan") or "-"))
             isi = (
                 f"Keputusan rapat pleno untuk skema {d.get('skema_judul') or d.get('skema_nomor') or '-'}: {keputusan}."
             )

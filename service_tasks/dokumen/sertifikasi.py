@@ -19,6 +19,7 @@ from service_tasks.format_indonesia import WIB, as_date, hari_ini, tanggal
 from service_tasks.guards import objects, require_object, require_objects
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
 from service_tasks.keputusan import (
+    KATA_KEPUTUSAN,
     daftar_kompeten,
     diputuskan,
     jumlah_keputusan,
@@ -292,9 +293,6 @@ def terbitkan_sk_perubahan_penetapan(
         "jumlah_bk": jumlah_keputusan(rows, "BK"),
     }
     return terbitkan_perubahan(ctx, sk, data, "; ".join(alasan))
-
-
-KATA_KEPUTUSAN = {"K": "Kompeten (K)", "BK": "Belum Kompeten (BK)"}
 
 
 @operator("terbitkan_sk_perubahan_ditunda", issuing=SERTIFIKASI)
