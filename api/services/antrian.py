@@ -31,9 +31,10 @@ from api.errors import ApiError
 from api.permissions import is_staff, may_read_document, may_read_file
 from api.services import task_rows
 from api.services import tasks as task_service
+from api.services.instances import period_continuing
 from api.settings import Settings
 from api.store.db import Database
-from api.store.enums import EventType, InstanceStatus, TaskState
+from api.store.enums import EventType, TaskState
 from api.store.master import Berkas, Peserta, Skema
 from api.store.models import Dokumen, Event, Fanout, HumanTask, ProcessDefinition, ProcessInstance, User
 from service_tasks import peserta_dibawa as dibawa
@@ -310,17 +311,9 @@ def progres(db: Database, user: CurrentUser, period_id: int) -> Kemajuan:
             .where(Fanout.parent_id.in_(in_period))
             .order_by(Fanout.id)
         ).all()
-        pending = session.scalars(
-            select(ProcessInstance.id)
-            .where(
-                ProcessInstance.id.in_(in_period),
-                ProcessInstance.continue_pending_at.is_not(None),
-                ProcessInstance.status == InstanceStatus.RUNNING,  # one in error is not being run on
-            )
-            .limit(1)
-        ).first()
+        disiapkan = period_continuing(session, period_id)
     return Kemajuan(
-        pending is not None,
+        disiapkan,
         [
             Progres(
                 nama, int(started), int(total), at is not None, "TUK" if "tuk" in (item or "").lower() else "peserta"

@@ -46,8 +46,9 @@ from api.schemas.dasbor import (
     PeriodeRingkas,
     TrenPeriode,
 )
+from api.services.instances import period_continuing
 from api.store.db import Database
-from api.store.enums import LANE_ROLES, EventType, InstanceStatus, Role, SertifikatStatus, TaskState
+from api.store.enums import LANE_ROLES, EventType, Role, SertifikatStatus, TaskState
 from api.store.master import Peserta, Sertifikat, Skema, Tuk
 from api.store.models import Dokumen, Event, HumanTask, ProcessInstance, User
 from service_tasks.dokumen.laporan import keputusan_tercatat_periode, waktu_langkah
@@ -90,7 +91,7 @@ def dasbor(db: Database, now: datetime, period_id: int) -> Dasbor | None:
         per_tuk, per_asesor = _keputusan_kelompok(session, root.id, calon)
         return Dasbor(
             periode=_ringkas(root, sum(1 for e in eskalasi if e.terbuka)).model_copy(
-                update={"sedang_diproses": _sedang_diproses(session, root.id)}
+                update={"sedang_diproses": period_continuing(session, root.id)}
             ),
             pada=now,
             langkah=langkah,
@@ -132,17 +133,6 @@ def _ringkas(root: ProcessInstance, eskalasi_terbuka: int) -> PeriodeRingkas:
         langkah_berjalan_nama=((root.steps or {}).get(step) or {}).get("name") if step else None,
         eskalasi_terbuka=eskalasi_terbuka,
     )
-
-
-def _sedang_diproses(session: Session, root_id: int) -> bool:
-    """Whether an instance of the period waits for the worker to run on after an `asyncAfter` task (the few
-    waiting are in a partial index)."""
-    waiting = select(ProcessInstance.id).where(
-        ProcessInstance.continue_pending_at.is_not(None),
-        ProcessInstance.root_id == root_id,
-        ProcessInstance.status == InstanceStatus.RUNNING,
-    )
-    return session.scalars(waiting.limit(1)).first() is not None
 
 
 def _period_instances(root_id: int) -> Any:

@@ -177,6 +177,17 @@ def get(db: Database, instance_id: int) -> InstanceOut:
         return _outs(session, [row])[0].model_copy(update={"dokumen": counts})
 
 
+def period_continuing(session: Session, root_id: int) -> bool:
+    """Whether an instance of the period waits for the worker to run on after an `asyncAfter` task (the few waiting
+    are in a partial index; one whose continuation failed is in error, not being run on)."""
+    waiting = select(ProcessInstance.id).where(
+        ProcessInstance.continue_pending_at.is_not(None),
+        ProcessInstance.root_id == root_id,
+        ProcessInstance.status == InstanceStatus.RUNNING,
+    )
+    return session.scalars(waiting.limit(1)).first() is not None
+
+
 def continuing(db: Database, instance_id: int) -> bool:
     """Whether the worker has yet to run the instance on after a user task with `asyncAfter` (an instance whose
     continuation failed is in error, and keeps the mark only so that a retry runs it on)."""
