@@ -305,7 +305,8 @@ def test_a_quota_shortfall_merged_into_another_period_ends_this_one(api: Api) ->
     root = quota_short(api)
     t = sop.one(api, "ketua_lsp", b.KUOTA, instance_id=root)
     keputusan = {"keputusan": "gabung", "digabung_ke": "2026 Ganjil gelombang 2", "alasan": "Digabung"}
-    api.complete("ketua_lsp", t["id"], {"keputusan_kuota": keputusan})
+    done = api.complete("ketua_lsp", t["id"], {"keputusan_kuota": keputusan})
+    assert done["continuing"] is True  # `asyncAfter`: the worker ends the candidates' registrations, not the request
     assert b.instance(api, root)["status"] == "completed"
     assert sop.tasks_named(api, "kabid_sertifikasi", b.MENUGASKAN) == []
 

@@ -44,7 +44,8 @@ def evidence(api: Api, rekomendasi: str) -> None:
 
 def follow_up(api: Api, keputusan: str) -> None:
     t = sop.one(api, "kabid_sertifikasi", b.PLENO_LANJUTAN)
-    api.complete("kabid_sertifikasi", t["id"], b.pleno_lanjutan({"peserta3": keputusan}))
+    done = api.complete("kabid_sertifikasi", t["id"], b.pleno_lanjutan({"peserta3": keputusan}))
+    assert done["continuing"] is True  # `asyncAfter`: the SK and the carry are the worker's, not the request's
     api.drain()
 
 
