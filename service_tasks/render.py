@@ -22,6 +22,7 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_aut
 from api.store.storage import FileStore
 from service_tasks.format_indonesia import FILTERS
 from service_tasks.jenis_dokumen import CONTENT_TYPES, Format, format_of, label_of
+from service_tasks.ukuran_huruf import ukuran_muat
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "documents"
 
@@ -97,6 +98,7 @@ def environment(directory: str = str(DOCUMENTS_DIR)) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    env.filters["ukuran_muat"] = ukuran_muat
     return env
 
 

@@ -370,3 +370,44 @@ def test_a_print_layer_that_cannot_be_rendered_answers_503_in_both_languages_kee
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(r.content)).pages) == 2
     assert len(cached_print_layers(api)) == 1
+
+
+LONG_UNIT = (
+    "Mengimplementasikan rancangan antarmuka pengguna dan pengalaman pengguna berbasis web yang responsif, "
+    "aksesibel, dan terintegrasi dengan layanan data aplikasi pada lingkungan produksi organisasi"
+)
+
+
+def printed_lines(content: bytes, page: int) -> list[tuple[float, float, str]]:
+    """Each text run on a page of a PDF: its baseline (points from the paper's bottom), its size in points, its text."""
+    runs: list[tuple[float, float, str]] = []
+
+    def seen(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            runs.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], round(size * tm[3] * cm[3], 2), text.strip()))
+
+    PdfReader(io.BytesIO(content)).pages[page].extract_text(visitor_text=seen)
+    return runs
+
+
+def test_a_unit_title_too_long_for_its_row_on_the_back_page_prints_smaller_and_whole_inside_the_row() -> None:
+    unit = [
+        {"kode": "J.620100.004.02", "judul": "Menggunakan Struktur Data"},
+        {"kode": "J.620100.019.02", "judul": LONG_UNIT},
+        {"kode": "J.620100.020.02", "judul": "Menggunakan SQL"},
+    ]
+    data = {"peserta": {"nama": "Andi Pratama"}, "skema": {"judul": "Junior Web Developer"}, "unit": unit}
+    content = render.lapisan_cetak(
+        RenderJob(id=1, kind="sertifikat", number="1", title="Sertifikat", version=1, created_at="", data=data)
+    )
+    runs = printed_lines(content, 1)
+    title = [(y, size) for y, size, text in runs if text in LONG_UNIT]
+    assert " ".join(text for _, _, text in runs if text in LONG_UNIT) == LONG_UNIT  # whole, in 3 lines
+    assert len(title) == 3
+    # The shipped layout: rows 9 mm apart from 52 mm below the paper's top, at 10 pt, smaller down to 7 pt. The
+    # second row spans 61-70 mm from the top: 668.98-643.46 pt from the bottom of the 297 mm page.
+    assert {size for _, size in title} == {7.5}
+    # Descenders (0.22 em below the baseline) and ascenders (0.7 em above it) inside the row.
+    assert all(643.46 + 7.5 * 0.22 <= y <= 668.98 - 7.5 * 0.7 for y, _ in title)
+    # The short titles around it keep the row's size.
+    assert [size for _, size, text in runs if text in ("Menggunakan Struktur Data", "Menggunakan SQL")] == [10, 10]
