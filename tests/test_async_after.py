@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 import service_tasks
 from api.background.worker import Worker
+from api.engine.runtime import Runtime
 from api.services import instances
 from api.settings import Settings
-from api.store.models import Dokumen, Event
+from api.store.models import Dokumen, Event, ProcessInstance
 from service_tasks import ServiceContext, ServiceTaskError, nomor_surat
 from tests.conftest import Api
 from tests.support import pages, sop
@@ -187,6 +188,32 @@ def test_a_failing_continuation_marks_the_instance_error_naming_the_element_and_
     assert not instances.continuing(lanjut.app.state.db, instance_id)  # pages say it failed, not "being prepared"
     assert len(operator.calls) == 1  # not run again by the next pass
     lanjut.drain()
+    assert len(operator.calls) == 1
+
+
+@pytest.mark.parametrize("act", ["timer", "signal"])
+def test_a_timer_or_signal_reaching_a_waiting_instance_first_runs_its_continuation_as_the_person_who_completed_it(
+    lanjut: Api, operator: Operator, act: str
+) -> None:
+    instance_id, tasks = _start(lanjut)
+    assert _send(lanjut, tasks["Isi"]).status_code == 200
+
+    # The worker's timer pass (or a signal) takes the instance before its continuation pass does.
+    with lanjut.app.state.db.transaction() as session:
+        row = session.get_one(ProcessInstance, instance_id)
+        runtime = Runtime.for_app(session, lanjut.app.state.clock, lanjut.app.state.settings)
+        if act == "timer":
+            runtime.fire_timers(row)
+        else:
+            runtime.signal(row, "tidak_ditunggu", "system")
+
+    assert operator.calls == [(instance_id, "direktur", None)]
+    assert _letters(lanjut, instance_id) == [("Surat lanjutan", f"UJI/{instance_id}", "direktur")]
+    [ran] = [e for e in lanjut.history(instance_id) if e["type"] == "service_task_completed"]
+    assert (ran["task_name"], ran["actor"]) == ("Lanjut", "direktur")
+    assert _instance(lanjut, instance_id)["continue_pending_at"] is None
+    assert sorted(t["name"] for t in lanjut.inbox("direktur", instance_id=instance_id)) == ["Lain", "Periksa"]
+    assert lanjut.drain() == 0  # nothing left for the continuation pass
     assert len(operator.calls) == 1
 
 

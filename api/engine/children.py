@@ -337,7 +337,7 @@ def apply_child_completions(runtime: "Runtime", row: ProcessInstance, completion
     """Complete the parent's waiting plain call activities with their children's outputs (one load/save)."""
     from api.engine.runtime import find_task
 
-    wf = runtime.load(row)
+    wf = runtime.load_to_act(row)
     host = runtime._attach(row, wf, "system")
     applied = 0
     now = runtime.clock.now()
@@ -431,7 +431,7 @@ def _complete_fanout(runtime: "Runtime", fanout: Fanout, parent: ProcessInstance
     from api.engine.runtime import find_task
 
     fanout.completed_at = runtime.clock.now()
-    wf = runtime.load(parent)
+    wf = runtime.load_to_act(parent)
     host = runtime._attach(parent, wf, "system")
     task = find_task(wf, fanout.parent_task_id)
     if task is None or task.state != TaskState.STARTED:

@@ -239,16 +239,27 @@ class Runtime:
     def continue_after(self, row: ProcessInstance) -> None:
         """Run the engine on from an `asyncAfter` user task's completion (the worker's part of it): as the
         person who completed it, for whom they stood in, as the request would have."""
+        self._continue(row, self.load(row))
+
+    def _continue(self, row: ProcessInstance, wf: BpmnWorkflow) -> None:
         actor, atas_nama = self.session.execute(
             select(Event.actor, Event.atas_nama)
             .where(Event.instance_id == row.id, Event.type == EventType.TASK_COMPLETED)
             .order_by(Event.id.desc())
             .limit(1)
         ).one()
-        wf = self.load(row)
         host = self._attach(row, wf, actor or "system")
         host.atas_nama = atas_nama
         self._advance(row, wf, host.actor, host)
+
+    def load_to_act(self, row: ProcessInstance) -> BpmnWorkflow:
+        """The workflow, for the worker to act on (a timer, a signal, a child's end): when the instance still
+        awaits its continuation after an `asyncAfter` task, that runs first, as the person who completed the task
+        (as `continue_after` would), so what it issues is theirs, not the system's."""
+        wf = self.load(row)
+        if row.continue_pending_at is not None:
+            self._continue(row, wf)
+        return wf
 
     def apply_child_completions(self, row: ProcessInstance, completions: list[ChildCompletion]) -> int:
         """Complete the parent's waiting call activities with their children's outputs (one load/save)."""
@@ -256,7 +267,7 @@ class Runtime:
 
     def signal(self, row: ProcessInstance, name: str, actor: str) -> None:
         """Deliver a BPMN signal to one instance (catching boundary and intermediate events run)."""
-        wf = self.load(row)
+        wf = self.load_to_act(row)
         host = self._attach(row, wf, actor)
         self._run(wf, lambda: wf.catch(BpmnEvent(SignalEventDefinition(name))), None)
         self._event(row, EventType.SIGNAL_RECEIVED, actor, data={"signal": name})
@@ -293,7 +304,7 @@ class Runtime:
         return cancelled
 
     def fire_timers(self, row: ProcessInstance) -> None:
-        wf = self.load(row)
+        wf = self.load_to_act(row)
         host = self._attach(row, wf, "system")
         self._run(wf, wf.refresh_timers, None)
         self._advance(row, wf, "system", host)
