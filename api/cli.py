@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from api.settings import GENERATE_SECRET, Settings, get_settings, secret_key_problem
+from api.settings import GENERATE_SECRET, Settings, get_settings, public_url_problem, secret_key_problem
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `ujikom --help` stays quick
     from api.engine.deployments import Problem
@@ -53,6 +53,21 @@ def _refuse_weak_secret(settings: Settings, command: str) -> bool:
     return True
 
 
+def _refuse_private_url(settings: Settings, command: str) -> bool:
+    """True (after saying why and how to fix it) when, in production, certificates would print a verification
+    address no holder can open (the renderer of `serve` and of `worker` prints their QR codes)."""
+    problem = public_url_problem(settings)
+    if problem is None:
+        return False
+    print(
+        f"ujikom {command}: refusing to start in production: {problem}.\n"
+        "Set UJIKOM_PUBLIC_BASE_URL (environment or .env) to the address the public reaches this service at, e.g.\n"
+        "  UJIKOM_PUBLIC_BASE_URL=https://lsp.example.ac.id",
+        file=sys.stderr,
+    )
+    return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -61,7 +76,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.store.db import Database
 
     settings = get_settings()
-    if _refuse_weak_secret(settings, "serve"):
+    if _refuse_weak_secret(settings, "serve") or _refuse_private_url(settings, "serve"):
         return 2
     db = Database(settings.effective_database_url, settings.sqlite_synchronous)
     if settings.env == "production":
@@ -95,7 +110,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from api.store.db import Database
 
     settings = get_settings()
-    if _refuse_weak_secret(settings, "worker"):
+    if _refuse_weak_secret(settings, "worker") or _refuse_private_url(settings, "worker"):
         return 2
     worker = Worker(Database(settings.effective_database_url, settings.sqlite_synchronous), settings)
     if args.once:

@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -103,6 +104,24 @@ PUBLISHED_SECRETS = frozenset(
 SECRET_MIN_CHARS = 43  # secrets.token_urlsafe(32): 32 random bytes as 43 base64url characters
 SECRET_MIN_DISTINCT = 12
 GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def public_url_problem(settings: Settings) -> str | None:
+    """Why `settings.public_base_url` cannot go on a certificate in production, or None: every certificate prints
+    a QR code opening {public_base_url}/verify/{code}, which must reach this service from outside (not this
+    machine's own loopback address, which the default is)."""
+    if settings.env != "production":
+        return None
+    parsed = urlparse(settings.public_base_url)
+    host = (parsed.hostname or "").lower()
+    if parsed.scheme not in ("http", "https") or not host:
+        return f"UJIKOM_PUBLIC_BASE_URL {settings.public_base_url!r} is not an http(s) address"
+    if host == "localhost" or host.endswith(".localhost") or host.startswith("127.") or host in ("::1", "0.0.0.0"):
+        return (
+            f"UJIKOM_PUBLIC_BASE_URL is {settings.public_base_url}: a certificate's QR code and verification address "
+            "would point at this machine itself, which no one who holds the certificate can open"
+        )
+    return None
 
 
 def secret_key_problem(settings: Settings) -> str | None:

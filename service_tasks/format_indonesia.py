@@ -10,8 +10,10 @@ today's date, date parsing (:func:`as_date`) and formatting, as Jinja2 filters f
 - ``terbilang``: 1500000 -> satu juta lima ratus ribu
 - ``bulan_romawi``: 6 -> VI
 - ``durasi_terbilang``: P2D -> 2 (dua) hari (a time standard as a letter states it)
+- ``utuh``: a letter's or a registration's number kept on one line; ``tanggal_inggris``: 1 December 2029
 """
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -117,6 +119,29 @@ def tanggal(value: Any, kosong: str = "-") -> str:
     return f"{d.day} {BULAN[d.month - 1]} {d.year}" if d else kosong
 
 
+# The certificate's English lines (BNSP's bilingual design): "valid ... until 1 December 2029".
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def tanggal_inggris(value: Any, kosong: str = "-") -> str:
+    """1 December 2029: a date in a certificate's English line."""
+    d = as_date(value)
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else kosong
+
+
 def hari(value: Any) -> str:
     d = as_date(value)
     return HARI[d.weekday()] if d else "-"
@@ -196,10 +221,21 @@ def kalimat(teks: str) -> str:
     return teks if teks.endswith((".", "!", "?")) else teks + "."
 
 
+# U+2060 WORD JOINER: no line break next to it; invisible, and absent from the PDF's text (copying the number
+# from the PDF gives the number).
+_SAMBUNG = "\u2060"
+
+
+def utuh(teks: Any) -> str:
+    """A number printed whole, never split across two lines: "002/LSP-STMI/VT/XII/2026", "MET.000.002517 2018" (a
+    word joiner after each slash, hyphen, full stop and space, where a line could otherwise break)."""
+    return re.sub(r"([/\-. ])", "\\1" + _SAMBUNG, str(teks)) if teks else ""
+
+
 def nomor_tanggal(daftar: Any) -> str:
     """How a letter cites documents: " Nomor 001/LSP-STMI/SK/XII/2026 tanggal 1 Desember 2026" (with its leading
     space, so a citation without a known document prints nothing); several joined by "dan"."""
-    bagian = [f"Nomor {d['nomor']} tanggal {tanggal(d['tanggal'])}" for d in (daftar or []) if d.get("nomor")]
+    bagian = [f"Nomor {utuh(d['nomor'])} tanggal {tanggal(d['tanggal'])}" for d in (daftar or []) if d.get("nomor")]
     if not bagian:
         return ""
     return " " + (", ".join(bagian[:-1]) + " dan " + bagian[-1] if len(bagian) > 1 else bagian[0])
@@ -216,8 +252,10 @@ def sebagaimana_diubah(daftar: Any, dengan: str = "Keputusan") -> str:
 FILTERS = {
     "kalimat": kalimat,
     "nomor_tanggal": nomor_tanggal,
+    "utuh": utuh,
     "sebagaimana_diubah": sebagaimana_diubah,
     "tanggal": tanggal,
+    "tanggal_inggris": tanggal_inggris,
     "hari": hari,
     "hari_tanggal": hari_tanggal,
     "hari_tanggal_terbilang": hari_tanggal_terbilang,

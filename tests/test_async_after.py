@@ -323,10 +323,22 @@ def test_the_task_page_says_the_step_is_recorded_and_the_next_is_being_prepared(
         )
         assert "Periksa" not in inbox
 
-        other = pages.post(page, f"/tasks/{tasks['Lain']}/complete", {"diterima": "true", "catatan": "Lengkap"})
+        typed = {"diterima": "true", "catatan": "Diketik sebelum langkah lain selesai"}
+        other = pages.post(page, f"/tasks/{tasks['Lain']}/complete", typed)
 
+        # The other task is still open: its form stays, with what was typed, under the words to send it again.
         assert other.status_code == 409
-        assert "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi." in other.text
+        assert (
+            "Langkah sebelumnya sedang diproses; kirim lagi sebentar lagi. Jawaban Anda belum terkirim; isiannya "
+            "tetap ada di formulir di bawah." in pages.teks(other.text)
+        )
+        assert f'action="/tasks/{tasks["Lain"]}/complete"' in other.text
+        assert "Diketik sebelum langkah lain selesai" in other.text
+        assert "Jawaban Anda tidak dikirim" not in other.text
+
+        lanjut.drain()
+        again = pages.post(page, f"/tasks/{tasks['Lain']}/complete", typed)
+        assert again.status_code == 303, again.text
 
 
 def test_deploy_refuses_async_after_anywhere_but_on_a_user_task_and_with_any_value_but_true(

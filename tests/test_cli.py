@@ -25,7 +25,13 @@ START_FLOW = '<bpmn:sequenceFlow id="flow_mulai_menetapkan_target" sourceRef="mu
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     monkeypatch.chdir(tmp_path)  # no stray .env
-    for name in ("UJIKOM_ENV", "UJIKOM_SECRET_KEY", "UJIKOM_PROCESSES_DIR", "UJIKOM_FORMS_DIR"):
+    for name in (
+        "UJIKOM_ENV",
+        "UJIKOM_SECRET_KEY",
+        "UJIKOM_PUBLIC_BASE_URL",
+        "UJIKOM_PROCESSES_DIR",
+        "UJIKOM_FORMS_DIR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("UJIKOM_DATABASE_URL", url)
     monkeypatch.setenv("UJIKOM_DATA_DIR", str(tmp_path))
@@ -135,13 +141,14 @@ def test_serve_refuses_production_while_demo_users_exist(
 ) -> None:
     monkeypatch.setenv("UJIKOM_ENV", "production")
     monkeypatch.setenv("UJIKOM_SECRET_KEY", "a-long-random-production-secret-0123456789abcdef")
+    monkeypatch.setenv("UJIKOM_PUBLIC_BASE_URL", "https://lsp.stmi.example.ac.id")
     get_settings.cache_clear()
     assert cli.main(["serve"]) == 2
     assert "refusing to serve in production with demo users present" in capsys.readouterr().err
     assert no_server == []
 
 
-def test_serve_refuses_production_without_a_secret_and_serves_once_both_are_fixed(
+def test_serve_refuses_production_without_a_secret_or_a_public_address_and_serves_once_all_are_fixed(
     seeded: str, monkeypatch: pytest.MonkeyPatch, no_server: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     engine = create_engine(seeded)
@@ -155,6 +162,16 @@ def test_serve_refuses_production_without_a_secret_and_serves_once_both_are_fixe
     assert no_server == []
 
     monkeypatch.setenv("UJIKOM_SECRET_KEY", "a-long-random-production-secret-0123456789abcdef")
+    get_settings.cache_clear()
+    # The default public address is this machine's own: no certificate's QR code may point there.
+    assert cli.main(["serve"]) == 2
+    assert (
+        "ujikom serve: refusing to start in production: UJIKOM_PUBLIC_BASE_URL is http://127.0.0.1:8000: a "
+        "certificate's QR code and verification address would point at this machine itself"
+    ) in capsys.readouterr().err
+    assert no_server == []
+
+    monkeypatch.setenv("UJIKOM_PUBLIC_BASE_URL", "https://lsp.stmi.example.ac.id")
     get_settings.cache_clear()
     assert cli.main(["serve", "--port", "8123"]) == 0
     assert no_server == [

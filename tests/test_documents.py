@@ -257,6 +257,7 @@ def expected_phrases(doc: Dokumen) -> list[str]:
             d["skema"]["judul"],
             "Atas nama Badan Nasional Sertifikasi Profesi",
             BERLAKU_SD,
+            "This certificate is valid for 3 years, until 1 December 2029",  # English in its English line
             "DAFTAR UNIT KOMPETENSI",
             verify_url(sop_base_url, d["kode_verifikasi"]),
         ] + [u["kode"] for u in d["unit"]]

@@ -62,7 +62,10 @@ def test_the_laporan_counts_an_upheld_appeal_as_kompeten_and_shows_the_recommend
     api.app.state.worker.render_documents()
     r = api.get("kabid_administrasi", f"/api/dokumen/{laporan['id']}")
     text = " ".join(pages(r.content))
-    assert "Keputusan akhir : Kompeten 3, Belum Kompeten 0, ditunda 0 (rapat pleno, SK penetapan dan banding)" in text
+    assert (
+        "Keputusan akhir : Kompeten 3, Belum Kompeten 0, ditunda 0, menurut rapat pleno, SK penetapan dan banding"
+        in text
+    )
     assert (
         "Rekomendasi asesor : Kompeten 2, Belum Kompeten 1 pada asesmen; Kompeten 1, Belum Kompeten 0 pada asesmen "
         "ulang setelah banding (4 FR.AK.02)" in text

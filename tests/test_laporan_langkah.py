@@ -1,14 +1,11 @@
 """The Laporan names each SOP step as the BPMN the period ran names it (no copy of the names in Python)."""
 
-import html
-import re
-
 from sqlalchemy import select
 
 from api.settings import PROJECT_ROOT
 from api.store.models import Dokumen
 from tests.conftest import Api
-from tests.support import bpmn_edits, sop
+from tests.support import bpmn_edits, pages, sop
 
 SOP_FILE = PROJECT_ROOT / "processes" / "uji_kompetensi.bpmn"
 
@@ -20,7 +17,7 @@ def laporan_text(api: Api, instance_id: int) -> str:
         ).one()
     r = api.get("kabid_administrasi", f"/api/dokumen/{doc_id}/html")
     assert r.status_code == 200, r.text
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", r.text)).split())
+    return pages.teks(r.text)
 
 
 def test_the_laporan_prints_steps_3_and_7_by_their_names_in_the_sop(api: Api) -> None:

@@ -23,7 +23,7 @@ from api.store.master import Sertifikat
 from api.store.models import Dokumen
 from api.store.storage import stores
 from tests.sop.test_sertifikat import numbers_waiting, xlsx
-from tests.support import sop
+from tests.support import pages, sop
 from tests.support import sop_branches as b
 from tests.support.api import Api
 from tests.support.databases import Template
@@ -103,7 +103,7 @@ def row_of(page_html: str, doc_id: int) -> str:
     """The text of a document's row (tags dropped, spaces collapsed)."""
     found = re.search(rf'<tr id="dokumen-{doc_id}">(.*?)</tr>', page_html, re.S)
     assert found, f"document {doc_id} is listed"
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
+    return pages.teks(found.group(1))
 
 
 def listed_ids(page_html: str) -> set[int]:
@@ -111,7 +111,7 @@ def listed_ids(page_html: str) -> set[int]:
 
 
 def text_of(page_html: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page_html)).split())
+    return pages.teks(page_html)
 
 
 def test_a_candidate_sees_only_their_own_documents_of_the_kinds_candidates_read(api: Api) -> None:

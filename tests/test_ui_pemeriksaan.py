@@ -446,7 +446,7 @@ def test_buka_pendaftaran_shows_the_chosen_rows_read_only_and_after_sending_the_
     assert doc.xpath("//div[@id='progres-periode']/@hx-trigger") == ["every 2s"]
     api.drain()
     doc = kabid.get(r.headers["location"])
-    assert "Selesai: dimulai untuk 10 peserta." in text(doc)
+    assert "Selesai: sudah dimulai untuk semua 10 peserta." in text(doc)
     assert "sedang disiapkan" not in text(doc)
     assert doc.xpath("//div[@id='progres-periode']/@hx-trigger") == []
     assert counts(doc)[0] == "0 menunggu pemeriksaan"
@@ -495,7 +495,7 @@ def test_the_progress_of_a_fan_out_counts_the_children_started_and_stops_polling
 
     api.drain()
     doc = kabid.get(f"/berkas/antrian/progres?periode={period}")
-    assert f"Selesai: dimulai untuk {many} peserta." in text(doc)
+    assert f"Selesai: sudah dimulai untuk semua {many} peserta." in text(doc)
     assert doc.xpath("//*[@id='progres-periode']")[0].get("hx-trigger") is None
     assert browser("peserta").client.get(f"/berkas/antrian/progres?periode={period}").status_code == 403
 

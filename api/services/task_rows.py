@@ -1,5 +1,5 @@
 """Who and what an inbox row is about, for a page of tasks: the period, the SOP step's name, the subject's
-name and NIM (or the TUK's name), the skema's title.
+name and NIM (or the TUK's name, or the asesor's name), the skema's title.
 
 A bounded number of queries per page (the periods, the candidates, the TUKs, the skema of the page's
 rows), never one per row.
@@ -39,6 +39,12 @@ def describe(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any
         }
         for kode, nama in db.execute(select(Tuk.kode, Tuk.nama).where(Tuk.kode.in_(subjects - set(people)))):
             people.setdefault(kode, (nama, None))
+        # An asesor (a task per asesor: their FR.AK.05, their review of a postponed candidate's evidence).
+        if others := subjects - set(people):
+            for username, full_name in db.execute(
+                select(User.username, User.full_name).where(User.username.in_(others))
+            ):
+                people.setdefault(username, (full_name, None))
     if nomors:
         found = db.execute(select(Skema.nomor, Skema.judul).where(Skema.nomor.in_(nomors)))
         titles = {nomor: judul for nomor, judul in found}

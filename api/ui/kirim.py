@@ -175,12 +175,15 @@ def konflik(t: TaskDetail, user: Any) -> str:
 class Ulang:
     """The screen drawn again instead of leaving: with what was typed (`data`, None: from `isian_awal`), the
     form's errors, the irreversible choices to confirm (and the `aksi` its "Ya, kirim" presses again: the
-    template `_konfirmasi.html`), or what a conflict means (the form not drawn)."""
+    template `_konfirmasi.html`), what a conflict means (the form not drawn), or why the task, still open, could
+    not be sent this moment (`tunggu`: its instance is being run on after an `asyncAfter` step; the form is drawn
+    with what was typed, to send again)."""
 
     data: dict[str, Any] | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     konfirmasi: list[str] = field(default_factory=list)
     konflik: str = ""
+    tunggu: str = ""
     status_code: int = 200
     aksi: str = ""
 
@@ -217,9 +220,11 @@ def kirim(p: Pengirim, task: TaskDetail, form: FormData, layar: Layar) -> Respon
             return layar.gambar(task, Ulang(data=data, errors=errors, status_code=422))
         if answer.status == 409:
             now = tugas_untuk(p, task.id) or task
-            # The instance runs on after a step just completed (services.tasks.continuing): its own words.
-            waits = [e["message"] for e in answer.body.get("errors") or [] if e.get("path") == "instance"]
-            return layar.gambar(now, Ulang(konflik=" ".join(waits) or konflik(now, p.user), status_code=409))
+            # The instance runs on after a step just completed (services.tasks.continuing): the task is still
+            # open, so the form stays with what was typed, under the service's own words.
+            if waits := [e["message"] for e in answer.body.get("errors") or [] if e.get("path") == "instance"]:
+                return layar.gambar(now, Ulang(data=data, tunggu=" ".join(waits), status_code=409))
+            return layar.gambar(now, Ulang(konflik=konflik(now, p.user), status_code=409))
         if answer.status in (403, 404):
             return tidak_ditemukan(p.request)
         return halaman_galat(p.request, answer.status, headers=answer.headers)

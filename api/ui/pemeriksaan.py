@@ -211,6 +211,7 @@ def _periksa_page(
         konfirmasi=ulang.konfirmasi,
         aksi_dikonfirmasi=ulang.aksi,
         konflik=ulang.konflik,
+        tunggu=ulang.tunggu,
         tersimpan=tersimpan,
         status_code=ulang.status_code,
     )
@@ -306,6 +307,7 @@ def _buka_page(
         isian=formulir.render(schema, data, ulang.errors, ui_schema=UI_BUKA),
         konfirmasi=ulang.konfirmasi,
         konflik=ulang.konflik,
+        tunggu=ulang.tunggu,
         tersimpan=tersimpan,
         status_code=ulang.status_code,
     )

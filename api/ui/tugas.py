@@ -378,6 +378,7 @@ def _task_page(
     data: dict[str, Any] | None = None,
     errors: list[dict[str, Any]] | None = None,
     konflik: str = "",
+    tunggu: str = "",
     konfirmasi: list[str] | None = None,
     pesan: tuple[str, str] | None = None,
     status_code: int = 200,
@@ -416,6 +417,7 @@ def _task_page(
         konteks_gagal=panel is not None and built is None,
         k=built,
         konflik=konflik,
+        tunggu=tunggu,
         konfirmasi=konfirmasi or [],
         pesan=pesan,
         kom=komentar.panel_tugas(db, clock.now(), user, t.id),
@@ -445,6 +447,7 @@ def _layar(p: kirim.Pengirim, draf: str = "") -> kirim.Layar:
             errors=u.errors,
             konfirmasi=u.konfirmasi,
             konflik=u.konflik,
+            tunggu=u.tunggu,
             status_code=u.status_code,
         )
 

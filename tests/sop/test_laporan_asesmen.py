@@ -125,7 +125,7 @@ def test_a_report_saying_no_suggestion_for_a_bk_candidate_or_with_a_blank_aspect
     shown = " ".join(lxml_html.fromstring(page.text).xpath("string(//section[@aria-labelledby])").split())
     for phrase in [
         "Asesi yang Anda laporkan",
-        "Operator Perakitan Kendaraan Bermotor Roda Empat, TUK-02.",
+        "Operator Perakitan Kendaraan Bermotor Roda Empat, Workshop Otomotif dan Laboratorium Polimer.",  # TUK-02
         "Cahyo Nugroho NIM 2301001 Belum kompeten (BK) BK: C.291000.015.01 Buka",
         "Dian Puspitasari NIM 2301002 Tidak hadir: Sakit -",
     ]:

@@ -298,9 +298,10 @@ def test_a_period_through_every_branch_tells_one_story_in_every_document_that_co
         "Pendaftar : 11 orang (diterima 10, ditolak 1, dikembalikan dan tidak dilengkapi 0, tidak diperiksa 0)",
         "Pra-asesmen : lanjut 9, tidak lanjut 1",
         "Peserta terjadwal : 9 orang (hadir 8, tidak hadir 1); dinilai 7, menolak asesmen (FR.AK.01) 1",
-        "Keputusan akhir : Kompeten 5, Belum Kompeten 2, ditunda 0",
+        "Keputusan akhir : Kompeten 5, Belum Kompeten 2, ditunda 0, menurut rapat pleno, SK penetapan dan banding",
+        # Nothing carried over: the line says only what the follow-up pleno decided.
         "Keputusan yang ditunda : diputuskan dalam rapat pleno lanjutan setelah bukti tambahan: Kompeten 1, Belum "
-        "Kompeten 0; dibawa ke periode berikutnya 0",
+        "Kompeten 0 Rekomendasi asesor",
         # Step 5's seven FR.AK.02 and Cahyo's on his re-assessment: the eight the period issued.
         "Rekomendasi asesor : Kompeten 4, Belum Kompeten 3 pada asesmen; Kompeten 1, Belum Kompeten 0 pada asesmen "
         "ulang setelah banding (8 FR.AK.02)",

@@ -143,6 +143,8 @@ def test_the_candidates_own_asesor_reviews_the_additional_evidence_before_the_fo
     assert sop.tasks_named(api, "kabid_sertifikasi", b.PLENO_LANJUTAN) == []  # waits for the asesor
     assert sop.tasks_named(api, "asesor", b.REKOMENDASI_DITUNDA) == []  # not peserta3's asesor
     t = sop.one(api, "asesor2", b.REKOMENDASI_DITUNDA)
+    # The task is about the asesor themself: the inbox names them, never by their username.
+    assert (t["subject"], t["subject_name"]) == ("asesor2", "Hendra Gunawan, S.T.")
     detail = sop.task_detail(api, "asesor2", t["id"])
     peserta = detail["data"]["kelompok_ditunda"]["peserta"]
     assert [(p["username"], p["catatan_pleno"], p["bukti"]) for p in peserta] == [
@@ -403,9 +405,10 @@ def test_a_postponed_candidate_carried_to_a_later_batch_is_recorded_so_and_repor
     [laporan] = b.documents(api, root, "laporan")
     assert (laporan.data["jumlah_k"], laporan.data["jumlah_bk"], laporan.data["jumlah_ditunda"]) == (1, 0, 1)
     assert rapat(
-        "Keputusan yang ditunda : diputuskan dalam rapat pleno lanjutan setelah bukti tambahan: Kompeten 0, Belum "
-        "Kompeten 0; dibawa ke periode berikutnya 1: Cahyo Nugroho (Operator Perakitan Kendaraan Bermotor Roda "
-        "Empat), alasan: Peserta sakit, bukti belum dapat dikumpulkan"
+        # Nothing decided by the follow-up pleno, no appeal: neither is said with its zeros.
+        "Keputusan yang ditunda : Dibawa ke periode berikutnya 1: Cahyo Nugroho (Operator Perakitan Kendaraan "
+        "Bermotor Roda Empat), alasan: Peserta sakit, bukti belum dapat dikumpulkan Rekomendasi asesor : Kompeten "
+        "2, Belum Kompeten 0 Sertifikat terbit"
     ) in pdf_text(api, laporan.id)
     # The Laporan lists whom the process recorded as carried over, with the recorded reason.
     assert laporan.data["ditunda"]["dibawa"] == [

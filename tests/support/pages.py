@@ -1,6 +1,7 @@
 """The web pages as a browser without JavaScript sees them: a client per user, holding that user's session
 cookie, and the session's CSRF token that every form post carries."""
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,3 +40,8 @@ def csrf(client: TestClient) -> str:
 def post(client: TestClient, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
     """A form post as the page sends it: with the CSRF token, not following the redirect."""
     return client.post(path, data={CSRF_FIELD: csrf(client), **(data or {})}, follow_redirects=False, **kw)
+
+
+def teks(page_html: str) -> str:
+    """What a page says, as a reader reads it: the tags dropped, entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page_html)).split())

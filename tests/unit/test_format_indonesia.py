@@ -14,12 +14,15 @@ from service_tasks.format_indonesia import (
     hari_tanggal,
     hari_tanggal_terbilang,
     kalimat,
+    nomor_tanggal,
     persen,
     rupiah,
     sebagaimana_diubah,
     tanggal,
+    tanggal_inggris,
     terbilang,
     terbilang_rupiah,
+    utuh,
 )
 from service_tasks.nomor_surat import nomor_surat
 
@@ -276,4 +279,19 @@ SK = {"nomor": "003/LSP-STMI/SK/XII/2026", "tanggal": "2026-12-01T02:00:00+00:00
 def test_a_cited_decision_names_the_decisions_that_amended_it_and_nothing_when_none_did(
     daftar: list[dict[str, Any]], teks: str
 ) -> None:
-    assert sebagaimana_diubah(daftar, "Keputusan Ketua LSP") == teks
+    # Each number is kept whole on its line (`utuh`, below); read without its word joiners.
+    assert sebagaimana_diubah(daftar, "Keputusan Ketua LSP").replace("\u2060", "") == teks
+
+
+def test_a_number_is_kept_whole_by_a_word_joiner_after_each_place_a_line_could_break() -> None:
+    assert utuh("002/LSP-STMI/VT/XII/2026") == "002/\u2060LSP-\u2060STMI/\u2060VT/\u2060XII/\u20602026"
+    assert utuh("MET.000.002517 2018") == "MET.\u2060000.\u2060002517 \u20602018"
+    assert utuh(None) == "" and utuh("") == ""
+    assert (
+        nomor_tanggal([SK]) == " Nomor 003/\u2060LSP-\u2060STMI/\u2060SK/\u2060XII/\u20602026 tanggal 1 Desember 2026"
+    )
+
+
+def test_a_certificates_english_line_gives_its_date_in_english() -> None:
+    assert tanggal_inggris("2029-12-01") == "1 December 2029"
+    assert tanggal_inggris(None) == "-"

@@ -5,7 +5,7 @@ filled from these when it is issued; the asesor writes only the aspects, rejecti
 from typing import Any
 
 from api.auth import CurrentUser
-from api.services import antrian
+from api.services import antrian, sesi_asesmen
 from api.store.db import Database
 from api.ui.konteks import konteks
 
@@ -20,9 +20,11 @@ def build(db: Database, user: CurrentUser, task: Any) -> dict[str, Any]:
     peserta = [p for p in kelompok.get("peserta") or [] if isinstance(p, dict)]  # only the asesor's own group
     peserta = antrian.data_peserta(db, [{**p, "skema_nomor": kelompok.get("skema_nomor")} for p in peserta])
     records = antrian.dokumen_peserta(db, user, task.period_id or task.instance_id, "rekaman_asesmen")
+    kode_tuk = kelompok.get("tuk_kode")
+    tuk = sesi_asesmen.tuk(db, kode_tuk) if isinstance(kode_tuk, str) else None
     return {
         "skema": peserta[0].get("skema_judul") if peserta else task.skema_judul,
-        "tuk": kelompok.get("tuk_kode"),
+        "tuk": tuk.nama if tuk is not None else kode_tuk,  # by its name, as the page's header and the letters
         "peserta": [
             {
                 "nama": p.get("nama") or p.get("username"),
