@@ -40,11 +40,15 @@ def test_an_sk_never_leaves_a_diktum_label_without_its_text_and_ends_a_sentence_
     assert "M.M.." not in text and "S.E.." not in text
     assert "TENTANG HASIL BANDING ASESMEN A.N. CAHYO NUGROHO." in text
     for d in documents(api, instance_id):
-        if d["kind"] in ("sk_jadwal", "sk_penetapan", "sk_banding"):
-            for page in pages(download(api, d["id"])):
+        if d["kind"] in ("sk_jadwal", "sk_penetapan", "sk_banding", "sk_penetapan_tuk"):
+            sk = pages(download(api, d["id"]))
+            for page in sk:
                 # the last words on a page (before its footer) are never a bare diktum label
                 body = page.split(" Keputusan Ketua LSP (")[0]
                 assert not body.rstrip().endswith(("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KESATU :")), page
+            # "MEMUTUSKAN: Menetapkan: ..." is never left at a page's foot without its first diktum
+            [memutuskan] = [i for i, page in enumerate(sk) if "MEMUTUSKAN:" in page]
+            assert "KESATU :" in sk[memutuskan], (d["number"], sk[memutuskan])
 
 
 def squeezed(text: str) -> str:
