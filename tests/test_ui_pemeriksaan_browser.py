@@ -1,6 +1,8 @@
 """The check's split view in Debian's Chromium (tests/support/browser.py): a refusal ("Ditolak") sent with
 "Simpan & berikutnya" is asked about once more (the rule of api/ui/kirim.py, as on the task page), nothing
-sent until "Ya, kirim", which sends it and opens the next check; axe-core finds nothing on the question."""
+sent until "Ya, kirim", which sends it and opens the next check; axe-core finds nothing on the question. The
+queue while the worker has yet to run an opening of registration on ("sedang disiapkan"), then its progress, at
+390 px and desktop width, passes axe-core too."""
 
 from tests.support import sop
 from tests.support import sop_branches as b
@@ -44,4 +46,32 @@ def test_a_refusal_in_the_split_view_is_asked_about_once_more_then_sent_with_ya_
     assert page.locator("h1").inner_text() not in (first, "")
     [left] = sop.tasks_named(site.api, "kabid_administrasi", b.MEMERIKSA)
     assert f"/berkas/periksa/{left['id']}" in page.url
+    assert pages.errors() == []
+
+
+def test_the_queue_says_the_opening_is_being_prepared_then_shows_its_progress_and_passes_axe_on_both(
+    site: Site, pages: Pages
+) -> None:
+    root = sop.start_period(site.api)["id"]
+    sop.step_1_and_2(site.api, root)
+    t = sop.one(site.api, "kabid_administrasi", "Membuka pendaftaran uji kompetensi", instance_id=root)
+    daftar = [{"username": u, "skema_nomor": k} for u, k in sop.CANDIDATES.items()]
+    # Sent as the picker sends it; the worker has not run the period on yet (the test runs it: Site.drain).
+    r = site.api.post(
+        "kabid_administrasi", f"/api/tasks/{t['id']}/complete", json={"data": {"daftar_pendaftar": daftar}}
+    )
+    assert r.status_code == 200 and r.json()["continuing"] is True, r.text
+    for size in ("phone", "desktop"):
+        page = pages.open(size, f"kabid_administrasi {size}")
+        log_in(page, site.base, "kabid_administrasi")
+        goto(page, site.base, f"/berkas/antrian?periode={root}&dibuka=1")
+        progres = page.locator("#progres-periode")
+        assert "Langkah berikutnya sedang disiapkan; kemajuannya tampil di sini sebentar lagi." in progres.inner_text()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= page.viewport_size["width"]
+        axe(page)
+    site.drain()
+    # The page asks again by itself (htmx, every 2 s) and shows the opening's progress, then stops asking.
+    page.get_by_text(f"Selesai: sudah dimulai untuk semua {len(daftar)} peserta.").wait_for()
+    assert "sedang disiapkan" not in page.locator("#progres-periode").inner_text()
+    axe(page)
     assert pages.errors() == []
