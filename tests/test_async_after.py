@@ -217,6 +217,38 @@ def test_a_timer_or_signal_reaching_a_waiting_instance_first_runs_its_continuati
     assert len(operator.calls) == 1
 
 
+def test_a_timer_reaching_an_instance_whose_awaited_continuation_ends_it_finishes_it_once(
+    lanjut: Api, operator: Operator
+) -> None:
+    # The process without "Periksa": what follows "Isi" ends the instance once "Lain" is done.
+    ending = (
+        PROCESS.replace("<bpmn:flowNodeRef>lanjut</bpmn:flowNodeRef><bpmn:flowNodeRef>periksa</bpmn:flowNodeRef>", "")
+        .replace(
+            "<bpmn:flowNodeRef>gabung</bpmn:flowNodeRef>",
+            "<bpmn:flowNodeRef>lanjut</bpmn:flowNodeRef><bpmn:flowNodeRef>gabung</bpmn:flowNodeRef>",
+        )
+        .replace('<bpmn:sequenceFlow id="f5" sourceRef="lanjut" targetRef="periksa"/>', "")
+        .replace(
+            '<bpmn:sequenceFlow id="f6" sourceRef="periksa" targetRef="gabung"/>',
+            '<bpmn:sequenceFlow id="f6" sourceRef="lanjut" targetRef="gabung"/>',
+        )
+    )
+    ending = ending.split('<bpmn:userTask id="periksa"')[0] + ending.split("</bpmn:userTask>")[-1]
+    files = [("files", ("uji_lanjut.bpmn", ending.encode(), "text/xml"))]
+    assert lanjut.post("desainer", "/api/deployments", files=files).status_code == 201
+    instance_id, tasks = _start(lanjut)
+    assert _send(lanjut, tasks["Lain"]).status_code == 200
+    assert _send(lanjut, tasks["Isi"]).json()["continuing"] is True
+
+    with lanjut.app.state.db.transaction() as session:
+        row = session.get_one(ProcessInstance, instance_id)
+        Runtime.for_app(session, lanjut.app.state.clock, lanjut.app.state.settings).fire_timers(row)
+
+    assert _instance(lanjut, instance_id)["status"] == "completed"
+    assert [t for t, _ in _types(lanjut, instance_id)].count("instance_completed") == 1
+    assert operator.calls == [(instance_id, "direktur", None)]
+
+
 def test_a_refused_form_on_an_async_after_task_changes_nothing(lanjut: Api, operator: Operator) -> None:
     instance_id, tasks = _start(lanjut)
 

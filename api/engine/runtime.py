@@ -356,7 +356,7 @@ class Runtime:
             row, wf, model, host.completed_now, host.actor, new=new, atas_nama=host.atas_nama
         )
         self.projections.note_completed_steps(row, wf, model)
-        if wf.is_completed():
+        if wf.is_completed() and row.status == InstanceStatus.RUNNING:  # finished once (a continuation run first)
             self._finish(row, wf)
         self._save(row, wf)
 
