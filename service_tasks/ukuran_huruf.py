@@ -27,17 +27,18 @@ def _lebar_huruf(huruf: str) -> tuple[dict[int, float], float]:
     fc_match = shutil.which("fc-match")
     if fc_match is None:
         return {}, LEBAR_CADANGAN
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
         path = subprocess.run(
             [fc_match, "--format=%{file}", huruf], capture_output=True, text=True, timeout=10, check=True
         ).stdout.strip()
-        from fontTools.ttLib import TTFont
-
+        # A collection (.ttc) or a font fontTools cannot read: the estimate below, not a failed print layer.
         with TTFont(path, lazy=True) as font:
             per_em = float(font["head"].unitsPerEm)
             hmtx = font["hmtx"]
             lebar = {kode: hmtx[glyph][0] / per_em for kode, glyph in font.getBestCmap().items()}
-    except (OSError, subprocess.SubprocessError, KeyError, ValueError, AttributeError):
+    except (OSError, subprocess.SubprocessError, TTLibError, KeyError, ValueError, AttributeError):
         return {}, LEBAR_CADANGAN
     rata = sum(lebar.get(ord(c), LEBAR_CADANGAN) for c in "abcdefghijklmnopqrstuvwxyz ") / 27
     return lebar, max(rata, LEBAR_CADANGAN)
