@@ -48,6 +48,21 @@ def rekomendasi(hasil: dict[str, Any]) -> Rekomendasi | None:
     return "K" if nilai == "K" else "BK" if nilai == "BK" else None
 
 
+def keputusan_sk(kind: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    """The decisions an SK records, to compare two versions: per candidate for an SK Penetapan (username ->
+    K, BK or ditunda), the tim banding's decision on the pleno's for an SK Banding; nothing for any other SK.
+    An amendment by the register may change an SK's wording, never these: a decision is a pleno's (or the tim
+    banding's), and the process keeps it in its records, which every later step reads."""
+    data = data or {}
+    if kind == "sk_penetapan":
+        return {str(r.get("username")): r.get("keputusan") for r in objects(data.get("daftar"))}
+    if kind == "sk_banding":
+        peserta = data.get("peserta")
+        username = peserta.get("username") if isinstance(peserta, dict) else None
+        return {"peserta": username, "keputusan": data.get("keputusan"), "keputusan_pleno": data.get("keputusan_pleno")}
+    return {}
+
+
 def keputusan_pleno(pleno: dict[str, Any] | None) -> dict[Any, Any]:
     """username -> the pleno's decision (K, BK or ditunda)."""
     return {k.get("username"): k.get("keputusan") for k in objects((pleno or {}).get("keputusan"))}

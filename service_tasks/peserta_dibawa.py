@@ -10,18 +10,15 @@ before). The first later period whose registration accepts the candidate's berka
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.store.master import Peserta
-from api.store.models import Dokumen, PesertaDibawa, ProcessInstance, User
+from api.store.models import PesertaDibawa, ProcessInstance, User
 from service_tasks import operator
 from service_tasks.context import ServiceContext, ServiceTaskError
-from service_tasks.guards import objects
-from service_tasks.keputusan import KATA_KEPUTUSAN
 from service_tasks.keputusan_tercatat import keputusan_akhir
 
 # Why a candidate is carried when no follow-up decision gives a reason (its deadline passed).
@@ -126,37 +123,9 @@ def peserta_dibawa(session: Session, root_id: int) -> list[DibawaTerbuka]:
     return list(dibawa.values())
 
 
-def tutup_yang_diputuskan(session: Session, sk: Dokumen, now: datetime) -> list[str]:
-    """An SK Penetapan amended after its period carried candidates over (by its signatory, outside the process) that
-    now decides one of them K or BK: their open record is closed, naming the SK that decided them, so no later
-    period proposes them. A record a later period has taken up stays as it is. Returns their usernames."""
-    decided = {
-        str(r["username"]): str(r.get("keputusan"))
-        for r in objects((sk.data or {}).get("daftar"))
-        if isinstance(r.get("username"), str) and r.get("keputusan") in KATA_KEPUTUSAN
-    }
-    if not decided:
-        return []
-    open_rows = session.execute(
-        select(PesertaDibawa, User.username)
-        .join(Peserta, Peserta.id == PesertaDibawa.peserta_id)
-        .join(User, User.id == Peserta.user_id)
-        .where(
-            PesertaDibawa.asal_root_id == sk.root_id,
-            PesertaDibawa.diambil_root_id.is_(None),
-            PesertaDibawa.ditutup_at.is_(None),
-            User.username.in_(decided),
-        )
-    ).all()
-    for record, username in open_rows:
-        record.ditutup_at = now
-        record.alasan_ditutup = f"diputuskan {KATA_KEPUTUSAN[decided[username]]} dengan Keputusan Nomor {sk.number}"
-    return sorted(username for _, username in open_rows)
-
-
 def dibawa_dari(session: Session, root_id: int) -> list[DibawaTerbuka]:
-    """The candidates period `root_id` carried to a later batch, as recorded (taken up since or not; not those an
-    amended SK decided since, whose record is closed), by username."""
+    """The candidates period `root_id` carried to a later batch, as recorded (taken up since or not; not a record
+    closed), by username."""
     rows = session.execute(
         select(User.username, PesertaDibawa.skema_nomor, PesertaDibawa.alasan, PesertaDibawa.asal_root_id)
         .join(Peserta, Peserta.id == PesertaDibawa.peserta_id)

@@ -27,11 +27,11 @@ from api.store.enums import Role, SertifikatStatus
 from api.store.master import Sertifikat
 from api.store.models import Dokumen
 from service_tasks import daftar_sertifikat as register
-from service_tasks import peserta_dibawa as dibawa
 from service_tasks import snapshot
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import WIB
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
+from service_tasks.keputusan import keputusan_sk
 from service_tasks.nomor_surat import judul_perubahan, next_seq, nomor_surat, perubahan_atas, register_perubahan
 
 KERUSAKAN = JENIS_DOKUMEN["berita_acara_kerusakan_blangko"]
@@ -92,6 +92,15 @@ def amend_sk(
         code = register_perubahan(old)
         seq, number, when = _draw(session, settings, code, now)
         data = merge_patch(old.data, body.data)
+        if keputusan_sk(old.kind, data) != keputusan_sk(old.kind, old.data):
+            raise _refuse(
+                422,
+                "an amendment changes an SK's wording, never its decisions: a decision is changed by the process "
+                "(the follow-up pleno on a postponed candidate, an appeal), which issues its own amending SK",
+                "data.daftar" if old.kind == "sk_penetapan" else "data.keputusan",
+                "Perubahan SK tidak dapat mengubah keputusan atas peserta. Keputusan diubah melalui rapat pleno"
+                " lanjutan (peserta ditunda) atau banding, yang menerbitkan SK perubahannya sendiri",
+            )
         data["perubahan"] = perubahan_atas(old, body.alasan)
         data["tanggal"] = when.date().isoformat()
         if signatory.get("username") != user.username:
@@ -118,8 +127,6 @@ def amend_sk(
         )
         session.add(new)
         session.flush()
-        if new.kind == "sk_penetapan":  # a candidate carried over and decided by this SK no longer waits for a place
-            dibawa.tutup_yang_diputuskan(session, new, now)
         return DokumenOut.model_validate(new)
 
 

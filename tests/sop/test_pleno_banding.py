@@ -14,6 +14,7 @@ from tests.support import sop_branches as b
 from tests.support.api import Api
 from tests.support.hari import on_the_day, pdf_text, rapat
 from tests.support.sop_branches import Calon
+from tests.test_register import refused_request
 
 OPR = sop.OPR
 
@@ -134,6 +135,27 @@ def test_when_the_appeal_window_lapses_the_bk_decision_stands_without_a_certific
     hasil = hasil_sertifikasi(api, root)
     assert [(x["username"], x["status"]) for x in hasil["banding"]] == [("peserta3", "tidak_banding")]
     assert hasil["kompeten"] == [] and b.certificates(api) == []
+
+
+def test_the_tim_bandings_decision_cannot_be_turned_by_amending_the_sk_banding(api: Api) -> None:
+    root = b.assessed(api, BK_ONLY)
+    b.decide(api, {"peserta3": "BK"})
+    b.appeal(api, "peserta3")
+    b.decide_appeal(api, "ditolak")
+    api.drain()
+    [sk] = b.documents(api, root, "sk_banding")
+    assert sk.data["keputusan"] == "ditolak"
+    change = {"alasan": "banding dikabulkan", "data": {"keputusan": "diterima"}}
+    refused_request(
+        api,
+        "ketua_lsp",
+        f"/api/dokumen/{sk.id}/koreksi",
+        change,
+        root,
+        422,
+        {"data.keputusan": ["tidak dapat mengubah keputusan"]},
+    )
+    assert b.certificates(api) == []
 
 
 def test_a_rejected_appeal_leaves_the_decision_standing(api: Api) -> None:

@@ -21,6 +21,7 @@ from tests.support import sop_branches as b
 from tests.support.api import Api
 from tests.support.hari import on_the_day, pdf_text, rapat
 from tests.support.sop_branches import Calon
+from tests.test_register import refused_request
 from tests.test_ui_peserta import browser, open_status, stepper, words
 
 OPR = sop.OPR
@@ -543,23 +544,28 @@ def test_a_candidate_decided_after_the_postponement_is_not_carried_into_the_next
     ]
 
 
-def test_a_carried_candidate_the_ketua_decides_by_amending_the_sk_is_closed_and_no_longer_proposed(api: Api) -> None:
+def test_the_ketua_cannot_decide_a_carried_candidate_by_amending_the_sk_and_they_are_still_proposed_first(
+    api: Api,
+) -> None:
     root = carried_over(api)
     [sk] = b.documents(api, root, "sk_penetapan")
+    path = f"/api/dokumen/{sk.id}/koreksi"
     daftar = [dict(r, keputusan="K") if r["username"] == "peserta3" else r for r in sk.data["daftar"]]
     change = {"alasan": "bukti tambahan peserta telah dinilai", "data": {"daftar": daftar}}
-    r = api.post("ketua_lsp", f"/api/dokumen/{sk.id}/koreksi", json=change)
+    message = ["tidak dapat mengubah keputusan", "rapat pleno lanjutan", "banding"]
+    refused_request(api, "ketua_lsp", path, change, root, 422, {"data.daftar": message})
+    # Nor by leaving the candidate out of the SK.
+    tanpa = {"alasan": "peserta dikeluarkan", "data": {"daftar": [r for r in daftar if r["username"] != "peserta3"]}}
+    refused_request(api, "ketua_lsp", path, tanpa, root, 422, {"data.daftar": message})
+    # An amendment of the SK's wording is the signatory's to make: its number follows the SK Penetapan 005.
+    ejaan = [dict(r, nama="Cahyo Nugroho, S.Tr.") if r["username"] == "peserta3" else r for r in sk.data["daftar"]]
+    r = api.post("ketua_lsp", path, json={"alasan": "gelar peserta", "data": {"daftar": ejaan}})
     assert r.status_code == 201, r.text
-    assert r.json()["number"] == "006/LSP-STMI/SK/XII/2026"  # after the SK Penetapan 005
+    assert r.json()["number"] == "006/LSP-STMI/SK/XII/2026"
     [record] = carried(api)
-    assert record["ditutup_at"] is not None
-    assert record["alasan_ditutup"] == "diputuskan Kompeten (K) dengan Keputusan Nomor 006/LSP-STMI/SK/XII/2026"
+    assert (record["peserta"], record["ditutup_at"]) == ("peserta3", None)
     kedua = sop.start_period(api, "LSP-2027-GANJIL")["id"]
-    assert registration_proposal(api, kedua)[0] == {"username": "peserta", "skema_nomor": sop.JWD}  # not first now
-    # An amendment that decides no carried candidate closes nothing more.
-    r = api.post("ketua_lsp", f"/api/dokumen/{r.json()['id']}/koreksi", json={"alasan": "ralat", "data": {}})
-    assert r.status_code == 201, r.text
-    assert carried(api) == [record]
+    assert registration_proposal(api, kedua)[0] == {"username": "peserta3", "skema_nomor": OPR}
 
 
 def test_a_carry_to_a_later_batch_is_stored_once_with_its_origin_sk_and_reason_even_when_the_step_runs_again(
