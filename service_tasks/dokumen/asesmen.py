@@ -42,16 +42,17 @@ def _asesi(m: MasterData, peserta: dict[str, Any]) -> dict[str, Any]:
 
 def _asesmen_ulang(ctx: ServiceContext, asesor: str | None) -> dict[str, Any] | None:
     """In a re-assessment after an upheld appeal (`asesor`: the re-assessing asesor), the surat tugas that sends
-    them, as issued in this instance (number and date), and the re-assessment's schedule it prints (the first day,
-    the hours on it: Kabid Sertifikasi's forms/asesor_ulang.json); None in an assessment of step 5."""
+    them, as issued in this instance (number and date), and the re-assessment's schedule it prints in its version
+    in force (the first day, the hours on it: Kabid Sertifikasi's forms/asesor_ulang.json, as a ralat corrected
+    them); None in an assessment of step 5."""
     if not asesor:
         return None
     kind = "surat_tugas_asesor_ulang"
     isi = (
         ctx.session.scalar(
             select(Dokumen.data)
-            .where(Dokumen.instance_id == ctx.instance_id, Dokumen.kind == kind, Dokumen.version == 1)
-            .order_by(Dokumen.id)
+            .where(Dokumen.instance_id == ctx.instance_id, Dokumen.kind == kind)
+            .order_by(Dokumen.id.desc())
             .limit(1)
         )
         or {}

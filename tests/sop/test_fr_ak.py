@@ -345,6 +345,33 @@ def test_an_upheld_appeals_reassessment_is_agreed_with_fr_ak_01_naming_the_reass
     )
 
 
+def test_a_reassessment_agreed_after_a_ralat_of_its_surat_tugas_prints_the_corrected_hours(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day(api, monkeypatch)
+    root = reassessor_assigned(api)
+    [surat] = b.documents(api, root, "surat_tugas_asesor_ulang")
+    koreksi = {"alasan": "ruang TUK dipakai pagi hari", "data": {"pukul_mulai": "13.00", "pukul_selesai": "16.00"}}
+    r = api.post("kabid_sertifikasi", f"/api/dokumen/{surat.id}/koreksi", json=koreksi)
+    assert r.status_code == 201, r.text
+    on_the_day(api, monkeypatch, datetime(2026, 12, 3, 9, 0, tzinfo=sop.WIB))
+    t = sop.one(api, "peserta3", sop.AK01_ULANG)
+    api.complete("peserta3", t["id"], {"ak01": {"setuju": True, "bukti_yang_dikumpulkan": ["observasi"]}})
+    api.drain()
+    [_, ak01] = b.documents(api, root, "persetujuan_asesmen", candidate="peserta3")
+    text = pdf_text(api, ak01.id)
+    # The letter keeps its number and date; the hours are the corrected ones.
+    assert (
+        rapat(
+            "Asesmen ulang Atas banding yang diterima, menurut Surat Tugas Nomor 002/LSP-STMI/ST-AS/XII/2026 "
+            "tanggal 1 Desember 2026"
+        )
+        in text
+    )
+    assert rapat("Hari/tanggal: Kamis, 3 Desember 2026 Waktu: pukul 13.00–16.00 WIB") in text
+    assert rapat("09.00–12.00") not in text
+
+
 def test_a_candidate_who_refuses_the_reassessment_gets_no_fr_ak_01_is_not_reassessed_and_is_recorded_refusing(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
