@@ -487,6 +487,26 @@ def test_a_ralat_is_read_by_whoever_reads_the_letter_it_corrects(api: Api) -> No
             assert (ralat.number in page.get("/dokumen").text) is listed, username
 
 
+def test_a_correction_never_changes_who_a_document_concerns_and_nothing_is_written(api: Api) -> None:
+    root = b.assigned(api, [b.Calon("peserta", asesor="asesor"), b.Calon("peserta3", asesor="asesor2", tuk="TUK-02")])
+    api.drain()
+    [st] = [d for d in b.documents(api, root, "surat_tugas_asesor") if "asesor2" not in json.dumps(d.data)]
+    assert st.data["asesor"]["username"] == "asesor"
+    message = ["tidak dapat mengganti atau menghapus orang", "melalui prosesnya"]
+    # A ralat handing the letter to another asesor: the process still sends the first one.
+    ganti = {"alasan": "asesor diganti", "data": {"asesor": {"username": "asesor2", "nama": "Hendra Gunawan"}}}
+    refused_request(api, ADMIN, f"/api/dokumen/{st.id}/koreksi", ganti, root, 422, {"data.asesor": message})
+    # Nor a candidate's kartu turned into another candidate's, or the person taken out.
+    [kartu] = b.documents(api, root, "kartu_peserta", candidate="peserta")
+    lain = {"alasan": "peserta keliru", "data": {"peserta": {"username": "peserta3"}}}
+    refused_request(api, ADMIN, f"/api/dokumen/{kartu.id}/koreksi", lain, root, 422, {"data.peserta": message})
+    hapus = {"alasan": "peserta keliru", "data": {"peserta": {"username": None}}}
+    refused_request(api, ADMIN, f"/api/dokumen/{kartu.id}/koreksi", hapus, root, 422, {"data.peserta": message})
+    # The name as written is the letter's to correct.
+    ejaan = {"alasan": "gelar asesor tidak ditulis", "data": {"asesor": {"nama": "Drs. Bambang Sutrisno, M.Kom."}}}
+    assert api.post(ADMIN, f"/api/dokumen/{st.id}/koreksi", json=ejaan).status_code == 201
+
+
 def test_a_successor_as_ketua_lsp_amends_the_sk_of_their_predecessor_and_signs_the_amendment(api: Api) -> None:
     root = b.decided(api, CERT_CALON)
     [sk] = b.documents(api, root, "sk_penetapan")

@@ -28,6 +28,7 @@ from api.store.master import LspProfil, PenyerahanSertifikat, Sertifikat
 from api.store.models import Dokumen, ProcessInstance, User
 from api.store.storage import FileStore, stores
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format, format_of, label_of
+from service_tasks.keputusan import keputusan_sk
 from service_tasks.render import PrintLayer, RenderError, RenderJob, html, lapisan_cetak_versi
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,57 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
+def _orang(data: Any, path: str = "data") -> dict[str, str]:
+    """Every person a document's data names, by path (`data.asesor.username` -> "asesor2")."""
+    found: dict[str, str] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "username" and isinstance(value, str):
+                found[path] = value
+            else:
+                found |= _orang(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found |= _orang(value, f"{path}.{i}")
+    return found
+
+
+def corrected_data(old: Dokumen, patch: dict[str, Any]) -> dict[str, Any]:
+    """The data of a correction of `old` (a new version, a ralat's letter or an amending SK): `patch` merged over
+    it, refused (422, nothing written) when it would change who the document concerns or what an SK decided.
+    Those are facts of the process (an assignment, a pleno's or the tim banding's decision), which every later
+    step and every reader list go by; a correction changes how a document writes them, never them."""
+    data = merge_patch(old.data, patch)
+    if keputusan_sk(old.kind, data) != keputusan_sk(old.kind, old.data):
+        raise ApiError(
+            422,
+            "an amendment changes an SK's wording, never its decisions: a decision is changed by the process "
+            "(the follow-up pleno on a postponed candidate, an appeal), which issues its own amending SK",
+            [
+                {
+                    "path": "data.daftar" if old.kind == "sk_penetapan" else "data.keputusan",
+                    "message": "Perubahan SK tidak dapat mengubah keputusan atas peserta. Keputusan diubah melalui"
+                    " rapat pleno lanjutan (peserta ditunda) atau banding, yang menerbitkan SK perubahannya sendiri",
+                }
+            ],
+        )
+    before, after = _orang(old.data), _orang(data)
+    if before != after:
+        path = min(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        raise ApiError(
+            422,
+            f"a correction never changes who a document concerns ({path}): an assignment changes in the process",
+            [
+                {
+                    "path": path,
+                    "message": "Koreksi tidak dapat mengganti atau menghapus orang yang disebut dalam dokumen;"
+                    " penugasan diubah melalui prosesnya",
+                }
+            ],
+        )
+    return data
+
+
 def correct(db: Database, now: datetime, user: CurrentUser, document_id: int, body: Correction) -> DokumenOut:
     """A correction: a new version with its own file, keeping the number; the old version and file stay."""
     with db.transaction() as session:
@@ -221,7 +273,7 @@ def correct(db: Database, now: datetime, user: CurrentUser, document_id: int, bo
             month=old.month,
             year=old.year,
             candidate=old.candidate,
-            data=merge_patch(old.data, body.data),
+            data=corrected_data(old, body.data),
             created_at=now,
             created_by=user.username,
             version=old.version + 1,

@@ -20,7 +20,7 @@ from api.errors import ApiError
 from api.permissions import asesor_readers
 from api.schemas.dokumen import Correction, DokumenOut, Penggantian, PenggantianOut
 from api.services import dokumen
-from api.services.dokumen import merge_patch, readable
+from api.services.dokumen import corrected_data, readable
 from api.settings import Settings
 from api.store.db import Database, replayable_token
 from api.store.enums import Role, SertifikatStatus
@@ -31,7 +31,6 @@ from service_tasks import snapshot
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import WIB
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN
-from service_tasks.keputusan import keputusan_sk
 from service_tasks.nomor_surat import judul_perubahan, next_seq, nomor_surat, perubahan_atas, register_perubahan
 
 KERUSAKAN = JENIS_DOKUMEN["berita_acara_kerusakan_blangko"]
@@ -89,18 +88,9 @@ def amend_sk(
                 " yang menjabat saat ini, dengan keputusan perubahan",
             )
         _not_superseded(session, old)
+        data = corrected_data(old, body.data)
         code = register_perubahan(old)
         seq, number, when = _draw(session, settings, code, now)
-        data = merge_patch(old.data, body.data)
-        if keputusan_sk(old.kind, data) != keputusan_sk(old.kind, old.data):
-            raise _refuse(
-                422,
-                "an amendment changes an SK's wording, never its decisions: a decision is changed by the process "
-                "(the follow-up pleno on a postponed candidate, an appeal), which issues its own amending SK",
-                "data.daftar" if old.kind == "sk_penetapan" else "data.keputusan",
-                "Perubahan SK tidak dapat mengubah keputusan atas peserta. Keputusan diubah melalui rapat pleno"
-                " lanjutan (peserta ditunda) atau banding, yang menerbitkan SK perubahannya sendiri",
-            )
         data["perubahan"] = perubahan_atas(old, body.alasan)
         data["tanggal"] = when.date().isoformat()
         if signatory.get("username") != user.username:
@@ -188,7 +178,7 @@ def ralat(
     with db.transaction() as session:
         old = readable(session, doc_id, user)
         _not_superseded(session, old)
-        data = merge_patch(old.data, body.data)
+        data = corrected_data(old, body.data)
         butir = _butir(old.data, data)
         if not butir:
             pesan = "Koreksi tidak mengubah isi surat: tidak ada yang diralat"
