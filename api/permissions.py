@@ -105,6 +105,14 @@ def may_record_handover(user: CurrentUser) -> bool:
     return user.has_any(*HANDOVER_RECORDERS)
 
 
+def may_reissue(user: CurrentUser) -> bool:
+    return user.has_any(*REISSUERS)
+
+
+def may_revoke(user: CurrentUser) -> bool:
+    return user.has_any(*REVOKERS)
+
+
 def may_read_audit(user: CurrentUser) -> bool:
     return user.has_any(*AUDIT_READERS)
 

@@ -291,9 +291,21 @@ def revoke(db: Database, now: datetime, user: CurrentUser, document_id: int, ala
         doc = readable(session, document_id, user)
         cert = session.scalars(select(Sertifikat).where(Sertifikat.document_id == doc.id)).first()
         if cert is None:
-            raise ApiError(422, f"document {document_id} is not a certificate")
+            raise ApiError(
+                422,
+                f"document {document_id} is not a certificate",
+                [{"path": "", "message": "Dokumen ini bukan sertifikat"}],
+            )
         if cert.status == SertifikatStatus.DICABUT:
-            raise ApiError(409, "the certificate is already revoked")
+            raise ApiError(
+                409, "the certificate is already revoked", [{"path": "", "message": "Sertifikat ini sudah dicabut"}]
+            )
+        if cert.diganti_oleh_id is not None:
+            raise ApiError(
+                409,
+                "the certificate was re-issued on a new blangko: revoke the re-issued one",
+                [{"path": "", "message": "Sertifikat ini sudah diganti dengan blangko baru: cabut penggantinya"}],
+            )
         cert.status = SertifikatStatus.DICABUT
         cert.dicabut_at = now
         cert.alasan_dicabut = alasan

@@ -1,7 +1,9 @@
 """Dokumen: the documents a user may read (staff: every period's, grouped by period and kind; a candidate their
 own; an asesor those addressed to them), with their render state, versions and certificates' status; a period's
 render progress polled every 2 s while documents wait for the renderer; preview, download and "Coba lagi"; a
-printed certificate handed over ("Catat penyerahan") and the period's register of certificates.
+printed certificate handed over ("Catat penyerahan"), re-issued on a new blangko after a misprint ("Ganti
+blangko": the berita acara kerusakan and the new certificate) or revoked ("Cabut"), and the period's register of
+certificates.
 
 The permission is the API's (`api.permissions.may_read_document` through `api.services.dokumen`); a refusal or a
 document still being rendered is an Indonesian page, never the API's JSON.
@@ -15,10 +17,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from api.errors import ApiError
-from api.permissions import is_staff, may_record_handover
+from api.permissions import is_staff, may_record_handover, may_reissue, may_revoke
 from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now, file_response
-from api.schemas.dokumen import Penyerahan
-from api.services import arsip, dokumen, serah_terima
+from api.schemas.dokumen import Penggantian, Penyerahan
+from api.services import arsip, dokumen, register, serah_terima
 from api.store.enums import Penerima, Role
 from api.store.storage import attachment_disposition
 from api.ui.galat import halaman_galat
@@ -101,6 +103,8 @@ def daftar(
         progres_list=dokumen.periods_rendering(db, user),
         staf=is_staff(user),
         pencatat_penyerahan=may_record_handover(user),
+        penerbit_ulang=may_reissue(user),
+        pencabut=may_revoke(user),
         hari_ini=today.isoformat(),
         hanya_peserta=user.roles <= {Role.PESERTA},
         halaman_terakhir=max(1, -(-daftar.total // PAGE_SIZE)),
@@ -304,3 +308,85 @@ def register_sertifikat(request: Request, instance_id: str, db: Db, user: PageUs
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": attachment_disposition(name), "Cache-Control": "no-store"},
     )
+
+
+def _belum(request: Request, status: int, judul: str, pesan: str, kembali: str) -> HTMLResponse:
+    """A certificate action refused: why, in Indonesian, and back to the list as it was; nothing was written."""
+    return halaman_galat(
+        request, status, judul=judul, pesan=pesan, kembali=(_back(kembali), "Kembali"), aktif="dokumen"
+    )
+
+
+def _pesan(exc: ApiError, default: str) -> str:
+    """The service's Indonesian message of a refusal, else `default`."""
+    errors = exc.body.get("errors") or []
+    return str(errors[0].get("message") or default) if errors else default
+
+
+@router.post("/dokumen/{document_id}/ganti-blangko")
+def ganti_blangko(
+    request: Request,
+    document_id: str,
+    db: Db,
+    settings: AppSettings,
+    now: Now,
+    worker: BackgroundWorker,
+    user: PageUser,
+    kerusakan: Annotated[str, Form()] = "",
+    no_blangko_baru: Annotated[str, Form()] = "",
+    no_sertifikat: Annotated[str, Form()] = "",
+    no_registrasi: Annotated[str, Form()] = "",
+    kembali: Annotated[str, Form()] = "/dokumen",
+) -> Response:
+    """A misprinted certificate re-issued on a new blangko (as POST /api/dokumen/{id}/ganti-blangko): the berita
+    acara kerusakan blangko and the new certificate; a refusal is a page saying why, with nothing written."""
+    if not may_reissue(user):
+        return galat_page(request, user, ApiError(403), kembali=_back(kembali))
+    judul = "Blangko belum diganti"
+    kerusakan, no_blangko_baru = " ".join(kerusakan.split())[:1000], no_blangko_baru.strip()[:100]
+    if len(kerusakan) < 5:
+        return _belum(
+            request, 422, judul, "Tuliskan kerusakan blangko yang tercetak (sekurang-kurangnya 5 huruf).", kembali
+        )
+    if not no_blangko_baru:
+        return _belum(request, 422, judul, "Isi nomor seri blangko baru.", kembali)
+    body = Penggantian(
+        kerusakan=kerusakan,
+        no_blangko_baru=no_blangko_baru,
+        no_sertifikat=no_sertifikat.strip()[:100] or None,
+        no_registrasi=no_registrasi.strip()[:100] or None,
+    )
+    try:
+        register.reissue(db, settings, now, user, _int_or_none(document_id) or _no(document_id), body)
+    except ApiError as exc:
+        if exc.status in (409, 422):
+            return _belum(request, exc.status, judul, _pesan(exc, "Sertifikat ini tidak dapat diganti") + ".", kembali)
+        return galat_page(request, user, exc, kembali=_back(kembali))
+    worker.wake()
+    return RedirectResponse(_back(kembali), status_code=303)
+
+
+@router.post("/dokumen/{document_id}/cabut")
+def cabut(
+    request: Request,
+    document_id: str,
+    db: Db,
+    now: Now,
+    user: PageUser,
+    alasan: Annotated[str, Form()] = "",
+    kembali: Annotated[str, Form()] = "/dokumen",
+) -> Response:
+    """A certificate revoked (as POST /api/dokumen/{id}/cabut): its verification page says DICABUT from now on."""
+    if not may_revoke(user):
+        return galat_page(request, user, ApiError(403), kembali=_back(kembali))
+    judul = "Sertifikat belum dicabut"
+    alasan = " ".join(alasan.split())[:1000]
+    if len(alasan) < 5:
+        return _belum(request, 422, judul, "Tuliskan alasan pencabutan (sekurang-kurangnya 5 huruf).", kembali)
+    try:
+        dokumen.revoke(db, now, user, _int_or_none(document_id) or _no(document_id), alasan)
+    except ApiError as exc:
+        if exc.status in (409, 422):
+            return _belum(request, exc.status, judul, _pesan(exc, "Sertifikat ini tidak dapat dicabut.") + ".", kembali)
+        return galat_page(request, user, exc, kembali=_back(kembali))
+    return RedirectResponse(_back(kembali), status_code=303)
