@@ -105,6 +105,10 @@ def may_record_handover(user: CurrentUser) -> bool:
     return user.has_any(*HANDOVER_RECORDERS)
 
 
+def may_correct(user: CurrentUser) -> bool:
+    return user.has_any(*DOCUMENT_CORRECTORS)
+
+
 def may_reissue(user: CurrentUser) -> bool:
     return user.has_any(*REISSUERS)
 

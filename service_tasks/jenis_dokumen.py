@@ -311,6 +311,8 @@ _SEMUA = (
 )
 
 JENIS_DOKUMEN: dict[str, JenisDokumen] = {j.kind: j for j in _SEMUA}
+# The kinds that are SKs (the Ketua LSP's register "SK"): amended only by a new SK "tentang Perubahan atas ...".
+JENIS_SK: frozenset[str] = frozenset(k for k, j in JENIS_DOKUMEN.items() if j.register == "SK")
 
 
 def jenis(kind: str) -> JenisDokumen:

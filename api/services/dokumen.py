@@ -197,13 +197,23 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
+# Keys whose text values are usernames, as a pleno's record keeps its members, attendance and notulis.
+USERNAME_KEYS = frozenset({"username", "anggota", "hadir", "notulis"})
+
+
 def _orang(data: Any, path: str = "data") -> dict[str, str]:
-    """Every person a document's data names, by path (`data.asesor.username` -> "asesor2")."""
+    """Every person a document's data names, by path: the object holding a `username` (`data.asesor` ->
+    "asesor2"), or the text itself under a key of `USERNAME_KEYS` (`data.pleno.anggota.0` -> "kabid_sertifikasi")."""
     found: dict[str, str] = {}
     if isinstance(data, dict):
         for key, value in data.items():
             if key == "username" and isinstance(value, str):
                 found[path] = value
+            elif key in USERNAME_KEYS and isinstance(value, str):
+                found[f"{path}.{key}"] = value
+            elif key in USERNAME_KEYS and isinstance(value, list):
+                for i, v in enumerate(value):
+                    found |= {f"{path}.{key}.{i}": v} if isinstance(v, str) else _orang(v, f"{path}.{key}.{i}")
             else:
                 found |= _orang(value, f"{path}.{key}")
     elif isinstance(data, list):

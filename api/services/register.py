@@ -9,7 +9,9 @@
 The register's rules (BNSP's shapes, blangko serials printed once) are :mod:`service_tasks.daftar_sertifikat`.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -30,15 +32,14 @@ from service_tasks import daftar_sertifikat as register
 from service_tasks import snapshot
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import WIB
-from service_tasks.jenis_dokumen import JENIS_DOKUMEN
+from service_tasks.jenis_dokumen import JENIS_DOKUMEN, JENIS_SK
 from service_tasks.nomor_surat import judul_perubahan, next_seq, nomor_surat, perubahan_atas, register_perubahan
 
 KERUSAKAN = JENIS_DOKUMEN["berita_acara_kerusakan_blangko"]
 
 
 def is_sk(doc: Dokumen) -> bool:
-    jenis = JENIS_DOKUMEN.get(doc.kind)
-    return jenis is not None and jenis.register == "SK"
+    return doc.kind in JENIS_SK
 
 
 def _refuse(status: int, detail: str, path: str, message: str) -> ApiError:
@@ -149,15 +150,20 @@ def _leaves(value: Any, path: str = "") -> dict[str, Any]:
     return {path: value}
 
 
+def bagian(path: str) -> str:
+    """A part of a document's data as a ralat names it and the page Koreksi labels it: "daftar.2.nama" (list items
+    numbered from 1) -> "Daftar › 2 › nama"."""
+    text = path.replace("_", " ").replace(".", " › ")
+    return text[:1].upper() + text[1:]
+
+
 def _butir(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
     """What the ralat says changed: each leaf that differs, as "tertulis" (old) and "seharusnya" (new)."""
     a, b = _leaves(old), _leaves(new)
     rows = []
     for path in sorted(set(a) | set(b), key=lambda p: (p not in a, p)):
         if a.get(path) != b.get(path):
-            bagian = path.replace("_", " ").replace(".", " › ")
-            bagian = bagian[:1].upper() + bagian[1:]
-            rows.append({"bagian": bagian, "tertulis": _teks(a.get(path)), "seharusnya": _teks(b.get(path))})
+            rows.append({"bagian": bagian(path), "tertulis": _teks(a.get(path)), "seharusnya": _teks(b.get(path))})
     return rows
 
 
@@ -416,16 +422,59 @@ def reissue(
         )
 
 
+class Jalur(StrEnum):
+    """How a document is put right, by its kind."""
+
+    PERUBAHAN_SK = "perubahan_sk"  # a new SK "tentang Perubahan atas Keputusan ...", by its signatory
+    RALAT = "ralat"  # a letter keeps its number and gets a ralat of its own
+    VERSI = "versi"  # anything else: a new version keeping its number, with a "Perbaikan ke-n" note
+    GANTI_BLANGKO = "ganti_blangko"  # a certificate: never corrected, re-issued on a new blangko
+
+
+def jalur(doc: Dokumen) -> Jalur:
+    if doc.kind == "sertifikat":
+        return Jalur.GANTI_BLANGKO
+    if is_sk(doc):
+        return Jalur.PERUBAHAN_SK
+    jenis = JENIS_DOKUMEN.get(doc.kind)
+    return Jalur.RALAT if jenis is not None and jenis.surat else Jalur.VERSI
+
+
+@dataclass(frozen=True)
+class UntukDikoreksi:
+    """A document as a correction starts from: what it is, its data, its route, and the version that replaced it
+    (its number), if one has."""
+
+    dokumen: DokumenOut
+    label: str
+    data: dict[str, Any]
+    jalur: Jalur
+    diganti_oleh: str | None
+
+
+def untuk_dikoreksi(db: Database, user: CurrentUser, doc_id: int) -> UntukDikoreksi:
+    """The document `doc_id` to correct (the page Koreksi): 404 or 403 as reading it."""
+    with db.reading() as session:
+        doc = readable(session, doc_id, user)
+        newer = session.scalars(select(Dokumen.number).where(Dokumen.supersedes_id == doc.id)).first()
+        jenis = JENIS_DOKUMEN.get(doc.kind)
+        return UntukDikoreksi(
+            DokumenOut.model_validate(doc),
+            jenis.label if jenis is not None else doc.kind,
+            dict(doc.data or {}),
+            jalur(doc),
+            newer,
+        )
+
+
 def correct(
     db: Database, settings: Settings, now: datetime, user: CurrentUser, doc_id: int, body: Correction
 ) -> DokumenOut:
     """`POST /dokumen/{id}/koreksi`: an SK goes to its signatory's amending SK, a certificate is refused (its
-    route is the re-issue on a new blangko), anything else is corrected as a new version."""
+    route is the re-issue on a new blangko), a letter gets a ralat, anything else a new version."""
     with db.reading() as session:
-        doc = readable(session, doc_id, user)
-        kind, sk = doc.kind, is_sk(doc)
-        surat = (jenis := JENIS_DOKUMEN.get(kind)) is not None and jenis.surat
-    if kind == "sertifikat":
+        route = jalur(readable(session, doc_id, user))
+    if route == Jalur.GANTI_BLANGKO:
         raise _refuse(
             422,
             "a certificate is never corrected in place: report the spoiled blangko and re-issue it on a new one "
@@ -433,8 +482,8 @@ def correct(
             "",
             "Sertifikat tidak dikoreksi: buat berita acara kerusakan blangko dan terbitkan ulang pada blangko baru",
         )
-    if sk:
+    if route == Jalur.PERUBAHAN_SK:
         return amend_sk(db, settings, now, user, doc_id, body)
-    if surat:
+    if route == Jalur.RALAT:
         return ralat(db, settings, now, user, doc_id, body)
     return dokumen.correct(db, now, user, doc_id, body)

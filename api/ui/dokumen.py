@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from api.errors import ApiError
-from api.permissions import is_staff, may_record_handover, may_reissue, may_revoke
+from api.permissions import is_staff, may_correct, may_record_handover, may_reissue, may_revoke
 from api.routes.deps import MAX_ID, AppSettings, BackgroundWorker, Db, Now, file_response
 from api.schemas.dokumen import Penggantian, Penyerahan
 from api.services import arsip, dokumen, register, serah_terima
@@ -27,6 +27,7 @@ from api.ui.galat import halaman_galat
 from api.ui.sesi import PageUser
 from api.ui.templating import page
 from service_tasks.format_indonesia import as_date
+from service_tasks.jenis_dokumen import JENIS_SK
 from service_tasks.render import verify_url
 
 router = APIRouter(include_in_schema=False)
@@ -61,14 +62,14 @@ def _list_url(where: dokumen.DokumenFilter, halaman: int) -> str:
     return "/dokumen?" + urlencode({k: v for k, v in params.items() if v})
 
 
-def _int_or_none(value: str) -> int | None:
+def angka_atau_none(value: str) -> int | None:
     """A positive number from an address or a form (an empty choice, or anything not a number, is None): a
     page answers an Indonesian page for it, never the API's JSON 422."""
     value = value.strip()
     return int(value) if value.isdigit() and 0 < len(value) <= 9 and 0 < int(value) <= MAX_ID else None
 
 
-def _no(value: str) -> int:
+def tidak_ada(value: str) -> int:
     """An address naming no document or period: the page says it is not found."""
     raise ApiError(404, f"no such id {value[:20]!r}")
 
@@ -85,9 +86,9 @@ def daftar(
     halaman: str = "1",
 ) -> HTMLResponse:
     # Whatever the address says is read leniently (a filter it cannot read is no filter): never a JSON 422.
-    where = dokumen.DokumenFilter(period_id=_int_or_none(periode), kind=jenis.strip()[:40] or None, q=cari[:100])
+    where = dokumen.DokumenFilter(period_id=angka_atau_none(periode), kind=jenis.strip()[:40] or None, q=cari[:100])
     today = as_date(now) or now.date()
-    nomor = min(_int_or_none(halaman) or 1, 100_000)
+    nomor = min(angka_atau_none(halaman) or 1, 100_000)
     daftar = dokumen.readable_page(db, user, today, where, nomor, PAGE_SIZE)
     if not daftar.items and daftar.total:  # past the last page: the last page
         daftar = dokumen.readable_page(db, user, today, where, -(-daftar.total // PAGE_SIZE), PAGE_SIZE)
@@ -104,6 +105,9 @@ def daftar(
         staf=is_staff(user),
         pencatat_penyerahan=may_record_handover(user),
         penerbit_ulang=may_reissue(user),
+        pengoreksi=may_correct(user),
+        pengubah_sk=may_correct(user) and Role.KETUA_LSP in user.roles,
+        SK_KINDS=JENIS_SK,  # amended only by the Ketua in office: only they see its "Koreksi"
         pencabut=may_revoke(user),
         hari_ini=today.isoformat(),
         hanya_peserta=user.roles <= {Role.PESERTA},
@@ -122,7 +126,7 @@ def progres(request: Request, instance_id: str, db: Db, user: PageUser) -> HTMLR
     """The progress fragment (`_progres.html`) for htmx: it carries its own `hx-trigger="every 2s"` while
     documents wait, and drops it once none does, so polling stops. Opened as a page, the same in the layout."""
     try:
-        p = dokumen.render_progress(db, user, _int_or_none(instance_id) or _no(instance_id))
+        p = dokumen.render_progress(db, user, angka_atau_none(instance_id) or tidak_ada(instance_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
     template = "_progres.html" if request.headers.get("HX-Request") else "dokumen_progres.html"
@@ -133,7 +137,7 @@ def progres(request: Request, instance_id: str, db: Db, user: PageUser) -> HTMLR
 def arsip_unduh(request: Request, instance_id: str, db: Db, settings: AppSettings, user: PageUser) -> Response:
     """A period's whole archive as a ZIP download (staff); an Indonesian page when refused or not complete yet."""
     try:
-        found = arsip.unduh(db, settings, user, _int_or_none(instance_id) or _no(instance_id))
+        found = arsip.unduh(db, settings, user, angka_atau_none(instance_id) or tidak_ada(instance_id))
     except ApiError as exc:
         if exc.status == 403:
             pesan = "Hanya staf LSP yang dapat mengunduh arsip periode."
@@ -158,7 +162,7 @@ def arsip_unduh(request: Request, instance_id: str, db: Db, settings: AppSetting
 def unduh(request: Request, document_id: str, db: Db, settings: AppSettings, user: PageUser) -> Response:
     """The rendered file, as a download; an Indonesian page while it is being rendered (409) or when refused."""
     try:
-        f = dokumen.rendered_file(db, settings, user, _int_or_none(document_id) or _no(document_id))
+        f = dokumen.rendered_file(db, settings, user, angka_atau_none(document_id) or tidak_ada(document_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
     return file_response(f, download=True)
@@ -173,7 +177,9 @@ def cetak(
     if not is_staff(user):
         return galat_page(request, user, ApiError(403))
     try:
-        f = dokumen.print_layer(db, settings, worker.renderer, user, _int_or_none(document_id) or _no(document_id))
+        f = dokumen.print_layer(
+            db, settings, worker.renderer, user, angka_atau_none(document_id) or tidak_ada(document_id)
+        )
     except ApiError as exc:
         if exc.status == 503:  # the service's Indonesian message: the render processes, or the template
             pesan = str((exc.body.get("errors") or [{}])[0].get("message") or "Lapisan cetak belum dapat dibuat.")
@@ -204,7 +210,7 @@ def cetak(
 def pratinjau(request: Request, document_id: str, db: Db, settings: AppSettings, user: PageUser) -> HTMLResponse:
     """The document as HTML, from the same template and data as its PDF (shown even before the PDF exists)."""
     try:
-        html = dokumen.preview(db, settings, user, _int_or_none(document_id) or _no(document_id))
+        html = dokumen.preview(db, settings, user, angka_atau_none(document_id) or tidak_ada(document_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
     # The preview is the document's own page (its kop, its styles); it runs no script and is framed by nobody.
@@ -230,7 +236,7 @@ def coba_lagi(
     if not is_staff(user):
         return galat_page(request, user, ApiError(403), kembali=_back(kembali))
     try:
-        dokumen.retry_render(db, user, _int_or_none(document_id) or _no(document_id))
+        dokumen.retry_render(db, user, angka_atau_none(document_id) or tidak_ada(document_id))
     except ApiError as exc:
         if exc.status == 409:
             pesan = "Dokumen ini tidak sedang gagal: sudah selesai dibuat atau masih menunggu giliran."
@@ -279,7 +285,7 @@ def serah_terima_catat(
         keterangan=keterangan.strip()[:1000] or None,
     )
     try:
-        serah_terima.catat(db, now, user, _int_or_none(document_id) or _no(document_id), body)
+        serah_terima.catat(db, now, user, angka_atau_none(document_id) or tidak_ada(document_id), body)
     except ApiError as exc:
         if exc.status in (409, 422) and (errors := exc.body.get("errors")):
             return halaman_galat(
@@ -300,7 +306,7 @@ def register_sertifikat(request: Request, instance_id: str, db: Db, user: PageUs
     if not may_record_handover(user):
         return galat_page(request, user, ApiError(403))
     try:
-        name, content = serah_terima.register(db, _int_or_none(instance_id) or _no(instance_id))
+        name, content = serah_terima.register(db, angka_atau_none(instance_id) or tidak_ada(instance_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
     return Response(
@@ -357,7 +363,7 @@ def ganti_blangko(
         no_registrasi=no_registrasi.strip()[:100] or None,
     )
     try:
-        register.reissue(db, settings, now, user, _int_or_none(document_id) or _no(document_id), body)
+        register.reissue(db, settings, now, user, angka_atau_none(document_id) or tidak_ada(document_id), body)
     except ApiError as exc:
         if exc.status in (409, 422):
             return _belum(request, exc.status, judul, _pesan(exc, "Sertifikat ini tidak dapat diganti") + ".", kembali)
@@ -384,7 +390,7 @@ def cabut(
     if len(alasan) < 5:
         return _belum(request, 422, judul, "Tuliskan alasan pencabutan (sekurang-kurangnya 5 huruf).", kembali)
     try:
-        dokumen.revoke(db, now, user, _int_or_none(document_id) or _no(document_id), alasan)
+        dokumen.revoke(db, now, user, angka_atau_none(document_id) or tidak_ada(document_id), alasan)
     except ApiError as exc:
         if exc.status in (409, 422):
             return _belum(request, exc.status, judul, _pesan(exc, "Sertifikat ini tidak dapat dicabut.") + ".", kembali)
