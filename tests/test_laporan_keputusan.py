@@ -95,6 +95,6 @@ def test_the_laporan_counts_an_upheld_appeal_as_kompeten_and_shows_the_recommend
         "ulang (banding); jumlah dan persentase di bawah dihitung per formulir." in text
     )
     assert "1 Mendapatkan penjelasan yang cukup memadai mengenai proses asesmen/uji kompetensi 4 0 100%" in text
-    assert "Komentar asesi: Baik Baik Baik Baik" in text
+    assert "Komentar asesi: Baik (4 formulir)" in text  # one comment given four times: quoted once
     assert "- berjalan saat laporan disusun" in text  # step 7 itself, in which the Laporan is issued
     assert "F. WAKTU PELAKSANAAN TERHADAP STANDAR SOP" in text and "H. TEMUAN DAN REKOMENDASI" in text

@@ -249,6 +249,20 @@ def coba_lagi(
     return RedirectResponse(_back(kembali), status_code=303)
 
 
+def _belum(request: Request, status: int, judul: str, pesan: str, kembali: str) -> HTMLResponse:
+    """A certificate action (handover, re-issue, revocation) refused: why, in Indonesian, and back to the list as
+    it was; nothing was written."""
+    return halaman_galat(
+        request, status, judul=judul, pesan=pesan, kembali=(_back(kembali), "Kembali"), aktif="dokumen"
+    )
+
+
+def _pesan(exc: ApiError, default: str) -> str:
+    """The service's Indonesian message of a refusal, else `default`."""
+    errors = exc.body.get("errors") or []
+    return str(errors[0].get("message") or default) if errors else default
+
+
 @router.post("/dokumen/{document_id}/serah-terima")
 def serah_terima_catat(
     request: Request,
@@ -269,15 +283,7 @@ def serah_terima_catat(
     try:
         pada = date.fromisoformat(tanggal.strip()[:10])
     except ValueError:
-        pesan = "Isi tanggal penyerahan sertifikat."
-        return halaman_galat(
-            request,
-            422,
-            judul="Penyerahan belum dicatat",
-            pesan=pesan,
-            kembali=(_back(kembali), "Kembali"),
-            aktif="dokumen",
-        )
+        return _belum(request, 422, "Penyerahan belum dicatat", "Isi tanggal penyerahan sertifikat.", kembali)
     body = Penyerahan(
         tanggal=pada,
         penerima=Penerima.KUASA if penerima == "kuasa" else Penerima.PEMEGANG,
@@ -287,15 +293,8 @@ def serah_terima_catat(
     try:
         serah_terima.catat(db, now, user, angka_atau_none(document_id) or tidak_ada(document_id), body)
     except ApiError as exc:
-        if exc.status in (409, 422) and (errors := exc.body.get("errors")):
-            return halaman_galat(
-                request,
-                exc.status,
-                judul="Penyerahan belum dicatat",
-                pesan=str(errors[0]["message"]),
-                kembali=(_back(kembali), "Kembali"),
-                aktif="dokumen",
-            )
+        if exc.status in (409, 422) and exc.body.get("errors"):
+            return _belum(request, exc.status, "Penyerahan belum dicatat", _pesan(exc, ""), kembali)
         return galat_page(request, user, exc, kembali=_back(kembali))
     return RedirectResponse(_back(kembali), status_code=303)
 
@@ -314,19 +313,6 @@ def register_sertifikat(request: Request, instance_id: str, db: Db, user: PageUs
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": attachment_disposition(name), "Cache-Control": "no-store"},
     )
-
-
-def _belum(request: Request, status: int, judul: str, pesan: str, kembali: str) -> HTMLResponse:
-    """A certificate action refused: why, in Indonesian, and back to the list as it was; nothing was written."""
-    return halaman_galat(
-        request, status, judul=judul, pesan=pesan, kembali=(_back(kembali), "Kembali"), aktif="dokumen"
-    )
-
-
-def _pesan(exc: ApiError, default: str) -> str:
-    """The service's Indonesian message of a refusal, else `default`."""
-    errors = exc.body.get("errors") or []
-    return str(errors[0].get("message") or default) if errors else default
 
 
 @router.post("/dokumen/{document_id}/ganti-blangko")

@@ -149,15 +149,20 @@ def _form(
     )
 
 
-@router.get("/dokumen/{document_id}/koreksi")
-def koreksi_form(request: Request, document_id: str, db: Db, user: PageUser) -> HTMLResponse:
+def _dokumen(request: Request, db: Db, user: PageUser, document_id: str) -> register.UntukDikoreksi | HTMLResponse:
+    """The document to correct, or the page saying why not (not a corrector, not found, not theirs to read)."""
     if not may_correct(user):
         return galat_page(request, user, ApiError(403))
     try:
-        doc = register.untuk_dikoreksi(db, user, angka_atau_none(document_id) or tidak_ada(document_id))
+        return register.untuk_dikoreksi(db, user, angka_atau_none(document_id) or tidak_ada(document_id))
     except ApiError as exc:
         return galat_page(request, user, exc)
-    return _form(request, user, doc)
+
+
+@router.get("/dokumen/{document_id}/koreksi")
+def koreksi_form(request: Request, document_id: str, db: Db, user: PageUser) -> HTMLResponse:
+    doc = _dokumen(request, db, user, document_id)
+    return doc if isinstance(doc, HTMLResponse) else _form(request, user, doc)
 
 
 @router.post("/dokumen/{document_id}/koreksi")
@@ -173,12 +178,9 @@ def koreksi_kirim(
 ) -> Response:
     """The correction sent: refused with the reasons on the same form, the person's changes kept; else back to
     the Dokumen page at the document's kind, where the new version or SK is listed."""
-    if not may_correct(user):
-        return galat_page(request, user, ApiError(403))
-    try:
-        doc = register.untuk_dikoreksi(db, user, angka_atau_none(document_id) or tidak_ada(document_id))
-    except ApiError as exc:
-        return galat_page(request, user, exc)
+    doc = _dokumen(request, db, user, document_id)
+    if isinstance(doc, HTMLResponse):
+        return doc
     sent = {k: v for k, v in form.items() if isinstance(v, str)}
     alasan = " ".join(sent.get("alasan", "").split())[:1000]
     nilai = {k: v[:PANJANG_MAKS] for k, v in sent.items() if k.startswith("f.")}

@@ -1,6 +1,7 @@
 """The document of SOP step 7: the Laporan of the period."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -115,8 +116,18 @@ UMPAN_BALIK_ULANG = ("banding_asesmen", Role.PESERTA, "ak03")
 PENDAFTARAN_NOL = dict.fromkeys(
     ("pendaftar", "diterima", "ditolak", "tidak_dilengkapi", "tidak_diperiksa", "tidak_lanjut"), 0
 )
-KOMENTAR_DIKUTIP = 5  # the first FR.AK.03 comments the Laporan quotes
+KOMENTAR_DIKUTIP = 5  # the FR.AK.03 comments the Laporan quotes (the most given first)
 PANJANG_KUTIPAN = 200
+
+
+def _komentar_sama(komentar: Iterable[str]) -> list[tuple[str, int]]:
+    """Each comment given (empty ones left out) with how many forms gave it, the same comment in any case once
+    (as first written), the most given first, then in the order given."""
+    jumlah: dict[str, list[Any]] = {}
+    for k in komentar:
+        if k:
+            jumlah.setdefault(k.casefold(), [k, 0])[1] += 1
+    return sorted(((t, n) for t, n in jumlah.values()), key=lambda x: -x[1])
 
 
 def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
@@ -166,7 +177,7 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
         for nama, nilai in d.items():
             if isinstance(nilai, bool):
                 butir[nama] = butir.get(nama, 0) + (1 if nilai else 0)
-    komentar = [str(d["komentar"]).strip() for d in umpan_balik if str(d.get("komentar") or "").strip()]
+    komentar = _komentar_sama(" ".join(str(d.get("komentar") or "").split()) for d in umpan_balik)
     diterima, ditolak, pendaftar = keputusan.count("diterima"), keputusan.count("ditolak"), pendaftar or 0
     dikembalikan = keputusan.count("dikembalikan")  # returned, and never sent back complete
     return {
@@ -187,8 +198,9 @@ def jalannya_proses(session: Session, root_id: int) -> dict[str, Any]:
             "asesmen_ulang": len(umpan_balik_ulang),
             "asesi": len({a for _, a in umpan_balik_semua}),
             "ya": butir,
-            "komentar": [k[:PANJANG_KUTIPAN] for k in komentar[:KOMENTAR_DIKUTIP]],
-            "komentar_lain": max(0, len(komentar) - KOMENTAR_DIKUTIP),
+            # The same comment once, with how many forms gave it; the most given first.
+            "komentar": [{"teks": t[:PANJANG_KUTIPAN], "jumlah": n} for t, n in komentar[:KOMENTAR_DIKUTIP]],
+            "komentar_lain": sum(n for _, n in komentar[KOMENTAR_DIKUTIP:]),
         },
     }
 
