@@ -86,7 +86,7 @@ def test_only_the_ketua_amends_an_sk_on_the_koreksi_page_and_a_decision_is_not_a
         form = page.get(f"/dokumen/{sk.id}/koreksi")
         says = teks(form.text)
         assert "Terbitkan keputusan perubahan" in says
-        for hidden in (".keputusan", ".username", ".anggota", ".hadir", ".notulis", ".rekomendasi"):
+        for hidden in (".keputusan", ".username", ".anggota", ".hadir", ".notulis", ".rekomendasi", "sha256"):
             assert hidden not in form.text, hidden
         tempat = field_name(form.text, "Pleno › tempat")
         done = post(
@@ -133,3 +133,14 @@ def test_in_a_browser_the_koreksi_page_of_an_sk_fits_a_phone_and_passes_axe_refu
     assert "Belum ada yang diubah" in page.locator("#ringkasan-galat").inner_text()
     axe(page)
     assert pages.errors() == []
+
+
+def test_a_kartu_offers_the_candidates_name_but_not_their_pas_foto_file(api: Api) -> None:
+    root = b.assigned(api, [b.Calon("peserta", asesor="asesor")])
+    api.drain()
+    [kartu] = b.documents(api, root, "kartu_peserta", candidate="peserta")
+    assert kartu.data["peserta"]["foto"]["sha256"]
+    with signed_in(api.app, ADMIN) as page:
+        form = page.get(f"/dokumen/{kartu.id}/koreksi").text
+    assert field_name(form, "Peserta › nama") == "f.peserta.nama"
+    assert "foto" not in form and "sha256" not in form and "content type" not in form.lower()

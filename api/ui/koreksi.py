@@ -46,6 +46,8 @@ TIDAK_DIKOREKSI = USERNAME_KEYS | {
     "lsp",
     "dibaca_asesor",
     "kode_verifikasi",
+    "foto",  # the pas foto the candidate uploaded ({sha256, content_type}): a file, not text
+    "content_type",
 }
 # A value longer than this is not text a person retypes (an image, an embedded file): not offered.
 PANJANG_MAKS = 4000
@@ -94,7 +96,7 @@ def bidang(data: Any, path: tuple[str | int, ...] = ()) -> list[Bidang]:
     found: list[Bidang] = []
     if isinstance(data, dict):
         for key, value in data.items():
-            if key not in TIDAK_DIKOREKSI:
+            if key not in TIDAK_DIKOREKSI and not key.endswith("sha256"):  # a file's hash is no text either
                 found += bidang(value, (*path, key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
