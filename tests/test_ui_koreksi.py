@@ -14,7 +14,7 @@ from tests.test_register import ADMIN, CERT_CALON, refused_request, rendered
 
 def field_name(page_html: str, label: str) -> str:
     """The name of the field labelled `label` on the page."""
-    found = re.search(rf'<label for="(k-\d+)">{re.escape(label)}</label>', page_html)
+    found = re.search(rf'<label for="(k-[^"]+)">{re.escape(label)}</label>', page_html)
     assert found, label
     named = re.search(rf'id="{found.group(1)}" name="([^"]+)"', page_html)
     assert named, label
@@ -86,9 +86,27 @@ def test_only_the_ketua_amends_an_sk_on_the_koreksi_page_and_a_decision_is_not_a
         form = page.get(f"/dokumen/{sk.id}/koreksi")
         says = teks(form.text)
         assert "Terbitkan keputusan perubahan" in says
-        for hidden in (".keputusan", ".username", ".anggota", ".hadir", ".notulis", ".rekomendasi", "sha256"):
+        for hidden in (
+            ".keputusan",
+            ".username",
+            ".anggota",
+            ".hadir",
+            ".notulis",
+            ".rekomendasi",
+            "sha256",
+            ".rujukan",
+        ):
             assert hidden not in form.text, hidden
         tempat = field_name(form.text, "Pleno › tempat")
+        # Each candidate of the lampiran folded under their name.
+        assert "<summary>Daftar › 1: Andi Pratama</summary>" in form.text
+        assert field_name(form.text, "Daftar › 1 › nama") == "f.daftar.0.nama"
+        assert '<details class="baris-koreksi" open>' not in form.text
+        # Refused (no reason given), the row the Ketua changed comes back open with what they typed.
+        refused = post(page, f"/dokumen/{sk.id}/koreksi", {"alasan": "", "f.daftar.1.nama": "Bunga Maharani, S.Tr."})
+        assert refused.status_code == 422
+        assert '<details class="baris-koreksi" open>\n    <summary>Daftar › 2: Bunga Maharani</summary>' in refused.text
+        assert 'value="Bunga Maharani, S.Tr."' in refused.text
         done = post(
             page, f"/dokumen/{sk.id}/koreksi", {"alasan": "tempat rapat pleno keliru", tempat: "Ruang Rapat Direktorat"}
         )

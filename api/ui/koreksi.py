@@ -46,12 +46,14 @@ TIDAK_DIKOREKSI = USERNAME_KEYS | {
     "lsp",
     "dibaca_asesor",
     "kode_verifikasi",
+    "rujukan",  # the documents it cites, by their number and date as the register has them
     "foto",  # the pas foto the candidate uploaded ({sha256, content_type}): a file, not text
     "content_type",
 }
 # A value longer than this is not text a person retypes (an image, an embedded file): not offered.
 PANJANG_MAKS = 4000
 TANGGAL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WAKTU = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:")  # a moment the system recorded, not text a person wrote
 JALUR = {
     Jalur.PERUBAHAN_SK: (
         "Keputusan ini diubah dengan keputusan baru \u201ctentang Perubahan atas Keputusan \u2026\u201d bernomor"
@@ -101,9 +103,41 @@ def bidang(data: Any, path: tuple[str | int, ...] = ()) -> list[Bidang]:
     elif isinstance(data, list):
         for i, value in enumerate(data):
             found += bidang(value, (*path, i))
-    elif isinstance(data, str) and path and len(data) <= PANJANG_MAKS:
+    elif isinstance(data, str) and path and len(data) <= PANJANG_MAKS and not WAKTU.match(data):
         found.append(Bidang(path, _label(path), data))
     return found
+
+
+@dataclass(frozen=True)
+class Kelompok:
+    """The fields of one row of a list at the document's top (a candidate of an SK's lampiran), folded under its
+    name so a long document stays short; or the run of other fields, shown open."""
+
+    judul: str | None
+    bidang: list[Bidang]
+    terbuka: bool = False  # a row the person changed something in (a refused form shows it open)
+
+
+def kelompok(data: dict[str, Any], fields: list[Bidang], nilai: dict[str, str]) -> list[Kelompok]:
+    """`fields` in order, a row of a top-level list (`daftar.3.*`) grouped under "Daftar › 4: <its nama>"."""
+    out: list[Kelompok] = []
+    for f in fields:
+        diubah = f.nama in nilai and nilai[f.nama].replace("\r\n", "\n").strip() != f.nilai
+        baris = f.path[:2] if len(f.path) > 2 and isinstance(f.path[1], int) else None
+        judul = None
+        if baris is not None:
+            judul = _label(baris)
+            item = data.get(str(baris[0]))
+            nama = item[int(baris[1])].get("nama") if isinstance(item, list) else None
+            if isinstance(nama, str) and nama:
+                judul = f"{judul}: {nama}"
+        if out and out[-1].judul == judul:
+            out[-1].bidang.append(f)
+            if diubah:
+                out[-1] = Kelompok(judul, out[-1].bidang, True)
+        else:
+            out.append(Kelompok(judul, [f], diubah))
+    return out
 
 
 def tambalan(data: dict[str, Any], fields: list[Bidang], form: dict[str, str]) -> dict[str, Any]:
@@ -144,7 +178,8 @@ def _form(
         status_code=status_code,
         doc=doc,
         penjelasan=JALUR.get(doc.jalur, ""),
-        bidang=fields,
+        kelompok=kelompok(doc.data, fields, nilai or {}),
+        kosong=not fields,
         nilai=nilai or {},
         alasan=alasan,
         errors=errors or [],
