@@ -369,6 +369,11 @@ def test_after_a_period_every_output_of_every_step_is_a_pdf_saying_what_the_inst
     assert qr_svg(verify_url(sop_base_url, certs[0].data["kode_verifikasi"])) in preview.text
     # The preview carries the shared style in the page itself.
     assert 'html { font-family: "Liberation Serif"' in preview.text
+    # A cited number is copied from the preview as it is written: no word joiner in it (the PDF keeps them).
+    [sk, *_] = [by_id[d["id"]] for d in listed if d["kind"] == "sk_penetapan"]
+    [ba, *_] = [by_id[d["id"]] for d in listed if d["kind"] == "berita_acara_pleno"]
+    sk_preview = api.get(STAFF, f"/api/dokumen/{sk.id}/html").text
+    assert f"Nomor {ba.number} tanggal" in sk_preview and "\u2060" not in sk_preview
     # The kop surat carries the LSP profile's logo.
     assert 'src="data:image/svg+xml;base64,' in api.get(STAFF, f"/api/dokumen/{listed[0]['id']}/html").text
 

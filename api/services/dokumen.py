@@ -149,7 +149,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 
 def preview(db: Database, settings: Settings, user: CurrentUser, document_id: int) -> str:
-    """The document as HTML, from the same template and data as its PDF."""
+    """The document as HTML, from the same template and data as its PDF (numbers free of word joiners)."""
     with db.reading() as session:
         doc = readable(session, document_id, user)
         jenis = JENIS_DOKUMEN.get(doc.kind)
@@ -157,7 +157,9 @@ def preview(db: Database, settings: Settings, user: CurrentUser, document_id: in
             raise ApiError(415, "this document is a spreadsheet: download it")
         job: RenderJob = job_for(session, doc, settings, {})
     try:
-        return html(job)
+        # Without the word joiners that keep a number on one line in the PDF (`utuh`): a number copied from the
+        # preview (into a search, a letter) is then the number as typed.
+        return html(job).replace("\u2060", "")
     except RenderError as exc:
         raise ApiError(500, str(exc)) from exc
 
