@@ -48,19 +48,27 @@ def rekomendasi(hasil: dict[str, Any]) -> Rekomendasi | None:
     return "K" if nilai == "K" else "BK" if nilai == "BK" else None
 
 
-def keputusan_sk(kind: str, data: dict[str, Any] | None) -> dict[str, Any]:
-    """The decisions an SK records, to compare two versions: per candidate for an SK Penetapan (username ->
-    K, BK or ditunda), the tim banding's decision on the pleno's for an SK Banding; nothing for any other SK.
-    An amendment by the register may change an SK's wording, never these: a decision is a pleno's (or the tim
-    banding's), and the process keeps it in its records, which every later step reads."""
-    data = data or {}
-    if kind == "sk_penetapan":
-        return {str(r.get("username")): r.get("keputusan") for r in objects(data.get("daftar"))}
-    if kind == "sk_banding":
-        peserta = data.get("peserta")
-        username = peserta.get("username") if isinstance(peserta, dict) else None
-        return {"peserta": username, "keputusan": data.get("keputusan"), "keputusan_pleno": data.get("keputusan_pleno")}
-    return {}
+# The keys under which a document's data records a decision or a recommendation: a pleno's or the tim banding's
+# decision (an SK Penetapan's daftar, an SK Banding), an asesor's K/BK per unit and per candidate (FR.AK.02, the
+# BA Asesmen, FR.AK.05), a pra-asesmen's recommendation.
+KUNCI_KEPUTUSAN = frozenset({"keputusan", "keputusan_pleno", "rekomendasi", "rekomendasi_asesor", "kompeten"})
+
+
+def keputusan_dalam(data: Any, path: str = "data") -> dict[str, Any]:
+    """Every decision a document's data records, by path (`data.daftar.1.keputusan` -> "ditunda"): the text, yes/no
+    or absence under a key of `KUNCI_KEPUTUSAN`. A correction may change how a document words things, never these:
+    a decision is the process's, kept in its records, which every later step reads."""
+    found: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in KUNCI_KEPUTUSAN and (value is None or isinstance(value, str | bool)):
+                found[f"{path}.{key}"] = value
+            else:
+                found |= keputusan_dalam(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found |= keputusan_dalam(value, f"{path}.{i}")
+    return found
 
 
 def keputusan_pleno(pleno: dict[str, Any] | None) -> dict[Any, Any]:

@@ -81,6 +81,12 @@ def test_only_the_ketua_amends_an_sk_on_the_koreksi_page_and_a_decision_is_not_a
     message = ["tidak dapat mengganti atau menghapus orang"]
     path = f"/api/dokumen/{sk.id}/koreksi"
     refused_request(api, "ketua_lsp", path, anggota, root, 422, {"data.pleno.anggota.0": message})
+    # An asesor's recommendation is no text either: an FR.AK.02's unit K is not turned BK by a new version.
+    [ak02, *_] = b.documents(api, root, "rekaman_asesmen", candidate="peserta")
+    assert ak02.data["rekomendasi"] == "K"
+    rekomendasi = {"alasan": "rekomendasi asesor keliru", "data": {"rekomendasi": "BK"}}
+    path = f"/api/dokumen/{ak02.id}/koreksi"
+    refused_request(api, ADMIN, path, rekomendasi, root, 422, {"data.rekomendasi": ["keputusan atau rekomendasi"]})
     with signed_in(api.app, "ketua_lsp") as page:
         assert f'href="/dokumen/{sk.id}/koreksi"' in page.get("/dokumen?jenis=sk_penetapan").text
         form = page.get(f"/dokumen/{sk.id}/koreksi")

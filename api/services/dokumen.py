@@ -28,7 +28,7 @@ from api.store.master import LspProfil, PenyerahanSertifikat, Sertifikat
 from api.store.models import Dokumen, ProcessInstance, User
 from api.store.storage import FileStore, stores
 from service_tasks.jenis_dokumen import JENIS_DOKUMEN, Format, format_of, label_of
-from service_tasks.keputusan import keputusan_sk
+from service_tasks.keputusan import keputusan_dalam
 from service_tasks.render import PrintLayer, RenderError, RenderJob, html, lapisan_cetak_versi
 
 log = logging.getLogger(__name__)
@@ -226,20 +226,23 @@ def _orang(data: Any, path: str = "data") -> dict[str, str]:
 
 def corrected_data(old: Dokumen, patch: dict[str, Any]) -> dict[str, Any]:
     """The data of a correction of `old` (a new version, a ralat's letter or an amending SK): `patch` merged over
-    it, refused (422, nothing written) when it would change who the document concerns or what an SK decided.
+    it, refused (422, nothing written) when it would change who the document concerns or a decision it records.
     Those are facts of the process (an assignment, a pleno's or the tim banding's decision), which every later
     step and every reader list go by; a correction changes how a document writes them, never them."""
     data = merge_patch(old.data, patch)
-    if keputusan_sk(old.kind, data) != keputusan_sk(old.kind, old.data):
+    before, after = keputusan_dalam(old.data), keputusan_dalam(data)
+    if before != after:
+        path = min(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
         raise ApiError(
             422,
-            "an amendment changes an SK's wording, never its decisions: a decision is changed by the process "
-            "(the follow-up pleno on a postponed candidate, an appeal), which issues its own amending SK",
+            f"a correction never changes a decision or recommendation ({path}): the process changes it (the "
+            "follow-up pleno on a postponed candidate, an appeal), and issues its own amending SK",
             [
                 {
-                    "path": "data.daftar" if old.kind == "sk_penetapan" else "data.keputusan",
-                    "message": "Perubahan SK tidak dapat mengubah keputusan atas peserta. Keputusan diubah melalui"
-                    " rapat pleno lanjutan (peserta ditunda) atau banding, yang menerbitkan SK perubahannya sendiri",
+                    "path": path,
+                    "message": "Koreksi tidak dapat mengubah keputusan atau rekomendasi. Keputusan diubah melalui"
+                    " prosesnya: rapat pleno lanjutan (peserta ditunda) atau banding, yang menerbitkan SK"
+                    " perubahannya sendiri",
                 }
             ],
         )

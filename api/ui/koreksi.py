@@ -28,28 +28,29 @@ from api.ui.dokumen import angka_atau_none, galat_page, tidak_ada
 from api.ui.kirim import Submitted
 from api.ui.sesi import PageUser
 from api.ui.templating import page
+from service_tasks.keputusan import KUNCI_KEPUTUSAN
 
 router = APIRouter(include_in_schema=False)
 
-# Keys never offered: who the document names (refused by the service), what was decided or recommended, the
-# codes of what it is about (a skema, a TUK), the amendment's own record, the signatory and the LSP's profile (the
-# profile is corrected on its own page; the signatory is whoever signed).
-TIDAK_DIKOREKSI = USERNAME_KEYS | {
-    "keputusan",
-    "keputusan_pleno",
-    "rekomendasi",
-    "rekomendasi_asesor",
-    "skema_nomor",
-    "tuk_kode",
-    "perubahan",
-    "penandatangan",
-    "lsp",
-    "dibaca_asesor",
-    "kode_verifikasi",
-    "rujukan",  # the documents it cites, by their number and date as the register has them
-    "foto",  # the pas foto the candidate uploaded ({sha256, content_type}): a file, not text
-    "content_type",
-}
+# Keys never offered: who the document names and what it records as decided or recommended (both refused by the
+# service), the codes of what it is about (a skema, a TUK), the amendment's own record, the signatory and the LSP's
+# profile (the profile is corrected on its own page; the signatory is whoever signed).
+TIDAK_DIKOREKSI = (
+    USERNAME_KEYS
+    | KUNCI_KEPUTUSAN
+    | {
+        "skema_nomor",
+        "tuk_kode",
+        "perubahan",
+        "penandatangan",
+        "lsp",
+        "dibaca_asesor",
+        "kode_verifikasi",
+        "rujukan",  # the documents it cites, by their number and date as the register has them
+        "foto",  # the pas foto the candidate uploaded ({sha256, content_type}): a file, not text
+        "content_type",
+    }
+)
 # A value longer than this is not text a person retypes (an image, an embedded file): not offered.
 PANJANG_MAKS = 4000
 TANGGAL = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -552,11 +552,12 @@ def test_the_ketua_cannot_decide_a_carried_candidate_by_amending_the_sk_and_they
     path = f"/api/dokumen/{sk.id}/koreksi"
     daftar = [dict(r, keputusan="K") if r["username"] == "peserta3" else r for r in sk.data["daftar"]]
     change = {"alasan": "bukti tambahan peserta telah dinilai", "data": {"daftar": daftar}}
+    assert [r["username"] for r in sk.data["daftar"]] == ["peserta", "peserta3"]
     message = ["tidak dapat mengubah keputusan", "rapat pleno lanjutan", "banding"]
-    refused_request(api, "ketua_lsp", path, change, root, 422, {"data.daftar": message})
+    refused_request(api, "ketua_lsp", path, change, root, 422, {"data.daftar.1.keputusan": message})
     # Nor by leaving the candidate out of the SK.
     tanpa = {"alasan": "peserta dikeluarkan", "data": {"daftar": [r for r in daftar if r["username"] != "peserta3"]}}
-    refused_request(api, "ketua_lsp", path, tanpa, root, 422, {"data.daftar": message})
+    refused_request(api, "ketua_lsp", path, tanpa, root, 422, {"data.daftar.1.keputusan": message})
     # An amendment of the SK's wording is the signatory's to make: its number follows the SK Penetapan 005.
     ejaan = [dict(r, nama="Cahyo Nugroho, S.Tr.") if r["username"] == "peserta3" else r for r in sk.data["daftar"]]
     r = api.post("ketua_lsp", path, json={"alasan": "gelar peserta", "data": {"daftar": ejaan}})
