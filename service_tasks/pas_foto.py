@@ -63,19 +63,16 @@ def foto_peserta(session: Session, root_id: int, usernames: list[str]) -> dict[s
     for chunk in chunks(usernames):
         # The candidates' own events (index on actor), the period and the kind picked here: with them in the
         # statement SQLite's planner walked the whole period's history by (root_id, id) for each call, and FR.APL.01
-        # asks for one candidate at a time (a period of N candidates read N x N events).
-        for actor, root, kind, data in session.execute(
-            select(Event.actor, Event.root_id, Event.type, Event.data).where(Event.actor.in_(chunk)).order_by(Event.id)
+        # asks for one candidate at a time (a period of N candidates read N x N events). Only the named file's id
+        # leaves the database, not each event's whole data (every form the candidate submitted).
+        berkas_id = Event.data[("apl01", "pas_foto_berkas_id")]
+        for actor, root, kind, named_id in session.execute(
+            select(Event.actor, Event.root_id, Event.type, berkas_id).where(Event.actor.in_(chunk)).order_by(Event.id)
         ):
             if root != root_id or kind != EventType.TASK_COMPLETED:
                 continue
-            apl01 = (data or {}).get("apl01")
-            if (
-                isinstance(apl01, dict)
-                and isinstance(apl01.get("pas_foto_berkas_id"), int)
-                and (0 < apl01["pas_foto_berkas_id"] < BATAS_ID)
-            ):
-                named[str(actor)] = apl01["pas_foto_berkas_id"]
+            if isinstance(named_id, int) and not isinstance(named_id, bool) and 0 < named_id < BATAS_ID:
+                named[str(actor)] = named_id
     found: dict[int, Berkas] = {}
     for ids in chunks(named.values()):
         found.update({b.id: b for b in session.scalars(select(Berkas).where(Berkas.id.in_(ids)))})

@@ -5,12 +5,14 @@ A session is numbered by its place in the list ("Sesi 1" is the first row). Each
 candidates as its capacity in every session; an asesor is at one TUK in a session.
 """
 
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
 from sqlalchemy import select
 
+from api.store.db_cache import db_cache
 from api.store.models import Dokumen
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.format_indonesia import as_date, hari_tanggal, tanggal
@@ -68,14 +70,28 @@ def daftar_sesi(jadwal: dict[str, Any]) -> list[Sesi]:
 
 def jadwal_berlaku(ctx: ServiceContext) -> dict[str, Any]:
     """The period's schedule in force: the `jadwal` of its last SK Jadwal issued (the amending SK once each
-    candidate has a session), else the `jadwal` in the process data (a process run without an SK Jadwal)."""
-    sk = ctx.session.scalars(
-        select(Dokumen)
+    candidate has a session), else the `jadwal` in the process data (a process run without an SK Jadwal).
+
+    Every candidate's attendance and FR.AK.01 read it, and the SK carries every candidate's session (about 1 MB
+    of JSON at 2,000 candidates): only the SK's id is read each time, its `jadwal` once per process (an issued
+    document's data never changes; a revision is a new SK). A copy is returned, so no caller changes another's."""
+    sk_id = ctx.session.scalar(
+        select(Dokumen.id)
         .where(Dokumen.root_id == ctx.root_id, Dokumen.kind == "sk_jadwal")
         .order_by(Dokumen.id.desc())
         .limit(1)
-    ).first()
-    return object_at(sk.data or {}, "jadwal") if sk is not None else object_at(ctx.data, "jadwal")
+    )
+    if sk_id is None:
+        return object_at(ctx.data, "jadwal")
+    cache = db_cache(ctx.session, "jadwal_sk")
+    jadwal = cache.get(sk_id)
+    if jadwal is None:
+        # Only `jadwal` leaves the database: the SK's candidates stay there.
+        jadwal = object_at(
+            {"jadwal": ctx.session.scalar(select(Dokumen.data["jadwal"]).where(Dokumen.id == sk_id))}, "jadwal"
+        )
+        cache[sk_id] = jadwal  # a few KB per SK Jadwal ever issued: a handful per period
+    return deepcopy(jadwal)
 
 
 def sesi_menurut_nomor(jadwal: dict[str, Any]) -> dict[int, Sesi]:

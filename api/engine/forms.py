@@ -12,7 +12,7 @@ from jsonschema import validators
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.engine.db_cache import db_cache
+from api.store.db_cache import db_cache
 from api.engine.process_models import model_of_definition
 from api.store.models import DeploymentFile, ProcessInstance
 

@@ -5,14 +5,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from api.store.master import Asesor, Skema
-from api.store.models import Dokumen
 from service_tasks.context import Refusal, ServiceContext
 from service_tasks.data_induk import MasterData
 from service_tasks.format_indonesia import as_date, tanggal
-from service_tasks.guards import object_at
+from service_tasks.sesi_jadwal import jadwal_berlaku
 
 
 def unit_skema(skema: Skema) -> list[Any]:
@@ -122,16 +119,9 @@ def anggota_independen(
 
 
 def jendela_asesmen(ctx: ServiceContext) -> tuple[date, date] | None:
-    """The assessment window (first and last day) of the period's SK Jadwal as issued, the last one issued
-    when it was revised; else the `jadwal` in the process data (a process run without an SK Jadwal);
-    None when neither gives both dates."""
-    sk = ctx.session.scalars(
-        select(Dokumen)
-        .where(Dokumen.root_id == ctx.root_id, Dokumen.kind == "sk_jadwal")
-        .order_by(Dokumen.id.desc())
-        .limit(1)
-    ).first()
-    jadwal = object_at(sk.data or {}, "jadwal") if sk is not None else object_at(ctx.data, "jadwal")
+    """The assessment window (first and last day) of the period's schedule in force (`jadwal_berlaku`: its last
+    SK Jadwal, else the process data); None when it does not give both dates."""
+    jadwal = jadwal_berlaku(ctx)
     mulai, selesai = as_date(jadwal.get("asesmen_mulai")), as_date(jadwal.get("asesmen_selesai"))
     return (mulai, selesai) if mulai is not None and selesai is not None else None
 

@@ -506,9 +506,9 @@ def _register(
         for value, used in register.blangko_terpakai(ctx.session, list(chunk)).items():
             refusals.append(Refusal(f"{base}.{blangko[value]}.no_blangko", register.pesan_blangko(value, used)))
     skema_of = {k.get("username"): k.get("skema_nomor") for k in proses_list(ctx.data, "kompeten")}
-    today = hari_ini(ctx)
+    aktif = register.aktif_semua(ctx.session, [str(u) for u in seen_user], hari_ini(ctx))
     for username, i in seen_user.items():
-        lama = register.aktif(ctx.session, str(username), skema_of.get(username) or rows[i].get("skema_nomor"), today)
+        lama = aktif.get((str(username), str(skema_of.get(username) or rows[i].get("skema_nomor"))))
         if lama is None or lama.instance_id == ctx.instance_id:
             continue
         if not register.boleh_sertifikat_kedua(register.tujuan_pendaftaran(ctx.session, ctx.root_id, str(username))):
