@@ -12,8 +12,8 @@ from jsonschema import validators
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.store.db_cache import db_cache
 from api.engine.process_models import model_of_definition
+from api.store.db_cache import db_cache
 from api.store.models import DeploymentFile, ProcessInstance
 
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from api.engine.bpmn import Prop, properties
 from api.engine.call_activity import HostParser
-from api.store.db_cache import db_cache
 from api.engine.durations import parse_duration
 from api.engine.serializer import roundtrip_spec
+from api.store.db_cache import db_cache
 from api.store.models import DeploymentFile, ProcessDefinition
 
 
