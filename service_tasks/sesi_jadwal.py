@@ -75,22 +75,23 @@ def jadwal_berlaku(ctx: ServiceContext) -> dict[str, Any]:
     Every candidate's attendance and FR.AK.01 read it, and the SK carries every candidate's session (about 1 MB
     of JSON at 2,000 candidates): only the SK's id is read each time, its `jadwal` once per process (an issued
     document's data never changes; a revision is a new SK). A copy is returned, so no caller changes another's."""
-    sk_id = ctx.session.scalar(
-        select(Dokumen.id)
+    sk = ctx.session.execute(
+        select(Dokumen.id, Dokumen.created_at)
         .where(Dokumen.root_id == ctx.root_id, Dokumen.kind == "sk_jadwal")
         .order_by(Dokumen.id.desc())
         .limit(1)
-    )
-    if sk_id is None:
+    ).first()
+    if sk is None:
         return object_at(ctx.data, "jadwal")
+    # Keyed by the moment it was issued too: SQLite may give a rolled-back SK's id to a later document.
     cache = db_cache(ctx.session, "jadwal_sk")
-    jadwal = cache.get(sk_id)
+    jadwal = cache.get(tuple(sk))
     if jadwal is None:
         # Only `jadwal` leaves the database: the SK's candidates stay there.
         jadwal = object_at(
-            {"jadwal": ctx.session.scalar(select(Dokumen.data["jadwal"]).where(Dokumen.id == sk_id))}, "jadwal"
+            {"jadwal": ctx.session.scalar(select(Dokumen.data["jadwal"]).where(Dokumen.id == sk.id))}, "jadwal"
         )
-        cache[sk_id] = jadwal  # a few KB per SK Jadwal ever issued: a handful per period
+        cache[tuple(sk)] = jadwal  # a few KB per SK Jadwal ever issued: a handful per period
     return deepcopy(jadwal)
 
 
